@@ -1,0 +1,202 @@
+/* cmd_scan.c: `sunlight scan PATH... -o OUT/`: the main job. Parses options, shows progress on
+ * a terminal, prints diagnostics (a bounded number per kind) and a closing summary, and maps
+ * the outcome to the documented exit codes. */
+#include "cli.h"
+#include "sunlight.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PRINT_PER_CODE 5
+
+typedef struct {
+    int tty;
+    int quiet;
+    double t0, last;
+    int line_shown;
+    char codes[64][48];
+    unsigned counts[64];
+    size_t ncodes;
+    unsigned long long unprinted;
+} ui;
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void clear_line(ui *u) {
+    if (u->line_shown) {
+        fputs("\r\033[K", stderr);
+        u->line_shown = 0;
+    }
+}
+
+static void human_bytes(double b, char *out, size_t cap) {
+    const char *unit[] = {"B", "KB", "MB", "GB", "TB"};
+    int i = 0;
+    while (b >= 1000 && i < 4) { b /= 1000; i++; }
+    snprintf(out, cap, i ? "%.1f %s" : "%.0f %s", b, unit[i]);
+}
+
+static void on_progress(void *ud, const sl_progress *p) {
+    ui *u = ud;
+    if (!u->tty || u->quiet) return;
+    double t = now();
+    if (t - u->last < 0.2 && p->bytes_done < p->bytes_total) return;
+    u->last = t;
+    char done[32], total[32], rate[32];
+    human_bytes((double)p->bytes_done, done, sizeof done);
+    human_bytes((double)p->bytes_total, total, sizeof total);
+    double el = t - u->t0;
+    human_bytes(el > 0 ? (double)p->bytes_done / el : 0, rate, sizeof rate);
+    const char *cur = p->current ? p->current : "";
+    size_t cl = strlen(cur);
+    if (cl > 40) cur += cl - 40;
+    fprintf(stderr, "\r\033[K%s / %s  %llu rows  %s/s  %s", done, total,
+            (unsigned long long)p->records, rate, cur);
+    u->line_shown = 1;
+}
+
+static void on_diag(void *ud, const sl_diag *d) {
+    ui *u = ud;
+    size_t i = 0;
+    while (i < u->ncodes && strcmp(u->codes[i], d->code)) i++;
+    if (i == u->ncodes && u->ncodes < 64) {
+        snprintf(u->codes[i], sizeof u->codes[i], "%s", d->code);
+        u->counts[i] = 0;
+        u->ncodes++;
+    }
+    if (i < 64 && ++u->counts[i] > PRINT_PER_CODE) {
+        u->unprinted++;
+        return;
+    }
+    if (u->quiet && d->severity < SL_DIAG_ERROR) return;
+    if (d->severity == SL_DIAG_INFO && !u->tty) return;
+    clear_line(u);
+    const char *sev = d->severity == SL_DIAG_ERROR ? "error"
+                      : d->severity == SL_DIAG_WARN ? "warning" : "note";
+    fprintf(stderr, "%s: ", sev);
+    if (d->source) fprintf(stderr, "%s", d->source);
+    if (d->record) fprintf(stderr, " record %llu", (unsigned long long)d->record);
+    if (d->line) fprintf(stderr, " (line %llu)", (unsigned long long)d->line);
+    fprintf(stderr, "%s%s [%s]\n", d->source ? ": " : "", d->message, d->code);
+}
+
+static void usage(FILE *f) {
+    fputs("usage: sunlight scan PATH... -o OUT/ [options]\n"
+          "\n"
+          "Reads every file under the given files and folders (a records release), and writes\n"
+          "OUT/sunlight.db, OUT/report.html, OUT/flagged.csv and OUT/summary.json.\n"
+          "\n"
+          "options:\n"
+          "  -o, --out DIR        output folder (created if missing)  [required]\n"
+          "  --rules PATH         rule packs folder or file (default: the shipped rules/)\n"
+          "  --key FILE           plate-token key; created on first use (default:\n"
+          "                       $SUNLIGHT_KEY or ~/.config/sunlight/plate.key)\n"
+          "  --producer NAME      whose release this is, when file names do not say\n"
+          "  --max-record BYTES   largest record accepted (default 1048576)\n"
+          "  -q, --quiet          only errors and the final summary\n"
+          "\n"
+          "exit codes: 0 ok; 1 finished, but some rows were rejected or there were warnings;\n"
+          "2 usage or configuration error; 3 no usable input; 4 outputs could not be written.\n",
+          f);
+}
+
+int sl_cmd_scan(int argc, char **argv) {
+    sl_scan_opts o = {0};
+    o.rules_path = sl_cli_rules_dir();
+    const char **paths = calloc((size_t)argc, sizeof *paths);
+    size_t npaths = 0;
+    ui u = {0};
+    if (!paths) return SL_EXIT_USAGE;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int more = i + 1 < argc;
+        if ((!strcmp(a, "-o") || !strcmp(a, "--out")) && more) o.out_dir = argv[++i];
+        else if (!strcmp(a, "--rules") && more) o.rules_path = argv[++i];
+        else if (!strcmp(a, "--key") && more) o.key_path = argv[++i];
+        else if (!strcmp(a, "--producer") && more) o.producer = argv[++i];
+        else if (!strcmp(a, "--max-record") && more) {
+            char *end;
+            unsigned long long v = strtoull(argv[++i], &end, 10);
+            if (*end || v < 1024) {
+                fprintf(stderr, "sunlight scan: --max-record needs a number of bytes >= 1024\n");
+                free(paths);
+                return SL_EXIT_USAGE;
+            }
+            o.max_record_bytes = (size_t)v;
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) u.quiet = 1;
+        else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            usage(stdout);
+            free(paths);
+            return SL_EXIT_OK;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "sunlight scan: unknown or incomplete option '%s'\n\n", a);
+            usage(stderr);
+            free(paths);
+            return SL_EXIT_USAGE;
+        } else paths[npaths++] = a;
+    }
+    if (!o.out_dir || !npaths) {
+        fprintf(stderr, "sunlight scan: %s\n\n", !npaths ? "no input PATH given" : "-o OUT/ is required");
+        usage(stderr);
+        free(paths);
+        return SL_EXIT_USAGE;
+    }
+    u.tty = isatty(2);
+    u.t0 = now();
+    o.on_diag = on_diag;
+    o.diag_ud = &u;
+    o.on_progress = on_progress;
+    o.progress_ud = &u;
+
+    sl_scan *s = NULL;
+    sl_status rc = sl_scan_new(&s, &o);
+    for (size_t i = 0; !rc && i < npaths; i++) rc = sl_scan_add_path(s, paths[i]);
+    free(paths);
+    if (!rc) rc = sl_scan_run(s);
+    clear_line(&u);
+    const sl_scan_totals *t = sl_scan_totals_get(s);
+    int code = SL_EXIT_OK;
+    if (rc) {
+        fprintf(stderr, "sunlight scan: %s (%s)\n", s ? sl_scan_errmsg(s) : "cannot start",
+                sl_status_str(rc));
+        code = rc == SL_ENOINPUT ? SL_EXIT_NOINPUT
+               : (rc == SL_EUSAGE || rc == SL_ERULES || rc == SL_ECRYPTO) ? SL_EXIT_USAGE
+                                                                          : 4;
+    } else {
+        double el = now() - u.t0;
+        char bytes[32];
+        human_bytes((double)t->bytes, bytes, sizeof bytes);
+        if (u.unprinted)
+            fprintf(stderr, "(%llu more messages not shown; all are in sunlight.db, table diagnostics)\n",
+                    u.unprinted);
+        fprintf(stderr,
+                "read %llu files (%llu sources, %s) in %.1f s\n"
+                "  %llu records: %llu search rows, %llu rejected, %llu skipped (repeated headers, blank)\n"
+                "  %llu rows flagged for a human look\n",
+                (unsigned long long)t->files, (unsigned long long)t->sources, bytes, el,
+                (unsigned long long)t->records, (unsigned long long)t->searches,
+                (unsigned long long)t->rejected, (unsigned long long)t->skipped,
+                (unsigned long long)t->flagged);
+        fprintf(stderr, "report:   %s/report.html\n", o.out_dir);
+        fprintf(stderr, "database: %s/sunlight.db   flagged rows: %s/flagged.csv   summary: %s/summary.json\n",
+                o.out_dir, o.out_dir, o.out_dir);
+        if (t->rejected || t->warnings) code = SL_EXIT_WARN;
+    }
+    if (t && t->key_path && (!rc || t->key_created)) {
+        fprintf(stderr,
+                "plate key: %s%s\n"
+                "  Plates are written only as tokens made with this key. Keep it private: whoever\n"
+                "  holds it can test guessed plates against the tokens. Reuse it to link tokens\n"
+                "  across runs and releases.\n",
+                t->key_path, t->key_created ? " (created by this run)" : "");
+    }
+    sl_scan_free(s);
+    return code;
+}

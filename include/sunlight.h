@@ -1,0 +1,297 @@
+/* sunlight.h: the one public header of libsunlight, an engine that audits how surveillance
+ * systems are searched. It reads records releases (audit logs), accounts for every row,
+ * classifies each search's stated reason with rule packs, tokenizes plates, and writes a
+ * SQLite database, a CSV of flagged rows, a JSON summary and an HTML report.
+ *
+ * The library never prints, exits or aborts. Problems in the input are reported through a
+ * diagnostic callback (sl_diag_fn); failures return an sl_status and leave a message on the
+ * handle (sl_*_errmsg). Strings handed to callbacks are borrowed: valid only during the call. */
+#ifndef SUNLIGHT_H
+#define SUNLIGHT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SL_VERSION "0.1.0"
+
+/* ---- status ------------------------------------------------------------------------------ */
+
+typedef enum {
+    SL_OK = 0,
+    SL_ENOMEM,    /* allocation failed */
+    SL_EIO,       /* a file could not be opened, read or written */
+    SL_EFORMAT,   /* input is not in a form that can be read */
+    SL_ELIMIT,    /* a size or depth cap was hit */
+    SL_ERULES,    /* a rule pack is malformed or does not compile */
+    SL_EUSAGE,    /* bad argument or option */
+    SL_ENOINPUT,  /* nothing usable was found in the inputs */
+    SL_EDB,       /* SQLite failed */
+    SL_ECRYPTO,   /* key or hashing failed */
+    SL_EINTERNAL  /* a bug: please report */
+} sl_status;
+
+/* A static, lower-case English name for a status ("out of memory", ...). Never NULL. */
+const char *sl_status_str(sl_status st);
+
+/* ---- byte slices ------------------------------------------------------------------------- */
+
+/* A borrowed run of bytes, not NUL-terminated. Who owns it is said where it is handed out. */
+typedef struct {
+    const char *p;
+    size_t len;
+} sl_slice;
+
+/* ---- diagnostics and progress -------------------------------------------------------------- */
+
+typedef enum { SL_DIAG_INFO = 0, SL_DIAG_WARN, SL_DIAG_ERROR } sl_severity;
+
+/* One message about the input or the run. `code` is a stable dotted identifier
+ * ("csv.record_too_large", "schema.no_header", ...) for scripts; `message` is for people.
+ * `source` cites where: "path", "path > member" or "path > member > sheet". */
+typedef struct {
+    sl_severity severity;
+    const char *code;
+    const char *source;  /* NULL when not about one source */
+    uint64_t record;     /* 1-based record number (header = 1), 0 when not about a record */
+    uint64_t line;       /* 1-based text line where that record starts, 0 when unknown */
+    const char *message;
+} sl_diag;
+
+typedef void (*sl_diag_fn)(void *ud, const sl_diag *d);
+
+typedef struct {
+    uint64_t bytes_done;   /* input bytes consumed so far, over all files */
+    uint64_t bytes_total;  /* sum of input file sizes */
+    uint64_t records;      /* records read so far */
+    const char *current;   /* citation of the source being read */
+} sl_progress;
+
+typedef void (*sl_progress_fn)(void *ud, const sl_progress *p);
+
+/* ---- fields and cell states ---------------------------------------------------------------- */
+
+/* The fields a search record can carry, whatever the export called its columns. */
+typedef enum {
+    SL_F_ID = 0,       /* the search's UUID (some releases only) */
+    SL_F_NAME,         /* the user who searched */
+    SL_F_USER_ID,      /* portal exports: opaque user id */
+    SL_F_ORG,          /* the user's organization */
+    SL_F_NETWORKS,     /* Total Networks Searched (organizations, not cameras) */
+    SL_F_DEVICES,      /* Total Devices Searched / cameraCount */
+    SL_F_TIME_FRAME,   /* "start\nend" or "start to end" */
+    SL_F_TF_START,     /* split time frame (third-party extractions) */
+    SL_F_TF_END,
+    SL_F_PLATE,        /* never written out raw: tokenized */
+    SL_F_REASON,
+    SL_F_CASE,
+    SL_F_OFFENSE,      /* Offense Type / offenseType */
+    SL_F_FILTERS,
+    SL_F_SEARCH_TIME,  /* full timestamp, or time of day when SL_F_SEARCH_DATE is split out */
+    SL_F_SEARCH_DATE,
+    SL_F_SEARCH_TYPE,
+    SL_F_TEXT_PROMPT,
+    SL_F_MODERATION,
+    SL_F_COUNT
+} sl_field;
+
+/* Stable snake_case name of a field ("search_time"), used in outputs. */
+const char *sl_field_name(sl_field f);
+
+/* What a cell holds (BRIEF.md, "Cells and values"). */
+typedef enum {
+    SL_CELL_ABSENT = 0,       /* not exported: the source has no such column */
+    SL_CELL_EMPTY,            /* column present, cell empty or blank */
+    SL_CELL_VALUE,            /* a real value */
+    SL_CELL_PLACEHOLDER,      /* none, n/a, -, x, test, 0, ., or no letter or digit */
+    SL_CELL_VENDOR_REDACTED,  /* *** */
+    SL_CELL_AGENCY_REDACTED,  /* REDACTED, [REDACTED], ###, block glyphs, statute citation */
+    SL_CELL_PARTIAL,          /* partly redacted: "REDACTED / 459 SUS" */
+    SL_CELL__COUNT
+} sl_cell_state;
+
+const char *sl_cell_state_name(sl_cell_state s);
+
+/* ---- plate tokens -------------------------------------------------------------------------- */
+
+typedef struct sl_key sl_key;
+
+/* Opens the secret key at `path`, creating it (32 random bytes, hex, mode 0600) when it does
+ * not exist; *created tells which (may be NULL). Whoever holds the key can test guesses of
+ * plates against tokens, so it must stay private. */
+sl_status sl_key_open(sl_key **out, const char *path, int *created, char *err, size_t errlen);
+void sl_key_free(sl_key *k);
+
+/* Default key location: $SUNLIGHT_KEY, else $XDG_CONFIG_HOME/sunlight/plate.key, else
+ * $HOME/.config/sunlight/plate.key. Writes into buf; returns buf, or NULL when nothing fits. */
+const char *sl_key_default_path(char *buf, size_t cap);
+
+#define SL_TOKEN_LEN 20 /* "pt_" + 16 hex + "~" for wildcard plates; see token.c */
+
+/* Tokenizes a plate: upper-cased, only letters and digits kept (and the wildcards * and ?,
+ * which make a distinct token family), then HMAC-SHA256 under the key, shown as "pt_" + 16
+ * hex. Writes a NUL-terminated token into out and returns its length; returns 0 when the plate
+ * has no letter or digit (nothing to tokenize). */
+size_t sl_plate_token(const sl_key *k, const char *plate, size_t len, char out[SL_TOKEN_LEN + 1]);
+
+/* ---- rule packs ---------------------------------------------------------------------------- */
+
+typedef struct sl_rules sl_rules;
+typedef struct sl_matcher sl_matcher;
+
+/* Loads every *.rules file under `path` (a folder, sorted by name) or the one file `path`,
+ * and compiles all patterns of all packs into one Hyperscan database. On failure returns
+ * SL_ERULES with a message naming file, line and rule in err. */
+sl_status sl_rules_load(sl_rules **out, const char *path, char *err, size_t errlen);
+void sl_rules_free(sl_rules *r);
+
+size_t sl_rules_count(const sl_rules *r);
+
+/* Read-only description of rule i (0 <= i < sl_rules_count). Strings live as long as r. */
+typedef struct {
+    const char *id;       /* "immigration.ice" */
+    const char *label;    /* "ICE (Immigration and Customs Enforcement)" */
+    const char *pack;     /* "immigration" */
+    const char *category; /* the reporting category, e.g. "immigration" */
+    const char *group;    /* mutually exclusive group, or NULL */
+    int priority;         /* within group: lower wins */
+    uint32_t reads;       /* SL_READS_* bits: which texts the rule reads */
+    const char *means;    /* what the category means, or NULL (repeated lines joined) */
+    const char *matters;  /* why it matters, or NULL */
+    const char *false_pos;/* known false positives, or NULL */
+    const char *false_neg;/* known false negatives, or NULL */
+    const char *file;     /* pack file as loaded (for messages), and the rule's line in it */
+    unsigned line;
+} sl_rule_info;
+#define SL_READS_REASON  1u
+#define SL_READS_OFFENSE 2u
+#define SL_READS_PROMPT  4u
+#define SL_READS_ALL     7u
+void sl_rules_info(const sl_rules *r, size_t i, sl_rule_info *out);
+
+/* Per-pack metadata for run records: name, version, SHA-256 of the pack file. */
+size_t sl_rules_pack_count(const sl_rules *r);
+typedef struct {
+    const char *name;
+    const char *version;
+    const char *path;    /* file name only (no folder), so outputs never hold absolute paths */
+    const char *sha256;  /* hex of the pack file's bytes */
+    const char *category;/* the pack's default category */
+    const char *about;   /* description, or NULL */
+} sl_pack_info;
+void sl_rules_pack_info(const sl_rules *r, size_t i, sl_pack_info *out);
+
+/* `threshold CATEGORY precision P recall R` lines of all packs, in load order. */
+typedef struct {
+    const char *category;
+    double precision, recall;  /* floors in [0, 1] */
+    const char *pack;          /* pack name */
+    const char *file;          /* pack file as loaded, and the line */
+    unsigned line;
+} sl_threshold;
+size_t sl_rules_threshold_count(const sl_rules *r);
+void sl_rules_threshold(const sl_rules *r, size_t i, sl_threshold *out);
+
+/* One rule that fired on a text, after exclusions and group resolution. */
+typedef struct {
+    uint32_t rule;        /* index for sl_rules_info */
+    uint32_t start, end;  /* matched span in the text, bytes [start, end) */
+} sl_hit;
+
+/* A matcher owns the Hyperscan scratch: one per thread, reused for every text. */
+sl_status sl_matcher_new(sl_matcher **out, const sl_rules *r);
+void sl_matcher_free(sl_matcher *m);
+
+/* Classifies one text. Writes up to cap hits in rule order, sets *n to the number of rules
+ * that fired (may exceed cap). */
+sl_status sl_match(sl_matcher *m, const char *text, size_t len, sl_hit *hits, size_t cap,
+                   size_t *n);
+/* Same, considering only rules whose `reads` shares a bit with `reads` (SL_READS_REASON when
+ * the text is a reason, ...); groups are resolved among those rules only. sl_match is
+ * sl_match_reads with SL_READS_ALL. Returns SL_ELIMIT on a pathological text with more than
+ * about a million pattern matches. */
+sl_status sl_match_reads(sl_matcher *m, uint32_t reads, const char *text, size_t len,
+                         sl_hit *hits, size_t cap, size_t *n);
+
+/* What `rules explain` shows: every pattern match, every veto, every group suppression. */
+typedef enum {
+    SL_EXPLAIN_MATCH = 0, /* a pattern of rule matched span */
+    SL_EXPLAIN_VETO,      /* an exclusion vetoed that match (by = the exclusion pattern) */
+    SL_EXPLAIN_SUPPRESS,  /* rule fired but lost its group to rule `by` */
+    SL_EXPLAIN_FIRE       /* rule fires (final) */
+} sl_explain_kind;
+
+typedef struct {
+    sl_explain_kind kind;
+    uint32_t rule;
+    const char *pattern;  /* the pattern as written in the pack */
+    uint32_t start, end;  /* span in the text */
+    const char *by;       /* VETO: exclusion pattern text; SUPPRESS: winning rule id */
+    uint32_t by_start, by_end; /* VETO: the exclusion's span */
+} sl_explain_event;
+
+typedef void (*sl_explain_fn)(void *ud, const sl_explain_event *e);
+sl_status sl_rules_explain(const sl_rules *r, const char *text, size_t len, sl_explain_fn cb,
+                           void *ud);
+
+/* Checks every inline example of every rule. cb (may be NULL) sees each result. */
+typedef struct {
+    uint32_t rule;
+    const char *text;
+    int expect_fire;   /* 1 for a positive example, 0 for a negative */
+    int fired;
+    const char *file;
+    unsigned line;
+} sl_example_result;
+typedef void (*sl_example_fn)(void *ud, const sl_example_result *r);
+sl_status sl_rules_test(const sl_rules *r, sl_example_fn cb, void *ud, size_t *npass,
+                        size_t *nfail);
+
+/* ---- the main job: scan ---------------------------------------------------------------------- */
+
+typedef struct sl_scan sl_scan;
+
+typedef struct {
+    const char *out_dir;      /* required; created if missing */
+    const char *rules_path;   /* folder or file of rule packs; required */
+    const char *key_path;     /* plate key; NULL = sl_key_default_path() */
+    const char *producer;     /* whose release this is, if the user says; may be NULL */
+    size_t max_record_bytes;  /* cap on one record; 0 = 1 MiB */
+    sl_diag_fn on_diag;       /* may be NULL */
+    void *diag_ud;
+    sl_progress_fn on_progress; /* may be NULL; called about every 64 MiB and per source */
+    void *progress_ud;
+} sl_scan_opts;
+
+typedef struct {
+    uint64_t files;        /* input files */
+    uint64_t sources;      /* readable streams (a file, a member, a sheet) */
+    uint64_t bytes;        /* input bytes */
+    uint64_t records;      /* data records read, headers excluded */
+    uint64_t searches;     /* records parsed into search rows */
+    uint64_t rejected;     /* records rejected, with reasons in the outputs */
+    uint64_t skipped;      /* repeated header rows and blank records (counted, not searches) */
+    uint64_t flagged;      /* search rows with at least one category */
+    uint64_t warnings;     /* diagnostics of severity warn or error */
+    int key_created;       /* the plate key was created by this run */
+    const char *key_path;  /* where the plate key is */
+} sl_scan_totals;
+
+/* Lifecycle: new -> add_path (any number) -> run -> totals/errmsg -> free. */
+sl_status sl_scan_new(sl_scan **out, const sl_scan_opts *opts);
+sl_status sl_scan_add_path(sl_scan *s, const char *path);
+/* Reads every input, writes OUT/sunlight.db, flagged.csv, summary.json, report.html whole
+ * (to temporary names, renamed at the end) or not at all. Returns SL_ENOINPUT when no input
+ * gave a single usable source. */
+sl_status sl_scan_run(sl_scan *s);
+const sl_scan_totals *sl_scan_totals_get(const sl_scan *s);
+const char *sl_scan_errmsg(const sl_scan *s);
+void sl_scan_free(sl_scan *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* SUNLIGHT_H */

@@ -1,0 +1,344 @@
+/* core.c: the small core: status names, field and cell-state names, growable buffers with a
+ * cap, a bump arena, bounded string helpers and streaming SHA-256 over OpenSSL's EVP. Depends
+ * on nothing else in lib/. */
+#include "core.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+const char *sl_status_str(sl_status st) {
+    switch (st) {
+    case SL_OK: return "ok";
+    case SL_ENOMEM: return "out of memory";
+    case SL_EIO: return "input/output error";
+    case SL_EFORMAT: return "unreadable format";
+    case SL_ELIMIT: return "size or depth limit reached";
+    case SL_ERULES: return "rule pack error";
+    case SL_EUSAGE: return "bad usage";
+    case SL_ENOINPUT: return "no usable input";
+    case SL_EDB: return "database error";
+    case SL_ECRYPTO: return "key or hashing error";
+    case SL_EINTERNAL: return "internal error";
+    }
+    return "unknown status";
+}
+
+static const char *const field_names[SL_F_COUNT] = {
+    [SL_F_ID] = "id",
+    [SL_F_NAME] = "name",
+    [SL_F_USER_ID] = "user_id",
+    [SL_F_ORG] = "org",
+    [SL_F_NETWORKS] = "networks",
+    [SL_F_DEVICES] = "devices",
+    [SL_F_TIME_FRAME] = "time_frame",
+    [SL_F_TF_START] = "time_frame_start",
+    [SL_F_TF_END] = "time_frame_end",
+    [SL_F_PLATE] = "plate",
+    [SL_F_REASON] = "reason",
+    [SL_F_CASE] = "case_number",
+    [SL_F_OFFENSE] = "offense_type",
+    [SL_F_FILTERS] = "filters",
+    [SL_F_SEARCH_TIME] = "search_time",
+    [SL_F_SEARCH_DATE] = "search_date",
+    [SL_F_SEARCH_TYPE] = "search_type",
+    [SL_F_TEXT_PROMPT] = "text_prompt",
+    [SL_F_MODERATION] = "moderation",
+};
+
+const char *sl_field_name(sl_field f) {
+    return ((unsigned)f < SL_F_COUNT && field_names[f]) ? field_names[f] : "unknown";
+}
+
+static const char *const cell_state_names[SL_CELL__COUNT] = {
+    [SL_CELL_ABSENT] = "not_exported",
+    [SL_CELL_EMPTY] = "empty",
+    [SL_CELL_VALUE] = "value",
+    [SL_CELL_PLACEHOLDER] = "placeholder",
+    [SL_CELL_VENDOR_REDACTED] = "vendor_redacted",
+    [SL_CELL_AGENCY_REDACTED] = "agency_redacted",
+    [SL_CELL_PARTIAL] = "partly_redacted",
+};
+
+const char *sl_cell_state_name(sl_cell_state s) {
+    return ((unsigned)s < SL_CELL__COUNT) ? cell_state_names[s] : "unknown";
+}
+
+/* ---- buffers ------------------------------------------------------------------------------ */
+
+sl_status sl_buf_reserve(sl_buf *b, size_t extra) {
+    size_t limit = b->cap_limit ? b->cap_limit : SIZE_MAX / 2;
+    if (extra > limit || b->len > limit - extra) return SL_ELIMIT;
+    size_t need = b->len + extra + 1; /* room for a NUL */
+    if (need <= b->cap) return SL_OK;
+    size_t ncap = b->cap ? b->cap : 256;
+    while (ncap < need) ncap = ncap > SIZE_MAX / 4 ? need : ncap * 2;
+    if (ncap > limit + 1) ncap = limit + 1;
+    char *np = realloc(b->p, ncap);
+    if (!np) return SL_ENOMEM;
+    b->p = np;
+    b->cap = ncap;
+    return SL_OK;
+}
+
+sl_status sl_buf_append(sl_buf *b, const void *p, size_t n) {
+    if (n == 0) return SL_OK;
+    sl_status rc = sl_buf_reserve(b, n);
+    if (rc) return rc;
+    memcpy(b->p + b->len, p, n);
+    b->len += n;
+    return SL_OK;
+}
+
+sl_status sl_buf_putc(sl_buf *b, char c) { return sl_buf_append(b, &c, 1); }
+
+sl_status sl_buf_puts(sl_buf *b, const char *s) { return sl_buf_append(b, s, strlen(s)); }
+
+sl_status sl_buf_vprintf(sl_buf *b, const char *fmt, va_list ap) {
+    va_list ap2;
+    va_copy(ap2, ap);
+    char small[256];
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    if (n < 0) { va_end(ap2); return SL_EINTERNAL; }
+    sl_status rc;
+    if ((size_t)n < sizeof small) {
+        rc = sl_buf_append(b, small, (size_t)n);
+    } else {
+        rc = sl_buf_reserve(b, (size_t)n);
+        if (!rc) {
+            vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap2);
+            b->len += (size_t)n;
+        }
+    }
+    va_end(ap2);
+    return rc;
+}
+
+sl_status sl_buf_printf(sl_buf *b, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    sl_status rc = sl_buf_vprintf(b, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+sl_status sl_buf_nul(sl_buf *b) {
+    sl_status rc = sl_buf_reserve(b, 0);
+    if (rc) return rc;
+    b->p[b->len] = '\0';
+    return SL_OK;
+}
+
+void sl_buf_reset(sl_buf *b) { b->len = 0; }
+
+void sl_buf_free(sl_buf *b) {
+    if (!b) return;
+    free(b->p);
+    b->p = NULL;
+    b->len = b->cap = 0;
+}
+
+/* ---- arena -------------------------------------------------------------------------------- */
+
+struct sl_arena_block {
+    sl_arena_block *next;
+    size_t used, size;
+    _Alignas(16) unsigned char data[];
+};
+
+void sl_arena_init(sl_arena *a, size_t block_size) {
+    a->head = NULL;
+    a->block_size = block_size ? block_size : 64 * 1024;
+}
+
+void *sl_arena_alloc(sl_arena *a, size_t n) {
+    n = (n + 15) & ~(size_t)15;
+    if (n == 0) n = 16;
+    sl_arena_block *b = a->head;
+    if (!b || b->size - b->used < n) {
+        size_t sz = n > a->block_size ? n : a->block_size;
+        sl_arena_block *nb = malloc(sizeof *nb + sz);
+        if (!nb) return NULL;
+        nb->used = 0;
+        nb->size = sz;
+        /* A block bigger than usual goes behind the head so the head keeps its free room. */
+        if (b && sz > a->block_size) {
+            nb->next = b->next;
+            b->next = nb;
+        } else {
+            nb->next = b;
+            a->head = nb;
+        }
+        b = nb;
+    }
+    void *p = b->data + b->used;
+    b->used += n;
+    return p;
+}
+
+char *sl_arena_strndup(sl_arena *a, const char *p, size_t n) {
+    char *s = sl_arena_alloc(a, n + 1);
+    if (!s) return NULL;
+    if (n) memcpy(s, p, n);
+    s[n] = '\0';
+    return s;
+}
+
+void sl_arena_reset(sl_arena *a) {
+    sl_arena_block *b = a->head;
+    if (!b) return;
+    sl_arena_block *rest = b->next;
+    while (rest) {
+        sl_arena_block *n = rest->next;
+        free(rest);
+        rest = n;
+    }
+    b->next = NULL;
+    b->used = 0;
+}
+
+void sl_arena_free(sl_arena *a) {
+    if (!a) return;
+    sl_arena_block *b = a->head;
+    while (b) {
+        sl_arena_block *n = b->next;
+        free(b);
+        b = n;
+    }
+    a->head = NULL;
+}
+
+/* ---- strings ------------------------------------------------------------------------------ */
+
+char *sl_strdup(const char *s) { return s ? sl_strndup(s, strlen(s)) : NULL; }
+
+char *sl_strndup(const char *p, size_t n) {
+    char *s = malloc(n + 1);
+    if (!s) return NULL;
+    if (n) memcpy(s, p, n);
+    s[n] = '\0';
+    return s;
+}
+
+void *sl_reallocarray(void *p, size_t n, size_t size) {
+    if (size && n > SIZE_MAX / size) return NULL;
+    size_t bytes = n * size;
+    return realloc(p, bytes ? bytes : 1);
+}
+
+char *sl_fmt(char *dst, size_t cap, const char *fmt, ...) {
+    if (!cap) return dst;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(dst, cap, fmt, ap);
+    va_end(ap);
+    if (n < 0) dst[0] = '\0';
+    return dst;
+}
+
+void sl_hex(const unsigned char *in, size_t n, char *out) {
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[in[i] >> 4];
+        out[2 * i + 1] = digits[in[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+sl_slice sl_trim(sl_slice s) {
+    const unsigned char *p = (const unsigned char *)s.p;
+    size_t a = 0, b = s.len;
+    for (;;) {
+        if (a < b && sl_isspace(p[a])) a++;
+        else if (b - a >= 2 && p[a] == 0xC2 && p[a + 1] == 0xA0) a += 2; /* NBSP */
+        else break;
+    }
+    for (;;) {
+        if (b > a && sl_isspace(p[b - 1])) b--;
+        else if (b - a >= 2 && p[b - 2] == 0xC2 && p[b - 1] == 0xA0) b -= 2;
+        else break;
+    }
+    sl_slice r = {s.p ? s.p + a : s.p, b - a};
+    return r;
+}
+
+int sl_slice_ieq(sl_slice s, const char *z) {
+    size_t n = strlen(z);
+    if (n != s.len) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (sl_tolower((unsigned char)s.p[i]) != sl_tolower((unsigned char)z[i])) return 0;
+    return 1;
+}
+
+int sl_slice_eq(sl_slice s, const char *z) {
+    size_t n = strlen(z);
+    return n == s.len && (n == 0 || memcmp(s.p, z, n) == 0);
+}
+
+/* ---- SHA-256 ------------------------------------------------------------------------------ */
+
+struct sl_sha256 {
+    EVP_MD_CTX *ctx;
+};
+
+sl_sha256 *sl_sha256_new(void) {
+    sl_sha256 *h = malloc(sizeof *h);
+    if (!h) return NULL;
+    h->ctx = EVP_MD_CTX_new();
+    if (!h->ctx || EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL) != 1) {
+        EVP_MD_CTX_free(h->ctx);
+        free(h);
+        return NULL;
+    }
+    return h;
+}
+
+void sl_sha256_update(sl_sha256 *h, const void *p, size_t n) {
+    if (h && n) EVP_DigestUpdate(h->ctx, p, n);
+}
+
+void sl_sha256_final(sl_sha256 *h, char hex[65]) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    if (!h || EVP_DigestFinal_ex(h->ctx, md, &mdlen) != 1 || mdlen != 32) {
+        hex[0] = '\0';
+        return;
+    }
+    sl_hex(md, 32, hex);
+}
+
+void sl_sha256_free(sl_sha256 *h) {
+    if (!h) return;
+    EVP_MD_CTX_free(h->ctx);
+    free(h);
+}
+
+sl_status sl_sha256_file(const char *path, char hex[65]) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return SL_EIO;
+    sl_sha256 *h = sl_sha256_new();
+    if (!h) { close(fd); return SL_ENOMEM; }
+    char *buf = malloc(1 << 20);
+    if (!buf) { sl_sha256_free(h); close(fd); return SL_ENOMEM; }
+    sl_status rc = SL_OK;
+    for (;;) {
+        ssize_t n = read(fd, buf, 1 << 20);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            rc = SL_EIO;
+            break;
+        }
+        if (n == 0) break;
+        sl_sha256_update(h, buf, (size_t)n);
+    }
+    if (!rc) sl_sha256_final(h, hex);
+    free(buf);
+    sl_sha256_free(h);
+    close(fd);
+    return rc;
+}

@@ -1,0 +1,81 @@
+/* core.h: the small core every module may use and which depends on nothing else:
+ * growable byte buffers with a cap, a bump arena reset per batch, SHA-256 hex, and
+ * bounded string helpers. No module below depends on anything downstream of it. */
+#ifndef SL_CORE_H
+#define SL_CORE_H
+
+#include "sunlight.h"
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SL_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define SL_UNUSED(x) ((void)(x))
+
+/* Growable buffer. cap_limit 0 means SIZE_MAX/2. Appending past cap_limit fails with
+ * SL_ELIMIT and leaves the buffer unchanged. */
+typedef struct {
+    char *p;
+    size_t len, cap, cap_limit;
+} sl_buf;
+
+sl_status sl_buf_reserve(sl_buf *b, size_t extra);
+sl_status sl_buf_append(sl_buf *b, const void *p, size_t n);
+sl_status sl_buf_putc(sl_buf *b, char c);
+sl_status sl_buf_puts(sl_buf *b, const char *s);
+sl_status sl_buf_printf(sl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+sl_status sl_buf_vprintf(sl_buf *b, const char *fmt, va_list ap);
+/* Ensures p[len] == '\0' (not counted in len). */
+sl_status sl_buf_nul(sl_buf *b);
+void sl_buf_reset(sl_buf *b);
+void sl_buf_free(sl_buf *b);
+
+/* Bump arena: many small allocations freed together by sl_arena_reset/free. */
+typedef struct sl_arena_block sl_arena_block;
+typedef struct {
+    sl_arena_block *head;
+    size_t block_size;
+} sl_arena;
+
+void sl_arena_init(sl_arena *a, size_t block_size);
+void *sl_arena_alloc(sl_arena *a, size_t n); /* 16-byte aligned; NULL on ENOMEM */
+char *sl_arena_strndup(sl_arena *a, const char *p, size_t n);
+void sl_arena_reset(sl_arena *a); /* keeps the first block */
+void sl_arena_free(sl_arena *a);
+
+/* Allocation helpers that never abort: NULL on failure, checked by callers. */
+char *sl_strdup(const char *s);
+char *sl_strndup(const char *p, size_t n);
+void *sl_reallocarray(void *p, size_t n, size_t size); /* overflow-checked */
+
+/* Formats into a fixed buffer, always NUL-terminated, truncating. Returns dst. */
+char *sl_fmt(char *dst, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Lower-case hex of n bytes into out (2n+1 bytes). */
+void sl_hex(const unsigned char *in, size_t n, char *out);
+
+/* ASCII helpers (locale-independent). */
+static inline int sl_isspace(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+static inline int sl_isdigit(unsigned char c) { return c >= '0' && c <= '9'; }
+static inline int sl_isalpha(unsigned char c) { return (unsigned char)((c | 32) - 'a') < 26; }
+static inline int sl_isalnum(unsigned char c) { return sl_isdigit(c) || sl_isalpha(c); }
+static inline unsigned char sl_tolower(unsigned char c) { return (c >= 'A' && c <= 'Z') ? (unsigned char)(c | 32) : c; }
+static inline unsigned char sl_toupper(unsigned char c) { return (c >= 'a' && c <= 'z') ? (unsigned char)(c & ~32) : c; }
+
+/* Trims ASCII white space (and NBSP U+00A0 as UTF-8) from both ends of a slice. */
+sl_slice sl_trim(sl_slice s);
+/* ASCII case-insensitive equality of a slice and a C string. */
+int sl_slice_ieq(sl_slice s, const char *z);
+int sl_slice_eq(sl_slice s, const char *z);
+
+/* Streaming SHA-256 (OpenSSL EVP underneath). */
+typedef struct sl_sha256 sl_sha256;
+sl_sha256 *sl_sha256_new(void);
+void sl_sha256_update(sl_sha256 *h, const void *p, size_t n);
+/* Writes 64 hex chars + NUL into hex; the hasher may not be updated afterwards. */
+void sl_sha256_final(sl_sha256 *h, char hex[65]);
+void sl_sha256_free(sl_sha256 *h);
+/* Hashes a whole file; SL_EIO on failure. */
+sl_status sl_sha256_file(const char *path, char hex[65]);
+
+#endif

@@ -1,0 +1,56 @@
+/* read.h: from paths to sources. Walks folders (sorted, recursively), opens each file,
+ * recognises its container and format, hashes it, decodes its text encoding, and hands every
+ * source's records to the caller as uniform rows of text cells. A source is one readable
+ * stream: a CSV file, a member of a zip, a sheet of a workbook. Whatever the format, rows
+ * arrive as sl_csv_row (XLSX cells converted to text, date serials to ISO 8601 UTC). */
+#ifndef SL_READ_H
+#define SL_READ_H
+
+#include "csv.h"
+
+typedef struct {
+    uint32_t id;          /* 1-based, in reading order over the whole run */
+    uint32_t parent;      /* id of the containing source (a zip or workbook), 0 at top level */
+    const char *cite;     /* "path", "path > member", "path > member > sheet" */
+    const char *path;     /* the input file, as given or as found by walking */
+    const char *member;   /* member path inside an archive, or NULL */
+    const char *sheet;    /* workbook sheet name, or NULL */
+    const char *format;   /* "csv", "tsv", "ssv", "xlsx", "zip", "gzip", "zstd" */
+    const char *encoding; /* "utf-8", "utf-8-bom", "utf-16le", "utf-16be", "windows-1252" */
+    char delim;           /* delimiter used for text sources */
+    char sha256[65];      /* hex of the source's bytes (decompressed for members); at end only */
+    uint64_t size;        /* bytes of the source; at end only */
+} sl_source;
+
+/* Callbacks receive borrowed pointers valid during the call. Return non-zero to stop the
+ * current source (the reader goes on with the next). */
+typedef struct {
+    int (*begin)(void *ud, const sl_source *src);
+    int (*row)(void *ud, const sl_source *src, const sl_csv_row *row);
+    void (*end)(void *ud, const sl_source *src);        /* sha256 and size are final here */
+    void (*progress)(void *ud, uint64_t bytes_read);    /* input bytes consumed since last call */
+    sl_diag_fn diag;
+    void *ud;                                            /* passed to all of the above */
+    void *diag_ud;
+} sl_reader_cb;
+
+typedef struct {
+    size_t max_record;   /* per-record cap for text sources; 0 = 1 MiB */
+    unsigned max_depth;  /* zip-in-zip depth; 0 = 4 */
+    uint64_t max_inflate;/* cap on bytes decompressed from one archive; 0 = 64 GiB */
+} sl_read_opts;
+
+/* Expands paths into a sorted, de-duplicated list of regular files (folders walked
+ * recursively, hidden files and folders skipped and reported). *files is malloc'd; free with
+ * sl_inputs_free. Paths that do not exist are reported through diag and skipped. */
+sl_status sl_inputs_collect(const char *const *paths, size_t n, sl_diag_fn diag, void *diag_ud,
+                            char ***files, size_t *nfiles);
+void sl_inputs_free(char **files, size_t n);
+
+/* Reads one input file and every source inside it. *next_id is the id to give the next
+ * source and is advanced. Returns SL_EIO when the file cannot be opened at all (also reported
+ * through diag); damage inside a file is reported through diag and does not fail the call. */
+sl_status sl_read_file(const char *path, const sl_read_opts *opts, const sl_reader_cb *cb,
+                       uint32_t *next_id);
+
+#endif

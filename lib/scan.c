@@ -1,0 +1,680 @@
+/* scan.c: the main job, end to end: inputs -> read -> header mapping -> search rows ->
+ * classify -> judge -> store, then the report writers. Owns per-source accounting (every
+ * record ends parsed, skipped-and-counted or rejected-with-reason) and the rule that outputs
+ * are written whole or not at all. */
+#include "classify.h"
+#include "read.h"
+#include "schema.h"
+#include "store.h"
+#include "timeparse.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DIAG_PER_CODE 20       /* diagnostics kept per source and code; the rest are counted */
+#define ORG_SET_CAP 65536      /* distinct organizations tracked per source */
+#define MAX_FLAGS 64
+#define PROGRESS_EVERY (64u << 20)
+
+typedef struct {
+    char code[48];
+    uint64_t seen;
+} diag_count;
+
+/* Open-addressing set of organization names for one source (bounded). */
+typedef struct {
+    uint64_t *hashes; /* 0 = empty slot */
+    size_t cap, n;
+    int saturated;
+} org_set;
+
+struct sl_scan {
+    sl_scan_opts opts;
+    char **paths;
+    size_t npaths;
+    sl_scan_totals totals;
+    char errmsg[512];
+    char key_path[4096];
+
+    /* run state */
+    sl_rules *rules;
+    sl_matcher *matcher;
+    sl_key *key;
+    sl_store *store;
+    uint64_t bytes_done, bytes_total, last_progress;
+    const char *cur_path;    /* file being read */
+    const char *cur_display; /* how that file is cited */
+    sl_status fatal;         /* first error that stops the run */
+
+    /* per-source state */
+    sl_buf cite;
+    sl_schema schema;
+    int have_header, no_header;
+    sl_account acc;
+    org_set orgs;
+    sl_buf const_reason;
+    int reason_varies;
+    uint64_t reasons_seen;
+    diag_count diags[32];
+    size_t ndiags;
+    uint64_t diag_suppressed;
+    uint32_t source_id;
+};
+
+/* ---- small helpers -------------------------------------------------------------------------- */
+
+static uint64_t hash_bytes(const char *p, size_t n) {
+    uint64_t h = 1469598103934665603ull; /* FNV-1a, then a final mix */
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)p[i];
+        h *= 1099511628211ull;
+    }
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    return h ? h : 1;
+}
+
+static void org_set_clear(org_set *s) {
+    if (s->hashes) memset(s->hashes, 0, s->cap * sizeof *s->hashes);
+    s->n = 0;
+    s->saturated = 0;
+}
+
+static void org_set_add(org_set *s, const char *p, size_t n) {
+    if (s->saturated || !s->hashes) return;
+    uint64_t h = hash_bytes(p, n);
+    size_t i = (size_t)h & (s->cap - 1);
+    while (s->hashes[i]) {
+        if (s->hashes[i] == h) return;
+        i = (i + 1) & (s->cap - 1);
+    }
+    if (s->n + 1 > s->cap / 2) {
+        s->saturated = 1; /* counts stop growing: reported as "at least" */
+        return;
+    }
+    s->hashes[i] = h;
+    s->n++;
+}
+
+static void set_err(sl_scan *s, const char *fmt, const char *a, const char *b) {
+    snprintf(s->errmsg, sizeof s->errmsg, fmt, a ? a : "", b ? b : "");
+}
+
+/* Cites a file without leaking where it sits on this machine: the part of the path below the
+ * argument it was found under, prefixed by that argument as given when the argument was
+ * relative, or by the argument's last component when it was absolute. */
+static char *display_path(const char *arg, const char *file) {
+    size_t alen = strlen(arg);
+    while (alen > 1 && arg[alen - 1] == '/') alen--;
+    const char *rest = "";
+    if (strncmp(file, arg, alen) == 0 && (file[alen] == '/' || file[alen] == '\0'))
+        rest = file + alen;
+    else
+        return sl_strdup(file[0] == '/' ? strrchr(file, '/') + 1 : file);
+    const char *base = arg;
+    if (arg[0] == '/') {
+        const char *end = arg + alen;
+        const char *q = end;
+        while (q > arg && q[-1] != '/') q--;
+        base = q;
+        alen = (size_t)(end - q);
+        if (alen == 0) { /* the root folder itself */
+            base = "";
+            if (*rest == '/') rest++;
+        }
+    }
+    sl_buf b = {0};
+    if (sl_buf_append(&b, base, alen) || sl_buf_puts(&b, rest) || sl_buf_nul(&b)) {
+        sl_buf_free(&b);
+        return NULL;
+    }
+    return b.p;
+}
+
+/* The source's citation with the file's on-disk path replaced by its display path. */
+static const char *cite_of(sl_scan *s, const sl_source *src) {
+    sl_buf_reset(&s->cite);
+    const char *c = src->cite ? src->cite : "";
+    size_t plen = s->cur_path ? strlen(s->cur_path) : 0;
+    if (plen && strncmp(c, s->cur_path, plen) == 0) {
+        sl_buf_puts(&s->cite, s->cur_display);
+        sl_buf_puts(&s->cite, c + plen);
+    } else {
+        sl_buf_puts(&s->cite, c);
+    }
+    if (sl_buf_nul(&s->cite)) return c;
+    return s->cite.p;
+}
+
+/* Sends a diagnostic to the caller and the database, keeping DIAG_PER_CODE per code and
+ * source and counting the rest. */
+static void emit(sl_scan *s, uint32_t source_id, sl_severity sev, const char *code,
+                 const char *source, uint64_t record, uint64_t line, const char *msg) {
+    if (sev >= SL_DIAG_WARN) s->totals.warnings++;
+    diag_count *dc = NULL;
+    for (size_t i = 0; i < s->ndiags; i++)
+        if (!strcmp(s->diags[i].code, code)) dc = &s->diags[i];
+    if (!dc && s->ndiags < SL_ARRAY_LEN(s->diags)) {
+        dc = &s->diags[s->ndiags++];
+        snprintf(dc->code, sizeof dc->code, "%s", code);
+        dc->seen = 0;
+    }
+    if (dc && ++dc->seen > DIAG_PER_CODE) {
+        s->diag_suppressed++;
+        return;
+    }
+    sl_diag d = {sev, code, source, record, line, msg};
+    if (s->opts.on_diag) s->opts.on_diag(s->opts.diag_ud, &d);
+    if (s->store && source_id) {
+        sl_status rc = sl_store_diag(s->store, source_id, &d);
+        if (rc && !s->fatal) s->fatal = rc;
+    }
+}
+
+/* Diagnostics from the reader arrive with the on-disk path; re-cite them. */
+static void on_reader_diag(void *ud, const sl_diag *d) {
+    sl_scan *s = ud;
+    sl_buf tmp = {0};
+    const char *src = d->source;
+    size_t plen = s->cur_path ? strlen(s->cur_path) : 0;
+    if (src && plen && strncmp(src, s->cur_path, plen) == 0) {
+        if (!sl_buf_puts(&tmp, s->cur_display) && !sl_buf_puts(&tmp, src + plen) &&
+            !sl_buf_nul(&tmp))
+            src = tmp.p;
+    }
+    emit(s, s->source_id, d->severity, d->code, src, d->record, d->line, d->message);
+    sl_buf_free(&tmp);
+}
+
+static void progress(sl_scan *s, int force) {
+    if (!s->opts.on_progress) return;
+    if (!force && s->bytes_done - s->last_progress < PROGRESS_EVERY) return;
+    s->last_progress = s->bytes_done;
+    sl_progress p = {s->bytes_done, s->bytes_total, s->totals.records + s->acc.records,
+                     s->cur_display};
+    s->opts.on_progress(s->opts.progress_ud, &p);
+}
+
+static void on_bytes(void *ud, uint64_t n) {
+    sl_scan *s = ud;
+    s->bytes_done += n;
+    progress(s, 0);
+}
+
+/* ---- per source ------------------------------------------------------------------------------ */
+
+static int on_begin(void *ud, const sl_source *src) {
+    sl_scan *s = ud;
+    sl_schema_clear(&s->schema);
+    memset(&s->acc, 0, sizeof s->acc);
+    s->acc.time_min = s->acc.time_max = SL_TIME_NONE;
+    s->have_header = s->no_header = 0;
+    org_set_clear(&s->orgs);
+    sl_buf_reset(&s->const_reason);
+    s->reason_varies = 0;
+    s->reasons_seen = 0;
+    s->ndiags = 0;
+    s->diag_suppressed = 0;
+    s->source_id = src->id;
+    s->totals.sources++;
+    progress(s, 1);
+    return 0;
+}
+
+static int row_is_blank(const sl_csv_row *row) {
+    for (size_t i = 0; i < row->ncells; i++) {
+        sl_slice t = sl_trim(row->cells[i]);
+        if (t.len) return 0;
+    }
+    return 1;
+}
+
+static void reject(sl_scan *s, const sl_source *src, const sl_csv_row *row, sl_reject why,
+                   const char *msg) {
+    uint64_t k = s->acc.rejected[why]++;
+    if (k < SL_FIRST_RECORDS) s->acc.first_rejected[why][k] = row->record;
+    char code[64];
+    snprintf(code, sizeof code, "row.%s", sl_reject_name(why));
+    emit(s, src->id, SL_DIAG_WARN, code, cite_of(s, src), row->record, row->line, msg);
+}
+
+static void account_cells(sl_account *acc, const sl_search *q) {
+    for (int f = 0; f < SL_F_COUNT; f++) {
+        acc->cell_states[f][q->f[f].st]++;
+        if (q->bad & (1u << f)) acc->field_errors[f]++;
+    }
+}
+
+/* Whether a parsed row carries anything of a search: a time, an organization, a user or a
+ * reason. A footer line ("Total: 1,234") or a stray note does not. */
+static int looks_like_search(const sl_search *q) {
+    if (q->search_time != SL_TIME_NONE) return 1;
+    static const sl_field keys[] = {SL_F_ORG, SL_F_NAME, SL_F_USER_ID, SL_F_REASON, SL_F_ID};
+    for (size_t i = 0; i < SL_ARRAY_LEN(keys); i++) {
+        sl_cell_state st = q->f[keys[i]].st;
+        if (st != SL_CELL_ABSENT && st != SL_CELL_EMPTY) return 1;
+    }
+    return 0;
+}
+
+static void track_reason(sl_scan *s, const sl_search *q) {
+    const sl_cell *c = &q->f[SL_F_REASON];
+    if (c->st == SL_CELL_ABSENT || s->reason_varies) return;
+    if (s->reasons_seen++ == 0) {
+        if (sl_buf_append(&s->const_reason, c->p, c->len)) s->reason_varies = 1;
+        return;
+    }
+    if (c->len != s->const_reason.len || (c->len && memcmp(c->p, s->const_reason.p, c->len)))
+        s->reason_varies = 1;
+}
+
+static void handle_search(sl_scan *s, const sl_source *src, const sl_csv_row *row) {
+    sl_search q;
+    sl_search_from_row(&s->schema, row->cells, row->ncells, &q);
+    account_cells(&s->acc, &q);
+    if (!looks_like_search(&q)) {
+        reject(s, src, row, SL_REJ_NOT_SEARCH,
+               "record holds no search time, organization, user or reason; not counted as a search");
+        return;
+    }
+    s->acc.searches++;
+    if (q.bad) {
+        for (int f = 0; f < SL_F_COUNT; f++) {
+            if (!(q.bad & (1u << f))) continue;
+            char code[64], msg[256];
+            snprintf(code, sizeof code, "field.unparseable_%s", sl_field_name((sl_field)f));
+            snprintf(msg, sizeof msg, "%s \"%.*s\" could not be parsed; left unknown, not guessed",
+                     sl_field_name((sl_field)f), (int)(q.f[f].len > 60 ? 60 : q.f[f].len),
+                     q.f[f].p ? q.f[f].p : "");
+            emit(s, src->id, SL_DIAG_WARN, code, cite_of(s, src), row->record, row->line, msg);
+        }
+    }
+    if (q.search_time != SL_TIME_NONE) {
+        if (s->acc.time_min == SL_TIME_NONE || q.search_time < s->acc.time_min)
+            s->acc.time_min = q.search_time;
+        if (s->acc.time_max == SL_TIME_NONE || q.search_time > s->acc.time_max)
+            s->acc.time_max = q.search_time;
+    }
+    const sl_cell *org = &q.f[SL_F_ORG];
+    if (org->len) org_set_add(&s->orgs, org->p, org->len);
+    track_reason(s, &q);
+
+    sl_status rc = sl_store_count(s->store, org->p ? org->p : "", org->len, q.search_time, "all");
+    if (rc && !s->fatal) s->fatal = rc;
+
+    sl_flag flags[MAX_FLAGS];
+    size_t nflags = sl_classify(s->matcher, s->rules, &q, flags, MAX_FLAGS);
+    if (nflags > MAX_FLAGS) nflags = MAX_FLAGS;
+    if (!nflags) return;
+    s->acc.flagged++;
+
+    /* One count per distinct category of the row. */
+    const char *cats[MAX_FLAGS];
+    size_t ncats = 0;
+    for (size_t i = 0; i < nflags; i++) {
+        sl_rule_info ri;
+        sl_rules_info(s->rules, flags[i].rule, &ri);
+        size_t j = 0;
+        while (j < ncats && strcmp(cats[j], ri.category)) j++;
+        if (j == ncats) cats[ncats++] = ri.category;
+    }
+    for (size_t j = 0; j < ncats && !rc; j++)
+        rc = sl_store_count(s->store, org->p ? org->p : "", org->len, q.search_time, cats[j]);
+    sl_store_row sr = {src->id, row->record, row->line, row->first_line, &q, flags, nflags};
+    if (!rc) rc = sl_store_row_add(s->store, s->key, s->rules, &sr);
+    if (rc && !s->fatal) s->fatal = rc;
+}
+
+static int on_row(void *ud, const sl_source *src, const sl_csv_row *row) {
+    sl_scan *s = ud;
+    if (s->fatal) return 1;
+    s->acc.invalid_utf8 += row->invalid_utf8;
+
+    if (!s->have_header && !s->no_header) {
+        if (row->err == SL_CSV_OK && row_is_blank(row)) {
+            s->acc.blank++; /* leading blank lines before the header */
+            s->acc.records++;
+            return 0;
+        }
+        if (row->err == SL_CSV_OK &&
+            sl_schema_from_header(&s->schema, row->cells, row->ncells,
+                                  src->member ? src->member : src->path)) {
+            s->have_header = 1;
+            s->acc.schema = &s->schema;
+            s->acc.kind = s->schema.kind;
+            s->acc.kind_how = "header";
+            return 0;
+        }
+        char found[300], msg[512];
+        sl_schema_describe_row(row->err == SL_CSV_OK ? row->cells : NULL,
+                               row->err == SL_CSV_OK ? row->ncells : 0, found, sizeof found);
+        snprintf(msg, sizeof msg,
+                 "no recognisable header (needs a search time and at least two other audit "
+                 "columns, e.g. Org Name, Reason); %s; every record of this source is rejected",
+                 found);
+        emit(s, src->id, SL_DIAG_ERROR, "schema.no_header", cite_of(s, src), row->record,
+             row->line, msg);
+        s->no_header = 1;
+    }
+
+    s->acc.records++;
+    if (s->no_header) {
+        uint64_t k = s->acc.rejected[SL_REJ_NO_HEADER]++;
+        if (k < SL_FIRST_RECORDS) s->acc.first_rejected[SL_REJ_NO_HEADER][k] = row->record;
+        return 0;
+    }
+    if (row->err == SL_CSV_TOO_LARGE) {
+        reject(s, src, row, SL_REJ_TOO_LARGE,
+               "record larger than the record size cap; skipped, reading goes on at the next record");
+        return 0;
+    }
+    if (row->err == SL_CSV_UNTERMINATED) {
+        reject(s, src, row, SL_REJ_UNTERMINATED,
+               "file ends inside a quoted cell: the last record is cut off (a truncated export?)");
+        return 0;
+    }
+    if (row_is_blank(row)) {
+        s->acc.blank++;
+        return 0;
+    }
+    if (sl_schema_is_header_again(&s->schema, row->cells, row->ncells)) {
+        s->acc.header_repeats++;
+        emit(s, src->id, SL_DIAG_INFO, "row.header_repeated", cite_of(s, src), row->record,
+             row->line, "the header row is repeated inside the data; skipped and counted");
+        return 0;
+    }
+    handle_search(s, src, row);
+    return s->fatal ? 1 : 0;
+}
+
+static void decide_kind(sl_scan *s) {
+    if (s->acc.kind != SL_KIND_AUDIT) return;
+    /* An organization audit holds one organization's own searches; a network audit holds
+     * every organization that searched the producer's cameras. */
+    if (s->orgs.n == 1) {
+        s->acc.kind = SL_KIND_ORG_AUDIT;
+        s->acc.kind_how = "content: a single organization searching";
+    } else if (s->orgs.n > 1) {
+        s->acc.kind = SL_KIND_NETWORK_AUDIT;
+        s->acc.kind_how = "content: several organizations searching";
+    } else {
+        s->acc.kind_how = "header (network or organization audit not decidable: no organization values)";
+    }
+}
+
+static void on_end(void *ud, const sl_source *src) {
+    sl_scan *s = ud;
+    const char *cite = cite_of(s, src);
+    s->acc.orgs_distinct = s->orgs.n;
+    decide_kind(s);
+    if (!s->have_header && !s->no_header && s->acc.records == s->acc.blank) {
+        emit(s, src->id, SL_DIAG_WARN, "source.empty", cite, 0, 0,
+             "source holds no records (empty file)");
+    }
+    uint64_t data_rows = s->acc.records;
+    if (data_rows == 1048575 || data_rows == 1048576) {
+        emit(s, src->id, SL_DIAG_WARN, "source.truncated_excel_limit", cite, 0, 0,
+             "exactly the Excel row limit: this export was probably cut off");
+    } else if (data_rows >= 10000 && (data_rows % 10000 == 0)) {
+        emit(s, src->id, SL_DIAG_WARN, "source.round_count", cite, 0, 0,
+             "a suspiciously round number of records: this export may have been cut off");
+    }
+    if (!s->reason_varies && s->reasons_seen >= 20 && s->const_reason.len) {
+        char msg[300];
+        snprintf(msg, sizeof msg,
+                 "every one of %llu rows has the same reason \"%.*s\": a constant reason says "
+                 "nothing about why each search was run",
+                 (unsigned long long)s->reasons_seen,
+                 (int)(s->const_reason.len > 80 ? 80 : s->const_reason.len), s->const_reason.p);
+        emit(s, src->id, SL_DIAG_WARN, "source.constant_reason", cite, 0, 0, msg);
+    }
+    if (s->diag_suppressed) {
+        char msg[200];
+        snprintf(msg, sizeof msg,
+                 "%llu more messages about this source were counted but not listed",
+                 (unsigned long long)s->diag_suppressed);
+        sl_diag d = {SL_DIAG_INFO, "source.messages_suppressed", cite, 0, 0, msg};
+        if (s->opts.on_diag) s->opts.on_diag(s->opts.diag_ud, &d);
+        if (s->store) sl_store_diag(s->store, src->id, &d);
+    }
+
+    sl_source copy = *src;
+    copy.cite = cite;
+    sl_status rc = sl_store_source(s->store, &copy, &s->acc);
+    if (rc && !s->fatal) s->fatal = rc;
+
+    s->totals.records += s->acc.records;
+    s->totals.searches += s->acc.searches;
+    s->totals.skipped += s->acc.header_repeats + s->acc.blank;
+    for (int r = 0; r < SL_REJ__COUNT; r++) s->totals.rejected += s->acc.rejected[r];
+    s->totals.flagged += s->acc.flagged;
+    sl_schema_clear(&s->schema);
+    s->acc.schema = NULL;
+}
+
+/* ---- lifecycle ------------------------------------------------------------------------------ */
+
+sl_status sl_scan_new(sl_scan **out, const sl_scan_opts *opts) {
+    *out = NULL;
+    if (!opts || !opts->out_dir || !*opts->out_dir || !opts->rules_path) return SL_EUSAGE;
+    sl_scan *s = calloc(1, sizeof *s);
+    if (!s) return SL_ENOMEM;
+    s->opts = *opts;
+    if (opts->key_path) {
+        snprintf(s->key_path, sizeof s->key_path, "%s", opts->key_path);
+    } else if (!sl_key_default_path(s->key_path, sizeof s->key_path)) {
+        free(s);
+        return SL_EUSAGE;
+    }
+    s->totals.key_path = s->key_path;
+    s->orgs.cap = ORG_SET_CAP * 2;
+    s->orgs.hashes = calloc(s->orgs.cap, sizeof *s->orgs.hashes);
+    if (!s->orgs.hashes) {
+        free(s);
+        return SL_ENOMEM;
+    }
+    s->const_reason.cap_limit = 4096;
+    *out = s;
+    return SL_OK;
+}
+
+sl_status sl_scan_add_path(sl_scan *s, const char *path) {
+    if (!s || !path || !*path) return SL_EUSAGE;
+    char **np = sl_reallocarray(s->paths, s->npaths + 1, sizeof *np);
+    if (!np) return SL_ENOMEM;
+    s->paths = np;
+    if (!(s->paths[s->npaths] = sl_strdup(path))) return SL_ENOMEM;
+    s->npaths++;
+    return SL_OK;
+}
+
+static sl_status mkdir_p(const char *dir) {
+    char tmp[4096];
+    size_t n = strlen(dir);
+    if (n == 0 || n >= sizeof tmp) return SL_EUSAGE;
+    memcpy(tmp, dir, n + 1);
+    for (size_t i = 1; i <= n; i++) {
+        if (tmp[i] == '/' || tmp[i] == '\0') {
+            char c = tmp[i];
+            tmp[i] = '\0';
+            if (mkdir(tmp, 0755) != 0 && errno != EEXIST) return SL_EIO;
+            tmp[i] = c;
+        }
+    }
+    struct stat sb;
+    return (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode)) ? SL_OK : SL_EIO;
+}
+
+static void out_path(char *buf, size_t cap, const char *dir, const char *name) {
+    snprintf(buf, cap, "%s/%s", dir, name);
+}
+
+/* Reads every input into the store. */
+static sl_status read_inputs(sl_scan *s) {
+    sl_reader_cb cb = {on_begin, on_row, on_end, on_bytes, on_reader_diag, s, s};
+    sl_read_opts ro = {s->opts.max_record_bytes, 0, 0};
+    uint32_t next_id = 1;
+    for (size_t a = 0; a < s->npaths && !s->fatal; a++) {
+        char **files = NULL;
+        size_t nfiles = 0;
+        const char *arg = s->paths[a];
+        sl_status rc = sl_inputs_collect(&arg, 1, on_reader_diag, s, &files, &nfiles);
+        if (rc) return rc;
+        for (size_t i = 0; i < nfiles && !s->fatal; i++) {
+            struct stat sb;
+            if (stat(files[i], &sb) == 0) s->bytes_total += (uint64_t)sb.st_size;
+        }
+        for (size_t i = 0; i < nfiles && !s->fatal; i++) {
+            char *disp = display_path(arg, files[i]);
+            if (!disp) { sl_inputs_free(files, nfiles); return SL_ENOMEM; }
+            s->cur_path = files[i];
+            s->cur_display = disp;
+            s->source_id = 0;
+            s->totals.files++;
+            struct stat sb;
+            if (stat(files[i], &sb) == 0) s->totals.bytes += (uint64_t)sb.st_size;
+            /* An unreadable file has been reported through diag; the run goes on. */
+            (void)sl_read_file(files[i], &ro, &cb, &next_id);
+            s->cur_path = s->cur_display = NULL;
+            free(disp);
+        }
+        sl_inputs_free(files, nfiles);
+    }
+    return s->fatal;
+}
+
+static sl_status write_meta(sl_scan *s) {
+    char fp[SL_TOKEN_LEN + 1];
+    static const char probe[] = "sunlight key fingerprint";
+    if (!sl_plate_token(s->key, probe, sizeof probe - 1, fp)) fp[0] = '\0';
+    sl_status rc = sl_store_meta(s->store, "sunlight_version", SL_VERSION);
+    if (!rc) rc = sl_store_meta(s->store, "key_fingerprint", fp);
+    if (!rc && s->opts.producer) rc = sl_store_meta(s->store, "producer", s->opts.producer);
+    if (!rc) rc = sl_store_meta(s->store, "rows_vs_searches",
+                                "a row is one record of one source; one search can appear as "
+                                "rows in several sources (network audits, organization audits, "
+                                "re-releases)");
+    if (!rc) rc = sl_store_rules(s->store, s->rules);
+    return rc;
+}
+
+static sl_status write_totals(sl_scan *s) {
+    char v[32];
+    struct { const char *k; uint64_t v; } t[] = {
+        {"total_files", s->totals.files},       {"total_sources", s->totals.sources},
+        {"total_bytes", s->totals.bytes},       {"total_records", s->totals.records},
+        {"total_searches", s->totals.searches}, {"total_rejected", s->totals.rejected},
+        {"total_skipped", s->totals.skipped},   {"total_flagged", s->totals.flagged},
+        {"total_warnings", s->totals.warnings},
+    };
+    for (size_t i = 0; i < SL_ARRAY_LEN(t); i++) {
+        snprintf(v, sizeof v, "%llu", (unsigned long long)t[i].v);
+        sl_status rc = sl_store_meta(s->store, t[i].k, v);
+        if (rc) return rc;
+    }
+    return SL_OK;
+}
+
+sl_status sl_scan_run(sl_scan *s) {
+    if (!s) return SL_EUSAGE;
+    if (!s->npaths) {
+        set_err(s, "no input paths given%s%s", NULL, NULL);
+        return SL_EUSAGE;
+    }
+    sl_status rc = mkdir_p(s->opts.out_dir);
+    if (rc) {
+        set_err(s, "cannot create output folder %s%s", s->opts.out_dir, NULL);
+        return rc;
+    }
+    char err[512] = "";
+    rc = sl_rules_load(&s->rules, s->opts.rules_path, err, sizeof err);
+    if (rc) {
+        set_err(s, "rule packs: %s%s", err, NULL);
+        return rc;
+    }
+    if ((rc = sl_matcher_new(&s->matcher, s->rules))) {
+        set_err(s, "cannot prepare the matcher: %s%s", sl_status_str(rc), NULL);
+        return rc;
+    }
+    rc = sl_key_open(&s->key, s->key_path, &s->totals.key_created, err, sizeof err);
+    if (rc) {
+        set_err(s, "plate key %s: %s", s->key_path, err);
+        return rc;
+    }
+
+    char db_tmp[4200], db_final[4200], p_csv[4200], p_json[4200], p_html[4200];
+    out_path(db_tmp, sizeof db_tmp, s->opts.out_dir, ".sunlight.db.tmp");
+    out_path(db_final, sizeof db_final, s->opts.out_dir, "sunlight.db");
+    out_path(p_csv, sizeof p_csv, s->opts.out_dir, "flagged.csv");
+    out_path(p_json, sizeof p_json, s->opts.out_dir, "summary.json");
+    out_path(p_html, sizeof p_html, s->opts.out_dir, "report.html");
+
+    rc = sl_store_open(&s->store, db_tmp, err, sizeof err);
+    if (rc) {
+        set_err(s, "cannot create the database: %s%s", err, NULL);
+        return rc;
+    }
+    rc = write_meta(s);
+    if (!rc) rc = read_inputs(s);
+    progress(s, 1);
+    if (!rc && s->totals.sources == 0) {
+        set_err(s, "no usable input: no readable source was found in the paths given%s%s", NULL,
+                NULL);
+        rc = SL_ENOINPUT;
+    }
+    if (!rc) rc = write_totals(s);
+    if (!rc) rc = sl_store_finish(s->store);
+    if (rc && !s->errmsg[0])
+        set_err(s, "writing the database: %s%s", sl_store_errmsg(s->store), NULL);
+    if (!rc) {
+        struct sqlite3 *db = sl_store_db(s->store);
+        const char *which = "flagged.csv";
+        rc = sl_write_flagged_csv(db, s->key, p_csv, err, sizeof err);
+        if (!rc) { which = "summary.json"; rc = sl_write_summary_json(db, p_json, err, sizeof err); }
+        if (!rc) { which = "report.html"; rc = sl_write_report_html(db, s->key, p_html, err, sizeof err); }
+        if (rc) set_err(s, "writing %s: %s", which, err);
+    }
+    sl_status crc = sl_store_close(s->store);
+    s->store = NULL;
+    if (!rc && crc) {
+        rc = crc;
+        set_err(s, "closing the database: %s%s", sl_status_str(crc), NULL);
+    }
+    if (!rc && rename(db_tmp, db_final) != 0) {
+        rc = SL_EIO;
+        set_err(s, "cannot move the database into place: %s%s", strerror(errno), NULL);
+    }
+    if (rc) {
+        /* Outputs are whole or absent: remove what this run wrote. */
+        unlink(db_tmp);
+        unlink(db_final);
+        unlink(p_csv);
+        unlink(p_json);
+        unlink(p_html);
+    }
+    return rc;
+}
+
+const sl_scan_totals *sl_scan_totals_get(const sl_scan *s) { return s ? &s->totals : NULL; }
+
+const char *sl_scan_errmsg(const sl_scan *s) { return s ? s->errmsg : "no scan"; }
+
+void sl_scan_free(sl_scan *s) {
+    if (!s) return;
+    for (size_t i = 0; i < s->npaths; i++) free(s->paths[i]);
+    free(s->paths);
+    if (s->store) sl_store_close(s->store);
+    sl_matcher_free(s->matcher);
+    sl_rules_free(s->rules);
+    sl_key_free(s->key);
+    sl_schema_clear(&s->schema);
+    sl_buf_free(&s->cite);
+    sl_buf_free(&s->const_reason);
+    free(s->orgs.hashes);
+    free(s);
+}

@@ -1,0 +1,100 @@
+/* store.h: the run's SQLite database, written to a temporary file and renamed into place by
+ * the scan when everything succeeded. Holds run metadata, rule packs, sources with per-file
+ * accounting, diagnostics, flagged search rows with their provenance and hits, and counts by
+ * organization x month x category. Inserts run inside one transaction with prepared
+ * statements. The schema is documented in docs/SCHEMA.md. A row is one record of one source;
+ * the search it records is identified by search_id (the export's UUID when present), so that
+ * a later stage can link one search seen in several logs. */
+#ifndef SL_STORE_H
+#define SL_STORE_H
+
+#include "read.h"
+#include "schema.h"
+
+typedef struct sl_store sl_store;
+
+/* Opens a new database at path (an existing file there is replaced). */
+sl_status sl_store_open(sl_store **out, const char *path, char *err, size_t errlen);
+/* Commits, closes and frees. Returns the first error seen, if any. */
+sl_status sl_store_close(sl_store *st);
+const char *sl_store_errmsg(const sl_store *st);
+
+sl_status sl_store_meta(sl_store *st, const char *key, const char *value);
+sl_status sl_store_rules(sl_store *st, const sl_rules *r);
+
+/* Per-source accounting, filled by the scan while reading. */
+typedef enum {
+    SL_REJ_TOO_LARGE = 0,   /* record over the size cap */
+    SL_REJ_UNTERMINATED,    /* cut off inside a quoted cell at end of file */
+    SL_REJ_NO_HEADER,       /* the source had no recognisable header: every record rejected */
+    SL_REJ_NOT_SEARCH,      /* parsed but carries no search data (e.g. no time, org or reason) */
+    SL_REJ__COUNT
+} sl_reject;
+const char *sl_reject_name(sl_reject r);   /* "record_too_large", ... */
+const char *sl_reject_help(sl_reject r);   /* one sentence for people */
+
+#define SL_FIRST_RECORDS 5
+typedef struct {
+    sl_kind kind;
+    const char *kind_how;        /* how the kind was decided: "header", "file name", ... */
+    uint64_t records;            /* data records (every record after the header) */
+    uint64_t searches;           /* parsed into search rows */
+    uint64_t header_repeats;     /* header rows repeated inside the data, skipped */
+    uint64_t blank;              /* fully blank records, skipped */
+    uint64_t rejected[SL_REJ__COUNT];
+    uint64_t first_rejected[SL_REJ__COUNT][SL_FIRST_RECORDS]; /* record numbers */
+    uint64_t field_errors[SL_F_COUNT];        /* present but unparseable */
+    uint64_t cell_states[SL_F_COUNT][SL_CELL__COUNT];
+    uint64_t invalid_utf8;
+    uint64_t flagged;
+    int64_t time_min, time_max;               /* over parsed search times, SL_TIME_NONE if none */
+    uint64_t orgs_distinct;                   /* distinct organizations seen */
+    const sl_schema *schema;                  /* NULL when no header was found */
+} sl_account;
+
+/* Records a source (when it ends, with its final sha256/size) and its accounting. Sources are
+ * recorded in reading order; ids come from sl_source.id. */
+sl_status sl_store_source(sl_store *st, const sl_source *src, const sl_account *acc);
+
+/* A diagnostic about a source, kept in the database (capped per source and code by caller). */
+sl_status sl_store_diag(sl_store *st, uint32_t source_id, const sl_diag *d);
+
+/* One category hit on one field of a row. */
+typedef struct {
+    uint32_t rule;
+    sl_field field;
+    uint32_t start, end;
+} sl_flag;
+
+/* A flagged row. Texts are raw (borrowed); the store tokenizes the plate and redacts plates
+ * in every free-text field and in first_line before writing. */
+typedef struct {
+    uint32_t source_id;
+    uint64_t record, line;
+    sl_slice first_line;
+    const sl_search *s;
+    const sl_flag *flags;
+    size_t nflags;
+} sl_store_row;
+
+sl_status sl_store_row_add(sl_store *st, const sl_key *k, const sl_rules *r,
+                           const sl_store_row *row);
+
+/* Counts one search row for organization x month x category (category "all" counts every
+ * row; one call per distinct category of a flagged row). */
+sl_status sl_store_count(sl_store *st, const char *org, size_t org_len, int64_t t,
+                         const char *category);
+
+/* Writes the aggregated counts and creates indexes; call once, after the last source. */
+sl_status sl_store_finish(sl_store *st);
+
+/* The underlying handle, for the writers below (read-only use). */
+struct sqlite3 *sl_store_db(sl_store *st);
+
+/* Writers that read the finished database and write one output file each, whole: they write
+ * path + ".tmp" and rename. Their output depends only on the database contents. */
+sl_status sl_write_flagged_csv(struct sqlite3 *db, const sl_key *k, const char *path, char *err, size_t errlen);
+sl_status sl_write_summary_json(struct sqlite3 *db, const char *path, char *err, size_t errlen);
+sl_status sl_write_report_html(struct sqlite3 *db, const sl_key *k, const char *path, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,35 @@
+/* timeparse.h: timestamps as they appear in exports, all UTC, to seconds since the epoch.
+ * Never guesses: a string that fits no known form is refused (returns 0). */
+#ifndef SL_TIMEPARSE_H
+#define SL_TIMEPARSE_H
+
+#include "core.h"
+
+#define SL_TIME_NONE INT64_MIN
+
+/* Parses one timestamp: "MM/DD/YYYY, HH:MM:SS AM UTC" (parts may be unpadded, the comma,
+ * seconds and " UTC" optional, 24-hour form without AM/PM accepted), "MM/DD/YYYY" alone,
+ * ISO 8601 "YYYY-MM-DDTHH:MM:SS[.fff](Z|+00:00|+HH:MM)" and its space-separated form,
+ * "YYYY-MM-DD" alone. Offsets other than zero are applied. Returns 1 on success. */
+int sl_time_parse(const char *p, size_t len, int64_t *out);
+
+/* Parses a time frame cell: two timestamps on two lines, or "start to end" (also " - "
+ * between two full timestamps). Returns 1 when both ends parse. */
+int sl_timeframe_parse(const char *p, size_t len, int64_t *start, int64_t *end);
+
+/* Joins a split date cell and time-of-day cell ("6/1/2025" + "1:02:03 PM"). Returns 1 on ok. */
+int sl_time_parse_split(const char *date, size_t dlen, const char *tod, size_t tlen, int64_t *out);
+
+/* Excel 1900 date system serial (days since 1899-12-30, with the 1900 leap-year quirk) to
+ * epoch seconds, rounded to the second. Returns 1 when the serial is in a sane range. */
+int sl_time_from_excel(double serial, int64_t *out);
+
+/* Formats as "YYYY-MM-DDTHH:MM:SSZ" (21 bytes with NUL). SL_TIME_NONE gives "". */
+void sl_time_format(int64_t t, char out[21]);
+/* "YYYY-MM" (8 bytes with NUL) for monthly counts. */
+void sl_time_month(int64_t t, char out[8]);
+
+/* Days from civil date (proleptic Gregorian), exposed for tests. */
+int64_t sl_days_from_civil(int64_t y, unsigned m, unsigned d);
+
+#endif
