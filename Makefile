@@ -58,7 +58,7 @@ $(BIN): $(CLI_OBJ) $(LIBA)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/harness.h $(LIBA)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS_PKG) $(LDFLAGS) -o $@ $< $(LIBA) $(PKG_LIBS) $(TEST_LIBS_PKG) -lm
+	$(CC) $(ALL_CFLAGS) -Itests $(TEST_CFLAGS_PKG) $(LDFLAGS) -o $@ $< $(LIBA) $(PKG_LIBS) $(TEST_LIBS_PKG) -lm
 
 $(BUILD)/%: tools/%.c
 	@mkdir -p $(dir $@)

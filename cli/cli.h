@@ -10,7 +10,9 @@
 #define SL_EXIT_NOINPUT 3
 
 int sl_cmd_scan(int argc, char **argv);    /* cli/cmd_scan.c */
-int sl_cmd_rules(int argc, char **argv);   /* cli/cmd_rules.c: test, explain, eval */
+int sl_cmd_rules(int argc, char **argv);   /* cli/cmd_rules.c: test, explain, list, eval */
+/* cli/cmd_rules_eval.c: `sunlight rules eval ...`; argv[0] = "rules", argv[1] = "eval". */
+int sl_cmd_rules_eval(int argc, char **argv);
 int sl_cmd_inspect(int argc, char **argv); /* cli/cmd_inspect.c */
 
 /* Where rule packs are by default: $SUNLIGHT_RULES, else the rules/ folder this binary was

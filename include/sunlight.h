@@ -170,6 +170,7 @@ typedef struct {
 #define SL_READS_OFFENSE 2u
 #define SL_READS_PROMPT  4u
 #define SL_READS_ALL     7u
+#define SL_READS_DROPDOWN 8u /* the category part of a 2026 dropdown reason; not in ALL */
 void sl_rules_info(const sl_rules *r, size_t i, sl_rule_info *out);
 
 /* Per-pack metadata for run records: name, version, SHA-256 of the pack file. */
@@ -230,7 +231,8 @@ typedef struct {
     const char *pattern;  /* the pattern as written in the pack */
     uint32_t start, end;  /* span in the text */
     const char *by;       /* VETO: exclusion pattern text; SUPPRESS: winning rule id */
-    uint32_t by_start, by_end; /* VETO: the exclusion's span */
+    uint32_t by_start, by_end; /* VETO: the exclusion's span; SUPPRESS: the winner's span */
+    int by_unless;        /* VETO: 1 when `by` is an unless pattern (vetoes the whole rule) */
 } sl_explain_event;
 
 typedef void (*sl_explain_fn)(void *ud, const sl_explain_event *e);

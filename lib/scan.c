@@ -9,6 +9,7 @@
 #include "timeparse.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,8 +102,12 @@ static void org_set_add(org_set *s, const char *p, size_t n) {
     s->n++;
 }
 
-static void set_err(sl_scan *s, const char *fmt, const char *a, const char *b) {
-    snprintf(s->errmsg, sizeof s->errmsg, fmt, a ? a : "", b ? b : "");
+static void set_err(sl_scan *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_err(sl_scan *s, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->errmsg, sizeof s->errmsg, fmt, ap);
+    va_end(ap);
 }
 
 /* Cites a file without leaking where it sits on this machine: the part of the path below the
@@ -583,22 +588,22 @@ static sl_status write_totals(sl_scan *s) {
 sl_status sl_scan_run(sl_scan *s) {
     if (!s) return SL_EUSAGE;
     if (!s->npaths) {
-        set_err(s, "no input paths given%s%s", NULL, NULL);
+        set_err(s, "no input paths given");
         return SL_EUSAGE;
     }
     sl_status rc = mkdir_p(s->opts.out_dir);
     if (rc) {
-        set_err(s, "cannot create output folder %s%s", s->opts.out_dir, NULL);
+        set_err(s, "cannot create output folder %s", s->opts.out_dir);
         return rc;
     }
     char err[512] = "";
     rc = sl_rules_load(&s->rules, s->opts.rules_path, err, sizeof err);
     if (rc) {
-        set_err(s, "rule packs: %s%s", err, NULL);
+        set_err(s, "rule packs: %s", err);
         return rc;
     }
     if ((rc = sl_matcher_new(&s->matcher, s->rules))) {
-        set_err(s, "cannot prepare the matcher: %s%s", sl_status_str(rc), NULL);
+        set_err(s, "cannot prepare the matcher: %s", sl_status_str(rc));
         return rc;
     }
     rc = sl_key_open(&s->key, s->key_path, &s->totals.key_created, err, sizeof err);
@@ -616,21 +621,20 @@ sl_status sl_scan_run(sl_scan *s) {
 
     rc = sl_store_open(&s->store, db_tmp, err, sizeof err);
     if (rc) {
-        set_err(s, "cannot create the database: %s%s", err, NULL);
+        set_err(s, "cannot create the database: %s", err);
         return rc;
     }
     rc = write_meta(s);
     if (!rc) rc = read_inputs(s);
     progress(s, 1);
     if (!rc && s->totals.sources == 0) {
-        set_err(s, "no usable input: no readable source was found in the paths given%s%s", NULL,
-                NULL);
+        set_err(s, "no usable input: no readable source was found in the paths given");
         rc = SL_ENOINPUT;
     }
     if (!rc) rc = write_totals(s);
     if (!rc) rc = sl_store_finish(s->store);
     if (rc && !s->errmsg[0])
-        set_err(s, "writing the database: %s%s", sl_store_errmsg(s->store), NULL);
+        set_err(s, "writing the database: %s", sl_store_errmsg(s->store));
     if (!rc) {
         struct sqlite3 *db = sl_store_db(s->store);
         const char *which = "flagged.csv";
@@ -643,11 +647,11 @@ sl_status sl_scan_run(sl_scan *s) {
     s->store = NULL;
     if (!rc && crc) {
         rc = crc;
-        set_err(s, "closing the database: %s%s", sl_status_str(crc), NULL);
+        set_err(s, "closing the database: %s", sl_status_str(crc));
     }
     if (!rc && rename(db_tmp, db_final) != 0) {
         rc = SL_EIO;
-        set_err(s, "cannot move the database into place: %s%s", strerror(errno), NULL);
+        set_err(s, "cannot move the database into place: %s", strerror(errno));
     }
     if (rc) {
         /* Outputs are whole or absent: remove what this run wrote. */

@@ -1,0 +1,69 @@
+/* rules.h: the loaded form of rule packs, shared by rules.c (parsing, docs/RULES.md) and
+ * match.c (Hyperscan compile, matching, explain, example tests). Nothing outside these two
+ * files looks inside; everyone else uses the sl_rules_* / sl_match* calls of sunlight.h. */
+#ifndef SL_RULES_H
+#define SL_RULES_H
+
+#include "core.h"
+
+#include <hs.h>
+
+/* Pattern kinds, in the order match.c sorts a rule's events: candidates, then exclusions. */
+typedef enum {
+    SL_PAT_MATCH = 0, /* match: word-bounded */
+    SL_PAT_PART,      /* match_part: no word boundaries */
+    SL_PAT_EXCEPT,    /* vetoes matches of its rule whose span it overlaps (word-bounded) */
+    SL_PAT_UNLESS     /* vetoes its rule when it matches anywhere (word-bounded) */
+} sl_pat_kind;
+
+typedef struct {
+    const char *expr;  /* as written in the pack */
+    uint32_t rule;
+    uint8_t kind;      /* sl_pat_kind */
+    unsigned line;
+} sl_pattern;
+
+typedef struct {
+    const char *text;
+    uint32_t rule;
+    int yes;
+    unsigned line;
+} sl_example;
+
+typedef struct {
+    const char *id, *label, *category, *group;
+    const char *means, *matters, *false_pos, *false_neg;
+    int priority;
+    uint32_t reads;
+    uint32_t pack;
+    uint32_t group_idx;  /* index into the group table, UINT32_MAX when none */
+    unsigned line;
+} sl_rule;
+
+typedef struct {
+    const char *name, *version, *category, *about;
+    const char *file;     /* path as loaded (folder + name), for messages */
+    const char *base;     /* file name only, for outputs */
+    char sha256[65];
+} sl_pack;
+
+struct sl_rules {
+    sl_arena arena;       /* every string above lives here */
+    sl_rule *rules;
+    size_t nrules, caprules;
+    sl_pattern *pats;     /* grouped by rule, rules in load order */
+    size_t npats, cappats;
+    sl_example *ex;
+    size_t nex, capex;
+    sl_pack *packs;
+    size_t npacks, cappacks;
+    sl_threshold *thr;
+    size_t nthr, capthr;
+    uint32_t ngroups;
+    hs_database_t *db;
+};
+
+/* Compiles r->pats into r->db (match.c). SL_ERULES with file:line, rule and pattern in err. */
+sl_status sl_rules_compile(sl_rules *r, char *err, size_t errlen);
+
+#endif
