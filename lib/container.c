@@ -1,0 +1,404 @@
+/* container.c: ZIP, gzip and zstd containers read with libarchive. Walks zip members (skipping
+ * folders, __MACOSX/ and dotfiles, with a message), recurses into zips inside zips through a
+ * temporary file up to max_depth, hands workbooks to xlsx.c and text members to the reader's
+ * text runner, hashing each member's decompressed bytes and bounding decompression. */
+#include "container.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define AR_BLOCK (64 * 1024)
+
+sl_status sl_inflate_add(sl_inflate_guard *g, uint64_t n, uint64_t member_out,
+                         uint64_t member_in, char *why, size_t whycap) {
+    uint64_t max = g->max_total ? g->max_total : SL_INFLATE_DEFAULT_MAX;
+    uint64_t rmin = g->ratio_min ? g->ratio_min : SL_INFLATE_RATIO_MIN;
+    unsigned rmax = g->ratio_max ? g->ratio_max : SL_INFLATE_RATIO_MAX;
+    g->total += n;
+    if (g->total > max) {
+        sl_fmt(why, whycap, "more than %llu bytes decompressed from one archive (cap reached; "
+               "possible zip bomb)", (unsigned long long)max);
+        return SL_ELIMIT;
+    }
+    if (member_out > rmin && member_out / (member_in + 1) > rmax) {
+        sl_fmt(why, whycap, "member expands more than %u:1 (%llu bytes from %llu; possible zip "
+               "bomb)", rmax, (unsigned long long)member_out, (unsigned long long)member_in);
+        return SL_ELIMIT;
+    }
+    return SL_OK;
+}
+
+sl_magic sl_magic_sniff(const void *vp, size_t n) {
+    const unsigned char *p = vp;
+    if (n >= 4 && p[0] == 'P' && p[1] == 'K' &&
+        ((p[2] == 3 && p[3] == 4) || (p[2] == 5 && p[3] == 6)))
+        return SL_MAGIC_ZIP;
+    if (n >= 3 && p[0] == 0x1F && p[1] == 0x8B && p[2] == 8) return SL_MAGIC_GZIP;
+    if (n >= 4 && p[0] == 0x28 && p[1] == 0xB5 && p[2] == 0x2F && p[3] == 0xFD)
+        return SL_MAGIC_ZSTD;
+    return SL_MAGIC_NONE;
+}
+
+static void adiag(const sl_archive_env *env, sl_severity sev, const char *code, const char *src,
+                  const char *msg) {
+    if (!env->cb->diag) return;
+    sl_diag d = {sev, code, src, 0, 0, msg};
+    env->cb->diag(env->cb->diag_ud, &d);
+}
+
+/* ---- pulling a member's bytes --------------------------------------------------------------- */
+
+typedef struct {
+    const sl_archive_env *env;
+    struct archive *a;
+    sl_inflate_guard *g;
+    sl_source *src;
+    sl_sha256 *h;
+    char *buf;
+    size_t first;      /* bytes of the first block still to hand out */
+    uint64_t out;
+    int64_t in0;
+    int done, err;
+    int64_t *progress; /* top level only: compressed bytes reported so far */
+} pull_ctx;
+
+static long member_read(pull_ctx *pc, char *buf, size_t cap) {
+    la_ssize_t n = archive_read_data(pc->a, buf, cap);
+    if (n < 0) {
+        char m[400];
+        sl_fmt(m, sizeof m, "cannot decompress: %s",
+               archive_error_string(pc->a) ? archive_error_string(pc->a) : "unknown error");
+        adiag(pc->env, SL_DIAG_ERROR, "archive.damaged", pc->src->cite, m);
+        pc->err = SL_EFORMAT;
+        return -1;
+    }
+    pc->out += (uint64_t)n;
+    int64_t in = archive_filter_bytes(pc->a, -1) - pc->in0;
+    char why[200];
+    if (sl_inflate_add(pc->g, (uint64_t)n, pc->out, in > 0 ? (uint64_t)in : 0, why, sizeof why)) {
+        char m[400];
+        sl_fmt(m, sizeof m, "refused: %s", why);
+        adiag(pc->env, SL_DIAG_ERROR, "archive.bomb", pc->src->cite, m);
+        pc->err = SL_ELIMIT;
+        return -1;
+    }
+    if (n > 0 && pc->h) sl_sha256_update(pc->h, buf, (size_t)n);
+    if (pc->progress && pc->env->cb->progress) {
+        int64_t now = archive_filter_bytes(pc->a, -1);
+        if (now > *pc->progress) {
+            pc->env->cb->progress(pc->env->cb->ud, (uint64_t)(now - *pc->progress));
+            *pc->progress = now;
+        }
+    }
+    return (long)n;
+}
+
+static long pull(void *vp, const char **buf) {
+    pull_ctx *pc = vp;
+    if (pc->done || pc->err) return pc->err ? -1 : 0;
+    *buf = pc->buf;
+    if (pc->first) {
+        long n = (long)pc->first;
+        pc->first = 0;
+        return n;
+    }
+    long n = member_read(pc, pc->buf, AR_BLOCK);
+    if (n == 0) {
+        pc->done = 1;
+        if (pc->h) {
+            sl_sha256_final(pc->h, pc->src->sha256);
+            pc->src->size = pc->out;
+        }
+    }
+    return n;
+}
+
+/* ---- walking a zip --------------------------------------------------------------------------- */
+
+static sl_status read_container(const sl_archive_env *env, int fd, sl_magic kind, sl_source *self,
+                                unsigned depth, sl_inflate_guard *g, int64_t *progress);
+
+static int skip_reason(struct archive_entry *e, const char *name, const char **why) {
+    if (archive_entry_filetype(e) == AE_IFDIR || name[strlen(name) - 1] == '/') {
+        *why = "a folder";
+        return 1;
+    }
+    if (strncmp(name, "__MACOSX/", 9) == 0 || strstr(name, "/__MACOSX/")) {
+        *why = "macOS resource data (__MACOSX/)";
+        return 1;
+    }
+    for (const char *p = name; p; p = strchr(p, '/')) {
+        if (*p == '/') p++;
+        if (*p == '.') { *why = "a hidden file"; return 1; }
+    }
+    if (archive_entry_filetype(e) != AE_IFREG) { *why = "not a regular file"; return 1; }
+    if (archive_entry_is_encrypted(e)) { *why = "encrypted"; return 1; }
+    return 0;
+}
+
+/* Copies the rest of the member into a temporary file (bytes hashed and counted). */
+static FILE *spool(pull_ctx *pc) {
+    FILE *f = tmpfile();
+    if (!f) {
+        adiag(pc->env, SL_DIAG_ERROR, "archive.tmpfile", pc->src->cite,
+              "cannot create a temporary file to read a nested archive");
+        pc->err = SL_EIO;
+        return NULL;
+    }
+    const char *b;
+    long n;
+    while ((n = pull(pc, &b)) > 0)
+        if (fwrite(b, 1, (size_t)n, f) != (size_t)n) { pc->err = SL_EIO; break; }
+    if (pc->err || fflush(f) != 0) {
+        if (!pc->err) pc->err = SL_EIO;
+        if (pc->err == SL_EIO)
+            adiag(pc->env, SL_DIAG_ERROR, "archive.tmpfile", pc->src->cite,
+                  "cannot write a temporary file to read a nested archive");
+        fclose(f);
+        return NULL;
+    }
+    return f;
+}
+
+static sl_status read_member(const sl_archive_env *env, struct archive *a, struct archive_entry *e,
+                             sl_source *self, unsigned depth, sl_inflate_guard *g,
+                             int64_t *progress) {
+    const char *name = archive_entry_pathname(e);
+    sl_buf cite = {0}, member = {0};
+    sl_status st = SL_OK;
+    sl_buf_printf(&cite, "%s > %s", self->cite, name);
+    if (self->member) sl_buf_printf(&member, "%s > %s", self->member, name);
+    else sl_buf_puts(&member, name);
+    if (sl_buf_nul(&cite) || sl_buf_nul(&member)) {
+        sl_buf_free(&cite); sl_buf_free(&member);
+        return SL_ENOMEM;
+    }
+    const char *why;
+    if (skip_reason(e, name, &why)) {
+        if (archive_entry_filetype(e) != AE_IFDIR) {
+            char m[300];
+            sl_fmt(m, sizeof m, "member skipped: %s", why);
+            adiag(env, SL_DIAG_INFO, "archive.member_skipped", cite.p, m);
+        }
+        goto out;
+    }
+    sl_source child = {0};
+    child.parent = self->id;
+    child.cite = cite.p;
+    child.path = self->path;
+    child.member = member.p;
+    child.format = "csv";
+    child.encoding = "utf-8";
+    pull_ctx pc = {env, a, g, &child, sl_sha256_new(), malloc(AR_BLOCK), 0, 0, 0, 0, 0,
+                   progress};
+    if (!pc.h || !pc.buf) { st = SL_ENOMEM; goto done; }
+    pc.in0 = archive_filter_bytes(a, -1);
+    long n = member_read(&pc, pc.buf, AR_BLOCK);
+    if (n < 0) { st = pc.err; goto done; }
+    pc.first = (size_t)n;
+    sl_magic kind = sl_magic_sniff(pc.buf, (size_t)n);
+    if (kind == SL_MAGIC_NONE) {
+        /* The text runner gives the id, format and encoding; this puller hashes. */
+        child.format = NULL;
+        child.encoding = NULL;
+        st = env->run_text(env->run_ud, &child, pull, &pc);
+        if (pc.err) st = pc.err;
+        goto done;
+    }
+    if (depth + 1 > (env->opts->max_depth ? env->opts->max_depth : 4)) {
+        char m[200];
+        sl_fmt(m, sizeof m, "nested archive skipped: deeper than %u levels",
+               env->opts->max_depth ? env->opts->max_depth : 4);
+        adiag(env, SL_DIAG_WARN, "archive.too_deep", cite.p, m);
+        goto done;
+    }
+    FILE *f = spool(&pc);
+    if (!f) { st = pc.err; goto done; }
+    if (kind == SL_MAGIC_ZIP && sl_xlsx_probe_fd(fileno(f))) {
+        child.id = (*env->next_id)++;
+        child.format = "xlsx";
+        st = sl_archive_read_xlsx(env, fileno(f), &child);
+    } else {
+        /* child's sha256/size are those of the nested file; a gz/zst child is re-hashed as
+         * its decompressed text by read_container. */
+        child.format = kind == SL_MAGIC_ZIP ? "zip" : kind == SL_MAGIC_GZIP ? "gzip" : "zstd";
+        if (kind == SL_MAGIC_ZIP) child.id = (*env->next_id)++;
+        st = read_container(env, fileno(f), kind, &child, depth + 1, g, NULL);
+    }
+    fclose(f);
+done:
+    if (pc.h) sl_sha256_free(pc.h);
+    free(pc.buf);
+out:
+    sl_buf_free(&cite);
+    sl_buf_free(&member);
+    return st;
+}
+
+static struct archive *open_fd(int fd, sl_magic kind) {
+    if (lseek(fd, 0, SEEK_SET) < 0) return NULL;
+    struct archive *a = archive_read_new();
+    if (!a) return NULL;
+    if (kind == SL_MAGIC_ZIP) {
+        archive_read_support_format_zip_seekable(a);
+    } else {
+        archive_read_support_format_raw(a);
+        if (kind == SL_MAGIC_GZIP) archive_read_support_filter_gzip(a);
+        else archive_read_support_filter_zstd(a);
+    }
+    return a;
+}
+
+static sl_status read_container(const sl_archive_env *env, int fd, sl_magic kind, sl_source *self,
+                                unsigned depth, sl_inflate_guard *g, int64_t *progress) {
+    struct archive *a = open_fd(fd, kind);
+    if (!a) return SL_ENOMEM;
+    sl_status st = SL_OK;
+    if (archive_read_open_fd(a, fd, AR_BLOCK) != ARCHIVE_OK) {
+        char m[400];
+        sl_fmt(m, sizeof m, "cannot open as %s: %s", self->format,
+               archive_error_string(a) ? archive_error_string(a) : "unknown error");
+        /* A zip that cannot be opened is still a source (with no members), so that it is
+         * accounted for; a damaged gzip / zstd stream never became one. */
+        if (kind == SL_MAGIC_ZIP && env->cb->begin) env->cb->begin(env->cb->ud, self);
+        adiag(env, SL_DIAG_ERROR, "archive.unreadable", self->cite, m);
+        if (kind == SL_MAGIC_ZIP && env->cb->end) env->cb->end(env->cb->ud, self);
+        archive_read_free(a);
+        return SL_EFORMAT;
+    }
+    struct archive_entry *e;
+    int r;
+    if (kind != SL_MAGIC_ZIP) {
+        /* gzip / zstd: one stream, which is the text source itself. libarchive falls back to
+         * no filter when the header is damaged: insist on the filter. */
+        r = archive_read_next_header(a, &e);
+        int fc = archive_filter_code(a, 0);
+        if (r == ARCHIVE_OK && fc != (kind == SL_MAGIC_GZIP ? ARCHIVE_FILTER_GZIP
+                                                             : ARCHIVE_FILTER_ZSTD))
+            r = ARCHIVE_FATAL;
+        if (r != ARCHIVE_OK) {
+            adiag(env, SL_DIAG_ERROR, "archive.unreadable", self->cite,
+                  "cannot read the compressed stream");
+            archive_read_free(a);
+            return SL_EFORMAT;
+        }
+        /* The text runner gives the id; this puller hashes the decompressed bytes. */
+        self->encoding = NULL;
+        pull_ctx pc = {env, a, g, self, sl_sha256_new(), malloc(AR_BLOCK), 0, 0, 0, 0, 0,
+                       progress};
+        if (!pc.buf || !pc.h) st = SL_ENOMEM;
+        else {
+            pc.in0 = archive_filter_bytes(a, -1);
+            st = env->run_text(env->run_ud, self, pull, &pc);
+            if (pc.err) st = pc.err;
+        }
+        if (pc.h) sl_sha256_free(pc.h);
+        free(pc.buf);
+        archive_read_free(a);
+        return st;
+    }
+    if (env->cb->begin) env->cb->begin(env->cb->ud, self);
+    while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+        if (!archive_entry_pathname(e) || !*archive_entry_pathname(e)) continue;
+        st = read_member(env, a, e, self, depth, g, progress);
+        if (st == SL_ELIMIT || st == SL_ENOMEM || st == SL_EIO) break;
+        st = SL_OK; /* damage in one member is reported; the others are still read */
+    }
+    if (!st && r != ARCHIVE_EOF) {
+        char m[400];
+        sl_fmt(m, sizeof m, "damaged zip, members after this point not read: %s",
+               archive_error_string(a) ? archive_error_string(a) : "unknown error");
+        adiag(env, SL_DIAG_ERROR, "archive.damaged", self->cite, m);
+        st = SL_EFORMAT;
+    }
+    archive_read_free(a);
+    if (env->cb->end) env->cb->end(env->cb->ud, self);
+    return st;
+}
+
+sl_status sl_archive_read_fd(const sl_archive_env *env, int fd, sl_magic kind, sl_source *self,
+                             unsigned depth) {
+    sl_inflate_guard g = {0};
+    g.max_total = env->opts->max_inflate;
+    int64_t progress = 0;
+    sl_status st = read_container(env, fd, kind, self, depth, &g, depth == 0 ? &progress : NULL);
+    /* Progress adds up to the file's size whatever was skipped or seeked over. */
+    struct stat sb;
+    if (depth == 0 && env->cb->progress && fstat(fd, &sb) == 0 && sb.st_size > progress)
+        env->cb->progress(env->cb->ud, (uint64_t)(sb.st_size - progress));
+    return st;
+}
+
+/* ---- workbooks -------------------------------------------------------------------------------- */
+
+typedef struct {
+    const sl_archive_env *env;
+    sl_source *book;
+    sl_source sheet;
+    sl_buf cite;
+    int skip;
+} book_ctx;
+
+static int on_sheet_begin(void *ud, const sl_xlsx_sheet *sh) {
+    book_ctx *b = ud;
+    sl_buf_reset(&b->cite);
+    if (sl_buf_printf(&b->cite, "%s > %s", b->book->cite, sh->name) || sl_buf_nul(&b->cite))
+        return 1;
+    memset(&b->sheet, 0, sizeof b->sheet);
+    b->sheet.id = (*b->env->next_id)++;
+    b->sheet.parent = b->book->id;
+    b->sheet.cite = b->cite.p;
+    b->sheet.path = b->book->path;
+    b->sheet.member = b->book->member;
+    b->sheet.sheet = sh->name;
+    b->sheet.format = "xlsx";
+    b->sheet.encoding = "utf-8";
+    b->sheet.delim = '\t';
+    const sl_reader_cb *cb = b->env->cb;
+    b->skip = cb->begin ? cb->begin(cb->ud, &b->sheet) : 0;
+    return b->skip;
+}
+
+static int on_sheet_row(void *ud, const sl_xlsx_sheet *sh, const sl_csv_row *row) {
+    SL_UNUSED(sh);
+    book_ctx *b = ud;
+    const sl_reader_cb *cb = b->env->cb;
+    return cb->row ? cb->row(cb->ud, &b->sheet, row) : 0;
+}
+
+static void on_sheet_end(void *ud, const sl_xlsx_sheet *sh) {
+    book_ctx *b = ud;
+    const sl_reader_cb *cb = b->env->cb;
+    memcpy(b->sheet.sha256, sh->sha256, sizeof b->sheet.sha256);
+    b->sheet.size = sh->xml_bytes;
+    if (sh->blank_rows) {
+        char m[160];
+        sl_fmt(m, sizeof m, "%llu blank rows skipped", (unsigned long long)sh->blank_rows);
+        adiag(b->env, SL_DIAG_INFO, "xlsx.blank_rows", b->sheet.cite, m);
+    }
+    if (cb->end) cb->end(cb->ud, &b->sheet);
+}
+
+sl_status sl_archive_read_xlsx(const sl_archive_env *env, int fd, sl_source *book) {
+    book_ctx b = {0};
+    b.env = env;
+    b.book = book;
+    book->format = "xlsx";
+    sl_xlsx_opts xo = {0};
+    xo.max_record = env->opts->max_record;
+    xo.max_inflate = env->opts->max_inflate;
+    xo.cite = book->cite;
+    xo.diag = env->cb->diag;
+    xo.diag_ud = env->cb->diag_ud;
+    sl_xlsx_cb xc = {on_sheet_begin, on_sheet_row, on_sheet_end, &b};
+    if (env->cb->begin) env->cb->begin(env->cb->ud, book);
+    sl_status st = sl_xlsx_read_fd(fd, &xo, &xc);
+    if (env->cb->end) env->cb->end(env->cb->ud, book);
+    sl_buf_free(&b.cite);
+    return st;
+}

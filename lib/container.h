@@ -1,0 +1,64 @@
+/* container.h: containers around text sources: ZIP archives (nested folders, zips inside zips
+ * up to a depth, XLSX workbooks found inside), gzip- and zstd-compressed files. Each member is
+ * its own sl_source (parent = the archive's source), cited "a.zip > inner.zip > x.csv", with
+ * the SHA-256 of its decompressed bytes. Decompression is bounded: a cap on total bytes per
+ * archive and a compression-ratio check refuse zip bombs in bounded memory and time. */
+#ifndef SL_CONTAINER_H
+#define SL_CONTAINER_H
+
+#include "read.h"
+#include "xlsx.h"
+
+/* ---- decompression bounds ------------------------------------------------------------------ */
+
+#define SL_INFLATE_DEFAULT_MAX ((uint64_t)64 << 30)
+#define SL_INFLATE_RATIO_MIN ((uint64_t)100 << 20) /* the ratio check applies past this size */
+#define SL_INFLATE_RATIO_MAX 1000u
+
+typedef struct {
+    uint64_t max_total;  /* cap on bytes decompressed from one archive; 0 = 64 GiB */
+    uint64_t total;      /* decompressed so far */
+    uint64_t ratio_min;  /* 0 = SL_INFLATE_RATIO_MIN */
+    unsigned ratio_max;  /* 0 = SL_INFLATE_RATIO_MAX */
+} sl_inflate_guard;
+
+/* Counts n more decompressed bytes; member_out/member_in are the member's decompressed and
+ * compressed bytes so far. Returns SL_ELIMIT with a reason in why when a bound is passed. */
+sl_status sl_inflate_add(sl_inflate_guard *g, uint64_t n, uint64_t member_out,
+                         uint64_t member_in, char *why, size_t whycap);
+
+/* ---- members --------------------------------------------------------------------------------- */
+
+/* A member's decompressed bytes, pulled by the text runner: returns the number of bytes
+ * placed at *buf (valid until the next call), 0 at the end, -1 on error (reported). When it
+ * returns 0 the source's sha256 and size are final. */
+typedef long (*sl_pull_fn)(void *pctx, const char **buf);
+
+/* Runs one text source: calls cb->begin, rows, cb->end, pulling bytes until 0. read.c
+ * supplies this; tests may supply their own. src is filled except sha256/size. */
+typedef sl_status (*sl_text_run_fn)(void *ud, sl_source *src, sl_pull_fn pull, void *pctx);
+
+typedef struct {
+    const sl_read_opts *opts;
+    const sl_reader_cb *cb;     /* begin/end for containers and xlsx sheets, row, diag */
+    sl_text_run_fn run_text;    /* text members */
+    void *run_ud;
+    uint32_t *next_id;
+} sl_archive_env;
+
+typedef enum { SL_MAGIC_NONE = 0, SL_MAGIC_ZIP, SL_MAGIC_GZIP, SL_MAGIC_ZSTD } sl_magic;
+
+/* What the first bytes say (n >= 4 needed for a decision). */
+sl_magic sl_magic_sniff(const void *p, size_t n);
+
+/* Reads the container in fd (rewound first; not closed) whose own source is `self` (already
+ * given an id, cite, path and format by the caller; this function calls begin and end for it
+ * and fills its sha256 and size when hash_self is set). depth is 0 for a file on disk. */
+sl_status sl_archive_read_fd(const sl_archive_env *env, int fd, sl_magic kind, sl_source *self,
+                             unsigned depth);
+
+/* Reads a workbook in fd as the source `book` (its sheets become sources with parent =
+ * book->id, cited "book-cite > sheet"). */
+sl_status sl_archive_read_xlsx(const sl_archive_env *env, int fd, sl_source *book);
+
+#endif

@@ -1,0 +1,740 @@
+/* xlsx.c: Excel workbooks as streams of text rows. Pass 1 over the zip loads workbook.xml,
+ * its rels, sharedStrings (one buffer + offsets, capped) and styles (which cell formats are
+ * dates), wherever they sit; then each sheet, in workbook order, is found in a fresh read of
+ * the zip and streamed block by block from archive_read_data into expat. */
+#include "xlsx.h"
+#include "container.h"
+#include "timeparse.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <expat.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define XLSX_MAX_COLS 16384u  /* XFD */
+#define XLSX_BLOCK (64 * 1024)
+
+typedef struct {
+    char *name, *rid, *part;
+} sheet_def;
+
+typedef struct {
+    char *id, *target;
+} rel_def;
+
+typedef struct {
+    unsigned id;
+    int date;
+} numfmt_def;
+
+typedef struct {
+    size_t off, len;
+} cell_ref;
+
+typedef struct {
+    const sl_xlsx_opts *o;
+    sl_inflate_guard guard;
+    XML_Parser xp;
+    sl_status st;          /* first error of the current part */
+    int refused, stopped;
+    char msg[320];
+    const char *cur_sheet; /* for messages */
+
+    sheet_def *sheets;
+    size_t nsheets;
+    rel_def *rels;
+    size_t nrels;
+
+    /* shared strings: one buffer, start offsets (nsst + 1 after loading) */
+    sl_buf sst;
+    size_t *sst_off;
+    size_t nsst, cap_sst;
+    int in_si, in_rph;
+
+    /* styles */
+    numfmt_def *fmts;
+    size_t nfmts;
+    unsigned char *xf_date;
+    size_t nxf;
+    int in_cellxfs;
+
+    /* text capture (cell <v>, inline <t>, shared <t>) */
+    sl_buf *capture;
+    sl_buf val;
+    int val_over;
+
+    /* the current sheet */
+    const sl_xlsx_cb *cb;
+    sl_xlsx_sheet *sh;
+    int in_sheetdata, in_c, in_is;
+    uint64_t rownum, last_emitted;
+    unsigned col;          /* 1-based column of the current cell */
+    char ctype[12];
+    unsigned style;
+    sl_buf row;            /* cell texts of the current row */
+    cell_ref *cells;
+    size_t ncells, cap_cells;
+    int row_over, cols_warned;
+    sl_buf line;           /* first_line */
+    sl_slice *slices;
+    size_t cap_slices;
+} xctx;
+
+/* ---- small helpers ----------------------------------------------------------------------- */
+
+static const char *local_name(const char *n) {
+    const char *c = strrchr(n, ':');
+    return c ? c + 1 : n;
+}
+
+static const char *attr(const char **atts, const char *name) {
+    for (size_t i = 0; atts[i]; i += 2)
+        if (strcmp(local_name(atts[i]), name) == 0) return atts[i + 1];
+    return NULL;
+}
+
+static void xdiag(xctx *c, sl_severity sev, const char *code, uint64_t record, const char *msg) {
+    if (!c->o->diag) return;
+    char src[512];
+    const char *cite = c->o->cite ? c->o->cite : "workbook";
+    if (c->cur_sheet) sl_fmt(src, sizeof src, "%s > %s", cite, c->cur_sheet);
+    else sl_fmt(src, sizeof src, "%s", cite);
+    sl_diag d = {sev, code, src, record, record, msg};
+    c->o->diag(c->o->diag_ud, &d);
+}
+
+static void fail(xctx *c, sl_status st, const char *msg) {
+    if (!c->st) {
+        c->st = st;
+        sl_fmt(c->msg, sizeof c->msg, "%s", msg);
+    }
+    if (c->xp) XML_StopParser(c->xp, XML_FALSE);
+}
+
+static int parse_uint(const char *s, uint64_t *out) {
+    if (!s || !sl_isdigit((unsigned char)*s)) return 0;
+    uint64_t v = 0;
+    for (; sl_isdigit((unsigned char)*s); s++) {
+        if (v > (UINT64_MAX - 9) / 10) return 0;
+        v = v * 10 + (uint64_t)(*s - '0');
+    }
+    *out = v;
+    return *s == '\0';
+}
+
+/* "AB12" -> column 28 (1-based); 0 when there are no letters or too many. */
+static unsigned ref_col(const char *r) {
+    unsigned col = 0;
+    for (; r && sl_isalpha((unsigned char)*r); r++) {
+        col = col * 26 + (unsigned)(sl_toupper((unsigned char)*r) - 'A' + 1);
+        if (col > XLSX_MAX_COLS) return XLSX_MAX_COLS + 1;
+    }
+    return col;
+}
+
+void sl_xlsx_format_number(double v, char out[32]) {
+    for (int prec = 15; prec <= 17; prec++) {
+        sl_fmt(out, 32, "%.*g", prec, v);
+        if (strtod(out, NULL) == v) break;
+    }
+    if (strcmp(out, "-0") == 0) sl_fmt(out, 32, "0");
+}
+
+int sl_xlsx_format_is_date(const char *code) {
+    for (const char *p = code; p && *p; p++) {
+        switch (*p) {
+        case '"':
+            p++;
+            while (*p && *p != '"') p++;
+            if (!*p) return 0;
+            break;
+        case '[':
+            while (*p && *p != ']') p++;
+            if (!*p) return 0;
+            break;
+        case '\\': case '_': case '*':
+            if (!p[1]) return 0;
+            p++;
+            break;
+        default: {
+            unsigned char l = sl_tolower((unsigned char)*p);
+            if (l == 'd' || l == 'm' || l == 'y' || l == 'h' || l == 's') return 1;
+        }
+        }
+    }
+    return 0;
+}
+
+static int builtin_date(unsigned id) {
+    return (id >= 14 && id <= 22) || (id >= 45 && id <= 47);
+}
+
+/* ---- expat plumbing ------------------------------------------------------------------------ */
+
+static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
+                               const XML_Char *pubid, int internal) {
+    SL_UNUSED(name); SL_UNUSED(sysid); SL_UNUSED(pubid); SL_UNUSED(internal);
+    xctx *c = ud;
+    c->refused = 1;
+    fail(c, SL_EFORMAT, "xlsx: entity declarations refused (possible XML bomb)");
+}
+
+static void XMLCALL on_entity(void *ud, const XML_Char *name, int param, const XML_Char *value,
+                              int vlen, const XML_Char *base, const XML_Char *sys,
+                              const XML_Char *pub, const XML_Char *notation) {
+    SL_UNUSED(name); SL_UNUSED(param); SL_UNUSED(value); SL_UNUSED(vlen);
+    SL_UNUSED(base); SL_UNUSED(sys); SL_UNUSED(pub); SL_UNUSED(notation);
+    xctx *c = ud;
+    c->refused = 1;
+    fail(c, SL_EFORMAT, "xlsx: entity declarations refused (possible XML bomb)");
+}
+
+static void XMLCALL on_text(void *ud, const XML_Char *s, int len) {
+    xctx *c = ud;
+    if (!c->capture || c->in_rph) return;
+    if (sl_buf_append(c->capture, s, (size_t)len) != SL_OK) {
+        if (c->capture == &c->sst) {
+            char m[200];
+            sl_fmt(m, sizeof m, "xlsx: shared strings exceed the cap of %zu bytes",
+                   c->sst.cap_limit);
+            fail(c, SL_ELIMIT, m);
+        } else {
+            c->val_over = 1;
+        }
+    }
+}
+
+static XML_Parser new_parser(xctx *c, XML_StartElementHandler start, XML_EndElementHandler end) {
+    XML_Parser xp = XML_ParserCreate("UTF-8");
+    if (!xp) return NULL;
+    XML_SetUserData(xp, c);
+    XML_SetElementHandler(xp, start, end);
+    XML_SetCharacterDataHandler(xp, on_text);
+    XML_SetStartDoctypeDeclHandler(xp, on_doctype);
+    XML_SetEntityDeclHandler(xp, on_entity);
+    /* No DOCTYPE is accepted (handlers above), so no entity can be declared: expansion is
+     * bounded by the input itself; expat >= 2.4 also guards amplification by default. */
+    return xp;
+}
+
+/* Streams the current archive entry into a new parser. hash (may be NULL) gets the bytes. */
+static sl_status parse_entry(xctx *c, struct archive *a, XML_StartElementHandler start,
+                             XML_EndElementHandler end, sl_sha256 *hash, uint64_t *nbytes) {
+    c->st = SL_OK;
+    c->refused = c->stopped = 0;
+    c->msg[0] = '\0';
+    c->xp = new_parser(c, start, end);
+    if (!c->xp) return SL_ENOMEM;
+    uint64_t out = 0;
+    int64_t in0 = archive_filter_bytes(a, -1);
+    for (;;) {
+        void *buf = XML_GetBuffer(c->xp, XLSX_BLOCK);
+        if (!buf) { fail(c, SL_ENOMEM, "xlsx: out of memory"); break; }
+        la_ssize_t n = archive_read_data(a, buf, XLSX_BLOCK);
+        if (n < 0) {
+            char m[300];
+            sl_fmt(m, sizeof m, "xlsx: cannot decompress %s: %s", c->cur_sheet ? "sheet" : "part",
+                   archive_error_string(a) ? archive_error_string(a) : "unknown error");
+            fail(c, SL_EFORMAT, m);
+            break;
+        }
+        out += (uint64_t)n;
+        char why[256];
+        int64_t in = archive_filter_bytes(a, -1) - in0;
+        if (sl_inflate_add(&c->guard, (uint64_t)n, out, in > 0 ? (uint64_t)in : 0, why,
+                           sizeof why) != SL_OK) {
+            char m[320];
+            sl_fmt(m, sizeof m, "xlsx: refused: %s", why);
+            fail(c, SL_ELIMIT, m);
+            break;
+        }
+        if (hash && n > 0) sl_sha256_update(hash, buf, (size_t)n);
+        if (XML_ParseBuffer(c->xp, (int)n, n == 0) == XML_STATUS_ERROR) {
+            if (!c->st && !c->stopped) {
+                char m[300];
+                sl_fmt(m, sizeof m, "xlsx: malformed XML at line %lu: %s",
+                       (unsigned long)XML_GetCurrentLineNumber(c->xp),
+                       XML_ErrorString(XML_GetErrorCode(c->xp)));
+                fail(c, SL_EFORMAT, m);
+            }
+            break;
+        }
+        if (n == 0) break;
+    }
+    XML_ParserFree(c->xp);
+    c->xp = NULL;
+    if (nbytes) *nbytes = out;
+    return c->st;
+}
+
+/* ---- workbook.xml and rels --------------------------------------------------------------------- */
+
+static void XMLCALL wb_start(void *ud, const XML_Char *name, const XML_Char **atts) {
+    xctx *c = ud;
+    if (strcmp(local_name(name), "sheet") != 0) return;
+    const char *n = attr(atts, "name"), *rid = attr(atts, "id");
+    if (!n || !rid) return;
+    sheet_def *ns = sl_reallocarray(c->sheets, c->nsheets + 1, sizeof *ns);
+    if (!ns) { fail(c, SL_ENOMEM, "xlsx: out of memory"); return; }
+    c->sheets = ns;
+    sheet_def *s = &ns[c->nsheets];
+    s->name = sl_strdup(n);
+    s->rid = sl_strdup(rid);
+    s->part = NULL;
+    if (!s->name || !s->rid) {
+        free(s->name); free(s->rid);
+        fail(c, SL_ENOMEM, "xlsx: out of memory");
+        return;
+    }
+    c->nsheets++;
+}
+
+static void XMLCALL no_end(void *ud, const XML_Char *name) { SL_UNUSED(ud); SL_UNUSED(name); }
+
+static void XMLCALL rels_start(void *ud, const XML_Char *name, const XML_Char **atts) {
+    xctx *c = ud;
+    if (strcmp(local_name(name), "Relationship") != 0) return;
+    const char *id = attr(atts, "Id"), *t = attr(atts, "Target");
+    if (!id || !t) return;
+    rel_def *nr = sl_reallocarray(c->rels, c->nrels + 1, sizeof *nr);
+    if (!nr) { fail(c, SL_ENOMEM, "xlsx: out of memory"); return; }
+    c->rels = nr;
+    rel_def *r = &nr[c->nrels];
+    r->id = sl_strdup(id);
+    /* Targets are relative to xl/ unless absolute ("/xl/worksheets/sheet1.xml"). */
+    sl_buf b = {0};
+    if (t[0] == '/') sl_buf_puts(&b, t + 1);
+    else { sl_buf_puts(&b, "xl/"); sl_buf_puts(&b, t); }
+    if (sl_buf_nul(&b) != SL_OK || !r->id) {
+        free(r->id); sl_buf_free(&b);
+        fail(c, SL_ENOMEM, "xlsx: out of memory");
+        return;
+    }
+    r->target = b.p;
+    c->nrels++;
+}
+
+/* ---- sharedStrings.xml -------------------------------------------------------------------- */
+
+static sl_status sst_push(xctx *c, size_t off) {
+    if (c->nsst + 1 >= c->cap_sst) {
+        size_t nc = c->cap_sst ? c->cap_sst * 2 : 1024;
+        size_t *no = sl_reallocarray(c->sst_off, nc, sizeof *no);
+        if (!no) return SL_ENOMEM;
+        c->sst_off = no;
+        c->cap_sst = nc;
+    }
+    c->sst_off[c->nsst++] = off;
+    return SL_OK;
+}
+
+static void XMLCALL sst_start(void *ud, const XML_Char *name, const XML_Char **atts) {
+    SL_UNUSED(atts);
+    xctx *c = ud;
+    const char *n = local_name(name);
+    if (strcmp(n, "si") == 0) {
+        c->in_si = 1;
+        if (sst_push(c, c->sst.len) != SL_OK) fail(c, SL_ENOMEM, "xlsx: out of memory");
+    } else if (strcmp(n, "rPh") == 0) {
+        c->in_rph = 1;
+    } else if (strcmp(n, "t") == 0 && c->in_si) {
+        c->capture = &c->sst;
+    }
+}
+
+static void XMLCALL sst_end(void *ud, const XML_Char *name) {
+    xctx *c = ud;
+    const char *n = local_name(name);
+    if (strcmp(n, "t") == 0) c->capture = NULL;
+    else if (strcmp(n, "rPh") == 0) c->in_rph = 0;
+    else if (strcmp(n, "si") == 0) c->in_si = 0;
+}
+
+/* ---- styles.xml ----------------------------------------------------------------------------- */
+
+static void XMLCALL sty_start(void *ud, const XML_Char *name, const XML_Char **atts) {
+    xctx *c = ud;
+    const char *n = local_name(name);
+    uint64_t id = 0;
+    if (strcmp(n, "numFmt") == 0) {
+        const char *code = attr(atts, "formatCode");
+        if (!parse_uint(attr(atts, "numFmtId"), &id) || !code || id > 0xFFFF) return;
+        numfmt_def *nf = sl_reallocarray(c->fmts, c->nfmts + 1, sizeof *nf);
+        if (!nf) { fail(c, SL_ENOMEM, "xlsx: out of memory"); return; }
+        c->fmts = nf;
+        nf[c->nfmts].id = (unsigned)id;
+        nf[c->nfmts].date = sl_xlsx_format_is_date(code);
+        c->nfmts++;
+    } else if (strcmp(n, "cellXfs") == 0) {
+        c->in_cellxfs = 1;
+    } else if (strcmp(n, "xf") == 0 && c->in_cellxfs) {
+        unsigned char *nx = realloc(c->xf_date, c->nxf + 1);
+        if (!nx) { fail(c, SL_ENOMEM, "xlsx: out of memory"); return; }
+        c->xf_date = nx;
+        int date = 0;
+        if (parse_uint(attr(atts, "numFmtId"), &id) && id <= 0xFFFF) {
+            date = builtin_date((unsigned)id);
+            for (size_t i = 0; i < c->nfmts; i++)
+                if (c->fmts[i].id == id) date = c->fmts[i].date;
+        }
+        nx[c->nxf++] = (unsigned char)date;
+    }
+}
+
+static void XMLCALL sty_end(void *ud, const XML_Char *name) {
+    xctx *c = ud;
+    if (strcmp(local_name(name), "cellXfs") == 0) c->in_cellxfs = 0;
+}
+
+/* ---- sheets --------------------------------------------------------------------------------- */
+
+static int row_add_cell(xctx *c, unsigned col, const char *p, size_t len) {
+    if (col == 0 || col <= c->ncells) col = (unsigned)c->ncells + 1; /* missing or backwards r */
+    if (col > XLSX_MAX_COLS) {
+        if (!c->cols_warned) {
+            c->cols_warned = 1;
+            xdiag(c, SL_DIAG_WARN, "xlsx.too_many_columns", c->rownum,
+                  "cells beyond column XFD ignored");
+        }
+        return 0;
+    }
+    if (col > c->cap_cells) {
+        size_t nc = c->cap_cells ? c->cap_cells : 64;
+        while (nc < col) nc *= 2;
+        cell_ref *n = sl_reallocarray(c->cells, nc, sizeof *n);
+        if (!n) return -1;
+        c->cells = n;
+        c->cap_cells = nc;
+    }
+    while (c->ncells + 1 < col) c->cells[c->ncells++] = (cell_ref){c->row.len, 0};
+    if (sl_buf_append(&c->row, p, len) != SL_OK) {
+        c->row_over = 1;
+        len = 0;
+    }
+    c->cells[c->ncells++] = (cell_ref){c->row.len - len, len};
+    return 0;
+}
+
+static void cell_done(xctx *c) {
+    const char *v = c->val.p ? c->val.p : "";
+    size_t vlen = c->val.len;
+    char tmp[32];
+    const char *t = c->ctype;
+    if (c->val_over) {
+        c->row_over = 1;
+        vlen = 0;
+    } else if (strcmp(t, "s") == 0) {
+        uint64_t idx;
+        if (sl_buf_nul(&c->val) == SL_OK && parse_uint(c->val.p, &idx) && idx < c->nsst) {
+            v = c->sst.p + c->sst_off[idx];
+            vlen = c->sst_off[idx + 1] - c->sst_off[idx];
+        } else if (vlen) {
+            xdiag(c, SL_DIAG_WARN, "xlsx.bad_shared_string", c->rownum,
+                  "a cell refers to a shared string that does not exist; read as empty");
+            vlen = 0;
+        }
+    } else if (strcmp(t, "b") == 0) {
+        if (vlen == 1 && v[0] == '1') { v = "TRUE"; vlen = 4; }
+        else if (vlen == 1 && v[0] == '0') { v = "FALSE"; vlen = 5; }
+    } else if ((t[0] == '\0' || strcmp(t, "n") == 0) && vlen) {
+        if (sl_buf_nul(&c->val) != SL_OK) { fail(c, SL_ENOMEM, "xlsx: out of memory"); return; }
+        char *end;
+        double d = strtod(c->val.p, &end);
+        if (end != c->val.p && *end == '\0') {
+            int64_t secs;
+            int date = c->style < c->nxf && c->xf_date[c->style];
+            if (date && sl_time_from_excel(d, &secs)) {
+                char iso[21];
+                sl_time_format(secs, iso);
+                sl_fmt(tmp, sizeof tmp, "%s", iso);
+            } else {
+                sl_xlsx_format_number(d, tmp);
+            }
+            v = tmp;
+            vlen = strlen(tmp);
+        }
+    }
+    /* inlineStr, str, e, d: the captured text as is. */
+    if (row_add_cell(c, c->col, v, vlen) < 0) fail(c, SL_ENOMEM, "xlsx: out of memory");
+}
+
+static void row_done(xctx *c) {
+    int blank = 1;
+    for (size_t i = 0; i < c->ncells && blank; i++) {
+        sl_slice s = {c->row.p + c->cells[i].off, c->cells[i].len};
+        if (sl_trim(s).len) blank = 0;
+    }
+    if (c->row_over) blank = 0;
+    if (blank) return;
+    sl_xlsx_sheet *sh = c->sh;
+    if (c->rownum > c->last_emitted) sh->blank_rows += c->rownum - c->last_emitted - 1;
+    c->last_emitted = c->rownum;
+    sh->rows++;
+    if (c->ncells > c->cap_slices) {
+        sl_slice *ns = sl_reallocarray(c->slices, c->ncells, sizeof *ns);
+        if (!ns) { fail(c, SL_ENOMEM, "xlsx: out of memory"); return; }
+        c->slices = ns;
+        c->cap_slices = c->ncells;
+    }
+    sl_buf_reset(&c->line);
+    for (size_t i = 0; i < c->ncells; i++) {
+        c->slices[i] = (sl_slice){c->row.p + c->cells[i].off, c->cells[i].len};
+        if (i && sl_buf_putc(&c->line, '\t') != SL_OK) break;
+        for (size_t k = 0; k < c->cells[i].len; k++) {
+            char ch = c->slices[i].p[k];
+            if (sl_buf_putc(&c->line, ch == '\n' || ch == '\r' ? ' ' : ch) != SL_OK) break;
+        }
+    }
+    sl_csv_row r = {0};
+    r.cells = c->slices;
+    r.ncells = c->row_over ? 0 : c->ncells;
+    r.record = r.line = c->rownum;
+    r.first_line = (sl_slice){c->line.p ? c->line.p : "", c->line.len};
+    r.nlines = 1;
+    r.err = c->row_over ? SL_CSV_TOO_LARGE : SL_CSV_OK;
+    if (c->row_over) {
+        char m[160];
+        sl_fmt(m, sizeof m, "row larger than %zu bytes: skipped", c->row.cap_limit);
+        xdiag(c, SL_DIAG_WARN, "xlsx.record_too_large", c->rownum, m);
+    }
+    if (c->cb->row && c->cb->row(c->cb->ud, sh, &r)) {
+        c->stopped = 1;
+        XML_StopParser(c->xp, XML_FALSE);
+    }
+}
+
+static void XMLCALL sh_start(void *ud, const XML_Char *name, const XML_Char **atts) {
+    xctx *c = ud;
+    const char *n = local_name(name);
+    if (!c->in_sheetdata) {
+        if (strcmp(n, "sheetData") == 0) c->in_sheetdata = 1;
+        return;
+    }
+    if (strcmp(n, "row") == 0) {
+        uint64_t r;
+        c->rownum = parse_uint(attr(atts, "r"), &r) && r > 0 ? r : c->rownum + 1;
+        sl_buf_reset(&c->row);
+        c->ncells = 0;
+        c->row_over = 0;
+    } else if (strcmp(n, "c") == 0) {
+        c->in_c = 1;
+        c->col = ref_col(attr(atts, "r"));
+        const char *t = attr(atts, "t");
+        sl_fmt(c->ctype, sizeof c->ctype, "%s", t ? t : "");
+        uint64_t s = 0;
+        c->style = parse_uint(attr(atts, "s"), &s) && s < UINT32_MAX ? (unsigned)s : 0;
+        sl_buf_reset(&c->val);
+        c->val_over = 0;
+    } else if (!c->in_c) {
+        return;
+    } else if (strcmp(n, "v") == 0) {
+        c->capture = &c->val;
+    } else if (strcmp(n, "is") == 0) {
+        c->in_is = 1;
+    } else if (strcmp(n, "rPh") == 0) {
+        c->in_rph = 1;
+    } else if (strcmp(n, "t") == 0 && c->in_is) {
+        c->capture = &c->val;
+    }
+}
+
+static void XMLCALL sh_end(void *ud, const XML_Char *name) {
+    xctx *c = ud;
+    if (!c->in_sheetdata) return;
+    const char *n = local_name(name);
+    if (strcmp(n, "v") == 0 || strcmp(n, "t") == 0) c->capture = NULL;
+    else if (strcmp(n, "rPh") == 0) c->in_rph = 0;
+    else if (strcmp(n, "is") == 0) c->in_is = 0;
+    else if (strcmp(n, "c") == 0) {
+        c->capture = NULL;
+        c->in_c = 0;
+        cell_done(c);
+    } else if (strcmp(n, "row") == 0) row_done(c);
+    else if (strcmp(n, "sheetData") == 0) c->in_sheetdata = 0;
+}
+
+/* ---- the two passes ---------------------------------------------------------------------------- */
+
+static struct archive *open_zip(int fd, xctx *c) {
+    if (lseek(fd, 0, SEEK_SET) < 0) {
+        fail(c, SL_EIO, "xlsx: cannot rewind the workbook");
+        return NULL;
+    }
+    struct archive *a = archive_read_new();
+    if (!a) return NULL;
+    archive_read_support_format_zip_seekable(a);
+    if (archive_read_open_fd(a, fd, XLSX_BLOCK) != ARCHIVE_OK) {
+        char m[300];
+        sl_fmt(m, sizeof m, "xlsx: not a readable zip: %s",
+               archive_error_string(a) ? archive_error_string(a) : "unknown error");
+        fail(c, SL_EFORMAT, m);
+        archive_read_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+static void report(xctx *c, const char *code) {
+    xdiag(c, SL_DIAG_ERROR, c->refused ? "xlsx.xml_refused" : code, 0, c->msg);
+}
+
+static sl_status pass_meta(xctx *c, int fd) {
+    struct archive *a = open_zip(fd, c);
+    if (!a) { report(c, "xlsx.not_zip"); return c->st ? c->st : SL_ENOMEM; }
+    struct archive_entry *e;
+    int have_wb = 0;
+    sl_status worst = SL_OK;
+    int r;
+    while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+        const char *n = archive_entry_pathname(e);
+        sl_status st = SL_OK;
+        if (!n) continue;
+        if (strcmp(n, "xl/workbook.xml") == 0) {
+            have_wb = 1;
+            st = parse_entry(c, a, wb_start, no_end, NULL, NULL);
+        } else if (strcmp(n, "xl/_rels/workbook.xml.rels") == 0) {
+            st = parse_entry(c, a, rels_start, no_end, NULL, NULL);
+        } else if (strcmp(n, "xl/sharedStrings.xml") == 0) {
+            st = parse_entry(c, a, sst_start, sst_end, NULL, NULL);
+            c->capture = NULL;
+        } else if (strcmp(n, "xl/styles.xml") == 0) {
+            st = parse_entry(c, a, sty_start, sty_end, NULL, NULL);
+        }
+        if (st) {
+            char m[400];
+            sl_fmt(m, sizeof m, "%s (in %s)", c->msg, n);
+            sl_fmt(c->msg, sizeof c->msg, "%s", m);
+            report(c, "xlsx.part");
+            worst = st;
+            if (st == SL_ELIMIT || st == SL_ENOMEM || c->refused) break;
+        }
+    }
+    if (r != ARCHIVE_EOF && r != ARCHIVE_OK && !worst) {
+        sl_fmt(c->msg, sizeof c->msg, "xlsx: damaged zip: %s",
+               archive_error_string(a) ? archive_error_string(a) : "unknown error");
+        report(c, "xlsx.damaged_zip");
+        worst = SL_EFORMAT;
+    }
+    archive_read_free(a);
+    if (worst) return worst;
+    if (!have_wb) {
+        sl_fmt(c->msg, sizeof c->msg, "xlsx: no xl/workbook.xml: not an Excel workbook");
+        report(c, "xlsx.no_workbook");
+        return SL_EFORMAT;
+    }
+    /* Terminal offset so that string i spans [off[i], off[i+1]). */
+    if (sst_push(c, c->sst.len) != SL_OK) return SL_ENOMEM;
+    c->nsst--;
+    for (size_t i = 0; i < c->nsheets; i++)
+        for (size_t k = 0; k < c->nrels; k++)
+            if (c->rels[k].id && strcmp(c->rels[k].id, c->sheets[i].rid) == 0)
+                c->sheets[i].part = c->rels[k].target;
+    return SL_OK;
+}
+
+static sl_status pass_sheet(xctx *c, int fd, sl_xlsx_sheet *sh) {
+    struct archive *a = open_zip(fd, c);
+    if (!a) { report(c, "xlsx.not_zip"); return c->st ? c->st : SL_ENOMEM; }
+    struct archive_entry *e;
+    int found = 0;
+    sl_status st = SL_OK;
+    while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
+        const char *n = archive_entry_pathname(e);
+        if (!n || strcmp(n, sh->part) != 0) continue;
+        found = 1;
+        sl_sha256 *h = sl_sha256_new();
+        c->in_sheetdata = c->in_c = c->in_is = c->in_rph = 0;
+        c->rownum = c->last_emitted = 0;
+        c->cols_warned = 0;
+        st = parse_entry(c, a, sh_start, sh_end, h, &sh->xml_bytes);
+        c->capture = NULL;
+        if (h) {
+            if (!st && !c->stopped) sl_sha256_final(h, sh->sha256);
+            sl_sha256_free(h);
+        }
+        if (st) report(c, "xlsx.sheet");
+        break;
+    }
+    archive_read_free(a);
+    if (!found) {
+        sl_fmt(c->msg, sizeof c->msg, "xlsx: sheet part %s is missing from the zip", sh->part);
+        report(c, "xlsx.missing_sheet");
+        return SL_EFORMAT;
+    }
+    return st;
+}
+
+int sl_xlsx_probe_fd(int fd) {
+    if (lseek(fd, 0, SEEK_SET) < 0) return 0;
+    struct archive *a = archive_read_new();
+    if (!a) return 0;
+    archive_read_support_format_zip_seekable(a);
+    int found = 0;
+    if (archive_read_open_fd(a, fd, XLSX_BLOCK) == ARCHIVE_OK) {
+        struct archive_entry *e;
+        while (!found && archive_read_next_header(a, &e) == ARCHIVE_OK) {
+            const char *n = archive_entry_pathname(e);
+            if (n && strcmp(n, "xl/workbook.xml") == 0) found = 1;
+        }
+    }
+    archive_read_free(a);
+    lseek(fd, 0, SEEK_SET);
+    return found;
+}
+
+sl_status sl_xlsx_read_fd(int fd, const sl_xlsx_opts *opts, const sl_xlsx_cb *cb) {
+    xctx *c = calloc(1, sizeof *c);
+    if (!c) return SL_ENOMEM;
+    c->o = opts;
+    c->cb = cb;
+    c->guard.max_total = opts->max_inflate;
+    c->sst.cap_limit = opts->max_shared ? opts->max_shared : ((size_t)1 << 30);
+    size_t maxrec = opts->max_record ? opts->max_record : ((size_t)1 << 20);
+    c->val.cap_limit = maxrec;
+    c->row.cap_limit = maxrec;
+    c->line.cap_limit = maxrec;
+    sl_status worst = pass_meta(c, fd);
+    int damaged = 0;
+    for (size_t i = 0; !worst && i < c->nsheets; i++) {
+        sl_xlsx_sheet sh = {0};
+        sh.name = c->sheets[i].name;
+        sh.index = (unsigned)i;
+        sh.part = c->sheets[i].part;
+        c->cur_sheet = sh.name;
+        if (!sh.part) {
+            sl_fmt(c->msg, sizeof c->msg, "xlsx: sheet \"%s\" has no part in workbook.xml.rels",
+                   sh.name);
+            report(c, "xlsx.missing_sheet");
+            c->cur_sheet = NULL;
+            continue;
+        }
+        if (cb->sheet_begin && cb->sheet_begin(cb->ud, &sh)) { c->cur_sheet = NULL; continue; }
+        c->sh = &sh;
+        sl_status st = pass_sheet(c, fd, &sh);
+        sh.failed = st != SL_OK;
+        if (cb->sheet_end) cb->sheet_end(cb->ud, &sh);
+        c->sh = NULL;
+        c->cur_sheet = NULL;
+        if (st == SL_EFORMAT) damaged = 1; /* reported; go on with the other sheets */
+        else if (st) worst = st;
+    }
+    if (!worst && damaged) worst = SL_EFORMAT;
+    for (size_t i = 0; i < c->nsheets; i++) { free(c->sheets[i].name); free(c->sheets[i].rid); }
+    for (size_t i = 0; i < c->nrels; i++) { free(c->rels[i].id); free(c->rels[i].target); }
+    free(c->sheets);
+    free(c->rels);
+    sl_buf_free(&c->sst);
+    free(c->sst_off);
+    free(c->fmts);
+    free(c->xf_date);
+    sl_buf_free(&c->val);
+    sl_buf_free(&c->row);
+    sl_buf_free(&c->line);
+    free(c->cells);
+    free(c->slices);
+    free(c);
+    return worst;
+}

@@ -1,0 +1,60 @@
+/* xlsx.h: streaming reader of Excel workbooks (a zip of XML parts, read with libarchive and
+ * expat). A first pass loads workbook.xml (sheet names and order), its rels, sharedStrings and
+ * styles wherever they sit in the zip; then each sheet is streamed from the archive into the
+ * XML parser and handed out row by row as sl_csv_row, so a 1,048,575-row sheet is never held
+ * whole. DOCTYPE and entity declarations are refused (no XML bombs). */
+#ifndef SL_XLSX_H
+#define SL_XLSX_H
+
+#include "csv.h"
+
+typedef struct {
+    size_t max_record;    /* bytes of one row's cell texts; 0 = 1 MiB (larger rows: err set) */
+    size_t max_shared;    /* bytes of all shared strings; 0 = 1 GiB */
+    uint64_t max_inflate; /* bytes decompressed from the workbook over all passes; 0 = 64 GiB */
+    const char *cite;     /* the workbook as cited in messages ("book.xlsx", "a.zip > b.xlsx") */
+    sl_diag_fn diag;      /* may be NULL */
+    void *diag_ud;
+} sl_xlsx_opts;
+
+/* One sheet. Strings live until sheet_end returns. */
+typedef struct {
+    const char *name;      /* as in workbook.xml */
+    const char *part;      /* zip member, e.g. "xl/worksheets/sheet1.xml" */
+    unsigned index;        /* 0-based, workbook order */
+    /* Final at sheet_end: */
+    uint64_t rows;         /* non-blank rows handed out */
+    uint64_t blank_rows;   /* blank rows between row 1 and the last non-blank row, skipped */
+    uint64_t xml_bytes;    /* bytes of sheet XML parsed */
+    int failed;            /* the sheet XML was damaged or refused (reported through diag) */
+    char sha256[65];       /* hex of the sheet part's bytes ("" if the part was not read whole) */
+} sl_xlsx_sheet;
+
+/* Rows: record = line = the sheet row number (1-based, from r="..."); cells fill gaps between
+ * present cells with empty ones (column letters, not order, decide); first_line is the cell
+ * texts tab-joined with line breaks shown as spaces. Callbacks return non-zero to skip
+ * (sheet_begin) or stop (row) the current sheet; the reader goes on with the next sheet. */
+typedef struct {
+    int (*sheet_begin)(void *ud, const sl_xlsx_sheet *sh);
+    int (*row)(void *ud, const sl_xlsx_sheet *sh, const sl_csv_row *row);
+    void (*sheet_end)(void *ud, const sl_xlsx_sheet *sh);
+    void *ud;
+} sl_xlsx_cb;
+
+/* Reads the workbook in fd (a seekable regular file; rewound for each pass, not closed).
+ * Returns SL_OK when every sheet was read; SL_EFORMAT when the workbook or a sheet is damaged
+ * or refused, SL_ELIMIT when a cap was hit (the other sheets are still read where possible;
+ * every problem is reported through diag with the cite). */
+sl_status sl_xlsx_read_fd(int fd, const sl_xlsx_opts *opts, const sl_xlsx_cb *cb);
+
+/* 1 when fd holds a zip with an xl/workbook.xml member (rewinds fd). */
+int sl_xlsx_probe_fd(int fd);
+
+/* Formats a number as the shortest decimal that reads back to the same double ("12", not
+ * "12.0"). out needs 32 bytes. Exposed for tests. */
+void sl_xlsx_format_number(double v, char out[32]);
+/* Whether an Excel number format code shows a date or time (d, m, y, h, s outside quotes,
+ * brackets and escapes). Exposed for tests. */
+int sl_xlsx_format_is_date(const char *code);
+
+#endif

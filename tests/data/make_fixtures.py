@@ -1,0 +1,256 @@
+#!/usr/bin/env python3
+"""make_fixtures.py: writes the small container, workbook and encoding fixtures under
+tests/data/ (xlsx/, zip/, text/, gz/), each named for what it breaks. Standard library only
+(zstd.csv.zst needs the zstd command). Deterministic: fixed zip timestamps, gzip mtime 0.
+Run from the repository root: python3 tests/data/make_fixtures.py"""
+import gzip
+import io
+import os
+import shutil
+import subprocess
+import zipfile
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+DATE = (2025, 1, 1, 0, 0, 0)
+
+CSV = ('Name,Org Name,Search Time,Reason\r\n'
+       'José Núñez,Springfield PD,"06/01/2025, 1:02:03 PM UTC",théft “quoted” – 5€\r\n'
+       'Ann Lee,Shelbyville SO,"06/02/2025, 4:05:06 AM UTC",stolen vehicle\r\n')
+
+
+def put(rel, data):
+    path = os.path.join(ROOT, rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, 'wb') as f:
+        f.write(data)
+
+
+def zbytes(members, compression=zipfile.ZIP_DEFLATED):
+    """members: list of (name, bytes or None for a folder entry)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, 'w', compression) as z:
+        for name, data in members:
+            zi = zipfile.ZipInfo(name, DATE)
+            if data is None:
+                zi.external_attr = 0o40755 << 16 | 0x10
+                z.writestr(zi, b'')
+            else:
+                zi.compress_type = compression
+                zi.external_attr = 0o100644 << 16
+                z.writestr(zi, data)
+    return buf.getvalue()
+
+
+NS = ('xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+      'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
+
+
+def sheet_xml(rows_xml, prefix=''):
+    p = prefix + ':' if prefix else ''
+    ns = NS if not prefix else NS.replace('xmlns=', 'xmlns:%s=' % prefix)
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<%sworksheet %s><%sdimension ref="A1"/><%ssheetData>%s</%ssheetData></%sworksheet>'
+            % (p, ns, p, p, rows_xml, p, p)).encode()
+
+
+def workbook(sheets, shared=None, styles=None, meta_last=False):
+    """sheets: list of (name, sheet xml bytes). Returns xlsx bytes."""
+    ct = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+          'package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/>'
+          '</Types>').encode()
+    rels = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
+            'schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>').encode()
+    wb = ('<?xml version="1.0" encoding="UTF-8"?><workbook %s><sheets>' % NS +
+          ''.join('<sheet name="%s" sheetId="%d" r:id="rId%d"/>' % (n, i + 1, i + 1)
+                  for i, (n, _) in enumerate(sheets)) + '</sheets></workbook>').encode()
+    wrels = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+             'openxmlformats.org/package/2006/relationships">' +
+             ''.join('<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/'
+                     'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet%d.xml"/>'
+                     % (i + 1, i + 1) for i in range(len(sheets))) +
+             '</Relationships>').encode()
+    parts = [('[Content_Types].xml', ct), ('_rels/.rels', rels), ('xl/workbook.xml', wb),
+             ('xl/_rels/workbook.xml.rels', wrels)]
+    meta = []
+    if shared is not None:
+        sst = ('<?xml version="1.0" encoding="UTF-8"?><sst %s count="%d" uniqueCount="%d">'
+               % (NS, len(shared), len(shared)) + ''.join(shared) + '</sst>').encode()
+        meta.append(('xl/sharedStrings.xml', sst))
+    if styles is not None:
+        meta.append(('xl/styles.xml', styles.encode()))
+    sheet_parts = [('xl/worksheets/sheet%d.xml' % (i + 1), x) for i, (_, x) in enumerate(sheets)]
+    parts += (sheet_parts + meta) if meta_last else (meta + sheet_parts)
+    return zbytes(parts)
+
+
+def c(ref, v, t=None, s=None):
+    a = ' r="%s"' % ref if ref else ''
+    if t:
+        a += ' t="%s"' % t
+    if s is not None:
+        a += ' s="%d"' % s
+    if t == 'inlineStr':
+        return '<c%s><is><t xml:space="preserve">%s</t></is></c>' % (a, v)
+    return '<c%s><v>%s</v></c>' % (a, v)
+
+
+def row(r, cells, extra=''):
+    return '<row r="%d"%s>%s</row>' % (r, extra, ''.join(cells))
+
+
+STYLES = ('<?xml version="1.0" encoding="UTF-8"?><styleSheet %s><numFmts count="3">'
+          '<numFmt numFmtId="164" formatCode="yyyy\\-mm\\-dd\\ hh:mm:ss"/>'
+          '<numFmt numFmtId="165" formatCode="0.00&quot;days&quot;"/>'
+          '<numFmt numFmtId="166" formatCode="[Red]0.00"/></numFmts>'
+          '<cellStyleXfs count="1"><xf numFmtId="14"/></cellStyleXfs>'
+          '<cellXfs count="6"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="22"/>'
+          '<xf numFmtId="164"/><xf numFmtId="165"/><xf numFmtId="166"/></cellXfs></styleSheet>'
+          % NS)
+
+
+def make_xlsx():
+    # Inline strings, rich text runs, phonetic runs ignored, a cell spanning lines, entities;
+    # no sharedStrings.xml at all; a second sheet whose elements carry a namespace prefix.
+    s1 = sheet_xml(
+        row(1, [c('A1', 'Name', 'inlineStr'), c('B1', 'Reason', 'inlineStr')]) +
+        row(2, ['<c r="A2" t="inlineStr"><is><r><t>Hel</t></r><r><t>lo</t></r>'
+                '<rPh sb="0" eb="1"><t>PHONETIC</t></rPh></is></c>',
+                c('B2', 'line one\nline two &amp; &lt;three&gt;', 'inlineStr')]) +
+        row(3, [c('A3', 'Tab&#9;and&#10;newline', 'inlineStr'), c('B3', 'ok', 'str')]))
+    s2 = sheet_xml('<x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>prefixed</x:t></x:is>'
+                   '</x:c><x:c r="B1"><x:v>7</x:v></x:c></x:row>', prefix='x')
+    put('xlsx/inline_strings.xlsx', workbook([('Inline', s1), ('Prefixed', s2)]))
+
+    # Date serials around the 1900 leap-year bug, date styles builtin and custom, numbers.
+    s = sheet_xml(
+        row(1, [c('A1', 0, 's'), c('B1', 1, 's')]) +
+        row(2, [c('A2', '1', s=1), c('B2', '59', s=1)]) +
+        row(3, [c('A3', '60', s=1), c('B3', '61', s=1)]) +
+        row(4, [c('A4', '45826.001444317131', s=3), c('B4', '45658.5', s=2)]) +
+        row(5, [c('A5', '12', s=0), c('B5', '12.0')]) +
+        row(6, [c('A6', '3.14', s=4), c('B6', '0.30000000000000004', s=5)]) +
+        row(7, [c('A7', '1E+21'), c('B7', '-0.5')]) +
+        row(8, [c('A8', '1', 'b'), c('B8', '0', 'b')]) +
+        row(9, [c('A9', '#N/A', 'e'), c('B9', '0.5', s=1)]))
+    put('xlsx/date_serials_1900_leap.xlsx',
+        workbook([('Dates', s)], shared=['<si><t>When</t></si>', '<si><t>Other</t></si>'],
+                 styles=STYLES))
+
+    # Cells missing between present ones, a row starting at column D, cells without r.
+    s = sheet_xml(
+        row(1, [c('A1', 'a', 'inlineStr'), c('B1', 'b', 'inlineStr'), c('C1', 'c', 'inlineStr'),
+                c('D1', 'd', 'inlineStr')]) +
+        row(2, [c('A2', 'x', 'inlineStr'), c('C2', 'z', 'inlineStr')]) +
+        row(3, [c('D3', 'only d', 'inlineStr')]) +
+        row(4, [c(None, 'p', 'inlineStr'), c(None, 'q', 'inlineStr'), c('E4', 'e', 'inlineStr')]))
+    put('xlsx/sparse_cells.xlsx', workbook([('Sparse', s)]))
+
+    # Blank rows: styled empty cells, a missing row, a whitespace-only row, trailing blanks.
+    s = sheet_xml(
+        row(1, [c('A1', 'h1', 'inlineStr'), c('B1', 'h2', 'inlineStr')]) +
+        row(2, [c('A2', 'r2', 'inlineStr')]) +
+        row(3, ['<c r="A3" s="0"/>', '<c r="B3" s="0"/>']) +
+        row(5, [c('B5', 'r5', 'inlineStr')]) +
+        row(6, [c('A6', '   ', 'inlineStr')]) +
+        row(7, [c('A7', 'r7', 'inlineStr')]) +
+        row(8, ['<c r="A8" s="0"/>']))
+    put('xlsx/blank_rows.xlsx', workbook([('Blanks', s)]))
+
+    # A notes sheet, then data with no header row.
+    notes = sheet_xml(row(1, [c('A1', 'About this release', 'inlineStr')]) +
+                      row(3, [c('A3', 'Prepared by the records office', 'inlineStr')]))
+    data = sheet_xml(
+        row(1, [c('A1', 'Ann Lee', 'inlineStr'), c('B1', 'Springfield PD', 'inlineStr'),
+                c('C1', '45658.5', s=2), c('D1', 'theft', 'inlineStr')]) +
+        row(2, [c('A2', 'Bo Chan', 'inlineStr'), c('B2', 'Shelbyville SO', 'inlineStr'),
+                c('C2', '45659.25', s=2), c('D2', 'robbery', 'inlineStr')]))
+    put('xlsx/sheet_without_header.xlsx', workbook([('Notes', notes), ('Data', data)],
+                                                    styles=STYLES))
+
+    # sharedStrings and styles stored after the sheets in the zip; workbook order differs
+    # from zip order (sheet2.xml is listed first).
+    first = sheet_xml(row(1, [c('A1', 0, 's'), c('B1', 1, 's')]) +
+                      row(2, [c('A2', 2, 's'), c('B2', '45658.5', s=1)]))
+    second = sheet_xml(row(1, [c('A1', 3, 's')]))
+    raw = workbook([('First', first), ('Second', second)],
+                   shared=['<si><t>Reason</t></si>', '<si><t>When</t></si>',
+                           '<si><r><t>rich </t></r><r><t>text</t></r></si>',
+                           '<si><t>second sheet</t></si>'],
+                   styles=STYLES, meta_last=True)
+    # Swap the sheet order in workbook.xml: Second first.
+    zin = zipfile.ZipFile(io.BytesIO(raw))
+    members = []
+    for info in zin.infolist():
+        d = zin.read(info.filename)
+        if info.filename == 'xl/workbook.xml':
+            d = d.replace(b'<sheet name="First" sheetId="1" r:id="rId1"/>'
+                          b'<sheet name="Second" sheetId="2" r:id="rId2"/>',
+                          b'<sheet name="Second" sheetId="2" r:id="rId2"/>'
+                          b'<sheet name="First" sheetId="1" r:id="rId1"/>')
+        members.append((info.filename, d))
+    put('xlsx/strings_after_sheets.xlsx', zbytes(members))
+
+    # Billion laughs in a sheet: must be refused at the DOCTYPE.
+    lol = ('<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">' +
+           ''.join('<!ENTITY lol%d "%s">' % (i, ('&lol%d;' % (i - 1) if i > 1 else '&lol;') * 10)
+                   for i in range(1, 10)) +
+           ']>\n<worksheet %s><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t>'
+           '</is></c></row></sheetData></worksheet>' % NS).encode()
+    ok = sheet_xml(row(1, [c('A1', 'fine', 'inlineStr')]))
+    put('xlsx/entity_bomb.xlsx', workbook([('Bomb', lol), ('Fine', ok)]))
+
+
+def make_text():
+    put('text/utf16le_bom.csv', b'\xff\xfe' + (CSV + 'Emoji 😀,X PD,"06/03/2025, 1:00:00 PM UTC",test\r\n').encode('utf-16-le'))
+    put('text/utf16be_bom.csv', b'\xfe\xff' + (CSV + 'Emoji 😀,X PD,"06/03/2025, 1:00:00 PM UTC",test\r\n').encode('utf-16-be'))
+    put('text/cp1252_fallback.csv', CSV.encode('cp1252'))
+    put('text/utf8_bom.csv', b'\xef\xbb\xbf' + CSV.encode())
+
+
+def make_compressed():
+    put('gz/gzipped.csv.gz', gzip.compress(CSV.encode(), mtime=0))
+    zst = os.path.join(ROOT, 'gz/zstd.csv.zst')
+    if shutil.which('zstd'):
+        out = subprocess.run(['zstd', '-q', '-c', '-19'], input=CSV.encode(),
+                             stdout=subprocess.PIPE, check=True).stdout
+        put('gz/zstd.csv.zst', out)
+    elif not os.path.exists(zst):
+        print('zstd not found: gz/zstd.csv.zst not written')
+
+
+def make_zip():
+    book = open(os.path.join(ROOT, 'xlsx/inline_strings.xlsx'), 'rb').read()
+    put('zip/nested.zip', zbytes([
+        ('release/', None),
+        ('release/2025/', None),
+        ('release/2025/jan.csv', CSV.encode()),
+        ('release/2025/feb.tsv', CSV.replace(',', '\t').replace('"06/0', '06/0')
+         .replace(' UTC"', ' UTC').encode()),
+        ('release/.DS_Store', b'\0\0\0\1Bud1'),
+        ('__MACOSX/release/2025/._jan.csv', b'\0\5\26\7'),
+        ('release/book.xlsx', book),
+        ('release/mar.csv.gz', gzip.compress(CSV.encode(), mtime=0)),
+    ]))
+    deeper = zbytes([('y.csv', b'a,b\r\n1,2\r\n')])
+    inner = zbytes([('x.csv', b'a,b\r\n3,4\r\n'), ('deeper.zip', deeper)])
+    put('zip/zip_in_zip.zip', zbytes([('inner.zip', inner)]))
+
+    # 256 MiB of zeros as bzip2 in a zip: a few hundred bytes that expand far past 1000:1.
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, 'w', zipfile.ZIP_BZIP2) as z:
+        zi = zipfile.ZipInfo('zeros.csv', DATE)
+        zi.compress_type = zipfile.ZIP_BZIP2
+        with z.open(zi, 'w', force_zip64=True) as w:
+            block = b'\0' * (1 << 20)
+            for _ in range(256):
+                w.write(block)
+    put('zip/bomb_bzip2_256mib.zip', buf.getvalue())
+
+
+if __name__ == '__main__':
+    make_xlsx()
+    make_text()
+    make_compressed()
+    make_zip()

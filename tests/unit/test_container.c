@@ -1,0 +1,226 @@
+/* test_container.c: zip (nested folders, zips in zips, workbooks inside), gzip and zstd
+ * containers and text encodings, read end to end through sl_read_file; zip bombs refused in
+ * bounded time by the ratio check and by the total cap. Fixtures: tests/data/make_fixtures.py. */
+#include "container.h"
+#include "harness.h"
+#include "read_int.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct {
+    sl_buf out, diags, first;
+    uint64_t rows[64];
+    char sha[64][65];
+} coll;
+
+static int c_begin(void *ud, const sl_source *s) {
+    coll *c = ud;
+    if (s->id < 64) c->rows[s->id] = 0;
+    return 0;
+}
+static int c_row(void *ud, const sl_source *s, const sl_csv_row *r) {
+    coll *c = ud;
+    if (s->id < 64) c->rows[s->id]++;
+    if (r->record == 2) {
+        sl_buf_printf(&c->first, "%u:", s->id);
+        for (size_t i = 0; i < r->ncells; i++)
+            sl_buf_printf(&c->first, "%s%.*s", i ? "|" : "", (int)r->cells[i].len, r->cells[i].p);
+        sl_buf_putc(&c->first, '\n');
+    }
+    return 0;
+}
+static void c_end(void *ud, const sl_source *s) {
+    coll *c = ud;
+    sl_buf_printf(&c->out, "%u<%u %s [%s %s%s%s] rows=%llu size=%llu\n", s->id, s->parent, s->cite,
+                  s->format ? s->format : "?", s->encoding ? s->encoding : "?",
+                  s->member ? " m=" : "", s->member ? s->member : "",
+                  (unsigned long long)(s->id < 64 ? c->rows[s->id] : 0),
+                  (unsigned long long)s->size);
+    if (s->id < 64) memcpy(c->sha[s->id], s->sha256, 65);
+}
+static void c_diag(void *ud, const sl_diag *d) {
+    coll *c = ud;
+    sl_buf_printf(&c->diags, "%s [%s]: %s\n", d->code, d->source ? d->source : "", d->message);
+}
+
+static sl_status run(const char *path, coll *c, const sl_read_opts *o) {
+    memset(c, 0, sizeof *c);
+    sl_reader_cb cb = {c_begin, c_row, c_end, NULL, c_diag, c, c};
+    uint32_t id = 1;
+    sl_status st = sl_read_file(path, o, &cb, &id);
+    sl_buf_nul(&c->out);
+    sl_buf_nul(&c->diags);
+    sl_buf_nul(&c->first);
+    return st;
+}
+static void done(coll *c) { sl_buf_free(&c->out); sl_buf_free(&c->diags); sl_buf_free(&c->first); }
+
+#define FIRST_ROW_TSV "Jos\xC3\xA9 N\xC3\xBA\xC3\xB1" "ez|Springfield PD|06/01/2025| 1:02:03 PM UTC|" \
+    "th\xC3\xA9" "ft \xE2\x80\x9Cquoted\xE2\x80\x9D \xE2\x80\x93 5\xE2\x82\xAC"
+#define FIRST_ROW "Jos\xC3\xA9 N\xC3\xBA\xC3\xB1" "ez|Springfield PD|06/01/2025, 1:02:03 PM UTC|" \
+    "th\xC3\xA9" "ft \xE2\x80\x9Cquoted\xE2\x80\x9D \xE2\x80\x93 5\xE2\x82\xAC"
+
+static void test_nested(void) {
+    coll c;
+    CHECK_INT(run("tests/data/zip/nested.zip", &c, NULL), SL_OK);
+    CHECK_STR(c.out.p,
+        "2<1 tests/data/zip/nested.zip > release/2025/jan.csv [csv utf-8 m=release/2025/jan.csv] rows=3 size=190\n"
+        "3<1 tests/data/zip/nested.zip > release/2025/feb.tsv [tsv utf-8 m=release/2025/feb.tsv] rows=3 size=186\n"
+        "5<4 tests/data/zip/nested.zip > release/book.xlsx > Inline [xlsx utf-8 m=release/book.xlsx] rows=3 size=788\n"
+        "6<4 tests/data/zip/nested.zip > release/book.xlsx > Prefixed [xlsx utf-8 m=release/book.xlsx] rows=1 size=394\n"
+        "4<1 tests/data/zip/nested.zip > release/book.xlsx [xlsx utf-8 m=release/book.xlsx] rows=0 size=1988\n"
+        "7<1 tests/data/zip/nested.zip > release/mar.csv.gz [gzip utf-8 m=release/mar.csv.gz] rows=3 size=190\n"
+        "1<0 tests/data/zip/nested.zip [zip binary] rows=0 size=3075\n");
+    CHECK_STR(c.diags.p,
+        "archive.member_skipped [tests/data/zip/nested.zip > release/.DS_Store]: member skipped: a hidden file\n"
+        "archive.member_skipped [tests/data/zip/nested.zip > __MACOSX/release/2025/._jan.csv]: member skipped: macOS resource data (__MACOSX/)\n");
+    CHECK_STR(c.first.p, "2:" FIRST_ROW "\n3:" FIRST_ROW_TSV "\n5:Hello|line one\nline two & <three>\n7:" FIRST_ROW "\n");
+    /* The same decompressed bytes give the same hash, whatever the container. */
+    CHECK_INT(strlen(c.sha[2]), 64);
+    CHECK_STR(c.sha[7], c.sha[2]);
+    char sha[65];
+    CHECK_INT(sl_sha256_file("tests/data/zip/nested.zip", sha), SL_OK);
+    CHECK_STR(c.sha[1], sha);
+    char gz[65];
+    strcpy(gz, c.sha[2]);
+    done(&c);
+
+    CHECK_INT(run("tests/data/gz/gzipped.csv.gz", &c, NULL), SL_OK);
+    CHECK_STR(c.out.p, "1<0 tests/data/gz/gzipped.csv.gz [gzip utf-8] rows=3 size=190\n");
+    CHECK_STR(c.sha[1], gz);
+    CHECK_STR(c.first.p, "1:" FIRST_ROW "\n");
+    done(&c);
+    CHECK_INT(run("tests/data/gz/zstd.csv.zst", &c, NULL), SL_OK);
+    CHECK_STR(c.out.p, "1<0 tests/data/gz/zstd.csv.zst [zstd utf-8] rows=3 size=190\n");
+    CHECK_STR(c.sha[1], gz);
+    done(&c);
+}
+
+static void test_zip_in_zip(void) {
+    coll c;
+    CHECK_INT(run("tests/data/zip/zip_in_zip.zip", &c, NULL), SL_OK);
+    CHECK_STR(c.out.p,
+        "3<2 tests/data/zip/zip_in_zip.zip > inner.zip > x.csv [csv utf-8 m=inner.zip > x.csv] rows=2 size=10\n"
+        "5<4 tests/data/zip/zip_in_zip.zip > inner.zip > deeper.zip > y.csv [csv utf-8 m=inner.zip > deeper.zip > y.csv] rows=2 size=10\n"
+        "4<2 tests/data/zip/zip_in_zip.zip > inner.zip > deeper.zip [zip utf-8 m=inner.zip > deeper.zip] rows=0 size=120\n"
+        "2<1 tests/data/zip/zip_in_zip.zip > inner.zip [zip utf-8 m=inner.zip] rows=0 size=289\n"
+        "1<0 tests/data/zip/zip_in_zip.zip [zip binary] rows=0 size=296\n");
+    CHECK_STR(c.diags.p ? c.diags.p : "", "");
+    done(&c);
+    /* Depth bound: the zip inside the zip inside the zip is not opened. */
+    sl_read_opts o = {0, 1, 0};
+    CHECK_INT(run("tests/data/zip/zip_in_zip.zip", &c, &o), SL_OK);
+    CHECK_STR(c.diags.p, "archive.too_deep [tests/data/zip/zip_in_zip.zip > inner.zip > deeper.zip]: "
+                         "nested archive skipped: deeper than 1 levels\n");
+    CHECK(strstr(c.out.p, "y.csv") == NULL && strstr(c.out.p, "x.csv") != NULL);
+    done(&c);
+}
+
+static void test_encodings(void) {
+    static const char *files[][3] = {
+        {"tests/data/text/utf16le_bom.csv", "utf-16le", "read.encoding [tests/data/text/utf16le_bom.csv]: read as utf-16le: UTF-16 little-endian byte order mark\n"},
+        {"tests/data/text/utf16be_bom.csv", "utf-16be", "read.encoding [tests/data/text/utf16be_bom.csv]: read as utf-16be: UTF-16 big-endian byte order mark\n"},
+        {"tests/data/text/cp1252_fallback.csv", "windows-1252", "read.encoding_fallback [tests/data/text/cp1252_fallback.csv]: read as windows-1252: not valid UTF-8 (8 invalid bytes in the first 178, first 0xE9 at byte 37); every byte is defined in Windows-1252\n"},
+        {"tests/data/text/utf8_bom.csv", "utf-8-bom", ""},
+    };
+    for (size_t i = 0; i < SL_ARRAY_LEN(files); i++) {
+        coll c;
+        CHECK_INT(run(files[i][0], &c, NULL), SL_OK);
+        char want[512];
+        long size = 0;
+        FILE *f = fopen(files[i][0], "rb");
+        if (f) { fseek(f, 0, SEEK_END); size = ftell(f); fclose(f); }
+        int rows = strstr(files[i][0], "utf16") ? 4 : 3;
+        sl_fmt(want, sizeof want, "1<0 %s [csv %s] rows=%d size=%ld\n", files[i][0], files[i][1],
+               rows, size);
+        CHECK_STR(c.out.p, want);
+        CHECK_STR(c.first.p, "1:" FIRST_ROW "\n");
+        CHECK_STR(c.diags.p ? c.diags.p : "", files[i][2]);
+        char sha[65];
+        sl_sha256_file(files[i][0], sha);
+        CHECK_STR(c.sha[1], sha); /* the file's own bytes, not the decoded ones */
+        done(&c);
+    }
+}
+
+/* A zip with one deflated member of n bytes of zeros, written with libarchive. */
+static int write_zero_zip(const char *path, uint64_t n) {
+    struct archive *a = archive_write_new();
+    archive_write_set_format_zip(a);
+    if (archive_write_open_filename(a, path) != ARCHIVE_OK) { archive_write_free(a); return -1; }
+    struct archive_entry *e = archive_entry_new();
+    archive_entry_set_pathname(e, "zeros.csv");
+    archive_entry_set_filetype(e, AE_IFREG);
+    archive_entry_set_perm(e, 0644);
+    archive_entry_set_size(e, (la_int64_t)n);
+    archive_write_header(a, e);
+    static char zeros[1 << 16];
+    for (uint64_t k = 0; k < n; k += sizeof zeros) archive_write_data(a, zeros, sizeof zeros);
+    archive_entry_free(e);
+    archive_write_close(a);
+    archive_write_free(a);
+    return 0;
+}
+
+static void test_bombs(void) {
+    coll c;
+    clock_t t0 = clock();
+    /* 256 MiB of zeros in 344 bytes of bzip2: refused by the ratio check past 100 MiB. */
+    CHECK_INT(run("tests/data/zip/bomb_bzip2_256mib.zip", &c, NULL), SL_OK);
+    CHECK(strstr(c.diags.p, "archive.bomb [tests/data/zip/bomb_bzip2_256mib.zip > zeros.csv]: "
+                            "refused: member expands more than 1000:1") != NULL);
+    CHECK(strstr(c.diags.p, "possible zip bomb") != NULL);
+    CHECK(strstr(c.out.p, "1<0 tests/data/zip/bomb_bzip2_256mib.zip [zip binary] rows=0") != NULL);
+    double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    CHECK(secs < 20.0);
+    fprintf(stderr, "bzip2 bomb refused in %.2f s\n", secs);
+    done(&c);
+
+    /* A deflate member past the archive cap (cap set small for the test). */
+    char dir[] = "/tmp/sl_test_bomb_XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char path[256];
+    sl_fmt(path, sizeof path, "%s/zeros.zip", dir);
+    CHECK_INT(write_zero_zip(path, (uint64_t)64 << 20), 0);
+    sl_read_opts o = {0, 0, (uint64_t)8 << 20};
+    CHECK_INT(run(path, &c, &o), SL_OK);
+    char want[512];
+    sl_fmt(want, sizeof want, "archive.bomb [%s > zeros.csv]: refused: more than 8388608 bytes "
+                              "decompressed from one archive (cap reached; possible zip bomb)\n",
+           path);
+    CHECK(c.diags.p && strstr(c.diags.p, want) != NULL);
+    done(&c);
+    unlink(path);
+    rmdir(dir);
+}
+
+static void test_top_xlsx(void) {
+    coll c;
+    CHECK_INT(run("tests/data/xlsx/entity_bomb.xlsx", &c, NULL), SL_OK);
+    CHECK_STR(c.out.p,
+        "2<1 tests/data/xlsx/entity_bomb.xlsx > Bomb [xlsx utf-8] rows=0 size=1000\n"
+        "3<1 tests/data/xlsx/entity_bomb.xlsx > Fine [xlsx utf-8] rows=1 size=353\n"
+        "1<0 tests/data/xlsx/entity_bomb.xlsx [xlsx utf-8] rows=0 size=1902\n");
+    CHECK_STR(c.diags.p, "xlsx.xml_refused [tests/data/xlsx/entity_bomb.xlsx > Bomb]: xlsx: "
+                         "entity declarations refused (possible XML bomb)\n");
+    done(&c);
+    CHECK_INT(run("tests/data/xlsx/blank_rows.xlsx", &c, NULL), SL_OK);
+    CHECK_STR(c.diags.p, "xlsx.blank_rows [tests/data/xlsx/blank_rows.xlsx > Blanks]: 3 blank rows skipped\n");
+    done(&c);
+    CHECK_INT(sl_magic_sniff("\x28\xB5\x2F\xFD", 4), SL_MAGIC_ZSTD);
+    CHECK_INT(sl_magic_sniff("PK\3\4", 4), SL_MAGIC_ZIP);
+    CHECK_INT(sl_magic_sniff("\x1F\x8B\x08", 3), SL_MAGIC_GZIP);
+    CHECK_INT(sl_magic_sniff("id,x", 4), SL_MAGIC_NONE);
+}
+
+int main(void) {
+    test_nested();
+    test_zip_in_zip();
+    test_encodings();
+    test_bombs();
+    test_top_xlsx();
+    TEST_END();
+}

@@ -1,0 +1,256 @@
+/* test_xlsx.c: the streaming workbook reader on fixtures built by tests/data/make_fixtures.py
+ * (inline and shared strings, dates around the 1900 leap-year bug, sparse cells, blank rows,
+ * parts stored out of order, an XML entity bomb) and on the real workbooks in ../shared/data. */
+#include "harness.h"
+#include "timeparse.h"
+#include "xlsx.h"
+
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct {
+    sl_buf dump;        /* "S name" / "R n: a|b" / "E rows blank failed" lines */
+    sl_buf diags;       /* "code: message" lines */
+    int keep_rows;      /* 0: count rows only */
+    uint64_t rows;
+    const char *only;   /* sheet to dump rows of (NULL: all) */
+    int dumping;
+    char log_c[20][32]; /* EPD: column C of rows 2..21 */
+    char log_a[20][40];
+} coll;
+
+static int c_begin(void *ud, const sl_xlsx_sheet *sh) {
+    coll *c = ud;
+    c->dumping = !c->only || strcmp(c->only, sh->name) == 0;
+    sl_buf_printf(&c->dump, "S %s\n", sh->name);
+    return 0;
+}
+
+static int c_row(void *ud, const sl_xlsx_sheet *sh, const sl_csv_row *r) {
+    coll *c = ud;
+    c->rows++;
+    if (strcmp(sh->name, "Log") == 0 && r->record >= 2 && r->record < 22 && r->ncells >= 3) {
+        sl_fmt(c->log_a[r->record - 2], 40, "%.*s", (int)r->cells[0].len, r->cells[0].p);
+        sl_fmt(c->log_c[r->record - 2], 32, "%.*s", (int)r->cells[2].len, r->cells[2].p);
+    }
+    if (!c->keep_rows || !c->dumping) return 0;
+    CHECK_INT(r->record, r->line);
+    sl_buf_printf(&c->dump, "R %llu:", (unsigned long long)r->record);
+    for (size_t i = 0; i < r->ncells; i++) {
+        if (i) sl_buf_putc(&c->dump, '|');
+        sl_buf_append(&c->dump, r->cells[i].p, r->cells[i].len);
+    }
+    sl_buf_putc(&c->dump, '\n');
+    return 0;
+}
+
+static void c_end(void *ud, const sl_xlsx_sheet *sh) {
+    coll *c = ud;
+    sl_buf_printf(&c->dump, "E %llu %llu %d %zu\n", (unsigned long long)sh->rows,
+                  (unsigned long long)sh->blank_rows, sh->failed,
+                  strlen(sh->sha256));
+}
+
+static void c_diag(void *ud, const sl_diag *d) {
+    coll *c = ud;
+    sl_buf_printf(&c->diags, "%s [%s]: %s\n", d->code, d->source ? d->source : "", d->message);
+}
+
+static sl_status read_book(const char *path, coll *c, size_t max_shared) {
+    memset(c, 0, sizeof *c);
+    c->keep_rows = 1;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return SL_EIO;
+    sl_xlsx_opts o = {0};
+    o.max_shared = max_shared;
+    o.cite = path;
+    o.diag = c_diag;
+    o.diag_ud = c;
+    sl_xlsx_cb cb = {c_begin, c_row, c_end, c};
+    sl_status st = sl_xlsx_read_fd(fd, &o, &cb);
+    close(fd);
+    sl_buf_nul(&c->dump);
+    sl_buf_nul(&c->diags);
+    return st;
+}
+
+static void done(coll *c) { sl_buf_free(&c->dump); sl_buf_free(&c->diags); }
+
+static void expect_book(const char *path, const char *want) {
+    coll c;
+    CHECK_INT(read_book(path, &c, 0), SL_OK);
+    CHECK_STR(c.dump.p, want);
+    CHECK_STR(c.diags.p ? c.diags.p : "", "");
+    done(&c);
+}
+
+static void test_fixtures(void) {
+    CHECK(sl_xlsx_format_is_date("yyyy\\-mm\\-dd\\ hh:mm:ss"));
+    CHECK(sl_xlsx_format_is_date("h:mm AM/PM"));
+    CHECK(!sl_xlsx_format_is_date("0.00\"days\""));
+    CHECK(!sl_xlsx_format_is_date("[Red]0.00"));
+    CHECK(!sl_xlsx_format_is_date("General"));
+    CHECK(!sl_xlsx_format_is_date("#,##0\\d"));
+    char num[32];
+    sl_xlsx_format_number(12.0, num); CHECK_STR(num, "12");
+    sl_xlsx_format_number(0.1 + 0.2, num); CHECK_STR(num, "0.30000000000000004");
+    sl_xlsx_format_number(45826.001444317131, num); CHECK_STR(num, "45826.00144431713");
+    sl_xlsx_format_number(-0.0, num); CHECK_STR(num, "0");
+
+    expect_book("tests/data/xlsx/inline_strings.xlsx",
+                "S Inline\n"
+                "R 1:Name|Reason\n"
+                "R 2:Hello|line one\nline two & <three>\n"
+                "R 3:Tab\tand\nnewline|ok\n"
+                "E 3 0 0 64\n"
+                "S Prefixed\n"
+                "R 1:prefixed|7\n"
+                "E 1 0 0 64\n");
+    expect_book("tests/data/xlsx/date_serials_1900_leap.xlsx",
+                "S Dates\n"
+                "R 1:When|Other\n"
+                "R 2:1900-01-01T00:00:00Z|1900-02-28T00:00:00Z\n"
+                "R 3:1900-03-01T00:00:00Z|1900-03-01T00:00:00Z\n"
+                "R 4:2025-06-18T00:02:05Z|2025-01-01T12:00:00Z\n"
+                "R 5:12|12\n"
+                "R 6:3.14|0.30000000000000004\n"
+                "R 7:1e+21|-0.5\n"
+                "R 8:TRUE|FALSE\n"
+                "R 9:#N/A|0.5\n"
+                "E 9 0 0 64\n");
+    expect_book("tests/data/xlsx/sparse_cells.xlsx",
+                "S Sparse\n"
+                "R 1:a|b|c|d\n"
+                "R 2:x||z\n"
+                "R 3:|||only d\n"
+                "R 4:p|q|||e\n"
+                "E 4 0 0 64\n");
+    expect_book("tests/data/xlsx/blank_rows.xlsx",
+                "S Blanks\n"
+                "R 1:h1|h2\n"
+                "R 2:r2\n"
+                "R 5:|r5\n"
+                "R 7:r7\n"
+                "E 4 3 0 64\n");
+    expect_book("tests/data/xlsx/sheet_without_header.xlsx",
+                "S Notes\n"
+                "R 1:About this release\n"
+                "R 3:Prepared by the records office\n"
+                "E 2 1 0 64\n"
+                "S Data\n"
+                "R 1:Ann Lee|Springfield PD|2025-01-01T12:00:00Z|theft\n"
+                "R 2:Bo Chan|Shelbyville SO|2025-01-02T06:00:00Z|robbery\n"
+                "E 2 0 0 64\n");
+    expect_book("tests/data/xlsx/strings_after_sheets.xlsx",
+                "S Second\n"
+                "R 1:second sheet\n"
+                "E 1 0 0 64\n"
+                "S First\n"
+                "R 1:Reason|When\n"
+                "R 2:rich text|2025-01-01T12:00:00Z\n"
+                "E 2 0 0 64\n");
+}
+
+static void test_refusals(void) {
+    coll c;
+    clock_t t0 = clock();
+    CHECK_INT(read_book("tests/data/xlsx/entity_bomb.xlsx", &c, 0), SL_EFORMAT);
+    CHECK((double)(clock() - t0) / CLOCKS_PER_SEC < 2.0);
+    /* The bomb sheet is refused at its DOCTYPE; the other sheet is still read. */
+    CHECK_STR(c.dump.p, "S Bomb\nE 0 0 1 0\nS Fine\nR 1:fine\nE 1 0 0 64\n");
+    CHECK_STR(c.diags.p, "xlsx.xml_refused [tests/data/xlsx/entity_bomb.xlsx > Bomb]: xlsx: "
+                         "entity declarations refused (possible XML bomb)\n");
+    done(&c);
+
+    CHECK_INT(read_book("tests/data/xlsx/date_serials_1900_leap.xlsx", &c, 4), SL_ELIMIT);
+    CHECK_STR(c.dump.p ? c.dump.p : "", "");
+    CHECK_STR(c.diags.p, "xlsx.part [tests/data/xlsx/date_serials_1900_leap.xlsx]: xlsx: shared "
+                         "strings exceed the cap of 4 bytes (in xl/sharedStrings.xml)\n");
+    done(&c);
+
+    CHECK_INT(read_book("tests/data/text/utf8_bom.csv", &c, 0), SL_EFORMAT);
+    CHECK(c.diags.p && strncmp(c.diags.p, "xlsx.not_zip", 12) == 0);
+    done(&c);
+
+    int fd = open("tests/data/xlsx/sparse_cells.xlsx", O_RDONLY);
+    CHECK(fd >= 0 && sl_xlsx_probe_fd(fd) == 1);
+    if (fd >= 0) close(fd);
+    fd = open("tests/data/zip/zip_in_zip.zip", O_RDONLY);
+    CHECK(fd >= 0 && sl_xlsx_probe_fd(fd) == 0);
+    if (fd >= 0) close(fd);
+}
+
+/* "2025-06-18 00:02:04.789" rounded to the second, as ISO 8601. */
+static void csv_time_iso(const char *s, char out[21]) {
+    int y, mo, d, h, mi, se, ms = 0;
+    out[0] = '\0';
+    if (sscanf(s, "%d-%d-%d %d:%d:%d.%d", &y, &mo, &d, &h, &mi, &se, &ms) < 6) return;
+    int64_t t = sl_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se;
+    if (ms >= 500) t++;
+    sl_time_format(t, out);
+}
+
+static void test_real(void) {
+    char path[512];
+    sl_fmt(path, sizeof path, "%s/portal/EPDSearchAuditLogs.xlsx", shared_data_dir());
+    if (!path_exists(path)) {
+        SKIP("EPDSearchAuditLogs.xlsx not found");
+    } else {
+        coll c;
+        CHECK_INT(read_book(path, &c, 0), SL_OK);
+        /* Sheet names in workbook order, rows handed out, blank rows, sha256 present. */
+        const char *s = c.dump.p;
+        CHECK(strstr(s, "S Cover\n") == s);
+        CHECK(strstr(s, "S Log\n") && strstr(s, "E 4378 0 0 64\nS Searches By User\n"));
+        CHECK(strstr(s, "E 150 1 0 64\nS Searches By Reason\n") != NULL);
+        CHECK(strstr(s, "E 136 1 0 64\nS SearchesByTimeOfDay\n") != NULL);
+        CHECK(strstr(s, "E 99 2 0 64\nS SearchesOverTime\n") != NULL);
+        CHECK(strstr(s, "R 1:id|userId|searchDate|cameraCount|reason|") != NULL);
+        CHECK(strstr(s, "R 2:5869ce7e-98f2-47e7-a3c2-5e6bff4def4a|587e52c3-e5b1-494d-bc15-"
+                        "943a853a26f5|2025-06-18T00:02:05Z|2510|investigation|"
+                        "2025-06-17T16:02:05Z|16:00:00|587e52c3\n") != NULL);
+        CHECK_STR(c.diags.p ? c.diags.p : "", "");
+        /* The log's dates equal the CSV export's, rounded to the second. */
+        sl_fmt(path, sizeof path, "%s/portal/EPDSearchAuditLogs.csv", shared_data_dir());
+        FILE *f = fopen(path, "r");
+        CHECK(f != NULL);
+        if (f) {
+            char line[2048];
+            int n = 0, same = 0;
+            if (fgets(line, sizeof line, f)) {
+                while (n < 20 && fgets(line, sizeof line, f)) {
+                    char id[40] = "", date[40] = "", iso[21];
+                    sscanf(line, "\"%39[^\"]\",\"%*[^\"]\",\"%39[^\"]\"", id, date);
+                    csv_time_iso(date, iso);
+                    if (strcmp(id, c.log_a[n]) == 0 && strcmp(iso, c.log_c[n]) == 0) same++;
+                    else fprintf(stderr, "row %d: csv %s %s, xlsx %s %s\n", n + 2, id, iso,
+                                 c.log_a[n], c.log_c[n]);
+                    n++;
+                }
+            }
+            fclose(f);
+            CHECK_INT(n, 20);
+            CHECK_INT(same, 20);
+        }
+        done(&c);
+    }
+    sl_fmt(path, sizeof path, "%s/registry/SharedNetworks_2025_December.xlsx", shared_data_dir());
+    if (!path_exists(path)) {
+        SKIP("SharedNetworks_2025_December.xlsx not found");
+    } else {
+        coll c;
+        CHECK_INT(read_book(path, &c, 0), SL_OK);
+        CHECK(strncmp(c.dump.p, "S SharedNetworks_2025_December_30\n", 34) == 0);
+        CHECK(strstr(c.dump.p, "E 392 0 0 64\n") != NULL);
+        CHECK_INT(c.rows, 392);
+        done(&c);
+    }
+}
+
+int main(void) {
+    test_fixtures();
+    test_refusals();
+    test_real();
+    TEST_END();
+}
