@@ -376,6 +376,7 @@ static void on_sheet_end(void *ud, const sl_xlsx_sheet *sh) {
     const sl_reader_cb *cb = b->env->cb;
     memcpy(b->sheet.sha256, sh->sha256, sizeof b->sheet.sha256);
     b->sheet.size = sh->xml_bytes;
+    b->sheet.blank_skipped = sh->blank_rows;
     if (sh->blank_rows) {
         char m[160];
         sl_fmt(m, sizeof m, "%llu blank rows skipped", (unsigned long long)sh->blank_rows);

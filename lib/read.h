@@ -20,6 +20,8 @@ typedef struct {
     char delim;           /* delimiter used for text sources */
     char sha256[65];      /* hex of the source's bytes (decompressed for members); at end only */
     uint64_t size;        /* bytes of the source; at end only */
+    uint64_t blank_skipped; /* blank rows the reader skipped without delivering them (XLSX
+                               rows absent between delivered rows); at end only */
 } sl_source;
 
 /* Callbacks receive borrowed pointers valid during the call. Return non-zero to stop the

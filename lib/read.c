@@ -1,0 +1,808 @@
+/* read.c: from paths to sources. Expands folders into a sorted list of files, opens each file,
+ * sniffs what it is, and runs text files through the CSV parser while hashing them
+ * (sl_read_text, shared with the container readers through read_int.h). Containers, workbooks
+ * and UTF-16 are dispatched from read_by_kind(); formats not read yet are reported and skipped. */
+#include "read_int.h"
+#include "decode.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define WALK_MAX_DEPTH 64                   /* folders nested deeper are reported, not read */
+#define HEAD_MAX ((size_t)64 << 10)         /* bytes gathered to find the first line */
+
+void sl_read_diag(const sl_reader_cb *cb, sl_severity sev, const char *code, const char *source,
+                  uint64_t record, uint64_t line, const char *fmt, ...)
+{
+    if (!cb || !cb->diag) return;
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    sl_diag d = {sev, code, source, record, line, msg};
+    cb->diag(cb->diag_ud, &d);
+}
+
+/* ---- collecting inputs ------------------------------------------------------------------- */
+
+typedef struct {
+    char *path;
+    dev_t dev;
+    ino_t ino;
+} walk_entry;
+
+typedef struct {
+    walk_entry *v;
+    size_t n, cap;
+    sl_reader_cb cb; /* only diag and diag_ud are set */
+} walk_list;
+
+static sl_status walk_add(walk_list *w, const char *path, const struct stat *sb)
+{
+    if (w->n == w->cap) {
+        size_t cap = w->cap ? w->cap * 2 : 64;
+        walk_entry *nv = sl_reallocarray(w->v, cap, sizeof *nv);
+        if (!nv) return SL_ENOMEM;
+        w->v = nv;
+        w->cap = cap;
+    }
+    char *copy = sl_strdup(path);
+    if (!copy) return SL_ENOMEM;
+    w->v[w->n].path = copy;
+    w->v[w->n].dev = sb->st_dev;
+    w->v[w->n].ino = sb->st_ino;
+    w->n++;
+    return SL_OK;
+}
+
+/* "dir" + "/" + name, without doubling a slash the folder already ends with. */
+static char *join_path(const char *dir, const char *name)
+{
+    size_t dl = strlen(dir), nl = strlen(name);
+    int slash = dl > 0 && dir[dl - 1] == '/';
+    char *p = malloc(dl + nl + 2);
+    if (!p) return NULL;
+    memcpy(p, dir, dl);
+    if (!slash) p[dl++] = '/';
+    memcpy(p + dl, name, nl + 1);
+    return p;
+}
+
+static sl_status walk_dir(walk_list *w, const char *dir, unsigned depth)
+{
+    if (depth > WALK_MAX_DEPTH) {
+        sl_read_diag(&w->cb, SL_DIAG_WARN, "read.too_deep", dir, 0, 0,
+                     "folders nested more than %d deep are not read", WALK_MAX_DEPTH);
+        return SL_OK;
+    }
+    DIR *d = opendir(dir);
+    if (!d) {
+        sl_read_diag(&w->cb, SL_DIAG_ERROR, "read.io", dir, 0, 0, "cannot open folder: %s",
+                     strerror(errno));
+        return SL_OK;
+    }
+    sl_status rc = SL_OK;
+    struct dirent *de;
+    while (!rc && (de = readdir(d)) != NULL) {
+        const char *name = de->d_name;
+        if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) continue;
+        char *path = join_path(dir, name);
+        if (!path) {
+            rc = SL_ENOMEM;
+            break;
+        }
+        struct stat sb;
+        if (name[0] == '.') {
+            sl_read_diag(&w->cb, SL_DIAG_INFO, "read.hidden_skipped", path, 0, 0,
+                         "hidden file or folder skipped");
+        } else if (lstat(path, &sb) != 0) {
+            sl_read_diag(&w->cb, SL_DIAG_ERROR, "read.io", path, 0, 0, "cannot inspect: %s",
+                         strerror(errno));
+        } else if (S_ISLNK(sb.st_mode)) {
+            /* Links to files are followed; links to folders are not (they can loop). */
+            if (stat(path, &sb) != 0) {
+                sl_read_diag(&w->cb, SL_DIAG_WARN, "read.not_found", path, 0, 0,
+                             "symbolic link to nothing (%s); skipped", strerror(errno));
+            } else if (S_ISREG(sb.st_mode)) {
+                rc = walk_add(w, path, &sb);
+            } else {
+                sl_read_diag(&w->cb, SL_DIAG_INFO, "read.symlink_skipped", path, 0, 0,
+                             "symbolic link to a folder or device not followed");
+            }
+        } else if (S_ISDIR(sb.st_mode)) {
+            rc = walk_dir(w, path, depth + 1);
+        } else if (S_ISREG(sb.st_mode)) {
+            rc = walk_add(w, path, &sb);
+        } else {
+            sl_read_diag(&w->cb, SL_DIAG_INFO, "read.not_regular", path, 0, 0,
+                         "not a regular file (device, pipe or socket); skipped");
+        }
+        free(path);
+    }
+    closedir(d);
+    return rc;
+}
+
+static int cmp_path(const void *a, const void *b)
+{
+    return strcmp(((const walk_entry *)a)->path, ((const walk_entry *)b)->path);
+}
+
+/* A file's identity and its place in the path-sorted list. */
+typedef struct {
+    dev_t dev;
+    ino_t ino;
+    size_t at;
+} walk_id;
+
+/* By identity, then place: the first of a group is the file's first name in path order. */
+static int cmp_identity(const void *a, const void *b)
+{
+    const walk_id *x = a, *y = b;
+    if (x->dev != y->dev) return x->dev < y->dev ? -1 : 1;
+    if (x->ino != y->ino) return x->ino < y->ino ? -1 : 1;
+    return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* Sorts byte-wise and drops repeats: the same path twice silently, the same file under a
+ * second name (hard or symbolic link) with a note. */
+static sl_status walk_finish(walk_list *w)
+{
+    if (w->n < 2) return SL_OK;
+    qsort(w->v, w->n, sizeof *w->v, cmp_path);
+    size_t k = 1;
+    for (size_t i = 1; i < w->n; i++) {
+        if (strcmp(w->v[i].path, w->v[k - 1].path) == 0) free(w->v[i].path);
+        else w->v[k++] = w->v[i];
+    }
+    w->n = k;
+    walk_id *ids = sl_reallocarray(NULL, w->n, sizeof *ids);
+    if (!ids) return SL_ENOMEM;
+    for (size_t i = 0; i < w->n; i++) {
+        ids[i].dev = w->v[i].dev;
+        ids[i].ino = w->v[i].ino;
+        ids[i].at = i;
+    }
+    qsort(ids, w->n, sizeof *ids, cmp_identity);
+    size_t keep = ids[0].at;
+    for (size_t i = 1; i < w->n; i++) {
+        walk_entry *e = &w->v[ids[i].at];
+        if (e->dev == w->v[keep].dev && e->ino == w->v[keep].ino) {
+            sl_read_diag(&w->cb, SL_DIAG_INFO, "read.duplicate_skipped", e->path, 0, 0,
+                         "same file as %s; read once", w->v[keep].path);
+            free(e->path);
+            e->path = NULL;
+        } else {
+            keep = ids[i].at;
+        }
+    }
+    free(ids);
+    k = 0;
+    for (size_t i = 0; i < w->n; i++)
+        if (w->v[i].path) w->v[k++] = w->v[i];
+    w->n = k;
+    return SL_OK;
+}
+
+sl_status sl_inputs_collect(const char *const *paths, size_t n, sl_diag_fn diag, void *diag_ud,
+                            char ***files, size_t *nfiles)
+{
+    walk_list w;
+    memset(&w, 0, sizeof w);
+    w.cb.diag = diag;
+    w.cb.diag_ud = diag_ud;
+    *files = NULL;
+    *nfiles = 0;
+    sl_status rc = SL_OK;
+    for (size_t i = 0; i < n && !rc; i++) {
+        const char *p = paths[i];
+        struct stat sb;
+        if (!p || !*p) continue;
+        if (stat(p, &sb) != 0) {
+            if (errno == ENOENT || errno == ENOTDIR)
+                sl_read_diag(&w.cb, SL_DIAG_WARN, "read.not_found", p, 0, 0,
+                             "no such file or folder; skipped");
+            else
+                sl_read_diag(&w.cb, SL_DIAG_ERROR, "read.io", p, 0, 0, "cannot inspect: %s",
+                             strerror(errno));
+        } else if (S_ISDIR(sb.st_mode)) {
+            /* "dir/" and "dir" give the same file names */
+            size_t len = strlen(p);
+            while (len > 1 && p[len - 1] == '/') len--;
+            char *dir = sl_strndup(p, len);
+            if (!dir) rc = SL_ENOMEM;
+            else rc = walk_dir(&w, dir, 0);
+            free(dir);
+        } else if (S_ISREG(sb.st_mode)) {
+            rc = walk_add(&w, p, &sb); /* named by the user: read even when hidden */
+        } else {
+            sl_read_diag(&w.cb, SL_DIAG_WARN, "read.not_regular", p, 0, 0,
+                         "not a regular file (device, pipe or socket); skipped");
+        }
+    }
+    if (!rc) rc = walk_finish(&w);
+    if (rc) {
+        for (size_t i = 0; i < w.n; i++) free(w.v[i].path);
+        free(w.v);
+        return rc;
+    }
+    if (w.n) {
+        char **out = sl_reallocarray(NULL, w.n, sizeof *out);
+        if (!out) {
+            for (size_t i = 0; i < w.n; i++) free(w.v[i].path);
+            free(w.v);
+            return SL_ENOMEM;
+        }
+        for (size_t i = 0; i < w.n; i++) out[i] = w.v[i].path;
+        *files = out;
+        *nfiles = w.n;
+    }
+    free(w.v);
+    return SL_OK;
+}
+
+void sl_inputs_free(char **files, size_t n)
+{
+    if (!files) return;
+    for (size_t i = 0; i < n; i++) free(files[i]);
+    free(files);
+}
+
+/* ---- sniffing ------------------------------------------------------------------------------ */
+
+static int has_suffix_ci(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    if (k > n) return 0;
+    for (size_t i = 0; i < k; i++)
+        if (sl_tolower((unsigned char)s[n - k + i]) != (unsigned char)suffix[i]) return 0;
+    return 1;
+}
+
+/* UTF-16 without a BOM: ASCII text has a NUL in every other byte. */
+static sl_read_kind sniff_utf16(const unsigned char *p, size_t n)
+{
+    size_t pairs = n / 2, even0 = 0, odd0 = 0;
+    if (pairs < 2) return SL_KIND_BINARY;
+    for (size_t i = 0; i + 1 < n; i += 2) {
+        even0 += p[i] == 0;
+        odd0 += p[i + 1] == 0;
+    }
+    if (odd0 * 10 >= pairs * 9 && even0 == 0) return SL_KIND_UTF16LE;
+    if (even0 * 10 >= pairs * 9 && odd0 == 0) return SL_KIND_UTF16BE;
+    return SL_KIND_BINARY;
+}
+
+sl_read_kind sl_read_sniff(const unsigned char *p, size_t n, const char *name)
+{
+    if (n >= 4 && p[0] == 'P' && p[1] == 'K' && ((p[2] == 3 && p[3] == 4) || (p[2] == 5 && p[3] == 6))) {
+        /* OOXML writers put [Content_Types].xml, _rels/ or xl/ first */
+        if (n >= 30 && p[2] == 3) {
+            size_t nl = (size_t)p[26] | (size_t)p[27] << 8;
+            const char *fn = (const char *)p + 30;
+            if (30 + nl <= n && ((nl == 19 && memcmp(fn, "[Content_Types].xml", 19) == 0) ||
+                                 (nl >= 3 && memcmp(fn, "xl/", 3) == 0)))
+                return SL_KIND_XLSX;
+        }
+        if (name && has_suffix_ci(name, ".xlsx")) return SL_KIND_XLSX;
+        return SL_KIND_ZIP;
+    }
+    if (n >= 2 && p[0] == 0x1F && p[1] == 0x8B) return SL_KIND_GZIP;
+    if (n >= 4 && p[0] == 0x28 && p[1] == 0xB5 && p[2] == 0x2F && p[3] == 0xFD) return SL_KIND_ZSTD;
+    if (n >= 8 && memcmp(p, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0) return SL_KIND_XLS;
+    if (n >= 2 && p[0] == 0xFF && p[1] == 0xFE) return SL_KIND_UTF16LE;
+    if (n >= 2 && p[0] == 0xFE && p[1] == 0xFF) return SL_KIND_UTF16BE;
+    if (n > SL_SNIFF_BYTES) n = SL_SNIFF_BYTES;
+    if (memchr(p, 0, n)) return sniff_utf16(p, n);
+    return SL_KIND_TEXT;
+}
+
+const char *sl_read_kind_name(sl_read_kind k)
+{
+    switch (k) {
+    case SL_KIND_TEXT: return "text";
+    case SL_KIND_UTF16LE: return "utf-16le";
+    case SL_KIND_UTF16BE: return "utf-16be";
+    case SL_KIND_ZIP: return "zip";
+    case SL_KIND_XLSX: return "xlsx";
+    case SL_KIND_GZIP: return "gzip";
+    case SL_KIND_ZSTD: return "zstd";
+    case SL_KIND_XLS: return "xls";
+    case SL_KIND_BINARY: return "binary";
+    }
+    return "binary";
+}
+
+/* Whether p[0..n) holds a line end outside quotes (the first line is complete). */
+static int has_first_line(const char *p, size_t n)
+{
+    int q = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '"') q = !q;
+        else if (!q && (p[i] == '\n' || p[i] == '\r')) return 1;
+    }
+    return 0;
+}
+
+/* The delimiter of a text: ',' unless the first line holds more tabs or semicolons than
+ * commas outside quotes (tabs win a tie with semicolons). */
+static char sniff_delim(const char *p, size_t n)
+{
+    size_t comma = 0, tab = 0, semi = 0;
+    int q = 0;
+    if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3, n -= 3;
+    for (size_t i = 0; i < n; i++) {
+        char c = p[i];
+        if (c == '"') q = !q;
+        else if (q) continue;
+        else if (c == '\n' || c == '\r') break;
+        else if (c == ',') comma++;
+        else if (c == '\t') tab++;
+        else if (c == ';') semi++;
+    }
+    if (tab > comma && tab >= semi) return '\t';
+    if (semi > comma && semi > tab) return ';';
+    return ',';
+}
+
+/* ---- one text source ----------------------------------------------------------------------- */
+
+typedef struct {
+    const sl_reader_cb *cb;
+    const sl_source *src;
+    int stopped;
+} text_rows;
+
+static int text_row(void *ud, const sl_csv_row *row)
+{
+    text_rows *t = ud;
+    if (t->cb->row && t->cb->row(t->cb->ud, t->src, row)) t->stopped = 1;
+    return t->stopped;
+}
+
+sl_status sl_read_text(void *ud, sl_source *src, sl_pull_fn pull, void *pctx)
+{
+    sl_reader_state *st = ud;
+    const sl_reader_cb *cb = st->cb;
+    sl_status rc = SL_OK;
+    int eof = 0, failed = 0;
+    /* src->sha256 and size are the puller's (callers hand in a zeroed src); a puller that
+     * reached the end before this call (sl_read_text_decoded sniffs ahead) has set them. */
+
+    /* Gather the first line (at most HEAD_MAX bytes) to sniff the delimiter; copy only when
+     * the first piece pulled does not already hold it. */
+    sl_buf head = {0};
+    const char *hp = NULL;
+    size_t hn = 0;
+    for (;;) {
+        const char *p = NULL;
+        long n = pull(pctx, &p);
+        if (n < 0) {
+            failed = 1;
+            break;
+        }
+        if (n == 0) {
+            eof = 1;
+            break;
+        }
+        if (st->count_progress && cb->progress) cb->progress(cb->ud, (uint64_t)n);
+        if (head.len == 0 && (has_first_line(p, (size_t)n) || (size_t)n >= HEAD_MAX)) {
+            hp = p;
+            hn = (size_t)n;
+            break;
+        }
+        if (sl_buf_append(&head, p, (size_t)n) != SL_OK) {
+            rc = SL_ENOMEM;
+            break;
+        }
+        if (head.len >= HEAD_MAX || has_first_line(head.p, head.len)) break;
+    }
+    if (!hp) {
+        hp = head.p;
+        hn = head.len;
+    }
+
+    char delim = sniff_delim(hp ? hp : "", hn);
+    src->id = (*st->next_id)++;
+    src->delim = delim;
+    if (!src->format) /* a container reader may have said "gzip" / "zstd" */
+        src->format = delim == '\t' ? "tsv" : delim == ';' ? "ssv" : "csv";
+    if (!src->encoding) /* sl_read_text_decoded sets it for UTF-16 and Windows-1252 */
+        src->encoding = hn >= 3 && memcmp(hp, "\xEF\xBB\xBF", 3) == 0 ? "utf-8-bom" : "utf-8";
+
+    text_rows tr = {cb, src, 0};
+    if (cb->begin && cb->begin(cb->ud, src)) tr.stopped = 1;
+    sl_csv *csv = NULL;
+    if (!tr.stopped && !rc) {
+        sl_csv_opts co = {delim, st->opts->max_record, 0};
+        rc = sl_csv_new(&csv, &co, text_row, &tr);
+    }
+    if (csv && hn && !rc) rc = sl_csv_feed(csv, hp, hn);
+    sl_buf_free(&head);
+
+    while (!eof && !failed && !rc) {
+        const char *p = NULL;
+        long n = pull(pctx, &p);
+        if (n < 0) failed = 1;
+        else if (n == 0) eof = 1;
+        else {
+            if (csv && !tr.stopped) rc = sl_csv_feed(csv, p, (size_t)n);
+            if (st->count_progress && cb->progress) cb->progress(cb->ud, (uint64_t)n);
+        }
+    }
+    if (csv && !failed && !rc && !tr.stopped) rc = sl_csv_finish(csv);
+    sl_csv_free(csv);
+
+    if (rc == SL_ENOMEM)
+        sl_read_diag(cb, SL_DIAG_ERROR, "read.nomem", src->cite, 0, 0,
+                     "out of memory while reading; the rest of this source was not read");
+    if (rc) src->sha256[0] = '\0'; /* not read to its end: no hash to cite */
+    if (cb->end) cb->end(cb->ud, src);
+    if (rc) return rc;
+    return failed ? SL_EIO : SL_OK;
+}
+
+/* ---- plain files --------------------------------------------------------------------------- */
+
+typedef struct {
+    int fd;
+    const char *path;
+    const sl_reader_cb *cb;
+    char *buf;
+    size_t head_len; /* bytes already in buf from sniffing, handed out first */
+    sl_source *src;  /* gets sha256 and size at the end of the file */
+    sl_sha256 *h;
+    uint64_t total;
+} file_pull;
+
+/* read(2) until cap bytes, end of file or an error. */
+static long read_full(int fd, char *buf, size_t cap)
+{
+    size_t got = 0;
+    while (got < cap) {
+        ssize_t n = read(fd, buf + got, cap - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return -1;
+        if (n == 0) break;
+        got += (size_t)n;
+    }
+    return (long)got;
+}
+
+/* An sl_pull_fn over a file: hands out the sniffed head, then 1 MiB reads; hashes them all. */
+static long file_pull_fn(void *pctx, const char **buf)
+{
+    file_pull *f = pctx;
+    long n;
+    *buf = f->buf;
+    if (!f->h) return -1; /* already failed or finished */
+    if (f->head_len) {
+        n = (long)f->head_len;
+        f->head_len = 0;
+    } else {
+        n = read_full(f->fd, f->buf, SL_READ_CHUNK);
+    }
+    if (n < 0) {
+        sl_read_diag(f->cb, SL_DIAG_ERROR, "read.io", f->path, 0, 0,
+                     "read failed: %s; the file was not read to its end", strerror(errno));
+        sl_sha256_free(f->h);
+        f->h = NULL;
+        return -1;
+    }
+    if (n == 0) {
+        sl_sha256_final(f->h, f->src->sha256);
+        sl_sha256_free(f->h);
+        f->h = NULL;
+        f->src->size = f->total;
+        return 0;
+    }
+    sl_sha256_update(f->h, f->buf, (size_t)n);
+    f->total += (uint64_t)n;
+    return n;
+}
+
+/* ---- text encodings (decode.c) -------------------------------------------------------------- */
+
+#define DECODE_OUT ((size_t)256 << 10)
+
+/* An sl_pull_fn that sniffs the encoding from the first SL_SNIFF_WINDOW bytes of another
+ * puller, then hands out UTF-8: the same bytes when the source is UTF-8, transcoded ones for
+ * UTF-16 and Windows-1252. The inner puller keeps hashing the raw bytes. */
+typedef struct {
+    sl_pull_fn pull;
+    void *pctx;
+    const sl_reader_cb *cb;
+    sl_source *src;
+    int forced;          /* encoding to use, or -1 to sniff */
+    int started, eof, finished, failed;
+    sl_decoder *dec;     /* NULL: pass through */
+    sl_buf head;
+    const char *in;
+    size_t in_len;
+    char *out;
+} dec_pull;
+
+/* Gathers the sniff window and decides. Returns -1 when the inner puller failed. */
+static int dec_start(dec_pull *d)
+{
+    d->started = 1;
+    for (;;) {
+        const char *p;
+        long n = d->pull(d->pctx, &p);
+        if (n < 0) return -1;
+        if (n == 0) { d->eof = 1; break; }
+        if (d->head.len == 0 && (size_t)n >= SL_SNIFF_WINDOW) {
+            d->in = p;
+            d->in_len = (size_t)n;
+            break;
+        }
+        if (sl_buf_append(&d->head, p, (size_t)n) != SL_OK) return -1;
+        if (d->head.len >= SL_SNIFF_WINDOW) break;
+    }
+    if (!d->in) {
+        d->in = d->head.p;
+        d->in_len = d->head.len;
+    }
+    char why[256];
+    sl_encoding enc;
+    if (d->forced >= 0) {
+        enc = (sl_encoding)d->forced;
+        sl_fmt(why, sizeof why, "NUL bytes laid out as UTF-16 text without a byte order mark");
+    } else {
+        enc = sl_encoding_sniff(d->in ? d->in : "", d->in_len, d->eof, NULL, why, sizeof why);
+    }
+    if (enc == SL_ENC_UTF16LE || enc == SL_ENC_UTF16BE || enc == SL_ENC_CP1252) {
+        d->src->encoding = sl_encoding_name(enc);
+        if (sl_decoder_new(&d->dec, enc) != SL_OK) return -1;
+        d->out = malloc(DECODE_OUT);
+        if (!d->out) return -1;
+        sl_read_diag(d->cb, enc == SL_ENC_CP1252 ? SL_DIAG_WARN : SL_DIAG_INFO,
+                     enc == SL_ENC_CP1252 ? "read.encoding_fallback" : "read.encoding",
+                     d->src->cite, 0, 0, "read as %s: %s", sl_encoding_name(enc), why);
+    } else if (strncmp(why, "not valid UTF-8", 15) == 0) {
+        sl_read_diag(d->cb, SL_DIAG_WARN, "read.encoding", d->src->cite, 0, 0, "%s", why);
+    }
+    return 0;
+}
+
+static long dec_pull_fn(void *pctx, const char **buf)
+{
+    dec_pull *d = pctx;
+    if (d->failed) return -1;
+    if (!d->started && dec_start(d) < 0) {
+        d->failed = 1;
+        return -1;
+    }
+    if (!d->dec) {
+        if (d->in_len) {
+            *buf = d->in;
+            long n = (long)d->in_len;
+            d->in_len = 0;
+            return n;
+        }
+        if (d->eof) return 0;
+        return d->pull(d->pctx, buf);
+    }
+    for (;;) {
+        if (d->in_len == 0 && !d->eof) {
+            long n = d->pull(d->pctx, &d->in);
+            if (n < 0) {
+                d->failed = 1;
+                return -1;
+            }
+            if (n == 0) d->eof = 1;
+            else d->in_len = (size_t)n;
+        }
+        size_t used = 0, w = 0;
+        if (d->in_len) {
+            sl_decoder_push(d->dec, d->in, d->in_len, d->out, DECODE_OUT, &used, &w);
+            d->in += used;
+            d->in_len -= used;
+        } else if (!d->finished) {
+            sl_decoder_finish(d->dec, d->out, DECODE_OUT, &w);
+            d->finished = 1;
+            uint64_t r = sl_decoder_replaced(d->dec);
+            if (r)
+                sl_read_diag(d->cb, SL_DIAG_WARN, "read.undecodable", d->src->cite, 0, 0,
+                             "%llu code units could not be decoded from %s and were replaced "
+                             "by U+FFFD", (unsigned long long)r, d->src->encoding);
+        } else {
+            return 0;
+        }
+        if (w) {
+            *buf = d->out;
+            return (long)w;
+        }
+    }
+}
+
+static void dec_pull_free(dec_pull *d)
+{
+    sl_decoder_free(d->dec);
+    sl_buf_free(&d->head);
+    free(d->out);
+}
+
+sl_status sl_read_text_decoded(void *ud, sl_source *src, sl_pull_fn pull, void *pctx)
+{
+    sl_reader_state *st = ud;
+    dec_pull d;
+    memset(&d, 0, sizeof d);
+    d.pull = pull;
+    d.pctx = pctx;
+    d.cb = st->cb;
+    d.src = src;
+    d.forced = -1;
+    /* Members that are not text at all (PDFs, images, legacy .xls) are reported, not parsed. */
+    if (dec_start(&d) < 0) {
+        d.failed = 1;
+    } else {
+        sl_read_kind k = sl_read_sniff((const unsigned char *)(d.in ? d.in : ""), d.in_len,
+                                       src->member);
+        if (k == SL_KIND_UTF16LE || k == SL_KIND_UTF16BE) {
+            if (!d.dec) { /* UTF-16 without BOM: decide again, forced */
+                d.forced = k == SL_KIND_UTF16LE ? SL_ENC_UTF16LE : SL_ENC_UTF16BE;
+                d.src->encoding = sl_encoding_name((sl_encoding)d.forced);
+                sl_read_diag(st->cb, SL_DIAG_INFO, "read.encoding", src->cite, 0, 0,
+                             "read as %s: NUL bytes laid out as UTF-16 text without a byte "
+                             "order mark", d.src->encoding);
+                if (sl_decoder_new(&d.dec, (sl_encoding)d.forced) != SL_OK ||
+                    !(d.out = malloc(DECODE_OUT))) {
+                    dec_pull_free(&d);
+                    return SL_ENOMEM;
+                }
+            }
+        } else if (k == SL_KIND_BINARY || k == SL_KIND_XLS) {
+            sl_read_diag(st->cb, SL_DIAG_WARN, "read.unsupported_format", src->cite, 0, 0,
+                         "%s member: not text; skipped", sl_read_kind_name(k));
+            const char *p;
+            while (!d.eof && pull(pctx, &p) > 0) {} /* drain: bounded by the inflate caps */
+            dec_pull_free(&d);
+            return SL_OK;
+        }
+    }
+    d.started = 1;
+    sl_status rc = sl_read_text(st, src, dec_pull_fn, &d);
+    dec_pull_free(&d);
+    return rc;
+}
+
+/* Containers and workbooks (container.c, xlsx.c). fd is the open input file. */
+static sl_status read_container_file(sl_reader_state *st, const char *path, int fd,
+                                     sl_read_kind kind, uint64_t file_size)
+{
+    sl_archive_env env = {st->opts, st->cb, sl_read_text_decoded, st, st->next_id};
+    sl_source self;
+    memset(&self, 0, sizeof self);
+    self.cite = path;
+    self.path = path;
+    st->count_progress = 0;
+    sl_status rc;
+    if (kind == SL_KIND_GZIP || kind == SL_KIND_ZSTD) {
+        self.format = kind == SL_KIND_GZIP ? "gzip" : "zstd";
+        rc = sl_archive_read_fd(&env, fd, kind == SL_KIND_GZIP ? SL_MAGIC_GZIP : SL_MAGIC_ZSTD,
+                                &self, 0);
+    } else {
+        if (sl_sha256_file(path, self.sha256) != SL_OK) self.sha256[0] = '\0';
+        self.size = file_size;
+        self.id = (*st->next_id)++;
+        if (sl_xlsx_probe_fd(fd)) {
+            self.format = "xlsx";
+            self.encoding = "utf-8";
+            rc = sl_archive_read_xlsx(&env, fd, &self);
+            if (st->cb->progress && file_size) st->cb->progress(st->cb->ud, file_size);
+        } else {
+            self.format = "zip";
+            self.encoding = "binary";
+            rc = sl_archive_read_fd(&env, fd, SL_MAGIC_ZIP, &self, 0);
+        }
+    }
+    /* Damage and refusals inside were reported through diag; only running out of memory
+     * fails the call. */
+    return rc == SL_ENOMEM ? rc : SL_OK;
+}
+
+/* The one place where a file's kind decides how it is read. The container and format readers
+ * (zip, gzip, zstd, xlsx, UTF-16) plug in here; they may reuse sl_read_text for each text
+ * stream they produce. fp->buf holds the file's first head_len bytes; fd is at that offset. */
+static sl_status read_by_kind(sl_reader_state *st, const char *path, file_pull *fp,
+                              sl_read_kind kind, uint64_t file_size)
+{
+    switch (kind) {
+    case SL_KIND_TEXT:
+    case SL_KIND_UTF16LE:
+    case SL_KIND_UTF16BE: {
+        sl_source src;
+        memset(&src, 0, sizeof src);
+        src.cite = path;
+        src.path = path;
+        fp->src = &src;
+        fp->h = sl_sha256_new();
+        if (!fp->h) return SL_ENOMEM;
+        sl_status rc;
+        /* Plain UTF-8 stays on the direct path; UTF-16 and text that is not valid UTF-8 go
+         * through the decoder (which reports its decision). */
+        if (kind == SL_KIND_TEXT &&
+            sl_encoding_sniff(fp->buf, fp->head_len, fp->head_len < SL_READ_CHUNK, NULL, NULL,
+                              0) != SL_ENC_CP1252) {
+            st->count_progress = 1;
+            rc = sl_read_text(st, &src, file_pull_fn, fp);
+        } else {
+            st->count_progress = 0;
+            rc = sl_read_text_decoded(st, &src, file_pull_fn, fp);
+            if (st->cb->progress && file_size) st->cb->progress(st->cb->ud, file_size);
+        }
+        sl_sha256_free(fp->h);
+        fp->h = NULL;
+        return rc;
+    }
+    case SL_KIND_ZIP:
+    case SL_KIND_XLSX:
+    case SL_KIND_GZIP:
+    case SL_KIND_ZSTD:
+        return read_container_file(st, path, fp->fd, kind, file_size);
+    case SL_KIND_XLS:
+    case SL_KIND_BINARY:
+        break;
+    }
+    sl_read_diag(st->cb, SL_DIAG_WARN, "read.unsupported_format", path, 0, 0,
+                 "%s file: this format is not read (yet); file skipped", sl_read_kind_name(kind));
+    /* the file's bytes count as done, so progress still adds up to the input size */
+    if (st->cb->progress && file_size) st->cb->progress(st->cb->ud, file_size);
+    return SL_OK;
+}
+
+sl_status sl_read_file(const char *path, const sl_read_opts *opts, const sl_reader_cb *cb,
+                       uint32_t *next_id)
+{
+    static const sl_reader_cb no_cb;
+    sl_read_opts o = {0, 0, 0};
+    uint32_t id_local = 1;
+    if (opts) o = *opts;
+    if (!o.max_record) o.max_record = (size_t)1 << 20;
+    if (!o.max_depth) o.max_depth = 4;
+    if (!o.max_inflate) o.max_inflate = (uint64_t)64 << 30;
+    if (!cb) cb = &no_cb;
+    if (!next_id) next_id = &id_local;
+
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        sl_read_diag(cb, SL_DIAG_ERROR, "read.io", path, 0, 0, "cannot open: %s", strerror(errno));
+        return SL_EIO;
+    }
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        int e = errno;
+        sl_read_diag(cb, SL_DIAG_ERROR, "read.io", path, 0, 0, "cannot read: %s",
+                     fstat(fd, &sb) != 0 ? strerror(e)
+                     : S_ISDIR(sb.st_mode) ? "is a folder" : "not a regular file");
+        close(fd);
+        return SL_EIO;
+    }
+    file_pull fp = {fd, path, cb, malloc(SL_READ_CHUNK), 0, NULL, NULL, 0};
+    if (!fp.buf) {
+        close(fd);
+        return SL_ENOMEM;
+    }
+    sl_status rc;
+    long n = read_full(fd, fp.buf, SL_READ_CHUNK);
+    if (n < 0) {
+        sl_read_diag(cb, SL_DIAG_ERROR, "read.io", path, 0, 0, "read failed: %s", strerror(errno));
+        rc = SL_EIO;
+    } else {
+        fp.head_len = (size_t)n;
+        sl_reader_state st = {&o, cb, next_id, 1};
+        sl_read_kind kind = sl_read_sniff((const unsigned char *)fp.buf, (size_t)n, path);
+        rc = read_by_kind(&st, path, &fp, kind, (uint64_t)sb.st_size);
+    }
+    free(fp.buf);
+    close(fd);
+    return rc;
+}

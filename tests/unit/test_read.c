@@ -1,0 +1,368 @@
+/* test_read.c: from paths to sources. Walks a folder tree made in a temporary folder (sorted,
+ * hidden and repeated files skipped and reported), reads files with known SHA-256 values, checks
+ * progress adds up to the file size, sniffs delimiters, and refuses binary formats. */
+#include "../harness.h"
+
+#include "read_int.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+/* ---- recording what the reader says --------------------------------------------------------- */
+
+typedef struct {
+    sl_buf log;          /* "begin ...", "row ...", "end ..." lines */
+    sl_buf diags;        /* "code path\n" */
+    uint64_t progress;   /* bytes reported */
+    unsigned progress_calls;
+    uint64_t rows;
+    int stop_begin;      /* begin returns 1 */
+    uint64_t stop_row;   /* row returns 1 at this record */
+    char sha[65];
+    uint64_t size;
+} rec;
+
+static void on_diag(void *ud, const sl_diag *d)
+{
+    rec *r = ud;
+    sl_buf_printf(&r->diags, "%s %s\n", d->code, d->source ? d->source : "-");
+}
+
+static int on_begin(void *ud, const sl_source *src)
+{
+    rec *r = ud;
+    sl_buf_printf(&r->log, "begin %u %s %s %s %d\n", src->id, src->cite, src->format,
+                  src->encoding, src->delim);
+    return r->stop_begin;
+}
+
+static int on_row(void *ud, const sl_source *src, const sl_csv_row *row)
+{
+    rec *r = ud;
+    r->rows++;
+    sl_buf_printf(&r->log, "row %u r%llu l%llu n%zu", src->id, (unsigned long long)row->record,
+                  (unsigned long long)row->line, row->ncells);
+    if (row->ncells) sl_buf_printf(&r->log, " %.*s", (int)row->cells[0].len, row->cells[0].p);
+    sl_buf_putc(&r->log, '\n');
+    return r->stop_row == row->record;
+}
+
+static void on_end(void *ud, const sl_source *src)
+{
+    rec *r = ud;
+    memcpy(r->sha, src->sha256, sizeof r->sha);
+    r->size = src->size;
+    sl_buf_printf(&r->log, "end %u %s %llu\n", src->id, src->sha256, (unsigned long long)src->size);
+}
+
+static void on_progress(void *ud, uint64_t n)
+{
+    rec *r = ud;
+    r->progress += n;
+    r->progress_calls++;
+}
+
+static sl_reader_cb make_cb(rec *r)
+{
+    sl_reader_cb cb = {on_begin, on_row, on_end, on_progress, on_diag, r, r};
+    return cb;
+}
+
+static const char *text(sl_buf *b)
+{
+    sl_buf_nul(b);
+    return b->p ? b->p : "";
+}
+
+static void rec_free(rec *r)
+{
+    sl_buf_free(&r->log);
+    sl_buf_free(&r->diags);
+}
+
+static int write_file(const char *path, const void *p, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) return -1;
+    size_t w = fwrite(p, 1, n, f);
+    return fclose(f) == 0 && w == n ? 0 : -1;
+}
+
+/* ---- folders --------------------------------------------------------------------------------- */
+
+static void test_collect(const char *tmp)
+{
+    char dir[512], p[600], outside[600];
+    sl_fmt(dir, sizeof dir, "%s/tree", tmp);
+    mkdir(dir, 0755);
+    static const char *const dirs[] = {"a", "a/sub", ".git", "a/.cache"};
+    for (size_t i = 0; i < SL_ARRAY_LEN(dirs); i++) {
+        sl_fmt(p, sizeof p, "%s/%s", dir, dirs[i]);
+        CHECK_INT(mkdir(p, 0755), 0);
+    }
+    static const char *const files[] = {"b.csv", "A.csv", "a/z.csv", "a/sub/y.tsv",
+                                        "a/.hidden.csv", ".git/x.csv", "a/.cache/c.csv"};
+    for (size_t i = 0; i < SL_ARRAY_LEN(files); i++) {
+        sl_fmt(p, sizeof p, "%s/%s", dir, files[i]);
+        CHECK_INT(write_file(p, "x\n", 2), 0);
+    }
+    sl_fmt(outside, sizeof outside, "%s/outside.csv", tmp);
+    CHECK_INT(write_file(outside, "y\n", 2), 0);
+    sl_fmt(p, sizeof p, "%s/ext.csv", dir); /* link to a file elsewhere: followed */
+    CHECK_INT(symlink(outside, p), 0);
+    sl_fmt(p, sizeof p, "%s/l.csv", dir); /* second name of b.csv: read once */
+    CHECK_INT(symlink("b.csv", p), 0);
+    sl_fmt(p, sizeof p, "%s/dlink", dir); /* link to a folder: not followed (loops) */
+    CHECK_INT(symlink("a", p), 0);
+    sl_fmt(p, sizeof p, "%s/broken.csv", dir);
+    CHECK_INT(symlink("nowhere.csv", p), 0);
+
+    char slash[520], missing[520];
+    sl_fmt(slash, sizeof slash, "%s/", dir);
+    sl_fmt(missing, sizeof missing, "%s/missing.csv", tmp);
+    const char *paths[] = {dir, missing, slash, outside};
+    rec r;
+    memset(&r, 0, sizeof r);
+    char **out = NULL;
+    size_t n = 0;
+    CHECK_INT(sl_inputs_collect(paths, 4, on_diag, &r, &out, &n), SL_OK);
+    sl_buf got = {0};
+    for (size_t i = 0; i < n; i++) {
+        /* print relative to tmp so the expected text is fixed */
+        const char *f = out[i];
+        if (strncmp(f, tmp, strlen(tmp)) == 0) f += strlen(tmp);
+        sl_buf_printf(&got, "%s\n", f);
+    }
+    CHECK_STR(text(&got), "/outside.csv\n/tree/A.csv\n/tree/a/sub/y.tsv\n/tree/a/z.csv\n/tree/b.csv\n");
+    sl_buf_free(&got);
+    sl_inputs_free(out, n);
+
+    /* each problem reported once per walk (the tree is walked twice: as dir and dir/) */
+    const char *d = text(&r.diags);
+    char want[700];
+    sl_fmt(want, sizeof want, "read.hidden_skipped %s/.git\n", dir);
+    CHECK(strstr(d, want) != NULL);
+    sl_fmt(want, sizeof want, "read.hidden_skipped %s/a/.hidden.csv\n", dir);
+    CHECK(strstr(d, want) != NULL);
+    sl_fmt(want, sizeof want, "read.hidden_skipped %s/a/.cache\n", dir);
+    CHECK(strstr(d, want) != NULL);
+    sl_fmt(want, sizeof want, "read.not_found %s\n", missing);
+    CHECK(strstr(d, want) != NULL);
+    sl_fmt(want, sizeof want, "read.not_found %s/broken.csv\n", dir);
+    CHECK(strstr(d, want) != NULL);
+    sl_fmt(want, sizeof want, "read.symlink_skipped %s/dlink\n", dir);
+    CHECK(strstr(d, want) != NULL);
+    /* ext.csv is outside.csv under another name: kept under the first name in byte order */
+    sl_fmt(want, sizeof want, "read.duplicate_skipped %s/ext.csv\n", dir);
+    CHECK(strstr(d, want) != NULL);
+    sl_fmt(want, sizeof want, "read.duplicate_skipped %s/l.csv\n", dir);
+    CHECK(strstr(d, want) != NULL);
+    CHECK(strstr(d, "x.csv") == NULL); /* nothing inside a hidden folder is looked at */
+    rec_free(&r);
+
+    /* nothing found: no list, still SL_OK; NULL frees are fine */
+    memset(&r, 0, sizeof r);
+    const char *none[] = {missing};
+    CHECK_INT(sl_inputs_collect(none, 1, on_diag, &r, &out, &n), SL_OK);
+    CHECK_INT(n, 0);
+    CHECK(out == NULL);
+    sl_inputs_free(NULL, 0);
+    rec_free(&r);
+}
+
+/* ---- reading files --------------------------------------------------------------------------- */
+
+static void test_known_file(void)
+{
+    const char *path = "tests/data/csv/quoted_newline_time_frame.csv";
+    rec r;
+    memset(&r, 0, sizeof r);
+    sl_reader_cb cb = make_cb(&r);
+    uint32_t id = 7;
+    CHECK_INT(sl_read_file(path, NULL, &cb, &id), SL_OK);
+    CHECK_INT(id, 8);
+    CHECK_STR(text(&r.log),
+              "begin 7 tests/data/csv/quoted_newline_time_frame.csv csv utf-8 44\n"
+              "row 7 r1 l1 n4 Name\n"
+              "row 7 r2 l2 n4 J Doe\n"
+              "row 7 r3 l4 n4 A B\n"
+              "end 7 4a1db6df44f2625e09a8fb74cb359e6c9a938c03159d565921b39a6f334e4e21 153\n");
+    CHECK_INT(r.progress, 153);
+    CHECK_STR(text(&r.diags), "");
+    rec_free(&r);
+
+    /* begin may decline a source: no rows, but end still comes with the whole file's hash */
+    memset(&r, 0, sizeof r);
+    r.stop_begin = 1;
+    cb = make_cb(&r);
+    CHECK_INT(sl_read_file(path, NULL, &cb, &id), SL_OK);
+    CHECK_INT(r.rows, 0);
+    CHECK_STR(r.sha, "4a1db6df44f2625e09a8fb74cb359e6c9a938c03159d565921b39a6f334e4e21");
+    CHECK_INT(r.progress, 153);
+    rec_free(&r);
+
+    /* row may stop a source */
+    memset(&r, 0, sizeof r);
+    r.stop_row = 2;
+    cb = make_cb(&r);
+    CHECK_INT(sl_read_file(path, NULL, &cb, &id), SL_OK);
+    CHECK_INT(r.rows, 2);
+    CHECK_STR(r.sha, "4a1db6df44f2625e09a8fb74cb359e6c9a938c03159d565921b39a6f334e4e21");
+    rec_free(&r);
+}
+
+static void test_formats(void)
+{
+    rec r;
+    memset(&r, 0, sizeof r);
+    sl_reader_cb cb = make_cb(&r);
+    uint32_t id = 1;
+    CHECK_INT(sl_read_file("tests/data/csv/tab_delimited.tsv", NULL, &cb, &id), SL_OK);
+    CHECK_INT(sl_read_file("tests/data/csv/semicolon_delimited.csv", NULL, &cb, &id), SL_OK);
+    CHECK_INT(sl_read_file("tests/data/csv/bom_utf8.csv", NULL, &cb, &id), SL_OK);
+    CHECK_INT(sl_read_file("tests/data/csv/empty_file.csv", NULL, &cb, &id), SL_OK);
+    CHECK_STR(text(&r.log),
+              "begin 1 tests/data/csv/tab_delimited.tsv tsv utf-8 9\n"
+              "row 1 r1 l1 n3 Name\n"
+              "row 1 r2 l2 n3 J Doe\n"
+              "end 1 31c0fa4d8a326ec71a98f965c2dbe2a4d1e1387a8055a598330989f3573cab55 45\n"
+              "begin 2 tests/data/csv/semicolon_delimited.csv ssv utf-8 59\n"
+              "row 2 r1 l1 n3 Name\n"
+              "row 2 r2 l2 n3 J Doe\n"
+              "end 2 ef0e95a3c0ed404c7a303e13b17a53db6ffb2067ad3c6a257f5c06afd8b4abff 42\n"
+              "begin 3 tests/data/csv/bom_utf8.csv csv utf-8-bom 44\n"
+              "row 3 r1 l1 n2 ID\n"
+              "row 3 r2 l2 n2 1\n"
+              "end 3 ed86a66d13478b577ed2d7d00409f501c65b3913fb43365e10a1ad6903cbf295 20\n"
+              "begin 4 tests/data/csv/empty_file.csv csv utf-8 44\n"
+              "end 4 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 0\n");
+    CHECK_INT(id, 5);
+    rec_free(&r);
+}
+
+static void test_sniff(const char *tmp)
+{
+    struct {
+        const char *name;
+        const char *bytes;
+        size_t n;
+        const char *kind;
+    } cases[] = {
+        {"nul.csv", "a,b\n1,\0\n", 8, "binary"},
+        {"z.csv", "PK\3\4\24\0\0\0\10\0", 10, "zip"},
+        {"data.xlsx", "PK\3\4\24\0\0\0\10\0", 10, "xlsx"},
+        {"g.csv.gz", "\x1f\x8b\x08\0\0\0\0\0", 8, "gzip"},
+        {"s.csv.zst", "\x28\xb5\x2f\xfd\0\0", 6, "zstd"},
+        {"w16.csv", "\xff\xfe" "a\0,\0b\0", 8, "utf-16le"},
+        {"nobom16.csv", "a\0,\0b\0\n\0", 8, "utf-16le"},
+        {"old.xls", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0", 10, "xls"},
+    };
+    for (size_t i = 0; i < SL_ARRAY_LEN(cases); i++) {
+        char p[600], want[700];
+        sl_fmt(p, sizeof p, "%s/%s", tmp, cases[i].name);
+        CHECK_INT(write_file(p, cases[i].bytes, cases[i].n), 0);
+        CHECK_STR(sl_read_kind_name(sl_read_sniff((const unsigned char *)cases[i].bytes, cases[i].n,
+                                                  cases[i].name)),
+                  cases[i].kind);
+        /* zip, xlsx, gzip, zstd and UTF-16 are read now: see tests/unit/test_container.c */
+        if (strcmp(cases[i].kind, "binary") != 0 && strcmp(cases[i].kind, "xls") != 0) continue;
+        rec r;
+        memset(&r, 0, sizeof r);
+        sl_reader_cb cb = make_cb(&r);
+        uint32_t id = 1;
+        CHECK_INT(sl_read_file(p, NULL, &cb, &id), SL_OK);
+        CHECK_STR(text(&r.log), ""); /* never handed to the CSV parser */
+        CHECK_INT(id, 1);
+        sl_fmt(want, sizeof want, "read.unsupported_format %s\n", p);
+        CHECK_STR(text(&r.diags), want);
+        CHECK_INT(r.progress, cases[i].n);
+        rec_free(&r);
+    }
+    /* an OOXML zip is a workbook whatever its name */
+    static const char ooxml[] = "PK\3\4\24\0\6\0\10\0\0\0!\0\0\0\0\0\0\0\0\0\0\0\0\0\23\0\0\0"
+                                "[Content_Types].xml";
+    CHECK_STR(sl_read_kind_name(sl_read_sniff((const unsigned char *)ooxml, sizeof ooxml - 1, "x.zip")),
+              "xlsx");
+    CHECK_STR(sl_read_kind_name(sl_read_sniff((const unsigned char *)"a,b\n", 4, NULL)), "text");
+}
+
+static void test_errors(const char *tmp)
+{
+    rec r;
+    memset(&r, 0, sizeof r);
+    sl_reader_cb cb = make_cb(&r);
+    uint32_t id = 1;
+    char p[600], want[700];
+    sl_fmt(p, sizeof p, "%s/does-not-exist.csv", tmp);
+    CHECK_INT(sl_read_file(p, NULL, &cb, &id), SL_EIO);
+    sl_fmt(want, sizeof want, "read.io %s\n", p);
+    CHECK_STR(text(&r.diags), want);
+    sl_buf_reset(&r.diags);
+    CHECK_INT(sl_read_file(tmp, NULL, &cb, &id), SL_EIO); /* a folder */
+    sl_fmt(want, sizeof want, "read.io %s\n", tmp);
+    CHECK_STR(text(&r.diags), want);
+    CHECK_STR(text(&r.log), "");
+    CHECK_INT(id, 1);
+    rec_free(&r);
+    /* no callbacks at all is fine */
+    CHECK_INT(sl_read_file("tests/data/csv/lf_records.csv", NULL, NULL, NULL), SL_OK);
+}
+
+/* A file of several MiB: records straddle the 1 MiB reads, progress and hash cover it all. */
+static void test_big_file(const char *tmp)
+{
+    sl_buf b = {0};
+    sl_buf_puts(&b, "n,Time Frame,Reason\n");
+    unsigned k = 0;
+    while (b.len < (size_t)3500000) {
+        sl_buf_printf(&b, "%u,\"01/0%u/2025, 10:00:00 AM UTC\n01/0%u/2025, 11:00:00 AM UTC\",r%u\n",
+                      k, k % 9 + 1, k % 9 + 1, k);
+        k++;
+    }
+    char p[600];
+    sl_fmt(p, sizeof p, "%s/big.csv", tmp);
+    CHECK_INT(write_file(p, b.p, b.len), 0);
+    char want_sha[65];
+    sl_sha256 *h = sl_sha256_new();
+    sl_sha256_update(h, b.p, b.len);
+    sl_sha256_final(h, want_sha);
+    sl_sha256_free(h);
+
+    rec r;
+    memset(&r, 0, sizeof r);
+    sl_reader_cb cb = make_cb(&r);
+    uint32_t id = 1;
+    sl_read_opts o = {0, 0, 0};
+    CHECK_INT(sl_read_file(p, &o, &cb, &id), SL_OK);
+    CHECK_INT(r.rows, (uint64_t)k + 1);
+    CHECK_INT(r.progress, b.len);
+    CHECK_INT(r.size, b.len);
+    CHECK(r.progress_calls >= 4);
+    CHECK_STR(r.sha, want_sha);
+    /* the last record starts on line 2 + 2 * (k - 1) */
+    char last[100];
+    sl_fmt(last, sizeof last, "row 1 r%u l%u n3 %u\nend", k + 1, 2 + 2 * (k - 1), k - 1);
+    CHECK(strstr(text(&r.log), last) != NULL);
+    CHECK_STR(text(&r.diags), "");
+    rec_free(&r);
+    sl_buf_free(&b);
+}
+
+int main(void)
+{
+    char tmp[] = "/tmp/sl_test_read_XXXXXX";
+    if (!mkdtemp(tmp)) {
+        fprintf(stderr, "cannot make a temporary folder\n");
+        return 1;
+    }
+    test_collect(tmp);
+    test_known_file();
+    test_formats();
+    test_sniff(tmp);
+    test_errors(tmp);
+    test_big_file(tmp);
+    char cmd[600];
+    sl_fmt(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmp);
+    TEST_END();
+}
