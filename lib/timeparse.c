@@ -1,0 +1,395 @@
+/* timeparse.c: timestamps as exports write them (Flock "MM/DD/YYYY, HH:MM:SS AM UTC", ISO 8601,
+ * split date + time-of-day, Excel serials) to UTC epoch seconds, and back to ISO text.
+ * Uses no libc time functions: they depend on TZ and locale. Refuses whatever it cannot read. */
+#include "timeparse.h"
+
+#include <string.h>
+
+/* Howard Hinnant's days_from_civil: days since 1970-01-01 of a proleptic Gregorian date. */
+int64_t sl_days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    const int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const int64_t yoe = y - era * 400;                                    /* [0, 399] */
+    const int64_t doy = (153 * (m > 2 ? (int64_t)m - 3 : (int64_t)m + 9) + 2) / 5 + d - 1;
+    const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;             /* [0, 146096] */
+    return era * 146097 + doe - 719468;
+}
+
+/* The inverse (civil_from_days). */
+static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+    z += 719468;
+    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const int64_t doe = z - era * 146097;
+    const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const int64_t mp = (5 * doy + 2) / 153;
+    *d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+static int is_leap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+static unsigned days_in_month(int64_t y, unsigned m)
+{
+    static const unsigned dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && is_leap(y) ? 29 : dim[m - 1];
+}
+
+/* A cursor over the text being parsed. */
+typedef struct {
+    const char *p, *end;
+} cur;
+
+static int at_end(const cur *c) { return c->p >= c->end; }
+
+static int peek(const cur *c) { return c->p < c->end ? (unsigned char)*c->p : -1; }
+
+static int eat(cur *c, char ch)
+{
+    if (c->p < c->end && *c->p == ch) {
+        c->p++;
+        return 1;
+    }
+    return 0;
+}
+
+static void skip_spaces(cur *c)
+{
+    while (c->p < c->end && (*c->p == ' ' || *c->p == '\t')) c->p++;
+}
+
+/* Reads between min and max digits; returns the count read (0 when fewer than min). */
+static int digits(cur *c, int min, int max, int *out)
+{
+    int n = 0, v = 0;
+    const char *s = c->p;
+    while (n < max && s + n < c->end && sl_isdigit((unsigned char)s[n])) {
+        v = v * 10 + (s[n] - '0');
+        n++;
+    }
+    if (n < min) return 0;
+    /* More digits than allowed: the field is not what we think it is. */
+    if (s + n < c->end && sl_isdigit((unsigned char)s[n])) return 0;
+    c->p += n;
+    *out = v;
+    return n;
+}
+
+/* Case-insensitive match of a lower-case word at the cursor; advances on success. */
+#define eat_word(c, w) eat_word_n((c), (w), sizeof(w) - 1)
+static int eat_word_n(cur *c, const char *w, size_t n)
+{
+    if ((size_t)(c->end - c->p) < n) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (sl_tolower((unsigned char)c->p[i]) != (unsigned char)w[i]) return 0;
+    c->p += n;
+    return 1;
+}
+
+static void trim(const char **p, size_t *len)
+{
+    sl_slice s = sl_trim((sl_slice){*p, *len});
+    *p = s.p;
+    *len = s.len;
+}
+
+static int valid_date(int y, int m, int d)
+{
+    return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 &&
+           (unsigned)d <= days_in_month(y, (unsigned)m);
+}
+
+/* "M/D/YYYY" (1-2 digit month and day, 4-digit year). */
+static int parse_us_date(cur *c, int64_t *days)
+{
+    int m, d, y;
+    if (!digits(c, 1, 2, &m) || !eat(c, '/')) return 0;
+    if (!digits(c, 1, 2, &d) || !eat(c, '/')) return 0;
+    if (!digits(c, 4, 4, &y)) return 0;
+    if (!valid_date(y, m, d)) return 0;
+    *days = sl_days_from_civil(y, (unsigned)m, (unsigned)d);
+    return 1;
+}
+
+/* "YYYY-MM-DD" (month and day two digits; one digit tolerated). */
+static int parse_iso_date(cur *c, int64_t *days)
+{
+    int m, d, y;
+    if (!digits(c, 4, 4, &y) || !eat(c, '-')) return 0;
+    if (!digits(c, 1, 2, &m) || !eat(c, '-')) return 0;
+    if (!digits(c, 1, 2, &d)) return 0;
+    if (!valid_date(y, m, d)) return 0;
+    *days = sl_days_from_civil(y, (unsigned)m, (unsigned)d);
+    return 1;
+}
+
+static int parse_date(cur *c, int64_t *days)
+{
+    cur save = *c;
+    if (parse_iso_date(c, days)) return 1;
+    *c = save;
+    if (parse_us_date(c, days)) return 1;
+    *c = save;
+    return 0;
+}
+
+/* Optional fraction of a second: '.' or ',' then digits, dropped (truncated to the second). */
+static int skip_fraction(cur *c)
+{
+    if (c->p + 1 < c->end && (*c->p == '.' || *c->p == ',') && sl_isdigit((unsigned char)c->p[1])) {
+        c->p++;
+        while (c->p < c->end && sl_isdigit((unsigned char)*c->p)) c->p++;
+    }
+    return 1;
+}
+
+/* "H:MM[:SS[.fff]][ ]?[AM|PM|A.M.|P.M.]". Writes seconds since midnight. */
+static int parse_tod(cur *c, int64_t *secs)
+{
+    int h, mi, s = 0;
+    if (!digits(c, 1, 2, &h) || !eat(c, ':') || !digits(c, 2, 2, &mi)) return 0;
+    if (eat(c, ':')) {
+        if (!digits(c, 2, 2, &s)) return 0;
+        skip_fraction(c);
+    }
+    if (mi > 59 || s > 59) return 0;
+    cur save = *c;
+    skip_spaces(c);
+    int ampm = 0; /* 1 = AM, 2 = PM */
+    if (eat_word(c, "am") || eat_word(c, "a.m.")) ampm = 1;
+    else if (eat_word(c, "pm") || eat_word(c, "p.m.")) ampm = 2;
+    if (ampm) {
+        /* "AM" must not run into a word ("12:00 AMX"). */
+        if (!at_end(c) && sl_isalpha((unsigned char)*c->p)) return 0;
+        if (h < 1 || h > 12) return 0;
+        if (h == 12) h = 0;
+        if (ampm == 2) h += 12;
+    } else {
+        *c = save;
+        if (h > 23) return 0;
+    }
+    *secs = (int64_t)h * 3600 + mi * 60 + s;
+    return 1;
+}
+
+/* Zone suffix: nothing, "Z", "UTC", "GMT", "+HH:MM", "+HHMM", "+HH" (optionally after a
+ * space), or "UTC+HH:MM". Writes the offset east of UTC in seconds. Must consume to end. */
+static int parse_zone(cur *c, int64_t *off)
+{
+    *off = 0;
+    skip_spaces(c);
+    if (at_end(c)) return 1;
+    if (eat_word(c, "z")) return at_end(c);
+    if (eat_word(c, "utc") || eat_word(c, "gmt")) {
+        if (at_end(c)) return 1;
+    }
+    int ch = peek(c);
+    if (ch != '+' && ch != '-') return 0;
+    int sign = ch == '-' ? -1 : 1;
+    c->p++;
+    int hh, mm = 0;
+    if (!digits(c, 2, 2, &hh)) {
+        /* "+HHMM" reads as 4 digits */
+        int hhmm;
+        if (!digits(c, 4, 4, &hhmm)) return 0;
+        hh = hhmm / 100;
+        mm = hhmm % 100;
+    } else if (eat(c, ':')) {
+        if (!digits(c, 2, 2, &mm)) return 0;
+    }
+    if (hh > 14 || mm > 59) return 0;
+    *off = sign * ((int64_t)hh * 3600 + mm * 60);
+    return at_end(c);
+}
+
+int sl_time_parse(const char *p, size_t len, int64_t *out)
+{
+    if (!p) return 0;
+    trim(&p, &len);
+    if (len == 0) return 0;
+    cur c = {p, p + len};
+    int64_t days, secs = 0, off = 0;
+    if (!parse_date(&c, &days)) return 0;
+    if (at_end(&c)) {
+        *out = days * 86400;
+        return 1;
+    }
+    /* Separator between date and time: 'T', ", ", " ", "," */
+    if (*c.p == 'T' || *c.p == 't') {
+        c.p++;
+    } else {
+        const char *before = c.p;
+        eat(&c, ',');
+        skip_spaces(&c);
+        if (c.p == before) return 0;
+    }
+    if (!parse_tod(&c, &secs)) return 0;
+    if (!parse_zone(&c, &off)) return 0;
+    *out = days * 86400 + secs - off;
+    return 1;
+}
+
+int sl_time_parse_split(const char *date, size_t dlen, const char *tod, size_t tlen, int64_t *out)
+{
+    if (!date || !tod) return 0;
+    trim(&date, &dlen);
+    trim(&tod, &tlen);
+    if (dlen == 0 || tlen == 0) return 0;
+    int64_t days, secs, off;
+    cur c = {date, date + dlen};
+    if (!parse_date(&c, &days)) return 0;
+    if (!at_end(&c)) {
+        /* A date cell written as "2025-06-01 00:00:00" (a spreadsheet's date): accept only
+         * when its time is midnight, so nothing is silently dropped. */
+        int64_t full;
+        if (!sl_time_parse(date, dlen, &full) || full != days * 86400) return 0;
+    }
+    cur t = {tod, tod + tlen};
+    if (!parse_tod(&t, &secs)) return 0;
+    if (!parse_zone(&t, &off)) return 0;
+    *out = days * 86400 + secs - off;
+    return 1;
+}
+
+/* Finds needle in [p, p+len) starting at from; returns offset or -1. */
+static long find(const char *p, size_t len, size_t from, const char *needle, int icase)
+{
+    size_t n = strlen(needle);
+    for (size_t i = from; i + n <= len; i++) {
+        size_t k = 0;
+        while (k < n && (icase ? sl_tolower((unsigned char)p[i + k]) == (unsigned char)needle[k]
+                               : p[i + k] == needle[k]))
+            k++;
+        if (k == n) return (long)i;
+    }
+    return -1;
+}
+
+static int parse_pair(const char *p, size_t a_end, size_t b_start, size_t len, int64_t *s,
+                      int64_t *e)
+{
+    int64_t x, y;
+    if (!sl_time_parse(p, a_end, &x)) return 0;
+    if (!sl_time_parse(p + b_start, len - b_start, &y)) return 0;
+    *s = x;
+    *e = y;
+    return 1;
+}
+
+int sl_timeframe_parse(const char *p, size_t len, int64_t *start, int64_t *end)
+{
+    if (!p) return 0;
+    trim(&p, &len);
+    if (len == 0) return 0;
+    /* Two lines ("\n" or "\r\n"; a blank line between is tolerated by the trims). */
+    const char *nl = memchr(p, '\n', len);
+    if (nl) {
+        size_t a = (size_t)(nl - p);
+        return parse_pair(p, a, a + 1, len, start, end);
+    }
+    const char *cr = memchr(p, '\r', len);
+    if (cr) {
+        size_t a = (size_t)(cr - p);
+        return parse_pair(p, a, a + 1, len, start, end);
+    }
+    /* "start to end" and "start - end": try each occurrence, since neither text appears
+     * inside a timestamp but a wrong split simply fails to parse. */
+    static const char *const seps[] = {" to ", " - ", " – "};
+    for (size_t k = 0; k < SL_ARRAY_LEN(seps); k++) {
+        size_t n = strlen(seps[k]);
+        long at = find(p, len, 0, seps[k], 1);
+        while (at >= 0) {
+            if (parse_pair(p, (size_t)at, (size_t)at + n, len, start, end)) return 1;
+            at = find(p, len, (size_t)at + 1, seps[k], 1);
+        }
+    }
+    return 0;
+}
+
+int sl_time_from_excel(double serial, int64_t *out)
+{
+    /* NaN fails both comparisons. 2958465 is 9999-12-31. */
+    if (!(serial >= 1.0 && serial < 2958466.0)) return 0;
+    int64_t day = (int64_t)serial; /* positive: truncation is floor */
+    double frac = serial - (double)day;
+    int64_t secs = (int64_t)(frac * 86400.0 + 0.5);
+    if (secs >= 86400) {
+        day++;
+        secs -= 86400;
+    }
+    /* Excel counts 1900-02-29, which did not exist, as serial 60: serials before 61 are one
+     * day late against the 1899-12-30 base. Serial 60 lands on 1900-03-01 like 61. */
+    if (day < 61) day++;
+    if (day > 2958465) return 0;
+    int64_t base = sl_days_from_civil(1899, 12, 30);
+    *out = (base + day) * 86400 + secs;
+    return 1;
+}
+
+static void put2(char *o, unsigned v)
+{
+    o[0] = (char)('0' + v / 10 % 10);
+    o[1] = (char)('0' + v % 10);
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    if ((a % b != 0) && ((a < 0) != (b < 0))) q--;
+    return q;
+}
+
+/* Years outside 0..9999 cannot be written in 4 digits: those give "" too. */
+static int split_time(int64_t t, int64_t *y, unsigned *mo, unsigned *d, unsigned *h, unsigned *mi,
+                      unsigned *s)
+{
+    if (t == SL_TIME_NONE) return 0;
+    int64_t days = floor_div(t, 86400);
+    int64_t rem = t - days * 86400;
+    civil_from_days(days, y, mo, d);
+    if (*y < 0 || *y > 9999) return 0;
+    *h = (unsigned)(rem / 3600);
+    *mi = (unsigned)(rem / 60 % 60);
+    *s = (unsigned)(rem % 60);
+    return 1;
+}
+
+void sl_time_format(int64_t t, char out[21])
+{
+    int64_t y;
+    unsigned mo, d, h, mi, s;
+    if (t < -(INT64_C(1) << 50) || t > (INT64_C(1) << 50) ||
+        !split_time(t, &y, &mo, &d, &h, &mi, &s)) {
+        out[0] = '\0';
+        return;
+    }
+    put2(out, (unsigned)(y / 100));
+    put2(out + 2, (unsigned)(y % 100));
+    out[4] = '-';
+    put2(out + 5, mo);
+    out[7] = '-';
+    put2(out + 8, d);
+    out[10] = 'T';
+    put2(out + 11, h);
+    out[13] = ':';
+    put2(out + 14, mi);
+    out[16] = ':';
+    put2(out + 17, s);
+    out[19] = 'Z';
+    out[20] = '\0';
+}
+
+void sl_time_month(int64_t t, char out[8])
+{
+    char full[21];
+    sl_time_format(t, full);
+    if (!full[0]) {
+        out[0] = '\0';
+        return;
+    }
+    memcpy(out, full, 7);
+    out[7] = '\0';
+}

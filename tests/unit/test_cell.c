@@ -1,0 +1,186 @@
+/* test_cell.c: cell states (BRIEF.md "Cells and values"): empty, vendor and agency redaction,
+ * statutes typed in place of a value, partial redaction, placeholders, and the values that
+ * must stay values (wildcard plates, "Test drive stolen", penal-code reasons). */
+#include "cell.h"
+#include "../harness.h"
+
+
+#define ST(field, text, want)                                                                 \
+    do {                                                                                      \
+        const char *s_ = (text);                                                              \
+        sl_cell_state got_ = sl_cell_classify((field), s_, strlen(s_));                       \
+        if (got_ == (want)) t_pass++;                                                         \
+        else {                                                                                \
+            t_fail++;                                                                         \
+            fprintf(stderr, "%s:%d: [%s] \"%s\" is %s, expected %s\n", __FILE__, __LINE__,    \
+                    sl_field_name(field), s_, sl_cell_state_name(got_), sl_cell_state_name(want)); \
+        }                                                                                     \
+    } while (0)
+
+/* The caller trims; check that a trimmed leading-space variant classifies the same. */
+static sl_cell_state trimmed(sl_field f, const char *s)
+{
+    sl_slice t = sl_trim((sl_slice){s, strlen(s)});
+    return sl_cell_classify(f, t.p, t.len);
+}
+
+static void test_empty(void)
+{
+    ST(SL_F_REASON, "", SL_CELL_EMPTY);
+    ST(SL_F_REASON, " ", SL_CELL_EMPTY);
+    ST(SL_F_REASON, " \t\r\n ", SL_CELL_EMPTY);
+    ST(SL_F_REASON, "\xC2\xA0", SL_CELL_EMPTY); /* NBSP */
+    ST(SL_F_PLATE, "", SL_CELL_EMPTY);
+    ST(SL_F_NETWORKS, "  ", SL_CELL_EMPTY);
+    CHECK_INT(sl_cell_classify(SL_F_REASON, NULL, 0), SL_CELL_EMPTY);
+}
+
+static void test_vendor(void)
+{
+    ST(SL_F_NAME, "***", SL_CELL_VENDOR_REDACTED);
+    ST(SL_F_PLATE, "***", SL_CELL_VENDOR_REDACTED);
+    ST(SL_F_FILTERS, "***", SL_CELL_VENDOR_REDACTED);
+    ST(SL_F_USER_ID, "***", SL_CELL_VENDOR_REDACTED);
+    ST(SL_F_REASON, "********", SL_CELL_VENDOR_REDACTED);
+    ST(SL_F_PLATE, "*******", SL_CELL_VENDOR_REDACTED);
+    ST(SL_F_NAME, " ***", SL_CELL_VENDOR_REDACTED);
+    CHECK_INT(trimmed(SL_F_NAME, "  ***  "), SL_CELL_VENDOR_REDACTED);
+    ST(SL_F_REASON, "*** / ***", SL_CELL_VENDOR_REDACTED);
+    ST(SL_F_REASON, "*", SL_CELL_PLACEHOLDER);
+    ST(SL_F_REASON, "**", SL_CELL_PLACEHOLDER);
+}
+
+static void test_agency(void)
+{
+    const char *forms[] = {
+        "REDACTED", "redacted", "Redacted", "[REDACTED]", "(REDACTED)", "<redacted>",
+        "\"Redacted\"", "{Redacted}", "REDACTED.", "[Redacted]:", "\xE2\x80\x9CRedacted\xE2\x80\x9D",
+        "###", "#####", "# # #", "* * *", "*  *  *", "** **",
+        "\xE2\x96\x88\xE2\x96\x88\xE2\x96\x88",             /* ███ */
+        "\xE2\x96\x88",                                      /* █ */
+        "\xE2\x96\x88\xE2\x96\x88 \xE2\x96\x88\xE2\x96\x88", /* ██ ██ */
+        "\xE2\x96\x87\xE2\x96\x87",                          /* ▇▇ */
+        "\xE2\x96\xA0\xE2\x96\xA0\xE2\x96\xA0",             /* ■■■ */
+        "Withheld", "WITHHELD", "EXEMPT", "Exempt", "exemption",
+        "Redacted per CPRA", "Redacted - privacy", "Withheld per public records act",
+        "7923.600 GC", "GC 7923.600", "Gov. Code 7923.600", "Gov Code \xC2\xA7 7923.600",
+        "Government Code section 7923.600", "GC \xC2\xA7""7923.600(a)", "G.C. 7927.705",
+        "GC 6254(f)", "Gov. Code 6254(k)", "Cal. Gov. Code \xC2\xA7 6254(f)",
+        "RCW 42.56.240", "RCW 42.56.240(1)", "5 ILCS 140/7(1)(d)", "5 ILCS 140/7(1)(c)",
+        "ORS 192.345", "ORS 192.345(3)", "5 U.S.C. 552(b)(7)(C)", "5 USC \xC2\xA7 552(b)(6)",
+        "CGS 1-210(b)(3)", "M.G.L. c. 4, \xC2\xA7 7(26)(f)", "G.L. c. 4 \xC2\xA7 7(26)",
+        "Exempt per GC 7923.600", "Exempt per PC 832.7", "Exempt under RCW 42.56.240",
+        "Exempt pursuant to Gov. Code 7923.600", "Withheld - 5 ILCS 140/7(1)(d)",
+        "Exempt 7923.600", "REDACTED GC 7923.600", "[REDACTED] - GC 7923.600",
+        "Redacted per Gov Code", "CPRA 7923.600", "Exempt per CPRA",
+        "\xE2\x96\x88\xE2\x96\x88\xE2\x96\x88 GC 7923.600",
+        "### / ###",
+    };
+    for (size_t i = 0; i < SL_ARRAY_LEN(forms); i++) ST(SL_F_REASON, forms[i], SL_CELL_AGENCY_REDACTED);
+    ST(SL_F_NAME, "REDACTED", SL_CELL_AGENCY_REDACTED);
+    ST(SL_F_PLATE, "REDACTED", SL_CELL_AGENCY_REDACTED);
+    ST(SL_F_PLATE, "###", SL_CELL_AGENCY_REDACTED);
+    ST(SL_F_PLATE, "* * *", SL_CELL_AGENCY_REDACTED);
+    ST(SL_F_CASE, "GC 7923.600", SL_CELL_AGENCY_REDACTED);
+    ST(SL_F_ORG, "[REDACTED]", SL_CELL_AGENCY_REDACTED);
+    ST(SL_F_NETWORKS, "REDACTED", SL_CELL_AGENCY_REDACTED);
+    /* Leading-space variants, once trimmed. */
+    CHECK_INT(trimmed(SL_F_REASON, " REDACTED"), SL_CELL_AGENCY_REDACTED);
+    CHECK_INT(trimmed(SL_F_REASON, "\xC2\xA0[REDACTED] "), SL_CELL_AGENCY_REDACTED);
+    CHECK_INT(trimmed(SL_F_REASON, "   7923.600 GC"), SL_CELL_AGENCY_REDACTED);
+    ST(SL_F_REASON, " REDACTED", SL_CELL_AGENCY_REDACTED); /* classify trims too */
+}
+
+static void test_partial(void)
+{
+    const char *forms[] = {
+        "REDACTED / 459 SUS", "[REDACTED] stolen vehicle", "J. [REDACTED]",
+        "REDACTED 459", "Stolen vehicle (REDACTED)", "*** / 459 SUS", "stolen * * * vehicle",
+        "\xE2\x96\x88\xE2\x96\x88\xE2\x96\x88 stolen", "Smith \xE2\x96\x88\xE2\x96\x88",
+        "REDACTED / 10851 VC", "### stolen", "Case ###-1234", "GC 7923.600 stolen vehicle",
+        "Withheld / missing person", "Redacted 7923.600", "Suspect J*** in stolen car",
+    };
+    for (size_t i = 0; i < SL_ARRAY_LEN(forms); i++) ST(SL_F_REASON, forms[i], SL_CELL_PARTIAL);
+    ST(SL_F_NAME, "J***", SL_CELL_PARTIAL);
+    ST(SL_F_NAME, "J. ***", SL_CELL_PARTIAL);
+    ST(SL_F_NAME, "John S**", SL_CELL_PARTIAL);
+    ST(SL_F_NAME, "J*", SL_CELL_PARTIAL);
+    ST(SL_F_NAME, "Sm***h, John", SL_CELL_PARTIAL);
+    ST(SL_F_ORG, "[REDACTED] PD", SL_CELL_PARTIAL);
+    ST(SL_F_CASE, "25-REDACTED", SL_CELL_VALUE); /* marker glued into a token: not recognised */
+    ST(SL_F_CASE, "25 - REDACTED", SL_CELL_PARTIAL);
+}
+
+static void test_placeholder(void)
+{
+    const char *forms[] = {
+        "none", "None", "NONE", "n/a", "N/A", "na", "NA", "N.A.", "N / A", "null", "NULL", "nil",
+        "-", "--", "---", "x", "X", "xx", "XX", "test", "Test", "TEST", "0", "00", ".", "?",
+        "...", "no reason", "No Reason", "unknown", "Unknown", "(none)", "--none--", "<null>",
+        "!", "/", "\xE2\x80\x94", "N/A.", "not applicable", "\xE2\x80\x94\xE2\x80\x94", "_", "#",
+        "##", "* *", "\xC2\xA7",
+    };
+    for (size_t i = 0; i < SL_ARRAY_LEN(forms); i++) ST(SL_F_REASON, forms[i], SL_CELL_PLACEHOLDER);
+    ST(SL_F_CASE, "0", SL_CELL_PLACEHOLDER);
+    ST(SL_F_CASE, "000", SL_CELL_PLACEHOLDER);
+    ST(SL_F_CASE, "N/A", SL_CELL_PLACEHOLDER);
+    ST(SL_F_CASE, "none", SL_CELL_PLACEHOLDER);
+    ST(SL_F_NAME, "test", SL_CELL_PLACEHOLDER);
+    ST(SL_F_PLATE, "x", SL_CELL_PLACEHOLDER);
+    ST(SL_F_NETWORKS, "-", SL_CELL_PLACEHOLDER);
+    ST(SL_F_NETWORKS, "n/a", SL_CELL_PLACEHOLDER);
+    CHECK_INT(trimmed(SL_F_REASON, "  n/a  "), SL_CELL_PLACEHOLDER);
+}
+
+static void test_value(void)
+{
+    const char *forms[] = {
+        "Test drive stolen", "test drive", "Stolen vehicle", "459 PC", "PC 459", "10851 VC",
+        "11350 HS", "459 SUS", "RCW 46.61.502", "ORS 811.700", "GC investigation", "Exempt vehicle",
+        "investigation", "Investigation - stolen", "x ray", "None of your business? no: stolen",
+        "ICE", "homicide 25-1234", "Immigration (civil/administrative) -", "Other - Not Applicable",
+        "Kidnapping / Amber Alert", "stolen * vehicle", "stolen ** urgent", "Case #23-1234",
+        "Redaction request followup? no", "CPRA", "FOIA request", "Gov", "1", "7923.600",
+        "Jos\xC3\xA9", "\xE5\xBC\xA0\xE4\xBC\x9F", "5 ILCS 70/1 stolen", "unknown suspect",
+        "none given? yes stolen", "testing 123", "N/A stolen", "0 stolen", "GC 6200", "GC 1234",
+    };
+    for (size_t i = 0; i < SL_ARRAY_LEN(forms); i++) ST(SL_F_REASON, forms[i], SL_CELL_VALUE);
+    /* Counts: zero is a value. */
+    ST(SL_F_NETWORKS, "0", SL_CELL_VALUE);
+    ST(SL_F_DEVICES, "0", SL_CELL_VALUE);
+    ST(SL_F_NETWORKS, "00", SL_CELL_VALUE);
+    ST(SL_F_NETWORKS, "1,234", SL_CELL_VALUE);
+    ST(SL_F_DEVICES, "2510", SL_CELL_VALUE);
+    /* Plates and filters: '*' is a wildcard. */
+    ST(SL_F_PLATE, "ABC*123", SL_CELL_VALUE);
+    ST(SL_F_PLATE, "*BC123", SL_CELL_VALUE);
+    ST(SL_F_PLATE, "ABC***", SL_CELL_VALUE);
+    ST(SL_F_PLATE, "***123", SL_CELL_VALUE);
+    ST(SL_F_PLATE, "7ABC123", SL_CELL_VALUE);
+    ST(SL_F_PLATE, "A?C123", SL_CELL_VALUE);
+    ST(SL_F_FILTERS, "Make: Toyota*, Color: Red", SL_CELL_VALUE);
+    ST(SL_F_FILTERS, "plate ABC***", SL_CELL_VALUE);
+    ST(SL_F_NAME, "John Smith", SL_CELL_VALUE);
+    ST(SL_F_NAME, "J. Smith", SL_CELL_VALUE);
+    ST(SL_F_ORG, "Houston TX PD", SL_CELL_VALUE);
+    ST(SL_F_ORG, "[Federal] DHS HSI", SL_CELL_VALUE);
+    ST(SL_F_ORG, "Sonoma County CA SO [Inactive]", SL_CELL_VALUE);
+    ST(SL_F_CASE, "25-1234", SL_CELL_VALUE);
+    ST(SL_F_CASE, "0123", SL_CELL_VALUE);
+    ST(SL_F_ID, "5869ce7e-98f2-47e7-a3c2-5e6bff4def4a", SL_CELL_VALUE);
+    ST(SL_F_SEARCH_TIME, "6/1/2025, 1:02:03 PM UTC", SL_CELL_VALUE);
+    ST(SL_F_TIME_FRAME, "6/1/2025, 12:00:00 PM UTC\n6/2/2025, 6:00:00 AM UTC", SL_CELL_VALUE);
+    ST(SL_F_SEARCH_TYPE, "lookup - Mobile", SL_CELL_VALUE);
+    ST(SL_F_MODERATION, "allow", SL_CELL_VALUE);
+}
+
+int main(void)
+{
+    test_empty();
+    test_vendor();
+    test_agency();
+    test_partial();
+    test_placeholder();
+    test_value();
+    TEST_END();
+}

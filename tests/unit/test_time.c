@@ -1,0 +1,265 @@
+/* test_time.c: timeparse.c against exact vectors (each checked with `date -u -d ... +%s`):
+ * Flock audit times, ISO 8601 with zones and offsets, split date + time, time frames, Excel
+ * serials, formatting, and the strings that must be refused. */
+#include "../harness.h"
+#include "timeparse.h"
+
+static int64_t T(const char *s)
+{
+    int64_t v = 12345;
+    if (!sl_time_parse(s, strlen(s), &v)) return SL_TIME_NONE;
+    return v;
+}
+
+static int rejects(const char *s)
+{
+    int64_t v = 777;
+    int r = sl_time_parse(s, strlen(s), &v);
+    return r == 0 && v == 777; /* refused, output untouched */
+}
+
+static void test_civil(void)
+{
+    CHECK_INT(sl_days_from_civil(1970, 1, 1), 0);
+    CHECK_INT(sl_days_from_civil(2000, 3, 1), 11017);
+    CHECK_INT(sl_days_from_civil(2025, 6, 1), 20240);
+    CHECK_INT(sl_days_from_civil(1900, 1, 1), -25567);
+    CHECK_INT(sl_days_from_civil(1969, 12, 31), -1);
+    CHECK_INT(sl_days_from_civil(2024, 2, 29) + 1, sl_days_from_civil(2024, 3, 1));
+}
+
+static void test_flock(void)
+{
+    CHECK_INT(T("1/2/2026, 3:04:05 AM UTC"), 1767323045);
+    CHECK_INT(T("01/02/2026, 03:04:05 AM UTC"), 1767323045);
+    CHECK_INT(T("6/1/2025, 1:02:03 PM UTC"), 1748782923);
+    CHECK_INT(T("06/01/2025, 01:02:03 PM UTC"), 1748782923);
+    CHECK_INT(T("6/1/2025, 12:02:03 AM UTC"), 1748736123); /* 12 AM is 00h */
+    CHECK_INT(T("6/1/2025, 12:34:56 PM UTC"), 1748781296); /* 12 PM is 12h */
+    CHECK_INT(T("6/1/2025 1:02:03 PM"), 1748782923);        /* no comma, no UTC */
+    CHECK_INT(T("6/1/2025, 1:02:03 pm utc"), 1748782923);
+    CHECK_INT(T("6/1/2025, 1:02:03PM UTC"), 1748782923);
+    CHECK_INT(T("6/1/2025, 1:02:03 P.M. UTC"), 1748782923);
+    CHECK_INT(T("6/1/2025 13:02:03"), 1748782923);          /* 24-hour */
+    CHECK_INT(T("6/1/2025 13:02"), 1748782920);             /* no seconds */
+    CHECK_INT(T("6/1/2025"), 1748736000);
+    CHECK_INT(T("  6/1/2025, 1:02:03 PM UTC \r\n"), 1748782923);
+    CHECK_INT(T("12/31/2025, 12:00:00 PM UTC"), 1767182400);
+    CHECK_INT(T("12/31/2025, 12:00:00 AM UTC"), 1767139200);
+    CHECK_INT(T("2/29/2024, 11:59:59 PM UTC"), 1709251199);
+    CHECK_INT(T("6/1/2025, 1:02:03 PM GMT"), 1748782923);
+}
+
+static void test_iso(void)
+{
+    CHECK_INT(T("2025-06-01T12:34:56Z"), 1748781296);
+    CHECK_INT(T("2025-06-01T12:34:56.123Z"), 1748781296); /* fraction truncated */
+    CHECK_INT(T("2025-06-01T12:34:56.999999Z"), 1748781296);
+    CHECK_INT(T("2025-06-01T12:34:56+00:00"), 1748781296);
+    CHECK_INT(T("2025-06-01T12:34:56+0000"), 1748781296);
+    CHECK_INT(T("2025-06-01T12:34:56-07:00"), 1748806496); /* -07:00 adds 7 hours */
+    CHECK_INT(T("2025-06-01T12:34:56-0700"), 1748806496);
+    CHECK_INT(T("2025-06-01T12:34:56+07:30"), 1748781296 - 27000);
+    CHECK_INT(T("2025-06-01T12:34:56+07"), 1748781296 - 25200);
+    CHECK_INT(T("2025-06-01 12:34:56"), 1748781296);       /* space, no zone (portal) */
+    CHECK_INT(T("2025-06-01 12:34:56Z"), 1748781296);
+    CHECK_INT(T("2025-06-01 12:34:56 UTC"), 1748781296);
+    CHECK_INT(T("2025-06-01 12:34:56 +00:00"), 1748781296);
+    CHECK_INT(T("2025-06-01t12:34:56z"), 1748781296);
+    CHECK_INT(T("2025-06-18 00:02:04.789"), 1750204924);   /* EPD portal export */
+    CHECK_INT(T("2026-03-10T04:31:52.901Z"), 1773117112);  /* San Mateo portal export */
+    CHECK_INT(T("2025-06-01T12:34Z"), 1748781240);
+    CHECK_INT(T("2025-06-01"), 1748736000);
+    CHECK_INT(T("2000-02-29"), 951782400);
+    CHECK_INT(T("1970-01-01T00:00:00Z"), 0);
+    CHECK_INT(T("1999-12-31T23:59:59Z"), 946684799);
+    CHECK_INT(T("2025-01-01T00:00:00+01:00"), 1735686000); /* crosses the year back */
+    CHECK_INT(T("2024-12-31T23:00:00-05:00"), 1735704000);
+}
+
+static void test_rejects(void)
+{
+    CHECK(rejects(""));
+    CHECK(rejects("   "));
+    CHECK(rejects("2/30/2025"));               /* Feb 30 */
+    CHECK(rejects("2/29/2025"));               /* not a leap year */
+    CHECK(rejects("2/29/1900"));               /* 1900 was not either */
+    CHECK(rejects("13/1/2025"));               /* month 13 */
+    CHECK(rejects("0/1/2025"));
+    CHECK(rejects("6/0/2025"));
+    CHECK(rejects("6/31/2025"));
+    CHECK(rejects("6/1/2025, 25:00:00"));      /* hour 25 */
+    CHECK(rejects("6/1/2025, 24:00:00"));
+    CHECK(rejects("6/1/2025, 13:00:00 PM UTC")); /* 13 PM */
+    CHECK(rejects("6/1/2025, 0:30:00 AM UTC"));
+    CHECK(rejects("6/1/2025, 1:60:00 PM UTC"));
+    CHECK(rejects("6/1/2025, 1:02:60 PM UTC"));
+    CHECK(rejects("6/1/2025, 1:02:03 PM UTC x")); /* trailing garbage */
+    CHECK(rejects("6/1/2025x"));
+    CHECK(rejects("6/1/25"));                  /* two-digit year: not guessed */
+    CHECK(rejects("6/1/2025, 1:2:03 PM"));     /* one-digit minutes */
+    CHECK(rejects("2025-13-01"));
+    CHECK(rejects("2025-02-30T00:00:00Z"));
+    CHECK(rejects("2025-06-01T12:34:56ZZ"));
+    CHECK(rejects("2025-06-01T12:34:56+25:00"));
+    CHECK(rejects("2025-06-01T"));
+    CHECK(rejects("2025-06-01T12"));
+    CHECK(rejects("2025-06-01T12:34:56 PST"));
+    CHECK(rejects("20250601"));
+    CHECK(rejects("yesterday"));
+    CHECK(rejects("45809.5"));                 /* a serial is not a timestamp string */
+    CHECK(rejects("6/1/2025, 1:02:03 AMX"));
+    int64_t v;
+    CHECK_INT(sl_time_parse(NULL, 0, &v), 0);
+}
+
+static void test_split(void)
+{
+    int64_t v = 0;
+    CHECK_INT(sl_time_parse_split("6/1/2025", 8, "1:02:03 PM", 10, &v), 1);
+    CHECK_INT(v, 1748782923);
+    CHECK_INT(sl_time_parse_split(" 06/01/2025 ", 12, "13:02:03 UTC", 12, &v), 1);
+    CHECK_INT(v, 1748782923);
+    CHECK_INT(sl_time_parse_split("2025-06-01", 10, "12:34:56Z", 9, &v), 1);
+    CHECK_INT(v, 1748781296);
+    CHECK_INT(sl_time_parse_split("2025-06-01 00:00:00", 19, "12:34:56", 8, &v), 1);
+    CHECK_INT(v, 1748781296);
+    v = 5;
+    CHECK_INT(sl_time_parse_split("2025-06-01 00:00:01", 19, "12:34:56", 8, &v), 0);
+    CHECK_INT(sl_time_parse_split("6/31/2025", 9, "1:02:03 PM", 10, &v), 0);
+    CHECK_INT(sl_time_parse_split("6/1/2025", 8, "13:02:03 PM", 11, &v), 0);
+    CHECK_INT(sl_time_parse_split("6/1/2025", 8, "", 0, &v), 0);
+    CHECK_INT(sl_time_parse_split("6/1/2025", 8, "6/1/2025", 8, &v), 0);
+    CHECK_INT(v, 5);
+}
+
+static void test_frame(void)
+{
+    int64_t a = 0, b = 0;
+    const char *two = "6/1/2025, 12:00:00 PM UTC\n6/2/2025, 6:00:00 AM UTC";
+    CHECK_INT(sl_timeframe_parse(two, strlen(two), &a, &b), 1);
+    CHECK_INT(a, 1748779200);
+    CHECK_INT(b, 1748844000);
+    const char *crlf = "6/1/2025, 12:00:00 PM UTC\r\n6/2/2025, 6:00:00 AM UTC\r\n";
+    a = b = 0;
+    CHECK_INT(sl_timeframe_parse(crlf, strlen(crlf), &a, &b), 1);
+    CHECK_INT(a, 1748779200);
+    CHECK_INT(b, 1748844000);
+    const char *to = "6/1/2025, 12:00:00 PM UTC to 6/2/2025, 6:00:00 AM UTC";
+    a = b = 0;
+    CHECK_INT(sl_timeframe_parse(to, strlen(to), &a, &b), 1);
+    CHECK_INT(a, 1748779200);
+    CHECK_INT(b, 1748844000);
+    const char *dash = "2025-06-01T12:00:00Z - 2025-06-02T06:00:00Z";
+    a = b = 0;
+    CHECK_INT(sl_timeframe_parse(dash, strlen(dash), &a, &b), 1);
+    CHECK_INT(a, 1748779200);
+    CHECK_INT(b, 1748844000);
+    const char *iso_to = "2025-06-01 12:00:00 TO 2025-06-02 06:00:00";
+    CHECK_INT(sl_timeframe_parse(iso_to, strlen(iso_to), &a, &b), 1);
+    CHECK_INT(b, 1748844000);
+    const char *blank_line = "6/1/2025, 12:00:00 PM UTC\n\n6/2/2025, 6:00:00 AM UTC";
+    CHECK_INT(sl_timeframe_parse(blank_line, strlen(blank_line), &a, &b), 1);
+    CHECK_INT(b, 1748844000);
+    const char *bad[] = {
+        "6/1/2025, 12:00:00 PM UTC",                          /* one end only */
+        "6/1/2025, 12:00:00 PM UTC\n6/31/2025, 6:00:00 AM UTC", /* bad second end */
+        "6/1/2025, 12:00:00 PM UTC\nsoon",
+        "6/1/2025 to",
+        "",
+        "2025-06-01T12:00:00Z -- 2025-06-02T06:00:00Z",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        a = b = 9;
+        CHECK_INT(sl_timeframe_parse(bad[i], strlen(bad[i]), &a, &b), 0);
+        CHECK(a == 9 && b == 9);
+    }
+}
+
+static void test_excel(void)
+{
+    int64_t v = 0;
+    CHECK_INT(sl_time_from_excel(45809.0, &v), 1);
+    CHECK_INT(v, 1748736000);                  /* 2025-06-01 */
+    CHECK_INT(sl_time_from_excel(45809.5, &v), 1);
+    CHECK_INT(v, 1748779200);                  /* noon */
+    CHECK_INT(sl_time_from_excel(45809.54375, &v), 1);
+    CHECK_INT(v, 1748736000 + 46980);          /* 13:03:00 */
+    CHECK_INT(sl_time_from_excel(45809.0 + 1.0 / 86400.0, &v), 1);
+    CHECK_INT(v, 1748736001);                  /* rounding, not truncation */
+    CHECK_INT(sl_time_from_excel(45809.0 + 1.4 / 86400.0, &v), 1);
+    CHECK_INT(v, 1748736001);
+    CHECK_INT(sl_time_from_excel(45809.0 + 1.6 / 86400.0, &v), 1);
+    CHECK_INT(v, 1748736002);
+    CHECK_INT(sl_time_from_excel(45809.99999999, &v), 1);
+    CHECK_INT(v, 1748822400);                  /* rounds into the next day */
+    CHECK_INT(sl_time_from_excel(25569.0, &v), 1);
+    CHECK_INT(v, 0);                           /* 1970-01-01 */
+    CHECK_INT(sl_time_from_excel(1.0, &v), 1);
+    CHECK_INT(v, -2208988800);                 /* 1900-01-01 */
+    CHECK_INT(sl_time_from_excel(59.0, &v), 1);
+    CHECK_INT(v, -2203977600);                 /* 1900-02-28 */
+    CHECK_INT(sl_time_from_excel(60.0, &v), 1);
+    CHECK_INT(v, -2203891200);                 /* the fake 1900-02-29 lands on 03-01 */
+    CHECK_INT(sl_time_from_excel(61.0, &v), 1);
+    CHECK_INT(v, -2203891200);                 /* 1900-03-01 */
+    CHECK_INT(sl_time_from_excel(2958465.0, &v), 1);
+    CHECK_INT(v, 253402214400);                /* 9999-12-31 */
+    v = 3;
+    CHECK_INT(sl_time_from_excel(0.0, &v), 0);
+    CHECK_INT(sl_time_from_excel(0.5, &v), 0);
+    CHECK_INT(sl_time_from_excel(-1.0, &v), 0);
+    CHECK_INT(sl_time_from_excel(2958466.0, &v), 0);
+    CHECK_INT(sl_time_from_excel(2958465.999999999, &v), 0); /* rounds past 9999 */
+    CHECK_INT(sl_time_from_excel(1e300, &v), 0);
+    volatile double zero = 0.0;
+    CHECK_INT(sl_time_from_excel(zero / zero, &v), 0); /* NaN */
+    CHECK_INT(v, 3);
+}
+
+static void test_format(void)
+{
+    char b[21], m[8];
+    sl_time_format(1767323045, b);
+    CHECK_STR(b, "2026-01-02T03:04:05Z");
+    sl_time_format(0, b);
+    CHECK_STR(b, "1970-01-01T00:00:00Z");
+    sl_time_format(-1, b);
+    CHECK_STR(b, "1969-12-31T23:59:59Z");
+    sl_time_format(-2208988800, b);
+    CHECK_STR(b, "1900-01-01T00:00:00Z");
+    sl_time_format(253402300799, b);
+    CHECK_STR(b, "9999-12-31T23:59:59Z");
+    sl_time_format(253402300800, b);
+    CHECK_STR(b, "");                          /* year 10000 does not fit */
+    sl_time_format(SL_TIME_NONE, b);
+    CHECK_STR(b, "");
+    sl_time_format(INT64_MAX, b);
+    CHECK_STR(b, "");
+    sl_time_month(1748782923, m);
+    CHECK_STR(m, "2025-06");
+    sl_time_month(SL_TIME_NONE, m);
+    CHECK_STR(m, "");
+    /* Round trip over a spread of seconds. */
+    int ok = 1;
+    for (int64_t t = -3000000000LL; t < 4000000000LL; t += 86399 * 37 + 13) {
+        char s[21];
+        int64_t back;
+        sl_time_format(t, s);
+        if (!sl_time_parse(s, 20, &back) || back != t) ok = 0;
+    }
+    CHECK(ok);
+}
+
+int main(void)
+{
+    test_civil();
+    test_flock();
+    test_iso();
+    test_rejects();
+    test_split();
+    test_frame();
+    test_excel();
+    test_format();
+    TEST_END();
+}
