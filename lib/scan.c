@@ -416,6 +416,9 @@ static void on_end(void *ud, const sl_source *src) {
     sl_scan *s = ud;
     const char *cite = cite_of(s, src);
     s->acc.orgs_distinct = s->orgs.n;
+    /* Rows a reader skipped as blank without delivering them still count as read. */
+    s->acc.records += src->blank_skipped;
+    s->acc.blank += src->blank_skipped;
     decide_kind(s);
     if (!s->have_header && !s->no_header && s->acc.records == s->acc.blank) {
         emit(s, src->id, SL_DIAG_WARN, "source.empty", cite, 0, 0,
@@ -450,6 +453,7 @@ static void on_end(void *ud, const sl_source *src) {
 
     sl_source copy = *src;
     copy.cite = cite;
+    if (s->cur_display) copy.path = s->cur_display; /* never the on-disk absolute path */
     sl_status rc = sl_store_source(s->store, &copy, &s->acc);
     if (rc && !s->fatal) s->fatal = rc;
 

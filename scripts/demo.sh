@@ -8,6 +8,8 @@ D=$B/demo
 rm -rf "$D/release" "$D/out"
 mkdir -p "$D"
 "$B/slgen" --out "$D/release" --seed 42 >/dev/null
+# The ground truth is for tests, not part of a release: keep it beside, not inside.
+mv "$D/release/truth.csv" "$D/release/truth.json" "$D/"
 echo "demo: sample release generated in $D/release ($(ls "$D/release" | wc -l) files)"
 # The demo uses its own throw-away key, never your personal one.
 set +e
