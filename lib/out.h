@@ -1,0 +1,71 @@
+/* out.h: what the three output writers (out_csv.c, out_json.c, out_html.c) share: an output
+ * file written whole (to path.tmp, renamed on success), UTF-8 cleaning (invalid bytes become
+ * U+FFFD) and escaping for CSV, JSON and HTML. Internal to the writers. */
+#ifndef SL_OUT_H
+#define SL_OUT_H
+
+#include "core.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+typedef struct {
+    FILE *f;
+    char *path, *tmp;
+    sl_buf b;          /* pending bytes; flushed by sl_out_flush when large */
+    sl_status rc;      /* first error */
+    char msg[256];
+} sl_out;
+
+/* Opens path + ".tmp" for writing. */
+sl_status sl_out_open(sl_out *o, const char *path);
+/* Writes the buffer out once it holds more than 64 KiB (all of it when force). */
+sl_status sl_out_flush(sl_out *o, int force);
+/* Flushes, closes and renames into place; on any earlier error removes the temporary. Frees o's
+ * resources either way. Copies a message into err on failure. */
+sl_status sl_out_close(sl_out *o, char *err, size_t errlen);
+
+/* Length of the valid UTF-8 sequence at p (1-4), or 0 when p[0] starts no valid sequence. */
+size_t sl_utf8_len(const unsigned char *p, size_t n);
+
+/* Appends text with invalid UTF-8 bytes replaced by U+FFFD. */
+sl_status sl_out_utf8(sl_buf *b, const char *p, size_t n);
+/* Appends a quoted JSON string: escapes, control characters as \u00XX, U+FFFD for bad bytes. */
+sl_status sl_out_json_str(sl_buf *b, const char *p, size_t n);
+/* Appends HTML-escaped text (& < > " '), U+FFFD for bad bytes, control characters as spaces
+ * (new lines kept). */
+sl_status sl_out_html(sl_buf *b, const char *p, size_t n);
+static inline sl_status sl_out_html_z(sl_buf *b, const char *z) { return sl_out_html(b, z ? z : "", z ? strlen(z) : 0); }
+
+/* Column text of a row (never NULL; "" for NULL) and its length. */
+const char *sl_out_col(struct sqlite3_stmt *s, int i, size_t *len);
+
+/* Prepares a statement; on failure fills err with the SQLite message and returns SL_EDB. */
+sl_status sl_out_prepare(struct sqlite3 *db, const char *sql, struct sqlite3_stmt **s, char *err,
+                         size_t errlen);
+
+/* Run totals, from the database alone. files = top-level inputs; sources = readable streams
+ * (sources with no member inside them); records and the accounting columns summed over sources;
+ * unaccounted = records - searches - rejected - header_repeats - blank (0 when all is well). */
+typedef struct {
+    int64_t files, sources, bytes, records, searches, rejected, header_repeats, blank, unaccounted;
+    int64_t flagged;          /* rows in flagged_rows */
+    int64_t invalid_utf8;
+    int64_t diag[3];          /* diagnostics kept, by severity info/warn/error */
+    int64_t rejected_by[8];   /* by sl_reject */
+} sl_out_totals;
+sl_status sl_out_totals_get(struct sqlite3 *db, sl_out_totals *t, char *err, size_t errlen);
+
+#define SL_OUT_STR_(x) #x
+#define SL_OUT_STR(x) SL_OUT_STR_(x)
+
+/* Explanations shared by the summary and the report. */
+#define SL_OUT_ROWS_NOTE                                                                        \
+    "Rows are records of sources. The same search may appear as rows in several sources (the "  \
+    "searcher's organization audit, every network audit it touched, re-releases), so rows are " \
+    "not distinct searches."
+
+#endif

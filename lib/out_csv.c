@@ -1,0 +1,151 @@
+/* out_csv.c: flagged.csv, the flagged rows for a spreadsheet: provenance first (source, SHA-256,
+ * member, sheet, record, line), then categories and rules, then the export's own columns under
+ * Flock's names, then the raw first line. Meant to be shared, so free text has personal data
+ * and plates redacted; cells that a spreadsheet would run as formulas are neutralised. */
+#include "store.h"
+
+#include "out.h"
+#include "redact.h"
+
+#include <sqlite3.h>
+#include <string.h>
+
+static const char HEADER[] =
+    "source,sha256,member,sheet,record,line,categories,rules,ID,Name,Org Name,"
+    "Total Networks Searched,Total Devices Searched,Time Frame Start,Time Frame End,"
+    "License Plate,Reason,Case #,Offense Type,Filters,Search Time,Search Type,Text Prompt,"
+    "Moderation,first_line\n";
+
+static const char ROWS_SQL[] =
+    "SELECT s.cite, s.sha256, s.member, s.sheet, r.record, r.line, r.categories, r.search_id,"
+    " r.name, r.org, r.networks, r.devices, r.tf_start, r.tf_end, r.plate_token, r.reason,"
+    " r.case_number, r.offense, r.filters, r.search_time, r.search_type, r.text_prompt,"
+    " r.moderation, r.first_line, r.row_id"
+    " FROM flagged_rows r JOIN sources s ON s.id = r.source_id"
+    " ORDER BY r.source_id, r.record, r.row_id";
+
+static const char RULES_SQL[] =
+    "SELECT DISTINCT rule_id FROM flag_hits WHERE row_id = ?1 ORDER BY rule_id";
+
+/* One cell: formula neutralised, RFC 4180 quoted when needed. `p` must be clean UTF-8. */
+static sl_status put_cell(sl_buf *b, const char *p, size_t n, int first) {
+    sl_status rc = first ? SL_OK : sl_buf_putc(b, ',');
+    if (rc) return rc;
+    int lead = n > 0 && strchr("=+-@\t\r", p[0]) != NULL;
+    int quote = memchr(p, ',', n) || memchr(p, '"', n) || memchr(p, '\n', n) || memchr(p, '\r', n);
+    if (quote) rc = sl_buf_putc(b, '"');
+    if (!rc && lead) rc = sl_buf_putc(b, '\'');
+    for (size_t i = 0; !rc && i < n; i++) {
+        if (p[i] == '"' && quote) rc = sl_buf_putc(b, '"');
+        if (!rc) rc = sl_buf_putc(b, p[i]);
+    }
+    if (!rc && quote) rc = sl_buf_putc(b, '"');
+    return rc;
+}
+
+typedef struct {
+    sl_buf clean, red;
+    const sl_key *k;
+} cells;
+
+static sl_status text_cell(cells *c, sl_buf *b, const char *p, size_t n, int first) {
+    sl_buf_reset(&c->clean);
+    sl_status rc = sl_out_utf8(&c->clean, p, n);
+    return rc ? rc : put_cell(b, c->clean.p ? c->clean.p : "", c->clean.len, first);
+}
+
+static sl_status col_cell(cells *c, sl_buf *b, sqlite3_stmt *s, int i) {
+    size_t n;
+    const char *p = sl_out_col(s, i, &n);
+    return text_cell(c, b, p, n, 0);
+}
+
+/* Free text: personal data and plates redacted first. */
+static sl_status free_cell(cells *c, sl_buf *b, sqlite3_stmt *s, int i) {
+    size_t n;
+    const char *p = sl_out_col(s, i, &n);
+    sl_buf_reset(&c->red);
+    sl_status rc = sl_redact(c->k, p, n, NULL, 0, SL_REDACT_PERSONAL | SL_REDACT_PLATES, &c->red);
+    return rc ? rc : text_cell(c, b, c->red.p ? c->red.p : "", c->red.len, 0);
+}
+
+static sl_status int_cell(sl_buf *b, sqlite3_stmt *s, int i) {
+    sl_status rc = sl_buf_putc(b, ',');
+    if (!rc && sqlite3_column_type(s, i) != SQLITE_NULL)
+        rc = sl_buf_printf(b, "%lld", (long long)sqlite3_column_int64(s, i));
+    return rc;
+}
+
+sl_status sl_write_flagged_csv(struct sqlite3 *db, const sl_key *k, const char *path, char *err,
+                               size_t errlen) {
+    sqlite3_stmt *rows = NULL, *rules = NULL;
+    sl_status rc = sl_out_prepare(db, ROWS_SQL, &rows, err, errlen);
+    if (!rc) rc = sl_out_prepare(db, RULES_SQL, &rules, err, errlen);
+    if (rc) {
+        sqlite3_finalize(rows);
+        return rc;
+    }
+    sl_out o;
+    cells c = {.k = k};
+    sl_buf joined = {0};
+    rc = sl_out_open(&o, path);
+    if (!rc) rc = sl_buf_puts(&o.b, HEADER);
+    int sr = SQLITE_DONE;
+    while (!rc && (sr = sqlite3_step(rows)) == SQLITE_ROW) {
+        sl_buf *b = &o.b;
+        size_t n0;
+        const char *p0 = sl_out_col(rows, 0, &n0);
+        rc = text_cell(&c, b, p0, n0, 1); /* source: the first cell, no comma before it */
+        if (!rc) rc = col_cell(&c, b, rows, 1);
+        if (!rc) rc = col_cell(&c, b, rows, 2);
+        if (!rc) rc = col_cell(&c, b, rows, 3);
+        if (!rc) rc = int_cell(b, rows, 4);
+        if (!rc) rc = int_cell(b, rows, 5);
+        if (!rc) rc = col_cell(&c, b, rows, 6);
+        /* rules that fired on the row, distinct and sorted */
+        sl_buf_reset(&joined);
+        sqlite3_bind_int64(rules, 1, sqlite3_column_int64(rows, 24));
+        int rr;
+        while (!rc && (rr = sqlite3_step(rules)) == SQLITE_ROW) {
+            size_t n;
+            const char *p = sl_out_col(rules, 0, &n);
+            if (joined.len) rc = sl_buf_putc(&joined, ',');
+            if (!rc) rc = sl_buf_append(&joined, p, n);
+        }
+        sqlite3_reset(rules);
+        if (!rc) rc = text_cell(&c, b, joined.p ? joined.p : "", joined.len, 0);
+        if (!rc) rc = col_cell(&c, b, rows, 7);   /* ID */
+        if (!rc) rc = col_cell(&c, b, rows, 8);   /* Name */
+        if (!rc) rc = col_cell(&c, b, rows, 9);   /* Org Name */
+        if (!rc) rc = int_cell(b, rows, 10);      /* Total Networks Searched */
+        if (!rc) rc = int_cell(b, rows, 11);      /* Total Devices Searched */
+        if (!rc) rc = col_cell(&c, b, rows, 12);  /* Time Frame Start */
+        if (!rc) rc = col_cell(&c, b, rows, 13);  /* Time Frame End */
+        if (!rc) rc = col_cell(&c, b, rows, 14);  /* License Plate: the token */
+        if (!rc) rc = free_cell(&c, b, rows, 15); /* Reason */
+        if (!rc) rc = free_cell(&c, b, rows, 16); /* Case # */
+        if (!rc) rc = free_cell(&c, b, rows, 17); /* Offense Type */
+        if (!rc) rc = free_cell(&c, b, rows, 18); /* Filters */
+        if (!rc) rc = col_cell(&c, b, rows, 19);  /* Search Time */
+        if (!rc) rc = col_cell(&c, b, rows, 20);  /* Search Type */
+        if (!rc) rc = free_cell(&c, b, rows, 21); /* Text Prompt */
+        if (!rc) rc = col_cell(&c, b, rows, 22);  /* Moderation */
+        if (!rc) rc = free_cell(&c, b, rows, 23); /* first_line */
+        if (!rc) rc = sl_buf_putc(b, '\n');
+        if (!rc) rc = sl_out_flush(&o, 0);
+    }
+    if (!rc && sr != SQLITE_DONE) {
+        rc = SL_EDB;
+        snprintf(o.msg, sizeof o.msg, "reading flagged rows: %s", sqlite3_errmsg(db));
+    }
+    if (rc && !o.rc) {
+        o.rc = rc;
+        if (!o.msg[0]) snprintf(o.msg, sizeof o.msg, "%s: %s", path, sl_status_str(rc));
+    }
+    sqlite3_finalize(rows);
+    sqlite3_finalize(rules);
+    sl_buf_free(&c.clean);
+    sl_buf_free(&c.red);
+    sl_buf_free(&joined);
+    return sl_out_close(&o, err, errlen);
+}

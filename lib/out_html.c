@@ -1,0 +1,701 @@
+/* out_html.c: report.html, one self-contained page for a reporter (inline CSS, no scripts, no
+ * external links): totals and warnings first, then rows by category and month, top
+ * organizations, examples with the matched words highlighted and cited, the per-source
+ * accounting, the rule packs, and how to read it all. Text is HTML-escaped; free text has plates
+ * and personal data redacted; the page depends only on the database, byte for byte. */
+#include "store.h"
+
+#include "out.h"
+#include "redact.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TOP_ORGS 10
+#define EXAMPLES 5
+#define MAX_MARKS 32
+
+static const char CSS[] =
+    "body{font:15px/1.45 -apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#1d1d1f;"
+    "max-width:1100px;margin:0 auto;padding:1.5em;background:#fff}"
+    "h1{font-size:1.8em;margin:.2em 0}h2{margin-top:2em;border-bottom:2px solid #e3e3e8;padding-bottom:.2em}"
+    "h3{margin-top:1.4em}.sub{color:#555}"
+    ".cards{display:flex;flex-wrap:wrap;gap:.8em;margin:1em 0}"
+    ".card{border:1px solid #d8d8de;border-radius:8px;padding:.6em 1em;min-width:9em}"
+    ".card b{display:block;font-size:1.6em}.card span{color:#555;font-size:.9em}"
+    ".warn{background:#fff6e0;border:1px solid #f0c36d;border-radius:8px;padding:.6em 1em}"
+    ".ok{background:#eef8ee;border:1px solid #9ccf9c;border-radius:8px;padding:.6em 1em}"
+    ".note{background:#f3f5fb;border-left:4px solid #6b7bb8;padding:.5em 1em}"
+    "table{border-collapse:collapse;margin:.6em 0;font-size:.92em}"
+    "th,td{border-bottom:1px solid #e6e6ea;padding:.3em .6em;text-align:left;vertical-align:top}"
+    "th{background:#f6f6f8}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}"
+    ".bar{display:inline-block;height:.8em;background:#6b7bb8;border-radius:2px;vertical-align:middle}"
+    ".ex{border:1px solid #e0e0e6;border-radius:8px;padding:.6em 1em;margin:.6em 0}"
+    ".ex .meta{color:#555;font-size:.9em}.ex .cite{color:#555;font-size:.85em;font-family:monospace}"
+    "mark{background:#ffe27a;padding:0 .1em}code{font-size:.9em}"
+    ".mono{font-family:monospace;font-size:.9em}";
+
+typedef struct {
+    sqlite3 *db;
+    const sl_key *k;
+    sl_buf *b;
+    sl_status rc;
+    char *msg;
+    size_t msglen;
+    sl_buf t1, t2, t3; /* redaction scratch */
+} html;
+
+static void raw(html *h, const char *z) {
+    if (!h->rc) h->rc = sl_buf_puts(h->b, z);
+}
+
+static void esc(html *h, const char *p, size_t n) {
+    if (!h->rc) h->rc = sl_out_html(h->b, p, n);
+}
+
+static void escz(html *h, const char *z) { esc(h, z ? z : "", z ? strlen(z) : 0); }
+
+static void col(html *h, sqlite3_stmt *s, int i) {
+    size_t n;
+    const char *p = sl_out_col(s, i, &n);
+    esc(h, p, n);
+}
+
+/* 1234567 -> "1,234,567" */
+static void num(html *h, int64_t v) {
+    char d[32], o[48];
+    int neg = v < 0;
+    unsigned long long u = neg ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    int n = snprintf(d, sizeof d, "%llu", u), j = 0;
+    if (neg) o[j++] = '-';
+    for (int i = 0; i < n; i++) {
+        if (i && (n - i) % 3 == 0) o[j++] = ',';
+        o[j++] = d[i];
+    }
+    o[j] = '\0';
+    raw(h, o);
+}
+
+static void printf_h(html *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void printf_h(html *h, const char *fmt, ...) {
+    if (h->rc) return;
+    va_list ap;
+    va_start(ap, fmt);
+    h->rc = sl_buf_vprintf(h->b, fmt, ap);
+    va_end(ap);
+}
+
+/* Share as a percentage with one decimal, from integers only. */
+static void pct(html *h, int64_t part, int64_t whole) {
+    if (whole <= 0) {
+        raw(h, "&ndash;");
+        return;
+    }
+    int64_t t = (part * 1000 + whole / 2) / whole;
+    printf_h(h, "%lld.%lld%%", (long long)(t / 10), (long long)(t % 10));
+}
+
+static void bar(html *h, int64_t v, int64_t max) {
+    int64_t t = max > 0 ? (v * 1000) / max : 0;
+    printf_h(h, "<span class=\"bar\" style=\"width:%lld.%lldpx\"></span>", (long long)(t * 16 / 100),
+             (long long)((t * 16 / 10) % 10));
+}
+
+static int prep(html *h, const char *sql, sqlite3_stmt **s) {
+    if (h->rc) return 0;
+    h->rc = sl_out_prepare(h->db, sql, s, h->msg, h->msglen);
+    return h->rc == SL_OK;
+}
+
+static int next(html *h, sqlite3_stmt *s) {
+    if (h->rc) return 0;
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) return 1;
+    if (rc != SQLITE_DONE) {
+        h->rc = SL_EDB;
+        snprintf(h->msg, h->msglen, "reading the database: %s", sqlite3_errmsg(h->db));
+    }
+    return 0;
+}
+
+/* Redacted copy of text into buf (NUL-terminated). */
+static const char *redact(html *h, sl_buf *buf, const char *p, size_t n) {
+    sl_buf_reset(buf);
+    if (!h->rc) h->rc = sl_redact(h->k, p, n, NULL, 0, SL_REDACT_PERSONAL | SL_REDACT_PLATES, buf);
+    if (!h->rc) h->rc = sl_buf_nul(buf);
+    return h->rc ? "" : buf->p;
+}
+
+static void one_int(html *h, const char *sql, int64_t *v) {
+    sqlite3_stmt *s = NULL;
+    *v = 0;
+    if (!prep(h, sql, &s)) return;
+    if (next(h, s)) *v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+}
+
+/* ---- sections ----------------------------------------------------------------------------- */
+
+static void head(html *h) {
+    raw(h, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+           "<title>sunlight report</title>\n<style>");
+    raw(h, CSS);
+    raw(h, "</style>\n</head>\n<body>\n");
+    sqlite3_stmt *s = NULL;
+    raw(h, "<h1>Who searched, and why: sunlight report</h1>\n<p class=\"sub\">");
+    if (prep(h, "SELECT value FROM run WHERE key = 'producer'", &s)) {
+        if (next(h, s) && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+            raw(h, "Records released by ");
+            col(h, s, 0);
+            raw(h, ". ");
+        }
+        sqlite3_finalize(s);
+    }
+    raw(h, "Made by sunlight " SL_VERSION " from the audit logs listed under "
+           "<a href=\"#accounting\">Accounting</a>, with the rule packs listed under "
+           "<a href=\"#packs\">Rule packs</a>.</p>\n");
+}
+
+static void card(html *h, int64_t v, const char *label) {
+    raw(h, "<div class=\"card\"><b>");
+    num(h, v);
+    raw(h, "</b><span>");
+    escz(h, label);
+    raw(h, "</span></div>\n");
+}
+
+static void first_screen(html *h, const sl_out_totals *t) {
+    raw(h, "<h2 id=\"totals\">In short</h2>\n<div class=\"cards\">\n");
+    card(h, t->files, "files read");
+    card(h, t->records, "rows read");
+    card(h, t->searches, "searches parsed (rows)");
+    card(h, t->rejected, "rows rejected");
+    card(h, t->header_repeats + t->blank, "rows skipped (headers, blank)");
+    card(h, t->flagged, "rows flagged");
+    raw(h, "</div>\n<p class=\"note\">");
+    escz(h, SL_OUT_ROWS_NOTE);
+    raw(h, " Every row read is counted: rows read = searches parsed + rejected + skipped.</p>\n");
+
+    /* warnings */
+    int64_t with_rej = 0, diag_we = t->diag[1] + t->diag[2];
+    one_int(h, "SELECT COUNT(*) FROM sources WHERE rejected > 0", &with_rej);
+    if (!with_rej && !diag_we && !t->unaccounted && !t->invalid_utf8) {
+        raw(h, "<p class=\"ok\">Every row of every file was read; none was rejected and there were no warnings.</p>\n");
+        return;
+    }
+    raw(h, "<div class=\"warn\"><b>Check before relying on these numbers</b>\n<ul>\n");
+    if (t->unaccounted) {
+        raw(h, "<li>The accounting does not balance: ");
+        num(h, t->unaccounted);
+        raw(h, " rows are neither parsed, rejected nor skipped. This is a bug in sunlight; please report it.</li>\n");
+    }
+    sqlite3_stmt *s = NULL;
+    if (with_rej && prep(h, "SELECT cite, rejected, records FROM sources WHERE rejected > 0 ORDER BY id", &s)) {
+        while (next(h, s)) {
+            raw(h, "<li><span class=\"mono\">");
+            col(h, s, 0);
+            raw(h, "</span>: ");
+            num(h, sqlite3_column_int64(s, 1));
+            raw(h, " of ");
+            num(h, sqlite3_column_int64(s, 2));
+            raw(h, " rows rejected (see <a href=\"#accounting\">Accounting</a>).</li>\n");
+        }
+        sqlite3_finalize(s);
+    }
+    if (t->invalid_utf8) {
+        raw(h, "<li>");
+        num(h, t->invalid_utf8);
+        raw(h, " invalid UTF-8 sequences were found in the text; they were kept as bytes and show as &#xFFFD; here.</li>\n");
+    }
+    if (diag_we && prep(h,
+                        "SELECT severity, code, COUNT(*), MIN(message) FROM diagnostics"
+                        " WHERE severity <> 'info' GROUP BY severity, code"
+                        " ORDER BY severity = 'warn', code",
+                        &s)) {
+        while (next(h, s)) {
+            raw(h, "<li>");
+            col(h, s, 0);
+            raw(h, " <code>");
+            col(h, s, 1);
+            raw(h, "</code> &times; ");
+            num(h, sqlite3_column_int64(s, 2));
+            raw(h, ", e.g. &ldquo;");
+            size_t n;
+            const char *m = sl_out_col(s, 3, &n);
+            escz(h, redact(h, &h->t1, m, n));
+            raw(h, "&rdquo;</li>\n");
+        }
+        sqlite3_finalize(s);
+    }
+    raw(h, "</ul></div>\n");
+}
+
+/* Categories in report order: "all" first, then by rows, then by name. */
+static const char CATEGORIES_SQL[] =
+    "SELECT category, SUM(rows) AS n FROM counts GROUP BY category"
+    " ORDER BY category <> 'all', n DESC, category";
+
+static void categories(html *h) {
+    int64_t all = 0;
+    one_int(h, "SELECT COALESCE(SUM(rows), 0) FROM counts WHERE category = 'all'", &all);
+    raw(h, "<h2 id=\"categories\">Rows by category</h2>\n");
+    raw(h, "<p>How many search rows carry each category (a row can carry several). "
+           "&ldquo;all&rdquo; counts every search row.</p>\n");
+    sqlite3_stmt *s = NULL;
+    if (!prep(h, CATEGORIES_SQL, &s)) return;
+    raw(h, "<table>\n<tr><th>category</th><th class=\"n\">rows</th><th class=\"n\">share</th><th></th></tr>\n");
+    while (next(h, s)) {
+        int64_t n = sqlite3_column_int64(s, 1);
+        raw(h, "<tr><td>");
+        col(h, s, 0);
+        raw(h, "</td><td class=\"n\">");
+        num(h, n);
+        raw(h, "</td><td class=\"n\">");
+        pct(h, n, all);
+        raw(h, "</td><td>");
+        bar(h, n, all);
+        raw(h, "</td></tr>\n");
+    }
+    raw(h, "</table>\n");
+    sqlite3_finalize(s);
+}
+
+static void months(html *h) {
+    /* columns: every category in report order */
+    sqlite3_stmt *c = NULL, *s = NULL;
+    char **cats = NULL;
+    size_t ncat = 0;
+    if (!prep(h, CATEGORIES_SQL, &c)) return;
+    while (next(h, c)) {
+        char **nc = sl_reallocarray(cats, ncat + 1, sizeof *cats);
+        if (!nc) { h->rc = SL_ENOMEM; break; }
+        cats = nc;
+        cats[ncat] = sl_strdup((const char *)sqlite3_column_text(c, 0) ? (const char *)sqlite3_column_text(c, 0) : "");
+        if (!cats[ncat]) { h->rc = SL_ENOMEM; break; }
+        ncat++;
+    }
+    sqlite3_finalize(c);
+    int64_t max = 0;
+    one_int(h, "SELECT COALESCE(MAX(n), 0) FROM (SELECT SUM(rows) AS n FROM counts WHERE category = 'all' GROUP BY month)", &max);
+    raw(h, "<h2 id=\"months\">Rows by month</h2>\n<p>Months of the search time (UTC). "
+           "&ldquo;unknown&rdquo;: the row had no readable search time.</p>\n<table>\n<tr><th>month</th>");
+    for (size_t i = 0; i < ncat; i++) {
+        raw(h, "<th class=\"n\">");
+        escz(h, cats[i]);
+        raw(h, "</th>");
+    }
+    raw(h, "<th></th></tr>\n");
+    if (prep(h,
+             "SELECT month, category, SUM(rows) FROM counts GROUP BY month, category"
+             " ORDER BY month = '', month, category",
+             &s)) {
+        int64_t *row = calloc(ncat ? ncat : 1, sizeof *row);
+        if (!row) h->rc = SL_ENOMEM;
+        char cur[16] = "";
+        int have = 0;
+        for (;;) {
+            int more = next(h, s);
+            size_t n = 0;
+            const char *m = more ? sl_out_col(s, 0, &n) : "";
+            if (have && (!more || n != strlen(cur) || memcmp(cur, m, n) != 0)) {
+                raw(h, "<tr><td>");
+                escz(h, cur[0] ? cur : "unknown");
+                raw(h, "</td>");
+                int64_t a = 0;
+                for (size_t i = 0; i < ncat; i++) {
+                    raw(h, "<td class=\"n\">");
+                    num(h, row[i]);
+                    raw(h, "</td>");
+                    if (strcmp(cats[i], "all") == 0) a = row[i];
+                }
+                raw(h, "<td>");
+                bar(h, a, max);
+                raw(h, "</td></tr>\n");
+                memset(row, 0, (ncat ? ncat : 1) * sizeof *row);
+            }
+            if (!more || !row) break;
+            have = 1;
+            snprintf(cur, sizeof cur, "%.*s", (int)(n < sizeof cur ? n : sizeof cur - 1), m);
+            const char *cat = (const char *)sqlite3_column_text(s, 1);
+            for (size_t i = 0; cat && i < ncat; i++)
+                if (strcmp(cats[i], cat) == 0) row[i] = sqlite3_column_int64(s, 2);
+        }
+        free(row);
+        sqlite3_finalize(s);
+    }
+    raw(h, "</table>\n");
+    for (size_t i = 0; i < ncat; i++) free(cats[i]);
+    free(cats);
+}
+
+static void top_orgs(html *h) {
+    sqlite3_stmt *c = NULL, *o = NULL;
+    raw(h, "<h2 id=\"orgs\">Top organizations by category</h2>\n<p>The organizations whose users ran "
+           "the most search rows in each category (up to " SL_OUT_STR(TOP_ORGS) "). Rows, not distinct "
+           "searches: an organization seen in several logs counts in each.</p>\n");
+    if (!prep(h, CATEGORIES_SQL, &c)) return;
+    if (!prep(h,
+              "SELECT org, SUM(rows) AS n FROM counts WHERE category = ?1 GROUP BY org"
+              " ORDER BY n DESC, org LIMIT " SL_OUT_STR(TOP_ORGS),
+              &o)) {
+        sqlite3_finalize(c);
+        return;
+    }
+    while (next(h, c)) {
+        size_t cn;
+        const char *cat = sl_out_col(c, 0, &cn);
+        raw(h, "<h3>");
+        esc(h, cat, cn);
+        raw(h, "</h3>\n<table>\n<tr><th>organization</th><th class=\"n\">rows</th></tr>\n");
+        sqlite3_bind_text(o, 1, cat, (int)cn, SQLITE_TRANSIENT);
+        while (next(h, o)) {
+            size_t n;
+            const char *org = sl_out_col(o, 0, &n);
+            raw(h, "<tr><td>");
+            if (n) esc(h, org, n);
+            else raw(h, "<i>(no organization)</i>");
+            raw(h, "</td><td class=\"n\">");
+            num(h, sqlite3_column_int64(o, 1));
+            raw(h, "</td></tr>\n");
+        }
+        sqlite3_reset(o);
+        raw(h, "</table>\n");
+    }
+    sqlite3_finalize(c);
+    sqlite3_finalize(o);
+}
+
+typedef struct {
+    size_t start, end;
+    char rule[96];
+} mark_t;
+
+static int cmp_mark(const void *a, const void *b) {
+    const mark_t *x = a, *y = b;
+    return (x->start > y->start) - (x->start < y->start);
+}
+
+/* One field of an example: the redacted text with each hit's (redacted) matched words marked. */
+static void marked_field(html *h, const char *label, const char *text, size_t tlen, sqlite3_stmt *hits,
+                         const char *field) {
+    const char *red = redact(h, &h->t2, text, tlen);
+    size_t rlen = strlen(red);
+    mark_t marks[MAX_MARKS];
+    size_t nm = 0;
+    while (next(h, hits)) {
+        const char *f = (const char *)sqlite3_column_text(hits, 1);
+        if (!f || strcmp(f, field) != 0 || nm == MAX_MARKS) continue;
+        size_t mn;
+        const char *m = sl_out_col(hits, 2, &mn);
+        const char *rm = redact(h, &h->t3, m, mn);
+        size_t rml = strlen(rm);
+        if (!rml) continue;
+        /* the first occurrence not already marked */
+        size_t from = 0;
+        for (;;) {
+            const char *at = rml <= rlen ? strstr(red + from, rm) : NULL;
+            if (!at) break;
+            size_t s0 = (size_t)(at - red), s1 = s0 + rml;
+            int overlap = 0;
+            for (size_t i = 0; i < nm; i++)
+                if (s0 < marks[i].end && marks[i].start < s1) overlap = 1;
+            if (!overlap) {
+                marks[nm].start = s0;
+                marks[nm].end = s1;
+                snprintf(marks[nm].rule, sizeof marks[nm].rule, "%s", (const char *)sqlite3_column_text(hits, 0));
+                nm++;
+                break;
+            }
+            from = s0 + 1;
+        }
+    }
+    sqlite3_reset(hits);
+    qsort(marks, nm, sizeof marks[0], cmp_mark);
+    raw(h, "<div><b>");
+    escz(h, label);
+    raw(h, ":</b> ");
+    size_t at = 0;
+    for (size_t i = 0; i < nm; i++) {
+        esc(h, red + at, marks[i].start - at);
+        raw(h, "<mark title=\"");
+        escz(h, marks[i].rule);
+        raw(h, "\">");
+        esc(h, red + marks[i].start, marks[i].end - marks[i].start);
+        raw(h, "</mark>");
+        at = marks[i].end;
+    }
+    esc(h, red + at, rlen - at);
+    raw(h, "</div>\n");
+}
+
+static void examples(html *h) {
+    sqlite3_stmt *c = NULL, *pick = NULL, *row = NULL, *hits = NULL, *rules = NULL;
+    raw(h, "<h2 id=\"examples\">Examples</h2>\n<p>Up to " SL_OUT_STR(EXAMPLES) " flagged rows per "
+           "category, one per distinct reason, in the order they were read. The words a rule "
+           "matched are <mark>highlighted</mark>. Plates are shown as tokens, personal data as "
+           "[LABELS]. Every row is in flagged.csv and in the database.</p>\n");
+    if (!prep(h, "SELECT DISTINCT category FROM flag_hits ORDER BY category", &c)) return;
+    int ok = prep(h,
+                  "SELECT MIN(r.row_id) AS rid FROM flagged_rows r WHERE r.row_id IN"
+                  " (SELECT row_id FROM flag_hits WHERE category = ?1)"
+                  " GROUP BY r.reason ORDER BY MIN(r.source_id), MIN(r.record), rid LIMIT " SL_OUT_STR(EXAMPLES),
+                  &pick);
+    ok = ok && prep(h,
+                    "SELECT r.search_time, r.org, r.name, r.reason, r.offense, r.text_prompt, s.cite,"
+                    " r.record, r.line, r.categories FROM flagged_rows r JOIN sources s ON s.id = r.source_id"
+                    " WHERE r.row_id = ?1",
+                    &row);
+    ok = ok && prep(h,
+                    "SELECT h.rule_id, h.field, h.matched, ru.label FROM flag_hits h"
+                    " LEFT JOIN rules ru ON ru.id = h.rule_id WHERE h.row_id = ?1 AND h.category = ?2"
+                    " ORDER BY h.field, h.start, h.rule_id",
+                    &hits);
+    ok = ok && prep(h,
+                    "SELECT DISTINCT h.rule_id, ru.label FROM flag_hits h LEFT JOIN rules ru"
+                    " ON ru.id = h.rule_id WHERE h.row_id = ?1 AND h.category = ?2 ORDER BY h.rule_id",
+                    &rules);
+    while (ok && next(h, c)) {
+        size_t cn;
+        const char *cat = sl_out_col(c, 0, &cn);
+        char catbuf[128];
+        snprintf(catbuf, sizeof catbuf, "%.*s", (int)(cn < sizeof catbuf ? cn : sizeof catbuf - 1), cat);
+        raw(h, "<h3>");
+        escz(h, catbuf);
+        raw(h, "</h3>\n");
+        sqlite3_bind_text(pick, 1, catbuf, -1, SQLITE_TRANSIENT);
+        while (next(h, pick)) {
+            int64_t rid = sqlite3_column_int64(pick, 0);
+            sqlite3_bind_int64(row, 1, rid);
+            if (!next(h, row)) {
+                sqlite3_reset(row);
+                continue;
+            }
+            sqlite3_bind_int64(hits, 1, rid);
+            sqlite3_bind_text(hits, 2, catbuf, -1, SQLITE_TRANSIENT);
+            raw(h, "<div class=\"ex\">\n<div class=\"meta\">");
+            size_t tn, on, nn;
+            sl_out_col(row, 0, &tn);
+            sl_out_col(row, 1, &on);
+            sl_out_col(row, 2, &nn);
+            if (tn) col(h, row, 0);
+            else raw(h, "time unknown");
+            raw(h, " &middot; <b>");
+            if (on) col(h, row, 1);
+            else raw(h, "(no organization)");
+            raw(h, "</b>");
+            if (nn) {
+                raw(h, " &middot; ");
+                col(h, row, 2);
+            }
+            raw(h, "</div>\n");
+            static const struct { int col; const char *label, *field; } F[] = {
+                {3, "Reason", "reason"}, {4, "Offense type", "offense"}, {5, "Text prompt", "text_prompt"}};
+            for (size_t i = 0; i < SL_ARRAY_LEN(F); i++) {
+                size_t n;
+                const char *p = sl_out_col(row, F[i].col, &n);
+                if (n || i == 0) marked_field(h, F[i].label, p, n, hits, F[i].field);
+            }
+            sqlite3_bind_int64(rules, 1, rid);
+            sqlite3_bind_text(rules, 2, catbuf, -1, SQLITE_TRANSIENT);
+            raw(h, "<div class=\"meta\">Rule: ");
+            int first = 1;
+            while (next(h, rules)) {
+                if (!first) raw(h, "; ");
+                first = 0;
+                raw(h, "<code>");
+                col(h, rules, 0);
+                raw(h, "</code> ");
+                col(h, rules, 1);
+            }
+            sqlite3_reset(rules);
+            raw(h, " &middot; categories: ");
+            col(h, row, 9);
+            raw(h, "</div>\n<div class=\"cite\">");
+            col(h, row, 6);
+            printf_h(h, " record %lld", (long long)sqlite3_column_int64(row, 7));
+            if (sqlite3_column_type(row, 8) != SQLITE_NULL)
+                printf_h(h, " (line %lld)", (long long)sqlite3_column_int64(row, 8));
+            raw(h, "</div>\n</div>\n");
+            sqlite3_reset(row);
+        }
+        sqlite3_reset(pick);
+    }
+    sqlite3_finalize(c);
+    sqlite3_finalize(pick);
+    sqlite3_finalize(row);
+    sqlite3_finalize(hits);
+    sqlite3_finalize(rules);
+}
+
+static void accounting(html *h) {
+    sqlite3_stmt *s = NULL, *r = NULL;
+    raw(h, "<h2 id=\"accounting\">Accounting</h2>\n<p>Every source read (a file, a member of an "
+           "archive, a sheet of a workbook). Rows read = searches + rejected + header repeats + "
+           "blank. Rejected rows are listed by reason with the first record numbers, so they can "
+           "be found in the file. Record numbers count CSV records (the header is record 1), not "
+           "text lines.</p>\n");
+    if (!prep(h,
+              "SELECT id, cite, sha256, kind, records, searches, header_repeats, blank, time_min,"
+              " time_max, records - searches - rejected - header_repeats - blank, kind_how"
+              " FROM sources ORDER BY id",
+              &s))
+        return;
+    if (!prep(h, "SELECT reason, count, first_records, help FROM rejections WHERE source_id = ?1 ORDER BY reason", &r)) {
+        sqlite3_finalize(s);
+        return;
+    }
+    raw(h, "<table>\n<tr><th>source</th><th>SHA-256</th><th>kind</th><th class=\"n\">rows read</th>"
+           "<th class=\"n\">searches</th><th>rejected</th><th class=\"n\">header repeats</th>"
+           "<th class=\"n\">blank</th><th>search times (UTC)</th></tr>\n");
+    while (next(h, s)) {
+        size_t n;
+        const char *sha = sl_out_col(s, 2, &n);
+        raw(h, "<tr><td class=\"mono\">");
+        col(h, s, 1);
+        raw(h, "</td><td class=\"mono\" title=\"");
+        esc(h, sha, n);
+        raw(h, "\">");
+        esc(h, sha, n < 12 ? n : 12);
+        raw(h, "</td><td title=\"");
+        col(h, s, 11);
+        raw(h, "\">");
+        col(h, s, 3);
+        raw(h, "</td><td class=\"n\">");
+        num(h, sqlite3_column_int64(s, 4));
+        raw(h, "</td><td class=\"n\">");
+        num(h, sqlite3_column_int64(s, 5));
+        raw(h, "</td><td>");
+        sqlite3_bind_int64(r, 1, sqlite3_column_int64(s, 0));
+        int any = 0;
+        while (next(h, r)) {
+            if (any) raw(h, "<br>");
+            any = 1;
+            raw(h, "<span title=\"");
+            col(h, r, 3);
+            raw(h, "\">");
+            num(h, sqlite3_column_int64(r, 1));
+            raw(h, " ");
+            col(h, r, 0);
+            raw(h, "</span> (record");
+            const char *fr = (const char *)sqlite3_column_text(r, 2);
+            raw(h, fr && strchr(fr, ',') ? "s " : " ");
+            escz(h, fr);
+            int64_t listed = 0;
+            for (const char *q = fr; q && *q; q++) listed += (*q == ',');
+            if (fr && *fr) listed++;
+            raw(h, sqlite3_column_int64(r, 1) > listed ? ", &hellip;)" : ")");
+        }
+        sqlite3_reset(r);
+        if (!any) raw(h, "0");
+        raw(h, "</td><td class=\"n\">");
+        num(h, sqlite3_column_int64(s, 6));
+        raw(h, "</td><td class=\"n\">");
+        num(h, sqlite3_column_int64(s, 7));
+        raw(h, "</td><td>");
+        col(h, s, 8);
+        if (sqlite3_column_type(s, 9) != SQLITE_NULL) {
+            raw(h, " &ndash; ");
+            col(h, s, 9);
+        }
+        if (sqlite3_column_int64(s, 10) != 0) {
+            raw(h, "<br><b>does not balance: ");
+            num(h, sqlite3_column_int64(s, 10));
+            raw(h, " unaccounted</b>");
+        }
+        raw(h, "</td></tr>\n");
+    }
+    raw(h, "</table>\n");
+    sqlite3_finalize(s);
+    sqlite3_finalize(r);
+}
+
+static void packs(html *h) {
+    sqlite3_stmt *s = NULL;
+    raw(h, "<h2 id=\"packs\">Rule packs</h2>\n<p>The rules are data: readable files that carry their own "
+           "examples. The same inputs with the same packs give the same report, byte for byte.</p>\n");
+    if (!prep(h, "SELECT name, version, file, sha256 FROM packs ORDER BY name, file", &s)) return;
+    raw(h, "<table>\n<tr><th>pack</th><th>version</th><th>file</th><th>SHA-256</th></tr>\n");
+    while (next(h, s)) {
+        raw(h, "<tr><td>");
+        col(h, s, 0);
+        raw(h, "</td><td>");
+        col(h, s, 1);
+        raw(h, "</td><td class=\"mono\">");
+        col(h, s, 2);
+        raw(h, "</td><td class=\"mono\">");
+        col(h, s, 3);
+        raw(h, "</td></tr>\n");
+    }
+    raw(h, "</table>\n");
+    sqlite3_finalize(s);
+}
+
+static void how_to_read(html *h) {
+    raw(h, "<h2 id=\"how\">How to read this</h2>\n"
+           "<p><b>Findings are leads, not verdicts.</b> A flagged row means a rule matched the words "
+           "an officer typed as the reason for a search. It does not prove what the search was "
+           "for: read the row, the rule that fired and the words it matched, and check the record "
+           "in the original file (cited under each example). Each rule's known false positives "
+           "are written in its pack.</p>\n"
+           "<p><b>Rows are not searches.</b> ");
+    escz(h, SL_OUT_ROWS_NOTE);
+    raw(h, " Counts here are rows. Where the logs carry a search ID, the database keeps it "
+           "(<code>flagged_rows.search_id</code>) so the same search can be linked across logs.</p>\n"
+           "<p><b>Plates and personal data.</b> License plates never appear: each is replaced by a "
+           "keyed token (<code>pt_&hellip;</code>); the same plate gives the same token under "
+           "the same key, so repeated searches can be counted without revealing the plate. "
+           "Dates of birth, SSNs, phone numbers, driver's license numbers, e-mail and street "
+           "addresses typed into free text are replaced by labels such as [DOB]. Officers and "
+           "agencies are public actors and stay named.</p>\n"
+           "<p><b>What the categories mean.</b></p>\n");
+    sqlite3_stmt *s = NULL;
+    if (prep(h, "SELECT category, id, label FROM rules ORDER BY category, id", &s)) {
+        raw(h, "<table>\n<tr><th>category</th><th>rule</th><th>what it looks for</th></tr>\n");
+        while (next(h, s)) {
+            raw(h, "<tr><td>");
+            col(h, s, 0);
+            raw(h, "</td><td><code>");
+            col(h, s, 1);
+            raw(h, "</code></td><td>");
+            col(h, s, 2);
+            raw(h, "</td></tr>\n");
+        }
+        raw(h, "</table>\n");
+        sqlite3_finalize(s);
+    }
+    raw(h, "<p><b>What this cannot tell you.</b> Whether a search was lawful or justified; what "
+           "was found; searches that were never logged, or logs that were not released; who a "
+           "plate belongs to. Reasons are often vague, copied or redacted, and a reason that "
+           "matches no rule is not therefore innocent. Rows the tool could not read are "
+           "counted and listed under Accounting rather than guessed at.</p>\n");
+}
+
+sl_status sl_write_report_html(struct sqlite3 *db, const sl_key *k, const char *path, char *err,
+                               size_t errlen) {
+    sl_out_totals t;
+    sl_status rc = sl_out_totals_get(db, &t, err, errlen);
+    if (rc) return rc;
+    sl_out o;
+    rc = sl_out_open(&o, path);
+    html h = {.db = db, .k = k, .b = &o.b, .rc = rc, .msg = o.msg, .msglen = sizeof o.msg};
+    head(&h);
+    first_screen(&h, &t);
+    categories(&h);
+    months(&h);
+    top_orgs(&h);
+    examples(&h);
+    accounting(&h);
+    packs(&h);
+    how_to_read(&h);
+    raw(&h, "</body>\n</html>\n");
+    if (h.rc && !o.rc) {
+        o.rc = h.rc;
+        if (!o.msg[0]) snprintf(o.msg, sizeof o.msg, "%s: %s", path, sl_status_str(h.rc));
+    }
+    sl_buf_free(&h.t1);
+    sl_buf_free(&h.t2);
+    sl_buf_free(&h.t3);
+    return sl_out_close(&o, err, errlen);
+}

@@ -1,0 +1,378 @@
+/* out_json.c: summary.json, the run in numbers for scripts: version, rule packs, totals with
+ * the rows-versus-searches distinction spelled out, rejections, per-source accounting, rows per
+ * category, top organizations per category and rows per month. Pretty-printed with a fixed key
+ * order and integers only, so the same database always gives the same bytes. */
+#include "store.h"
+
+#include "out.h"
+
+#include <sqlite3.h>
+#include <string.h>
+
+#define TOP_ORGS 10
+#define MAX_DEPTH 16
+
+/* A small pretty-printing JSON writer; the first error sticks in rc. */
+typedef struct {
+    sl_buf *b;
+    int depth;
+    int first[MAX_DEPTH];
+    sl_status rc;
+} jw;
+
+static void j_raw(jw *w, const char *z) {
+    if (!w->rc) w->rc = sl_buf_puts(w->b, z);
+}
+
+static void j_indent(jw *w) {
+    for (int i = 0; i < w->depth && !w->rc; i++) w->rc = sl_buf_puts(w->b, "  ");
+}
+
+/* Starts a value: comma and new line as needed, then "key": when key is not NULL. */
+static void j_begin(jw *w, const char *key) {
+    if (w->depth > 0) {
+        j_raw(w, w->first[w->depth] ? "\n" : ",\n");
+        w->first[w->depth] = 0;
+        j_indent(w);
+    }
+    if (key && !w->rc) {
+        w->rc = sl_out_json_str(w->b, key, strlen(key));
+        j_raw(w, ": ");
+    }
+}
+
+static void j_open(jw *w, const char *key, const char *brace) {
+    j_begin(w, key);
+    j_raw(w, brace);
+    if (w->depth + 1 >= MAX_DEPTH) {
+        w->rc = SL_EINTERNAL;
+        return;
+    }
+    w->first[++w->depth] = 1;
+}
+
+static void j_close(jw *w, const char *brace) {
+    int empty = w->first[w->depth];
+    w->depth--;
+    if (!empty) {
+        j_raw(w, "\n");
+        j_indent(w);
+    }
+    j_raw(w, brace);
+}
+
+static void j_strn(jw *w, const char *key, const char *p, size_t n) {
+    j_begin(w, key);
+    if (!w->rc) w->rc = sl_out_json_str(w->b, p, n);
+}
+
+static void j_str(jw *w, const char *key, const char *z) {
+    if (z) j_strn(w, key, z, strlen(z));
+    else {
+        j_begin(w, key);
+        j_raw(w, "null");
+    }
+}
+
+static void j_int(jw *w, const char *key, int64_t v) {
+    j_begin(w, key);
+    if (!w->rc) w->rc = sl_buf_printf(w->b, "%lld", (long long)v);
+}
+
+/* Column i of s as a JSON string, or null. */
+static void j_col(jw *w, const char *key, sqlite3_stmt *s, int i) {
+    if (sqlite3_column_type(s, i) == SQLITE_NULL) {
+        j_begin(w, key);
+        j_raw(w, "null");
+        return;
+    }
+    size_t n;
+    const char *p = sl_out_col(s, i, &n);
+    j_strn(w, key, p, n);
+}
+
+static void j_col_int(jw *w, const char *key, sqlite3_stmt *s, int i) {
+    if (sqlite3_column_type(s, i) == SQLITE_NULL) {
+        j_begin(w, key);
+        j_raw(w, "null");
+    } else {
+        j_int(w, key, sqlite3_column_int64(s, i));
+    }
+}
+
+/* "3,17,22" -> [3, 17, 22] */
+static void j_list(jw *w, const char *key, const char *z) {
+    j_begin(w, key);
+    j_raw(w, "[");
+    int first = 1;
+    for (const char *p = z ? z : ""; *p && !w->rc;) {
+        const char *e = p;
+        while (*e >= '0' && *e <= '9') e++;
+        if (e > p) {
+            if (!first) j_raw(w, ", ");
+            if (!w->rc) w->rc = sl_buf_append(w->b, p, (size_t)(e - p));
+            first = 0;
+        }
+        p = *e ? e + 1 : e;
+    }
+    j_raw(w, "]");
+}
+
+typedef struct {
+    sqlite3 *db;
+    jw *w;
+    char *err;
+    size_t errlen;
+} ctx;
+
+static sl_status q(ctx *c, const char *sql, sqlite3_stmt **s) { return sl_out_prepare(c->db, sql, s, c->err, c->errlen); }
+
+/* Steps s, turning an error into SL_EDB with a message. Returns 1 on a row. */
+static int next(ctx *c, sqlite3_stmt *s) {
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) return 1;
+    if (rc != SQLITE_DONE && !c->w->rc) {
+        c->w->rc = SL_EDB;
+        if (c->err && c->errlen) snprintf(c->err, c->errlen, "reading the database: %s", sqlite3_errmsg(c->db));
+    }
+    return 0;
+}
+
+static void w_run(ctx *c) {
+    sqlite3_stmt *s = NULL;
+    if ((c->w->rc = q(c, "SELECT key, value FROM run ORDER BY key", &s))) return;
+    j_open(c->w, "run", "{");
+    while (next(c, s)) {
+        char key[128];
+        size_t n;
+        const char *k = sl_out_col(s, 0, &n);
+        snprintf(key, sizeof key, "%.*s", (int)(n < sizeof key ? n : sizeof key - 1), k);
+        j_col(c->w, key, s, 1);
+    }
+    j_close(c->w, "}");
+    sqlite3_finalize(s);
+}
+
+static void w_packs(ctx *c) {
+    sqlite3_stmt *s = NULL;
+    if ((c->w->rc = q(c, "SELECT name, version, file, sha256 FROM packs ORDER BY name, file", &s))) return;
+    j_open(c->w, "rule_packs", "[");
+    while (next(c, s)) {
+        j_open(c->w, NULL, "{");
+        j_col(c->w, "name", s, 0);
+        j_col(c->w, "version", s, 1);
+        j_col(c->w, "file", s, 2);
+        j_col(c->w, "sha256", s, 3);
+        j_close(c->w, "}");
+    }
+    j_close(c->w, "]");
+    sqlite3_finalize(s);
+}
+
+static void w_totals(ctx *c, const sl_out_totals *t) {
+    jw *w = c->w;
+    j_open(w, "totals", "{");
+    j_int(w, "files", t->files);
+    j_int(w, "sources", t->sources);
+    j_int(w, "bytes", t->bytes);
+    j_int(w, "records", t->records);
+    j_int(w, "searches", t->searches);
+    j_int(w, "rejected", t->rejected);
+    j_int(w, "skipped", t->header_repeats + t->blank);
+    j_int(w, "header_repeats", t->header_repeats);
+    j_int(w, "blank", t->blank);
+    j_int(w, "unaccounted", t->unaccounted);
+    j_int(w, "flagged", t->flagged);
+    j_int(w, "invalid_utf8", t->invalid_utf8);
+    j_open(w, "diagnostics", "{");
+    j_int(w, "info", t->diag[0]);
+    j_int(w, "warn", t->diag[1]);
+    j_int(w, "error", t->diag[2]);
+    j_close(w, "}");
+    j_close(w, "}");
+    j_open(w, "notes", "{");
+    j_str(w, "rows_vs_searches", SL_OUT_ROWS_NOTE);
+    j_str(w, "records", "Data records read, header rows excluded: records = searches + rejected + "
+                        "header_repeats + blank, per source and in total.");
+    j_str(w, "searches", "Records parsed into search rows (rows, not distinct searches).");
+    j_str(w, "skipped", "Header rows repeated inside the data plus blank records: counted, not searches.");
+    j_str(w, "flagged", "Search rows with at least one category: leads for a human to read, not verdicts.");
+    j_str(w, "plates", "License plates appear only as keyed tokens (pt_...).");
+    j_close(w, "}");
+}
+
+static void w_rejections(ctx *c) {
+    sqlite3_stmt *s = NULL;
+    if ((c->w->rc = q(c, "SELECT reason, SUM(count), MIN(help) FROM rejections GROUP BY reason ORDER BY reason", &s)))
+        return;
+    j_open(c->w, "rejections", "[");
+    while (next(c, s)) {
+        j_open(c->w, NULL, "{");
+        j_col(c->w, "reason", s, 0);
+        j_col_int(c->w, "records", s, 1);
+        j_col(c->w, "help", s, 2);
+        j_close(c->w, "}");
+    }
+    j_close(c->w, "]");
+    sqlite3_finalize(s);
+}
+
+static void w_sources(ctx *c) {
+    sqlite3_stmt *s = NULL, *r = NULL;
+    if ((c->w->rc = q(c,
+                      "SELECT id, parent_id, cite, format, encoding, kind, kind_how, size, sha256,"
+                      " records, searches, rejected, header_repeats, blank,"
+                      " records - searches - rejected - header_repeats - blank, invalid_utf8,"
+                      " flagged, time_min, time_max, orgs_distinct FROM sources ORDER BY id",
+                      &s)))
+        return;
+    if ((c->w->rc = q(c, "SELECT reason, count, first_records FROM rejections WHERE source_id = ?1 ORDER BY reason", &r))) {
+        sqlite3_finalize(s);
+        return;
+    }
+    jw *w = c->w;
+    j_open(w, "sources", "[");
+    while (next(c, s)) {
+        j_open(w, NULL, "{");
+        static const char *const keys[] = {"id", "parent_id", "cite", "format", "encoding", "kind",
+                                           "kind_how", "size", "sha256", "records", "searches",
+                                           "rejected", "header_repeats", "blank", "unaccounted",
+                                           "invalid_utf8", "flagged", "time_min", "time_max",
+                                           "orgs_distinct"};
+        static const unsigned char is_int[] = {1, 1, 0, 0, 0, 0, 0, 1, 0, 1, 1,
+                                               1, 1, 1, 1, 1, 1, 0, 0, 1};
+        for (int i = 0; i < (int)SL_ARRAY_LEN(keys); i++) {
+            if (is_int[i]) j_col_int(w, keys[i], s, i);
+            else j_col(w, keys[i], s, i);
+        }
+        sqlite3_bind_int64(r, 1, sqlite3_column_int64(s, 0));
+        j_open(w, "rejections", "[");
+        while (next(c, r)) {
+            j_open(w, NULL, "{");
+            j_col(w, "reason", r, 0);
+            j_col_int(w, "records", r, 1);
+            j_list(w, "first_records", (const char *)sqlite3_column_text(r, 2));
+            j_close(w, "}");
+        }
+        sqlite3_reset(r);
+        j_close(w, "]");
+        j_close(w, "}");
+    }
+    j_close(w, "]");
+    sqlite3_finalize(s);
+    sqlite3_finalize(r);
+}
+
+/* Categories in report order: "all" first, then by rows (most first), then by name. */
+static const char CATEGORIES_SQL[] =
+    "SELECT category, SUM(rows) AS n FROM counts GROUP BY category"
+    " ORDER BY category <> 'all', n DESC, category";
+
+static void w_categories(ctx *c) {
+    sqlite3_stmt *s = NULL, *o = NULL;
+    if ((c->w->rc = q(c, CATEGORIES_SQL, &s))) return;
+    if ((c->w->rc = q(c,
+                      "SELECT org, SUM(rows) AS n FROM counts WHERE category = ?1 GROUP BY org"
+                      " ORDER BY n DESC, org LIMIT " SL_OUT_STR(TOP_ORGS),
+                      &o))) {
+        sqlite3_finalize(s);
+        return;
+    }
+    jw *w = c->w;
+    j_open(w, "categories", "[");
+    while (next(c, s)) {
+        j_open(w, NULL, "{");
+        j_col(w, "category", s, 0);
+        j_col_int(w, "rows", s, 1);
+        j_close(w, "}");
+    }
+    j_close(w, "]");
+    sqlite3_reset(s);
+    j_open(w, "top_organizations", "[");
+    while (next(c, s)) {
+        j_open(w, NULL, "{");
+        j_col(w, "category", s, 0);
+        j_open(w, "organizations", "[");
+        size_t n;
+        const char *cat = sl_out_col(s, 0, &n);
+        sqlite3_bind_text(o, 1, cat, (int)n, SQLITE_TRANSIENT);
+        while (next(c, o)) {
+            j_open(w, NULL, "{");
+            j_col(w, "org", o, 0);
+            j_col_int(w, "rows", o, 1);
+            j_close(w, "}");
+        }
+        sqlite3_reset(o);
+        j_close(w, "]");
+        j_close(w, "}");
+    }
+    j_close(w, "]");
+    sqlite3_finalize(s);
+    sqlite3_finalize(o);
+}
+
+static void w_months(ctx *c) {
+    sqlite3_stmt *s = NULL;
+    if ((c->w->rc = q(c,
+                      "SELECT month, category, SUM(rows) FROM counts GROUP BY month, category"
+                      " ORDER BY month = '', month, category <> 'all', category",
+                      &s)))
+        return;
+    jw *w = c->w;
+    j_open(w, "months", "[");
+    char cur[16] = "";
+    int have = 0;
+    while (next(c, s)) {
+        size_t n;
+        const char *m = sl_out_col(s, 0, &n);
+        if (!have || n != strlen(cur) || memcmp(cur, m, n) != 0) {
+            if (have) {
+                j_close(w, "}");
+                j_close(w, "}");
+            }
+            have = 1;
+            snprintf(cur, sizeof cur, "%.*s", (int)(n < sizeof cur ? n : sizeof cur - 1), m);
+            j_open(w, NULL, "{");
+            if (n) j_strn(w, "month", m, n);
+            else j_str(w, "month", NULL); /* time unknown */
+            j_open(w, "rows", "{");
+        }
+        char key[128];
+        size_t kn;
+        const char *k = sl_out_col(s, 1, &kn);
+        snprintf(key, sizeof key, "%.*s", (int)(kn < sizeof key ? kn : sizeof key - 1), k);
+        j_col_int(w, key, s, 2);
+    }
+    if (have) {
+        j_close(w, "}");
+        j_close(w, "}");
+    }
+    j_close(w, "]");
+    sqlite3_finalize(s);
+}
+
+sl_status sl_write_summary_json(struct sqlite3 *db, const char *path, char *err, size_t errlen) {
+    sl_out_totals t;
+    sl_status rc = sl_out_totals_get(db, &t, err, errlen);
+    if (rc) return rc;
+    sl_out o;
+    rc = sl_out_open(&o, path);
+    jw w = {.b = &o.b, .rc = rc};
+    ctx c = {db, &w, o.msg, sizeof o.msg};
+    j_open(&w, NULL, "{");
+    j_str(&w, "sunlight_version", SL_VERSION);
+    if (!w.rc) w_run(&c);
+    if (!w.rc) w_packs(&c);
+    if (!w.rc) w_totals(&c, &t);
+    if (!w.rc) w_rejections(&c);
+    if (!w.rc) w_sources(&c);
+    if (!w.rc) w_categories(&c);
+    if (!w.rc) w_months(&c);
+    j_close(&w, "}");
+    j_raw(&w, "\n");
+    if (w.rc && !o.rc) {
+        o.rc = w.rc;
+        if (!o.msg[0]) snprintf(o.msg, sizeof o.msg, "%s: %s", path, sl_status_str(w.rc));
+    }
+    return sl_out_close(&o, err, errlen);
+}

@@ -1,0 +1,733 @@
+/* redact.c: keeps civilians' data out of what is written. Small hand-written scanners walk free
+ * text once, trying at each word start: plates (the row's own plate, words after "plate"/"tag",
+ * plate-shaped words) become keyed tokens; for published outputs, dates of birth, SSNs, phone
+ * numbers, driver's license numbers, e-mail and street addresses become [LABELS].
+ *
+ * Trade-off, chosen on purpose: a plate leaked into a published report cannot be taken back,
+ * a case number shown as a token costs a reader a little context. So any 5-8 character word
+ * mixing letters and digits is treated as a plate (case numbers like "CR24001" included), while
+ * all-digit words, digit groups joined by '-' or '/' ("25-001234", "2025/123"), statutes
+ * ("10851VC"), ordinals, decades and times ("21st", "1990s", "10AM") are left alone. All-letter
+ * or all-digit plates are only caught after a plate word or as the row's own plate. Only
+ * flagged rows, report text and diagnostics pass through here, so speed is secondary. */
+#include "redact.h"
+
+#include <string.h>
+
+#define MAX_KNOWN 8      /* plates listed in one plate cell */
+#define KNOWN_CAP 24     /* normalised length of one plate */
+
+typedef struct {
+    char p[KNOWN_CAP];
+    size_t len;
+} known_plate_t;
+
+/* ---- small helpers ------------------------------------------------------------------------ */
+
+static int is_al(const char *t, size_t n, size_t i) { return i < n && sl_isalnum((unsigned char)t[i]); }
+static int is_dg(const char *t, size_t n, size_t i) { return i < n && sl_isdigit((unsigned char)t[i]); }
+static int is_alpha_at(const char *t, size_t n, size_t i) { return i < n && sl_isalpha((unsigned char)t[i]); }
+
+/* Case-insensitive keyword (lower-case, may hold spaces and punctuation) at i. A keyword ending
+ * in a letter or digit must end at a word boundary. Returns the end index, or 0. */
+static size_t kw_at(const char *t, size_t n, size_t i, const char *k) {
+    size_t m = strlen(k);
+    if (i >= n || m > n - i) return 0;
+    for (size_t j = 0; j < m; j++)
+        if (sl_tolower((unsigned char)t[i + j]) != (unsigned char)k[j]) return 0;
+    if (sl_isalnum((unsigned char)k[m - 1]) && is_al(t, n, i + m)) return 0;
+    return i + m;
+}
+
+/* First keyword of a NULL-terminated list (longest first) that matches at i. */
+static size_t kw_any(const char *t, size_t n, size_t i, const char *const *list) {
+    for (size_t j = 0; list[j]; j++) {
+        size_t e = kw_at(t, n, i, list[j]);
+        if (e) return e;
+    }
+    return 0;
+}
+
+static size_t skip_set(const char *t, size_t n, size_t i, const char *set) {
+    while (i < n && t[i] != '\0' && strchr(set, t[i])) i++;
+    return i;
+}
+
+static size_t digits(const char *t, size_t n, size_t i) {
+    size_t j = i;
+    while (is_dg(t, n, j)) j++;
+    return j - i;
+}
+
+static unsigned num_val(const char *t, size_t i, size_t len) {
+    unsigned v = 0;
+    for (size_t j = 0; j < len; j++) v = v * 10 + (unsigned)(t[i + j] - '0');
+    return v;
+}
+
+/* A number may start at i: not glued to a word or to a digit group by - / . */
+static int num_start_ok(const char *t, size_t i) {
+    if (i == 0) return 1;
+    unsigned char p = (unsigned char)t[i - 1];
+    if (sl_isalnum(p)) return 0;
+    if ((p == '-' || p == '/' || p == '.') && i >= 2 && sl_isdigit((unsigned char)t[i - 2])) return 0;
+    return 1;
+}
+
+/* A number may end at e: not followed by a word character or by - / . and more digits. */
+static int num_end_ok(const char *t, size_t n, size_t e) {
+    if (e >= n) return 1;
+    unsigned char c = (unsigned char)t[e];
+    if (sl_isalnum(c)) return 0;
+    if ((c == '-' || c == '/' || c == '.') && is_dg(t, n, e + 1)) return 0;
+    return 1;
+}
+
+/* ---- dates -------------------------------------------------------------------------------- */
+
+static const char *const MONTHS[] = {"january", "february", "march", "april", "may", "june",
+                                     "july", "august", "september", "october", "november",
+                                     "december", NULL};
+
+/* A month name or its 3-letter (4 for "sept") abbreviation with an optional dot. */
+static size_t month_at(const char *t, size_t n, size_t i) {
+    for (size_t m = 0; MONTHS[m]; m++) {
+        size_t e = kw_at(t, n, i, MONTHS[m]);
+        if (!e && strcmp(MONTHS[m], "september") == 0) e = kw_at(t, n, i, "sept");
+        if (!e) {
+            char ab[4];
+            memcpy(ab, MONTHS[m], 3);
+            ab[3] = '\0';
+            e = kw_at(t, n, i, ab);
+        }
+        if (e) return (e < n && t[e] == '.') ? e + 1 : e;
+    }
+    return 0;
+}
+
+static unsigned year_of(const char *t, size_t i, size_t len) {
+    unsigned y = num_val(t, i, len);
+    if (len == 2) y += (y >= 30) ? 1900 : 2000;
+    return y;
+}
+
+/* Parses a date at i: M/D/Y, M-D-Y, M.D.Y (Y of 2 or 4 digits), Y-M-D, Y/M/D, "Jan 2, 1980",
+ * "2 Jan 1980". Sets *end and *year; returns 1 on success. */
+static int parse_date(const char *t, size_t n, size_t i, size_t *end, unsigned *year) {
+    size_t a = digits(t, n, i);
+    if (a >= 1 && a <= 2 && i + a < n) {
+        char sep = t[i + a];
+        if (sep == '/' || sep == '-' || sep == '.') {
+            size_t j = i + a + 1, b = digits(t, n, j);
+            if (b >= 1 && b <= 2 && j + b < n && t[j + b] == sep) {
+                size_t k = j + b + 1, c = digits(t, n, k);
+                if ((c == 2 || c == 4) && num_end_ok(t, n, k + c)) {
+                    unsigned x = num_val(t, i, a), y = num_val(t, j, b);
+                    if ((x >= 1 && x <= 12 && y >= 1 && y <= 31) || (y >= 1 && y <= 12 && x >= 1 && x <= 31)) {
+                        *end = k + c;
+                        *year = year_of(t, k, c);
+                        return 1;
+                    }
+                }
+            }
+        }
+    }
+    if (a == 4 && i + a < n && (t[i + a] == '-' || t[i + a] == '/')) {
+        char sep = t[i + 4];
+        size_t j = i + 5, b = digits(t, n, j);
+        if (b >= 1 && b <= 2 && j + b < n && t[j + b] == sep) {
+            size_t k = j + b + 1, c = digits(t, n, k);
+            if (c >= 1 && c <= 2 && num_end_ok(t, n, k + c)) {
+                unsigned mo = num_val(t, j, b), d = num_val(t, k, c);
+                if (mo >= 1 && mo <= 12 && d >= 1 && d <= 31) {
+                    *end = k + c;
+                    *year = num_val(t, i, 4);
+                    return 1;
+                }
+            }
+        }
+    }
+    /* "Jan 2, 1980" / "January 2nd 1980" */
+    size_t m = month_at(t, n, i);
+    if (m) {
+        size_t j = skip_set(t, n, m, " "), d = digits(t, n, j);
+        if (j > m && d >= 1 && d <= 2) {
+            size_t k = j + d;
+            if (kw_at(t, n, k, "st") || kw_at(t, n, k, "nd") || kw_at(t, n, k, "rd") || kw_at(t, n, k, "th")) k += 2;
+            size_t l = skip_set(t, n, k, ", ");
+            if (l > k && digits(t, n, l) == 4 && num_end_ok(t, n, l + 4)) {
+                *end = l + 4;
+                *year = num_val(t, l, 4);
+                return 1;
+            }
+        }
+    }
+    /* "2 Jan 1980" */
+    if (a >= 1 && a <= 2) {
+        size_t j = skip_set(t, n, i + a, " -");
+        size_t me = (j > i + a) ? month_at(t, n, j) : 0;
+        if (me) {
+            size_t l = skip_set(t, n, me, ", -");
+            if (l > me && digits(t, n, l) == 4 && num_end_ok(t, n, l + 4)) {
+                *end = l + 4;
+                *year = num_val(t, l, 4);
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Newest year of a bare date (no "DOB" before it) still taken for a date of birth. Searches are
+ * about recent events, so a full date before this is far more likely a birth date than an
+ * incident date; cold cases lose their date to "[DOB]", which is the safe side. Fixed, never
+ * read from the clock, so outputs stay reproducible. */
+#define BARE_DOB_MAX_YEAR 2007
+
+/* ---- personal data ------------------------------------------------------------------------ */
+
+static int local_char(unsigned char c) {
+    return sl_isalnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+}
+
+static int scan_email(const char *t, size_t n, size_t i, size_t *rs, size_t *re) {
+    size_t j = i;
+    while (j < n && local_char((unsigned char)t[j])) j++;
+    if (j == i || j >= n || t[j] != '@') return 0;
+    size_t k = j + 1, dots = 0, last_start = k, last_len = 0;
+    for (;;) {
+        size_t l = k;
+        while (k < n && (sl_isalnum((unsigned char)t[k]) || t[k] == '-')) k++;
+        if (k == l) return 0;
+        last_start = l;
+        last_len = k - l;
+        if (k + 1 < n && t[k] == '.' && sl_isalnum((unsigned char)t[k + 1])) {
+            k++;
+            dots++;
+            continue;
+        }
+        break;
+    }
+    if (dots == 0 || last_len < 2) return 0;
+    for (size_t q = 0; q < last_len; q++)
+        if (!sl_isalpha((unsigned char)t[last_start + q])) return 0;
+    *rs = i;
+    *re = k;
+    return 1;
+}
+
+/* ddd-dd-dddd, or 9 digits (optionally split 3-2-4 by '-' or ' ') after SSN. */
+static int ssn_digits(const char *t, size_t n, size_t i, int strict, size_t *end) {
+    if (!num_start_ok(t, i)) return 0;
+    if (digits(t, n, i) == 3 && i + 3 < n && (t[i + 3] == '-' || (!strict && t[i + 3] == ' '))) {
+        char sep = t[i + 3];
+        size_t j = i + 4;
+        if (digits(t, n, j) == 2 && j + 2 < n && t[j + 2] == sep && digits(t, n, j + 3) == 4 &&
+            num_end_ok(t, n, j + 7)) {
+            *end = j + 7;
+            return 1;
+        }
+    }
+    if (!strict && digits(t, n, i) == 9 && num_end_ok(t, n, i + 9)) {
+        *end = i + 9;
+        return 1;
+    }
+    return 0;
+}
+
+static const char *const SSN_KW[] = {"social security number", "social security no", "social security #",
+                                     "social security", "ssn#", "ssn", "ss#", NULL};
+
+static int scan_ssn(const char *t, size_t n, size_t i, size_t *rs, size_t *re) {
+    size_t e = kw_any(t, n, i, SSN_KW);
+    if (e) {
+        size_t p = skip_set(t, n, e, " :#.-");
+        if (ssn_digits(t, n, p, 0, re)) {
+            *rs = i;
+            return 1;
+        }
+    }
+    if (is_dg(t, n, i) && ssn_digits(t, n, i, 1, re)) {
+        *rs = i;
+        return 1;
+    }
+    return 0;
+}
+
+static const char *const DOB_KW[] = {"date of birth", "birth date", "birthdate", "birthday", "d.o.b.",
+                                     "d.o.b", "d/o/b", "dob", "b/d", "born on", "born", NULL};
+
+static int scan_dob(const char *t, size_t n, size_t i, size_t *rs, size_t *re) {
+    size_t e = kw_any(t, n, i, DOB_KW);
+    if (e) {
+        size_t p = skip_set(t, n, e, " :#.-");
+        size_t q = kw_at(t, n, p, "on");
+        if (!q) q = kw_at(t, n, p, "of");
+        if (!q) q = kw_at(t, n, p, "is");
+        if (!q) q = kw_at(t, n, p, "in");
+        if (q) p = skip_set(t, n, q, " :");
+        unsigned y;
+        if (parse_date(t, n, p, re, &y)) {
+            *rs = i;
+            return 1;
+        }
+        if (digits(t, n, p) == 4 && num_end_ok(t, n, p + 4)) {
+            y = num_val(t, p, 4);
+            if (y >= 1900 && y <= 2099) {
+                *rs = i;
+                *re = p + 4;
+                return 1;
+            }
+        }
+    }
+    /* A bare full date old enough to be a birth date. */
+    if (is_dg(t, n, i) || is_alpha_at(t, n, i)) {
+        unsigned y;
+        size_t end;
+        if ((!is_dg(t, n, i) || num_start_ok(t, i)) && parse_date(t, n, i, &end, &y) && y >= 1900 &&
+            y <= BARE_DOB_MAX_YEAR) {
+            *rs = i;
+            *re = end;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Driver's license: "driver" ["'s"|"’s"|"s"] "license"|"lic", or DL/OLN/CDL/"license #". */
+static size_t dl_keyword(const char *t, size_t n, size_t i) {
+    static const char *const KW[] = {"license number", "license no", "license #", "licence number",
+                                     "licence no", "licence #", "dl#", "dln", "d/l", "dl", "oln",
+                                     "cdl", "odl", NULL};
+    size_t e = kw_any(t, n, i, KW);
+    if (e) return e;
+    if (i + 6 > n) return 0;
+    for (size_t j = 0; j < 6; j++)
+        if (sl_tolower((unsigned char)t[i + j]) != (unsigned char)"driver"[j]) return 0;
+    size_t p = i + 6;
+    if (kw_at(t, n, p, "'s")) p += 2;
+    else if (p + 4 <= n && memcmp(t + p, "\xE2\x80\x99s", 4) == 0) p += 4;
+    else if (p < n && (t[p] == 's' || t[p] == 'S')) p += 1;
+    if (is_al(t, n, p)) return 0;
+    size_t q = skip_set(t, n, p, " ");
+    if (q == p) return 0;
+    size_t r = kw_at(t, n, q, "license");
+    if (!r) r = kw_at(t, n, q, "licence");
+    if (!r) r = kw_at(t, n, q, "lic");
+    return r;
+}
+
+static int scan_dl(const char *t, size_t n, size_t i, size_t *rs, size_t *re) {
+    size_t e = dl_keyword(t, n, i);
+    if (!e) return 0;
+    size_t p = skip_set(t, n, e, " :#.-");
+    size_t f = kw_at(t, n, p, "number");
+    if (!f) f = kw_at(t, n, p, "num");
+    if (!f) f = kw_at(t, n, p, "no");
+    if (f) p = skip_set(t, n, f, " :#.-");
+    /* an optional state code: "DL CA D1234567" */
+    if (is_alpha_at(t, n, p) && is_alpha_at(t, n, p + 1) && !is_al(t, n, p + 2) && p + 3 < n &&
+        (t[p + 2] == ' ' || t[p + 2] == '-') && is_al(t, n, p + 3))
+        p += 3;
+    size_t q = p, alnum = 0, dg = 0;
+    while (q < n) {
+        unsigned char c = (unsigned char)t[q];
+        if (sl_isalnum(c)) {
+            alnum++;
+            if (sl_isdigit(c)) dg++;
+            q++;
+        } else if (c == '-' && is_al(t, n, q + 1) && q > p) {
+            q++;
+        } else {
+            break;
+        }
+    }
+    if (dg == 0 || alnum < 5 || alnum > 20) return 0;
+    *rs = i;
+    *re = q;
+    return 1;
+}
+
+/* 10-digit US phone numbers: (ddd) ddd-dddd, ddd-ddd-dddd, ddd.ddd.dddd, ddd ddd dddd, with an
+ * optional +1 / 1- prefix; bare 10 digits only after a phone word. Area code and exchange begin
+ * with 2-9 (North American numbering), which keeps most case numbers out. */
+static int phone_body(const char *t, size_t n, size_t p, int bare_ok, size_t *end) {
+    if (p < n && t[p] == '(') {
+        if (digits(t, n, p + 1) != 3 || p + 4 >= n || t[p + 4] != ')') return 0;
+        if (t[p + 1] < '2') return 0;
+        p += 5;
+        p = skip_set(t, n, p, " -");
+    } else {
+        if (digits(t, n, p) == 10 && bare_ok && t[p] >= '2' && num_end_ok(t, n, p + 10)) {
+            *end = p + 10;
+            return 1;
+        }
+        if (digits(t, n, p) != 3 || t[p] < '2' || p + 3 >= n) return 0;
+        char s = t[p + 3];
+        if (s != '-' && s != '.' && s != ' ') return 0;
+        p += 4;
+    }
+    if (digits(t, n, p) != 3 || t[p] < '2' || p + 3 >= n) return 0;
+    char s2 = t[p + 3];
+    if (s2 != '-' && s2 != '.' && s2 != ' ') return 0;
+    p += 4;
+    if (digits(t, n, p) != 4 || !num_end_ok(t, n, p + 4)) return 0;
+    *end = p + 4;
+    return 1;
+}
+
+static const char *const PHONE_KW[] = {"telephone", "phone", "mobile", "cell", "tel", "ph", "call",
+                                       "cb", NULL};
+
+static int scan_phone(const char *t, size_t n, size_t i, size_t *rs, size_t *re) {
+    size_t e = kw_any(t, n, i, PHONE_KW);
+    if (e) {
+        size_t p = skip_set(t, n, e, " :#.-");
+        size_t f = kw_at(t, n, p, "number");
+        if (!f) f = kw_at(t, n, p, "no");
+        if (f) p = skip_set(t, n, f, " :#.-");
+        if (p > e || f) {
+            size_t q = p;
+            if (q + 1 < n && t[q] == '+' && t[q + 1] == '1') q = skip_set(t, n, q + 2, " -.");
+            if (phone_body(t, n, q, 1, re)) {
+                *rs = p;
+                return 1;
+            }
+        }
+    }
+    if (!num_start_ok(t, i) && t[i] != '(' && t[i] != '+') return 0;
+    size_t p = i;
+    if (p + 1 < n && t[p] == '+' && t[p + 1] == '1') p = skip_set(t, n, p + 2, " -.");
+    else if (p + 2 < n && t[p] == '1' && (t[p + 1] == '-' || t[p + 1] == ' ' || t[p + 1] == '.') &&
+             (is_dg(t, n, p + 2) || t[p + 2] == '('))
+        p += 2;
+    if (phone_body(t, n, p, 0, re)) {
+        *rs = i;
+        return 1;
+    }
+    return 0;
+}
+
+static const char *const STREET_SUFFIX[] = {
+    "street", "st", "avenue", "ave", "av", "road", "rd", "boulevard", "blvd", "drive", "dr",
+    "lane", "ln", "way", "court", "ct", "place", "pl", "terrace", "ter", "circle", "cir",
+    "parkway", "pkwy", "highway", "hwy", "trail", "trl", "loop", "square", "sq", "pike", "plaza",
+    "alley", "crescent", NULL};
+static const char *const DIRECTIONS[] = {"north", "south", "east", "west", "ne", "nw", "se", "sw",
+                                         "n", "s", "e", "w", NULL};
+/* Words that end an address attempt: "2 people walking on Main St" is not an address. */
+static const char *const ADDR_STOP[] = {"on", "at", "in", "of", "from", "to", "the", "and", "near",
+                                        "by", "for", "with", "a", "an", NULL};
+
+/* Number + up to three name words + a street suffix, then an optional unit. */
+static int scan_address(const char *t, size_t n, size_t i, size_t *rs, size_t *re) {
+    size_t d = digits(t, n, i);
+    if (d < 1 || d > 6 || !num_start_ok(t, i) || is_al(t, n, i + d)) return 0;
+    size_t p = skip_set(t, n, i + d, " ");
+    if (p == i + d) return 0;
+    size_t e = kw_any(t, n, p, DIRECTIONS);
+    if (e) {
+        if (e < n && t[e] == '.') e++;
+        size_t q = skip_set(t, n, e, " ");
+        if (q > e) p = q;
+    }
+    unsigned names = 0;
+    for (;;) {
+        size_t s = kw_any(t, n, p, STREET_SUFFIX);
+        if (s && names >= 1) {
+            if (s < n && t[s] == '.') s++;
+            size_t end = s;
+            /* optional unit: ", Apt 4", " #12", " Unit B" */
+            size_t u = skip_set(t, n, s, ", ");
+            size_t ue = kw_at(t, n, u, "apt");
+            if (!ue) ue = kw_at(t, n, u, "unit");
+            if (!ue) ue = kw_at(t, n, u, "suite");
+            if (!ue) ue = kw_at(t, n, u, "ste");
+            if (!ue && u < n && t[u] == '#') ue = u + 1;
+            if (ue && u > s) {
+                size_t v = skip_set(t, n, ue, " .#");
+                size_t w = v;
+                while (is_al(t, n, w)) w++;
+                if (w > v && w - v <= 6) end = w;
+            }
+            *rs = i;
+            *re = end;
+            return 1;
+        }
+        if (names == 3 || !is_al(t, n, p)) return 0;
+        if (kw_any(t, n, p, ADDR_STOP)) return 0;
+        size_t w = p;
+        while (is_al(t, n, w)) w++;
+        /* a name word: letters, or an ordinal such as 5th / 21st */
+        size_t dd = digits(t, n, p);
+        if (dd > 0 && !(w - p == dd + 2 && (kw_at(t, n, p + dd, "st") || kw_at(t, n, p + dd, "nd") ||
+                                           kw_at(t, n, p + dd, "rd") || kw_at(t, n, p + dd, "th"))))
+            return 0;
+        names++;
+        size_t q = skip_set(t, n, w, " ");
+        if (q == w) return 0;
+        p = q;
+    }
+}
+
+/* ---- plates ------------------------------------------------------------------------------- */
+
+static int plate_char(unsigned char c) { return sl_isalnum(c) || c == '*'; }
+
+static size_t parse_known(const char *p, size_t len, known_plate_t *kp) {
+    size_t nk = 0, i = 0;
+    while (i < len && nk < MAX_KNOWN) {
+        size_t j = i;
+        while (j < len && !strchr(",;|/\n\r", p[j])) j++;
+        known_plate_t *k = &kp[nk];
+        k->len = 0;
+        size_t alnum = 0;
+        int ok = 1;
+        for (size_t q = i; q < j; q++) {
+            unsigned char c = (unsigned char)p[q];
+            if (sl_isalnum(c) || c == '*' || c == '?') {
+                if (k->len == KNOWN_CAP) { ok = 0; break; }
+                k->p[k->len++] = (char)sl_toupper(c);
+                if (sl_isalnum(c)) alnum++;
+            }
+        }
+        if (ok && alnum >= 2) nk++;
+        i = j + 1;
+    }
+    return nk;
+}
+
+/* The row's own plate at i, ignoring case, spaces and dashes between its characters. */
+static int scan_known(const char *t, size_t n, size_t i, const known_plate_t *kp, size_t nk,
+                      size_t *rs, size_t *re) {
+    for (size_t k = 0; k < nk; k++) {
+        size_t j = i, q = 0, skipped = 0;
+        while (q < kp[k].len && j < n) {
+            unsigned char c = (unsigned char)t[j];
+            if ((c == ' ' || c == '-') && q > 0 && skipped < 3) {
+                j++;
+                skipped++;
+            } else if (sl_toupper(c) == (unsigned char)kp[k].p[q]) {
+                j++;
+                q++;
+            } else {
+                break;
+            }
+        }
+        if (q == kp[k].len && !is_al(t, n, j)) {
+            *rs = i;
+            *re = j;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* A run of plate characters at i; counts letters and digits. */
+static size_t plate_group(const char *t, size_t n, size_t i, size_t *letters, size_t *dgs) {
+    size_t j = i;
+    *letters = *dgs = 0;
+    while (j < n && plate_char((unsigned char)t[j])) {
+        if (sl_isdigit((unsigned char)t[j])) (*dgs)++;
+        else if (sl_isalpha((unsigned char)t[j])) (*letters)++;
+        j++;
+    }
+    return j - i;
+}
+
+static int upper_letters(const char *t, size_t i, size_t len) {
+    for (size_t j = 0; j < len; j++)
+        if (!(t[i + j] >= 'A' && t[i + j] <= 'Z')) return 0;
+    return 1;
+}
+
+static const char *const PLATE_KW[] = {"license plate", "licence plate", "plates", "plate", "plt",
+                                       "tags", "tag", "lpn", "lp", "license", "licence", "lic", NULL};
+static const char *const PLATE_FILL[] = {"plates", "plate", "number", "num", "nbr", "no", "of", "is",
+                                         "was", "reads", NULL};
+
+/* Words after "plate", "tag", "lp", "lic", "license": "plate 1234567", "tag ABC 123". The
+ * keyword stays; the value (up to 8 characters, at least one digit) becomes a token. */
+static int scan_plate_ctx(const char *t, size_t n, size_t i, size_t *rs, size_t *re) {
+    size_t e = kw_any(t, n, i, PLATE_KW);
+    if (!e) return 0;
+    size_t p = e;
+    for (int f = 0; f < 3; f++) {
+        size_t q = skip_set(t, n, p, " :#.-=");
+        size_t w = kw_any(t, n, q, PLATE_FILL);
+        if (!w) { p = q; break; }
+        p = w;
+    }
+    p = skip_set(t, n, p, " :#.-=");
+    if (p == e) return 0; /* "plate" glued to something */
+    size_t de;
+    unsigned dy;
+    if (parse_date(t, n, p, &de, &dy)) return 0; /* "license 2025-07-02T20:02:16Z": a time */
+    size_t l, d;
+    /* skip a state code before the plate: "plate TX ABC1234" */
+    size_t g = plate_group(t, n, p, &l, &d);
+    if (g == 2 && l == 2 && p + 3 < n && (t[p + 2] == ' ' || t[p + 2] == '-') &&
+        plate_char((unsigned char)t[p + 3])) {
+        size_t l2, d2;
+        size_t g2 = plate_group(t, n, p + 3, &l2, &d2);
+        if (d2 > 0 && g2 >= 5 && g2 <= 8) p += 3;
+    }
+    g = plate_group(t, n, p, &l, &d);
+    if (g == 0 || g > 8 || (l + d) == 0) return 0;
+    size_t acc = g, end = p + g, has_digit = d;
+    for (int k = 0; k < 2; k++) {
+        if (end + 1 >= n || (t[end] != ' ' && t[end] != '-')) break;
+        size_t l2, d2;
+        size_t g2 = plate_group(t, n, end + 1, &l2, &d2);
+        if (g2 == 0 || acc + g2 > 8) break;
+        int join = d2 > 0 || (has_digit && l2 == g2 && g2 <= 4 && upper_letters(t, end + 1, g2));
+        if (!join) break;
+        acc += g2;
+        has_digit += d2;
+        end = end + 1 + g2;
+    }
+    if (!has_digit || acc < 2) return 0;
+    *rs = p;
+    *re = end;
+    return 1;
+}
+
+/* Digits followed by one of these suffixes are statutes, ordinals, decades, times or measures,
+ * not plates: 10851VC, 21st, 1990s, 10AM, 24HR, 4door. */
+static const char *const NUM_SUFFIX[] = {"st", "nd", "rd", "th", "s", "am", "pm", "vc", "pc", "hs",
+                                         "hsc", "gc", "bp", "wi", "cvc", "yo", "yoa", "yrs", "yr",
+                                         "mph", "mm", "lb", "lbs", "hr", "hrs", "door", "day",
+                                         "days", "min", "mins", "k", NULL};
+static const char *const NOT_PLATE_WORD[] = {"4runner", "covid19", NULL};
+static const char *const DASH_STOP[] = {"covid", "door", "hour", "hr", "day", "year", "yr", "week", "month",
+                                        "mile", "pack", "ton", "way", "min", NULL};
+
+static int excluded_word(const char *t, size_t i, size_t len) {
+    for (size_t k = 0; NOT_PLATE_WORD[k]; k++)
+        if (kw_at(t, i + len, i, NOT_PLATE_WORD[k]) == i + len) return 1;
+    size_t d = digits(t, i + len, i);
+    if (d == 0 || d == len) return 0;
+    for (size_t k = 0; NUM_SUFFIX[k]; k++)
+        if (kw_at(t, i + len, i + d, NUM_SUFFIX[k]) == i + len) return 1;
+    return 0;
+}
+
+/* A plate-shaped word: 5-8 characters mixing letters and digits ("ABC1234", "7ABC123",
+ * "8KJH22"), or two or three groups joined by '-' ("ABC-1234") whose letter groups are upper
+ * case, when no '-' sits between two digit groups (that is a case number or a date). */
+static int hex_run(const char *t, size_t n, size_t i, size_t len) {
+    for (size_t j = 0; j < len; j++) {
+        if (i + j >= n) return 0;
+        unsigned char c = sl_tolower((unsigned char)t[i + j]);
+        if (!sl_isdigit(c) && !(c >= 'a' && c <= 'f')) return 0;
+    }
+    return 1;
+}
+
+/* A UUID (8-4-4-4-12 hex): search IDs and user IDs, never plates. */
+static int uuid_at(const char *t, size_t n, size_t i) {
+    static const size_t parts[] = {8, 4, 4, 4, 12};
+    size_t p = i;
+    for (size_t k = 0; k < 5; k++) {
+        if (!hex_run(t, n, p, parts[k])) return 0;
+        p += parts[k];
+        if (k < 4) {
+            if (p >= n || t[p] != '-') return 0;
+            p++;
+        }
+    }
+    return !is_al(t, n, p);
+}
+
+static int scan_plate_word(const char *t, size_t n, size_t i, size_t *rs, size_t *re) {
+    size_t l, d;
+    size_t g = plate_group(t, n, i, &l, &d);
+    if (g == 0 || (g == 8 && uuid_at(t, n, i))) return 0;
+    /* the "18T00" of an ISO timestamp 2025-06-18T00:02:05Z */
+    size_t dd = digits(t, n, i);
+    if (dd >= 1 && dd <= 2 && i + dd < n && (t[i + dd] == 'T' || t[i + dd] == 't') &&
+        digits(t, n, i + dd + 1) == g - dd - 1 && g - dd - 1 >= 1 && g - dd - 1 <= 2 &&
+        ((i + g < n && t[i + g] == ':') || (i >= 2 && t[i - 1] == '-' && sl_isdigit((unsigned char)t[i - 2]))))
+        return 0;
+    /* dash-joined, judged once from the chain's first group */
+    size_t end = i + g, tl = l, td = d, groups = 1;
+    int prev_digits = (l == 0 && d > 0), ok = !excluded_word(t, i, g) && (l == 0 || upper_letters(t, i, g) || d > 0);
+    if (i >= 2 && t[i - 1] == '-' && plate_char((unsigned char)t[i - 2])) ok = 0;
+    while (ok && end + 1 < n && t[end] == '-' && plate_char((unsigned char)t[end + 1]) && groups < 3) {
+        size_t l2, d2;
+        size_t g2 = plate_group(t, n, end + 1, &l2, &d2);
+        int digits_only = (l2 == 0 && d2 > 0);
+        if (prev_digits && digits_only) { ok = 0; break; }
+        if (excluded_word(t, end + 1, g2) || kw_any(t, end + 1 + g2, end + 1, DASH_STOP) == end + 1 + g2 ||
+            (l2 > 0 && d2 == 0 && !upper_letters(t, end + 1, g2))) { ok = 0; break; }
+        tl += l2;
+        td += d2;
+        end += 1 + g2;
+        groups++;
+        prev_digits = digits_only;
+    }
+    if (ok && groups >= 2 && !(end < n && t[end] == '-' && is_al(t, n, end + 1))) {
+        size_t total = tl + td;
+        if (total >= 5 && total <= 8 && tl > 0 && td > 0 && kw_any(t, i + g, i, DASH_STOP) != i + g) {
+            *rs = i;
+            *re = end;
+            return 1;
+        }
+    }
+    /* one word */
+    if (g < 5 || g > 8 || l == 0 || d == 0) return 0;
+    if (excluded_word(t, i, g)) return 0;
+    /* glued to a digit group by '-' or '/' (case numbers like 2025/AB12 stay as they are only
+     * when the word is itself all digits, which it is not here): still a plate risk */
+    *rs = i;
+    *re = i + g;
+    return 1;
+}
+
+/* ---- the walk ----------------------------------------------------------------------------- */
+
+static sl_status put_token(const sl_key *k, const char *p, size_t len, sl_buf *out) {
+    char tok[SL_TOKEN_LEN + 1];
+    size_t tl = k ? sl_plate_token(k, p, len, tok) : 0;
+    if (tl == 0) return sl_buf_puts(out, "[PLATE]");
+    return sl_buf_append(out, tok, tl);
+}
+
+sl_status sl_redact(const sl_key *k, const char *text, size_t len, const char *known_plate,
+                    size_t plate_len, unsigned flags, sl_buf *out) {
+    known_plate_t kp[MAX_KNOWN];
+    size_t nk = (known_plate && plate_len && (flags & SL_REDACT_PLATES)) ? parse_known(known_plate, plate_len, kp) : 0;
+    const char *t = text;
+    size_t n = text ? len : 0, i = 0, copied = 0;
+    sl_status rc = sl_buf_reserve(out, n + 1);
+    if (rc) return rc;
+    while (i < n) {
+        unsigned char c = (unsigned char)t[i];
+        unsigned char prev = i ? (unsigned char)t[i - 1] : ' ';
+        int start = !sl_isalnum(prev) && prev != '*' && (sl_isalnum(c) || c == '*' || c == '(' || c == '+');
+        if (!start) { i++; continue; }
+        size_t rs = 0, re = 0;
+        const char *label = NULL;
+        int token = 0;
+        if ((flags & SL_REDACT_PLATES) && nk && scan_known(t, n, i, kp, nk, &rs, &re)) token = 1;
+        else if ((flags & SL_REDACT_PERSONAL) && scan_email(t, n, i, &rs, &re)) label = "[EMAIL]";
+        else if ((flags & SL_REDACT_PERSONAL) && scan_ssn(t, n, i, &rs, &re)) label = "[SSN]";
+        else if ((flags & SL_REDACT_PERSONAL) && scan_dob(t, n, i, &rs, &re)) label = "[DOB]";
+        else if ((flags & SL_REDACT_PERSONAL) && scan_dl(t, n, i, &rs, &re)) label = "[DL]";
+        else if ((flags & SL_REDACT_PERSONAL) && scan_phone(t, n, i, &rs, &re)) label = "[PHONE]";
+        else if ((flags & SL_REDACT_PERSONAL) && scan_address(t, n, i, &rs, &re)) label = "[ADDRESS]";
+        else if ((flags & SL_REDACT_PLATES) && scan_plate_ctx(t, n, i, &rs, &re)) token = 1;
+        else if ((flags & SL_REDACT_PLATES) && scan_plate_word(t, n, i, &rs, &re)) token = 1;
+        if (!label && !token) {
+            /* no match here: skip the rest of this word */
+            i++;
+            while (i < n && sl_isalnum((unsigned char)t[i])) i++;
+            continue;
+        }
+        rc = sl_buf_append(out, t + copied, rs - copied);
+        if (!rc) rc = label ? sl_buf_puts(out, label) : put_token(k, t + rs, re - rs, out);
+        if (rc) return rc;
+        i = copied = re;
+    }
+    return sl_buf_append(out, t + copied, n - copied);
+}

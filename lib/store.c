@@ -1,0 +1,638 @@
+/* store.c: the run's SQLite database. One transaction, prepared statements, no journal: the file
+ * is a temporary that the scan renames into place only when the whole run succeeded. Plates are
+ * tokenized and plates typed into free text replaced before anything is written; counts by
+ * organization x month x category are kept in a hash table in memory and written sorted. */
+#include "store.h"
+
+#include "redact.h"
+#include "timeparse.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Cap on distinct (organization, month, category) cells: bounded by the data's shape, not by
+ * its row count; this only stops a pathological input from eating memory. */
+#define COUNT_CAP (1u << 22)
+
+typedef struct {
+    char *key;      /* org \0 month \0 category, in the arena */
+    size_t klen;
+    uint64_t hash;
+    uint64_t rows;
+} count_cell;
+
+struct sl_store {
+    sqlite3 *db;
+    sqlite3_stmt *meta, *pack, *rule, *source, *rej, *fstate, *ferr, *diag, *row, *hit;
+    sl_status first;
+    int finished;
+    int64_t next_row;
+    char err[512];
+    sl_buf tmp;           /* redaction scratch */
+    sl_buf key;           /* count key scratch */
+    count_cell *cells;    /* open addressing, cap a power of two */
+    size_t ncells, capcells;
+    sl_arena arena;
+};
+
+/* ---- errors ------------------------------------------------------------------------------- */
+
+static sl_status fail(sl_store *st, sl_status rc, const char *what) {
+    if (st->first == SL_OK) {
+        st->first = rc;
+        if (rc == SL_EDB && st->db)
+            snprintf(st->err, sizeof st->err, "database: %s: %s", what, sqlite3_errmsg(st->db));
+        else
+            snprintf(st->err, sizeof st->err, "database: %s: %s", what, sl_status_str(rc));
+    }
+    return rc;
+}
+
+static sl_status step_reset(sl_store *st, sqlite3_stmt *s, const char *what) {
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (rc != SQLITE_DONE) return fail(st, SL_EDB, what);
+    return SL_OK;
+}
+
+/* ---- binding helpers ---------------------------------------------------------------------- */
+
+static void bind_str(sqlite3_stmt *s, int i, const char *z) {
+    if (z) sqlite3_bind_text(s, i, z, -1, SQLITE_TRANSIENT);
+    else sqlite3_bind_null(s, i);
+}
+
+static void bind_txt(sqlite3_stmt *s, int i, const char *p, size_t n) {
+    sqlite3_bind_text64(s, i, p ? p : "", (sqlite3_uint64)n, SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+
+static void bind_u64(sqlite3_stmt *s, int i, uint64_t v) {
+    sqlite3_bind_int64(s, i, (sqlite3_int64)(v > (uint64_t)INT64_MAX ? INT64_MAX : v));
+}
+
+static void bind_time(sqlite3_stmt *s, int i, int64_t t) {
+    if (t == SL_TIME_NONE) {
+        sqlite3_bind_null(s, i);
+        return;
+    }
+    char iso[21];
+    sl_time_format(t, iso);
+    sqlite3_bind_text(s, i, iso, -1, SQLITE_TRANSIENT);
+}
+
+/* A cell's text, or NULL when the column was not exported. */
+static void bind_cell(sqlite3_stmt *s, int i, const sl_cell *c) {
+    if (c->st == SL_CELL_ABSENT) sqlite3_bind_null(s, i);
+    else bind_txt(s, i, c->p, c->len);
+}
+
+/* ---- schema ------------------------------------------------------------------------------- */
+
+static const char DDL[] =
+    "PRAGMA page_size=4096;"
+    "PRAGMA journal_mode=OFF;"
+    "PRAGMA synchronous=OFF;"
+    "PRAGMA encoding='UTF-8';"
+    "CREATE TABLE run(key TEXT PRIMARY KEY, value TEXT);"
+    "CREATE TABLE packs(name TEXT NOT NULL, version TEXT, file TEXT, sha256 TEXT);"
+    "CREATE TABLE rules(id TEXT PRIMARY KEY, label TEXT, pack TEXT, category TEXT, grp TEXT,"
+    " priority INTEGER);"
+    "CREATE TABLE sources(id INTEGER PRIMARY KEY, parent_id INTEGER, cite TEXT NOT NULL,"
+    " path TEXT, member TEXT, sheet TEXT, format TEXT, encoding TEXT, delim TEXT, kind TEXT,"
+    " kind_how TEXT, size INTEGER, sha256 TEXT, records INTEGER, searches INTEGER,"
+    " rejected INTEGER, header_repeats INTEGER, blank INTEGER, invalid_utf8 INTEGER,"
+    " flagged INTEGER, time_min TEXT, time_max TEXT, orgs_distinct INTEGER, columns TEXT);"
+    "CREATE TABLE rejections(source_id INTEGER NOT NULL, reason TEXT NOT NULL, count INTEGER,"
+    " first_records TEXT, help TEXT);"
+    "CREATE TABLE field_states(source_id INTEGER NOT NULL, field TEXT NOT NULL,"
+    " state TEXT NOT NULL, count INTEGER);"
+    "CREATE TABLE field_errors(source_id INTEGER NOT NULL, field TEXT NOT NULL, count INTEGER);"
+    "CREATE TABLE diagnostics(source_id INTEGER, severity TEXT, code TEXT, record INTEGER,"
+    " line INTEGER, message TEXT);"
+    "CREATE TABLE flagged_rows(row_id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL,"
+    " record INTEGER, line INTEGER, first_line TEXT, search_id TEXT, search_time TEXT, org TEXT,"
+    " name TEXT, user_id TEXT, networks INTEGER, devices INTEGER, tf_start TEXT, tf_end TEXT,"
+    " plate_token TEXT, plate_state TEXT, reason TEXT, reason_state TEXT, case_number TEXT,"
+    " case_state TEXT, offense TEXT, filters TEXT, search_type TEXT, text_prompt TEXT,"
+    " moderation TEXT, categories TEXT);"
+    "CREATE TABLE flag_hits(row_id INTEGER NOT NULL, rule_id TEXT NOT NULL, category TEXT,"
+    " field TEXT, start INTEGER, \"end\" INTEGER, matched TEXT);"
+    "CREATE TABLE counts(org TEXT NOT NULL, month TEXT NOT NULL, category TEXT NOT NULL,"
+    " rows INTEGER NOT NULL, PRIMARY KEY(org, month, category));"
+    "CREATE VIEW accounting AS SELECT id, cite, records, searches, rejected, header_repeats,"
+    " blank, records - searches - rejected - header_repeats - blank AS unaccounted FROM sources;";
+
+static sl_status prep(sl_store *st, sqlite3_stmt **s, const char *sql) {
+    if (sqlite3_prepare_v2(st->db, sql, -1, s, NULL) != SQLITE_OK) return fail(st, SL_EDB, sql);
+    return SL_OK;
+}
+
+sl_status sl_store_open(sl_store **out, const char *path, char *err, size_t errlen) {
+    *out = NULL;
+    if (unlink(path) != 0 && errno != ENOENT) {
+        if (err && errlen) snprintf(err, errlen, "%s: cannot replace: %s", path, strerror(errno));
+        return SL_EIO;
+    }
+    sl_store *st = calloc(1, sizeof *st);
+    if (!st) return SL_ENOMEM;
+    sl_arena_init(&st->arena, 64 * 1024);
+    st->next_row = 1;
+    sl_status rc = SL_OK;
+    if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+        rc = fail(st, SL_EDB, path);
+    if (!rc && sqlite3_exec(st->db, DDL, NULL, NULL, NULL) != SQLITE_OK) rc = fail(st, SL_EDB, "schema");
+    if (!rc && sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) rc = fail(st, SL_EDB, "begin");
+    if (!rc) rc = prep(st, &st->meta, "INSERT OR REPLACE INTO run(key, value) VALUES(?1, ?2)");
+    if (!rc) rc = prep(st, &st->pack, "INSERT INTO packs VALUES(?1, ?2, ?3, ?4)");
+    if (!rc) rc = prep(st, &st->rule, "INSERT OR REPLACE INTO rules VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+    if (!rc)
+        rc = prep(st, &st->source,
+                  "INSERT OR REPLACE INTO sources VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+                  " ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)");
+    if (!rc) rc = prep(st, &st->rej, "INSERT INTO rejections VALUES(?1, ?2, ?3, ?4, ?5)");
+    if (!rc) rc = prep(st, &st->fstate, "INSERT INTO field_states VALUES(?1, ?2, ?3, ?4)");
+    if (!rc) rc = prep(st, &st->ferr, "INSERT INTO field_errors VALUES(?1, ?2, ?3)");
+    if (!rc) rc = prep(st, &st->diag, "INSERT INTO diagnostics VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+    if (!rc)
+        rc = prep(st, &st->row,
+                  "INSERT INTO flagged_rows VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+                  " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)");
+    if (!rc) rc = prep(st, &st->hit, "INSERT INTO flag_hits VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    if (rc) {
+        if (err && errlen) snprintf(err, errlen, "%s", st->err);
+        sl_store_close(st);
+        return rc;
+    }
+    *out = st;
+    return SL_OK;
+}
+
+const char *sl_store_errmsg(const sl_store *st) { return st && st->err[0] ? st->err : ""; }
+
+struct sqlite3 *sl_store_db(sl_store *st) { return st ? st->db : NULL; }
+
+/* ---- reasons for rejection ---------------------------------------------------------------- */
+
+const char *sl_reject_name(sl_reject r) {
+    switch (r) {
+    case SL_REJ_TOO_LARGE: return "record_too_large";
+    case SL_REJ_UNTERMINATED: return "unterminated_quote";
+    case SL_REJ_NO_HEADER: return "no_header";
+    case SL_REJ_NOT_SEARCH: return "not_a_search";
+    case SL_REJ__COUNT: break;
+    }
+    return "unknown";
+}
+
+const char *sl_reject_help(sl_reject r) {
+    switch (r) {
+    case SL_REJ_TOO_LARGE:
+        return "The record was larger than the size cap (usually a quote that never closes "
+               "swallowing the rest of the file); it was skipped and reading went on.";
+    case SL_REJ_UNTERMINATED:
+        return "The file ends inside a quoted cell: it was probably cut off, so the last "
+               "record is incomplete.";
+    case SL_REJ_NO_HEADER:
+        return "No recognisable header row was found, so the columns could not be named; "
+               "every record of this source was set aside rather than guessed at.";
+    case SL_REJ_NOT_SEARCH:
+        return "The record was read but holds no search data (no time, organization or "
+               "reason), for example a footer, a note or a shifted row.";
+    case SL_REJ__COUNT: break;
+    }
+    return "Unknown reason.";
+}
+
+/* ---- run, rules --------------------------------------------------------------------------- */
+
+sl_status sl_store_meta(sl_store *st, const char *key, const char *value) {
+    if (st->first) return st->first;
+    bind_str(st->meta, 1, key);
+    bind_str(st->meta, 2, value);
+    return step_reset(st, st->meta, "run metadata");
+}
+
+static const char *base_name(const char *p) {
+    if (!p) return NULL;
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+sl_status sl_store_rules(sl_store *st, const sl_rules *r) {
+    if (st->first) return st->first;
+    size_t np = sl_rules_pack_count(r);
+    for (size_t i = 0; i < np; i++) {
+        sl_pack_info pi;
+        sl_rules_pack_info(r, i, &pi);
+        bind_str(st->pack, 1, pi.name);
+        bind_str(st->pack, 2, pi.version);
+        bind_str(st->pack, 3, base_name(pi.path)); /* no folders: outputs carry no local paths */
+        bind_str(st->pack, 4, pi.sha256);
+        sl_status rc = step_reset(st, st->pack, "packs");
+        if (rc) return rc;
+    }
+    size_t nr = sl_rules_count(r);
+    for (size_t i = 0; i < nr; i++) {
+        sl_rule_info ri;
+        sl_rules_info(r, i, &ri);
+        bind_str(st->rule, 1, ri.id);
+        bind_str(st->rule, 2, ri.label);
+        bind_str(st->rule, 3, ri.pack);
+        bind_str(st->rule, 4, ri.category);
+        bind_str(st->rule, 5, ri.group);
+        sqlite3_bind_int(st->rule, 6, ri.priority);
+        sl_status rc = step_reset(st, st->rule, "rules");
+        if (rc) return rc;
+    }
+    return SL_OK;
+}
+
+/* ---- sources ------------------------------------------------------------------------------ */
+
+/* JSON string of a header name (control characters escaped; bytes kept otherwise). */
+static sl_status json_str(sl_buf *b, const char *z) {
+    sl_status rc = sl_buf_putc(b, '"');
+    for (const unsigned char *p = (const unsigned char *)(z ? z : ""); !rc && *p; p++) {
+        if (*p == '"' || *p == '\\') rc = sl_buf_printf(b, "\\%c", *p);
+        else if (*p < 0x20) rc = sl_buf_printf(b, "\\u%04x", *p);
+        else rc = sl_buf_putc(b, (char)*p);
+    }
+    return rc ? rc : sl_buf_putc(b, '"');
+}
+
+sl_status sl_store_source(sl_store *st, const sl_source *src, const sl_account *acc) {
+    if (st->first) return st->first;
+    sqlite3_stmt *s = st->source;
+    uint64_t rejected = 0;
+    for (int r = 0; r < SL_REJ__COUNT; r++) rejected += acc->rejected[r];
+    char delim[2] = {src->delim, 0};
+    sl_buf *cols = &st->tmp;
+    sl_buf_reset(cols);
+    sl_status rc = SL_OK;
+    if (acc->schema) {
+        rc = sl_buf_putc(cols, '[');
+        for (size_t i = 0; !rc && i < acc->schema->ncols && i < SL_SCHEMA_MAX_COLS; i++) {
+            if (i) rc = sl_buf_putc(cols, ',');
+            if (!rc) rc = json_str(cols, acc->schema->names[i]);
+        }
+        if (!rc) rc = sl_buf_putc(cols, ']');
+        if (rc) return fail(st, rc, "sources");
+    }
+    sqlite3_bind_int64(s, 1, src->id);
+    if (src->parent) sqlite3_bind_int64(s, 2, src->parent);
+    else sqlite3_bind_null(s, 2);
+    bind_str(s, 3, src->cite);
+    bind_str(s, 4, src->path);
+    bind_str(s, 5, src->member);
+    bind_str(s, 6, src->sheet);
+    bind_str(s, 7, src->format);
+    bind_str(s, 8, src->encoding);
+    bind_str(s, 9, src->delim ? delim : NULL);
+    bind_str(s, 10, sl_kind_name(acc->kind));
+    bind_str(s, 11, acc->kind_how);
+    bind_u64(s, 12, src->size);
+    bind_str(s, 13, src->sha256[0] ? src->sha256 : NULL);
+    bind_u64(s, 14, acc->records);
+    bind_u64(s, 15, acc->searches);
+    bind_u64(s, 16, rejected);
+    bind_u64(s, 17, acc->header_repeats);
+    bind_u64(s, 18, acc->blank);
+    bind_u64(s, 19, acc->invalid_utf8);
+    bind_u64(s, 20, acc->flagged);
+    bind_time(s, 21, acc->time_min);
+    bind_time(s, 22, acc->time_max);
+    bind_u64(s, 23, acc->orgs_distinct);
+    if (acc->schema) bind_txt(s, 24, cols->p, cols->len);
+    else sqlite3_bind_null(s, 24);
+    rc = step_reset(st, s, "sources");
+    if (rc) return rc;
+
+    for (int r = 0; r < SL_REJ__COUNT; r++) {
+        if (!acc->rejected[r]) continue;
+        char first[SL_FIRST_RECORDS * 22] = "";
+        size_t used = 0;
+        for (int k = 0; k < SL_FIRST_RECORDS && (uint64_t)k < acc->rejected[r]; k++) {
+            if (!acc->first_rejected[r][k]) continue;
+            int w = snprintf(first + used, sizeof first - used, "%s%llu", used ? "," : "",
+                             (unsigned long long)acc->first_rejected[r][k]);
+            if (w < 0 || (size_t)w >= sizeof first - used) break;
+            used += (size_t)w;
+        }
+        sqlite3_bind_int64(st->rej, 1, src->id);
+        bind_str(st->rej, 2, sl_reject_name((sl_reject)r));
+        bind_u64(st->rej, 3, acc->rejected[r]);
+        bind_str(st->rej, 4, first);
+        bind_str(st->rej, 5, sl_reject_help((sl_reject)r));
+        rc = step_reset(st, st->rej, "rejections");
+        if (rc) return rc;
+    }
+    for (int f = 0; f < SL_F_COUNT; f++) {
+        for (int c = 0; c < SL_CELL__COUNT; c++) {
+            if (!acc->cell_states[f][c]) continue;
+            sqlite3_bind_int64(st->fstate, 1, src->id);
+            bind_str(st->fstate, 2, sl_field_name((sl_field)f));
+            bind_str(st->fstate, 3, sl_cell_state_name((sl_cell_state)c));
+            bind_u64(st->fstate, 4, acc->cell_states[f][c]);
+            rc = step_reset(st, st->fstate, "field_states");
+            if (rc) return rc;
+        }
+        if (acc->field_errors[f]) {
+            sqlite3_bind_int64(st->ferr, 1, src->id);
+            bind_str(st->ferr, 2, sl_field_name((sl_field)f));
+            bind_u64(st->ferr, 3, acc->field_errors[f]);
+            rc = step_reset(st, st->ferr, "field_errors");
+            if (rc) return rc;
+        }
+    }
+    return SL_OK;
+}
+
+static const char *severity_name(sl_severity s) {
+    switch (s) {
+    case SL_DIAG_INFO: return "info";
+    case SL_DIAG_WARN: return "warn";
+    case SL_DIAG_ERROR: return "error";
+    }
+    return "info";
+}
+
+sl_status sl_store_diag(sl_store *st, uint32_t source_id, const sl_diag *d) {
+    if (st->first) return st->first;
+    sqlite3_stmt *s = st->diag;
+    /* Messages may quote cells (a header-less file's first row holds a plate): plates typed
+     * there are replaced. No key here, so they read "[PLATE]". */
+    sl_buf_reset(&st->tmp);
+    const char *m = d->message ? d->message : "";
+    sl_status rc = sl_redact(NULL, m, strlen(m), NULL, 0, SL_REDACT_PLATES, &st->tmp);
+    if (rc) return fail(st, rc, "diagnostics");
+    if (source_id) sqlite3_bind_int64(s, 1, source_id);
+    else sqlite3_bind_null(s, 1);
+    bind_str(s, 2, severity_name(d->severity));
+    bind_str(s, 3, d->code);
+    if (d->record) bind_u64(s, 4, d->record);
+    else sqlite3_bind_null(s, 4);
+    if (d->line) bind_u64(s, 5, d->line);
+    else sqlite3_bind_null(s, 5);
+    bind_txt(s, 6, st->tmp.p, st->tmp.len);
+    return step_reset(st, s, "diagnostics");
+}
+
+/* ---- flagged rows ------------------------------------------------------------------------- */
+
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Binds text with plates typed into it tokenized (the row's own plate included). */
+static sl_status bind_redacted(sl_store *st, sqlite3_stmt *s, int i, const sl_key *k, const char *p,
+                               size_t n, const sl_cell *plate) {
+    sl_buf_reset(&st->tmp);
+    sl_status rc = sl_redact(k, p, n, plate ? plate->p : NULL, plate ? plate->len : 0, SL_REDACT_PLATES,
+                             &st->tmp);
+    if (rc) return fail(st, rc, "redaction");
+    bind_txt(s, i, st->tmp.p, st->tmp.len);
+    return SL_OK;
+}
+
+static sl_status bind_redacted_cell(sl_store *st, sqlite3_stmt *s, int i, const sl_key *k,
+                                    const sl_cell *c, const sl_cell *plate) {
+    if (c->st == SL_CELL_ABSENT) {
+        sqlite3_bind_null(s, i);
+        return SL_OK;
+    }
+    return bind_redacted(st, s, i, k, c->p, c->len, plate);
+}
+
+sl_status sl_store_row_add(sl_store *st, const sl_key *k, const sl_rules *r, const sl_store_row *row) {
+    if (st->first) return st->first;
+    const sl_search *s = row->s;
+    sqlite3_stmt *q = st->row;
+    int64_t rid = st->next_row++;
+    const sl_cell *pc = &s->f[SL_F_PLATE];
+    const sl_cell *plate = (pc->st == SL_CELL_VALUE || pc->st == SL_CELL_PARTIAL) && pc->len ? pc : NULL;
+    size_t nrules = sl_rules_count(r);
+    sl_status rc = SL_OK;
+
+    /* distinct categories, sorted, comma-joined */
+    const char *cats[64];
+    size_t ncat = 0;
+    for (size_t i = 0; i < row->nflags && ncat < SL_ARRAY_LEN(cats); i++) {
+        if (row->flags[i].rule >= nrules) return fail(st, SL_EINTERNAL, "flag with an unknown rule");
+        sl_rule_info ri;
+        sl_rules_info(r, row->flags[i].rule, &ri);
+        const char *c = ri.category ? ri.category : "";
+        size_t j = 0;
+        while (j < ncat && strcmp(cats[j], c) != 0) j++;
+        if (j == ncat) cats[ncat++] = c;
+    }
+    qsort(cats, ncat, sizeof cats[0], cmp_str);
+    sl_buf_reset(&st->key);
+    for (size_t i = 0; !rc && i < ncat; i++) {
+        if (i) rc = sl_buf_putc(&st->key, ',');
+        if (!rc) rc = sl_buf_puts(&st->key, cats[i]);
+    }
+    if (rc) return fail(st, rc, "flagged_rows");
+
+    sqlite3_bind_int64(q, 1, rid);
+    sqlite3_bind_int64(q, 2, row->source_id);
+    bind_u64(q, 3, row->record);
+    if (row->line) bind_u64(q, 4, row->line);
+    else sqlite3_bind_null(q, 4);
+    rc = bind_redacted(st, q, 5, k, row->first_line.p, row->first_line.len, plate);
+    if (rc) return rc;
+    if (s->f[SL_F_ID].st == SL_CELL_VALUE) bind_txt(q, 6, s->f[SL_F_ID].p, s->f[SL_F_ID].len);
+    else sqlite3_bind_null(q, 6);
+    bind_time(q, 7, s->search_time);
+    bind_cell(q, 8, &s->f[SL_F_ORG]);
+    bind_cell(q, 9, &s->f[SL_F_NAME]);
+    bind_cell(q, 10, &s->f[SL_F_USER_ID]);
+    if (s->networks >= 0) sqlite3_bind_int64(q, 11, s->networks);
+    else sqlite3_bind_null(q, 11);
+    if (s->devices >= 0) sqlite3_bind_int64(q, 12, s->devices);
+    else sqlite3_bind_null(q, 12);
+    bind_time(q, 13, s->tf_start);
+    bind_time(q, 14, s->tf_end);
+    char tok[SL_TOKEN_LEN + 1];
+    if (plate && sl_plate_token(k, plate->p, plate->len, tok)) bind_str(q, 15, tok);
+    else sqlite3_bind_null(q, 15);
+    bind_str(q, 16, sl_cell_state_name(pc->st));
+    if ((rc = bind_redacted_cell(st, q, 17, k, &s->f[SL_F_REASON], plate))) return rc;
+    bind_str(q, 18, sl_cell_state_name(s->f[SL_F_REASON].st));
+    if ((rc = bind_redacted_cell(st, q, 19, k, &s->f[SL_F_CASE], plate))) return rc;
+    bind_str(q, 20, sl_cell_state_name(s->f[SL_F_CASE].st));
+    if ((rc = bind_redacted_cell(st, q, 21, k, &s->f[SL_F_OFFENSE], plate))) return rc;
+    if ((rc = bind_redacted_cell(st, q, 22, k, &s->f[SL_F_FILTERS], plate))) return rc;
+    bind_cell(q, 23, &s->f[SL_F_SEARCH_TYPE]);
+    if ((rc = bind_redacted_cell(st, q, 24, k, &s->f[SL_F_TEXT_PROMPT], plate))) return rc;
+    bind_cell(q, 25, &s->f[SL_F_MODERATION]);
+    bind_txt(q, 26, st->key.p, st->key.len);
+    rc = step_reset(st, q, "flagged_rows");
+    if (rc) return rc;
+
+    for (size_t i = 0; i < row->nflags; i++) {
+        const sl_flag *fl = &row->flags[i];
+        sl_rule_info ri;
+        sl_rules_info(r, fl->rule, &ri);
+        const sl_cell *c = ((int)fl->field >= 0 && (int)fl->field < SL_F_COUNT) ? &s->f[fl->field] : NULL;
+        sqlite3_bind_int64(st->hit, 1, rid);
+        bind_str(st->hit, 2, ri.id);
+        bind_str(st->hit, 3, ri.category);
+        bind_str(st->hit, 4, c ? sl_field_name(fl->field) : NULL);
+        sqlite3_bind_int64(st->hit, 5, fl->start);
+        sqlite3_bind_int64(st->hit, 6, fl->end);
+        if (c && c->p && fl->start <= fl->end && fl->end <= c->len) {
+            rc = bind_redacted(st, st->hit, 7, k, c->p + fl->start, fl->end - fl->start, plate);
+            if (rc) return rc;
+        } else {
+            sqlite3_bind_null(st->hit, 7);
+        }
+        rc = step_reset(st, st->hit, "flag_hits");
+        if (rc) return rc;
+    }
+    return SL_OK;
+}
+
+/* ---- counts ------------------------------------------------------------------------------- */
+
+static uint64_t fnv1a(const char *p, size_t n) {
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)p[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static sl_status cells_grow(sl_store *st) {
+    size_t ncap = st->capcells ? st->capcells * 2 : 1024;
+    count_cell *nc = calloc(ncap, sizeof *nc);
+    if (!nc) return SL_ENOMEM;
+    for (size_t i = 0; i < st->capcells; i++) {
+        count_cell *c = &st->cells[i];
+        if (!c->key) continue;
+        size_t j = (size_t)c->hash & (ncap - 1);
+        while (nc[j].key) j = (j + 1) & (ncap - 1);
+        nc[j] = *c;
+    }
+    free(st->cells);
+    st->cells = nc;
+    st->capcells = ncap;
+    return SL_OK;
+}
+
+sl_status sl_store_count(sl_store *st, const char *org, size_t org_len, int64_t t, const char *category) {
+    if (st->first) return st->first;
+    char month[8] = "";
+    if (t != SL_TIME_NONE) sl_time_month(t, month);
+    sl_buf *b = &st->key;
+    sl_buf_reset(b);
+    sl_status rc = sl_buf_append(b, org ? org : "", org ? org_len : 0);
+    if (!rc) rc = sl_buf_putc(b, '\0');
+    if (!rc) rc = sl_buf_puts(b, month);
+    if (!rc) rc = sl_buf_putc(b, '\0');
+    if (!rc) rc = sl_buf_puts(b, category ? category : "");
+    if (rc) return fail(st, rc, "counts");
+    uint64_t h = fnv1a(b->p, b->len);
+    if (st->capcells == 0 || (st->ncells + 1) * 10 > st->capcells * 7) {
+        if (st->ncells >= COUNT_CAP) {
+            fail(st, SL_ELIMIT, "counts");
+            snprintf(st->err, sizeof st->err,
+                     "database: more than %u organization x month x category counts", COUNT_CAP);
+            return SL_ELIMIT;
+        }
+        if ((rc = cells_grow(st))) return fail(st, rc, "counts");
+    }
+    size_t j = (size_t)h & (st->capcells - 1);
+    while (st->cells[j].key) {
+        count_cell *c = &st->cells[j];
+        if (c->hash == h && c->klen == b->len && memcmp(c->key, b->p, b->len) == 0) {
+            c->rows++;
+            return SL_OK;
+        }
+        j = (j + 1) & (st->capcells - 1);
+    }
+    char *kcopy = sl_arena_alloc(&st->arena, b->len + 1);
+    if (!kcopy) return fail(st, SL_ENOMEM, "counts");
+    memcpy(kcopy, b->p, b->len);
+    kcopy[b->len] = '\0';
+    st->cells[j] = (count_cell){kcopy, b->len, h, 1};
+    st->ncells++;
+    return SL_OK;
+}
+
+static int cmp_cell(const void *a, const void *b) {
+    const count_cell *x = a, *y = b;
+    size_t n = x->klen < y->klen ? x->klen : y->klen;
+    int c = memcmp(x->key, y->key, n);
+    if (c) return c;
+    return (x->klen > y->klen) - (x->klen < y->klen);
+}
+
+sl_status sl_store_finish(sl_store *st) {
+    if (st->first) return st->first;
+    if (st->finished) return SL_OK;
+    /* compact and sort the table, then insert in (org, month, category) order */
+    size_t m = 0;
+    for (size_t i = 0; i < st->capcells; i++)
+        if (st->cells[i].key) st->cells[m++] = st->cells[i];
+    if (m) qsort(st->cells, m, sizeof *st->cells, cmp_cell);
+    st->ncells = m;
+    sqlite3_stmt *ins = NULL;
+    sl_status rc = prep(st, &ins, "INSERT INTO counts VALUES(?1, ?2, ?3, ?4)");
+    for (size_t i = 0; !rc && i < m; i++) {
+        const count_cell *c = &st->cells[i];
+        size_t ol = strlen(c->key);
+        const char *month = c->key + ol + 1;
+        const char *cat = month + strlen(month) + 1;
+        bind_txt(ins, 1, c->key, ol);
+        bind_str(ins, 2, month);
+        bind_str(ins, 3, cat);
+        bind_u64(ins, 4, c->rows);
+        rc = step_reset(st, ins, "counts");
+    }
+    sqlite3_finalize(ins);
+    /* the table is spent: keys point into the arena, freed at close */
+    free(st->cells);
+    st->cells = NULL;
+    st->capcells = st->ncells = 0;
+    if (rc) return rc;
+    static const char IDX[] =
+        "CREATE INDEX rejections_source ON rejections(source_id);"
+        "CREATE INDEX field_states_source ON field_states(source_id);"
+        "CREATE INDEX diagnostics_source ON diagnostics(source_id);"
+        "CREATE INDEX flagged_rows_source ON flagged_rows(source_id, record);"
+        "CREATE INDEX flagged_rows_search ON flagged_rows(search_id);"
+        "CREATE INDEX flagged_rows_plate ON flagged_rows(plate_token);"
+        "CREATE INDEX flag_hits_row ON flag_hits(row_id);"
+        "CREATE INDEX flag_hits_category ON flag_hits(category, row_id);"
+        "CREATE INDEX counts_category ON counts(category, org);"
+        "COMMIT;";
+    if (sqlite3_exec(st->db, IDX, NULL, NULL, NULL) != SQLITE_OK) return fail(st, SL_EDB, "indexes");
+    st->finished = 1;
+    return SL_OK;
+}
+
+sl_status sl_store_close(sl_store *st) {
+    if (!st) return SL_OK;
+    sl_status rc = st->first;
+    sqlite3_stmt *stmts[] = {st->meta, st->pack, st->rule, st->source, st->rej,
+                             st->fstate, st->ferr, st->diag, st->row, st->hit};
+    for (size_t i = 0; i < SL_ARRAY_LEN(stmts); i++) sqlite3_finalize(stmts[i]);
+    if (st->db) {
+        if (!st->finished && !rc && sqlite3_get_autocommit(st->db) == 0 &&
+            sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+            rc = fail(st, SL_EDB, "commit");
+        if (sqlite3_close(st->db) != SQLITE_OK && !rc) rc = fail(st, SL_EDB, "close");
+    }
+    sl_buf_free(&st->tmp);
+    sl_buf_free(&st->key);
+    free(st->cells);
+    sl_arena_free(&st->arena);
+    free(st);
+    return rc;
+}

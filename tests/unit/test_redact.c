@@ -1,0 +1,144 @@
+/* test_redact.c: plates and personal data in free text, positive and negative cases. Tokens are
+ * computed with a fixed test key so expected strings can name them exactly. */
+#include "../harness.h"
+#include "redact.h"
+
+#include <unistd.h>
+
+static sl_key *key;
+static sl_buf out;
+
+#define P SL_REDACT_PLATES
+#define PP (SL_REDACT_PLATES | SL_REDACT_PERSONAL)
+
+static const char *red(unsigned flags, const char *text, const char *plate) {
+    sl_buf_reset(&out);
+    sl_status rc = sl_redact(key, text, strlen(text), plate, plate ? strlen(plate) : 0, flags, &out);
+    if (rc) return "(error)";
+    sl_buf_nul(&out);
+    return out.p;
+}
+
+/* Expected text with "{PLATE}" replaced by the token of `plate`. */
+static const char *expect(const char *fmt, const char *plate) {
+    static char buf[1024];
+    char tok[SL_TOKEN_LEN + 1];
+    sl_plate_token(key, plate, strlen(plate), tok);
+    const char *at = strstr(fmt, "{PLATE}");
+    if (!at) return fmt;
+    snprintf(buf, sizeof buf, "%.*s%s%s", (int)(at - fmt), fmt, tok, at + 7);
+    return buf;
+}
+
+static void untouched(unsigned flags, const char *text) { CHECK_STR(red(flags, text, NULL), text); }
+
+int main(void) {
+    char dir[] = "/tmp/sl_test_redact_XXXXXX";
+    if (!mkdtemp(dir)) { fprintf(stderr, "mkdtemp failed\n"); return 1; }
+    char kpath[256];
+    snprintf(kpath, sizeof kpath, "%s/plate.key", dir);
+    FILE *f = fopen(kpath, "w");
+    fputs("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n", f);
+    fclose(f);
+    char err[256];
+    CHECK_INT(sl_key_open(&key, kpath, NULL, err, sizeof err), SL_OK);
+    if (!key) TEST_END();
+
+    /* plate-shaped words */
+    CHECK_STR(red(P, "stolen veh ABC1234", NULL), expect("stolen veh {PLATE}", "ABC1234"));
+    CHECK_STR(red(P, "7ABC123 seen", NULL), expect("{PLATE} seen", "7ABC123"));
+    CHECK_STR(red(P, "hit on 8kjh22.", NULL), expect("hit on {PLATE}.", "8KJH22"));
+    CHECK_STR(red(P, "TX ABC-1234 wanted", NULL), expect("TX {PLATE} wanted", "ABC1234"));
+    CHECK_STR(red(P, "case CR24001", NULL), expect("case {PLATE}", "CR24001"));
+    CHECK_STR(red(P, "partial AB*123 seen", NULL), expect("partial {PLATE} seen", "AB*123"));
+    /* words after a plate keyword, even all digits or split */
+    CHECK_STR(red(P, "plate 1234567 stolen", NULL), expect("plate {PLATE} stolen", "1234567"));
+    CHECK_STR(red(P, "tag ABC 123 seen", NULL), expect("tag {PLATE} seen", "ABC123"));
+    CHECK_STR(red(P, "LP: 123 ABC", NULL), expect("LP: {PLATE}", "123ABC"));
+    CHECK_STR(red(P, "license plate # 4455667", NULL), expect("license plate # {PLATE}", "4455667"));
+    CHECK_STR(red(P, "plate TX 1234567", NULL), expect("plate TX {PLATE}", "1234567"));
+    CHECK_STR(red(P, "lic no. 98765", NULL), expect("lic no. {PLATE}", "98765"));
+    /* the row's own plate, even when it would not look like one */
+    CHECK_STR(red(P, "looking for LOVEME owner", "LOVEME"), expect("looking for {PLATE} owner", "LOVEME"));
+    CHECK_STR(red(P, "veh abc 12 seen", "ABC12"), expect("veh {PLATE} seen", "ABC12"));
+    CHECK_STR(red(P, "a,\"x\",LOVEME,b", "LOVEME"), expect("a,\"x\",{PLATE},b", "LOVEME"));
+    CHECK_STR(red(P, "LOVEMEX stays", "LOVEME"), "LOVEMEX stays");
+    CHECK_STR(red(P, "2nd XYZ999 here", "ABC123, XYZ999"), expect("2nd {PLATE} here", "XYZ999"));
+    /* not plates */
+    untouched(P, "Houston TX PD");
+    untouched(P, "Case 25-001234");
+    untouched(P, "case 2025/123 and 2025-CR-0123");
+    untouched(P, "10851 VC stolen vehicle, 10851VC");
+    untouched(P, "21st street, 1990s, 10AM, 24HR");
+    untouched(P, "blue 4-door sedan, 24-hour watch, COVID-19");
+    untouched(P, "investigation 2025001234");
+    untouched(P, "plate reader hit, tag along, license suspended");
+    untouched(P, "Sonoma County CA SO [Federal] [Inactive]");
+    untouched(P, "");
+    untouched(P, "expired license\t2025-07-02T20:02:16Z\t20:00:00");
+    untouched(PP, "2025-06-18T00:02:05Z and 2026-03-05T14:37:50.538Z");
+    untouched(PP, "\"5869ce7e-98f2-47e7-a3c2-5e6bff4def4a\",\"2025-06-18 00:02:04.789\",2510");
+    /* tokens survive a second pass unchanged */
+    {
+        char once[256];
+        snprintf(once, sizeof once, "%s", red(P, "stolen ABC1234", NULL));
+        CHECK_STR(red(PP, once, NULL), once);
+    }
+    /* without a key plates still go: a label instead of a token */
+    {
+        sl_buf b = {0};
+        CHECK_INT(sl_redact(NULL, "veh ABC1234", 11, NULL, 0, P, &b), SL_OK);
+        CHECK_MEM(b.p, b.len, "veh [PLATE]");
+        sl_buf_free(&b);
+    }
+
+    /* personal data */
+    CHECK_STR(red(PP, "subject DOB 01/02/1980 wanted", NULL), "subject [DOB] wanted");
+    CHECK_STR(red(PP, "d.o.b.: 1980-01-02", NULL), "[DOB]");
+    CHECK_STR(red(PP, "born on March 3, 1975", NULL), "[DOB]");
+    CHECK_STR(red(PP, "juvenile dob 3/4/2012 runaway", NULL), "juvenile [DOB] runaway");
+    CHECK_STR(red(PP, "male 4/5/1990 w/m", NULL), "male [DOB] w/m");
+    CHECK_STR(red(PP, "theft on 06/01/2025", NULL), "theft on 06/01/2025");
+    CHECK_STR(red(PP, "SSN 123-45-6789", NULL), "[SSN]");
+    CHECK_STR(red(PP, "ss# 123456789 x", NULL), "[SSN] x");
+    CHECK_STR(red(PP, "id 123-45-6789.", NULL), "id [SSN].");
+    CHECK_STR(red(PP, "call (555) 234-5678 now", NULL), "call [PHONE] now");
+    CHECK_STR(red(PP, "rp 555-234-5678", NULL), "rp [PHONE]");
+    CHECK_STR(red(PP, "rp +1 555.234.5678", NULL), "rp [PHONE]");
+    CHECK_STR(red(PP, "cell 5552345678", NULL), "cell [PHONE]");
+    CHECK_STR(red(PP, "case 2025234567", NULL), "case 2025234567");
+    CHECK_STR(red(PP, "mail john.doe+x@example.com.", NULL), "mail [EMAIL].");
+    CHECK_STR(red(PP, "DL D1234567 susp", NULL), "[DL] susp");
+    CHECK_STR(red(PP, "OLN: CA B7654321", NULL), "[DL]");
+    CHECK_STR(red(PP, "driver's license # 12345678", NULL), "[DL]");
+    CHECK_STR(red(PP, "license # X12345", NULL), "[DL]");
+    CHECK_STR(red(PP, "DL suspended", NULL), "DL suspended");
+    CHECK_STR(red(PP, "lives at 123 Main St, Apt 4 w/ gf", NULL), "lives at [ADDRESS] w/ gf");
+    CHECK_STR(red(PP, "1400 N. Elm Avenue", NULL), "[ADDRESS]");
+    CHECK_STR(red(PP, "near 45 W 21st St.", NULL), "near [ADDRESS]");
+    CHECK_STR(red(PP, "2 people walking on Main St", NULL), "2 people walking on Main St");
+    /* the same text with personal data off: only plates */
+    CHECK_STR(red(P, "DOB 01/02/1980 SSN 123-45-6789", NULL), "DOB 01/02/1980 SSN 123-45-6789");
+    /* officers and agencies stay named */
+    untouched(PP, "Houston TX PD");
+    untouched(PP, "Ofc. J. Smith #4412 for Harris County TX SO");
+    untouched(PP, "Case 25-001234 459 PC burglary");
+    untouched(PP, "Immigration (civil/administrative) -");
+    /* both at once */
+    CHECK_STR(red(PP, "veh ABC1234 reg to DOB 1/2/1970 at 9 Oak Ln", NULL),
+              expect("veh {PLATE} reg to [DOB] at [ADDRESS]", "ABC1234"));
+    /* invalid UTF-8 and NUL-free binary are copied, never overrun */
+    {
+        const char bin[] = "\xff\xfe ABC1234 \xc3";
+        sl_buf b = {0};
+        CHECK_INT(sl_redact(key, bin, sizeof bin - 1, NULL, 0, PP, &b), SL_OK);
+        CHECK(b.len > 0 && memcmp(b.p, "\xff\xfe pt_", 6) == 0 && b.p[b.len - 1] == '\xc3');
+        sl_buf_free(&b);
+    }
+
+    sl_buf_free(&out);
+    sl_key_free(key);
+    unlink(kpath);
+    rmdir(dir);
+    TEST_END();
+}
