@@ -3,7 +3,11 @@
  * record ends parsed, skipped-and-counted or rejected-with-reason) and the rule that outputs
  * are written whole or not at all. */
 #include "classify.h"
+#include "eventlog.h"
+#include "infer.h"
+#include "mapfile.h"
 #include "read.h"
+#include "release.h"
 #include "schema.h"
 #include "store.h"
 #include "timeparse.h"
@@ -20,6 +24,8 @@
 #define ORG_SET_CAP 65536      /* distinct organizations tracked per source */
 #define MAX_FLAGS 64
 #define PROGRESS_EVERY (64u << 20)
+#define INFER_ROWS 50          /* records buffered to recognise a header-less file's columns */
+#define TALLY_CAP 256          /* names counted exactly per source (for the top few) */
 
 typedef struct {
     char code[48];
@@ -32,6 +38,33 @@ typedef struct {
     size_t cap, n;
     int saturated;
 } org_set;
+
+/* Exact counts of the first TALLY_CAP distinct names of a source (organizations, users), for
+ * "most rows" lists and the dominant organization; later names are only counted as distinct. */
+typedef struct {
+    char *name[TALLY_CAP];
+    uint64_t rows[TALLY_CAP];
+    size_t n;
+} tally;
+
+/* A buffered record of a header-less source, replayed once its columns are inferred. */
+typedef struct {
+    uint64_t record, line;
+    uint32_t invalid_utf8;
+    size_t ncells;
+    char *text;        /* cells back to back, then the first line */
+    size_t *len;       /* ncells lengths, then the first line's */
+} held_row;
+
+/* What the release checks need to remember of each source until the end. */
+typedef struct {
+    uint32_t id;
+    char kind[48];
+    const char *map;   /* the map's name (lives as long as the scan) */
+    char fp[34];
+    uint64_t shifted;
+    const char *truncation;
+} src_note;
 
 struct sl_scan {
     sl_scan_opts opts;
@@ -64,6 +97,32 @@ struct sl_scan {
     size_t ndiags;
     uint64_t diag_suppressed;
     uint32_t source_id;
+    /* Sources nest (a zip holds members, a workbook holds sheets). Only the innermost source
+     * delivers rows; an enclosing one is recorded with its own citation and hash but no rows. */
+    unsigned depth;
+    unsigned char has_children[32];
+
+    /* issue 3: maps, event logs, inference, shifted rows, release checks, descriptions */
+    sl_mapfile **maps;
+    size_t nmaps;
+    const sl_mapfile *map;       /* the map that applied to this source */
+    int is_event;
+    sl_eventlog_cols ev_cols;
+    uint64_t events;             /* events parsed in this source */
+    int inferring;               /* header-less: buffering records to infer columns */
+    held_row held[INFER_ROWS];
+    size_t nheld;
+    char kind_how[320];
+    uint64_t shifted;
+    sl_buf shift_scratch;
+    sl_slice shift_cells[SL_SCHEMA_MAX_COLS];
+    sl_fingerprint fp;
+    org_set users;
+    tally org_tally, user_tally;
+    sl_release *release;
+    src_note *notes;
+    size_t nnotes, capnotes;
+    uint64_t src_warnings;
 };
 
 /* ---- small helpers -------------------------------------------------------------------------- */
@@ -100,6 +159,46 @@ static void org_set_add(org_set *s, const char *p, size_t n) {
     }
     s->hashes[i] = h;
     s->n++;
+}
+
+static void tally_clear(tally *t) {
+    for (size_t i = 0; i < t->n; i++) free(t->name[i]);
+    t->n = 0;
+}
+
+static void tally_add(tally *t, const char *p, size_t n) {
+    for (size_t i = 0; i < t->n; i++)
+        if (strlen(t->name[i]) == n && !memcmp(t->name[i], p, n)) {
+            t->rows[i]++;
+            return;
+        }
+    if (t->n == TALLY_CAP) return;
+    if (!(t->name[t->n] = sl_strndup(p, n))) return;
+    t->rows[t->n++] = 1;
+}
+
+/* Indexes of the k names with most rows (ties: first seen). */
+static size_t tally_top(const tally *t, size_t *idx, size_t k) {
+    size_t m = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        size_t j = m < k ? m++ : k;
+        if (j == k && t->rows[i] <= t->rows[idx[k - 1]]) continue;
+        if (j == k) j = k - 1;
+        while (j > 0 && t->rows[idx[j - 1]] < t->rows[i]) {
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        idx[j] = i;
+    }
+    return m;
+}
+
+static void held_clear(sl_scan *s) {
+    for (size_t i = 0; i < s->nheld; i++) {
+        free(s->held[i].text);
+        free(s->held[i].len);
+    }
+    s->nheld = 0;
 }
 
 static void set_err(sl_scan *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -160,7 +259,10 @@ static const char *cite_of(sl_scan *s, const sl_source *src) {
  * source and counting the rest. */
 static void emit(sl_scan *s, uint32_t source_id, sl_severity sev, const char *code,
                  const char *source, uint64_t record, uint64_t line, const char *msg) {
-    if (sev >= SL_DIAG_WARN) s->totals.warnings++;
+    if (sev >= SL_DIAG_WARN) {
+        s->totals.warnings++;
+        s->src_warnings++;
+    }
     diag_count *dc = NULL;
     for (size_t i = 0; i < s->ndiags; i++)
         if (!strcmp(s->diags[i].code, code)) dc = &s->diags[i];
@@ -215,6 +317,10 @@ static void on_bytes(void *ud, uint64_t n) {
 
 static int on_begin(void *ud, const sl_source *src) {
     sl_scan *s = ud;
+    if (s->depth > 0 && s->depth <= SL_ARRAY_LEN(s->has_children))
+        s->has_children[s->depth - 1] = 1;
+    s->depth++;
+    if (s->depth <= SL_ARRAY_LEN(s->has_children)) s->has_children[s->depth - 1] = 0;
     sl_schema_clear(&s->schema);
     memset(&s->acc, 0, sizeof s->acc);
     s->acc.time_min = s->acc.time_max = SL_TIME_NONE;
@@ -226,7 +332,18 @@ static int on_begin(void *ud, const sl_source *src) {
     s->ndiags = 0;
     s->diag_suppressed = 0;
     s->source_id = src->id;
-    s->totals.sources++;
+    s->map = NULL;
+    s->is_event = 0;
+    s->events = 0;
+    s->inferring = 0;
+    held_clear(s);
+    s->kind_how[0] = '\0';
+    s->shifted = 0;
+    memset(&s->fp, 0, sizeof s->fp);
+    org_set_clear(&s->users);
+    tally_clear(&s->org_tally);
+    tally_clear(&s->user_tally);
+    s->src_warnings = 0;
     progress(s, 1);
     return 0;
 }
@@ -278,9 +395,11 @@ static void track_reason(sl_scan *s, const sl_search *q) {
         s->reason_varies = 1;
 }
 
-static void handle_search(sl_scan *s, const sl_source *src, const sl_csv_row *row) {
+static void handle_search(sl_scan *s, const sl_source *src, const sl_csv_row *row,
+                          const sl_slice *cells, size_t ncells) {
     sl_search q;
-    sl_search_from_row(&s->schema, row->cells, row->ncells, &q);
+    sl_search_from_row(&s->schema, cells, ncells, &q);
+    if (s->map) sl_mapfile_fix_times(s->map, &q);
     account_cells(&s->acc, &q);
     if (!looks_like_search(&q)) {
         reject(s, src, row, SL_REJ_NOT_SEARCH,
@@ -306,8 +425,18 @@ static void handle_search(sl_scan *s, const sl_source *src, const sl_csv_row *ro
             s->acc.time_max = q.search_time;
     }
     const sl_cell *org = &q.f[SL_F_ORG];
-    if (org->len) org_set_add(&s->orgs, org->p, org->len);
+    if (org->len) {
+        org_set_add(&s->orgs, org->p, org->len);
+        tally_add(&s->org_tally, org->p, org->len);
+    }
+    const sl_cell *user = q.f[SL_F_NAME].st == SL_CELL_VALUE ? &q.f[SL_F_NAME] : &q.f[SL_F_USER_ID];
+    if (user->st == SL_CELL_VALUE && user->len) {
+        org_set_add(&s->users, user->p, user->len);
+        tally_add(&s->user_tally, user->p, user->len);
+    }
     track_reason(s, &q);
+    sl_fingerprint_add(&s->fp, &q);
+    if (s->opts.dry_run) return; /* inspect: accounted, not classified or stored */
 
     sl_status rc = sl_store_count(s->store, org->p ? org->p : "", org->len, q.search_time, "all");
     if (rc && !s->fatal) s->fatal = rc;
@@ -412,8 +541,29 @@ static void decide_kind(sl_scan *s) {
     }
 }
 
+/* Records a source that only encloses others (a zip, a workbook): no rows of its own. */
+static void end_container(sl_scan *s, const sl_source *src) {
+    sl_account acc;
+    memset(&acc, 0, sizeof acc);
+    acc.time_min = acc.time_max = SL_TIME_NONE;
+    acc.kind_how = "container";
+    sl_source copy = *src;
+    copy.cite = cite_of(s, src);
+    if (s->cur_display) copy.path = s->cur_display;
+    sl_status rc = sl_store_source(s->store, &copy, &acc);
+    if (rc && !s->fatal) s->fatal = rc;
+}
+
 static void on_end(void *ud, const sl_source *src) {
     sl_scan *s = ud;
+    int container = s->depth > 0 && s->depth <= SL_ARRAY_LEN(s->has_children) &&
+                    s->has_children[s->depth - 1];
+    if (s->depth > 0) s->depth--;
+    if (container) {
+        end_container(s, src);
+        return;
+    }
+    s->totals.sources++;
     const char *cite = cite_of(s, src);
     s->acc.orgs_distinct = s->orgs.n;
     /* Rows a reader skipped as blank without delivering them still count as read. */
