@@ -1,0 +1,153 @@
+#!/bin/sh
+# bench/run.sh BUILD_DIR [--record]: times `sunlight scan` on a generated 1 GB network audit
+# against what a reporter uses today (wc -l, a keyword grep, a python csv pass, sqlite3 import)
+# and prints a markdown table; --record also appends it, dated, to bench/RESULTS.md.
+# Environment: BENCH_SIZE (default 1G), BENCH_RUNS (default 5), BENCH_SEED (default 1).
+set -u
+usage() { echo "usage: bench/run.sh BUILD_DIR [--record]" >&2; exit 2; }
+[ $# -ge 1 ] || usage
+BUILD=$1; shift
+RECORD=0
+for a in "$@"; do
+    case $a in --record) RECORD=1 ;; *) usage ;; esac
+done
+cd "$(dirname "$0")/.." || exit 2
+case $BUILD in /*) ;; *) BUILD=$(pwd)/$BUILD ;; esac
+
+SIZE=${BENCH_SIZE:-1G}
+RUNS=${BENCH_RUNS:-5}
+SEED=${BENCH_SEED:-1}
+case $RUNS in ''|*[!0-9]*|0) echo "bench: BENCH_RUNS must be a positive integer" >&2; exit 2 ;; esac
+GEN="$BUILD/slgen"
+SL="$BUILD/sunlight"
+DIR="$BUILD/bench"
+DATA="$DIR/data-$SIZE-$SEED"
+FILE="$DATA/network_audit_big.csv"
+KEY="$DIR/bench.key"
+OUT="$DIR/out"
+TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
+
+[ -x "$GEN" ] || { echo "bench: $GEN not built (make all)" >&2; exit 1; }
+mkdir -p "$DIR" || exit 1
+
+# Time and peak RSS of one command: GNU time when present, else a python3 wrapper.
+# Sets W (wall seconds), M (peak RSS KiB), RC; stdout goes to $TMP/out, stderr to $TMP/err.
+if [ -x /usr/bin/time ] && /usr/bin/time -f '%e' -o "$TMP/t" true 2>/dev/null; then
+    measure() {
+        t0=$(date +%s%N)
+        /usr/bin/time -f '%e %M' -o "$TMP/t" "$@" >"$TMP/out" 2>"$TMP/err"; RC=$?
+        t1=$(date +%s%N)
+        set -- $(tail -n 1 "$TMP/t"); W=$1; M=$2
+        case "$t0$t1" in # GNU date: nanoseconds, finer than time's %e
+            *N*) ;;
+            *) W=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }') ;;
+        esac
+    }
+elif command -v python3 >/dev/null 2>&1; then
+    measure() {
+        python3 -c '
+import resource, subprocess, sys, time
+t = time.perf_counter()
+with open(sys.argv[1], "wb") as o, open(sys.argv[2], "wb") as e:
+    rc = subprocess.call(sys.argv[3:], stdout=o, stderr=e)
+w = time.perf_counter() - t
+print("%.3f %d %d" % (w, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, rc))
+' "$TMP/out" "$TMP/err" "$@" >"$TMP/t"
+        set -- $(cat "$TMP/t"); W=$1; M=$2; RC=$3
+    }
+else
+    echo "bench: need GNU time (/usr/bin/time, Debian package 'time') or python3" >&2; exit 1
+fi
+
+# The data: generated once per size and seed, regenerated when the generator's source changes.
+STAMP="slgen --size $SIZE --seed $SEED --truth-off $(cksum <tools/slgen.c)"
+if [ ! -s "$FILE" ] || [ "$(cat "$DATA/.stamp" 2>/dev/null)" != "$STAMP" ]; then
+    rm -rf "$DATA"
+    echo "generating $SIZE network audit (seed $SEED) into $DATA ..." >&2
+    measure "$GEN" --out "$DATA" --size "$SIZE" --seed "$SEED" --truth-off
+    [ "$RC" -eq 0 ] || { echo "bench: slgen failed: $(cat "$TMP/err")" >&2; exit 1; }
+    echo "$STAMP" >"$DATA/.stamp"
+    echo "generated in ${W}s" >&2
+fi
+BYTES=$(wc -c <"$FILE")
+ROWS=$(sed -n 's/.*"records": \([0-9]*\).*/\1/p' "$DATA/truth.json" | head -n 1)
+ROWS=$((ROWS - 1)) # data records: the header is not a row
+cat "$FILE" >/dev/null # every tool starts from a warm page cache
+
+TABLE="$TMP/table"
+printf '| tool | median wall (s) | MB/s | rows/s | peak RSS (MB) | runs | output |\n' >"$TABLE"
+printf '|---|---:|---:|---:|---:|---:|---|\n' >>"$TABLE"
+
+# bench NAME OKCODES CMD...: runs CMD RUNS times, adds a table row. OKCODES: exit codes
+# that count as success, space separated (grep exits 1 on no match).
+bench() {
+    name=$1; ok=$2; shift 2
+    times=""; maxm=0; status=""; n=0
+    while [ "$n" -lt "$RUNS" ]; do
+        [ -n "${PRE:-}" ] && eval "$PRE"
+        measure "$@"
+        n=$((n + 1))
+        W=${W:-0}; M=${M:-0}
+        case " $ok " in *" $RC "*) ;; *) status="exit $RC: $(tail -n 3 "$TMP/err" | tr '\n|' '  ')";; esac
+        times="$times $W"
+        [ "$M" -gt "$maxm" ] && maxm=$M
+    done
+    med=$(printf '%s\n' $times | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")
+    res=${status:-$(head -c 200 "$TMP/out" | tr '\n|' '  ' | sed -e "s|$FILE|FILE|g" -e 's/ *$//')}
+    [ -n "$res" ] || res="ok"
+    awk -v n="$name" -v w="$med" -v b="$BYTES" -v r="$ROWS" -v m="$maxm" -v k="$RUNS" -v o="$res" \
+        'BEGIN { mbs = w > 0 ? b / 1048576 / w : 0; rps = w > 0 ? r / w : 0;
+                 printf "| %s | %.3f | %.1f | %.0f | %.1f | %d | %s |\n", n, w, mbs, rps, m / 1024, k, o }' \
+        >>"$TABLE"
+    echo "  $name: median ${med}s" >&2
+}
+
+echo "benchmarking on $FILE ($BYTES bytes, $ROWS rows), $RUNS runs each" >&2
+if [ -x "$SL" ]; then
+    PRE="rm -rf '$OUT'"
+    # exit 1: the scan finished but reported rejected rows or warnings (scripts/demo.sh)
+    bench "sunlight scan" "0 1" "$SL" scan "$FILE" -o "$OUT" --key "$KEY"
+    PRE=""
+else
+    printf '| sunlight scan | - | - | - | - | 0 | not built: %s |\n' "$SL" >>"$TABLE"
+fi
+bench "wc -l" "0" wc -l "$FILE"
+bench "grep -ci 'ice'" "0 1" grep -ci ice "$FILE"
+if command -v python3 >/dev/null 2>&1; then
+    bench "python3 csv, 'ice' in reason" "0" python3 -c '
+import csv, sys
+n = hits = 0
+with open(sys.argv[1], newline="", encoding="utf-8-sig") as f:
+    r = csv.reader(f)
+    col = [c.strip() for c in next(r)].index("Reason")
+    for row in r:
+        n += 1
+        if col < len(row) and "ice" in row[col].lower():
+            hits += 1
+print("%d rows, %d hits" % (n, hits))
+' "$FILE"
+fi
+if command -v sqlite3 >/dev/null 2>&1; then
+    bench "sqlite3 .import --csv" "0" sqlite3 :memory: ".import --csv $FILE t" "SELECT count(*) || ' rows' FROM t"
+fi
+rm -rf "$OUT"
+
+cat "$TABLE"
+if [ "$RECORD" -eq 1 ]; then
+    model=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)
+    mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo 2>/dev/null)
+    commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+    [ -n "$(git status --porcelain 2>/dev/null)" ] && commit="$commit+dirty"
+    {
+        echo
+        echo "## $(date -u +%Y-%m-%d) $commit"
+        echo
+        echo "- machine: ${model:-unknown CPU}, $(nproc 2>/dev/null || echo '?') cores, ${mem:-? memory}"
+        echo "- commit: $commit"
+        echo "- file: slgen --size $SIZE --seed $SEED network audit, $BYTES bytes, $ROWS rows"
+        echo "- runs: $RUNS per tool, median wall time, warm page cache"
+        echo
+        cat "$TABLE"
+    } >>bench/RESULTS.md
+    echo "appended to bench/RESULTS.md" >&2
+fi

@@ -1,0 +1,60 @@
+#!/bin/sh
+# End-to-end on real public files from records releases, read from ../shared/data (never copied
+# into the project). Checks full accounting per source, the kinds recognised, exact record
+# counts, time ranges, and byte-identical outputs on a second run. Skips when the folder is
+# absent (a fresh clone without ../shared).
+set -u
+B=${SL_BUILD:-build}
+D=${SL_SHARED_DATA:-../shared/data}
+P=0; F=0; S=0
+ok()  { P=$((P + 1)); }
+bad() { F=$((F + 1)); echo "FAIL: $*"; }
+check() { if eval "$1"; then ok; else bad "$2"; fi; }
+if [ ! -d "$D/portal" ]; then
+    echo "skipped: $D/portal not found (real sample files are not part of a fresh clone)"
+    echo "0 passed, 0 failed, 1 skipped"; exit 0
+fi
+T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+"$B/sunlight" scan "$D/portal" -o "$T/o1" --key "$T/key" -q >"$T/log" 2>&1; rc=$?
+check '[ $rc -le 1 ]' "scan of the portal files exited $rc: $(tail -n 5 "$T/log")"
+"$B/sunlight" scan "$D/portal" -o "$T/o2" --key "$T/key" -q >/dev/null 2>&1
+for f in sunlight.db report.html flagged.csv summary.json; do
+    check 'cmp -s "$T/o1/$f" "$T/o2/$f"' "$f differs between two runs"
+done
+q() { sqlite3 "$T/o1/sunlight.db" "$1" 2>/dev/null; }
+# Every record of every source is a search, rejected, a repeated header or blank.
+check '[ "$(q "select count(*) from sources where records != searches + rejected + header_repeats + blank")" = 0 ]' \
+    "accounting does not add up: $(q "select cite from sources where records != searches + rejected + header_repeats + blank")"
+# Exact counts from the files' own documentation (shared/data/README.md).
+row() { q "select kind || '|' || records || '|' || searches || '|' || rejected from sources where cite like '%$1'"; }
+expect() { # $1 = what, $2 = got, $3 = expected
+    if [ "$2" = "$3" ]; then ok; else bad "$1: got '$2', expected '$3'"; fi
+}
+expect "EPD csv" "$(row /EPDSearchAuditLogs.csv)" "portal|4294|4294|0"
+expect "San Mateo portal" "$(row /search_audit.a871b2fc.csv)" "portal|91|91|0"
+expect "Stow portal" "$(row /stow-ma-search_audit.csv)" "portal|28|28|0"
+expect "EPD workbook Log sheet" "$(row 'EPDSearchAuditLogs.xlsx > Log')" "portal|4377|4377|0"
+expect "EPD time range" "$(q "select time_min || ' ' || time_max from sources where cite like '%/EPDSearchAuditLogs.csv'")" \
+    "2025-06-18T00:02:04Z 2025-12-02T23:01:50Z"
+# Six sheets of the workbook are sources of their own, cited workbook > sheet.
+expect "workbook sheets as sources" "$(q "select count(*) from sources where cite like '%EPDSearchAuditLogs.xlsx > %'")" 6
+expect "sources without SHA-256" "$(q "select count(*) from sources where sha256 is null or length(sha256) != 64")" 0
+# Totals in summary.json equal the sum over sources.
+if command -v python3 >/dev/null 2>&1; then
+    python3 - "$T/o1" <<'PY' && ok || bad "summary.json totals disagree with the sources table"
+import json, sqlite3, sys
+o = sys.argv[1]
+sm = json.load(open(o + '/summary.json'))
+db = sqlite3.connect(o + '/sunlight.db')
+rec, srch = db.execute('select sum(records), sum(searches) from sources').fetchone()
+txt = json.dumps(sm)
+assert str(rec) in txt and str(srch) in txt, (rec, srch)
+PY
+else S=$((S + 1)); fi
+# The event log is recognised as such.
+if [ -f "$D/eventlog/san-mateo-event-logs.csv" ]; then
+    "$B/sunlight" scan "$D/eventlog" -o "$T/ev" --key "$T/key" -q >/dev/null 2>&1
+    expect "event log kind" "$(sqlite3 "$T/ev/sunlight.db" "select kind from sources" 2>/dev/null)" event_log
+fi
+echo "$P passed, $F failed, $S skipped"
+[ $F -eq 0 ]
