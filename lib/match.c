@@ -9,10 +9,16 @@
  * No DOTALL or MULTILINE: `.` does not match a newline, ^ and $ are the ends of the text. */
 #include "rules.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #define SL_MATCH_MAX_EVENTS (1u << 20) /* pattern matches kept for one text */
 
@@ -30,27 +36,8 @@ static void seterr(char *err, size_t errlen, const char *fmt, ...) {
 
 #define SL_HS_FLAGS (HS_FLAG_CASELESS | HS_FLAG_SOM_LEFTMOST)
 
-sl_status sl_rules_compile(sl_rules *r, char *err, size_t errlen) {
-    r->db = NULL;
-    if (!r->npats) return SL_OK; /* packs without rules: nothing ever fires */
-    if (r->npats > UINT32_MAX / 2) {
-        seterr(err, errlen, "too many patterns (%zu)", r->npats);
-        return SL_ERULES;
-    }
-    const char **exprs = calloc(r->npats, sizeof *exprs);
-    unsigned *flags = calloc(r->npats, sizeof *flags);
-    unsigned *ids = calloc(r->npats, sizeof *ids);
-    if (!exprs || !flags || !ids) {
-        free(exprs);
-        free(flags);
-        free(ids);
-        return SL_ENOMEM;
-    }
-    for (size_t i = 0; i < r->npats; i++) {
-        exprs[i] = r->pats[i].expr;
-        flags[i] = SL_HS_FLAGS;
-        ids[i] = (unsigned)i;
-    }
+static sl_status compile_db(sl_rules *r, const char **exprs, const unsigned *flags,
+                            const unsigned *ids, char *err, size_t errlen) {
     hs_compile_error_t *ce = NULL;
     hs_error_t he = hs_compile_multi(exprs, flags, ids, (unsigned)r->npats, HS_MODE_BLOCK, NULL,
                                      &r->db, &ce);
@@ -86,6 +73,263 @@ sl_status sl_rules_compile(sl_rules *r, char *err, size_t errlen) {
         }
     }
     hs_free_compile_error(ce);
+    return st;
+}
+
+
+/* ---- compiled-database cache ----------------------------------------------------------------
+ * Compiling ~450 patterns with start-of-match tracking costs seconds of CPU at every start, so
+ * the compiled database is kept in a cache folder ($SUNLIGHT_CACHE, else
+ * $XDG_CACHE_HOME/sunlight, else $HOME/.cache/sunlight; SUNLIGHT_CACHE=off disables it). The
+ * key hashes exactly what the compiler is given (every pattern, its id and flags) plus the
+ * packs' bytes (as their SHA-256, in load order), hs_version(), the host platform and a format
+ * version. The file carries the key and the SHA-256 of the serialized bytes; anything that
+ * does not check out is ignored and the database compiled afresh. The cache is not an output:
+ * it never changes what matches, and every failure to read or write it is silent. */
+
+#define SL_HSCACHE_FORMAT "sunlight-hsdb-1"
+#define SL_HSCACHE_MAGIC "SLHSDB1\n"
+#define SL_HSCACHE_MAX (256u << 20) /* a serialized database larger than this is not ours */
+
+/* Writes the cache folder into dir (created 0700 when missing). 0 when there is none. */
+static int cache_dir(char *dir, size_t cap) {
+    const char *env = getenv("SUNLIGHT_CACHE");
+    int n;
+    if (env && *env) {
+        if (!strcmp(env, "off")) return 0;
+        n = snprintf(dir, cap, "%s", env);
+    } else if ((env = getenv("XDG_CACHE_HOME")) && *env) {
+        n = snprintf(dir, cap, "%s/sunlight", env);
+    } else if ((env = getenv("HOME")) && *env) {
+        n = snprintf(dir, cap, "%s/.cache/sunlight", env);
+    } else {
+        return 0;
+    }
+    if (n <= 0 || (size_t)n >= cap) return 0;
+    /* mkdir -p, each missing level 0700. */
+    for (char *q = dir + 1; *q; q++) {
+        if (*q != '/') continue;
+        *q = '\0';
+        if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+            *q = '/';
+            return 0;
+        }
+        *q = '/';
+    }
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) return 0;
+    return 1;
+}
+
+static void hash_u64(sl_sha256 *h, uint64_t v) {
+    unsigned char b[8];
+    for (int i = 0; i < 8; i++) b[i] = (unsigned char)(v >> (8 * i));
+    sl_sha256_update(h, b, sizeof b);
+}
+
+static void hash_str(sl_sha256 *h, const char *z) {
+    size_t n = strlen(z);
+    hash_u64(h, n);
+    sl_sha256_update(h, z, n);
+}
+
+/* The cache key of a pattern set, as hex. 0 on failure. */
+static int cache_key(const sl_rules *r, const char *const *exprs, const unsigned *flags,
+                     const unsigned *ids, char hex[65]) {
+    sl_sha256 *h = sl_sha256_new();
+    if (!h) return 0;
+    hash_str(h, SL_HSCACHE_FORMAT);
+    hash_str(h, hs_version());
+    hs_platform_info_t plat;
+    memset(&plat, 0, sizeof plat);
+    if (hs_populate_platform(&plat) != HS_SUCCESS) {
+        sl_sha256_final(h, hex);
+        sl_sha256_free(h);
+        return 0;
+    }
+    hash_u64(h, plat.tune);
+    hash_u64(h, plat.cpu_features);
+    hash_u64(h, HS_MODE_BLOCK);
+    hash_u64(h, r->npacks);
+    for (size_t i = 0; i < r->npacks; i++) hash_str(h, r->packs[i].sha256);
+    hash_u64(h, r->npats);
+    for (size_t i = 0; i < r->npats; i++) {
+        hash_u64(h, ids[i]);
+        hash_u64(h, flags[i]);
+        hash_str(h, exprs[i]);
+    }
+    sl_sha256_final(h, hex);
+    sl_sha256_free(h);
+    return 1;
+}
+
+/* Reads and checks a cached database; NULL when absent or not exactly what was written. */
+static hs_database_t *cache_load(const char *file, const char *key) {
+    FILE *f = fopen(file, "rb");
+    if (!f) return NULL;
+    hs_database_t *db = NULL;
+    char head[8 + 64 + 16 + 64];
+    char *bytes = NULL;
+    if (fread(head, 1, sizeof head, f) != sizeof head) goto out;
+    if (memcmp(head, SL_HSCACHE_MAGIC, 8) || memcmp(head + 8, key, 64)) goto out;
+    uint64_t len = 0;
+    for (int i = 0; i < 16; i++) {
+        char c = head[72 + i];
+        int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        if (v < 0) goto out;
+        len = len << 4 | (uint64_t)v;
+    }
+    if (!len || len > SL_HSCACHE_MAX) goto out;
+    bytes = malloc((size_t)len + 1);
+    if (!bytes) goto out;
+    /* One byte more than announced must not be there. */
+    if (fread(bytes, 1, (size_t)len + 1, f) != (size_t)len) goto out;
+    char sum[65];
+    sl_sha256 *h = sl_sha256_new();
+    if (!h) goto out;
+    sl_sha256_update(h, bytes, (size_t)len);
+    sl_sha256_final(h, sum);
+    sl_sha256_free(h);
+    if (memcmp(sum, head + 88, 64)) goto out;
+    if (hs_deserialize_database(bytes, (size_t)len, &db) != HS_SUCCESS) db = NULL;
+out:
+    free(bytes);
+    fclose(f);
+    return db;
+}
+
+/* Keeps the folder's cached databases under SL_HSCACHE_BUDGET bytes by removing the oldest
+ * (packs edited often leave one file per version). Best effort, like everything here. */
+#define SL_HSCACHE_BUDGET (64u << 20)
+#define SL_HSCACHE_SCAN 256 /* files looked at */
+
+typedef struct {
+    char name[80];
+    time_t mtime;
+    off_t size;
+} cache_file;
+
+static int cache_file_newer(const void *a, const void *b) {
+    const cache_file *x = a, *y = b;
+    if (x->mtime != y->mtime) return x->mtime > y->mtime ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+static void cache_prune(const char *dir, const char *keep) {
+    DIR *d = opendir(dir);
+    if (!d) return;
+    cache_file *fs = malloc(SL_HSCACHE_SCAN * sizeof *fs);
+    size_t n = 0;
+    struct dirent *de;
+    while (fs && n < SL_HSCACHE_SCAN && (de = readdir(d)) != NULL) {
+        size_t nl = strlen(de->d_name);
+        if (nl != 3 + 64 + 3 || strncmp(de->d_name, "hs-", 3) || strcmp(de->d_name + 67, ".db"))
+            continue;
+        char f[4200];
+        struct stat sb;
+        int k = snprintf(f, sizeof f, "%s/%s", dir, de->d_name);
+        if (k <= 0 || (size_t)k >= sizeof f || lstat(f, &sb) != 0 || !S_ISREG(sb.st_mode)) continue;
+        memcpy(fs[n].name, de->d_name, nl + 1);
+        fs[n].mtime = sb.st_mtime;
+        fs[n].size = sb.st_size;
+        n++;
+    }
+    closedir(d);
+    if (!fs) return;
+    qsort(fs, n, sizeof *fs, cache_file_newer);
+    uint64_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        int mine = strstr(keep, fs[i].name) != NULL;
+        total += (uint64_t)fs[i].size;
+        if (mine || total <= SL_HSCACHE_BUDGET) continue;
+        char f[4200];
+        int k = snprintf(f, sizeof f, "%s/%s", dir, fs[i].name);
+        if (k > 0 && (size_t)k < sizeof f) unlink(f);
+    }
+    free(fs);
+}
+
+/* Writes the database next to its final name and renames it into place. */
+static void cache_store(const char *dir, const char *file, const char *key,
+                        const hs_database_t *db) {
+    char *bytes = NULL;
+    size_t len = 0;
+    if (hs_serialize_database(db, &bytes, &len) != HS_SUCCESS || !bytes) return;
+    char tmp[4200];
+    int n = snprintf(tmp, sizeof tmp, "%s/.hs-%ld-%p.tmp", dir, (long)getpid(), (void *)&tmp);
+    FILE *f = NULL;
+    if (n <= 0 || (size_t)n >= sizeof tmp || len > SL_HSCACHE_MAX) goto out;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0) goto out;
+    f = fdopen(fd, "wb");
+    if (!f) {
+        close(fd);
+        unlink(tmp);
+        goto out;
+    }
+    char head[8 + 64 + 16 + 64 + 1];
+    sl_sha256 *h = sl_sha256_new();
+    if (!h) goto fail;
+    sl_sha256_update(h, bytes, len);
+    char sum[65];
+    sl_sha256_final(h, sum);
+    sl_sha256_free(h);
+    memcpy(head, SL_HSCACHE_MAGIC, 8);
+    memcpy(head + 8, key, 64);
+    snprintf(head + 72, 17, "%016llx", (unsigned long long)len);
+    memcpy(head + 88, sum, 64);
+    if (fwrite(head, 1, 152, f) != 152 || fwrite(bytes, 1, len, f) != len) goto fail;
+    if (fclose(f) != 0) {
+        f = NULL;
+        goto fail;
+    }
+    f = NULL;
+    if (rename(tmp, file) != 0) unlink(tmp);
+    else cache_prune(dir, file);
+    goto out;
+fail:
+    if (f) fclose(f);
+    unlink(tmp);
+out:
+    free(bytes);
+}
+
+sl_status sl_rules_compile(sl_rules *r, char *err, size_t errlen) {
+    r->db = NULL;
+    r->db_cached = 0;
+    if (!r->npats) return SL_OK; /* packs without rules: nothing ever fires */
+    if (r->npats > UINT32_MAX / 2) {
+        seterr(err, errlen, "too many patterns (%zu)", r->npats);
+        return SL_ERULES;
+    }
+    const char **exprs = calloc(r->npats, sizeof *exprs);
+    unsigned *flags = calloc(r->npats, sizeof *flags);
+    unsigned *ids = calloc(r->npats, sizeof *ids);
+    if (!exprs || !flags || !ids) {
+        free(exprs);
+        free(flags);
+        free(ids);
+        return SL_ENOMEM;
+    }
+    for (size_t i = 0; i < r->npats; i++) {
+        exprs[i] = r->pats[i].expr;
+        flags[i] = SL_HS_FLAGS;
+        ids[i] = (unsigned)i;
+    }
+    char dir[4096], file[4200], key[65];
+    int cache = cache_dir(dir, sizeof dir) && cache_key(r, exprs, flags, ids, key);
+    if (cache) {
+        int n = snprintf(file, sizeof file, "%s/hs-%s.db", dir, key);
+        cache = n > 0 && (size_t)n < sizeof file;
+    }
+    if (cache && (r->db = cache_load(file, key)) != NULL) {
+        r->db_cached = 1;
+        free(exprs);
+        free(flags);
+        free(ids);
+        return SL_OK;
+    }
+    sl_status st = compile_db(r, exprs, flags, ids, err, errlen);
+    if (!st && cache) cache_store(dir, file, key, r->db);
     free(exprs);
     free(flags);
     free(ids);
@@ -106,6 +350,108 @@ typedef struct {
     uint32_t rule, pat, start, end;
 } sl_fired;
 
+/* ---- memo ------------------------------------------------------------------------------------
+ * Records releases repeat reasons massively (dropdown values, "stolen vehicle", one constant
+ * reason per agency), so the final hits of recent texts are remembered. A direct-mapped table
+ * keyed by (hash, reads, length) whose entries point into a ring of text bytes; a hit needs the
+ * stored text to be byte-equal, so a hash collision only costs a miss. The ring is addressed
+ * with 64-bit logical offsets: an entry is valid while its bytes have not been written over.
+ * Bounded: slots x sizeof(entry) + ring bytes, allocated on first use. Results are identical
+ * with and without it (tests/unit/test_match.c checks). */
+
+#define SL_MEMO_SLOTS_DEFAULT (1u << 16)
+#define SL_MEMO_RING_DEFAULT (16u << 20)
+#define SL_MEMO_MAX_TEXT 256 /* longer texts are rarely repeated verbatim */
+#define SL_MEMO_HITS 4       /* texts firing more rules are not remembered */
+
+typedef struct {
+    uint64_t hash;
+    uint64_t off;          /* logical ring offset of the text; UINT64_MAX when empty */
+    uint32_t len, reads;
+    uint32_t n;            /* rules that fired */
+    sl_hit hits[SL_MEMO_HITS];
+} sl_memo_ent;
+
+typedef struct {
+    size_t slots;          /* power of two; 0 disables the memo */
+    size_t ring_cap;       /* bytes; >= SL_MEMO_MAX_TEXT */
+    sl_memo_ent *ent;
+    unsigned char *ring;
+    uint64_t head;         /* logical bytes written so far */
+    int failed;            /* allocation failed once: run without */
+} sl_memo;
+
+static uint64_t memo_hash(const unsigned char *p, size_t n, uint32_t reads) {
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ ((uint64_t)n << 32) ^ reads;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdull;
+        h ^= h >> 29;
+        p += 8;
+        n -= 8;
+    }
+    uint64_t w = 0;
+    for (size_t i = 0; i < n; i++) w |= (uint64_t)p[i] << (8 * i);
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 32;
+    return h;
+}
+
+static int memo_ready(sl_memo *mo) {
+    if (mo->ent) return 1;
+    if (!mo->slots || mo->failed) return 0;
+    mo->ent = malloc(mo->slots * sizeof *mo->ent);
+    mo->ring = malloc(mo->ring_cap);
+    if (!mo->ent || !mo->ring) {
+        free(mo->ent);
+        free(mo->ring);
+        mo->ent = NULL;
+        mo->ring = NULL;
+        mo->failed = 1;
+        return 0;
+    }
+    for (size_t i = 0; i < mo->slots; i++) mo->ent[i].off = UINT64_MAX;
+    mo->head = 0;
+    return 1;
+}
+
+/* The entry for the text if it is remembered, else NULL. */
+static const sl_memo_ent *memo_get(const sl_memo *mo, uint64_t h, uint32_t reads,
+                                   const char *text, size_t len) {
+    const sl_memo_ent *e = &mo->ent[h & (mo->slots - 1)];
+    if (e->off == UINT64_MAX || e->hash != h || e->len != len || e->reads != reads) return NULL;
+    if (mo->head - e->off > mo->ring_cap) return NULL; /* written over since */
+    if (len && memcmp(mo->ring + (e->off % mo->ring_cap), text, len)) return NULL;
+    return e;
+}
+
+static void memo_put(sl_memo *mo, uint64_t h, uint32_t reads, const char *text, size_t len,
+                     const sl_hit *hits, size_t n) {
+    size_t at = (size_t)(mo->head % mo->ring_cap);
+    if (at + len > mo->ring_cap) { /* texts stay contiguous: wrap to the ring's start */
+        mo->head += mo->ring_cap - at;
+        at = 0;
+    }
+    sl_memo_ent *e = &mo->ent[h & (mo->slots - 1)];
+    if (len) memcpy(mo->ring + at, text, len);
+    e->hash = h;
+    e->off = mo->head;
+    e->len = (uint32_t)len;
+    e->reads = reads;
+    e->n = (uint32_t)n;
+    for (size_t i = 0; i < n; i++) e->hits[i] = hits[i];
+    mo->head += len;
+}
+
+static void memo_free(sl_memo *mo) {
+    free(mo->ent);
+    free(mo->ring);
+    mo->ent = NULL;
+    mo->ring = NULL;
+}
+
+
 struct sl_matcher {
     const sl_rules *r;
     hs_scratch_t *scratch;
@@ -117,6 +463,7 @@ struct sl_matcher {
     uint32_t reads;
     sl_fired *fired; /* nrules */
     uint32_t *gbest; /* ngroups: index into fired, UINT32_MAX when none */
+    sl_memo memo;
 };
 
 sl_status sl_matcher_new(sl_matcher **out, const sl_rules *r) {
@@ -133,6 +480,8 @@ sl_status sl_matcher_new(sl_matcher **out, const sl_rules *r) {
         return SL_ENOMEM;
     }
     for (uint32_t g = 0; g < r->ngroups; g++) m->gbest[g] = UINT32_MAX;
+    m->memo.slots = SL_MEMO_SLOTS_DEFAULT;
+    m->memo.ring_cap = SL_MEMO_RING_DEFAULT;
     if (r->db && hs_alloc_scratch(r->db, &m->scratch) != HS_SUCCESS) {
         sl_matcher_free(m);
         return SL_ENOMEM;
@@ -144,10 +493,21 @@ sl_status sl_matcher_new(sl_matcher **out, const sl_rules *r) {
 void sl_matcher_free(sl_matcher *m) {
     if (!m) return;
     hs_free_scratch(m->scratch);
+    memo_free(&m->memo);
     free(m->ev);
     free(m->fired);
     free(m->gbest);
     free(m);
+}
+
+sl_status sl_matcher_set_memo(sl_matcher *m, size_t slots, size_t ring_bytes) {
+    if (slots & (slots - 1)) return SL_EUSAGE;
+    if (slots && ring_bytes < SL_MEMO_MAX_TEXT) return SL_EUSAGE;
+    memo_free(&m->memo);
+    m->memo.slots = slots;
+    m->memo.ring_cap = ring_bytes;
+    m->memo.failed = 0;
+    return SL_OK;
 }
 
 /* Word boundaries: a match may not start between two word characters nor end between two
@@ -342,14 +702,36 @@ static size_t resolve_groups(sl_matcher *m, size_t nf, sl_hit *hits, size_t cap,
     return nh;
 }
 
-sl_status sl_match_reads(sl_matcher *m, uint32_t reads, const char *text, size_t len,
-                         sl_hit *hits, size_t cap, size_t *n) {
+static sl_status match_uncached(sl_matcher *m, uint32_t reads, const char *text, size_t len,
+                                sl_hit *hits, size_t cap, size_t *n) {
     *n = 0;
     sl_status st = scan(m, reads, text, len);
     if (st) return st;
     if (!m->nev) return SL_OK;
     size_t nf = resolve_raw(m, NULL);
     *n = resolve_groups(m, nf, hits, cap, NULL);
+    return SL_OK;
+}
+
+sl_status sl_match_reads(sl_matcher *m, uint32_t reads, const char *text, size_t len,
+                         sl_hit *hits, size_t cap, size_t *n) {
+    if (len > SL_MEMO_MAX_TEXT || !m->r->db || !memo_ready(&m->memo))
+        return match_uncached(m, reads, text, len, hits, cap, n);
+    if (!text) text = "";
+    uint64_t h = memo_hash((const unsigned char *)text, len, reads);
+    const sl_memo_ent *e = memo_get(&m->memo, h, reads, text, len);
+    if (e) {
+        for (size_t i = 0; i < e->n && i < cap; i++) hits[i] = e->hits[i];
+        *n = e->n;
+        return SL_OK;
+    }
+    /* Matched into a local array so the memo keeps every hit whatever the caller's cap. */
+    sl_hit mine[SL_MEMO_HITS];
+    sl_status st = match_uncached(m, reads, text, len, mine, SL_MEMO_HITS, n);
+    if (st) return st;
+    if (*n > SL_MEMO_HITS) return match_uncached(m, reads, text, len, hits, cap, n);
+    for (size_t i = 0; i < *n && i < cap; i++) hits[i] = mine[i];
+    memo_put(&m->memo, h, reads, text, len, mine, *n);
     return SL_OK;
 }
 
@@ -363,7 +745,7 @@ sl_status sl_rules_explain(const sl_rules *r, const char *text, size_t len, sl_e
     sl_matcher *m;
     sl_status st = sl_matcher_new(&m, r);
     if (st) return st;
-    st = scan(m, SL_READS_ALL, text, len);
+    st = scan(m, SL_READS_EVERY, text, len);
     if (!st) {
         sl_explainer x = {cb, ud};
         size_t nf = resolve_raw(m, &x);
@@ -383,7 +765,7 @@ sl_status sl_rules_test(const sl_rules *r, sl_example_fn cb, void *ud, size_t *n
     if (st) return st;
     for (size_t i = 0; i < r->nex; i++) {
         const sl_example *e = &r->ex[i];
-        st = scan(m, SL_READS_ALL, e->text, strlen(e->text));
+        st = scan(m, SL_READS_EVERY, e->text, strlen(e->text));
         if (st) break;
         size_t nf = resolve_raw(m, NULL);
         int fired = 0;

@@ -180,6 +180,7 @@ static sl_status parse_reads(sl_parse *ps, unsigned line, sl_slice v, uint32_t *
         else if (sl_slice_eq(w, "offense")) m |= SL_READS_OFFENSE;
         else if (sl_slice_eq(w, "prompt")) m |= SL_READS_PROMPT;
         else if (sl_slice_eq(w, "dropdown")) m |= SL_READS_DROPDOWN;
+        else if (sl_slice_eq(w, "whole")) m |= SL_READS_WHOLE;
         else
             return perr(ps, line, "reads: unknown text '%.*s' (use reason, offense, prompt)",
                         (int)w.len, w.p);

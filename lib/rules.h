@@ -61,9 +61,14 @@ struct sl_rules {
     size_t nthr, capthr;
     uint32_t ngroups;
     hs_database_t *db;
+    int db_cached;        /* 1 when db came from the compiled-database cache (match.c) */
 };
 
 /* Compiles r->pats into r->db (match.c). SL_ERULES with file:line, rule and pattern in err. */
 sl_status sl_rules_compile(sl_rules *r, char *err, size_t errlen);
+
+/* Sizes the matcher's memo of recent texts (match.c): slots a power of two, 0 to disable;
+ * ring_bytes >= 256. Results never depend on it; tests use it to force collisions. */
+sl_status sl_matcher_set_memo(sl_matcher *m, size_t slots, size_t ring_bytes);
 
 #endif

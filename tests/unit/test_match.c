@@ -1,10 +1,16 @@
 /* test_match.c: differential test of the Hyperscan matcher (lib/match.c) against the slow
  * obvious PCRE2 reference (ref_matcher.h): on every example text of the fixture packs (and of
  * the shipped rules/ when they load) and on a few hundred generated strings, both must report
- * the same rules with the same spans, and agree on which rules fire before group resolution. */
+ * the same rules with the same spans, and agree on which rules fire before group resolution.
+ * Also: the memo of recent texts never changes a result, and the compiled-database cache gives
+ * the same matches as a fresh compile and ignores a damaged file. */
 #include "../harness.h"
 #include "ref_matcher.h"
 #include "sunlight.h"
+#include "rules.h"
+
+#include <dirent.h>
+#include <unistd.h>
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 static uint32_t next_rand(void) {
@@ -72,7 +78,8 @@ static void compare(const sl_rules *r, sl_matcher *m, const ref_matcher *rm, con
     ref_hit rh[CAP];
     size_t nh = 0;
     ds->texts++;
-    sl_status st = sl_match(m, text, len, hs, CAP, &nh);
+    /* The reference knows no `reads`: compare with every rule considered. */
+    sl_status st = sl_match_reads(m, SL_READS_EVERY, text, len, hs, CAP, &nh);
     int nr = ref_match(rm, text, len, rh, CAP, NULL);
     int same = st == SL_OK && nr >= 0 && (size_t)nr == nh && nh <= CAP;
     for (size_t i = 0; same && i < nh; i++)
@@ -204,8 +211,206 @@ static void test_reference(void) {
     sl_rules_free(r);
 }
 
+/* Generated texts for the memo and cache tests: example words glued with separators, with
+ * heavy repetition (as in real exports) and some texts over the memo's length limit. */
+static size_t gen_text(const sl_rules *r, char *buf, size_t cap, uint32_t i) {
+    size_t len = 0;
+    uint32_t x = i % 97 == 0 ? i : i % 61; /* mostly one of 61 recurring texts */
+    int words = 1 + (int)(x % 5);
+    for (int k = 0; k < words && r->nex; k++) {
+        const char *w = r->ex[(x * 7 + (uint32_t)k * 13) % r->nex].text;
+        int k2 = snprintf(buf + len, cap - len, "%s%s", k ? " / " : "", w);
+        if (k2 < 0 || (size_t)k2 >= cap - len) break;
+        len += (size_t)k2;
+    }
+    if (i % 89 == 0) { /* a long text, never remembered */
+        while (len + 10 < cap && len < 300) buf[len++] = 'x';
+        len += (size_t)snprintf(buf + len, cap - len, " ice hold");
+    }
+    return len;
+}
+
+static int same_hits(const sl_hit *a, size_t na, const sl_hit *b, size_t nb, size_t cap) {
+    if (na != nb) return 0;
+    for (size_t i = 0; i < na && i < cap; i++)
+        if (a[i].rule != b[i].rule || a[i].start != b[i].start || a[i].end != b[i].end) return 0;
+    return 1;
+}
+
+/* The memo must never change a result: a matcher without memo, one with the default memo and
+ * one with a 4-slot memo over a 256-byte ring (constant collisions and overwrites) agree on
+ * every text, for every `reads`, also when the caller's cap is smaller than the hits. */
+static void test_memo(const char *path) {
+    sl_rules *r = NULL;
+    char err[512];
+    if (sl_rules_load(&r, path, err, sizeof err) != SL_OK) {
+        SKIP("rules do not load for the memo test");
+        return;
+    }
+    sl_matcher *plain = NULL, *dflt = NULL, *tiny = NULL;
+    CHECK_INT(sl_matcher_new(&plain, r), SL_OK);
+    CHECK_INT(sl_matcher_new(&dflt, r), SL_OK);
+    CHECK_INT(sl_matcher_new(&tiny, r), SL_OK);
+    if (!plain || !dflt || !tiny) goto out;
+    CHECK_INT(sl_matcher_set_memo(plain, 0, 0), SL_OK);
+    CHECK_INT(sl_matcher_set_memo(tiny, 4, 256), SL_OK);
+    CHECK_INT(sl_matcher_set_memo(tiny, 3, 256), SL_EUSAGE);
+    static const uint32_t reads[] = {SL_READS_REASON, SL_READS_ALL, SL_READS_EVERY,
+                                     SL_READS_DROPDOWN, SL_READS_REASON | SL_READS_WHOLE};
+    int diff = 0, fired = 0;
+    char buf[600];
+    for (uint32_t i = 0; i < 6000; i++) {
+        size_t len = gen_text(r, buf, sizeof buf, i);
+        uint32_t rd = reads[(i / 3) % SL_ARRAY_LEN(reads)];
+        size_t cap = i % 5 == 0 ? 1 : 16;
+        sl_hit a[16], b[16], c[16];
+        size_t na = 0, nb = 0, nc = 0;
+        sl_status sa = sl_match_reads(plain, rd, buf, len, a, cap, &na);
+        sl_status sb = sl_match_reads(dflt, rd, buf, len, b, cap, &nb);
+        sl_status sc = sl_match_reads(tiny, rd, buf, len, c, cap, &nc);
+        if (na) fired++;
+        if (sa != sb || sa != sc || !same_hits(a, na, b, nb, cap) || !same_hits(a, na, c, nc, cap)) {
+            if (diff++ < 5)
+                fprintf(stderr, "MEMO MISMATCH on \"%.*s\" reads %u: %zu / %zu / %zu hits\n",
+                        (int)len, buf, rd, na, nb, nc);
+        }
+    }
+    CHECK_INT(diff, 0);
+    CHECK(fired > 1000); /* the texts do fire rules: the comparison bites */
+out:
+    sl_matcher_free(plain);
+    sl_matcher_free(dflt);
+    sl_matcher_free(tiny);
+    sl_rules_free(r);
+}
+
+/* Hits of every generated text, concatenated, for comparing two loads of the same packs. */
+static size_t all_hits(const sl_rules *r, sl_hit *out, size_t cap) {
+    sl_matcher *m = NULL;
+    if (sl_matcher_new(&m, r) != SL_OK) return 0;
+    sl_matcher_set_memo(m, 0, 0);
+    size_t k = 0;
+    char buf[600];
+    for (uint32_t i = 0; i < 400; i++) {
+        size_t len = gen_text(r, buf, sizeof buf, i * 3 + 1), n = 0;
+        sl_hit h[8];
+        if (sl_match_reads(m, SL_READS_EVERY, buf, len, h, 8, &n) != SL_OK) break;
+        for (size_t j = 0; j < n && j < 8 && k < cap; j++) out[k++] = h[j];
+        if (k < cap) out[k++] = (sl_hit){UINT32_MAX, (uint32_t)i, (uint32_t)n};
+    }
+    sl_matcher_free(m);
+    return k;
+}
+
+static int remove_dir_files(const char *dir, int corrupt) {
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    int n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.') continue;
+        char f[1024];
+        snprintf(f, sizeof f, "%s/%s", dir, de->d_name);
+        if (corrupt) {
+            /* Flip one byte in the middle of the serialized database. */
+            FILE *fp = fopen(f, "r+b");
+            if (!fp) continue;
+            fseek(fp, 0, SEEK_END);
+            long sz = ftell(fp);
+            fseek(fp, sz / 2, SEEK_SET);
+            int c = fgetc(fp);
+            fseek(fp, sz / 2, SEEK_SET);
+            fputc(c ^ 0x5a, fp);
+            fclose(fp);
+        } else {
+            remove(f);
+        }
+        n++;
+    }
+    closedir(d);
+    return n;
+}
+
+/* The compiled-database cache: a second load comes from the cache and matches exactly as the
+ * first; a corrupted or truncated cache file is ignored (compiled again, same results); and
+ * SUNLIGHT_CACHE=off never touches the folder. */
+static void test_cache(const char *path) {
+    char dir[] = "/tmp/sl_hscache_XXXXXX";
+    if (!mkdtemp(dir)) {
+        SKIP("no temporary folder for the cache test");
+        return;
+    }
+    char sub[300];
+    snprintf(sub, sizeof sub, "%s/deeper/cache", dir); /* created by the library, 0700 */
+    const char *old = getenv("SUNLIGHT_CACHE");
+    char *saved = old ? strdup(old) : NULL;
+    setenv("SUNLIGHT_CACHE", sub, 1);
+    enum { CAP = 4000 };
+    static sl_hit h1[CAP], h2[CAP], h3[CAP];
+    char err[512];
+    sl_rules *r1 = NULL, *r2 = NULL, *r3 = NULL, *r4 = NULL;
+    CHECK_INT(sl_rules_load(&r1, path, err, sizeof err), SL_OK);
+    CHECK_INT(sl_rules_load(&r2, path, err, sizeof err), SL_OK);
+    if (r1 && r2) {
+        CHECK_INT(r1->db_cached, 0);
+        CHECK_INT(r2->db_cached, 1);
+        struct stat sb;
+        CHECK(stat(sub, &sb) == 0 && (sb.st_mode & 0777) == 0700);
+        size_t n1 = all_hits(r1, h1, CAP), n2 = all_hits(r2, h2, CAP);
+        CHECK(n1 > 400);
+        CHECK(n1 == n2 && !memcmp(h1, h2, n1 * sizeof *h1));
+        CHECK_INT(remove_dir_files(sub, 1), 1);
+        CHECK_INT(sl_rules_load(&r3, path, err, sizeof err), SL_OK);
+        if (r3) {
+            CHECK_INT(r3->db_cached, 0);
+            size_t n3 = all_hits(r3, h3, CAP);
+            CHECK(n1 == n3 && !memcmp(h1, h3, n1 * sizeof *h1));
+        }
+        /* Rewritten by the load above: good again. */
+        CHECK_INT(sl_rules_load(&r4, path, err, sizeof err), SL_OK);
+        if (r4) CHECK_INT(r4->db_cached, 1);
+        sl_rules_free(r4);
+        r4 = NULL;
+        /* Cut to half: ignored. */
+        DIR *d = opendir(sub);
+        struct dirent *de;
+        while (d && (de = readdir(d)) != NULL) {
+            if (de->d_name[0] == '.') continue;
+            char f[1024];
+            snprintf(f, sizeof f, "%s/%s", sub, de->d_name);
+            if (stat(f, &sb) == 0) CHECK(truncate(f, sb.st_size / 2) == 0);
+        }
+        if (d) closedir(d);
+        CHECK_INT(sl_rules_load(&r4, path, err, sizeof err), SL_OK);
+        if (r4) CHECK_INT(r4->db_cached, 0);
+        sl_rules_free(r4);
+        r4 = NULL;
+        /* Off: compiled, nothing written. */
+        remove_dir_files(sub, 0);
+        setenv("SUNLIGHT_CACHE", "off", 1);
+        CHECK_INT(sl_rules_load(&r4, path, err, sizeof err), SL_OK);
+        if (r4) CHECK_INT(r4->db_cached, 0);
+        CHECK_INT(remove_dir_files(sub, 0), 0);
+    }
+    sl_rules_free(r1);
+    sl_rules_free(r2);
+    sl_rules_free(r3);
+    sl_rules_free(r4);
+    remove_dir_files(sub, 0);
+    rmdir(sub);
+    snprintf(sub, sizeof sub, "%s/deeper", dir);
+    rmdir(sub);
+    rmdir(dir);
+    if (saved) setenv("SUNLIGHT_CACHE", saved, 1);
+    else unsetenv("SUNLIGHT_CACHE");
+    free(saved);
+}
+
 int main(void) {
     test_reference();
+    test_memo("tests/data/rules/multi");
+    if (path_exists("rules")) test_memo("rules");
+    test_cache("tests/data/rules/multi");
     run_pack("tests/data/rules/basic.rules", 400, 1);
     run_pack("tests/data/rules/multi", 200, 1);
     run_pack("rules", 400, 0);
