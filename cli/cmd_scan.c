@@ -99,6 +99,8 @@ static void usage(FILE *f) {
           "  --key FILE           plate-token key; created on first use (default:\n"
           "                       $SUNLIGHT_KEY or ~/.config/sunlight/plate.key)\n"
           "  --producer NAME      whose release this is, when file names do not say\n"
+          "  --map FILE           column mapping for another system's log (docs/MAPS.md);\n"
+          "                       repeatable\n"
           "  --max-record BYTES   largest record accepted (default 1048576)\n"
           "  -q, --quiet          only errors and the final summary\n"
           "\n"
@@ -111,9 +113,15 @@ int sl_cmd_scan(int argc, char **argv) {
     sl_scan_opts o = {0};
     o.rules_path = sl_cli_rules_dir();
     const char **paths = calloc((size_t)argc, sizeof *paths);
+    const char **maps = calloc((size_t)argc, sizeof *maps); /* --map files */
     size_t npaths = 0;
     ui u = {0};
-    if (!paths) return SL_EXIT_USAGE;
+    if (!paths || !maps) {
+        free(paths);
+        free(maps);
+        return SL_EXIT_USAGE;
+    }
+    o.map_paths = maps;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int more = i + 1 < argc;
@@ -121,31 +129,32 @@ int sl_cmd_scan(int argc, char **argv) {
         else if (!strcmp(a, "--rules") && more) o.rules_path = argv[++i];
         else if (!strcmp(a, "--key") && more) o.key_path = argv[++i];
         else if (!strcmp(a, "--producer") && more) o.producer = argv[++i];
+        else if (!strcmp(a, "--map") && more) maps[o.nmaps++] = argv[++i];
         else if (!strcmp(a, "--max-record") && more) {
             char *end;
             unsigned long long v = strtoull(argv[++i], &end, 10);
             if (*end || v < 1024) {
                 fprintf(stderr, "sunlight scan: --max-record needs a number of bytes >= 1024\n");
-                free(paths);
+                free(paths); free(maps);
                 return SL_EXIT_USAGE;
             }
             o.max_record_bytes = (size_t)v;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) u.quiet = 1;
         else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             usage(stdout);
-            free(paths);
+            free(paths); free(maps);
             return SL_EXIT_OK;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "sunlight scan: unknown or incomplete option '%s'\n\n", a);
             usage(stderr);
-            free(paths);
+            free(paths); free(maps);
             return SL_EXIT_USAGE;
         } else paths[npaths++] = a;
     }
     if (!o.out_dir || !npaths) {
         fprintf(stderr, "sunlight scan: %s\n\n", !npaths ? "no input PATH given" : "-o OUT/ is required");
         usage(stderr);
-        free(paths);
+        free(paths); free(maps);
         return SL_EXIT_USAGE;
     }
     u.tty = isatty(2);
@@ -198,5 +207,6 @@ int sl_cmd_scan(int argc, char **argv) {
                 t->key_path, t->key_created ? " (created by this run)" : "");
     }
     sl_scan_free(s);
+    free(maps);
     return code;
 }

@@ -171,6 +171,8 @@ typedef struct {
 #define SL_READS_PROMPT  4u
 #define SL_READS_ALL     7u
 #define SL_READS_DROPDOWN 8u /* the category part of a 2026 dropdown reason; not in ALL */
+#define SL_READS_WHOLE   16u /* the whole reason, whatever its shape; not in ALL */
+#define SL_READS_EVERY   0xFFFFFFFFu /* every text: rules test and explain */
 void sl_rules_info(const sl_rules *r, size_t i, sl_rule_info *out);
 
 /* Per-pack metadata for run records: name, version, SHA-256 of the pack file. */
@@ -256,6 +258,64 @@ sl_status sl_rules_test(const sl_rules *r, sl_example_fn cb, void *ud, size_t *n
 
 typedef struct sl_scan sl_scan;
 
+/* ---- describing sources and the release (sunlight inspect, report) ------------------------- */
+
+/* Where one field was found in a source and what its cells held. */
+typedef struct {
+    int column;                       /* 0-based column, -1 when not exported */
+    const char *header;               /* header cell as found (or the inferred name), "" if none */
+    uint64_t states[SL_CELL__COUNT];  /* cells by state, over parsed rows */
+    uint64_t unparseable;             /* present but could not be read (times, counts) */
+} sl_field_info;
+
+#define SL_INFO_TOP 5
+
+/* One source, described when it ends. Strings are borrowed: valid during the callback. */
+typedef struct {
+    uint32_t id, parent;         /* parent: the containing archive or workbook, 0 at top level */
+    const char *cite;            /* "path", "path > member", "path > member > sheet" */
+    const char *format;          /* "csv", "xlsx", "zip", ... */
+    const char *encoding;        /* "utf-8", "windows-1252", ... */
+    const char *encoding_note;   /* why a fallback encoding was used, or NULL */
+    const char *sha256;
+    uint64_t size;
+    const char *kind;            /* "network_audit", "org_audit", "audit", "portal", "event_log",
+                                    a --map kind, or "unknown" */
+    const char *kind_how;        /* how the kind and columns were recognised */
+    const char *map_name;        /* the --map that applied, or NULL */
+    size_t ncols;
+    const char *const *headers;  /* ncols header cells as found (NULL when none) */
+    sl_field_info fields[SL_F_COUNT];
+    uint64_t records;            /* data records, header excluded */
+    uint64_t parsed;             /* parsed into search rows (events for an event log) */
+    uint64_t rejected, header_repeats, blank, shifted, invalid_utf8;
+    const char *time_min, *time_max; /* ISO 8601 UTC, "" when the source holds no times */
+    uint64_t orgs, users;        /* distinct organizations and users (names or user ids) */
+    const char *top_orgs[SL_INFO_TOP];
+    uint64_t top_org_rows[SL_INFO_TOP];
+    size_t ntop_orgs;
+    const char *top_users[SL_INFO_TOP];
+    uint64_t top_user_rows[SL_INFO_TOP];
+    size_t ntop_users;
+    const char *constant_reason; /* the one reason every row has (20 rows or more), or NULL */
+    const char *truncation;      /* NULL, "excel_limit" or "round_count" */
+    uint64_t warnings;           /* diagnostics of severity warn or error about this source */
+} sl_source_info;
+
+typedef void (*sl_source_fn)(void *ud, const sl_source_info *si);
+
+/* A release-level finding (truncation, overlap, file-name dates, duplicates, re-releases,
+ * producer). `code` is stable ("release.period_overlap", ...); sources lists source ids. */
+typedef struct {
+    const char *code;
+    sl_severity severity;
+    const uint32_t *sources;
+    size_t nsources;
+    const char *message;
+} sl_finding;
+
+typedef void (*sl_finding_fn)(void *ud, const sl_finding *f);
+
 typedef struct {
     const char *out_dir;      /* required; created if missing */
     const char *rules_path;   /* folder or file of rule packs; required */
@@ -266,6 +326,14 @@ typedef struct {
     void *diag_ud;
     sl_progress_fn on_progress; /* may be NULL; called about every 64 MiB and per source */
     void *progress_ud;
+    const char *const *map_paths; /* --map files (docs/MAPS.md), tried in order; may be NULL */
+    size_t nmaps;
+    int dry_run;              /* read and account everything, write nothing, open no key and
+                                 load no rules (out_dir and rules_path may be NULL) */
+    sl_source_fn on_source;   /* may be NULL; each source described when it ends */
+    void *source_ud;
+    sl_finding_fn on_finding; /* may be NULL; release-level findings, after the last source */
+    void *finding_ud;
 } sl_scan_opts;
 
 typedef struct {
@@ -278,6 +346,7 @@ typedef struct {
     uint64_t skipped;      /* repeated header rows and blank records (counted, not searches) */
     uint64_t flagged;      /* search rows with at least one category */
     uint64_t warnings;     /* diagnostics of severity warn or error */
+    uint64_t events;       /* event-log records parsed (administrative events, not searches) */
     int key_created;       /* the plate key was created by this run */
     const char *key_path;  /* where the plate key is */
 } sl_scan_totals;

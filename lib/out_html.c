@@ -233,6 +233,31 @@ static void first_screen(html *h, const sl_out_totals *t) {
 }
 
 /* Categories in report order: "all" first, then by rows, then by name. */
+/* Release-level checks (issue 3): truncation, overlaps, file-name dates, duplicates and
+ * re-releases, producers; warnings first. Nothing is shown when there are none. */
+static void release_checks(html *h) {
+    int64_t n = 0;
+    one_int(h, "SELECT COUNT(*) FROM release_findings", &n);
+    if (!n) return;
+    raw(h, "<h2 id=\"release\">Release checks</h2>\n<p>What the files say about each other: "
+           "exports cut off at a limit, periods that overlap, file names whose dates disagree "
+           "with the rows, the same rows released twice, and whose log each file is.</p>\n<ul>\n");
+    sqlite3_stmt *s = NULL;
+    if (prep(h, "SELECT severity, code, message FROM release_findings"
+                " ORDER BY severity = 'info', seq", &s)) {
+        while (next(h, s)) {
+            const char *sev = (const char *)sqlite3_column_text(s, 0);
+            raw(h, sev && strcmp(sev, "info") ? "<li><b>warning</b>: " : "<li>");
+            col(h, s, 2);
+            raw(h, " <span class=\"mono\">");
+            col(h, s, 1);
+            raw(h, "</span></li>\n");
+        }
+    }
+    sqlite3_finalize(s);
+    raw(h, "</ul>\n");
+}
+
 static const char CATEGORIES_SQL[] =
     "SELECT category, SUM(rows) AS n FROM counts GROUP BY category"
     " ORDER BY category <> 'all', n DESC, category";
@@ -682,6 +707,7 @@ sl_status sl_write_report_html(struct sqlite3 *db, const sl_key *k, const char *
     html h = {.db = db, .k = k, .b = &o.b, .rc = rc, .msg = o.msg, .msglen = sizeof o.msg};
     head(&h);
     first_screen(&h, &t);
+    release_checks(&h);
     categories(&h);
     months(&h);
     top_orgs(&h);

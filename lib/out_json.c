@@ -268,6 +268,25 @@ static const char CATEGORIES_SQL[] =
     "SELECT category, SUM(rows) AS n FROM counts GROUP BY category"
     " ORDER BY category <> 'all', n DESC, category";
 
+/* Release-level findings (issue 3), in the order the checks made them. */
+static void w_release(ctx *c) {
+    sqlite3_stmt *s = NULL;
+    if ((c->w->rc = q(c, "SELECT code, severity, sources, message FROM release_findings ORDER BY seq", &s)))
+        return;
+    jw *w = c->w;
+    j_open(w, "release_findings", "[");
+    while (next(c, s)) {
+        j_open(w, NULL, "{");
+        j_col(w, "code", s, 0);
+        j_col(w, "severity", s, 1);
+        j_list(w, "sources", (const char *)sqlite3_column_text(s, 2));
+        j_col(w, "message", s, 3);
+        j_close(w, "}");
+    }
+    j_close(w, "]");
+    sqlite3_finalize(s);
+}
+
 static void w_categories(ctx *c) {
     sqlite3_stmt *s = NULL, *o = NULL;
     if ((c->w->rc = q(c, CATEGORIES_SQL, &s))) return;
@@ -366,6 +385,7 @@ sl_status sl_write_summary_json(struct sqlite3 *db, const char *path, char *err,
     if (!w.rc) w_totals(&c, &t);
     if (!w.rc) w_rejections(&c);
     if (!w.rc) w_sources(&c);
+    if (!w.rc) w_release(&c);
     if (!w.rc) w_categories(&c);
     if (!w.rc) w_months(&c);
     j_close(&w, "}");

@@ -180,15 +180,14 @@ static void tally_add(tally *t, const char *p, size_t n) {
 /* Indexes of the k names with most rows (ties: first seen). */
 static size_t tally_top(const tally *t, size_t *idx, size_t k) {
     size_t m = 0;
-    for (size_t i = 0; i < t->n; i++) {
-        size_t j = m < k ? m++ : k;
-        if (j == k && t->rows[i] <= t->rows[idx[k - 1]]) continue;
-        if (j == k) j = k - 1;
-        while (j > 0 && t->rows[idx[j - 1]] < t->rows[i]) {
-            idx[j] = idx[j - 1];
-            j--;
-        }
-        idx[j] = i;
+    unsigned char used[TALLY_CAP] = {0};
+    while (m < k) {
+        size_t best = TALLY_CAP;
+        for (size_t i = 0; i < t->n; i++)
+            if (!used[i] && (best == TALLY_CAP || t->rows[i] > t->rows[best])) best = i;
+        if (best == TALLY_CAP) break;
+        used[best] = 1;
+        idx[m++] = best;
     }
     return m;
 }
@@ -464,38 +463,77 @@ static void handle_search(sl_scan *s, const sl_source *src, const sl_csv_row *ro
     if (rc && !s->fatal) s->fatal = rc;
 }
 
-static int on_row(void *ud, const sl_source *src, const sl_csv_row *row) {
-    sl_scan *s = ud;
-    if (s->fatal) return 1;
-    s->acc.invalid_utf8 += row->invalid_utf8;
-
-    if (!s->have_header && !s->no_header) {
-        if (row->err == SL_CSV_OK && row_is_blank(row)) {
-            s->acc.blank++; /* leading blank lines before the header */
-            s->acc.records++;
+/* Tries the --map files, then the header names. Sets the schema and how it was recognised. */
+static int try_header(sl_scan *s, const sl_source *src, const sl_csv_row *row) {
+    for (size_t i = 0; i < s->nmaps; i++) {
+        int r = sl_mapfile_apply(s->maps[i], row->cells, row->ncells, &s->schema);
+        if (r < 0) {
+            if (!s->fatal) s->fatal = SL_ENOMEM;
             return 0;
         }
-        if (row->err == SL_CSV_OK &&
-            sl_schema_from_header(&s->schema, row->cells, row->ncells,
-                                  src->member ? src->member : src->path)) {
-            s->have_header = 1;
-            s->acc.schema = &s->schema;
-            s->acc.kind = s->schema.kind;
-            s->acc.kind_how = "header";
-            return 0;
+        if (r == 1) {
+            s->map = s->maps[i];
+            sl_fmt(s->kind_how, sizeof s->kind_how, "map \"%s\" (%s): header matched",
+                   sl_mapfile_name(s->map), sl_mapfile_origin(s->map));
+            return 1;
         }
-        char found[300], msg[512];
-        sl_schema_describe_row(row->err == SL_CSV_OK ? row->cells : NULL,
-                               row->err == SL_CSV_OK ? row->ncells : 0, found, sizeof found);
-        snprintf(msg, sizeof msg,
-                 "no recognisable header (needs a search time and at least two other audit "
-                 "columns, e.g. Org Name, Reason); %s; every record of this source is rejected",
-                 found);
-        emit(s, src->id, SL_DIAG_ERROR, "schema.no_header", cite_of(s, src), row->record,
-             row->line, msg);
-        s->no_header = 1;
     }
+    if (!sl_schema_from_header(&s->schema, row->cells, row->ncells,
+                               src->member ? src->member : src->path))
+        return 0;
+    if (s->schema.kind == SL_KIND_EVENT_LOG &&
+        sl_eventlog_cols_from_header(row->cells, row->ncells, &s->ev_cols)) {
+        s->is_event = 1;
+        sl_fmt(s->kind_how, sizeof s->kind_how,
+               "header (Timestamp, User, Event Type, Entity Type, Entity Details%s): events, "
+               "not searches", s->ev_cols.event_id >= 0 ? ", Event Id" : "");
+    } else {
+        sl_fmt(s->kind_how, sizeof s->kind_how, "header");
+    }
+    return 1;
+}
 
+static void event_row(sl_scan *s, const sl_source *src, const sl_csv_row *row) {
+    sl_event ev;
+    if (!sl_event_from_row(&s->ev_cols, row->cells, row->ncells, &ev)) {
+        reject(s, src, row, SL_REJ_NOT_SEARCH,
+               "record holds no event (no timestamp, user or event type); not counted");
+        return;
+    }
+    if (ev.time == SL_TIME_NONE && ev.timestamp.len) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "timestamp \"%.*s\" could not be parsed; left unknown, not guessed",
+                 (int)(ev.timestamp.len > 60 ? 60 : ev.timestamp.len), ev.timestamp.p);
+        emit(s, src->id, SL_DIAG_WARN, "field.unparseable_timestamp", cite_of(s, src),
+             row->record, row->line, msg);
+    }
+    s->acc.searches++; /* parsed: for an event log these are events, not searches */
+    s->events++;
+    if (ev.time != SL_TIME_NONE) {
+        if (s->acc.time_min == SL_TIME_NONE || ev.time < s->acc.time_min) s->acc.time_min = ev.time;
+        if (s->acc.time_max == SL_TIME_NONE || ev.time > s->acc.time_max) s->acc.time_max = ev.time;
+    }
+    if (ev.user.len) {
+        org_set_add(&s->users, ev.user.p, ev.user.len);
+        tally_add(&s->user_tally, ev.user.p, ev.user.len);
+    }
+    uint64_t key;
+    if (ev.event_id.len) {
+        key = sl_hash64(ev.event_id.p, ev.event_id.len, 11);
+    } else {
+        key = sl_hash64(ev.timestamp.p, ev.timestamp.len, 12);
+        key = sl_hash64(ev.user.p, ev.user.len, key);
+        key = sl_hash64(ev.event_type.p, ev.event_type.len, key);
+        key = sl_hash64(ev.details.p, ev.details.len, key);
+    }
+    sl_fingerprint_add_hash(&s->fp, key, sl_hash64(ev.details.p, ev.details.len, key));
+    if (s->opts.dry_run) return;
+    sl_status rc = sl_store_event(s->store, s->key, src->id, row->record, row->line, &ev);
+    if (rc && !s->fatal) s->fatal = rc;
+}
+
+/* A record after the header (or after columns were inferred). */
+static int data_row(sl_scan *s, const sl_source *src, const sl_csv_row *row) {
     s->acc.records++;
     if (s->no_header) {
         uint64_t k = s->acc.rejected[SL_REJ_NO_HEADER]++;
@@ -522,12 +560,170 @@ static int on_row(void *ud, const sl_source *src, const sl_csv_row *row) {
              row->line, "the header row is repeated inside the data; skipped and counted");
         return 0;
     }
-    handle_search(s, src, row);
+    if (s->is_event) {
+        event_row(s, src, row);
+        return s->fatal ? 1 : 0;
+    }
+    /* One cell too many or too few: realign when the values show where (an unquoted comma
+     * in a reason, a dropped cell), else keep as is. A trailing empty cell is no shift. */
+    const sl_slice *cells = row->cells;
+    size_t n = row->ncells, w = s->schema.ncols;
+    if (w && (n == w + 1 || n + 1 == w) && !(n == w + 1 && sl_trim(cells[n - 1]).len == 0)) {
+        size_t at = 0;
+        sl_shift_kind k = sl_shift_fix(&s->schema, cells, n, src->delim, &s->shift_scratch,
+                                       s->shift_cells, &at);
+        if (k != SL_SHIFT_NONE) {
+            char msg[200];
+            snprintf(msg, sizeof msg,
+                     k == SL_SHIFT_INSERTED
+                         ? "record has one cell too few; the values show it missing at column %zu: "
+                           "realigned, kept and flagged as shifted"
+                     : k == SL_SHIFT_MERGED
+                         ? "record has one cell too many; the values show cells %zu and %zu "
+                           "belong together (an unquoted delimiter?): rejoined, kept and flagged as shifted"
+                         : "record has one empty cell too many at %zu: dropped, kept and flagged "
+                           "as shifted",
+                     at + 1, at + 2);
+            s->shifted++;
+            emit(s, src->id, SL_DIAG_WARN, "row.shifted", cite_of(s, src), row->record, row->line,
+                 msg);
+            cells = s->shift_cells;
+            n = w;
+        }
+    }
+    handle_search(s, src, row, cells, n);
     return s->fatal ? 1 : 0;
 }
 
+/* Keeps a copy of a header-less record until the columns are inferred. */
+static void hold_row(sl_scan *s, const sl_csv_row *row) {
+    held_row *h = &s->held[s->nheld];
+    size_t total = row->first_line.len;
+    for (size_t i = 0; i < row->ncells; i++) total += row->cells[i].len;
+    h->text = malloc(total + 1);
+    h->len = malloc((row->ncells + 1) * sizeof *h->len);
+    if (!h->text || !h->len) {
+        free(h->text);
+        free(h->len);
+        if (!s->fatal) s->fatal = SL_ENOMEM;
+        return;
+    }
+    size_t o = 0;
+    for (size_t i = 0; i < row->ncells; i++) {
+        if (row->cells[i].len) memcpy(h->text + o, row->cells[i].p, row->cells[i].len);
+        o += h->len[i] = row->cells[i].len;
+    }
+    if (row->first_line.len) memcpy(h->text + o, row->first_line.p, row->first_line.len);
+    h->len[row->ncells] = row->first_line.len;
+    h->record = row->record;
+    h->line = row->line;
+    h->invalid_utf8 = row->invalid_utf8;
+    h->ncells = row->ncells;
+    s->nheld++;
+}
+
+/* Infers the columns of a header-less source from its held records, then replays them (or
+ * rejects them all when the values are too weak to tell). */
+static void finish_infer(sl_scan *s, const sl_source *src) {
+    sl_slice *cells = NULL;
+    sl_infer_row rows[INFER_ROWS];
+    size_t ncells = 0;
+    for (size_t i = 0; i < s->nheld; i++) ncells += s->held[i].ncells;
+    cells = calloc(ncells ? ncells : 1, sizeof *cells);
+    if (!cells) {
+        if (!s->fatal) s->fatal = SL_ENOMEM;
+        held_clear(s);
+        return;
+    }
+    sl_slice *c = cells;
+    for (size_t i = 0; i < s->nheld; i++) {
+        held_row *h = &s->held[i];
+        size_t o = 0;
+        rows[i].cells = c;
+        rows[i].n = h->ncells;
+        for (size_t k = 0; k < h->ncells; k++) {
+            c[k] = (sl_slice){h->text + o, h->len[k]};
+            o += h->len[k];
+        }
+        c += h->ncells;
+    }
+    sl_infer_info info;
+    int r = sl_infer_schema(rows, s->nheld, &s->schema, &info);
+    s->inferring = 0;
+    const char *cite = cite_of(s, src);
+    if (r < 0 && !s->fatal) s->fatal = SL_ENOMEM;
+    if (r == 1) {
+        s->have_header = 1;
+        s->acc.schema = &s->schema;
+        s->acc.kind = s->schema.kind;
+        sl_fmt(s->kind_how, sizeof s->kind_how,
+               "no header row; columns %s (confidence %.2f over %u records)", info.note,
+               info.confidence, info.rows);
+        s->acc.kind_how = s->kind_how;
+        char msg[400];
+        sl_fmt(msg, sizeof msg, "no header row: columns %s; check them before trusting counts",
+               info.note);
+        emit(s, src->id, SL_DIAG_WARN, "schema.inferred", cite, s->held[0].record,
+             s->held[0].line, msg);
+    } else {
+        char found[300], msg[700];
+        sl_schema_describe_row(s->nheld ? rows[0].cells : NULL, s->nheld ? rows[0].n : 0, found,
+                               sizeof found);
+        sl_fmt(msg, sizeof msg,
+               "no recognisable header (needs a search time and at least two other audit "
+               "columns, e.g. Org Name, Reason), and the columns cannot be told from the values "
+               "(%s); %s; every record of this source is rejected", info.note, found);
+        emit(s, src->id, SL_DIAG_ERROR, "schema.no_header", cite, s->nheld ? s->held[0].record : 0,
+             s->nheld ? s->held[0].line : 0, msg);
+        s->no_header = 1;
+    }
+    for (size_t i = 0; i < s->nheld && !s->fatal; i++) {
+        held_row *h = &s->held[i];
+        size_t o = 0;
+        for (size_t k = 0; k < h->ncells; k++) o += h->len[k];
+        sl_csv_row row = {rows[i].cells, h->ncells, h->record, h->line, 0,
+                          {h->text + o, h->len[h->ncells]}, 1, h->invalid_utf8, SL_CSV_OK};
+        data_row(s, src, &row);
+    }
+    free(cells);
+    held_clear(s);
+}
+
+static int on_row(void *ud, const sl_source *src, const sl_csv_row *row) {
+    sl_scan *s = ud;
+    if (s->fatal) return 1;
+    s->acc.invalid_utf8 += row->invalid_utf8;
+
+    if (!s->have_header && !s->no_header && !s->inferring) {
+        if (row->err == SL_CSV_OK && row_is_blank(row)) {
+            s->acc.blank++; /* leading blank lines before the header */
+            s->acc.records++;
+            return 0;
+        }
+        if (row->err == SL_CSV_OK && try_header(s, src, row)) {
+            s->have_header = 1;
+            s->acc.schema = &s->schema;
+            s->acc.kind = s->schema.kind;
+            s->acc.kind_how = s->kind_how;
+            return 0;
+        }
+        if (s->fatal) return 1;
+        s->inferring = 1; /* no header: see whether the values tell the columns */
+    }
+    if (s->inferring) {
+        if (row->err != SL_CSV_OK) {
+            finish_infer(s, src); /* a damaged record ends the sample */
+            return data_row(s, src, row);
+        }
+        hold_row(s, row);
+        if (s->nheld == INFER_ROWS) finish_infer(s, src);
+        return s->fatal ? 1 : 0;
+    }
+    return data_row(s, src, row);
+}
+
 static void decide_kind(sl_scan *s) {
-    if (s->acc.kind != SL_KIND_AUDIT) return;
+    if (s->acc.kind != SL_KIND_AUDIT || s->map) return;
     /* An organization audit holds one organization's own searches; a network audit holds
      * every organization that searched the producer's cameras. */
     if (s->orgs.n == 1) {
@@ -539,6 +735,127 @@ static void decide_kind(sl_scan *s) {
     } else {
         s->acc.kind_how = "header (network or organization audit not decidable: no organization values)";
     }
+    if (s->kind_how[0] && strncmp(s->kind_how, "header", 6)) {
+        /* Keep how the columns were found (inferred) beside how the kind was decided. */
+        char tmp[sizeof s->kind_how];
+        sl_fmt(tmp, sizeof tmp, "%s; %s", s->acc.kind_how, s->kind_how);
+        memcpy(s->kind_how, tmp, sizeof tmp);
+        s->acc.kind_how = s->kind_how;
+    }
+}
+
+static const char *truncation_of(uint64_t records) {
+    if (records == 1048575 || records == 1048576 || records == 65535 || records == 65536)
+        return "excel_limit";
+    if (records >= 10000 && records % 10000 == 0) return "round_count";
+    return NULL;
+}
+
+static const char *kind_text(const sl_scan *s) {
+    return s->map ? sl_mapfile_kind(s->map) : sl_kind_name(s->acc.kind);
+}
+
+/* Describes the source that just ended to the caller (inspect). */
+static void describe(sl_scan *s, const sl_source *src, const char *cite, int container) {
+    if (!s->opts.on_source) return;
+    sl_source_info si;
+    memset(&si, 0, sizeof si);
+    char tmin[21], tmax[21];
+    sl_time_format(s->acc.time_min, tmin);
+    sl_time_format(s->acc.time_max, tmax);
+    si.id = src->id;
+    si.parent = src->parent;
+    si.cite = cite;
+    si.format = src->format;
+    si.encoding = src->encoding;
+    if (src->encoding && !strcmp(src->encoding, "windows-1252"))
+        si.encoding_note = "not valid UTF-8: read as Windows-1252 (check accented names)";
+    si.sha256 = src->sha256;
+    si.size = src->size;
+    si.kind = container ? "container" : kind_text(s);
+    si.kind_how = container          ? "holds other sources"
+                  : s->acc.kind_how  ? s->acc.kind_how
+                  : s->no_header     ? "no recognisable header, columns not inferable: rows rejected"
+                  : s->acc.records == s->acc.blank ? "empty"
+                                                   : "";
+    si.map_name = s->map ? sl_mapfile_name(s->map) : NULL;
+    const sl_schema *sc = container ? NULL : s->acc.schema;
+    si.ncols = sc ? (sc->ncols < SL_SCHEMA_MAX_COLS ? sc->ncols : SL_SCHEMA_MAX_COLS) : 0;
+    si.headers = sc ? (const char *const *)sc->names : NULL;
+    for (int f = 0; f < SL_F_COUNT; f++) {
+        sl_field_info *fi = &si.fields[f];
+        fi->column = sc && !s->is_event ? sc->col[f] : -1;
+        fi->header = fi->column >= 0 && (size_t)fi->column < si.ncols ? sc->names[fi->column] : "";
+        memcpy(fi->states, s->acc.cell_states[f], sizeof fi->states);
+        fi->unparseable = s->acc.field_errors[f];
+    }
+    si.records = s->acc.records;
+    si.parsed = s->acc.searches;
+    for (int r = 0; r < SL_REJ__COUNT; r++) si.rejected += s->acc.rejected[r];
+    si.header_repeats = s->acc.header_repeats;
+    si.blank = s->acc.blank;
+    si.shifted = s->shifted;
+    si.invalid_utf8 = s->acc.invalid_utf8;
+    si.time_min = tmin;
+    si.time_max = tmax;
+    si.orgs = s->orgs.n;
+    si.users = s->users.n;
+    size_t idx[SL_INFO_TOP];
+    si.ntop_orgs = tally_top(&s->org_tally, idx, SL_INFO_TOP);
+    for (size_t i = 0; i < si.ntop_orgs; i++) {
+        si.top_orgs[i] = s->org_tally.name[idx[i]];
+        si.top_org_rows[i] = s->org_tally.rows[idx[i]];
+    }
+    si.ntop_users = tally_top(&s->user_tally, idx, SL_INFO_TOP);
+    for (size_t i = 0; i < si.ntop_users; i++) {
+        si.top_users[i] = s->user_tally.name[idx[i]];
+        si.top_user_rows[i] = s->user_tally.rows[idx[i]];
+    }
+    if (!s->reason_varies && s->reasons_seen >= 20 && s->const_reason.len &&
+        !sl_buf_nul(&s->const_reason))
+        si.constant_reason = s->const_reason.p;
+    si.truncation = container ? NULL : truncation_of(s->acc.records);
+    si.warnings = container ? 0 : s->src_warnings;
+    s->opts.on_source(s->opts.source_ud, &si);
+}
+
+/* Hands the source to the release checks and remembers what the database needs of it. */
+static void remember(sl_scan *s, const sl_source *src, const char *cite) {
+    const char *name = src->sheet ? src->sheet : src->member ? src->member : cite;
+    char nm[1024];
+    if (src->sheet) /* a sheet's dates and agency may sit in the workbook's name or the sheet's */
+        sl_fmt(nm, sizeof nm, "%s %s", src->member ? src->member : cite, src->sheet);
+    else
+        sl_fmt(nm, sizeof nm, "%s", name);
+    size_t idx[1];
+    size_t ntop = tally_top(&s->org_tally, idx, 1);
+    sl_release_src rs = {src->id, cite, nm, src->member ? src->member : src->path,
+                         s->acc.kind, src->sha256, s->acc.records,
+                         s->acc.searches, s->acc.time_min, s->acc.time_max, s->fp,
+                         ntop ? s->org_tally.name[idx[0]] : NULL,
+                         ntop ? s->org_tally.rows[idx[0]] : 0};
+    sl_status rc = sl_release_add(s->release, &rs);
+    if (!rc && s->nnotes == s->capnotes) {
+        size_t nc = s->capnotes ? s->capnotes * 2 : 64;
+        src_note *nn = sl_reallocarray(s->notes, nc, sizeof *nn);
+        if (!nn) rc = SL_ENOMEM;
+        else {
+            s->notes = nn;
+            s->capnotes = nc;
+        }
+    }
+    if (rc) {
+        if (!s->fatal) s->fatal = rc;
+        return;
+    }
+    src_note *n = &s->notes[s->nnotes++];
+    n->id = src->id;
+    sl_fmt(n->kind, sizeof n->kind, "%s", kind_text(s));
+    n->map = s->map ? sl_mapfile_name(s->map) : NULL;
+    sl_fmt(n->fp, sizeof n->fp, "%016llx%016llx", (unsigned long long)s->fp.key_sum,
+           (unsigned long long)s->fp.state_sum);
+    n->shifted = s->shifted;
+    n->truncation = truncation_of(s->acc.records);
 }
 
 /* Records a source that only encloses others (a zip, a workbook): no rows of its own. */
@@ -550,6 +867,14 @@ static void end_container(sl_scan *s, const sl_source *src) {
     sl_source copy = *src;
     copy.cite = cite_of(s, src);
     if (s->cur_display) copy.path = s->cur_display;
+    if (s->opts.on_source) {
+        sl_account keep = s->acc;
+        s->acc = acc;
+        s->map = NULL;
+        describe(s, &copy, copy.cite, 1);
+        s->acc = keep;
+    }
+    if (!s->store) return;
     sl_status rc = sl_store_source(s->store, &copy, &acc);
     if (rc && !s->fatal) s->fatal = rc;
 }
@@ -564,6 +889,7 @@ static void on_end(void *ud, const sl_source *src) {
         return;
     }
     s->totals.sources++;
+    if (s->inferring) finish_infer(s, src); /* fewer records than the sample */
     const char *cite = cite_of(s, src);
     s->acc.orgs_distinct = s->orgs.n;
     /* Rows a reader skipped as blank without delivering them still count as read. */
@@ -604,11 +930,16 @@ static void on_end(void *ud, const sl_source *src) {
     sl_source copy = *src;
     copy.cite = cite;
     if (s->cur_display) copy.path = s->cur_display; /* never the on-disk absolute path */
-    sl_status rc = sl_store_source(s->store, &copy, &s->acc);
-    if (rc && !s->fatal) s->fatal = rc;
+    if (s->store) {
+        sl_status rc = sl_store_source(s->store, &copy, &s->acc);
+        if (rc && !s->fatal) s->fatal = rc;
+    }
+    remember(s, &copy, cite);
+    describe(s, &copy, cite, 0);
 
     s->totals.records += s->acc.records;
-    s->totals.searches += s->acc.searches;
+    s->totals.searches += s->acc.searches - s->events;
+    s->totals.events += s->events;
     s->totals.skipped += s->acc.header_repeats + s->acc.blank;
     for (int r = 0; r < SL_REJ__COUNT; r++) s->totals.rejected += s->acc.rejected[r];
     s->totals.flagged += s->acc.flagged;
@@ -620,20 +951,27 @@ static void on_end(void *ud, const sl_source *src) {
 
 sl_status sl_scan_new(sl_scan **out, const sl_scan_opts *opts) {
     *out = NULL;
-    if (!opts || !opts->out_dir || !*opts->out_dir || !opts->rules_path) return SL_EUSAGE;
+    if (!opts) return SL_EUSAGE;
+    if (!opts->dry_run && (!opts->out_dir || !*opts->out_dir || !opts->rules_path)) return SL_EUSAGE;
     sl_scan *s = calloc(1, sizeof *s);
     if (!s) return SL_ENOMEM;
     s->opts = *opts;
     if (opts->key_path) {
         snprintf(s->key_path, sizeof s->key_path, "%s", opts->key_path);
+    } else if (opts->dry_run) {
+        s->key_path[0] = '\0'; /* inspect opens no key */
     } else if (!sl_key_default_path(s->key_path, sizeof s->key_path)) {
         free(s);
         return SL_EUSAGE;
     }
-    s->totals.key_path = s->key_path;
+    s->totals.key_path = opts->dry_run ? NULL : s->key_path;
     s->orgs.cap = ORG_SET_CAP * 2;
     s->orgs.hashes = calloc(s->orgs.cap, sizeof *s->orgs.hashes);
-    if (!s->orgs.hashes) {
+    s->users.cap = ORG_SET_CAP * 2;
+    s->users.hashes = calloc(s->users.cap, sizeof *s->users.hashes);
+    if (!s->orgs.hashes || !s->users.hashes) {
+        free(s->orgs.hashes);
+        free(s->users.hashes);
         free(s);
         return SL_ENOMEM;
     }
@@ -729,7 +1067,7 @@ static sl_status write_totals(sl_scan *s) {
         {"total_bytes", s->totals.bytes},       {"total_records", s->totals.records},
         {"total_searches", s->totals.searches}, {"total_rejected", s->totals.rejected},
         {"total_skipped", s->totals.skipped},   {"total_flagged", s->totals.flagged},
-        {"total_warnings", s->totals.warnings},
+        {"total_warnings", s->totals.warnings}, {"total_events", s->totals.events},
     };
     for (size_t i = 0; i < SL_ARRAY_LEN(t); i++) {
         snprintf(v, sizeof v, "%llu", (unsigned long long)t[i].v);
@@ -739,12 +1077,75 @@ static sl_status write_totals(sl_scan *s) {
     return SL_OK;
 }
 
+static sl_status load_maps(sl_scan *s) {
+    if (!s->opts.nmaps) return SL_OK;
+    s->maps = calloc(s->opts.nmaps, sizeof *s->maps);
+    if (!s->maps) return SL_ENOMEM;
+    for (size_t i = 0; i < s->opts.nmaps; i++) {
+        char err[512] = "";
+        sl_status rc = sl_mapfile_load(&s->maps[i], s->opts.map_paths[i], err, sizeof err);
+        if (rc) {
+            set_err(s, "map file: %s", err[0] ? err : sl_status_str(rc));
+            return rc == SL_ENOMEM ? rc : SL_EUSAGE;
+        }
+        s->nmaps++;
+    }
+    return SL_OK;
+}
+
+/* Release-level checks once every source is read: findings to the caller and the database,
+ * and per-source verdicts (producer, duplicates) to the database. */
+static sl_status release_finish(sl_scan *s) {
+    sl_status rc = sl_release_check(s->release);
+    if (rc) {
+        set_err(s, "release checks: %s", sl_status_str(rc));
+        return rc;
+    }
+    size_t n = sl_release_finding_count(s->release);
+    for (size_t i = 0; i < n && !rc; i++) {
+        const sl_finding *f = sl_release_finding(s->release, i);
+        if (s->opts.on_finding) s->opts.on_finding(s->opts.finding_ud, f);
+        if (s->store) rc = sl_store_finding(s->store, (uint32_t)i + 1, f);
+    }
+    for (size_t i = 0; i < s->nnotes && !rc && s->store; i++) {
+        const src_note *nt = &s->notes[i];
+        const sl_release_verdict *v = sl_release_verdict_of(s->release, nt->id);
+        sl_store_check c = {nt->id, nt->kind, nt->map, v ? v->producer : NULL,
+                            v ? v->producer_how : NULL, v ? v->duplicate_of : 0,
+                            v ? v->duplicate_how : NULL, nt->fp, nt->shifted, nt->truncation};
+        rc = sl_store_source_check(s->store, &c);
+    }
+    return rc;
+}
+
+/* inspect: reads and accounts everything, writes nothing, opens no key, loads no rules. */
+static sl_status run_dry(sl_scan *s) {
+    sl_status rc = read_inputs(s);
+    progress(s, 1);
+    if (rc) {
+        if (!s->errmsg[0]) set_err(s, "reading: %s", sl_status_str(rc));
+        return rc;
+    }
+    if (s->totals.sources == 0) {
+        set_err(s, "no usable input: no readable source was found in the paths given");
+        return SL_ENOINPUT;
+    }
+    return release_finish(s);
+}
+
 sl_status sl_scan_run(sl_scan *s) {
     if (!s) return SL_EUSAGE;
     if (!s->npaths) {
         set_err(s, "no input paths given");
         return SL_EUSAGE;
     }
+    sl_status lrc = load_maps(s);
+    if (!lrc) lrc = sl_release_new(&s->release, s->opts.producer);
+    if (lrc) {
+        if (!s->errmsg[0]) set_err(s, "%s", sl_status_str(lrc));
+        return lrc;
+    }
+    if (s->opts.dry_run) return run_dry(s);
     sl_status rc = mkdir_p(s->opts.out_dir);
     if (rc) {
         set_err(s, "cannot create output folder %s", s->opts.out_dir);
@@ -785,6 +1186,7 @@ sl_status sl_scan_run(sl_scan *s) {
         set_err(s, "no usable input: no readable source was found in the paths given");
         rc = SL_ENOINPUT;
     }
+    if (!rc) rc = release_finish(s);
     if (!rc) rc = write_totals(s);
     if (!rc) rc = sl_store_finish(s->store);
     if (rc && !s->errmsg[0])
@@ -834,5 +1236,14 @@ void sl_scan_free(sl_scan *s) {
     sl_buf_free(&s->cite);
     sl_buf_free(&s->const_reason);
     free(s->orgs.hashes);
+    free(s->users.hashes);
+    for (size_t i = 0; i < s->nmaps; i++) sl_mapfile_free(s->maps[i]);
+    free(s->maps);
+    sl_release_free(s->release);
+    free(s->notes);
+    held_clear(s);
+    tally_clear(&s->org_tally);
+    tally_clear(&s->user_tally);
+    sl_buf_free(&s->shift_scratch);
     free(s);
 }

@@ -28,6 +28,7 @@ typedef struct {
 struct sl_store {
     sqlite3 *db;
     sqlite3_stmt *meta, *pack, *rule, *source, *rej, *fstate, *ferr, *diag, *row, *hit;
+    sqlite3_stmt *event, *finding, *check; /* issue 3: events, release findings, source checks */
     sl_status first;
     int finished;
     int64_t next_row;
@@ -124,6 +125,14 @@ static const char DDL[] =
     " field TEXT, start INTEGER, \"end\" INTEGER, matched TEXT);"
     "CREATE TABLE counts(org TEXT NOT NULL, month TEXT NOT NULL, category TEXT NOT NULL,"
     " rows INTEGER NOT NULL, PRIMARY KEY(org, month, category));"
+    "CREATE TABLE events(source_id INTEGER NOT NULL, record INTEGER, line INTEGER,"
+    " time TEXT, timestamp TEXT, user TEXT, event_type TEXT, entity_type TEXT, details TEXT,"
+    " event_id TEXT);"
+    "CREATE TABLE release_findings(seq INTEGER PRIMARY KEY, code TEXT NOT NULL, severity TEXT,"
+    " sources TEXT, message TEXT);"
+    "CREATE TABLE source_checks(source_id INTEGER PRIMARY KEY, kind_detail TEXT, map TEXT,"
+    " producer TEXT, producer_how TEXT, duplicate_of INTEGER, duplicate_how TEXT,"
+    " fingerprint TEXT, shifted INTEGER, truncation TEXT);"
     "CREATE VIEW accounting AS SELECT id, cite, records, searches, rejected, header_repeats,"
     " blank, records - searches - rejected - header_repeats - blank AS unaccounted FROM sources;";
 
@@ -163,6 +172,13 @@ sl_status sl_store_open(sl_store **out, const char *path, char *err, size_t errl
                   "INSERT INTO flagged_rows VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
                   " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)");
     if (!rc) rc = prep(st, &st->hit, "INSERT INTO flag_hits VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    if (!rc)
+        rc = prep(st, &st->event,
+                  "INSERT INTO events VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+    if (!rc) rc = prep(st, &st->finding, "INSERT INTO release_findings VALUES(?1, ?2, ?3, ?4, ?5)");
+    if (!rc)
+        rc = prep(st, &st->check,
+                  "INSERT OR REPLACE INTO source_checks VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
     if (rc) {
         if (err && errlen) snprintf(err, errlen, "%s", st->err);
         sl_store_close(st);
@@ -573,6 +589,93 @@ static int cmp_cell(const void *a, const void *b) {
     return (x->klen > y->klen) - (x->klen < y->klen);
 }
 
+/* ---- issue 3: events, release findings, source checks ------------------------------------- */
+
+static int label_has_plate(sl_slice l) {
+    for (size_t i = 0; i + 5 <= l.len; i++)
+        if (sl_slice_ieq((sl_slice){l.p + i, 5}, "plate")) return 1;
+    return 0;
+}
+
+sl_status sl_store_event(sl_store *st, const sl_key *k, uint32_t source_id, uint64_t record,
+                         uint64_t line, const sl_event *ev) {
+    if (st->first) return st->first;
+    /* Details as a JSON object; plates (in a "License Plate" line or typed anywhere) become
+     * tokens before anything is written. */
+    sl_buf *j = &st->key;
+    sl_buf_reset(j);
+    sl_status rc = sl_buf_putc(j, '{');
+    for (size_t i = 0; !rc && i < ev->npairs; i++) {
+        const sl_ev_pair *pr = &ev->pairs[i];
+        unsigned dup = 1;
+        for (size_t m = 0; m < i; m++)
+            if (ev->pairs[m].label.len == pr->label.len &&
+                !memcmp(ev->pairs[m].label.p, pr->label.p, pr->label.len))
+                dup++;
+        if (i) rc = sl_buf_putc(j, ',');
+        char lab[96];
+        int ll = snprintf(lab, sizeof lab, dup > 1 ? "%.*s (%u)" : "%.*s", (int)pr->label.len,
+                          pr->label.p, dup);
+        if (!rc) rc = sl_ev_json_str(j, lab, ll > 0 ? (size_t)ll : 0);
+        if (!rc) rc = sl_buf_putc(j, ':');
+        sl_buf_reset(&st->tmp);
+        int plate = label_has_plate(pr->label);
+        if (!rc) rc = sl_redact(k, pr->value.p, pr->value.len, plate ? pr->value.p : NULL,
+                                plate ? pr->value.len : 0, SL_REDACT_PLATES, &st->tmp);
+        if (!rc) rc = sl_ev_json_str(j, st->tmp.p ? st->tmp.p : "", st->tmp.len);
+    }
+    if (!rc) rc = sl_buf_putc(j, '}');
+    if (rc) return fail(st, rc, "events");
+    sqlite3_stmt *s = st->event;
+    sqlite3_bind_int64(s, 1, source_id);
+    bind_u64(s, 2, record);
+    bind_u64(s, 3, line);
+    bind_time(s, 4, ev->time);
+    bind_txt(s, 5, ev->timestamp.p, ev->timestamp.len);
+    bind_txt(s, 6, ev->user.p, ev->user.len);
+    bind_txt(s, 7, ev->event_type.p, ev->event_type.len);
+    bind_txt(s, 8, ev->entity_type.p, ev->entity_type.len);
+    bind_txt(s, 9, j->p ? j->p : "{}", j->len);
+    bind_txt(s, 10, ev->event_id.p, ev->event_id.len);
+    return step_reset(st, s, "events");
+}
+
+sl_status sl_store_finding(sl_store *st, uint32_t seq, const sl_finding *f) {
+    if (st->first) return st->first;
+    char ids[512];
+    size_t used = 0;
+    ids[0] = '\0';
+    for (size_t i = 0; i < f->nsources; i++) {
+        int w = snprintf(ids + used, sizeof ids - used, "%s%u", i ? "," : "", f->sources[i]);
+        if (w < 0 || (size_t)w >= sizeof ids - used) break;
+        used += (size_t)w;
+    }
+    sqlite3_stmt *s = st->finding;
+    sqlite3_bind_int64(s, 1, seq);
+    bind_str(s, 2, f->code);
+    bind_str(s, 3, severity_name(f->severity));
+    bind_str(s, 4, ids);
+    bind_str(s, 5, f->message);
+    return step_reset(st, s, "release_findings");
+}
+
+sl_status sl_store_source_check(sl_store *st, const sl_store_check *c) {
+    if (st->first) return st->first;
+    sqlite3_stmt *s = st->check;
+    sqlite3_bind_int64(s, 1, c->source_id);
+    bind_str(s, 2, c->kind_detail);
+    bind_str(s, 3, c->map);
+    bind_str(s, 4, c->producer);
+    bind_str(s, 5, c->producer_how);
+    if (c->duplicate_of) sqlite3_bind_int64(s, 6, c->duplicate_of);
+    else sqlite3_bind_null(s, 6);
+    bind_str(s, 7, c->duplicate_how);
+    bind_str(s, 8, c->fingerprint);
+    bind_u64(s, 9, c->shifted);
+    bind_str(s, 10, c->truncation);
+    return step_reset(st, s, "source_checks");
+}
+
 sl_status sl_store_finish(sl_store *st) {
     if (st->first) return st->first;
     if (st->finished) return SL_OK;
@@ -611,6 +714,7 @@ sl_status sl_store_finish(sl_store *st) {
         "CREATE INDEX flag_hits_row ON flag_hits(row_id);"
         "CREATE INDEX flag_hits_category ON flag_hits(category, row_id);"
         "CREATE INDEX counts_category ON counts(category, org);"
+        "CREATE INDEX events_source ON events(source_id, record);"
         "COMMIT;";
     if (sqlite3_exec(st->db, IDX, NULL, NULL, NULL) != SQLITE_OK) return fail(st, SL_EDB, "indexes");
     st->finished = 1;
@@ -621,7 +725,8 @@ sl_status sl_store_close(sl_store *st) {
     if (!st) return SL_OK;
     sl_status rc = st->first;
     sqlite3_stmt *stmts[] = {st->meta, st->pack, st->rule, st->source, st->rej,
-                             st->fstate, st->ferr, st->diag, st->row, st->hit};
+                             st->fstate, st->ferr, st->diag, st->row, st->hit,
+                             st->event, st->finding, st->check};
     for (size_t i = 0; i < SL_ARRAY_LEN(stmts); i++) sqlite3_finalize(stmts[i]);
     if (st->db) {
         if (!st->finished && !rc && sqlite3_get_autocommit(st->db) == 0 &&

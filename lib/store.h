@@ -8,6 +8,7 @@
 #ifndef SL_STORE_H
 #define SL_STORE_H
 
+#include "eventlog.h"
 #include "read.h"
 #include "schema.h"
 
@@ -84,6 +85,28 @@ sl_status sl_store_row_add(sl_store *st, const sl_key *k, const sl_rules *r,
  * row; one call per distinct category of a flagged row). */
 sl_status sl_store_count(sl_store *st, const char *org, size_t org_len, int64_t t,
                          const char *category);
+
+/* ---- issue 3 ---- */
+
+/* One event of an event log (not a search), with provenance. Details are stored as a JSON
+ * object of the Entity Details lines, plates tokenized. */
+sl_status sl_store_event(sl_store *st, const sl_key *k, uint32_t source_id, uint64_t record,
+                         uint64_t line, const sl_event *ev);
+/* A release-level finding (release.h), seq = its order. */
+sl_status sl_store_finding(sl_store *st, uint32_t seq, const sl_finding *f);
+/* What the release checks and the scan decided about a source. Strings may be NULL. */
+typedef struct {
+    uint32_t source_id;
+    const char *kind_detail;  /* the map's kind, or the kind name */
+    const char *map;          /* the --map that applied */
+    const char *producer, *producer_how;
+    uint32_t duplicate_of;
+    const char *duplicate_how;
+    const char *fingerprint;  /* hex of the row fingerprint */
+    uint64_t shifted;
+    const char *truncation;
+} sl_store_check;
+sl_status sl_store_source_check(sl_store *st, const sl_store_check *c);
 
 /* Writes the aggregated counts and creates indexes; call once, after the last source. */
 sl_status sl_store_finish(sl_store *st);

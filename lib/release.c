@@ -1,0 +1,655 @@
+/* release.c: checks over the whole release once every source is read: truncation, periods,
+ * overlaps, file-name dates, duplicate and re-released content, producers. Works on per-source
+ * summaries only (no rows), so it costs nothing next to reading. */
+#include "release.h"
+#include "timeparse.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DAY 86400
+#define CUT_SLACK (36 * 3600) /* monthly files cut at local midnight, in any US zone */
+
+/* ---- fingerprints ----------------------------------------------------------------------- */
+
+uint64_t sl_hash64(const void *p, size_t n, uint64_t seed) {
+    const unsigned char *b = p;
+    uint64_t h = 1469598103934665603ull ^ seed;
+    for (size_t i = 0; i < n; i++) {
+        h ^= b[i];
+        h *= 1099511628211ull;
+    }
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
+    return h;
+}
+
+static uint64_t mix_i64(uint64_t h, int64_t v) { return sl_hash64(&v, sizeof v, h); }
+
+/* Organization names compared lower-cased with white space runs collapsed. */
+static uint64_t hash_org(const sl_cell *c, uint64_t seed) {
+    unsigned char buf[256];
+    size_t n = 0;
+    int sp = 0;
+    for (size_t i = 0; i < c->len && n < sizeof buf; i++) {
+        unsigned char ch = (unsigned char)c->p[i];
+        if (sl_isspace(ch)) { sp = 1; continue; }
+        if (sp && n) buf[n++] = ' ';
+        sp = 0;
+        if (n < sizeof buf) buf[n++] = sl_tolower(ch);
+    }
+    return sl_hash64(buf, n, seed);
+}
+
+uint64_t sl_row_key(const sl_search *q) {
+    uint64_t h;
+    const sl_cell *id = &q->f[SL_F_ID];
+    if (id->st == SL_CELL_VALUE && id->len) {
+        unsigned char buf[64];
+        size_t n = id->len < sizeof buf ? id->len : sizeof buf;
+        for (size_t i = 0; i < n; i++) buf[i] = sl_tolower((unsigned char)id->p[i]);
+        h = sl_hash64(buf, n, 1);
+    } else {
+        h = hash_org(&q->f[SL_F_ORG], 2);
+        h = mix_i64(h, q->search_time);
+        h = mix_i64(h, q->networks);
+        h = mix_i64(h, q->tf_start);
+        h = mix_i64(h, q->tf_end);
+    }
+    return h ? h : 1;
+}
+
+void sl_fingerprint_add_hash(sl_fingerprint *fp, uint64_t key, uint64_t state) {
+    fp->n++;
+    fp->key_sum += key;
+    fp->key_xor ^= key;
+    fp->state_sum += state;
+    fp->state_xor ^= state;
+}
+
+void sl_fingerprint_add(sl_fingerprint *fp, const sl_search *q) {
+    uint64_t key = sl_row_key(q);
+    unsigned char st[SL_F_COUNT];
+    for (int f = 0; f < SL_F_COUNT; f++) st[f] = (unsigned char)q->f[f].st;
+    /* Not exported and empty both mean "nothing here": a column one format drops must not
+     * make the same rows look different. */
+    for (int f = 0; f < SL_F_COUNT; f++)
+        if (st[f] == SL_CELL_ABSENT) st[f] = SL_CELL_EMPTY;
+    sl_fingerprint_add_hash(fp, key, sl_hash64(st, sizeof st, key));
+}
+
+static int fp_same_keys(const sl_fingerprint *a, const sl_fingerprint *b) {
+    return a->n && a->n == b->n && a->key_sum == b->key_sum && a->key_xor == b->key_xor;
+}
+
+static int fp_same_states(const sl_fingerprint *a, const sl_fingerprint *b) {
+    return a->state_sum == b->state_sum && a->state_xor == b->state_xor;
+}
+
+/* ---- names ------------------------------------------------------------------------------ */
+
+static const char *const month_names[12] = {"january", "february", "march", "april", "may",
+                                            "june", "july", "august", "september", "october",
+                                            "november", "december"};
+
+/* Month name (full, or its first three letters; "sept" too) at p, bounded by non-letters. */
+static int month_at(const char *s, size_t i, size_t n, size_t *len) {
+    if (i > 0 && sl_isalpha((unsigned char)s[i - 1]) &&
+        !(s[i - 1] >= 'a' && s[i - 1] <= 'z' && s[i] >= 'A' && s[i] <= 'Z'))
+        return 0; /* inside a word, unless at a camelCase boundary */
+    for (int m = 0; m < 12; m++) {
+        size_t full = strlen(month_names[m]), k = 0;
+        while (i + k < n && k < full && sl_tolower((unsigned char)s[i + k]) == month_names[m][k]) k++;
+        int ok = k == full || k == 3 || (m == 8 && k == 4);
+        if (!ok) continue;
+        if (i + k < n && sl_isalpha((unsigned char)s[i + k]) &&
+            !(s[i + k] >= 'A' && s[i + k] <= 'Z'))
+            continue;
+        *len = k;
+        return m + 1;
+    }
+    return 0;
+}
+
+static int digits_at(const char *s, size_t i, size_t n, size_t k) {
+    if (i + k > n) return 0;
+    for (size_t j = 0; j < k; j++)
+        if (!sl_isdigit((unsigned char)s[i + j])) return 0;
+    return (i == 0 || !sl_isdigit((unsigned char)s[i - 1])) &&
+           (i + k == n || !sl_isdigit((unsigned char)s[i + k]));
+}
+
+static int num2(const char *s) { return (s[0] - '0') * 10 + (s[1] - '0'); }
+static int num4(const char *s) { return num2(s) * 100 + num2(s + 2); }
+static int is_sep(char c) { return c == '-' || c == '_' || c == ' ' || c == '.'; }
+
+/* Any run of digits (a year, a 6-digit YYYYMM, or the digits of a longer date). */
+static size_t digit_run(const char *s, size_t i, size_t n) {
+    size_t k = 0;
+    while (i + k < n && sl_isdigit((unsigned char)s[i + k])) k++;
+    return k;
+}
+
+int sl_name_months(const char *name, int *y1, int *m1, int *y2, int *m2) {
+    const char *base = strrchr(name, '/');
+    base = base ? base + 1 : name;
+    size_t n = strlen(base);
+    const char *dot = strrchr(base, '.');
+    if (dot && dot != base && n - (size_t)(dot - base) <= 5) n = (size_t)(dot - base);
+    int ys[8], ms[8], found = 0;
+    for (size_t i = 0; i < n && found < 8;) {
+        size_t ml, run = sl_isdigit((unsigned char)base[i]) ? digit_run(base, i, n) : 0;
+        int y = 0, m = 0;
+        size_t adv = 1;
+        if (run == 4 && num4(base + i) >= 2000 && num4(base + i) <= 2099) {
+            y = num4(base + i);
+            size_t j = i + 4;
+            while (j < n && is_sep(base[j])) j++;
+            if (j > i + 4 && j - (i + 4) <= 2 && digits_at(base, j, n, 2) && num2(base + j) >= 1 && num2(base + j) <= 12) {
+                m = num2(base + j); /* YYYY-MM */
+                adv = j + 2 - i;
+            } else if (j - (i + 4) <= 2 && j < n && (m = month_at(base, j, n, &ml))) {
+                adv = j + ml - i; /* YYYY_December */
+            } else if (j > i + 4 && j - (i + 4) <= 2 && digits_at(base, j, n, 2) && num2(base + j) > 12) {
+                m = 0;
+            }
+        } else if (run == 8 && num4(base + i) >= 2000 && num4(base + i) <= 2099 &&
+                   num2(base + i + 4) >= 1 && num2(base + i + 4) <= 12) {
+            y = num4(base + i); /* YYYYMMDD */
+            m = num2(base + i + 4);
+            adv = 8;
+        } else if (run == 6 && num4(base + i) >= 2000 && num4(base + i) <= 2099 &&
+                   num2(base + i + 4) >= 1 && num2(base + i + 4) <= 12) {
+            y = num4(base + i); /* YYYYMM */
+            m = num2(base + i + 4);
+            adv = 6;
+        } else if ((run == 2 || run == 1) && i + run < n && is_sep(base[i + run])) {
+            int mm = run == 2 ? num2(base + i) : base[i] - '0';
+            size_t j = i + run + 1;
+            if (mm >= 1 && mm <= 12 && digits_at(base, j, n, 4) && num4(base + j) >= 2000 &&
+                num4(base + j) <= 2099) {
+                y = num4(base + j); /* MM-YYYY */
+                m = mm;
+                adv = j + 4 - i;
+            }
+        } else if (run == 0 && (m = month_at(base, i, n, &ml))) {
+            size_t j = i + ml;
+            while (j < n && (is_sep(base[j]) || base[j] == ',') && j - (i + ml) < 2) j++;
+            if (digits_at(base, j, n, 4) && num4(base + j) >= 2000 && num4(base + j) <= 2099) {
+                y = num4(base + j); /* June 2025, Dec2025 */
+                adv = j + 4 - i;
+            } else {
+                m = 0;
+            }
+        }
+        if (!m || !y) {
+            adv = run ? run : 1;
+            m = 0;
+        }
+        if (m && y) {
+            int dup = 0;
+            for (int k = 0; k < found; k++)
+                if (ys[k] == y && ms[k] == m) dup = 1;
+            if (!dup) {
+                ys[found] = y;
+                ms[found] = m;
+                found++;
+            }
+        }
+        i += adv;
+    }
+    if (!found) return 0;
+    /* The first and the last months named, in time order. */
+    int lo = 0, hi = 0;
+    for (int k = 1; k < found; k++) {
+        if (ys[k] * 12 + ms[k] < ys[lo] * 12 + ms[lo]) lo = k;
+        if (ys[k] * 12 + ms[k] > ys[hi] * 12 + ms[hi]) hi = k;
+    }
+    *y1 = ys[lo];
+    *m1 = ms[lo];
+    *y2 = ys[hi];
+    *m2 = ms[hi];
+    return lo == hi ? 1 : 2;
+}
+
+static int is_state(const char *p, size_t len) {
+    static const char st[] = "AKALARAZCACOCTDCDEFLGAHIIAIDILINKSKYLAMAMDMEMIMNMOMSMTNCNDNENHNJNMNVNY"
+                             "OHOKORPAPRRISCSDTNTXUTVAVTWAWIWVWY";
+    if (len != 2) return 0;
+    for (size_t i = 0; st[i]; i += 2)
+        if (p[0] == st[i] && p[1] == st[i + 1]) return 1;
+    return 0;
+}
+
+static int is_suffix(const char *p, size_t len) {
+    static const char *const sx[] = {"PD", "SO", "SD", "DPS", "SP", "HP", "DA", "PS", "DOC",
+                                     "CHP", "DSO", "MPD", "SPD", "Police", "Sheriff"};
+    for (size_t i = 0; i < SL_ARRAY_LEN(sx); i++)
+        if (strlen(sx[i]) == len && !memcmp(p, sx[i], len)) return 1;
+    return 0;
+}
+
+static int is_name_word(const char *p, size_t len) {
+    static const char *const stop[] = {"Network", "Audit", "Organization", "Org", "Search",
+                                       "Flock", "Export", "Log", "Logs", "Searches", "Data",
+                                       "Report", "Records", "Release", "Final", "Copy"};
+    if (!len || !(p[0] >= 'A' && p[0] <= 'Z')) return 0;
+    for (size_t i = 0; i < len; i++)
+        if (!sl_isalpha((unsigned char)p[i])) return 0;
+    for (size_t i = 0; i < SL_ARRAY_LEN(stop); i++)
+        if (strlen(stop[i]) == len && !memcmp(p, stop[i], len)) return 0;
+    return 1;
+}
+
+int sl_name_agency(const char *name, char *out, size_t cap) {
+    const char *base = strrchr(name, '/');
+    base = base ? base + 1 : name;
+    size_t n = strlen(base);
+    const char *dot = strrchr(base, '.');
+    if (dot && dot != base) n = (size_t)(dot - base);
+    struct { const char *p; size_t len; } tok[32];
+    size_t nt = 0;
+    for (size_t i = 0; i < n && nt < 32;) {
+        while (i < n && (is_sep(base[i]) || base[i] == '(' || base[i] == ')')) i++;
+        size_t j = i;
+        while (j < n && !is_sep(base[j]) && base[j] != '(' && base[j] != ')') j++;
+        if (j > i) {
+            tok[nt].p = base + i;
+            tok[nt].len = j - i;
+            nt++;
+        }
+        i = j;
+    }
+    for (size_t i = 1; i + 1 < nt; i++) {
+        if (!is_state(tok[i].p, tok[i].len) || !is_suffix(tok[i + 1].p, tok[i + 1].len)) continue;
+        size_t s = i;
+        while (s > 0 && is_name_word(tok[s - 1].p, tok[s - 1].len)) s--;
+        if (s == i) continue;
+        size_t len = 0;
+        for (size_t k = s; k <= i + 1; k++) {
+            if (len + tok[k].len + 2 > cap) return 0;
+            if (k > s) out[len++] = ' ';
+            memcpy(out + len, tok[k].p, tok[k].len);
+            len += tok[k].len;
+        }
+        out[len] = '\0';
+        return 1;
+    }
+    return 0;
+}
+
+/* ---- the release ------------------------------------------------------------------------ */
+
+typedef struct {
+    sl_release_src s;
+    sl_release_verdict v;
+    char producer_buf[160];
+    char how_buf[200];
+} entry;
+
+typedef struct {
+    const char *code;
+    sl_severity sev;
+    uint32_t *ids;
+    size_t nids;
+    char *msg;
+} finding_store;
+
+struct sl_release {
+    char *producer_opt;
+    entry *e;
+    size_t n, cap;
+    sl_finding *f;
+    finding_store *fs;
+    size_t nf, capf;
+};
+
+sl_status sl_release_new(sl_release **out, const char *producer) {
+    *out = calloc(1, sizeof **out);
+    if (!*out) return SL_ENOMEM;
+    if (producer && *producer && !((*out)->producer_opt = sl_strdup(producer))) {
+        free(*out);
+        *out = NULL;
+        return SL_ENOMEM;
+    }
+    return SL_OK;
+}
+
+static char *dup_or_empty(const char *z) { return sl_strdup(z ? z : ""); }
+
+sl_status sl_release_add(sl_release *r, const sl_release_src *src) {
+    if (r->n == r->cap) {
+        size_t nc = r->cap ? r->cap * 2 : 16;
+        entry *ne = sl_reallocarray(r->e, nc, sizeof *ne);
+        if (!ne) return SL_ENOMEM;
+        r->e = ne;
+        r->cap = nc;
+    }
+    entry *e = &r->e[r->n];
+    memset(e, 0, sizeof *e);
+    e->s = *src;
+    e->s.cite = dup_or_empty(src->cite);
+    e->s.name = dup_or_empty(src->name);
+    e->s.sha256 = dup_or_empty(src->sha256);
+    e->s.series = dup_or_empty(src->series ? src->series : src->name);
+    e->s.dominant_org = src->dominant_org ? sl_strdup(src->dominant_org) : NULL;
+    if (!e->s.cite || !e->s.name || !e->s.sha256 || !e->s.series ||
+        (src->dominant_org && !e->s.dominant_org)) {
+        free((char *)e->s.series);
+        free((char *)e->s.cite);
+        free((char *)e->s.name);
+        free((char *)e->s.sha256);
+        free((char *)e->s.dominant_org);
+        return SL_ENOMEM;
+    }
+    r->n++;
+    return SL_OK;
+}
+
+static sl_status add_finding(sl_release *r, const char *code, sl_severity sev, const uint32_t *ids,
+                             size_t nids, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static sl_status add_finding(sl_release *r, const char *code, sl_severity sev, const uint32_t *ids,
+                             size_t nids, const char *fmt, ...) {
+    if (r->nf == r->capf) {
+        size_t nc = r->capf ? r->capf * 2 : 16;
+        finding_store *nfs = sl_reallocarray(r->fs, nc, sizeof *nfs);
+        if (!nfs) return SL_ENOMEM;
+        r->fs = nfs;
+        r->capf = nc;
+    }
+    sl_buf b = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    sl_status rc = sl_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    if (!rc) rc = sl_buf_nul(&b);
+    uint32_t *cp = nids ? sl_reallocarray(NULL, nids, sizeof *cp) : NULL;
+    if (rc || (nids && !cp)) {
+        sl_buf_free(&b);
+        free(cp);
+        return rc ? rc : SL_ENOMEM;
+    }
+    if (nids) memcpy(cp, ids, nids * sizeof *cp);
+    r->fs[r->nf++] = (finding_store){code, sev, cp, nids, b.p};
+    return SL_OK;
+}
+
+static void fmt_day(int64_t t, char out[21]) {
+    sl_time_format(t, out);
+    out[10] = '\0';
+}
+
+static void fmt_count(uint64_t v, char out[32]) {
+    char tmp[32];
+    int n = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)v);
+    size_t o = 0;
+    for (int i = 0; i < n; i++) {
+        if (i && (n - i) % 3 == 0) out[o++] = ',';
+        out[o++] = tmp[i];
+    }
+    out[o] = '\0';
+}
+
+static sl_status check_truncation(sl_release *r, entry *e) {
+    char c[32];
+    fmt_count(e->s.records, c);
+    uint64_t n = e->s.records;
+    if (n == 1048575 || n == 1048576)
+        return add_finding(r, "release.truncated_excel_limit", SL_DIAG_WARN, &e->s.id, 1,
+                           "%s has exactly %s data rows, the Excel row limit: the export was "
+                           "probably cut off and later rows are missing", e->s.cite, c);
+    if (n == 65535 || n == 65536)
+        return add_finding(r, "release.truncated_excel_limit", SL_DIAG_WARN, &e->s.id, 1,
+                           "%s has exactly %s data rows, the old Excel (.xls) row limit: the "
+                           "export was probably cut off", e->s.cite, c);
+    if (n >= 10000 && n % 10000 == 0)
+        return add_finding(r, "release.round_count", SL_DIAG_WARN, &e->s.id, 1,
+                           "%s has a suspiciously round %s data rows: the export may have been "
+                           "cut off at a limit", e->s.cite, c);
+    return SL_OK;
+}
+
+static sl_status check_name_dates(sl_release *r, entry *e) {
+    int y1, m1, y2, m2;
+    if (!sl_name_months(e->s.name, &y1, &m1, &y2, &m2)) return SL_OK;
+    e->v.name_year = y1;
+    e->v.name_month = m1;
+    e->v.name_year2 = y2;
+    e->v.name_month2 = m2;
+    if (e->s.time_min == SL_TIME_NONE || e->s.time_max == SL_TIME_NONE) return SL_OK;
+    int64_t lo = sl_days_from_civil(y1, (unsigned)m1, 1) * DAY;
+    int64_t hi = (m2 == 12 ? sl_days_from_civil(y2 + 1, 1, 1) : sl_days_from_civil(y2, (unsigned)m2 + 1, 1)) * DAY;
+    char a[21], b[21], named[40];
+    fmt_day(e->s.time_min, a);
+    fmt_day(e->s.time_max, b);
+    if (y1 == y2 && m1 == m2)
+        snprintf(named, sizeof named, "%04d-%02d", y1, m1);
+    else
+        snprintf(named, sizeof named, "%04d-%02d to %04d-%02d", y1, m1, y2, m2);
+    if (e->s.time_max < lo - CUT_SLACK || e->s.time_min >= hi + CUT_SLACK)
+        return add_finding(r, "release.name_date_mismatch", SL_DIAG_WARN, &e->s.id, 1,
+                           "the file name of %s says %s, but its rows run from %s to %s: "
+                           "the name is wrong, or the wrong file was released",
+                           e->s.cite, named, a, b);
+    if (e->s.time_min < lo - CUT_SLACK || e->s.time_max >= hi + CUT_SLACK)
+        return add_finding(r, "release.name_date_wider", SL_DIAG_INFO, &e->s.id, 1,
+                           "the file name of %s says %s, but its rows run from %s to %s, "
+                           "beyond that period", e->s.cite, named, a, b);
+    return SL_OK;
+}
+
+static void decide_producer(sl_release *r, entry *e) {
+    if (r->producer_opt) {
+        e->v.producer = r->producer_opt;
+        e->v.producer_how = "--producer option";
+        return;
+    }
+    if (sl_name_agency(e->s.name, e->producer_buf, sizeof e->producer_buf)) {
+        e->v.producer = e->producer_buf;
+        e->v.producer_how = "file name";
+        return;
+    }
+    if (e->s.kind == SL_KIND_ORG_AUDIT && e->s.dominant_org && e->s.rows &&
+        e->s.dominant_rows * 2 > e->s.rows) {
+        snprintf(e->producer_buf, sizeof e->producer_buf, "%s", e->s.dominant_org);
+        char c1[32], c2[32];
+        fmt_count(e->s.dominant_rows, c1);
+        fmt_count(e->s.rows, c2);
+        snprintf(e->how_buf, sizeof e->how_buf,
+                 "dominant organization of the organization audit (%s of %s rows)", c1, c2);
+        e->v.producer = e->producer_buf;
+        e->v.producer_how = e->how_buf;
+    }
+}
+
+/* A file name's letters only, lower-cased, without folders and extension: "Network_Audit"
+ * for "x/Network_Audit_2025-06.csv", so the months of one series compare equal. */
+static void series_stem(const char *name, char *out, size_t cap) {
+    const char *base = strrchr(name, '/');
+    base = base ? base + 1 : name;
+    const char *gt = strstr(base, " > ");
+    size_t n = gt ? (size_t)(gt - base) : strlen(base);
+    const char *dot = memchr(base, '.', n);
+    if (dot && dot != base) n = (size_t)(dot - base);
+    size_t o = 0;
+    for (size_t i = 0; i < n && o + 1 < cap; i++)
+        if (sl_isalpha((unsigned char)base[i])) out[o++] = (char)sl_tolower((unsigned char)base[i]);
+    out[o] = '\0';
+}
+
+static int producer_eq(const entry *a, const entry *b) {
+    if (!a->v.producer || !b->v.producer) {
+        if (a->v.producer || b->v.producer) return 0;
+        char x[128], y[128];
+        series_stem(a->s.series, x, sizeof x);
+        series_stem(b->s.series, y, sizeof y);
+        return x[0] && !strcmp(x, y);
+    }
+    return sl_slice_ieq((sl_slice){a->v.producer, strlen(a->v.producer)}, b->v.producer);
+}
+
+static sl_status check_duplicates(sl_release *r) {
+    for (size_t i = 0; i < r->n; i++) {
+        entry *a = &r->e[i];
+        if (a->v.duplicate_of || !a->s.records) continue;
+        for (size_t j = i + 1; j < r->n; j++) {
+            entry *b = &r->e[j];
+            if (b->v.duplicate_of || !b->s.records) continue;
+            const char *h = NULL;
+            if (a->s.sha256[0] && !strcmp(a->s.sha256, b->s.sha256))
+                h = "same bytes";
+            else if (fp_same_keys(&a->s.fp, &b->s.fp))
+                h = fp_same_states(&a->s.fp, &b->s.fp) ? "same rows in another format"
+                                                        : "same rows, different redactions";
+            if (!h) continue;
+            b->v.duplicate_of = a->s.id;
+            b->v.duplicate_how = h;
+            char c[32];
+            fmt_count(b->s.fp.n ? b->s.fp.n : b->s.records, c);
+            sl_status rc;
+            uint32_t pair[2] = {a->s.id, b->s.id};
+            if (!strcmp(h, "same rows, different redactions"))
+                rc = add_finding(r, "release.rereleased_redactions", SL_DIAG_INFO, pair, 2,
+                                 "%s holds the same %s searches as %s with different redactions "
+                                 "(a later release of the same period?); counted once, from %s",
+                                 b->s.cite, c, a->s.cite, a->s.cite);
+            else if (!strcmp(h, "same bytes"))
+                rc = add_finding(r, "release.duplicate_bytes", SL_DIAG_WARN, pair, 2,
+                                 "%s is byte for byte the same as %s; its %s rows are counted "
+                                 "once, from %s", b->s.cite, a->s.cite, c, a->s.cite);
+            else
+                rc = add_finding(r, "release.duplicate_rows", SL_DIAG_WARN, pair, 2,
+                                 "%s holds the same %s rows as %s in another format; counted "
+                                 "once, from %s", b->s.cite, c, a->s.cite, a->s.cite);
+            if (rc) return rc;
+        }
+    }
+    return SL_OK;
+}
+
+static int cmp_entry_time(const void *x, const void *y) {
+    const entry *a = *(entry *const *)x, *b = *(entry *const *)y;
+    if (a->s.time_min != b->s.time_min) return a->s.time_min < b->s.time_min ? -1 : 1;
+    return a->s.id < b->s.id ? -1 : a->s.id > b->s.id;
+}
+
+static sl_status check_overlaps(sl_release *r) {
+    entry **v = sl_reallocarray(NULL, r->n ? r->n : 1, sizeof *v);
+    if (!v) return SL_ENOMEM;
+    size_t nv = 0;
+    for (size_t i = 0; i < r->n; i++)
+        if (!r->e[i].v.duplicate_of && r->e[i].s.time_min != SL_TIME_NONE && r->e[i].s.rows &&
+            r->e[i].s.kind != SL_KIND_UNKNOWN)
+            v[nv++] = &r->e[i];
+    qsort(v, nv, sizeof *v, cmp_entry_time);
+    sl_status rc = SL_OK;
+    for (size_t i = 0; i < nv && !rc; i++) {
+        for (size_t j = i + 1; j < nv && !rc; j++) {
+            entry *a = v[i], *b = v[j];
+            if (b->s.time_min > a->s.time_max) break; /* sorted by start: no later one overlaps */
+            if (a->s.kind != b->s.kind || !producer_eq(a, b)) continue;
+            int64_t ov = (a->s.time_max < b->s.time_max ? a->s.time_max : b->s.time_max) - b->s.time_min;
+            char x[21], y[21], size[48];
+            sl_time_format(b->s.time_min, x);
+            sl_time_format(a->s.time_max < b->s.time_max ? a->s.time_max : b->s.time_max, y);
+            if (ov < 2 * DAY)
+                snprintf(size, sizeof size, "%.1f hours", (double)ov / 3600.0);
+            else
+                snprintf(size, sizeof size, "%.1f days", (double)ov / DAY);
+            uint32_t pair[2] = {a->s.id, b->s.id};
+            int small = ov <= CUT_SLACK;
+            rc = add_finding(r, "release.period_overlap", small ? SL_DIAG_INFO : SL_DIAG_WARN,
+                             pair, 2,
+                             "%s and %s (%s%s%s) overlap by %s, from %s to %s%s", a->s.cite,
+                             b->s.cite, sl_kind_name(a->s.kind), a->v.producer ? ", " : "",
+                             a->v.producer ? a->v.producer : "", size, x, y,
+                             small ? ": files cut at local midnight overlap like this; the same "
+                                     "search may appear in both"
+                                   : ": the same searches may be counted twice");
+        }
+    }
+    free(v);
+    return rc;
+}
+
+static sl_status report_producers(sl_release *r) {
+    for (size_t i = 0; i < r->n; i++) {
+        entry *a = &r->e[i];
+        if (!a->v.producer || !a->s.rows) continue;
+        int seen = 0;
+        for (size_t k = 0; k < i && !seen; k++)
+            if (r->e[k].v.producer && r->e[k].s.rows && producer_eq(a, &r->e[k]) &&
+                !strcmp(a->v.producer_how, r->e[k].v.producer_how))
+                seen = 1;
+        if (seen) continue;
+        uint32_t ids[64];
+        size_t nids = 0, total = 0;
+        for (size_t k = i; k < r->n; k++)
+            if (r->e[k].v.producer && r->e[k].s.rows && producer_eq(a, &r->e[k]) &&
+                !strcmp(a->v.producer_how, r->e[k].v.producer_how)) {
+                if (nids < SL_ARRAY_LEN(ids)) ids[nids++] = r->e[k].s.id;
+                total++;
+            }
+        sl_status rc = add_finding(r, "release.producer", SL_DIAG_INFO, ids, nids,
+                                   "%zu source%s attributed to %s (from the %s)", total,
+                                   total == 1 ? "" : "s", a->v.producer, a->v.producer_how);
+        if (rc) return rc;
+    }
+    return SL_OK;
+}
+
+sl_status sl_release_check(sl_release *r) {
+    sl_status rc = SL_OK;
+    for (size_t i = 0; i < r->n && !rc; i++) {
+        decide_producer(r, &r->e[i]);
+        rc = check_truncation(r, &r->e[i]);
+        if (!rc) rc = check_name_dates(r, &r->e[i]);
+    }
+    if (!rc) rc = check_duplicates(r);
+    if (!rc) rc = check_overlaps(r);
+    if (!rc) rc = report_producers(r);
+    if (rc) return rc;
+    free(r->f);
+    r->f = sl_reallocarray(NULL, r->nf ? r->nf : 1, sizeof *r->f);
+    if (!r->f) return SL_ENOMEM;
+    for (size_t i = 0; i < r->nf; i++)
+        r->f[i] = (sl_finding){r->fs[i].code, r->fs[i].sev, r->fs[i].ids, r->fs[i].nids, r->fs[i].msg};
+    return SL_OK;
+}
+
+size_t sl_release_finding_count(const sl_release *r) { return r && r->f ? r->nf : 0; }
+
+const sl_finding *sl_release_finding(const sl_release *r, size_t i) {
+    return r && r->f && i < r->nf ? &r->f[i] : NULL;
+}
+
+const sl_release_verdict *sl_release_verdict_of(const sl_release *r, uint32_t id) {
+    for (size_t i = 0; r && i < r->n; i++)
+        if (r->e[i].s.id == id) return &r->e[i].v;
+    return NULL;
+}
+
+void sl_release_free(sl_release *r) {
+    if (!r) return;
+    for (size_t i = 0; i < r->n; i++) {
+        free((char *)r->e[i].s.cite);
+        free((char *)r->e[i].s.name);
+        free((char *)r->e[i].s.sha256);
+        free((char *)r->e[i].s.series);
+        free((char *)r->e[i].s.dominant_org);
+    }
+    for (size_t i = 0; i < r->nf; i++) {
+        free(r->fs[i].ids);
+        free(r->fs[i].msg);
+    }
+    free(r->e);
+    free(r->fs);
+    free(r->f);
+    free(r->producer_opt);
+    free(r);
+}

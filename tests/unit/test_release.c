@@ -1,0 +1,228 @@
+/* test_release.c: release-level checks: fingerprints, truncation counts, file-name dates and
+ * agencies, overlaps, duplicate and re-released content, producers. */
+#include "../harness.h"
+#include "release.h"
+#include "timeparse.h"
+
+static int64_t day(int y, int m, int d) { return sl_days_from_civil(y, (unsigned)m, (unsigned)d) * 86400; }
+
+static void test_names(void) {
+    int y1, m1, y2, m2;
+    CHECK_INT(sl_name_months("SharedNetworks_2025_December.xlsx", &y1, &m1, &y2, &m2), 1);
+    CHECK_INT(y1, 2025); CHECK_INT(m1, 12);
+    CHECK_INT(sl_name_months("dir/audit_2025-06.csv", &y1, &m1, &y2, &m2), 1);
+    CHECK_INT(m1, 6);
+    CHECK_INT(sl_name_months("audit_2025_06_network.csv", &y1, &m1, &y2, &m2), 1);
+    CHECK_INT(sl_name_months("audit 06-2025.csv", &y1, &m1, &y2, &m2), 1);
+    CHECK_INT(y1, 2025); CHECK_INT(m1, 6);
+    CHECK_INT(sl_name_months("June 2025 network audit.csv", &y1, &m1, &y2, &m2), 1);
+    CHECK_INT(m1, 6);
+    CHECK_INT(sl_name_months("auditDec2024.csv", &y1, &m1, &y2, &m2), 1);
+    CHECK_INT(y1, 2024); CHECK_INT(m1, 12);
+    CHECK_INT(sl_name_months("export_20250315.csv", &y1, &m1, &y2, &m2), 1);
+    CHECK_INT(m1, 3);
+    CHECK_INT(sl_name_months("audit_2025-01_to_2025-03.csv", &y1, &m1, &y2, &m2), 2);
+    CHECK_INT(m1, 1); CHECK_INT(m2, 3);
+    CHECK_INT(sl_name_months("san-mateo-event-logs.csv", &y1, &m1, &y2, &m2), 0);
+    CHECK_INT(sl_name_months("search_audit.a871b2fc.csv", &y1, &m1, &y2, &m2), 0);
+    CHECK_INT(sl_name_months("EPDSearchAuditLogs.xlsx", &y1, &m1, &y2, &m2), 0);
+    CHECK_INT(sl_name_months("case_12345_2025.csv", &y1, &m1, &y2, &m2), 0);
+    CHECK_INT(sl_name_months("marching_2025.csv", &y1, &m1, &y2, &m2), 0);
+
+    char a[100];
+    CHECK_INT(sl_name_agency("Springfield_IL_PD_network_audit.csv", a, sizeof a), 1);
+    CHECK_STR(a, "Springfield IL PD");
+    CHECK_INT(sl_name_agency("x/2025-06 Sonoma County CA SO org audit.csv", a, sizeof a), 1);
+    CHECK_STR(a, "Sonoma County CA SO");
+    CHECK_INT(sl_name_agency("network_IL_PD.csv", a, sizeof a), 0);
+    CHECK_INT(sl_name_agency("EPDSearchAuditLogs.csv", a, sizeof a), 0);
+    CHECK_INT(sl_name_agency("Springfield_IL_PD.csv", a, 8), 0); /* does not fit */
+}
+
+static sl_search row(const char *id, const char *org, int64_t t, int64_t nets, sl_cell_state reason) {
+    sl_search q;
+    memset(&q, 0, sizeof q);
+    for (int f = 0; f < SL_F_COUNT; f++) q.f[f] = (sl_cell){"", 0, SL_CELL_ABSENT};
+    if (id) q.f[SL_F_ID] = (sl_cell){id, strlen(id), SL_CELL_VALUE};
+    q.f[SL_F_ORG] = (sl_cell){org, strlen(org), SL_CELL_VALUE};
+    q.f[SL_F_REASON] = (sl_cell){"x", 1, reason};
+    q.search_time = t;
+    q.networks = nets;
+    q.tf_start = q.tf_end = SL_TIME_NONE;
+    q.devices = -1;
+    return q;
+}
+
+static void test_fingerprint(void) {
+    sl_fingerprint a = {0}, b = {0}, c = {0};
+    sl_search r1 = row(NULL, "Houston TX PD", 1000, 5, SL_CELL_VALUE);
+    sl_search r2 = row(NULL, "Dallas TX PD", 2000, 7, SL_CELL_VALUE);
+    sl_search r1b = row(NULL, "  houston   tx pd ", 1000, 5, SL_CELL_VALUE);
+    sl_search r2r = row(NULL, "Dallas TX PD", 2000, 7, SL_CELL_AGENCY_REDACTED);
+    sl_fingerprint_add(&a, &r1);
+    sl_fingerprint_add(&a, &r2);
+    sl_fingerprint_add(&b, &r2);
+    sl_fingerprint_add(&b, &r1b); /* other order, other spelling of spaces and case */
+    CHECK(a.key_sum == b.key_sum && a.key_xor == b.key_xor && a.n == 2);
+    CHECK(a.state_sum == b.state_sum && a.state_xor == b.state_xor);
+    sl_fingerprint_add(&c, &r1);
+    sl_fingerprint_add(&c, &r2r);
+    CHECK(a.key_sum == c.key_sum && a.state_sum != c.state_sum);
+    /* A UUID decides alone; without it time and networks matter. */
+    sl_search u1 = row("AB-1", "X", 1, 1, SL_CELL_VALUE), u2 = row("ab-1", "Y", 2, 2, SL_CELL_VALUE);
+    CHECK(sl_row_key(&u1) == sl_row_key(&u2));
+    sl_search t2 = row(NULL, "Houston TX PD", 1001, 5, SL_CELL_VALUE);
+    CHECK(sl_row_key(&r1) != sl_row_key(&t2));
+}
+
+static sl_release_src src(uint32_t id, const char *name, sl_kind kind, const char *sha,
+                          uint64_t records, int64_t tmin, int64_t tmax) {
+    sl_release_src s;
+    memset(&s, 0, sizeof s);
+    s.id = id;
+    s.cite = name;
+    s.name = name;
+    s.kind = kind;
+    s.sha256 = sha;
+    s.records = s.rows = records;
+    s.time_min = tmin;
+    s.time_max = tmax;
+    return s;
+}
+
+static const sl_finding *find(const sl_release *r, const char *code, size_t nth) {
+    for (size_t i = 0; i < sl_release_finding_count(r); i++) {
+        const sl_finding *f = sl_release_finding(r, i);
+        if (!strcmp(f->code, code) && nth-- == 0) return f;
+    }
+    return NULL;
+}
+
+static size_t count(const sl_release *r, const char *code) {
+    size_t n = 0;
+    for (size_t i = 0; i < sl_release_finding_count(r); i++)
+        if (!strcmp(sl_release_finding(r, i)->code, code)) n++;
+    return n;
+}
+
+static void test_checks(void) {
+    sl_release *r = NULL;
+    CHECK_INT(sl_release_new(&r, NULL), SL_OK);
+    /* 1, 2: monthly network audits of one agency, cut at local midnight (7 hours overlap). */
+    sl_release_src s1 = src(1, "Springfield_IL_PD_network_audit_2025-05.csv", SL_KIND_NETWORK_AUDIT,
+                            "aa", 1048575, day(2025, 5, 1) + 5 * 3600, day(2025, 6, 1) + 5 * 3600);
+    sl_release_src s2 = src(2, "Springfield_IL_PD_network_audit_2025-06.csv", SL_KIND_NETWORK_AUDIT,
+                            "bb", 1234, day(2025, 5, 31) + 22 * 3600, day(2025, 6, 30) + 23 * 3600);
+    /* 3: named for June, holds August. */
+    sl_release_src s3 = src(3, "Springfield_IL_PD_org_audit_2025-06.csv", SL_KIND_ORG_AUDIT,
+                            "cc", 100000, day(2025, 8, 1), day(2025, 8, 30));
+    /* 4: same bytes as 2. 5: same rows as 2 in another format. 6: same keys, other redactions. */
+    sl_release_src s4 = src(4, "copy/Springfield_IL_PD_network_audit_2025-06.csv",
+                            SL_KIND_NETWORK_AUDIT, "bb", 1234, s2.time_min, s2.time_max);
+    sl_release_src s5 = src(5, "Springfield_IL_PD_network_audit_2025-06.xlsx > Sheet1",
+                            SL_KIND_NETWORK_AUDIT, "dd", 1234, s2.time_min, s2.time_max);
+    sl_release_src s6 = src(6, "rerelease/june.csv", SL_KIND_NETWORK_AUDIT, "ee", 1234,
+                            s2.time_min, s2.time_max);
+    sl_fingerprint fp = {5, 11, 12, 13, 14};
+    s2.fp = s4.fp = s5.fp = fp;
+    s6.fp = fp;
+    s6.fp.state_sum = 99;
+    /* 7: an org audit with no agency in its name: producer from its dominant organization. */
+    sl_release_src s7 = src(7, "orgaudit.csv", SL_KIND_ORG_AUDIT, "ff", 50, day(2025, 1, 1),
+                            day(2025, 1, 2));
+    s7.dominant_org = "Waco TX PD";
+    s7.dominant_rows = 40;
+    /* 8: an empty container (a zip): no checks. */
+    sl_release_src s8 = src(8, "all.zip", SL_KIND_UNKNOWN, "aa", 0, SL_TIME_NONE, SL_TIME_NONE);
+    sl_release_src all[] = {s1, s2, s3, s4, s5, s6, s7, s8};
+    for (size_t i = 0; i < SL_ARRAY_LEN(all); i++) CHECK_INT(sl_release_add(r, &all[i]), SL_OK);
+    CHECK_INT(sl_release_check(r), SL_OK);
+
+    const sl_finding *f = find(r, "release.truncated_excel_limit", 0);
+    CHECK(f && f->nsources == 1 && f->sources[0] == 1 && f->severity == SL_DIAG_WARN);
+    if (f) CHECK(strstr(f->message, "exactly 1,048,575 data rows") != NULL);
+    f = find(r, "release.round_count", 0);
+    CHECK(f && f->sources[0] == 3);
+    CHECK_INT(count(r, "release.truncated_excel_limit") + count(r, "release.round_count"), 2);
+
+    f = find(r, "release.name_date_mismatch", 0);
+    CHECK(f && f->sources[0] == 3);
+    if (f) CHECK(strstr(f->message, "says 2025-06, but its rows run from 2025-08-01 to 2025-08-30") != NULL);
+    CHECK_INT(count(r, "release.name_date_mismatch"), 1);
+    CHECK_INT(count(r, "release.name_date_wider"), 0);
+
+    const sl_release_verdict *v = sl_release_verdict_of(r, 4);
+    CHECK(v && v->duplicate_of == 2);
+    if (v) CHECK_STR(v->duplicate_how, "same bytes");
+    v = sl_release_verdict_of(r, 5);
+    CHECK(v && v->duplicate_of == 2);
+    if (v) CHECK_STR(v->duplicate_how, "same rows in another format");
+    v = sl_release_verdict_of(r, 6);
+    CHECK(v && v->duplicate_of == 2);
+    if (v) CHECK_STR(v->duplicate_how, "same rows, different redactions");
+    CHECK_INT(sl_release_verdict_of(r, 2)->duplicate_of, 0);
+    CHECK_INT(sl_release_verdict_of(r, 8)->duplicate_of, 0); /* no rows: not compared */
+    CHECK_INT(count(r, "release.duplicate_bytes"), 1);
+    CHECK_INT(count(r, "release.duplicate_rows"), 1);
+    CHECK_INT(count(r, "release.rereleased_redactions"), 1);
+
+    /* Overlap of 1 and 2 only (3 is another kind; 4-6 are duplicates; 7 another producer). */
+    CHECK_INT(count(r, "release.period_overlap"), 1);
+    f = find(r, "release.period_overlap", 0);
+    CHECK(f && f->nsources == 2 && f->sources[0] == 1 && f->sources[1] == 2);
+    if (f) {
+        CHECK(f->severity == SL_DIAG_INFO);
+        CHECK(strstr(f->message, "overlap by 7.0 hours, from 2025-05-31T22:00:00Z to 2025-06-01T05:00:00Z") != NULL);
+    }
+
+    v = sl_release_verdict_of(r, 1);
+    CHECK_STR(v->producer, "Springfield IL PD");
+    CHECK_STR(v->producer_how, "file name");
+    CHECK_INT(v->name_year, 2025);
+    CHECK_INT(v->name_month, 5);
+    v = sl_release_verdict_of(r, 7);
+    CHECK_STR(v->producer, "Waco TX PD");
+    CHECK_STR(v->producer_how, "dominant organization of the organization audit (40 of 50 rows)");
+    CHECK(sl_release_verdict_of(r, 6)->producer == NULL);
+    CHECK(sl_release_verdict_of(r, 99) == NULL);
+    CHECK_INT(count(r, "release.producer"), 2);
+    sl_release_free(r);
+
+    /* --producer wins over names; a long overlap is a warning. */
+    CHECK_INT(sl_release_new(&r, "Example County CA SO"), SL_OK);
+    sl_release_src a = src(1, "Springfield_IL_PD_a.csv", SL_KIND_ORG_AUDIT, "1", 10, day(2025, 1, 1), day(2025, 3, 1));
+    sl_release_src b = src(2, "b.csv", SL_KIND_ORG_AUDIT, "2", 20, day(2025, 2, 1), day(2025, 4, 1));
+    sl_release_add(r, &a);
+    sl_release_add(r, &b);
+    CHECK_INT(sl_release_check(r), SL_OK);
+    CHECK_STR(sl_release_verdict_of(r, 1)->producer, "Example County CA SO");
+    CHECK_STR(sl_release_verdict_of(r, 1)->producer_how, "--producer option");
+    f = find(r, "release.period_overlap", 0);
+    CHECK(f && f->severity == SL_DIAG_WARN);
+    if (f) CHECK(strstr(f->message, "overlap by 28.0 days") != NULL);
+    CHECK_INT(count(r, "release.producer"), 1);
+    sl_release_free(r);
+
+    /* Unknown producers: overlaps only within one series of file names. */
+    CHECK_INT(sl_release_new(&r, NULL), SL_OK);
+    sl_release_src p1 = src(1, "x/audit_2025-05.csv", SL_KIND_PORTAL, "1", 10, day(2025, 5, 1), day(2025, 6, 1) + 3600);
+    sl_release_src p2 = src(2, "x/audit_2025-06.csv", SL_KIND_PORTAL, "2", 10, day(2025, 6, 1), day(2025, 7, 1));
+    sl_release_src p3 = src(3, "x/other-town.csv", SL_KIND_PORTAL, "3", 10, day(2025, 5, 1), day(2025, 7, 1));
+    sl_release_add(r, &p1);
+    sl_release_add(r, &p2);
+    sl_release_add(r, &p3);
+    CHECK_INT(sl_release_check(r), SL_OK);
+    CHECK_INT(count(r, "release.period_overlap"), 1);
+    f = find(r, "release.period_overlap", 0);
+    CHECK(f && f->sources[0] == 1 && f->sources[1] == 2);
+    CHECK_INT(count(r, "release.producer"), 0);
+    sl_release_free(r);
+    sl_release_free(NULL);
+}
+
+int main(void) {
+    test_names();
+    test_fingerprint();
+    test_checks();
+    TEST_END();
+}
