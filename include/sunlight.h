@@ -165,6 +165,8 @@ typedef struct {
     const char *false_neg;/* known false negatives, or NULL */
     const char *file;     /* pack file as loaded (for messages), and the rule's line in it */
     unsigned line;
+    int descriptive;      /* 1 when its pack says `finding no`: the rule describes a row
+                             (e.g. which dropdown value was picked) but never flags it alone */
 } sl_rule_info;
 #define SL_READS_REASON  1u
 #define SL_READS_OFFENSE 2u

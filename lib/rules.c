@@ -269,6 +269,12 @@ static sl_status header_line(sl_parse *ps, unsigned line, sl_slice k, sl_slice v
     }
     if (is_kw(k, "about")) return join(ps, &pk->about, v);
     if (is_kw(k, "threshold")) return parse_threshold(ps, line, v);
+    if (is_kw(k, "finding")) {
+        if (sl_slice_eq(v, "yes")) pk->descriptive = 0;
+        else if (sl_slice_eq(v, "no")) pk->descriptive = 1;
+        else return perr(ps, line, "finding must be 'yes' or 'no'");
+        return SL_OK;
+    }
     return perr(ps, line, "unknown keyword '%.*s' in the pack header", (int)k.len, k.p);
 }
 
@@ -318,7 +324,8 @@ static sl_status rule_line(sl_parse *ps, unsigned line, sl_slice k, sl_slice v) 
     if (is_kw(k, "yes")) return add_example(ps, line, 1, v);
     if (is_kw(k, "no")) return add_example(ps, line, 0, v);
     if (is_kw(k, "reads")) return parse_reads(ps, line, v, &ru->reads);
-    if (is_kw(k, "pack") || is_kw(k, "version") || is_kw(k, "about") || is_kw(k, "threshold"))
+    if (is_kw(k, "pack") || is_kw(k, "version") || is_kw(k, "about") || is_kw(k, "threshold") ||
+        is_kw(k, "finding"))
         return perr(ps, line, "'%.*s' belongs in the pack header, before the first rule",
                     (int)k.len, k.p);
     return perr(ps, line, "unknown keyword '%.*s'", (int)k.len, k.p);
@@ -558,6 +565,7 @@ void sl_rules_info(const sl_rules *r, size_t i, sl_rule_info *out) {
     out->false_neg = ru->false_neg;
     out->file = r->packs[ru->pack].file;
     out->line = ru->line;
+    out->descriptive = r->packs[ru->pack].descriptive;
 }
 
 size_t sl_rules_pack_count(const sl_rules *r) { return r ? r->npacks : 0; }

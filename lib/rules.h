@@ -42,6 +42,7 @@ typedef struct {
 
 typedef struct {
     const char *name, *version, *category, *about;
+    int descriptive;      /* `finding no`: its rules describe a row but never flag it alone */
     const char *file;     /* path as loaded (folder + name), for messages */
     const char *base;     /* file name only, for outputs */
     char sha256[65];

@@ -443,7 +443,15 @@ static void handle_search(sl_scan *s, const sl_source *src, const sl_csv_row *ro
     sl_flag flags[MAX_FLAGS];
     size_t nflags = sl_classify(s->matcher, s->rules, &q, flags, MAX_FLAGS);
     if (nflags > MAX_FLAGS) nflags = MAX_FLAGS;
-    if (!nflags) return;
+    /* A row is flagged when a finding rule fires; descriptive rules (the dropdown value that
+     * was picked) ride along on a flagged row but do not flag one by themselves. */
+    int finding = 0;
+    for (size_t i = 0; i < nflags && !finding; i++) {
+        sl_rule_info ri;
+        sl_rules_info(s->rules, flags[i].rule, &ri);
+        finding = !ri.descriptive;
+    }
+    if (!finding) return;
     s->acc.flagged++;
 
     /* One count per distinct category of the row. */
@@ -900,14 +908,7 @@ static void on_end(void *ud, const sl_source *src) {
         emit(s, src->id, SL_DIAG_WARN, "source.empty", cite, 0, 0,
              "source holds no records (empty file)");
     }
-    uint64_t data_rows = s->acc.records;
-    if (data_rows == 1048575 || data_rows == 1048576) {
-        emit(s, src->id, SL_DIAG_WARN, "source.truncated_excel_limit", cite, 0, 0,
-             "exactly the Excel row limit: this export was probably cut off");
-    } else if (data_rows >= 10000 && (data_rows % 10000 == 0)) {
-        emit(s, src->id, SL_DIAG_WARN, "source.round_count", cite, 0, 0,
-             "a suspiciously round number of records: this export may have been cut off");
-    }
+    /* Truncation (Excel's row limit, round counts) is a release check: lib/release.c. */
     if (!s->reason_varies && s->reasons_seen >= 20 && s->const_reason.len) {
         char msg[300];
         snprintf(msg, sizeof msg,
