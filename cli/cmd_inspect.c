@@ -71,6 +71,7 @@ static void json_source(ictx *c, const sl_source_info *si) {
     ju64("rejected", si->rejected, 1);
     ju64("header_repeats", si->header_repeats, 1);
     ju64("blank", si->blank, 1);
+    ju64("set_aside", si->set_aside, 1);
     ju64("shifted", si->shifted, 1);
     ju64("invalid_utf8", si->invalid_utf8, 1);
     jz("time_min", si->time_min && *si->time_min ? si->time_min : NULL, 1);
@@ -175,6 +176,10 @@ static void text_source(const sl_source_info *si) {
     num(si->header_repeats, d);
     num(si->blank, e);
     printf("  records     %s: %s parsed, %s rejected, %s repeated headers, %s blank\n", a, b, c, d, e);
+    if (si->set_aside) {
+        num(si->set_aside, a);
+        printf("              %s rows set aside: this sheet holds no log (notes, pivot tables)\n", a);
+    }
     if (si->shifted) {
         num(si->shifted, a);
         printf("              %s rows shifted by one cell (kept, realigned where the values show it)\n", a);

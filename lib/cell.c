@@ -465,7 +465,8 @@ static int is_placeholder_text(sl_field f, const char *p, size_t len)
         unsigned char c = (unsigned char)p[i];
         if (!sl_isalnum(c)) continue;
         c = sl_tolower(c);
-        if (!strchr("nutxbe0", c)) return 0;
+        if (c != 'n' && c != 'u' && c != 't' && c != 'x' && c != 'b' && c != 'e' && c != '0')
+            return 0;
         break;
     }
     for (size_t i = 0; i < len; i++) {
@@ -498,9 +499,109 @@ static int is_placeholder_text(sl_field f, const char *p, size_t len)
     return 0;
 }
 
+/* ---- fast path ----------------------------------------------------------------------------
+ * Most cells are plain ASCII text: names, organizations, reasons, case numbers. For those the
+ * full decision reduces to "a placeholder word, else a value", and telling that needs one
+ * pass of table lookups. Exact, not a heuristic: AGENCY_REDACTED and PARTIAL need masks
+ * ('*', '#', block glyphs), non-ASCII (section sign, NBSP), a marker word (redact, withheld,
+ * exempt) or a letters-only token (a records-law acronym or code, "GC", "FOIA", "USC");
+ * without any of those sl_cell_classify would come to the same answer the long way. */
+
+enum { B_SLOW = 1, B_ALPHA = 2, B_DIGIT = 4, B_ANCHOR = 8 };
+
+/* B_SLOW: non-ASCII, '*', '#'. B_ALPHA: ASCII letter. B_DIGIT: ASCII digit. B_ANCHOR: d, w, x
+ * in either case, the letters has_marker looks around. */
+static const unsigned char BYTE_CLASS[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 0, 0, 0, 0, 0, 0,
+    0, 2, 2, 2, 10, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 10, 10, 2, 2, 0, 0, 0, 0, 0,
+    0, 2, 2, 2, 10, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 10, 10, 2, 2, 0, 0, 0, 0, 0,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
+/* Whether "redact", "withheld" or "exempt" appears anywhere, case-insensitively (the same
+ * test as count_glyphs' marker), anchored on their rarer letters. */
+static int has_marker(const char *p, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (!(BYTE_CLASS[(unsigned char)p[i]] & B_ANCHOR)) continue;
+        switch (p[i] | 32) {
+        case 'd':
+            if (i >= 2 && word_at(p, len, i - 2, "redact", 6)) return 1;
+            break;
+        case 'w':
+            if (word_at(p, len, i, "withheld", 8)) return 1;
+            break;
+        case 'x':
+            if (i >= 1 && word_at(p, len, i - 1, "exempt", 6)) return 1;
+            break;
+        default: break;
+        }
+    }
+    return 0;
+}
+
+/* Whether some token (split at white space, ',', ';', '|', '/': at least everywhere the token
+ * scan splits) holds a letter and no digit: only such a token can be a word of WORDS. */
+static int has_letters_only_token(const char *p, size_t len)
+{
+    int alpha = 0, digit = 0;
+    for (size_t i = 0; i <= len; i++) {
+        unsigned char c = i < len ? (unsigned char)p[i] : ' ';
+        if (sl_isspace(c) || c == ',' || c == ';' || c == '|' || c == '/') {
+            if (alpha && !digit) return 1;
+            alpha = digit = 0;
+            continue;
+        }
+        alpha |= BYTE_CLASS[c] & B_ALPHA;
+        digit |= BYTE_CLASS[c] & B_DIGIT;
+    }
+    return 0;
+}
+
+/* The decision for a trimmed, non-empty cell when the fast path applies; -1 when it does not. */
+static int classify_fast(sl_field f, const char *p, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    unsigned cls = 0;
+    for (size_t i = 0; i < len; i++) cls |= BYTE_CLASS[u[i]];
+    if (cls & B_SLOW) {
+        /* "***", the vendor's mask, on every row of some columns. */
+        size_t k = 0;
+        while (k < len && p[k] == '*') k++;
+        if (k == len) return len >= 3 ? SL_CELL_VENDOR_REDACTED : SL_CELL_PLACEHOLDER;
+        return -1;
+    }
+    if (!(cls & (B_ALPHA | B_DIGIT))) return -1;
+    if (cls & B_ALPHA) {
+        if (len >= 6 && has_marker(p, len)) return -1;
+        if ((cls & B_DIGIT) && has_letters_only_token(p, len)) return -1;
+    }
+    return is_placeholder_text(f, p, len) ? SL_CELL_PLACEHOLDER : SL_CELL_VALUE;
+}
+
 /* ---- the decision ---------------------------------------------------------------------- */
 
 sl_cell_state sl_cell_classify(sl_field f, const char *p, size_t len)
+{
+    if (!p || len == 0) return SL_CELL_EMPTY;
+    /* Trimming is a no-op when both ends are printable ASCII. */
+    unsigned char c0 = (unsigned char)p[0], c1 = (unsigned char)p[len - 1];
+    if (!(c0 > ' ' && c0 < 0x80 && c1 > ' ' && c1 < 0x80)) {
+        sl_slice t = sl_trim((sl_slice){p, len});
+        p = t.p;
+        len = t.len;
+        if (len == 0) return SL_CELL_EMPTY;
+    }
+    int fast = classify_fast(f, p, len);
+    if (fast >= 0) return (sl_cell_state)fast;
+    return sl_cell_classify_full(f, p, len);
+}
+
+sl_cell_state sl_cell_classify_full(sl_field f, const char *p, size_t len)
 {
     if (!p || len == 0) return SL_CELL_EMPTY;
     sl_slice t = sl_trim((sl_slice){p, len});

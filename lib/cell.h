@@ -11,4 +11,8 @@
 /* Classifies a trimmed cell for field f. Never SL_CELL_ABSENT (that is the schema's call). */
 sl_cell_state sl_cell_classify(sl_field f, const char *p, size_t len);
 
+/* The same decision without the fast path for plain ASCII cells: the reference the fast path
+ * is tested against (tests/unit/test_cell.c). */
+sl_cell_state sl_cell_classify_full(sl_field f, const char *p, size_t len);
+
 #endif

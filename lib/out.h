@@ -49,9 +49,11 @@ sl_status sl_out_prepare(struct sqlite3 *db, const char *sql, struct sqlite3_stm
 
 /* Run totals, from the database alone. files = top-level inputs; sources = readable streams
  * (sources with no member inside them); records and the accounting columns summed over sources;
- * unaccounted = records - searches - rejected - header_repeats - blank (0 when all is well). */
+ * unaccounted = records - searches - rejected - header_repeats - blank - set_aside (0 when all
+ * is well). */
 typedef struct {
-    int64_t files, sources, bytes, records, searches, rejected, header_repeats, blank, unaccounted;
+    int64_t files, sources, bytes, records, searches, rejected, header_repeats, blank, set_aside;
+    int64_t unaccounted;
     int64_t flagged;          /* rows in flagged_rows */
     int64_t invalid_utf8;
     int64_t diag[3];          /* diagnostics kept, by severity info/warn/error */

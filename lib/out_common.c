@@ -202,9 +202,11 @@ sl_status sl_out_totals_get(struct sqlite3 *db, sl_out_totals *t, char *err, siz
     t->rejected = one_int(db, "SELECT COALESCE(SUM(rejected), 0) FROM sources", &ok);
     t->header_repeats = one_int(db, "SELECT COALESCE(SUM(header_repeats), 0) FROM sources", &ok);
     t->blank = one_int(db, "SELECT COALESCE(SUM(blank), 0) FROM sources", &ok);
+    t->set_aside = one_int(db, "SELECT COALESCE(SUM(set_aside), 0) FROM sources", &ok);
     t->invalid_utf8 = one_int(db, "SELECT COALESCE(SUM(invalid_utf8), 0) FROM sources", &ok);
     t->flagged = one_int(db, "SELECT COUNT(*) FROM flagged_rows", &ok);
-    t->unaccounted = t->records - t->searches - t->rejected - t->header_repeats - t->blank;
+    t->unaccounted =
+        t->records - t->searches - t->rejected - t->header_repeats - t->blank - t->set_aside;
     t->diag[0] = one_int(db, "SELECT COUNT(*) FROM diagnostics WHERE severity = 'info'", &ok);
     t->diag[1] = one_int(db, "SELECT COUNT(*) FROM diagnostics WHERE severity = 'warn'", &ok);
     t->diag[2] = one_int(db, "SELECT COUNT(*) FROM diagnostics WHERE severity = 'error'", &ok);

@@ -178,9 +178,10 @@ static void w_totals(ctx *c, const sl_out_totals *t) {
     j_int(w, "records", t->records);
     j_int(w, "searches", t->searches);
     j_int(w, "rejected", t->rejected);
-    j_int(w, "skipped", t->header_repeats + t->blank);
+    j_int(w, "skipped", t->header_repeats + t->blank + t->set_aside);
     j_int(w, "header_repeats", t->header_repeats);
     j_int(w, "blank", t->blank);
+    j_int(w, "set_aside", t->set_aside);
     j_int(w, "unaccounted", t->unaccounted);
     j_int(w, "flagged", t->flagged);
     j_int(w, "invalid_utf8", t->invalid_utf8);
@@ -193,9 +194,10 @@ static void w_totals(ctx *c, const sl_out_totals *t) {
     j_open(w, "notes", "{");
     j_str(w, "rows_vs_searches", SL_OUT_ROWS_NOTE);
     j_str(w, "records", "Data records read, header rows excluded: records = searches + rejected + "
-                        "header_repeats + blank, per source and in total.");
+                        "header_repeats + blank + set_aside, per source and in total.");
     j_str(w, "searches", "Records parsed into search rows (rows, not distinct searches).");
-    j_str(w, "skipped", "Header rows repeated inside the data plus blank records: counted, not searches.");
+    j_str(w, "skipped", "Header rows repeated inside the data, blank records, and rows of workbook "
+                        "sheets that hold no log (set_aside): counted, not searches.");
     j_str(w, "flagged", "Search rows with at least one category: leads for a human to read, not verdicts.");
     j_str(w, "plates", "License plates appear only as keyed tokens (pt_...).");
     j_close(w, "}");
@@ -221,9 +223,10 @@ static void w_sources(ctx *c) {
     sqlite3_stmt *s = NULL, *r = NULL;
     if ((c->w->rc = q(c,
                       "SELECT id, parent_id, cite, format, encoding, kind, kind_how, size, sha256,"
-                      " records, searches, rejected, header_repeats, blank,"
-                      " records - searches - rejected - header_repeats - blank, invalid_utf8,"
-                      " flagged, time_min, time_max, orgs_distinct FROM sources ORDER BY id",
+                      " records, searches, rejected, header_repeats, blank, set_aside,"
+                      " records - searches - rejected - header_repeats - blank - set_aside,"
+                      " invalid_utf8, flagged, time_min, time_max, orgs_distinct FROM sources"
+                      " ORDER BY id",
                       &s)))
         return;
     if ((c->w->rc = q(c, "SELECT reason, count, first_records FROM rejections WHERE source_id = ?1 ORDER BY reason", &r))) {
@@ -236,11 +239,12 @@ static void w_sources(ctx *c) {
         j_open(w, NULL, "{");
         static const char *const keys[] = {"id", "parent_id", "cite", "format", "encoding", "kind",
                                            "kind_how", "size", "sha256", "records", "searches",
-                                           "rejected", "header_repeats", "blank", "unaccounted",
+                                           "rejected", "header_repeats", "blank", "set_aside",
+                                           "unaccounted",
                                            "invalid_utf8", "flagged", "time_min", "time_max",
                                            "orgs_distinct"};
         static const unsigned char is_int[] = {1, 1, 0, 0, 0, 0, 0, 1, 0, 1, 1,
-                                               1, 1, 1, 1, 1, 1, 0, 0, 1};
+                                               1, 1, 1, 1, 1, 1, 1, 0, 0, 1};
         for (int i = 0; i < (int)SL_ARRAY_LEN(keys); i++) {
             if (is_int[i]) j_col_int(w, keys[i], s, i);
             else j_col(w, keys[i], s, i);

@@ -543,6 +543,10 @@ static void event_row(sl_scan *s, const sl_source *src, const sl_csv_row *row) {
 /* A record after the header (or after columns were inferred). */
 static int data_row(sl_scan *s, const sl_source *src, const sl_csv_row *row) {
     s->acc.records++;
+    if (s->no_header && src->sheet) {
+        s->acc.set_aside++; /* a notes or pivot sheet: read, counted, not a log */
+        return 0;
+    }
     if (s->no_header) {
         uint64_t k = s->acc.rejected[SL_REJ_NO_HEADER]++;
         if (k < SL_FIRST_RECORDS) s->acc.first_rejected[SL_REJ_NO_HEADER][k] = row->record;
@@ -677,12 +681,21 @@ static void finish_infer(sl_scan *s, const sl_source *src) {
         char found[300], msg[700];
         sl_schema_describe_row(s->nheld ? rows[0].cells : NULL, s->nheld ? rows[0].n : 0, found,
                                sizeof found);
-        sl_fmt(msg, sizeof msg,
-               "no recognisable header (needs a search time and at least two other audit "
-               "columns, e.g. Org Name, Reason), and the columns cannot be told from the values "
-               "(%s); %s; every record of this source is rejected", info.note, found);
-        emit(s, src->id, SL_DIAG_ERROR, "schema.no_header", cite, s->nheld ? s->held[0].record : 0,
-             s->nheld ? s->held[0].line : 0, msg);
+        if (src->sheet) {
+            /* Workbooks carry notes, cover pages and pivot tables beside the log itself. */
+            sl_fmt(msg, sizeof msg,
+                   "sheet holds no audit log (no recognisable header, columns not inferable: %s); "
+                   "%s; its rows are counted and set aside", info.note, found);
+            emit(s, src->id, SL_DIAG_INFO, "schema.sheet_not_a_log", cite,
+                 s->nheld ? s->held[0].record : 0, s->nheld ? s->held[0].line : 0, msg);
+        } else {
+            sl_fmt(msg, sizeof msg,
+                   "no recognisable header (needs a search time and at least two other audit "
+                   "columns, e.g. Org Name, Reason), and the columns cannot be told from the "
+                   "values (%s); %s; every record of this source is rejected", info.note, found);
+            emit(s, src->id, SL_DIAG_ERROR, "schema.no_header", cite,
+                 s->nheld ? s->held[0].record : 0, s->nheld ? s->held[0].line : 0, msg);
+        }
         s->no_header = 1;
     }
     for (size_t i = 0; i < s->nheld && !s->fatal; i++) {
@@ -783,6 +796,7 @@ static void describe(sl_scan *s, const sl_source *src, const char *cite, int con
     si.kind = container ? "container" : kind_text(s);
     si.kind_how = container          ? "holds other sources"
                   : s->acc.kind_how  ? s->acc.kind_how
+                  : s->no_header && src->sheet ? "sheet holds no log (notes, pivot): rows set aside"
                   : s->no_header     ? "no recognisable header, columns not inferable: rows rejected"
                   : s->acc.records == s->acc.blank ? "empty"
                                                    : "";
@@ -802,6 +816,7 @@ static void describe(sl_scan *s, const sl_source *src, const char *cite, int con
     for (int r = 0; r < SL_REJ__COUNT; r++) si.rejected += s->acc.rejected[r];
     si.header_repeats = s->acc.header_repeats;
     si.blank = s->acc.blank;
+    si.set_aside = s->acc.set_aside;
     si.shifted = s->shifted;
     si.invalid_utf8 = s->acc.invalid_utf8;
     si.time_min = tmin;
@@ -941,7 +956,7 @@ static void on_end(void *ud, const sl_source *src) {
     s->totals.records += s->acc.records;
     s->totals.searches += s->acc.searches - s->events;
     s->totals.events += s->events;
-    s->totals.skipped += s->acc.header_repeats + s->acc.blank;
+    s->totals.skipped += s->acc.header_repeats + s->acc.blank + s->acc.set_aside;
     for (int r = 0; r < SL_REJ__COUNT; r++) s->totals.rejected += s->acc.rejected[r];
     s->totals.flagged += s->acc.flagged;
     sl_schema_clear(&s->schema);

@@ -262,20 +262,28 @@ int sl_schema_from_header(sl_schema *s, const sl_slice *cells, size_t n, const c
 int sl_schema_is_header_again(const sl_schema *s, const sl_slice *cells, size_t n)
 {
     const size_t stored = s->ncols < SL_SCHEMA_MAX_COLS ? s->ncols : SL_SCHEMA_MAX_COLS;
-    size_t nonblank = 0;
-    for (size_t i = 0; i < stored; i++) nonblank += s->names[i] && s->names[i][0];
-    if (nonblank == 0) return 0;
-    /* At least 80% must match: stop at the first miss past the allowance. */
-    const size_t need = (nonblank * 4 + 4) / 5;
-    const size_t allowed = nonblank - need;
-    size_t miss = 0;
+    /* At least 80% of the non-blank names must match. The allowance grows with the count of
+     * non-blank names, so the allowance for all `stored` bounds it: a data row stops after a
+     * few misses, before the names are even counted. */
+    const size_t allowed_max = stored - (stored * 4 + 4) / 5;
+    size_t nonblank = 0, miss = 0;
     for (size_t i = 0; i < stored; i++) {
-        if (!s->names[i] || !s->names[i][0]) continue;
+        const char *nm = s->names[i];
+        if (!nm || !nm[0]) continue;
+        nonblank++;
         int same = 0;
-        if (i < n) same = sl_slice_ieq(clean_name(cells[i]), s->names[i]);
-        if (!same && ++miss > allowed) return 0;
+        /* Cheap refusal first: a plain cell (no BOM, quote or space at its start) keeps its
+         * first byte through clean_name, so it must begin with the name's first letter. */
+        if (i < n && cells[i].len) {
+            unsigned char c0 = (unsigned char)cells[i].p[0];
+            int plain = c0 > ' ' && c0 < 0x80 && c0 != '"' && c0 != '\'';
+            if (!plain || sl_tolower(c0) == sl_tolower((unsigned char)nm[0]))
+                same = sl_slice_ieq(clean_name(cells[i]), nm);
+        }
+        if (!same && ++miss > allowed_max) return 0;
     }
-    return 1;
+    if (nonblank == 0) return 0;
+    return miss <= nonblank - (nonblank * 4 + 4) / 5;
 }
 
 /* Appends up to m bytes of p at out[*len], never past lim; returns 0 once lim is reached. */
@@ -362,14 +370,15 @@ static int is_value(const sl_search *r, sl_field f) { return r->f[f].st == SL_CE
 /* "5869ce7e-98f2-47e7-a3c2-5e6bff4def4a": 8-4-4-4-12 hex digits. */
 static int is_uuid(const char *p, size_t n)
 {
-    if (n != 36) return 0;
+    if (n != 36 || p[8] != '-' || p[13] != '-' || p[18] != '-' || p[23] != '-') return 0;
+    /* Branch-free over the 36 bytes: hex digits, and exactly the four '-' checked above. */
+    unsigned bad = 0, dashes = 0;
     for (size_t i = 0; i < 36; i++) {
         unsigned char c = (unsigned char)p[i];
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            if (c != '-') return 0;
-        } else if (!sl_isdigit(c) && (unsigned char)((c | 32) - 'a') >= 6) return 0;
+        dashes += c == '-';
+        bad |= !((unsigned)(c - '0') < 10 || (unsigned)((c | 32) - 'a') < 6 || c == '-');
     }
-    return 1;
+    return !bad && dashes == 4;
 }
 
 /* Field-specific parse of a present cell. A cell that parses is a value, which spares the
@@ -440,6 +449,15 @@ static void parse_split_time(sl_search *r)
     if (!sl_time_parse_split("2000-01-01", 10, t->p, t->len, &v)) r->bad |= 1u << SL_F_SEARCH_TIME;
 }
 
+/* sl_trim, skipped when both ends are printable ASCII (nearly every cell). */
+static inline sl_slice trim_cell(sl_slice c)
+{
+    if (!c.len) return c;
+    unsigned char a = (unsigned char)c.p[0], b = (unsigned char)c.p[c.len - 1];
+    if (a > ' ' && a < 0x80 && b > ' ' && b < 0x80) return c;
+    return sl_trim(c);
+}
+
 void sl_search_from_row(const sl_schema *s, const sl_slice *cells, size_t n, sl_search *out)
 {
     out->search_time = out->tf_start = out->tf_end = SL_TIME_NONE;
@@ -457,10 +475,11 @@ void sl_search_from_row(const sl_schema *s, const sl_slice *cells, size_t n, sl_
             c->len = 0;
             c->st = SL_CELL_EMPTY;
         } else {
-            sl_slice t = sl_trim(cells[col]);
+            sl_slice t = trim_cell(cells[col]);
             c->p = t.p ? t.p : "";
             c->len = t.len;
-            parse_field(s, out, (sl_field)f);
+            if (!t.len) c->st = SL_CELL_EMPTY; /* what parse_field would decide, the long way */
+            else parse_field(s, out, (sl_field)f);
         }
     }
     if (s->col[SL_F_SEARCH_DATE] >= 0) parse_split_time(out);

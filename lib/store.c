@@ -107,7 +107,8 @@ static const char DDL[] =
     " path TEXT, member TEXT, sheet TEXT, format TEXT, encoding TEXT, delim TEXT, kind TEXT,"
     " kind_how TEXT, size INTEGER, sha256 TEXT, records INTEGER, searches INTEGER,"
     " rejected INTEGER, header_repeats INTEGER, blank INTEGER, invalid_utf8 INTEGER,"
-    " flagged INTEGER, time_min TEXT, time_max TEXT, orgs_distinct INTEGER, columns TEXT);"
+    " flagged INTEGER, time_min TEXT, time_max TEXT, orgs_distinct INTEGER, columns TEXT,"
+    " set_aside INTEGER);"
     "CREATE TABLE rejections(source_id INTEGER NOT NULL, reason TEXT NOT NULL, count INTEGER,"
     " first_records TEXT, help TEXT);"
     "CREATE TABLE field_states(source_id INTEGER NOT NULL, field TEXT NOT NULL,"
@@ -134,7 +135,8 @@ static const char DDL[] =
     " producer TEXT, producer_how TEXT, duplicate_of INTEGER, duplicate_how TEXT,"
     " fingerprint TEXT, shifted INTEGER, truncation TEXT);"
     "CREATE VIEW accounting AS SELECT id, cite, records, searches, rejected, header_repeats,"
-    " blank, records - searches - rejected - header_repeats - blank AS unaccounted FROM sources;";
+    " blank, set_aside, records - searches - rejected - header_repeats - blank - set_aside"
+    " AS unaccounted FROM sources;";
 
 static sl_status prep(sl_store *st, sqlite3_stmt **s, const char *sql) {
     if (sqlite3_prepare_v2(st->db, sql, -1, s, NULL) != SQLITE_OK) return fail(st, SL_EDB, sql);
@@ -162,7 +164,7 @@ sl_status sl_store_open(sl_store **out, const char *path, char *err, size_t errl
     if (!rc)
         rc = prep(st, &st->source,
                   "INSERT OR REPLACE INTO sources VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-                  " ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)");
+                  " ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)");
     if (!rc) rc = prep(st, &st->rej, "INSERT INTO rejections VALUES(?1, ?2, ?3, ?4, ?5)");
     if (!rc) rc = prep(st, &st->fstate, "INSERT INTO field_states VALUES(?1, ?2, ?3, ?4)");
     if (!rc) rc = prep(st, &st->ferr, "INSERT INTO field_errors VALUES(?1, ?2, ?3)");
@@ -325,6 +327,7 @@ sl_status sl_store_source(sl_store *st, const sl_source *src, const sl_account *
     bind_u64(s, 23, acc->orgs_distinct);
     if (acc->schema) bind_txt(s, 24, cols->p, cols->len);
     else sqlite3_bind_null(s, 24);
+    bind_u64(s, 25, acc->set_aside);
     rc = step_reset(st, s, "sources");
     if (rc) return rc;
 

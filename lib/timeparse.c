@@ -205,9 +205,64 @@ static int parse_zone(cur *c, int64_t *off)
     return at_end(c);
 }
 
+/* Two digits at p, or -1. */
+static int dig2(const char *p)
+{
+    unsigned a = (unsigned)(unsigned char)p[0] - '0', b = (unsigned)(unsigned char)p[1] - '0';
+    return a < 10 && b < 10 ? (int)(a * 10 + b) : -1;
+}
+
+/* The exact forms exports write on every row, read without the general parser:
+ * Flock's "MM/DD/YYYY, HH:MM:SS AM UTC" (27 bytes, zero-padded) and ISO
+ * "YYYY-MM-DDTHH:MM:SSZ" (20 bytes). Returns 1 with *out set, 0 when the text is not exactly
+ * one of them (the general parser then decides, and agrees on these). */
+static int parse_fixed(const char *p, size_t len, int64_t *out)
+{
+    int y, mo, d, h, mi, s;
+    if (len == 27) {
+        if (p[2] != '/' || p[5] != '/' || p[10] != ',' || p[11] != ' ' || p[14] != ':' ||
+            p[17] != ':' || p[20] != ' ' || p[23] != ' ')
+            return 0;
+        int y1 = dig2(p + 6), y2 = dig2(p + 8);
+        mo = dig2(p);
+        d = dig2(p + 3);
+        h = dig2(p + 12);
+        mi = dig2(p + 15);
+        s = dig2(p + 18);
+        if ((y1 | y2 | mo | d | h | mi | s) < 0) return 0;
+        y = y1 * 100 + y2;
+        int ap = p[21] | 32;
+        if ((ap != 'a' && ap != 'p') || (p[22] | 32) != 'm') return 0;
+        if ((p[24] | 32) != 'u' || (p[25] | 32) != 't' || (p[26] | 32) != 'c') return 0;
+        if (h < 1 || h > 12) return 0;
+        if (h == 12) h = 0;
+        if (ap == 'p') h += 12;
+    } else if (len == 20) {
+        if (p[4] != '-' || p[7] != '-' || (p[10] != 'T' && p[10] != 't') || p[13] != ':' ||
+            p[16] != ':' || (p[19] != 'Z' && p[19] != 'z'))
+            return 0;
+        int y1 = dig2(p), y2 = dig2(p + 2);
+        mo = dig2(p + 5);
+        d = dig2(p + 8);
+        h = dig2(p + 11);
+        mi = dig2(p + 14);
+        s = dig2(p + 17);
+        if ((y1 | y2 | mo | d | h | mi | s) < 0) return 0;
+        y = y1 * 100 + y2;
+        if (h > 23) return 0;
+    } else {
+        return 0;
+    }
+    if (mi > 59 || s > 59 || !valid_date(y, mo, d)) return 0;
+    *out = sl_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + (int64_t)h * 3600 +
+           mi * 60 + s;
+    return 1;
+}
+
 int sl_time_parse(const char *p, size_t len, int64_t *out)
 {
     if (!p) return 0;
+    if (parse_fixed(p, len, out)) return 1;
     trim(&p, &len);
     if (len == 0) return 0;
     cur c = {p, p + len};

@@ -80,9 +80,10 @@ check(not leaks, 'raw plates in outputs: %r' % leaks[:5])
 # 2. Accounting: every record is a search row, rejected or skipped.
 sm = json.load(open(os.path.join(T, 'out1', 'summary.json')))
 db = sqlite3.connect(os.path.join(T, 'out1', 'sunlight.db'))
-for (cite, rec, srch, rej, hdr, blank) in db.execute(
-        'select cite, records, searches, rejected, header_repeats, blank from sources'):
-    check(rec == srch + rej + hdr + blank, 'accounting of %s: %d != %d+%d+%d+%d' % (cite, rec, srch, rej, hdr, blank))
+for (cite, rec, srch, rej, hdr, blank, aside) in db.execute(
+        'select cite, records, searches, rejected, header_repeats, blank, set_aside from sources'):
+    check(rec == srch + rej + hdr + blank + aside,
+          'accounting of %s: %d != %d+%d+%d+%d+%d' % (cite, rec, srch, rej, hdr, blank, aside))
 truth = list(csv.DictReader(open(os.path.join(T, 'truth.csv'), encoding='utf-8')))
 data_truth = [t for t in truth if int(t['record']) > 1]
 tot_records = db.execute("select sum(records) from sources where cite like '%.csv'").fetchone()[0]

@@ -1,0 +1,127 @@
+#!/bin/sh
+# Issue 3's acceptance test: one generated release scanned twice, once as plain CSV files and
+# once repackaged the way releases arrive (an XLSX workbook with date serials, a ZIP with a
+# folder, a zip inside a zip, gzip, zstd, UTF-16LE with BOM, Windows-1252). Both scans must give
+# the same search rows, the same flagged rows and the same counts, and every repackaged source
+# must be cited down to member and sheet.
+set -u
+B=${SL_BUILD:-build}
+P=0; F=0; S=0
+ok()  { P=$((P + 1)); }
+bad() { F=$((F + 1)); echo "FAIL: $*"; }
+if ! command -v python3 >/dev/null 2>&1; then
+    echo "skipped: python3 missing (needed to repackage the release)"; echo "0 passed, 0 failed, 1 skipped"; exit 0
+fi
+T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+"$B/slgen" --out "$T/plain" --seed 11 --months 3 --rows 1200 --quirks none >/dev/null 2>&1 || bad "slgen"
+rm -f "$T/plain/truth.csv" "$T/plain/truth.json"
+python3 - "$T/plain" "$T/mixed" <<'PY' || bad "repackaging failed"
+import csv, gzip, io, os, shutil, subprocess, sys, zipfile, importlib.util, datetime
+src, dst = sys.argv[1], sys.argv[2]
+spec = importlib.util.spec_from_file_location('mf', 'tests/data/make_fixtures.py')
+mf = importlib.util.module_from_spec(spec); spec.loader.exec_module(mf)
+os.makedirs(dst)
+files = sorted(f for f in os.listdir(src) if f.endswith('.csv'))
+assert len(files) >= 6, files
+def esc(s): return s.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')
+def colref(i):
+    s = ''
+    i += 1
+    while i: i, r = divmod(i - 1, 26); s = chr(65 + r) + s
+    return s
+EPOCH = datetime.datetime(1899, 12, 30, tzinfo=datetime.timezone.utc)
+def to_serial(text):
+    # "MM/DD/YYYY, HH:MM:SS AM UTC" -> Excel serial (days since 1899-12-30), as Excel stores it
+    d = datetime.datetime.strptime(text.replace(' UTC', ''), '%m/%d/%Y, %I:%M:%S %p').replace(tzinfo=datetime.timezone.utc)
+    return (d - EPOCH).total_seconds() / 86400.0
+def xlsx_of(path):
+    rows = list(csv.reader(open(path, encoding='utf-8-sig', newline='')))
+    hdr = [h.strip() for h in rows[0]]
+    st = hdr.index('Search Time') if 'Search Time' in hdr else -1
+    out = []
+    for r, cells in enumerate(rows, start=1):
+        cs = []
+        for i, v in enumerate(cells):
+            if r > 1 and i == st:
+                cs.append(mf.c(colref(i) + str(r), repr(to_serial(v)), s=3))   # date-styled serial
+            elif v != '':
+                cs.append(mf.c(colref(i) + str(r), esc(v), t='inlineStr'))
+        out.append(mf.row(r, cs))
+    notes = mf.sheet_xml(mf.row(1, [mf.c('A1', 'Released under a public records request', t='inlineStr')]))
+    return mf.workbook([('Notes', notes), ('Audit', mf.sheet_xml(''.join(out)))], styles=mf.STYLES)
+raw = {f: open(os.path.join(src, f), 'rb').read() for f in files}
+plan = {}
+plan[files[0]] = 'xlsx'; plan[files[1]] = 'zip'; plan[files[2]] = 'zipzip'; plan[files[3]] = 'gz'
+plan[files[4]] = 'utf16'; plan[files[5]] = 'zst'
+for f in files:
+    how = plan.get(f, 'plain')
+    base = f[:-4]
+    if how == 'xlsx':
+        open(os.path.join(dst, base + '.xlsx'), 'wb').write(xlsx_of(os.path.join(src, f)))
+    elif how == 'zip':
+        open(os.path.join(dst, base + '.zip'), 'wb').write(mf.zbytes([('export/', None), ('export/' + f, raw[f])]))
+    elif how == 'zipzip':
+        inner = mf.zbytes([(f, raw[f])])
+        open(os.path.join(dst, base + '_outer.zip'), 'wb').write(mf.zbytes([('inner.zip', inner)]))
+    elif how == 'gz':
+        open(os.path.join(dst, f + '.gz'), 'wb').write(gzip.compress(raw[f], mtime=0))
+    elif how == 'utf16':
+        t = raw[f].decode('utf-8-sig')
+        open(os.path.join(dst, f), 'wb').write(b'\xff\xfe' + t.encode('utf-16-le'))
+    elif how == 'zst':
+        if shutil.which('zstd'):
+            subprocess.run(['zstd', '-q', '-o', os.path.join(dst, f + '.zst'), os.path.join(src, f)], check=True)
+        else:
+            open(os.path.join(dst, f), 'wb').write(raw[f])
+    else:
+        open(os.path.join(dst, f), 'wb').write(raw[f])
+PY
+cp tests/golden/test.key "$T/key"
+"$B/sunlight" scan "$T/plain" -o "$T/op" --key "$T/key" -q >"$T/lp" 2>&1; rp=$?
+"$B/sunlight" scan "$T/mixed" -o "$T/om" --key "$T/key" -q >"$T/lm" 2>&1; rm_=$?
+[ $rp -le 1 ] && ok || bad "plain scan exit $rp: $(tail -n 3 "$T/lp")"
+[ $rm_ -le 1 ] && ok || bad "mixed scan exit $rm_: $(tail -n 3 "$T/lm")"
+python3 - "$T/op/sunlight.db" "$T/om/sunlight.db" <<'PY' >"$T/py" 2>&1
+import sqlite3, sys, os, re
+a, b = sqlite3.connect(sys.argv[1]), sqlite3.connect(sys.argv[2])
+passes, fails = 0, []
+def check(c, m):
+    global passes
+    if c: passes += 1
+    else: fails.append(m)
+def one(db, q): return db.execute(q).fetchone()[0]
+for q in ('select sum(searches) from sources', 'select sum(flagged) from sources',
+          'select sum(rejected) from sources'):
+    check(one(a, q) == one(b, q), '%s: plain %s, mixed %s' % (q, one(a, q), one(b, q)))
+ca = a.execute('select org, month, category, rows from counts order by 1,2,3').fetchall()
+cb = b.execute('select org, month, category, rows from counts order by 1,2,3').fetchall()
+check(ca == cb, 'counts by org x month x category differ (%d vs %d rows)' % (len(ca), len(cb)))
+def logical(cite):
+    # "mixed/x.xlsx > Audit" -> "x"; "plain/x.csv" -> "x"; zip members -> member base name
+    last = [p.strip() for p in cite.split('>')]
+    name = [p for p in last if re.search(r'audit_\d{4}-\d{2}', p)]
+    base = os.path.basename(name[-1] if name else last[-1])
+    return re.sub(r'(_outer)?(\.csv)?(\.gz|\.zst|\.xlsx|\.zip)?$', '', base)
+def rows(db):
+    q = ('select s.cite, f.record, f.search_time, f.org, f.reason, f.categories, f.plate_token '
+         'from flagged_rows f join sources s on s.id = f.source_id')
+    return sorted((logical(c),) + tuple(r) for c, *r in db.execute(q))
+ra, rb = rows(a), rows(b)
+check(len(ra) > 100, 'too few flagged rows to compare: %d' % len(ra))
+check(ra == rb, 'flagged rows differ: %r' % [x for x in ra if x not in rb][:3])
+cites = [r[0] for r in b.execute('select cite from sources')]
+check(any(c.endswith('.xlsx > Audit') for c in cites), 'no sheet citation: %r' % cites)
+check(any('.zip > export/' in c for c in cites), 'no member-in-folder citation')
+check(any('_outer.zip > inner.zip > ' in c for c in cites), 'no zip-in-zip citation')
+check(any(c.endswith('.csv.gz') for c in cites), 'no gzip source')
+enc = dict(b.execute("select cite, encoding from sources where encoding is not null"))
+check(any(v.startswith('utf-16') for v in enc.values()), 'UTF-16 not reported: %r' % sorted(set(enc.values())))
+for m in fails: print('FAIL: ' + m)
+print('PY %d %d' % (passes, len(fails)))
+PY
+grep -v '^PY ' "$T/py"
+line=$(grep '^PY ' "$T/py")
+if [ -n "$line" ]; then P=$((P + $(echo "$line" | cut -d' ' -f2))); F=$((F + $(echo "$line" | cut -d' ' -f3)))
+else bad "comparison crashed"; fi
+echo "$P passed, $F failed, $S skipped"
+[ $F -eq 0 ]
