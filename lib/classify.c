@@ -65,18 +65,6 @@ int sl_reason_split_rules(sl_matcher *m, const sl_rules *r, const char *p, size_
     return 0;
 }
 
-static sl_matcher *g_matcher;
-static const sl_rules *g_rules;
-
-void sl_classify_setup(sl_matcher *m, const sl_rules *r) {
-    g_matcher = m;
-    g_rules = r;
-}
-
-int sl_reason_split(const char *p, size_t len, sl_slice *category, sl_slice *detail) {
-    return sl_reason_split_rules(g_matcher, g_rules, p, len, category, detail);
-}
-
 typedef struct {
     sl_flag *out;
     size_t cap, n;        /* flags written, distinct rules counted */

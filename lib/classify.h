@@ -20,12 +20,6 @@
 int sl_reason_split_rules(sl_matcher *m, const sl_rules *r, const char *p, size_t len,
                           sl_slice *category, sl_slice *detail);
 
-/* The same with the matcher and rules given to sl_classify_setup (for callers that only hold
- * text). Returns 0 when setup was not called. Not thread-safe by design: the scan is one
- * thread; threaded callers use sl_reason_split_rules. */
-int sl_reason_split(const char *p, size_t len, sl_slice *category, sl_slice *detail);
-void sl_classify_setup(sl_matcher *m, const sl_rules *r);
-
 /* Classifies a search: the reason (unless empty, absent or redacted; placeholders are read),
  * each offense value, the text prompt. Writes up to cap flags, one per rule (the first field
  * and span where it fired, in the order reason, offense, prompt), and returns how many rules
