@@ -449,10 +449,16 @@ static void scan_tokens(sl_field f, const char *p, size_t len, scan *sc)
 
 /* Compared after lower-casing and turning every run of non-alphanumerics into one space
  * ("N/A" -> "n a", "N.A." -> "n a", "--none--" -> "none"). */
-static const char *const PLACEHOLDERS[] = {
-    "none", "na", "n a", "not applicable", "null", "nil", "x", "xx", "test", "testing",
-    "no reason", "unknown", "unk", "tbd", "blank", "empty", "no case", "nocase", "no case number",
+#define PH(z) {z, sizeof z - 1}
+static const struct {
+    const char *z;
+    size_t n;
+} PLACEHOLDERS[] = {
+    PH("none"), PH("na"), PH("n a"), PH("not applicable"), PH("null"), PH("nil"), PH("x"),
+    PH("xx"), PH("test"), PH("testing"), PH("no reason"), PH("unknown"), PH("unk"), PH("tbd"),
+    PH("blank"), PH("empty"), PH("no case"), PH("nocase"), PH("no case number"),
 };
+#undef PH
 
 static int is_placeholder_text(sl_field f, const char *p, size_t len)
 {
@@ -493,8 +499,8 @@ static int is_placeholder_text(sl_field f, const char *p, size_t len)
         if (only_zeros) return !(f == SL_F_NETWORKS || f == SL_F_DEVICES);
     }
     for (size_t i = 0; i < SL_ARRAY_LEN(PLACEHOLDERS); i++) {
-        const char *z = PLACEHOLDERS[i];
-        if (z[0] == w[0] && strlen(z) == wn && memcmp(z, w, wn) == 0) return 1;
+        const char *z = PLACEHOLDERS[i].z;
+        if (z[0] == w[0] && PLACEHOLDERS[i].n == wn && memcmp(z, w, wn) == 0) return 1;
     }
     return 0;
 }
@@ -507,27 +513,59 @@ static int is_placeholder_text(sl_field f, const char *p, size_t len)
  * exempt) or a letters-only token (a records-law acronym or code, "GC", "FOIA", "USC");
  * without any of those sl_cell_classify would come to the same answer the long way. */
 
-enum { B_SLOW = 1, B_ALPHA = 2, B_DIGIT = 4, B_ANCHOR = 8 };
+enum { B_SLOW = 1, B_ALPHA = 2, B_DIGIT = 4 };
+#define B_LETTER(c) (UINT32_C(1) << (4 + ((c) - 'a'))) /* c: a lower-case ASCII letter */
 
-/* B_SLOW: non-ASCII, '*', '#'. B_ALPHA: ASCII letter. B_DIGIT: ASCII digit. B_ANCHOR: d, w, x
- * in either case, the letters has_marker looks around. */
-static const unsigned char BYTE_CLASS[256] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 0, 0, 0, 0, 0, 0,
-    0, 2, 2, 2, 10, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 10, 10, 2, 2, 0, 0, 0, 0, 0,
-    0, 2, 2, 2, 10, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 10, 10, 2, 2, 0, 0, 0, 0, 0,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+/* Every letter of a marker word must be in the cell before has_marker is worth running. */
+#define B_REDACT                                                                                \
+    (B_LETTER('r') | B_LETTER('e') | B_LETTER('d') | B_LETTER('a') | B_LETTER('c') | B_LETTER('t'))
+#define B_WITHHELD                                                                              \
+    (B_LETTER('w') | B_LETTER('i') | B_LETTER('t') | B_LETTER('h') | B_LETTER('e') |            \
+     B_LETTER('l') | B_LETTER('d'))
+#define B_EXEMPT (B_LETTER('e') | B_LETTER('x') | B_LETTER('m') | B_LETTER('p') | B_LETTER('t'))
+
+/* B_SLOW: non-ASCII, '*', '#'. B_ALPHA: ASCII letter. B_DIGIT: ASCII digit. Bits 4 to 29: which
+ * letter, either case (B_LETTER). */
+static const uint32_t BYTE_CLASS[256] = {
+    0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
+    0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
+    0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
+    0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
+    0x00000000, 0x00000000, 0x00000000, 0x00000001, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
+    0x00000000, 0x00000000, 0x00000001, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
+    0x00000004, 0x00000004, 0x00000004, 0x00000004, 0x00000004, 0x00000004, 0x00000004, 0x00000004,
+    0x00000004, 0x00000004, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
+    0x00000000, 0x00000012, 0x00000022, 0x00000042, 0x00000082, 0x00000102, 0x00000202, 0x00000402,
+    0x00000802, 0x00001002, 0x00002002, 0x00004002, 0x00008002, 0x00010002, 0x00020002, 0x00040002,
+    0x00080002, 0x00100002, 0x00200002, 0x00400002, 0x00800002, 0x01000002, 0x02000002, 0x04000002,
+    0x08000002, 0x10000002, 0x20000002, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
+    0x00000000, 0x00000012, 0x00000022, 0x00000042, 0x00000082, 0x00000102, 0x00000202, 0x00000402,
+    0x00000802, 0x00001002, 0x00002002, 0x00004002, 0x00008002, 0x00010002, 0x00020002, 0x00040002,
+    0x00080002, 0x00100002, 0x00200002, 0x00400002, 0x00800002, 0x01000002, 0x02000002, 0x04000002,
+    0x08000002, 0x10000002, 0x20000002, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
+    0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001,
+    0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001,
+    0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001,
+    0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001,
+    0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001,
+    0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001,
+    0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001,
+    0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001,
+    0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001,
+    0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001,
+    0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001,
+    0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001,
+    0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001,
+    0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001,
+    0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001,
+    0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001, 0x00000001,
 };
 
 /* Whether "redact", "withheld" or "exempt" appears anywhere, case-insensitively (the same
- * test as count_glyphs' marker), anchored on their rarer letters. */
+ * test as count_glyphs' marker), looked for around d, w and x. */
 static int has_marker(const char *p, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
-        if (!(BYTE_CLASS[(unsigned char)p[i]] & B_ANCHOR)) continue;
         switch (p[i] | 32) {
         case 'd':
             if (i >= 2 && word_at(p, len, i - 2, "redact", 6)) return 1;
@@ -548,7 +586,7 @@ static int has_marker(const char *p, size_t len)
  * scan splits) holds a letter and no digit: only such a token can be a word of WORDS. */
 static int has_letters_only_token(const char *p, size_t len)
 {
-    int alpha = 0, digit = 0;
+    uint32_t alpha = 0, digit = 0;
     for (size_t i = 0; i <= len; i++) {
         unsigned char c = i < len ? (unsigned char)p[i] : ' ';
         if (sl_isspace(c) || c == ',' || c == ';' || c == '|' || c == '/') {
@@ -566,8 +604,14 @@ static int has_letters_only_token(const char *p, size_t len)
 static int classify_fast(sl_field f, const char *p, size_t len)
 {
     const unsigned char *u = (const unsigned char *)p;
-    unsigned cls = 0;
-    for (size_t i = 0; i < len; i++) cls |= BYTE_CLASS[u[i]];
+    uint32_t cls = 0, c2 = 0;
+    size_t i = 0;
+    for (; i + 2 <= len; i += 2) { /* two chains: the loads do not wait on each other */
+        cls |= BYTE_CLASS[u[i]];
+        c2 |= BYTE_CLASS[u[i + 1]];
+    }
+    if (i < len) cls |= BYTE_CLASS[u[i]];
+    cls |= c2;
     if (cls & B_SLOW) {
         /* "***", the vendor's mask, on every row of some columns. */
         size_t k = 0;
@@ -577,7 +621,10 @@ static int classify_fast(sl_field f, const char *p, size_t len)
     }
     if (!(cls & (B_ALPHA | B_DIGIT))) return -1;
     if (cls & B_ALPHA) {
-        if (len >= 6 && has_marker(p, len)) return -1;
+        if (((cls & B_REDACT) == B_REDACT || (cls & B_WITHHELD) == B_WITHHELD ||
+             (cls & B_EXEMPT) == B_EXEMPT) &&
+            has_marker(p, len))
+            return -1;
         if ((cls & B_DIGIT) && has_letters_only_token(p, len)) return -1;
     }
     return is_placeholder_text(f, p, len) ? SL_CELL_PLACEHOLDER : SL_CELL_VALUE;
