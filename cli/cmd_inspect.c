@@ -382,6 +382,7 @@ int sl_cmd_inspect(int argc, char **argv) {
             ju64("records", t->records, 1);
             ju64("searches", t->searches, 1);
             ju64("events", t->events, 1);
+            ju64("reference_rows", t->reference_rows, 1);
             ju64("rejected", t->rejected, 1);
             ju64("skipped", t->skipped, 1);
             ju64("warnings", t->warnings, 0);
@@ -394,12 +395,15 @@ int sl_cmd_inspect(int argc, char **argv) {
         num(t->records, a);
         num(t->rejected, d);
         num(t->skipped, e);
-        num(t->searches + t->events, b);
+        num(t->searches + t->events + t->reference_rows, b);
         printf("\n%llu files, %llu sources: %s records, %s parsed, %s rejected, %s skipped\n",
                (unsigned long long)t->files, (unsigned long long)t->sources, a, b, d, e);
-        if (t->events) {
-            num(t->events, a);
-            printf("(parsed includes %s event-log events, which are not searches)\n", a);
+        if (t->events || t->reference_rows) {
+            num(t->searches, a);
+            num(t->events, b);
+            num(t->reference_rows, d);
+            printf("(parsed: %s search rows, %s event-log events, %s rows of reference lists)\n",
+                   a, b, d);
         }
     }
     if (rc) {

@@ -193,6 +193,10 @@ int sl_cmd_scan(int argc, char **argv) {
                 (unsigned long long)t->records, (unsigned long long)t->searches,
                 (unsigned long long)t->rejected, (unsigned long long)t->skipped,
                 (unsigned long long)t->flagged);
+        if (t->events || t->reference_rows)
+            fprintf(stderr, "  and %llu event-log events and %llu rows of reference lists (agency lists,\n"
+                            "  rosters, sharing lists): parsed and counted, not searches\n",
+                    (unsigned long long)t->events, (unsigned long long)t->reference_rows);
         fprintf(stderr, "report:   %s/report.html\n", o.out_dir);
         fprintf(stderr, "database: %s/sunlight.db   flagged rows: %s/flagged.csv   summary: %s/summary.json\n",
                 o.out_dir, o.out_dir, o.out_dir);

@@ -350,6 +350,7 @@ typedef struct {
     uint64_t flagged;      /* search rows with at least one category */
     uint64_t warnings;     /* diagnostics of severity warn or error */
     uint64_t events;       /* event-log records parsed (administrative events, not searches) */
+    uint64_t reference_rows; /* rows of reference lists (agency lists, rosters, sharing lists) */
     int key_created;       /* the plate key was created by this run */
     const char *key_path;  /* where the plate key is */
 } sl_scan_totals;

@@ -47,12 +47,16 @@ const char *sl_out_col(struct sqlite3_stmt *s, int i, size_t *len);
 sl_status sl_out_prepare(struct sqlite3 *db, const char *sql, struct sqlite3_stmt **s, char *err,
                          size_t errlen);
 
+/* Kinds whose parsed rows are not searches (sources.kind), as an SQL list. */
+#define SL_OUT_NON_SEARCH_KINDS "('event_log', 'agency_list', 'roster', 'shared_networks')"
+
 /* Run totals, from the database alone. files = top-level inputs; sources = readable streams
  * (sources with no member inside them); records and the accounting columns summed over sources;
  * unaccounted = records - searches - rejected - header_repeats - blank - set_aside (0 when all
  * is well). */
 typedef struct {
     int64_t files, sources, bytes, records, searches, rejected, header_repeats, blank, set_aside;
+    int64_t other_parsed;     /* event-log events and reference-list rows: parsed, not searches */
     int64_t unaccounted;
     int64_t flagged;          /* rows in flagged_rows */
     int64_t invalid_utf8;

@@ -198,7 +198,12 @@ sl_status sl_out_totals_get(struct sqlite3 *db, sl_out_totals *t, char *err, siz
                          " (SELECT 1 FROM sources c WHERE c.parent_id = s.id)",
                          &ok);
     t->records = one_int(db, "SELECT COALESCE(SUM(records), 0) FROM sources", &ok);
-    t->searches = one_int(db, "SELECT COALESCE(SUM(searches), 0) FROM sources", &ok);
+    /* sources.searches holds the rows parsed; for event logs and reference lists those are
+     * events and list entries, counted apart so that searches mean searches. */
+    t->searches = one_int(db, "SELECT COALESCE(SUM(searches), 0) FROM sources WHERE kind NOT IN"
+                              " " SL_OUT_NON_SEARCH_KINDS, &ok);
+    t->other_parsed = one_int(db, "SELECT COALESCE(SUM(searches), 0) FROM sources WHERE kind IN"
+                                  " " SL_OUT_NON_SEARCH_KINDS, &ok);
     t->rejected = one_int(db, "SELECT COALESCE(SUM(rejected), 0) FROM sources", &ok);
     t->header_repeats = one_int(db, "SELECT COALESCE(SUM(header_repeats), 0) FROM sources", &ok);
     t->blank = one_int(db, "SELECT COALESCE(SUM(blank), 0) FROM sources", &ok);
@@ -206,7 +211,8 @@ sl_status sl_out_totals_get(struct sqlite3 *db, sl_out_totals *t, char *err, siz
     t->invalid_utf8 = one_int(db, "SELECT COALESCE(SUM(invalid_utf8), 0) FROM sources", &ok);
     t->flagged = one_int(db, "SELECT COUNT(*) FROM flagged_rows", &ok);
     t->unaccounted =
-        t->records - t->searches - t->rejected - t->header_repeats - t->blank - t->set_aside;
+        t->records - t->searches - t->other_parsed - t->rejected - t->header_repeats - t->blank -
+        t->set_aside;
     t->diag[0] = one_int(db, "SELECT COUNT(*) FROM diagnostics WHERE severity = 'info'", &ok);
     t->diag[1] = one_int(db, "SELECT COUNT(*) FROM diagnostics WHERE severity = 'warn'", &ok);
     t->diag[2] = one_int(db, "SELECT COUNT(*) FROM diagnostics WHERE severity = 'error'", &ok);

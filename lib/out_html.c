@@ -171,6 +171,7 @@ static void first_screen(html *h, const sl_out_totals *t) {
     card(h, t->files, "files read");
     card(h, t->records, "rows read");
     card(h, t->searches, "searches parsed (rows)");
+    if (t->other_parsed) card(h, t->other_parsed, "other rows parsed (event logs, reference lists)");
     card(h, t->rejected, "rows rejected");
     card(h, t->header_repeats + t->blank + t->set_aside, "rows skipped (headers, blank, non-log sheets)");
     card(h, t->flagged, "rows flagged");

@@ -177,6 +177,7 @@ static void w_totals(ctx *c, const sl_out_totals *t) {
     j_int(w, "bytes", t->bytes);
     j_int(w, "records", t->records);
     j_int(w, "searches", t->searches);
+    j_int(w, "other_parsed", t->other_parsed);
     j_int(w, "rejected", t->rejected);
     j_int(w, "skipped", t->header_repeats + t->blank + t->set_aside);
     j_int(w, "header_repeats", t->header_repeats);

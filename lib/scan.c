@@ -107,6 +107,8 @@ struct sl_scan {
     size_t nmaps;
     const sl_mapfile *map;       /* the map that applied to this source */
     int is_event;
+    int is_reference;        /* an agency list, roster or sharing list: rows counted only */
+    uint64_t reference_rows; /* of the current source */
     sl_eventlog_cols ev_cols;
     uint64_t events;             /* events parsed in this source */
     int inferring;               /* header-less: buffering records to infer columns */
@@ -333,6 +335,8 @@ static int on_begin(void *ud, const sl_source *src) {
     s->source_id = src->id;
     s->map = NULL;
     s->is_event = 0;
+    s->is_reference = 0;
+    s->reference_rows = 0;
     s->events = 0;
     s->inferring = 0;
     held_clear(s);
@@ -495,6 +499,12 @@ static int try_header(sl_scan *s, const sl_source *src, const sl_csv_row *row) {
         sl_fmt(s->kind_how, sizeof s->kind_how,
                "header (Timestamp, User, Event Type, Entity Type, Entity Details%s): events, "
                "not searches", s->ev_cols.event_id >= 0 ? ", Event Id" : "");
+    } else if (s->schema.kind == SL_KIND_AGENCY_LIST || s->schema.kind == SL_KIND_ROSTER ||
+               s->schema.kind == SL_KIND_SHARED_NETWORKS) {
+        s->is_reference = 1;
+        sl_fmt(s->kind_how, sizeof s->kind_how,
+               "header: a reference list (%s), not searches; rows counted, not classified",
+               sl_kind_name(s->schema.kind));
     } else {
         sl_fmt(s->kind_how, sizeof s->kind_how, "header");
     }
@@ -575,6 +585,11 @@ static int data_row(sl_scan *s, const sl_source *src, const sl_csv_row *row) {
     if (s->is_event) {
         event_row(s, src, row);
         return s->fatal ? 1 : 0;
+    }
+    if (s->is_reference) {
+        s->acc.searches++; /* parsed: for a reference list these are entries, not searches */
+        s->reference_rows++;
+        return 0;
     }
     /* One cell too many or too few: realign when the values show where (an unquoted comma
      * in a reason, a dropped cell), else keep as is. A trailing empty cell is no shift. */
@@ -954,8 +969,9 @@ static void on_end(void *ud, const sl_source *src) {
     describe(s, &copy, cite, 0);
 
     s->totals.records += s->acc.records;
-    s->totals.searches += s->acc.searches - s->events;
+    s->totals.searches += s->acc.searches - s->events - s->reference_rows;
     s->totals.events += s->events;
+    s->totals.reference_rows += s->reference_rows;
     s->totals.skipped += s->acc.header_repeats + s->acc.blank + s->acc.set_aside;
     for (int r = 0; r < SL_REJ__COUNT; r++) s->totals.rejected += s->acc.rejected[r];
     s->totals.flagged += s->acc.flagged;
@@ -1084,6 +1100,7 @@ static sl_status write_totals(sl_scan *s) {
         {"total_searches", s->totals.searches}, {"total_rejected", s->totals.rejected},
         {"total_skipped", s->totals.skipped},   {"total_flagged", s->totals.flagged},
         {"total_warnings", s->totals.warnings}, {"total_events", s->totals.events},
+        {"total_reference_rows", s->totals.reference_rows},
     };
     for (size_t i = 0; i < SL_ARRAY_LEN(t); i++) {
         snprintf(v, sizeof v, "%llu", (unsigned long long)t[i].v);

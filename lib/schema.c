@@ -18,6 +18,9 @@ const char *sl_kind_name(sl_kind k)
     case SL_KIND_ORG_AUDIT: return "org_audit";
     case SL_KIND_PORTAL: return "portal";
     case SL_KIND_EVENT_LOG: return "event_log";
+    case SL_KIND_AGENCY_LIST: return "agency_list";
+    case SL_KIND_ROSTER: return "roster";
+    case SL_KIND_SHARED_NETWORKS: return "shared_networks";
     case SL_KIND__COUNT: break;
     }
     return "unknown";
@@ -195,6 +198,12 @@ void sl_schema_clear(sl_schema *s)
  * mapped; ncols still tells the full width, and the columns past the cap are unknown.
  * Blank header cells count in `blank`, get the name "" and unknown = 1 (their data is kept
  * like any unknown column's). The previous content of *s is not freed: clear it first. */
+/* Columns that tell reference lists (agency registries, rosters, sharing lists) apart. */
+enum {
+    REF_ORI = 1, REF_AGENCY = 2, REF_LAST = 4, REF_FIRST = 8, REF_EMPLOY = 16,
+    REF_ORGNAME = 32, REF_SHARING = 64
+};
+
 int sl_schema_from_header(sl_schema *s, const sl_slice *cells, size_t n, const char *filename)
 {
     memset(s, 0, sizeof *s);
@@ -205,6 +214,7 @@ int sl_schema_from_header(sl_schema *s, const sl_slice *cells, size_t n, const c
     /* A split date + time exists when both "Search Date" and "Search Time" are there. */
     int has_stime = 0, portal = 0;
     unsigned evt = 0; /* event-log columns seen: 1 timestamp, 2 event type, 4 entity type/details */
+    unsigned ref = 0; /* reference-list columns seen (REF_*) */
     char key[KEY_MAX];
     for (size_t i = 0; i < stored; i++) {
         size_t kn = name_key(clean_name(cells[i]), key);
@@ -227,6 +237,17 @@ int sl_schema_from_header(sl_schema *s, const sl_slice *cells, size_t n, const c
         if (is_portal_name(nm)) portal = 1;
         size_t kn = name_key(nm, key);
         if (kn == 0) continue;
+        if (key_is(key, kn, "ori") || key_is(key, kn, "orinumber")) ref |= REF_ORI;
+        if (key_is(key, kn, "agencyname") || key_is(key, kn, "agency")) ref |= REF_AGENCY;
+        if (key_is(key, kn, "lastname") || key_is(key, kn, "surname")) ref |= REF_LAST;
+        if (key_is(key, kn, "firstname") || key_is(key, kn, "givenname")) ref |= REF_FIRST;
+        if (key_is(key, kn, "employmentdate") || key_is(key, kn, "hiredate") ||
+            key_is(key, kn, "departmentname") || key_is(key, kn, "department") ||
+            key_is(key, kn, "badge") || key_is(key, kn, "badgenumber") || key_is(key, kn, "rank"))
+            ref |= REF_EMPLOY;
+        if (key_is(key, kn, "organizationname")) ref |= REF_ORGNAME;
+        if (key_is(key, kn, "networkssharedwithme") || key_is(key, kn, "networksimsharing"))
+            ref |= REF_SHARING;
         if (key_is(key, kn, "timestamp")) evt |= 1;
         if (key_is(key, kn, "eventtype")) evt |= 2;
         if (key_is(key, kn, "entitytype") || key_is(key, kn, "entitydetails")) evt |= 4;
@@ -252,6 +273,12 @@ int sl_schema_from_header(sl_schema *s, const sl_slice *cells, size_t n, const c
         s->kind = SL_KIND_EVENT_LOG;
     } else if (is_time && others >= 2) {
         s->kind = portal ? SL_KIND_PORTAL : kind_from_filename(filename);
+    } else if ((ref & (REF_ORI | REF_AGENCY)) == (REF_ORI | REF_AGENCY)) {
+        s->kind = SL_KIND_AGENCY_LIST;
+    } else if ((ref & (REF_LAST | REF_FIRST | REF_EMPLOY)) == (REF_LAST | REF_FIRST | REF_EMPLOY)) {
+        s->kind = SL_KIND_ROSTER;
+    } else if ((ref & (REF_ORGNAME | REF_SHARING)) == (REF_ORGNAME | REF_SHARING)) {
+        s->kind = SL_KIND_SHARED_NETWORKS;
     } else {
         sl_schema_clear(s);
         return 0;

@@ -15,6 +15,12 @@ typedef enum {
     SL_KIND_ORG_AUDIT,
     SL_KIND_PORTAL,         /* transparency-portal search_audit.csv */
     SL_KIND_EVENT_LOG,
+    /* Reference lists that arrive with releases: not logs of searches, recognised so they are
+     * described and counted (rows parsed, never classified), for the stages that resolve
+     * organizations and officers. */
+    SL_KIND_AGENCY_LIST,     /* an agency registry: ORI + agency name (FBI UCR list) */
+    SL_KIND_ROSTER,          /* a police roster: officers' names + department or hire date */
+    SL_KIND_SHARED_NETWORKS, /* Flock "Shared Networks": whom an organization shares with */
     SL_KIND__COUNT
 } sl_kind;
 

@@ -31,7 +31,7 @@ has "$T/a.txt" "records     3: 2 parsed, 0 rejected, 1 repeated headers" "repeat
 has "$T/a.txt" "2 rows shifted by one cell" "shifted rows"
 has "$T/a.err" "cells 4 and 5 belong together" "shift message"
 has "$T/a.txt" "kind        event_log" "event log kind"
-has "$T/a.txt" "(parsed includes 3 event-log events, which are not searches)" "events counted apart"
+has "$T/a.txt" "(parsed: 11 search rows, 3 event-log events, 0 rows of reference lists)" "events counted apart"
 has "$T/a.txt" "15 records, 14 parsed, 0 rejected, 1 skipped" "totals add up"
 [ -z "$(find "$T/home" "$T/cwd" -mindepth 1)" ] && ok || bad "inspect wrote files: $(find "$T/home" "$T/cwd" -mindepth 1)"
 
@@ -81,10 +81,16 @@ if [ -d "$D/portal" ] && [ -d "$D/eventlog" ]; then
     has "$T/f.txt" "records     80: 80 parsed, 0 rejected" "event log"
     has "$T/f.txt" "users       1 distinct; most rows: Steve Casazza (80)" "event log users"
     has "$T/f.txt" "EPDSearchAuditLogs.csv and data/portal/EPDSearchAuditLogs.xlsx > Log (portal) overlap" "same log in two formats"
-    has "$T/f.txt" "28,496 records, 8,870 parsed, 19,618 rejected, 8 skipped" "accounting over the release"
+    has "$T/f.txt" "28,493 records, 28,069 parsed, 15 rejected, 409 skipped" "accounting over the release"
+    has "$T/f.txt" "(parsed: 8,790 search rows, 80 event-log events, 19,199 rows of reference lists)" "parsed split"
     n=$(grep -c "^  kind        portal" "$T/f.txt"); [ "$n" -eq 4 ] && ok || bad "portal sources: $n, expected 4"
-    # README, the workbook's cover and 4 pivot sheets, Shared Networks, FBI list, roster
-    n=$(grep -c "^  kind        unknown" "$T/f.txt"); [ "$n" -eq 9 ] && ok || bad "unknown sources: $n, expected 9"
+    # Reference lists are recognised for what they are (counts from shared/data/README.md).
+    has "$T/f.txt" "kind        agency_list" "FBI UCR agency list kind"
+    has "$T/f.txt" "records     18,702: 18,702 parsed, 0 rejected" "FBI UCR agency list rows"
+    has "$T/f.txt" "kind        roster" "roster kind"
+    has "$T/f.txt" "kind        shared_networks" "Shared Networks kind"
+    # README.md, the workbook's cover page and 4 pivot sheets
+    n=$(grep -c "^  kind        unknown" "$T/f.txt"); [ "$n" -eq 6 ] && ok || bad "unknown sources: $n, expected 6"
     [ -z "$(find "$T/home" "$T/cwd" -mindepth 1)" ] && ok || bad "inspect wrote files"
 else
     skip "shared data not present: real files not inspected"

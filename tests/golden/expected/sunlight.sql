@@ -14,6 +14,7 @@ INSERT INTO run VALUES('total_skipped','1');
 INSERT INTO run VALUES('total_flagged','492');
 INSERT INTO run VALUES('total_warnings','1');
 INSERT INTO run VALUES('total_events','0');
+INSERT INTO run VALUES('total_reference_rows','0');
 CREATE TABLE packs(name TEXT NOT NULL, version TEXT, file TEXT, sha256 TEXT);
 INSERT INTO packs VALUES('civil_matters','1','civil_matters.rules','b021ef5ab4c46c35d37f150747e20186a8369b73b055cfa274c2d6f9dc65faa9');
 INSERT INTO packs VALUES('dropdown','1','dropdown.rules','aff78aa524a13cfa26be3e822756f15ab096277d13675c6cb9c6c1de1dac980d');
