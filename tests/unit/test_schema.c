@@ -62,6 +62,31 @@ static void test_kind_names(void)
     CHECK_STR(sl_kind_name((sl_kind)99), "unknown");
 }
 
+/* Reference lists that come with releases are recognised by their columns, not rejected. */
+static void test_reference_kinds(void)
+{
+    sl_schema s;
+    CHECK_STR(sl_kind_name(SL_KIND_AGENCY_LIST), "agency_list");
+    CHECK_STR(sl_kind_name(SL_KIND_ROSTER), "roster");
+    CHECK_STR(sl_kind_name(SL_KIND_SHARED_NETWORKS), "shared_networks");
+    CHECK_INT(map(&s, ",agency_name,agency_type_name,county_name,ori,state_abbr", "agencies.csv"), 1);
+    CHECK_INT(s.kind, SL_KIND_AGENCY_LIST);
+    sl_schema_clear(&s);
+    CHECK_INT(map(&s, "id,last_name,first_name,gender,employment_date,department_name", "x.csv"), 1);
+    CHECK_INT(s.kind, SL_KIND_ROSTER);
+    sl_schema_clear(&s);
+    CHECK_INT(map(&s, "Organization Name,Networks Shared With Me,Networks I'm Sharing", "s.xlsx"), 1);
+    CHECK_INT(s.kind, SL_KIND_SHARED_NETWORKS);
+    sl_schema_clear(&s);
+    /* Names alone, or an ORI alone, are not a list of anything we know. */
+    CHECK_INT(map(&s, "last_name,first_name,gender", "x.csv"), 0);
+    CHECK_INT(map(&s, "ori,population", "x.csv"), 0);
+    /* An audit that also names agencies stays an audit. */
+    CHECK_INT(map(&s, "Agency,ORI,Search Time,Reason,Org Name", "network_audit.csv"), 1);
+    CHECK_INT(s.kind, SL_KIND_NETWORK_AUDIT);
+    sl_schema_clear(&s);
+}
+
 static void test_flock_audit(void)
 {
     sl_schema s;
@@ -209,8 +234,11 @@ static void test_unrecognised(void)
     CHECK_INT(map(&s, "Name,Org Name,Reason,Case #", NULL), 0);
     CHECK_INT(map(&s, "", NULL), 0);
     CHECK_INT(sl_schema_from_header(&s, NULL, 0, NULL), 0);
-    /* Registry or roster files. */
-    CHECK_INT(map(&s, "ori,agency_name,agency_type_name,state_name,county_name", NULL), 0);
+    /* Registry or roster files are recognised as reference lists (test_reference_kinds), not
+     * as audits. */
+    CHECK_INT(map(&s, "ori,agency_name,agency_type_name,state_name,county_name", NULL), 1);
+    CHECK_INT(s.kind, SL_KIND_AGENCY_LIST);
+    sl_schema_clear(&s);
     /* Time alone with the event-log's other columns missing. */
     CHECK_INT(map(&s, "Timestamp,User,Event Type", NULL), 0);
 }
@@ -569,6 +597,7 @@ static void test_real_files(void)
 int main(void)
 {
     test_kind_names();
+    test_reference_kinds();
     test_flock_audit();
     test_name_variants();
     test_split_and_blank();
