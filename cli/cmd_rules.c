@@ -149,10 +149,22 @@ static void collect(void *ud, const sl_explain_event *e) {
     l->ev[l->n++] = *e;
 }
 
-static void rule_heading(const sl_rule_info *ri) {
+/* Cites the rule by pack file name, line, pack version and the file's SHA-256 prefix, so the
+ * text pasted into a methods section names exactly the rules used, on any machine. */
+static void rule_heading(const sl_rules *r, const sl_rule_info *ri) {
     printf("\n%s: %s\n  category %s", ri->id, ri->label, ri->category);
     if (ri->group) printf(", group %s (priority %d)", ri->group, ri->priority);
-    printf("; defined at %s:%u\n", ri->file, ri->line);
+    const char *base = strrchr(ri->file, '/');
+    base = base ? base + 1 : ri->file;
+    for (size_t i = 0; i < sl_rules_pack_count(r); i++) {
+        sl_pack_info pi;
+        sl_rules_pack_info(r, i, &pi);
+        if (strcmp(pi.name, ri->pack)) continue;
+        printf("; %s:%u (pack %s version %s, sha256 %.12s)\n", base, ri->line, pi.name,
+               pi.version, pi.sha256);
+        return;
+    }
+    printf("; %s:%u\n", base, ri->line);
 }
 
 static int explain_one(const sl_rules *r, const char *text) {
@@ -177,7 +189,7 @@ static int explain_one(const sl_rules *r, const char *text) {
             if (e->rule != rule) continue;
             if (!any) {
                 sl_rules_info(r, rule, &ri);
-                rule_heading(&ri);
+                rule_heading(r, &ri);
                 any = 1;
             }
             switch (e->kind) {
@@ -217,14 +229,26 @@ static int explain_one(const sl_rules *r, const char *text) {
                 printf(": category %s\n", ri.category);
                 fate = 1;
                 break;
+            case SL_EXPLAIN_NOT_A_WORD:
+                printf("  pattern  %s\n  inside a word, not counted: ", e->pattern);
+                put_span(text, len, e->start, e->end);
+                puts(" (patterns match whole words only)");
+                break;
             }
         }
-        if (any && !fate) puts("  does not fire: every match was vetoed");
+        int words = 0;
+        for (size_t i = 0; i < l.n; i++)
+            words += l.ev[i].rule == rule && l.ev[i].kind != SL_EXPLAIN_NOT_A_WORD;
+        if (any && !fate)
+            puts(words ? "  does not fire: every match was vetoed"
+                       : "  does not fire: it matched only inside other words");
     }
     /* Final line: categories in order of first appearance, with the rules that gave them. */
     int nfire = 0;
     for (size_t i = 0; i < l.n; i++) nfire += l.ev[i].kind == SL_EXPLAIN_FIRE;
-    if (!l.n) puts("\nNo rule matched.");
+    int whole = 0;
+    for (size_t i = 0; i < l.n; i++) whole += l.ev[i].kind != SL_EXPLAIN_NOT_A_WORD;
+    if (!whole) puts(l.n ? "\nNo rule matched a whole word." : "\nNo rule matched.");
     if (!nfire) {
         puts(l.n ? "\nNo category fires." : "No category fires.");
         free(l.ev);

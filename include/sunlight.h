@@ -226,7 +226,9 @@ typedef enum {
     SL_EXPLAIN_MATCH = 0, /* a pattern of rule matched span */
     SL_EXPLAIN_VETO,      /* an exclusion vetoed that match (by = the exclusion pattern) */
     SL_EXPLAIN_SUPPRESS,  /* rule fired but lost its group to rule `by` */
-    SL_EXPLAIN_FIRE       /* rule fires (final) */
+    SL_EXPLAIN_FIRE,      /* rule fires (final) */
+    SL_EXPLAIN_NOT_A_WORD /* a pattern matched inside a word (e.g. "ice" in "police"): not
+                             counted, by the word-boundary rule */
 } sl_explain_kind;
 
 typedef struct {

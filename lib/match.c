@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -464,6 +465,11 @@ struct sl_matcher {
     sl_fired *fired; /* nrules */
     uint32_t *gbest; /* ngroups: index into fired, UINT32_MAX when none */
     sl_memo memo;
+    /* explain only: told about matches refused by the word-boundary rule */
+    sl_explain_fn xcb;
+    void *xud;
+    unsigned xlast_pat;
+    unsigned long long xlast_start;
 };
 
 sl_status sl_matcher_new(sl_matcher **out, const sl_rules *r) {
@@ -527,7 +533,17 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
     sl_matcher *m = ctx;
     const sl_pattern *p = &m->r->pats[id];
     if (!(m->r->rules[p->rule].reads & m->reads)) return 0;
-    if (p->kind != SL_PAT_PART && !bounds_ok(m->text, m->len, (size_t)from, (size_t)to)) return 0;
+    if (p->kind != SL_PAT_PART && !bounds_ok(m->text, m->len, (size_t)from, (size_t)to)) {
+        /* Explain says why "ice" in "police" counts for nothing, once per pattern and start. */
+        if (m->xcb && p->kind == SL_PAT_MATCH && !(m->xlast_pat == id && m->xlast_start == from)) {
+            m->xlast_pat = id;
+            m->xlast_start = from;
+            sl_explain_event xe = {SL_EXPLAIN_NOT_A_WORD, p->rule, p->expr, (uint32_t)from,
+                                   (uint32_t)to, NULL, 0, 0, 0};
+            m->xcb(m->xud, &xe);
+        }
+        return 0;
+    }
     if (m->nev == m->capev) {
         if (m->capev >= SL_MATCH_MAX_EVENTS) {
             m->overflow = SL_ELIMIT;
@@ -745,6 +761,9 @@ sl_status sl_rules_explain(const sl_rules *r, const char *text, size_t len, sl_e
     sl_matcher *m;
     sl_status st = sl_matcher_new(&m, r);
     if (st) return st;
+    m->xcb = cb;
+    m->xud = ud;
+    m->xlast_pat = UINT_MAX;
     st = scan(m, SL_READS_EVERY, text, len);
     if (!st) {
         sl_explainer x = {cb, ud};

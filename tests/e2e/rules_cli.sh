@@ -41,6 +41,10 @@ grep -q 'matched  "ice cream, then \[ICE hold\]" (bytes 16-24)' "$T/out" && pass
 grep -q "except' pattern ice\\\\W+cream overlaps" "$T/out" && pass || fail "explain veto"
 grep -q 'SUPPRESSED: .* group immig is won by immigration.ice_hold (priority 10 < 20)' "$T/out" && pass || fail "explain suppress"
 expect "explain no category" "No category fires." "$(tail -n 1 "$T/out")"
+# Why "police" is not ICE: the match inside a word is shown and not counted.
+grep -q 'inside a word, not counted: "pol\[ice\] notice"' "$T/out" && pass || fail "explain shows a match inside a word"
+grep -q 'No rule matched a whole word.' "$T/out" && pass || fail "explain says no whole-word match"
+grep -q 'basic.rules:[0-9]* (pack ' "$T/out" && pass || fail "explain cites pack file, version and hash"
 
 "$SL" rules list --rules "$D/multi" >"$T/out" 2>&1; rc=$?
 expect "list exit" 0 "$rc"
