@@ -223,7 +223,12 @@ typedef struct {
 
 static void on_explain(void *ud, const sl_explain_event *e) {
     explain_log *x = ud;
-    static const char *kinds[] = {"MATCH", "VETO", "SUPPRESS", "FIRE"};
+    static const char *kinds[] = {"MATCH", "VETO", "SUPPRESS", "FIRE", "NOT_A_WORD"};
+    if ((unsigned)e->kind >= sizeof kinds / sizeof kinds[0]) {
+        t_fail++;
+        fprintf(stderr, "unknown explain event kind %d\n", (int)e->kind);
+        return;
+    }
     sl_rule_info ri;
     sl_rules_info(R, e->rule, &ri);
     int k = snprintf(x->log + x->off, sizeof x->log - x->off, "%s %s '%s' %u-%u", kinds[e->kind],
@@ -257,7 +262,9 @@ static void test_explain(void) {
     explain_log z = {{0}, 0};
     t = "police notice";
     CHECK_INT(sl_rules_explain(R, t, strlen(t), on_explain, &z), SL_OK);
-    CHECK_STR(z.log, "");
+    /* The "ice" inside police and notice is shown as refused by the word-boundary rule. */
+    CHECK_STR(z.log, "NOT_A_WORD immigration.ice 'ice' 3-6\n"
+                     "NOT_A_WORD immigration.ice 'ice' 10-13\n");
 }
 
 typedef struct {
