@@ -577,6 +577,19 @@ static sl_status check_overlaps(sl_release *r) {
     return rc;
 }
 
+/* The way a producer was decided, without its per-source detail in parentheses ("dominant
+ * organization of the organization audit (499 of 499 rows)"): sources decided the same way
+ * are reported together. */
+static size_t how_len(const char *how) {
+    const char *p = strstr(how, " (");
+    return p ? (size_t)(p - how) : strlen(how);
+}
+
+static int how_eq(const char *a, const char *b) {
+    size_t n = how_len(a);
+    return n == how_len(b) && !strncmp(a, b, n);
+}
+
 static sl_status report_producers(sl_release *r) {
     for (size_t i = 0; i < r->n; i++) {
         entry *a = &r->e[i];
@@ -584,20 +597,23 @@ static sl_status report_producers(sl_release *r) {
         int seen = 0;
         for (size_t k = 0; k < i && !seen; k++)
             if (r->e[k].v.producer && r->e[k].s.rows && producer_eq(a, &r->e[k]) &&
-                !strcmp(a->v.producer_how, r->e[k].v.producer_how))
+                how_eq(a->v.producer_how, r->e[k].v.producer_how))
                 seen = 1;
         if (seen) continue;
         uint32_t ids[64];
         size_t nids = 0, total = 0;
         for (size_t k = i; k < r->n; k++)
             if (r->e[k].v.producer && r->e[k].s.rows && producer_eq(a, &r->e[k]) &&
-                !strcmp(a->v.producer_how, r->e[k].v.producer_how)) {
+                how_eq(a->v.producer_how, r->e[k].v.producer_how)) {
                 if (nids < SL_ARRAY_LEN(ids)) ids[nids++] = r->e[k].s.id;
                 total++;
             }
+        const char *how = a->v.producer_how;
+        int n = (int)how_len(how);
         sl_status rc = add_finding(r, "release.producer", SL_DIAG_INFO, ids, nids,
-                                   "%zu source%s attributed to %s (from the %s)", total,
-                                   total == 1 ? "" : "s", a->v.producer, a->v.producer_how);
+                                   "%zu source%s attributed to %s (from the %.*s%s)", total,
+                                   total == 1 ? "" : "s", a->v.producer, n, how,
+                                   total == 1 ? how + n : "");
         if (rc) return rc;
     }
     return SL_OK;

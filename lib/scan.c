@@ -458,12 +458,15 @@ static void handle_search(sl_scan *s, const sl_source *src, const sl_csv_row *ro
     if (!finding) return;
     s->acc.flagged++;
 
-    /* One count per distinct category of the row. */
+    /* One count per distinct finding category of the row. Descriptive categories are kept on
+     * the row (flag_hits) but not counted: they were seen only on rows flagged for something
+     * else, so a count of them would mislead. */
     const char *cats[MAX_FLAGS];
     size_t ncats = 0;
     for (size_t i = 0; i < nflags; i++) {
         sl_rule_info ri;
         sl_rules_info(s->rules, flags[i].rule, &ri);
+        if (ri.descriptive) continue;
         size_t j = 0;
         while (j < ncats && strcmp(cats[j], ri.category)) j++;
         if (j == ncats) cats[ncats++] = ri.category;
