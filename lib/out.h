@@ -31,6 +31,8 @@ sl_status sl_out_close(sl_out *o, char *err, size_t errlen);
 /* Length of the valid UTF-8 sequence at p (1-4), or 0 when p[0] starts no valid sequence. */
 size_t sl_utf8_len(const unsigned char *p, size_t n);
 
+/* Length of the longest valid UTF-8 prefix of p (n when all of it is valid). */
+size_t sl_out_utf8_valid(const char *p, size_t n);
 /* Appends text with invalid UTF-8 bytes replaced by U+FFFD. */
 sl_status sl_out_utf8(sl_buf *b, const char *p, size_t n);
 /* Appends a quoted JSON string: escapes, control characters as \u00XX, U+FFFD for bad bytes. */

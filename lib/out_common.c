@@ -92,11 +92,30 @@ size_t sl_utf8_len(const unsigned char *p, size_t n) {
 
 static const char REPLACEMENT[] = "\xEF\xBF\xBD";
 
+size_t sl_out_utf8_valid(const char *p, size_t n) {
+    const unsigned char *u = (const unsigned char *)p;
+    size_t i = 0;
+    while (i < n) {
+        if (u[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t l = sl_utf8_len(u + i, n - i);
+        if (!l) return i;
+        i += l;
+    }
+    return n;
+}
+
 sl_status sl_out_utf8(sl_buf *b, const char *p, size_t n) {
     const unsigned char *u = (const unsigned char *)p;
-    size_t i = 0, run = 0;
+    size_t i = sl_out_utf8_valid(p, n), run = 0; /* the valid prefix, usually all of it */
     sl_status rc = SL_OK;
     while (i < n && !rc) {
+        if (u[i] < 0x80) {
+            i++;
+            continue;
+        }
         size_t l = sl_utf8_len(u + i, n - i);
         if (l) {
             i += l;

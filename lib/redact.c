@@ -12,6 +12,8 @@
  * flagged rows, report text and diagnostics pass through here, so speed is secondary. */
 #include "redact.h"
 
+#include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 
 #define MAX_KNOWN 8      /* plates listed in one plate cell */
@@ -28,21 +30,46 @@ static int is_al(const char *t, size_t n, size_t i) { return i < n && sl_isalnum
 static int is_dg(const char *t, size_t n, size_t i) { return i < n && sl_isdigit((unsigned char)t[i]); }
 static int is_alpha_at(const char *t, size_t n, size_t i) { return i < n && sl_isalpha((unsigned char)t[i]); }
 
-/* Case-insensitive keyword (lower-case, may hold spaces and punctuation) at i. A keyword ending
- * in a letter or digit must end at a word boundary. Returns the end index, or 0. */
-static size_t kw_at(const char *t, size_t n, size_t i, const char *k) {
-    size_t m = strlen(k);
+/* A keyword with its length, so the hot loops never call strlen. Keyword lists end with
+ * KW_END. */
+typedef struct {
+    const char *s;
+    size_t len;
+} kw_t;
+#define KW(lit) {lit, sizeof lit - 1}
+#define KW_END {NULL, 0}
+
+/* Case-insensitive keyword k of m bytes (lower-case, may hold spaces and punctuation) at i. A
+ * keyword ending in a letter or digit must end at a word boundary. Returns the end index, or 0. */
+static inline size_t kw_at(const char *t, size_t n, size_t i, const char *k, size_t m) {
     if (i >= n || m > n - i) return 0;
     for (size_t j = 0; j < m; j++)
         if (sl_tolower((unsigned char)t[i + j]) != (unsigned char)k[j]) return 0;
     if (sl_isalnum((unsigned char)k[m - 1]) && is_al(t, n, i + m)) return 0;
     return i + m;
 }
+#define KW_AT(t, n, i, lit) kw_at(t, n, i, lit, sizeof lit - 1)
 
-/* First keyword of a NULL-terminated list (longest first) that matches at i. */
-static size_t kw_any(const char *t, size_t n, size_t i, const char *const *list) {
-    for (size_t j = 0; list[j]; j++) {
-        size_t e = kw_at(t, n, i, list[j]);
+/* A keyword list (longest first) with the set of its first letters, so that kw_any turns most
+ * word starts away with one test: bit c - 'a' for a letter, bit 26 for any other byte. The sets
+ * are computed once, from the lists themselves, by redact_init. */
+typedef struct {
+    const kw_t *k;
+    uint32_t first;
+} kw_set;
+
+static uint32_t first_bit(unsigned char c) {
+    c = sl_tolower(c);
+    return (c >= 'a' && c <= 'z') ? 1u << (c - 'a') : 1u << 26;
+}
+
+/* First keyword of a set that matches at i. */
+static size_t kw_any(const char *t, size_t n, size_t i, const kw_set *set) {
+    if (i >= n || !(set->first & first_bit((unsigned char)t[i]))) return 0;
+    unsigned char c = sl_tolower((unsigned char)t[i]);
+    for (const kw_t *k = set->k; k->s; k++) {
+        if ((unsigned char)k->s[0] != c) continue;
+        size_t e = kw_at(t, n, i, k->s, k->len);
         if (e) return e;
     }
     return 0;
@@ -85,23 +112,24 @@ static int num_end_ok(const char *t, size_t n, size_t e) {
 
 /* ---- dates -------------------------------------------------------------------------------- */
 
-static const char *const MONTHS[] = {"january", "february", "march", "april", "may", "june",
-                                     "july", "august", "september", "october", "november",
-                                     "december", NULL};
+static const kw_t MONTHS[] = {KW("january"), KW("february"), KW("march"), KW("april"), KW("may"),
+    KW("june"), KW("july"), KW("august"), KW("september"), KW("october"), KW("november"),
+    KW("december"), KW_END};
 
-/* A month name or its 3-letter (4 for "sept") abbreviation with an optional dot. */
+/* A month name or its 3-letter (4 for "sept") abbreviation with an optional dot. The twelve
+ * abbreviations are distinct, so at most one month can match at i: found from the first three
+ * letters, then its long forms are tried before the abbreviation. */
 static size_t month_at(const char *t, size_t n, size_t i) {
-    for (size_t m = 0; MONTHS[m]; m++) {
-        size_t e = kw_at(t, n, i, MONTHS[m]);
-        if (!e && strcmp(MONTHS[m], "september") == 0) e = kw_at(t, n, i, "sept");
-        if (!e) {
-            char ab[4];
-            memcpy(ab, MONTHS[m], 3);
-            ab[3] = '\0';
-            e = kw_at(t, n, i, ab);
-        }
-        if (e) return (e < n && t[e] == '.') ? e + 1 : e;
-    }
+    if (i >= n || n - i < 3) return 0;
+    unsigned char a = sl_tolower((unsigned char)t[i]), b = sl_tolower((unsigned char)t[i + 1]),
+                  c = sl_tolower((unsigned char)t[i + 2]);
+    size_t m = 0;
+    while (MONTHS[m].s && !(MONTHS[m].s[0] == a && MONTHS[m].s[1] == b && MONTHS[m].s[2] == c)) m++;
+    if (!MONTHS[m].s) return 0;
+    size_t e = kw_at(t, n, i, MONTHS[m].s, MONTHS[m].len);
+    if (!e && m == 8) e = KW_AT(t, n, i, "sept");
+    if (!e) e = kw_at(t, n, i, MONTHS[m].s, 3);
+    if (e) return (e < n && t[e] == '.') ? e + 1 : e;
     return 0;
 }
 
@@ -153,7 +181,7 @@ static int parse_date(const char *t, size_t n, size_t i, size_t *end, unsigned *
         size_t j = skip_set(t, n, m, " "), d = digits(t, n, j);
         if (j > m && d >= 1 && d <= 2) {
             size_t k = j + d;
-            if (kw_at(t, n, k, "st") || kw_at(t, n, k, "nd") || kw_at(t, n, k, "rd") || kw_at(t, n, k, "th")) k += 2;
+            if (KW_AT(t, n, k, "st") || KW_AT(t, n, k, "nd") || KW_AT(t, n, k, "rd") || KW_AT(t, n, k, "th")) k += 2;
             size_t l = skip_set(t, n, k, ", ");
             if (l > k && digits(t, n, l) == 4 && num_end_ok(t, n, l + 4)) {
                 *end = l + 4;
@@ -235,11 +263,12 @@ static int ssn_digits(const char *t, size_t n, size_t i, int strict, size_t *end
     return 0;
 }
 
-static const char *const SSN_KW[] = {"social security number", "social security no", "social security #",
-                                     "social security", "ssn#", "ssn", "ss#", NULL};
+static const kw_t SSN_KW[] = {KW("social security number"), KW("social security no"),
+    KW("social security #"), KW("social security"), KW("ssn#"), KW("ssn"), KW("ss#"), KW_END};
+static kw_set SSN_KW_SET = {SSN_KW, 0};
 
 static int scan_ssn(const char *t, size_t n, size_t i, size_t *rs, size_t *re) {
-    size_t e = kw_any(t, n, i, SSN_KW);
+    size_t e = kw_any(t, n, i, &SSN_KW_SET);
     if (e) {
         size_t p = skip_set(t, n, e, " :#.-");
         if (ssn_digits(t, n, p, 0, re)) {
@@ -254,17 +283,18 @@ static int scan_ssn(const char *t, size_t n, size_t i, size_t *rs, size_t *re) {
     return 0;
 }
 
-static const char *const DOB_KW[] = {"date of birth", "birth date", "birthdate", "birthday", "d.o.b.",
-                                     "d.o.b", "d/o/b", "dob", "b/d", "born on", "born", NULL};
+static const kw_t DOB_KW[] = {KW("date of birth"), KW("birth date"), KW("birthdate"), KW("birthday"),
+    KW("d.o.b."), KW("d.o.b"), KW("d/o/b"), KW("dob"), KW("b/d"), KW("born on"), KW("born"), KW_END};
+static kw_set DOB_KW_SET = {DOB_KW, 0};
 
 static int scan_dob(const char *t, size_t n, size_t i, size_t *rs, size_t *re) {
-    size_t e = kw_any(t, n, i, DOB_KW);
+    size_t e = kw_any(t, n, i, &DOB_KW_SET);
     if (e) {
         size_t p = skip_set(t, n, e, " :#.-");
-        size_t q = kw_at(t, n, p, "on");
-        if (!q) q = kw_at(t, n, p, "of");
-        if (!q) q = kw_at(t, n, p, "is");
-        if (!q) q = kw_at(t, n, p, "in");
+        size_t q = KW_AT(t, n, p, "on");
+        if (!q) q = KW_AT(t, n, p, "of");
+        if (!q) q = KW_AT(t, n, p, "is");
+        if (!q) q = KW_AT(t, n, p, "in");
         if (q) p = skip_set(t, n, q, " :");
         unsigned y;
         if (parse_date(t, n, p, re, &y)) {
@@ -294,26 +324,28 @@ static int scan_dob(const char *t, size_t n, size_t i, size_t *rs, size_t *re) {
     return 0;
 }
 
+static const kw_t DL_KW[] = {KW("license number"), KW("license no"), KW("license #"),
+    KW("licence number"), KW("licence no"), KW("licence #"), KW("dl#"), KW("dln"), KW("d/l"), KW("dl"),
+    KW("oln"), KW("cdl"), KW("odl"), KW_END};
+static kw_set DL_KW_SET = {DL_KW, 0};
+
 /* Driver's license: "driver" ["'s"|"’s"|"s"] "license"|"lic", or DL/OLN/CDL/"license #". */
 static size_t dl_keyword(const char *t, size_t n, size_t i) {
-    static const char *const KW[] = {"license number", "license no", "license #", "licence number",
-                                     "licence no", "licence #", "dl#", "dln", "d/l", "dl", "oln",
-                                     "cdl", "odl", NULL};
-    size_t e = kw_any(t, n, i, KW);
+    size_t e = kw_any(t, n, i, &DL_KW_SET);
     if (e) return e;
     if (i + 6 > n) return 0;
     for (size_t j = 0; j < 6; j++)
         if (sl_tolower((unsigned char)t[i + j]) != (unsigned char)"driver"[j]) return 0;
     size_t p = i + 6;
-    if (kw_at(t, n, p, "'s")) p += 2;
+    if (KW_AT(t, n, p, "'s")) p += 2;
     else if (p + 4 <= n && memcmp(t + p, "\xE2\x80\x99s", 4) == 0) p += 4;
     else if (p < n && (t[p] == 's' || t[p] == 'S')) p += 1;
     if (is_al(t, n, p)) return 0;
     size_t q = skip_set(t, n, p, " ");
     if (q == p) return 0;
-    size_t r = kw_at(t, n, q, "license");
-    if (!r) r = kw_at(t, n, q, "licence");
-    if (!r) r = kw_at(t, n, q, "lic");
+    size_t r = KW_AT(t, n, q, "license");
+    if (!r) r = KW_AT(t, n, q, "licence");
+    if (!r) r = KW_AT(t, n, q, "lic");
     return r;
 }
 
@@ -321,9 +353,9 @@ static int scan_dl(const char *t, size_t n, size_t i, size_t *rs, size_t *re) {
     size_t e = dl_keyword(t, n, i);
     if (!e) return 0;
     size_t p = skip_set(t, n, e, " :#.-");
-    size_t f = kw_at(t, n, p, "number");
-    if (!f) f = kw_at(t, n, p, "num");
-    if (!f) f = kw_at(t, n, p, "no");
+    size_t f = KW_AT(t, n, p, "number");
+    if (!f) f = KW_AT(t, n, p, "num");
+    if (!f) f = KW_AT(t, n, p, "no");
     if (f) p = skip_set(t, n, f, " :#.-");
     /* an optional state code: "DL CA D1234567" */
     if (is_alpha_at(t, n, p) && is_alpha_at(t, n, p + 1) && !is_al(t, n, p + 2) && p + 3 < n &&
@@ -376,15 +408,16 @@ static int phone_body(const char *t, size_t n, size_t p, int bare_ok, size_t *en
     return 1;
 }
 
-static const char *const PHONE_KW[] = {"telephone", "phone", "mobile", "cell", "tel", "ph", "call",
-                                       "cb", NULL};
+static const kw_t PHONE_KW[] = {KW("telephone"), KW("phone"), KW("mobile"), KW("cell"), KW("tel"),
+    KW("ph"), KW("call"), KW("cb"), KW_END};
+static kw_set PHONE_KW_SET = {PHONE_KW, 0};
 
 static int scan_phone(const char *t, size_t n, size_t i, size_t *rs, size_t *re) {
-    size_t e = kw_any(t, n, i, PHONE_KW);
+    size_t e = kw_any(t, n, i, &PHONE_KW_SET);
     if (e) {
         size_t p = skip_set(t, n, e, " :#.-");
-        size_t f = kw_at(t, n, p, "number");
-        if (!f) f = kw_at(t, n, p, "no");
+        size_t f = KW_AT(t, n, p, "number");
+        if (!f) f = KW_AT(t, n, p, "no");
         if (f) p = skip_set(t, n, f, " :#.-");
         if (p > e || f) {
             size_t q = p;
@@ -408,16 +441,19 @@ static int scan_phone(const char *t, size_t n, size_t i, size_t *rs, size_t *re)
     return 0;
 }
 
-static const char *const STREET_SUFFIX[] = {
-    "street", "st", "avenue", "ave", "av", "road", "rd", "boulevard", "blvd", "drive", "dr",
-    "lane", "ln", "way", "court", "ct", "place", "pl", "terrace", "ter", "circle", "cir",
-    "parkway", "pkwy", "highway", "hwy", "trail", "trl", "loop", "square", "sq", "pike", "plaza",
-    "alley", "crescent", NULL};
-static const char *const DIRECTIONS[] = {"north", "south", "east", "west", "ne", "nw", "se", "sw",
-                                         "n", "s", "e", "w", NULL};
+static const kw_t STREET_SUFFIX[] = {KW("street"), KW("st"), KW("avenue"), KW("ave"), KW("av"),
+    KW("road"), KW("rd"), KW("boulevard"), KW("blvd"), KW("drive"), KW("dr"), KW("lane"), KW("ln"),
+    KW("way"), KW("court"), KW("ct"), KW("place"), KW("pl"), KW("terrace"), KW("ter"), KW("circle"),
+    KW("cir"), KW("parkway"), KW("pkwy"), KW("highway"), KW("hwy"), KW("trail"), KW("trl"), KW("loop"),
+    KW("square"), KW("sq"), KW("pike"), KW("plaza"), KW("alley"), KW("crescent"), KW_END};
+static kw_set STREET_SUFFIX_SET = {STREET_SUFFIX, 0};
+static const kw_t DIRECTIONS[] = {KW("north"), KW("south"), KW("east"), KW("west"), KW("ne"), KW("nw"),
+    KW("se"), KW("sw"), KW("n"), KW("s"), KW("e"), KW("w"), KW_END};
+static kw_set DIRECTIONS_SET = {DIRECTIONS, 0};
 /* Words that end an address attempt: "2 people walking on Main St" is not an address. */
-static const char *const ADDR_STOP[] = {"on", "at", "in", "of", "from", "to", "the", "and", "near",
-                                        "by", "for", "with", "a", "an", NULL};
+static const kw_t ADDR_STOP[] = {KW("on"), KW("at"), KW("in"), KW("of"), KW("from"), KW("to"),
+    KW("the"), KW("and"), KW("near"), KW("by"), KW("for"), KW("with"), KW("a"), KW("an"), KW_END};
+static kw_set ADDR_STOP_SET = {ADDR_STOP, 0};
 
 /* Number + up to three name words + a street suffix, then an optional unit. */
 static int scan_address(const char *t, size_t n, size_t i, size_t *rs, size_t *re) {
@@ -425,7 +461,7 @@ static int scan_address(const char *t, size_t n, size_t i, size_t *rs, size_t *r
     if (d < 1 || d > 6 || !num_start_ok(t, i) || is_al(t, n, i + d)) return 0;
     size_t p = skip_set(t, n, i + d, " ");
     if (p == i + d) return 0;
-    size_t e = kw_any(t, n, p, DIRECTIONS);
+    size_t e = kw_any(t, n, p, &DIRECTIONS_SET);
     if (e) {
         if (e < n && t[e] == '.') e++;
         size_t q = skip_set(t, n, e, " ");
@@ -433,16 +469,16 @@ static int scan_address(const char *t, size_t n, size_t i, size_t *rs, size_t *r
     }
     unsigned names = 0;
     for (;;) {
-        size_t s = kw_any(t, n, p, STREET_SUFFIX);
+        size_t s = kw_any(t, n, p, &STREET_SUFFIX_SET);
         if (s && names >= 1) {
             if (s < n && t[s] == '.') s++;
             size_t end = s;
             /* optional unit: ", Apt 4", " #12", " Unit B" */
             size_t u = skip_set(t, n, s, ", ");
-            size_t ue = kw_at(t, n, u, "apt");
-            if (!ue) ue = kw_at(t, n, u, "unit");
-            if (!ue) ue = kw_at(t, n, u, "suite");
-            if (!ue) ue = kw_at(t, n, u, "ste");
+            size_t ue = KW_AT(t, n, u, "apt");
+            if (!ue) ue = KW_AT(t, n, u, "unit");
+            if (!ue) ue = KW_AT(t, n, u, "suite");
+            if (!ue) ue = KW_AT(t, n, u, "ste");
             if (!ue && u < n && t[u] == '#') ue = u + 1;
             if (ue && u > s) {
                 size_t v = skip_set(t, n, ue, " .#");
@@ -455,13 +491,13 @@ static int scan_address(const char *t, size_t n, size_t i, size_t *rs, size_t *r
             return 1;
         }
         if (names == 3 || !is_al(t, n, p)) return 0;
-        if (kw_any(t, n, p, ADDR_STOP)) return 0;
+        if (kw_any(t, n, p, &ADDR_STOP_SET)) return 0;
         size_t w = p;
         while (is_al(t, n, w)) w++;
         /* a name word: letters, or an ordinal such as 5th / 21st */
         size_t dd = digits(t, n, p);
-        if (dd > 0 && !(w - p == dd + 2 && (kw_at(t, n, p + dd, "st") || kw_at(t, n, p + dd, "nd") ||
-                                           kw_at(t, n, p + dd, "rd") || kw_at(t, n, p + dd, "th"))))
+        if (dd > 0 && !(w - p == dd + 2 && (KW_AT(t, n, p + dd, "st") || KW_AT(t, n, p + dd, "nd") ||
+                                           KW_AT(t, n, p + dd, "rd") || KW_AT(t, n, p + dd, "th"))))
             return 0;
         names++;
         size_t q = skip_set(t, n, w, " ");
@@ -541,20 +577,23 @@ static int upper_letters(const char *t, size_t i, size_t len) {
     return 1;
 }
 
-static const char *const PLATE_KW[] = {"license plate", "licence plate", "plates", "plate", "plt",
-                                       "tags", "tag", "lpn", "lp", "license", "licence", "lic", NULL};
-static const char *const PLATE_FILL[] = {"plates", "plate", "number", "num", "nbr", "no", "of", "is",
-                                         "was", "reads", NULL};
+static const kw_t PLATE_KW[] = {KW("license plate"), KW("licence plate"), KW("plates"), KW("plate"),
+    KW("plt"), KW("tags"), KW("tag"), KW("lpn"), KW("lp"), KW("license"), KW("licence"), KW("lic"),
+    KW_END};
+static kw_set PLATE_KW_SET = {PLATE_KW, 0};
+static const kw_t PLATE_FILL[] = {KW("plates"), KW("plate"), KW("number"), KW("num"), KW("nbr"),
+    KW("no"), KW("of"), KW("is"), KW("was"), KW("reads"), KW_END};
+static kw_set PLATE_FILL_SET = {PLATE_FILL, 0};
 
 /* Words after "plate", "tag", "lp", "lic", "license": "plate 1234567", "tag ABC 123". The
  * keyword stays; the value (up to 8 characters, at least one digit) becomes a token. */
 static int scan_plate_ctx(const char *t, size_t n, size_t i, size_t *rs, size_t *re) {
-    size_t e = kw_any(t, n, i, PLATE_KW);
+    size_t e = kw_any(t, n, i, &PLATE_KW_SET);
     if (!e) return 0;
     size_t p = e;
     for (int f = 0; f < 3; f++) {
         size_t q = skip_set(t, n, p, " :#.-=");
-        size_t w = kw_any(t, n, q, PLATE_FILL);
+        size_t w = kw_any(t, n, q, &PLATE_FILL_SET);
         if (!w) { p = q; break; }
         p = w;
     }
@@ -594,21 +633,27 @@ static int scan_plate_ctx(const char *t, size_t n, size_t i, size_t *rs, size_t 
 
 /* Digits followed by one of these suffixes are statutes, ordinals, decades, times or measures,
  * not plates: 10851VC, 21st, 1990s, 10AM, 24HR, 4door. */
-static const char *const NUM_SUFFIX[] = {"st", "nd", "rd", "th", "s", "am", "pm", "vc", "pc", "hs",
-                                         "hsc", "gc", "bp", "wi", "cvc", "yo", "yoa", "yrs", "yr",
-                                         "mph", "mm", "lb", "lbs", "hr", "hrs", "door", "day",
-                                         "days", "min", "mins", "k", NULL};
-static const char *const NOT_PLATE_WORD[] = {"4runner", "covid19", NULL};
-static const char *const DASH_STOP[] = {"covid", "door", "hour", "hr", "day", "year", "yr", "week", "month",
-                                        "mile", "pack", "ton", "way", "min", NULL};
+static const kw_t NUM_SUFFIX[] = {KW("st"), KW("nd"), KW("rd"), KW("th"), KW("s"), KW("am"), KW("pm"),
+    KW("vc"), KW("pc"), KW("hs"), KW("hsc"), KW("gc"), KW("bp"), KW("wi"), KW("cvc"), KW("yo"),
+    KW("yoa"), KW("yrs"), KW("yr"), KW("mph"), KW("mm"), KW("lb"), KW("lbs"), KW("hr"), KW("hrs"),
+    KW("door"), KW("day"), KW("days"), KW("min"), KW("mins"), KW("k"), KW_END};
+static const kw_t NOT_PLATE_WORD[] = {KW("4runner"), KW("covid19"), KW_END};
+static const kw_t DASH_STOP[] = {KW("covid"), KW("door"), KW("hour"), KW("hr"), KW("day"), KW("year"),
+    KW("yr"), KW("week"), KW("month"), KW("mile"), KW("pack"), KW("ton"), KW("way"), KW("min"), KW_END};
+static kw_set DASH_STOP_SET = {DASH_STOP, 0};
+
+/* The whole word t[i, i+len) equals keyword k, ignoring case. */
+static int word_is(const char *t, size_t i, size_t len, const kw_t *k) {
+    return k->len == len && kw_at(t, i + len, i, k->s, k->len) == i + len;
+}
 
 static int excluded_word(const char *t, size_t i, size_t len) {
-    for (size_t k = 0; NOT_PLATE_WORD[k]; k++)
-        if (kw_at(t, i + len, i, NOT_PLATE_WORD[k]) == i + len) return 1;
+    for (size_t k = 0; NOT_PLATE_WORD[k].s; k++)
+        if (word_is(t, i, len, &NOT_PLATE_WORD[k])) return 1;
     size_t d = digits(t, i + len, i);
     if (d == 0 || d == len) return 0;
-    for (size_t k = 0; NUM_SUFFIX[k]; k++)
-        if (kw_at(t, i + len, i + d, NUM_SUFFIX[k]) == i + len) return 1;
+    for (size_t k = 0; NUM_SUFFIX[k].s; k++)
+        if (word_is(t, i + d, len - d, &NUM_SUFFIX[k])) return 1;
     return 0;
 }
 
@@ -651,14 +696,17 @@ static int scan_plate_word(const char *t, size_t n, size_t i, size_t *rs, size_t
         return 0;
     /* dash-joined, judged once from the chain's first group */
     size_t end = i + g, tl = l, td = d, groups = 1;
-    int prev_digits = (l == 0 && d > 0), ok = !excluded_word(t, i, g) && (l == 0 || upper_letters(t, i, g) || d > 0);
+    int prev_digits = (l == 0 && d > 0), ok = l == 0 || d > 0 || upper_letters(t, i, g);
     if (i >= 2 && t[i - 1] == '-' && plate_char((unsigned char)t[i - 2])) ok = 0;
+    /* the exclusion list matters only to a chain; one word checks it below */
+    int chain = end + 1 < n && t[end] == '-' && plate_char((unsigned char)t[end + 1]);
+    if (ok && chain && excluded_word(t, i, g)) ok = 0;
     while (ok && end + 1 < n && t[end] == '-' && plate_char((unsigned char)t[end + 1]) && groups < 3) {
         size_t l2, d2;
         size_t g2 = plate_group(t, n, end + 1, &l2, &d2);
         int digits_only = (l2 == 0 && d2 > 0);
         if (prev_digits && digits_only) { ok = 0; break; }
-        if (excluded_word(t, end + 1, g2) || kw_any(t, end + 1 + g2, end + 1, DASH_STOP) == end + 1 + g2 ||
+        if (excluded_word(t, end + 1, g2) || kw_any(t, end + 1 + g2, end + 1, &DASH_STOP_SET) == end + 1 + g2 ||
             (l2 > 0 && d2 == 0 && !upper_letters(t, end + 1, g2))) { ok = 0; break; }
         tl += l2;
         td += d2;
@@ -668,7 +716,7 @@ static int scan_plate_word(const char *t, size_t n, size_t i, size_t *rs, size_t
     }
     if (ok && groups >= 2 && !(end < n && t[end] == '-' && is_al(t, n, end + 1))) {
         size_t total = tl + td;
-        if (total >= 5 && total <= 8 && tl > 0 && td > 0 && kw_any(t, i + g, i, DASH_STOP) != i + g) {
+        if (total >= 5 && total <= 8 && tl > 0 && td > 0 && kw_any(t, i + g, i, &DASH_STOP_SET) != i + g) {
             *rs = i;
             *re = end;
             return 1;
@@ -693,6 +741,27 @@ static sl_status put_token(const sl_key *k, const char *p, size_t len, sl_buf *o
     return sl_buf_append(out, tok, tl);
 }
 
+static kw_set *const ALL_SETS[] = {&SSN_KW_SET, &DOB_KW_SET, &DL_KW_SET, &PHONE_KW_SET,
+                                   &STREET_SUFFIX_SET, &DIRECTIONS_SET, &ADDR_STOP_SET,
+                                   &PLATE_KW_SET, &PLATE_FILL_SET, &DASH_STOP_SET};
+static pthread_once_t sets_once = PTHREAD_ONCE_INIT;
+
+static void redact_init(void) {
+    for (size_t i = 0; i < SL_ARRAY_LEN(ALL_SETS); i++)
+        for (const kw_t *k = ALL_SETS[i]->k; k->s; k++) ALL_SETS[i]->first |= first_bit((unsigned char)k->s[0]);
+}
+
+/* What a text holds that the scanners need: every scanner but the row's own plate needs a
+ * digit somewhere (dates, numbers, plates with a digit), e-mail needs an '@'. */
+enum { HAS_DIGIT = 1, HAS_AT = 2 };
+
+static unsigned text_traits(const char *t, size_t n) {
+    unsigned tr = n && memchr(t, '@', n) ? HAS_AT : 0;
+    for (size_t i = 0; i < n; i++)
+        if (sl_isdigit((unsigned char)t[i])) return tr | HAS_DIGIT;
+    return tr;
+}
+
 sl_status sl_redact(const sl_key *k, const char *text, size_t len, const char *known_plate,
                     size_t plate_len, unsigned flags, sl_buf *out) {
     known_plate_t kp[MAX_KNOWN];
@@ -701,6 +770,12 @@ sl_status sl_redact(const sl_key *k, const char *text, size_t len, const char *k
     size_t n = text ? len : 0, i = 0, copied = 0;
     sl_status rc = sl_buf_reserve(out, n + 1);
     if (rc) return rc;
+    pthread_once(&sets_once, redact_init);
+    /* Without a digit or an '@' only the row's own plate can match: most reasons and names. */
+    unsigned tr = text_traits(t, n);
+    unsigned fl = (tr & (HAS_DIGIT | HAS_AT)) ? flags : 0;
+    unsigned email = (tr & HAS_AT) ? fl & SL_REDACT_PERSONAL : 0;
+    if (!fl && nk == 0) return sl_buf_append(out, t, n);
     while (i < n) {
         unsigned char c = (unsigned char)t[i];
         unsigned char prev = i ? (unsigned char)t[i - 1] : ' ';
@@ -709,15 +784,15 @@ sl_status sl_redact(const sl_key *k, const char *text, size_t len, const char *k
         size_t rs = 0, re = 0;
         const char *label = NULL;
         int token = 0;
-        if ((flags & SL_REDACT_PLATES) && nk && scan_known(t, n, i, kp, nk, &rs, &re)) token = 1;
-        else if ((flags & SL_REDACT_PERSONAL) && scan_email(t, n, i, &rs, &re)) label = "[EMAIL]";
-        else if ((flags & SL_REDACT_PERSONAL) && scan_ssn(t, n, i, &rs, &re)) label = "[SSN]";
-        else if ((flags & SL_REDACT_PERSONAL) && scan_dob(t, n, i, &rs, &re)) label = "[DOB]";
-        else if ((flags & SL_REDACT_PERSONAL) && scan_dl(t, n, i, &rs, &re)) label = "[DL]";
-        else if ((flags & SL_REDACT_PERSONAL) && scan_phone(t, n, i, &rs, &re)) label = "[PHONE]";
-        else if ((flags & SL_REDACT_PERSONAL) && scan_address(t, n, i, &rs, &re)) label = "[ADDRESS]";
-        else if ((flags & SL_REDACT_PLATES) && scan_plate_ctx(t, n, i, &rs, &re)) token = 1;
-        else if ((flags & SL_REDACT_PLATES) && scan_plate_word(t, n, i, &rs, &re)) token = 1;
+        if (nk && scan_known(t, n, i, kp, nk, &rs, &re)) token = 1;
+        else if (email && scan_email(t, n, i, &rs, &re)) label = "[EMAIL]";
+        else if ((fl & SL_REDACT_PERSONAL) && scan_ssn(t, n, i, &rs, &re)) label = "[SSN]";
+        else if ((fl & SL_REDACT_PERSONAL) && scan_dob(t, n, i, &rs, &re)) label = "[DOB]";
+        else if ((fl & SL_REDACT_PERSONAL) && scan_dl(t, n, i, &rs, &re)) label = "[DL]";
+        else if ((fl & SL_REDACT_PERSONAL) && scan_phone(t, n, i, &rs, &re)) label = "[PHONE]";
+        else if ((fl & SL_REDACT_PERSONAL) && scan_address(t, n, i, &rs, &re)) label = "[ADDRESS]";
+        else if ((fl & SL_REDACT_PLATES) && scan_plate_ctx(t, n, i, &rs, &re)) token = 1;
+        else if ((fl & SL_REDACT_PLATES) && scan_plate_word(t, n, i, &rs, &re)) token = 1;
         if (!label && !token) {
             /* no match here: skip the rest of this word */
             i++;

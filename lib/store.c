@@ -18,6 +18,10 @@
  * its row count; this only stops a pathological input from eating memory. */
 #define COUNT_CAP (1u << 22)
 
+/* Redacted columns of one flagged_rows insert (first line, reason, case, offense, filters, text
+ * prompt) plus one for the matched text of a flag_hits insert. */
+#define RED_COLS 7
+
 typedef struct {
     char *key;      /* org \0 month \0 category, in the arena */
     size_t klen;
@@ -34,6 +38,8 @@ struct sl_store {
     int64_t next_row;
     char err[512];
     sl_buf tmp;           /* redaction scratch */
+    sl_buf red[RED_COLS]; /* redacted texts of one flagged row, bound without a copy */
+    char iso[3][21];      /* times of one flagged row, bound without a copy */
     sl_buf key;           /* count key scratch */
     count_cell *cells;    /* open addressing, cap a power of two */
     size_t ncells, capcells;
@@ -72,6 +78,16 @@ static void bind_txt(sqlite3_stmt *s, int i, const char *p, size_t n) {
     sqlite3_bind_text64(s, i, p ? p : "", (sqlite3_uint64)n, SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
+/* Text that stays valid and unchanged until the statement has been stepped: not copied. */
+static void bind_static(sqlite3_stmt *s, int i, const char *p, size_t n) {
+    sqlite3_bind_text64(s, i, p ? p : "", (sqlite3_uint64)n, SQLITE_STATIC, SQLITE_UTF8);
+}
+
+static void bind_static_str(sqlite3_stmt *s, int i, const char *z) {
+    if (z) sqlite3_bind_text(s, i, z, -1, SQLITE_STATIC);
+    else sqlite3_bind_null(s, i);
+}
+
 static void bind_u64(sqlite3_stmt *s, int i, uint64_t v) {
     sqlite3_bind_int64(s, i, (sqlite3_int64)(v > (uint64_t)INT64_MAX ? INT64_MAX : v));
 }
@@ -86,10 +102,20 @@ static void bind_time(sqlite3_stmt *s, int i, int64_t t) {
     sqlite3_bind_text(s, i, iso, -1, SQLITE_TRANSIENT);
 }
 
-/* A cell's text, or NULL when the column was not exported. */
+/* A time kept in buf (which must outlive the step), or NULL. */
+static void bind_time_in(sqlite3_stmt *s, int i, int64_t t, char buf[21]) {
+    if (t == SL_TIME_NONE) {
+        sqlite3_bind_null(s, i);
+        return;
+    }
+    sl_time_format(t, buf);
+    sqlite3_bind_text(s, i, buf, -1, SQLITE_STATIC);
+}
+
+/* A cell's text, or NULL when the column was not exported. The row outlives the step. */
 static void bind_cell(sqlite3_stmt *s, int i, const sl_cell *c) {
     if (c->st == SL_CELL_ABSENT) sqlite3_bind_null(s, i);
-    else bind_txt(s, i, c->p, c->len);
+    else bind_static(s, i, c->p, c->len);
 }
 
 /* ---- schema ------------------------------------------------------------------------------- */
@@ -154,7 +180,7 @@ sl_status sl_store_open(sl_store **out, const char *path, char *err, size_t errl
     sl_arena_init(&st->arena, 64 * 1024);
     st->next_row = 1;
     sl_status rc = SL_OK;
-    if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+    if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
         rc = fail(st, SL_EDB, path);
     if (!rc && sqlite3_exec(st->db, DDL, NULL, NULL, NULL) != SQLITE_OK) rc = fail(st, SL_EDB, "schema");
     if (!rc && sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) rc = fail(st, SL_EDB, "begin");
@@ -407,24 +433,25 @@ static int cmp_str(const void *a, const void *b) {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Binds text with plates typed into it tokenized (the row's own plate included). */
-static sl_status bind_redacted(sl_store *st, sqlite3_stmt *s, int i, const sl_key *k, const char *p,
-                               size_t n, const sl_cell *plate) {
-    sl_buf_reset(&st->tmp);
-    sl_status rc = sl_redact(k, p, n, plate ? plate->p : NULL, plate ? plate->len : 0, SL_REDACT_PLATES,
-                             &st->tmp);
+/* Binds text with plates typed into it tokenized (the row's own plate included). The text is
+ * kept in st->red[slot] until the statement is stepped. */
+static sl_status bind_redacted(sl_store *st, sqlite3_stmt *s, int i, size_t slot, const sl_key *k,
+                               const char *p, size_t n, const sl_cell *plate) {
+    sl_buf *b = &st->red[slot];
+    sl_buf_reset(b);
+    sl_status rc = sl_redact(k, p, n, plate ? plate->p : NULL, plate ? plate->len : 0, SL_REDACT_PLATES, b);
     if (rc) return fail(st, rc, "redaction");
-    bind_txt(s, i, st->tmp.p, st->tmp.len);
+    bind_static(s, i, b->p, b->len);
     return SL_OK;
 }
 
-static sl_status bind_redacted_cell(sl_store *st, sqlite3_stmt *s, int i, const sl_key *k,
+static sl_status bind_redacted_cell(sl_store *st, sqlite3_stmt *s, int i, size_t slot, const sl_key *k,
                                     const sl_cell *c, const sl_cell *plate) {
     if (c->st == SL_CELL_ABSENT) {
         sqlite3_bind_null(s, i);
         return SL_OK;
     }
-    return bind_redacted(st, s, i, k, c->p, c->len, plate);
+    return bind_redacted(st, s, i, slot, k, c->p, c->len, plate);
 }
 
 sl_status sl_store_row_add(sl_store *st, const sl_key *k, const sl_rules *r, const sl_store_row *row) {
@@ -462,11 +489,11 @@ sl_status sl_store_row_add(sl_store *st, const sl_key *k, const sl_rules *r, con
     bind_u64(q, 3, row->record);
     if (row->line) bind_u64(q, 4, row->line);
     else sqlite3_bind_null(q, 4);
-    rc = bind_redacted(st, q, 5, k, row->first_line.p, row->first_line.len, plate);
+    rc = bind_redacted(st, q, 5, 0, k, row->first_line.p, row->first_line.len, plate);
     if (rc) return rc;
-    if (s->f[SL_F_ID].st == SL_CELL_VALUE) bind_txt(q, 6, s->f[SL_F_ID].p, s->f[SL_F_ID].len);
+    if (s->f[SL_F_ID].st == SL_CELL_VALUE) bind_static(q, 6, s->f[SL_F_ID].p, s->f[SL_F_ID].len);
     else sqlite3_bind_null(q, 6);
-    bind_time(q, 7, s->search_time);
+    bind_time_in(q, 7, s->search_time, st->iso[0]);
     bind_cell(q, 8, &s->f[SL_F_ORG]);
     bind_cell(q, 9, &s->f[SL_F_NAME]);
     bind_cell(q, 10, &s->f[SL_F_USER_ID]);
@@ -474,22 +501,22 @@ sl_status sl_store_row_add(sl_store *st, const sl_key *k, const sl_rules *r, con
     else sqlite3_bind_null(q, 11);
     if (s->devices >= 0) sqlite3_bind_int64(q, 12, s->devices);
     else sqlite3_bind_null(q, 12);
-    bind_time(q, 13, s->tf_start);
-    bind_time(q, 14, s->tf_end);
-    char tok[SL_TOKEN_LEN + 1];
-    if (plate && sl_plate_token(k, plate->p, plate->len, tok)) bind_str(q, 15, tok);
+    bind_time_in(q, 13, s->tf_start, st->iso[1]);
+    bind_time_in(q, 14, s->tf_end, st->iso[2]);
+    char tok[SL_TOKEN_LEN + 1]; /* lives until the step below */
+    if (plate && sl_plate_token(k, plate->p, plate->len, tok)) bind_static_str(q, 15, tok);
     else sqlite3_bind_null(q, 15);
-    bind_str(q, 16, sl_cell_state_name(pc->st));
-    if ((rc = bind_redacted_cell(st, q, 17, k, &s->f[SL_F_REASON], plate))) return rc;
-    bind_str(q, 18, sl_cell_state_name(s->f[SL_F_REASON].st));
-    if ((rc = bind_redacted_cell(st, q, 19, k, &s->f[SL_F_CASE], plate))) return rc;
-    bind_str(q, 20, sl_cell_state_name(s->f[SL_F_CASE].st));
-    if ((rc = bind_redacted_cell(st, q, 21, k, &s->f[SL_F_OFFENSE], plate))) return rc;
-    if ((rc = bind_redacted_cell(st, q, 22, k, &s->f[SL_F_FILTERS], plate))) return rc;
+    bind_static_str(q, 16, sl_cell_state_name(pc->st));
+    if ((rc = bind_redacted_cell(st, q, 17, 1, k, &s->f[SL_F_REASON], plate))) return rc;
+    bind_static_str(q, 18, sl_cell_state_name(s->f[SL_F_REASON].st));
+    if ((rc = bind_redacted_cell(st, q, 19, 2, k, &s->f[SL_F_CASE], plate))) return rc;
+    bind_static_str(q, 20, sl_cell_state_name(s->f[SL_F_CASE].st));
+    if ((rc = bind_redacted_cell(st, q, 21, 3, k, &s->f[SL_F_OFFENSE], plate))) return rc;
+    if ((rc = bind_redacted_cell(st, q, 22, 4, k, &s->f[SL_F_FILTERS], plate))) return rc;
     bind_cell(q, 23, &s->f[SL_F_SEARCH_TYPE]);
-    if ((rc = bind_redacted_cell(st, q, 24, k, &s->f[SL_F_TEXT_PROMPT], plate))) return rc;
+    if ((rc = bind_redacted_cell(st, q, 24, 5, k, &s->f[SL_F_TEXT_PROMPT], plate))) return rc;
     bind_cell(q, 25, &s->f[SL_F_MODERATION]);
-    bind_txt(q, 26, st->key.p, st->key.len);
+    bind_static(q, 26, st->key.p, st->key.len);
     rc = step_reset(st, q, "flagged_rows");
     if (rc) return rc;
 
@@ -499,13 +526,13 @@ sl_status sl_store_row_add(sl_store *st, const sl_key *k, const sl_rules *r, con
         sl_rules_info(r, fl->rule, &ri);
         const sl_cell *c = ((int)fl->field >= 0 && (int)fl->field < SL_F_COUNT) ? &s->f[fl->field] : NULL;
         sqlite3_bind_int64(st->hit, 1, rid);
-        bind_str(st->hit, 2, ri.id);
-        bind_str(st->hit, 3, ri.category);
-        bind_str(st->hit, 4, c ? sl_field_name(fl->field) : NULL);
+        bind_static_str(st->hit, 2, ri.id);       /* owned by the rules, which outlive the store */
+        bind_static_str(st->hit, 3, ri.category);
+        bind_static_str(st->hit, 4, c ? sl_field_name(fl->field) : NULL);
         sqlite3_bind_int64(st->hit, 5, fl->start);
         sqlite3_bind_int64(st->hit, 6, fl->end);
         if (c && c->p && fl->start <= fl->end && fl->end <= c->len) {
-            rc = bind_redacted(st, st->hit, 7, k, c->p + fl->start, fl->end - fl->start, plate);
+            rc = bind_redacted(st, st->hit, 7, RED_COLS - 1, k, c->p + fl->start, fl->end - fl->start, plate);
             if (rc) return rc;
         } else {
             sqlite3_bind_null(st->hit, 7);
@@ -738,6 +765,7 @@ sl_status sl_store_close(sl_store *st) {
         if (sqlite3_close(st->db) != SQLITE_OK && !rc) rc = fail(st, SL_EDB, "close");
     }
     sl_buf_free(&st->tmp);
+    for (size_t i = 0; i < RED_COLS; i++) sl_buf_free(&st->red[i]);
     sl_buf_free(&st->key);
     free(st->cells);
     sl_arena_free(&st->arena);
