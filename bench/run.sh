@@ -1,8 +1,12 @@
 #!/bin/sh
 # bench/run.sh BUILD_DIR [--record]: times `sunlight scan` on a generated 1 GB network audit
-# against what a reporter uses today (wc -l, a keyword grep, a python csv pass, sqlite3 import)
-# and prints a markdown table; --record also appends it, dated, to bench/RESULTS.md.
-# Environment: BENCH_SIZE (default 1G), BENCH_RUNS (default 5), BENCH_SEED (default 1).
+# against what a reporter uses today (wc -l, a keyword grep, a python csv pass, sqlite3 import),
+# then on an Excel workbook made from a smaller audit (bench/csv2xlsx.py) against a python
+# zipfile + ElementTree pass and raw decompression; prints a markdown table; --record also
+# appends it, dated, to bench/RESULTS.md.
+# Environment: BENCH_SIZE (default 1G), BENCH_RUNS (default 5), BENCH_SEED (default 1),
+# BENCH_XLSX_SIZE (CSV size the workbook is made from, default 150M; 0 skips the XLSX case),
+# BENCH_XLSX_RUNS (default 3).
 set -u
 usage() { echo "usage: bench/run.sh BUILD_DIR [--record]" >&2; exit 2; }
 [ $# -ge 1 ] || usage
@@ -17,7 +21,10 @@ case $BUILD in /*) ;; *) BUILD=$(pwd)/$BUILD ;; esac
 SIZE=${BENCH_SIZE:-1G}
 RUNS=${BENCH_RUNS:-5}
 SEED=${BENCH_SEED:-1}
+XSIZE=${BENCH_XLSX_SIZE:-150M}
+XRUNS=${BENCH_XLSX_RUNS:-3}
 case $RUNS in ''|*[!0-9]*|0) echo "bench: BENCH_RUNS must be a positive integer" >&2; exit 2 ;; esac
+case $XRUNS in ''|*[!0-9]*|0) echo "bench: BENCH_XLSX_RUNS must be a positive integer" >&2; exit 2 ;; esac
 GEN="$BUILD/slgen"
 SL="$BUILD/sunlight"
 DIR="$BUILD/bench"
@@ -60,30 +67,43 @@ else
 fi
 
 # The data: generated once per size and seed, regenerated when the generator's source changes.
-STAMP="slgen --size $SIZE --seed $SEED --truth-off $(cksum <tools/slgen.c)"
-if [ ! -s "$FILE" ] || [ "$(cat "$DATA/.stamp" 2>/dev/null)" != "$STAMP" ]; then
-    rm -rf "$DATA"
-    echo "generating $SIZE network audit (seed $SEED) into $DATA ..." >&2
-    measure "$GEN" --out "$DATA" --size "$SIZE" --seed "$SEED" --truth-off
-    [ "$RC" -eq 0 ] || { echo "bench: slgen failed: $(cat "$TMP/err")" >&2; exit 1; }
-    echo "$STAMP" >"$DATA/.stamp"
-    echo "generated in ${W}s" >&2
-fi
+# gen_data SIZE: sets GDATA (the folder) and GFILE (its network audit CSV).
+gen_data() {
+    GDATA="$DIR/data-$1-$SEED"
+    GFILE="$GDATA/network_audit_big.csv"
+    stamp="slgen --size $1 --seed $SEED --truth-off $(cksum <tools/slgen.c)"
+    if [ ! -s "$GFILE" ] || [ "$(cat "$GDATA/.stamp" 2>/dev/null)" != "$stamp" ]; then
+        rm -rf "$GDATA"
+        echo "generating $1 network audit (seed $SEED) into $GDATA ..." >&2
+        measure "$GEN" --out "$GDATA" --size "$1" --seed "$SEED" --truth-off
+        [ "$RC" -eq 0 ] || { echo "bench: slgen failed: $(cat "$TMP/err")" >&2; exit 1; }
+        echo "$stamp" >"$GDATA/.stamp"
+        echo "generated in ${W}s" >&2
+    fi
+}
+# data_rows DATA: data records of its network audit (the header is not a row).
+data_rows() {
+    r=$(sed -n 's/.*"records": \([0-9]*\).*/\1/p' "$1/truth.json" | head -n 1)
+    echo $((r - 1))
+}
+gen_data "$SIZE"
 BYTES=$(wc -c <"$FILE")
-ROWS=$(sed -n 's/.*"records": \([0-9]*\).*/\1/p' "$DATA/truth.json" | head -n 1)
-ROWS=$((ROWS - 1)) # data records: the header is not a row
+ROWS=$(data_rows "$DATA")
 cat "$FILE" >/dev/null # every tool starts from a warm page cache
 
 TABLE="$TMP/table"
-printf '| tool | median wall (s) | MB/s | rows/s | peak RSS (MB) | runs | output |\n' >"$TABLE"
-printf '|---|---:|---:|---:|---:|---:|---|\n' >>"$TABLE"
+printf '| input | tool | median wall (s) | MB/s | sheet XML MB/s | rows/s | peak RSS (MB) | runs | output |\n' >"$TABLE"
+printf '|---|---|---:|---:|---:|---:|---:|---:|---|\n' >>"$TABLE"
 
-# bench NAME OKCODES CMD...: runs CMD RUNS times, adds a table row. OKCODES: exit codes
-# that count as success, space separated (grep exits 1 on no match).
+# bench NAME OKCODES CMD...: runs CMD NRUNS times, adds a table row. OKCODES: exit codes
+# that count as success, space separated (grep exits 1 on no match). The row describes the
+# input INPUT (label), IN_FILE (shown as FILE in outputs), BYTES, ROWS and XMLB (bytes of
+# sheet XML, empty for text inputs); MB/s is BYTES (the file as stored) per second.
+INPUT="CSV, $SIZE"; IN_FILE=$FILE; XMLB=""; NRUNS=$RUNS
 bench() {
     name=$1; ok=$2; shift 2
     times=""; maxm=0; status=""; n=0
-    while [ "$n" -lt "$RUNS" ]; do
+    while [ "$n" -lt "$NRUNS" ]; do
         [ -n "${PRE:-}" ] && eval "$PRE"
         measure "$@"
         n=$((n + 1))
@@ -92,12 +112,15 @@ bench() {
         times="$times $W"
         [ "$M" -gt "$maxm" ] && maxm=$M
     done
-    med=$(printf '%s\n' $times | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")
-    res=${status:-$(head -c 200 "$TMP/out" | tr '\n|' '  ' | sed -e "s|$FILE|FILE|g" -e 's/ *$//')}
+    med=$(printf '%s\n' $times | sort -n | sed -n "$(( (NRUNS + 1) / 2 ))p")
+    res=${status:-$(head -c 200 "$TMP/out" | tr '\n|' '  ' | sed -e "s|$IN_FILE|FILE|g" -e 's/ *$//')}
     [ -n "$res" ] || res="ok"
-    awk -v n="$name" -v w="$med" -v b="$BYTES" -v r="$ROWS" -v m="$maxm" -v k="$RUNS" -v o="$res" \
+    awk -v i="$INPUT" -v n="$name" -v w="$med" -v b="$BYTES" -v x="$XMLB" -v r="$ROWS" \
+        -v m="$maxm" -v k="$NRUNS" -v o="$res" \
         'BEGIN { mbs = w > 0 ? b / 1048576 / w : 0; rps = w > 0 ? r / w : 0;
-                 printf "| %s | %.3f | %.1f | %.0f | %.1f | %d | %s |\n", n, w, mbs, rps, m / 1024, k, o }' \
+                 xs = x == "" ? "-" : sprintf("%.1f", w > 0 ? x / 1048576 / w : 0);
+                 printf "| %s | %s | %.3f | %.1f | %s | %.0f | %.1f | %d | %s |\n", i, n, w, mbs, xs,
+                        rps, m / 1024, k, o }' \
         >>"$TABLE"
     echo "  $name: median ${med}s" >&2
 }
@@ -109,7 +132,7 @@ if [ -x "$SL" ]; then
     bench "sunlight scan" "0 1" "$SL" scan "$FILE" -o "$OUT" --key "$KEY"
     PRE=""
 else
-    printf '| sunlight scan | - | - | - | - | 0 | not built: %s |\n' "$SL" >>"$TABLE"
+    printf '| CSV, %s | sunlight scan | - | - | - | - | - | 0 | not built: %s |\n' "$SIZE" "$SL" >>"$TABLE"
 fi
 bench "wc -l" "0" wc -l "$FILE"
 bench "grep -ci 'ice'" "0 1" grep -ci ice "$FILE"
@@ -132,6 +155,88 @@ if command -v sqlite3 >/dev/null 2>&1; then
 fi
 rm -rf "$OUT"
 
+# XLSX: a workbook made once from a smaller generated audit (Excel's limit is 1,048,576 rows),
+# shared strings, Search Time as a date-styled serial; cached with the sizes it was made from.
+XLINE=""
+if [ "$XSIZE" != "0" ] && command -v python3 >/dev/null 2>&1; then
+    gen_data "$XSIZE"
+    XDATA=$GDATA; XCSV=$GFILE
+    XDIR="$DIR/xlsx-$XSIZE-$SEED"
+    BOOK="$XDIR/network_audit_big.xlsx"
+    xstamp="$(cat "$XDATA/.stamp") $(cksum <bench/csv2xlsx.py)"
+    if [ ! -s "$BOOK" ] || [ "$(cat "$XDIR/.stamp" 2>/dev/null)" != "$xstamp" ]; then
+        rm -rf "$XDIR"; mkdir -p "$XDIR" || exit 1
+        echo "converting $XCSV to $BOOK ..." >&2
+        measure python3 bench/csv2xlsx.py "$XCSV" "$BOOK.part"
+        [ "$RC" -eq 0 ] || { echo "bench: csv2xlsx failed: $(cat "$TMP/err")" >&2; exit 1; }
+        mv "$BOOK.part" "$BOOK" && echo "$xstamp" >"$XDIR/.stamp"
+        echo "converted in ${W}s: $(cat "$TMP/out")" >&2
+    fi
+    BYTES=$(wc -c <"$BOOK")
+    ROWS=$(data_rows "$XDATA")
+    XMLB=$(python3 -c 'import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).getinfo("xl/worksheets/sheet1.xml").file_size)' "$BOOK")
+    CBYTES=$(wc -c <"$XCSV")
+    XLINE="- XLSX: bench/csv2xlsx.py of slgen --size $XSIZE --seed $SEED ($CBYTES bytes of CSV): $BYTES bytes, $XMLB bytes of sheet XML, $ROWS rows; $XRUNS runs per tool"
+    cat "$BOOK" "$XCSV" >/dev/null
+    echo "benchmarking on $BOOK ($BYTES bytes, $XMLB bytes of sheet XML, $ROWS rows), $XRUNS runs each" >&2
+    NRUNS=$XRUNS
+    if [ -x "$SL" ]; then
+        PRE="rm -rf '$OUT'"
+        INPUT="CSV, $XSIZE (the workbook's source)"; IN_FILE=$XCSV; XMLB_SAVE=$XMLB; XMLB=""
+        BYTES=$CBYTES
+        bench "sunlight scan" "0 1" "$SL" scan "$XCSV" -o "$OUT" --key "$KEY"
+        INPUT="XLSX, from $XSIZE"; IN_FILE=$BOOK; XMLB=$XMLB_SAVE; BYTES=$(wc -c <"$BOOK")
+        bench "sunlight scan" "0 1" "$SL" scan "$BOOK" -o "$OUT" --key "$KEY"
+        PRE=""
+    else
+        printf '| XLSX, from %s | sunlight scan | - | - | - | - | - | 0 | not built: %s |\n' "$XSIZE" "$SL" >>"$TABLE"
+    fi
+    INPUT="XLSX, from $XSIZE"; IN_FILE=$BOOK
+    bench "unzip -p sheet1.xml, wc -c" "0" sh -c 'unzip -p "$1" xl/worksheets/sheet1.xml | wc -c' sh "$BOOK"
+    bench "python3 zipfile + ElementTree iterparse, 'ice' in reason" "0" python3 -c '
+import sys, zipfile, xml.etree.ElementTree as ET
+NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+def text(el):
+    return "".join(t.text or "" for t in el.iter(NS + "t"))
+with zipfile.ZipFile(sys.argv[1]) as z:
+    sst = []
+    if "xl/sharedStrings.xml" in z.namelist():
+        with z.open("xl/sharedStrings.xml") as f:
+            for ev, el in ET.iterparse(f):
+                if el.tag == NS + "si":
+                    sst.append(text(el))
+                    el.clear()
+    n = hits = 0
+    col = None
+    with z.open("xl/worksheets/sheet1.xml") as f:
+        for ev, el in ET.iterparse(f):
+            if el.tag != NS + "row":
+                continue
+            vals = {}
+            for c in el.iter(NS + "c"):
+                v = c.find(NS + "v")
+                t = c.get("t")
+                if t == "s" and v is not None:
+                    s = sst[int(v.text)]
+                elif t == "inlineStr":
+                    s = text(c)
+                else:
+                    s = v.text if v is not None else ""
+                vals[c.get("r", "").rstrip("0123456789")] = s
+            el.clear()
+            if col is None:
+                col = next((k for k, s in vals.items() if s.strip() == "Reason"), "")
+                continue
+            n += 1
+            if "ice" in vals.get(col, "").lower():
+                hits += 1
+print("%d rows, %d hits" % (n, hits))
+' "$BOOK"
+    rm -rf "$OUT"
+elif [ "$XSIZE" != "0" ]; then
+    XLINE="- XLSX: skipped (python3 not found to build the workbook)"
+fi
+
 cat "$TABLE"
 if [ "$RECORD" -eq 1 ]; then
     model=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)
@@ -146,6 +251,7 @@ if [ "$RECORD" -eq 1 ]; then
         echo "- commit: $commit"
         echo "- file: slgen --size $SIZE --seed $SEED network audit, $BYTES bytes, $ROWS rows"
         echo "- runs: $RUNS per tool, median wall time, warm page cache"
+        [ -n "$XLINE" ] && echo "$XLINE"
         echo
         cat "$TABLE"
     } >>bench/RESULTS.md

@@ -12,7 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define AR_BLOCK (64 * 1024)
+/* Bytes per archive_read_data call and per read of the file: large blocks keep libarchive's
+ * and the text reader's per-call costs small. */
+#define AR_BLOCK (1024 * 1024)
 
 sl_status sl_inflate_add(sl_inflate_guard *g, uint64_t n, uint64_t member_out,
                          uint64_t member_in, char *why, size_t whycap) {

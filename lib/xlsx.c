@@ -10,12 +10,21 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <expat.h>
+#include <float.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #define XLSX_MAX_COLS 16384u  /* XFD */
-#define XLSX_BLOCK (64 * 1024)
+/* Bytes handed to expat per call (and read from the file per call): large blocks keep the
+ * per-call costs of libarchive and expat out of the profile. */
+#define XLSX_BLOCK (1024 * 1024)
+
+/* Element names the readers act on, by local name (prefixes are ignored). */
+enum { EL_OTHER, EL_C, EL_V, EL_T, EL_IS, EL_ROW, EL_RPH, EL_SI, EL_SHEETDATA };
+
+/* Cell types (the t attribute): numbers and dates, shared strings, booleans, text as is. */
+enum { CT_NUM, CT_SST, CT_BOOL, CT_TEXT };
 
 typedef struct {
     char *name, *rid, *part;
@@ -72,7 +81,7 @@ typedef struct {
     int in_sheetdata, in_c, in_is;
     uint64_t rownum, last_emitted;
     unsigned col;          /* 1-based column of the current cell */
-    char ctype[12];
+    int ctype;             /* CT_* */
     unsigned style;
     sl_buf row;            /* cell texts of the current row */
     cell_ref *cells;
@@ -85,9 +94,38 @@ typedef struct {
 
 /* ---- small helpers ----------------------------------------------------------------------- */
 
+/* What follows the last ':' (names are short: a loop beats strrchr's setup). */
 static const char *local_name(const char *n) {
-    const char *c = strrchr(n, ':');
-    return c ? c + 1 : n;
+    const char *l = n;
+    for (; *n; n++)
+        if (*n == ':') l = n + 1;
+    return l;
+}
+
+/* Dispatch on the first byte, then compare the rest: one or two byte compares per element. */
+static int elem_id_of(const char *n) {
+    switch (n[0]) {
+    case 'c': return n[1] == '\0' ? EL_C : EL_OTHER;
+    case 'v': return n[1] == '\0' ? EL_V : EL_OTHER;
+    case 't': return n[1] == '\0' ? EL_T : EL_OTHER;
+    case 'i': return n[1] == 's' && n[2] == '\0' ? EL_IS : EL_OTHER;
+    case 'r':
+        if (strcmp(n + 1, "ow") == 0) return EL_ROW;
+        return strcmp(n + 1, "Ph") == 0 ? EL_RPH : EL_OTHER;
+    case 's':
+        if (n[1] == 'i' && n[2] == '\0') return EL_SI;
+        return strcmp(n + 1, "heetData") == 0 ? EL_SHEETDATA : EL_OTHER;
+    }
+    return EL_OTHER;
+}
+
+/* By local name. The names matched hold no ':', so a match on the whole name is a match on
+ * the local name; only the other names are searched for a prefix. */
+static int elem_id(const char *name) {
+    int id = elem_id_of(name);
+    if (id != EL_OTHER) return id;
+    const char *n = local_name(name);
+    return n == name ? EL_OTHER : elem_id_of(n);
 }
 
 static const char *attr(const char **atts, const char *name) {
@@ -123,6 +161,18 @@ static int parse_uint(const char *s, uint64_t *out) {
     }
     *out = v;
     return *s == '\0';
+}
+
+/* parse_uint over a slice: all n bytes digits. */
+static int parse_uint_n(const char *s, size_t n, uint64_t *out) {
+    if (n == 0) return 0;
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!sl_isdigit((unsigned char)s[i]) || v > (UINT64_MAX - 9) / 10) return 0;
+        v = v * 10 + (uint64_t)(s[i] - '0');
+    }
+    *out = v;
+    return 1;
 }
 
 /* "AB12" -> column 28 (1-based); 0 when there are no letters or too many. */
@@ -166,6 +216,78 @@ int sl_xlsx_format_is_date(const char *code) {
         }
     }
     return 0;
+}
+
+/* Reads [-]digits[.digits] of at most 18 digits whose value as an integer is at most 2^53:
+ * then both the digits and the power of ten are exact doubles and one division rounds
+ * correctly, giving what strtod gives (Clinger's fast path). 0: take the slow path. */
+static int fast_decimal(const char *s, size_t n, double *out, size_t *int_digits,
+                        size_t *frac_digits) {
+#if FLT_EVAL_METHOD == 0
+    static const double pow10[19] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+                                     1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
+    size_t i = s[0] == '-';
+    uint64_t m = 0;
+    size_t nint = 0, nfrac = 0;
+    for (; i < n && sl_isdigit((unsigned char)s[i]); i++, nint++)
+        m = m * 10 + (uint64_t)(s[i] - '0');
+    if (nint == 0 || nint > 18) return 0;
+    if (i < n && s[i] == '.') {
+        for (i++; i < n && sl_isdigit((unsigned char)s[i]); i++, nfrac++)
+            m = m * 10 + (uint64_t)(s[i] - '0');
+        if (nfrac == 0 || nint + nfrac > 18) return 0;
+    }
+    if (i != n || m > ((uint64_t)1 << 53)) return 0;
+    double d = (double)m / pow10[nfrac];
+    *out = s[0] == '-' ? -d : d;
+    *int_digits = nint;
+    *frac_digits = nfrac;
+    return 1;
+#else
+    (void)s; (void)n; (void)out; (void)int_digits; (void)frac_digits;
+    return 0;
+#endif
+}
+
+/* Whether sl_xlsx_format_number would write the decimal text s back unchanged: at most 15
+ * significant digits (DBL_DIG: they survive the trip through a double), no leading zero but a
+ * lone "0" before the point, no trailing zero after it, and a decimal exponent in [-4, 14]
+ * (%g's fixed notation). Not "-0", which prints as "0". */
+static int canonical_decimal(const char *s, size_t nint, size_t nfrac) {
+    const char *d = s + (s[0] == '-');
+    if (nint > 1 && d[0] == '0') return 0;
+    if (nfrac == 0) return nint <= 15 && !(s[0] == '-' && d[0] == '0');
+    if (d[nint + nfrac] == '0') return 0;   /* the last digit of the fraction */
+    if (d[0] != '0') return nint + nfrac <= 15;
+    size_t z = 0;                           /* "0.000123": leading zeros of the fraction */
+    while (z < nfrac && d[2 + z] == '0') z++;
+    return z <= 3 && nfrac - z <= 15;
+}
+
+size_t sl_xlsx_number_text(const char *s, size_t n, int date, char out[32]) {
+    double d;
+    size_t nint = 0, nfrac = 0;
+    int fast = n > 0 && fast_decimal(s, n, &d, &nint, &nfrac);
+    if (!fast) {
+        char *end;
+        d = strtod(s, &end);
+        if (end == s || *end != '\0') return 0;
+    }
+    int64_t secs;
+    if (date && sl_time_from_excel(d, &secs)) {
+        char iso[21];
+        sl_time_format(secs, iso);
+        size_t len = strlen(iso);
+        memcpy(out, iso, len + 1);
+        return len;
+    }
+    if (fast && n < 32 && canonical_decimal(s, nint, nfrac)) {
+        memcpy(out, s, n);
+        out[n] = '\0';
+        return n;
+    }
+    sl_xlsx_format_number(d, out);
+    return strlen(out);
 }
 
 static int builtin_date(unsigned id) {
@@ -334,23 +456,27 @@ static sl_status sst_push(xctx *c, size_t off) {
 static void XMLCALL sst_start(void *ud, const XML_Char *name, const XML_Char **atts) {
     SL_UNUSED(atts);
     xctx *c = ud;
-    const char *n = local_name(name);
-    if (strcmp(n, "si") == 0) {
+    switch (elem_id(name)) {
+    case EL_SI:
         c->in_si = 1;
         if (sst_push(c, c->sst.len) != SL_OK) fail(c, SL_ENOMEM, "xlsx: out of memory");
-    } else if (strcmp(n, "rPh") == 0) {
+        break;
+    case EL_RPH:
         c->in_rph = 1;
-    } else if (strcmp(n, "t") == 0 && c->in_si) {
-        c->capture = &c->sst;
+        break;
+    case EL_T:
+        if (c->in_si) c->capture = &c->sst;
+        break;
     }
 }
 
 static void XMLCALL sst_end(void *ud, const XML_Char *name) {
     xctx *c = ud;
-    const char *n = local_name(name);
-    if (strcmp(n, "t") == 0) c->capture = NULL;
-    else if (strcmp(n, "rPh") == 0) c->in_rph = 0;
-    else if (strcmp(n, "si") == 0) c->in_si = 0;
+    switch (elem_id(name)) {
+    case EL_T: c->capture = NULL; break;
+    case EL_RPH: c->in_rph = 0; break;
+    case EL_SI: c->in_si = 0; break;
+    }
 }
 
 /* ---- styles.xml ----------------------------------------------------------------------------- */
@@ -422,13 +548,12 @@ static void cell_done(xctx *c) {
     const char *v = c->val.p ? c->val.p : "";
     size_t vlen = c->val.len;
     char tmp[32];
-    const char *t = c->ctype;
+    uint64_t idx;
     if (c->val_over) {
         c->row_over = 1;
         vlen = 0;
-    } else if (strcmp(t, "s") == 0) {
-        uint64_t idx;
-        if (sl_buf_nul(&c->val) == SL_OK && parse_uint(c->val.p, &idx) && idx < c->nsst) {
+    } else if (c->ctype == CT_SST) {
+        if (parse_uint_n(v, vlen, &idx) && idx < c->nsst) {
             v = c->sst.p + c->sst_off[idx];
             vlen = c->sst_off[idx + 1] - c->sst_off[idx];
         } else if (vlen) {
@@ -436,29 +561,48 @@ static void cell_done(xctx *c) {
                   "a cell refers to a shared string that does not exist; read as empty");
             vlen = 0;
         }
-    } else if (strcmp(t, "b") == 0) {
+    } else if (c->ctype == CT_BOOL) {
         if (vlen == 1 && v[0] == '1') { v = "TRUE"; vlen = 4; }
         else if (vlen == 1 && v[0] == '0') { v = "FALSE"; vlen = 5; }
-    } else if ((t[0] == '\0' || strcmp(t, "n") == 0) && vlen) {
+    } else if (c->ctype == CT_NUM && vlen) {
         if (sl_buf_nul(&c->val) != SL_OK) { fail(c, SL_ENOMEM, "xlsx: out of memory"); return; }
-        char *end;
-        double d = strtod(c->val.p, &end);
-        if (end != c->val.p && *end == '\0') {
-            int64_t secs;
-            int date = c->style < c->nxf && c->xf_date[c->style];
-            if (date && sl_time_from_excel(d, &secs)) {
-                char iso[21];
-                sl_time_format(secs, iso);
-                sl_fmt(tmp, sizeof tmp, "%s", iso);
-            } else {
-                sl_xlsx_format_number(d, tmp);
-            }
+        int date = c->style < c->nxf && c->xf_date[c->style];
+        size_t n = sl_xlsx_number_text(c->val.p, vlen, date, tmp);
+        if (n) {
             v = tmp;
-            vlen = strlen(tmp);
+            vlen = n;
         }
     }
     /* inlineStr, str, e, d: the captured text as is. */
     if (row_add_cell(c, c->col, v, vlen) < 0) fail(c, SL_ENOMEM, "xlsx: out of memory");
+}
+
+/* first_line: the cells tab-joined, line breaks as spaces. One copy per cell when the line
+ * fits its cap; byte by byte (cut at the cap) when it does not. */
+static void line_build(xctx *c) {
+    sl_buf_reset(&c->line);
+    size_t need = c->row.len + (c->ncells ? c->ncells - 1 : 0);
+    if (sl_buf_reserve(&c->line, need) == SL_OK) {
+        char *o = c->line.p;
+        for (size_t i = 0; i < c->ncells; i++) {
+            if (i) *o++ = '\t';
+            memcpy(o, c->slices[i].p, c->slices[i].len);
+            o += c->slices[i].len;
+        }
+        c->line.len = (size_t)(o - c->line.p);
+        for (int k = 0; k < 2; k++) { /* line breaks are rare: memchr skips ahead */
+            char *q = c->line.p, *e = o;
+            while ((q = memchr(q, k ? '\r' : '\n', (size_t)(e - q))) != NULL) *q++ = ' ';
+        }
+        return;
+    }
+    for (size_t i = 0; i < c->ncells; i++) {
+        if (i && sl_buf_putc(&c->line, '\t') != SL_OK) break;
+        for (size_t k = 0; k < c->slices[i].len; k++) {
+            char ch = c->slices[i].p[k];
+            if (sl_buf_putc(&c->line, ch == '\n' || ch == '\r' ? ' ' : ch) != SL_OK) break;
+        }
+    }
 }
 
 static void row_done(xctx *c) {
@@ -479,15 +623,9 @@ static void row_done(xctx *c) {
         c->slices = ns;
         c->cap_slices = c->ncells;
     }
-    sl_buf_reset(&c->line);
-    for (size_t i = 0; i < c->ncells; i++) {
+    for (size_t i = 0; i < c->ncells; i++)
         c->slices[i] = (sl_slice){c->row.p + c->cells[i].off, c->cells[i].len};
-        if (i && sl_buf_putc(&c->line, '\t') != SL_OK) break;
-        for (size_t k = 0; k < c->cells[i].len; k++) {
-            char ch = c->slices[i].p[k];
-            if (sl_buf_putc(&c->line, ch == '\n' || ch == '\r' ? ' ' : ch) != SL_OK) break;
-        }
-    }
+    line_build(c);
     sl_csv_row r = {0};
     r.cells = c->slices;
     r.ncells = c->row_over ? 0 : c->ncells;
@@ -506,54 +644,73 @@ static void row_done(xctx *c) {
     }
 }
 
+static void row_start(xctx *c, const XML_Char **atts) {
+    const char *r = NULL;
+    for (size_t i = 0; atts[i] && !r; i += 2) {
+        const char *an = local_name(atts[i]);
+        if (an[0] == 'r' && an[1] == '\0') r = atts[i + 1];
+    }
+    uint64_t n;
+    c->rownum = parse_uint(r, &n) && n > 0 ? n : c->rownum + 1;
+    sl_buf_reset(&c->row);
+    c->ncells = 0;
+    c->row_over = 0;
+}
+
+/* <c r="B7" t="s" s="3">: one pass over the attributes (the first of each name counts). */
+static void cell_start(xctx *c, const XML_Char **atts) {
+    const char *r = NULL, *t = NULL, *s = NULL;
+    for (size_t i = 0; atts[i]; i += 2) {
+        const char *an = local_name(atts[i]);
+        if (an[0] == '\0' || an[1] != '\0') continue;
+        if (an[0] == 'r') { if (!r) r = atts[i + 1]; }
+        else if (an[0] == 't') { if (!t) t = atts[i + 1]; }
+        else if (an[0] == 's') { if (!s) s = atts[i + 1]; }
+    }
+    c->in_c = 1;
+    c->col = ref_col(r);
+    if (!t || t[0] == '\0' || (t[0] == 'n' && t[1] == '\0')) c->ctype = CT_NUM;
+    else if (t[0] == 's' && t[1] == '\0') c->ctype = CT_SST;
+    else if (t[0] == 'b' && t[1] == '\0') c->ctype = CT_BOOL;
+    else c->ctype = CT_TEXT;
+    uint64_t st = 0;
+    c->style = parse_uint(s, &st) && st < UINT32_MAX ? (unsigned)st : 0;
+    sl_buf_reset(&c->val);
+    c->val_over = 0;
+}
+
 static void XMLCALL sh_start(void *ud, const XML_Char *name, const XML_Char **atts) {
     xctx *c = ud;
-    const char *n = local_name(name);
+    int el = elem_id(name);
     if (!c->in_sheetdata) {
-        if (strcmp(n, "sheetData") == 0) c->in_sheetdata = 1;
+        if (el == EL_SHEETDATA) c->in_sheetdata = 1;
         return;
     }
-    if (strcmp(n, "row") == 0) {
-        uint64_t r;
-        c->rownum = parse_uint(attr(atts, "r"), &r) && r > 0 ? r : c->rownum + 1;
-        sl_buf_reset(&c->row);
-        c->ncells = 0;
-        c->row_over = 0;
-    } else if (strcmp(n, "c") == 0) {
-        c->in_c = 1;
-        c->col = ref_col(attr(atts, "r"));
-        const char *t = attr(atts, "t");
-        sl_fmt(c->ctype, sizeof c->ctype, "%s", t ? t : "");
-        uint64_t s = 0;
-        c->style = parse_uint(attr(atts, "s"), &s) && s < UINT32_MAX ? (unsigned)s : 0;
-        sl_buf_reset(&c->val);
-        c->val_over = 0;
-    } else if (!c->in_c) {
-        return;
-    } else if (strcmp(n, "v") == 0) {
-        c->capture = &c->val;
-    } else if (strcmp(n, "is") == 0) {
-        c->in_is = 1;
-    } else if (strcmp(n, "rPh") == 0) {
-        c->in_rph = 1;
-    } else if (strcmp(n, "t") == 0 && c->in_is) {
-        c->capture = &c->val;
+    switch (el) {
+    case EL_C: cell_start(c, atts); break;
+    case EL_ROW: row_start(c, atts); break;
+    case EL_V: if (c->in_c) c->capture = &c->val; break;
+    case EL_IS: if (c->in_c) c->in_is = 1; break;
+    case EL_RPH: if (c->in_c) c->in_rph = 1; break;
+    case EL_T: if (c->in_c && c->in_is) c->capture = &c->val; break;
     }
 }
 
 static void XMLCALL sh_end(void *ud, const XML_Char *name) {
     xctx *c = ud;
     if (!c->in_sheetdata) return;
-    const char *n = local_name(name);
-    if (strcmp(n, "v") == 0 || strcmp(n, "t") == 0) c->capture = NULL;
-    else if (strcmp(n, "rPh") == 0) c->in_rph = 0;
-    else if (strcmp(n, "is") == 0) c->in_is = 0;
-    else if (strcmp(n, "c") == 0) {
+    switch (elem_id(name)) {
+    case EL_V: case EL_T: c->capture = NULL; break;
+    case EL_RPH: c->in_rph = 0; break;
+    case EL_IS: c->in_is = 0; break;
+    case EL_C:
         c->capture = NULL;
         c->in_c = 0;
         cell_done(c);
-    } else if (strcmp(n, "row") == 0) row_done(c);
-    else if (strcmp(n, "sheetData") == 0) c->in_sheetdata = 0;
+        break;
+    case EL_ROW: row_done(c); break;
+    case EL_SHEETDATA: c->in_sheetdata = 0; break;
+    }
 }
 
 /* ---- the two passes ---------------------------------------------------------------------------- */

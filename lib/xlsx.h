@@ -53,6 +53,12 @@ int sl_xlsx_probe_fd(int fd);
 /* Formats a number as the shortest decimal that reads back to the same double ("12", not
  * "12.0"). out needs 32 bytes. Exposed for tests. */
 void sl_xlsx_format_number(double v, char out[32]);
+/* The text of a numeric cell: s (n bytes, NUL-terminated) read as strtod reads it, then an
+ * Excel date serial (date set, value in range) as "YYYY-MM-DDTHH:MM:SSZ", else the number as
+ * sl_xlsx_format_number writes it. Returns the length written to out (32 bytes), 0 when s is
+ * not wholly a number (the cell shows s as is). Plain integers and short decimals take a fast
+ * path with the same result. Exposed for tests. */
+size_t sl_xlsx_number_text(const char *s, size_t n, int date, char out[32]);
 /* Whether an Excel number format code shows a date or time (d, m, y, h, s outside quotes,
  * brackets and escapes). Exposed for tests. */
 int sl_xlsx_format_is_date(const char *code);
