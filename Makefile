@@ -36,7 +36,7 @@ TOOL_BIN  := $(TOOL_SRC:tools/%.c=$(BUILD)/%)
 LIBA      := $(BUILD)/libsunlight.a
 BIN       := $(BUILD)/sunlight
 
-.PHONY: all deps demo check test test-fast san bench clean
+.PHONY: all deps demo check test test-fast san bench fuzz clean
 all: $(BIN) $(TOOL_BIN) $(TEST_BIN)
 
 deps:
@@ -82,6 +82,17 @@ test: all
 
 bench: all
 	@sh bench/run.sh $(BUILD)
+
+# libFuzzer harnesses (fuzz/*.c), built with clang over the library sources; see each file's
+# header for how to run it. Not part of `make check`: fuzzing is open-ended.
+FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
+fuzz: $(FUZZ_BIN)
+build/fuzz/%: fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h) include/sunlight.h
+	@command -v clang >/dev/null || { echo "make fuzz needs clang (apt-get install clang)"; exit 1; }
+	@mkdir -p $(dir $@)
+	clang -g -O1 -fsanitize=fuzzer,address,undefined $(DEFS) -Iinclude -Ilib $(PKG_CFLAGS) \
+	    $< $(LIB_SRC) -o $@ $(PKG_LIBS) -lm
 
 clean:
 	rm -rf build
