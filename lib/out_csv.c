@@ -10,7 +10,11 @@
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 static const char HEADER[] =
     "source,sha256,member,sheet,record,line,categories,rules,ID,Name,Org Name,"
@@ -82,12 +86,16 @@ static sl_status col_cell(cells *c, sl_buf *b, sqlite3_stmt *s, int i) {
 }
 
 /* Free text: personal data and plates redacted first. */
-static sl_status free_cell(cells *c, sl_buf *b, sqlite3_stmt *s, int i) {
-    size_t n;
-    const char *p = sl_out_col(s, i, &n);
+static sl_status free_text(cells *c, sl_buf *b, const char *p, size_t n) {
     sl_buf_reset(&c->red);
     sl_status rc = sl_redact(c->k, p, n, NULL, 0, SL_REDACT_PERSONAL | SL_REDACT_PLATES, &c->red);
     return rc ? rc : text_cell(c, b, c->red.p ? c->red.p : "", c->red.len, 0);
+}
+
+static sl_status free_cell(cells *c, sl_buf *b, sqlite3_stmt *s, int i) {
+    size_t n;
+    const char *p = sl_out_col(s, i, &n);
+    return free_text(c, b, p, n);
 }
 
 /* ",N" (decimal, as %lld would write it) or "," for NULL. */
@@ -141,12 +149,12 @@ static int hits_for(hits *h, int64_t rid, sl_buf *out, sl_status *rc) {
     return 1;
 }
 
-static sl_status int_cell(sl_buf *b, sqlite3_stmt *s, int i) {
+/* ",N" (decimal, as %lld would write it), or "," when has is 0. */
+static sl_status int_val(sl_buf *b, int has, long long v) {
     char tmp[24];
     size_t k = sizeof tmp;
     tmp[--k] = ',';
-    if (sqlite3_column_type(s, i) != SQLITE_NULL) {
-        long long v = (long long)sqlite3_column_int64(s, i);
+    if (has) {
         unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
         char d[21];
         size_t nd = 0;
@@ -161,6 +169,11 @@ static sl_status int_cell(sl_buf *b, sqlite3_stmt *s, int i) {
         return sl_buf_append(b, tmp, k);
     }
     return sl_buf_append(b, tmp + k, 1);
+}
+
+static sl_status int_cell(sl_buf *b, sqlite3_stmt *s, int i) {
+    int has = sqlite3_column_type(s, i) != SQLITE_NULL;
+    return int_val(b, has, has ? (long long)sqlite3_column_int64(s, i) : 0);
 }
 
 sl_status sl_write_flagged_csv(struct sqlite3 *db, const sl_key *k, const char *path, char *err,
@@ -245,4 +258,239 @@ sl_status sl_write_flagged_csv(struct sqlite3 *db, const sl_key *k, const char *
     sl_buf_free(&c.red);
     sl_buf_free(&joined);
     return sl_out_close(&o, err, errlen);
+}
+
+#define Z0(z) (z) ? (z) : "", (z) ? strlen(z) : 0
+
+/* ---- streaming: flagged.csv written while the scan runs ---------------------------------- */
+
+/* A source's lines are held (without the four source cells, which need the source's SHA-256,
+ * known only at its end) until the source ends and is kept or dropped: in memory up to
+ * SPOOL_MEM bytes, then in a spool file beside the output, unlinked as soon as it is open. */
+#define SPOOL_MEM (16u << 20)
+
+struct sl_flagged_csv {
+    sl_out o;
+    const sl_key *k;
+    const sl_rules *r;
+    cells c;
+    sl_buf mem;        /* framed lines of the open source: 4-byte length, then the line */
+    FILE *spool;
+    char *spool_path;
+    int spooled;       /* lines of the open source are in the spool */
+    sl_buf pre;        /* the open source's four cells */
+    sl_buf ids;        /* rule ids of one row, comma-joined */
+};
+
+sl_status sl_flagged_csv_open(sl_flagged_csv **out, const char *path, const sl_key *k,
+                              const sl_rules *r, char *err, size_t errlen) {
+    *out = NULL;
+    sl_flagged_csv *f = calloc(1, sizeof *f);
+    if (!f) return SL_ENOMEM;
+    f->k = k;
+    f->r = r;
+    f->c.k = k;
+    sl_status rc = sl_out_open(&f->o, path);
+    if (!rc) rc = sl_buf_puts(&f->o.b, HEADER);
+    if (rc) {
+        if (err && errlen) snprintf(err, errlen, "%s", f->o.msg[0] ? f->o.msg : sl_status_str(rc));
+        sl_flagged_csv_close(f, 0, NULL, 0);
+        return rc;
+    }
+    *out = f;
+    return SL_OK;
+}
+
+static sl_status spool_out(sl_flagged_csv *f) {
+    if (!f->spool) {
+        size_t n = strlen(f->o.path);
+        f->spool_path = malloc(n + 7);
+        if (!f->spool_path) return SL_ENOMEM;
+        memcpy(f->spool_path, f->o.path, n);
+        memcpy(f->spool_path + n, ".spool", 7);
+        f->spool = fopen(f->spool_path, "w+b");
+        if (!f->spool) {
+            snprintf(f->o.msg, sizeof f->o.msg, "%s: cannot write: %s", f->spool_path, strerror(errno));
+            return f->o.rc = SL_EIO;
+        }
+        unlink(f->spool_path); /* nothing left behind, whatever happens */
+        setvbuf(f->spool, NULL, _IOFBF, 1u << 20);
+    }
+    if (f->mem.len && fwrite(f->mem.p, 1, f->mem.len, f->spool) != f->mem.len) {
+        snprintf(f->o.msg, sizeof f->o.msg, "%s: write failed: %s", f->spool_path, strerror(errno));
+        return f->o.rc = SL_EIO;
+    }
+    f->mem.len = 0;
+    f->spooled = 1;
+    return SL_OK;
+}
+
+static int cmp_z(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+sl_status sl_flagged_csv_row(sl_flagged_csv *f, const sl_store_row *row, const sl_store_written *w) {
+    if (f->o.rc) return f->o.rc;
+    const sl_search *s = row->s;
+    cells *c = &f->c;
+    sl_buf *b = &f->mem;
+    sl_status rc = sl_buf_reserve(b, 4);
+    if (rc) return f->o.rc = rc;
+    size_t at = b->len;
+    b->len += 4;
+    rc = int_val(b, 1, (long long)(row->record > INT64_MAX ? INT64_MAX : row->record));
+    if (!rc) rc = int_val(b, row->line != 0, (long long)(row->line > INT64_MAX ? INT64_MAX : row->line));
+    if (!rc) rc = text_cell(c, b, w->categories.p, w->categories.len, 0);
+    /* rules that fired on the row, distinct and sorted (bytewise, as SQLite's ORDER BY) */
+    const char *ids[64];
+    size_t nid = 0, nrules = sl_rules_count(f->r);
+    for (size_t i = 0; i < row->nflags && nid < SL_ARRAY_LEN(ids); i++) {
+        if (row->flags[i].rule >= nrules) continue;
+        sl_rule_info ri;
+        sl_rules_info(f->r, row->flags[i].rule, &ri);
+        ids[nid++] = ri.id ? ri.id : "";
+    }
+    qsort(ids, nid, sizeof ids[0], cmp_z);
+    sl_buf *j = &f->ids;
+    sl_buf_reset(j);
+    for (size_t i = 0; !rc && i < nid; i++) {
+        if (i && !strcmp(ids[i], ids[i - 1])) continue;
+        if (j->len) rc = sl_buf_putc(j, ',');
+        if (!rc) rc = sl_buf_puts(j, ids[i]);
+    }
+    if (!rc) rc = text_cell(c, b, j->p ? j->p : "", j->len, 0);
+    const sl_cell *id = &s->f[SL_F_ID];
+#define RAW(fld) (s->f[fld].st == SL_CELL_ABSENT ? "" : s->f[fld].p), (s->f[fld].st == SL_CELL_ABSENT ? 0 : s->f[fld].len)
+#define Z(z) (z) ? (z) : "", (z) ? strlen(z) : 0
+#define RED(i) (w->red[i].p ? w->red[i].p : ""), w->red[i].len
+    if (!rc) rc = text_cell(c, b, id->st == SL_CELL_VALUE ? id->p : "", id->st == SL_CELL_VALUE ? id->len : 0, 0);
+    if (!rc) rc = text_cell(c, b, RAW(SL_F_NAME), 0);
+    if (!rc) rc = text_cell(c, b, RAW(SL_F_ORG), 0);
+    if (!rc) rc = int_val(b, s->networks >= 0, (long long)s->networks);
+    if (!rc) rc = int_val(b, s->devices >= 0, (long long)s->devices);
+    if (!rc) rc = text_cell(c, b, Z(w->tf_start), 0);
+    if (!rc) rc = text_cell(c, b, Z(w->tf_end), 0);
+    if (!rc) rc = text_cell(c, b, Z(w->plate_token), 0);
+    if (!rc) rc = free_text(c, b, RED(1)); /* Reason */
+    if (!rc) rc = free_text(c, b, RED(2)); /* Case # */
+    if (!rc) rc = free_text(c, b, RED(3)); /* Offense Type */
+    if (!rc) rc = free_text(c, b, RED(4)); /* Filters */
+    if (!rc) rc = text_cell(c, b, Z(w->search_time), 0);
+    if (!rc) rc = text_cell(c, b, RAW(SL_F_SEARCH_TYPE), 0);
+    if (!rc) rc = free_text(c, b, RED(5)); /* Text Prompt */
+    if (!rc) rc = text_cell(c, b, RAW(SL_F_MODERATION), 0);
+    if (!rc) rc = free_text(c, b, RED(0)); /* first_line */
+#undef RAW
+#undef Z
+#undef RED
+    if (!rc) rc = sl_buf_putc(b, '\n');
+    if (!rc && b->len - at - 4 > UINT32_MAX) rc = SL_ELIMIT;
+    if (rc) {
+        b->len = at;
+        return f->o.rc = rc;
+    }
+    uint32_t n = (uint32_t)(b->len - at - 4);
+    memcpy(b->p + at, &n, 4);
+    if (b->len >= SPOOL_MEM) return spool_out(f);
+    return SL_OK;
+}
+
+/* Writes one held line with the source's cells in front. */
+static sl_status emit_line(sl_flagged_csv *f, const char *p, size_t n) {
+    sl_status rc = sl_buf_append(&f->o.b, f->pre.p, f->pre.len);
+    if (!rc) rc = sl_buf_append(&f->o.b, p, n);
+    if (!rc) rc = sl_out_flush(&f->o, 0);
+    return rc;
+}
+
+static sl_status emit_framed(sl_flagged_csv *f, const char *p, size_t len) {
+    sl_status rc = SL_OK;
+    for (size_t i = 0; i + 4 <= len && !rc;) {
+        uint32_t n;
+        memcpy(&n, p + i, 4);
+        rc = emit_line(f, p + i + 4, n);
+        i += 4 + (size_t)n;
+    }
+    return rc;
+}
+
+/* The same over a mapping of the spool, letting go of the pages read every SPOOL_MEM bytes so
+ * that resident memory stays bounded however large the source. */
+static sl_status emit_mapped(sl_flagged_csv *f, const char *p, size_t len) {
+    sl_status rc = SL_OK;
+    size_t dropped = 0;
+    long pg = sysconf(_SC_PAGESIZE);
+    size_t page = pg > 0 ? (size_t)pg : 4096;
+    for (size_t i = 0; i + 4 <= len && !rc;) {
+        uint32_t n;
+        memcpy(&n, p + i, 4);
+        rc = emit_line(f, p + i + 4, n);
+        i += 4 + (size_t)n;
+        if (i - dropped >= SPOOL_MEM) {
+            size_t upto = i / page * page;
+            madvise((void *)(p + dropped), upto - dropped, MADV_DONTNEED);
+            dropped = upto;
+        }
+    }
+    return rc;
+}
+
+sl_status sl_flagged_csv_source_end(sl_flagged_csv *f, int keep, const char *cite,
+                                    const char *sha256, const char *member, const char *sheet) {
+    sl_status rc = f->o.rc;
+    if (!rc && keep && (f->mem.len || f->spooled)) {
+        sl_buf_reset(&f->pre);
+        rc = text_cell(&f->c, &f->pre, Z0(cite), 1);
+        if (!rc) rc = text_cell(&f->c, &f->pre, Z0(sha256), 0);
+        if (!rc) rc = text_cell(&f->c, &f->pre, Z0(member), 0);
+        if (!rc) rc = text_cell(&f->c, &f->pre, Z0(sheet), 0);
+        if (!rc && f->spooled) {
+            /* read back through a mapping: no copy into a read buffer */
+            rc = spool_out(f);
+            off_t size = 0;
+            if (!rc && (fflush(f->spool) != 0 || (size = lseek(fileno(f->spool), 0, SEEK_END)) < 0))
+                rc = SL_EIO;
+            if (!rc && size > 0) {
+                void *m = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fileno(f->spool), 0);
+                if (m == MAP_FAILED) rc = SL_EIO;
+                else {
+                    madvise(m, (size_t)size, MADV_SEQUENTIAL);
+                    rc = emit_mapped(f, m, (size_t)size);
+                    munmap(m, (size_t)size);
+                }
+            }
+        } else if (!rc) {
+            rc = emit_framed(f, f->mem.p, f->mem.len);
+        }
+        if (rc && !f->o.rc) {
+            f->o.rc = rc;
+            if (!f->o.msg[0]) snprintf(f->o.msg, sizeof f->o.msg, "%s: %s", f->o.path, sl_status_str(rc));
+        }
+    }
+    f->mem.len = 0;
+    if (f->spooled) {
+        f->spooled = 0;
+        if (fseek(f->spool, 0, SEEK_SET) != 0 || ftruncate(fileno(f->spool), 0) != 0) {
+            if (!f->o.rc) {
+                f->o.rc = SL_EIO;
+                snprintf(f->o.msg, sizeof f->o.msg, "%s: %s", f->spool_path, strerror(errno));
+            }
+        }
+    }
+    return f->o.rc;
+}
+
+sl_status sl_flagged_csv_close(sl_flagged_csv *f, int commit, char *err, size_t errlen) {
+    if (!f) return SL_OK;
+    if (!commit && !f->o.rc) f->o.rc = SL_EIO; /* removes the temporary */
+    sl_status rc = sl_out_close(&f->o, commit ? err : NULL, commit ? errlen : 0);
+    if (f->spool) fclose(f->spool);
+    free(f->spool_path);
+    sl_buf_free(&f->mem);
+    sl_buf_free(&f->pre);
+    sl_buf_free(&f->ids);
+    sl_buf_free(&f->c.clean);
+    sl_buf_free(&f->c.red);
+    free(f);
+    return commit ? rc : SL_OK;
 }

@@ -319,6 +319,8 @@ sl_status sl_release_new(sl_release **out, const char *producer) {
     return SL_OK;
 }
 
+static void decide_duplicate(sl_release *r, entry *b);
+
 static char *dup_or_empty(const char *z) { return sl_strdup(z ? z : ""); }
 
 sl_status sl_release_add(sl_release *r, const sl_release_src *src) {
@@ -346,6 +348,7 @@ sl_status sl_release_add(sl_release *r, const sl_release_src *src) {
         free((char *)e->s.dominant_org);
         return SL_ENOMEM;
     }
+    decide_duplicate(r, e);
     r->n++;
     return SL_OK;
 }
@@ -493,22 +496,38 @@ static int producer_eq(const entry *a, const entry *b) {
     return sl_slice_ieq((sl_slice){a->v.producer, strlen(a->v.producer)}, b->v.producer);
 }
 
+/* How source b repeats the earlier source a, or NULL. */
+static const char *dup_how(const sl_release_src *a, const sl_release_src *b) {
+    if (!a->records || !b->records) return NULL;
+    if (a->sha256[0] && !strcmp(a->sha256, b->sha256)) return "same bytes";
+    if (fp_same_keys(&a->fp, &b->fp))
+        return fp_same_states(&a->fp, &b->fp) ? "same rows in another format"
+                                              : "same rows, different redactions";
+    return NULL;
+}
+
+/* Decides, as each source is added, whether it repeats an earlier one: the first earlier
+ * source that is not itself a repeat and holds the same content is the canonical copy. */
+static void decide_duplicate(sl_release *r, entry *b) {
+    for (size_t i = 0; i < r->n; i++) {
+        entry *a = &r->e[i];
+        if (a == b || a->v.duplicate_of) continue;
+        const char *h = dup_how(&a->s, &b->s);
+        if (!h) continue;
+        b->v.duplicate_of = a->s.id;
+        b->v.duplicate_how = h;
+        return;
+    }
+}
+
 static sl_status check_duplicates(sl_release *r) {
     for (size_t i = 0; i < r->n; i++) {
         entry *a = &r->e[i];
         if (a->v.duplicate_of || !a->s.records) continue;
         for (size_t j = i + 1; j < r->n; j++) {
             entry *b = &r->e[j];
-            if (b->v.duplicate_of || !b->s.records) continue;
-            const char *h = NULL;
-            if (a->s.sha256[0] && !strcmp(a->s.sha256, b->s.sha256))
-                h = "same bytes";
-            else if (fp_same_keys(&a->s.fp, &b->s.fp))
-                h = fp_same_states(&a->s.fp, &b->s.fp) ? "same rows in another format"
-                                                        : "same rows, different redactions";
-            if (!h) continue;
-            b->v.duplicate_of = a->s.id;
-            b->v.duplicate_how = h;
+            if (b->v.duplicate_of != a->s.id) continue;
+            const char *h = b->v.duplicate_how;
             char c[32];
             fmt_count(b->s.fp.n ? b->s.fp.n : b->s.records, c);
             sl_status rc;
@@ -642,6 +661,12 @@ size_t sl_release_finding_count(const sl_release *r) { return r && r->f ? r->nf 
 
 const sl_finding *sl_release_finding(const sl_release *r, size_t i) {
     return r && r->f && i < r->nf ? &r->f[i] : NULL;
+}
+
+const char *sl_release_cite_of(const sl_release *r, uint32_t id) {
+    for (size_t i = 0; r && i < r->n; i++)
+        if (r->e[i].s.id == id) return r->e[i].s.cite;
+    return NULL;
 }
 
 const sl_release_verdict *sl_release_verdict_of(const sl_release *r, uint32_t id) {

@@ -65,8 +65,13 @@ sl_status sl_release_add(sl_release *r, const sl_release_src *src);
 sl_status sl_release_check(sl_release *r);
 size_t sl_release_finding_count(const sl_release *r);
 const sl_finding *sl_release_finding(const sl_release *r, size_t i);
-/* Verdict for the source with this id, NULL when unknown. Valid until sl_release_free. */
+/* Verdict for the source with this id, NULL when unknown. Valid until sl_release_free.
+ * duplicate_of and duplicate_how are decided as soon as the source is added (against the
+ * sources added before it, the first read being canonical), so the scan can leave a repeated
+ * source out of the counts when it ends; the rest is decided by sl_release_check. */
 const sl_release_verdict *sl_release_verdict_of(const sl_release *r, uint32_t id);
+/* Citation of the source with this id as added, NULL when unknown. */
+const char *sl_release_cite_of(const sl_release *r, uint32_t id);
 void sl_release_free(sl_release *r);
 
 /* Months named in a file name: "2025-06", "2025_06", "202506", "06-2025", "June 2025",

@@ -43,7 +43,9 @@ typedef struct {
  * "most rows" lists and the dominant organization; later names are only counted as distinct. */
 typedef struct {
     char *name[TALLY_CAP];
+    size_t len[TALLY_CAP];
     uint64_t rows[TALLY_CAP];
+    uint16_t slot[2 * TALLY_CAP]; /* open addressing by the name's hash: index + 1, 0 = empty */
     size_t n;
 } tally;
 
@@ -79,6 +81,7 @@ struct sl_scan {
     sl_matcher *matcher;
     sl_key *key;
     sl_store *store;
+    sl_flagged_csv *fcsv;    /* flagged.csv, written as rows are stored */
     uint64_t bytes_done, bytes_total, last_progress;
     const char *cur_path;    /* file being read */
     const char *cur_display; /* how that file is cited */
@@ -147,9 +150,9 @@ static void org_set_clear(org_set *s) {
     s->saturated = 0;
 }
 
-static void org_set_add(org_set *s, const char *p, size_t n) {
+/* Adds a name by its hash (hash_bytes). */
+static void org_set_add(org_set *s, uint64_t h) {
     if (s->saturated || !s->hashes) return;
-    uint64_t h = hash_bytes(p, n);
     size_t i = (size_t)h & (s->cap - 1);
     while (s->hashes[i]) {
         if (s->hashes[i] == h) return;
@@ -165,18 +168,34 @@ static void org_set_add(org_set *s, const char *p, size_t n) {
 
 static void tally_clear(tally *t) {
     for (size_t i = 0; i < t->n; i++) free(t->name[i]);
+    if (t->n) memset(t->slot, 0, sizeof t->slot);
     t->n = 0;
 }
 
-static void tally_add(tally *t, const char *p, size_t n) {
-    for (size_t i = 0; i < t->n; i++)
-        if (strlen(t->name[i]) == n && !memcmp(t->name[i], p, n)) {
-            t->rows[i]++;
+/* Counts a row for name p (hash h = hash_bytes(p, n)). */
+static void tally_add(tally *t, uint64_t h, const char *p, size_t n) {
+    size_t i = (size_t)h & (SL_ARRAY_LEN(t->slot) - 1);
+    while (t->slot[i]) {
+        size_t k = t->slot[i] - 1u;
+        if (t->len[k] == n && !memcmp(t->name[k], p, n)) {
+            t->rows[k]++;
             return;
         }
+        i = (i + 1) & (SL_ARRAY_LEN(t->slot) - 1);
+    }
     if (t->n == TALLY_CAP) return;
     if (!(t->name[t->n] = sl_strndup(p, n))) return;
-    t->rows[t->n++] = 1;
+    t->len[t->n] = n;
+    t->rows[t->n] = 1;
+    t->slot[i] = (uint16_t)(t->n + 1);
+    t->n++;
+}
+
+/* A name into a distinct-count set and its tally, hashed once. */
+static void name_seen(org_set *set, tally *t, const char *p, size_t n) {
+    uint64_t h = hash_bytes(p, n);
+    org_set_add(set, h);
+    tally_add(t, h, p, n);
 }
 
 /* Indexes of the k names with most rows (ties: first seen). */
@@ -347,6 +366,10 @@ static int on_begin(void *ud, const sl_source *src) {
     tally_clear(&s->org_tally);
     tally_clear(&s->user_tally);
     s->src_warnings = 0;
+    if (s->store) {
+        sl_status rc = sl_store_source_begin(s->store);
+        if (rc && !s->fatal) s->fatal = rc;
+    }
     progress(s, 1);
     return 0;
 }
@@ -429,38 +452,25 @@ static void handle_search(sl_scan *s, const sl_source *src, const sl_csv_row *ro
     }
     const sl_cell *org = &q.f[SL_F_ORG];
     if (org->len) {
-        org_set_add(&s->orgs, org->p, org->len);
-        tally_add(&s->org_tally, org->p, org->len);
+        name_seen(&s->orgs, &s->org_tally, org->p, org->len);
     }
     const sl_cell *user = q.f[SL_F_NAME].st == SL_CELL_VALUE ? &q.f[SL_F_NAME] : &q.f[SL_F_USER_ID];
     if (user->st == SL_CELL_VALUE && user->len) {
-        org_set_add(&s->users, user->p, user->len);
-        tally_add(&s->user_tally, user->p, user->len);
+        name_seen(&s->users, &s->user_tally, user->p, user->len);
     }
     track_reason(s, &q);
     sl_fingerprint_add(&s->fp, &q);
     if (s->opts.dry_run) return; /* inspect: accounted, not classified or stored */
 
-    sl_status rc = sl_store_count(s->store, org->p ? org->p : "", org->len, q.search_time, "all");
-    if (rc && !s->fatal) s->fatal = rc;
-
+    sl_status rc = SL_OK;
     sl_flag flags[MAX_FLAGS];
     size_t nflags = sl_classify(s->matcher, s->rules, &q, flags, MAX_FLAGS);
     if (nflags > MAX_FLAGS) nflags = MAX_FLAGS;
     /* A row is flagged when a finding rule fires; descriptive rules (the dropdown value that
-     * was picked) ride along on a flagged row but do not flag one by themselves. */
-    int finding = 0;
-    for (size_t i = 0; i < nflags && !finding; i++) {
-        sl_rule_info ri;
-        sl_rules_info(s->rules, flags[i].rule, &ri);
-        finding = !ri.descriptive;
-    }
-    if (!finding) return;
-    s->acc.flagged++;
-
-    /* One count per distinct finding category of the row. Descriptive categories are kept on
-     * the row (flag_hits) but not counted: they were seen only on rows flagged for something
-     * else, so a count of them would mislead. */
+     * was picked) ride along on a flagged row but do not flag one by themselves. One count per
+     * distinct finding category of the row. Descriptive categories are kept on the row
+     * (flag_hits) but not counted: they were seen only on rows flagged for something else, so
+     * a count of them would mislead. */
     const char *cats[MAX_FLAGS];
     size_t ncats = 0;
     for (size_t i = 0; i < nflags; i++) {
@@ -471,10 +481,15 @@ static void handle_search(sl_scan *s, const sl_source *src, const sl_csv_row *ro
         while (j < ncats && strcmp(cats[j], ri.category)) j++;
         if (j == ncats) cats[ncats++] = ri.category;
     }
-    for (size_t j = 0; j < ncats && !rc; j++)
-        rc = sl_store_count(s->store, org->p ? org->p : "", org->len, q.search_time, cats[j]);
+    rc = sl_store_count_row(s->store, org->p ? org->p : "", org->len, q.search_time, cats, ncats);
+    if (rc || !ncats) {
+        if (rc && !s->fatal) s->fatal = rc;
+        return;
+    }
+    s->acc.flagged++;
     sl_store_row sr = {src->id, row->record, row->line, row->first_line, &q, flags, nflags};
-    if (!rc) rc = sl_store_row_add(s->store, s->key, s->rules, &sr);
+    rc = sl_store_row_add(s->store, s->key, s->rules, &sr);
+    if (!rc && s->fcsv) rc = sl_flagged_csv_row(s->fcsv, &sr, sl_store_row_written(s->store));
     if (rc && !s->fatal) s->fatal = rc;
 }
 
@@ -535,8 +550,7 @@ static void event_row(sl_scan *s, const sl_source *src, const sl_csv_row *row) {
         if (s->acc.time_max == SL_TIME_NONE || ev.time > s->acc.time_max) s->acc.time_max = ev.time;
     }
     if (ev.user.len) {
-        org_set_add(&s->users, ev.user.p, ev.user.len);
-        tally_add(&s->user_tally, ev.user.p, ev.user.len);
+        name_seen(&s->users, &s->user_tally, ev.user.p, ev.user.len);
     }
     uint64_t key;
     if (ev.event_id.len) {
@@ -920,6 +934,29 @@ static void end_container(sl_scan *s, const sl_source *src) {
     if (rc && !s->fatal) s->fatal = rc;
 }
 
+/* A source that repeats an earlier one (the same bytes, or the same rows in another format or
+ * with other redactions: release.h decides, the first source read being canonical) keeps its
+ * accounting, but its flagged rows, hits, events and counts are dropped: counted once. */
+static void keep_or_drop(sl_scan *s, const sl_source *src, const char *cite) {
+    const sl_release_verdict *v = sl_release_verdict_of(s->release, src->id);
+    int keep = !(v && v->duplicate_of);
+    sl_status rc = sl_store_source_end(s->store, keep);
+    if (!rc && s->fcsv)
+        rc = sl_flagged_csv_source_end(s->fcsv, keep, cite, src->sha256[0] ? src->sha256 : NULL,
+                                       src->member, src->sheet);
+    if (rc && !s->fatal) s->fatal = rc;
+    if (keep) return;
+    const char *canon = sl_release_cite_of(s->release, v->duplicate_of);
+    char msg[1200];
+    sl_fmt(msg, sizeof msg,
+           "repeats source %u (%s: %s): its %llu records are accounted for here, but its rows "
+           "are counted once, from the first copy; %llu flagged rows and their counts left out",
+           v->duplicate_of, canon ? canon : "?", v->duplicate_how,
+           (unsigned long long)s->acc.records, (unsigned long long)s->acc.flagged);
+    emit(s, src->id, SL_DIAG_INFO, "source.duplicate", cite, 0, 0, msg);
+    s->acc.flagged = 0;
+}
+
 static void on_end(void *ud, const sl_source *src) {
     sl_scan *s = ud;
     int container = s->depth > 0 && s->depth <= SL_ARRAY_LEN(s->has_children) &&
@@ -964,11 +1001,12 @@ static void on_end(void *ud, const sl_source *src) {
     sl_source copy = *src;
     copy.cite = cite;
     if (s->cur_display) copy.path = s->cur_display; /* never the on-disk absolute path */
+    remember(s, &copy, cite);
+    if (s->store) keep_or_drop(s, &copy, cite);
     if (s->store) {
         sl_status rc = sl_store_source(s->store, &copy, &s->acc);
         if (rc && !s->fatal) s->fatal = rc;
     }
-    remember(s, &copy, cite);
     describe(s, &copy, cite, 0);
 
     s->totals.records += s->acc.records;
@@ -1216,6 +1254,10 @@ sl_status sl_scan_run(sl_scan *s) {
         return rc;
     }
     rc = write_meta(s);
+    if (!rc) {
+        rc = sl_flagged_csv_open(&s->fcsv, p_csv, s->key, s->rules, err, sizeof err);
+        if (rc) set_err(s, "writing flagged.csv: %s", err);
+    }
     if (!rc) rc = read_inputs(s);
     progress(s, 1);
     if (!rc && s->totals.sources == 0) {
@@ -1230,11 +1272,14 @@ sl_status sl_scan_run(sl_scan *s) {
     if (!rc) {
         struct sqlite3 *db = sl_store_db(s->store);
         const char *which = "flagged.csv";
-        rc = sl_write_flagged_csv(db, s->key, p_csv, err, sizeof err);
+        rc = sl_flagged_csv_close(s->fcsv, 1, err, sizeof err);
+        s->fcsv = NULL;
         if (!rc) { which = "summary.json"; rc = sl_write_summary_json(db, p_json, err, sizeof err); }
         if (!rc) { which = "report.html"; rc = sl_write_report_html(db, s->key, p_html, err, sizeof err); }
         if (rc) set_err(s, "writing %s: %s", which, err);
     }
+    sl_flagged_csv_close(s->fcsv, 0, NULL, 0); /* still open after an error: removed */
+    s->fcsv = NULL;
     sl_status crc = sl_store_close(s->store);
     s->store = NULL;
     if (!rc && crc) {
@@ -1264,6 +1309,7 @@ void sl_scan_free(sl_scan *s) {
     if (!s) return;
     for (size_t i = 0; i < s->npaths; i++) free(s->paths[i]);
     free(s->paths);
+    sl_flagged_csv_close(s->fcsv, 0, NULL, 0);
     if (s->store) sl_store_close(s->store);
     sl_matcher_free(s->matcher);
     sl_rules_free(s->rules);

@@ -23,11 +23,18 @@
 #define RED_COLS 7
 
 typedef struct {
-    char *key;      /* org \0 month \0 category, in the arena */
+    char *key;      /* org \0 month \0 category, in the table's arena */
     size_t klen;
     uint64_t hash;
     uint64_t rows;
 } count_cell;
+
+/* Open-addressing table of count cells, capacity a power of two. */
+typedef struct {
+    count_cell *cells;
+    size_t n, cap;
+    sl_arena arena;
+} count_tab;
 
 struct sl_store {
     sqlite3 *db;
@@ -41,9 +48,19 @@ struct sl_store {
     sl_buf red[RED_COLS]; /* redacted texts of one flagged row, bound without a copy */
     char iso[3][21];      /* times of one flagged row, bound without a copy */
     sl_buf key;           /* count key scratch */
-    count_cell *cells;    /* open addressing, cap a power of two */
-    size_t ncells, capcells;
-    sl_arena arena;
+    sl_buf cats;          /* categories of the last row, comma-joined */
+    sl_buf rules;         /* rule ids of the last row, distinct, sorted, comma-joined */
+    char token[SL_TOKEN_LEN + 1];
+    sl_store_written written; /* what the last sl_store_row_add wrote */
+    char month[8];        /* month of the day month_day (counts) */
+    int64_t month_day;
+    count_tab run;        /* the run's counts */
+    count_tab pend;       /* the open source's counts, merged into run when it is kept */
+    int staging;          /* a source is open (sl_store_source_begin) */
+    int64_t mark_row;     /* first row id of the open source */
+    int64_t nhits, mark_hit; /* flag_hits rows written; count before the open source */
+    int64_t nevents, mark_event;
+    sqlite3_stmt *drop_rows, *drop_hits, *drop_events;
 };
 
 /* ---- errors ------------------------------------------------------------------------------- */
@@ -177,8 +194,10 @@ sl_status sl_store_open(sl_store **out, const char *path, char *err, size_t errl
     }
     sl_store *st = calloc(1, sizeof *st);
     if (!st) return SL_ENOMEM;
-    sl_arena_init(&st->arena, 64 * 1024);
+    sl_arena_init(&st->run.arena, 64 * 1024);
+    sl_arena_init(&st->pend.arena, 64 * 1024);
     st->next_row = 1;
+    st->month_day = INT64_MIN;
     sl_status rc = SL_OK;
     if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
         rc = fail(st, SL_EDB, path);
@@ -477,10 +496,10 @@ sl_status sl_store_row_add(sl_store *st, const sl_key *k, const sl_rules *r, con
         if (j == ncat) cats[ncat++] = c;
     }
     qsort(cats, ncat, sizeof cats[0], cmp_str);
-    sl_buf_reset(&st->key);
+    sl_buf_reset(&st->cats);
     for (size_t i = 0; !rc && i < ncat; i++) {
-        if (i) rc = sl_buf_putc(&st->key, ',');
-        if (!rc) rc = sl_buf_puts(&st->key, cats[i]);
+        if (i) rc = sl_buf_putc(&st->cats, ',');
+        if (!rc) rc = sl_buf_puts(&st->cats, cats[i]);
     }
     if (rc) return fail(st, rc, "flagged_rows");
 
@@ -503,8 +522,8 @@ sl_status sl_store_row_add(sl_store *st, const sl_key *k, const sl_rules *r, con
     else sqlite3_bind_null(q, 12);
     bind_time_in(q, 13, s->tf_start, st->iso[1]);
     bind_time_in(q, 14, s->tf_end, st->iso[2]);
-    char tok[SL_TOKEN_LEN + 1]; /* lives until the step below */
-    if (plate && sl_plate_token(k, plate->p, plate->len, tok)) bind_static_str(q, 15, tok);
+    int has_tok = plate && sl_plate_token(k, plate->p, plate->len, st->token);
+    if (has_tok) bind_static_str(q, 15, st->token);
     else sqlite3_bind_null(q, 15);
     bind_static_str(q, 16, sl_cell_state_name(pc->st));
     if ((rc = bind_redacted_cell(st, q, 17, 1, k, &s->f[SL_F_REASON], plate))) return rc;
@@ -516,9 +535,24 @@ sl_status sl_store_row_add(sl_store *st, const sl_key *k, const sl_rules *r, con
     bind_cell(q, 23, &s->f[SL_F_SEARCH_TYPE]);
     if ((rc = bind_redacted_cell(st, q, 24, 5, k, &s->f[SL_F_TEXT_PROMPT], plate))) return rc;
     bind_cell(q, 25, &s->f[SL_F_MODERATION]);
-    bind_static(q, 26, st->key.p, st->key.len);
+    bind_static(q, 26, st->cats.p, st->cats.len);
     rc = step_reset(st, q, "flagged_rows");
     if (rc) return rc;
+
+    sl_store_written *w = &st->written;
+    w->row_id = rid;
+    w->categories = (sl_slice){st->cats.p ? st->cats.p : "", st->cats.len};
+    w->plate_token = has_tok ? st->token : NULL;
+    w->search_time = s->search_time != SL_TIME_NONE ? st->iso[0] : NULL;
+    w->tf_start = s->tf_start != SL_TIME_NONE ? st->iso[1] : NULL;
+    w->tf_end = s->tf_end != SL_TIME_NONE ? st->iso[2] : NULL;
+    static const sl_field red_of[] = {SL_F_COUNT, SL_F_REASON, SL_F_CASE, SL_F_OFFENSE,
+                                      SL_F_FILTERS, SL_F_TEXT_PROMPT};
+    for (size_t i = 0; i < SL_ARRAY_LEN(red_of); i++) {
+        int absent = red_of[i] != SL_F_COUNT && s->f[red_of[i]].st == SL_CELL_ABSENT;
+        w->red[i] = absent ? (sl_slice){NULL, 0}
+                           : (sl_slice){st->red[i].p ? st->red[i].p : "", st->red[i].len};
+    }
 
     for (size_t i = 0; i < row->nflags; i++) {
         const sl_flag *fl = &row->flags[i];
@@ -539,36 +573,120 @@ sl_status sl_store_row_add(sl_store *st, const sl_key *k, const sl_rules *r, con
         }
         rc = step_reset(st, st->hit, "flag_hits");
         if (rc) return rc;
+        st->nhits++;
     }
     return SL_OK;
 }
 
 /* ---- counts ------------------------------------------------------------------------------- */
 
-static uint64_t fnv1a(const char *p, size_t n) {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)p[i];
-        h *= 1099511628211ull;
+/* Hash of a count key, eight bytes at a time (the table is private: any good mix will do). */
+static uint64_t key_hash(const char *p, size_t n) {
+    const uint64_t m = 0x9e3779b97f4a7c15ull;
+    uint64_t h = (uint64_t)n * m, w;
+    for (; n >= 8; p += 8, n -= 8) {
+        memcpy(&w, p, 8);
+        h = (h ^ w) * m;
+        h ^= h >> 29;
     }
+    w = 0;
+    if (n) memcpy(&w, p, n);
+    h = (h ^ w) * 0xff51afd7ed558ccdull;
+    h ^= h >> 32;
     return h;
 }
 
-static sl_status cells_grow(sl_store *st) {
-    size_t ncap = st->capcells ? st->capcells * 2 : 1024;
+static sl_status tab_grow(count_tab *t) {
+    size_t ncap = t->cap ? t->cap * 2 : 1024;
     count_cell *nc = calloc(ncap, sizeof *nc);
     if (!nc) return SL_ENOMEM;
-    for (size_t i = 0; i < st->capcells; i++) {
-        count_cell *c = &st->cells[i];
+    for (size_t i = 0; i < t->cap; i++) {
+        count_cell *c = &t->cells[i];
         if (!c->key) continue;
         size_t j = (size_t)c->hash & (ncap - 1);
         while (nc[j].key) j = (j + 1) & (ncap - 1);
         nc[j] = *c;
     }
-    free(st->cells);
-    st->cells = nc;
-    st->capcells = ncap;
+    free(t->cells);
+    t->cells = nc;
+    t->cap = ncap;
     return SL_OK;
+}
+
+/* Adds rows to the cell with key k (copied into the table's arena when new). */
+static sl_status tab_add(sl_store *st, count_tab *t, const char *k, size_t klen, uint64_t h,
+                         uint64_t rows) {
+    if (t->cap == 0 || (t->n + 1) * 10 > t->cap * 7) {
+        if (t->n >= COUNT_CAP) {
+            fail(st, SL_ELIMIT, "counts");
+            snprintf(st->err, sizeof st->err,
+                     "database: more than %u organization x month x category counts", COUNT_CAP);
+            return SL_ELIMIT;
+        }
+        sl_status rc = tab_grow(t);
+        if (rc) return fail(st, rc, "counts");
+    }
+    size_t j = (size_t)h & (t->cap - 1);
+    while (t->cells[j].key) {
+        count_cell *c = &t->cells[j];
+        if (c->hash == h && c->klen == klen && memcmp(c->key, k, klen) == 0) {
+            c->rows += rows;
+            return SL_OK;
+        }
+        j = (j + 1) & (t->cap - 1);
+    }
+    char *kcopy = sl_arena_alloc(&t->arena, klen + 1);
+    if (!kcopy) return fail(st, SL_ENOMEM, "counts");
+    memcpy(kcopy, k, klen);
+    kcopy[klen] = '\0';
+    t->cells[j] = (count_cell){kcopy, klen, h, rows};
+    t->n++;
+    return SL_OK;
+}
+
+static void tab_clear(count_tab *t) {
+    if (t->cells) memset(t->cells, 0, t->cap * sizeof *t->cells);
+    t->n = 0;
+    sl_arena_reset(&t->arena);
+}
+
+static void tab_free(count_tab *t) {
+    free(t->cells);
+    t->cells = NULL;
+    t->n = t->cap = 0;
+    sl_arena_free(&t->arena);
+}
+
+sl_status sl_store_count_row(sl_store *st, const char *org, size_t org_len, int64_t t,
+                             const char *const *cats, size_t ncats) {
+    if (st->first) return st->first;
+    /* The month of the day last seen: rows of a log come in time order, days repeat. */
+    if (t == SL_TIME_NONE) {
+        st->month[0] = '\0';
+        st->month_day = INT64_MIN;
+    } else if (t / 86400 != st->month_day || t < 0) {
+        sl_time_month(t, st->month);
+        st->month_day = t < 0 ? INT64_MIN : t / 86400;
+    }
+    sl_buf *b = &st->key;
+    sl_buf_reset(b);
+    size_t ml = strlen(st->month);
+    sl_status rc = sl_buf_reserve(b, org_len + ml + 2 + 64);
+    if (!rc) rc = sl_buf_append(b, org ? org : "", org ? org_len : 0);
+    if (!rc) rc = sl_buf_putc(b, '\0');
+    if (!rc) rc = sl_buf_append(b, st->month, ml);
+    if (!rc) rc = sl_buf_putc(b, '\0');
+    if (rc) return fail(st, rc, "counts");
+    size_t base = b->len;
+    count_tab *tab = st->staging ? &st->pend : &st->run;
+    for (size_t i = 0; i <= ncats && !rc; i++) {
+        const char *c = i == 0 ? "all" : cats[i - 1] ? cats[i - 1] : "";
+        b->len = base;
+        rc = sl_buf_puts(b, c);
+        if (rc) return fail(st, rc, "counts");
+        rc = tab_add(st, tab, b->p, b->len, key_hash(b->p, b->len), 1);
+    }
+    return rc;
 }
 
 sl_status sl_store_count(sl_store *st, const char *org, size_t org_len, int64_t t, const char *category) {
@@ -583,33 +701,58 @@ sl_status sl_store_count(sl_store *st, const char *org, size_t org_len, int64_t 
     if (!rc) rc = sl_buf_putc(b, '\0');
     if (!rc) rc = sl_buf_puts(b, category ? category : "");
     if (rc) return fail(st, rc, "counts");
-    uint64_t h = fnv1a(b->p, b->len);
-    if (st->capcells == 0 || (st->ncells + 1) * 10 > st->capcells * 7) {
-        if (st->ncells >= COUNT_CAP) {
-            fail(st, SL_ELIMIT, "counts");
-            snprintf(st->err, sizeof st->err,
-                     "database: more than %u organization x month x category counts", COUNT_CAP);
-            return SL_ELIMIT;
-        }
-        if ((rc = cells_grow(st))) return fail(st, rc, "counts");
-    }
-    size_t j = (size_t)h & (st->capcells - 1);
-    while (st->cells[j].key) {
-        count_cell *c = &st->cells[j];
-        if (c->hash == h && c->klen == b->len && memcmp(c->key, b->p, b->len) == 0) {
-            c->rows++;
-            return SL_OK;
-        }
-        j = (j + 1) & (st->capcells - 1);
-    }
-    char *kcopy = sl_arena_alloc(&st->arena, b->len + 1);
-    if (!kcopy) return fail(st, SL_ENOMEM, "counts");
-    memcpy(kcopy, b->p, b->len);
-    kcopy[b->len] = '\0';
-    st->cells[j] = (count_cell){kcopy, b->len, h, 1};
-    st->ncells++;
+    return tab_add(st, st->staging ? &st->pend : &st->run, b->p, b->len, key_hash(b->p, b->len), 1);
+}
+
+/* ---- per-source staging ------------------------------------------------------------------- */
+
+sl_status sl_store_source_begin(sl_store *st) {
+    if (st->first) return st->first;
+    st->staging = 1;
+    st->mark_row = st->next_row;
+    st->mark_hit = st->nhits;
+    st->mark_event = st->nevents;
+    tab_clear(&st->pend);
     return SL_OK;
 }
+
+static sl_status drop_tail(sl_store *st, sqlite3_stmt **s, const char *sql, int64_t from,
+                           const char *what) {
+    if (!*s && prep(st, s, sql)) return st->first;
+    sqlite3_bind_int64(*s, 1, from);
+    return step_reset(st, *s, what);
+}
+
+sl_status sl_store_source_end(sl_store *st, int keep) {
+    if (st->first) return st->first;
+    if (!st->staging) return SL_OK;
+    st->staging = 0;
+    sl_status rc = SL_OK;
+    if (keep) {
+        for (size_t i = 0; i < st->pend.cap && !rc; i++) {
+            const count_cell *c = &st->pend.cells[i];
+            if (c->key) rc = tab_add(st, &st->run, c->key, c->klen, c->hash, c->rows);
+        }
+    } else {
+        /* Rows, hits and events are numbered in writing order: the source's are the tail. */
+        if (st->next_row > st->mark_row)
+            rc = drop_tail(st, &st->drop_rows, "DELETE FROM flagged_rows WHERE row_id >= ?1",
+                           st->mark_row, "dropping a duplicate source's rows");
+        if (!rc && st->nhits > st->mark_hit)
+            rc = drop_tail(st, &st->drop_hits, "DELETE FROM flag_hits WHERE rowid > ?1",
+                           st->mark_hit, "dropping a duplicate source's hits");
+        if (!rc && st->nevents > st->mark_event)
+            rc = drop_tail(st, &st->drop_events, "DELETE FROM events WHERE rowid > ?1",
+                           st->mark_event, "dropping a duplicate source's events");
+        st->next_row = st->mark_row;
+        st->nhits = st->mark_hit;
+        st->nevents = st->mark_event;
+    }
+    tab_clear(&st->pend);
+    return rc;
+}
+
+const sl_store_written *sl_store_row_written(const sl_store *st) { return &st->written; }
 
 static int cmp_cell(const void *a, const void *b) {
     const count_cell *x = a, *y = b;
@@ -667,7 +810,9 @@ sl_status sl_store_event(sl_store *st, const sl_key *k, uint32_t source_id, uint
     bind_txt(s, 8, ev->entity_type.p, ev->entity_type.len);
     bind_txt(s, 9, j->p ? j->p : "{}", j->len);
     bind_txt(s, 10, ev->event_id.p, ev->event_id.len);
-    return step_reset(st, s, "events");
+    rc = step_reset(st, s, "events");
+    if (!rc) st->nevents++;
+    return rc;
 }
 
 sl_status sl_store_finding(sl_store *st, uint32_t seq, const sl_finding *f) {
@@ -710,15 +855,16 @@ sl_status sl_store_finish(sl_store *st) {
     if (st->first) return st->first;
     if (st->finished) return SL_OK;
     /* compact and sort the table, then insert in (org, month, category) order */
+    count_tab *t = &st->run;
     size_t m = 0;
-    for (size_t i = 0; i < st->capcells; i++)
-        if (st->cells[i].key) st->cells[m++] = st->cells[i];
-    if (m) qsort(st->cells, m, sizeof *st->cells, cmp_cell);
-    st->ncells = m;
+    for (size_t i = 0; i < t->cap; i++)
+        if (t->cells[i].key) t->cells[m++] = t->cells[i];
+    if (m) qsort(t->cells, m, sizeof *t->cells, cmp_cell);
+    t->n = m;
     sqlite3_stmt *ins = NULL;
     sl_status rc = prep(st, &ins, "INSERT INTO counts VALUES(?1, ?2, ?3, ?4)");
     for (size_t i = 0; !rc && i < m; i++) {
-        const count_cell *c = &st->cells[i];
+        const count_cell *c = &t->cells[i];
         size_t ol = strlen(c->key);
         const char *month = c->key + ol + 1;
         const char *cat = month + strlen(month) + 1;
@@ -729,10 +875,9 @@ sl_status sl_store_finish(sl_store *st) {
         rc = step_reset(st, ins, "counts");
     }
     sqlite3_finalize(ins);
-    /* the table is spent: keys point into the arena, freed at close */
-    free(st->cells);
-    st->cells = NULL;
-    st->capcells = st->ncells = 0;
+    /* the table is spent */
+    tab_free(&st->run);
+    tab_free(&st->pend);
     if (rc) return rc;
     static const char IDX[] =
         "CREATE INDEX rejections_source ON rejections(source_id);"
@@ -756,7 +901,8 @@ sl_status sl_store_close(sl_store *st) {
     sl_status rc = st->first;
     sqlite3_stmt *stmts[] = {st->meta, st->pack, st->rule, st->source, st->rej,
                              st->fstate, st->ferr, st->diag, st->row, st->hit,
-                             st->event, st->finding, st->check};
+                             st->event, st->finding, st->check, st->drop_rows,
+                             st->drop_hits, st->drop_events};
     for (size_t i = 0; i < SL_ARRAY_LEN(stmts); i++) sqlite3_finalize(stmts[i]);
     if (st->db) {
         if (!st->finished && !rc && sqlite3_get_autocommit(st->db) == 0 &&
@@ -767,8 +913,10 @@ sl_status sl_store_close(sl_store *st) {
     sl_buf_free(&st->tmp);
     for (size_t i = 0; i < RED_COLS; i++) sl_buf_free(&st->red[i]);
     sl_buf_free(&st->key);
-    free(st->cells);
-    sl_arena_free(&st->arena);
+    sl_buf_free(&st->cats);
+    sl_buf_free(&st->rules);
+    tab_free(&st->run);
+    tab_free(&st->pend);
     free(st);
     return rc;
 }

@@ -83,10 +83,32 @@ typedef struct {
 sl_status sl_store_row_add(sl_store *st, const sl_key *k, const sl_rules *r,
                            const sl_store_row *row);
 
+/* What the last sl_store_row_add wrote, for writers that stream rows as they are stored
+ * (flagged.csv). Texts are as stored: plates tokenized. A slice with p NULL was stored as NULL.
+ * Owned by the store; valid until the next sl_store_row_add. */
+typedef struct {
+    int64_t row_id;
+    sl_slice categories;        /* distinct categories, sorted, comma-joined */
+    const char *plate_token;    /* NULL when none */
+    const char *search_time, *tf_start, *tf_end; /* ISO 8601, NULL when unknown */
+    sl_slice red[6];            /* first_line, reason, case_number, offense, filters, text_prompt */
+} sl_store_written;
+const sl_store_written *sl_store_row_written(const sl_store *st);
+
 /* Counts one search row for organization x month x category (category "all" counts every
  * row; one call per distinct category of a flagged row). */
 sl_status sl_store_count(sl_store *st, const char *org, size_t org_len, int64_t t,
                          const char *category);
+/* The same for one row: counts it under "all" and under each of cats (distinct). */
+sl_status sl_store_count_row(sl_store *st, const char *org, size_t org_len, int64_t t,
+                             const char *const *cats, size_t ncats);
+
+/* Per-source staging. Between begin and end, flagged rows, hits, events and counts belong to
+ * the open source; end keeps them (counts merged into the run's) or drops them all, for a
+ * source found at its end to repeat an earlier one (release.h: same bytes, or the same rows),
+ * so that repeated content is counted once. Without begin, everything is kept as it comes. */
+sl_status sl_store_source_begin(sl_store *st);
+sl_status sl_store_source_end(sl_store *st, int keep);
 
 /* ---- issue 3 ---- */
 
@@ -121,5 +143,23 @@ struct sqlite3 *sl_store_db(sl_store *st);
 sl_status sl_write_flagged_csv(struct sqlite3 *db, const sl_key *k, const char *path, char *err, size_t errlen);
 sl_status sl_write_summary_json(struct sqlite3 *db, const char *path, char *err, size_t errlen);
 sl_status sl_write_report_html(struct sqlite3 *db, const sl_key *k, const char *path, char *err, size_t errlen);
+
+/* flagged.csv written while the scan runs, with the same bytes sl_write_flagged_csv writes
+ * from the finished database: rows arrive in reading order (source, record), which is the
+ * file's order. A source's lines are held until the source ends (its SHA-256 is cited on every
+ * line), in bounded memory and then a spool file; a source dropped as a repeat leaves none.
+ * Rules and key are borrowed and must outlive the writer. */
+typedef struct sl_flagged_csv sl_flagged_csv;
+sl_status sl_flagged_csv_open(sl_flagged_csv **out, const char *path, const sl_key *k,
+                              const sl_rules *r, char *err, size_t errlen);
+/* One flagged row of the open source, right after sl_store_row_add stored it (w = what it
+ * wrote). */
+sl_status sl_flagged_csv_row(sl_flagged_csv *f, const sl_store_row *row, const sl_store_written *w);
+/* Ends the open source: keep writes its rows after the source's cells, else they are dropped. */
+sl_status sl_flagged_csv_source_end(sl_flagged_csv *f, int keep, const char *cite,
+                                    const char *sha256, const char *member, const char *sheet);
+/* commit: flushes and renames into place (errors into err); else removes what was written.
+ * Frees f either way. */
+sl_status sl_flagged_csv_close(sl_flagged_csv *f, int commit, char *err, size_t errlen);
 
 #endif

@@ -135,7 +135,15 @@ static void test_checks(void) {
     /* 8: an empty container (a zip): no checks. */
     sl_release_src s8 = src(8, "all.zip", SL_KIND_UNKNOWN, "aa", 0, SL_TIME_NONE, SL_TIME_NONE);
     sl_release_src all[] = {s1, s2, s3, s4, s5, s6, s7, s8};
-    for (size_t i = 0; i < SL_ARRAY_LEN(all); i++) CHECK_INT(sl_release_add(r, &all[i]), SL_OK);
+    for (size_t i = 0; i < SL_ARRAY_LEN(all); i++) {
+        CHECK_INT(sl_release_add(r, &all[i]), SL_OK);
+        /* Repeats are known as soon as they are added (the scan drops their rows then). */
+        const sl_release_verdict *early = sl_release_verdict_of(r, all[i].id);
+        uint32_t want = (all[i].id >= 4 && all[i].id <= 6) ? 2 : 0;
+        CHECK(early && early->duplicate_of == want);
+    }
+    CHECK_STR(sl_release_cite_of(r, 2), "Springfield_IL_PD_network_audit_2025-06.csv");
+    CHECK(sl_release_cite_of(r, 99) == NULL);
     CHECK_INT(sl_release_check(r), SL_OK);
 
     const sl_finding *f = find(r, "release.truncated_excel_limit", 0);

@@ -389,6 +389,132 @@ static void write_text(const char *path, const char *text) {
     }
 }
 
+/* flagged.csv streamed while rows are stored gives the same bytes as the writer that reads the
+ * finished database; a source ended with keep = 0 leaves no rows, hits, counts or lines, and
+ * the next source's rows are numbered as if it had never been read. */
+static int stream_row(sl_store *st, sl_flagged_csv *fc, uint32_t src, uint64_t rec, const char *first_line,
+                      const sl_search *s, const char *rule, const char *needle) {
+    size_t ri = rule_index(rule);
+    const char *at = strstr(s->f[SL_F_REASON].p, needle);
+    sl_flag fl[2] = {{(uint32_t)ri, SL_F_REASON, (uint32_t)(at - s->f[SL_F_REASON].p),
+                      (uint32_t)(at - s->f[SL_F_REASON].p + strlen(needle))},
+                     {(uint32_t)ri, SL_F_REASON, 0, 1}};
+    sl_rule_info info;
+    sl_rules_info(rules, ri, &info);
+    sl_store_row row = {src, rec, rec % 3 ? rec + 1 : 0, {first_line, strlen(first_line)}, s, fl, 2};
+    sl_status rc = sl_store_row_add(st, key, rules, &row);
+    if (!rc) rc = sl_flagged_csv_row(fc, &row, sl_store_row_written(st));
+    const char *cats[] = {info.category};
+    if (!rc) rc = sl_store_count_row(st, s->f[SL_F_ORG].p, s->f[SL_F_ORG].len, s->search_time, cats, 1);
+    return (int)rc;
+}
+
+static void test_streaming(void) {
+    char dir[300], path[400], a[320], b[320], err[256] = "";
+    snprintf(dir, sizeof dir, "%s/stream", tmpdir);
+    mkdir(dir, 0700);
+    snprintf(path, sizeof path, "%s/sunlight.db", dir);
+    snprintf(a, sizeof a, "%s/streamed.csv", dir);
+    snprintf(b, sizeof b, "%s/from_db.csv", dir);
+    sl_store *st = NULL;
+    sl_flagged_csv *fc = NULL;
+    CHECK_INT(sl_store_open(&st, path, err, sizeof err), SL_OK);
+    CHECK_INT(sl_flagged_csv_open(&fc, a, key, rules, err, sizeof err), SL_OK);
+    if (!st || !fc) return;
+    CHECK_INT(sl_store_rules(st, rules), SL_OK);
+    sl_search x, y, z;
+    search_init(&x);
+    cell(&x, SL_F_NAME, "Ofc. \"Q\" Lee");
+    cell(&x, SL_F_ORG, "Testville CA PD");
+    cell(&x, SL_F_PLATE, "ABC1234");
+    cell(&x, SL_F_REASON, "ICE hold for ABC1234, call 555-234-5678\nsecond line");
+    cell(&x, SL_F_CASE, "=2+3");
+    cell(&x, SL_F_ID, "0b5c6a2e-0000-4000-8000-000000000009");
+    cell(&x, SL_F_MODERATION, "allow");
+    x.search_time = 1748779200;
+    x.networks = 12;
+    x.devices = 0;
+    search_init(&y);
+    cell(&y, SL_F_ORG, "Bad \xff Org");
+    cell(&y, SL_F_REASON, "protest at city hall \xc3\x28 tag 9ZZZ99");
+    cell(&y, SL_F_TEXT_PROMPT, "white van, plate 7XYZ999");
+    cell(&y, SL_F_OFFENSE, "Other");
+    cell(&y, SL_F_FILTERS, "make=Ford");
+    cell(&y, SL_F_SEARCH_TYPE, "freeform - Mobile");
+    y.search_time = 1751445000;
+    y.tf_start = 1751400000;
+    y.tf_end = 1751445000;
+    search_init(&z);
+    cell(&z, SL_F_ORG, "Other TX SO");
+    cell(&z, SL_F_REASON, "assist ice with locate");
+    z.f[SL_F_PLATE].st = SL_CELL_VENDOR_REDACTED;
+    z.f[SL_F_PLATE].p = "***";
+    z.f[SL_F_PLATE].len = 3;
+
+    sl_source s1 = {1, 0, "rel/a,b.csv", "rel/a,b.csv", NULL, NULL, "csv", "utf-8", ',', "", 10};
+    memcpy(s1.sha256, "1111111111111111111111111111111111111111111111111111111111111111", 65);
+    sl_source s2 = {2, 0, "rel/copy.csv", "rel/copy.csv", NULL, NULL, "csv", "utf-8", ',', "", 10};
+    memcpy(s2.sha256, "1111111111111111111111111111111111111111111111111111111111111111", 65);
+    sl_source s3 = {3, 0, "rel/w.xlsx > Audit", "rel/w.xlsx", "w.xlsx", "Audit", "xlsx", NULL, 0, "", 10};
+    sl_account acc;
+    memset(&acc, 0, sizeof acc);
+    acc.time_min = acc.time_max = SL_TIME_NONE;
+    int rc = 0;
+    /* source 1, kept */
+    rc |= sl_store_source_begin(st);
+    rc |= stream_row(st, fc, 1, 2, "Ofc. \"Q\" Lee,Testville CA PD,ABC1234,\"ICE hold", &x, "immigration.ice_hold", "ICE hold");
+    rc |= stream_row(st, fc, 1, 3, "Bad \xff Org,protest at city hall", &y, "first_amendment.protest", "protest");
+    rc |= sl_store_source_end(st, 1);
+    rc |= sl_flagged_csv_source_end(fc, 1, s1.cite, s1.sha256, s1.member, s1.sheet);
+    rc |= sl_store_source(st, &s1, &acc);
+    /* source 2, a repeat: dropped */
+    rc |= sl_store_source_begin(st);
+    rc |= stream_row(st, fc, 2, 2, "Ofc. \"Q\" Lee,Testville CA PD,ABC1234,\"ICE hold", &x, "immigration.ice_hold", "ICE hold");
+    rc |= stream_row(st, fc, 2, 3, "Other TX SO,assist ice with locate", &z, "immigration.ice", "ice");
+    rc |= sl_store_source_end(st, 0);
+    rc |= sl_flagged_csv_source_end(fc, 0, s2.cite, s2.sha256, s2.member, s2.sheet);
+    rc |= sl_store_source(st, &s2, &acc);
+    /* source 3, kept, no SHA-256 */
+    rc |= sl_store_source_begin(st);
+    rc |= stream_row(st, fc, 3, 5, "Other TX SO,assist ice with locate", &z, "immigration.ice", "ice");
+    rc |= sl_store_source_end(st, 1);
+    rc |= sl_flagged_csv_source_end(fc, 1, s3.cite, NULL, s3.member, s3.sheet);
+    rc |= sl_store_source(st, &s3, &acc);
+    CHECK_INT(rc, 0);
+    CHECK_INT(sl_store_finish(st), SL_OK);
+    CHECK_INT(sl_flagged_csv_close(fc, 1, err, sizeof err), SL_OK);
+    CHECK_INT(sl_write_flagged_csv(sl_store_db(st), key, b, err, sizeof err), SL_OK);
+    size_t la = 0, lb = 0;
+    char *ta = read_file(a, &la), *tb = read_file(b, &lb);
+    CHECK(ta && tb && la == lb && la > 300 && memcmp(ta, tb, la) == 0);
+    if (ta && tb && (la != lb || memcmp(ta, tb, la))) fprintf(stderr, "streamed:\n%s\nfrom db:\n%s\n", ta, tb);
+    CHECK(ta && strstr(ta, "rel/copy.csv") == NULL);
+    CHECK(ta && strstr(ta, "ABC1234") == NULL);
+    free(ta);
+    free(tb);
+    sqlite3 *db = sl_store_db(st);
+    sqlite3_stmt *q = NULL;
+    const char *sql = "SELECT (SELECT group_concat(row_id || ':' || source_id) FROM flagged_rows),"
+                      " (SELECT count(*) FROM flag_hits), (SELECT sum(rows) FROM counts),"
+                      " (SELECT max(rowid) FROM flag_hits)";
+    CHECK_INT(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
+    if (q && sqlite3_step(q) == SQLITE_ROW) {
+        CHECK_STR((const char *)sqlite3_column_text(q, 0), "1:1,2:1,3:3");
+        CHECK_INT(sqlite3_column_int(q, 1), 6);
+        CHECK_INT(sqlite3_column_int(q, 2), 6); /* 3 rows kept, each under "all" and its category */
+        CHECK_INT(sqlite3_column_int(q, 3), 6);
+    }
+    sqlite3_finalize(q);
+    CHECK_INT(sl_store_close(st), SL_OK);
+    /* an abandoned writer leaves nothing behind */
+    snprintf(a, sizeof a, "%s/abandoned.csv", dir);
+    CHECK_INT(sl_flagged_csv_open(&fc, a, key, rules, err, sizeof err), SL_OK);
+    CHECK_INT(sl_flagged_csv_close(fc, 0, NULL, 0), SL_OK);
+    CHECK(access(a, F_OK) != 0);
+    snprintf(path, sizeof path, "%s.tmp", a);
+    CHECK(access(path, F_OK) != 0);
+}
+
 int main(void) {
     CHECK_STR(sl_reject_name(SL_REJ_TOO_LARGE), "record_too_large");
     CHECK_STR(sl_reject_name(SL_REJ_UNTERMINATED), "unterminated_quote");
@@ -416,6 +542,7 @@ int main(void) {
     char out1[256], out2[256];
     snprintf(out1, sizeof out1, "%s/out1", tmpdir);
     snprintf(out2, sizeof out2, "%s/out2", tmpdir);
+    test_streaming();
     CHECK_INT(build(out1), 0);
     check_db(out1);
     check_outputs(out1);
