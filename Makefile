@@ -50,8 +50,10 @@ $(LIBA): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-# The CLI finds the rule packs of the tree it was built from unless told otherwise.
+# The CLI finds the rule packs of the tree it was built from unless told otherwise, and sees
+# only the public header: lib/ is not on its include path.
 $(CLI_OBJ): DEFS += -DSL_RULES_DIR='"$(CURDIR)/rules"'
+$(CLI_OBJ): ALL_CFLAGS = $(WARN) $(DEFS) -Iinclude $(CFLAGS) -MMD -MP
 
 $(BIN): $(CLI_OBJ) $(LIBA)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIBA) $(PKG_LIBS) -lm

@@ -89,6 +89,7 @@ data_rows() {
 gen_data "$SIZE"
 BYTES=$(wc -c <"$FILE")
 ROWS=$(data_rows "$DATA")
+CSV_BYTES=$BYTES; CSV_ROWS=$ROWS  # the XLSX case below reuses BYTES/ROWS
 cat "$FILE" >/dev/null # every tool starts from a warm page cache
 
 TABLE="$TMP/table"
@@ -249,7 +250,7 @@ if [ "$RECORD" -eq 1 ]; then
         echo
         echo "- machine: ${model:-unknown CPU}, $(nproc 2>/dev/null || echo '?') cores, ${mem:-? memory}"
         echo "- commit: $commit"
-        echo "- file: slgen --size $SIZE --seed $SEED network audit, $BYTES bytes, $ROWS rows"
+        echo "- file: slgen --size $SIZE --seed $SEED network audit, $CSV_BYTES bytes, $CSV_ROWS rows"
         echo "- runs: $RUNS per tool, median wall time, warm page cache"
         [ -n "$XLINE" ] && echo "$XLINE"
         echo

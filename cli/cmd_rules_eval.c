@@ -3,8 +3,7 @@
  * TP, FP, FN, precision, recall and the pack's floor, and exits 1 when any category is below
  * its floor (so `make check` can enforce them). */
 #include "cli.h"
-
-#include "evaluate.h"
+#include "sunlight.h"
 
 #include <stdio.h>
 #include <stdlib.h>

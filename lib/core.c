@@ -241,6 +241,19 @@ char *sl_fmt(char *dst, size_t cap, const char *fmt, ...) {
     return dst;
 }
 
+char *sl_fmt_count(int64_t v, char out[32]) {
+    char d[24];
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    int n = snprintf(d, sizeof d, "%llu", u), j = 0;
+    if (v < 0) out[j++] = '-';
+    for (int i = 0; i < n; i++) {
+        if (i && (n - i) % 3 == 0) out[j++] = ',';
+        out[j++] = d[i];
+    }
+    out[j] = '\0';
+    return out;
+}
+
 void sl_hex(const unsigned char *in, size_t n, char *out) {
     static const char digits[] = "0123456789abcdef";
     for (size_t i = 0; i < n; i++) {

@@ -51,6 +51,9 @@ void *sl_reallocarray(void *p, size_t n, size_t size); /* overflow-checked */
 /* Formats into a fixed buffer, always NUL-terminated, truncating. Returns dst. */
 char *sl_fmt(char *dst, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* A count with thousands separators for people: 1234567 -> "1,234,567". Returns out. */
+char *sl_fmt_count(int64_t v, char out[32]);
+
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void sl_hex(const unsigned char *in, size_t n, char *out);
 

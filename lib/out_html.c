@@ -64,17 +64,8 @@ static void col(html *h, sqlite3_stmt *s, int i) {
 
 /* 1234567 -> "1,234,567" */
 static void num(html *h, int64_t v) {
-    char d[32], o[48];
-    int neg = v < 0;
-    unsigned long long u = neg ? 0ull - (unsigned long long)v : (unsigned long long)v;
-    int n = snprintf(d, sizeof d, "%llu", u), j = 0;
-    if (neg) o[j++] = '-';
-    for (int i = 0; i < n; i++) {
-        if (i && (n - i) % 3 == 0) o[j++] = ',';
-        o[j++] = d[i];
-    }
-    o[j] = '\0';
-    raw(h, o);
+    char o[32];
+    raw(h, sl_fmt_count(v, o));
 }
 
 static void printf_h(html *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

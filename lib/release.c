@@ -388,14 +388,7 @@ static void fmt_day(int64_t t, char out[21]) {
 }
 
 static void fmt_count(uint64_t v, char out[32]) {
-    char tmp[32];
-    int n = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)v);
-    size_t o = 0;
-    for (int i = 0; i < n; i++) {
-        if (i && (n - i) % 3 == 0) out[o++] = ',';
-        out[o++] = tmp[i];
-    }
-    out[o] = '\0';
+    sl_fmt_count(v > INT64_MAX ? INT64_MAX : (int64_t)v, out);
 }
 
 static sl_status check_truncation(sl_release *r, entry *e) {
