@@ -70,6 +70,7 @@ static sl_status put_cell(sl_buf *b, const char *p, size_t n, int first) {
 typedef struct {
     sl_buf clean, red;
     const sl_key *k;
+    sl_redact_memo *memo; /* redactions of repeated texts; NULL: none */
 } cells;
 
 static sl_status text_cell(cells *c, sl_buf *b, const char *p, size_t n, int first) {
@@ -86,10 +87,14 @@ static sl_status col_cell(cells *c, sl_buf *b, sqlite3_stmt *s, int i) {
 }
 
 /* Free text: personal data and plates redacted first. */
-static sl_status free_text(cells *c, sl_buf *b, const char *p, size_t n) {
+static sl_status free_text_m(cells *c, sl_buf *b, const char *p, size_t n, sl_redact_memo *m) {
     sl_buf_reset(&c->red);
-    sl_status rc = sl_redact(c->k, p, n, NULL, 0, SL_REDACT_PERSONAL | SL_REDACT_PLATES, &c->red);
+    sl_status rc = sl_redact_memo_text(m, c->k, p, n, NULL, 0, SL_REDACT_PERSONAL | SL_REDACT_PLATES, &c->red);
     return rc ? rc : text_cell(c, b, c->red.p ? c->red.p : "", c->red.len, 0);
+}
+
+static sl_status free_text(cells *c, sl_buf *b, const char *p, size_t n) {
+    return free_text_m(c, b, p, n, c->memo);
 }
 
 static sl_status free_cell(cells *c, sl_buf *b, sqlite3_stmt *s, int i) {
@@ -280,6 +285,8 @@ struct sl_flagged_csv {
     int spooled;       /* lines of the open source are in the spool */
     sl_buf pre;        /* the open source's four cells */
     sl_buf ids;        /* rule ids of one row, comma-joined */
+    int direct;        /* the open source's SHA-256 was known at its start: lines go straight out */
+    off_t start;       /* output offset where the direct source's lines begin */
 };
 
 sl_status sl_flagged_csv_open(sl_flagged_csv **out, const char *path, const sl_key *k,
@@ -290,6 +297,7 @@ sl_status sl_flagged_csv_open(sl_flagged_csv **out, const char *path, const sl_k
     f->k = k;
     f->r = r;
     f->c.k = k;
+    f->c.memo = sl_redact_memo_new(0, 0); /* NULL: redaction without the memo */
     sl_status rc = sl_out_open(&f->o, path);
     if (!rc) rc = sl_buf_puts(&f->o.b, HEADER);
     if (rc) {
@@ -329,15 +337,61 @@ static int cmp_z(const void *a, const void *b) {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* The source's four cells, as every line of it starts. */
+static sl_status make_pre(sl_flagged_csv *f, const char *cite, const char *sha256, const char *member,
+                          const char *sheet) {
+    sl_buf_reset(&f->pre);
+    sl_status rc = text_cell(&f->c, &f->pre, Z0(cite), 1);
+    if (!rc) rc = text_cell(&f->c, &f->pre, Z0(sha256), 0);
+    if (!rc) rc = text_cell(&f->c, &f->pre, Z0(member), 0);
+    if (!rc) rc = text_cell(&f->c, &f->pre, Z0(sheet), 0);
+    return rc;
+}
+
+sl_status sl_flagged_csv_source_begin(sl_flagged_csv *f, const char *cite, const char *sha256,
+                                      const char *member, const char *sheet) {
+    f->direct = 0;
+    if (f->o.rc) return f->o.rc;
+    if (!sha256 || !sha256[0] || !f->o.f || f->mem.len || f->spooled) return SL_OK;
+    off_t pos = ftello(f->o.f);
+    if (pos < 0) return SL_OK; /* cannot cut back: hold the lines instead */
+    sl_status rc = make_pre(f, cite, sha256, member, sheet);
+    if (rc) return f->o.rc = rc;
+    f->start = pos + (off_t)f->o.b.len;
+    f->direct = 1;
+    return SL_OK;
+}
+
+/* Cuts the output back to where the direct source's lines began: the source was dropped. */
+static sl_status cut_back(sl_flagged_csv *f) {
+    sl_out *o = &f->o;
+    off_t pos = ftello(o->f);
+    if (pos < 0) return SL_EIO;
+    if (f->start >= pos) {
+        o->b.len = (size_t)(f->start - pos);
+        return SL_OK;
+    }
+    o->b.len = 0;
+    if (fflush(o->f) != 0 || ftruncate(fileno(o->f), f->start) != 0 || fseeko(o->f, f->start, SEEK_SET) != 0) {
+        snprintf(o->msg, sizeof o->msg, "%s: %s", o->tmp, strerror(errno));
+        return SL_EIO;
+    }
+    return SL_OK;
+}
+
 sl_status sl_flagged_csv_row(sl_flagged_csv *f, const sl_store_row *row, const sl_store_written *w) {
     if (f->o.rc) return f->o.rc;
     const sl_search *s = row->s;
     cells *c = &f->c;
-    sl_buf *b = &f->mem;
-    sl_status rc = sl_buf_reserve(b, 4);
-    if (rc) return f->o.rc = rc;
+    int direct = f->direct;
+    sl_buf *b = direct ? &f->o.b : &f->mem;
     size_t at = b->len;
-    b->len += 4;
+    sl_status rc = direct ? sl_buf_append(b, f->pre.p, f->pre.len) : sl_buf_reserve(b, 4);
+    if (rc) {
+        b->len = at;
+        return f->o.rc = rc;
+    }
+    if (!direct) b->len += 4;
     rc = int_val(b, 1, (long long)(row->record > INT64_MAX ? INT64_MAX : row->record));
     if (!rc) rc = int_val(b, row->line != 0, (long long)(row->line > INT64_MAX ? INT64_MAX : row->line));
     if (!rc) rc = text_cell(c, b, w->categories.p, w->categories.len, 0);
@@ -379,16 +433,17 @@ sl_status sl_flagged_csv_row(sl_flagged_csv *f, const sl_store_row *row, const s
     if (!rc) rc = text_cell(c, b, RAW(SL_F_SEARCH_TYPE), 0);
     if (!rc) rc = free_text(c, b, RED(5)); /* Text Prompt */
     if (!rc) rc = text_cell(c, b, RAW(SL_F_MODERATION), 0);
-    if (!rc) rc = free_text(c, b, RED(0)); /* first_line */
+    if (!rc) rc = free_text_m(c, b, RED(0), NULL); /* first_line: unique, not memoised */
 #undef RAW
 #undef Z
 #undef RED
     if (!rc) rc = sl_buf_putc(b, '\n');
-    if (!rc && b->len - at - 4 > UINT32_MAX) rc = SL_ELIMIT;
+    if (!rc && !direct && b->len - at - 4 > UINT32_MAX) rc = SL_ELIMIT;
     if (rc) {
         b->len = at;
         return f->o.rc = rc;
     }
+    if (direct) return sl_out_flush(&f->o, 0);
     uint32_t n = (uint32_t)(b->len - at - 4);
     memcpy(b->p + at, &n, 4);
     if (b->len >= SPOOL_MEM) return spool_out(f);
@@ -438,12 +493,18 @@ static sl_status emit_mapped(sl_flagged_csv *f, const char *p, size_t len) {
 sl_status sl_flagged_csv_source_end(sl_flagged_csv *f, int keep, const char *cite,
                                     const char *sha256, const char *member, const char *sheet) {
     sl_status rc = f->o.rc;
+    if (f->direct) {
+        /* lines already out, citing the SHA-256 known at the start (read.h) */
+        f->direct = 0;
+        if (!rc && !keep) rc = cut_back(f);
+        if (rc && !f->o.rc) {
+            f->o.rc = rc;
+            if (!f->o.msg[0]) snprintf(f->o.msg, sizeof f->o.msg, "%s: %s", f->o.path, sl_status_str(rc));
+        }
+        return f->o.rc;
+    }
     if (!rc && keep && (f->mem.len || f->spooled)) {
-        sl_buf_reset(&f->pre);
-        rc = text_cell(&f->c, &f->pre, Z0(cite), 1);
-        if (!rc) rc = text_cell(&f->c, &f->pre, Z0(sha256), 0);
-        if (!rc) rc = text_cell(&f->c, &f->pre, Z0(member), 0);
-        if (!rc) rc = text_cell(&f->c, &f->pre, Z0(sheet), 0);
+        rc = make_pre(f, cite, sha256, member, sheet);
         if (!rc && f->spooled) {
             /* read back through a mapping: no copy into a read buffer */
             rc = spool_out(f);
@@ -491,6 +552,7 @@ sl_status sl_flagged_csv_close(sl_flagged_csv *f, int commit, char *err, size_t 
     sl_buf_free(&f->ids);
     sl_buf_free(&f->c.clean);
     sl_buf_free(&f->c.red);
+    sl_redact_memo_free(f->c.memo);
     free(f);
     return commit ? rc : SL_OK;
 }

@@ -13,6 +13,7 @@
 #include "redact.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -805,4 +806,136 @@ sl_status sl_redact(const sl_key *k, const char *text, size_t len, const char *k
         i = copied = re;
     }
     return sl_buf_append(out, t + copied, n - copied);
+}
+
+/* ---- the memo ----------------------------------------------------------------------------- */
+
+#define MEMO_MAX_TEXT 1024
+
+typedef struct {
+    uint64_t h;
+    char *mem;        /* the text, then its redaction; NULL for an empty slot */
+    uint32_t tlen, olen;
+} memo_ent;
+
+struct sl_redact_memo {
+    const sl_key *k;
+    unsigned flags;
+    int bound;        /* k and flags set by the first call */
+    memo_ent *tab;
+    size_t mask;
+    size_t bytes, max_bytes;
+    uint64_t hits, misses;
+};
+
+sl_redact_memo *sl_redact_memo_new(size_t entries, size_t max_bytes) {
+    size_t n = 1;
+    if (!entries) entries = 16384;
+    while (n < entries && n < ((size_t)1 << 24)) n <<= 1;
+    sl_redact_memo *m = calloc(1, sizeof *m);
+    if (!m) return NULL;
+    m->tab = calloc(n, sizeof *m->tab);
+    if (!m->tab) {
+        free(m);
+        return NULL;
+    }
+    m->mask = n - 1;
+    m->max_bytes = max_bytes ? max_bytes : (4u << 20);
+    return m;
+}
+
+static void memo_clear(sl_redact_memo *m) {
+    for (size_t i = 0; i <= m->mask; i++) {
+        free(m->tab[i].mem);
+        m->tab[i].mem = NULL;
+    }
+    m->bytes = 0;
+}
+
+void sl_redact_memo_free(sl_redact_memo *m) {
+    if (!m) return;
+    memo_clear(m);
+    free(m->tab);
+    free(m);
+}
+
+void sl_redact_memo_stats(const sl_redact_memo *m, uint64_t *hits, uint64_t *misses) {
+    *hits = m ? m->hits : 0;
+    *misses = m ? m->misses : 0;
+}
+
+/* Any of the known plates anywhere in t, as scan_known would find it at some position: a
+ * superset of the word starts the walk tries, so "not found" means the plates change nothing. */
+static int known_occurs(const char *t, size_t n, const known_plate_t *kp, size_t nk) {
+    for (size_t k = 0; k < nk; k++) {
+        unsigned char c0 = (unsigned char)kp[k].p[0];
+        for (size_t i = 0; i < n; i++) {
+            if (sl_toupper((unsigned char)t[i]) != c0) continue;
+            size_t rs, re;
+            if (scan_known(t, n, i, &kp[k], 1, &rs, &re)) return 1;
+        }
+    }
+    return 0;
+}
+
+static uint64_t memo_hash(const char *p, size_t n, unsigned flags) {
+    const uint64_t m = 0x9e3779b97f4a7c15ull;
+    uint64_t h = ((uint64_t)n << 8 | flags) * m, w;
+    for (; n >= 8; p += 8, n -= 8) {
+        memcpy(&w, p, 8);
+        h = (h ^ w) * m;
+        h ^= h >> 29;
+    }
+    w = 0;
+    if (n) memcpy(&w, p, n);
+    h = (h ^ w) * 0xff51afd7ed558ccdull;
+    h ^= h >> 32;
+    return h;
+}
+
+sl_status sl_redact_memo_text(sl_redact_memo *m, const sl_key *k, const char *text, size_t len,
+                              const char *known_plate, size_t plate_len, unsigned flags, sl_buf *out) {
+    /* texts without a digit or an '@' are cheap for sl_redact itself (only the row's plate
+     * can match there): no memo */
+    if (!m || !text || len > MEMO_MAX_TEXT || !text_traits(text, len))
+        return sl_redact(k, text, len, known_plate, plate_len, flags, out);
+    if (!m->bound) {
+        m->k = k;
+        m->flags = flags;
+        m->bound = 1;
+    } else if (m->k != k || m->flags != flags) {
+        return sl_redact(k, text, len, known_plate, plate_len, flags, out);
+    }
+    if (known_plate && plate_len && (flags & SL_REDACT_PLATES)) {
+        known_plate_t kp[MAX_KNOWN];
+        size_t nk = parse_known(known_plate, plate_len, kp);
+        if (nk && known_occurs(text, len, kp, nk)) return sl_redact(k, text, len, known_plate, plate_len, flags, out);
+    }
+    uint64_t h = memo_hash(text, len, flags);
+    memo_ent *e = &m->tab[h & m->mask];
+    if (e->mem && e->h == h && e->tlen == len && memcmp(e->mem, text, len) == 0) {
+        m->hits++;
+        return sl_buf_append(out, e->mem + len, e->olen);
+    }
+    m->misses++;
+    size_t at = out->len;
+    sl_status rc = sl_redact(k, text, len, NULL, 0, flags, out);
+    if (rc) return rc;
+    size_t olen = out->len - at, need = len + olen;
+    if (olen > UINT32_MAX || need > m->max_bytes) return SL_OK;
+    if (m->bytes - (e->mem ? (size_t)e->tlen + e->olen : 0) + need > m->max_bytes) memo_clear(m);
+    char *mem = malloc(need ? need : 1);
+    if (!mem) return SL_OK; /* a memo that cannot grow is still correct */
+    memcpy(mem, text, len);
+    if (olen) memcpy(mem + len, out->p + at, olen);
+    if (e->mem) {
+        m->bytes -= (size_t)e->tlen + e->olen;
+        free(e->mem);
+    }
+    e->mem = mem;
+    e->h = h;
+    e->tlen = (uint32_t)len;
+    e->olen = (uint32_t)olen;
+    m->bytes += need;
+    return SL_OK;
 }

@@ -152,6 +152,14 @@ sl_status sl_write_report_html(struct sqlite3 *db, const sl_key *k, const char *
 typedef struct sl_flagged_csv sl_flagged_csv;
 sl_status sl_flagged_csv_open(sl_flagged_csv **out, const char *path, const sl_key *k,
                               const sl_rules *r, char *err, size_t errlen);
+/* Begins a source whose SHA-256 is known at its start (a plain file, read.h): its lines are
+ * written straight out, nothing held; if the source is then dropped they are cut off again.
+ * With sha256 NULL or "" (members, sheets) the lines are held until sl_flagged_csv_source_end
+ * as before. Sources not begun this way are held. The lines cite the SHA-256 given here even
+ * if the one given at the end differs (the file changed while read, reported by the reader as
+ * "read.changed"; or it failed part-way, out of memory or a read error, and has none). */
+sl_status sl_flagged_csv_source_begin(sl_flagged_csv *f, const char *cite, const char *sha256,
+                                      const char *member, const char *sheet);
 /* One flagged row of the open source, right after sl_store_row_add stored it (w = what it
  * wrote). */
 sl_status sl_flagged_csv_row(sl_flagged_csv *f, const sl_store_row *row, const sl_store_written *w);
