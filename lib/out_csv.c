@@ -70,7 +70,6 @@ static sl_status put_cell(sl_buf *b, const char *p, size_t n, int first) {
 typedef struct {
     sl_buf clean, red;
     const sl_key *k;
-    sl_redact_memo *memo; /* redactions of repeated texts; NULL: none */
 } cells;
 
 static sl_status text_cell(cells *c, sl_buf *b, const char *p, size_t n, int first) {
@@ -87,14 +86,10 @@ static sl_status col_cell(cells *c, sl_buf *b, sqlite3_stmt *s, int i) {
 }
 
 /* Free text: personal data and plates redacted first. */
-static sl_status free_text_m(cells *c, sl_buf *b, const char *p, size_t n, sl_redact_memo *m) {
-    sl_buf_reset(&c->red);
-    sl_status rc = sl_redact_memo_text(m, c->k, p, n, NULL, 0, SL_REDACT_PERSONAL | SL_REDACT_PLATES, &c->red);
-    return rc ? rc : text_cell(c, b, c->red.p ? c->red.p : "", c->red.len, 0);
-}
-
 static sl_status free_text(cells *c, sl_buf *b, const char *p, size_t n) {
-    return free_text_m(c, b, p, n, c->memo);
+    sl_buf_reset(&c->red);
+    sl_status rc = sl_redact(c->k, p, n, NULL, 0, SL_REDACT_PERSONAL | SL_REDACT_PLATES, &c->red);
+    return rc ? rc : text_cell(c, b, c->red.p ? c->red.p : "", c->red.len, 0);
 }
 
 static sl_status free_cell(cells *c, sl_buf *b, sqlite3_stmt *s, int i) {
@@ -297,7 +292,6 @@ sl_status sl_flagged_csv_open(sl_flagged_csv **out, const char *path, const sl_k
     f->k = k;
     f->r = r;
     f->c.k = k;
-    f->c.memo = sl_redact_memo_new(0, 0); /* NULL: redaction without the memo */
     sl_status rc = sl_out_open(&f->o, path);
     if (!rc) rc = sl_buf_puts(&f->o.b, HEADER);
     if (rc) {
@@ -433,7 +427,7 @@ sl_status sl_flagged_csv_row(sl_flagged_csv *f, const sl_store_row *row, const s
     if (!rc) rc = text_cell(c, b, RAW(SL_F_SEARCH_TYPE), 0);
     if (!rc) rc = free_text(c, b, RED(5)); /* Text Prompt */
     if (!rc) rc = text_cell(c, b, RAW(SL_F_MODERATION), 0);
-    if (!rc) rc = free_text_m(c, b, RED(0), NULL); /* first_line: unique, not memoised */
+    if (!rc) rc = free_text(c, b, RED(0));
 #undef RAW
 #undef Z
 #undef RED
@@ -552,7 +546,6 @@ sl_status sl_flagged_csv_close(sl_flagged_csv *f, int commit, char *err, size_t 
     sl_buf_free(&f->ids);
     sl_buf_free(&f->c.clean);
     sl_buf_free(&f->c.red);
-    sl_redact_memo_free(f->c.memo);
     free(f);
     return commit ? rc : SL_OK;
 }

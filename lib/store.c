@@ -46,7 +46,6 @@ struct sl_store {
     char err[512];
     sl_buf tmp;           /* redaction scratch */
     sl_buf red[RED_COLS]; /* redacted texts of one flagged row, bound without a copy */
-    sl_redact_memo *memo; /* plate redaction of repeated texts (reasons, matched spans) */
     char iso[3][21];      /* times of one flagged row, bound without a copy */
     sl_buf key;           /* count key scratch */
     sl_buf cats;          /* categories of the last row, comma-joined */
@@ -195,7 +194,6 @@ sl_status sl_store_open(sl_store **out, const char *path, char *err, size_t errl
     }
     sl_store *st = calloc(1, sizeof *st);
     if (!st) return SL_ENOMEM;
-    st->memo = sl_redact_memo_new(0, 0); /* NULL: redaction without the memo */
     sl_arena_init(&st->run.arena, 64 * 1024);
     sl_arena_init(&st->pend.arena, 64 * 1024);
     st->next_row = 1;
@@ -455,14 +453,13 @@ static int cmp_str(const void *a, const void *b) {
 }
 
 /* Binds text with plates typed into it tokenized (the row's own plate included). The text is
- * kept in st->red[slot] until the statement is stepped. Slot 0 (the raw first line, unique per
- * row) bypasses the memo. */
+ * kept in st->red[slot] until the statement is stepped. */
 static sl_status bind_redacted(sl_store *st, sqlite3_stmt *s, int i, size_t slot, const sl_key *k,
                                const char *p, size_t n, const sl_cell *plate) {
     sl_buf *b = &st->red[slot];
     sl_buf_reset(b);
-    sl_status rc = sl_redact_memo_text(slot ? st->memo : NULL, k, p, n, plate ? plate->p : NULL,
-                                       plate ? plate->len : 0, SL_REDACT_PLATES, b);
+    sl_status rc = sl_redact(k, p, n, plate ? plate->p : NULL, plate ? plate->len : 0,
+                             SL_REDACT_PLATES, b);
     if (rc) return fail(st, rc, "redaction");
     bind_static(s, i, b->p, b->len);
     return SL_OK;
@@ -916,7 +913,6 @@ sl_status sl_store_close(sl_store *st) {
     }
     sl_buf_free(&st->tmp);
     for (size_t i = 0; i < RED_COLS; i++) sl_buf_free(&st->red[i]);
-    sl_redact_memo_free(st->memo);
     sl_buf_free(&st->key);
     sl_buf_free(&st->cats);
     sl_buf_free(&st->rules);
