@@ -447,8 +447,37 @@ static void marked_field(html *h, const char *label, const char *text, size_t tl
     raw(h, "</div>\n");
 }
 
+/* What each rule that fired in a category means and what would make its hit a false positive,
+ * from the packs (principle 4: a finding says what would make it wrong). */
+static void category_rules(html *h, sqlite3_stmt *docs, const char *cat) {
+    sqlite3_bind_text(docs, 1, cat, -1, SQLITE_TRANSIENT);
+    int any = 0;
+    while (next(h, docs)) {
+        if (!any) raw(h, "<ul class=\"rules\">\n");
+        any = 1;
+        raw(h, "<li><code>");
+        col(h, docs, 0);
+        raw(h, "</code> ");
+        col(h, docs, 1);
+        size_t n;
+        sl_out_col(docs, 2, &n);
+        if (n) {
+            raw(h, ": ");
+            col(h, docs, 2);
+        }
+        sl_out_col(docs, 3, &n);
+        if (n) {
+            raw(h, " <i>Could be a false positive:</i> ");
+            col(h, docs, 3);
+        }
+        raw(h, "</li>\n");
+    }
+    if (any) raw(h, "</ul>\n");
+    sqlite3_reset(docs);
+}
+
 static void examples(html *h) {
-    sqlite3_stmt *c = NULL, *pick = NULL, *row = NULL, *hits = NULL, *rules = NULL;
+    sqlite3_stmt *c = NULL, *pick = NULL, *row = NULL, *hits = NULL, *rules = NULL, *docs = NULL;
     raw(h, "<h2 id=\"examples\">Examples</h2>\n<p>Up to " SL_OUT_STR(EXAMPLES) " flagged rows per "
            "category, one per distinct reason, in the order they were read. The words a rule "
            "matched are <mark>highlighted</mark>. Plates are shown as tokens, personal data as "
@@ -473,6 +502,10 @@ static void examples(html *h) {
                     "SELECT DISTINCT h.rule_id, ru.label FROM flag_hits h LEFT JOIN rules ru"
                     " ON ru.id = h.rule_id WHERE h.row_id = ?1 AND h.category = ?2 ORDER BY h.rule_id",
                     &rules);
+    ok = ok && prep(h,
+                    "SELECT id, label, means, false_pos FROM rules WHERE id IN"
+                    " (SELECT DISTINCT rule_id FROM flag_hits WHERE category = ?1) ORDER BY id",
+                    &docs);
     while (ok && next(h, c)) {
         size_t cn;
         const char *cat = sl_out_col(c, 0, &cn);
@@ -481,6 +514,7 @@ static void examples(html *h) {
         raw(h, "<h3>");
         escz(h, catbuf);
         raw(h, "</h3>\n");
+        category_rules(h, docs, catbuf);
         sqlite3_bind_text(pick, 1, catbuf, -1, SQLITE_TRANSIENT);
         while (next(h, pick)) {
             int64_t rid = sqlite3_column_int64(pick, 0);
@@ -544,6 +578,7 @@ static void examples(html *h) {
     sqlite3_finalize(row);
     sqlite3_finalize(hits);
     sqlite3_finalize(rules);
+    sqlite3_finalize(docs);
 }
 
 static void accounting(html *h) {

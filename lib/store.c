@@ -145,7 +145,7 @@ static const char DDL[] =
     "CREATE TABLE run(key TEXT PRIMARY KEY, value TEXT);"
     "CREATE TABLE packs(name TEXT NOT NULL, version TEXT, file TEXT, sha256 TEXT);"
     "CREATE TABLE rules(id TEXT PRIMARY KEY, label TEXT, pack TEXT, category TEXT, grp TEXT,"
-    " priority INTEGER);"
+    " priority INTEGER, means TEXT, matters TEXT, false_pos TEXT, false_neg TEXT);"
     "CREATE TABLE sources(id INTEGER PRIMARY KEY, parent_id INTEGER, cite TEXT NOT NULL,"
     " path TEXT, member TEXT, sheet TEXT, format TEXT, encoding TEXT, delim TEXT, kind TEXT,"
     " kind_how TEXT, size INTEGER, sha256 TEXT, records INTEGER, searches INTEGER,"
@@ -205,7 +205,7 @@ sl_status sl_store_open(sl_store **out, const char *path, char *err, size_t errl
     if (!rc && sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) rc = fail(st, SL_EDB, "begin");
     if (!rc) rc = prep(st, &st->meta, "INSERT OR REPLACE INTO run(key, value) VALUES(?1, ?2)");
     if (!rc) rc = prep(st, &st->pack, "INSERT INTO packs VALUES(?1, ?2, ?3, ?4)");
-    if (!rc) rc = prep(st, &st->rule, "INSERT OR REPLACE INTO rules VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+    if (!rc) rc = prep(st, &st->rule, "INSERT OR REPLACE INTO rules VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
     if (!rc)
         rc = prep(st, &st->source,
                   "INSERT OR REPLACE INTO sources VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
@@ -309,6 +309,10 @@ sl_status sl_store_rules(sl_store *st, const sl_rules *r) {
         bind_str(st->rule, 4, ri.category);
         bind_str(st->rule, 5, ri.group);
         sqlite3_bind_int(st->rule, 6, ri.priority);
+        bind_str(st->rule, 7, ri.means);
+        bind_str(st->rule, 8, ri.matters);
+        bind_str(st->rule, 9, ri.false_pos);
+        bind_str(st->rule, 10, ri.false_neg);
         sl_status rc = step_reset(st, st->rule, "rules");
         if (rc) return rc;
     }
