@@ -691,7 +691,7 @@ static void how_to_read(html *h) {
            "an officer typed as the reason for a search. It does not prove what the search was "
            "for: read the row, the rule that fired and the words it matched, and check the record "
            "in the original file (cited under each example). Each rule's known false positives "
-           "are written in its pack.</p>\n"
+           "are listed beside its category's examples above, and written in its pack.</p>\n"
            "<p><b>Rows are not searches.</b> ");
     escz(h, SL_OUT_ROWS_NOTE);
     raw(h, " Counts here are rows. Where the logs carry a search ID, the database keeps it "

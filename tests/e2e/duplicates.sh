@@ -5,9 +5,7 @@
 # source read (records, searches) and notes which source each repeat duplicates.
 set -u
 B=${SL_BUILD:-build}
-P=0; F=0; S=0
-ok()  { P=$((P + 1)); }
-bad() { F=$((F + 1)); echo "FAIL: $*"; }
+. tests/e2e_common.sh
 if ! command -v python3 >/dev/null 2>&1; then
     echo "skipped: python3 missing (needed to build the workbook and compare)"; echo "0 passed, 0 failed, 1 skipped"; exit 0
 fi
@@ -104,5 +102,4 @@ grep -v '^PY ' "$T/py"
 line=$(grep '^PY ' "$T/py")
 if [ -n "$line" ]; then P=$((P + $(echo "$line" | cut -d' ' -f2))); F=$((F + $(echo "$line" | cut -d' ' -f3)))
 else bad "comparison crashed"; fi
-echo "$P passed, $F failed, $S skipped"
-[ $F -eq 0 ]
+finish

@@ -5,9 +5,7 @@
 set -u
 B=${SL_BUILD:-build}
 GEN="$B/slgen"
-P=0; F=0; S=0
-pass() { P=$((P + 1)); }
-fail() { F=$((F + 1)); echo "FAIL: $*"; }
+. tests/e2e_common.sh
 skip() { S=$((S + 1)); echo "SKIP: $*"; }
 
 if [ ! -x "$GEN" ]; then
@@ -141,5 +139,4 @@ EOF
 )
     if [ "$(echo "$out" | tail -n 1)" = "BAD 0" ]; then pass; else fail "truth check on $d:"; echo "$out"; fi
 done
-echo "$P passed, $F failed, $S skipped"
-[ "$F" -eq 0 ]
+finish

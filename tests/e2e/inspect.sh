@@ -6,10 +6,7 @@
 cd "$(dirname "$0")/../.." || exit 2
 B=${SL_BUILD:-build}
 SL="$B/sunlight"
-P=0; F=0; S=0
-ok() { P=$((P + 1)); }
-bad() { F=$((F + 1)); echo "FAIL: $1"; }
-skip() { S=$((S + 1)); echo "skipped: $1"; }
+. tests/e2e_common.sh
 has() { # $1 = file, $2 = fixed string, $3 = what
     if grep -qF -- "$2" "$1"; then ok; else bad "$3: no '$2' in $1"; fi
 }
@@ -95,5 +92,4 @@ if [ -d "$D/portal" ] && [ -d "$D/eventlog" ]; then
 else
     skip "shared data not present: real files not inspected"
 fi
-echo "$P passed, $F failed, $S skipped"
-[ "$F" -eq 0 ]
+finish

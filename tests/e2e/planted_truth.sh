@@ -27,10 +27,7 @@
 #                 states (field_states), not as flagged rows.
 set -u
 B=${SL_BUILD:-build}
-P=0; F=0; S=0
-pass() { P=$((P + 1)); }
-fail() { F=$((F + 1)); echo "FAIL: $*"; }
-finish() { echo "$P passed, $F failed, $S skipped"; [ "$F" -eq 0 ]; exit $?; }
+. tests/e2e_common.sh
 
 if ! command -v python3 >/dev/null 2>&1; then
     echo "SKIP: python3 not found"; S=$((S + 1)); finish

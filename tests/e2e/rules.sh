@@ -6,9 +6,7 @@
 set -u
 B=${SL_BUILD:-build}
 SL="$B/sunlight"
-P=0; F=0
-pass() { P=$((P + 1)); }
-fail() { F=$((F + 1)); echo "FAIL: $*"; }
+. tests/e2e_common.sh
 
 if [ ! -x "$SL" ]; then
     fail "$SL not built"
@@ -36,5 +34,4 @@ done <"$T/eval"
 if [ "$n" -ge 18 ]; then pass; else fail "rules eval printed $n categories, expected at least 18"; fi
 tail -n 1 "$T/eval"
 
-echo "$P passed, $F failed, 0 skipped"
-[ "$F" -eq 0 ]
+finish

@@ -6,9 +6,7 @@ set -u
 B=${SL_BUILD:-build}
 SL="$B/sunlight"
 D=tests/data/rules
-P=0; F=0
-pass() { P=$((P + 1)); }
-fail() { F=$((F + 1)); echo "FAIL: $*"; }
+. tests/e2e_common.sh
 # expect WHAT WANT GOT
 expect() { if [ "$2" = "$3" ]; then pass; else fail "$1: expected [$2], got [$3]"; fi; }
 
@@ -58,5 +56,4 @@ expect "unknown subcommand" 2 "$rc"
 "$SL" rules test --bogus >/dev/null 2>&1; rc=$?
 expect "unknown option" 2 "$rc"
 
-echo "$P passed, $F failed, 0 skipped"
-[ "$F" -eq 0 ]
+finish

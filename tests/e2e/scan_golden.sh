@@ -6,10 +6,7 @@
 # planted ground truth for immigration. SL_UPDATE_GOLDEN=1 rewrites the expected files.
 set -u
 B=${SL_BUILD:-build}
-P=0; F=0; S=0
-ok()   { P=$((P + 1)); }
-bad()  { F=$((F + 1)); echo "FAIL: $*"; }
-check() { if eval "$1"; then ok; else bad "$2"; fi; }
+. tests/e2e_common.sh
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 EXP=tests/golden/expected
 
@@ -114,5 +111,4 @@ PY
 else
     S=$((S + 1)); echo "skipped: python3 missing, plate-leak and ground-truth checks not run"
 fi
-echo "$P passed, $F failed, $S skipped"
-[ $F -eq 0 ]
+finish

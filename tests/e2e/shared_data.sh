@@ -6,10 +6,7 @@
 set -u
 B=${SL_BUILD:-build}
 D=${SL_SHARED_DATA:-../shared/data}
-P=0; F=0; S=0
-ok()  { P=$((P + 1)); }
-bad() { F=$((F + 1)); echo "FAIL: $*"; }
-check() { if eval "$1"; then ok; else bad "$2"; fi; }
+. tests/e2e_common.sh
 if [ ! -d "$D/portal" ]; then
     echo "skipped: $D/portal not found (real sample files are not part of a fresh clone)"
     echo "0 passed, 0 failed, 1 skipped"; exit 0
@@ -56,5 +53,4 @@ if [ -f "$D/eventlog/san-mateo-event-logs.csv" ]; then
     "$B/sunlight" scan "$D/eventlog" -o "$T/ev" --key "$T/key" -q >/dev/null 2>&1
     expect "event log kind" "$(sqlite3 "$T/ev/sunlight.db" "select kind from sources" 2>/dev/null)" event_log
 fi
-echo "$P passed, $F failed, $S skipped"
-[ $F -eq 0 ]
+finish
