@@ -254,6 +254,28 @@ char *sl_fmt_count(int64_t v, char out[32]) {
     return out;
 }
 
+uint64_t sl_hash_fast(const void *p, size_t n, uint64_t seed) {
+    const unsigned char *b = p;
+    const uint64_t m = 0x9e3779b97f4a7c15ull;
+    uint64_t h = seed ^ (uint64_t)n * m, w;
+    for (; n >= 8; b += 8, n -= 8) {
+        memcpy(&w, b, 8);
+        h = (h ^ w) * m;
+        h ^= h >> 29;
+    }
+    w = 0;
+    if (n) memcpy(&w, b, n);
+    h = (h ^ w) * 0xff51afd7ed558ccdull;
+    h ^= h >> 32;
+    return h;
+}
+
+const char *sl_path_base(const char *p) {
+    if (!p) return NULL;
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
 void sl_hex(const unsigned char *in, size_t n, char *out) {
     static const char digits[] = "0123456789abcdef";
     for (size_t i = 0; i < n; i++) {

@@ -54,6 +54,13 @@ char *sl_fmt(char *dst, size_t cap, const char *fmt, ...) __attribute__((format(
 /* A count with thousands separators for people: 1234567 -> "1,234,567". Returns out. */
 char *sl_fmt_count(int64_t v, char out[32]);
 
+/* A fast 64-bit hash for private in-memory tables (lookups compare the full key, so only
+ * speed and spread matter; never persisted: sl_hash64 in release.h is the stable one). */
+uint64_t sl_hash_fast(const void *p, size_t n, uint64_t seed);
+
+/* The file-name part of a path (after the last '/'); NULL for NULL. Borrows from p. */
+const char *sl_path_base(const char *p);
+
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void sl_hex(const unsigned char *in, size_t n, char *out);
 

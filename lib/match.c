@@ -382,23 +382,6 @@ typedef struct {
     int failed;            /* allocation failed once: run without */
 } sl_memo;
 
-static uint64_t memo_hash(const unsigned char *p, size_t n, uint32_t reads) {
-    uint64_t h = 0x9e3779b97f4a7c15ull ^ ((uint64_t)n << 32) ^ reads;
-    while (n >= 8) {
-        uint64_t w;
-        memcpy(&w, p, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdull;
-        h ^= h >> 29;
-        p += 8;
-        n -= 8;
-    }
-    uint64_t w = 0;
-    for (size_t i = 0; i < n; i++) w |= (uint64_t)p[i] << (8 * i);
-    h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-    h ^= h >> 32;
-    return h;
-}
-
 static int memo_ready(sl_memo *mo) {
     if (mo->ent) return 1;
     if (!mo->slots || mo->failed) return 0;
@@ -734,7 +717,7 @@ sl_status sl_match_reads(sl_matcher *m, uint32_t reads, const char *text, size_t
     if (len > SL_MEMO_MAX_TEXT || !m->r->db || !memo_ready(&m->memo))
         return match_uncached(m, reads, text, len, hits, cap, n);
     if (!text) text = "";
-    uint64_t h = memo_hash((const unsigned char *)text, len, reads);
+    uint64_t h = sl_hash_fast(text, len, reads);
     const sl_memo_ent *e = memo_get(&m->memo, h, reads, text, len);
     if (e) {
         for (size_t i = 0; i < e->n && i < cap; i++) hits[i] = e->hits[i];

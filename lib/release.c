@@ -135,8 +135,7 @@ static size_t digit_run(const char *s, size_t i, size_t n) {
 }
 
 int sl_name_months(const char *name, int *y1, int *m1, int *y2, int *m2) {
-    const char *base = strrchr(name, '/');
-    base = base ? base + 1 : name;
+    const char *base = sl_path_base(name);
     size_t n = strlen(base);
     const char *dot = strrchr(base, '.');
     if (dot && dot != base && n - (size_t)(dot - base) <= 5) n = (size_t)(dot - base);
@@ -246,8 +245,7 @@ static int is_name_word(const char *p, size_t len) {
 }
 
 int sl_name_agency(const char *name, char *out, size_t cap) {
-    const char *base = strrchr(name, '/');
-    base = base ? base + 1 : name;
+    const char *base = sl_path_base(name);
     size_t n = strlen(base);
     const char *dot = strrchr(base, '.');
     if (dot && dot != base) n = (size_t)(dot - base);
@@ -466,8 +464,7 @@ static void decide_producer(sl_release *r, entry *e) {
 /* A file name's letters only, lower-cased, without folders and extension: "Network_Audit"
  * for "x/Network_Audit_2025-06.csv", so the months of one series compare equal. */
 static void series_stem(const char *name, char *out, size_t cap) {
-    const char *base = strrchr(name, '/');
-    base = base ? base + 1 : name;
+    const char *base = sl_path_base(name);
     const char *gt = strstr(base, " > ");
     size_t n = gt ? (size_t)(gt - base) : strlen(base);
     const char *dot = memchr(base, '.', n);

@@ -406,8 +406,7 @@ static sl_status load_file(sl_rules *r, const char *file, char *err, size_t errl
     sl_pack *pk = &r->packs[r->npacks++];
     memset(pk, 0, sizeof *pk);
     pk->file = sl_arena_strndup(&r->arena, file, strlen(file));
-    const char *slash = strrchr(file, '/');
-    pk->base = pk->file ? pk->file + (slash ? (size_t)(slash + 1 - file) : 0) : NULL;
+    pk->base = sl_path_base(pk->file);
     sl_sha256 *h = sl_sha256_new();
     if (!pk->file || !h) {
         sl_sha256_free(h);

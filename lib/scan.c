@@ -132,25 +132,13 @@ struct sl_scan {
 
 /* ---- small helpers -------------------------------------------------------------------------- */
 
-static uint64_t hash_bytes(const char *p, size_t n) {
-    uint64_t h = 1469598103934665603ull; /* FNV-1a, then a final mix */
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)p[i];
-        h *= 1099511628211ull;
-    }
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    return h ? h : 1;
-}
-
 static void org_set_clear(org_set *s) {
     if (s->hashes) memset(s->hashes, 0, s->cap * sizeof *s->hashes);
     s->n = 0;
     s->saturated = 0;
 }
 
-/* Adds a name by its hash (hash_bytes). */
+/* Adds a name by its hash (never 0: 0 marks an empty slot). */
 static void org_set_add(org_set *s, uint64_t h) {
     if (s->saturated || !s->hashes) return;
     size_t i = (size_t)h & (s->cap - 1);
@@ -172,7 +160,7 @@ static void tally_clear(tally *t) {
     t->n = 0;
 }
 
-/* Counts a row for name p (hash h = hash_bytes(p, n)). */
+/* Counts a row for name p, of hash h. */
 static void tally_add(tally *t, uint64_t h, const char *p, size_t n) {
     size_t i = (size_t)h & (SL_ARRAY_LEN(t->slot) - 1);
     while (t->slot[i]) {
@@ -193,7 +181,8 @@ static void tally_add(tally *t, uint64_t h, const char *p, size_t n) {
 
 /* A name into a distinct-count set and its tally, hashed once. */
 static void name_seen(org_set *set, tally *t, const char *p, size_t n) {
-    uint64_t h = hash_bytes(p, n);
+    uint64_t h = sl_hash_fast(p, n, 0);
+    if (!h) h = 1; /* 0 marks an empty slot of the set */
     org_set_add(set, h);
     tally_add(t, h, p, n);
 }
@@ -239,7 +228,7 @@ static char *display_path(const char *arg, const char *file) {
     if (strncmp(file, arg, alen) == 0 && (file[alen] == '/' || file[alen] == '\0'))
         rest = file + alen;
     else
-        return sl_strdup(file[0] == '/' ? strrchr(file, '/') + 1 : file);
+        return sl_strdup(file[0] == '/' ? sl_path_base(file) : file);
     const char *base = arg;
     if (arg[0] == '/') {
         const char *end = arg + alen;

@@ -160,8 +160,7 @@ static int is_portal_name(sl_slice s)
 static sl_kind kind_from_filename(const char *path)
 {
     if (!path) return SL_KIND_AUDIT;
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
+    const char *base = sl_path_base(path);
     char low[256];
     size_t n = 0;
     for (; base[n] && n < sizeof low - 1; n++) low[n] = (char)sl_tolower((unsigned char)base[n]);

@@ -280,12 +280,6 @@ sl_status sl_store_meta(sl_store *st, const char *key, const char *value) {
     return step_reset(st, st->meta, "run metadata");
 }
 
-static const char *base_name(const char *p) {
-    if (!p) return NULL;
-    const char *s = strrchr(p, '/');
-    return s ? s + 1 : p;
-}
-
 sl_status sl_store_rules(sl_store *st, const sl_rules *r) {
     if (st->first) return st->first;
     size_t np = sl_rules_pack_count(r);
@@ -294,7 +288,7 @@ sl_status sl_store_rules(sl_store *st, const sl_rules *r) {
         sl_rules_pack_info(r, i, &pi);
         bind_str(st->pack, 1, pi.name);
         bind_str(st->pack, 2, pi.version);
-        bind_str(st->pack, 3, base_name(pi.path)); /* no folders: outputs carry no local paths */
+        bind_str(st->pack, 3, pi.path); /* the file name only (sunlight.h): no local paths */
         bind_str(st->pack, 4, pi.sha256);
         sl_status rc = step_reset(st, st->pack, "packs");
         if (rc) return rc;
@@ -585,22 +579,6 @@ sl_status sl_store_row_add(sl_store *st, const sl_key *k, const sl_rules *r, con
 
 /* ---- counts ------------------------------------------------------------------------------- */
 
-/* Hash of a count key, eight bytes at a time (the table is private: any good mix will do). */
-static uint64_t key_hash(const char *p, size_t n) {
-    const uint64_t m = 0x9e3779b97f4a7c15ull;
-    uint64_t h = (uint64_t)n * m, w;
-    for (; n >= 8; p += 8, n -= 8) {
-        memcpy(&w, p, 8);
-        h = (h ^ w) * m;
-        h ^= h >> 29;
-    }
-    w = 0;
-    if (n) memcpy(&w, p, n);
-    h = (h ^ w) * 0xff51afd7ed558ccdull;
-    h ^= h >> 32;
-    return h;
-}
-
 static sl_status tab_grow(count_tab *t) {
     size_t ncap = t->cap ? t->cap * 2 : 1024;
     count_cell *nc = calloc(ncap, sizeof *nc);
@@ -689,7 +667,7 @@ sl_status sl_store_count_row(sl_store *st, const char *org, size_t org_len, int6
         b->len = base;
         rc = sl_buf_puts(b, c);
         if (rc) return fail(st, rc, "counts");
-        rc = tab_add(st, tab, b->p, b->len, key_hash(b->p, b->len), 1);
+        rc = tab_add(st, tab, b->p, b->len, sl_hash_fast(b->p, b->len, 0), 1);
     }
     return rc;
 }
@@ -706,7 +684,7 @@ sl_status sl_store_count(sl_store *st, const char *org, size_t org_len, int64_t 
     if (!rc) rc = sl_buf_putc(b, '\0');
     if (!rc) rc = sl_buf_puts(b, category ? category : "");
     if (rc) return fail(st, rc, "counts");
-    return tab_add(st, st->staging ? &st->pend : &st->run, b->p, b->len, key_hash(b->p, b->len), 1);
+    return tab_add(st, st->staging ? &st->pend : &st->run, b->p, b->len, sl_hash_fast(b->p, b->len, 0), 1);
 }
 
 /* ---- per-source staging ------------------------------------------------------------------- */
