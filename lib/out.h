@@ -49,7 +49,8 @@ const char *sl_out_col(struct sqlite3_stmt *s, int i, size_t *len);
 sl_status sl_out_prepare(struct sqlite3 *db, const char *sql, struct sqlite3_stmt **s, char *err,
                          size_t errlen);
 
-/* Kinds whose parsed rows are not searches (sources.kind), as an SQL list. */
+/* Kinds whose parsed rows are not searches (sources.kind), as an SQL list: event logs and the
+ * reference lists of sl_kind_is_reference (lib/schema.h). */
 #define SL_OUT_NON_SEARCH_KINDS "('event_log', 'agency_list', 'roster', 'shared_networks')"
 
 /* Run totals, from the database alone. files = top-level inputs; sources = readable streams

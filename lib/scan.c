@@ -513,8 +513,7 @@ static int try_header(sl_scan *s, const sl_source *src, const sl_csv_row *row) {
         sl_fmt(s->kind_how, sizeof s->kind_how,
                "header (Timestamp, User, Event Type, Entity Type, Entity Details%s): events, "
                "not searches", s->ev_cols.event_id >= 0 ? ", Event Id" : "");
-    } else if (s->schema.kind == SL_KIND_AGENCY_LIST || s->schema.kind == SL_KIND_ROSTER ||
-               s->schema.kind == SL_KIND_SHARED_NETWORKS) {
+    } else if (sl_kind_is_reference(s->schema.kind)) {
         s->is_reference = 1;
         sl_fmt(s->kind_how, sizeof s->kind_how,
                "header: a reference list (%s), not searches; rows counted, not classified",

@@ -26,6 +26,11 @@ const char *sl_kind_name(sl_kind k)
     return "unknown";
 }
 
+int sl_kind_is_reference(sl_kind k)
+{
+    return k == SL_KIND_AGENCY_LIST || k == SL_KIND_ROSTER || k == SL_KIND_SHARED_NETWORKS;
+}
+
 /* ---- header names ---------------------------------------------------------------------- */
 
 /* Header cell as found, minus a UTF-8 BOM, white space, NBSP and wrapping quotes. */

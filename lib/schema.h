@@ -26,6 +26,11 @@ typedef enum {
 
 const char *sl_kind_name(sl_kind k); /* "network_audit", ... */
 
+/* Whether a kind is a reference list (agency list, roster, sharing list): rows counted, never
+ * searches. Event logs and reference lists are the kinds whose rows are not searches; the
+ * writers' SQL list of them is SL_OUT_NON_SEARCH_KINDS (lib/out.h): keep the two in step. */
+int sl_kind_is_reference(sl_kind k);
+
 #define SL_SCHEMA_MAX_COLS 256
 
 typedef struct {
