@@ -1,6 +1,6 @@
 /* out_csv.c: flagged.csv, the flagged rows for a spreadsheet: provenance first (source, SHA-256,
  * member, sheet, record, line), then categories and rules, then the export's own columns under
- * Flock's names, then the raw first line. Meant to be shared, so free text has personal data
+ * Flock's names. Meant to be shared, so free text has personal data
  * and plates redacted; cells that a spreadsheet would run as formulas are neutralised. */
 #include "store.h"
 
@@ -20,22 +20,18 @@ static const char HEADER[] =
     "source,sha256,member,sheet,record,line,categories,rules,ID,Name,Org Name,"
     "Total Networks Searched,Total Devices Searched,Time Frame Start,Time Frame End,"
     "License Plate,Reason,Case #,Offense Type,Filters,Search Time,Search Type,Text Prompt,"
-    "Moderation,first_line\n";
+    "Moderation\n";
 
 static const char ROWS_SQL[] =
     "SELECT s.cite, s.sha256, s.member, s.sheet, r.record, r.line, r.categories, r.search_id,"
     " r.name, r.org, r.networks, r.devices, r.tf_start, r.tf_end, r.plate_token, r.reason,"
     " r.case_number, r.offense, r.filters, r.search_time, r.search_type, r.text_prompt,"
-    " r.moderation, r.first_line, r.row_id"
+    " r.moderation, r.hit_set"
     " FROM flagged_rows r JOIN sources s ON s.id = r.source_id"
     " ORDER BY r.source_id, r.record, r.row_id";
 
 static const char RULES_SQL[] =
-    "SELECT DISTINCT rule_id FROM flag_hits WHERE row_id = ?1 ORDER BY rule_id";
-
-/* All hits in row order, read alongside the rows (which come in row_id order too, since rows
- * are stored as they are read): one pass instead of one query per row. */
-static const char HITS_SQL[] = "SELECT row_id, rule_id FROM flag_hits ORDER BY row_id";
+    "SELECT DISTINCT rule_id FROM hit_sets WHERE set_id = ?1 ORDER BY rule_id";
 
 /* One cell: formula neutralised, RFC 4180 quoted when needed. `p` must be clean UTF-8. Written
  * in runs straight into the buffer: flagged.csv is as large as the flagged part of the input. */
@@ -98,57 +94,6 @@ static sl_status free_cell(cells *c, sl_buf *b, sqlite3_stmt *s, int i) {
     return free_text(c, b, p, n);
 }
 
-/* ",N" (decimal, as %lld would write it) or "," for NULL. */
-/* The hits cursor and the rule ids of one row. */
-typedef struct {
-    sqlite3_stmt *s;
-    int state;          /* SQLITE_ROW while a hit is pending, else done */
-    int64_t last;       /* the row served last; rows must come in increasing order */
-    sl_buf ids;         /* rule ids of the row, each NUL-terminated */
-    size_t off[64];
-    size_t n;
-} hits;
-
-static int cmp_id(const void *a, const void *b) {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Distinct rule ids of row rid, sorted (bytewise, as SQLite's ORDER BY on text), comma-joined
- * into out. Returns 1 when served from the cursor, 0 when the caller must ask per row (rows
- * out of order, or more hits than fit). */
-static int hits_for(hits *h, int64_t rid, sl_buf *out, sl_status *rc) {
-    if (!h->s || rid <= h->last) return 0;
-    h->last = rid;
-    while (h->state == SQLITE_ROW && sqlite3_column_int64(h->s, 0) < rid) h->state = sqlite3_step(h->s);
-    sl_buf_reset(&h->ids);
-    h->n = 0;
-    int whole = 1;
-    while (h->state == SQLITE_ROW && sqlite3_column_int64(h->s, 0) == rid) {
-        size_t n;
-        const char *p = sl_out_col(h->s, 1, &n);
-        if (h->n == SL_ARRAY_LEN(h->off) || memchr(p, '\0', n)) whole = 0;
-        else {
-            h->off[h->n++] = h->ids.len;
-            if ((*rc = sl_buf_append(&h->ids, p, n)) || (*rc = sl_buf_putc(&h->ids, '\0'))) return 1;
-        }
-        h->state = sqlite3_step(h->s);
-    }
-    if (h->state != SQLITE_ROW && h->state != SQLITE_DONE) {
-        *rc = SL_EDB;
-        return 1;
-    }
-    if (!whole) return 0;
-    const char *ptr[SL_ARRAY_LEN(h->off)];
-    for (size_t i = 0; i < h->n; i++) ptr[i] = h->ids.p + h->off[i];
-    qsort(ptr, h->n, sizeof ptr[0], cmp_id);
-    for (size_t i = 0; i < h->n && !*rc; i++) {
-        if (i && strcmp(ptr[i], ptr[i - 1]) == 0) continue;
-        if (out->len) *rc = sl_buf_putc(out, ',');
-        if (!*rc) *rc = sl_buf_puts(out, ptr[i]);
-    }
-    return 1;
-}
-
 /* ",N" (decimal, as %lld would write it), or "," when has is 0. */
 static sl_status int_val(sl_buf *b, int has, long long v) {
     char tmp[24];
@@ -179,17 +124,12 @@ static sl_status int_cell(sl_buf *b, sqlite3_stmt *s, int i) {
 sl_status sl_write_flagged_csv(struct sqlite3 *db, const sl_key *k, const char *path, char *err,
                                size_t errlen) {
     sqlite3_stmt *rows = NULL, *rules = NULL;
-    hits h = {0};
     sl_status rc = sl_out_prepare(db, ROWS_SQL, &rows, err, errlen);
     if (!rc) rc = sl_out_prepare(db, RULES_SQL, &rules, err, errlen);
-    if (!rc) rc = sl_out_prepare(db, HITS_SQL, &h.s, err, errlen);
     if (rc) {
         sqlite3_finalize(rows);
-        sqlite3_finalize(rules);
         return rc;
     }
-    h.state = sqlite3_step(h.s);
-    h.last = INT64_MIN;
     sl_out o;
     cells c = {.k = k};
     sl_buf joined = {0};
@@ -209,18 +149,14 @@ sl_status sl_write_flagged_csv(struct sqlite3 *db, const sl_key *k, const char *
         if (!rc) rc = col_cell(&c, b, rows, 6);
         /* rules that fired on the row, distinct and sorted */
         sl_buf_reset(&joined);
-        int64_t rid = sqlite3_column_int64(rows, 24);
-        if (!rc && !hits_for(&h, rid, &joined, &rc)) {
-            sl_buf_reset(&joined);
-            sqlite3_bind_int64(rules, 1, rid);
-            while (!rc && sqlite3_step(rules) == SQLITE_ROW) {
-                size_t n;
-                const char *p = sl_out_col(rules, 0, &n);
-                if (joined.len) rc = sl_buf_putc(&joined, ',');
-                if (!rc) rc = sl_buf_append(&joined, p, n);
-            }
-            sqlite3_reset(rules);
+        sqlite3_bind_int64(rules, 1, sqlite3_column_int64(rows, 23));
+        while (!rc && sqlite3_step(rules) == SQLITE_ROW) {
+            size_t n;
+            const char *p = sl_out_col(rules, 0, &n);
+            if (joined.len) rc = sl_buf_putc(&joined, ',');
+            if (!rc) rc = sl_buf_append(&joined, p, n);
         }
+        sqlite3_reset(rules);
         if (!rc) rc = text_cell(&c, b, joined.p ? joined.p : "", joined.len, 0);
         if (!rc) rc = col_cell(&c, b, rows, 7);   /* ID */
         if (!rc) rc = col_cell(&c, b, rows, 8);   /* Name */
@@ -238,7 +174,6 @@ sl_status sl_write_flagged_csv(struct sqlite3 *db, const sl_key *k, const char *
         if (!rc) rc = col_cell(&c, b, rows, 20);  /* Search Type */
         if (!rc) rc = free_cell(&c, b, rows, 21); /* Text Prompt */
         if (!rc) rc = col_cell(&c, b, rows, 22);  /* Moderation */
-        if (!rc) rc = free_cell(&c, b, rows, 23); /* first_line */
         if (!rc) rc = sl_buf_putc(b, '\n');
         if (!rc) rc = sl_out_flush(&o, 0);
     }
@@ -252,8 +187,6 @@ sl_status sl_write_flagged_csv(struct sqlite3 *db, const sl_key *k, const char *
     }
     sqlite3_finalize(rows);
     sqlite3_finalize(rules);
-    sqlite3_finalize(h.s);
-    sl_buf_free(&h.ids);
     sl_buf_free(&c.clean);
     sl_buf_free(&c.red);
     sl_buf_free(&joined);
@@ -327,10 +260,6 @@ static sl_status spool_out(sl_flagged_csv *f) {
     return SL_OK;
 }
 
-static int cmp_z(const void *a, const void *b) {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* The source's four cells, as every line of it starts. */
 static sl_status make_pre(sl_flagged_csv *f, const char *cite, const char *sha256, const char *member,
                           const char *sheet) {
@@ -390,27 +319,11 @@ sl_status sl_flagged_csv_row(sl_flagged_csv *f, const sl_store_row *row, const s
     if (!rc) rc = int_val(b, row->line != 0, (long long)(row->line > INT64_MAX ? INT64_MAX : row->line));
     if (!rc) rc = text_cell(c, b, w->categories.p, w->categories.len, 0);
     /* rules that fired on the row, distinct and sorted (bytewise, as SQLite's ORDER BY) */
-    const char *ids[64];
-    size_t nid = 0, nrules = sl_rules_count(f->r);
-    for (size_t i = 0; i < row->nflags && nid < SL_ARRAY_LEN(ids); i++) {
-        if (row->flags[i].rule >= nrules) continue;
-        sl_rule_info ri;
-        sl_rules_info(f->r, row->flags[i].rule, &ri);
-        ids[nid++] = ri.id ? ri.id : "";
-    }
-    qsort(ids, nid, sizeof ids[0], cmp_z);
-    sl_buf *j = &f->ids;
-    sl_buf_reset(j);
-    for (size_t i = 0; !rc && i < nid; i++) {
-        if (i && !strcmp(ids[i], ids[i - 1])) continue;
-        if (j->len) rc = sl_buf_putc(j, ',');
-        if (!rc) rc = sl_buf_puts(j, ids[i]);
-    }
-    if (!rc) rc = text_cell(c, b, j->p ? j->p : "", j->len, 0);
+    if (!rc) rc = text_cell(c, b, w->rules.p ? w->rules.p : "", w->rules.len, 0);
     const sl_cell *id = &s->f[SL_F_ID];
 #define RAW(fld) (s->f[fld].st == SL_CELL_ABSENT ? "" : s->f[fld].p), (s->f[fld].st == SL_CELL_ABSENT ? 0 : s->f[fld].len)
 #define Z(z) (z) ? (z) : "", (z) ? strlen(z) : 0
-#define RED(i) (w->red[i].p ? w->red[i].p : ""), w->red[i].len
+#define PUB(i) (w->pub[i].p ? w->pub[i].p : ""), w->pub[i].len
     if (!rc) rc = text_cell(c, b, id->st == SL_CELL_VALUE ? id->p : "", id->st == SL_CELL_VALUE ? id->len : 0, 0);
     if (!rc) rc = text_cell(c, b, RAW(SL_F_NAME), 0);
     if (!rc) rc = text_cell(c, b, RAW(SL_F_ORG), 0);
@@ -419,18 +332,17 @@ sl_status sl_flagged_csv_row(sl_flagged_csv *f, const sl_store_row *row, const s
     if (!rc) rc = text_cell(c, b, Z(w->tf_start), 0);
     if (!rc) rc = text_cell(c, b, Z(w->tf_end), 0);
     if (!rc) rc = text_cell(c, b, Z(w->plate_token), 0);
-    if (!rc) rc = free_text(c, b, RED(1)); /* Reason */
-    if (!rc) rc = free_text(c, b, RED(2)); /* Case # */
-    if (!rc) rc = free_text(c, b, RED(3)); /* Offense Type */
-    if (!rc) rc = free_text(c, b, RED(4)); /* Filters */
+    if (!rc) rc = text_cell(c, b, PUB(0), 0); /* Reason */
+    if (!rc) rc = text_cell(c, b, PUB(1), 0); /* Case # */
+    if (!rc) rc = text_cell(c, b, PUB(2), 0); /* Offense Type */
+    if (!rc) rc = text_cell(c, b, PUB(3), 0); /* Filters */
     if (!rc) rc = text_cell(c, b, Z(w->search_time), 0);
     if (!rc) rc = text_cell(c, b, RAW(SL_F_SEARCH_TYPE), 0);
-    if (!rc) rc = free_text(c, b, RED(5)); /* Text Prompt */
+    if (!rc) rc = text_cell(c, b, PUB(4), 0); /* Text Prompt */
     if (!rc) rc = text_cell(c, b, RAW(SL_F_MODERATION), 0);
-    if (!rc) rc = free_text(c, b, RED(0));
 #undef RAW
 #undef Z
-#undef RED
+#undef PUB
     if (!rc) rc = sl_buf_putc(b, '\n');
     if (!rc && !direct && b->len - at - 4 > UINT32_MAX) rc = SL_ELIMIT;
     if (rc) {

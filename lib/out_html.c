@@ -482,11 +482,13 @@ static void examples(html *h) {
            "category, one per distinct reason, in the order they were read. The words a rule "
            "matched are <mark>highlighted</mark>. Plates are shown as tokens, personal data as "
            "[LABELS]. Every row is in flagged.csv and in the database.</p>\n");
-    if (!prep(h, "SELECT DISTINCT category FROM flag_hits ORDER BY category", &c)) return;
+    if (!prep(h, "SELECT DISTINCT category FROM hit_sets ORDER BY category", &c)) return;
     int ok = prep(h,
-                  "SELECT MIN(r.row_id) AS rid FROM flagged_rows r WHERE r.row_id IN"
-                  " (SELECT row_id FROM flag_hits WHERE category = ?1)"
-                  " GROUP BY r.reason ORDER BY MIN(r.source_id), MIN(r.record), rid LIMIT " SL_OUT_STR(EXAMPLES),
+                  /* the first row of each hit set is where it was first seen: rows with the
+                   * same flags on the same texts share a set (docs/SCHEMA.md) */
+                  "SELECT MIN(h.first_row) AS rid FROM hit_sets h JOIN flagged_rows r"
+                  " ON r.row_id = h.first_row WHERE h.category = ?1"
+                  " GROUP BY r.reason ORDER BY rid LIMIT " SL_OUT_STR(EXAMPLES),
                   &pick);
     ok = ok && prep(h,
                     "SELECT r.search_time, r.org, r.name, r.reason, r.offense, r.text_prompt, s.cite,"
@@ -494,17 +496,19 @@ static void examples(html *h) {
                     " WHERE r.row_id = ?1",
                     &row);
     ok = ok && prep(h,
-                    "SELECT h.rule_id, h.field, h.matched, ru.label FROM flag_hits h"
-                    " LEFT JOIN rules ru ON ru.id = h.rule_id WHERE h.row_id = ?1 AND h.category = ?2"
+                    "SELECT h.rule_id, h.field, h.matched, ru.label FROM hit_sets h"
+                    " LEFT JOIN rules ru ON ru.id = h.rule_id WHERE h.set_id ="
+                    " (SELECT hit_set FROM flagged_rows WHERE row_id = ?1) AND h.category = ?2"
                     " ORDER BY h.field, h.start, h.rule_id",
                     &hits);
     ok = ok && prep(h,
-                    "SELECT DISTINCT h.rule_id, ru.label FROM flag_hits h LEFT JOIN rules ru"
-                    " ON ru.id = h.rule_id WHERE h.row_id = ?1 AND h.category = ?2 ORDER BY h.rule_id",
+                    "SELECT DISTINCT h.rule_id, ru.label FROM hit_sets h LEFT JOIN rules ru"
+                    " ON ru.id = h.rule_id WHERE h.set_id = (SELECT hit_set FROM flagged_rows"
+                    " WHERE row_id = ?1) AND h.category = ?2 ORDER BY h.rule_id",
                     &rules);
     ok = ok && prep(h,
                     "SELECT id, label, means, false_pos FROM rules WHERE id IN"
-                    " (SELECT DISTINCT rule_id FROM flag_hits WHERE category = ?1) ORDER BY id",
+                    " (SELECT DISTINCT rule_id FROM hit_sets WHERE category = ?1) ORDER BY id",
                     &docs);
     while (ok && next(h, c)) {
         size_t cn;

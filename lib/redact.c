@@ -807,3 +807,100 @@ sl_status sl_redact(const sl_key *k, const char *text, size_t len, const char *k
     }
     return sl_buf_append(out, t + copied, n - copied);
 }
+
+/* ---- memo --------------------------------------------------------------------------------- */
+
+int sl_redact_mentions_plate(const char *text, size_t len, const char *plate, size_t plate_len) {
+    known_plate_t kp[MAX_KNOWN];
+    size_t nk = (plate && plate_len) ? parse_known(plate, plate_len, kp) : 0;
+    if (!nk || !text) return 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        unsigned char prev = i ? (unsigned char)text[i - 1] : ' ';
+        if (sl_isalnum(prev) || prev == '*' || !(sl_isalnum(c) || c == '*' || c == '(' || c == '+'))
+            continue;
+        size_t rs, re;
+        if (scan_known(text, len, i, kp, nk, &rs, &re)) return 1;
+    }
+    return 0;
+}
+
+#define MEMO_SLOTS 4096u /* a power of two */
+#define MEMO_TEXT 256u   /* longer texts are not memoized */
+
+typedef struct {
+    uint64_t h;
+    size_t tlen, slen, plen; /* text, stored form, published form: one buffer, in that order */
+    char *buf;
+    size_t cap;
+} memo_slot;
+
+struct sl_redact_memo {
+    const sl_key *k;
+    memo_slot *slots;
+};
+
+sl_redact_memo *sl_redact_memo_new(const sl_key *k) {
+    sl_redact_memo *m = calloc(1, sizeof *m);
+    if (!m) return NULL;
+    m->k = k;
+    m->slots = calloc(MEMO_SLOTS, sizeof *m->slots);
+    if (!m->slots) {
+        free(m);
+        return NULL;
+    }
+    return m;
+}
+
+void sl_redact_memo_free(sl_redact_memo *m) {
+    if (!m) return;
+    for (size_t i = 0; i < MEMO_SLOTS; i++) free(m->slots[i].buf);
+    free(m->slots);
+    free(m);
+}
+
+/* Both forms, computed. */
+static sl_status both(sl_redact_memo *m, const char *text, size_t len, const char *plate,
+                      size_t plate_len, sl_buf *stored, sl_buf *published) {
+    size_t at = stored->len;
+    sl_status rc = sl_redact(m->k, text, len, plate, plate_len, SL_REDACT_PLATES, stored);
+    if (rc) return rc;
+    return sl_redact(m->k, stored->p + at, stored->len - at, NULL, 0,
+                     SL_REDACT_PERSONAL | SL_REDACT_PLATES, published);
+}
+
+sl_status sl_redact_memo_both(sl_redact_memo *m, const char *text, size_t len, const char *plate,
+                              size_t plate_len, sl_buf *stored, sl_buf *published) {
+    if (!text) len = 0;
+    if (len > MEMO_TEXT || (plate_len && sl_redact_mentions_plate(text, len, plate, plate_len)))
+        return both(m, text, len, plate, plate_len, stored, published);
+    uint64_t h = sl_hash_fast(text ? text : "", len, 0x5eed);
+    memo_slot *s = &m->slots[h & (MEMO_SLOTS - 1)];
+    if (s->buf && s->h == h && s->tlen == len && (!len || memcmp(s->buf, text, len) == 0)) {
+        sl_status rc = sl_buf_append(stored, s->buf + s->tlen, s->slen);
+        return rc ? rc : sl_buf_append(published, s->buf + s->tlen + s->slen, s->plen);
+    }
+    size_t s0 = stored->len, p0 = published->len;
+    sl_status rc = both(m, text, len, NULL, 0, stored, published);
+    if (rc) return rc;
+    size_t sl = stored->len - s0, pl = published->len - p0, need = len + sl + pl;
+    if (need > s->cap) {
+        size_t cap = need < 64 ? 64 : need;
+        char *nb = realloc(s->buf, cap);
+        if (!nb) { /* keep going without this slot */
+            free(s->buf);
+            *s = (memo_slot){0};
+            return SL_OK;
+        }
+        s->buf = nb;
+        s->cap = cap;
+    }
+    if (len) memcpy(s->buf, text, len);
+    if (sl) memcpy(s->buf + len, stored->p + s0, sl);
+    if (pl) memcpy(s->buf + len + sl, published->p + p0, pl);
+    s->h = h;
+    s->tlen = len;
+    s->slen = sl;
+    s->plen = pl;
+    return SL_OK;
+}

@@ -19,4 +19,19 @@ enum {
 sl_status sl_redact(const sl_key *k, const char *text, size_t len, const char *known_plate,
                     size_t plate_len, unsigned flags, sl_buf *out);
 
+/* A memo for texts that repeat (reasons, filters, offense values): each text redacted two ways,
+ * `stored` (plates only, as the database keeps it) and `published` (the stored form with
+ * plates and personal data redacted, as flagged.csv and the report show it). Texts in which
+ * the row's own plate occurs are redacted afresh, never memoized, since the result depends on
+ * the plate. Bounded: a fixed number of slots, texts longer than a slot holds bypass it. */
+typedef struct sl_redact_memo sl_redact_memo;
+sl_redact_memo *sl_redact_memo_new(const sl_key *k); /* NULL when out of memory */
+void sl_redact_memo_free(sl_redact_memo *m);
+/* Appends the two forms of text to stored and published. Same bytes as sl_redact(text,
+ * PLATES, plate) and sl_redact(that, PERSONAL | PLATES, none). */
+sl_status sl_redact_memo_both(sl_redact_memo *m, const char *text, size_t len, const char *plate,
+                              size_t plate_len, sl_buf *stored, sl_buf *published);
+/* Whether the row's own plate (as sl_redact reads known_plate) occurs in text. */
+int sl_redact_mentions_plate(const char *text, size_t len, const char *plate, size_t plate_len);
+
 #endif

@@ -483,7 +483,7 @@ static void handle_search(sl_scan *s, const sl_source *src, const sl_csv_row *ro
         return;
     }
     s->acc.flagged++;
-    sl_store_row sr = {src->id, row->record, row->line, row->first_line, &q, flags, nflags};
+    sl_store_row sr = {src->id, row->record, row->line, &q, flags, nflags};
     rc = sl_store_row_add(s->store, s->key, s->rules, &sr);
     if (!rc && s->fcsv) rc = sl_flagged_csv_row(s->fcsv, &sr, sl_store_row_written(s->store));
     if (rc && !s->fatal) s->fatal = rc;

@@ -18,9 +18,25 @@
  * its row count; this only stops a pathological input from eating memory. */
 #define COUNT_CAP (1u << 22)
 
-/* Redacted columns of one flagged_rows insert (first line, reason, case, offense, filters, text
- * prompt) plus one for the matched text of a flag_hits insert. */
-#define RED_COLS 7
+/* Redacted columns of one flagged_rows insert: reason, case, offense, filters, text prompt. */
+#define RED_COLS 5
+
+/* Cap on hit sets shared between rows (each keeps its key in memory); past it, new sets are
+ * still written, one per row, not shared. */
+#define SET_CAP (1u << 20)
+
+/* A hit set already written: its key, then its categories and rule ids, comma-joined. */
+typedef struct {
+    uint64_t h;
+    int64_t id;
+    char *key;
+    size_t klen, catlen, rulelen;
+} set_cell;
+
+typedef struct {
+    set_cell *cells;
+    size_t n, cap;
+} set_tab;
 
 typedef struct {
     char *key;      /* org \0 month \0 category, in the table's arena */
@@ -45,7 +61,12 @@ struct sl_store {
     int64_t next_row;
     char err[512];
     sl_buf tmp;           /* redaction scratch */
-    sl_buf red[RED_COLS]; /* redacted texts of one flagged row, bound without a copy */
+    sl_buf red[RED_COLS]; /* stored texts of one flagged row, bound without a copy */
+    sl_buf pub[RED_COLS]; /* the same texts as published */
+    sl_redact_memo *memo;
+    set_tab sets;         /* hit sets written, by key */
+    sl_buf setkey;
+    int64_t next_set, mark_set;
     char iso[3][21];      /* times of one flagged row, bound without a copy */
     sl_buf key;           /* count key scratch */
     sl_buf cats;          /* categories of the last row, comma-joined */
@@ -58,9 +79,8 @@ struct sl_store {
     count_tab pend;       /* the open source's counts, merged into run when it is kept */
     int staging;          /* a source is open (sl_store_source_begin) */
     int64_t mark_row;     /* first row id of the open source */
-    int64_t nhits, mark_hit; /* flag_hits rows written; count before the open source */
     int64_t nevents, mark_event;
-    sqlite3_stmt *drop_rows, *drop_hits, *drop_events;
+    sqlite3_stmt *drop_rows, *drop_sets, *drop_events;
 };
 
 /* ---- errors ------------------------------------------------------------------------------- */
@@ -141,6 +161,8 @@ static const char DDL[] =
     "PRAGMA page_size=4096;"
     "PRAGMA journal_mode=OFF;"
     "PRAGMA synchronous=OFF;"
+    "PRAGMA cache_size=-65536;"
+    "PRAGMA temp_store=MEMORY;"
     "PRAGMA encoding='UTF-8';"
     "CREATE TABLE run(key TEXT PRIMARY KEY, value TEXT);"
     "CREATE TABLE packs(name TEXT NOT NULL, version TEXT, file TEXT, sha256 TEXT);"
@@ -160,13 +182,16 @@ static const char DDL[] =
     "CREATE TABLE diagnostics(source_id INTEGER, severity TEXT, code TEXT, record INTEGER,"
     " line INTEGER, message TEXT);"
     "CREATE TABLE flagged_rows(row_id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL,"
-    " record INTEGER, line INTEGER, first_line TEXT, search_id TEXT, search_time TEXT, org TEXT,"
+    " record INTEGER, line INTEGER, search_id TEXT, search_time TEXT, org TEXT,"
     " name TEXT, user_id TEXT, networks INTEGER, devices INTEGER, tf_start TEXT, tf_end TEXT,"
     " plate_token TEXT, plate_state TEXT, reason TEXT, reason_state TEXT, case_number TEXT,"
     " case_state TEXT, offense TEXT, filters TEXT, search_type TEXT, text_prompt TEXT,"
-    " moderation TEXT, categories TEXT);"
-    "CREATE TABLE flag_hits(row_id INTEGER NOT NULL, rule_id TEXT NOT NULL, category TEXT,"
-    " field TEXT, start INTEGER, \"end\" INTEGER, matched TEXT);"
+    " moderation TEXT, categories TEXT, hit_set INTEGER NOT NULL);"
+    "CREATE TABLE hit_sets(set_id INTEGER NOT NULL, first_row INTEGER NOT NULL,"
+    " rule_id TEXT NOT NULL, category TEXT, field TEXT, start INTEGER, \"end\" INTEGER,"
+    " matched TEXT);"
+    "CREATE VIEW flag_hits AS SELECT r.row_id, h.rule_id, h.category, h.field, h.start,"
+    " h.\"end\", h.matched FROM flagged_rows r JOIN hit_sets h ON h.set_id = r.hit_set;"
     "CREATE TABLE counts(org TEXT NOT NULL, month TEXT NOT NULL, category TEXT NOT NULL,"
     " rows INTEGER NOT NULL, PRIMARY KEY(org, month, category));"
     "CREATE TABLE events(source_id INTEGER NOT NULL, record INTEGER, line INTEGER,"
@@ -197,6 +222,7 @@ sl_status sl_store_open(sl_store **out, const char *path, char *err, size_t errl
     sl_arena_init(&st->run.arena, 64 * 1024);
     sl_arena_init(&st->pend.arena, 64 * 1024);
     st->next_row = 1;
+    st->next_set = 1;
     st->month_day = INT64_MIN;
     sl_status rc = SL_OK;
     if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
@@ -218,7 +244,7 @@ sl_status sl_store_open(sl_store **out, const char *path, char *err, size_t errl
         rc = prep(st, &st->row,
                   "INSERT INTO flagged_rows VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
                   " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)");
-    if (!rc) rc = prep(st, &st->hit, "INSERT INTO flag_hits VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    if (!rc) rc = prep(st, &st->hit, "INSERT INTO hit_sets VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     if (!rc)
         rc = prep(st, &st->event,
                   "INSERT INTO events VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
@@ -450,129 +476,238 @@ static int cmp_str(const void *a, const void *b) {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Binds text with plates typed into it tokenized (the row's own plate included). The text is
- * kept in st->red[slot] until the statement is stepped. */
-static sl_status bind_redacted(sl_store *st, sqlite3_stmt *s, int i, size_t slot, const sl_key *k,
-                               const char *p, size_t n, const sl_cell *plate) {
-    sl_buf *b = &st->red[slot];
+/* Distinct strings of v (n of them), sorted bytewise, comma-joined into b. */
+static sl_status join_sorted(sl_buf *b, const char **v, size_t n) {
+    qsort(v, n, sizeof v[0], cmp_str);
     sl_buf_reset(b);
-    sl_status rc = sl_redact(k, p, n, plate ? plate->p : NULL, plate ? plate->len : 0,
-                             SL_REDACT_PLATES, b);
-    if (rc) return fail(st, rc, "redaction");
-    bind_static(s, i, b->p, b->len);
+    sl_status rc = sl_buf_reserve(b, 1);
+    for (size_t i = 0; !rc && i < n; i++) {
+        if (i && !strcmp(v[i], v[i - 1])) continue;
+        if (b->len) rc = sl_buf_putc(b, ',');
+        if (!rc) rc = sl_buf_puts(b, v[i]);
+    }
+    return rc;
+}
+
+/* The key of a row's hit set: each flag (rule, field, span), then the full text of each field
+ * a flag points into, then the row's plate when it occurs in one of those texts (the stored
+ * matched text then depends on it). Equal keys give equal hit_sets rows. */
+static sl_status set_key(sl_buf *b, const sl_search *s, const sl_flag *fl, size_t n,
+                         const sl_cell *plate) {
+    sl_buf_reset(b);
+    uint32_t fields = 0;
+    sl_status rc = SL_OK;
+    for (size_t i = 0; !rc && i < n; i++) {
+        uint32_t v[4] = {fl[i].rule, (uint32_t)fl[i].field, fl[i].start, fl[i].end};
+        rc = sl_buf_append(b, v, sizeof v);
+        if ((int)fl[i].field >= 0 && (int)fl[i].field < SL_F_COUNT) fields |= 1u << fl[i].field;
+    }
+    int mentions = 0;
+    for (int f = 0; !rc && f < SL_F_COUNT; f++) {
+        if (!(fields & (1u << f))) continue;
+        const sl_cell *c = &s->f[f];
+        uint32_t v[2] = {(uint32_t)f, (uint32_t)c->len};
+        rc = sl_buf_append(b, v, sizeof v);
+        if (!rc && c->len) rc = sl_buf_append(b, c->p, c->len);
+        if (plate && !mentions) mentions = sl_redact_mentions_plate(c->p, c->len, plate->p, plate->len);
+    }
+    if (!rc && mentions) rc = sl_buf_append(b, plate->p, plate->len);
+    return rc;
+}
+
+static void sets_free(set_tab *t) {
+    for (size_t i = 0; i < t->cap; i++) free(t->cells[i].key);
+    free(t->cells);
+    *t = (set_tab){0};
+}
+
+/* Inserts c (its key owned by the table from now on); the table has room. */
+static void sets_put(set_tab *t, set_cell c) {
+    size_t j = (size_t)c.h & (t->cap - 1);
+    while (t->cells[j].key) j = (j + 1) & (t->cap - 1);
+    t->cells[j] = c;
+    t->n++;
+}
+
+static sl_status sets_grow(set_tab *t) {
+    set_tab nt = {calloc(t->cap ? t->cap * 2 : 1024, sizeof(set_cell)), 0, t->cap ? t->cap * 2 : 1024};
+    if (!nt.cells) return SL_ENOMEM;
+    for (size_t i = 0; i < t->cap; i++)
+        if (t->cells[i].key) sets_put(&nt, t->cells[i]);
+    free(t->cells);
+    *t = nt;
     return SL_OK;
 }
 
-static sl_status bind_redacted_cell(sl_store *st, sqlite3_stmt *s, int i, size_t slot, const sl_key *k,
+/* Forgets the sets numbered from `from` on (a dropped source's). */
+static sl_status sets_drop(set_tab *t, int64_t from) {
+    set_tab nt = {calloc(t->cap ? t->cap : 1, sizeof(set_cell)), 0, t->cap};
+    if (!nt.cells) return SL_ENOMEM;
+    for (size_t i = 0; i < t->cap; i++) {
+        set_cell *c = &t->cells[i];
+        if (!c->key) continue;
+        if (c->id >= from) free(c->key);
+        else sets_put(&nt, *c);
+    }
+    free(t->cells);
+    *t = nt;
+    return SL_OK;
+}
+
+/* Writes a new hit set (its hit_sets rows) for row rid and fills cats/rules. */
+static sl_status set_write(sl_store *st, const sl_key *k, const sl_rules *r, const sl_store_row *row,
+                           int64_t sid, int64_t rid, const sl_cell *plate) {
+    const sl_search *s = row->s;
+    const char *cats[64], *ids[64];
+    size_t ncat = 0, nid = 0, nrules = sl_rules_count(r);
+    for (size_t i = 0; i < row->nflags; i++) {
+        const sl_flag *fl = &row->flags[i];
+        if (fl->rule >= nrules) return fail(st, SL_EINTERNAL, "flag with an unknown rule");
+        sl_rule_info ri;
+        sl_rules_info(r, fl->rule, &ri);
+        if (ncat < SL_ARRAY_LEN(cats)) cats[ncat++] = ri.category ? ri.category : "";
+        if (nid < SL_ARRAY_LEN(ids)) ids[nid++] = ri.id ? ri.id : "";
+        const sl_cell *c = ((int)fl->field >= 0 && (int)fl->field < SL_F_COUNT) ? &s->f[fl->field] : NULL;
+        sqlite3_bind_int64(st->hit, 1, sid);
+        sqlite3_bind_int64(st->hit, 2, rid);
+        bind_static_str(st->hit, 3, ri.id); /* owned by the rules, which outlive the store */
+        bind_static_str(st->hit, 4, ri.category);
+        bind_static_str(st->hit, 5, c ? sl_field_name(fl->field) : NULL);
+        sqlite3_bind_int64(st->hit, 6, fl->start);
+        sqlite3_bind_int64(st->hit, 7, fl->end);
+        if (c && c->p && fl->start <= fl->end && fl->end <= c->len) {
+            sl_buf *b = &st->tmp;
+            sl_buf_reset(b);
+            sl_status rc = sl_redact(k, c->p + fl->start, fl->end - fl->start, plate ? plate->p : NULL,
+                                     plate ? plate->len : 0, SL_REDACT_PLATES, b);
+            if (rc) return fail(st, rc, "redaction");
+            bind_static(st->hit, 8, b->p, b->len);
+        } else {
+            sqlite3_bind_null(st->hit, 8);
+        }
+        sl_status rc = step_reset(st, st->hit, "hit_sets");
+        if (rc) return rc;
+    }
+    sl_status rc = join_sorted(&st->cats, cats, ncat);
+    if (!rc) rc = join_sorted(&st->rules, ids, nid);
+    return rc ? fail(st, rc, "hit_sets") : SL_OK;
+}
+
+/* The row's hit set: an existing one with the same key, else a new one written now. Leaves
+ * the set's categories and rule ids in st->cats and st->rules. */
+static sl_status row_set(sl_store *st, const sl_key *k, const sl_rules *r, const sl_store_row *row,
+                         int64_t rid, const sl_cell *plate, int64_t *sid) {
+    sl_status rc = set_key(&st->setkey, row->s, row->flags, row->nflags, plate);
+    if (rc) return fail(st, rc, "hit_sets");
+    set_tab *t = &st->sets;
+    const sl_buf *key = &st->setkey;
+    uint64_t h = sl_hash_fast(key->p ? key->p : "", key->len, 0x5e75);
+    if (t->cap) {
+        for (size_t j = (size_t)h & (t->cap - 1); t->cells[j].key; j = (j + 1) & (t->cap - 1)) {
+            const set_cell *c = &t->cells[j];
+            if (c->h != h || c->klen != key->len || memcmp(c->key, key->p, key->len)) continue;
+            *sid = c->id;
+            sl_buf_reset(&st->cats);
+            sl_buf_reset(&st->rules);
+            rc = sl_buf_append(&st->cats, c->key + c->klen, c->catlen);
+            if (!rc) rc = sl_buf_append(&st->rules, c->key + c->klen + c->catlen, c->rulelen);
+            return rc ? fail(st, rc, "hit_sets") : SL_OK;
+        }
+    }
+    *sid = st->next_set++;
+    rc = set_write(st, k, r, row, *sid, rid, plate);
+    if (rc) return rc;
+    if (t->n >= SET_CAP) return SL_OK; /* new sets are still written, no longer shared */
+    if ((t->n + 1) * 10 > t->cap * 7 && (rc = sets_grow(t))) return fail(st, rc, "hit_sets");
+    set_cell c = {h, *sid, malloc(key->len + st->cats.len + st->rules.len + 1), key->len,
+                  st->cats.len, st->rules.len};
+    if (!c.key) return fail(st, SL_ENOMEM, "hit_sets");
+    if (key->len) memcpy(c.key, key->p, key->len);
+    if (st->cats.len) memcpy(c.key + key->len, st->cats.p, st->cats.len);
+    if (st->rules.len) memcpy(c.key + key->len + st->cats.len, st->rules.p, st->rules.len);
+    sets_put(t, c);
+    return SL_OK;
+}
+
+/* A free-text cell, stored with plates tokenized (slot i of st->red) and published with
+ * personal data redacted too (slot i of st->pub); NULL when the column was not exported. */
+static sl_status bind_redacted_cell(sl_store *st, sqlite3_stmt *s, int col, size_t i,
                                     const sl_cell *c, const sl_cell *plate) {
+    sl_buf_reset(&st->red[i]);
+    sl_buf_reset(&st->pub[i]);
     if (c->st == SL_CELL_ABSENT) {
-        sqlite3_bind_null(s, i);
+        sqlite3_bind_null(s, col);
         return SL_OK;
     }
-    return bind_redacted(st, s, i, slot, k, c->p, c->len, plate);
+    sl_status rc = sl_redact_memo_both(st->memo, c->p, c->len, plate ? plate->p : NULL,
+                                       plate ? plate->len : 0, &st->red[i], &st->pub[i]);
+    if (!rc) rc = sl_buf_reserve(&st->red[i], 1); /* a non-NULL pointer even when empty */
+    if (!rc) rc = sl_buf_reserve(&st->pub[i], 1);
+    if (rc) return fail(st, rc, "redaction");
+    bind_static(s, col, st->red[i].p, st->red[i].len);
+    return SL_OK;
 }
 
 sl_status sl_store_row_add(sl_store *st, const sl_key *k, const sl_rules *r, const sl_store_row *row) {
     if (st->first) return st->first;
     const sl_search *s = row->s;
     sqlite3_stmt *q = st->row;
-    int64_t rid = st->next_row++;
+    if (!st->memo && !(st->memo = sl_redact_memo_new(k))) return fail(st, SL_ENOMEM, "redaction");
+    int64_t rid = st->next_row++, sid = 0;
     const sl_cell *pc = &s->f[SL_F_PLATE];
     const sl_cell *plate = (pc->st == SL_CELL_VALUE || pc->st == SL_CELL_PARTIAL) && pc->len ? pc : NULL;
-    size_t nrules = sl_rules_count(r);
-    sl_status rc = SL_OK;
-
-    /* distinct categories, sorted, comma-joined */
-    const char *cats[64];
-    size_t ncat = 0;
-    for (size_t i = 0; i < row->nflags && ncat < SL_ARRAY_LEN(cats); i++) {
-        if (row->flags[i].rule >= nrules) return fail(st, SL_EINTERNAL, "flag with an unknown rule");
-        sl_rule_info ri;
-        sl_rules_info(r, row->flags[i].rule, &ri);
-        const char *c = ri.category ? ri.category : "";
-        size_t j = 0;
-        while (j < ncat && strcmp(cats[j], c) != 0) j++;
-        if (j == ncat) cats[ncat++] = c;
-    }
-    qsort(cats, ncat, sizeof cats[0], cmp_str);
-    sl_buf_reset(&st->cats);
-    for (size_t i = 0; !rc && i < ncat; i++) {
-        if (i) rc = sl_buf_putc(&st->cats, ',');
-        if (!rc) rc = sl_buf_puts(&st->cats, cats[i]);
-    }
-    if (rc) return fail(st, rc, "flagged_rows");
+    sl_status rc = row_set(st, k, r, row, rid, plate, &sid);
+    if (rc) return rc;
 
     sqlite3_bind_int64(q, 1, rid);
     sqlite3_bind_int64(q, 2, row->source_id);
     bind_u64(q, 3, row->record);
     if (row->line) bind_u64(q, 4, row->line);
     else sqlite3_bind_null(q, 4);
-    rc = bind_redacted(st, q, 5, 0, k, row->first_line.p, row->first_line.len, plate);
-    if (rc) return rc;
-    if (s->f[SL_F_ID].st == SL_CELL_VALUE) bind_static(q, 6, s->f[SL_F_ID].p, s->f[SL_F_ID].len);
-    else sqlite3_bind_null(q, 6);
-    bind_time_in(q, 7, s->search_time, st->iso[0]);
-    bind_cell(q, 8, &s->f[SL_F_ORG]);
-    bind_cell(q, 9, &s->f[SL_F_NAME]);
-    bind_cell(q, 10, &s->f[SL_F_USER_ID]);
-    if (s->networks >= 0) sqlite3_bind_int64(q, 11, s->networks);
+    if (s->f[SL_F_ID].st == SL_CELL_VALUE) bind_static(q, 5, s->f[SL_F_ID].p, s->f[SL_F_ID].len);
+    else sqlite3_bind_null(q, 5);
+    bind_time_in(q, 6, s->search_time, st->iso[0]);
+    bind_cell(q, 7, &s->f[SL_F_ORG]);
+    bind_cell(q, 8, &s->f[SL_F_NAME]);
+    bind_cell(q, 9, &s->f[SL_F_USER_ID]);
+    if (s->networks >= 0) sqlite3_bind_int64(q, 10, s->networks);
+    else sqlite3_bind_null(q, 10);
+    if (s->devices >= 0) sqlite3_bind_int64(q, 11, s->devices);
     else sqlite3_bind_null(q, 11);
-    if (s->devices >= 0) sqlite3_bind_int64(q, 12, s->devices);
-    else sqlite3_bind_null(q, 12);
-    bind_time_in(q, 13, s->tf_start, st->iso[1]);
-    bind_time_in(q, 14, s->tf_end, st->iso[2]);
+    bind_time_in(q, 12, s->tf_start, st->iso[1]);
+    bind_time_in(q, 13, s->tf_end, st->iso[2]);
     int has_tok = plate && sl_plate_token(k, plate->p, plate->len, st->token);
-    if (has_tok) bind_static_str(q, 15, st->token);
-    else sqlite3_bind_null(q, 15);
-    bind_static_str(q, 16, sl_cell_state_name(pc->st));
-    if ((rc = bind_redacted_cell(st, q, 17, 1, k, &s->f[SL_F_REASON], plate))) return rc;
-    bind_static_str(q, 18, sl_cell_state_name(s->f[SL_F_REASON].st));
-    if ((rc = bind_redacted_cell(st, q, 19, 2, k, &s->f[SL_F_CASE], plate))) return rc;
-    bind_static_str(q, 20, sl_cell_state_name(s->f[SL_F_CASE].st));
-    if ((rc = bind_redacted_cell(st, q, 21, 3, k, &s->f[SL_F_OFFENSE], plate))) return rc;
-    if ((rc = bind_redacted_cell(st, q, 22, 4, k, &s->f[SL_F_FILTERS], plate))) return rc;
-    bind_cell(q, 23, &s->f[SL_F_SEARCH_TYPE]);
-    if ((rc = bind_redacted_cell(st, q, 24, 5, k, &s->f[SL_F_TEXT_PROMPT], plate))) return rc;
-    bind_cell(q, 25, &s->f[SL_F_MODERATION]);
-    bind_static(q, 26, st->cats.p, st->cats.len);
+    if (has_tok) bind_static_str(q, 14, st->token);
+    else sqlite3_bind_null(q, 14);
+    bind_static_str(q, 15, sl_cell_state_name(pc->st));
+    if ((rc = bind_redacted_cell(st, q, 16, 0, &s->f[SL_F_REASON], plate))) return rc;
+    bind_static_str(q, 17, sl_cell_state_name(s->f[SL_F_REASON].st));
+    if ((rc = bind_redacted_cell(st, q, 18, 1, &s->f[SL_F_CASE], plate))) return rc;
+    bind_static_str(q, 19, sl_cell_state_name(s->f[SL_F_CASE].st));
+    if ((rc = bind_redacted_cell(st, q, 20, 2, &s->f[SL_F_OFFENSE], plate))) return rc;
+    if ((rc = bind_redacted_cell(st, q, 21, 3, &s->f[SL_F_FILTERS], plate))) return rc;
+    bind_cell(q, 22, &s->f[SL_F_SEARCH_TYPE]);
+    if ((rc = bind_redacted_cell(st, q, 23, 4, &s->f[SL_F_TEXT_PROMPT], plate))) return rc;
+    bind_cell(q, 24, &s->f[SL_F_MODERATION]);
+    bind_static(q, 25, st->cats.p, st->cats.len);
+    sqlite3_bind_int64(q, 26, sid);
     rc = step_reset(st, q, "flagged_rows");
     if (rc) return rc;
 
     sl_store_written *w = &st->written;
     w->row_id = rid;
     w->categories = (sl_slice){st->cats.p ? st->cats.p : "", st->cats.len};
+    w->rules = (sl_slice){st->rules.p ? st->rules.p : "", st->rules.len};
     w->plate_token = has_tok ? st->token : NULL;
     w->search_time = s->search_time != SL_TIME_NONE ? st->iso[0] : NULL;
     w->tf_start = s->tf_start != SL_TIME_NONE ? st->iso[1] : NULL;
     w->tf_end = s->tf_end != SL_TIME_NONE ? st->iso[2] : NULL;
-    static const sl_field red_of[] = {SL_F_COUNT, SL_F_REASON, SL_F_CASE, SL_F_OFFENSE,
-                                      SL_F_FILTERS, SL_F_TEXT_PROMPT};
-    for (size_t i = 0; i < SL_ARRAY_LEN(red_of); i++) {
-        int absent = red_of[i] != SL_F_COUNT && s->f[red_of[i]].st == SL_CELL_ABSENT;
-        w->red[i] = absent ? (sl_slice){NULL, 0}
-                           : (sl_slice){st->red[i].p ? st->red[i].p : "", st->red[i].len};
-    }
-
-    for (size_t i = 0; i < row->nflags; i++) {
-        const sl_flag *fl = &row->flags[i];
-        sl_rule_info ri;
-        sl_rules_info(r, fl->rule, &ri);
-        const sl_cell *c = ((int)fl->field >= 0 && (int)fl->field < SL_F_COUNT) ? &s->f[fl->field] : NULL;
-        sqlite3_bind_int64(st->hit, 1, rid);
-        bind_static_str(st->hit, 2, ri.id);       /* owned by the rules, which outlive the store */
-        bind_static_str(st->hit, 3, ri.category);
-        bind_static_str(st->hit, 4, c ? sl_field_name(fl->field) : NULL);
-        sqlite3_bind_int64(st->hit, 5, fl->start);
-        sqlite3_bind_int64(st->hit, 6, fl->end);
-        if (c && c->p && fl->start <= fl->end && fl->end <= c->len) {
-            rc = bind_redacted(st, st->hit, 7, RED_COLS - 1, k, c->p + fl->start, fl->end - fl->start, plate);
-            if (rc) return rc;
-        } else {
-            sqlite3_bind_null(st->hit, 7);
-        }
-        rc = step_reset(st, st->hit, "flag_hits");
-        if (rc) return rc;
-        st->nhits++;
+    static const sl_field red_of[RED_COLS] = {SL_F_REASON, SL_F_CASE, SL_F_OFFENSE, SL_F_FILTERS,
+                                              SL_F_TEXT_PROMPT};
+    for (size_t i = 0; i < RED_COLS; i++) {
+        int absent = s->f[red_of[i]].st == SL_CELL_ABSENT;
+        w->red[i] = absent ? (sl_slice){NULL, 0} : (sl_slice){st->red[i].p, st->red[i].len};
+        w->pub[i] = absent ? (sl_slice){NULL, 0} : (sl_slice){st->pub[i].p, st->pub[i].len};
     }
     return SL_OK;
 }
@@ -693,7 +828,7 @@ sl_status sl_store_source_begin(sl_store *st) {
     if (st->first) return st->first;
     st->staging = 1;
     st->mark_row = st->next_row;
-    st->mark_hit = st->nhits;
+    st->mark_set = st->next_set;
     st->mark_event = st->nevents;
     tab_clear(&st->pend);
     return SL_OK;
@@ -721,14 +856,16 @@ sl_status sl_store_source_end(sl_store *st, int keep) {
         if (st->next_row > st->mark_row)
             rc = drop_tail(st, &st->drop_rows, "DELETE FROM flagged_rows WHERE row_id >= ?1",
                            st->mark_row, "dropping a duplicate source's rows");
-        if (!rc && st->nhits > st->mark_hit)
-            rc = drop_tail(st, &st->drop_hits, "DELETE FROM flag_hits WHERE rowid > ?1",
-                           st->mark_hit, "dropping a duplicate source's hits");
+        if (!rc && st->next_set > st->mark_set) {
+            rc = drop_tail(st, &st->drop_sets, "DELETE FROM hit_sets WHERE set_id >= ?1",
+                           st->mark_set, "dropping a duplicate source's hit sets");
+            if (!rc && (rc = sets_drop(&st->sets, st->mark_set))) rc = fail(st, rc, "hit_sets");
+        }
         if (!rc && st->nevents > st->mark_event)
             rc = drop_tail(st, &st->drop_events, "DELETE FROM events WHERE rowid > ?1",
                            st->mark_event, "dropping a duplicate source's events");
         st->next_row = st->mark_row;
-        st->nhits = st->mark_hit;
+        st->next_set = st->mark_set;
         st->nevents = st->mark_event;
     }
     tab_clear(&st->pend);
@@ -866,11 +1003,8 @@ sl_status sl_store_finish(sl_store *st) {
         "CREATE INDEX rejections_source ON rejections(source_id);"
         "CREATE INDEX field_states_source ON field_states(source_id);"
         "CREATE INDEX diagnostics_source ON diagnostics(source_id);"
-        "CREATE INDEX flagged_rows_source ON flagged_rows(source_id, record);"
-        "CREATE INDEX flagged_rows_search ON flagged_rows(search_id);"
-        "CREATE INDEX flagged_rows_plate ON flagged_rows(plate_token);"
-        "CREATE INDEX flag_hits_row ON flag_hits(row_id);"
-        "CREATE INDEX flag_hits_category ON flag_hits(category, row_id);"
+        "CREATE INDEX hit_sets_set ON hit_sets(set_id);"
+        "CREATE INDEX hit_sets_category ON hit_sets(category, first_row);"
         "CREATE INDEX counts_category ON counts(category, org);"
         "CREATE INDEX events_source ON events(source_id, record);"
         "COMMIT;";
@@ -885,7 +1019,7 @@ sl_status sl_store_close(sl_store *st) {
     sqlite3_stmt *stmts[] = {st->meta, st->pack, st->rule, st->source, st->rej,
                              st->fstate, st->ferr, st->diag, st->row, st->hit,
                              st->event, st->finding, st->check, st->drop_rows,
-                             st->drop_hits, st->drop_events};
+                             st->drop_sets, st->drop_events};
     for (size_t i = 0; i < SL_ARRAY_LEN(stmts); i++) sqlite3_finalize(stmts[i]);
     if (st->db) {
         if (!st->finished && !rc && sqlite3_get_autocommit(st->db) == 0 &&
@@ -894,7 +1028,13 @@ sl_status sl_store_close(sl_store *st) {
         if (sqlite3_close(st->db) != SQLITE_OK && !rc) rc = fail(st, SL_EDB, "close");
     }
     sl_buf_free(&st->tmp);
-    for (size_t i = 0; i < RED_COLS; i++) sl_buf_free(&st->red[i]);
+    for (size_t i = 0; i < RED_COLS; i++) {
+        sl_buf_free(&st->red[i]);
+        sl_buf_free(&st->pub[i]);
+    }
+    sl_redact_memo_free(st->memo);
+    sets_free(&st->sets);
+    sl_buf_free(&st->setkey);
     sl_buf_free(&st->key);
     sl_buf_free(&st->cats);
     sl_buf_free(&st->rules);

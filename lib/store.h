@@ -70,11 +70,11 @@ typedef struct {
 } sl_flag;
 
 /* A flagged row. Texts are raw (borrowed); the store tokenizes the plate and redacts plates
- * in every free-text field and in first_line before writing. */
+ * in every free-text field before writing. Its hits are stored once per distinct set
+ * (table hit_sets): rows with the same flags on the same texts share one. */
 typedef struct {
     uint32_t source_id;
     uint64_t record, line;
-    sl_slice first_line;
     const sl_search *s;
     const sl_flag *flags;
     size_t nflags;
@@ -89,9 +89,12 @@ sl_status sl_store_row_add(sl_store *st, const sl_key *k, const sl_rules *r,
 typedef struct {
     int64_t row_id;
     sl_slice categories;        /* distinct categories, sorted, comma-joined */
+    sl_slice rules;             /* distinct rule ids, sorted bytewise, comma-joined */
     const char *plate_token;    /* NULL when none */
     const char *search_time, *tf_start, *tf_end; /* ISO 8601, NULL when unknown */
-    sl_slice red[6];            /* first_line, reason, case_number, offense, filters, text_prompt */
+    /* reason, case_number, offense, filters, text_prompt: as stored (plates tokenized) and as
+     * published (personal data redacted too); p NULL when the column was not exported */
+    sl_slice red[5], pub[5];
 } sl_store_written;
 const sl_store_written *sl_store_row_written(const sl_store *st);
 

@@ -61,7 +61,7 @@ db = {d: sqlite3.connect(os.path.join(T, 'o_' + d, 'sunlight.db')) for d in ('on
 def q(d, sql): return db[d].execute(sql).fetchall()
 counts = {d: q(d, 'select org, month, category, rows from counts order by 1, 2, 3') for d in db}
 rows = {d: q(d, 'select record, search_time, org, reason, categories, plate_token from flagged_rows order by row_id') for d in db}
-hits = {d: q(d, 'select h.rule_id, h.field, h.start, h."end", h.matched from flag_hits h order by h.rowid') for d in db}
+hits = {d: q(d, 'select h.rule_id, h.field, h.start, h."end", h.matched from flag_hits h order by h.row_id, h.rule_id, h.field, h.start') for d in db}
 total = {d: q(d, "select sum(rows) from counts where category = 'all'")[0][0] for d in db}
 check(len(rows['one']) > 20, 'too few flagged rows to compare: %d' % len(rows['one']))
 for d in ('two', 'fmt'):

@@ -32,6 +32,58 @@ static const char *expect(const char *fmt, const char *plate) {
 
 static void untouched(unsigned flags, const char *text) { CHECK_STR(red(flags, text, NULL), text); }
 
+/* The memo gives the same two forms as redacting directly: on first sight, on a repeat, when
+ * slots collide (more texts than slots), and when the row's own plate is in the text. */
+static void memo_matches_direct(void) {
+    static const char *const texts[] = {
+        "investigation", "ICE hold, call 555-234-5678", "stolen veh ABC1234", "DOB 01/02/1980 suspect",
+        "plate 7XYZ999 seen at 100 Main St", "", "x", "tag 1234567 and jdoe@example.com",
+    };
+    static const char *const plates[] = {NULL, "ABC1234", "1234567", "XY"};
+    sl_redact_memo *m = sl_redact_memo_new(key);
+    CHECK(m != NULL);
+    if (!m) return;
+    sl_buf a = {0}, b = {0}, ws = {0}, wp = {0};
+    char text[64];
+    int bad = 0, checked = 0;
+    for (int round = 0; round < 3; round++) {
+        for (size_t i = 0; i < 6000; i++) {
+            const char *t = texts[i % SL_ARRAY_LEN(texts)];
+            if (i >= SL_ARRAY_LEN(texts) * 4) { /* thousands of distinct texts: slots collide */
+                snprintf(text, sizeof text, "%s #%zu", t, i % 5000);
+                t = text;
+            }
+            const char *pl = plates[(i / 7) % SL_ARRAY_LEN(plates)];
+            size_t pn = pl ? strlen(pl) : 0;
+            sl_buf_reset(&a);
+            sl_buf_reset(&b);
+            sl_buf_reset(&ws);
+            sl_buf_reset(&wp);
+            if (sl_buf_puts(&a, "<")) bad++; /* the memo appends, keeping what is there */
+            if (sl_redact_memo_both(m, t, strlen(t), pl, pn, &a, &b) != SL_OK) bad++;
+            sl_buf_puts(&ws, "<");
+            sl_redact(key, t, strlen(t), pl, pn, SL_REDACT_PLATES, &ws);
+            sl_redact(key, ws.p + 1, ws.len - 1, NULL, 0, SL_REDACT_PLATES | SL_REDACT_PERSONAL, &wp);
+            if (a.len != ws.len || memcmp(a.p, ws.p, a.len) || b.len != wp.len ||
+                (b.len && memcmp(b.p, wp.p, b.len))) {
+                if (bad++ < 3) fprintf(stderr, "memo differs on \"%s\" plate %s\n", t, pl ? pl : "-");
+            }
+            checked++;
+        }
+    }
+    CHECK_INT(bad, 0);
+    CHECK_INT(checked, 18000);
+    /* the row's own plate is found however it is typed */
+    CHECK_INT(sl_redact_mentions_plate("seen abc-1234 today", 19, "ABC1234", 7), 1);
+    CHECK_INT(sl_redact_mentions_plate("seen abc-1235 today", 19, "ABC1234", 7), 0);
+    CHECK_INT(sl_redact_mentions_plate("investigation", 13, NULL, 0), 0);
+    sl_buf_free(&a);
+    sl_buf_free(&b);
+    sl_buf_free(&ws);
+    sl_buf_free(&wp);
+    sl_redact_memo_free(m);
+}
+
 int main(void) {
     char dir[] = "/tmp/sl_test_redact_XXXXXX";
     if (!mkdtemp(dir)) { fprintf(stderr, "mkdtemp failed\n"); return 1; }
@@ -137,6 +189,7 @@ int main(void) {
     }
 
     sl_buf_free(&out);
+    memo_matches_direct();
     sl_key_free(key);
     unlink(kpath);
     rmdir(dir);
