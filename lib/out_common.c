@@ -25,7 +25,7 @@ sl_status sl_out_open(sl_out *o, const char *path) {
     }
     memcpy(o->tmp, path, n);
     memcpy(o->tmp + n, ".tmp", 5);
-    o->f = fopen(o->tmp, "wb");
+    o->f = fopen(o->tmp, "w+b"); /* read back by flagged.csv's in-place patch */
     if (!o->f) {
         o->rc = SL_EIO;
         snprintf(o->msg, sizeof o->msg, "%s: cannot write: %s", o->tmp, strerror(errno));

@@ -197,10 +197,16 @@ sl_status sl_write_flagged_csv(struct sqlite3 *db, const sl_key *k, const char *
 
 /* ---- streaming: flagged.csv written while the scan runs ---------------------------------- */
 
-/* A source's lines are held (without the four source cells, which need the source's SHA-256,
- * known only at its end) until the source ends and is kept or dropped: in memory up to
- * SPOOL_MEM bytes, then in a spool file beside the output, unlinked as soon as it is open. */
+/* A source's lines go straight out, its SHA-256 cell (known only at the source's end: the
+ * bytes are hashed once, as they are read) written as a placeholder and overwritten in place
+ * when the source ends; a source dropped as a repeat is cut off the end of the file. Lines are
+ * held instead (in memory up to SPOOL_MEM bytes, then in a spool file beside the output,
+ * unlinked as soon as it is open) only when the output cannot be cut back, or when the source
+ * ends without a hash (not read to its end): they are then written again with an empty cell. */
 #define SPOOL_MEM (16u << 20)
+#define PATCH_CHUNK (1u << 20)
+static const char SHA_PLACEHOLDER[] =
+    "0000000000000000000000000000000000000000000000000000000000000000";
 
 struct sl_flagged_csv {
     sl_out o;
@@ -212,9 +218,14 @@ struct sl_flagged_csv {
     char *spool_path;
     int spooled;       /* lines of the open source are in the spool */
     sl_buf pre;        /* the open source's four cells */
-    sl_buf ids;        /* rule ids of one row, comma-joined */
-    int direct;        /* the open source's SHA-256 was known at its start: lines go straight out */
+    size_t sha_at;     /* where the SHA-256 cell starts in pre */
+    int direct;        /* the open source's lines go straight to the output */
+    int patch;         /* ... with the placeholder in place of its SHA-256 */
     off_t start;       /* output offset where the direct source's lines begin */
+    uint32_t *lens;    /* lengths of the direct source's lines, for the patch */
+    size_t nlens, caplens;
+    sl_buf chunk;      /* patch scratch */
+    const char *patch_with; /* the SHA-256 being written over the placeholder */
 };
 
 sl_status sl_flagged_csv_open(sl_flagged_csv **out, const char *path, const sl_key *k,
@@ -265,6 +276,7 @@ static sl_status make_pre(sl_flagged_csv *f, const char *cite, const char *sha25
                           const char *sheet) {
     sl_buf_reset(&f->pre);
     sl_status rc = text_cell(&f->c, &f->pre, Z0(cite), 1);
+    f->sha_at = f->pre.len + 1; /* after the comma */
     if (!rc) rc = text_cell(&f->c, &f->pre, Z0(sha256), 0);
     if (!rc) rc = text_cell(&f->c, &f->pre, Z0(member), 0);
     if (!rc) rc = text_cell(&f->c, &f->pre, Z0(sheet), 0);
@@ -273,15 +285,18 @@ static sl_status make_pre(sl_flagged_csv *f, const char *cite, const char *sha25
 
 sl_status sl_flagged_csv_source_begin(sl_flagged_csv *f, const char *cite, const char *sha256,
                                       const char *member, const char *sheet) {
-    f->direct = 0;
+    f->direct = f->patch = 0;
+    f->nlens = 0;
     if (f->o.rc) return f->o.rc;
-    if (!sha256 || !sha256[0] || !f->o.f || f->mem.len || f->spooled) return SL_OK;
+    if (!f->o.f || f->mem.len || f->spooled) return SL_OK;
     off_t pos = ftello(f->o.f);
-    if (pos < 0) return SL_OK; /* cannot cut back: hold the lines instead */
-    sl_status rc = make_pre(f, cite, sha256, member, sheet);
+    if (pos < 0) return SL_OK; /* cannot cut back or patch: hold the lines instead */
+    int known = sha256 && sha256[0];
+    sl_status rc = make_pre(f, cite, known ? sha256 : SHA_PLACEHOLDER, member, sheet);
     if (rc) return f->o.rc = rc;
     f->start = pos + (off_t)f->o.b.len;
     f->direct = 1;
+    f->patch = !known;
     return SL_OK;
 }
 
@@ -349,7 +364,20 @@ sl_status sl_flagged_csv_row(sl_flagged_csv *f, const sl_store_row *row, const s
         b->len = at;
         return f->o.rc = rc;
     }
-    if (direct) return sl_out_flush(&f->o, 0);
+    if (direct) {
+        if (f->patch) {
+            if (b->len - at > UINT32_MAX) return f->o.rc = SL_ELIMIT;
+            if (f->nlens == f->caplens) {
+                size_t cap = f->caplens ? f->caplens * 2 : 4096;
+                uint32_t *nl = realloc(f->lens, cap * sizeof *nl);
+                if (!nl) return f->o.rc = SL_ENOMEM;
+                f->lens = nl;
+                f->caplens = cap;
+            }
+            f->lens[f->nlens++] = (uint32_t)(b->len - at);
+        }
+        return sl_out_flush(&f->o, 0);
+    }
     uint32_t n = (uint32_t)(b->len - at - 4);
     memcpy(b->p + at, &n, 4);
     if (b->len >= SPOOL_MEM) return spool_out(f);
@@ -396,19 +424,99 @@ static sl_status emit_mapped(sl_flagged_csv *f, const char *p, size_t len) {
     return rc;
 }
 
+static sl_status io_error(sl_flagged_csv *f) {
+    snprintf(f->o.msg, sizeof f->o.msg, "%s: %s", f->o.tmp, strerror(errno));
+    return SL_EIO;
+}
+
+/* Reads (or writes) n bytes at off, retrying short transfers. */
+static int pio_full(int fd, char *p, size_t n, off_t off, int write) {
+    while (n) {
+        ssize_t k = write ? pwrite(fd, p, n, off) : pread(fd, p, n, off);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) return -1;
+        p += k;
+        n -= (size_t)k;
+        off += k;
+    }
+    return 0;
+}
+
+/* Calls fn on runs of whole direct lines of the open source, read back from the output, about
+ * PATCH_CHUNK bytes at a time; fn may change the bytes in place and ask for them to be written
+ * back. */
+typedef sl_status (*run_fn)(sl_flagged_csv *f, char *p, const uint32_t *lens, size_t n, int *write);
+
+static sl_status each_run(sl_flagged_csv *f, run_fn fn) {
+    if (sl_out_flush(&f->o, 1) || fflush(f->o.f) != 0) return f->o.rc ? f->o.rc : io_error(f);
+    int fd = fileno(f->o.f);
+    off_t off = f->start;
+    for (size_t i = 0; i < f->nlens;) {
+        size_t span = 0, j = i;
+        while (j < f->nlens && (j == i || span + f->lens[j] <= PATCH_CHUNK)) span += f->lens[j++];
+        sl_buf_reset(&f->chunk);
+        sl_status rc = sl_buf_reserve(&f->chunk, span);
+        if (rc) return rc;
+        if (pio_full(fd, f->chunk.p, span, off, 0)) return io_error(f);
+        int write = 0;
+        rc = fn(f, f->chunk.p, f->lens + i, j - i, &write);
+        if (rc) return rc;
+        if (write && pio_full(fd, f->chunk.p, span, off, 1)) return io_error(f);
+        off += (off_t)span;
+        i = j;
+    }
+    return SL_OK;
+}
+
+static sl_status patch_run(sl_flagged_csv *f, char *p, const uint32_t *lens, size_t n, int *write) {
+    for (size_t k = 0; k < n; p += lens[k++])
+        if (lens[k] >= f->sha_at + 64) memcpy(p + f->sha_at, f->patch_with, 64);
+    *write = 1;
+    return SL_OK;
+}
+
+/* Lines back into the held form, without their source cells. */
+static sl_status hold_run(sl_flagged_csv *f, char *p, const uint32_t *lens, size_t n, int *write) {
+    *write = 0;
+    for (size_t k = 0; k < n; p += lens[k++]) {
+        size_t body = lens[k] - f->pre.len;
+        uint32_t len = (uint32_t)body;
+        sl_status rc = sl_buf_append(&f->mem, &len, 4);
+        if (!rc) rc = sl_buf_append(&f->mem, p + f->pre.len, body);
+        if (!rc && f->mem.len >= SPOOL_MEM) rc = spool_out(f);
+        if (rc) return rc;
+    }
+    return SL_OK;
+}
+
 sl_status sl_flagged_csv_source_end(sl_flagged_csv *f, int keep, const char *cite,
                                     const char *sha256, const char *member, const char *sheet) {
     sl_status rc = f->o.rc;
     if (f->direct) {
-        /* lines already out, citing the SHA-256 known at the start (read.h) */
         f->direct = 0;
-        if (!rc && !keep) rc = cut_back(f);
+        int patch = f->patch;
+        f->patch = 0;
+        if (!rc && !keep) {
+            rc = cut_back(f);
+        } else if (!rc && patch && f->nlens && sha256 && strlen(sha256) == 64) {
+            f->patch_with = sha256;
+            rc = each_run(f, patch_run);
+        } else if (!rc && patch && f->nlens) {
+            /* no hash to cite (the source was not read to its end): write the lines again,
+             * with an empty cell */
+            rc = each_run(f, hold_run);
+            if (!rc) rc = cut_back(f);
+            f->nlens = 0;
+            if (!rc) goto held;
+        }
+        f->nlens = 0;
         if (rc && !f->o.rc) {
             f->o.rc = rc;
             if (!f->o.msg[0]) snprintf(f->o.msg, sizeof f->o.msg, "%s: %s", f->o.path, sl_status_str(rc));
         }
         return f->o.rc;
     }
+held:
     if (!rc && keep && (f->mem.len || f->spooled)) {
         rc = make_pre(f, cite, sha256, member, sheet);
         if (!rc && f->spooled) {
@@ -455,7 +563,8 @@ sl_status sl_flagged_csv_close(sl_flagged_csv *f, int commit, char *err, size_t 
     free(f->spool_path);
     sl_buf_free(&f->mem);
     sl_buf_free(&f->pre);
-    sl_buf_free(&f->ids);
+    sl_buf_free(&f->chunk);
+    free(f->lens);
     sl_buf_free(&f->c.clean);
     sl_buf_free(&f->c.red);
     free(f);

@@ -460,7 +460,8 @@ typedef struct {
     sl_source *src;  /* gets sha256 and size at the end of the file */
     sl_sha256 *h;
     uint64_t total;
-    char pre[65];    /* SHA-256 of the whole file taken before parsing, or "" */
+    struct stat st0; /* the file when reading began, to tell whether it changed meanwhile */
+    int have_st0;
 } file_pull;
 
 /* read(2) until cap bytes, end of file or an error. */
@@ -502,49 +503,20 @@ static long file_pull_fn(void *pctx, const char **buf)
         sl_sha256_free(f->h);
         f->h = NULL;
         f->src->size = f->total;
-        if (f->pre[0] && strcmp(f->pre, f->src->sha256) != 0)
+        struct stat st1;
+        if (f->have_st0 && fstat(f->fd, &st1) == 0 &&
+            (st1.st_size != f->st0.st_size || st1.st_mtim.tv_sec != f->st0.st_mtim.tv_sec ||
+             st1.st_mtim.tv_nsec != f->st0.st_mtim.tv_nsec))
             sl_read_diag(f->cb, SL_DIAG_WARN, "read.changed", f->path, 0, 0,
-                         "the file changed while it was read: SHA-256 %s before reading, %s of "
-                         "the bytes read (recorded); flagged.csv lines of this file cite the first",
-                         f->pre, f->src->sha256);
+                         "the file changed while it was read (size or modification time differ "
+                         "from when reading began): the rows and the SHA-256 %s recorded are "
+                         "those of the bytes read; read it again once it is complete",
+                         f->src->sha256);
         return 0;
     }
     sl_sha256_update(f->h, f->buf, (size_t)n);
     f->total += (uint64_t)n;
     return n;
-}
-
-/* The SHA-256 of a whole plain file before it is parsed, so that it is known when the source
- * begins (read.h): the head already read, then the rest through pread (the file offset is left
- * where the puller expects it; the page cache makes the second read cheap). Leaves hex ""
- * when the file cannot be read to its end. */
-static void prehash(file_pull *f, char hex[65])
-{
-    hex[0] = '\0';
-    sl_sha256 *h = sl_sha256_new();
-    char *buf = malloc(SL_READ_CHUNK);
-    if (!h || !buf) {
-        sl_sha256_free(h);
-        free(buf);
-        return;
-    }
-    sl_sha256_update(h, f->buf, f->head_len);
-    off_t off = (off_t)f->head_len;
-    int ok = 1;
-    for (;;) {
-        ssize_t n = pread(f->fd, buf, SL_READ_CHUNK, off);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            ok = 0;
-            break;
-        }
-        if (n == 0) break;
-        sl_sha256_update(h, buf, (size_t)n);
-        off += n;
-    }
-    if (ok) sl_sha256_final(h, hex);
-    sl_sha256_free(h);
-    free(buf);
 }
 
 /* ---- text encodings (decode.c) -------------------------------------------------------------- */
@@ -765,8 +737,7 @@ static sl_status read_by_kind(sl_reader_state *st, const char *path, file_pull *
         fp->src = &src;
         fp->h = sl_sha256_new();
         if (!fp->h) return SL_ENOMEM;
-        prehash(fp, fp->pre);
-        memcpy(src.sha256, fp->pre, sizeof src.sha256); /* known from the start (read.h) */
+        fp->have_st0 = fstat(fp->fd, &fp->st0) == 0;
         sl_status rc;
         /* Plain UTF-8 stays on the direct path; UTF-16 and text that is not valid UTF-8 go
          * through the decoder (which reports its decision). */
@@ -827,7 +798,7 @@ sl_status sl_read_file(const char *path, const sl_read_opts *opts, const sl_read
         close(fd);
         return SL_EIO;
     }
-    file_pull fp = {fd, path, cb, malloc(SL_READ_CHUNK), 0, NULL, NULL, 0, {0}};
+    file_pull fp = {.fd = fd, .path = path, .cb = cb, .buf = malloc(SL_READ_CHUNK)};
     if (!fp.buf) {
         close(fd);
         return SL_ENOMEM;

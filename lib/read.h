@@ -19,13 +19,10 @@ typedef struct {
     const char *encoding; /* "utf-8", "utf-8-bom", "utf-16le", "utf-16be", "windows-1252" */
     char delim;           /* delimiter used for text sources */
     char sha256[65];      /* hex of the source's bytes (decompressed for members); final at
-                             end. For a plain file (no member, no sheet, parent 0) it is
-                             already set at begin: the reader hashes the whole file in a first
-                             pass before parsing, so that writers need not hold the source's
-                             lines until its end. The bytes are hashed again as they are read
-                             and that hash is the one set at end; if the two differ (the file
-                             changed while read) a "read.changed" warning says so. Members of
-                             archives and sheets get it at end only ("" at begin). */
+                             end, "" at begin: the bytes are hashed once, as they are read.
+                             A plain file that changes while it is read (its size or
+                             modification time differ at the end) gets a "read.changed"
+                             warning; the hash is that of the bytes read. */
     uint64_t size;        /* bytes of the source; at end only */
     uint64_t blank_skipped; /* blank rows the reader skipped without delivering them (XLSX
                                rows absent between delivered rows); at end only */

@@ -360,9 +360,9 @@ static int on_begin(void *ud, const sl_source *src) {
         if (rc && !s->fatal) s->fatal = rc;
     }
     if (s->fcsv) {
-        /* a plain file's SHA-256 is known now (read.h): its flagged.csv lines need no spool */
-        int known = src->sha256[0] && !src->member && !src->sheet && !src->parent;
-        sl_status rc = sl_flagged_csv_source_begin(s->fcsv, cite_of(s, src), known ? src->sha256 : NULL,
+        /* the SHA-256 is known at the end (read.h); flagged.csv patches it in then */
+        sl_status rc = sl_flagged_csv_source_begin(s->fcsv, cite_of(s, src),
+                                                   src->sha256[0] ? src->sha256 : NULL,
                                                    src->member, src->sheet);
         if (rc && !s->fatal) s->fatal = rc;
     }

@@ -149,24 +149,23 @@ sl_status sl_write_report_html(struct sqlite3 *db, const sl_key *k, const char *
 
 /* flagged.csv written while the scan runs, with the same bytes sl_write_flagged_csv writes
  * from the finished database: rows arrive in reading order (source, record), which is the
- * file's order. A source's lines are held until the source ends (its SHA-256 is cited on every
- * line), in bounded memory and then a spool file; a source dropped as a repeat leaves none.
- * Rules and key are borrowed and must outlive the writer. */
+ * file's order. Every line cites its source's SHA-256, which is known only when the source
+ * ends (the bytes are hashed once, as they are read): lines go straight out with a placeholder
+ * in that cell, overwritten in place at the end; a source dropped as a repeat is cut off the
+ * end again. Memory stays bounded (4 bytes per line of the open source). Rules and key are
+ * borrowed and must outlive the writer. */
 typedef struct sl_flagged_csv sl_flagged_csv;
 sl_status sl_flagged_csv_open(sl_flagged_csv **out, const char *path, const sl_key *k,
                               const sl_rules *r, char *err, size_t errlen);
-/* Begins a source whose SHA-256 is known at its start (a plain file, read.h): its lines are
- * written straight out, nothing held; if the source is then dropped they are cut off again.
- * With sha256 NULL or "" (members, sheets) the lines are held until sl_flagged_csv_source_end
- * as before. Sources not begun this way are held. The lines cite the SHA-256 given here even
- * if the one given at the end differs (the file changed while read, reported by the reader as
- * "read.changed"; or it failed part-way, out of memory or a read error, and has none). */
+/* Begins a source. sha256 may be NULL or "" when not known yet (the usual case); when given,
+ * lines cite it as is. */
 sl_status sl_flagged_csv_source_begin(sl_flagged_csv *f, const char *cite, const char *sha256,
                                       const char *member, const char *sheet);
 /* One flagged row of the open source, right after sl_store_row_add stored it (w = what it
  * wrote). */
 sl_status sl_flagged_csv_row(sl_flagged_csv *f, const sl_store_row *row, const sl_store_written *w);
-/* Ends the open source: keep writes its rows after the source's cells, else they are dropped. */
+/* Ends the open source: keep leaves its lines citing sha256 (a source with none, not read to
+ * its end, gets an empty cell), else they are dropped. */
 sl_status sl_flagged_csv_source_end(sl_flagged_csv *f, int keep, const char *cite,
                                     const char *sha256, const char *member, const char *sheet);
 /* commit: flushes and renames into place (errors into err); else removes what was written.

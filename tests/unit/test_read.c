@@ -348,6 +348,45 @@ static void test_big_file(const char *tmp)
     sl_buf_free(&b);
 }
 
+/* A file that grows while it is read gets "read.changed"; the hash and size recorded are
+ * those of the bytes read. */
+static const char *grow_path;
+static int grow_row(void *ud, const sl_source *src, const sl_csv_row *row)
+{
+    if (row->record == 1) {
+        FILE *f = fopen(grow_path, "ab");
+        if (f) {
+            fputs("c,d\n", f);
+            fclose(f);
+        }
+    }
+    return on_row(ud, src, row);
+}
+
+static void test_changed_while_read(const char *tmp)
+{
+    char path[600];
+    sl_fmt(path, sizeof path, "%s/growing.csv", tmp);
+    CHECK_INT(write_file(path, "Name,Reason\na,b\n", 16), 0);
+    grow_path = path;
+    rec r;
+    memset(&r, 0, sizeof r);
+    sl_reader_cb cb = make_cb(&r);
+    cb.row = grow_row;
+    uint32_t id = 1;
+    CHECK_INT(sl_read_file(path, NULL, &cb, &id), SL_OK);
+    CHECK(strstr(text(&r.diags), "read.changed") != NULL);
+    CHECK(r.size == 16 || r.size == 20);
+    rec_free(&r);
+    /* the same file, left alone: no warning */
+    memset(&r, 0, sizeof r);
+    cb = make_cb(&r);
+    CHECK_INT(sl_read_file(path, NULL, &cb, &id), SL_OK);
+    CHECK_STR(text(&r.diags), "");
+    CHECK_INT(r.size, 20);
+    rec_free(&r);
+}
+
 int main(void)
 {
     char tmp[] = "/tmp/sl_test_read_XXXXXX";
@@ -361,6 +400,7 @@ int main(void)
     test_sniff(tmp);
     test_errors(tmp);
     test_big_file(tmp);
+    test_changed_while_read(tmp);
     char cmd[600];
     sl_fmt(cmd, sizeof cmd, "rm -rf '%s'", tmp);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmp);
