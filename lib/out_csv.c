@@ -225,7 +225,6 @@ struct sl_flagged_csv {
     uint32_t *lens;    /* lengths of the direct source's lines, for the patch */
     size_t nlens, caplens;
     sl_buf chunk;      /* patch scratch */
-    const char *patch_with; /* the SHA-256 being written over the placeholder */
 };
 
 sl_status sl_flagged_csv_open(sl_flagged_csv **out, const char *path, const sl_key *k,
@@ -468,11 +467,40 @@ static sl_status each_run(sl_flagged_csv *f, run_fn fn) {
     return SL_OK;
 }
 
-static sl_status patch_run(sl_flagged_csv *f, char *p, const uint32_t *lens, size_t n, int *write) {
-    for (size_t k = 0; k < n; p += lens[k++])
-        if (lens[k] >= f->sha_at + 64) memcpy(p + f->sha_at, f->patch_with, 64);
-    *write = 1;
-    return SL_OK;
+/* Writes sha over the placeholder of every direct line of the open source, through shared
+ * mappings of the output of at most PATCH_MAP bytes each (pages just written, still in the page
+ * cache: only the 64 bytes of each line are touched, nothing is copied back and forth). */
+#define PATCH_MAP ((size_t)16 << 20)
+
+static sl_status patch_mapped(sl_flagged_csv *f, const char *sha) {
+    if (sl_out_flush(&f->o, 1) || fflush(f->o.f) != 0) return f->o.rc ? f->o.rc : io_error(f);
+    long pg = sysconf(_SC_PAGESIZE);
+    off_t page = pg > 0 ? (off_t)pg : 4096;
+    int fd = fileno(f->o.f);
+    off_t end = f->start;
+    for (size_t j = 0; j < f->nlens; j++) end += f->lens[j];
+    char *map = NULL;
+    off_t mbeg = 0, mend = 0, pos = f->start;
+    sl_status rc = SL_OK;
+    for (size_t i = 0; i < f->nlens; pos += f->lens[i++]) {
+        if (f->lens[i] < f->sha_at + 64) continue;
+        off_t at = pos + (off_t)f->sha_at;
+        if (!map || at < mbeg || at + 64 > mend) {
+            if (map) munmap(map, (size_t)(mend - mbeg));
+            mbeg = at / page * page;
+            mend = mbeg + (off_t)PATCH_MAP < end ? mbeg + (off_t)PATCH_MAP : end;
+            void *m = mmap(NULL, (size_t)(mend - mbeg), PROT_READ | PROT_WRITE, MAP_SHARED, fd, mbeg);
+            if (m == MAP_FAILED) {
+                map = NULL;
+                rc = io_error(f);
+                break;
+            }
+            map = m;
+        }
+        memcpy(map + (at - mbeg), sha, 64);
+    }
+    if (map) munmap(map, (size_t)(mend - mbeg));
+    return rc;
 }
 
 /* Lines back into the held form, without their source cells. */
@@ -499,8 +527,7 @@ sl_status sl_flagged_csv_source_end(sl_flagged_csv *f, int keep, const char *cit
         if (!rc && !keep) {
             rc = cut_back(f);
         } else if (!rc && patch && f->nlens && sha256 && strlen(sha256) == 64) {
-            f->patch_with = sha256;
-            rc = each_run(f, patch_run);
+            rc = patch_mapped(f, sha256);
         } else if (!rc && patch && f->nlens) {
             /* no hash to cite (the source was not read to its end): write the lines again,
              * with an empty cell */
