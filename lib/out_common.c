@@ -228,7 +228,9 @@ sl_status sl_out_totals_get(struct sqlite3 *db, sl_out_totals *t, char *err, siz
     t->blank = one_int(db, "SELECT COALESCE(SUM(blank), 0) FROM sources", &ok);
     t->set_aside = one_int(db, "SELECT COALESCE(SUM(set_aside), 0) FROM sources", &ok);
     t->invalid_utf8 = one_int(db, "SELECT COALESCE(SUM(invalid_utf8), 0) FROM sources", &ok);
-    t->flagged = one_int(db, "SELECT COUNT(*) FROM flagged_rows", &ok);
+    /* per source, as counted while storing (a repeated source has 0): equal to COUNT(*) of
+     * flagged_rows, which would read the whole table */
+    t->flagged = one_int(db, "SELECT COALESCE(SUM(flagged), 0) FROM sources", &ok);
     t->unaccounted =
         t->records - t->searches - t->other_parsed - t->rejected - t->header_repeats - t->blank -
         t->set_aside;

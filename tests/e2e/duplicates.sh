@@ -64,6 +64,13 @@ rows = {d: q(d, 'select record, search_time, org, reason, categories, plate_toke
 hits = {d: q(d, 'select h.rule_id, h.field, h.start, h."end", h.matched from flag_hits h order by h.row_id, h.rule_id, h.field, h.start') for d in db}
 total = {d: q(d, "select sum(rows) from counts where category = 'all'")[0][0] for d in db}
 check(len(rows['one']) > 20, 'too few flagged rows to compare: %d' % len(rows['one']))
+for d in db:  # the writers' total comes from sources.flagged: a repeat must add nothing there
+    check(q(d, 'select (select count(*) from flagged_rows), (select sum(flagged) from sources)')[0] == (len(rows[d]), len(rows[d])),
+          '%s: sources.flagged does not sum to the flagged rows' % d)
+    check(q(d, 'select count(*) from flagged_rows r left join hit_sets h on h.set_id = r.hit_set where h.set_id is null')[0][0] == 0,
+          '%s: a flagged row points at a missing hit set' % d)
+    check(q(d, 'select count(*) from hit_sets h where not exists (select 1 from flagged_rows r where r.hit_set = h.set_id)')[0][0] == 0,
+          '%s: a hit set no row uses (a dropped source left it)' % d)
 for d in ('two', 'fmt'):
     check(total[d] == total['one'], '%s: counted rows %s, one copy %s' % (d, total[d], total['one']))
     check(counts[d] == counts['one'], '%s: counts differ from one copy (%d vs %d cells)' % (d, len(counts[d]), len(counts['one'])))
