@@ -69,19 +69,21 @@ static char *sdup(sl_parse *ps, sl_slice s) {
     return sl_arena_strndup(&ps->r->arena, s.p, s.len);
 }
 
-/* Appends value to a repeatable text field, joined with one space. */
+/* Appends value to a repeatable text field, joined with one space; a line that ends in a
+ * hyphen after a letter ("landlord-") goes on with the next line's word, no space. */
 static sl_status join(sl_parse *ps, const char **field, sl_slice v) {
     if (!*field) {
         *field = sdup(ps, v);
         return *field ? SL_OK : SL_ENOMEM;
     }
     size_t a = strlen(*field);
+    int word = a >= 2 && (*field)[a - 1] == '-' && sl_isalpha((unsigned char)(*field)[a - 2]);
     char *s = sl_arena_alloc(&ps->r->arena, a + 1 + v.len + 1);
     if (!s) return SL_ENOMEM;
     memcpy(s, *field, a);
-    s[a] = ' ';
-    memcpy(s + a + 1, v.p, v.len);
-    s[a + 1 + v.len] = '\0';
+    if (!word) s[a++] = ' ';
+    memcpy(s + a, v.p, v.len);
+    s[a + v.len] = '\0';
     *field = s;
     return SL_OK;
 }

@@ -126,8 +126,8 @@ static void test_info(void) {
     CHECK_STR(ri.group, "immig");
     CHECK_INT(ri.priority, 10);
     CHECK_STR(ri.means, "Names an ICE hold. Second line.");
-    CHECK_STR(ri.matters, "State law.");
-    CHECK_STR(ri.false_pos, "ice as slang.");
+    CHECK_STR(ri.matters, "State law; self-help too."); /* a hyphen after a letter goes on */
+    CHECK_STR(ri.false_pos, "ice as slang - or a typo."); /* a lone dash does not */
     CHECK_STR(ri.false_neg, "misspellings.");
     CHECK_STR(ri.file, "tests/data/rules/basic.rules");
     CHECK_INT(ri.line, 10);
