@@ -482,7 +482,10 @@ static void examples(html *h) {
            "category, one per distinct reason, in the order they were read. The words a rule "
            "matched are <mark>highlighted</mark>. Plates are shown as tokens, personal data as "
            "[LABELS]. Every row is in flagged.csv and in the database.</p>\n");
-    if (!prep(h, "SELECT DISTINCT category FROM hit_sets ORDER BY category", &c)) return;
+    if (!prep(h, /* categories that flag rows (counted); a descriptive pack's (`finding no`: the dropdown
+             * value picked) rides along on rows flagged for something else */
+            "SELECT DISTINCT category FROM hit_sets WHERE category IN"
+            " (SELECT category FROM counts WHERE category <> 'all') ORDER BY category", &c)) return;
     int ok = prep(h,
                   /* the first row of each hit set is where it was first seen: rows with the
                    * same flags on the same texts share a set (docs/SCHEMA.md) */

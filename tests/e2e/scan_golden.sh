@@ -111,4 +111,15 @@ PY
 else
     S=$((S + 1)); echo "skipped: python3 missing, plate-leak and ground-truth checks not run"
 fi
+
+# A --size release uses 2026 dropdown reasons: the descriptive category (which value was picked)
+# is stored with the hits but gets no heading among the report's examples, and no count.
+"$B/slgen" --out "$T/dd" --seed 3 --size 2M >/dev/null 2>&1 || bad "slgen --size failed"
+"$B/sunlight" scan "$T/dd/network_audit_big.csv" -o "$T/dd_out" --key "$T/key" -q >/dev/null 2>&1
+dd_hits=$(sqlite3 "$T/dd_out/sunlight.db" "select count(*) from hit_sets where category = 'dropdown'" 2>/dev/null)
+dd_counts=$(sqlite3 "$T/dd_out/sunlight.db" "select count(*) from counts where category = 'dropdown'" 2>/dev/null)
+check '[ "${dd_hits:-0}" -gt 0 ]' "no dropdown hits in a --size release: the check below would prove nothing"
+check '[ "${dd_counts:-1}" -eq 0 ]' "the descriptive dropdown category was counted"
+check '! grep -q "<h3>dropdown" "$T/dd_out/report.html"' "the report lists the descriptive dropdown category among examples"
+check '[ "$(grep -c "<h3>" "$T/dd_out/report.html")" -gt 3 ]' "the report shows too few example categories"
 finish
