@@ -694,3 +694,19 @@ sl_cell_state sl_cell_classify_full(sl_field f, const char *p, size_t len)
     if (is_placeholder_text(f, p, len)) return SL_CELL_PLACEHOLDER;
     return SL_CELL_VALUE;
 }
+
+/* ---- memo ------------------------------------------------------------------------------
+ * The lookup is inline in cell.h, so each caller's branches are its own; a miss lands here. */
+
+sl_cell_state sl_cell_memo_fill(sl_cell_memo_slot *s, uint32_t tag, sl_field f, const char *p,
+                                size_t len, uint64_t key)
+{
+    sl_cell_state st = sl_cell_classify(f, p, len);
+    s->h = tag;
+    s->len = (uint8_t)len;
+    s->field = (uint8_t)f;
+    s->st = (uint8_t)st;
+    if (len < SL_CELL_MEMO_MIN) memcpy(s->text, &key, 8);
+    else memcpy(s->text, p, len);
+    return st;
+}

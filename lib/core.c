@@ -270,6 +270,50 @@ uint64_t sl_hash_fast(const void *p, size_t n, uint64_t seed) {
     return h;
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* sl_tolower on each byte of a word: bit 5 set in the bytes 'A'..'Z', the others (high bytes
+ * too) left alone. Seven-bit additions cannot carry between bytes. */
+static inline uint64_t lower8(uint64_t w) {
+    const uint64_t low7 = w & UINT64_C(0x7F7F7F7F7F7F7F7F);
+    const uint64_t ge_a = low7 + UINT64_C(0x3F3F3F3F3F3F3F3F); /* top bit: byte >= 'A' */
+    const uint64_t gt_z = low7 + UINT64_C(0x2525252525252525); /* top bit: byte > 'Z' */
+    const uint64_t upper = ge_a & ~gt_z & ~w & UINT64_C(0x8080808080808080);
+    return w | upper >> 2;
+}
+#endif
+
+uint64_t sl_fnv1a_lower(uint64_t h, const void *vp, size_t n) {
+    const unsigned char *p = vp;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    for (; n >= 8; p += 8, n -= 8) { /* eight bytes lower-cased at once, in memory order */
+        uint64_t w;
+        memcpy(&w, p, 8);
+        w = lower8(w);
+        h = (h ^ (w & 0xFF)) * SL_FNV_PRIME;
+        h = (h ^ (w >> 8 & 0xFF)) * SL_FNV_PRIME;
+        h = (h ^ (w >> 16 & 0xFF)) * SL_FNV_PRIME;
+        h = (h ^ (w >> 24 & 0xFF)) * SL_FNV_PRIME;
+        h = (h ^ (w >> 32 & 0xFF)) * SL_FNV_PRIME;
+        h = (h ^ (w >> 40 & 0xFF)) * SL_FNV_PRIME;
+        h = (h ^ (w >> 48 & 0xFF)) * SL_FNV_PRIME;
+        h = (h ^ (w >> 56)) * SL_FNV_PRIME;
+    }
+    if (n >= 4) { /* four more (a UUID's last four), the same way */
+        uint32_t x;
+        memcpy(&x, p, 4);
+        uint64_t w = lower8(x);
+        h = (h ^ (w & 0xFF)) * SL_FNV_PRIME;
+        h = (h ^ (w >> 8 & 0xFF)) * SL_FNV_PRIME;
+        h = (h ^ (w >> 16 & 0xFF)) * SL_FNV_PRIME;
+        h = (h ^ (w >> 24 & 0xFF)) * SL_FNV_PRIME;
+        p += 4;
+        n -= 4;
+    }
+#endif
+    for (size_t i = 0; i < n; i++) h = (h ^ sl_tolower(p[i])) * SL_FNV_PRIME;
+    return h;
+}
+
 const char *sl_path_base(const char *p) {
     if (!p) return NULL;
     const char *s = strrchr(p, '/');

@@ -58,6 +58,13 @@ char *sl_fmt_count(int64_t v, char out[32]);
  * speed and spread matter; never persisted: sl_hash64 in release.h is the stable one). */
 uint64_t sl_hash_fast(const void *p, size_t n, uint64_t seed);
 
+/* FNV-1a, the hash under the fingerprints stored in databases (sl_hash64 in release.h adds a
+ * final mix): its basis and prime, and its steps over n bytes lower-cased (sl_tolower) from
+ * state h, without the mix. */
+#define SL_FNV_BASIS UINT64_C(1469598103934665603)
+#define SL_FNV_PRIME UINT64_C(1099511628211)
+uint64_t sl_fnv1a_lower(uint64_t h, const void *p, size_t n);
+
 /* The file-name part of a path (after the last '/'); NULL for NULL. Borrows from p. */
 const char *sl_path_base(const char *p);
 

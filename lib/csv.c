@@ -1,7 +1,8 @@
 /* csv.c: the streaming RFC 4180 push parser behind csv.h. One resumable state machine finds
- * cell and record ends; a record lying inside the caller's chunk is handed out without copying,
- * one that spans chunks is carried in a buffer capped at max_record. Results do not depend on
- * how the input is cut into chunks (tests feed every file one byte at a time to prove it). */
+ * cell and record ends (plain records inside a chunk take a 64-byte block scan that decides
+ * the same); a record lying inside the caller's chunk is handed out without copying, one that
+ * spans chunks is carried in a buffer capped at max_record. Results do not depend on how the
+ * input is cut into chunks (tests feed every file one byte at a time to prove it). */
 #include "csv.h"
 
 #include <stdlib.h>
@@ -10,6 +11,14 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #define SL_CSV_SSE2 1
+/* AVX2 code is compiled for x86-64 with GCC or Clang and used only where the CPU has it. */
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__has_include)
+#if __has_include(<immintrin.h>)
+#include <immintrin.h>
+#define SL_CSV_AVX2 1
+#define SL_AVX2_TARGET __attribute__((target("avx2,popcnt,bmi,bmi2")))
+#endif
+#endif
 #endif
 
 #define CSV_DEFAULT_MAX_RECORD ((size_t)1 << 20)
@@ -37,6 +46,7 @@ struct sl_csv {
     unsigned char delim;
     size_t max_record, max_cells;
     unsigned char special[256]; /* 1 for delim, quote, CR, LF: bytes that stop an unquoted run */
+    int avx2;                   /* the CPU has AVX2, POPCNT and BMI: scan_fast uses them */
 
     /* stream state */
     uint64_t record, line, pos; /* next record number, its line, bytes consumed after the BOM */
@@ -47,6 +57,7 @@ struct sl_csv {
 
     /* current record (valid while in_rec) */
     int in_rec, st, cell_type, too_large, ended, escaped;
+    int sliced;   /* scan_fast filled the slices already (the record lies in the chunk) */
     unsigned hi; /* a byte >= 0x80 may be in the record: validate UTF-8 */
     uint64_t rec_offset;
     size_t scanned;   /* record bytes scanned in earlier chunks (carry mode) */
@@ -82,6 +93,12 @@ sl_status sl_csv_new(sl_csv **out, const sl_csv_opts *opts, sl_csv_row_fn cb, vo
         return SL_EUSAGE;
     }
     c->special[c->delim] = c->special['"'] = c->special['\r'] = c->special['\n'] = 1;
+#ifdef SL_CSV_AVX2
+    __builtin_cpu_init();
+    c->avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt") &&
+              __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2") &&
+              !(opts && opts->no_avx2);
+#endif
     c->record = 1;
     c->line = 1;
     reset_record(c);
@@ -296,6 +313,191 @@ ended:
     return i;
 }
 
+#ifdef SL_CSV_SSE2
+/* ---- whole records, 64 bytes at a time -------------------------------------------------------
+ * Most records are plain: every quote opens a cell or closes one just before a delimiter or the
+ * line end. For those the quoted stretches are the prefix XOR of the quote bits, and the cell
+ * and record ends are the delimiters and line ends outside them, found 64 bytes at a time
+ * without a branch per byte or per state. Anything else (an escaped "", a quote inside an
+ * unquoted cell, text after a closing quote, a record running past the chunk, more cells than
+ * the arrays hold) is left to scan(), which decides every record the same way. */
+
+/* What a scan needs of 64 bytes: where the quotes, delimiters, CRs and LFs are (bit i for
+ * byte i), and whether any byte has its top bit set. */
+typedef struct {
+    uint64_t q, dl, cr, lf;
+    unsigned hi;
+} block_bits;
+
+static inline uint64_t eq16(__m128i v, __m128i k)
+{
+    return (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, k));
+}
+
+static inline block_bits bits_sse2(const unsigned char *p, unsigned char d)
+{
+    const __m128i *src = (const __m128i *)(const void *)p;
+    const __m128i a = _mm_loadu_si128(src), b = _mm_loadu_si128(src + 1);
+    const __m128i c = _mm_loadu_si128(src + 2), e = _mm_loadu_si128(src + 3);
+    const __m128i kq = _mm_set1_epi8('"'), kd = _mm_set1_epi8((char)d);
+    const __m128i kr = _mm_set1_epi8('\r'), kn = _mm_set1_epi8('\n');
+    block_bits r;
+    r.q = eq16(a, kq) | eq16(b, kq) << 16 | eq16(c, kq) << 32 | eq16(e, kq) << 48;
+    r.dl = eq16(a, kd) | eq16(b, kd) << 16 | eq16(c, kd) << 32 | eq16(e, kd) << 48;
+    r.cr = eq16(a, kr) | eq16(b, kr) << 16 | eq16(c, kr) << 32 | eq16(e, kr) << 48;
+    r.lf = eq16(a, kn) | eq16(b, kn) << 16 | eq16(c, kn) << 32 | eq16(e, kn) << 48;
+    r.hi = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, e)));
+    return r;
+}
+
+/* Set bits of x, without a branch and without assuming a popcnt instruction. */
+static inline uint32_t count_bits_swar(uint64_t x)
+{
+    x -= (x >> 1) & UINT64_C(0x5555555555555555);
+    x = (x & UINT64_C(0x3333333333333333)) + ((x >> 2) & UINT64_C(0x3333333333333333));
+    x = (x + (x >> 4)) & UINT64_C(0x0F0F0F0F0F0F0F0F);
+    return (uint32_t)((x * UINT64_C(0x0101010101010101)) >> 56);
+}
+
+#ifdef SL_CSV_AVX2
+/* The same with AVX2: 32 bytes a compare. Chosen at run time (sl_csv_new), never assumed. */
+SL_AVX2_TARGET static inline block_bits bits_avx2(const unsigned char *p, unsigned char d)
+{
+    const __m256i *src = (const __m256i *)(const void *)p;
+    const __m256i a = _mm256_loadu_si256(src), b = _mm256_loadu_si256(src + 1);
+    const __m256i kq = _mm256_set1_epi8('"'), kd = _mm256_set1_epi8((char)d);
+    const __m256i kr = _mm256_set1_epi8('\r'), kn = _mm256_set1_epi8('\n');
+#define EQ32(v, k) ((uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8((v), (k))))
+    block_bits r;
+    r.q = EQ32(a, kq) | EQ32(b, kq) << 32;
+    r.dl = EQ32(a, kd) | EQ32(b, kd) << 32;
+    r.cr = EQ32(a, kr) | EQ32(b, kr) << 32;
+    r.lf = EQ32(a, kn) | EQ32(b, kn) << 32;
+#undef EQ32
+    r.hi = (unsigned)_mm256_movemask_epi8(_mm256_or_si256(a, b));
+    return r;
+}
+#endif
+
+/* Bit i set when an odd number of bits 0..i of x are set. */
+static inline uint64_t prefix_xor(uint64_t x)
+{
+    x ^= x << 1;
+    x ^= x << 2;
+    x ^= x << 4;
+    x ^= x << 8;
+    x ^= x << 16;
+    x ^= x << 32;
+    return x;
+}
+
+/* Scans the record starting at p[0] (n bytes available, n > 64) and fills the cells and line
+ * counts as scan() would. Returns the index of the CR or LF ending it, or CSV_NONE (nothing
+ * kept) when the record is not plain or does not end within n bytes. Written once, compiled
+ * twice (scan_fast_sse2, scan_fast_avx2): avx2 is a constant in each. */
+#define COUNT_BITS(x) (avx2 ? (uint32_t)__builtin_popcountll(x) : count_bits_swar(x))
+static inline __attribute__((always_inline)) size_t scan_fast_body(sl_csv *c, const unsigned char *p,
+                                                                   size_t n, const int avx2)
+{
+    const unsigned char d = c->delim;
+    uint64_t inq_carry = 0;   /* all ones when the previous block ended inside quotes */
+    uint64_t start_carry = 1; /* bit 0: the block's first byte starts a cell */
+    uint64_t close_carry = 0; /* the previous block ended with a closing quote */
+    uint64_t cr_carry = 0;    /* the previous block ended with a CR inside quotes */
+    size_t ncells = 0, cell_off = 0, first_eol = CSV_NONE;
+    uint32_t nlines = 1;
+    unsigned hi = 0;
+    for (size_t o = 0; o + 64 < n; o += 64) { /* p[o + 64] is readable: see the cell loop */
+#ifdef SL_CSV_AVX2
+        const block_bits bb = avx2 ? bits_avx2(p + o, d) : bits_sse2(p + o, d);
+#else
+        const block_bits bb = bits_sse2(p + o, d);
+#endif
+        const uint64_t q = bb.q, dl = bb.dl, cr = bb.cr, lf = bb.lf;
+        const uint64_t inq = prefix_xor(q) ^ inq_carry;
+        const uint64_t eol = (cr | lf) & ~inq;
+        const uint64_t valid = eol ? (eol ^ (eol - 1)) : ~UINT64_C(0); /* bits up to the end */
+        const uint64_t sep = dl & ~inq & valid;
+        const uint64_t open = q & inq & valid, close = q & ~inq & valid;
+        /* An opening quote must start a cell; a closing one must be followed by a delimiter
+         * or the line end. */
+        if (open & ~((sep << 1) | start_carry)) return CSV_NONE;
+        if (close_carry && !((dl | cr | lf) & 1)) return CSV_NONE;
+        if (close & ~(((dl | cr | lf) >> 1) | (UINT64_C(1) << 63))) return CSV_NONE;
+        /* High bytes anywhere in the block: only a hint to look for invalid UTF-8. */
+        hi |= bb.hi;
+        /* Line breaks inside quotes: a CRLF counts once. Without branches: where a record's
+         * line break falls among its blocks is not predictable. */
+        const uint64_t qcr = cr & inq & valid, qlf = lf & inq & valid, qeol = qcr | qlf;
+        const size_t at_eol = o + (size_t)__builtin_ctzll(qeol | UINT64_C(1) << 63);
+        const size_t cand = at_eol | ((size_t)0 - (size_t)(qeol == 0)); /* CSV_NONE if none */
+        first_eol ^= (first_eol ^ cand) & ((size_t)0 - (size_t)(cand < first_eol));
+        nlines += COUNT_BITS(qcr) + COUNT_BITS(qlf & ~((qcr << 1) | cr_carry));
+        /* Cell ends, taken four at a time: the entries past the last end are written but not
+         * counted, so the loop ends on a count rather than on each bit. Cells go straight to
+         * the slices handed out (the record lies in p): a cell starting with a quote is a
+         * quoted cell here, its content between the quotes. */
+        uint64_t ends = sep | (eol & (UINT64_C(0) - eol)); /* the first line end only */
+        const size_t nends = COUNT_BITS(ends);
+        const size_t next_off = ends ? o + 64 - (size_t)__builtin_clzll(ends) : cell_off;
+        if (ncells + nends + 4 > c->cells_cap) return CSV_NONE;
+        sl_slice *out = &c->slices[ncells];
+        for (size_t k = 0; k < nends; k += 4, out += 4) {
+            for (int u = 0; u < 4; u++) {
+                const size_t at = o + (size_t)__builtin_ctzll(ends | UINT64_C(1) << 63);
+                ends &= ends - 1;
+                /* past the last end at is o + 63 and cell_off at most o + 64 */
+                const size_t quoted = (size_t)(p[cell_off] == '"') & (size_t)(at > cell_off);
+                out[u].p = (const char *)p + cell_off + quoted;
+                out[u].len = at - cell_off - 2 * quoted;
+                cell_off = at + 1;
+            }
+        }
+        /* The last group may have run past the last end: restart after the real one. */
+        ncells += nends;
+        cell_off = next_off;
+        if (eol) {
+            const size_t end = o + (size_t)__builtin_ctzll(eol);
+            c->ncells = ncells;
+            c->nlines = nlines;
+            c->first_eol = first_eol; /* last_cr matters only inside scan() */
+            c->hi = hi;
+            c->escaped = 0;
+            c->sliced = 1;
+            c->st = S_START;
+            c->ended = 1;
+            return end;
+        }
+        inq_carry = (uint64_t)0 - (inq >> 63);
+        start_carry = sep >> 63;
+        close_carry = close >> 63;
+        cr_carry = qcr >> 63;
+    }
+    return CSV_NONE;
+}
+#undef COUNT_BITS
+
+static size_t scan_fast_sse2(sl_csv *c, const unsigned char *p, size_t n)
+{
+    return scan_fast_body(c, p, n, 0);
+}
+
+#ifdef SL_CSV_AVX2
+SL_AVX2_TARGET static size_t scan_fast_avx2(sl_csv *c, const unsigned char *p, size_t n)
+{
+    return scan_fast_body(c, p, n, 1);
+}
+#endif
+
+static size_t scan_fast(sl_csv *c, const unsigned char *p, size_t n)
+{
+#ifdef SL_CSV_AVX2
+    if (c->avx2) return scan_fast_avx2(c, p, n);
+#endif
+    return scan_fast_sse2(c, p, n);
+}
+#endif
+
 /* ---- delivery ------------------------------------------------------------------------------ */
 
 /* Invalid UTF-8 sequences in p[0..n), counted as a decoder would emit U+FFFD (one for each
@@ -372,6 +574,7 @@ static void reset_record(sl_csv *c)
     c->too_large = 0;
     c->ended = 0;
     c->escaped = 0;
+    c->sliced = 0;
     c->hi = 0;
     c->scanned = 0;
     c->cell_off = 0;
@@ -413,7 +616,17 @@ static int deliver(sl_csv *c, const char *base, size_t avail, size_t len, size_t
             }
         }
         char *out = c->scratch.p;
-        for (size_t k = 0; k < c->ncells; k++) {
+        if (c->sliced) {
+            /* scan_fast wrote them */
+        } else if (!c->escaped) {
+            /* Plain and quoted cells only: one shape, no branch per cell. */
+            for (size_t k = 0; k < c->ncells; k++) {
+                const csv_cell *cell = &c->cells[k];
+                const size_t q = cell->type == C_QUOTED;
+                c->slices[k].p = base + cell->off + q;
+                c->slices[k].len = cell->len - 2 * q;
+            }
+        } else for (size_t k = 0; k < c->ncells; k++) {
             const csv_cell *cell = &c->cells[k];
             sl_slice *s = &c->slices[k];
             if (cell->type == C_PLAIN) {
@@ -501,7 +714,11 @@ static sl_status feed_body(sl_csv *c, const char *buf, size_t n)
         }
         c->in_rec = 1;
         c->rec_offset = c->pos;
-        size_t j = scan(c, p + i, n - i, 0);
+        size_t j = CSV_NONE;
+#ifdef SL_CSV_SSE2
+        if (n - i > 64) j = scan_fast(c, p + i, n - i);
+#endif
+        if (j == CSV_NONE) j = scan(c, p + i, n - i, 0);
         if (!c->ended) {
             carry_append(c, buf + i, n - i);
             c->scanned = n - i;

@@ -18,6 +18,7 @@ typedef struct {
     char delim;          /* ',' (default when 0), '\t' or ';' */
     size_t max_record;   /* bytes of one record; 0 = 1 MiB */
     size_t max_cells;    /* cells of one record; 0 = 4096 */
+    int no_avx2;         /* 1: do not use AVX2 even where the CPU has it (tests, comparisons) */
 } sl_csv_opts;
 
 typedef struct {

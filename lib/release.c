@@ -13,13 +13,13 @@
 
 /* ---- fingerprints ----------------------------------------------------------------------- */
 
-uint64_t sl_hash64(const void *p, size_t n, uint64_t seed) {
-    const unsigned char *b = p;
-    uint64_t h = 1469598103934665603ull ^ seed;
-    for (size_t i = 0; i < n; i++) {
-        h ^= b[i];
-        h *= 1099511628211ull;
-    }
+/* FNV-1a's basis and prime, and the final mix. The hashes are stored (fingerprints in the
+ * database), so every function below must give sl_hash64's values exactly; the row functions
+ * only avoid copying bytes into a buffer before hashing them. */
+#define FNV_BASIS SL_FNV_BASIS
+#define FNV_PRIME SL_FNV_PRIME
+
+static inline uint64_t fnv_mix(uint64_t h) {
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdull;
     h ^= h >> 33;
@@ -28,31 +28,51 @@ uint64_t sl_hash64(const void *p, size_t n, uint64_t seed) {
     return h;
 }
 
+uint64_t sl_hash64(const void *p, size_t n, uint64_t seed) {
+    const unsigned char *b = p;
+    uint64_t h = FNV_BASIS ^ seed;
+    for (size_t i = 0; i < n; i++) {
+        h ^= b[i];
+        h *= FNV_PRIME;
+    }
+    return fnv_mix(h);
+}
+
 static uint64_t mix_i64(uint64_t h, int64_t v) { return sl_hash64(&v, sizeof v, h); }
 
-/* Organization names compared lower-cased with white space runs collapsed. */
+/* Organization names compared lower-cased with white space runs collapsed (at most 256 bytes
+ * of the collapsed text count, as when it was built in a buffer first). */
 static uint64_t hash_org(const sl_cell *c, uint64_t seed) {
-    unsigned char buf[256];
+    uint64_t h = FNV_BASIS ^ seed;
     size_t n = 0;
     int sp = 0;
-    for (size_t i = 0; i < c->len && n < sizeof buf; i++) {
+    for (size_t i = 0; i < c->len && n < 256; i++) {
         unsigned char ch = (unsigned char)c->p[i];
         if (sl_isspace(ch)) { sp = 1; continue; }
-        if (sp && n) buf[n++] = ' ';
+        if (sp && n) {
+            h = (h ^ ' ') * FNV_PRIME;
+            n++;
+        }
         sp = 0;
-        if (n < sizeof buf) buf[n++] = sl_tolower(ch);
+        if (n < 256) {
+            h = (h ^ sl_tolower(ch)) * FNV_PRIME;
+            n++;
+        }
     }
-    return sl_hash64(buf, n, seed);
+    return fnv_mix(h);
 }
 
 uint64_t sl_row_key(const sl_search *q) {
     uint64_t h;
     const sl_cell *id = &q->f[SL_F_ID];
     if (id->st == SL_CELL_VALUE && id->len) {
-        unsigned char buf[64];
-        size_t n = id->len < sizeof buf ? id->len : sizeof buf;
-        for (size_t i = 0; i < n; i++) buf[i] = sl_tolower((unsigned char)id->p[i]);
-        h = sl_hash64(buf, n, 1);
+        /* The first 64 bytes of the id, lower-cased; sl_search_from_row may have hashed
+         * them already (key_early, for this very cell). */
+        size_t n = id->len < 64 ? id->len : 64;
+        if (q->key_early_p && q->key_early_p == id->p && n == id->len)
+            h = fnv_mix(q->key_early);
+        else
+            h = fnv_mix(sl_fnv1a_lower(FNV_BASIS ^ 1, id->p, n));
     } else {
         h = hash_org(&q->f[SL_F_ORG], 2);
         h = mix_i64(h, q->search_time);
@@ -73,13 +93,17 @@ void sl_fingerprint_add_hash(sl_fingerprint *fp, uint64_t key, uint64_t state) {
 
 void sl_fingerprint_add(sl_fingerprint *fp, const sl_search *q) {
     uint64_t key = sl_row_key(q);
-    unsigned char st[SL_F_COUNT];
-    for (int f = 0; f < SL_F_COUNT; f++) st[f] = (unsigned char)q->f[f].st;
-    /* Not exported and empty both mean "nothing here": a column one format drops must not
-     * make the same rows look different. */
-    for (int f = 0; f < SL_F_COUNT; f++)
-        if (st[f] == SL_CELL_ABSENT) st[f] = SL_CELL_EMPTY;
-    sl_fingerprint_add_hash(fp, key, sl_hash64(st, sizeof st, key));
+    /* The hash of every field's cell state, one byte each, seeded with the key. Not exported
+     * and empty both mean "nothing here": a column one format drops must not make the same
+     * rows look different. */
+    uint64_t h = FNV_BASIS ^ key;
+#pragma GCC unroll 32
+    for (int f = 0; f < SL_F_COUNT; f++) {
+        unsigned st = (unsigned)q->f[f].st;
+        if (st == SL_CELL_ABSENT) st = SL_CELL_EMPTY;
+        h = (h ^ (unsigned char)st) * FNV_PRIME;
+    }
+    sl_fingerprint_add_hash(fp, key, fnv_mix(h));
 }
 
 static int fp_same_keys(const sl_fingerprint *a, const sl_fingerprint *b) {

@@ -7,6 +7,7 @@
 #define SL_SCHEMA_H
 
 #include "core.h"
+#include "cell.h"
 
 typedef enum {
     SL_KIND_UNKNOWN = 0,
@@ -42,6 +43,9 @@ typedef struct {
     /* Header cells as found (trimmed), for messages and for keeping unknown columns. */
     char *names[SL_SCHEMA_MAX_COLS];
     int unknown[SL_SCHEMA_MAX_COLS]; /* 1 when names[i] mapped to no field */
+    /* Cell decisions for repeated texts, filled by sl_search_from_row through its const
+     * pointer: a cache that changes no result. Zeroed with the rest of the schema. */
+    sl_cell_memo memo;
 } sl_schema;
 
 /* Maps a header row. `filename` (may be NULL) helps tell network from organization audits.
@@ -72,6 +76,11 @@ typedef struct {
     int64_t networks;       /* -1 when absent or unparseable */
     int64_t devices;
     uint32_t bad;           /* bit (1u << field) set: cell present but could not be parsed */
+    /* The row key (sl_row_key, release.h) begun while the row is read, so its byte-serial hash
+     * overlaps the rest of the row's work: the FNV-1a state over the lower-cased id from
+     * SL_FNV_BASIS ^ 1, valid for the id cell whose text is at key_early_p (NULL: none). */
+    uint64_t key_early;
+    const char *key_early_p;
 } sl_search;
 
 /* Fills out from a data row. Cells beyond the row's width are SL_CELL_ABSENT only when the

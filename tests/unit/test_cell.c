@@ -5,6 +5,7 @@
 #include "../harness.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 
 
 #define ST(field, text, want)                                                                 \
@@ -234,8 +235,140 @@ static void test_fast_path(void)
     CHECK(seen[SL_CELL_VENDOR_REDACTED] > 10);
 }
 
+/* The memo returns what sl_cell_classify returns, whatever the order of lookups: texts that
+ * share a slot and alternate in it, texts alike in the words the hash reads (same first,
+ * middle and last eight bytes, or short texts one byte apart), more texts than slots, fields
+ * that stop being looked up and start again, and texts too long to keep. */
+static void test_memo(void)
+{
+    static const char *const stems[] = {
+        "***", "REDACTED", "n/a", "none", "Alder Creek CA PD", "7923.600 GC", "REDACTED / 459 SUS",
+        "Stolen Vehicle - 10851 VC", "x", "lookup", "search - Mobile", "###", "test",
+        "Make: Ford, Model: F-150", "Other - Not Applicable", "0", "abcdefghabcdefghabcdefgh",
+    };
+    sl_cell_memo *m = calloc(1, sizeof *m);
+    if (!m) {
+        CHECK(m != NULL);
+        return;
+    }
+    static const sl_field fields[] = {SL_F_REASON, SL_F_NAME, SL_F_ORG, SL_F_PLATE, SL_F_CASE,
+                                      SL_F_FILTERS, SL_F_NETWORKS, SL_F_SEARCH_TYPE};
+    int diff = 0;
+    char buf[128];
+    for (int it = 0; it < 400000; it++) {
+        size_t len;
+        uint64_t r = rnd() | (uint64_t)rnd() << 32;
+        const char *stem = stems[r % SL_ARRAY_LEN(stems)];
+        size_t sl = strlen(stem);
+        if (it % 3 == 0) {
+            /* unique-ish texts: case numbers, more of them than slots */
+            len = (size_t)snprintf(buf, sizeof buf, "CR%u-%u", (unsigned)(r >> 8) % 30,
+                                   (unsigned)(rnd() % 20000));
+        } else if (it % 3 == 1) {
+            /* a stem with one byte changed inside: same first and last words when long */
+            memcpy(buf, stem, sl);
+            len = sl;
+            if (sl > 2 && (r >> 20) % 2) buf[1 + (r >> 24) % (sl - 2)] = (char)('#' + (r >> 32) % 60);
+        } else {
+            /* a stem repeated: up to 90 bytes, past what the memo keeps */
+            size_t times = 1 + (r >> 16) % 5;
+            len = 0;
+            for (size_t k = 0; k < times && len + sl + 1 < sizeof buf; k++) {
+                memcpy(buf + len, stem, sl);
+                len += sl;
+                buf[len++] = ' ';
+            }
+            len--;
+        }
+        sl_field f = fields[rnd() % SL_ARRAY_LEN(fields)];
+        sl_cell_state a = sl_cell_classify_memo(m, f, buf, len);
+        sl_cell_state b = sl_cell_classify(f, buf, len);
+        if (a != b && diff++ < 10)
+            fprintf(stderr, "MEMO MISMATCH [%s] \"%.*s\": %s, classify %s\n", sl_field_name(f),
+                    (int)len, buf, sl_cell_state_name(a), sl_cell_state_name(b));
+    }
+    CHECK_INT(diff, 0);
+    /* Two texts in turn, whatever slot they land in: each keeps its own answer. */
+    for (int k = 0; k < 100; k++) {
+        CHECK_INT(sl_cell_classify_memo(m, SL_F_REASON, "REDACTED", 8), SL_CELL_AGENCY_REDACTED);
+        CHECK_INT(sl_cell_classify_memo(m, SL_F_REASON, "REDACTEE", 8), SL_CELL_VALUE);
+        CHECK_INT(sl_cell_classify_memo(m, SL_F_REASON, "n/a", 3), SL_CELL_PLACEHOLDER);
+        CHECK_INT(sl_cell_classify_memo(m, SL_F_REASON, "n/b", 3), SL_CELL_VALUE);
+        CHECK_INT(sl_cell_classify_memo(m, SL_F_NETWORKS, "0", 1), SL_CELL_VALUE);
+        CHECK_INT(sl_cell_classify_memo(m, SL_F_REASON, "0", 1), SL_CELL_PLACEHOLDER);
+    }
+    /* The same text in two fields, in turn (the vendor's mask as name and as plate on every
+     * row): two slots, so neither field is judged too varied to look up. */
+    memset(m, 0, sizeof *m);
+    int turn_diff = 0;
+    for (int k = 0; k < 3 * SL_CELL_MEMO_WINDOW; k++) {
+        turn_diff += sl_cell_classify_memo(m, SL_F_NAME, "***", 3) != SL_CELL_VENDOR_REDACTED;
+        turn_diff += sl_cell_classify_memo(m, SL_F_PLATE, "***", 3) != SL_CELL_VENDOR_REDACTED;
+        turn_diff += sl_cell_classify_memo(m, SL_F_ORG, "Alder Creek CA PD", 17) != SL_CELL_VALUE;
+        turn_diff += sl_cell_classify_memo(m, SL_F_REASON, "Alder Creek CA PD", 17) != SL_CELL_VALUE;
+    }
+    CHECK_INT(turn_diff, 0);
+    CHECK_INT(m->skip[SL_F_NAME] + m->skip[SL_F_PLATE] + m->skip[SL_F_ORG] + m->skip[SL_F_REASON], 0);
+    CHECK(m->hits[SL_F_PLATE] > 0);
+
+    /* A field whose cells never repeat is left out for a while, with the same answers. */
+    int bypass_diff = 0;
+    for (int k = 0; k < 3 * SL_CELL_MEMO_WINDOW; k++) {
+        int n = snprintf(buf, sizeof buf, "2025-%07d", k);
+        if (sl_cell_classify_memo(m, SL_F_CASE, buf, (size_t)n) != SL_CELL_VALUE) bypass_diff++;
+    }
+    CHECK_INT(bypass_diff, 0);
+    CHECK(m->skip[SL_F_CASE] > 0);
+    CHECK_INT(sl_cell_classify_memo(m, SL_F_CASE, "n/a", 3), SL_CELL_PLACEHOLDER);
+    CHECK_INT(sl_cell_classify_memo(NULL, SL_F_REASON, "***", 3), SL_CELL_VENDOR_REDACTED);
+
+    /* The comparison behind the hash: any one byte changed anywhere is told apart. */
+    int same_bad = 0;
+    for (size_t n = 1; n <= SL_CELL_MEMO_TEXT; n++) {
+        char x[SL_CELL_MEMO_TEXT], y[SL_CELL_MEMO_TEXT];
+        for (size_t i = 0; i < n; i++) x[i] = (char)('a' + i % 26);
+        for (size_t i = 0; i < n; i++) {
+            memcpy(y, x, n);
+            y[i] = '#';
+            if (n >= SL_CELL_MEMO_MIN ? sl_cell_memo_same(x, y, n)
+                                      : sl_cell_memo_short_key(x, n) == sl_cell_memo_short_key(y, n))
+                same_bad++;
+        }
+        if (n >= SL_CELL_MEMO_MIN ? !sl_cell_memo_same(x, x, n)
+                                  : sl_cell_memo_short_key(x, n) != sl_cell_memo_short_key(x, n))
+            same_bad++;
+    }
+    CHECK_INT(same_bad, 0);
+    /* A slot holding another text under the same hash (a collision, made by hand): the lookup
+     * must classify rather than take the slot's answer. */
+    static const char *const coll[] = {"Alder Creek CA PD", "REDACTED", "n/a", "allow",
+                                       "abcdefghijklmnopqrstuvwxyz0123456789"};
+    for (size_t k = 0; k < SL_ARRAY_LEN(coll); k++) {
+        const char *t = coll[k];
+        size_t n = strlen(t);
+        memset(m, 0, sizeof *m);
+        sl_cell_state want = sl_cell_classify(SL_F_REASON, t, n);
+        CHECK_INT(sl_cell_classify_memo(m, SL_F_REASON, t, n), want);
+        /* find its slot, and change one byte of the kept text and the answer */
+        size_t found = 0;
+        for (size_t i = 0; i < SL_CELL_MEMO_SLOTS; i++) {
+            sl_cell_memo_slot *sl = &m->slot[i];
+            if (sl->len != n) continue;
+            found++;
+            sl->text[n < SL_CELL_MEMO_MIN ? 2 : n / 2] ^= 1; /* kept as a word when short */
+            sl->st = (uint8_t)(want == SL_CELL_VALUE ? SL_CELL_PARTIAL : SL_CELL_VALUE);
+        }
+        CHECK_INT(found, 1);
+        CHECK_INT(sl_cell_classify_memo(m, SL_F_REASON, t, n), want);
+        CHECK_INT(sl_cell_classify_memo(m, SL_F_REASON, t, n), want); /* and once refilled */
+    }
+    CHECK_INT(sl_cell_classify_memo(m, SL_F_REASON, "", 0), SL_CELL_EMPTY);
+    free(m);
+}
+
 int main(void)
 {
+    test_memo();
     test_fast_path();
     test_empty();
     test_vendor();

@@ -150,6 +150,9 @@ static uint32_t ref_invalid_utf8(const unsigned char *p, size_t n)
     return bad;
 }
 
+/* The delimiter ref_parse splits on (',' unless a test sets another for its inputs). */
+static char ref_delim = ',';
+
 /* Whole-buffer, byte-at-a-time implementation of the same grammar. */
 static char *ref_parse(const char *s, size_t n, size_t max_record, size_t max_cells)
 {
@@ -181,7 +184,7 @@ static char *ref_parse(const char *s, size_t n, size_t max_record, size_t max_ce
                 continue;
             }
             if (st == 3 && b == '"') { sl_buf_putc(&cur, '"'); st = 2; i++; continue; }
-            if (b == ',' || eol) {
+            if (b == ref_delim || eol) {
                 sl_buf_putc(&cells, '['); put_bytes(&cells, cur.p, cur.len); sl_buf_putc(&cells, ']');
                 sl_buf_reset(&cur); ncells++; st = 0;
                 if (eol) break;
@@ -231,6 +234,7 @@ static void test_random_against_reference(void)
         }
         if (iter % 7 == 0 && n >= 3) memcpy(buf, "\xEF\xBB\xBF", 3);
         sl_csv_opts o = {',', 0, 0};
+        o.no_avx2 = iter % 2;
         if (iter % 3 == 0) { o.max_record = 1 + (size_t)(rnd() % 40); o.max_cells = 1 + (size_t)(rnd() % 6); }
         char *want = ref_parse(buf, n, o.max_record ? o.max_record : 1 << 20,
                                o.max_cells ? o.max_cells : 4096);
@@ -250,6 +254,69 @@ static void test_random_against_reference(void)
         }
         free(want);
     }
+    CHECK(!bad);
+}
+
+/* Well-formed records with now and then a defect, long enough for the 64-byte record scan:
+ * quoted cells holding delimiters, quotes and line breaks (LF, CRLF, CR) across block edges,
+ * records wider than the cell arrays, and every defect that must leave it for the byte scan. */
+static void test_random_plain_records(void)
+{
+    static const char *const cells[] = {
+        "", "abc", "Alder Creek CA PD", "\"x, y\"", "\"09/24/2025, 06:55:00 AM UTC\n10/01/2025\"",
+        "\"a\r\nb\"", "\"a\rb\"", "\"\"", "***", "caf\xc3\xa9", "\"\xff\xfe\"",
+        "0a3e808a-0a5c-4a2c-9b4b-beab27902715", "\"Make: Ford, Model: F-150\"",
+        /* defects: escaped quote, quote inside a cell, text after the closing quote */
+        "\"say \"\"hi\"\"\"", "ab\"c", "\"ab\"c", "\"unterminated",
+    };
+    static const char *const eols[] = {"\n", "\r\n", "\r", "\n"};
+    char *buf = malloc(8192);
+    int bad = 0;
+    if (!buf) {
+        CHECK(buf != NULL);
+        return;
+    }
+    for (int iter = 0; iter < 2000 && !bad; iter++) {
+        size_t n = 0, target = 64 + (size_t)(rnd() % 4000);
+        int defects = iter % 4 == 0;
+        const char delim = ",\t;"[iter % 3]; /* the cells' commas are content for the others */
+        while (n < target) {
+            size_t width = iter % 9 == 0 ? 1 + (size_t)(rnd() % 150) : 1 + (size_t)(rnd() % 14);
+            for (size_t k = 0; k < width && n < target + 2000; k++) {
+                size_t pick = (size_t)(rnd() % (defects ? SL_ARRAY_LEN(cells) : SL_ARRAY_LEN(cells) - 4));
+                size_t m = strlen(cells[pick]);
+                if (k) buf[n++] = delim;
+                memcpy(buf + n, cells[pick], m);
+                n += m;
+            }
+            const char *e = eols[rnd() % SL_ARRAY_LEN(eols)];
+            memcpy(buf + n, e, strlen(e));
+            n += strlen(e);
+        }
+        if (rnd() % 2) n -= (size_t)(rnd() % 3); /* sometimes no final line end */
+        sl_csv_opts o = {delim, 0, 0};
+        o.no_avx2 = iter % 2; /* both block scanners, where the CPU has AVX2 */
+        if (iter % 5 == 0) o.max_cells = 1 + (size_t)(rnd() % 100);
+        ref_delim = delim;
+        char *want = ref_parse(buf, n, 1 << 20, o.max_cells ? o.max_cells : 4096);
+        ref_delim = ',';
+        /* an allocation of exactly n bytes: a read past the input shows under ASan */
+        char *exact = malloc(n ? n : 1);
+        if (!exact) break;
+        memcpy(exact, buf, n);
+        for (int mode = 0; mode <= 3 && !bad; mode++) {
+            char *got = parse(exact, n, &o, mode, 0);
+            if (strcmp(got, want) != 0) {
+                bad = 1;
+                fprintf(stderr, "plain records %d (mode %d, max_cells %zu) differ\ngot:\n%swant:\n%s",
+                        iter, mode, o.max_cells, got, want);
+            }
+            free(got);
+        }
+        free(exact);
+        free(want);
+    }
+    free(buf);
     CHECK(!bad);
 }
 
@@ -423,6 +490,7 @@ int main(void)
     test_files();
     test_small();
     test_random_against_reference();
+    test_random_plain_records();
     test_shared_samples();
     TEST_END();
 }

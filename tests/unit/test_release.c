@@ -75,6 +75,74 @@ static void test_fingerprint(void) {
     CHECK(sl_row_key(&r1) != sl_row_key(&t2));
 }
 
+/* The hashes are stored in databases: these values were computed by the first version
+ * (lower-cased into a buffer, then hashed) and must never change. */
+static void test_fingerprint_values(void) {
+    sl_search q;
+    memset(&q, 0, sizeof q);
+    for (int f = 0; f < SL_F_COUNT; f++) q.f[f] = (sl_cell){"", 0, SL_CELL_ABSENT};
+    const char *id = "0A3E808A-0a5c-4a2c-9b4b-beab27902715";
+    q.f[SL_F_ID] = (sl_cell){id, strlen(id), SL_CELL_VALUE};
+    q.f[SL_F_ORG] = (sl_cell){"  Alder  Creek CA PD", 20, SL_CELL_VALUE};
+    q.f[SL_F_REASON] = (sl_cell){"x", 1, SL_CELL_PARTIAL};
+    q.f[SL_F_PLATE] = (sl_cell){"", 0, SL_CELL_EMPTY};
+    q.search_time = 1759301962;
+    q.networks = 33;
+    q.tf_start = 1758696900;
+    q.tf_end = SL_TIME_NONE;
+    CHECK(sl_row_key(&q) == UINT64_C(0xcf67cf9043d5dbe2));
+    sl_fingerprint fp = {0};
+    sl_fingerprint_add(&fp, &q);
+    CHECK(fp.state_sum == UINT64_C(0xeb40acd5e0f71421));
+    q.f[SL_F_ID].st = SL_CELL_VENDOR_REDACTED;
+    CHECK(sl_row_key(&q) == UINT64_C(0x4b623891dcc5aa51));
+    sl_fingerprint fp2 = {0};
+    sl_fingerprint_add(&fp2, &q);
+    CHECK(fp2.state_sum == UINT64_C(0xf50650a964b39837));
+    CHECK(sl_hash64("sunlight", 8, 7) == UINT64_C(0xad881138caab615a));
+
+    /* Ids of every length and byte mix (letters on both sides of A-Z, high bytes) against the
+     * obvious reading: the first 64 bytes lower-cased into a buffer, then hashed. */
+    static const char pool[] = "AZaz@[`{09-_\xC1\xDA\xFA\xE1\x80\xFF ";
+    uint64_t x = 88172645463325252ull;
+    int bad = 0;
+    for (int it = 0; it < 20000; it++) {
+        char text[100];
+        unsigned char low[64];
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        size_t n = 1 + (size_t)(x % 90);
+        for (size_t i = 0; i < n; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            text[i] = pool[x % (sizeof pool - 1)];
+        }
+        q.f[SL_F_ID] = (sl_cell){text, n, SL_CELL_VALUE};
+        size_t m = n < 64 ? n : 64;
+        for (size_t i = 0; i < m; i++) low[i] = sl_tolower((unsigned char)text[i]);
+        uint64_t want = sl_hash64(low, m, 1);
+        if (sl_row_key(&q) != (want ? want : 1)) bad++;
+    }
+    CHECK_INT(bad, 0);
+
+    /* sl_search_from_row begins the key while it reads the id: the same key results, and a
+     * row whose id cell is changed afterwards is hashed afresh. */
+    sl_schema sc;
+    sl_slice hdr[] = {{"ID", 2}, {"Org Name", 8}, {"Search Time", 11}, {"Reason", 6}};
+    CHECK_INT(sl_schema_from_header(&sc, hdr, 4, "network_audit.csv"), 1);
+    sl_slice cells[] = {{id, strlen(id)}, {"Alder Creek CA PD", 17},
+                        {"10/01/2025, 06:59:22 AM UTC", 27}, {"x", 1}};
+    sl_search r;
+    sl_search_from_row(&sc, cells, 4, &r);
+    CHECK(r.key_early_p == r.f[SL_F_ID].p);
+    CHECK(sl_row_key(&r) == UINT64_C(0xcf67cf9043d5dbe2));
+    char copy[40];
+    memcpy(copy, "5869ce7e-98f2-47e7-a3c2-5e6bff4def4a", 37);
+    r.f[SL_F_ID].p = copy;
+    unsigned char low[36];
+    for (size_t i = 0; i < 36; i++) low[i] = sl_tolower((unsigned char)copy[i]);
+    CHECK(sl_row_key(&r) == sl_hash64(low, 36, 1));
+    sl_schema_clear(&sc);
+}
+
 static sl_release_src src(uint32_t id, const char *name, sl_kind kind, const char *sha,
                           uint64_t records, int64_t tmin, int64_t tmax) {
     sl_release_src s;
@@ -231,6 +299,7 @@ static void test_checks(void) {
 int main(void) {
     test_names();
     test_fingerprint();
+    test_fingerprint_values();
     test_checks();
     TEST_END();
 }

@@ -295,9 +295,65 @@ static void test_fast_path(void)
     CHECK(ok > 100000); /* most generated texts parse: the comparison bites */
 }
 
+/* Every day (and the impossible ones) from 1968 to 2101 in both exact forms, against the
+ * general parser: the fast day count covers 1970..2099 and must agree at its edges. */
+static void test_fast_days(void)
+{
+    int diff = 0, ok = 0;
+    for (unsigned y = 1968; y <= 2101; y++)
+        for (unsigned mo = 0; mo <= 13; mo++)
+            for (unsigned d = 0; d <= 32; d++) {
+                char buf[40];
+                int n = (y + mo + d) % 2
+                            ? snprintf(buf + 1, sizeof buf - 1, "%02u/%02u/%04u, 11:59:58 PM UTC",
+                                       mo, d, y)
+                            : snprintf(buf + 1, sizeof buf - 1, "%04u-%02u-%02uT23:59:58Z", y, mo, d);
+                buf[0] = ' ';
+                int64_t a = 0, b = 0;
+                int ra = sl_time_parse(buf + 1, (size_t)n, &a);
+                int rb = sl_time_parse(buf, (size_t)n + 1, &b);
+                ok += ra;
+                if ((ra != rb || (ra && a != b)) && diff++ < 10)
+                    fprintf(stderr, "FAST DAYS MISMATCH \"%s\": %d %lld vs %d %lld\n", buf + 1, ra,
+                            (long long)a, rb, (long long)b);
+            }
+    CHECK_INT(diff, 0);
+    CHECK_INT(ok, 48943); /* the real days of 1968..2101 */
+}
+
+/* Two exact timestamps on two lines are read without looking for the line break; with a
+ * mutation anywhere (the break moved, a digit or separator changed) the result must be the
+ * general reading's, which a leading space forces. */
+static void test_frame_fast_path(void)
+{
+    static const char pool[] = "0123456789/:, \n\rAaPpMmUuTtCc-x";
+    int diff = 0, ok = 0;
+    for (int it = 0; it < 200000; it++) {
+        char buf[64];
+        unsigned mo = 1 + rnd() % 12, d = 1 + rnd() % 28, y = 2024 + rnd() % 3;
+        int n = snprintf(buf + 1, sizeof buf - 1,
+                         "%02u/%02u/%04u, %02u:%02u:%02u %s UTC\n%02u/%02u/%04u, 11:%02u:00 PM UTC", mo,
+                         d, y, 1 + rnd() % 12, rnd() % 60, rnd() % 60, rnd() % 2 ? "AM" : "PM", mo,
+                         d, y, rnd() % 60);
+        if (n != 55) continue;
+        if (rnd() % 2) buf[1 + rnd() % 55] = pool[rnd() % (sizeof pool - 1)];
+        buf[0] = ' ';
+        int64_t a0 = 0, a1 = 0, b0 = 0, b1 = 0;
+        int ra = sl_timeframe_parse(buf + 1, 55, &a0, &a1);
+        int rb = sl_timeframe_parse(buf, 56, &b0, &b1);
+        ok += ra;
+        if ((ra != rb || (ra && (a0 != b0 || a1 != b1))) && diff++ < 10)
+            fprintf(stderr, "FRAME FAST PATH MISMATCH \"%s\": %d vs %d\n", buf + 1, ra, rb);
+    }
+    CHECK_INT(diff, 0);
+    CHECK(ok > 100000);
+}
+
 int main(void)
 {
     test_fast_path();
+    test_frame_fast_path();
+    test_fast_days();
     test_civil();
     test_flock();
     test_iso();
