@@ -33,11 +33,11 @@ static const char ROWS_SQL[] =
 static const char RULES_SQL[] =
     "SELECT DISTINCT rule_id FROM hit_sets WHERE set_id = ?1 ORDER BY rule_id";
 
-/* One cell: formula neutralised, RFC 4180 quoted when needed. `p` must be clean UTF-8. Written
- * in runs straight into the buffer: flagged.csv is as large as the flagged part of the input. */
-static sl_status put_cell(sl_buf *b, const char *p, size_t n, int first) {
+/* One cell: formula neutralised, RFC 4180 quoted when `quote` (the text holds a comma, quote or
+ * line break). `p` must be clean UTF-8. Written in runs straight into the buffer: flagged.csv is
+ * as large as the flagged part of the input. */
+static sl_status put_cell_q(sl_buf *b, const char *p, size_t n, int first, int quote) {
     int lead = n > 0 && strchr("=+-@\t\r", p[0]) != NULL;
-    int quote = memchr(p, ',', n) || memchr(p, '"', n) || memchr(p, '\n', n) || memchr(p, '\r', n);
     if (n > SIZE_MAX / 2 - 8) return SL_ELIMIT;
     sl_status rc = sl_buf_reserve(b, (quote ? 2 * n : n) + 4);
     if (rc) return rc;
@@ -63,12 +63,28 @@ static sl_status put_cell(sl_buf *b, const char *p, size_t n, int first) {
     return SL_OK;
 }
 
+static int needs_quote(const char *p, size_t n) {
+    return memchr(p, ',', n) || memchr(p, '"', n) || memchr(p, '\n', n) || memchr(p, '\r', n);
+}
+
+static sl_status put_cell(sl_buf *b, const char *p, size_t n, int first) {
+    return put_cell_q(b, p, n, first, needs_quote(p, n));
+}
+
 typedef struct {
     sl_buf clean, red;
     const sl_key *k;
 } cells;
 
+/* Bytes that make a cell need quotes. */
+static const unsigned char QUOTE_BYTE[128] = {[','] = 1, ['"'] = 1, ['\n'] = 1, ['\r'] = 1};
+
 static sl_status text_cell(cells *c, sl_buf *b, const char *p, size_t n, int first) {
+    /* one pass for the usual ASCII cell: quoting decided on the way */
+    int quote = 0;
+    size_t i = 0;
+    while (i < n && (unsigned char)p[i] < 0x80) quote |= QUOTE_BYTE[(unsigned char)p[i++]];
+    if (i == n) return put_cell_q(b, p, n, first, quote);
     if (sl_out_utf8_valid(p, n) == n) return put_cell(b, p, n, first);
     sl_buf_reset(&c->clean);
     sl_status rc = sl_out_utf8(&c->clean, p, n);
