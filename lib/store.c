@@ -161,7 +161,7 @@ static const char DDL[] =
     "PRAGMA page_size=4096;"
     "PRAGMA journal_mode=OFF;"
     "PRAGMA synchronous=OFF;"
-    "PRAGMA cache_size=-65536;"
+    "PRAGMA cache_size=-16384;"
     "PRAGMA temp_store=MEMORY;"
     "PRAGMA encoding='UTF-8';"
     "CREATE TABLE run(key TEXT PRIMARY KEY, value TEXT);"
