@@ -410,23 +410,32 @@ static int stream_row(sl_store *st, sl_flagged_csv *fc, uint32_t src, uint64_t r
     return (int)rc;
 }
 
+/* A store and a streaming flagged.csv writer in tmpdir/name: path is the database, a the
+ * streamed csv, b where the writer from the database goes. Returns 0 when both opened. */
+static int open_pair(const char *name, char dir[300], char path[400], char a[320], char b[320],
+                     sl_store **st, sl_flagged_csv **fc) {
+    char err[256] = "";
+    snprintf(dir, 300, "%s/%s", tmpdir, name);
+    mkdir(dir, 0700);
+    snprintf(path, 400, "%s/sunlight.db", dir);
+    snprintf(a, 320, "%s/streamed.csv", dir);
+    snprintf(b, 320, "%s/from_db.csv", dir);
+    CHECK_INT(sl_store_open(st, path, err, sizeof err), SL_OK);
+    CHECK_INT(sl_flagged_csv_open(fc, a, key, rules, err, sizeof err), SL_OK);
+    if (!*st || !*fc) return 1;
+    CHECK_INT(sl_store_rules(*st, rules), SL_OK);
+    return 0;
+}
+
 /* Sources whose SHA-256 is known only at their end (the usual case): lines go out with a
  * placeholder that is overwritten in place, over more than one patch chunk (1 MiB); a source
  * that ends without a hash gets an empty cell; a dropped one leaves nothing; the bytes equal
  * the writer that reads the finished database. */
 static void test_streaming_patch(void) {
     char dir[300], path[400], a[320], b[320], err[256] = "";
-    snprintf(dir, sizeof dir, "%s/patch", tmpdir);
-    mkdir(dir, 0700);
-    snprintf(path, sizeof path, "%s/sunlight.db", dir);
-    snprintf(a, sizeof a, "%s/streamed.csv", dir);
-    snprintf(b, sizeof b, "%s/from_db.csv", dir);
     sl_store *st = NULL;
     sl_flagged_csv *fc = NULL;
-    CHECK_INT(sl_store_open(&st, path, err, sizeof err), SL_OK);
-    CHECK_INT(sl_flagged_csv_open(&fc, a, key, rules, err, sizeof err), SL_OK);
-    if (!st || !fc) return;
-    CHECK_INT(sl_store_rules(st, rules), SL_OK);
+    if (open_pair("patch", dir, path, a, b, &st, &fc)) return;
     static char reason[600];
     memset(reason, 'x', sizeof reason - 1);
     memcpy(reason, "ICE hold ", 9);
@@ -455,7 +464,7 @@ static void test_streaming_patch(void) {
         rc |= sl_flagged_csv_source_begin(fc, src[i].cite, NULL, src[i].member, src[i].sheet);
         for (int r = 0; r < rows[i]; r++) rc |= stream_row(st, fc, src[i].id, (uint64_t)r + 2, &x,
                                                          "immigration.ice_hold", "ICE hold");
-        memcpy(src[i].sha256, sha[i], 65);
+        snprintf(src[i].sha256, sizeof src[i].sha256, "%s", sha[i]);
         int keep = i != 2;
         rc |= sl_store_source_end(st, keep);
         rc |= sl_flagged_csv_source_end(fc, keep, src[i].cite, sha[i][0] ? sha[i] : NULL, src[i].member,
@@ -489,17 +498,9 @@ static void test_streaming_patch(void) {
 
 static void test_streaming(void) {
     char dir[300], path[400], a[320], b[320], err[256] = "";
-    snprintf(dir, sizeof dir, "%s/stream", tmpdir);
-    mkdir(dir, 0700);
-    snprintf(path, sizeof path, "%s/sunlight.db", dir);
-    snprintf(a, sizeof a, "%s/streamed.csv", dir);
-    snprintf(b, sizeof b, "%s/from_db.csv", dir);
     sl_store *st = NULL;
     sl_flagged_csv *fc = NULL;
-    CHECK_INT(sl_store_open(&st, path, err, sizeof err), SL_OK);
-    CHECK_INT(sl_flagged_csv_open(&fc, a, key, rules, err, sizeof err), SL_OK);
-    if (!st || !fc) return;
-    CHECK_INT(sl_store_rules(st, rules), SL_OK);
+    if (open_pair("stream", dir, path, a, b, &st, &fc)) return;
     sl_search x, y, z;
     search_init(&x);
     cell(&x, SL_F_NAME, "Ofc. \"Q\" Lee");

@@ -253,6 +253,20 @@ static void test_format(void)
     CHECK(ok);
 }
 
+/* Parses the text at buf + 1 (n bytes: the fast path) and again with a leading space at buf
+ * (the general parser), and counts a disagreement. */
+static void both_paths(char *buf, int n, const char *what, int *ok, int *diff)
+{
+    buf[0] = ' ';
+    int64_t a = 0, b = 0;
+    int ra = sl_time_parse(buf + 1, (size_t)n, &a);
+    int rb = sl_time_parse(buf, (size_t)n + 1, &b);
+    *ok += ra;
+    if ((ra != rb || (ra && a != b)) && (*diff)++ < 10)
+        fprintf(stderr, "%s MISMATCH \"%s\": %d %lld vs %d %lld\n", what, buf + 1, ra,
+                (long long)a, rb, (long long)b);
+}
+
 /* The fixed-width fast path (exact Flock and ISO forms) must agree with the general parser on
  * every text: generated timestamps, valid and damaged one byte at a time, parsed as they are
  * and with a leading space (which the fast path does not take). */
@@ -282,14 +296,7 @@ static void test_fast_path(void)
                          se);
         if (n <= 0) continue;
         if (rnd() % 3 == 0) buf[1 + rnd() % (unsigned)n] = pool[rnd() % (sizeof pool - 1)];
-        buf[0] = ' ';
-        int64_t a = 0, b = 0;
-        int ra = sl_time_parse(buf + 1, (size_t)n, &a);
-        int rb = sl_time_parse(buf, (size_t)n + 1, &b);
-        ok += ra;
-        if ((ra != rb || (ra && a != b)) && diff++ < 10)
-            fprintf(stderr, "FAST PATH MISMATCH \"%s\": %d %lld vs %d %lld\n", buf + 1, ra,
-                    (long long)a, rb, (long long)b);
+        both_paths(buf, n, "FAST PATH", &ok, &diff);
     }
     CHECK_INT(diff, 0);
     CHECK(ok > 100000); /* most generated texts parse: the comparison bites */
@@ -308,14 +315,7 @@ static void test_fast_days(void)
                             ? snprintf(buf + 1, sizeof buf - 1, "%02u/%02u/%04u, 11:59:58 PM UTC",
                                        mo, d, y)
                             : snprintf(buf + 1, sizeof buf - 1, "%04u-%02u-%02uT23:59:58Z", y, mo, d);
-                buf[0] = ' ';
-                int64_t a = 0, b = 0;
-                int ra = sl_time_parse(buf + 1, (size_t)n, &a);
-                int rb = sl_time_parse(buf, (size_t)n + 1, &b);
-                ok += ra;
-                if ((ra != rb || (ra && a != b)) && diff++ < 10)
-                    fprintf(stderr, "FAST DAYS MISMATCH \"%s\": %d %lld vs %d %lld\n", buf + 1, ra,
-                            (long long)a, rb, (long long)b);
+                both_paths(buf, n, "FAST DAYS", &ok, &diff);
             }
     CHECK_INT(diff, 0);
     CHECK_INT(ok, 48943); /* the real days of 1968..2101 */
