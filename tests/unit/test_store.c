@@ -427,12 +427,29 @@ static int open_pair(const char *name, char dir[300], char path[400], char a[320
     return 0;
 }
 
+/* Finishes the store, closes the streaming writer (into a) and writes flagged.csv from the
+ * database (into b); checks the two are the same bytes and longer than min. Returns the
+ * streamed text (the caller frees it). */
+static char *finish_and_compare(sl_store *st, sl_flagged_csv *fc, const char *a, const char *b,
+                                size_t min) {
+    char err[256] = "";
+    CHECK_INT(sl_store_finish(st), SL_OK);
+    CHECK_INT(sl_flagged_csv_close(fc, 1, err, sizeof err), SL_OK);
+    CHECK_INT(sl_write_flagged_csv(sl_store_db(st), key, b, err, sizeof err), SL_OK);
+    size_t la = 0, lb = 0;
+    char *ta = read_file(a, &la), *tb = read_file(b, &lb);
+    CHECK(ta && tb && la == lb && la > min && memcmp(ta, tb, la) == 0);
+    if (ta && tb && (la != lb || memcmp(ta, tb, la))) fprintf(stderr, "streamed:\n%s\nfrom db:\n%s\n", ta, tb);
+    free(tb);
+    return ta;
+}
+
 /* Sources whose SHA-256 is known only at their end (the usual case): lines go out with a
  * placeholder that is overwritten in place, over more than one patch chunk (1 MiB); a source
  * that ends without a hash gets an empty cell; a dropped one leaves nothing; the bytes equal
  * the writer that reads the finished database. */
 static void test_streaming_patch(void) {
-    char dir[300], path[400], a[320], b[320], err[256] = "";
+    char dir[300], path[400], a[320], b[320];
     sl_store *st = NULL;
     sl_flagged_csv *fc = NULL;
     if (open_pair("patch", dir, path, a, b, &st, &fc)) return;
@@ -472,12 +489,7 @@ static void test_streaming_patch(void) {
         rc |= sl_store_source(st, &src[i], &acc);
     }
     CHECK_INT(rc, 0);
-    CHECK_INT(sl_store_finish(st), SL_OK);
-    CHECK_INT(sl_flagged_csv_close(fc, 1, err, sizeof err), SL_OK);
-    CHECK_INT(sl_write_flagged_csv(sl_store_db(st), key, b, err, sizeof err), SL_OK);
-    size_t la = 0, lb = 0;
-    char *ta = read_file(a, &la), *tb = read_file(b, &lb);
-    CHECK(ta && tb && la == lb && la > 1500000 && memcmp(ta, tb, la) == 0);
+    char *ta = finish_and_compare(st, fc, a, b, 1500000);
     size_t big = 0, cut = 0, again = 0, zip = 0, placeholder = 0;
     for (char *p = ta; p && (p = strstr(p, "\nrel/")) != NULL; p++) {
         if (!strncmp(p + 1, "rel/big.csv,abcdef0123", 22)) big++;
@@ -492,7 +504,6 @@ static void test_streaming_patch(void) {
     CHECK_INT(zip, 1);
     CHECK_INT(placeholder, 0);
     free(ta);
-    free(tb);
     CHECK_INT(sl_store_close(st), SL_OK);
 }
 
@@ -561,17 +572,10 @@ static void test_streaming(void) {
     rc |= sl_flagged_csv_source_end(fc, 1, s3.cite, NULL, s3.member, s3.sheet);
     rc |= sl_store_source(st, &s3, &acc);
     CHECK_INT(rc, 0);
-    CHECK_INT(sl_store_finish(st), SL_OK);
-    CHECK_INT(sl_flagged_csv_close(fc, 1, err, sizeof err), SL_OK);
-    CHECK_INT(sl_write_flagged_csv(sl_store_db(st), key, b, err, sizeof err), SL_OK);
-    size_t la = 0, lb = 0;
-    char *ta = read_file(a, &la), *tb = read_file(b, &lb);
-    CHECK(ta && tb && la == lb && la > 300 && memcmp(ta, tb, la) == 0);
-    if (ta && tb && (la != lb || memcmp(ta, tb, la))) fprintf(stderr, "streamed:\n%s\nfrom db:\n%s\n", ta, tb);
+    char *ta = finish_and_compare(st, fc, a, b, 300);
     CHECK(ta && strstr(ta, "rel/copy.csv") == NULL);
     CHECK(ta && strstr(ta, "ABC1234") == NULL);
     free(ta);
-    free(tb);
     sqlite3 *db = sl_store_db(st);
     sqlite3_stmt *q = NULL;
     const char *sql = "SELECT (SELECT group_concat(row_id || ':' || source_id) FROM flagged_rows),"
