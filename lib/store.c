@@ -529,24 +529,15 @@ static void sets_put(set_tab *t, set_cell c) {
     t->n++;
 }
 
-static sl_status sets_grow(set_tab *t) {
-    set_tab nt = {calloc(t->cap ? t->cap * 2 : 1024, sizeof(set_cell)), 0, t->cap ? t->cap * 2 : 1024};
-    if (!nt.cells) return SL_ENOMEM;
-    for (size_t i = 0; i < t->cap; i++)
-        if (t->cells[i].key) sets_put(&nt, t->cells[i]);
-    free(t->cells);
-    *t = nt;
-    return SL_OK;
-}
-
-/* Forgets the sets numbered from `from` on (a dropped source's). */
-static sl_status sets_drop(set_tab *t, int64_t from) {
-    set_tab nt = {calloc(t->cap ? t->cap : 1, sizeof(set_cell)), 0, t->cap};
+/* Moves the sets numbered below `below` into a fresh table of cap slots (a power of two) and
+ * forgets the others: grows the table, or drops a dropped source's sets. */
+static sl_status sets_rebuild(set_tab *t, size_t cap, int64_t below) {
+    set_tab nt = {calloc(cap, sizeof(set_cell)), 0, cap};
     if (!nt.cells) return SL_ENOMEM;
     for (size_t i = 0; i < t->cap; i++) {
         set_cell *c = &t->cells[i];
         if (!c->key) continue;
-        if (c->id >= from) free(c->key);
+        if (c->id >= below) free(c->key);
         else sets_put(&nt, *c);
     }
     free(t->cells);
@@ -618,7 +609,8 @@ static sl_status row_set(sl_store *st, const sl_key *k, const sl_rules *r, const
     rc = set_write(st, k, r, row, *sid, rid, plate);
     if (rc) return rc;
     if (t->n >= SET_CAP) return SL_OK; /* new sets are still written, no longer shared */
-    if ((t->n + 1) * 10 > t->cap * 7 && (rc = sets_grow(t))) return fail(st, rc, "hit_sets");
+    if ((t->n + 1) * 10 > t->cap * 7 && (rc = sets_rebuild(t, t->cap ? t->cap * 2 : 1024, INT64_MAX)))
+        return fail(st, rc, "hit_sets");
     set_cell c = {h, *sid, malloc(key->len + st->cats.len + st->rules.len + 1), key->len,
                   st->cats.len, st->rules.len};
     if (!c.key) return fail(st, SL_ENOMEM, "hit_sets");
@@ -859,7 +851,8 @@ sl_status sl_store_source_end(sl_store *st, int keep) {
         if (!rc && st->next_set > st->mark_set) {
             rc = drop_tail(st, &st->drop_sets, "DELETE FROM hit_sets WHERE set_id >= ?1",
                            st->mark_set, "dropping a duplicate source's hit sets");
-            if (!rc && (rc = sets_drop(&st->sets, st->mark_set))) rc = fail(st, rc, "hit_sets");
+            if (!rc && st->sets.cap && (rc = sets_rebuild(&st->sets, st->sets.cap, st->mark_set)))
+                rc = fail(st, rc, "hit_sets");
         }
         if (!rc && st->nevents > st->mark_event)
             rc = drop_tail(st, &st->drop_events, "DELETE FROM events WHERE rowid > ?1",
