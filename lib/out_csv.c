@@ -226,9 +226,7 @@ static const char SHA_PLACEHOLDER[] =
 
 struct sl_flagged_csv {
     sl_out o;
-    const sl_key *k;
-    const sl_rules *r;
-    cells c;
+    cells c;           /* text cells (its key unused: the store hands over published texts) */
     sl_buf mem;        /* framed lines of the open source: 4-byte length, then the line */
     FILE *spool;
     char *spool_path;
@@ -243,14 +241,10 @@ struct sl_flagged_csv {
     sl_buf chunk;      /* patch scratch */
 };
 
-sl_status sl_flagged_csv_open(sl_flagged_csv **out, const char *path, const sl_key *k,
-                              const sl_rules *r, char *err, size_t errlen) {
+sl_status sl_flagged_csv_open(sl_flagged_csv **out, const char *path, char *err, size_t errlen) {
     *out = NULL;
     sl_flagged_csv *f = calloc(1, sizeof *f);
     if (!f) return SL_ENOMEM;
-    f->k = k;
-    f->r = r;
-    f->c.k = k;
     sl_status rc = sl_out_open(&f->o, path);
     if (!rc) rc = sl_buf_puts(&f->o.b, HEADER);
     if (rc) {
@@ -444,10 +438,10 @@ static sl_status io_error(sl_flagged_csv *f) {
     return SL_EIO;
 }
 
-/* Reads (or writes) n bytes at off, retrying short transfers. */
-static int pio_full(int fd, char *p, size_t n, off_t off, int write) {
+/* Reads n bytes at off, retrying short reads. */
+static int pread_full(int fd, char *p, size_t n, off_t off) {
     while (n) {
-        ssize_t k = write ? pwrite(fd, p, n, off) : pread(fd, p, n, off);
+        ssize_t k = pread(fd, p, n, off);
         if (k < 0 && errno == EINTR) continue;
         if (k <= 0) return -1;
         p += k;
@@ -457,12 +451,10 @@ static int pio_full(int fd, char *p, size_t n, off_t off, int write) {
     return 0;
 }
 
-/* Calls fn on runs of whole direct lines of the open source, read back from the output, about
- * PATCH_CHUNK bytes at a time; fn may change the bytes in place and ask for them to be written
- * back. */
-typedef sl_status (*run_fn)(sl_flagged_csv *f, char *p, const uint32_t *lens, size_t n, int *write);
-
-static sl_status each_run(sl_flagged_csv *f, run_fn fn) {
+/* Takes the direct lines of the open source back into the held form (framed, without their
+ * source cells), reading them from the output about PATCH_CHUNK bytes at a time, and cuts
+ * them off the output: for a source that ended without a hash to cite. */
+static sl_status rehold_lines(sl_flagged_csv *f) {
     if (sl_out_flush(&f->o, 1) || fflush(f->o.f) != 0) return f->o.rc ? f->o.rc : io_error(f);
     int fd = fileno(f->o.f);
     off_t off = f->start;
@@ -472,15 +464,18 @@ static sl_status each_run(sl_flagged_csv *f, run_fn fn) {
         sl_buf_reset(&f->chunk);
         sl_status rc = sl_buf_reserve(&f->chunk, span);
         if (rc) return rc;
-        if (pio_full(fd, f->chunk.p, span, off, 0)) return io_error(f);
-        int write = 0;
-        rc = fn(f, f->chunk.p, f->lens + i, j - i, &write);
-        if (rc) return rc;
-        if (write && pio_full(fd, f->chunk.p, span, off, 1)) return io_error(f);
+        if (pread_full(fd, f->chunk.p, span, off)) return io_error(f);
+        const char *p = f->chunk.p;
+        for (; i < j; p += f->lens[i++]) {
+            uint32_t body = f->lens[i] - (uint32_t)f->pre.len;
+            rc = sl_buf_append(&f->mem, &body, 4);
+            if (!rc) rc = sl_buf_append(&f->mem, p + f->pre.len, body);
+            if (!rc && f->mem.len >= SPOOL_MEM) rc = spool_out(f);
+            if (rc) return rc;
+        }
         off += (off_t)span;
-        i = j;
     }
-    return SL_OK;
+    return cut_back(f);
 }
 
 /* Writes sha over the placeholder of every direct line of the open source, through shared
@@ -519,47 +514,32 @@ static sl_status patch_mapped(sl_flagged_csv *f, const char *sha) {
     return rc;
 }
 
-/* Lines back into the held form, without their source cells. */
-static sl_status hold_run(sl_flagged_csv *f, char *p, const uint32_t *lens, size_t n, int *write) {
-    *write = 0;
-    for (size_t k = 0; k < n; p += lens[k++]) {
-        size_t body = lens[k] - f->pre.len;
-        uint32_t len = (uint32_t)body;
-        sl_status rc = sl_buf_append(&f->mem, &len, 4);
-        if (!rc) rc = sl_buf_append(&f->mem, p + f->pre.len, body);
-        if (!rc && f->mem.len >= SPOOL_MEM) rc = spool_out(f);
-        if (rc) return rc;
-    }
-    return SL_OK;
-}
-
 sl_status sl_flagged_csv_source_end(sl_flagged_csv *f, int keep, const char *cite,
                                     const char *sha256, const char *member, const char *sheet) {
     sl_status rc = f->o.rc;
     if (f->direct) {
         f->direct = 0;
-        int patch = f->patch;
+        int patch = f->patch, held = 0;
         f->patch = 0;
         if (!rc && !keep) {
             rc = cut_back(f);
         } else if (!rc && patch && f->nlens && sha256 && strlen(sha256) == 64) {
             rc = patch_mapped(f, sha256);
         } else if (!rc && patch && f->nlens) {
-            /* no hash to cite (the source was not read to its end): write the lines again,
-             * with an empty cell */
-            rc = each_run(f, hold_run);
-            if (!rc) rc = cut_back(f);
-            f->nlens = 0;
-            if (!rc) goto held;
+            /* no hash to cite (the source was not read to its end): the lines are written
+             * again below, with an empty cell */
+            rc = rehold_lines(f);
+            held = !rc;
         }
         f->nlens = 0;
-        if (rc && !f->o.rc) {
-            f->o.rc = rc;
-            if (!f->o.msg[0]) snprintf(f->o.msg, sizeof f->o.msg, "%s: %s", f->o.path, sl_status_str(rc));
+        if (!held) {
+            if (rc && !f->o.rc) {
+                f->o.rc = rc;
+                if (!f->o.msg[0]) snprintf(f->o.msg, sizeof f->o.msg, "%s: %s", f->o.path, sl_status_str(rc));
+            }
+            return f->o.rc;
         }
-        return f->o.rc;
     }
-held:
     if (!rc && keep && (f->mem.len || f->spooled)) {
         rc = make_pre(f, cite, sha256, member, sheet);
         if (!rc && f->spooled) {

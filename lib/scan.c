@@ -1255,7 +1255,7 @@ sl_status sl_scan_run(sl_scan *s) {
     }
     rc = write_meta(s);
     if (!rc) {
-        rc = sl_flagged_csv_open(&s->fcsv, p_csv, s->key, s->rules, err, sizeof err);
+        rc = sl_flagged_csv_open(&s->fcsv, p_csv, err, sizeof err);
         if (rc) set_err(s, "writing flagged.csv: %s", err);
     }
     if (!rc) rc = read_inputs(s);

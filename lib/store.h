@@ -152,11 +152,10 @@ sl_status sl_write_report_html(struct sqlite3 *db, const sl_key *k, const char *
  * file's order. Every line cites its source's SHA-256, which is known only when the source
  * ends (the bytes are hashed once, as they are read): lines go straight out with a placeholder
  * in that cell, overwritten in place at the end; a source dropped as a repeat is cut off the
- * end again. Memory stays bounded (4 bytes per line of the open source). Rules and key are
- * borrowed and must outlive the writer. */
+ * end again. Memory stays bounded (4 bytes per line of the open source). Texts arrive
+ * redacted for publication (sl_store_written), so the writer needs no key. */
 typedef struct sl_flagged_csv sl_flagged_csv;
-sl_status sl_flagged_csv_open(sl_flagged_csv **out, const char *path, const sl_key *k,
-                              const sl_rules *r, char *err, size_t errlen);
+sl_status sl_flagged_csv_open(sl_flagged_csv **out, const char *path, char *err, size_t errlen);
 /* Begins a source. sha256 may be NULL or "" when not known yet (the usual case); when given,
  * lines cite it as is. */
 sl_status sl_flagged_csv_source_begin(sl_flagged_csv *f, const char *cite, const char *sha256,

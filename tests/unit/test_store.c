@@ -421,7 +421,7 @@ static int open_pair(const char *name, char dir[300], char path[400], char a[320
     snprintf(a, 320, "%s/streamed.csv", dir);
     snprintf(b, 320, "%s/from_db.csv", dir);
     CHECK_INT(sl_store_open(st, path, err, sizeof err), SL_OK);
-    CHECK_INT(sl_flagged_csv_open(fc, a, key, rules, err, sizeof err), SL_OK);
+    CHECK_INT(sl_flagged_csv_open(fc, a, err, sizeof err), SL_OK);
     if (!*st || !*fc) return 1;
     CHECK_INT(sl_store_rules(*st, rules), SL_OK);
     return 0;
@@ -597,7 +597,7 @@ static void test_streaming(void) {
     CHECK_INT(sl_store_close(st), SL_OK);
     /* an abandoned writer leaves nothing behind */
     snprintf(a, sizeof a, "%s/abandoned.csv", dir);
-    CHECK_INT(sl_flagged_csv_open(&fc, a, key, rules, err, sizeof err), SL_OK);
+    CHECK_INT(sl_flagged_csv_open(&fc, a, err, sizeof err), SL_OK);
     CHECK_INT(sl_flagged_csv_close(fc, 0, NULL, 0), SL_OK);
     CHECK(access(a, F_OK) != 0);
     snprintf(path, sizeof path, "%s.tmp", a);
