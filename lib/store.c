@@ -104,6 +104,23 @@ static sl_status step_reset(sl_store *st, sqlite3_stmt *s, const char *what) {
     return SL_OK;
 }
 
+/* The flagged-row insert, the one statement run per flagged row: it binds every parameter on
+ * every row, so the bindings need no clearing, and it leaves row_id NULL so that SQLite appends
+ * (max rowid + 1, no search of the tree). Rows are numbered from 1 and a dropped source takes
+ * only the tail, so the appended rowid is always the one counted here; checked all the same. */
+static sl_status step_row(sl_store *st, sqlite3_stmt *s, int64_t rid) {
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) return fail(st, SL_EDB, "flagged_rows");
+    if (sqlite3_last_insert_rowid(st->db) != rid) {
+        fail(st, SL_EDB, "flagged_rows");
+        snprintf(st->err, sizeof st->err, "database: flagged row %lld stored as row %lld",
+                 (long long)rid, (long long)sqlite3_last_insert_rowid(st->db));
+        return SL_EDB;
+    }
+    return SL_OK;
+}
+
 /* ---- binding helpers ---------------------------------------------------------------------- */
 
 static void bind_str(sqlite3_stmt *s, int i, const char *z) {
@@ -651,7 +668,7 @@ sl_status sl_store_row_add(sl_store *st, const sl_key *k, const sl_rules *r, con
     sl_status rc = row_set(st, k, r, row, rid, plate, &sid);
     if (rc) return rc;
 
-    sqlite3_bind_int64(q, 1, rid);
+    sqlite3_bind_null(q, 1); /* appended: rid (step_row) */
     sqlite3_bind_int64(q, 2, row->source_id);
     bind_u64(q, 3, row->record);
     if (row->line) bind_u64(q, 4, row->line);
@@ -683,7 +700,7 @@ sl_status sl_store_row_add(sl_store *st, const sl_key *k, const sl_rules *r, con
     bind_cell(q, 24, &s->f[SL_F_MODERATION]);
     bind_static(q, 25, st->cats.p, st->cats.len);
     sqlite3_bind_int64(q, 26, sid);
-    rc = step_reset(st, q, "flagged_rows");
+    rc = step_row(st, q, rid);
     if (rc) return rc;
 
     sl_store_written *w = &st->written;
