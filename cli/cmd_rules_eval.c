@@ -71,8 +71,9 @@ static int eval_file(sl_eval *e, const sl_rules *r, const char *path, int misses
         ln++;
         size_t len = (size_t)n;
         while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) len--;
-        if (!len || line[0] == '#') continue;
         char *tab = memchr(line, '\t', len);
+        /* A comment is a '#' line without a tab: "#25-1234<TAB>..." is a reason. */
+        if (!len || (line[0] == '#' && !tab)) continue;
         if (!tab) {
             fprintf(stderr, "%s:%lu: no tab between text and categories\n", path, ln);
             rc = 2;

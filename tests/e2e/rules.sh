@@ -34,4 +34,10 @@ done <"$T/eval"
 if [ "$n" -ge 18 ]; then pass; else fail "rules eval printed $n categories, expected at least 18"; fi
 tail -n 1 "$T/eval"
 
+# A '#' line is a comment only without a tab: "#25-1234<TAB>..." is a reason to score.
+printf '# a comment\n#25-1234\tvague_or_no_purpose\n' >"$T/hash.tsv"
+"$SL" rules eval --rules rules "$T/hash.tsv" >"$T/hash" 2>&1
+if grep -q '^1 texts' "$T/hash" && grep -Eq '^vague_or_no_purpose +1 +1 +0 +0 ' "$T/hash"; then pass
+else fail "rules eval: a '#' reason with a tab was not scored"; cat "$T/hash"; fi
+
 finish
