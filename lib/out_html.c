@@ -34,7 +34,8 @@ static const char CSS[] =
     ".ex{border:1px solid #e0e0e6;border-radius:8px;padding:.6em 1em;margin:.6em 0}"
     ".ex .meta{color:#555;font-size:.9em}.ex .cite{color:#555;font-size:.85em;font-family:monospace}"
     "mark{background:#ffe27a;padding:0 .1em}code{font-size:.9em}"
-    ".mono{font-family:monospace;font-size:.9em}";
+    ".mono{font-family:monospace;font-size:.9em}"
+    ".scroll{overflow-x:auto;max-width:100%}td.m{white-space:nowrap}";
 
 typedef struct {
     sqlite3 *db;
@@ -55,6 +56,19 @@ static void esc(html *h, const char *p, size_t n) {
 }
 
 static void escz(html *h, const char *z) { esc(h, z ? z : "", z ? strlen(z) : 0); }
+
+/* A column heading made of identifiers ("sensitive_data_in_reason", "federal.hsi_criminal"):
+ * escaped, with a line-break opportunity after each '_' and '.', so wide tables stay narrow. */
+static void esc_heading(html *h, const char *z) {
+    const char *p = z ? z : "";
+    while (*p) {
+        size_t n = strcspn(p, "_.");
+        if (p[n]) n++;
+        esc(h, p, n);
+        if (p[n - 1] == '_' || p[n - 1] == '.') raw(h, "<wbr>");
+        p += n;
+    }
+}
 
 static void col(html *h, sqlite3_stmt *s, int i) {
     size_t n;
@@ -297,10 +311,11 @@ static void months(html *h) {
     int64_t max = 0;
     one_int(h, "SELECT COALESCE(MAX(n), 0) FROM (SELECT SUM(rows) AS n FROM counts WHERE category = 'all' GROUP BY month)", &max);
     raw(h, "<h2 id=\"months\">Rows by month</h2>\n<p>Months of the search time (UTC). "
-           "&ldquo;unknown&rdquo;: the row had no readable search time.</p>\n<table>\n<tr><th>month</th>");
+           "&ldquo;unknown&rdquo;: the row had no readable search time.</p>\n"
+           "<div class=\"scroll\"><table>\n<tr><th>month</th>");
     for (size_t i = 0; i < ncat; i++) {
         raw(h, "<th class=\"n\">");
-        escz(h, cats[i]);
+        esc_heading(h, cats[i]);
         raw(h, "</th>");
     }
     raw(h, "<th></th></tr>\n");
@@ -317,7 +332,7 @@ static void months(html *h) {
             size_t n = 0;
             const char *m = more ? sl_out_col(s, 0, &n) : "";
             if (have && (!more || n != strlen(cur) || memcmp(cur, m, n) != 0)) {
-                raw(h, "<tr><td>");
+                raw(h, "<tr><td class=\"m\">");
                 escz(h, cur[0] ? cur : "unknown");
                 raw(h, "</td>");
                 int64_t a = 0;
@@ -342,7 +357,7 @@ static void months(html *h) {
         free(row);
         sqlite3_finalize(s);
     }
-    raw(h, "</table>\n");
+    raw(h, "</table></div>\n");
     for (size_t i = 0; i < ncat; i++) free(cats[i]);
     free(cats);
 }
