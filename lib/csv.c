@@ -756,7 +756,7 @@ sl_status sl_csv_feed(sl_csv *c, const char *buf, size_t len)
     return feed_body(c, buf, len);
 }
 
-sl_status sl_csv_finish(sl_csv *c)
+static sl_status finish(sl_csv *c, int cut)
 {
     if (!c) return SL_EUSAGE;
     if (!c->bom_decided) {
@@ -765,9 +765,9 @@ sl_status sl_csv_finish(sl_csv *c)
         if (rc) return rc;
     }
     if (c->stopped || !c->in_rec) return c->oom;
-    sl_csv_err err = SL_CSV_OK;
+    sl_csv_err err = cut ? SL_CSV_CUT : SL_CSV_OK;
     if (c->st == S_QUO) {
-        err = SL_CSV_UNTERMINATED;
+        if (!cut) err = SL_CSV_UNTERMINATED;
         c->cell_type = C_ESCAPED;
     }
     end_cell(c, c->scanned);
@@ -775,3 +775,7 @@ sl_status sl_csv_finish(sl_csv *c)
     c->stopped = 1; /* the stream is over */
     return c->oom;
 }
+
+sl_status sl_csv_finish(sl_csv *c) { return finish(c, 0); }
+
+sl_status sl_csv_finish_cut(sl_csv *c) { return finish(c, 1); }

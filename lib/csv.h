@@ -11,7 +11,9 @@
 typedef enum {
     SL_CSV_OK = 0,
     SL_CSV_TOO_LARGE,    /* record exceeded max_record bytes (or max_cells); cells empty */
-    SL_CSV_UNTERMINATED  /* end of input inside a quoted cell; cells hold what was read */
+    SL_CSV_UNTERMINATED, /* end of input inside a quoted cell; cells hold what was read */
+    SL_CSV_CUT           /* the input could not be read past this record (read error, damaged
+                            compression): sl_csv_finish_cut; cells hold what was read */
 } sl_csv_err;
 
 typedef struct {
@@ -42,6 +44,9 @@ sl_status sl_csv_new(sl_csv **out, const sl_csv_opts *opts, sl_csv_row_fn cb, vo
 sl_status sl_csv_feed(sl_csv *c, const char *buf, size_t len);
 /* Flushes a last record without final newline; reports an unterminated quote. */
 sl_status sl_csv_finish(sl_csv *c);
+/* Instead of sl_csv_finish when the input broke off (a read error, damaged compression): a
+ * record begun and not ended is delivered with err = SL_CSV_CUT, so it is counted, not lost. */
+sl_status sl_csv_finish_cut(sl_csv *c);
 /* Whether a BOM was seen and dropped. */
 int sl_csv_had_bom(const sl_csv *c);
 void sl_csv_free(sl_csv *c);

@@ -437,7 +437,8 @@ sl_status sl_read_text(void *ud, sl_source *src, sl_pull_fn pull, void *pctx)
             if (st->count_progress && cb->progress) cb->progress(cb->ud, (uint64_t)n);
         }
     }
-    if (csv && !failed && !rc && !tr.stopped) rc = sl_csv_finish(csv);
+    /* A source that broke off still delivers the record it was in (counted as cut off). */
+    if (csv && !rc && !tr.stopped) rc = failed ? sl_csv_finish_cut(csv) : sl_csv_finish(csv);
     sl_csv_free(csv);
 
     if (rc == SL_ENOMEM)

@@ -584,6 +584,12 @@ static int data_row(sl_scan *s, const sl_source *src, const sl_csv_row *row) {
                "record larger than the record size cap; skipped, reading goes on at the next record");
         return 0;
     }
+    if (row->err == SL_CSV_CUT) {
+        reject(s, src, row, SL_REJ_CUT_OFF,
+               "the source could not be read past this record (see the source's error); "
+               "the record is incomplete");
+        return 0;
+    }
     if (row->err == SL_CSV_UNTERMINATED) {
         reject(s, src, row, SL_REJ_UNTERMINATED,
                "file ends inside a quoted cell: the last record is cut off (a truncated export?)");

@@ -290,6 +290,7 @@ const char *sl_reject_name(sl_reject r) {
     case SL_REJ_UNTERMINATED: return "unterminated_quote";
     case SL_REJ_NO_HEADER: return "no_header";
     case SL_REJ_NOT_SEARCH: return "not_a_search";
+    case SL_REJ_CUT_OFF: return "cut_off";
     case SL_REJ__COUNT: break;
     }
     return "unknown";
@@ -309,6 +310,9 @@ const char *sl_reject_help(sl_reject r) {
     case SL_REJ_NOT_SEARCH:
         return "The record was read but holds no search data (no time, organization or "
                "reason), for example a footer, a note or a shifted row.";
+    case SL_REJ_CUT_OFF:
+        return "The source could not be read past this record (a read error or a damaged "
+               "archive, reported for the source), so the record is incomplete.";
     case SL_REJ__COUNT: break;
     }
     return "Unknown reason.";

@@ -29,6 +29,7 @@ typedef enum {
     SL_REJ_UNTERMINATED,    /* cut off inside a quoted cell at end of file */
     SL_REJ_NO_HEADER,       /* the source had no recognisable header: every record rejected */
     SL_REJ_NOT_SEARCH,      /* parsed but carries no search data (e.g. no time, org or reason) */
+    SL_REJ_CUT_OFF,         /* the record the source broke off in (read error, damaged archive) */
     SL_REJ__COUNT
 } sl_reject;
 const char *sl_reject_name(sl_reject r);   /* "record_too_large", ... */

@@ -209,8 +209,17 @@ def make_text():
     put('text/utf8_bom.csv', b'\xef\xbb\xbf' + CSV.encode())
 
 
+def cut_off_gzip():
+    """A gzip cut at 60% of its bytes: what came before the cut must still be read."""
+    rows = ''.join(f'Officer {i},Springfield PD,"06/{1 + i % 28:02d}/2025, {1 + i % 12}:00:00 PM UTC",'
+                   f'case {(i * 7919) % 1000003:07d}\n' for i in range(4000))
+    z = gzip.compress(('Name,Org Name,Search Time,Reason\n' + rows).encode(), mtime=0)
+    return z[:len(z) * 6 // 10]
+
+
 def make_compressed():
     put('gz/gzipped.csv.gz', gzip.compress(CSV.encode(), mtime=0))
+    put('gz/cut_off_at_60_percent.csv.gz', cut_off_gzip())
     zst = os.path.join(ROOT, 'gz/zstd.csv.zst')
     if shutil.which('zstd'):
         out = subprocess.run(['zstd', '-q', '-c', '-19'], input=CSV.encode(),
