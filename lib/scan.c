@@ -1069,21 +1069,37 @@ sl_status sl_scan_add_path(sl_scan *s, const char *path) {
     return SL_OK;
 }
 
-static sl_status mkdir_p(const char *dir) {
+/* Creates dir and its parents; on failure says why in why[]. */
+static sl_status mkdir_p(const char *dir, char *why, size_t whycap) {
     char tmp[4096];
     size_t n = strlen(dir);
-    if (n == 0 || n >= sizeof tmp) return SL_EUSAGE;
+    if (n == 0 || n >= sizeof tmp) {
+        sl_fmt(why, whycap, "%s", n ? "path too long" : "empty path");
+        return SL_EUSAGE;
+    }
     memcpy(tmp, dir, n + 1);
     for (size_t i = 1; i <= n; i++) {
         if (tmp[i] == '/' || tmp[i] == '\0') {
             char c = tmp[i];
             tmp[i] = '\0';
-            if (mkdir(tmp, 0755) != 0 && errno != EEXIST) return SL_EIO;
+            if (mkdir(tmp, 0755) != 0 && errno != EEXIST) {
+                if (c) sl_fmt(why, whycap, "%s: %s", tmp, strerror(errno)); /* a parent */
+                else sl_fmt(why, whycap, "%s", strerror(errno));
+                return SL_EIO;
+            }
             tmp[i] = c;
         }
     }
     struct stat sb;
-    return (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode)) ? SL_OK : SL_EIO;
+    if (stat(dir, &sb) != 0) {
+        sl_fmt(why, whycap, "%s", strerror(errno));
+        return SL_EIO;
+    }
+    if (!S_ISDIR(sb.st_mode)) {
+        sl_fmt(why, whycap, "it exists and is not a folder");
+        return SL_EIO;
+    }
+    return SL_OK;
 }
 
 static void out_path(char *buf, size_t cap, const char *dir, const char *name) {
@@ -1226,9 +1242,10 @@ sl_status sl_scan_run(sl_scan *s) {
         return lrc;
     }
     if (s->opts.dry_run) return run_dry(s);
-    sl_status rc = mkdir_p(s->opts.out_dir);
+    char why[300] = "";
+    sl_status rc = mkdir_p(s->opts.out_dir, why, sizeof why);
     if (rc) {
-        set_err(s, "cannot create output folder %s", s->opts.out_dir);
+        set_err(s, "cannot create output folder %s: %s", s->opts.out_dir, why);
         return rc;
     }
     char err[512] = "";

@@ -122,4 +122,10 @@ check '[ "${dd_hits:-0}" -gt 0 ]' "no dropdown hits in a --size release: the che
 check '[ "${dd_counts:-1}" -eq 0 ]' "the descriptive dropdown category was counted"
 check '! grep -q "<h3>dropdown" "$T/dd_out/report.html"' "the report lists the descriptive dropdown category among examples"
 check '[ "$(grep -c "<h3>" "$T/dd_out/report.html")" -gt 3 ]' "the report shows too few example categories"
+
+# An output folder that cannot be made: exit 4, and the message says why.
+: >"$T/a_file"
+"$B/sunlight" scan "$T/rel" -o "$T/a_file" --key "$T/key" -q >"$T/log4" 2>&1; rc4=$?
+check '[ $rc4 -eq 4 ]' "scan into a file as output folder: exit $rc4, expected 4"
+check 'grep -q "exists and is not a folder" "$T/log4"' "no reason given: $(cat "$T/log4")"
 finish
