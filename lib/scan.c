@@ -4,6 +4,7 @@
  * are written whole or not at all. */
 #include "classify.h"
 #include "eventlog.h"
+#include "flagq.h"
 #include "infer.h"
 #include "mapfile.h"
 #include "read.h"
@@ -82,6 +83,7 @@ struct sl_scan {
     sl_key *key;
     sl_store *store;
     sl_flagged_csv *fcsv;    /* flagged.csv, written as rows are stored */
+    sl_flagq *flagq;         /* writes flagged rows to both, maybe on a thread (flagq.h) */
     uint64_t bytes_done, bytes_total, last_progress;
     const char *cur_path;    /* file being read */
     const char *cur_display; /* how that file is cited */
@@ -264,6 +266,14 @@ static const char *cite_of(sl_scan *s, const sl_source *src) {
     return s->cite.p;
 }
 
+/* Waits until every flagged row pushed so far is written (flagq.h): before the scan touches
+ * the store or flagged.csv in any other way. */
+static void sync_writer(sl_scan *s) {
+    if (!s->flagq) return;
+    sl_status rc = sl_flagq_sync(s->flagq);
+    if (rc && !s->fatal) s->fatal = rc;
+}
+
 /* Sends a diagnostic to the caller and the database, keeping DIAG_PER_CODE per code and
  * source and counting the rest. */
 static void emit(sl_scan *s, uint32_t source_id, sl_severity sev, const char *code,
@@ -287,6 +297,7 @@ static void emit(sl_scan *s, uint32_t source_id, sl_severity sev, const char *co
     sl_diag d = {sev, code, source, record, line, msg};
     if (s->opts.on_diag) s->opts.on_diag(s->opts.diag_ud, &d);
     if (s->store && source_id) {
+        sync_writer(s);
         sl_status rc = sl_store_diag(s->store, source_id, &d);
         if (rc && !s->fatal) s->fatal = rc;
     }
@@ -355,6 +366,7 @@ static int on_begin(void *ud, const sl_source *src) {
     tally_clear(&s->org_tally);
     tally_clear(&s->user_tally);
     s->src_warnings = 0;
+    sync_writer(s);
     if (s->store) {
         sl_status rc = sl_store_source_begin(s->store);
         if (rc && !s->fatal) s->fatal = rc;
@@ -489,8 +501,7 @@ static void handle_search(sl_scan *s, const sl_source *src, const sl_csv_row *ro
     }
     s->acc.flagged++;
     sl_store_row sr = {src->id, row->record, row->line, &q, flags, nflags};
-    rc = sl_store_row_add(s->store, s->key, s->rules, &sr);
-    if (!rc && s->fcsv) rc = sl_flagged_csv_row(s->fcsv, &sr, sl_store_row_written(s->store));
+    rc = sl_flagq_push(s->flagq, &sr);
     if (rc && !s->fatal) s->fatal = rc;
 }
 
@@ -563,6 +574,7 @@ static void event_row(sl_scan *s, const sl_source *src, const sl_csv_row *row) {
     }
     sl_fingerprint_add_hash(&s->fp, key, sl_hash64(ev.details.p, ev.details.len, key));
     if (s->opts.dry_run) return;
+    sync_writer(s);
     sl_status rc = sl_store_event(s->store, s->key, src->id, row->record, row->line, &ev);
     if (rc && !s->fatal) s->fatal = rc;
 }
@@ -936,6 +948,7 @@ static void end_container(sl_scan *s, const sl_source *src) {
         s->acc = keep;
     }
     if (!s->store) return;
+    sync_writer(s);
     sl_status rc = sl_store_source(s->store, &copy, &acc);
     if (rc && !s->fatal) s->fatal = rc;
 }
@@ -1001,6 +1014,7 @@ static void on_end(void *ud, const sl_source *src) {
                  (unsigned long long)s->diag_suppressed);
         sl_diag d = {SL_DIAG_INFO, "source.messages_suppressed", cite, 0, 0, msg};
         if (s->opts.on_diag) s->opts.on_diag(s->opts.diag_ud, &d);
+        sync_writer(s);
         if (s->store) sl_store_diag(s->store, src->id, &d);
     }
 
@@ -1008,6 +1022,7 @@ static void on_end(void *ud, const sl_source *src) {
     copy.cite = cite;
     if (s->cur_display) copy.path = s->cur_display; /* never the on-disk absolute path */
     remember(s, &copy, cite);
+    sync_writer(s);
     if (s->store) keep_or_drop(s, &copy, cite);
     if (s->store) {
         sl_status rc = sl_store_source(s->store, &copy, &s->acc);
@@ -1281,7 +1296,18 @@ sl_status sl_scan_run(sl_scan *s) {
         rc = sl_flagged_csv_open(&s->fcsv, p_csv, err, sizeof err);
         if (rc) set_err(s, "writing flagged.csv: %s", err);
     }
+    if (!rc) {
+        int thread = s->opts.threads == 1 ? 0 : s->opts.threads >= 2 ? 1
+                     : sysconf(_SC_NPROCESSORS_ONLN) >= 2;
+        rc = sl_flagq_new(&s->flagq, thread, s->store, s->fcsv, s->key, s->rules);
+    }
     if (!rc) rc = read_inputs(s);
+    if (s->flagq) {
+        sl_status frc = sl_flagq_sync(s->flagq);
+        sl_flagq_free(s->flagq);
+        s->flagq = NULL;
+        if (!rc) rc = frc;
+    }
     progress(s, 1);
     if (!rc && s->totals.sources == 0) {
         set_err(s, "no usable input: no readable source was found in the paths given");
@@ -1332,6 +1358,7 @@ void sl_scan_free(sl_scan *s) {
     if (!s) return;
     for (size_t i = 0; i < s->npaths; i++) free(s->paths[i]);
     free(s->paths);
+    sl_flagq_free(s->flagq); /* before what it writes to */
     sl_flagged_csv_close(s->fcsv, 0, NULL, 0);
     if (s->store) sl_store_close(s->store);
     sl_matcher_free(s->matcher);

@@ -73,6 +73,11 @@ struct sl_store {
     sl_buf rules;         /* rule ids of the last row, distinct, sorted, comma-joined */
     char token[SL_TOKEN_LEN + 1];
     sl_store_written written; /* what the last sl_store_row_add wrote */
+    /* Counting runs on the scan's thread while flagged rows may be written on another
+     * (lib/flagq.c), so it keeps its own error and never touches `first`; the two meet in
+     * sl_store_source_end and sl_store_finish, which run only when the writer is idle. */
+    sl_status cfirst;
+    char cerr[160];
     char month[8];        /* month of the day month_day (counts) */
     int64_t month_day;
     count_tab run;        /* the run's counts */
@@ -278,7 +283,18 @@ sl_status sl_store_open(sl_store **out, const char *path, char *err, size_t errl
     return SL_OK;
 }
 
-const char *sl_store_errmsg(const sl_store *st) { return st && st->err[0] ? st->err : ""; }
+const char *sl_store_errmsg(const sl_store *st) {
+    return !st ? "" : st->err[0] ? st->err : st->cerr;
+}
+
+/* A counting error becomes the store's error (at a point where no row is being written). */
+static sl_status take_count_error(sl_store *st) {
+    if (st->cfirst && !st->first) {
+        st->first = st->cfirst;
+        snprintf(st->err, sizeof st->err, "%s", st->cerr);
+    }
+    return st->first;
+}
 
 struct sqlite3 *sl_store_db(sl_store *st) { return st ? st->db : NULL; }
 
@@ -745,17 +761,24 @@ static sl_status tab_grow(count_tab *t) {
 }
 
 /* Adds rows to the cell with key k (copied into the table's arena when new). */
+static sl_status count_fail(sl_store *st, sl_status rc) {
+    if (!st->cfirst) {
+        st->cfirst = rc;
+        snprintf(st->cerr, sizeof st->cerr, "database: counts: %s", sl_status_str(rc));
+    }
+    return rc;
+}
+
 static sl_status tab_add(sl_store *st, count_tab *t, const char *k, size_t klen, uint64_t h,
                          uint64_t rows) {
     if (t->cap == 0 || (t->n + 1) * 10 > t->cap * 7) {
         if (t->n >= COUNT_CAP) {
-            fail(st, SL_ELIMIT, "counts");
-            snprintf(st->err, sizeof st->err,
+            snprintf(st->cerr, sizeof st->cerr,
                      "database: more than %u organization x month x category counts", COUNT_CAP);
-            return SL_ELIMIT;
+            return st->cfirst = SL_ELIMIT;
         }
         sl_status rc = tab_grow(t);
-        if (rc) return fail(st, rc, "counts");
+        if (rc) return count_fail(st, rc);
     }
     size_t j = (size_t)h & (t->cap - 1);
     while (t->cells[j].key) {
@@ -767,7 +790,7 @@ static sl_status tab_add(sl_store *st, count_tab *t, const char *k, size_t klen,
         j = (j + 1) & (t->cap - 1);
     }
     char *kcopy = sl_arena_alloc(&t->arena, klen + 1);
-    if (!kcopy) return fail(st, SL_ENOMEM, "counts");
+    if (!kcopy) return count_fail(st, SL_ENOMEM);
     memcpy(kcopy, k, klen);
     kcopy[klen] = '\0';
     t->cells[j] = (count_cell){kcopy, klen, h, rows};
@@ -790,7 +813,7 @@ static void tab_free(count_tab *t) {
 
 sl_status sl_store_count_row(sl_store *st, const char *org, size_t org_len, int64_t t,
                              const char *const *cats, size_t ncats) {
-    if (st->first) return st->first;
+    if (st->cfirst) return st->cfirst;
     /* The month of the day last seen: rows of a log come in time order, days repeat. */
     if (t == SL_TIME_NONE) {
         st->month[0] = '\0';
@@ -807,21 +830,21 @@ sl_status sl_store_count_row(sl_store *st, const char *org, size_t org_len, int6
     if (!rc) rc = sl_buf_putc(b, '\0');
     if (!rc) rc = sl_buf_append(b, st->month, ml);
     if (!rc) rc = sl_buf_putc(b, '\0');
-    if (rc) return fail(st, rc, "counts");
+    if (rc) return count_fail(st, rc);
     size_t base = b->len;
     count_tab *tab = st->staging ? &st->pend : &st->run;
     for (size_t i = 0; i <= ncats && !rc; i++) {
         const char *c = i == 0 ? "all" : cats[i - 1] ? cats[i - 1] : "";
         b->len = base;
         rc = sl_buf_puts(b, c);
-        if (rc) return fail(st, rc, "counts");
+        if (rc) return count_fail(st, rc);
         rc = tab_add(st, tab, b->p, b->len, sl_hash_fast(b->p, b->len, 0), 1);
     }
     return rc;
 }
 
 sl_status sl_store_count(sl_store *st, const char *org, size_t org_len, int64_t t, const char *category) {
-    if (st->first) return st->first;
+    if (st->cfirst) return st->cfirst;
     char month[8] = "";
     if (t != SL_TIME_NONE) sl_time_month(t, month);
     sl_buf *b = &st->key;
@@ -831,7 +854,7 @@ sl_status sl_store_count(sl_store *st, const char *org, size_t org_len, int64_t 
     if (!rc) rc = sl_buf_puts(b, month);
     if (!rc) rc = sl_buf_putc(b, '\0');
     if (!rc) rc = sl_buf_puts(b, category ? category : "");
-    if (rc) return fail(st, rc, "counts");
+    if (rc) return count_fail(st, rc);
     return tab_add(st, st->staging ? &st->pend : &st->run, b->p, b->len, sl_hash_fast(b->p, b->len, 0), 1);
 }
 
@@ -855,7 +878,7 @@ static sl_status drop_tail(sl_store *st, sqlite3_stmt **s, const char *sql, int6
 }
 
 sl_status sl_store_source_end(sl_store *st, int keep) {
-    if (st->first) return st->first;
+    if (take_count_error(st)) return st->first;
     if (!st->staging) return SL_OK;
     st->staging = 0;
     sl_status rc = SL_OK;
@@ -986,7 +1009,7 @@ sl_status sl_store_source_check(sl_store *st, const sl_store_check *c) {
 }
 
 sl_status sl_store_finish(sl_store *st) {
-    if (st->first) return st->first;
+    if (take_count_error(st)) return st->first;
     if (st->finished) return SL_OK;
     /* compact and sort the table, then insert in (org, month, category) order */
     count_tab *t = &st->run;
@@ -1029,7 +1052,7 @@ sl_status sl_store_finish(sl_store *st) {
 
 sl_status sl_store_close(sl_store *st) {
     if (!st) return SL_OK;
-    sl_status rc = st->first;
+    sl_status rc = take_count_error(st);
     sqlite3_stmt *stmts[] = {st->meta, st->pack, st->rule, st->source, st->rej,
                              st->fstate, st->ferr, st->diag, st->row, st->hit,
                              st->event, st->finding, st->check, st->drop_rows,

@@ -46,8 +46,11 @@ open(sys.argv[2], 'wb').write(mf.workbook([('Audit', mf.sheet_xml(''.join(out)))
 PY
 cp tests/golden/test.key "$T/key"
 for d in one two fmt; do
-    "$B/sunlight" scan "$T/$d" -o "$T/o_$d" --key "$T/key" -q >"$T/log_$d" 2>&1; rc=$?
+    "$B/sunlight" scan "$T/$d" -o "$T/o_$d" --key "$T/key" -q --threads 2 >"$T/log_$d" 2>&1; rc=$?
     [ $rc -le 1 ] && ok || bad "scan $d exit $rc: $(tail -n 3 "$T/log_$d")"
+    # a dropped repeat with rows written on the calling thread: the same database
+    "$B/sunlight" scan "$T/$d" -o "$T/o1_$d" --key "$T/key" -q --threads 1 >/dev/null 2>&1
+    cmp -s "$T/o_$d/sunlight.db" "$T/o1_$d/sunlight.db" && ok || bad "$d: --threads 1 and 2 differ"
 done
 python3 - "$T" <<'PY' >"$T/py" 2>&1
 import csv, json, os, sqlite3, sys

@@ -23,6 +23,14 @@ for f in sunlight.db report.html flagged.csv summary.json; do
     check 'cmp -s "$T/out1/$f" "$T/out2/$f"' "$f differs between two runs on the same input"
 done
 check '[ -z "$(ls -A "$T/out1" | grep -v -E "^(sunlight.db|report.html|flagged.csv|summary.json)$")" ]' "stray files in OUT: $(ls -A "$T/out1")"
+# Flagged rows written on a second thread (the default on two CPUs, forced here) or on the
+# calling thread: the same bytes.
+"$B/sunlight" scan "$T/rel" -o "$T/out_t1" --key "$T/key" -q --threads 1 >/dev/null 2>&1
+"$B/sunlight" scan "$T/rel" -o "$T/out_t2" --key "$T/key" -q --threads 2 >/dev/null 2>&1
+for f in sunlight.db report.html flagged.csv summary.json; do
+    check 'cmp -s "$T/out_t1/$f" "$T/out_t2/$f"' "$f differs between --threads 1 and --threads 2"
+    check 'cmp -s "$T/out1/$f" "$T/out_t1/$f"' "$f differs between the default and --threads 1"
+done
 
 sqlite3 "$T/out1/sunlight.db" .dump >"$T/out1/sunlight.sql" 2>/dev/null || bad "sqlite3 .dump failed"
 if [ "${SL_UPDATE_GOLDEN:-0}" = 1 ]; then
