@@ -178,7 +178,10 @@ static void text_source(const sl_source_info *si) {
     printf("  records     %s: %s parsed, %s rejected, %s repeated headers, %s blank\n", a, b, c, d, e);
     if (si->set_aside) {
         num(si->set_aside, a);
-        printf("              %s rows set aside: this sheet holds no log (notes, pivot tables)\n", a);
+        printf("              %s rows set aside: %s\n", a,
+               si->kind && !strcmp(si->kind, "document")
+                   ? "a document that came with the release, not a log"
+                   : "this sheet holds no log (notes, pivot tables)");
     }
     if (si->shifted) {
         num(si->shifted, a);

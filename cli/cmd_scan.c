@@ -198,7 +198,7 @@ int sl_cmd_scan(int argc, char **argv) {
                     u.unprinted);
         fprintf(stderr,
                 "read %llu files (%llu sources, %s) in %.1f s\n"
-                "  %llu records: %llu search rows, %llu rejected, %llu skipped (repeated headers, blank)\n"
+                "  %llu records: %llu search rows, %llu rejected, %llu skipped (repeated headers, blank, set aside)\n"
                 "  %llu rows flagged for a human look\n",
                 (unsigned long long)t->files, (unsigned long long)t->sources, bytes, el,
                 (unsigned long long)t->records, (unsigned long long)t->searches,

@@ -327,7 +327,7 @@ typedef struct {
     const char *sha256;
     uint64_t size;
     const char *kind;            /* "network_audit", "org_audit", "audit", "portal", "event_log",
-                                    a --map kind, or "unknown" */
+                                    "document", a --map kind, or "unknown" */
     const char *kind_how;        /* how the kind and columns were recognised */
     const char *map_name;        /* the --map that applied, or NULL */
     size_t ncols;
@@ -336,7 +336,8 @@ typedef struct {
     uint64_t records;            /* data records, header excluded */
     uint64_t parsed;             /* parsed into search rows (events for an event log) */
     uint64_t rejected, header_repeats, blank, shifted, invalid_utf8;
-    uint64_t set_aside;   /* rows of a workbook sheet that holds no log (notes, pivots) */
+    uint64_t set_aside;   /* rows of a workbook sheet that holds no log (notes, pivots) or of
+                             a document that came with the release (README, cover letter) */
     const char *time_min, *time_max; /* ISO 8601 UTC, "" when the source holds no times */
     uint64_t orgs, users;        /* distinct organizations and users (names or user ids) */
     const char *top_orgs[SL_INFO_TOP];

@@ -259,7 +259,14 @@ static sl_status read_member(const sl_archive_env *env, struct archive *a, struc
     }
     FILE *f = spool(&pc);
     if (!f) { st = pc.err; goto done; }
-    if (kind == SL_MAGIC_ZIP && sl_xlsx_probe_fd(fileno(f))) {
+    sl_zip_kind zk = kind == SL_MAGIC_ZIP ? sl_xlsx_probe_fd(fileno(f)) : SL_ZIP_ARCHIVE;
+    const char *unread = sl_zip_kind_unread(zk);
+    if (unread) { /* an office document: skipped whole, not read part by part */
+        char m[200];
+        sl_fmt(m, sizeof m, "%s: not read (yet); if it holds a log, export it as CSV; member "
+               "skipped", unread);
+        adiag(env, SL_DIAG_WARN, "read.unsupported_format", cite.p, m);
+    } else if (zk == SL_ZIP_WORKBOOK) {
         child.id = (*env->next_id)++;
         child.format = "xlsx";
         st = sl_archive_read_xlsx(env, fileno(f), &child);

@@ -178,7 +178,8 @@ static void first_screen(html *h, const sl_out_totals *t) {
     card(h, t->searches, "searches parsed (rows)");
     if (t->other_parsed) card(h, t->other_parsed, "other rows parsed (event logs, reference lists)");
     card(h, t->rejected, "rows rejected");
-    card(h, t->header_repeats + t->blank + t->set_aside, "rows skipped (headers, blank, non-log sheets)");
+    card(h, t->header_repeats + t->blank + t->set_aside,
+         "rows skipped (headers, blank, non-log sheets, documents)");
     card(h, t->flagged, "rows flagged");
     raw(h, "</div>\n<p class=\"note\">");
     escz(h, SL_OUT_ROWS_NOTE);
@@ -607,7 +608,9 @@ static void accounting(html *h) {
     sqlite3_stmt *s = NULL, *r = NULL;
     raw(h, "<h2 id=\"accounting\">Accounting</h2>\n<p>Every source read (a file, a member of an "
            "archive, a sheet of a workbook). Rows read = searches + rejected + header repeats + "
-           "blank + rows set aside (sheets of a workbook that hold no log, such as notes or pivot tables). Rejected rows are listed by reason with the first record numbers, so they can "
+           "blank + rows set aside (sheets of a workbook that hold no log, such as notes or pivot "
+           "tables, and documents that came with the release, such as a README, a cover letter or "
+           "a JSON file). Rejected rows are listed by reason with the first record numbers, so they can "
            "be found in the file. Record numbers count CSV records (the header is record 1), not "
            "text lines.</p>\n");
     if (!prep(h,
@@ -623,7 +626,8 @@ static void accounting(html *h) {
     }
     raw(h, "<table>\n<tr><th>source</th><th>SHA-256</th><th>kind</th><th class=\"n\">rows read</th>"
            "<th class=\"n\">searches</th><th>rejected</th><th class=\"n\">header repeats</th>"
-           "<th class=\"n\" title=\"blank rows, and rows of workbook sheets that hold no log (notes, pivot tables)\">blank / set aside</th><th>search times (UTC)</th></tr>\n");
+           "<th class=\"n\" title=\"blank rows, and rows of workbook sheets that hold no log (notes, pivot tables) "
+           "or of documents (README, cover letter)\">blank / set aside</th><th>search times (UTC)</th></tr>\n");
     while (next(h, s)) {
         size_t n;
         const char *sha = sl_out_col(s, 2, &n);

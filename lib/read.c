@@ -702,10 +702,19 @@ static sl_status read_container_file(sl_reader_state *st, const char *path, int 
         rc = sl_archive_read_fd(&env, fd, kind == SL_KIND_GZIP ? SL_MAGIC_GZIP : SL_MAGIC_ZSTD,
                                 &self, 0);
     } else {
+        sl_zip_kind zk = sl_xlsx_probe_fd(fd);
+        const char *unread = sl_zip_kind_unread(zk);
+        if (unread) { /* an office document: one file skipped, not its parts read as texts */
+            sl_read_diag(st->cb, SL_DIAG_WARN, "read.unsupported_format", path, 0, 0,
+                         "%s: not read (yet); if it holds a log, export it as CSV; file skipped",
+                         unread);
+            if (st->cb->progress && file_size) st->cb->progress(st->cb->ud, file_size);
+            return SL_OK;
+        }
         if (sl_sha256_file(path, self.sha256) != SL_OK) self.sha256[0] = '\0';
         self.size = file_size;
         self.id = (*st->next_id)++;
-        if (sl_xlsx_probe_fd(fd)) {
+        if (zk == SL_ZIP_WORKBOOK) {
             self.format = "xlsx";
             self.encoding = "utf-8";
             rc = sl_archive_read_xlsx(&env, fd, &self);

@@ -93,6 +93,10 @@ struct sl_scan {
     sl_buf cite;
     sl_schema schema;
     int have_header, no_header;
+    int aside;               /* no log here (a notes sheet, a document): records set aside */
+    const char *doc_what;    /* a document: what it was taken for ("a Markdown document"), or NULL */
+    int doc_warn;            /* that document may hold a log in a format not read yet */
+    char doc_why[96];        /* why it was taken for one, for its message */
     sl_account acc;
     org_set orgs;
     sl_buf const_reason;
@@ -345,6 +349,9 @@ static int on_begin(void *ud, const sl_source *src) {
     memset(&s->acc, 0, sizeof s->acc);
     s->acc.time_min = s->acc.time_max = SL_TIME_NONE;
     s->have_header = s->no_header = 0;
+    s->aside = 0;
+    s->doc_what = NULL;
+    s->doc_warn = 0;
     org_set_clear(&s->orgs);
     sl_buf_reset(&s->const_reason);
     s->reason_varies = 0;
@@ -582,8 +589,8 @@ static void event_row(sl_scan *s, const sl_source *src, const sl_csv_row *row) {
 /* A record after the header (or after columns were inferred). */
 static int data_row(sl_scan *s, const sl_source *src, const sl_csv_row *row) {
     s->acc.records++;
-    if (s->no_header && src->sheet) {
-        s->acc.set_aside++; /* a notes or pivot sheet: read, counted, not a log */
+    if (s->aside) {
+        s->acc.set_aside++; /* a notes sheet or a document: read, counted, not a log */
         return 0;
     }
     if (s->no_header) {
@@ -684,8 +691,115 @@ static void hold_row(sl_scan *s, const sl_csv_row *row) {
     s->nheld++;
 }
 
+/* ---- documents that come with a release --------------------------------------------------- */
+
+/* Names that say "document, not a table". JSON, XML, HTML and YAML warn: such a file may hold
+ * a log in a format not read yet. A .txt is often a delimited export, so a .txt shaped like a
+ * table stays with the tables (rejected, for someone to look at). */
+static const struct {
+    const char *ext, *what;
+    unsigned char warn, txt;
+} doc_names[] = {
+    {".md", "a Markdown document", 0, 0},    {".markdown", "a Markdown document", 0, 0},
+    {".txt", "a plain-text document", 0, 1}, {".text", "a plain-text document", 0, 1},
+    {".rst", "a reStructuredText document", 0, 0}, {".rtf", "an RTF document", 0, 0},
+    {".json", "a JSON file", 1, 0},          {".geojson", "a GeoJSON file", 1, 0},
+    {".xml", "an XML file", 1, 0},           {".html", "an HTML page", 1, 0},
+    {".htm", "an HTML page", 1, 0},          {".yaml", "a YAML file", 1, 0},
+    {".yml", "a YAML file", 1, 0},
+};
+
+static int ends_with_ci(const char *p, size_t n, const char *suffix) {
+    size_t k = strlen(suffix);
+    if (k > n) return 0;
+    for (size_t i = 0; i < k; i++)
+        if (sl_tolower((unsigned char)p[n - k + i]) != (unsigned char)suffix[i]) return 0;
+    return 1;
+}
+
+static size_t nonempty_cells(const sl_infer_row *r) {
+    size_t k = 0;
+    for (size_t i = 0; i < r->n; i++) k += sl_trim(r->cells[i]).len != 0;
+    return k;
+}
+
+static size_t count_byte(const sl_infer_row *r, char c) {
+    size_t k = 0;
+    for (size_t i = 0; i < r->n; i++)
+        for (size_t j = 0; j < r->cells[i].len; j++) k += r->cells[i].p[j] == c;
+    return k;
+}
+
+/* Whether the sampled records are a table: at least two non-blank ones, and nine in ten of
+ * them as wide as the first (two cells or more, two or more filled), or holding as many '|',
+ * tabs or ';' as the first (a log cut with a delimiter the reader did not pick). Prose that a
+ * comma happens to split changes width from line to line. */
+static int sample_is_table(const sl_infer_row *rows, size_t n) {
+    static const char seps[] = {'|', '\t', ';'};
+    size_t nonblank = 0, same = 0, width = 0;
+    size_t nsep[sizeof seps] = {0}, same_sep[sizeof seps] = {0};
+    for (size_t i = 0; i < n; i++) {
+        size_t k = nonempty_cells(&rows[i]);
+        if (!k) continue;
+        if (nonblank++ == 0) { /* the first non-blank record sets the shape */
+            width = rows[i].n;
+            for (size_t c = 0; c < sizeof seps; c++) nsep[c] = count_byte(&rows[i], seps[c]);
+        }
+        same += rows[i].n == width && k >= 2;
+        for (size_t c = 0; c < sizeof seps; c++)
+            same_sep[c] += nsep[c] && count_byte(&rows[i], seps[c]) == nsep[c];
+    }
+    if (nonblank < 2) return 0;
+    if (width >= 2 && same * 10 >= nonblank * 9) return 1;
+    for (size_t c = 0; c < sizeof seps; c++)
+        if (same_sep[c] * 10 >= nonblank * 9) return 1;
+    return 0;
+}
+
+/* Decides whether a source without a header or inferable columns is plainly a document: by
+ * its name, or because most sampled records hold at most one non-empty cell (prose). A file
+ * named .csv or .tsv is never taken for one by its shape: one value per line there is a
+ * one-column table or a log cut wrong, for someone to look at. Sets doc_what, doc_warn,
+ * doc_why and kind_how and returns 1, else returns 0 (a table: rejected). */
+static int take_for_document(sl_scan *s, const sl_source *src, const sl_infer_row *rows,
+                             size_t n) {
+    const char *name = src->member ? src->member : src->path ? src->path : "";
+    size_t len = strlen(name);
+    if (ends_with_ci(name, len, ".gz")) len -= 3; /* notes.txt.gz is read as notes.txt */
+    else if (ends_with_ci(name, len, ".zst")) len -= 4;
+    for (size_t i = 0; i < SL_ARRAY_LEN(doc_names); i++) {
+        if (!ends_with_ci(name, len, doc_names[i].ext)) continue;
+        if (doc_names[i].txt && sample_is_table(rows, n)) return 0;
+        s->doc_what = doc_names[i].what;
+        s->doc_warn = doc_names[i].warn;
+        sl_fmt(s->doc_why, sizeof s->doc_why, "its name ends in %s", doc_names[i].ext);
+        sl_fmt(s->kind_how, sizeof s->kind_how, "file name (%s): %s", doc_names[i].ext,
+               doc_names[i].what);
+        return 1;
+    }
+    if (ends_with_ci(name, len, ".csv") || ends_with_ci(name, len, ".tsv") ||
+        sample_is_table(rows, n))
+        return 0;
+    size_t nonblank = 0, narrow = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = nonempty_cells(&rows[i]);
+        nonblank += k != 0;
+        narrow += k == 1;
+    }
+    if (!nonblank || narrow * 2 <= nonblank) return 0;
+    s->doc_what = "a text document";
+    s->doc_warn = 0;
+    sl_fmt(s->doc_why, sizeof s->doc_why,
+           "%zu of %zu sampled records hold one non-empty cell: prose, not a table", narrow,
+           nonblank);
+    sl_fmt(s->kind_how, sizeof s->kind_how, "content: prose, not a table (%zu of %zu sampled "
+           "records hold one non-empty cell)", narrow, nonblank);
+    return 1;
+}
+
 /* Infers the columns of a header-less source from its held records, then replays them (or
- * rejects them all when the values are too weak to tell). */
+ * rejects them all when the values are too weak to tell, or sets them aside when the source
+ * is a notes sheet or a document). */
 static void finish_infer(sl_scan *s, const sl_source *src) {
     sl_slice *cells = NULL;
     sl_infer_row rows[INFER_ROWS];
@@ -738,6 +852,12 @@ static void finish_infer(sl_scan *s, const sl_source *src) {
                    "%s; its rows are counted and set aside", info.note, found);
             emit(s, src->id, SL_DIAG_INFO, "schema.sheet_not_a_log", cite,
                  s->nheld ? s->held[0].record : 0, s->nheld ? s->held[0].line : 0, msg);
+            s->aside = 1;
+        } else if (take_for_document(s, src, rows, s->nheld)) {
+            /* said once the source ends, with its count */
+            s->aside = 1;
+            s->acc.kind = SL_KIND_DOCUMENT;
+            s->acc.kind_how = s->kind_how;
         } else {
             sl_fmt(msg, sizeof msg,
                    "no recognisable header (needs a search time and at least two other audit "
@@ -846,7 +966,7 @@ static void describe(sl_scan *s, const sl_source *src, const char *cite, int con
     si.kind = container ? "container" : kind_text(s);
     si.kind_how = container          ? "holds other sources"
                   : s->acc.kind_how  ? s->acc.kind_how
-                  : s->no_header && src->sheet ? "sheet holds no log (notes, pivot): rows set aside"
+                  : s->aside && src->sheet ? "sheet holds no log (notes, pivot): rows set aside"
                   : s->no_header     ? "no recognisable header, columns not inferable: rows rejected"
                   : s->acc.records == s->acc.blank ? "empty"
                                                    : "";
@@ -996,6 +1116,18 @@ static void on_end(void *ud, const sl_source *src) {
     if (!s->have_header && !s->no_header && s->acc.records == s->acc.blank) {
         emit(s, src->id, SL_DIAG_WARN, "source.empty", cite, 0, 0,
              "source holds no records (empty file)");
+    }
+    if (s->doc_what) {
+        char n[32], msg[600];
+        sl_fmt_count((int64_t)s->acc.set_aside, n);
+        sl_fmt(msg, sizeof msg,
+               "taken for %s, not an audit log (%s): its lines (%s record%s) counted and set "
+               "aside, none rejected%s",
+               s->doc_what, s->doc_why, n, s->acc.set_aside == 1 ? "" : "s",
+               s->doc_warn ? "; sunlight does not read this format yet: if the file holds a log, "
+                             "convert it to CSV and scan that" : "");
+        emit(s, src->id, s->doc_warn ? SL_DIAG_WARN : SL_DIAG_INFO, "schema.document_not_a_log",
+             cite, 0, 0, msg);
     }
     /* Truncation (Excel's row limit, round counts) is a release check: lib/release.c. */
     if (!s->reason_varies && s->reasons_seen >= 20 && s->const_reason.len) {

@@ -21,6 +21,7 @@ const char *sl_kind_name(sl_kind k)
     case SL_KIND_AGENCY_LIST: return "agency_list";
     case SL_KIND_ROSTER: return "roster";
     case SL_KIND_SHARED_NETWORKS: return "shared_networks";
+    case SL_KIND_DOCUMENT: return "document";
     case SL_KIND__COUNT: break;
     }
     return "unknown";

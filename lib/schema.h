@@ -22,6 +22,9 @@ typedef enum {
     SL_KIND_AGENCY_LIST,     /* an agency registry: ORI + agency name (FBI UCR list) */
     SL_KIND_ROSTER,          /* a police roster: officers' names + department or hire date */
     SL_KIND_SHARED_NETWORKS, /* Flock "Shared Networks": whom an organization shares with */
+    /* A document that came with the release (cover letter, README, notes, JSON, HTML): no
+     * header, no inferable columns, and plainly not a table. Its records are set aside. */
+    SL_KIND_DOCUMENT,
     SL_KIND__COUNT
 } sl_kind;
 

@@ -824,22 +824,54 @@ static sl_status pass_sheet(xctx *c, int fd, sl_xlsx_sheet *sh) {
     return st;
 }
 
-int sl_xlsx_probe_fd(int fd) {
-    if (lseek(fd, 0, SEEK_SET) < 0) return 0;
+/* An OpenDocument package's "mimetype" member (stored first, uncompressed) names its kind. */
+static sl_zip_kind odf_kind(struct archive *a) {
+    static const char pre[] = "application/vnd.oasis.opendocument.";
+    char m[80];
+    la_ssize_t n = archive_read_data(a, m, sizeof m - 1);
+    if (n <= 0) return SL_ZIP_ARCHIVE;
+    m[n] = '\0';
+    if (strncmp(m, pre, sizeof pre - 1) != 0) return SL_ZIP_ARCHIVE;
+    const char *k = m + sizeof pre - 1;
+    if (!strncmp(k, "text", 4)) return SL_ZIP_ODF_TEXT;
+    if (!strncmp(k, "presentation", 12)) return SL_ZIP_ODF_PRESENTATION;
+    if (!strncmp(k, "spreadsheet", 11)) return SL_ZIP_ODF_SPREADSHEET;
+    return SL_ZIP_ARCHIVE;
+}
+
+sl_zip_kind sl_xlsx_probe_fd(int fd) {
+    if (lseek(fd, 0, SEEK_SET) < 0) return SL_ZIP_ARCHIVE;
     struct archive *a = archive_read_new();
-    if (!a) return 0;
+    if (!a) return SL_ZIP_ARCHIVE;
     archive_read_support_format_zip_seekable(a);
-    int found = 0;
+    sl_zip_kind k = SL_ZIP_ARCHIVE;
     if (archive_read_open_fd(a, fd, XLSX_BLOCK) == ARCHIVE_OK) {
         struct archive_entry *e;
-        while (!found && archive_read_next_header(a, &e) == ARCHIVE_OK) {
+        while (k == SL_ZIP_ARCHIVE && archive_read_next_header(a, &e) == ARCHIVE_OK) {
             const char *n = archive_entry_pathname(e);
-            if (n && strcmp(n, "xl/workbook.xml") == 0) found = 1;
+            if (!n) continue;
+            if (!strcmp(n, "xl/workbook.xml")) k = SL_ZIP_WORKBOOK;
+            else if (!strcmp(n, "word/document.xml")) k = SL_ZIP_WORD;
+            else if (!strcmp(n, "ppt/presentation.xml")) k = SL_ZIP_POWERPOINT;
+            else if (!strcmp(n, "mimetype")) k = odf_kind(a);
         }
     }
     archive_read_free(a);
     lseek(fd, 0, SEEK_SET);
-    return found;
+    return k;
+}
+
+const char *sl_zip_kind_unread(sl_zip_kind k) {
+    switch (k) {
+    case SL_ZIP_WORD: return "Word document";
+    case SL_ZIP_POWERPOINT: return "PowerPoint presentation";
+    case SL_ZIP_ODF_TEXT: return "OpenDocument text";
+    case SL_ZIP_ODF_PRESENTATION: return "OpenDocument presentation";
+    case SL_ZIP_ODF_SPREADSHEET: return "OpenDocument spreadsheet";
+    case SL_ZIP_ARCHIVE:
+    case SL_ZIP_WORKBOOK: break;
+    }
+    return NULL;
 }
 
 sl_status sl_xlsx_read_fd(int fd, const sl_xlsx_opts *opts, const sl_xlsx_cb *cb) {

@@ -47,8 +47,23 @@ typedef struct {
  * every problem is reported through diag with the cite). */
 sl_status sl_xlsx_read_fd(int fd, const sl_xlsx_opts *opts, const sl_xlsx_cb *cb);
 
-/* 1 when fd holds a zip with an xl/workbook.xml member (rewinds fd). */
-int sl_xlsx_probe_fd(int fd);
+/* What a zip is, told from its members: xl/workbook.xml (a workbook), word/document.xml,
+ * ppt/presentation.xml, or an OpenDocument "mimetype" member. */
+typedef enum {
+    SL_ZIP_ARCHIVE = 0,      /* an archive of files (or not a zip): its members are read */
+    SL_ZIP_WORKBOOK,         /* an Excel workbook: read by this module */
+    SL_ZIP_WORD,             /* the others are office documents, not read */
+    SL_ZIP_POWERPOINT,
+    SL_ZIP_ODF_TEXT,
+    SL_ZIP_ODF_PRESENTATION,
+    SL_ZIP_ODF_SPREADSHEET
+} sl_zip_kind;
+
+/* What the zip in fd is (rewinds fd). */
+sl_zip_kind sl_xlsx_probe_fd(int fd);
+/* What an office document that is not read is called for people ("Word document"); NULL
+ * for an archive or a workbook (those are read). */
+const char *sl_zip_kind_unread(sl_zip_kind k);
 
 /* Formats a number as the shortest decimal that reads back to the same double ("12", not
  * "12.0"). out needs 32 bytes. Exposed for tests. */

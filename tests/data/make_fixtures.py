@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""make_fixtures.py: writes the small container, workbook and encoding fixtures under
-tests/data/ (xlsx/, zip/, text/, gz/), each named for what it breaks. Standard library only
+"""make_fixtures.py: writes the small container, workbook, encoding and document fixtures under
+tests/data/ (xlsx/, zip/, text/, gz/, release_with_documents/, documents_that_warn/,
+unknown_table/), each named for what it breaks. Standard library only
 (zstd.csv.zst needs the zstd command). Deterministic: fixed zip timestamps, gzip mtime 0.
 Run from the repository root: python3 tests/data/make_fixtures.py"""
 import gzip
@@ -258,8 +259,87 @@ def make_zip():
     put('zip/bomb_bzip2_256mib.zip', buf.getvalue())
 
 
+# A small network audit in the generator's shape: the log that documents come with.
+AUDIT = ('ID,Name,Org Name,Total Networks Searched,Time Frame,License Plate,Reason,Case #,'
+         'Filters,Search Time,Search Type,Text Prompt,Moderation\r\n'
+         '0c2c9101-13fb-464e-95ae-2fb793f4096a,***,Twin Rivers County CA SO,3,"09/01/2025, '
+         '04:08:00 AM UTC\r\n10/01/2025, 04:08:00 AM UTC",***,stolen vehicle,P25720151,,'
+         '"10/01/2025, 04:13:45 AM UTC",lookup,,\r\n'
+         'c8be04da-59e4-44bf-b9d1-e7e124eb06db,***,Alder Creek CA PD,1,"09/02/2025, '
+         '01:00:00 PM UTC\r\n10/02/2025, 01:00:00 PM UTC",***,burglary suspect vehicle,25-1188,,'
+         '"10/02/2025, 01:02:03 PM UTC",search,,\r\n'
+         '5b0e8a52-7d3c-4c59-9a4e-0f7d2b1e6a11,***,Alder Creek CA PD,1,"09/03/2025, '
+         '08:30:00 AM UTC\r\n10/03/2025, 08:30:00 AM UTC",***,missing person,25-1202,,'
+         '"10/03/2025, 08:31:10 AM UTC",lookup,,\r\n')
+
+
+def office(kind):
+    """The few parts that make a zip a Word document, a PowerPoint deck or an OpenDocument
+    text for a reader that looks at member names (and ODF's stored "mimetype" member)."""
+    ct = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+          'content-types"/>').encode()
+    core = b'<?xml version="1.0"?><cp:coreProperties xmlns:cp="c"><t>Letter</t></cp:coreProperties>'
+    if kind == 'docx':
+        return zbytes([('[Content_Types].xml', ct),
+                       ('word/document.xml', b'<?xml version="1.0"?><w:document xmlns:w="w">'
+                        b'<w:body><w:p><w:r><w:t>Dear requester</w:t></w:r></w:p></w:body>'
+                        b'</w:document>'),
+                       ('docProps/core.xml', core)])
+    if kind == 'pptx':
+        return zbytes([('[Content_Types].xml', ct),
+                       ('ppt/presentation.xml', b'<?xml version="1.0"?><p:presentation '
+                        b'xmlns:p="p"/>'),
+                       ('docProps/core.xml', core)])
+    return zbytes([('mimetype', b'application/vnd.oasis.opendocument.text'),
+                   ('content.xml', b'<?xml version="1.0"?><office:document-content '
+                    b'xmlns:office="o"><t>Dear requester</t></office:document-content>')],
+                  zipfile.ZIP_STORED)
+
+
+def make_documents():
+    # A clean log with the papers a release arrives with: every document's lines set aside
+    # (INFO), none rejected; the scan exits 0.
+    put('release_with_documents/network_audit.csv', AUDIT.encode())
+    put('release_with_documents/README.md',
+        b'# Records release 25-0412\n\nThis folder holds the records, as exported.\n\n'
+        b'- network_audit.csv: the network audit, September to October 2025\n'
+        b'- cover_letter.txt: the letter\n')
+    put('release_with_documents/cover_letter.txt',
+        b'Dear requester,\nAttached are the records you asked for, in CSV, as kept.\n'
+        b'Some fields are redacted under 7923.600 GC.\nSincerely,\nRecords Unit\n')
+    # No extension: a document by its shape (prose, not a table), though commas split it.
+    put('release_with_documents/NOTES',
+        b'Notes from the clerk\nThe export ran twice, on Monday and Tuesday.\n'
+        b'Rows before October were not kept.\nCall if anything is missing.\n')
+    # Files that may hold a log in a format not read yet: each one warning, the scan exits 1.
+    put('documents_that_warn/records_index.json',
+        b'{\n  "request": "25-0412",\n  "files": [\n    {"name": "network_audit.csv", '
+        b'"rows": 3}\n  ]\n}\n')
+    put('documents_that_warn/letter.docx', office('docx'))
+    put('documents_that_warn/slides.pptx', office('pptx'))
+    put('documents_that_warn/letter.odt', office('odt'))
+    # An office document inside a zip is skipped whole, not read part by part.
+    put('documents_that_warn/release.zip',
+        zbytes([('network_audit.csv', AUDIT.encode()), ('letter.docx', office('docx'))]))
+    # Tables that are not a log: rejected as before, for someone to look at, even named .txt.
+    put('unknown_table/inventory.csv',
+        b'Camera,Location,Installed\r\nC-01,Main St & 4th,2023-02-01\r\n'
+        b'C-02,Oak Ave,2023-03-15\r\nC-03,River Rd,2024-07-30\r\n')
+    put('unknown_table/camera_list.txt',
+        b'Camera\tLocation\tInstalled\nC-01\tMain St\t2023-02-01\nC-02\tOak Ave\t2023-03-15\n')
+    # One value per line: a document by shape, but not when named as a table (.csv), and not
+    # when every line holds as many '|' (a log cut with a delimiter the reader does not pick).
+    put('unknown_table/plates_one_column.csv', b'Plate\r\nABC1234\r\n7XYZ123\r\nKLM9087\r\n')
+    put('unknown_table/pipe_delimited_log.txt',
+        b'Org Name|Search Time|Reason\nAlder Creek CA PD|2025-10-01T04:13:45Z|stolen vehicle\n'
+        b'Twin Rivers County CA SO|2025-10-02T13:02:03Z|missing person\n')
+    put('unknown_table/pipe_delimited_log', b'Alder Creek CA PD|2025-10-01T04:13:45Z|stolen vehicle\n'
+        b'Twin Rivers County CA SO|2025-10-02T13:02:03Z|missing person\n')
+
+
 if __name__ == '__main__':
     make_xlsx()
     make_text()
     make_compressed()
     make_zip()
+    make_documents()

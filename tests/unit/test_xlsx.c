@@ -243,12 +243,35 @@ static void test_refusals(void) {
     CHECK(c.diags.p && strncmp(c.diags.p, "xlsx.not_zip", 12) == 0);
     done(&c);
 
-    int fd = open("tests/data/xlsx/sparse_cells.xlsx", O_RDONLY);
-    CHECK(fd >= 0 && sl_xlsx_probe_fd(fd) == 1);
-    if (fd >= 0) close(fd);
-    fd = open("tests/data/zip/zip_in_zip.zip", O_RDONLY);
-    CHECK(fd >= 0 && sl_xlsx_probe_fd(fd) == 0);
-    if (fd >= 0) close(fd);
+    /* What a zip is: a workbook is read, an archive's members are read, an office document
+     * is named and skipped whole. */
+    static const struct {
+        const char *path;
+        sl_zip_kind want;
+        const char *unread;
+    } probes[] = {
+        {"tests/data/xlsx/sparse_cells.xlsx", SL_ZIP_WORKBOOK, NULL},
+        {"tests/data/zip/zip_in_zip.zip", SL_ZIP_ARCHIVE, NULL},
+        {"tests/data/documents_that_warn/release.zip", SL_ZIP_ARCHIVE, NULL},
+        {"tests/data/documents_that_warn/letter.docx", SL_ZIP_WORD, "Word document"},
+        {"tests/data/documents_that_warn/slides.pptx", SL_ZIP_POWERPOINT, "PowerPoint presentation"},
+        {"tests/data/documents_that_warn/letter.odt", SL_ZIP_ODF_TEXT, "OpenDocument text"},
+        {"tests/data/text/utf8_bom.csv", SL_ZIP_ARCHIVE, NULL}, /* not a zip at all */
+    };
+    for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++) {
+        int fd = open(probes[i].path, O_RDONLY);
+        CHECK(fd >= 0);
+        if (fd < 0) continue;
+        sl_zip_kind k = sl_xlsx_probe_fd(fd);
+        CHECK_INT(k, probes[i].want);
+        CHECK(lseek(fd, 0, SEEK_CUR) == 0); /* rewound */
+        const char *u = sl_zip_kind_unread(k);
+        if (probes[i].unread) CHECK_STR(u ? u : "(null)", probes[i].unread);
+        else CHECK(u == NULL);
+        close(fd);
+    }
+    CHECK_STR(sl_zip_kind_unread(SL_ZIP_ODF_PRESENTATION), "OpenDocument presentation");
+    CHECK_STR(sl_zip_kind_unread(SL_ZIP_ODF_SPREADSHEET), "OpenDocument spreadsheet");
 }
 
 /* "2025-06-18 00:02:04.789" rounded to the second, as ISO 8601. */

@@ -1,0 +1,85 @@
+#!/bin/sh
+# documents.sh: the papers a records release arrives with (README, cover letter, notes, JSON,
+# Word and OpenDocument files) are not logs that failed. A text document's lines are counted
+# and set aside (INFO; a JSON, XML or HTML file WARNs: it may hold a log not read yet), none
+# rejected; an office document is skipped whole with one warning, not read part by part. A
+# table that is not a log is still rejected, even named .txt. Fixtures: tests/data/
+# release_with_documents/, documents_that_warn/, unknown_table/ (make_fixtures.py).
+# Last line: "N passed, N failed, N skipped". SL_BUILD names the build folder (default build).
+cd "$(dirname "$0")/../.." || exit 2
+set -u
+B=${SL_BUILD:-build}
+. tests/e2e_common.sh
+if ! command -v sqlite3 >/dev/null 2>&1; then
+    echo "skipped: sqlite3 missing"; echo "0 passed, 0 failed, 1 skipped"; exit 0
+fi
+T=$(mktemp -d) || exit 2
+trap 'rm -rf "$T"' EXIT
+expect() { # $1 = what, $2 = got, $3 = expected
+    if [ "$2" = "$3" ]; then ok; else bad "$1: got '$2', expected '$3'"; fi
+}
+has() { # $1 = file, $2 = fixed string, $3 = what
+    if grep -qF -- "$2" "$1"; then ok; else bad "$3: no '$2' in $1"; fi
+}
+# one line per source: name|kind|records|searches|rejected|blank|set_aside
+sources() {
+    sqlite3 "$1/sunlight.db" "select replace(cite, '$2/', '') || '|' || kind || '|' || records || '|' ||
+        searches || '|' || rejected || '|' || blank || '|' || set_aside from sources order by id" 2>/dev/null
+}
+q() { sqlite3 "$1/sunlight.db" "$2" 2>/dev/null; }
+NL='
+'
+
+# 1. A clean log with a README, a cover letter and clerk's notes (no extension: prose by its
+#    shape): every document line set aside, nothing rejected, nothing to warn about: exit 0.
+R=tests/data/release_with_documents
+"$B/sunlight" scan "$R" -o "$T/a" --key "$T/k" >"$T/a.log" 2>&1; rc=$?
+expect "exit code, log with INFO documents" "$rc" 0
+expect "sources of $R" "$(sources "$T/a" "$R")" \
+"NOTES|document|4|0|0|0|4${NL}README.md|document|6|0|0|0|6${NL}cover_letter.txt|document|5|0|0|0|5${NL}network_audit.csv|network_audit|3|3|0|0|0"
+expect "kind_how of the documents" "$(q "$T/a" "select kind_how from sources where kind = 'document' order by id")" \
+"content: prose, not a table (3 of 4 sampled records hold one non-empty cell)${NL}file name (.md): a Markdown document${NL}file name (.txt): a plain-text document"
+expect "diagnostics of $R" "$(q "$T/a" "select severity || ' ' || code || ' ' || count(*) from diagnostics group by severity, code")" \
+    "info schema.document_not_a_log 3"
+expect "README message" "$(q "$T/a" "select message from diagnostics where source_id = 2")" \
+    "taken for a Markdown document, not an audit log (its name ends in .md): its lines (6 records) counted and set aside, none rejected"
+expect "accounting" "$(q "$T/a" "select count(*) from sources where records != searches + rejected + header_repeats + blank + set_aside")" 0
+has "$T/a.log" "18 records: 3 search rows, 0 rejected, 15 skipped (repeated headers, blank, set aside)" "CLI totals"
+if command -v python3 >/dev/null 2>&1; then
+    python3 - "$T/a/summary.json" <<'PY' && ok || bad "summary.json totals of $R"
+import json, sys
+t = json.load(open(sys.argv[1]))['totals']
+assert (t['records'], t['rejected'], t['set_aside'], t['skipped']) == (18, 0, 15, 15), t
+PY
+else skip "python3 missing: summary.json not checked"; fi
+has "$T/a/report.html" "documents that came with the release" "report says what set-aside rows are"
+"$B/sunlight" inspect "$R/README.md" >"$T/i.txt" 2>/dev/null
+has "$T/i.txt" "6 rows set aside: a document that came with the release, not a log" "inspect of a document"
+
+# 2. Files that may hold a log in a format not read yet: the JSON's lines set aside with a
+#    warning; Word, PowerPoint and OpenDocument files skipped whole (also inside a zip), one
+#    warning each, none of their XML parts read as texts: exit 1.
+R=tests/data/documents_that_warn
+"$B/sunlight" scan "$R" -o "$T/b" --key "$T/k" >"$T/b.log" 2>&1; rc=$?
+expect "exit code, documents that warn" "$rc" 1
+expect "sources of $R" "$(sources "$T/b" "$R")" \
+"records_index.json|document|6|0|0|0|6${NL}release.zip|unknown|0|0|0|0|0${NL}release.zip > network_audit.csv|network_audit|3|3|0|0|0"
+expect "unsupported formats" "$(grep -c 'read.unsupported_format' "$T/b.log")" 4
+has "$T/b.log" "warning: $R/letter.docx: Word document: not read (yet); if it holds a log, export it as CSV; file skipped [read.unsupported_format]" "Word document skipped"
+has "$T/b.log" "warning: $R/slides.pptx: PowerPoint presentation: not read (yet)" "PowerPoint skipped"
+has "$T/b.log" "warning: $R/letter.odt: OpenDocument text: not read (yet)" "OpenDocument text skipped"
+has "$T/b.log" "warning: $R/release.zip > letter.docx: Word document: not read (yet); if it holds a log, export it as CSV; member skipped" "Word document in a zip skipped"
+has "$T/b.log" "warning: $R/records_index.json: taken for a JSON file, not an audit log (its name ends in .json): its lines (6 records) counted and set aside, none rejected; sunlight does not read this format yet" "JSON set aside with a warning"
+expect "no error" "$(grep -c '^error:' "$T/b.log")" 0
+
+# 3. Tables that are not a log stay rejected, for someone to look at: a CSV; a tab-delimited
+#    .txt (a document name, but shaped like a table); a one-column .csv (one value per line,
+#    but named as a table); a log cut by '|', which the reader does not split on (one cell per
+#    line, like prose, but every line holds as many '|'), named .txt and with no extension.
+R=tests/data/unknown_table
+"$B/sunlight" scan "$R" -o "$T/c" --key "$T/k" >"$T/c.log" 2>&1; rc=$?
+expect "exit code, unknown tables" "$rc" 1
+expect "sources of $R" "$(sources "$T/c" "$R")" \
+"camera_list.txt|unknown|3|0|3|0|0${NL}inventory.csv|unknown|4|0|4|0|0${NL}pipe_delimited_log|unknown|2|0|2|0|0${NL}pipe_delimited_log.txt|unknown|3|0|3|0|0${NL}plates_one_column.csv|unknown|4|0|4|0|0"
+expect "errors of $R" "$(grep -c 'schema.no_header' "$T/c.log")" 5
+finish
