@@ -110,6 +110,8 @@ struct sl_scan {
      * delivers rows; an enclosing one is recorded with its own citation and hash but no rows. */
     unsigned depth;
     unsigned char has_children[32];
+    uint32_t open_src[32];   /* ids of the sources open at each depth (a zip, its member...) */
+    const char *open_cite[32]; /* and their cites as the reader gave them (valid while open) */
 
     /* issue 3: maps, event logs, inference, shifted rows, release checks, descriptions */
     sl_mapfile **maps;
@@ -280,8 +282,9 @@ static void sync_writer(sl_scan *s) {
 
 /* Sends a diagnostic to the caller and the database, keeping DIAG_PER_CODE per code and
  * source and counting the rest. */
-static void emit(sl_scan *s, uint32_t source_id, sl_severity sev, const char *code,
-                 const char *source, uint64_t record, uint64_t line, const char *msg) {
+static void emit_as(sl_scan *s, uint32_t source_id, sl_severity sev, const char *code,
+                    const char *source, uint64_t record, uint64_t line, const char *msg,
+                    const char *stored) {
     if (sev >= SL_DIAG_WARN) {
         s->totals.warnings++;
         s->src_warnings++;
@@ -300,11 +303,18 @@ static void emit(sl_scan *s, uint32_t source_id, sl_severity sev, const char *co
     }
     sl_diag d = {sev, code, source, record, line, msg};
     if (s->opts.on_diag) s->opts.on_diag(s->opts.diag_ud, &d);
-    if (s->store && source_id) {
+    if (s->store) { /* source_id 0: about the run (stored with no source) */
         sync_writer(s);
-        sl_status rc = sl_store_diag(s->store, source_id, &d);
+        sl_diag sd = d;
+        if (stored) sd.message = stored;
+        sl_status rc = sl_store_diag(s->store, source_id, &sd);
         if (rc && !s->fatal) s->fatal = rc;
     }
+}
+
+static void emit(sl_scan *s, uint32_t source_id, sl_severity sev, const char *code,
+                 const char *source, uint64_t record, uint64_t line, const char *msg) {
+    emit_as(s, source_id, sev, code, source, record, line, msg, NULL);
 }
 
 /* Diagnostics from the reader arrive with the on-disk path; re-cite them. */
@@ -318,7 +328,19 @@ static void on_reader_diag(void *ud, const sl_diag *d) {
             !sl_buf_nul(&tmp))
             src = tmp.p;
     }
-    emit(s, s->source_id, d->severity, d->code, src, d->record, d->line, d->message);
+    /* About the innermost source open (a skipped zip member: the zip), or about the run (a
+     * file skipped whole, a path not found): stored either way, so the report lists it. */
+    int open = s->depth > 0 && s->depth <= SL_ARRAY_LEN(s->open_src);
+    uint32_t id = open ? s->open_src[s->depth - 1] : 0;
+    const char *msg = d->message ? d->message : "";
+    sl_buf m = {0};
+    if (src && (!open || !s->open_cite[s->depth - 1] || !d->source ||
+                strcmp(d->source, s->open_cite[s->depth - 1]) != 0)) {
+        /* not about that source itself: the stored message names what it is about */
+        if (sl_buf_printf(&m, "%s: %s", src, msg) || sl_buf_nul(&m)) sl_buf_free(&m);
+    }
+    emit_as(s, id, d->severity, d->code, src, d->record, d->line, msg, m.p);
+    sl_buf_free(&m);
     sl_buf_free(&tmp);
 }
 
@@ -344,7 +366,11 @@ static int on_begin(void *ud, const sl_source *src) {
     if (s->depth > 0 && s->depth <= SL_ARRAY_LEN(s->has_children))
         s->has_children[s->depth - 1] = 1;
     s->depth++;
-    if (s->depth <= SL_ARRAY_LEN(s->has_children)) s->has_children[s->depth - 1] = 0;
+    if (s->depth <= SL_ARRAY_LEN(s->has_children)) {
+        s->has_children[s->depth - 1] = 0;
+        s->open_src[s->depth - 1] = src->id;
+        s->open_cite[s->depth - 1] = src->cite;
+    }
     sl_schema_clear(&s->schema);
     memset(&s->acc, 0, sizeof s->acc);
     s->acc.time_min = s->acc.time_max = SL_TIME_NONE;

@@ -71,6 +71,11 @@ has "$T/b.log" "warning: $R/letter.odt: OpenDocument text: not read (yet)" "Open
 has "$T/b.log" "warning: $R/release.zip > letter.docx: Word document: not read (yet); if it holds a log, export it as CSV; member skipped" "Word document in a zip skipped"
 has "$T/b.log" "warning: $R/records_index.json: taken for a JSON file, not an audit log (its name ends in .json): its lines (6 records) counted and set aside, none rejected; sunlight does not read this format yet" "JSON set aside with a warning"
 expect "no error" "$(grep -c '^error:' "$T/b.log")" 0
+# Files skipped whole are about the run (no source), a member skipped is about its zip; the
+# stored message names the file either way, and the report lists them.
+expect "skipped files in the database" "$(q "$T/b" "select coalesce(source_id, 0) || '|' || message from diagnostics where code = 'read.unsupported_format' order by 1")" \
+"0|$R/letter.docx: Word document: not read (yet); if it holds a log, export it as CSV; file skipped${NL}0|$R/letter.odt: OpenDocument text: not read (yet); if it holds a log, export it as CSV; file skipped${NL}0|$R/slides.pptx: PowerPoint presentation: not read (yet); if it holds a log, export it as CSV; file skipped${NL}2|$R/release.zip > letter.docx: Word document: not read (yet); if it holds a log, export it as CSV; member skipped"
+has "$T/b/report.html" "<code>read.unsupported_format</code> &times; 4" "report lists the skipped files"
 
 # 3. Tables that are not a log stay rejected, for someone to look at: a CSV; a tab-delimited
 #    .txt (a document name, but shaped like a table); a one-column .csv (one value per line,
