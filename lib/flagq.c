@@ -137,7 +137,9 @@ static sl_status grow(void **p, size_t *cap, size_t need, size_t size) {
 static sl_status copy_row(batch *b, const sl_store_row *row) {
     sl_status rc = grow((void **)&b->rows, &b->cap, b->n + 1, sizeof *b->rows);
     if (!rc) rc = grow((void **)&b->flags, &b->capf, b->nf + row->nflags, sizeof *b->flags);
-    if (!rc) rc = sl_buf_reserve(&b->text, 1); /* an empty text still gets a pointer */
+    size_t need = 1; /* an empty text still gets a pointer */
+    for (int f = 0; f < SL_F_COUNT; f++) need += row->s->f[f].p ? row->s->f[f].len : 0;
+    if (!rc) rc = sl_buf_reserve(&b->text, need);
     if (rc) return rc;
     qrow *w = &b->rows[b->n];
     w->source_id = row->source_id;
@@ -145,11 +147,14 @@ static sl_status copy_row(batch *b, const sl_store_row *row) {
     w->line = row->line;
     w->s = *row->s;
     w->s.key_early_p = NULL; /* the row key is the scan's business, done before the push */
-    for (int f = 0; f < SL_F_COUNT; f++) {
+    for (int f = 0; f < SL_F_COUNT; f++) { /* room reserved above */
         const sl_cell *c = &row->s->f[f];
         w->s.f[f].p = NULL;
         w->off[f] = c->p ? b->text.len : SIZE_MAX;
-        if (c->p && c->len && (rc = sl_buf_append(&b->text, c->p, c->len))) return rc;
+        if (c->p && c->len) {
+            memcpy(b->text.p + b->text.len, c->p, c->len);
+            b->text.len += c->len;
+        }
     }
     if (row->nflags) memcpy(b->flags + b->nf, row->flags, row->nflags * sizeof *row->flags);
     w->flag0 = b->nf;
