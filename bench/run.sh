@@ -38,13 +38,15 @@ TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 mkdir -p "$DIR" || exit 1
 
 # Time and peak RSS of one command: GNU time when present, else a python3 wrapper.
-# Sets W (wall seconds), M (peak RSS KiB), RC; stdout goes to $TMP/out, stderr to $TMP/err.
+# Sets W (wall seconds), C (CPU seconds, user + system), M (peak RSS KiB), RC; stdout goes to
+# $TMP/out, stderr to $TMP/err.
 if [ -x /usr/bin/time ] && /usr/bin/time -f '%e' -o "$TMP/t" true 2>/dev/null; then
     measure() {
         t0=$(date +%s%N)
-        /usr/bin/time -f '%e %M' -o "$TMP/t" "$@" >"$TMP/out" 2>"$TMP/err"; RC=$?
+        /usr/bin/time -f '%e %M %U %S' -o "$TMP/t" "$@" >"$TMP/out" 2>"$TMP/err"; RC=$?
         t1=$(date +%s%N)
         set -- $(tail -n 1 "$TMP/t"); W=$1; M=$2
+        C=$(awk -v u="$3" -v s="$4" 'BEGIN { printf "%.2f", u + s }')
         case "$t0$t1" in # GNU date: nanoseconds, finer than time's %e
             *N*) ;;
             *) W=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }') ;;
@@ -58,9 +60,10 @@ t = time.perf_counter()
 with open(sys.argv[1], "wb") as o, open(sys.argv[2], "wb") as e:
     rc = subprocess.call(sys.argv[3:], stdout=o, stderr=e)
 w = time.perf_counter() - t
-print("%.3f %d %d" % (w, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, rc))
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+print("%.3f %d %d %.2f" % (w, u.ru_maxrss, rc, u.ru_utime + u.ru_stime))
 ' "$TMP/out" "$TMP/err" "$@" >"$TMP/t"
-        set -- $(cat "$TMP/t"); W=$1; M=$2; RC=$3
+        set -- $(cat "$TMP/t"); W=$1; M=$2; RC=$3; C=$4
     }
 else
     echo "bench: need GNU time (/usr/bin/time, Debian package 'time') or python3" >&2; exit 1
@@ -91,10 +94,12 @@ BYTES=$(wc -c <"$FILE")
 ROWS=$(data_rows "$DATA")
 CSV_BYTES=$BYTES; CSV_ROWS=$ROWS  # the XLSX case below reuses BYTES/ROWS
 cat "$FILE" >/dev/null # every tool starts from a warm page cache
+# How much CPU the host takes from this VM while idle: timings are only as steady as this.
+STEAL=$(vmstat 1 4 2>/dev/null | awk 'NR > 3 { s += $NF; n++ } END { if (n) printf "%.0f", s / n }')
 
 TABLE="$TMP/table"
-printf '| input | tool | median wall (s) | MB/s | sheet XML MB/s | rows/s | peak RSS (MB) | runs | output |\n' >"$TABLE"
-printf '|---|---|---:|---:|---:|---:|---:|---:|---|\n' >>"$TABLE"
+printf '| input | tool | median wall (s) | MB/s | sheet XML MB/s | rows/s | CPU s (user+sys) | peak RSS (MB) | runs | output |\n' >"$TABLE"
+printf '|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n' >>"$TABLE"
 
 # bench NAME OKCODES CMD...: runs CMD NRUNS times, adds a table row. OKCODES: exit codes
 # that count as success, space separated (grep exits 1 on no match). The row describes the
@@ -103,25 +108,26 @@ printf '|---|---|---:|---:|---:|---:|---:|---:|---|\n' >>"$TABLE"
 INPUT="CSV, $SIZE"; IN_FILE=$FILE; XMLB=""; NRUNS=$RUNS
 bench() {
     name=$1; ok=$2; shift 2
-    times=""; maxm=0; status=""; n=0
+    times=""; cpus=""; maxm=0; status=""; n=0
     while [ "$n" -lt "$NRUNS" ]; do
         [ -n "${PRE:-}" ] && eval "$PRE"
         measure "$@"
         n=$((n + 1))
         W=${W:-0}; M=${M:-0}
         case " $ok " in *" $RC "*) ;; *) status="exit $RC: $(tail -n 3 "$TMP/err" | tr '\n|' '  ')";; esac
-        times="$times $W"
+        times="$times $W"; cpus="$cpus ${C:-0}"
         [ "$M" -gt "$maxm" ] && maxm=$M
     done
     med=$(printf '%s\n' $times | sort -n | sed -n "$(( (NRUNS + 1) / 2 ))p")
+    cmed=$(printf '%s\n' $cpus | sort -n | sed -n "$(( (NRUNS + 1) / 2 ))p")
     res=${status:-$(head -c 200 "$TMP/out" | tr '\n|' '  ' | sed -e "s|$IN_FILE|FILE|g" -e 's/ *$//')}
     [ -n "$res" ] || res="ok"
     awk -v i="$INPUT" -v n="$name" -v w="$med" -v b="$BYTES" -v x="$XMLB" -v r="$ROWS" \
-        -v m="$maxm" -v k="$NRUNS" -v o="$res" \
+        -v m="$maxm" -v k="$NRUNS" -v o="$res" -v c="$cmed" \
         'BEGIN { mbs = w > 0 ? b / 1048576 / w : 0; rps = w > 0 ? r / w : 0;
                  xs = x == "" ? "-" : sprintf("%.1f", w > 0 ? x / 1048576 / w : 0);
-                 printf "| %s | %s | %.3f | %.1f | %s | %.0f | %.1f | %d | %s |\n", i, n, w, mbs, xs,
-                        rps, m / 1024, k, o }' \
+                 printf "| %s | %s | %.3f | %.1f | %s | %.0f | %.2f | %.1f | %d | %s |\n", i, n, w,
+                        mbs, xs, rps, c, m / 1024, k, o }' \
         >>"$TABLE"
     echo "  $name: median ${med}s" >&2
 }
@@ -131,9 +137,12 @@ if [ -x "$SL" ]; then
     PRE="rm -rf '$OUT'"
     # exit 1: the scan finished but reported rejected rows or warnings (scripts/demo.sh)
     bench "sunlight scan" "0 1" "$SL" scan "$FILE" -o "$OUT" --key "$KEY"
+    # one core: flagged rows written on the reading thread (the default writes them on a
+    # second thread when the machine has two CPUs)
+    bench "sunlight scan --threads 1" "0 1" "$SL" scan "$FILE" -o "$OUT" --key "$KEY" --threads 1
     PRE=""
 else
-    printf '| CSV, %s | sunlight scan | - | - | - | - | - | 0 | not built: %s |\n' "$SIZE" "$SL" >>"$TABLE"
+    printf '| CSV, %s | sunlight scan | - | - | - | - | - | - | 0 | not built: %s |\n' "$SIZE" "$SL" >>"$TABLE"
 fi
 bench "wc -l" "0" wc -l "$FILE"
 bench "grep -ci 'ice'" "0 1" grep -ci ice "$FILE"
@@ -190,7 +199,7 @@ if [ "$XSIZE" != "0" ] && command -v python3 >/dev/null 2>&1; then
         bench "sunlight scan" "0 1" "$SL" scan "$BOOK" -o "$OUT" --key "$KEY"
         PRE=""
     else
-        printf '| XLSX, from %s | sunlight scan | - | - | - | - | - | 0 | not built: %s |\n' "$XSIZE" "$SL" >>"$TABLE"
+        printf '| XLSX, from %s | sunlight scan | - | - | - | - | - | - | 0 | not built: %s |\n' "$XSIZE" "$SL" >>"$TABLE"
     fi
     INPUT="XLSX, from $XSIZE"; IN_FILE=$BOOK
     bench "unzip -p sheet1.xml, wc -c" "0" sh -c 'unzip -p "$1" xl/worksheets/sheet1.xml | wc -c' sh "$BOOK"
@@ -251,7 +260,9 @@ if [ "$RECORD" -eq 1 ]; then
         echo "- machine: ${model:-unknown CPU}, $(nproc 2>/dev/null || echo '?') cores, ${mem:-? memory}"
         echo "- commit: $commit"
         echo "- file: slgen --size $SIZE --seed $SEED network audit, $CSV_BYTES bytes, $CSV_ROWS rows"
-        echo "- runs: $RUNS per tool, median wall time, warm page cache"
+        echo "- runs: $RUNS per tool, median wall time and median CPU time (user + system), warm page cache"
+        echo "- threads: \`sunlight scan\` writes flagged rows on a second thread when the machine has two CPUs or more; \`--threads 1\` is the one-core figure"
+        [ -n "$STEAL" ] && echo "- CPU stolen by the host (vmstat st, idle, before the runs): $STEAL%"
         [ -n "$XLINE" ] && echo "$XLINE"
         echo
         cat "$TABLE"
