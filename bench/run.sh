@@ -94,8 +94,9 @@ BYTES=$(wc -c <"$FILE")
 ROWS=$(data_rows "$DATA")
 CSV_BYTES=$BYTES; CSV_ROWS=$ROWS  # the XLSX case below reuses BYTES/ROWS
 cat "$FILE" >/dev/null # every tool starts from a warm page cache
-# How much CPU the host takes from this VM while idle: timings are only as steady as this.
-STEAL=$(vmstat 1 4 2>/dev/null | awk 'NR > 3 { s += $NF; n++ } END { if (n) printf "%.0f", s / n }')
+# How much CPU the host takes from this VM (vmstat's st) while sunlight runs: on a shared
+# host the two threads may get well under two cores, and timings are only as steady as this.
+STEAL=""
 
 TABLE="$TMP/table"
 printf '| input | tool | median wall (s) | MB/s | sheet XML MB/s | rows/s | CPU s (user+sys) | peak RSS (MB) | runs | output |\n' >"$TABLE"
@@ -135,12 +136,20 @@ bench() {
 echo "benchmarking on $FILE ($BYTES bytes, $ROWS rows), $RUNS runs each" >&2
 if [ -x "$SL" ]; then
     PRE="rm -rf '$OUT'"
+    VM=""
+    if command -v vmstat >/dev/null 2>&1; then
+        vmstat 1 >"$TMP/vm" 2>/dev/null & VM=$!
+    fi
     # exit 1: the scan finished but reported rejected rows or warnings (scripts/demo.sh)
     bench "sunlight scan" "0 1" "$SL" scan "$FILE" -o "$OUT" --key "$KEY"
     # one core: flagged rows written on the reading thread (the default writes them on a
     # second thread when the machine has two CPUs)
     bench "sunlight scan --threads 1" "0 1" "$SL" scan "$FILE" -o "$OUT" --key "$KEY" --threads 1
     PRE=""
+    if [ -n "$VM" ]; then
+        kill "$VM" 2>/dev/null; wait "$VM" 2>/dev/null
+        STEAL=$(awk 'NR > 3 && $NF ~ /^[0-9]+$/ { s += $NF; n++ } END { if (n) printf "%.0f", s / n }' "$TMP/vm")
+    fi
 else
     printf '| CSV, %s | sunlight scan | - | - | - | - | - | - | 0 | not built: %s |\n' "$SIZE" "$SL" >>"$TABLE"
 fi
@@ -262,7 +271,7 @@ if [ "$RECORD" -eq 1 ]; then
         echo "- file: slgen --size $SIZE --seed $SEED network audit, $CSV_BYTES bytes, $CSV_ROWS rows"
         echo "- runs: $RUNS per tool, median wall time and median CPU time (user + system), warm page cache"
         echo "- threads: \`sunlight scan\` writes flagged rows on a second thread when the machine has two CPUs or more; \`--threads 1\` is the one-core figure"
-        [ -n "$STEAL" ] && echo "- CPU stolen by the host (vmstat st, idle, before the runs): $STEAL%"
+        [ -n "$STEAL" ] && echo "- CPU stolen by the host while the sunlight runs ran (vmstat st, mean): $STEAL%"
         [ -n "$XLINE" ] && echo "$XLINE"
         echo
         cat "$TABLE"
