@@ -51,6 +51,36 @@ static inline const char *shared_data_dir(void) {
 }
 static inline int path_exists(const char *p) { struct stat sb; return stat(p, &sb) == 0; }
 
+/* The whole file, NUL-terminated, in memory the caller frees; its length in *len. NULL when it
+ * cannot be read. */
+static inline char *t_read_file(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 4096, n = 0, k;
+    char *p = malloc(cap);
+    while (p && (k = fread(p + n, 1, cap - n - 1, f)) > 0) {
+        n += k;
+        if (cap - n - 1 == 0) {
+            char *np = realloc(p, cap * 2);
+            if (!np) { free(p); p = NULL; break; }
+            p = np;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    if (!p) return NULL;
+    p[n] = '\0';
+    if (len) *len = n;
+    return p;
+}
+
+/* Removes a test's temporary folder and everything in it. */
+static inline void t_remove_tree(const char *dir) {
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+}
+
 #define TEST_END()                                                                      \
     do {                                                                                \
         printf("%d passed, %d failed, %d skipped\n", t_pass, t_fail, t_skip);           \

@@ -84,27 +84,13 @@ static char *parse(const char *data, size_t n, const sl_csv_opts *opts, int mode
     return d.out.p ? d.out.p : sl_strdup("");
 }
 
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    sl_buf b = {0};
-    char tmp[4096];
-    size_t k;
-    while ((k = fread(tmp, 1, sizeof tmp, f)) > 0) sl_buf_append(&b, tmp, k);
-    fclose(f);
-    sl_buf_nul(&b);
-    *n = b.len;
-    return b.p ? b.p : sl_strdup("");
-}
-
 /* Parses a file every way; checks all agree and equal `want`. */
 static void check_file(const char *name, const sl_csv_opts *opts, const char *want)
 {
     char path[256];
     sl_fmt(path, sizeof path, "tests/data/csv/%s", name);
     size_t n = 0;
-    char *data = slurp(path, &n);
+    char *data = t_read_file(path, &n);
     CHECK(data != NULL);
     if (!data) return;
     char *whole = parse(data, n, opts, 0, 0);
@@ -459,7 +445,7 @@ static void test_shared_samples(void)
         char path[512];
         sl_fmt(path, sizeof path, "%s/%s", shared_data_dir(), files[f]);
         size_t n = 0;
-        char *data = slurp(path, &n);
+        char *data = t_read_file(path, &n);
         if (!data) {
             SKIP(path);
             continue;

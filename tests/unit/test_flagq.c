@@ -15,19 +15,6 @@ static sl_key *key;
 static sl_rules *rules;
 static uint32_t rule0;
 
-static char *read_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *p = malloc((size_t)n + 1);
-    if (p && fread(p, 1, (size_t)n, f) != (size_t)n) { free(p); p = NULL; }
-    fclose(f);
-    if (p) { p[n] = '\0'; *len = (size_t)n; }
-    return p;
-}
-
 /* Row i of the run: texts that vary in length (one is larger than a whole batch's text). */
 static void make_row(size_t i, sl_search *s, char *reason, size_t cap, sl_flag *fl) {
     memset(s, 0, sizeof *s);
@@ -104,7 +91,7 @@ static void compare(const char *name) {
     snprintf(a, sizeof a, "%s/one/%s", tmpdir, name);
     snprintf(b, sizeof b, "%s/two/%s", tmpdir, name);
     size_t na = 0, nb = 0;
-    char *pa = read_file(a, &na), *pb = read_file(b, &nb);
+    char *pa = t_read_file(a, &na), *pb = t_read_file(b, &nb);
     CHECK(pa && pb);
     CHECK(na > 100000);
     CHECK(na == nb && pa && pb && memcmp(pa, pb, na) == 0);
@@ -154,8 +141,6 @@ int main(void) {
 
     sl_key_free(key);
     sl_rules_free(rules);
-    char cmd[700];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
+    t_remove_tree(tmpdir);
     TEST_END();
 }

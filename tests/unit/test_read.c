@@ -401,8 +401,6 @@ int main(void)
     test_errors(tmp);
     test_big_file(tmp);
     test_changed_while_read(tmp);
-    char cmd[600];
-    sl_fmt(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmp);
+    t_remove_tree(tmp);
     TEST_END();
 }

@@ -39,19 +39,6 @@ static size_t rule_index(const char *id) {
     return (size_t)-1;
 }
 
-static char *read_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *p = malloc((size_t)n + 1);
-    if (p && fread(p, 1, (size_t)n, f) != (size_t)n) { free(p); p = NULL; }
-    fclose(f);
-    if (p) { p[n] = '\0'; *len = (size_t)n; }
-    return p;
-}
-
 static int add_row(sl_store *st, uint32_t src, uint64_t rec, const sl_search *s,
                    const char *rule, const char *needle) {
     size_t ri = rule_index(rule);
@@ -268,7 +255,7 @@ static void check_outputs(const char *out) {
     /* no raw plate in any byte of any output */
     for (size_t f = 0; f < SL_ARRAY_LEN(FILES); f++) {
         snprintf(path, sizeof path, "%s/%s", out, FILES[f]);
-        char *p = read_file(path, &len);
+        char *p = t_read_file(path, &len);
         CHECK(p != NULL);
         if (!p) continue;
         for (size_t i = 0; i < SL_ARRAY_LEN(RAW_PLATES); i++) {
@@ -282,7 +269,7 @@ static void check_outputs(const char *out) {
     }
 
     snprintf(path, sizeof path, "%s/flagged.csv", out);
-    char *csv = read_file(path, &len);
+    char *csv = t_read_file(path, &len);
     if (csv) {
         static const char hdr[] =
             "source,sha256,member,sheet,record,line,categories,rules,ID,Name,Org Name,"
@@ -311,7 +298,7 @@ static void check_outputs(const char *out) {
     }
 
     snprintf(path, sizeof path, "%s/report.html", out);
-    char *html = read_file(path, &len);
+    char *html = t_read_file(path, &len);
     if (html) {
         CHECK(strstr(html, "<script") == NULL);
         CHECK(strstr(html, "&lt;script&gt;alert(1)&lt;/script&gt;") != NULL);
@@ -332,7 +319,7 @@ static void check_outputs(const char *out) {
     }
 
     snprintf(path, sizeof path, "%s/summary.json", out);
-    char *json = read_file(path, &len);
+    char *json = t_read_file(path, &len);
     if (json) {
         CHECK(strstr(json, "\"sunlight_version\": \"" SL_VERSION "\"") != NULL);
         CHECK(strstr(json, "\"records\": 8,") != NULL);
@@ -364,7 +351,7 @@ static void check_same(const char *a, const char *b) {
         size_t la = 0, lb = 0;
         snprintf(pa, sizeof pa, "%s/%s", a, FILES[f]);
         snprintf(pb, sizeof pb, "%s/%s", b, FILES[f]);
-        char *x = read_file(pa, &la), *y = read_file(pb, &lb);
+        char *x = t_read_file(pa, &la), *y = t_read_file(pb, &lb);
         int same = x && y && la == lb && memcmp(x, y, la) == 0;
         if (!same) fprintf(stderr, "%s differs between two runs\n", FILES[f]);
         CHECK(same);
@@ -437,7 +424,7 @@ static char *finish_and_compare(sl_store *st, sl_flagged_csv *fc, const char *a,
     CHECK_INT(sl_flagged_csv_close(fc, 1, err, sizeof err), SL_OK);
     CHECK_INT(sl_write_flagged_csv(sl_store_db(st), key, b, err, sizeof err), SL_OK);
     size_t la = 0, lb = 0;
-    char *ta = read_file(a, &la), *tb = read_file(b, &lb);
+    char *ta = t_read_file(a, &la), *tb = t_read_file(b, &lb);
     CHECK(ta && tb && la == lb && la > min && memcmp(ta, tb, la) == 0);
     if (ta && tb && (la != lb || memcmp(ta, tb, la))) fprintf(stderr, "streamed:\n%s\nfrom db:\n%s\n", ta, tb);
     free(tb);
@@ -656,9 +643,7 @@ int main(void) {
     }
 
     if (getenv("SL_KEEP") == NULL) {
-        char cmd[600];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-        CHECK_INT(system(cmd), 0);
+        t_remove_tree(tmpdir);
     } else {
         fprintf(stderr, "kept %s\n", tmpdir);
     }
