@@ -498,6 +498,15 @@ static void examples(html *h) {
            "category, one per distinct reason, in the order they were read. The words a rule "
            "matched are <mark>highlighted</mark>. Plates are shown as tokens, personal data as "
            "[LABELS]. Every row is in flagged.csv and in the database.</p>\n");
+    int64_t nflagged = 0;
+    one_int(h, "SELECT COALESCE(SUM(flagged), 0) FROM sources", &nflagged);
+    if (nflagged >= 1048576) { /* a header and one line per row: more than a sheet holds */
+        raw(h, "<p class=\"warn\">flagged.csv holds ");
+        num(h, nflagged);
+        raw(h, " rows: more than a spreadsheet opens (Excel and LibreOffice stop at 1,048,576 "
+               "lines, silently in some versions). Query the database instead, or filter the CSV "
+               "by its categories column first.</p>\n");
+    }
     if (!prep(h, /* categories that flag rows (counted); a descriptive pack's (`finding no`: the dropdown
              * value picked) rides along on rows flagged for something else */
             "SELECT DISTINCT category FROM hit_sets WHERE category IN"

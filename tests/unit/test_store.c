@@ -591,6 +591,31 @@ static void test_streaming(void) {
     CHECK(access(path, F_OK) != 0);
 }
 
+/* A release with more flagged rows than a spreadsheet opens: the report says so, at the limit
+ * and not below it (flagged.csv has a header line too). */
+static int report_warns_spreadsheet(uint64_t flagged) {
+    char db[400], html[400], err[256] = "";
+    snprintf(db, sizeof db, "%s/big_%llu.db", tmpdir, (unsigned long long)flagged);
+    snprintf(html, sizeof html, "%s/big_%llu.html", tmpdir, (unsigned long long)flagged);
+    sl_store *st = NULL;
+    if (sl_store_open(&st, db, err, sizeof err)) return -1;
+    sl_source src = {1, 0, "rel/big.csv", "rel/big.csv", NULL, NULL, "csv", "utf-8", ',', "", 10};
+    sl_account acc;
+    memset(&acc, 0, sizeof acc);
+    acc.time_min = acc.time_max = SL_TIME_NONE;
+    acc.records = acc.searches = acc.flagged = flagged;
+    int rc = sl_store_rules(st, rules) || sl_store_source(st, &src, &acc) || sl_store_finish(st) ||
+             sl_write_report_html(sl_store_db(st), key, html, err, sizeof err);
+    sl_store_close(st);
+    if (rc) return -1;
+    size_t n = 0;
+    char *t = t_read_file(html, &n);
+    int warns = t && strstr(t, "flagged.csv holds 1,048,576 rows: more than a spreadsheet opens");
+    int any = t && strstr(t, "more than a spreadsheet opens");
+    free(t);
+    return warns ? 2 : any ? 1 : 0;
+}
+
 int main(void) {
     CHECK_STR(sl_reject_name(SL_REJ_TOO_LARGE), "record_too_large");
     CHECK_STR(sl_reject_name(SL_REJ_UNTERMINATED), "unterminated_quote");
@@ -620,6 +645,8 @@ int main(void) {
     snprintf(out2, sizeof out2, "%s/out2", tmpdir);
     test_streaming();
     test_streaming_patch();
+    CHECK_INT(report_warns_spreadsheet(1048576), 2);
+    CHECK_INT(report_warns_spreadsheet(1048575), 0);
     CHECK_INT(build(out1), 0);
     check_db(out1);
     check_outputs(out1);
