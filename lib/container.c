@@ -67,51 +67,50 @@ typedef struct {
     int64_t in0;
     int done, err;
     int64_t *progress; /* top level only: compressed bytes reported so far */
-    const char *blk;   /* the rest of the block libarchive last returned */
-    size_t blk_len;
-    int eof;
-    char damage[400];  /* damage met after some bytes: reported on the next read */
+    sl_entry_reader er;
 } pull_ctx;
 
-/* Up to cap decompressed bytes into buf. Taken block by block (archive_read_data_block), not
- * with archive_read_data, which drops every byte of a call that ends in damage: a cut-off
- * gzip would lose its last megabyte, a small one all of it. Here the bytes before the damage
- * are handed out first and the damage is reported on the next call. */
-static long member_read(pull_ctx *pc, char *buf, size_t cap) {
+long sl_entry_read(struct archive *a, sl_entry_reader *r, char *buf, size_t cap) {
     size_t got = 0;
-    while (got < cap && !pc->eof && !pc->damage[0]) {
-        if (!pc->blk_len) {
+    while (got < cap && !r->eof && !r->damaged) {
+        if (!r->n) {
             const void *b;
             size_t len;
             la_int64_t off;
-            int r = archive_read_data_block(pc->a, &b, &len, &off);
-            if (r == ARCHIVE_EOF) {
-                pc->eof = 1;
+            int rc = archive_read_data_block(a, &b, &len, &off);
+            if (rc == ARCHIVE_EOF) {
+                r->eof = 1;
                 break;
             }
-            if (r < ARCHIVE_WARN) {
-                const char *why = archive_error_string(pc->a);
-                uint64_t at = pc->out + got;
-                if (at)
-                    sl_fmt(pc->damage, sizeof pc->damage,
-                           "cannot decompress past byte %llu of its content: %s; what came "
-                           "before was read", (unsigned long long)at, why ? why : "unknown error");
-                else
-                    sl_fmt(pc->damage, sizeof pc->damage, "cannot decompress: %s",
-                           why ? why : "unknown error");
+            if (rc < ARCHIVE_WARN) {
+                const char *why = archive_error_string(a);
+                sl_fmt(r->why, sizeof r->why, "%s", why ? why : "unknown error");
+                r->damaged = 1;
                 break;
             }
-            pc->blk = b;
-            pc->blk_len = len;
+            r->p = b;
+            r->n = len;
         }
-        size_t k = cap - got < pc->blk_len ? cap - got : pc->blk_len;
-        memcpy(buf + got, pc->blk, k);
-        pc->blk += k;
-        pc->blk_len -= k;
+        size_t k = cap - got < r->n ? cap - got : r->n;
+        memcpy(buf + got, r->p, k);
+        r->p += k;
+        r->n -= k;
         got += k;
     }
-    if (!got && pc->damage[0]) {
-        adiag(pc->env, SL_DIAG_ERROR, "archive.damaged", pc->src->cite, pc->damage);
+    return !got && r->damaged ? -1 : (long)got;
+}
+
+/* Up to cap decompressed bytes into buf (sl_entry_read: what came before damage first). */
+static long member_read(pull_ctx *pc, char *buf, size_t cap) {
+    long got = sl_entry_read(pc->a, &pc->er, buf, cap);
+    if (got < 0) {
+        char m[400];
+        if (pc->out)
+            sl_fmt(m, sizeof m, "cannot decompress past byte %llu of its content: %s; what came "
+                   "before was read", (unsigned long long)pc->out, pc->er.why);
+        else
+            sl_fmt(m, sizeof m, "cannot decompress: %s", pc->er.why);
+        adiag(pc->env, SL_DIAG_ERROR, "archive.damaged", pc->src->cite, m);
         pc->err = SL_EFORMAT;
         if (pc->h) pc->src->size = pc->out; /* what could be read; no SHA-256 of a part */
         return -1;

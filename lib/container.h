@@ -27,6 +27,25 @@ typedef struct {
 sl_status sl_inflate_add(sl_inflate_guard *g, uint64_t n, uint64_t member_out,
                          uint64_t member_in, char *why, size_t whycap);
 
+/* ---- reading an archive entry ------------------------------------------------------------ */
+
+/* Reads the current entry of a libarchive reader block by block. archive_read_data() drops
+ * every byte of a call that ends in damage (a cut-off gzip loses its last megabyte, a small
+ * one all of it); here the bytes before the damage are handed out first, and the damage is
+ * reported by the next call. Zero-initialise one per entry. */
+typedef struct {
+    const char *p;   /* the rest of the block libarchive last returned */
+    size_t n;
+    int eof;
+    int damaged;
+    char why[256];   /* libarchive's words for the damage */
+} sl_entry_reader;
+
+struct archive;
+/* Copies up to cap bytes into buf. Returns the bytes copied, 0 at the end of the entry, or -1
+ * when the entry is damaged and nothing before the damage is left (r->why says why). */
+long sl_entry_read(struct archive *a, sl_entry_reader *r, char *buf, size_t cap);
+
 /* ---- members --------------------------------------------------------------------------------- */
 
 /* A member's decompressed bytes, pulled by the text runner: returns the number of bytes

@@ -1,7 +1,7 @@
 /* xlsx.c: Excel workbooks as streams of text rows. Pass 1 over the zip loads workbook.xml,
  * its rels, sharedStrings (one buffer + offsets, capped) and styles (which cell formats are
  * dates), wherever they sit; then each sheet, in workbook order, is found in a fresh read of
- * the zip and streamed block by block from archive_read_data into expat. */
+ * the zip and streamed block by block (sl_entry_read) into expat. */
 #include "xlsx.h"
 #include "container.h"
 #include "timeparse.h"
@@ -352,14 +352,15 @@ static sl_status parse_entry(xctx *c, struct archive *a, XML_StartElementHandler
     if (!c->xp) return SL_ENOMEM;
     uint64_t out = 0;
     int64_t in0 = archive_filter_bytes(a, -1);
+    sl_entry_reader er = {0}; /* rows before damage in a sheet are read, then it is reported */
     for (;;) {
         void *buf = XML_GetBuffer(c->xp, XLSX_BLOCK);
         if (!buf) { fail(c, SL_ENOMEM, "xlsx: out of memory"); break; }
-        la_ssize_t n = archive_read_data(a, buf, XLSX_BLOCK);
+        long n = sl_entry_read(a, &er, buf, XLSX_BLOCK);
         if (n < 0) {
-            char m[300];
-            sl_fmt(m, sizeof m, "xlsx: cannot decompress %s: %s", c->cur_sheet ? "sheet" : "part",
-                   archive_error_string(a) ? archive_error_string(a) : "unknown error");
+            char m[400];
+            sl_fmt(m, sizeof m, "xlsx: cannot decompress %s past byte %llu: %s",
+                   c->cur_sheet ? "sheet" : "part", (unsigned long long)out, er.why);
             fail(c, SL_EFORMAT, m);
             break;
         }
