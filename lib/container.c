@@ -88,6 +88,7 @@ long sl_entry_read(struct archive *a, sl_entry_reader *r, char *buf, size_t cap)
                 r->damaged = 1;
                 break;
             }
+            if (!len) continue; /* an empty block (b may be NULL): ask for the next */
             r->p = b;
             r->n = len;
         }
