@@ -578,6 +578,10 @@ sl_status sl_flagged_csv_source_end(sl_flagged_csv *f, int keep, const char *cit
     return f->o.rc;
 }
 
+const char *sl_flagged_csv_errmsg(const sl_flagged_csv *f) {
+    return f && f->o.rc && f->o.msg[0] ? f->o.msg : "";
+}
+
 sl_status sl_flagged_csv_close(sl_flagged_csv *f, int commit, char *err, size_t errlen) {
     if (!f) return SL_OK;
     if (!commit && !f->o.rc) f->o.rc = SL_EIO; /* removes the temporary */

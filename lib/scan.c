@@ -1474,8 +1474,11 @@ sl_status sl_scan_run(sl_scan *s) {
     if (!rc) rc = release_finish(s);
     if (!rc) rc = write_totals(s);
     if (!rc) rc = sl_store_finish(s->store);
-    if (rc && !s->errmsg[0])
-        set_err(s, "writing the database: %s", sl_store_errmsg(s->store));
+    if (rc && !s->errmsg[0]) {
+        const char *csv = sl_flagged_csv_errmsg(s->fcsv);
+        if (!sl_store_errmsg(s->store)[0] && csv[0]) set_err(s, "writing flagged.csv: %s", csv);
+        else set_err(s, "writing the database: %s", sl_store_errmsg(s->store));
+    }
     if (!rc) {
         struct sqlite3 *db = sl_store_db(s->store);
         const char *which = "flagged.csv";

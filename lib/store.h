@@ -172,5 +172,7 @@ sl_status sl_flagged_csv_source_end(sl_flagged_csv *f, int keep, const char *cit
 /* commit: flushes and renames into place (errors into err); else removes what was written.
  * Frees f either way. */
 sl_status sl_flagged_csv_close(sl_flagged_csv *f, int commit, char *err, size_t errlen);
+/* What went wrong writing it, or "" (valid until close). */
+const char *sl_flagged_csv_errmsg(const sl_flagged_csv *f);
 
 #endif

@@ -131,6 +131,16 @@ check '[ "${dd_counts:-1}" -eq 0 ]' "the descriptive dropdown category was count
 check '! grep -q "<h3>dropdown" "$T/dd_out/report.html"' "the report lists the descriptive dropdown category among examples"
 check '[ "$(grep -c "<h3>" "$T/dd_out/report.html")" -gt 3 ]' "the report shows too few example categories"
 
+# Outputs that cannot be written whole (a 200 KiB file-size limit stands for a full disk): exit
+# 4, the message names the file and the reason, and nothing is left behind, on one thread or two.
+for t in 1 2; do
+    (trap '' XFSZ; ulimit -f 200; "$B/sunlight" scan "$T/dd/network_audit_big.csv" -o "$T/full$t" \
+        --key "$T/key" -q --threads $t >"$T/logf$t" 2>&1); rcf=$?
+    check '[ $rcf -eq 4 ]' "--threads $t, outputs over the size limit: exit $rcf, expected 4"
+    check 'grep -q "File too large" "$T/logf$t"' "--threads $t: no reason given: $(cat "$T/logf$t")"
+    check '[ -z "$(ls -A "$T/full$t")" ]' "--threads $t: half-written outputs left: $(ls -A "$T/full$t")"
+done
+
 # An output folder that cannot be made: exit 4, and the message says why.
 : >"$T/a_file"
 "$B/sunlight" scan "$T/rel" -o "$T/a_file" --key "$T/key" -q >"$T/log4" 2>&1; rc4=$?
