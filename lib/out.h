@@ -31,6 +31,11 @@ sl_status sl_out_close(sl_out *o, char *err, size_t errlen);
 /* Length of the valid UTF-8 sequence at p (1-4), or 0 when p[0] starts no valid sequence. */
 size_t sl_utf8_len(const unsigned char *p, size_t n);
 
+/* Length of the leading ASCII run of p (n when p is all ASCII); *quote is set to 1 when that
+ * run holds a byte that makes a CSV cell need quotes (comma, double quote, CR, LF), else left.
+ * 16 bytes at a time where SSE2 is there. */
+size_t sl_out_csv_ascii(const char *p, size_t n, int *quote);
+
 /* Length of the longest valid UTF-8 prefix of p (n when all of it is valid). */
 size_t sl_out_utf8_valid(const char *p, size_t n);
 /* Appends text with invalid UTF-8 bytes replaced by U+FFFD. */

@@ -9,6 +9,9 @@
 
 #include <sqlite3.h>
 #include <stdint.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <stdlib.h>
 #include <errno.h>
 #include <stdio.h>
@@ -79,12 +82,37 @@ typedef struct {
 /* Bytes that make a cell need quotes. */
 static const unsigned char QUOTE_BYTE[128] = {[','] = 1, ['"'] = 1, ['\n'] = 1, ['\r'] = 1};
 
+size_t sl_out_csv_ascii(const char *p, size_t n, int *quote) {
+    size_t i = 0;
+    int q = 0;
+#if defined(__SSE2__)
+    const __m128i comma = _mm_set1_epi8(','), dq = _mm_set1_epi8('"');
+    const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        unsigned high = (unsigned)_mm_movemask_epi8(v); /* bytes >= 0x80 */
+        __m128i sp = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, dq)),
+                                  _mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr)));
+        unsigned special = (unsigned)_mm_movemask_epi8(sp);
+        if (high) { /* the run ends inside this block: count only what comes before */
+            unsigned before = (1u << __builtin_ctz(high)) - 1;
+            q |= (special & before) != 0;
+            i += (size_t)__builtin_ctz(high);
+            if (q) *quote = 1;
+            return i;
+        }
+        q |= special != 0;
+    }
+#endif
+    while (i < n && (unsigned char)p[i] < 0x80) q |= QUOTE_BYTE[(unsigned char)p[i++]];
+    if (q) *quote = 1;
+    return i;
+}
+
 static sl_status text_cell(cells *c, sl_buf *b, const char *p, size_t n, int first) {
     /* one pass for the usual ASCII cell: quoting decided on the way */
     int quote = 0;
-    size_t i = 0;
-    while (i < n && (unsigned char)p[i] < 0x80) quote |= QUOTE_BYTE[(unsigned char)p[i++]];
-    if (i == n) return put_cell_q(b, p, n, first, quote);
+    if (sl_out_csv_ascii(p, n, &quote) == n) return put_cell_q(b, p, n, first, quote);
     if (sl_out_utf8_valid(p, n) == n) return put_cell(b, p, n, first);
     sl_buf_reset(&c->clean);
     sl_status rc = sl_out_utf8(&c->clean, p, n);
