@@ -461,7 +461,10 @@ int sl_time_from_excel(double serial, int64_t *out)
     if (!(serial >= 1.0 && serial < 2958466.0)) return 0;
     int64_t day = (int64_t)serial; /* positive: truncation is floor */
     double frac = serial - (double)day;
-    int64_t secs = (int64_t)(frac * 86400.0 + 0.5);
+    /* To the millisecond first (a whole second stored as 0.99999 s is still that second),
+     * then truncated to the second, as the fraction of an ISO time is: "00:02:04.789" in a
+     * portal's CSV and the same search's serial in its workbook give the same second. */
+    int64_t secs = (int64_t)(frac * 86400000.0 + 0.5) / 1000;
     if (secs >= 86400) {
         day++;
         secs -= 86400;

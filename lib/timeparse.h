@@ -21,7 +21,8 @@ int sl_timeframe_parse(const char *p, size_t len, int64_t *start, int64_t *end);
 int sl_time_parse_split(const char *date, size_t dlen, const char *tod, size_t tlen, int64_t *out);
 
 /* Excel 1900 date system serial (days since 1899-12-30, with the 1900 leap-year quirk) to
- * epoch seconds, rounded to the second. Returns 1 when the serial is in a sane range. */
+ * epoch seconds: rounded to the millisecond, then truncated to the second like the fraction of
+ * an ISO 8601 time. Returns 1 when the serial is in a sane range. */
 int sl_time_from_excel(double serial, int64_t *out);
 
 /* Formats as "YYYY-MM-DDTHH:MM:SSZ" (21 bytes with NUL). SL_TIME_NONE gives "". */

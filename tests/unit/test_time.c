@@ -188,13 +188,19 @@ static void test_excel(void)
     CHECK_INT(sl_time_from_excel(45809.54375, &v), 1);
     CHECK_INT(v, 1748736000 + 46980);          /* 13:03:00 */
     CHECK_INT(sl_time_from_excel(45809.0 + 1.0 / 86400.0, &v), 1);
-    CHECK_INT(v, 1748736001);                  /* rounding, not truncation */
+    CHECK_INT(v, 1748736001);                  /* a whole second stored a hair short */
+    CHECK_INT(sl_time_from_excel(45809.0 + 0.9999996 / 86400.0, &v), 1);
+    CHECK_INT(v, 1748736001);                  /* to the millisecond first */
     CHECK_INT(sl_time_from_excel(45809.0 + 1.4 / 86400.0, &v), 1);
     CHECK_INT(v, 1748736001);
     CHECK_INT(sl_time_from_excel(45809.0 + 1.6 / 86400.0, &v), 1);
-    CHECK_INT(v, 1748736002);
+    CHECK_INT(v, 1748736001);                  /* then truncated, like "00:00:01.6" */
+    CHECK_INT(sl_time_from_excel(45826.001444317131, &v), 1);
+    CHECK_INT(v, 1750204924);                  /* EPD's workbook: 2025-06-18 00:02:04.789 */
     CHECK_INT(sl_time_from_excel(45809.99999999, &v), 1);
-    CHECK_INT(v, 1748822400);                  /* rounds into the next day */
+    CHECK_INT(v, 1748822399);                  /* 23:59:59.999: still the same day */
+    CHECK_INT(sl_time_from_excel(45809.999999999, &v), 1);
+    CHECK_INT(v, 1748822400);                  /* 23:59:59.9999: the next day's first second */
     CHECK_INT(sl_time_from_excel(25569.0, &v), 1);
     CHECK_INT(v, 0);                           /* 1970-01-01 */
     CHECK_INT(sl_time_from_excel(1.0, &v), 1);
