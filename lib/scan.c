@@ -112,6 +112,7 @@ struct sl_scan {
     unsigned char has_children[32];
     uint32_t open_src[32];   /* ids of the sources open at each depth (a zip, its member...) */
     const char *open_cite[32]; /* and their cites as the reader gave them (valid while open) */
+    int in_source;           /* acc holds an open source's counts, not yet in totals */
 
     /* issue 3: maps, event logs, inference, shifted rows, release checks, descriptions */
     sl_mapfile **maps;
@@ -348,8 +349,8 @@ static void progress(sl_scan *s, int force) {
     if (!s->opts.on_progress) return;
     if (!force && s->bytes_done - s->last_progress < PROGRESS_EVERY) return;
     s->last_progress = s->bytes_done;
-    sl_progress p = {s->bytes_done, s->bytes_total, s->totals.records + s->acc.records,
-                     s->cur_display};
+    sl_progress p = {s->bytes_done, s->bytes_total,
+                     s->totals.records + (s->in_source ? s->acc.records : 0), s->cur_display};
     s->opts.on_progress(s->opts.progress_ud, &p);
 }
 
@@ -373,6 +374,7 @@ static int on_begin(void *ud, const sl_source *src) {
     }
     sl_schema_clear(&s->schema);
     memset(&s->acc, 0, sizeof s->acc);
+    s->in_source = 1;
     s->acc.time_min = s->acc.time_max = SL_TIME_NONE;
     s->have_header = s->no_header = 0;
     s->aside = 0;
@@ -1127,6 +1129,7 @@ static void on_end(void *ud, const sl_source *src) {
     int container = s->depth > 0 && s->depth <= SL_ARRAY_LEN(s->has_children) &&
                     s->has_children[s->depth - 1];
     if (s->depth > 0) s->depth--;
+    s->in_source = 0; /* its records are in totals from here on */
     if (container) {
         end_container(s, src);
         return;

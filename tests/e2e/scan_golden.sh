@@ -141,6 +141,17 @@ for t in 1 2; do
     check '[ -z "$(ls -A "$T/full$t")" ]' "--threads $t: half-written outputs left: $(ls -A "$T/full$t")"
 done
 
+# On a terminal the progress line's last row count is the number of records read (it once
+# counted the last source twice).
+if command -v script >/dev/null 2>&1; then
+    script -qc "\"$B/sunlight\" scan \"$T/rel\" -o \"$T/tty\" --key \"$T/key\"" "$T/tty.log" >/dev/null 2>&1
+    last=$(tr '\r' '\n' <"$T/tty.log" | sed -n 's/.*B  *\([0-9][0-9]*\) rows .*/\1/p' | tail -n 1)
+    recs=$(tr '\r' '\n' <"$T/tty.log" | sed -n 's/^ *\([0-9][0-9]*\) records:.*/\1/p' | tail -n 1)
+    check '[ -n "$last" ] && [ "$last" = "$recs" ]' "progress ends at ${last:-?} rows, the scan read ${recs:-?} records"
+else
+    S=$((S + 1)); echo "skipped: script(1) missing, progress line not checked"
+fi
+
 # An output folder that cannot be made: exit 4, and the message says why.
 : >"$T/a_file"
 "$B/sunlight" scan "$T/rel" -o "$T/a_file" --key "$T/key" -q >"$T/log4" 2>&1; rc4=$?
