@@ -76,6 +76,8 @@ struct sl_scan {
     sl_scan_totals totals;
     char errmsg[512];
     char key_path[4096];
+    char *out_real;          /* the output folder, resolved: never read as input */
+    uint64_t out_skipped;    /* files found inside it and not read */
 
     /* run state */
     sl_rules *rules;
@@ -1283,6 +1285,18 @@ static void out_path(char *buf, size_t cap, const char *dir, const char *name) {
 }
 
 /* Reads every input into the store. */
+/* Whether file lies inside the output folder: `scan . -o out` run twice would otherwise read
+ * the first run's flagged.csv as a network audit (and the flagged.csv being written). */
+static int in_out_dir(const sl_scan *s, const char *file) {
+    if (!s->out_real) return 0;
+    char *r = realpath(file, NULL);
+    if (!r) return 0;
+    size_t n = strlen(s->out_real);
+    int in = strncmp(r, s->out_real, n) == 0 && (r[n] == '/' || (n == 1 && s->out_real[0] == '/'));
+    free(r);
+    return in;
+}
+
 static sl_status read_inputs(sl_scan *s) {
     sl_reader_cb cb = {on_begin, on_row, on_end, on_bytes, on_reader_diag, s, s};
     sl_read_opts ro = {s->opts.max_record_bytes, 0, 0};
@@ -1293,11 +1307,19 @@ static sl_status read_inputs(sl_scan *s) {
         const char *arg = s->paths[a];
         sl_status rc = sl_inputs_collect(&arg, 1, on_reader_diag, s, &files, &nfiles);
         if (rc) return rc;
-        for (size_t i = 0; i < nfiles && !s->fatal; i++) {
-            struct stat sb;
-            if (stat(files[i], &sb) == 0) s->bytes_total += (uint64_t)sb.st_size;
+        for (size_t i = 0; i < nfiles; i++) {
+            if (in_out_dir(s, files[i])) { /* dropped from the list: never read or counted */
+                free(files[i]);
+                files[i] = NULL;
+                s->out_skipped++;
+            }
         }
         for (size_t i = 0; i < nfiles && !s->fatal; i++) {
+            struct stat sb;
+            if (files[i] && stat(files[i], &sb) == 0) s->bytes_total += (uint64_t)sb.st_size;
+        }
+        for (size_t i = 0; i < nfiles && !s->fatal; i++) {
+            if (!files[i]) continue;
             char *disp = display_path(arg, files[i]);
             if (!disp) { sl_inputs_free(files, nfiles); return SL_ENOMEM; }
             s->cur_path = files[i];
@@ -1312,6 +1334,15 @@ static sl_status read_inputs(sl_scan *s) {
             free(disp);
         }
         sl_inputs_free(files, nfiles);
+    }
+    if (s->out_skipped && s->opts.on_diag) {
+        /* Said on screen only: the outputs do not depend on where they are written. */
+        char msg[600];
+        sl_fmt(msg, sizeof msg,
+               "%llu file%s inside the output folder (earlier outputs of sunlight) not read as "
+               "input", (unsigned long long)s->out_skipped, s->out_skipped == 1 ? "" : "s");
+        sl_diag d = {SL_DIAG_INFO, "read.output_folder_skipped", s->opts.out_dir, 0, 0, msg};
+        s->opts.on_diag(s->opts.diag_ud, &d);
     }
     return s->fatal;
 }
@@ -1424,6 +1455,7 @@ sl_status sl_scan_run(sl_scan *s) {
         set_err(s, "cannot create output folder %s: %s", s->opts.out_dir, why);
         return rc;
     }
+    s->out_real = realpath(s->opts.out_dir, NULL); /* NULL: nothing to exclude */
     char err[512] = "";
     rc = sl_rules_load(&s->rules, s->opts.rules_path, err, sizeof err);
     if (rc) {
@@ -1523,6 +1555,7 @@ void sl_scan_free(sl_scan *s) {
     for (size_t i = 0; i < s->npaths; i++) free(s->paths[i]);
     free(s->paths);
     sl_flagq_free(s->flagq); /* before what it writes to */
+    free(s->out_real);
     sl_flagged_csv_close(s->fcsv, 0, NULL, 0);
     if (s->store) sl_store_close(s->store);
     sl_matcher_free(s->matcher);

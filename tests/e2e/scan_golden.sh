@@ -152,6 +152,14 @@ else
     S=$((S + 1)); echo "skipped: script(1) missing, progress line not checked"
 fi
 
+# The output folder inside the release folder, scanned twice: the first run's outputs (its
+# flagged.csv has the columns of a network audit) are not read as input the second time.
+cp -R "$T/rel" "$T/self"
+"$B/sunlight" scan "$T/self" -o "$T/self/out" --key "$T/key" -q >/dev/null 2>&1
+cp "$T/self/out/sunlight.db" "$T/self_first.db"
+"$B/sunlight" scan "$T/self" -o "$T/self/out" --key "$T/key" -q >/dev/null 2>&1
+check 'cmp -s "$T/self_first.db" "$T/self/out/sunlight.db"' "a second scan into an output folder inside the release read the first run's outputs: $(sqlite3 "$T/self/out/sunlight.db" "select group_concat(cite, ', ') from sources" 2>/dev/null)"
+
 # An output folder that cannot be made: exit 4, and the message says why.
 : >"$T/a_file"
 "$B/sunlight" scan "$T/rel" -o "$T/a_file" --key "$T/key" -q >"$T/log4" 2>&1; rc4=$?
