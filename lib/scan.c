@@ -98,6 +98,7 @@ struct sl_scan {
     int aside;               /* no log here (a notes sheet, a document): records set aside */
     const char *doc_what;    /* a document: what it was taken for ("a Markdown document"), or NULL */
     int doc_warn;            /* that document may hold a log in a format not read yet */
+    const char *doc_tail;    /* said after the document's count (NULL: the format note) */
     char doc_why[96];        /* why it was taken for one, for its message */
     sl_account acc;
     org_set orgs;
@@ -382,6 +383,7 @@ static int on_begin(void *ud, const sl_source *src) {
     s->aside = 0;
     s->doc_what = NULL;
     s->doc_warn = 0;
+    s->doc_tail = NULL;
     org_set_clear(&s->orgs);
     sl_buf_reset(&s->const_reason);
     s->reason_varies = 0;
@@ -540,6 +542,19 @@ static void handle_search(sl_scan *s, const sl_source *src, const sl_csv_row *ro
     sl_store_row sr = {src->id, row->record, row->line, &q, flags, nflags};
     rc = sl_flagq_push(s->flagq, &sr);
     if (rc && !s->fatal) s->fatal = rc;
+}
+
+/* Whether a header row is the one sunlight writes at the top of flagged.csv (lib/out_csv.c):
+ * its provenance columns come first, then the export's own. */
+static int is_own_flagged_csv(const sl_csv_row *row) {
+    static const char *const first[] = {"source", "sha256", "member", "sheet",
+                                        "record", "line", "categories", "rules"};
+    if (row->ncells < SL_ARRAY_LEN(first) + 4) return 0;
+    for (size_t i = 0; i < SL_ARRAY_LEN(first); i++) {
+        sl_slice c = sl_trim(row->cells[i]);
+        if (c.len != strlen(first[i]) || memcmp(c.p, first[i], c.len) != 0) return 0;
+    }
+    return 1;
 }
 
 /* Tries the --map files, then the header names. Sets the schema and how it was recognised. */
@@ -921,6 +936,20 @@ static int on_row(void *ud, const sl_source *src, const sl_csv_row *row) {
             s->acc.records++;
             return 0;
         }
+        if (row->err == SL_CSV_OK && is_own_flagged_csv(row)) {
+            /* An earlier run's flagged.csv copied into the release: its rows are copies of
+             * rows read elsewhere, so reading it as an audit would count them twice. */
+            s->have_header = s->aside = 1; /* the header is not a record, as for any log */
+            s->acc.kind = SL_KIND_DOCUMENT;
+            s->doc_what = "sunlight's own flagged.csv";
+            s->doc_warn = 1;
+            s->doc_tail = "; its rows are copies of rows of the release, so they are not counted "
+                          "again: scan the original files";
+            sl_fmt(s->doc_why, sizeof s->doc_why, "its header is the one sunlight writes");
+            sl_fmt(s->kind_how, sizeof s->kind_how, "header: flagged.csv written by sunlight");
+            s->acc.kind_how = s->kind_how;
+            return 0;
+        }
         if (row->err == SL_CSV_OK && try_header(s, src, row)) {
             s->have_header = 1;
             s->acc.schema = &s->schema;
@@ -1155,8 +1184,9 @@ static void on_end(void *ud, const sl_source *src) {
                "taken for %s, not an audit log (%s): its lines (%s record%s) counted and set "
                "aside, none rejected%s",
                s->doc_what, s->doc_why, n, s->acc.set_aside == 1 ? "" : "s",
-               s->doc_warn ? "; sunlight does not read this format yet: if the file holds a log, "
-                             "convert it to CSV and scan that" : "");
+               s->doc_tail ? s->doc_tail
+               : s->doc_warn ? "; sunlight does not read this format yet: if the file holds a log, "
+                               "convert it to CSV and scan that" : "");
         emit(s, src->id, s->doc_warn ? SL_DIAG_WARN : SL_DIAG_INFO, "schema.document_not_a_log",
              cite, 0, 0, msg);
     }

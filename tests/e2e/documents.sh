@@ -56,6 +56,22 @@ has "$T/a/report.html" "documents that came with the release" "report says what 
 "$B/sunlight" inspect "$R/README.md" >"$T/i.txt" 2>/dev/null
 has "$T/i.txt" "6 rows set aside: a document that came with the release, not a log" "inspect of a document"
 
+# 1b. An earlier run's flagged.csv copied in beside the log: its rows are copies, so it is set
+#     aside with a warning, not read as the network audit its columns resemble.
+"$B/slgen" --out "$T/gen" --seed 5 --size 200K >/dev/null 2>&1
+mkdir -p "$T/own"
+cp "$T/gen/network_audit_big.csv" "$T/own/"
+"$B/sunlight" scan "$T/own" -o "$T/o1" --key "$T/k" -q >/dev/null 2>&1
+nf=$(q "$T/o1" "select sum(flagged) from sources")
+recs=$(q "$T/o1" "select records from sources")
+cp "$T/o1/flagged.csv" "$T/own/old_flagged.csv"
+"$B/sunlight" scan "$T/own" -o "$T/o" --key "$T/k" >"$T/o.log" 2>&1; rc=$?
+expect "exit code, a copied flagged.csv" "$rc" 1
+expect "sources with a copied flagged.csv" "$(sources "$T/o" own)" \
+"network_audit_big.csv|network_audit|$recs|$recs|0|0|0${NL}old_flagged.csv|document|$nf|0|0|0|$nf"
+expect "flagged rows with a copied flagged.csv" "$(q "$T/o" "select sum(flagged) from sources")" "$nf"
+has "$T/o.log" "taken for sunlight's own flagged.csv, not an audit log" "copied flagged.csv named"
+
 # 2. Files that may hold a log in a format not read yet: the JSON's lines set aside with a
 #    warning; Word, PowerPoint and OpenDocument files skipped whole (also inside a zip), one
 #    warning each, none of their XML parts read as texts: exit 1.
