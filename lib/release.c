@@ -83,12 +83,73 @@ uint64_t sl_row_key(const sl_search *q) {
     return h ? h : 1;
 }
 
+/* Keeps key when it is among the SL_SKETCH_K smallest distinct keys seen (mins is a max-heap:
+ * once full, almost every key is refused by one comparison with the largest). */
+static void sketch_add(sl_fingerprint *fp, uint64_t key) {
+    uint64_t *h = fp->mins;
+    uint32_t n = fp->nmin;
+    if (n == SL_SKETCH_K && key >= h[0]) return;
+    for (uint32_t i = 0; i < n; i++)
+        if (h[i] == key) return; /* the same row key again */
+    size_t i;
+    if (n < SL_SKETCH_K) { /* sift up */
+        i = fp->nmin++;
+        while (i && h[(i - 1) / 2] < key) {
+            h[i] = h[(i - 1) / 2];
+            i = (i - 1) / 2;
+        }
+    } else { /* replace the largest, sift down */
+        i = 0;
+        for (;;) {
+            size_t c = 2 * i + 1;
+            if (c >= n) break;
+            if (c + 1 < n && h[c + 1] > h[c]) c++;
+            if (h[c] <= key) break;
+            h[i] = h[c];
+            i = c;
+        }
+    }
+    h[i] = key;
+}
+
 void sl_fingerprint_add_hash(sl_fingerprint *fp, uint64_t key, uint64_t state) {
     fp->n++;
     fp->key_sum += key;
     fp->key_xor ^= key;
     fp->state_sum += state;
     fp->state_xor ^= state;
+    sketch_add(fp, key);
+}
+
+static int cmp_u64(const void *x, const void *y) {
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+uint64_t sl_fingerprint_shared(const sl_fingerprint *a, const sl_fingerprint *b, int *exact) {
+    uint64_t sa[SL_SKETCH_K], sb[SL_SKETCH_K];
+    size_t na = a->nmin, nb = b->nmin;
+    memcpy(sa, a->mins, na * sizeof *sa);
+    memcpy(sb, b->mins, nb * sizeof *sb);
+    qsort(sa, na, sizeof *sa, cmp_u64);
+    qsort(sb, nb, sizeof *sb, cmp_u64);
+    int whole = na < SL_SKETCH_K && nb < SL_SKETCH_K; /* both sketches are the whole sets */
+    /* Walk the union in order: all of it when whole, else its SL_SKETCH_K smallest keys, which
+     * are a uniform sample of the union; count those held by both. */
+    size_t i = 0, j = 0, taken = 0, both = 0;
+    while ((i < na || j < nb) && (whole || taken < SL_SKETCH_K)) {
+        if (j >= nb || (i < na && sa[i] < sb[j])) i++;
+        else if (i >= na || sb[j] < sa[i]) j++;
+        else { i++; j++; both++; }
+        taken++;
+    }
+    if (exact) *exact = whole;
+    if (whole || !taken) return both;
+    /* |A and B| = J |A or B|, and |A or B| = (|A| + |B|) / (1 + J) with J = both / taken. */
+    double jac = (double)both / (double)taken;
+    double est = jac * (double)(a->n + b->n) / (1.0 + jac) + 0.5;
+    uint64_t cap = a->n < b->n ? a->n : b->n;
+    return est >= (double)cap ? cap : (uint64_t)est;
 }
 
 void sl_fingerprint_add(sl_fingerprint *fp, const sl_search *q) {
@@ -596,14 +657,28 @@ static sl_status check_overlaps(sl_release *r) {
                 snprintf(size, sizeof size, "%.1f days", (double)ov / DAY);
             uint32_t pair[2] = {a->s.id, b->s.id};
             int small = ov <= CUT_SLACK;
+            /* How many rows the two hold in common (by row key: the search id, else
+             * organization, time to the second, networks and time frame). */
+            int exact = 0;
+            uint64_t shared = sl_fingerprint_shared(&a->s.fp, &b->s.fp, &exact);
+            char both[200], n1[32], n2[32], n3[32];
+            sl_fmt_count((int64_t)shared, n1);
+            sl_fmt_count((int64_t)a->s.fp.n, n2);
+            sl_fmt_count((int64_t)b->s.fp.n, n3);
+            if (!shared)
+                snprintf(both, sizeof both, "no row is in both (by search id, or organization, "
+                         "time and networks)");
+            else
+                snprintf(both, sizeof both, "%s%s row%s of %s and %s %s in both: counted twice",
+                         exact ? "" : "about ", n1, shared == 1 ? "" : "s", n2, n3,
+                         shared == 1 ? "is" : "are");
             rc = add_finding(r, "release.period_overlap", small ? SL_DIAG_INFO : SL_DIAG_WARN,
                              pair, 2,
-                             "%s and %s (%s%s%s) overlap by %s, from %s to %s%s", a->s.cite,
+                             "%s and %s (%s%s%s) overlap by %s, from %s to %s%s%s", a->s.cite,
                              b->s.cite, sl_kind_name(a->s.kind), a->v.producer ? ", " : "",
                              a->v.producer ? a->v.producer : "", size, x, y,
-                             small ? ": files cut at local midnight overlap like this; the same "
-                                     "search may appear in both"
-                                   : ": the same searches may be counted twice");
+                             small ? ": files cut at local midnight overlap like this; " : ": ",
+                             both);
         }
     }
     free(v);

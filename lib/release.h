@@ -13,10 +13,17 @@
  * row's normalised key (the search UUID when present, else organization + search time to the
  * second + networks + time frame) and of the key with every field's cell state. The same rows
  * read from CSV or XLSX, in any order, give the same fingerprint. */
+#define SL_SKETCH_K 512
+
 typedef struct {
     uint64_t n;
     uint64_t key_sum, key_xor;
     uint64_t state_sum, state_xor;
+    /* A sketch of the set of row keys: the SL_SKETCH_K smallest distinct key hashes (a
+     * max-heap), enough to tell how many rows two sources share, exactly for sources with
+     * fewer distinct keys than that, as an estimate for larger ones. */
+    uint32_t nmin;
+    uint64_t mins[SL_SKETCH_K];
 } sl_fingerprint;
 
 /* Hash of one row's key (never 0). */
@@ -24,6 +31,10 @@ uint64_t sl_row_key(const sl_search *q);
 void sl_fingerprint_add(sl_fingerprint *fp, const sl_search *q);
 /* Adds a row hashed elsewhere (event logs: hash of timestamp, user, type, details). */
 void sl_fingerprint_add_hash(sl_fingerprint *fp, uint64_t key, uint64_t state);
+/* How many rows (keys) the sources behind a and b share, from their sketches: exact (*exact =
+ * 1) when both hold fewer distinct keys than SL_SKETCH_K, else estimated from the smallest keys
+ * of their union (within a few percent for sketches this size) and capped at the smaller n. */
+uint64_t sl_fingerprint_shared(const sl_fingerprint *a, const sl_fingerprint *b, int *exact);
 /* FNV-1a with a final mix; exposed so callers hash the same way. */
 uint64_t sl_hash64(const void *p, size_t n, uint64_t seed);
 

@@ -249,6 +249,7 @@ static void test_checks(void) {
     if (f) {
         CHECK(f->severity == SL_DIAG_INFO);
         CHECK(strstr(f->message, "overlap by 7.0 hours, from 2025-05-31T22:00:00Z to 2025-06-01T05:00:00Z") != NULL);
+        CHECK(strstr(f->message, "files cut at local midnight overlap like this; no row is in both") != NULL);
     }
 
     v = sl_release_verdict_of(r, 1);
@@ -268,6 +269,10 @@ static void test_checks(void) {
     CHECK_INT(sl_release_new(&r, "Example County CA SO"), SL_OK);
     sl_release_src a = src(1, "Springfield_IL_PD_a.csv", SL_KIND_ORG_AUDIT, "1", 10, day(2025, 1, 1), day(2025, 3, 1));
     sl_release_src b = src(2, "b.csv", SL_KIND_ORG_AUDIT, "2", 20, day(2025, 2, 1), day(2025, 4, 1));
+    for (uint64_t k = 0; k < 20; k++) { /* 10 rows, all of them also among b's 20 */
+        if (k < 10) sl_fingerprint_add_hash(&a.fp, sl_hash64(&k, sizeof k, 1), 0);
+        sl_fingerprint_add_hash(&b.fp, sl_hash64(&k, sizeof k, 1), 0);
+    }
     sl_release_add(r, &a);
     sl_release_add(r, &b);
     CHECK_INT(sl_release_check(r), SL_OK);
@@ -276,6 +281,7 @@ static void test_checks(void) {
     f = find(r, "release.period_overlap", 0);
     CHECK(f && f->severity == SL_DIAG_WARN);
     if (f) CHECK(strstr(f->message, "overlap by 28.0 days") != NULL);
+    if (f) CHECK(strstr(f->message, ": 10 rows of 10 and 20 are in both: counted twice") != NULL);
     CHECK_INT(count(r, "release.producer"), 1);
     sl_release_free(r);
 
@@ -296,8 +302,45 @@ static void test_checks(void) {
     sl_release_free(NULL);
 }
 
+/* Row keys shared by two sources, from their sketches: exact below SL_SKETCH_K distinct keys,
+ * an estimate above (checked against the truth), repeated keys counted once in the sketch. */
+static void test_shared(void) {
+    static sl_fingerprint a, b, c; /* large: static, zeroed */
+    int exact = -1;
+    /* keys 1..300 and 201..500 (hashed, as row keys are): 100 in common, exact */
+    for (uint64_t k = 1; k <= 300; k++) sl_fingerprint_add_hash(&a, sl_hash64(&k, sizeof k, 7), 0);
+    for (uint64_t k = 201; k <= 500; k++) sl_fingerprint_add_hash(&b, sl_hash64(&k, sizeof k, 7), 0);
+    for (uint64_t k = 1; k <= 300; k++) sl_fingerprint_add_hash(&a, sl_hash64(&k, sizeof k, 7), 0);
+    CHECK_INT(a.n, 600);
+    CHECK_INT(a.nmin, 300); /* a key seen twice is held once */
+    CHECK_INT(sl_fingerprint_shared(&a, &b, &exact), 100);
+    CHECK_INT(exact, 1);
+    CHECK_INT(sl_fingerprint_shared(&a, &a, &exact), 300 < a.n ? 300 : a.n);
+    memset(&c, 0, sizeof c);
+    CHECK_INT(sl_fingerprint_shared(&a, &c, &exact), 0);
+    /* 20,000 and 30,000 keys with 15,000 in common: estimated within 10% */
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    for (uint64_t k = 0; k < 20000; k++) sl_fingerprint_add_hash(&a, sl_hash64(&k, sizeof k, 9), 0);
+    for (uint64_t k = 5000; k < 35000; k++) sl_fingerprint_add_hash(&b, sl_hash64(&k, sizeof k, 9), 0);
+    CHECK_INT(a.nmin, SL_SKETCH_K);
+    uint64_t est = sl_fingerprint_shared(&a, &b, &exact);
+    CHECK_INT(exact, 0);
+    CHECK(est > 13500 && est < 16500);
+    if (!(est > 13500 && est < 16500)) fprintf(stderr, "estimated %llu of 15000\n", (unsigned long long)est);
+    /* one contained in the other: the estimate is capped at the smaller source */
+    memset(&c, 0, sizeof c);
+    for (uint64_t k = 0; k < 20000; k++) sl_fingerprint_add_hash(&c, sl_hash64(&k, sizeof k, 9), 0);
+    CHECK_INT(sl_fingerprint_shared(&a, &c, &exact), 20000);
+    /* disjoint */
+    memset(&c, 0, sizeof c);
+    for (uint64_t k = 100000; k < 120000; k++) sl_fingerprint_add_hash(&c, sl_hash64(&k, sizeof k, 9), 0);
+    CHECK(sl_fingerprint_shared(&a, &c, &exact) < 1000);
+}
+
 int main(void) {
     test_names();
+    test_shared();
     test_fingerprint();
     test_fingerprint_values();
     test_checks();

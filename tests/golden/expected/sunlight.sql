@@ -1292,7 +1292,7 @@ INSERT INTO counts VALUES('[Federal] US Border Patrol','2025-10','federal.hsi_cr
 INSERT INTO counts VALUES('[Federal] US Border Patrol','2025-10','immigration',2);
 CREATE TABLE events(source_id INTEGER NOT NULL, record INTEGER, line INTEGER, time TEXT, timestamp TEXT, user TEXT, event_type TEXT, entity_type TEXT, details TEXT, event_id TEXT);
 CREATE TABLE release_findings(seq INTEGER PRIMARY KEY, code TEXT NOT NULL, severity TEXT, sources TEXT, message TEXT);
-INSERT INTO release_findings VALUES(1,'release.period_overlap','info','1,2','rel/network_audit_2025-09.csv and rel/network_audit_2025-10.csv (network_audit) overlap by 4.7 hours, from 2025-10-01T00:42:51Z to 2025-10-01T05:23:16Z: files cut at local midnight overlap like this; the same search may appear in both');
+INSERT INTO release_findings VALUES(1,'release.period_overlap','info','1,2','rel/network_audit_2025-09.csv and rel/network_audit_2025-10.csv (network_audit) overlap by 4.7 hours, from 2025-10-01T00:42:51Z to 2025-10-01T05:23:16Z: files cut at local midnight overlap like this; no row is in both (by search id, or organization, time and networks)');
 INSERT INTO release_findings VALUES(2,'release.producer','info','4,5','2 sources attributed to Alder Creek CA PD (from the dominant organization of the organization audit)');
 CREATE TABLE source_checks(source_id INTEGER PRIMARY KEY, kind_detail TEXT, map TEXT, producer TEXT, producer_how TEXT, duplicate_of INTEGER, duplicate_how TEXT, fingerprint TEXT, shifted INTEGER, truncation TEXT);
 INSERT INTO source_checks VALUES(1,'network_audit',NULL,NULL,NULL,NULL,NULL,'069154c0cda9504813092af4417de6cd',0,NULL);
