@@ -806,8 +806,35 @@ static int sample_is_table(const sl_infer_row *rows, size_t n) {
  * named .csv or .tsv is never taken for one by its shape: one value per line there is a
  * one-column table or a log cut wrong, for someone to look at. Sets doc_what, doc_warn,
  * doc_why and kind_how and returns 1, else returns 0 (a table: rejected). */
+/* Whether a sampled record holds z (a marker of sunlight's own outputs). */
+static int sample_holds(const sl_infer_row *rows, size_t n, const char *z) {
+    size_t zl = strlen(z);
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < rows[i].n; k++) {
+            const sl_slice c = rows[i].cells[k];
+            for (size_t j = 0; c.len >= zl && j <= c.len - zl; j++)
+                if (c.p[j] == z[0] && memcmp(c.p + j, z, zl) == 0) return 1;
+        }
+    return 0;
+}
+
 static int take_for_document(sl_scan *s, const sl_source *src, const sl_infer_row *rows,
                              size_t n) {
+    /* summary.json or report.html of an earlier run copied into the release: said as such,
+     * not as a file that may hold a log in a format not read yet */
+    static const struct { const char *marker, *what; } own[] = {
+        {"\"sunlight_version\"", "sunlight's own summary.json"},
+        {"<title>sunlight report</title>", "sunlight's own report.html"},
+    };
+    for (size_t i = 0; i < SL_ARRAY_LEN(own); i++) {
+        if (!sample_holds(rows, n < 10 ? n : 10, own[i].marker)) continue;
+        s->doc_what = own[i].what;
+        s->doc_warn = 0;
+        s->doc_tail = "; an output of an earlier scan, not read";
+        sl_fmt(s->doc_why, sizeof s->doc_why, "it holds %s", own[i].marker);
+        sl_fmt(s->kind_how, sizeof s->kind_how, "content: %s", own[i].what);
+        return 1;
+    }
     const char *name = src->member ? src->member : src->path ? src->path : "";
     size_t len = strlen(name);
     if (ends_with_ci(name, len, ".gz")) len -= 3; /* notes.txt.gz is read as notes.txt */

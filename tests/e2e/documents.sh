@@ -71,6 +71,13 @@ expect "sources with a copied flagged.csv" "$(sources "$T/o" own)" \
 "network_audit_big.csv|network_audit|$recs|$recs|0|0|0${NL}old_flagged.csv|document|$nf|0|0|0|$nf"
 expect "flagged rows with a copied flagged.csv" "$(q "$T/o" "select sum(flagged) from sources")" "$nf"
 has "$T/o.log" "taken for sunlight's own flagged.csv, not an audit log" "copied flagged.csv named"
+# and its summary.json and report.html: outputs of an earlier scan (INFO), not "a format not
+# read yet" (a warning)
+cp "$T/o1/summary.json" "$T/o1/report.html" "$T/own/"
+"$B/sunlight" scan "$T/own" -o "$T/o2" --key "$T/k" >"$T/o2.log" 2>&1
+expect "kinds of copied outputs" "$(q "$T/o2" "select kind_how from sources where kind = 'document' order by id")" \
+"header: flagged.csv written by sunlight${NL}content: sunlight's own report.html${NL}content: sunlight's own summary.json"
+expect "warnings about copied outputs" "$(grep -c 'does not read this format' "$T/o2.log")" 0
 
 # 2. Files that may hold a log in a format not read yet: the JSON's lines set aside with a
 #    warning; Word, PowerPoint and OpenDocument files skipped whole (also inside a zip), one
