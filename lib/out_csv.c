@@ -36,6 +36,19 @@ static const char ROWS_SQL[] =
 static const char RULES_SQL[] =
     "SELECT DISTINCT rule_id FROM hit_sets WHERE set_id = ?1 ORDER BY rule_id";
 
+int sl_flagged_csv_is_header(const sl_slice *cells, size_t n) {
+    /* the columns sunlight puts before the export's own, up to "rules", then at least four */
+    const char *h = HEADER;
+    for (size_t i = 0;; i++) {
+        size_t k = strcspn(h, ",\n");
+        if (i >= n) return 0;
+        sl_slice c = sl_trim(cells[i]);
+        if (c.len != k || memcmp(c.p, h, k) != 0) return 0;
+        if (k == 5 && memcmp(h, "rules", 5) == 0) return n >= i + 1 + 4;
+        h += k + 1;
+    }
+}
+
 /* One cell: formula neutralised, RFC 4180 quoted when `quote` (the text holds a comma, quote or
  * line break). `p` must be clean UTF-8. Written in runs straight into the buffer: flagged.csv is
  * as large as the flagged part of the input. */

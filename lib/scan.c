@@ -544,19 +544,6 @@ static void handle_search(sl_scan *s, const sl_source *src, const sl_csv_row *ro
     if (rc && !s->fatal) s->fatal = rc;
 }
 
-/* Whether a header row is the one sunlight writes at the top of flagged.csv (lib/out_csv.c):
- * its provenance columns come first, then the export's own. */
-static int is_own_flagged_csv(const sl_csv_row *row) {
-    static const char *const first[] = {"source", "sha256", "member", "sheet",
-                                        "record", "line", "categories", "rules"};
-    if (row->ncells < SL_ARRAY_LEN(first) + 4) return 0;
-    for (size_t i = 0; i < SL_ARRAY_LEN(first); i++) {
-        sl_slice c = sl_trim(row->cells[i]);
-        if (c.len != strlen(first[i]) || memcmp(c.p, first[i], c.len) != 0) return 0;
-    }
-    return 1;
-}
-
 /* Tries the --map files, then the header names. Sets the schema and how it was recognised. */
 static int try_header(sl_scan *s, const sl_source *src, const sl_csv_row *row) {
     for (size_t i = 0; i < s->nmaps; i++) {
@@ -963,7 +950,7 @@ static int on_row(void *ud, const sl_source *src, const sl_csv_row *row) {
             s->acc.records++;
             return 0;
         }
-        if (row->err == SL_CSV_OK && is_own_flagged_csv(row)) {
+        if (row->err == SL_CSV_OK && sl_flagged_csv_is_header(row->cells, row->ncells)) {
             /* An earlier run's flagged.csv copied into the release: its rows are copies of
              * rows read elsewhere, so reading it as an audit would count them twice. */
             s->have_header = s->aside = 1; /* the header is not a record, as for any log */

@@ -172,6 +172,10 @@ sl_status sl_flagged_csv_source_end(sl_flagged_csv *f, int keep, const char *cit
 /* commit: flushes and renames into place (errors into err); else removes what was written.
  * Frees f either way. */
 sl_status sl_flagged_csv_close(sl_flagged_csv *f, int commit, char *err, size_t errlen);
+/* Whether a header row starts like flagged.csv's: its provenance columns (source ... rules), in
+ * order, then at least four more. A flagged.csv copied into a release must not be read as an
+ * audit log. */
+int sl_flagged_csv_is_header(const sl_slice *cells, size_t n);
 /* What went wrong writing it, or "" (valid until close). */
 const char *sl_flagged_csv_errmsg(const sl_flagged_csv *f);
 
