@@ -788,11 +788,6 @@ static int sample_is_table(const sl_infer_row *rows, size_t n) {
     return 0;
 }
 
-/* Decides whether a source without a header or inferable columns is plainly a document: by
- * its name, or because most sampled records hold at most one non-empty cell (prose). A file
- * named .csv or .tsv is never taken for one by its shape: one value per line there is a
- * one-column table or a log cut wrong, for someone to look at. Sets doc_what, doc_warn,
- * doc_why and kind_how and returns 1, else returns 0 (a table: rejected). */
 /* Whether a sampled record holds z (a marker of sunlight's own outputs). */
 static int sample_holds(const sl_infer_row *rows, size_t n, const char *z) {
     size_t zl = strlen(z);
@@ -805,6 +800,12 @@ static int sample_holds(const sl_infer_row *rows, size_t n, const char *z) {
     return 0;
 }
 
+/* Decides whether a source without a header or inferable columns is plainly a document: an
+ * earlier scan's summary.json or report.html (by content), else by its name, or because most
+ * sampled records hold at most one non-empty cell (prose). A file named .csv or .tsv is never
+ * taken for one by its shape: one value per line there is a one-column table or a log cut
+ * wrong, for someone to look at. Sets doc_what, doc_warn, doc_tail, doc_why and kind_how and
+ * returns 1, else returns 0 (a table: rejected). */
 static int take_for_document(sl_scan *s, const sl_source *src, const sl_infer_row *rows,
                              size_t n) {
     /* summary.json or report.html of an earlier run copied into the release: said as such,
