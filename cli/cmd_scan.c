@@ -10,8 +10,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Lines a spreadsheet opens: flagged.csv (a header and one line per row) beyond this is cut. */
-#define SPREADSHEET_ROWS 1048576u
 
 #define PRINT_PER_CODE 5
 
@@ -214,7 +212,7 @@ int sl_cmd_scan(int argc, char **argv) {
         fprintf(stderr, "report:   %s/report.html\n", o.out_dir);
         fprintf(stderr, "database: %s/sunlight.db   flagged rows: %s/flagged.csv   summary: %s/summary.json\n",
                 o.out_dir, o.out_dir, o.out_dir);
-        if (t->flagged >= SPREADSHEET_ROWS)
+        if (t->flagged >= SL_SPREADSHEET_ROWS) /* a header and one line per row */
             fprintf(stderr,
                     "  flagged.csv holds %llu rows: more than a spreadsheet opens (Excel and\n"
                     "  LibreOffice stop at 1,048,576 lines, silently in some versions). Query the\n"

@@ -137,6 +137,10 @@ const char *sl_key_default_path(char *buf, size_t cap);
  * has no letter or digit (nothing to tokenize). */
 size_t sl_plate_token(const sl_key *k, const char *plate, size_t len, char out[SL_TOKEN_LEN + 1]);
 
+/* Lines a spreadsheet holds (Excel since 2007, LibreOffice): exports cut at it lose rows, and
+ * a flagged.csv longer than it does not open whole. */
+#define SL_SPREADSHEET_ROWS 1048576u
+
 /* ---- rule packs ---------------------------------------------------------------------------- */
 
 typedef struct sl_rules sl_rules;

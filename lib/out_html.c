@@ -500,7 +500,7 @@ static void examples(html *h) {
            "[LABELS]. Every row is in flagged.csv and in the database.</p>\n");
     int64_t nflagged = 0;
     one_int(h, "SELECT COALESCE(SUM(flagged), 0) FROM sources", &nflagged);
-    if (nflagged >= 1048576) { /* a header and one line per row: more than a sheet holds */
+    if (nflagged >= SL_SPREADSHEET_ROWS) { /* a header and one line per row: too many lines */
         raw(h, "<p class=\"warn\">flagged.csv holds ");
         num(h, nflagged);
         raw(h, " rows: more than a spreadsheet opens (Excel and LibreOffice stop at 1,048,576 "

@@ -474,19 +474,26 @@ static void fmt_count(uint64_t v, char out[32]) {
     sl_fmt_count(v > INT64_MAX ? INT64_MAX : (int64_t)v, out);
 }
 
+int sl_release_truncation(uint64_t n) {
+    if (n == SL_SPREADSHEET_ROWS - 1 || n == SL_SPREADSHEET_ROWS) return SL_TRUNC_EXCEL;
+    if (n == 65535 || n == 65536) return SL_TRUNC_XLS;
+    if (n >= 10000 && n % 10000 == 0) return SL_TRUNC_ROUND;
+    return 0;
+}
+
 static sl_status check_truncation(sl_release *r, entry *e) {
     char c[32];
     fmt_count(e->s.records, c);
-    uint64_t n = e->s.records;
-    if (n == 1048575 || n == 1048576)
+    int t = sl_release_truncation(e->s.records);
+    if (t == SL_TRUNC_EXCEL)
         return add_finding(r, "release.truncated_excel_limit", SL_DIAG_WARN, &e->s.id, 1,
                            "%s has exactly %s data rows, the Excel row limit: the export was "
                            "probably cut off and later rows are missing", e->s.cite, c);
-    if (n == 65535 || n == 65536)
+    if (t == SL_TRUNC_XLS)
         return add_finding(r, "release.truncated_excel_limit", SL_DIAG_WARN, &e->s.id, 1,
                            "%s has exactly %s data rows, the old Excel (.xls) row limit: the "
                            "export was probably cut off", e->s.cite, c);
-    if (n >= 10000 && n % 10000 == 0)
+    if (t == SL_TRUNC_ROUND)
         return add_finding(r, "release.round_count", SL_DIAG_WARN, &e->s.id, 1,
                            "%s has a suspiciously round %s data rows: the export may have been "
                            "cut off at a limit", e->s.cite, c);

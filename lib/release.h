@@ -85,6 +85,12 @@ const sl_release_verdict *sl_release_verdict_of(const sl_release *r, uint32_t id
 const char *sl_release_cite_of(const sl_release *r, uint32_t id);
 void sl_release_free(sl_release *r);
 
+/* Whether a count of data rows says an export was cut off: SL_TRUNC_EXCEL at the spreadsheet
+ * row limit (1,048,575 or 1,048,576 rows), SL_TRUNC_XLS at the old .xls limit (65,535 or
+ * 65,536), SL_TRUNC_ROUND at a suspiciously round count (a multiple of 10,000), else 0. */
+enum { SL_TRUNC_EXCEL = 1, SL_TRUNC_XLS, SL_TRUNC_ROUND };
+int sl_release_truncation(uint64_t records);
+
 /* Months named in a file name: "2025-06", "2025_06", "202506", "06-2025", "June 2025",
  * "2025_December", "Dec2025". Returns how many distinct months were found (0, 1 or 2: the
  * first and the last, for names such as "2025-01_to_2025-03"). */

@@ -1010,10 +1010,8 @@ static void decide_kind(sl_scan *s) {
 }
 
 static const char *truncation_of(uint64_t records) {
-    if (records == 1048575 || records == 1048576 || records == 65535 || records == 65536)
-        return "excel_limit";
-    if (records >= 10000 && records % 10000 == 0) return "round_count";
-    return NULL;
+    int t = sl_release_truncation(records);
+    return t == SL_TRUNC_ROUND ? "round_count" : t ? "excel_limit" : NULL;
 }
 
 static const char *kind_text(const sl_scan *s) {
