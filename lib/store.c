@@ -760,25 +760,29 @@ static sl_status tab_grow(count_tab *t) {
     return SL_OK;
 }
 
-/* Adds rows to the cell with key k (copied into the table's arena when new). */
-static sl_status count_fail(sl_store *st, sl_status rc) {
+/* Records counting's first error (its own, beside the writer's `first`); why: the message, or
+ * NULL for the status's name. */
+static sl_status count_fail(sl_store *st, sl_status rc, const char *why) {
     if (!st->cfirst) {
         st->cfirst = rc;
-        snprintf(st->cerr, sizeof st->cerr, "database: counts: %s", sl_status_str(rc));
+        if (why) snprintf(st->cerr, sizeof st->cerr, "database: %s", why);
+        else snprintf(st->cerr, sizeof st->cerr, "database: counts: %s", sl_status_str(rc));
     }
     return rc;
 }
 
+/* Adds rows to the cell with key k (copied into the table's arena when new). */
 static sl_status tab_add(sl_store *st, count_tab *t, const char *k, size_t klen, uint64_t h,
                          uint64_t rows) {
     if (t->cap == 0 || (t->n + 1) * 10 > t->cap * 7) {
         if (t->n >= COUNT_CAP) {
-            snprintf(st->cerr, sizeof st->cerr,
-                     "database: more than %u organization x month x category counts", COUNT_CAP);
-            return st->cfirst = SL_ELIMIT;
+            char why[96];
+            snprintf(why, sizeof why, "more than %u organization x month x category counts",
+                     COUNT_CAP);
+            return count_fail(st, SL_ELIMIT, why);
         }
         sl_status rc = tab_grow(t);
-        if (rc) return count_fail(st, rc);
+        if (rc) return count_fail(st, rc, NULL);
     }
     size_t j = (size_t)h & (t->cap - 1);
     while (t->cells[j].key) {
@@ -790,7 +794,7 @@ static sl_status tab_add(sl_store *st, count_tab *t, const char *k, size_t klen,
         j = (j + 1) & (t->cap - 1);
     }
     char *kcopy = sl_arena_alloc(&t->arena, klen + 1);
-    if (!kcopy) return count_fail(st, SL_ENOMEM);
+    if (!kcopy) return count_fail(st, SL_ENOMEM, NULL);
     memcpy(kcopy, k, klen);
     kcopy[klen] = '\0';
     t->cells[j] = (count_cell){kcopy, klen, h, rows};
@@ -830,14 +834,14 @@ sl_status sl_store_count_row(sl_store *st, const char *org, size_t org_len, int6
     if (!rc) rc = sl_buf_putc(b, '\0');
     if (!rc) rc = sl_buf_append(b, st->month, ml);
     if (!rc) rc = sl_buf_putc(b, '\0');
-    if (rc) return count_fail(st, rc);
+    if (rc) return count_fail(st, rc, NULL);
     size_t base = b->len;
     count_tab *tab = st->staging ? &st->pend : &st->run;
     for (size_t i = 0; i <= ncats && !rc; i++) {
         const char *c = i == 0 ? "all" : cats[i - 1] ? cats[i - 1] : "";
         b->len = base;
         rc = sl_buf_puts(b, c);
-        if (rc) return count_fail(st, rc);
+        if (rc) return count_fail(st, rc, NULL);
         rc = tab_add(st, tab, b->p, b->len, sl_hash_fast(b->p, b->len, 0), 1);
     }
     return rc;
@@ -854,7 +858,7 @@ sl_status sl_store_count(sl_store *st, const char *org, size_t org_len, int64_t 
     if (!rc) rc = sl_buf_puts(b, month);
     if (!rc) rc = sl_buf_putc(b, '\0');
     if (!rc) rc = sl_buf_puts(b, category ? category : "");
-    if (rc) return count_fail(st, rc);
+    if (rc) return count_fail(st, rc, NULL);
     return tab_add(st, st->staging ? &st->pend : &st->run, b->p, b->len, sl_hash_fast(b->p, b->len, 0), 1);
 }
 
