@@ -263,8 +263,7 @@ static sl_status read_member(const sl_archive_env *env, struct archive *a, struc
     const char *unread = sl_zip_kind_unread(zk);
     if (unread) { /* an office document: skipped whole, not read part by part */
         char m[200];
-        sl_fmt(m, sizeof m, "%s: not read (yet); if it holds a log, export it as CSV; member "
-               "skipped", unread);
+        sl_fmt(m, sizeof m, "%s: " SL_UNREAD_ADVICE "; member skipped", unread);
         adiag(env, SL_DIAG_WARN, "read.unsupported_format", cite.p, m);
     } else if (zk == SL_ZIP_WORKBOOK) {
         child.id = (*env->next_id)++;

@@ -706,7 +706,7 @@ static sl_status read_container_file(sl_reader_state *st, const char *path, int 
         const char *unread = sl_zip_kind_unread(zk);
         if (unread) { /* an office document: one file skipped, not its parts read as texts */
             sl_read_diag(st->cb, SL_DIAG_WARN, "read.unsupported_format", path, 0, 0,
-                         "%s: not read (yet); if it holds a log, export it as CSV; file skipped",
+                         "%s: " SL_UNREAD_ADVICE "; file skipped",
                          unread);
             if (st->cb->progress && file_size) st->cb->progress(st->cb->ud, file_size);
             return SL_OK;

@@ -64,6 +64,9 @@ sl_zip_kind sl_xlsx_probe_fd(int fd);
 /* What an office document that is not read is called for people ("Word document"); NULL
  * for an archive or a workbook (those are read). */
 const char *sl_zip_kind_unread(sl_zip_kind k);
+/* What is said of such a document after its name ("Word document: ..."), for a file or a
+ * member: what is skipped follows. */
+#define SL_UNREAD_ADVICE "not read (yet); if it holds a log, export it as CSV"
 
 /* Formats a number as the shortest decimal that reads back to the same double ("12", not
  * "12.0"). out needs 32 bytes. Exposed for tests. */
