@@ -1,9 +1,13 @@
 /* store.c: the run's SQLite database. One transaction, prepared statements, no journal: the file
  * is a temporary that the scan renames into place only when the whole run succeeded. Plates are
  * tokenized and plates typed into free text replaced before anything is written; counts by
- * organization x month x category are kept in a hash table in memory and written sorted. */
+ * organization x month x category are kept in a hash table in memory and written sorted.
+ * Flagged rows, one per flagged search and most of what is written, do not go through SQLite's
+ * insert: their pages are built by lib/btree.c and spliced into the committed file at the end
+ * (sl_store_finish), which then is opened again for the writers of the other outputs. */
 #include "store.h"
 
+#include "btree.h"
 #include "redact.h"
 #include "timeparse.h"
 
@@ -20,6 +24,9 @@
 
 /* Redacted columns of one flagged_rows insert: reason, case, offense, filters, text prompt. */
 #define RED_COLS 5
+
+/* Columns of flagged_rows (DDL below). */
+#define ROW_COLS 26
 
 /* Cap on hit sets shared between rows (each keeps its key in memory); past it, new sets are
  * still written, one per row, not shared. */
@@ -54,7 +61,10 @@ typedef struct {
 
 struct sl_store {
     sqlite3 *db;
-    sqlite3_stmt *meta, *pack, *rule, *source, *rej, *fstate, *ferr, *diag, *row, *hit;
+    char *path;           /* the database file */
+    sl_btree *rows;       /* flagged_rows, built outside SQLite */
+    sl_bval val[ROW_COLS]; /* one flagged row's values */
+    sqlite3_stmt *meta, *pack, *rule, *source, *rej, *fstate, *ferr, *diag, *hit;
     sqlite3_stmt *event, *finding, *check; /* issue 3: events, release findings, source checks */
     sl_status first;
     int finished;
@@ -85,7 +95,7 @@ struct sl_store {
     int staging;          /* a source is open (sl_store_source_begin) */
     int64_t mark_row;     /* first row id of the open source */
     int64_t nevents, mark_event;
-    sqlite3_stmt *drop_rows, *drop_sets, *drop_events;
+    sqlite3_stmt *drop_sets, *drop_events;
 };
 
 /* ---- errors ------------------------------------------------------------------------------- */
@@ -101,28 +111,20 @@ static sl_status fail(sl_store *st, sl_status rc, const char *what) {
     return rc;
 }
 
+/* A failure of the flagged rows' pages, with lib/btree.c's reason. */
+static sl_status rows_fail(sl_store *st, sl_status rc) {
+    if (st->first == SL_OK) {
+        st->first = rc;
+        snprintf(st->err, sizeof st->err, "database: flagged_rows: %s", sl_btree_errmsg(st->rows));
+    }
+    return rc;
+}
+
 static sl_status step_reset(sl_store *st, sqlite3_stmt *s, const char *what) {
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
     if (rc != SQLITE_DONE) return fail(st, SL_EDB, what);
-    return SL_OK;
-}
-
-/* The flagged-row insert, the one statement run per flagged row: it binds every parameter on
- * every row, so the bindings need no clearing, and it leaves row_id NULL so that SQLite appends
- * (max rowid + 1, no search of the tree). Rows are numbered from 1 and a dropped source takes
- * only the tail, so the appended rowid is always the one counted here; checked all the same. */
-static sl_status step_row(sl_store *st, sqlite3_stmt *s, int64_t rid) {
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE) return fail(st, SL_EDB, "flagged_rows");
-    if (sqlite3_last_insert_rowid(st->db) != rid) {
-        fail(st, SL_EDB, "flagged_rows");
-        snprintf(st->err, sizeof st->err, "database: flagged row %lld stored as row %lld",
-                 (long long)rid, (long long)sqlite3_last_insert_rowid(st->db));
-        return SL_EDB;
-    }
     return SL_OK;
 }
 
@@ -161,20 +163,26 @@ static void bind_time(sqlite3_stmt *s, int i, int64_t t) {
     sqlite3_bind_text(s, i, iso, -1, SQLITE_TRANSIENT);
 }
 
-/* A time kept in buf (which must outlive the step), or NULL. */
-static void bind_time_in(sqlite3_stmt *s, int i, int64_t t, char buf[21]) {
-    if (t == SL_TIME_NONE) {
-        sqlite3_bind_null(s, i);
-        return;
-    }
-    sl_time_format(t, buf);
-    sqlite3_bind_text(s, i, buf, -1, SQLITE_STATIC);
-}
+/* ---- flagged-row values (lib/btree.h): texts are borrowed until the row is appended -------- */
 
-/* A cell's text, or NULL when the column was not exported. The row outlives the step. */
-static void bind_cell(sqlite3_stmt *s, int i, const sl_cell *c) {
-    if (c->st == SL_CELL_ABSENT) sqlite3_bind_null(s, i);
-    else bind_static(s, i, c->p, c->len);
+static sl_bval v_null(void) { return (sl_bval){SL_BV_NULL, 0, NULL, 0}; }
+
+static sl_bval v_int(int64_t i) { return (sl_bval){SL_BV_INT, i, NULL, 0}; }
+
+static sl_bval v_u64(uint64_t u) { return v_int(u > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)u); }
+
+static sl_bval v_text(const char *p, size_t n) { return (sl_bval){SL_BV_TEXT, 0, p ? p : "", n}; }
+
+static sl_bval v_str(const char *z) { return z ? v_text(z, strlen(z)) : v_null(); }
+
+/* A cell's text, or NULL when the column was not exported. */
+static sl_bval v_cell(const sl_cell *c) { return c->st == SL_CELL_ABSENT ? v_null() : v_text(c->p, c->len); }
+
+/* A time formatted into buf (which must outlive the append), or NULL. */
+static sl_bval v_time(int64_t t, char buf[21]) {
+    if (t == SL_TIME_NONE) return v_null();
+    sl_time_format(t, buf);
+    return v_str(buf);
 }
 
 /* ---- schema ------------------------------------------------------------------------------- */
@@ -250,6 +258,15 @@ sl_status sl_store_open(sl_store **out, const char *path, char *err, size_t errl
     if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
         rc = fail(st, SL_EDB, path);
     if (!rc && sqlite3_exec(st->db, DDL, NULL, NULL, NULL) != SQLITE_OK) rc = fail(st, SL_EDB, "schema");
+    if (!rc && !(st->path = strdup(path))) rc = fail(st, SL_ENOMEM, "open");
+    if (!rc) { /* the flagged rows' pages, spilled beside the database until they are spliced */
+        sl_buf sp = {0};
+        rc = sl_buf_printf(&sp, "%s-rows", path);
+        if (!rc && (rc = sl_btree_open(&st->rows, sp.p, 4096)) == SL_EIO)
+            snprintf(st->err, sizeof st->err, "database: %s: %s", sp.p, strerror(errno));
+        sl_buf_free(&sp);
+        if (rc) fail(st, rc, "flagged rows");
+    }
     if (!rc && sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) rc = fail(st, SL_EDB, "begin");
     if (!rc) rc = prep(st, &st->meta, "INSERT OR REPLACE INTO run(key, value) VALUES(?1, ?2)");
     if (!rc) rc = prep(st, &st->pack, "INSERT INTO packs VALUES(?1, ?2, ?3, ?4)");
@@ -262,10 +279,6 @@ sl_status sl_store_open(sl_store **out, const char *path, char *err, size_t errl
     if (!rc) rc = prep(st, &st->fstate, "INSERT INTO field_states VALUES(?1, ?2, ?3, ?4)");
     if (!rc) rc = prep(st, &st->ferr, "INSERT INTO field_errors VALUES(?1, ?2, ?3)");
     if (!rc) rc = prep(st, &st->diag, "INSERT INTO diagnostics VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
-    if (!rc)
-        rc = prep(st, &st->row,
-                  "INSERT INTO flagged_rows VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-                  " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)");
     if (!rc) rc = prep(st, &st->hit, "INSERT INTO hit_sets VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     if (!rc)
         rc = prep(st, &st->event,
@@ -660,12 +673,12 @@ static sl_status row_set(sl_store *st, const sl_key *k, const sl_rules *r, const
 
 /* A free-text cell, stored with plates tokenized (slot i of st->red) and published with
  * personal data redacted too (slot i of st->pub); NULL when the column was not exported. */
-static sl_status bind_redacted_cell(sl_store *st, sqlite3_stmt *s, int col, size_t i,
-                                    const sl_cell *c, const sl_cell *plate) {
+static sl_status redacted_cell(sl_store *st, sl_bval *v, size_t i, const sl_cell *c,
+                               const sl_cell *plate) {
     sl_buf_reset(&st->red[i]);
     sl_buf_reset(&st->pub[i]);
     if (c->st == SL_CELL_ABSENT) {
-        sqlite3_bind_null(s, col);
+        *v = v_null();
         return SL_OK;
     }
     sl_status rc = sl_redact_memo_both(st->memo, c->p, c->len, plate ? plate->p : NULL,
@@ -673,14 +686,13 @@ static sl_status bind_redacted_cell(sl_store *st, sqlite3_stmt *s, int col, size
     if (!rc) rc = sl_buf_reserve(&st->red[i], 1); /* a non-NULL pointer even when empty */
     if (!rc) rc = sl_buf_reserve(&st->pub[i], 1);
     if (rc) return fail(st, rc, "redaction");
-    bind_static(s, col, st->red[i].p, st->red[i].len);
+    *v = v_text(st->red[i].p, st->red[i].len);
     return SL_OK;
 }
 
 sl_status sl_store_row_add(sl_store *st, const sl_key *k, const sl_rules *r, const sl_store_row *row) {
     if (st->first) return st->first;
     const sl_search *s = row->s;
-    sqlite3_stmt *q = st->row;
     if (!st->memo && !(st->memo = sl_redact_memo_new(k))) return fail(st, SL_ENOMEM, "redaction");
     int64_t rid = st->next_row++, sid = 0;
     const sl_cell *pc = &s->f[SL_F_PLATE];
@@ -688,40 +700,36 @@ sl_status sl_store_row_add(sl_store *st, const sl_key *k, const sl_rules *r, con
     sl_status rc = row_set(st, k, r, row, rid, plate, &sid);
     if (rc) return rc;
 
-    sqlite3_bind_null(q, 1); /* appended: rid (step_row) */
-    sqlite3_bind_int64(q, 2, row->source_id);
-    bind_u64(q, 3, row->record);
-    if (row->line) bind_u64(q, 4, row->line);
-    else sqlite3_bind_null(q, 4);
-    if (s->f[SL_F_ID].st == SL_CELL_VALUE) bind_static(q, 5, s->f[SL_F_ID].p, s->f[SL_F_ID].len);
-    else sqlite3_bind_null(q, 5);
-    bind_time_in(q, 6, s->search_time, st->iso[0]);
-    bind_cell(q, 7, &s->f[SL_F_ORG]);
-    bind_cell(q, 8, &s->f[SL_F_NAME]);
-    bind_cell(q, 9, &s->f[SL_F_USER_ID]);
-    if (s->networks >= 0) sqlite3_bind_int64(q, 10, s->networks);
-    else sqlite3_bind_null(q, 10);
-    if (s->devices >= 0) sqlite3_bind_int64(q, 11, s->devices);
-    else sqlite3_bind_null(q, 11);
-    bind_time_in(q, 12, s->tf_start, st->iso[1]);
-    bind_time_in(q, 13, s->tf_end, st->iso[2]);
+    sl_bval *v = st->val;
+    v[0] = v_null(); /* row_id: the rowid itself */
+    v[1] = v_int(row->source_id);
+    v[2] = v_u64(row->record);
+    v[3] = row->line ? v_u64(row->line) : v_null();
+    v[4] = s->f[SL_F_ID].st == SL_CELL_VALUE ? v_text(s->f[SL_F_ID].p, s->f[SL_F_ID].len) : v_null();
+    v[5] = v_time(s->search_time, st->iso[0]);
+    v[6] = v_cell(&s->f[SL_F_ORG]);
+    v[7] = v_cell(&s->f[SL_F_NAME]);
+    v[8] = v_cell(&s->f[SL_F_USER_ID]);
+    v[9] = s->networks >= 0 ? v_int(s->networks) : v_null();
+    v[10] = s->devices >= 0 ? v_int(s->devices) : v_null();
+    v[11] = v_time(s->tf_start, st->iso[1]);
+    v[12] = v_time(s->tf_end, st->iso[2]);
     int has_tok = plate && sl_plate_token(k, plate->p, plate->len, st->token);
-    if (has_tok) bind_static_str(q, 14, st->token);
-    else sqlite3_bind_null(q, 14);
-    bind_static_str(q, 15, sl_cell_state_name(pc->st));
-    if ((rc = bind_redacted_cell(st, q, 16, 0, &s->f[SL_F_REASON], plate))) return rc;
-    bind_static_str(q, 17, sl_cell_state_name(s->f[SL_F_REASON].st));
-    if ((rc = bind_redacted_cell(st, q, 18, 1, &s->f[SL_F_CASE], plate))) return rc;
-    bind_static_str(q, 19, sl_cell_state_name(s->f[SL_F_CASE].st));
-    if ((rc = bind_redacted_cell(st, q, 20, 2, &s->f[SL_F_OFFENSE], plate))) return rc;
-    if ((rc = bind_redacted_cell(st, q, 21, 3, &s->f[SL_F_FILTERS], plate))) return rc;
-    bind_cell(q, 22, &s->f[SL_F_SEARCH_TYPE]);
-    if ((rc = bind_redacted_cell(st, q, 23, 4, &s->f[SL_F_TEXT_PROMPT], plate))) return rc;
-    bind_cell(q, 24, &s->f[SL_F_MODERATION]);
-    bind_static(q, 25, st->cats.p, st->cats.len);
-    sqlite3_bind_int64(q, 26, sid);
-    rc = step_row(st, q, rid);
-    if (rc) return rc;
+    v[13] = has_tok ? v_str(st->token) : v_null();
+    v[14] = v_str(sl_cell_state_name(pc->st));
+    if ((rc = redacted_cell(st, &v[15], 0, &s->f[SL_F_REASON], plate))) return rc;
+    v[16] = v_str(sl_cell_state_name(s->f[SL_F_REASON].st));
+    if ((rc = redacted_cell(st, &v[17], 1, &s->f[SL_F_CASE], plate))) return rc;
+    v[18] = v_str(sl_cell_state_name(s->f[SL_F_CASE].st));
+    if ((rc = redacted_cell(st, &v[19], 2, &s->f[SL_F_OFFENSE], plate))) return rc;
+    if ((rc = redacted_cell(st, &v[20], 3, &s->f[SL_F_FILTERS], plate))) return rc;
+    v[21] = v_cell(&s->f[SL_F_SEARCH_TYPE]);
+    if ((rc = redacted_cell(st, &v[22], 4, &s->f[SL_F_TEXT_PROMPT], plate))) return rc;
+    v[23] = v_cell(&s->f[SL_F_MODERATION]);
+    v[24] = v_text(st->cats.p, st->cats.len);
+    v[25] = v_int(sid);
+    if ((rc = sl_btree_append(st->rows, rid, v, ROW_COLS)))
+        return rows_fail(st, rc);
 
     sl_store_written *w = &st->written;
     w->row_id = rid;
@@ -870,6 +878,7 @@ sl_status sl_store_source_begin(sl_store *st) {
     st->mark_row = st->next_row;
     st->mark_set = st->next_set;
     st->mark_event = st->nevents;
+    sl_btree_mark(st->rows);
     tab_clear(&st->pend);
     return SL_OK;
 }
@@ -893,9 +902,7 @@ sl_status sl_store_source_end(sl_store *st, int keep) {
         }
     } else {
         /* Rows, hits and events are numbered in writing order: the source's are the tail. */
-        if (st->next_row > st->mark_row)
-            rc = drop_tail(st, &st->drop_rows, "DELETE FROM flagged_rows WHERE row_id >= ?1",
-                           st->mark_row, "dropping a duplicate source's rows");
+        if (st->next_row > st->mark_row && (rc = sl_btree_rollback(st->rows))) rc = rows_fail(st, rc);
         if (!rc && st->next_set > st->mark_set) {
             rc = drop_tail(st, &st->drop_sets, "DELETE FROM hit_sets WHERE set_id >= ?1",
                            st->mark_set, "dropping a duplicate source's hit sets");
@@ -1012,6 +1019,31 @@ sl_status sl_store_source_check(sl_store *st, const sl_store_check *c) {
     return step_reset(st, s, "source_checks");
 }
 
+static void finalize_all(sl_store *st) {
+    sqlite3_stmt **stmts[] = {&st->meta, &st->pack, &st->rule, &st->source, &st->rej,
+                              &st->fstate, &st->ferr, &st->diag, &st->hit, &st->event,
+                              &st->finding, &st->check, &st->drop_sets, &st->drop_events};
+    for (size_t i = 0; i < SL_ARRAY_LEN(stmts); i++) {
+        sqlite3_finalize(*stmts[i]);
+        *stmts[i] = NULL;
+    }
+}
+
+/* After the commit: the flagged rows' pages into the file, with no connection open on it (a
+ * descriptor of the file closed in this process would drop SQLite's locks), then the database
+ * opened again for the writers that read it. */
+static sl_status splice_rows(sl_store *st, uint32_t root) {
+    finalize_all(st);
+    if (sqlite3_close(st->db) != SQLITE_OK) return fail(st, SL_EDB, "close");
+    st->db = NULL;
+    sl_status rc = sl_btree_splice(st->rows, st->path, root);
+    if (rc) return rows_fail(st, rc);
+    if (sqlite3_open_v2(st->path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+        sqlite3_exec(st->db, "PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY;", NULL, NULL, NULL) != SQLITE_OK)
+        return fail(st, SL_EDB, "opening it again");
+    return SL_OK;
+}
+
 sl_status sl_store_finish(sl_store *st) {
     if (take_count_error(st)) return st->first;
     if (st->finished) return SL_OK;
@@ -1036,6 +1068,14 @@ sl_status sl_store_finish(sl_store *st) {
         rc = step_reset(st, ins, "counts");
     }
     sqlite3_finalize(ins);
+    int64_t root = 0;
+    if (!rc && prep(st, &ins, "SELECT rootpage FROM sqlite_schema WHERE name = 'flagged_rows'") == SL_OK) {
+        if (sqlite3_step(ins) == SQLITE_ROW) root = sqlite3_column_int64(ins, 0);
+        sqlite3_finalize(ins);
+        if (root < 2 || root > UINT32_MAX) rc = fail(st, SL_EDB, "flagged_rows' root page");
+    } else if (!rc) {
+        rc = st->first;
+    }
     /* the table is spent */
     tab_free(&st->run);
     tab_free(&st->pend);
@@ -1051,17 +1091,13 @@ sl_status sl_store_finish(sl_store *st) {
         "COMMIT;";
     if (sqlite3_exec(st->db, IDX, NULL, NULL, NULL) != SQLITE_OK) return fail(st, SL_EDB, "indexes");
     st->finished = 1;
-    return SL_OK;
+    return splice_rows(st, (uint32_t)root);
 }
 
 sl_status sl_store_close(sl_store *st) {
     if (!st) return SL_OK;
     sl_status rc = take_count_error(st);
-    sqlite3_stmt *stmts[] = {st->meta, st->pack, st->rule, st->source, st->rej,
-                             st->fstate, st->ferr, st->diag, st->row, st->hit,
-                             st->event, st->finding, st->check, st->drop_rows,
-                             st->drop_sets, st->drop_events};
-    for (size_t i = 0; i < SL_ARRAY_LEN(stmts); i++) sqlite3_finalize(stmts[i]);
+    finalize_all(st);
     if (st->db) {
         if (!st->finished && !rc && sqlite3_get_autocommit(st->db) == 0 &&
             sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
@@ -1074,6 +1110,8 @@ sl_status sl_store_close(sl_store *st) {
         sl_buf_free(&st->pub[i]);
     }
     sl_redact_memo_free(st->memo);
+    sl_btree_free(st->rows);
+    free(st->path);
     sets_free(&st->sets);
     sl_buf_free(&st->setkey);
     sl_buf_free(&st->key);

@@ -51,6 +51,9 @@ for d in one two fmt; do
     # a dropped repeat with rows written on the calling thread: the same database
     "$B/sunlight" scan "$T/$d" -o "$T/o1_$d" --key "$T/key" -q --threads 1 >/dev/null 2>&1
     cmp -s "$T/o_$d/sunlight.db" "$T/o1_$d/sunlight.db" && ok || bad "$d: --threads 1 and 2 differ"
+    # the flagged rows' pages (lib/btree.c), after a dropped source's rows were taken back
+    ic=$(sqlite3 "$T/o_$d/sunlight.db" "pragma integrity_check" 2>&1)
+    [ "$ic" = ok ] && ok || bad "$d: integrity_check: $ic"
 done
 python3 - "$T" <<'PY' >"$T/py" 2>&1
 import csv, json, os, sqlite3, sys

@@ -33,6 +33,9 @@ for f in sunlight.db report.html flagged.csv summary.json; do
 done
 
 sqlite3 "$T/out1/sunlight.db" .dump >"$T/out1/sunlight.sql" 2>/dev/null || bad "sqlite3 .dump failed"
+# flagged_rows is written page by page outside SQLite (lib/btree.c): SQLite checks the file.
+ic=$(sqlite3 "$T/out1/sunlight.db" "pragma integrity_check" 2>&1)
+check '[ "$ic" = ok ]' "integrity_check: $ic"
 if [ "${SL_UPDATE_GOLDEN:-0}" = 1 ]; then
     mkdir -p "$EXP"
     for f in report.html flagged.csv summary.json sunlight.sql; do cp "$T/out1/$f" "$EXP/$f"; done

@@ -19,6 +19,7 @@ for f in sunlight.db report.html flagged.csv summary.json; do
     check 'cmp -s "$T/o1/$f" "$T/o2/$f"' "$f differs between two runs"
 done
 q() { sqlite3 "$T/o1/sunlight.db" "$1" 2>/dev/null; }
+check '[ "$(q "pragma integrity_check")" = ok ]' "integrity_check: $(q "pragma integrity_check")"
 # Every record of every source is a search, rejected, a repeated header or blank.
 check '[ "$(q "select count(*) from sources where records != searches + rejected + header_repeats + blank + set_aside")" = 0 ]' \
     "accounting does not add up: $(q "select cite from sources where records != searches + rejected + header_repeats + blank + set_aside")"
