@@ -262,6 +262,7 @@ sl_status sl_store_open(sl_store **out, const char *path, char *err, size_t errl
     if (!rc) { /* the flagged rows' pages, spilled beside the database until they are spliced */
         sl_buf sp = {0};
         rc = sl_buf_printf(&sp, "%s-rows", path);
+        if (!rc) rc = sl_buf_nul(&sp);
         if (!rc && (rc = sl_btree_open(&st->rows, sp.p, 4096)) == SL_EIO)
             snprintf(st->err, sizeof st->err, "database: %s: %s", sp.p, strerror(errno));
         sl_buf_free(&sp);
