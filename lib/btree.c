@@ -555,7 +555,7 @@ sl_status sl_btree_splice(sl_btree *b, const char *db_path, uint32_t root) {
         snprintf(msg, sizeof msg, "%s: the file's size does not match its header", db_path);
     else if (root < 2 || root > N)
         snprintf(msg, sizeof msg, "%s: table root page %u outside the file", db_path, root);
-    else if (N + S + S / 64 + 16 > UINT32_MAX / 2)
+    else if (N + S + S / 8 + 16 > UINT32_MAX / 2) /* leaves, then at most S / 8 interior pages */
         snprintf(msg, sizeof msg, "%s: the database would be too large", db_path);
     if (msg[0]) {
         rc = fail_msg(b, SL_EDB, msg);
