@@ -646,5 +646,9 @@ out:
     free(page);
     free(level);
     if (close(db) != 0 && !rc) rc = fail_errno(b, db_path);
+    if (!rc) { /* the spill's disk space back now, not when the writer is freed */
+        close(b->fd);
+        b->fd = -1;
+    }
     return rc;
 }
