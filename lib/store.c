@@ -259,14 +259,23 @@ sl_status sl_store_open(sl_store **out, const char *path, char *err, size_t errl
         rc = fail(st, SL_EDB, path);
     if (!rc && sqlite3_exec(st->db, DDL, NULL, NULL, NULL) != SQLITE_OK) rc = fail(st, SL_EDB, "schema");
     if (!rc && !(st->path = strdup(path))) rc = fail(st, SL_ENOMEM, "open");
+    sqlite3_stmt *q = NULL;
+    int64_t page = 0;
+    if (!rc) rc = prep(st, &q, "PRAGMA page_size");
+    if (!rc && sqlite3_step(q) == SQLITE_ROW) page = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
     if (!rc) { /* the flagged rows' pages, spilled beside the database until they are spliced */
         sl_buf sp = {0};
         rc = sl_buf_printf(&sp, "%s-rows", path);
         if (!rc) rc = sl_buf_nul(&sp);
-        if (!rc && (rc = sl_btree_open(&st->rows, sp.p, 4096)) == SL_EIO)
+        if (!rc) rc = sl_btree_open(&st->rows, sp.p, page > 0 && page <= 65536 ? (uint32_t)page : 0);
+        if (rc == SL_EIO) {
+            st->first = rc;
             snprintf(st->err, sizeof st->err, "database: %s: %s", sp.p, strerror(errno));
+        } else if (rc) {
+            fail(st, rc, "flagged rows");
+        }
         sl_buf_free(&sp);
-        if (rc) fail(st, rc, "flagged rows");
     }
     if (!rc && sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) rc = fail(st, SL_EDB, "begin");
     if (!rc) rc = prep(st, &st->meta, "INSERT OR REPLACE INTO run(key, value) VALUES(?1, ?2)");
