@@ -4,6 +4,7 @@
 #ifndef SL_HARNESS_H
 #define SL_HARNESS_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,14 @@ static inline char *t_read_file(const char *path, size_t *len) {
     p[n] = '\0';
     if (len) *len = n;
     return p;
+}
+
+/* xorshift64: the tests' deterministic random numbers (state must start non-zero). */
+static inline uint64_t t_xorshift(uint64_t *s) {
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
 }
 
 /* Removes a test's temporary folder and everything in it. */

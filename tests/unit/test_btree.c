@@ -14,12 +14,7 @@
 static char tmpdir[] = "/tmp/sl_test_btree_XXXXXX";
 
 static uint64_t rng = 0x9E3779B97F4A7C15u;
-static uint64_t next_rand(void) {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-}
+static uint64_t next_rand(void) { return t_xorshift(&rng); }
 
 #define NCOL 5 /* id (the rowid), a INTEGER, b TEXT, c TEXT, d INTEGER */
 

@@ -13,12 +13,7 @@
 #include <unistd.h>
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
-static uint32_t next_rand(void) {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (uint32_t)(rng >> 11);
-}
+static uint32_t next_rand(void) { return (uint32_t)(t_xorshift(&rng) >> 11); }
 
 /* Words to build texts from: the traps of BRIEF.md plus every word of every example. */
 static const char *base_words[] = {

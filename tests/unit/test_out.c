@@ -5,12 +5,7 @@
 #include "out.h"
 
 static uint64_t rng = 0x243F6A8885A308D3ull;
-static uint64_t rnd(void) {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-}
+static uint64_t rnd(void) { return t_xorshift(&rng); }
 
 static size_t reference(const char *p, size_t n, int *quote) {
     size_t i = 0;
