@@ -71,7 +71,7 @@ const char *sl_cell_state_name(sl_cell_state s) {
 
 /* ---- buffers ------------------------------------------------------------------------------ */
 
-sl_status sl_buf_reserve(sl_buf *b, size_t extra) {
+sl_status sl_buf_grow(sl_buf *b, size_t extra) {
     size_t limit = b->cap_limit ? b->cap_limit : SIZE_MAX / 2;
     if (extra > limit || b->len > limit - extra) return SL_ELIMIT;
     size_t need = b->len + extra + 1; /* room for a NUL */
@@ -86,14 +86,6 @@ sl_status sl_buf_reserve(sl_buf *b, size_t extra) {
     return SL_OK;
 }
 
-sl_status sl_buf_append(sl_buf *b, const void *p, size_t n) {
-    if (n == 0) return SL_OK;
-    sl_status rc = sl_buf_reserve(b, n);
-    if (rc) return rc;
-    memcpy(b->p + b->len, p, n);
-    b->len += n;
-    return SL_OK;
-}
 
 sl_status sl_buf_putc(sl_buf *b, char c) { return sl_buf_append(b, &c, 1); }
 

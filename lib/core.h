@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define SL_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define SL_UNUSED(x) ((void)(x))
@@ -19,8 +20,21 @@ typedef struct {
     size_t len, cap, cap_limit;
 } sl_buf;
 
-sl_status sl_buf_reserve(sl_buf *b, size_t extra);
-sl_status sl_buf_append(sl_buf *b, const void *p, size_t n);
+/* Room for extra more bytes (and a NUL). Inline where there is room already, the case on every
+ * row of a scan; sl_buf_grow otherwise, and for capped buffers. */
+sl_status sl_buf_grow(sl_buf *b, size_t extra);
+static inline sl_status sl_buf_reserve(sl_buf *b, size_t extra) {
+    if (!b->cap_limit && extra < b->cap - b->len) return SL_OK;
+    return sl_buf_grow(b, extra);
+}
+static inline sl_status sl_buf_append(sl_buf *b, const void *p, size_t n) {
+    if (n == 0) return SL_OK;
+    sl_status rc = sl_buf_reserve(b, n);
+    if (rc) return rc;
+    memcpy(b->p + b->len, p, n);
+    b->len += n;
+    return SL_OK;
+}
 sl_status sl_buf_putc(sl_buf *b, char c);
 sl_status sl_buf_puts(sl_buf *b, const char *s);
 sl_status sl_buf_printf(sl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
