@@ -63,6 +63,7 @@ struct sl_btree {
         int64_t last;
     } mark;
     int spliced;
+    int no_kernel_copy; /* sl_btree_copy_through_memory */
     char err[256];
 };
 
@@ -343,6 +344,8 @@ void sl_btree_free(sl_btree *b) {
 
 uint64_t sl_btree_rows(const sl_btree *b) { return b->rows; }
 
+void sl_btree_copy_through_memory(sl_btree *b) { b->no_kernel_copy = 1; }
+
 sl_status sl_btree_append(sl_btree *b, int64_t rowid, const sl_bval *v, size_t n) {
     if (b->err[0]) return SL_EIO;
     if (b->spliced) return fail_msg(b, SL_EINTERNAL, "a row appended after the table was spliced");
@@ -472,7 +475,7 @@ sl_status sl_btree_rollback(sl_btree *b) {
 /* Copies n bytes of the spill from offset 0 to the database at dst: in the kernel when it can. */
 static sl_status copy_spill(sl_btree *b, int db, uint64_t n, uint64_t dst) {
     loff_t in = 0, out = (loff_t)dst;
-    while ((uint64_t)in < n) {
+    while (!b->no_kernel_copy && (uint64_t)in < n) {
         ssize_t w = copy_file_range(b->fd, &in, db, &out, (size_t)(n - (uint64_t)in), 0);
         if (w > 0) continue;
         if (w < 0 && errno == EINTR) continue;

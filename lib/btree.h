@@ -47,6 +47,10 @@ uint64_t sl_btree_rows(const sl_btree *b);
  * most once. Without rows nothing is changed. */
 sl_status sl_btree_splice(sl_btree *b, const char *db_path, uint32_t root);
 
+/* Copies the pages through memory at the splice, as where the kernel cannot copy between files
+ * (copy_file_range unsupported): for the tests, which run on a file system where it can. */
+void sl_btree_copy_through_memory(sl_btree *b);
+
 /* What the last failure was, for a person ("writing the spill file: No space left on device"). */
 const char *sl_btree_errmsg(const sl_btree *b);
 

@@ -2,7 +2,8 @@
  * value and type for type, and passing PRAGMA integrity_check: no rows, one row, one leaf with
  * overflow pages (moved to the root), trees two and three levels deep, integers of every
  * stored width, texts around every overflow boundary and over several overflow pages, NULLs,
- * rollbacks inside a leaf and across flushed pages, page sizes 512, 4096 and 65536, and
+ * rollbacks inside a leaf and across flushed pages, page sizes 512, 4096 and 65536, the pages
+ * copied by the kernel or through memory (where copy_file_range is not supported), and
  * SQLite appending to the table afterwards. The same rows inserted by SQLite give the same
  * record bytes (compared through the table's content and a hash of its dump). */
 #include "../harness.h"
@@ -40,7 +41,8 @@ static size_t text_len(uint32_t U, uint64_t r) {
     }
 }
 
-static size_t force_len; /* when set, every text of column b is this long */
+static size_t force_len;   /* when set, every text of column b is this long */
+static int through_memory; /* splice without copy_file_range */
 
 static void make_row(row *w, int64_t id, uint32_t U) {
     memset(w, 0, sizeof *w);
@@ -151,6 +153,7 @@ static void run_case(const char *name, uint32_t U, size_t n, size_t drop_from, s
     CHECK(sl_btree_open(&b, spill, U) == SL_OK);
     if (!b) return;
     CHECK(!path_exists(spill)); /* unlinked at once */
+    if (through_memory) sl_btree_copy_through_memory(b);
     row *want = calloc(n ? n : 1, sizeof *want);
     size_t kept = 0;
     int64_t id = 1;
@@ -319,6 +322,9 @@ int main(void) {
     run_case("small_pages", 512, 400, 0, 0);
     run_case("three_levels", 512, 20000, 0, 0);
     run_case("default_pages", 4096, 30000, 0, 0);
+    through_memory = 1; /* more than one copy chunk (64 pages), overflow pointers shifted after */
+    run_case("copied_through_memory", 4096, 3000, 1000, 1200);
+    through_memory = 0;
     run_case("big_pages", 65536, 3000, 0, 0);
     run_case("rollback_in_leaf", 4096, 50, 20, 23);
     run_case("rollback_flushed", 512, 5000, 1000, 4000);
