@@ -472,12 +472,29 @@ sl_status sl_btree_rollback(sl_btree *b) {
 
 /* ---- splicing into the database ----------------------------------------------------------- */
 
+/* Gives the spill's bytes [*done, upto), copied already, back to the file system once there are
+ * PUNCH_EVERY of them, so that the spill does not double the database's disk space while it is
+ * copied. Where holes cannot be punched the space comes back when the spill is closed. */
+#define PUNCH_EVERY (4u << 20)
+static void punch(sl_btree *b, uint64_t *done, uint64_t upto) {
+    if (upto - *done < PUNCH_EVERY) return;
+#ifdef FALLOC_FL_PUNCH_HOLE
+    (void)fallocate(b->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)*done, (off_t)(upto - *done));
+#endif
+    *done = upto;
+}
+
 /* Copies n bytes of the spill from offset 0 to the database at dst: in the kernel when it can. */
 static sl_status copy_spill(sl_btree *b, int db, uint64_t n, uint64_t dst) {
     loff_t in = 0, out = (loff_t)dst;
+    uint64_t punched = 0;
     while (!b->no_kernel_copy && (uint64_t)in < n) {
-        ssize_t w = copy_file_range(b->fd, &in, db, &out, (size_t)(n - (uint64_t)in), 0);
-        if (w > 0) continue;
+        uint64_t left = n - (uint64_t)in;
+        ssize_t w = copy_file_range(b->fd, &in, db, &out, (size_t)(left < PUNCH_EVERY ? left : PUNCH_EVERY), 0);
+        if (w > 0) {
+            punch(b, &punched, (uint64_t)in);
+            continue;
+        }
         if (w < 0 && errno == EINTR) continue;
         if (w < 0 && errno != EXDEV && errno != ENOSYS && errno != EOPNOTSUPP && errno != EINVAL)
             return fail_errno(b, "writing the flagged rows into the database");
@@ -491,6 +508,7 @@ static sl_status copy_spill(sl_btree *b, int db, uint64_t n, uint64_t dst) {
             return fail_errno(b, "writing the flagged rows into the database");
         in += (loff_t)chunk;
         out += (loff_t)chunk;
+        punch(b, &punched, (uint64_t)in);
     }
     return SL_OK;
 }
