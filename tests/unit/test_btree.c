@@ -3,13 +3,16 @@
  * overflow pages (moved to the root), trees two and three levels deep, integers of every
  * stored width, texts around every overflow boundary and over several overflow pages, NULLs,
  * rollbacks inside a leaf and across flushed pages, page sizes 512, 4096 and 65536, the pages
- * copied by the kernel or through memory (where copy_file_range is not supported), and
+ * copied by the kernel or through memory (where copy_file_range is not supported), a disk
+ * that fills during the splice, and
  * SQLite appending to the table afterwards. The same rows inserted by SQLite give the same
  * record bytes (compared through the table's content and a hash of its dump). */
 #include "../harness.h"
 #include "btree.h"
 
+#include <signal.h>
 #include <sqlite3.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 static char tmpdir[] = "/tmp/sl_test_btree_XXXXXX";
@@ -308,6 +311,39 @@ static void refusals(void) {
     sqlite3_close(db);
 }
 
+/* A disk that fills during the splice (a file-size limit stands in for it): refused with the
+ * reason, never a half-written success. */
+static void full_disk(void) {
+    char path[256], sp[256];
+    snprintf(path, sizeof path, "%s/full.db", tmpdir);
+    snprintf(sp, sizeof sp, "%s/full.db-rows", tmpdir);
+    uint32_t root;
+    CHECK(make_db(path, 4096, &root) == 0);
+    struct stat sb;
+    CHECK(stat(path, &sb) == 0);
+    sl_btree *b;
+    CHECK(sl_btree_open(&b, sp, 4096) == SL_OK);
+    if (!b) return;
+    char text[1000];
+    memset(text, 'x', sizeof text);
+    sl_bval v[2] = {{SL_BV_NULL, 0, NULL, 0}, {SL_BV_TEXT, 0, text, sizeof text}};
+    int ok = 1;
+    for (int i = 1; i <= 2000; i++) ok &= sl_btree_append(b, i, v, 2) == SL_OK; /* ~2 MB */
+    CHECK(ok);
+    struct rlimit old, lim;
+    getrlimit(RLIMIT_FSIZE, &old);
+    lim = old;
+    lim.rlim_cur = (rlim_t)sb.st_size + (1u << 20); /* the spill fits, the database does not */
+    void (*prev)(int) = signal(SIGXFSZ, SIG_IGN);
+    CHECK(setrlimit(RLIMIT_FSIZE, &lim) == 0);
+    sl_status rc = sl_btree_splice(b, path, root);
+    setrlimit(RLIMIT_FSIZE, &old);
+    signal(SIGXFSZ, prev);
+    CHECK_INT(rc, SL_EIO);
+    CHECK(strstr(sl_btree_errmsg(b), "File too large") != NULL);
+    sl_btree_free(b);
+}
+
 int main(void) {
     if (!mkdtemp(tmpdir)) {
         perror("mkdtemp");
@@ -332,6 +368,7 @@ int main(void) {
     run_case("rollback_tail", 4096, 3000, 2500, 3000);
     same_bytes();
     refusals();
+    full_disk();
     t_remove_tree(tmpdir);
     TEST_END();
 }
