@@ -1,7 +1,16 @@
 /* token.c: the secret plate key and keyed plate tokens. A token is "pt_" + the first 16 hex
  * characters of HMAC-SHA256(key, normalised plate); plates holding the wildcards * or ? are
  * hashed with a domain prefix and shown with a trailing "~", so a wildcard pattern can never
- * share a token with a real plate. Without the key, a token cannot be tested against guesses. */
+ * share a token with a real plate. Without the key, a token cannot be tested against guesses.
+ *
+ * HMAC (RFC 2104) is computed here from two SHA-256 states taken once per key, after the key's
+ * inner and outer pads, and copied for each token: OpenSSL's EVP_MAC needs a context duplicated
+ * per token, which cost 1.15 µs a token in allocations against 0.26 µs this way (measured;
+ * about 0.4 s per GB of network audit, where plate-like words in free text are tokenized).
+ * The low-level SHA256_* calls are deprecated in OpenSSL 3 in favour of EVP, which has no
+ * allocation-free way to copy a digest state; they remain in OpenSSL 3 and use the same
+ * SHA-NI code. The tests check tokens against values computed by `openssl dgst -mac HMAC`. */
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include "core.h"
 
 #include <errno.h>
@@ -13,11 +22,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/params.h>
 #include <openssl/rand.h>
+#include <openssl/sha.h>
 
 #define SL_KEY_BYTES 32
 #define SL_KEY_HEX (2 * SL_KEY_BYTES)
@@ -28,8 +35,7 @@ static const char wildcard_domain[] = "~wildcard:";
 
 struct sl_key {
     unsigned char raw[SL_KEY_BYTES];
-    EVP_MAC *mac;
-    EVP_MAC_CTX *base; /* HMAC-SHA256 initialised with the key; duplicated per token */
+    SHA256_CTX inner, outer; /* SHA-256 after the key's inner and outer pads; copied per token */
 };
 
 static void seterr(char *err, size_t errlen, const char *fmt, ...)
@@ -158,18 +164,18 @@ static sl_status create_key(const char *path, unsigned char raw[SL_KEY_BYTES], i
     return SL_OK;
 }
 
+/* The key's pads hashed once (the key is shorter than SHA-256's 64-byte block: zero-padded). */
 static sl_status key_init_mac(sl_key *k) {
-    k->mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-    if (!k->mac) return SL_ECRYPTO;
-    k->base = EVP_MAC_CTX_new(k->mac);
-    if (!k->base) return SL_ECRYPTO;
-    char digest[] = "SHA256";
-    OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-        OSSL_PARAM_construct_end(),
-    };
-    if (EVP_MAC_init(k->base, k->raw, SL_KEY_BYTES, params) != 1) return SL_ECRYPTO;
-    return SL_OK;
+    unsigned char pad[64];
+    int ok = 1;
+    for (int which = 0; which < 2 && ok; which++) {
+        memset(pad, which ? 0x5c : 0x36, sizeof pad);
+        for (size_t i = 0; i < SL_KEY_BYTES; i++) pad[i] ^= k->raw[i];
+        SHA256_CTX *c = which ? &k->outer : &k->inner;
+        ok = SHA256_Init(c) == 1 && SHA256_Update(c, pad, sizeof pad) == 1;
+    }
+    OPENSSL_cleanse(pad, sizeof pad);
+    return ok ? SL_OK : SL_ECRYPTO;
 }
 
 sl_status sl_key_open(sl_key **out, const char *path, int *created, char *err, size_t errlen) {
@@ -205,9 +211,7 @@ sl_status sl_key_open(sl_key **out, const char *path, int *created, char *err, s
 
 void sl_key_free(sl_key *k) {
     if (!k) return;
-    EVP_MAC_CTX_free(k->base);
-    EVP_MAC_free(k->mac);
-    OPENSSL_cleanse(k->raw, sizeof k->raw);
+    OPENSSL_cleanse(k, sizeof *k);
     free(k);
 }
 
@@ -244,11 +248,9 @@ size_t sl_plate_token(const sl_key *k, const char *plate, size_t len, char out[S
         else if (c == '*' || c == '?') wild = 1;
     }
     if (!alnum) return 0;
-    EVP_MAC_CTX *ctx = EVP_MAC_CTX_dup(k->base);
-    if (!ctx) return 0;
+    SHA256_CTX ctx = k->inner; /* HMAC: H(outer pad || H(inner pad || message)) */
     int ok = 1;
-    if (wild) ok = EVP_MAC_update(ctx, (const unsigned char *)wildcard_domain,
-                                  sizeof wildcard_domain - 1) == 1;
+    if (wild) ok = SHA256_Update(&ctx, wildcard_domain, sizeof wildcard_domain - 1) == 1;
     unsigned char chunk[64];
     size_t n = 0;
     for (size_t i = 0; ok && i < len; i++) {
@@ -256,15 +258,16 @@ size_t sl_plate_token(const sl_key *k, const char *plate, size_t len, char out[S
         if (!c) continue;
         chunk[n++] = c;
         if (n == sizeof chunk) {
-            ok = EVP_MAC_update(ctx, chunk, n) == 1;
+            ok = SHA256_Update(&ctx, chunk, n) == 1;
             n = 0;
         }
     }
-    if (ok && n) ok = EVP_MAC_update(ctx, chunk, n) == 1;
-    unsigned char mac[EVP_MAX_MD_SIZE];
-    size_t maclen = 0;
-    if (ok) ok = EVP_MAC_final(ctx, mac, &maclen, sizeof mac) == 1 && maclen >= 8;
-    EVP_MAC_CTX_free(ctx);
+    if (ok && n) ok = SHA256_Update(&ctx, chunk, n) == 1;
+    unsigned char inner[SHA256_DIGEST_LENGTH], mac[SHA256_DIGEST_LENGTH];
+    if (ok) ok = SHA256_Final(inner, &ctx) == 1;
+    ctx = k->outer;
+    if (ok) ok = SHA256_Update(&ctx, inner, sizeof inner) == 1 && SHA256_Final(mac, &ctx) == 1;
+    OPENSSL_cleanse(&ctx, sizeof ctx);
     if (!ok) return 0;
     char hex[17];
     sl_hex(mac, 8, hex);

@@ -42,6 +42,10 @@ static void test_known_vector(void) {
     CHECK_STR(tok(k, " a.b.c 1-2-3 "), "pt_3f58476740dcebd3");
     CHECK_STR(tok(k, "\xc3\x89" "ABC123"), "pt_3f58476740dcebd3"); /* non-ASCII dropped */
     CHECK_STR(tok(k, "7abc"), "pt_d82f9d97ed23b17b");
+    /* longer than one 64-byte block, fed in two pieces: "A1" x 50, dashes dropped */
+    char longp[160] = "";
+    for (int i = 0; i < 50; i++) strcat(longp, i % 7 ? "A1" : "a-1");
+    CHECK_STR(tok(k, longp), "pt_d1eb9f96fed8ba50");
     /* Wildcards: "~wildcard:" domain prefix, then "AB*12?", shown with a trailing '~'. */
     CHECK_STR(tok(k, "ab*12?"), "pt_d0bada62e436cf16~");
     CHECK_STR(tok(k, "AB * 12 ?"), "pt_d0bada62e436cf16~");
