@@ -278,13 +278,19 @@ static void same_bytes(void) {
     free(c);
 }
 
+/* NAME.db made by make_db (pages of 4096 bytes) and the path of its spill, in the test folder. */
+static uint32_t fresh_db(const char *name, char path[256], char spill[256]) {
+    snprintf(path, 256, "%s/%s.db", tmpdir, name);
+    snprintf(spill, 256, "%s/%s.db-rows", tmpdir, name);
+    uint32_t root = 0;
+    CHECK(make_db(path, 4096, &root) == 0);
+    return root;
+}
+
 /* What cannot be done is refused with a reason. */
 static void refusals(void) {
     char path[256], sp[256];
-    snprintf(path, sizeof path, "%s/refuse.db", tmpdir);
-    snprintf(sp, sizeof sp, "%s/refuse.db-rows", tmpdir);
-    uint32_t root;
-    CHECK(make_db(path, 4096, &root) == 0);
+    uint32_t root = fresh_db("refuse", path, sp);
     sl_btree *b;
     CHECK(sl_btree_open(&b, sp, 1000) == SL_EUSAGE);
     CHECK(sl_btree_open(&b, sp, 4096) == SL_OK);
@@ -315,10 +321,7 @@ static void refusals(void) {
  * reason, never a half-written success. */
 static void full_disk(void) {
     char path[256], sp[256];
-    snprintf(path, sizeof path, "%s/full.db", tmpdir);
-    snprintf(sp, sizeof sp, "%s/full.db-rows", tmpdir);
-    uint32_t root;
-    CHECK(make_db(path, 4096, &root) == 0);
+    uint32_t root = fresh_db("full", path, sp);
     struct stat sb;
     CHECK(stat(path, &sb) == 0);
     sl_btree *b;
