@@ -64,6 +64,7 @@ struct sl_btree {
     } mark;
     int spliced;
     int no_kernel_copy; /* sl_btree_copy_through_memory */
+    char *unlink_later; /* the spill's path, when it could not be unlinked while open */
     char err[256];
 };
 
@@ -318,11 +319,17 @@ sl_status sl_btree_open(sl_btree **out, const char *spill_path, uint32_t page_si
         return SL_ENOMEM;
     }
     b->fd = open(spill_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (b->fd < 0 || unlink(spill_path) != 0) {
+    if (b->fd < 0) {
         int e = errno;
         sl_btree_free(b);
         errno = e;
         return SL_EIO;
+    }
+    /* Unlinked now, so that nothing is left behind whatever happens; where an open file cannot
+     * be unlinked (Windows folders under WSL), it is unlinked once closed. */
+    if (unlink(spill_path) != 0 && !(b->unlink_later = strdup(spill_path))) {
+        sl_btree_free(b);
+        return SL_ENOMEM;
     }
     leaf_reset(b);
     sl_btree_mark(b);
@@ -330,9 +337,18 @@ sl_status sl_btree_open(sl_btree **out, const char *spill_path, uint32_t page_si
     return SL_OK;
 }
 
+/* Closes the spill and, where it could not be unlinked while open, unlinks it now. */
+static void spill_close(sl_btree *b) {
+    if (b->fd >= 0) close(b->fd);
+    b->fd = -1;
+    if (b->unlink_later) unlink(b->unlink_later);
+    free(b->unlink_later);
+    b->unlink_later = NULL;
+}
+
 void sl_btree_free(sl_btree *b) {
     if (!b) return;
-    if (b->fd >= 0) close(b->fd);
+    spill_close(b);
     free(b->wbuf);
     free(b->leaf.p);
     free(b->mark.leaf.p);
@@ -667,9 +683,6 @@ out:
     free(page);
     free(level);
     if (close(db) != 0 && !rc) rc = fail_errno(b, db_path);
-    if (!rc) { /* the spill's disk space back now, not when the writer is freed */
-        close(b->fd);
-        b->fd = -1;
-    }
+    if (!rc) spill_close(b); /* the spill's disk space back now, not when the writer is freed */
     return rc;
 }
