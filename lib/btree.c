@@ -172,47 +172,9 @@ static void put_int(unsigned char *p, int64_t v, unsigned len) {
 
 /* ---- the spill file ----------------------------------------------------------------------- */
 
-static sl_status pwrite_all(int fd, const void *p, size_t n, uint64_t off) {
-    const char *c = p;
-    while (n) {
-        ssize_t w = pwrite(fd, c, n, (off_t)off);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            return SL_EIO;
-        }
-        if (w == 0) {
-            errno = EIO;
-            return SL_EIO;
-        }
-        c += w;
-        n -= (size_t)w;
-        off += (uint64_t)w;
-    }
-    return SL_OK;
-}
-
-static sl_status pread_all(int fd, void *p, size_t n, uint64_t off) {
-    char *c = p;
-    while (n) {
-        ssize_t r = pread(fd, c, n, (off_t)off);
-        if (r < 0) {
-            if (errno == EINTR) continue;
-            return SL_EIO;
-        }
-        if (r == 0) {
-            errno = EIO; /* shorter than it must be */
-            return SL_EIO;
-        }
-        c += r;
-        n -= (size_t)r;
-        off += (uint64_t)r;
-    }
-    return SL_OK;
-}
-
 static sl_status spill_flush(sl_btree *b) {
     if (!b->nw) return SL_OK;
-    if (pwrite_all(b->fd, b->wbuf, (size_t)b->nw * b->U, b->flushed * b->U))
+    if (sl_pwrite_all(b->fd, b->wbuf, (size_t)b->nw * b->U, b->flushed * b->U))
         return fail_errno(b, "writing the flagged rows' pages");
     b->flushed += b->nw;
     b->nw = 0;
@@ -235,15 +197,9 @@ static sl_status spill_page(sl_btree *b, unsigned char **pg, uint32_t *no) {
 }
 
 static sl_status add_relo(sl_btree *b, uint64_t off) {
-    if (b->nrelo == b->caprelo) {
-        size_t cap = b->caprelo ? b->caprelo * 2 : 256;
-        uint64_t *r = realloc(b->relo, cap * sizeof *r);
-        if (!r) return SL_ENOMEM;
-        b->relo = r;
-        b->caprelo = cap;
-    }
-    b->relo[b->nrelo++] = off;
-    return SL_OK;
+    sl_status rc = sl_grow((void **)&b->relo, &b->caprelo, b->nrelo + 1, sizeof *b->relo);
+    if (!rc) b->relo[b->nrelo++] = off;
+    return rc;
 }
 
 /* ---- leaves ------------------------------------------------------------------------------- */
@@ -288,13 +244,8 @@ static sl_status leaf_flush(sl_btree *b) {
                 return fail_msg(b, rc, "out of memory");
         }
     }
-    if (b->nleaves == b->capleaves) {
-        size_t cap = b->capleaves ? b->capleaves * 2 : 1024;
-        child *c = realloc(b->leaves, cap * sizeof *c);
-        if (!c) return fail_msg(b, SL_ENOMEM, "out of memory");
-        b->leaves = c;
-        b->capleaves = cap;
-    }
+    if (sl_grow((void **)&b->leaves, &b->capleaves, b->nleaves + 1, sizeof *b->leaves))
+        return fail_msg(b, SL_ENOMEM, "out of memory");
     b->leaves[b->nleaves++] = (child){no, l->max};
     leaf_reset(b);
     return SL_OK;
@@ -389,14 +340,7 @@ sl_status sl_btree_append(sl_btree *b, int64_t rowid, const sl_bval *v, size_t n
     while (varint_len(hdr + k) > k) k++;
     hdr += k;
     uint64_t P = hdr + body;
-    if (P > b->reccap) {
-        size_t cap = b->reccap ? b->reccap : 1024;
-        while (cap < P) cap *= 2;
-        unsigned char *r = realloc(b->rec, cap);
-        if (!r) return fail_msg(b, SL_ENOMEM, "out of memory");
-        b->rec = r;
-        b->reccap = cap;
-    }
+    if (sl_grow((void **)&b->rec, &b->reccap, (size_t)P, 1)) return fail_msg(b, SL_ENOMEM, "out of memory");
     unsigned char *h = b->rec, *d = b->rec + hdr;
     h += put_varint(h, hdr);
     for (size_t i = 0; i < n; i++) {
@@ -519,8 +463,8 @@ static sl_status copy_spill(sl_btree *b, int db, uint64_t n, uint64_t dst) {
     while ((uint64_t)in < n) {
         size_t chunk = (size_t)WBUF_PAGES * b->U;
         if (n - (uint64_t)in < chunk) chunk = (size_t)(n - (uint64_t)in);
-        if (pread_all(b->fd, b->wbuf, chunk, (uint64_t)in)) return fail_errno(b, "reading the flagged rows' pages");
-        if (pwrite_all(db, b->wbuf, chunk, (uint64_t)out))
+        if (sl_pread_all(b->fd, b->wbuf, chunk, (uint64_t)in)) return fail_errno(b, "reading the flagged rows' pages");
+        if (sl_pwrite_all(db, b->wbuf, chunk, (uint64_t)out))
             return fail_errno(b, "writing the flagged rows into the database");
         in += (loff_t)chunk;
         out += (loff_t)chunk;
@@ -577,7 +521,7 @@ sl_status sl_btree_splice(sl_btree *b, const char *db_path, uint32_t root) {
     struct stat sb;
     char msg[200];
     msg[0] = '\0';
-    if (pread_all(db, hdr, sizeof hdr, 0) || fstat(db, &sb) != 0) {
+    if (sl_pread_all(db, hdr, sizeof hdr, 0) || fstat(db, &sb) != 0) {
         rc = fail_errno(b, db_path);
         goto out;
     }
@@ -604,7 +548,7 @@ sl_status sl_btree_splice(sl_btree *b, const char *db_path, uint32_t root) {
         rc = fail_msg(b, SL_ENOMEM, "out of memory");
         goto out;
     }
-    if (pread_all(db, page, b->U, (root - 1) * U)) {
+    if (sl_pread_all(db, page, b->U, (root - 1) * U)) {
         rc = fail_errno(b, db_path);
         goto out;
     }
@@ -623,19 +567,19 @@ sl_status sl_btree_splice(sl_btree *b, const char *db_path, uint32_t root) {
         unsigned char p4[4];
         uint64_t o = b->relo[i];
         if (o >= copied * U) continue; /* in the single leaf: shifted below */
-        if (pread_all(db, p4, 4, N * U + o)) {
+        if (sl_pread_all(db, p4, 4, N * U + o)) {
             rc = fail_errno(b, db_path);
             goto out;
         }
         put32(p4, get32(p4) + (uint32_t)N);
-        if (pwrite_all(db, p4, 4, N * U + o)) {
+        if (sl_pwrite_all(db, p4, 4, N * U + o)) {
             rc = fail_errno(b, db_path);
             goto out;
         }
     }
     uint64_t next = N + copied + 1; /* the next page appended */
     if (single) {
-        if (pread_all(b->fd, page, b->U, (S - 1) * U)) {
+        if (sl_pread_all(b->fd, page, b->U, (S - 1) * U)) {
             rc = fail_errno(b, "reading the flagged rows' pages");
             goto out;
         }
@@ -659,7 +603,7 @@ sl_status sl_btree_splice(sl_btree *b, const char *db_path, uint32_t root) {
                 /* never leave one child alone on the level's last page */
                 if (n - i - k == 1) k--;
                 interior_page(b, page, level + i, k);
-                if (pwrite_all(db, page, b->U, (next - 1) * U)) {
+                if (sl_pwrite_all(db, page, b->U, (next - 1) * U)) {
                     rc = fail_errno(b, db_path);
                     goto out;
                 }
@@ -669,7 +613,7 @@ sl_status sl_btree_splice(sl_btree *b, const char *db_path, uint32_t root) {
             n = m;
         }
     }
-    if (pwrite_all(db, page, b->U, (root - 1) * U)) {
+    if (sl_pwrite_all(db, page, b->U, (root - 1) * U)) {
         rc = fail_errno(b, db_path);
         goto out;
     }
@@ -678,7 +622,7 @@ sl_status sl_btree_splice(sl_btree *b, const char *db_path, uint32_t root) {
     put32(hdr + 24, counter);
     put32(hdr + 28, (uint32_t)(next - 1));
     put32(hdr + 92, counter);
-    if (pwrite_all(db, hdr + 24, 8, 24) || pwrite_all(db, hdr + 92, 4, 92)) rc = fail_errno(b, db_path);
+    if (sl_pwrite_all(db, hdr + 24, 8, 24) || sl_pwrite_all(db, hdr + 92, 4, 92)) rc = fail_errno(b, db_path);
 out:
     free(page);
     free(level);

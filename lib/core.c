@@ -223,6 +223,20 @@ void *sl_reallocarray(void *p, size_t n, size_t size) {
     return realloc(p, bytes ? bytes : 1);
 }
 
+sl_status sl_grow(void **p, size_t *cap, size_t need, size_t size) {
+    if (need <= *cap) return SL_OK;
+    size_t n = *cap ? *cap : 16;
+    while (n < need) {
+        if (n > SIZE_MAX / 2) return SL_ENOMEM;
+        n *= 2;
+    }
+    void *q = sl_reallocarray(*p, n, size);
+    if (!q) return SL_ENOMEM;
+    *p = q;
+    *cap = n;
+    return SL_OK;
+}
+
 char *sl_fmt(char *dst, size_t cap, const char *fmt, ...) {
     if (!cap) return dst;
     va_list ap;
@@ -346,6 +360,14 @@ int sl_slice_ieq(sl_slice s, const char *z) {
     return 1;
 }
 
+int sl_ends_with_ci(const char *p, size_t n, const char *suffix) {
+    size_t k = strlen(suffix);
+    if (k > n) return 0;
+    for (size_t i = 0; i < k; i++)
+        if (sl_tolower((unsigned char)p[n - k + i]) != (unsigned char)suffix[i]) return 0;
+    return 1;
+}
+
 int sl_slice_eq(sl_slice s, const char *z) {
     size_t n = strlen(z);
     return n == s.len && (n == 0 || memcmp(s.p, z, n) == 0);
@@ -412,4 +434,29 @@ sl_status sl_sha256_file(const char *path, char hex[65]) {
     sl_sha256_free(h);
     close(fd);
     return rc;
+}
+
+/* ---- positioned I/O ------------------------------------------------------------------------ */
+
+static int pio_all(int fd, char *p, size_t n, uint64_t off, int writing) {
+    while (n) {
+        ssize_t k = writing ? pwrite(fd, p, n, (off_t)off) : pread(fd, p, n, (off_t)off);
+        if (k < 0 && errno == EINTR) continue;
+        if (k < 0) return -1;
+        if (k == 0) {
+            errno = EIO;
+            return -1;
+        }
+        p += k;
+        n -= (size_t)k;
+        off += (uint64_t)k;
+    }
+    return 0;
+}
+
+int sl_pread_all(int fd, void *p, size_t n, uint64_t off) { return pio_all(fd, p, n, off, 0); }
+
+/* pio_all only reads from p when writing. */
+int sl_pwrite_all(int fd, const void *p, size_t n, uint64_t off) {
+    return pio_all(fd, (char *)(uintptr_t)p, n, off, 1);
 }

@@ -60,6 +60,9 @@ void sl_arena_free(sl_arena *a);
 /* Allocation helpers that never abort: NULL on failure, checked by callers. */
 char *sl_strdup(const char *s);
 char *sl_strndup(const char *p, size_t n);
+/* Room for need elements of size bytes in the array *p of *cap allocated, doubling (from 16):
+ * SL_ENOMEM when it cannot (the array is then unchanged). */
+sl_status sl_grow(void **p, size_t *cap, size_t need, size_t size);
 void *sl_reallocarray(void *p, size_t n, size_t size); /* overflow-checked */
 
 /* Formats into a fixed buffer, always NUL-terminated, truncating. Returns dst. */
@@ -97,6 +100,8 @@ static inline unsigned char sl_toupper(unsigned char c) { return (c >= 'a' && c 
 sl_slice sl_trim(sl_slice s);
 /* ASCII case-insensitive equality of a slice and a C string. */
 int sl_slice_ieq(sl_slice s, const char *z);
+/* Whether the n bytes at p end in suffix (given in lower case), ignoring ASCII case. */
+int sl_ends_with_ci(const char *p, size_t n, const char *suffix);
 int sl_slice_eq(sl_slice s, const char *z);
 
 /* Streaming SHA-256 (OpenSSL EVP underneath). */
@@ -108,5 +113,11 @@ void sl_sha256_final(sl_sha256 *h, char hex[65]);
 void sl_sha256_free(sl_sha256 *h);
 /* Hashes a whole file; SL_EIO on failure. */
 sl_status sl_sha256_file(const char *path, char hex[65]);
+
+/* Exactly n bytes read or written at offset off (the descriptor's own offset untouched),
+ * retrying short and interrupted calls: 0, or -1 with errno set (EIO when the file ends
+ * first, or a write makes no progress). */
+int sl_pread_all(int fd, void *p, size_t n, uint64_t off);
+int sl_pwrite_all(int fd, const void *p, size_t n, uint64_t off);
 
 #endif

@@ -122,21 +122,10 @@ static void hand_over(sl_flagq *q) {
     pthread_mutex_unlock(&q->mu);
 }
 
-static sl_status grow(void **p, size_t *cap, size_t need, size_t size) {
-    if (need <= *cap) return SL_OK;
-    size_t n = *cap ? *cap : 64;
-    while (n < need) n *= 2;
-    void *np = sl_reallocarray(*p, n, size);
-    if (!np) return SL_ENOMEM;
-    *p = np;
-    *cap = n;
-    return SL_OK;
-}
-
 /* Copies the row into the batch being filled. */
 static sl_status copy_row(batch *b, const sl_store_row *row) {
-    sl_status rc = grow((void **)&b->rows, &b->cap, b->n + 1, sizeof *b->rows);
-    if (!rc) rc = grow((void **)&b->flags, &b->capf, b->nf + row->nflags, sizeof *b->flags);
+    sl_status rc = sl_grow((void **)&b->rows, &b->cap, b->n + 1, sizeof *b->rows);
+    if (!rc) rc = sl_grow((void **)&b->flags, &b->capf, b->nf + row->nflags, sizeof *b->flags);
     size_t need = 1; /* an empty text still gets a pointer */
     for (int f = 0; f < SL_F_COUNT; f++) need += row->s->f[f].p ? row->s->f[f].len : 0;
     if (!rc) rc = sl_buf_reserve(&b->text, need);

@@ -479,19 +479,6 @@ static sl_status io_error(sl_flagged_csv *f) {
     return SL_EIO;
 }
 
-/* Reads n bytes at off, retrying short reads. */
-static int pread_full(int fd, char *p, size_t n, off_t off) {
-    while (n) {
-        ssize_t k = pread(fd, p, n, off);
-        if (k < 0 && errno == EINTR) continue;
-        if (k <= 0) return -1;
-        p += k;
-        n -= (size_t)k;
-        off += k;
-    }
-    return 0;
-}
-
 /* Takes the direct lines of the open source back into the held form (framed, without their
  * source cells), reading them from the output about PATCH_CHUNK bytes at a time, and cuts
  * them off the output: for a source that ended without a hash to cite. */
@@ -505,7 +492,7 @@ static sl_status rehold_lines(sl_flagged_csv *f) {
         sl_buf_reset(&f->chunk);
         sl_status rc = sl_buf_reserve(&f->chunk, span);
         if (rc) return rc;
-        if (pread_full(fd, f->chunk.p, span, off)) return io_error(f);
+        if (sl_pread_all(fd, f->chunk.p, span, (uint64_t)off)) return io_error(f);
         const char *p = f->chunk.p;
         for (; i < j; p += f->lens[i++]) {
             uint32_t body = f->lens[i] - (uint32_t)f->pre.len;

@@ -257,15 +257,6 @@ void sl_inputs_free(char **files, size_t n)
 
 /* ---- sniffing ------------------------------------------------------------------------------ */
 
-static int has_suffix_ci(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    if (k > n) return 0;
-    for (size_t i = 0; i < k; i++)
-        if (sl_tolower((unsigned char)s[n - k + i]) != (unsigned char)suffix[i]) return 0;
-    return 1;
-}
-
 /* UTF-16 without a BOM: ASCII text has a NUL in every other byte. */
 static sl_read_kind sniff_utf16(const unsigned char *p, size_t n)
 {
@@ -291,7 +282,7 @@ sl_read_kind sl_read_sniff(const unsigned char *p, size_t n, const char *name)
                                  (nl >= 3 && memcmp(fn, "xl/", 3) == 0)))
                 return SL_KIND_XLSX;
         }
-        if (name && has_suffix_ci(name, ".xlsx")) return SL_KIND_XLSX;
+        if (name && sl_ends_with_ci(name, strlen(name), ".xlsx")) return SL_KIND_XLSX;
         return SL_KIND_ZIP;
     }
     if (n >= 2 && p[0] == 0x1F && p[1] == 0x8B) return SL_KIND_GZIP;

@@ -24,17 +24,6 @@ static void seterr(char *err, size_t errlen, const char *fmt, ...) {
     va_end(ap);
 }
 
-/* Grows *p (n used, *cap allocated, elements of size bytes) so one more fits. */
-static sl_status grow(void **p, size_t *cap, size_t n, size_t size) {
-    if (n < *cap) return SL_OK;
-    size_t nc = *cap ? *cap * 2 : 16;
-    void *q = sl_reallocarray(*p, nc, size);
-    if (!q) return SL_ENOMEM;
-    *p = q;
-    *cap = nc;
-    return SL_OK;
-}
-
 /* ---- parse state --------------------------------------------------------------------------- */
 
 typedef struct {
@@ -112,7 +101,7 @@ static sl_status end_rule(sl_parse *ps) {
 
 static sl_status add_pattern(sl_parse *ps, unsigned line, sl_pat_kind kind, sl_slice v) {
     sl_rules *r = ps->r;
-    if (grow((void **)&r->pats, &r->cappats, r->npats, sizeof *r->pats)) return SL_ENOMEM;
+    if (sl_grow((void **)&r->pats, &r->cappats, r->npats + 1, sizeof *r->pats)) return SL_ENOMEM;
     sl_pattern *p = &r->pats[r->npats];
     p->expr = sdup(ps, v);
     if (!p->expr) return SL_ENOMEM;
@@ -126,7 +115,7 @@ static sl_status add_pattern(sl_parse *ps, unsigned line, sl_pat_kind kind, sl_s
 
 static sl_status add_example(sl_parse *ps, unsigned line, int yes, sl_slice v) {
     sl_rules *r = ps->r;
-    if (grow((void **)&r->ex, &r->capex, r->nex, sizeof *r->ex)) return SL_ENOMEM;
+    if (sl_grow((void **)&r->ex, &r->capex, r->nex + 1, sizeof *r->ex)) return SL_ENOMEM;
     sl_example *e = &r->ex[r->nex];
     e->text = sdup(ps, v);
     if (!e->text) return SL_ENOMEM;
@@ -152,7 +141,7 @@ static sl_status start_rule(sl_parse *ps, unsigned line, sl_slice v) {
                         r->packs[o->pack].file, o->line);
         }
     }
-    if (grow((void **)&r->rules, &r->caprules, r->nrules, sizeof *r->rules)) return SL_ENOMEM;
+    if (sl_grow((void **)&r->rules, &r->caprules, r->nrules + 1, sizeof *r->rules)) return SL_ENOMEM;
     sl_rule *ru = &r->rules[r->nrules];
     memset(ru, 0, sizeof *ru);
     ru->id = sdup(ps, v);
@@ -224,7 +213,7 @@ static sl_status parse_threshold(sl_parse *ps, unsigned line, sl_slice v) {
         !parse_unit(w[2], &p) || !parse_unit(w[4], &rc))
         return perr(ps, line, "threshold must read 'CATEGORY precision P recall R' with P, R in [0, 1]");
     sl_rules *r = ps->r;
-    if (grow((void **)&r->thr, &r->capthr, r->nthr, sizeof *r->thr)) return SL_ENOMEM;
+    if (sl_grow((void **)&r->thr, &r->capthr, r->nthr + 1, sizeof *r->thr)) return SL_ENOMEM;
     sl_threshold *t = &r->thr[r->nthr];
     t->category = sdup(ps, w[0]);
     if (!t->category) return SL_ENOMEM;
@@ -401,7 +390,7 @@ static sl_status load_file(sl_rules *r, const char *file, char *err, size_t errl
     size_t len = 0;
     sl_status st = read_file(file, &buf, &len, err, errlen);
     if (st) return st;
-    if (grow((void **)&r->packs, &r->cappacks, r->npacks, sizeof *r->packs)) {
+    if (sl_grow((void **)&r->packs, &r->cappacks, r->npacks + 1, sizeof *r->packs)) {
         free(buf);
         return SL_ENOMEM;
     }
@@ -453,7 +442,7 @@ static sl_status load_dir(sl_rules *r, const char *dir, char *err, size_t errlen
             st = SL_ERULES;
             break;
         }
-        if (grow((void **)&names, &cap, n, sizeof *names) || !(names[n] = sl_strdup(de->d_name))) {
+        if (sl_grow((void **)&names, &cap, n + 1, sizeof *names) || !(names[n] = sl_strdup(de->d_name))) {
             st = SL_ENOMEM;
             break;
         }
@@ -494,7 +483,7 @@ static sl_status number_groups(sl_rules *r) {
         uint32_t g = 0;
         while (g < ng && strcmp(names[g], ru->group) != 0) g++;
         if (g == ng) {
-            if (grow((void **)&names, &cap, ng, sizeof *names)) {
+            if (sl_grow((void **)&names, &cap, ng + 1, sizeof *names)) {
                 free(names);
                 return SL_ENOMEM;
             }

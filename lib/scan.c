@@ -741,14 +741,6 @@ static const struct {
     {".yml", "a YAML file", 1, 0},
 };
 
-static int ends_with_ci(const char *p, size_t n, const char *suffix) {
-    size_t k = strlen(suffix);
-    if (k > n) return 0;
-    for (size_t i = 0; i < k; i++)
-        if (sl_tolower((unsigned char)p[n - k + i]) != (unsigned char)suffix[i]) return 0;
-    return 1;
-}
-
 static size_t nonempty_cells(const sl_infer_row *r) {
     size_t k = 0;
     for (size_t i = 0; i < r->n; i++) k += sl_trim(r->cells[i]).len != 0;
@@ -825,10 +817,10 @@ static int take_for_document(sl_scan *s, const sl_source *src, const sl_infer_ro
     }
     const char *name = src->member ? src->member : src->path ? src->path : "";
     size_t len = strlen(name);
-    if (ends_with_ci(name, len, ".gz")) len -= 3; /* notes.txt.gz is read as notes.txt */
-    else if (ends_with_ci(name, len, ".zst")) len -= 4;
+    if (sl_ends_with_ci(name, len, ".gz")) len -= 3; /* notes.txt.gz is read as notes.txt */
+    else if (sl_ends_with_ci(name, len, ".zst")) len -= 4;
     for (size_t i = 0; i < SL_ARRAY_LEN(doc_names); i++) {
-        if (!ends_with_ci(name, len, doc_names[i].ext)) continue;
+        if (!sl_ends_with_ci(name, len, doc_names[i].ext)) continue;
         if (doc_names[i].txt && sample_is_table(rows, n)) return 0;
         s->doc_what = doc_names[i].what;
         s->doc_warn = doc_names[i].warn;
@@ -837,7 +829,7 @@ static int take_for_document(sl_scan *s, const sl_source *src, const sl_infer_ro
                doc_names[i].what);
         return 1;
     }
-    if (ends_with_ci(name, len, ".csv") || ends_with_ci(name, len, ".tsv") ||
+    if (sl_ends_with_ci(name, len, ".csv") || sl_ends_with_ci(name, len, ".tsv") ||
         sample_is_table(rows, n))
         return 0;
     size_t nonblank = 0, narrow = 0;
