@@ -63,7 +63,6 @@ struct sl_store {
     sqlite3 *db;
     char *path;           /* the database file */
     sl_btree *rows;       /* flagged_rows, built outside SQLite */
-    sl_bval val[ROW_COLS]; /* one flagged row's values */
     sqlite3_stmt *meta, *pack, *rule, *source, *rej, *fstate, *ferr, *diag, *hit;
     sqlite3_stmt *event, *finding, *check; /* issue 3: events, release findings, source checks */
     sl_status first;
@@ -187,12 +186,14 @@ static sl_bval v_time(int64_t t, char buf[21]) {
 
 /* ---- schema ------------------------------------------------------------------------------- */
 
+/* The connection's caches, set again when the database is reopened after the splice. */
+#define CACHE_PRAGMAS "PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY;"
+
 static const char DDL[] =
     "PRAGMA page_size=4096;"
     "PRAGMA journal_mode=OFF;"
     "PRAGMA synchronous=OFF;"
-    "PRAGMA cache_size=-16384;"
-    "PRAGMA temp_store=MEMORY;"
+    CACHE_PRAGMAS
     "PRAGMA encoding='UTF-8';"
     "CREATE TABLE run(key TEXT PRIMARY KEY, value TEXT);"
     "CREATE TABLE packs(name TEXT NOT NULL, version TEXT, file TEXT, sha256 TEXT);"
@@ -710,7 +711,7 @@ sl_status sl_store_row_add(sl_store *st, const sl_key *k, const sl_rules *r, con
     sl_status rc = row_set(st, k, r, row, rid, plate, &sid);
     if (rc) return rc;
 
-    sl_bval *v = st->val;
+    sl_bval v[ROW_COLS];
     v[0] = v_null(); /* row_id: the rowid itself */
     v[1] = v_int(row->source_id);
     v[2] = v_u64(row->record);
@@ -1049,7 +1050,7 @@ static sl_status splice_rows(sl_store *st, uint32_t root) {
     sl_status rc = sl_btree_splice(st->rows, st->path, root);
     if (rc) return rows_fail(st, rc);
     if (sqlite3_open_v2(st->path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
-        sqlite3_exec(st->db, "PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY;", NULL, NULL, NULL) != SQLITE_OK)
+        sqlite3_exec(st->db, CACHE_PRAGMAS, NULL, NULL, NULL) != SQLITE_OK)
         return fail(st, SL_EDB, "opening it again");
     return SL_OK;
 }
