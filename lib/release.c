@@ -669,9 +669,9 @@ static sl_status check_overlaps(sl_release *r) {
             int exact = 0;
             uint64_t shared = sl_fingerprint_shared(&a->s.fp, &b->s.fp, &exact);
             char both[200], n1[32], n2[32], n3[32];
-            sl_fmt_count((int64_t)shared, n1);
-            sl_fmt_count((int64_t)a->s.fp.n, n2);
-            sl_fmt_count((int64_t)b->s.fp.n, n3);
+            fmt_count(shared, n1);
+            fmt_count(a->s.fp.n, n2);
+            fmt_count(b->s.fp.n, n3);
             if (!shared)
                 snprintf(both, sizeof both, "no row is in both (by search id, or organization, "
                          "time and networks)");
