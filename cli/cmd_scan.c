@@ -213,10 +213,7 @@ int sl_cmd_scan(int argc, char **argv) {
         fprintf(stderr, "database: %s/sunlight.db   flagged rows: %s/flagged.csv   summary: %s/summary.json\n",
                 o.out_dir, o.out_dir, o.out_dir);
         if (t->flagged >= SL_SPREADSHEET_ROWS) /* a header and one line per row */
-            fprintf(stderr,
-                    "  flagged.csv holds %llu rows: more than a spreadsheet opens (Excel and\n"
-                    "  LibreOffice stop at 1,048,576 lines, silently in some versions). Query the\n"
-                    "  database instead, or filter the CSV by its categories column first.\n",
+            fprintf(stderr, "  flagged.csv holds %llu rows: " SL_SPREADSHEET_ADVICE "\n",
                     (unsigned long long)t->flagged);
         if (t->rejected || t->warnings) code = SL_EXIT_WARN;
     }

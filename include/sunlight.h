@@ -140,6 +140,12 @@ size_t sl_plate_token(const sl_key *k, const char *plate, size_t len, char out[S
 /* Lines a spreadsheet holds (Excel since 2007, LibreOffice): exports cut at it lose rows, and
  * a flagged.csv longer than it does not open whole. */
 #define SL_SPREADSHEET_ROWS 1048576u
+/* What to say of a flagged.csv of SL_SPREADSHEET_ROWS rows or more ("flagged.csv holds N rows: "
+ * this); plain text, nothing to escape. */
+#define SL_SPREADSHEET_ADVICE                                                                    \
+    "more than a spreadsheet opens (Excel and LibreOffice stop at 1,048,576 lines, silently in " \
+    "some versions). Query the database instead, or filter the CSV by its categories column "    \
+    "first."
 
 /* ---- rule packs ---------------------------------------------------------------------------- */
 

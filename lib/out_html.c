@@ -503,9 +503,7 @@ static void examples(html *h) {
     if (nflagged >= SL_SPREADSHEET_ROWS) { /* a header and one line per row: too many lines */
         raw(h, "<p class=\"warn\">flagged.csv holds ");
         num(h, nflagged);
-        raw(h, " rows: more than a spreadsheet opens (Excel and LibreOffice stop at 1,048,576 "
-               "lines, silently in some versions). Query the database instead, or filter the CSV "
-               "by its categories column first.</p>\n");
+        raw(h, " rows: " SL_SPREADSHEET_ADVICE "</p>\n");
     }
     if (!prep(h, /* categories that flag rows (counted); a descriptive pack's (`finding no`: the dropdown
              * value picked) rides along on rows flagged for something else */
