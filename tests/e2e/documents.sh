@@ -27,15 +27,20 @@ sources() {
         searches || '|' || rejected || '|' || blank || '|' || set_aside from sources order by id" 2>/dev/null
 }
 q() { sqlite3 "$1/sunlight.db" "$2" 2>/dev/null; }
+# scan_case NAME DIR RC SOURCES: scans the fixture folder DIR into $T/NAME (log $T/NAME.log) and
+# checks the exit code and the sources (as `sources` lists them)
+scan_case() {
+    "$B/sunlight" scan "$2" -o "$T/$1" --key "$T/k" >"$T/$1.log" 2>&1; rc=$?
+    expect "exit code, $2" "$rc" "$3"
+    expect "sources of $2" "$(sources "$T/$1" "$2")" "$4"
+}
 NL='
 '
 
 # 1. A clean log with a README, a cover letter and clerk's notes (no extension: prose by its
 #    shape): every document line set aside, nothing rejected, nothing to warn about: exit 0.
 R=tests/data/release_with_documents
-"$B/sunlight" scan "$R" -o "$T/a" --key "$T/k" >"$T/a.log" 2>&1; rc=$?
-expect "exit code, log with INFO documents" "$rc" 0
-expect "sources of $R" "$(sources "$T/a" "$R")" \
+scan_case a "$R" 0 \
 "NOTES|document|4|0|0|0|4${NL}README.md|document|6|0|0|0|6${NL}cover_letter.txt|document|5|0|0|0|5${NL}network_audit.csv|network_audit|3|3|0|0|0"
 expect "kind_how of the documents" "$(q "$T/a" "select kind_how from sources where kind = 'document' order by id")" \
 "content: prose, not a table (3 of 4 sampled records hold one non-empty cell)${NL}file name (.md): a Markdown document${NL}file name (.txt): a plain-text document"
@@ -83,9 +88,7 @@ expect "warnings about copied outputs" "$(grep -c 'does not read this format' "$
 #    warning; Word, PowerPoint and OpenDocument files skipped whole (also inside a zip), one
 #    warning each, none of their XML parts read as texts: exit 1.
 R=tests/data/documents_that_warn
-"$B/sunlight" scan "$R" -o "$T/b" --key "$T/k" >"$T/b.log" 2>&1; rc=$?
-expect "exit code, documents that warn" "$rc" 1
-expect "sources of $R" "$(sources "$T/b" "$R")" \
+scan_case b "$R" 1 \
 "records_index.json|document|6|0|0|0|6${NL}release.zip|unknown|0|0|0|0|0${NL}release.zip > network_audit.csv|network_audit|3|3|0|0|0"
 expect "unsupported formats" "$(grep -c 'read.unsupported_format' "$T/b.log")" 4
 has "$T/b.log" "warning: $R/letter.docx: Word document: not read (yet); if it holds a log, export it as CSV; file skipped [read.unsupported_format]" "Word document skipped"
@@ -105,9 +108,7 @@ has "$T/b/report.html" "<code>read.unsupported_format</code> &times; 4" "report 
 #    but named as a table); a log cut by '|', which the reader does not split on (one cell per
 #    line, like prose, but every line holds as many '|'), named .txt and with no extension.
 R=tests/data/unknown_table
-"$B/sunlight" scan "$R" -o "$T/c" --key "$T/k" >"$T/c.log" 2>&1; rc=$?
-expect "exit code, unknown tables" "$rc" 1
-expect "sources of $R" "$(sources "$T/c" "$R")" \
+scan_case c "$R" 1 \
 "camera_list.txt|unknown|3|0|3|0|0${NL}inventory.csv|unknown|4|0|4|0|0${NL}pipe_delimited_log|unknown|2|0|2|0|0${NL}pipe_delimited_log.txt|unknown|3|0|3|0|0${NL}plates_one_column.csv|unknown|4|0|4|0|0"
 expect "errors of $R" "$(grep -c 'schema.no_header' "$T/c.log")" 5
 finish
