@@ -2,8 +2,14 @@
  * classifies texts with it: word-boundary post-filter, except/unless exclusions, group
  * resolution. Also explains a classification step by step and checks the packs' examples.
  *
- * Flags: HS_FLAG_CASELESS | HS_FLAG_SOM_LEFTMOST. Spans are needed for explain and for span
- * overlap, hence SOM. HS_FLAG_UTF8 is NOT used: texts come straight from records releases and
+ * Spans are needed for explain and for span overlap, hence start of match (SOM). Tracking it
+ * in one database of every pattern costs 2.5 times a scan without it, so each text is scanned
+ * twice: first by one database of every pattern compiled HS_FLAG_CASELESS alone (which pattern
+ * ends where), then, for each pattern that ended somewhere it could match, by that pattern's
+ * own HS_FLAG_CASELESS | HS_FLAG_SOM_LEFTMOST database. A pattern whose matches all have the
+ * same width needs no second scan: its start is its end less the width. The events are those
+ * one SOM database of every pattern gives (the leftmost start for each end), since Hyperscan
+ * matches each pattern of a database independently. HS_FLAG_UTF8 is NOT used: texts come straight from records releases and
  * may hold invalid UTF-8, on which Hyperscan's UTF-8 mode is undefined; patterns therefore
  * match bytes (a non-ASCII letter in a pattern still matches itself, byte for byte).
  * No DOTALL or MULTILINE: `.` does not match a newline, ^ and $ are the ends of the text. */
@@ -35,62 +41,101 @@ static void seterr(char *err, size_t errlen, const char *fmt, ...) {
 
 /* ---- compile ------------------------------------------------------------------------------- */
 
-#define SL_HS_FLAGS (HS_FLAG_CASELESS | HS_FLAG_SOM_LEFTMOST)
+#define SL_HS_SCAN_FLAGS HS_FLAG_CASELESS                        /* r->db: which pattern ends where */
+#define SL_HS_SOM_FLAGS (HS_FLAG_CASELESS | HS_FLAG_SOM_LEFTMOST) /* r->som[i]: where it starts */
 
+/* Frees the databases, keeping r->som and r->width (zeroed). */
+static void free_dbs(sl_rules *r) {
+    hs_free_database(r->db);
+    r->db = NULL;
+    for (size_t i = 0; r->som && i < r->npats; i++) {
+        hs_free_database(r->som[i]);
+        r->som[i] = NULL;
+    }
+    if (r->width) memset(r->width, 0, r->npats * sizeof *r->width);
+}
+
+/* Frees what sl_rules_compile made. */
+void sl_rules_uncompile(sl_rules *r) {
+    free_dbs(r);
+    free(r->som);
+    free(r->width);
+    r->som = NULL;
+    r->width = NULL;
+}
+
+/* The message for a pattern Hyperscan refuses. */
+static void pattern_error(const sl_rules *r, size_t idx, const char *msg, int som, char *err,
+                          size_t errlen) {
+    if (!msg) msg = "unknown error";
+    if (!strncmp(msg, "Pattern matches empty buffer", 28))
+        msg = "it can match an empty text (every pattern must need at least one character)";
+    const sl_pattern *p = &r->pats[idx];
+    const sl_rule *ru = &r->rules[p->rule];
+    if (som) /* Start-of-match tracking makes some patterns too large; say so when that is why. */
+        seterr(err, errlen,
+               "%s:%u: rule %s: pattern '%s' compiles only without start-of-match "
+               "tracking, which sunlight needs for spans (Hyperscan: %s); simplify it, "
+               "e.g. shorter bounded repeats",
+               r->packs[ru->pack].file, p->line, ru->id, p->expr, msg);
+    else
+        seterr(err, errlen, "%s:%u: rule %s: pattern '%s' does not compile: %s",
+               r->packs[ru->pack].file, p->line, ru->id, p->expr, msg);
+}
+
+/* r->db from every pattern, then each pattern's width and, when it varies, its own SOM
+ * database. r->som and r->width are allocated (zeroed) by the caller. */
 static sl_status compile_db(sl_rules *r, const char **exprs, const unsigned *flags,
                             const unsigned *ids, char *err, size_t errlen) {
     hs_compile_error_t *ce = NULL;
-    hs_error_t he = hs_compile_multi(exprs, flags, ids, (unsigned)r->npats, HS_MODE_BLOCK, NULL,
-                                     &r->db, &ce);
-    sl_status st = SL_OK;
-    if (he != HS_SUCCESS) {
-        st = SL_ERULES;
+    if (hs_compile_multi(exprs, flags, ids, (unsigned)r->npats, HS_MODE_BLOCK, NULL, &r->db,
+                         &ce) != HS_SUCCESS) {
         r->db = NULL;
-        const char *msg = ce && ce->message ? ce->message : "unknown error";
-        if (!strncmp(msg, "Pattern matches empty buffer", 28))
-            msg = "it can match an empty text (every pattern must need at least one character)";
         int idx = ce ? ce->expression : -1;
-        if (idx >= 0 && (size_t)idx < r->npats) {
-            const sl_pattern *p = &r->pats[idx];
-            const sl_rule *ru = &r->rules[p->rule];
-            /* Start-of-match tracking makes some patterns too large; say so when that is why. */
-            hs_database_t *probe = NULL;
-            hs_compile_error_t *ce2 = NULL;
-            int som_only = hs_compile(p->expr, HS_FLAG_CASELESS, HS_MODE_BLOCK, NULL, &probe,
-                                      &ce2) == HS_SUCCESS;
-            hs_free_database(probe);
-            hs_free_compile_error(ce2);
-            if (som_only)
-                seterr(err, errlen,
-                       "%s:%u: rule %s: pattern '%s' compiles only without start-of-match "
-                       "tracking, which sunlight needs for spans (Hyperscan: %s); simplify it, "
-                       "e.g. shorter bounded repeats",
-                       r->packs[ru->pack].file, p->line, ru->id, p->expr, msg);
-            else
-                seterr(err, errlen, "%s:%u: rule %s: pattern '%s' does not compile: %s",
-                       r->packs[ru->pack].file, p->line, ru->id, p->expr, msg);
-        } else {
-            seterr(err, errlen, "rule packs do not compile: %s", msg);
+        const char *msg = ce && ce->message ? ce->message : NULL;
+        if (idx >= 0 && (size_t)idx < r->npats) pattern_error(r, (size_t)idx, msg, 0, err, errlen);
+        else seterr(err, errlen, "rule packs do not compile: %s", msg ? msg : "unknown error");
+        hs_free_compile_error(ce);
+        return SL_ERULES;
+    }
+    for (size_t i = 0; i < r->npats; i++) {
+        hs_expr_info_t *info = NULL;
+        ce = NULL;
+        if (hs_expression_info(exprs[i], SL_HS_SCAN_FLAGS, &info, &ce) == HS_SUCCESS && info &&
+            info->min_width == info->max_width && info->min_width > 0)
+            r->width[i] = info->min_width;
+        free(info); /* Hyperscan's misc allocator: malloc unless set otherwise, as here */
+        hs_free_compile_error(ce);
+        if (r->width[i]) continue;
+        ce = NULL;
+        unsigned fl = SL_HS_SOM_FLAGS; /* the pattern's own id, which on_match reads */
+        if (hs_compile_multi(&exprs[i], &fl, &ids[i], 1, HS_MODE_BLOCK, NULL, &r->som[i], &ce) !=
+            HS_SUCCESS) {
+            r->som[i] = NULL;
+            pattern_error(r, i, ce ? ce->message : NULL, 1, err, errlen);
+            hs_free_compile_error(ce);
+            return SL_ERULES;
         }
     }
-    hs_free_compile_error(ce);
-    return st;
+    return SL_OK;
 }
 
 
 /* ---- compiled-database cache ----------------------------------------------------------------
- * Compiling ~450 patterns with start-of-match tracking costs seconds of CPU at every start, so
- * the compiled database is kept in a cache folder ($SUNLIGHT_CACHE, else
- * $XDG_CACHE_HOME/sunlight, else $HOME/.cache/sunlight; SUNLIGHT_CACHE=off disables it). The
- * key hashes exactly what the compiler is given (every pattern, its id and flags) plus the
- * packs' bytes (as their SHA-256, in load order), hs_version(), the host platform and a format
- * version. The file carries the key and the SHA-256 of the serialized bytes; anything that
- * does not check out is ignored and the database compiled afresh. The cache is not an output:
- * it never changes what matches, and every failure to read or write it is silent. */
+ * Compiling ~500 patterns costs seconds of CPU at every start, so the compiled databases are
+ * kept in a cache folder ($SUNLIGHT_CACHE, else $XDG_CACHE_HOME/sunlight, else
+ * $HOME/.cache/sunlight; SUNLIGHT_CACHE=off disables it). The key hashes exactly what the
+ * compiler is given (every pattern, its id and flags) plus the packs' bytes (as their SHA-256,
+ * in load order), hs_version(), the host platform and a format version. The file carries the
+ * key and the SHA-256 of its payload: r->db, then per pattern its width and its own database
+ * (each database as an 8-byte little-endian length and Hyperscan's serialized bytes, length 0
+ * for none). Anything that does not check out is ignored and the databases compiled afresh.
+ * The cache is not an output: it never changes what matches, and every failure to read or
+ * write it is silent. */
 
-#define SL_HSCACHE_FORMAT "sunlight-hsdb-1"
-#define SL_HSCACHE_MAGIC "SLHSDB1\n"
-#define SL_HSCACHE_MAX (256u << 20) /* a serialized database larger than this is not ours */
+#define SL_HSCACHE_FORMAT "sunlight-hsdb-2"
+#define SL_HSCACHE_MAGIC "SLHSDB2\n"
+#define SL_HSCACHE_MAX (256u << 20) /* a payload larger than this is not ours */
 
 /* Writes the cache folder into dir (created 0700 when missing). 0 when there is none. */
 static int cache_dir(char *dir, size_t cap) {
@@ -163,13 +208,55 @@ static int cache_key(const sl_rules *r, const char *const *exprs, const unsigned
     return 1;
 }
 
-/* Reads and checks a cached database; NULL when absent or not exactly what was written. */
-static hs_database_t *cache_load(const char *file, const char *key) {
+static uint64_t get_le(const unsigned char *p, int n) {
+    uint64_t v = 0;
+    for (int i = n - 1; i >= 0; i--) v = v << 8 | p[i];
+    return v;
+}
+
+static sl_status put_le(sl_buf *b, uint64_t v, int n) {
+    unsigned char x[8];
+    for (int i = 0; i < n; i++) x[i] = (unsigned char)(v >> (8 * i));
+    return sl_buf_append(b, x, (size_t)n);
+}
+
+/* One database of a payload at *at: NULL in *db for length 0. 0 when it does not check out. */
+static int payload_db(const unsigned char *p, size_t len, size_t *at, hs_database_t **db) {
+    *db = NULL;
+    if (len - *at < 8) return 0;
+    uint64_t n = get_le(p + *at, 8);
+    *at += 8;
+    if (n > len - *at) return 0;
+    if (n && hs_deserialize_database((const char *)p + *at, (size_t)n, db) != HS_SUCCESS) {
+        *db = NULL;
+        return 0;
+    }
+    *at += (size_t)n;
+    return 1;
+}
+
+/* r's databases from a payload; 1 when it is whole and every database deserializes. */
+static int payload_load(sl_rules *r, const unsigned char *p, size_t len) {
+    size_t at = 0;
+    if (!payload_db(p, len, &at, &r->db) || !r->db) return 0;
+    for (size_t i = 0; i < r->npats; i++) {
+        if (len - at < 4) return 0;
+        r->width[i] = (uint32_t)get_le(p + at, 4);
+        at += 4;
+        if (!payload_db(p, len, &at, &r->som[i])) return 0;
+        if (!r->width[i] == !r->som[i]) return 0; /* exactly one of the two */
+    }
+    return at == len;
+}
+
+/* Reads and checks cached databases into r; 0 (and none in r) when absent or not exactly
+ * what was written. */
+static int cache_load(sl_rules *r, const char *file, const char *key) {
     FILE *f = fopen(file, "rb");
-    if (!f) return NULL;
-    hs_database_t *db = NULL;
+    if (!f) return 0;
+    int ok = 0;
     char head[8 + 64 + 16 + 64];
-    char *bytes = NULL;
+    unsigned char *bytes = NULL;
     if (fread(head, 1, sizeof head, f) != sizeof head) goto out;
     if (memcmp(head, SL_HSCACHE_MAGIC, 8) || memcmp(head + 8, key, 64)) goto out;
     uint64_t len = 0;
@@ -191,11 +278,12 @@ static hs_database_t *cache_load(const char *file, const char *key) {
     sl_sha256_final(h, sum);
     sl_sha256_free(h);
     if (memcmp(sum, head + 88, 64)) goto out;
-    if (hs_deserialize_database(bytes, (size_t)len, &db) != HS_SUCCESS) db = NULL;
+    ok = payload_load(r, bytes, (size_t)len);
 out:
+    if (!ok) free_dbs(r);
     free(bytes);
     fclose(f);
-    return db;
+    return ok;
 }
 
 /* Keeps the folder's cached databases under SL_HSCACHE_BUDGET bytes by removing the oldest
@@ -249,12 +337,31 @@ static void cache_prune(const char *dir, const char *keep) {
     free(fs);
 }
 
-/* Writes the database next to its final name and renames it into place. */
-static void cache_store(const char *dir, const char *file, const char *key,
-                        const hs_database_t *db) {
+/* One database into a payload: its length, then its serialized bytes. */
+static sl_status payload_put(sl_buf *b, const hs_database_t *db) {
     char *bytes = NULL;
     size_t len = 0;
-    if (hs_serialize_database(db, &bytes, &len) != HS_SUCCESS || !bytes) return;
+    if (db && (hs_serialize_database(db, &bytes, &len) != HS_SUCCESS || !bytes)) return SL_EINTERNAL;
+    sl_status rc = put_le(b, len, 8);
+    if (!rc) rc = sl_buf_append(b, bytes, len);
+    free(bytes); /* Hyperscan's misc allocator: malloc */
+    return rc;
+}
+
+/* Writes r's databases next to their final name and renames the file into place. */
+static void cache_store(const char *dir, const char *file, const char *key, const sl_rules *r) {
+    sl_buf pay = {0};
+    sl_status rc = payload_put(&pay, r->db);
+    for (size_t i = 0; !rc && i < r->npats; i++) {
+        rc = put_le(&pay, r->width[i], 4);
+        if (!rc) rc = payload_put(&pay, r->som[i]);
+    }
+    if (rc) {
+        sl_buf_free(&pay);
+        return;
+    }
+    const char *bytes = pay.p;
+    size_t len = pay.len;
     char tmp[4200];
     int n = snprintf(tmp, sizeof tmp, "%s/.hs-%ld-%p.tmp", dir, (long)getpid(), (void *)&tmp);
     FILE *f = NULL;
@@ -291,11 +398,13 @@ fail:
     if (f) fclose(f);
     unlink(tmp);
 out:
-    free(bytes);
+    sl_buf_free(&pay);
 }
 
 sl_status sl_rules_compile(sl_rules *r, char *err, size_t errlen) {
     r->db = NULL;
+    r->som = NULL;
+    r->width = NULL;
     r->db_cached = 0;
     if (!r->npats) return SL_OK; /* packs without rules: nothing ever fires */
     if (r->npats > UINT32_MAX / 2) {
@@ -305,15 +414,16 @@ sl_status sl_rules_compile(sl_rules *r, char *err, size_t errlen) {
     const char **exprs = calloc(r->npats, sizeof *exprs);
     unsigned *flags = calloc(r->npats, sizeof *flags);
     unsigned *ids = calloc(r->npats, sizeof *ids);
-    if (!exprs || !flags || !ids) {
-        free(exprs);
-        free(flags);
-        free(ids);
-        return SL_ENOMEM;
+    r->som = calloc(r->npats, sizeof *r->som);
+    r->width = calloc(r->npats, sizeof *r->width);
+    sl_status st = SL_OK;
+    if (!exprs || !flags || !ids || !r->som || !r->width) {
+        st = SL_ENOMEM;
+        goto out;
     }
     for (size_t i = 0; i < r->npats; i++) {
         exprs[i] = r->pats[i].expr;
-        flags[i] = SL_HS_FLAGS;
+        flags[i] = SL_HS_SCAN_FLAGS;
         ids[i] = (unsigned)i;
     }
     char dir[4096], file[4200], key[65];
@@ -322,15 +432,14 @@ sl_status sl_rules_compile(sl_rules *r, char *err, size_t errlen) {
         int n = snprintf(file, sizeof file, "%s/hs-%s.db", dir, key);
         cache = n > 0 && (size_t)n < sizeof file;
     }
-    if (cache && (r->db = cache_load(file, key)) != NULL) {
+    if (cache && cache_load(r, file, key)) {
         r->db_cached = 1;
-        free(exprs);
-        free(flags);
-        free(ids);
-        return SL_OK;
+        goto out;
     }
-    sl_status st = compile_db(r, exprs, flags, ids, err, errlen);
-    if (!st && cache) cache_store(dir, file, key, r->db);
+    st = compile_db(r, exprs, flags, ids, err, errlen);
+    if (!st && cache) cache_store(dir, file, key, r);
+out:
+    if (st) sl_rules_uncompile(r);
     free(exprs);
     free(flags);
     free(ids);
@@ -447,6 +556,9 @@ struct sl_matcher {
     uint32_t reads;
     sl_fired *fired; /* nrules */
     uint32_t *gbest; /* ngroups: index into fired, UINT32_MAX when none */
+    uint8_t *need;   /* npats: the pattern's SOM database is to scan the text */
+    uint32_t *needl; /* the patterns whose need is set, nneed of them */
+    size_t nneed;
     sl_memo memo;
     /* explain only: told about matches refused by the word-boundary rule */
     sl_explain_fn xcb;
@@ -464,14 +576,20 @@ sl_status sl_matcher_new(sl_matcher **out, const sl_rules *r) {
     m->ev = calloc(m->capev, sizeof *m->ev);
     m->fired = calloc(r->nrules ? r->nrules : 1, sizeof *m->fired);
     m->gbest = malloc((r->ngroups ? r->ngroups : 1) * sizeof *m->gbest);
-    if (!m->ev || !m->fired || !m->gbest) {
+    m->need = calloc(r->npats ? r->npats : 1, sizeof *m->need);
+    m->needl = calloc(r->npats ? r->npats : 1, sizeof *m->needl);
+    if (!m->ev || !m->fired || !m->gbest || !m->need || !m->needl) {
         sl_matcher_free(m);
         return SL_ENOMEM;
     }
     for (uint32_t g = 0; g < r->ngroups; g++) m->gbest[g] = UINT32_MAX;
     m->memo.slots = SL_MEMO_SLOTS_DEFAULT;
     m->memo.ring_cap = SL_MEMO_RING_DEFAULT;
-    if (r->db && hs_alloc_scratch(r->db, &m->scratch) != HS_SUCCESS) {
+    /* one scratch, grown to fit every database */
+    int ok = !r->db || hs_alloc_scratch(r->db, &m->scratch) == HS_SUCCESS;
+    for (size_t i = 0; ok && r->db && i < r->npats; i++)
+        ok = !r->som[i] || hs_alloc_scratch(r->som[i], &m->scratch) == HS_SUCCESS;
+    if (!ok) {
         sl_matcher_free(m);
         return SL_ENOMEM;
     }
@@ -486,6 +604,8 @@ void sl_matcher_free(sl_matcher *m) {
     free(m->ev);
     free(m->fired);
     free(m->gbest);
+    free(m->need);
+    free(m->needl);
     free(m);
 }
 
@@ -550,6 +670,27 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
     return 0;
 }
 
+/* The first scan's callback (r->db, no start of match): a fixed-width pattern's match is
+ * complete already; another pattern is marked for its own SOM database, unless this end rules
+ * it out whatever the start (inside a word) and no explainer wants to hear of it. */
+static int on_end(unsigned id, unsigned long long from, unsigned long long to, unsigned flags,
+                  void *ctx) {
+    (void)from;
+    sl_matcher *m = ctx;
+    const sl_rules *r = m->r;
+    uint32_t w = r->width[id];
+    if (w) return on_match(id, to - w, to, flags, ctx);
+    if (m->need[id]) return 0;
+    const sl_pattern *p = &r->pats[id];
+    if (!(r->rules[p->rule].reads & m->reads)) return 0;
+    if (!m->xcb && p->kind != SL_PAT_PART && to > 0 && to < m->len &&
+        sl_isalnum(m->text[to - 1]) && sl_isalnum(m->text[to]))
+        return 0;
+    m->need[id] = 1;
+    m->needl[m->nneed++] = id;
+    return 0;
+}
+
 static int ev_cmp(const sl_ev *a, const sl_ev *b) {
     if (a->rule != b->rule) return a->rule < b->rule ? -1 : 1;
     if (a->cls != b->cls) return a->cls < b->cls ? -1 : 1;
@@ -586,8 +727,17 @@ static sl_status scan(sl_matcher *m, uint32_t reads, const char *text, size_t le
     m->text = (const unsigned char *)(text ? text : "");
     m->len = len;
     m->reads = reads;
+    m->nneed = 0;
     hs_error_t he = hs_scan(m->r->db, (const char *)m->text, (unsigned)len, 0, m->scratch,
-                            on_match, m);
+                            on_end, m);
+    for (size_t k = 0; k < m->nneed; k++) {
+        uint32_t id = m->needl[k];
+        m->need[id] = 0;
+        if (he == HS_SUCCESS)
+            he = hs_scan(m->r->som[id], (const char *)m->text, (unsigned)len, 0, m->scratch,
+                         on_match, m);
+    }
+    m->nneed = 0;
     if (m->overflow) return (sl_status)m->overflow;
     if (he != HS_SUCCESS) return SL_EINTERNAL;
     sort_events(m->ev, m->nev);

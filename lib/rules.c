@@ -526,7 +526,7 @@ sl_status sl_rules_load(sl_rules **out, const char *path, char *err, size_t errl
 
 void sl_rules_free(sl_rules *r) {
     if (!r) return;
-    hs_free_database(r->db);
+    sl_rules_uncompile(r);
     free(r->rules);
     free(r->pats);
     free(r->ex);

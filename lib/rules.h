@@ -61,12 +61,17 @@ struct sl_rules {
     sl_threshold *thr;
     size_t nthr, capthr;
     uint32_t ngroups;
-    hs_database_t *db;
-    int db_cached;        /* 1 when db came from the compiled-database cache (match.c) */
+    hs_database_t *db;    /* every pattern, without start of match: which pattern ends where */
+    hs_database_t **som;  /* npats: the pattern alone, with start of match; NULL when width */
+    uint32_t *width;      /* npats: the width of every match of the pattern, 0 when it varies */
+    int db_cached;        /* 1 when the databases came from the compiled-database cache */
 };
 
-/* Compiles r->pats into r->db (match.c). SL_ERULES with file:line, rule and pattern in err. */
+/* Compiles r->pats into r->db, r->som and r->width (match.c). SL_ERULES with file:line, rule
+ * and pattern in err. */
 sl_status sl_rules_compile(sl_rules *r, char *err, size_t errlen);
+/* Frees what sl_rules_compile made (match.c). */
+void sl_rules_uncompile(sl_rules *r);
 
 /* Sizes the matcher's memo of recent texts (match.c): slots a power of two, 0 to disable;
  * ring_bytes >= 256. Results never depend on it; tests use it to force collisions. */

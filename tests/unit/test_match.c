@@ -206,6 +206,28 @@ static void test_reference(void) {
     sl_rules_free(r);
 }
 
+/* How match.c scans: "ice" has one width, so its start is its end less 3 and it has no
+ * start-of-match database of its own; the patterns of varying width each have one. */
+static void test_scan_shape(void) {
+    sl_rules *R = NULL;
+    char err[256];
+    CHECK_INT(sl_rules_load(&R, "tests/data/rules/basic.rules", err, sizeof err), SL_OK);
+    if (!R) return;
+    size_t fixed = 0, own = 0;
+    for (size_t i = 0; i < R->npats; i++) {
+        const char *e = R->pats[i].expr;
+        CHECK(!R->width[i] != !R->som[i]);
+        if (!strcmp(e, "ice")) CHECK_INT(R->width[i], 3);
+        if (!strcmp(e, "ice\\W+cream") || !strcmp(e, "immigration\\W+and\\W+customs"))
+            CHECK(R->som[i] != NULL);
+        fixed += R->width[i] != 0;
+        own += R->som[i] != NULL;
+    }
+    CHECK(fixed > 0 && own > 0);
+    CHECK_INT(fixed + own, R->npats);
+    sl_rules_free(R);
+}
+
 /* Generated texts for the memo and cache tests: example words glued with separators, with
  * heavy repetition (as in real exports) and some texts over the memo's length limit. */
 static size_t gen_text(const sl_rules *r, char *buf, size_t cap, uint32_t i) {
@@ -403,6 +425,7 @@ static void test_cache(const char *path) {
 
 int main(void) {
     test_reference();
+    test_scan_shape();
     test_memo("tests/data/rules/multi");
     if (path_exists("rules")) test_memo("rules");
     test_cache("tests/data/rules/multi");

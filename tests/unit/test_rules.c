@@ -265,7 +265,15 @@ static void test_explain(void) {
     /* The "ice" inside police and notice is shown as refused by the word-boundary rule. */
     CHECK_STR(z.log, "NOT_A_WORD immigration.ice 'ice' 3-6\n"
                      "NOT_A_WORD immigration.ice 'ice' 10-13\n");
+    /* A pattern of varying width that ends inside a word: a scan skips its start-of-match
+     * pass (no start can save it), explain must not, to show it. */
+    explain_log w = {{0}, 0};
+    t = "notice holder";
+    CHECK_INT(sl_rules_explain(R, t, strlen(t), on_explain, &w), SL_OK);
+    CHECK_STR(w.log, "NOT_A_WORD immigration.ice 'ice' 3-6\n"
+                     "NOT_A_WORD immigration.ice_hold 'ice\\W{0,3}(hold|detainer|warrant|pick\\W?up)' 3-11\n");
 }
+
 
 typedef struct {
     int n;
