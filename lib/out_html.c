@@ -492,6 +492,34 @@ static void category_rules(html *h, sqlite3_stmt *docs, const char *cat) {
     sqlite3_reset(docs);
 }
 
+/* The example rows of a category: the first row of each distinct reason (NULL being one
+ * reason of its own), in the order read, up to EXAMPLES of them. The same as GROUP BY reason,
+ * MIN(row), ORDER BY row, LIMIT, without reading every hit set of a large category. */
+static size_t pick_examples(html *h, sqlite3_stmt *pick, const char *cat, int64_t *rids) {
+    sl_buf seen[EXAMPLES];
+    int null_seen = 0;
+    size_t n = 0;
+    memset(seen, 0, sizeof seen);
+    sqlite3_bind_text(pick, 1, cat, -1, SQLITE_TRANSIENT);
+    while (n < EXAMPLES && next(h, pick)) {
+        int64_t rid = sqlite3_column_int64(pick, 0);
+        size_t len;
+        const char *p = sl_out_col(pick, 1, &len);
+        int isnull = sqlite3_column_type(pick, 1) == SQLITE_NULL, dup = isnull && null_seen;
+        for (size_t i = 0; !isnull && !dup && i < n; i++)
+            dup = seen[i].p && seen[i].len == len && !memcmp(seen[i].p, p, len);
+        if (dup) continue;
+        if (isnull) null_seen = 1;
+        else if (!h->rc && (h->rc = sl_buf_reserve(&seen[n], 1)) == SL_OK)
+            h->rc = sl_buf_append(&seen[n], p, len);
+        if (h->rc) break;
+        rids[n++] = rid;
+    }
+    sqlite3_reset(pick);
+    for (size_t i = 0; i < EXAMPLES; i++) sl_buf_free(&seen[i]);
+    return h->rc ? 0 : n;
+}
+
 static void examples(html *h) {
     sqlite3_stmt *c = NULL, *pick = NULL, *row = NULL, *hits = NULL, *rules = NULL, *docs = NULL;
     raw(h, "<h2 id=\"examples\">Examples</h2>\n<p>Up to " SL_OUT_STR(EXAMPLES) " flagged rows per "
@@ -511,10 +539,10 @@ static void examples(html *h) {
             " (SELECT category FROM counts WHERE category <> 'all') ORDER BY category", &c)) return;
     int ok = prep(h,
                   /* the first row of each hit set is where it was first seen: rows with the
-                   * same flags on the same texts share a set (docs/SCHEMA.md) */
-                  "SELECT MIN(h.first_row) AS rid FROM hit_sets h JOIN flagged_rows r"
-                  " ON r.row_id = h.first_row WHERE h.category = ?1"
-                  " GROUP BY r.reason ORDER BY rid LIMIT " SL_OUT_STR(EXAMPLES),
+                   * same flags on the same texts share a set (docs/SCHEMA.md). In the order
+                   * read, from the index; pick_examples stops at the EXAMPLES-th reason. */
+                  "SELECT h.first_row, r.reason FROM hit_sets h JOIN flagged_rows r"
+                  " ON r.row_id = h.first_row WHERE h.category = ?1 ORDER BY h.first_row",
                   &pick);
     ok = ok && prep(h,
                     "SELECT r.search_time, r.org, r.name, r.reason, r.offense, r.text_prompt, s.cite,"
@@ -545,9 +573,10 @@ static void examples(html *h) {
         escz(h, catbuf);
         raw(h, "</h3>\n");
         category_rules(h, docs, catbuf);
-        sqlite3_bind_text(pick, 1, catbuf, -1, SQLITE_TRANSIENT);
-        while (next(h, pick)) {
-            int64_t rid = sqlite3_column_int64(pick, 0);
+        int64_t rids[EXAMPLES];
+        size_t nrid = pick_examples(h, pick, catbuf, rids);
+        for (size_t ri = 0; ri < nrid; ri++) {
+            int64_t rid = rids[ri];
             sqlite3_bind_int64(row, 1, rid);
             if (!next(h, row)) {
                 sqlite3_reset(row);
@@ -601,7 +630,6 @@ static void examples(html *h) {
             raw(h, "</div>\n</div>\n");
             sqlite3_reset(row);
         }
-        sqlite3_reset(pick);
     }
     sqlite3_finalize(c);
     sqlite3_finalize(pick);
