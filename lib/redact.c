@@ -825,7 +825,7 @@ int sl_redact_mentions_plate(const char *text, size_t len, const char *plate, si
     return 0;
 }
 
-#define MEMO_SLOTS 4096u /* a power of two */
+#define MEMO_SLOTS 16384u /* a power of two */
 #define MEMO_TEXT 256u   /* longer texts are not memoized */
 
 typedef struct {
@@ -871,12 +871,12 @@ static sl_status both(sl_redact_memo *m, const char *text, size_t len, const cha
 
 sl_status sl_redact_memo_both(sl_redact_memo *m, const char *text, size_t len, const char *plate,
                               size_t plate_len, sl_buf *stored, sl_buf *published) {
-    if (!text) len = 0;
+    if (!text || !len) return SL_OK; /* both forms of an empty text are empty */
     if (len > MEMO_TEXT || (plate_len && sl_redact_mentions_plate(text, len, plate, plate_len)))
         return both(m, text, len, plate, plate_len, stored, published);
-    uint64_t h = sl_hash_fast(text ? text : "", len, 0x5eed);
+    uint64_t h = sl_hash_fast(text, len, 0x5eed);
     memo_slot *s = &m->slots[h & (MEMO_SLOTS - 1)];
-    if (s->buf && s->h == h && s->tlen == len && (!len || memcmp(s->buf, text, len) == 0)) {
+    if (s->buf && s->h == h && s->tlen == len && memcmp(s->buf, text, len) == 0) {
         sl_status rc = sl_buf_append(stored, s->buf + s->tlen, s->slen);
         return rc ? rc : sl_buf_append(published, s->buf + s->tlen + s->slen, s->plen);
     }
@@ -895,7 +895,7 @@ sl_status sl_redact_memo_both(sl_redact_memo *m, const char *text, size_t len, c
         s->buf = nb;
         s->cap = cap;
     }
-    if (len) memcpy(s->buf, text, len);
+    memcpy(s->buf, text, len);
     if (sl) memcpy(s->buf + len, stored->p + s0, sl);
     if (pl) memcpy(s->buf + len + sl, published->p + p0, pl);
     s->h = h;
