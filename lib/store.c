@@ -27,6 +27,8 @@
 
 /* Columns of flagged_rows (DDL below). */
 #define ROW_COLS 26
+/* Columns of hit_sets. */
+#define HIT_COLS 8
 
 /* Cap on hit sets shared between rows (each keeps its key in memory); past it, new sets are
  * still written, one per row, not shared. */
@@ -63,7 +65,8 @@ struct sl_store {
     sqlite3 *db;
     char *path;           /* the database file */
     sl_btree *rows;       /* flagged_rows, built outside SQLite */
-    sqlite3_stmt *meta, *pack, *rule, *source, *rej, *fstate, *ferr, *diag, *hit;
+    sl_btree *hits;       /* hit_sets, the same way */
+    sqlite3_stmt *meta, *pack, *rule, *source, *rej, *fstate, *ferr, *diag;
     sqlite3_stmt *event, *finding, *check; /* issue 3: events, release findings, source checks */
     sl_status first;
     int finished;
@@ -76,6 +79,7 @@ struct sl_store {
     set_tab sets;         /* hit sets written, by key */
     sl_buf setkey;
     int64_t next_set, mark_set;
+    int64_t next_hit, mark_hit; /* hit_sets' rowids */
     char iso[3][21];      /* times of one flagged row, bound without a copy */
     sl_buf key;           /* count key scratch */
     sl_buf cats;          /* categories of the last row, comma-joined */
@@ -94,7 +98,7 @@ struct sl_store {
     int staging;          /* a source is open (sl_store_source_begin) */
     int64_t mark_row;     /* first row id of the open source */
     int64_t nevents, mark_event;
-    sqlite3_stmt *drop_sets, *drop_events;
+    sqlite3_stmt *drop_events;
 };
 
 /* ---- errors ------------------------------------------------------------------------------- */
@@ -110,11 +114,13 @@ static sl_status fail(sl_store *st, sl_status rc, const char *what) {
     return rc;
 }
 
-/* A failure of the flagged rows' pages, with lib/btree.c's reason. */
-static sl_status rows_fail(sl_store *st, sl_status rc) {
+/* A failure of a table written page by page (flagged_rows, hit_sets), with lib/btree.c's
+ * reason. */
+static sl_status bt_fail(sl_store *st, sl_status rc, const sl_btree *b) {
     if (st->first == SL_OK) {
         st->first = rc;
-        snprintf(st->err, sizeof st->err, "database: flagged_rows: %s", sl_btree_errmsg(st->rows));
+        snprintf(st->err, sizeof st->err, "database: %s: %s",
+                 b == st->hits ? "hit_sets" : "flagged_rows", sl_btree_errmsg(b));
     }
     return rc;
 }
@@ -136,16 +142,6 @@ static void bind_str(sqlite3_stmt *s, int i, const char *z) {
 
 static void bind_txt(sqlite3_stmt *s, int i, const char *p, size_t n) {
     sqlite3_bind_text64(s, i, p ? p : "", (sqlite3_uint64)n, SQLITE_TRANSIENT, SQLITE_UTF8);
-}
-
-/* Text that stays valid and unchanged until the statement has been stepped: not copied. */
-static void bind_static(sqlite3_stmt *s, int i, const char *p, size_t n) {
-    sqlite3_bind_text64(s, i, p ? p : "", (sqlite3_uint64)n, SQLITE_STATIC, SQLITE_UTF8);
-}
-
-static void bind_static_str(sqlite3_stmt *s, int i, const char *z) {
-    if (z) sqlite3_bind_text(s, i, z, -1, SQLITE_STATIC);
-    else sqlite3_bind_null(s, i);
 }
 
 static void bind_u64(sqlite3_stmt *s, int i, uint64_t v) {
@@ -242,6 +238,22 @@ static sl_status prep(sl_store *st, sqlite3_stmt **s, const char *sql) {
     return SL_OK;
 }
 
+/* A table written page by page, its spill at the database's path plus "-" and suffix. */
+static sl_status open_pages(sl_store *st, sl_btree **b, const char *suffix, int64_t page) {
+    sl_buf sp = {0};
+    sl_status rc = sl_buf_printf(&sp, "%s-%s", st->path, suffix);
+    if (!rc) rc = sl_buf_nul(&sp);
+    if (!rc) rc = sl_btree_open(b, sp.p, page > 0 && page <= 65536 ? (uint32_t)page : 0);
+    if (rc == SL_EIO) {
+        st->first = rc;
+        snprintf(st->err, sizeof st->err, "database: %s: %s", sp.p, strerror(errno));
+    } else if (rc) {
+        fail(st, rc, suffix);
+    }
+    sl_buf_free(&sp);
+    return rc;
+}
+
 sl_status sl_store_open(sl_store **out, const char *path, char *err, size_t errlen) {
     *out = NULL;
     if (unlink(path) != 0 && errno != ENOENT) {
@@ -254,6 +266,7 @@ sl_status sl_store_open(sl_store **out, const char *path, char *err, size_t errl
     sl_arena_init(&st->pend.arena, 64 * 1024);
     st->next_row = 1;
     st->next_set = 1;
+    st->next_hit = 1;
     st->month_day = INT64_MIN;
     sl_status rc = SL_OK;
     if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
@@ -265,19 +278,9 @@ sl_status sl_store_open(sl_store **out, const char *path, char *err, size_t errl
     if (!rc) rc = prep(st, &q, "PRAGMA page_size");
     if (!rc && sqlite3_step(q) == SQLITE_ROW) page = sqlite3_column_int64(q, 0);
     sqlite3_finalize(q);
-    if (!rc) { /* the flagged rows' pages, spilled beside the database until they are spliced */
-        sl_buf sp = {0};
-        rc = sl_buf_printf(&sp, "%s-rows", path);
-        if (!rc) rc = sl_buf_nul(&sp);
-        if (!rc) rc = sl_btree_open(&st->rows, sp.p, page > 0 && page <= 65536 ? (uint32_t)page : 0);
-        if (rc == SL_EIO) {
-            st->first = rc;
-            snprintf(st->err, sizeof st->err, "database: %s: %s", sp.p, strerror(errno));
-        } else if (rc) {
-            fail(st, rc, "flagged rows");
-        }
-        sl_buf_free(&sp);
-    }
+    /* the pages of flagged_rows and hit_sets, spilled beside the database until spliced */
+    if (!rc) rc = open_pages(st, &st->rows, "rows", page);
+    if (!rc) rc = open_pages(st, &st->hits, "hits", page);
     if (!rc && sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) rc = fail(st, SL_EDB, "begin");
     if (!rc) rc = prep(st, &st->meta, "INSERT OR REPLACE INTO run(key, value) VALUES(?1, ?2)");
     if (!rc) rc = prep(st, &st->pack, "INSERT INTO packs VALUES(?1, ?2, ?3, ?4)");
@@ -290,7 +293,6 @@ sl_status sl_store_open(sl_store **out, const char *path, char *err, size_t errl
     if (!rc) rc = prep(st, &st->fstate, "INSERT INTO field_states VALUES(?1, ?2, ?3, ?4)");
     if (!rc) rc = prep(st, &st->ferr, "INSERT INTO field_errors VALUES(?1, ?2, ?3)");
     if (!rc) rc = prep(st, &st->diag, "INSERT INTO diagnostics VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
-    if (!rc) rc = prep(st, &st->hit, "INSERT INTO hit_sets VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     if (!rc)
         rc = prep(st, &st->event,
                   "INSERT INTO events VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
@@ -620,25 +622,20 @@ static sl_status set_write(sl_store *st, const sl_key *k, const sl_rules *r, con
         if (ncat < SL_ARRAY_LEN(cats)) cats[ncat++] = ri.category ? ri.category : "";
         if (nid < SL_ARRAY_LEN(ids)) ids[nid++] = ri.id ? ri.id : "";
         const sl_cell *c = ((int)fl->field >= 0 && (int)fl->field < SL_F_COUNT) ? &s->f[fl->field] : NULL;
-        sqlite3_bind_int64(st->hit, 1, sid);
-        sqlite3_bind_int64(st->hit, 2, rid);
-        bind_static_str(st->hit, 3, ri.id); /* owned by the rules, which outlive the store */
-        bind_static_str(st->hit, 4, ri.category);
-        bind_static_str(st->hit, 5, c ? sl_field_name(fl->field) : NULL);
-        sqlite3_bind_int64(st->hit, 6, fl->start);
-        sqlite3_bind_int64(st->hit, 7, fl->end);
+        sl_bval v[HIT_COLS] = {v_int(sid), v_int(rid), v_str(ri.id), v_str(ri.category),
+                               v_str(c ? sl_field_name(fl->field) : NULL), v_int(fl->start),
+                               v_int(fl->end), v_null()};
         if (c && c->p && fl->start <= fl->end && fl->end <= c->len) {
             sl_buf *b = &st->tmp;
             sl_buf_reset(b);
             sl_status rc = sl_redact(k, c->p + fl->start, fl->end - fl->start, plate ? plate->p : NULL,
                                      plate ? plate->len : 0, SL_REDACT_PLATES, b);
             if (rc) return fail(st, rc, "redaction");
-            bind_static(st->hit, 8, b->p, b->len);
-        } else {
-            sqlite3_bind_null(st->hit, 8);
+            v[7] = v_text(b->p, b->len);
         }
-        sl_status rc = step_reset(st, st->hit, "hit_sets");
-        if (rc) return rc;
+        sl_status rc = sl_btree_append(st->hits, st->next_hit, v, HIT_COLS);
+        if (rc) return bt_fail(st, rc, st->hits);
+        st->next_hit++;
     }
     sl_status rc = join_sorted(&st->cats, cats, ncat);
     if (!rc) rc = join_sorted(&st->rules, ids, nid);
@@ -740,7 +737,7 @@ sl_status sl_store_row_add(sl_store *st, const sl_key *k, const sl_rules *r, con
     v[24] = v_text(st->cats.p, st->cats.len);
     v[25] = v_int(sid);
     if ((rc = sl_btree_append(st->rows, rid, v, ROW_COLS)))
-        return rows_fail(st, rc);
+        return bt_fail(st, rc, st->rows);
 
     sl_store_written *w = &st->written;
     w->row_id = rid;
@@ -889,7 +886,9 @@ sl_status sl_store_source_begin(sl_store *st) {
     st->mark_row = st->next_row;
     st->mark_set = st->next_set;
     st->mark_event = st->nevents;
+    st->mark_hit = st->next_hit;
     sl_btree_mark(st->rows);
+    sl_btree_mark(st->hits);
     tab_clear(&st->pend);
     return SL_OK;
 }
@@ -913,18 +912,18 @@ sl_status sl_store_source_end(sl_store *st, int keep) {
         }
     } else {
         /* Rows, hits and events are numbered in writing order: the source's are the tail. */
-        if (st->next_row > st->mark_row && (rc = sl_btree_rollback(st->rows))) rc = rows_fail(st, rc);
-        if (!rc && st->next_set > st->mark_set) {
-            rc = drop_tail(st, &st->drop_sets, "DELETE FROM hit_sets WHERE set_id >= ?1",
-                           st->mark_set, "dropping a duplicate source's hit sets");
-            if (!rc && st->sets.cap && (rc = sets_rebuild(&st->sets, st->sets.cap, st->mark_set)))
-                rc = fail(st, rc, "hit_sets");
-        }
+        if (st->next_row > st->mark_row && (rc = sl_btree_rollback(st->rows))) rc = bt_fail(st, rc, st->rows);
+        if (!rc && st->next_hit > st->mark_hit && (rc = sl_btree_rollback(st->hits)))
+            rc = bt_fail(st, rc, st->hits);
+        if (!rc && st->next_set > st->mark_set && st->sets.cap &&
+            (rc = sets_rebuild(&st->sets, st->sets.cap, st->mark_set)))
+            rc = fail(st, rc, "hit_sets");
         if (!rc && st->nevents > st->mark_event)
             rc = drop_tail(st, &st->drop_events, "DELETE FROM events WHERE rowid > ?1",
                            st->mark_event, "dropping a duplicate source's events");
         st->next_row = st->mark_row;
         st->next_set = st->mark_set;
+        st->next_hit = st->mark_hit;
         st->nevents = st->mark_event;
     }
     tab_clear(&st->pend);
@@ -1032,26 +1031,60 @@ sl_status sl_store_source_check(sl_store *st, const sl_store_check *c) {
 
 static void finalize_all(sl_store *st) {
     sqlite3_stmt **stmts[] = {&st->meta, &st->pack, &st->rule, &st->source, &st->rej,
-                              &st->fstate, &st->ferr, &st->diag, &st->hit, &st->event,
-                              &st->finding, &st->check, &st->drop_sets, &st->drop_events};
+                              &st->fstate, &st->ferr, &st->diag, &st->event,
+                              &st->finding, &st->check, &st->drop_events};
     for (size_t i = 0; i < SL_ARRAY_LEN(stmts); i++) {
         sqlite3_finalize(*stmts[i]);
         *stmts[i] = NULL;
     }
 }
 
-/* After the commit: the flagged rows' pages into the file, with no connection open on it (a
- * descriptor of the file closed in this process would drop SQLite's locks), then the database
- * opened again for the writers that read it. */
-static sl_status splice_rows(sl_store *st, uint32_t root) {
+/* The root page of a table, read before the commit's end. */
+static sl_status root_of(sl_store *st, const char *table, uint32_t *root) {
+    sqlite3_stmt *q = NULL;
+    int64_t r = 0;
+    sl_status rc = prep(st, &q, "SELECT rootpage FROM sqlite_schema WHERE name = ?1");
+    if (rc) return rc;
+    sqlite3_bind_text(q, 1, table, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) == SQLITE_ROW) r = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    if (r < 2 || r > UINT32_MAX) {
+        char what[64];
+        snprintf(what, sizeof what, "%s' root page", table);
+        return fail(st, SL_EDB, what);
+    }
+    *root = (uint32_t)r;
+    return SL_OK;
+}
+
+/* After the commit: the pages of flagged_rows and hit_sets into the file, with no connection
+ * open on it (a descriptor of the file closed in this process would drop SQLite's locks), then
+ * the database opened again, indexed (hit_sets only now has its rows; the others are indexed
+ * with it, in the order the schema has always listed them) and left to the writers that read
+ * it. */
+static sl_status splice_rows(sl_store *st, uint32_t rows_root, uint32_t hits_root) {
     finalize_all(st);
     if (sqlite3_close(st->db) != SQLITE_OK) return fail(st, SL_EDB, "close");
     st->db = NULL;
-    sl_status rc = sl_btree_splice(st->rows, st->path, root);
-    if (rc) return rows_fail(st, rc);
-    if (sqlite3_open_v2(st->path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
-        sqlite3_exec(st->db, CACHE_PRAGMAS, NULL, NULL, NULL) != SQLITE_OK)
+    sl_status rc = sl_btree_splice(st->rows, st->path, rows_root);
+    if (rc) return bt_fail(st, rc, st->rows);
+    if ((rc = sl_btree_splice(st->hits, st->path, hits_root))) return bt_fail(st, rc, st->hits);
+    static const char REOPEN[] =
+        "PRAGMA journal_mode=OFF;"
+        "PRAGMA synchronous=OFF;"
+        CACHE_PRAGMAS
+        "BEGIN;"
+        "CREATE INDEX rejections_source ON rejections(source_id);"
+        "CREATE INDEX field_states_source ON field_states(source_id);"
+        "CREATE INDEX diagnostics_source ON diagnostics(source_id);"
+        "CREATE INDEX hit_sets_set ON hit_sets(set_id);"
+        "CREATE INDEX hit_sets_category ON hit_sets(category, first_row);"
+        "CREATE INDEX counts_category ON counts(category, org);"
+        "CREATE INDEX events_source ON events(source_id, record);"
+        "COMMIT;";
+    if (sqlite3_open_v2(st->path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
         return fail(st, SL_EDB, "opening it again");
+    if (sqlite3_exec(st->db, REOPEN, NULL, NULL, NULL) != SQLITE_OK) return fail(st, SL_EDB, "indexes");
     return SL_OK;
 }
 
@@ -1079,30 +1112,16 @@ sl_status sl_store_finish(sl_store *st) {
         rc = step_reset(st, ins, "counts");
     }
     sqlite3_finalize(ins);
-    int64_t root = 0;
-    if (!rc && prep(st, &ins, "SELECT rootpage FROM sqlite_schema WHERE name = 'flagged_rows'") == SL_OK) {
-        if (sqlite3_step(ins) == SQLITE_ROW) root = sqlite3_column_int64(ins, 0);
-        sqlite3_finalize(ins);
-        if (root < 2 || root > UINT32_MAX) rc = fail(st, SL_EDB, "flagged_rows' root page");
-    } else if (!rc) {
-        rc = st->first;
-    }
+    uint32_t rows_root = 0, hits_root = 0;
+    if (!rc) rc = root_of(st, "flagged_rows", &rows_root);
+    if (!rc) rc = root_of(st, "hit_sets", &hits_root);
     /* the table is spent */
     tab_free(&st->run);
     tab_free(&st->pend);
     if (rc) return rc;
-    static const char IDX[] =
-        "CREATE INDEX rejections_source ON rejections(source_id);"
-        "CREATE INDEX field_states_source ON field_states(source_id);"
-        "CREATE INDEX diagnostics_source ON diagnostics(source_id);"
-        "CREATE INDEX hit_sets_set ON hit_sets(set_id);"
-        "CREATE INDEX hit_sets_category ON hit_sets(category, first_row);"
-        "CREATE INDEX counts_category ON counts(category, org);"
-        "CREATE INDEX events_source ON events(source_id, record);"
-        "COMMIT;";
-    if (sqlite3_exec(st->db, IDX, NULL, NULL, NULL) != SQLITE_OK) return fail(st, SL_EDB, "indexes");
+    if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) return fail(st, SL_EDB, "commit");
     st->finished = 1;
-    return splice_rows(st, (uint32_t)root);
+    return splice_rows(st, rows_root, hits_root);
 }
 
 sl_status sl_store_close(sl_store *st) {
@@ -1122,6 +1141,7 @@ sl_status sl_store_close(sl_store *st) {
     }
     sl_redact_memo_free(st->memo);
     sl_btree_free(st->rows);
+    sl_btree_free(st->hits);
     free(st->path);
     sets_free(&st->sets);
     sl_buf_free(&st->setkey);
