@@ -9,9 +9,10 @@
  * own HS_FLAG_CASELESS | HS_FLAG_SOM_LEFTMOST database. A pattern whose matches all have the
  * same width needs no second scan: its start is its end less the width. The events are those
  * one SOM database of every pattern gives (the leftmost start for each end), since Hyperscan
- * matches each pattern of a database independently. HS_FLAG_UTF8 is NOT used: texts come straight from records releases and
- * may hold invalid UTF-8, on which Hyperscan's UTF-8 mode is undefined; patterns therefore
- * match bytes (a non-ASCII letter in a pattern still matches itself, byte for byte).
+ * matches each pattern of a database independently. HS_FLAG_UTF8 is NOT used: texts come
+ * straight from records releases and may hold invalid UTF-8, on which Hyperscan's UTF-8 mode
+ * is undefined; patterns therefore match bytes (a non-ASCII letter in a pattern still matches
+ * itself, byte for byte).
  * No DOTALL or MULTILINE: `.` does not match a newline, ^ and $ are the ends of the text. */
 #include "rules.h"
 

@@ -182,14 +182,14 @@ static sl_bval v_time(int64_t t, char buf[21]) {
 
 /* ---- schema ------------------------------------------------------------------------------- */
 
-/* The connection's caches, set again when the database is reopened after the splice. */
-#define CACHE_PRAGMAS "PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY;"
+/* The connection's settings, set again when the database is reopened after the splice. */
+#define CONN_PRAGMAS                                                                           \
+    "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"                                         \
+    "PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY;"
 
 static const char DDL[] =
     "PRAGMA page_size=4096;"
-    "PRAGMA journal_mode=OFF;"
-    "PRAGMA synchronous=OFF;"
-    CACHE_PRAGMAS
+    CONN_PRAGMAS
     "PRAGMA encoding='UTF-8';"
     "CREATE TABLE run(key TEXT PRIMARY KEY, value TEXT);"
     "CREATE TABLE packs(name TEXT NOT NULL, version TEXT, file TEXT, sha256 TEXT);"
@@ -1070,9 +1070,7 @@ static sl_status splice_rows(sl_store *st, uint32_t rows_root, uint32_t hits_roo
     if (rc) return bt_fail(st, rc, st->rows);
     if ((rc = sl_btree_splice(st->hits, st->path, hits_root))) return bt_fail(st, rc, st->hits);
     static const char REOPEN[] =
-        "PRAGMA journal_mode=OFF;"
-        "PRAGMA synchronous=OFF;"
-        CACHE_PRAGMAS
+        CONN_PRAGMAS
         "BEGIN;"
         "CREATE INDEX rejections_source ON rejections(source_id);"
         "CREATE INDEX field_states_source ON field_states(source_id);"

@@ -274,7 +274,6 @@ static void test_explain(void) {
                      "NOT_A_WORD immigration.ice_hold 'ice\\W{0,3}(hold|detainer|warrant|pick\\W?up)' 3-11\n");
 }
 
-
 typedef struct {
     int n;
     char first[256];
