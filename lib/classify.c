@@ -3,6 +3,7 @@
  * and its free-text detail; reads each comma-joined offense value and the text prompt; keeps
  * one flag per rule. Runs for every row of a scan, so it allocates nothing. */
 #include "classify.h"
+#include "rules.h"
 
 #include <string.h>
 
@@ -70,12 +71,21 @@ typedef struct {
     size_t cap, n;        /* flags written, distinct rules counted */
     uint32_t seen[SEEN_CAP];
     size_t nseen;
+    int failed;           /* a match failed (limit, memory): the result is not remembered */
 } sl_acc;
 
 static int acc_seen(sl_acc *a, uint32_t rule) {
     for (size_t i = 0; i < a->nseen; i++)
         if (a->seen[i] == rule) return 1;
     return 0;
+}
+
+/* Adds a rule's hit unless the rule already has one. */
+static void acc_add(sl_acc *a, uint32_t rule, sl_field f, uint32_t start, uint32_t end) {
+    if (acc_seen(a, rule)) return;
+    if (a->nseen < SEEN_CAP) a->seen[a->nseen++] = rule;
+    if (a->n < a->cap) a->out[a->n] = (sl_flag){rule, f, start, end};
+    a->n++;
 }
 
 /* Matches `text`, a slice of the field's full text starting at byte `base`, and adds each new
@@ -85,23 +95,21 @@ static void acc_match(sl_acc *a, sl_matcher *m, uint32_t reads, sl_field f, cons
     sl_hit hits[HITS_CAP];
     size_t n = 0;
     if (!len) return;
-    if (sl_match_reads(m, reads, text, len, hits, HITS_CAP, &n)) return;
-    if (n > HITS_CAP) n = HITS_CAP;
-    for (size_t i = 0; i < n; i++) {
-        if (acc_seen(a, hits[i].rule)) continue;
-        if (a->nseen < SEEN_CAP) a->seen[a->nseen++] = hits[i].rule;
-        if (a->n < a->cap)
-            a->out[a->n] = (sl_flag){hits[i].rule, f, (uint32_t)(base + hits[i].start),
-                                     (uint32_t)(base + hits[i].end)};
-        a->n++;
+    if (sl_match_reads(m, reads, text, len, hits, HITS_CAP, &n)) {
+        a->failed = 1;
+        return;
     }
+    if (n > HITS_CAP) n = HITS_CAP;
+    for (size_t i = 0; i < n; i++)
+        acc_add(a, hits[i].rule, f, (uint32_t)(base + hits[i].start),
+                (uint32_t)(base + hits[i].end));
 }
 
 /* A dropdown reason is read three ways: its category part by `reads dropdown` rules, its
  * detail by `reads reason` rules, and the whole text by `reads whole` rules (which judge the
  * reason as a whole, e.g. "Other - Not Applicable" says nothing, "Burglary - n/a" does). A
  * legacy reason is one text read by both `reason` and `whole` rules. */
-static void classify_reason(sl_acc *a, sl_matcher *m, const sl_rules *r, const sl_cell *c) {
+static void classify_reason_now(sl_acc *a, sl_matcher *m, const sl_rules *r, const sl_cell *c) {
     sl_slice cat, det;
     if (sl_reason_split_rules(m, r, c->p, c->len, &cat, &det)) {
         acc_match(a, m, SL_READS_DROPDOWN, SL_F_REASON, cat.p, cat.len, (size_t)(cat.p - c->p));
@@ -110,6 +118,28 @@ static void classify_reason(sl_acc *a, sl_matcher *m, const sl_rules *r, const s
         return;
     }
     acc_match(a, m, SL_READS_REASON | SL_READS_WHOLE, SL_F_REASON, c->p, c->len, 0);
+}
+
+/* The reason is read first, so its flags depend on its text alone: reasons repeat massively
+ * (dropdown values, one constant reason per agency), and a repeated one is looked up once in
+ * the matcher's memo instead of being split and matched three ways again. */
+#define REASON_KEY (SL_MEMO_KEY | 1u)
+
+static void classify_reason(sl_acc *a, sl_matcher *m, const sl_rules *r, const sl_cell *c) {
+    sl_hit kept[SL_MATCHER_MEMO_HITS];
+    size_t n = 0;
+    if (sl_matcher_recall(m, REASON_KEY, c->p, c->len, kept, SL_MATCHER_MEMO_HITS, &n)) {
+        for (size_t i = 0; i < n; i++)
+            acc_add(a, kept[i].rule, SL_F_REASON, kept[i].start, kept[i].end);
+        return;
+    }
+    size_t before = a->n;
+    classify_reason_now(a, m, r, c);
+    n = a->n - before;
+    if (before || a->failed || a->n > a->cap || n > SL_MATCHER_MEMO_HITS) return;
+    for (size_t i = 0; i < n; i++)
+        kept[i] = (sl_hit){a->out[i].rule, a->out[i].start, a->out[i].end};
+    sl_matcher_remember(m, REASON_KEY, c->p, c->len, kept, n);
 }
 
 /* Each comma-joined value of a multi-select offense cell is read on its own. */
@@ -135,6 +165,7 @@ size_t sl_classify(sl_matcher *m, const sl_rules *r, const sl_search *s, sl_flag
     a.cap = out ? cap : 0;
     a.n = 0;
     a.nseen = 0;
+    a.failed = 0;
     if (!m || !r || !s) return 0;
     const sl_cell *reason = &s->f[SL_F_REASON];
     if (reason->p && sl_classify_reads_state(reason->st)) classify_reason(&a, m, r, reason);

@@ -472,8 +472,8 @@ typedef struct {
 
 #define SL_MEMO_SLOTS_DEFAULT (1u << 16)
 #define SL_MEMO_RING_DEFAULT (16u << 20)
-#define SL_MEMO_MAX_TEXT 256 /* longer texts are rarely repeated verbatim */
-#define SL_MEMO_HITS 4       /* texts firing more rules are not remembered */
+#define SL_MEMO_MAX_TEXT SL_MATCHER_MEMO_TEXT /* longer texts are rarely repeated verbatim */
+#define SL_MEMO_HITS SL_MATCHER_MEMO_HITS    /* texts firing more rules are not remembered */
 
 typedef struct {
     uint64_t hash;
@@ -863,8 +863,29 @@ static sl_status match_uncached(sl_matcher *m, uint32_t reads, const char *text,
     return SL_OK;
 }
 
+int sl_matcher_recall(sl_matcher *m, uint32_t key, const char *text, size_t len, sl_hit *hits,
+                      size_t cap, size_t *n) {
+    if (!(key & SL_MEMO_KEY) || len > SL_MEMO_MAX_TEXT || !memo_ready(&m->memo)) return 0;
+    if (!text) text = "";
+    const sl_memo_ent *e = memo_get(&m->memo, sl_hash_fast(text, len, key), key, text, len);
+    if (!e) return 0;
+    *n = e->n < cap ? e->n : cap;
+    for (size_t i = 0; i < *n; i++) hits[i] = e->hits[i];
+    return 1;
+}
+
+void sl_matcher_remember(sl_matcher *m, uint32_t key, const char *text, size_t len,
+                         const sl_hit *hits, size_t n) {
+    if (!(key & SL_MEMO_KEY) || len > SL_MEMO_MAX_TEXT || n > SL_MEMO_HITS ||
+        !memo_ready(&m->memo))
+        return;
+    if (!text) text = "";
+    memo_put(&m->memo, sl_hash_fast(text, len, key), key, text, len, hits, n);
+}
+
 sl_status sl_match_reads(sl_matcher *m, uint32_t reads, const char *text, size_t len,
                          sl_hit *hits, size_t cap, size_t *n) {
+    reads &= ~SL_MEMO_KEY; /* no rule reads that bit; it keys the callers' own results */
     if (len > SL_MEMO_MAX_TEXT || !m->r->db || !memo_ready(&m->memo))
         return match_uncached(m, reads, text, len, hits, cap, n);
     if (!text) text = "";

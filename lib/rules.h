@@ -77,4 +77,18 @@ void sl_rules_uncompile(sl_rules *r);
  * ring_bytes >= 256. Results never depend on it; tests use it to force collisions. */
 sl_status sl_matcher_set_memo(sl_matcher *m, size_t slots, size_t ring_bytes);
 
+/* The same memo for a result a caller derives from a text with several matches (classify.c
+ * remembers a reason's whole classification): `key` has SL_MEMO_KEY set, so it never meets a
+ * `reads` of sl_match_reads. sl_matcher_recall returns 1 and the hits (up to cap; *n is the
+ * count kept) when the text is remembered under key, else 0. sl_matcher_remember keeps at
+ * most SL_MATCHER_MEMO_HITS hits of a text up to SL_MATCHER_MEMO_TEXT bytes; others are
+ * not kept. */
+#define SL_MEMO_KEY 0x80000000u
+#define SL_MATCHER_MEMO_HITS 4
+#define SL_MATCHER_MEMO_TEXT 256
+int sl_matcher_recall(sl_matcher *m, uint32_t key, const char *text, size_t len, sl_hit *hits,
+                      size_t cap, size_t *n);
+void sl_matcher_remember(sl_matcher *m, uint32_t key, const char *text, size_t len,
+                         const sl_hit *hits, size_t n);
+
 #endif

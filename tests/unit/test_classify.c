@@ -1,10 +1,11 @@
 /* test_classify.c: the classifier over the shipped packs (rules/): splitting 2026 dropdown
  * reasons against the dropdown table, reading category part, detail and whole reason with the
  * right rules, multi-select offense cells, prompts, cell states (redacted reasons are not read,
- * placeholders are), de-duplication by rule, and the output cap. */
+ * placeholders are), de-duplication by rule, the output cap, and the memo of reasons. */
 #include "harness.h"
 
 #include "classify.h"
+#include "rules.h"
 
 static const sl_rules *R;
 
@@ -214,6 +215,65 @@ static void test_offense_prompt(sl_matcher *m) {
     CHECK_INT(sl_classify(m, R, &s, NULL, 0), 3);
 }
 
+/* The matcher's memo keeps a reason's whole classification: a matcher without memo, one with
+ * the default memo and one with a 4-slot memo (constant collisions with the per-`reads`
+ * entries, constant overwrites) give the same flags for every search, read in an order that
+ * repeats each reason with other offenses and prompts and with caps of 1, 2 and 16. */
+static void test_memo(const sl_rules *r) {
+    static const char *reasons[] = {
+        "Immigration (civil/administrative)",
+        "Immigration (civil/administrative) - assist ICE with locate",
+        "Other - Not Applicable",
+        "Stolen Vehicle - white honda",
+        "Hit-and-Run - pedestrian",
+        "ICE hold, protest at city hall, custody dispute",
+        "ICE hold, protest at city hall, custody dispute, abortion clinic, personal, border patrol",
+        "police hold on vehicle",
+        "investigation",
+        "",
+        "Other - ICE detainer - HSI",
+        "Burglary - n/a",
+    };
+    static const char *offenses[] = {"", "Immigration (criminal), Other", "Other"};
+    static const char *prompts[] = {"", "truck seen near ICE office"};
+    sl_matcher *plain = NULL, *dflt = NULL, *tiny = NULL;
+    CHECK_INT(sl_matcher_new(&plain, r), SL_OK);
+    CHECK_INT(sl_matcher_new(&dflt, r), SL_OK);
+    CHECK_INT(sl_matcher_new(&tiny, r), SL_OK);
+    if (!plain || !dflt || !tiny) goto out;
+    CHECK_INT(sl_matcher_set_memo(plain, 0, 0), SL_OK);
+    CHECK_INT(sl_matcher_set_memo(tiny, 4, 256), SL_OK);
+    int diff = 0, flagged = 0, many = 0;
+    for (uint32_t i = 0; i < 600; i++) {
+        sl_search s;
+        blank(&s);
+        set(&s, SL_F_REASON, reasons[(i * 7) % SL_ARRAY_LEN(reasons)], SL_CELL_VALUE);
+        set(&s, SL_F_OFFENSE, offenses[(i / 5) % SL_ARRAY_LEN(offenses)], SL_CELL_VALUE);
+        set(&s, SL_F_TEXT_PROMPT, prompts[(i / 3) % SL_ARRAY_LEN(prompts)], SL_CELL_VALUE);
+        size_t cap = i % 3 == 0 ? 1 : i % 3 == 1 ? 2 : 16;
+        sl_flag a[16], b[16], c[16];
+        size_t na = sl_classify(plain, r, &s, a, cap);
+        size_t nb = sl_classify(dflt, r, &s, b, cap);
+        size_t nc = sl_classify(tiny, r, &s, c, cap);
+        size_t kept = na < cap ? na : cap;
+        if (na) flagged++;
+        if (na > 4) many++;
+        if (na != nb || na != nc || memcmp(a, b, kept * sizeof *a) ||
+            memcmp(a, c, kept * sizeof *a)) {
+            if (diff++ < 5)
+                fprintf(stderr, "MEMO MISMATCH on \"%s\" cap %zu: %zu / %zu / %zu flags\n",
+                        s.f[SL_F_REASON].p, cap, na, nb, nc);
+        }
+    }
+    CHECK_INT(diff, 0);
+    CHECK(flagged > 300); /* the searches do fire rules: the comparison bites */
+    CHECK(many > 0);      /* and some fire more rules than the memo keeps */
+out:
+    sl_matcher_free(plain);
+    sl_matcher_free(dflt);
+    sl_matcher_free(tiny);
+}
+
 int main(void) {
     sl_rules *r = NULL;
     sl_matcher *m = NULL;
@@ -227,6 +287,7 @@ int main(void) {
     test_split(m);
     test_reason(m);
     test_offense_prompt(m);
+    test_memo(r);
     sl_matcher_free(m);
     sl_rules_free(r);
     TEST_END();
