@@ -70,6 +70,14 @@ typedef struct {
     sl_entry_reader er;
 } pull_ctx;
 
+/* libarchive's words, without the line break some of its messages end with. */
+static void archive_words(struct archive *a, char *out, size_t cap, const char *none) {
+    const char *why = archive_error_string(a);
+    sl_fmt(out, cap, "%s", why ? why : none);
+    size_t n = strlen(out);
+    while (n && sl_isspace((unsigned char)out[n - 1])) out[--n] = '\0';
+}
+
 long sl_entry_read(struct archive *a, sl_entry_reader *r, char *buf, size_t cap) {
     size_t got = 0;
     while (got < cap && !r->eof && !r->damaged) {
@@ -83,10 +91,13 @@ long sl_entry_read(struct archive *a, sl_entry_reader *r, char *buf, size_t cap)
                 break;
             }
             if (rc < ARCHIVE_WARN) {
-                const char *why = archive_error_string(a);
-                sl_fmt(r->why, sizeof r->why, "%s", why ? why : "unknown error");
+                archive_words(a, r->why, sizeof r->why, "unknown error");
                 r->damaged = 1;
                 break;
+            }
+            if (rc == ARCHIVE_WARN && !r->warned) {
+                archive_words(a, r->warning, sizeof r->warning, "unknown warning");
+                r->warned = 1;
             }
             if (!len) continue; /* an empty block (b may be NULL): ask for the next */
             r->p = b;
@@ -115,6 +126,14 @@ static long member_read(pull_ctx *pc, char *buf, size_t cap) {
         pc->err = SL_EFORMAT;
         if (pc->h) pc->src->size = pc->out; /* what could be read; no SHA-256 of a part */
         return -1;
+    }
+    if (got == 0 && pc->er.warned) {
+        char m[400];
+        sl_fmt(m, sizeof m, "its checksum does not match what the archive recorded (%s): the "
+               "content was read as found, but some bytes may be damaged; check values "
+               "against another copy", pc->er.warning);
+        adiag(pc->env, SL_DIAG_WARN, "archive.bad_checksum", pc->src->cite, m);
+        pc->er.warned = 0; /* said once */
     }
     la_ssize_t n = (la_ssize_t)got;
     pc->out += (uint64_t)n;

@@ -39,6 +39,9 @@ typedef struct {
     int eof;
     int damaged;
     char why[256];   /* libarchive's words for the damage */
+    int warned;      /* libarchive warned while reading (a zip's CRC did not match): the
+                        bytes were handed out, but may not be those that were packed */
+    char warning[256];
 } sl_entry_reader;
 
 struct archive;

@@ -342,9 +342,33 @@ static XML_Parser new_parser(xctx *c, XML_StartElementHandler start, XML_EndElem
     return xp;
 }
 
+/* Damaged compressed data mostly shows first as broken XML: inflate hands out garbage before
+ * it notices, and a zip's CRC is only checked at the end of the entry. After an XML error the
+ * rest of the entry is read (under the same inflate guard, and not parsed) to learn whether the
+ * zip itself says the data is damaged. Returns 0 when it does (er->why says how), else 1. */
+static int drain_damaged(xctx *c, struct archive *a, sl_entry_reader *er, uint64_t out,
+                         int64_t in0) {
+    char *sink = malloc(XLSX_BLOCK);
+    if (!sink) return 1;
+    for (;;) {
+        long n = sl_entry_read(a, er, sink, XLSX_BLOCK);
+        if (n <= 0) break;
+        out += (uint64_t)n;
+        char why[256];
+        int64_t in = archive_filter_bytes(a, -1) - in0;
+        if (sl_inflate_add(&c->guard, (uint64_t)n, out, in > 0 ? (uint64_t)in : 0, why,
+                           sizeof why) != SL_OK)
+            break; /* the guard's limit: what was read says nothing of damage */
+    }
+    free(sink);
+    if (!er->damaged && er->warned) sl_fmt(er->why, sizeof er->why, "%s", er->warning);
+    return er->damaged || er->warned ? 0 : 1;
+}
+
 /* Streams the current archive entry into a new parser. hash (may be NULL) gets the bytes. */
-static sl_status parse_entry(xctx *c, struct archive *a, XML_StartElementHandler start,
-                             XML_EndElementHandler end, sl_sha256 *hash, uint64_t *nbytes) {
+static sl_status parse_entry(xctx *c, struct archive *a, const char *part,
+                             XML_StartElementHandler start, XML_EndElementHandler end,
+                             sl_sha256 *hash, uint64_t *nbytes) {
     c->st = SL_OK;
     c->refused = c->stopped = 0;
     c->msg[0] = '\0';
@@ -378,14 +402,31 @@ static sl_status parse_entry(xctx *c, struct archive *a, XML_StartElementHandler
         if (XML_ParseBuffer(c->xp, (int)n, n == 0) == XML_STATUS_ERROR) {
             if (!c->st && !c->stopped) {
                 char m[300];
-                sl_fmt(m, sizeof m, "xlsx: malformed XML at line %lu: %s",
+                /* a sheet is one long line: the byte says where, the line rarely does */
+                sl_fmt(m, sizeof m, "xlsx: malformed XML at line %lu, byte %lld of the %s: %s",
                        (unsigned long)XML_GetCurrentLineNumber(c->xp),
-                       XML_ErrorString(XML_GetErrorCode(c->xp)));
+                       (long long)XML_GetCurrentByteIndex(c->xp),
+                       c->cur_sheet ? "sheet" : "part", XML_ErrorString(XML_GetErrorCode(c->xp)));
                 fail(c, SL_EFORMAT, m);
+                if (!drain_damaged(c, a, &er, out, in0)) {
+                    sl_fmt(c->msg, sizeof c->msg, "%s", m);
+                    sl_fmt(m, sizeof m, "xlsx: the %s's compressed data is damaged (%s); its "
+                           "XML broke at byte %lld",
+                           c->cur_sheet ? "sheet" : "part", er.why,
+                           (long long)XML_GetCurrentByteIndex(c->xp));
+                    sl_fmt(c->msg, sizeof c->msg, "%s", m);
+                }
             }
             break;
         }
         if (n == 0) break;
+    }
+    if (!c->st && er.warned) {
+        char m[400];
+        sl_fmt(m, sizeof m, "xlsx: the checksum of %s does not match what the zip recorded "
+               "(%s): it was read as found, but some values may be damaged; check them against "
+               "another copy", part, er.warning);
+        xdiag(c, SL_DIAG_WARN, "xlsx.bad_checksum", 0, m);
     }
     XML_ParserFree(c->xp);
     c->xp = NULL;
@@ -752,14 +793,14 @@ static sl_status pass_meta(xctx *c, int fd) {
         if (!n) continue;
         if (strcmp(n, "xl/workbook.xml") == 0) {
             have_wb = 1;
-            st = parse_entry(c, a, wb_start, no_end, NULL, NULL);
+            st = parse_entry(c, a, n, wb_start, no_end, NULL, NULL);
         } else if (strcmp(n, "xl/_rels/workbook.xml.rels") == 0) {
-            st = parse_entry(c, a, rels_start, no_end, NULL, NULL);
+            st = parse_entry(c, a, n, rels_start, no_end, NULL, NULL);
         } else if (strcmp(n, "xl/sharedStrings.xml") == 0) {
-            st = parse_entry(c, a, sst_start, sst_end, NULL, NULL);
+            st = parse_entry(c, a, n, sst_start, sst_end, NULL, NULL);
             c->capture = NULL;
         } else if (strcmp(n, "xl/styles.xml") == 0) {
-            st = parse_entry(c, a, sty_start, sty_end, NULL, NULL);
+            st = parse_entry(c, a, n, sty_start, sty_end, NULL, NULL);
         }
         if (st) {
             char m[400];
@@ -807,11 +848,17 @@ static sl_status pass_sheet(xctx *c, int fd, sl_xlsx_sheet *sh) {
         c->in_sheetdata = c->in_c = c->in_is = c->in_rph = 0;
         c->rownum = c->last_emitted = 0;
         c->cols_warned = 0;
-        st = parse_entry(c, a, sh_start, sh_end, h, &sh->xml_bytes);
+        st = parse_entry(c, a, sh->part, sh_start, sh_end, h, &sh->xml_bytes);
         c->capture = NULL;
         if (h) {
             if (!st && !c->stopped) sl_sha256_final(h, sh->sha256);
             sl_sha256_free(h);
+        }
+        if (st && !c->refused && c->last_emitted) {
+            char m[sizeof c->msg + 80];
+            sl_fmt(m, sizeof m, "%s; rows after row %llu, the last one read, are lost", c->msg,
+                   (unsigned long long)c->last_emitted);
+            sl_fmt(c->msg, sizeof c->msg, "%s", m);
         }
         if (st) report(c, "xlsx.sheet");
         break;

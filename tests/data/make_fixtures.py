@@ -203,6 +203,64 @@ def make_xlsx():
     put('xlsx/entity_bomb.xlsx', workbook([('Bomb', lol), ('Fine', ok)]))
 
 
+def wrong_crc(raw, member, crc_of=None):
+    """A zip whose recorded CRC-32 of one member (local header and central directory) is not
+    that of its content: the CRC of crc_of when given (what the member held before damage),
+    else its own CRC with one bit flipped. What damaged zips look like once inflated."""
+    import struct
+    import zlib
+    z = zipfile.ZipFile(io.BytesIO(raw))
+    info = z.getinfo(member)
+    crc = zlib.crc32(crc_of) if crc_of is not None else info.CRC ^ 1
+    out = bytearray(raw)
+    struct.pack_into('<I', out, info.header_offset + 14, crc)
+    pos = out.find(b'PK\x01\x02')  # central directory headers
+    while pos >= 0:
+        nlen = struct.unpack_from('<H', out, pos + 28)[0]
+        if out[pos + 46:pos + 46 + nlen].decode() == member:
+            struct.pack_into('<I', out, pos + 16, crc)
+        pos = out.find(b'PK\x01\x02', pos + 4)
+    return bytes(out)
+
+
+def replace_member(raw, member, data):
+    """The zip with one member's content replaced (same order, names and dates)."""
+    zin = zipfile.ZipFile(io.BytesIO(raw))
+    return zbytes([(i.filename, data if i.filename == member else zin.read(i.filename))
+                   for i in zin.infolist()])
+
+
+def make_damaged():
+    """Damage as it arrives: inflate hands out wrong bytes before anything notices, and only the
+    zip's CRC, checked at the end of a member, tells. A sheet whose XML breaks after three
+    rows (its recorded CRC is that of the intact sheet): the rows before are read and the
+    error says the data is damaged, not only that the XML is. The same in the shared strings,
+    before any row: nothing is read, and the source is not called empty. A CSV member and a
+    shared-strings part that read fine but whose CRC does not match: read, with a warning."""
+    head = row(1, [c('A1', 'Name', 'inlineStr'), c('B1', 'Org Name', 'inlineStr')])
+    intact = sheet_xml(head + ''.join(row(r, [c('A%d' % r, 'Officer %d' % r, 'inlineStr'),
+                                              c('B%d' % r, 'Springfield PD', 'inlineStr')])
+                                      for r in range(2, 6)))
+    broken = intact[:intact.find(b'<row r="5"')] + b'<row r="5"><c r="A5" t=\x07\x13 x\x1f'
+    raw = workbook([('Damaged', broken)])
+    put('xlsx/sheet_damaged_wrong_checksum.xlsx',
+        wrong_crc(raw, 'xl/worksheets/sheet1.xml', crc_of=intact))
+    shared = ['<si><t>Name</t></si>', '<si><t>Org Name</t></si>', '<si><t>Ann Lee</t></si>']
+    sh = sheet_xml(row(1, [c('A1', '0', 's'), c('B1', '1', 's')]) +
+                   row(2, [c('A2', '2', 's'), c('B2', 'Shelbyville SO', 'inlineStr')]))
+    put('xlsx/strings_wrong_checksum.xlsx',
+        wrong_crc(workbook([('Book', sh)], shared=shared), 'xl/sharedStrings.xml'))
+    sst = ('<?xml version="1.0" encoding="UTF-8"?><sst %s count="3" uniqueCount="3">' % NS +
+           ''.join(shared) + '</sst>').encode()
+    cut = sst[:sst.find(b'<si><t>Ann')] + b'<si><t>A\x07\x13n'
+    raw = workbook([('Book', sh)], shared=['<si><t>Name</t></si>'])
+    put('xlsx/strings_damaged_wrong_checksum.xlsx',
+        wrong_crc(replace_member(raw, 'xl/sharedStrings.xml', cut), 'xl/sharedStrings.xml',
+                  crc_of=sst))
+    put('zip/member_wrong_checksum.zip', wrong_crc(zbytes([('audit.csv', CSV.encode())]),
+                                                   'audit.csv'))
+
+
 def make_text():
     put('text/utf16le_bom.csv', b'\xff\xfe' + (CSV + 'Emoji 😀,X PD,"06/03/2025, 1:00:00 PM UTC",test\r\n').encode('utf-16-le'))
     put('text/utf16be_bom.csv', b'\xfe\xff' + (CSV + 'Emoji 😀,X PD,"06/03/2025, 1:00:00 PM UTC",test\r\n').encode('utf-16-be'))
@@ -342,4 +400,5 @@ if __name__ == '__main__':
     make_text()
     make_compressed()
     make_zip()
+    make_damaged()
     make_documents()

@@ -104,6 +104,16 @@ static void test_nested(void) {
                          "what came before was read\n");
     CHECK_STR(c.first.p, "1:Officer 0|Springfield PD|06/01/2025, 1:00:00 PM UTC|case 0000000\n");
     done(&c);
+    /* A zip member whose CRC does not match its content: read as found, and said. */
+    CHECK_INT(run("tests/data/zip/member_wrong_checksum.zip", &c, NULL), SL_OK);
+    CHECK_STR(c.out.p, "2<1 tests/data/zip/member_wrong_checksum.zip > audit.csv [csv utf-8 "
+                       "m=audit.csv] rows=3 size=190\n"
+                       "1<0 tests/data/zip/member_wrong_checksum.zip [zip binary] rows=0 "
+                       "size=290\n");
+    CHECK(c.diags.p && strstr(c.diags.p, "archive.bad_checksum [tests/data/zip/member_wrong_"
+                                         "checksum.zip > audit.csv]: its checksum does not match "
+                                         "what the archive recorded (ZIP bad CRC: ") != NULL);
+    done(&c);
     CHECK_INT(run("tests/data/gz/zstd.csv.zst", &c, NULL), SL_OK);
     CHECK_STR(c.out.p, "1<0 tests/data/gz/zstd.csv.zst [zstd utf-8] rows=3 size=190\n");
     CHECK_STR(c.sha[1], gz);

@@ -239,6 +239,28 @@ static void test_refusals(void) {
                          "strings exceed the cap of 4 bytes (in xl/sharedStrings.xml)\n");
     done(&c);
 
+    /* Damage that inflate did not notice: the XML breaks in row 5, and the zip's CRC (read
+     * to the end of the part after the break) says the data is damaged. Rows 1 to 4 are
+     * read; the error says so, names the last row read and where the XML broke. */
+    CHECK_INT(read_book("tests/data/xlsx/sheet_damaged_wrong_checksum.xlsx", &c, 0), SL_EFORMAT);
+    CHECK_STR(c.dump.p, "S Damaged\nR 1:Name|Org Name\nR 2:Officer 2|Springfield PD\n"
+                        "R 3:Officer 3|Springfield PD\nR 4:Officer 4|Springfield PD\n"
+                        "E 4 0 1 0\n");
+    CHECK(c.diags.p && strstr(c.diags.p, "xlsx.sheet [tests/data/xlsx/sheet_damaged_wrong_"
+                                         "checksum.xlsx > Damaged]: xlsx: the sheet's compressed "
+                                         "data is damaged (ZIP bad CRC: ") != NULL);
+    CHECK(c.diags.p && strstr(c.diags.p, "); its XML broke at byte 935; rows after row 4, the "
+                                         "last one read, are lost\n") != NULL);
+    done(&c);
+    /* A part that parses but whose CRC does not match: read, with a warning naming it. */
+    CHECK_INT(read_book("tests/data/xlsx/strings_wrong_checksum.xlsx", &c, 0), SL_OK);
+    CHECK_STR(c.dump.p, "S Book\nR 1:Name|Org Name\nR 2:Ann Lee|Shelbyville SO\nE 2 0 0 64\n");
+    CHECK(c.diags.p && strstr(c.diags.p, "xlsx.bad_checksum [tests/data/xlsx/strings_wrong_"
+                                         "checksum.xlsx]: xlsx: the checksum of xl/"
+                                         "sharedStrings.xml does not match what the zip recorded "
+                                         "(ZIP bad CRC: ") != NULL);
+    done(&c);
+
     CHECK_INT(read_book("tests/data/text/utf8_bom.csv", &c, 0), SL_EFORMAT);
     CHECK(c.diags.p && strncmp(c.diags.p, "xlsx.not_zip", 12) == 0);
     done(&c);
