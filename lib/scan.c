@@ -140,6 +140,7 @@ struct sl_scan {
     src_note *notes;
     size_t nnotes, capnotes;
     uint64_t src_warnings;
+    uint64_t src_errors;     /* errors about the source being read (reset at each begin) */
 };
 
 /* ---- small helpers -------------------------------------------------------------------------- */
@@ -293,6 +294,7 @@ static void emit_as(sl_scan *s, uint32_t source_id, sl_severity sev, const char 
         s->totals.warnings++;
         s->src_warnings++;
     }
+    if (sev >= SL_DIAG_ERROR) s->src_errors++;
     diag_count *dc = NULL;
     for (size_t i = 0; i < s->ndiags; i++)
         if (!strcmp(s->diags[i].code, code)) dc = &s->diags[i];
@@ -405,6 +407,7 @@ static int on_begin(void *ud, const sl_source *src) {
     tally_clear(&s->org_tally);
     tally_clear(&s->user_tally);
     s->src_warnings = 0;
+    s->src_errors = 0;
     sync_writer(s);
     if (s->store) {
         sl_status rc = sl_store_source_begin(s->store);
@@ -1179,8 +1182,12 @@ static void on_end(void *ud, const sl_source *src) {
     s->acc.blank += src->blank_skipped;
     decide_kind(s);
     if (!s->have_header && !s->no_header && s->acc.records == s->acc.blank) {
-        emit(s, src->id, SL_DIAG_WARN, "source.empty", cite, 0, 0,
-             "source holds no records (empty file)");
+        if (s->src_errors) /* not empty: damaged before its first record */
+            emit(s, src->id, SL_DIAG_WARN, "source.unread", cite, 0, 0,
+                 "no records were read: the error above stopped the reading before the first");
+        else
+            emit(s, src->id, SL_DIAG_WARN, "source.empty", cite, 0, 0,
+                 "source holds no records (empty file)");
     }
     if (s->doc_what) {
         char n[32], msg[600];
