@@ -269,8 +269,25 @@ uint64_t sl_hash_fast(const void *p, size_t n, uint64_t seed) {
         h = (h ^ w) * m;
         h ^= h >> 29;
     }
+    /* the last n < 8 bytes in memory order, as memcpy(&w, b, n) would put them on a
+     * little-endian machine, without the library call a variable-length memcpy costs */
     w = 0;
-    if (n) memcpy(&w, b, n);
+    unsigned sh = 0;
+    if (n & 4) {
+        uint32_t x;
+        memcpy(&x, b, 4);
+        w = x;
+        b += 4;
+        sh = 32;
+    }
+    if (n & 2) {
+        uint16_t x;
+        memcpy(&x, b, 2);
+        w |= (uint64_t)x << sh;
+        b += 2;
+        sh += 16;
+    }
+    if (n & 1) w |= (uint64_t)*b << sh;
     h = (h ^ w) * 0xff51afd7ed558ccdull;
     h ^= h >> 32;
     return h;
