@@ -116,11 +116,10 @@ static sl_status fail(sl_store *st, sl_status rc, const char *what) {
 
 /* A failure of a table written page by page (flagged_rows, hit_sets), with lib/btree.c's
  * reason. */
-static sl_status bt_fail(sl_store *st, sl_status rc, const sl_btree *b) {
+static sl_status bt_fail(sl_store *st, sl_status rc, const sl_btree *b, const char *table) {
     if (st->first == SL_OK) {
         st->first = rc;
-        snprintf(st->err, sizeof st->err, "database: %s: %s",
-                 b == st->hits ? "hit_sets" : "flagged_rows", sl_btree_errmsg(b));
+        snprintf(st->err, sizeof st->err, "database: %s: %s", table, sl_btree_errmsg(b));
     }
     return rc;
 }
@@ -634,7 +633,7 @@ static sl_status set_write(sl_store *st, const sl_key *k, const sl_rules *r, con
             v[7] = v_text(b->p, b->len);
         }
         sl_status rc = sl_btree_append(st->hits, st->next_hit, v, HIT_COLS);
-        if (rc) return bt_fail(st, rc, st->hits);
+        if (rc) return bt_fail(st, rc, st->hits, "hit_sets");
         st->next_hit++;
     }
     sl_status rc = join_sorted(&st->cats, cats, ncat);
@@ -737,7 +736,7 @@ sl_status sl_store_row_add(sl_store *st, const sl_key *k, const sl_rules *r, con
     v[24] = v_text(st->cats.p, st->cats.len);
     v[25] = v_int(sid);
     if ((rc = sl_btree_append(st->rows, rid, v, ROW_COLS)))
-        return bt_fail(st, rc, st->rows);
+        return bt_fail(st, rc, st->rows, "flagged_rows");
 
     sl_store_written *w = &st->written;
     w->row_id = rid;
@@ -912,9 +911,10 @@ sl_status sl_store_source_end(sl_store *st, int keep) {
         }
     } else {
         /* Rows, hits and events are numbered in writing order: the source's are the tail. */
-        if (st->next_row > st->mark_row && (rc = sl_btree_rollback(st->rows))) rc = bt_fail(st, rc, st->rows);
+        if (st->next_row > st->mark_row && (rc = sl_btree_rollback(st->rows)))
+            rc = bt_fail(st, rc, st->rows, "flagged_rows");
         if (!rc && st->next_hit > st->mark_hit && (rc = sl_btree_rollback(st->hits)))
-            rc = bt_fail(st, rc, st->hits);
+            rc = bt_fail(st, rc, st->hits, "hit_sets");
         if (!rc && st->next_set > st->mark_set && st->sets.cap &&
             (rc = sets_rebuild(&st->sets, st->sets.cap, st->mark_set)))
             rc = fail(st, rc, "hit_sets");
@@ -1067,8 +1067,9 @@ static sl_status splice_rows(sl_store *st, uint32_t rows_root, uint32_t hits_roo
     if (sqlite3_close(st->db) != SQLITE_OK) return fail(st, SL_EDB, "close");
     st->db = NULL;
     sl_status rc = sl_btree_splice(st->rows, st->path, rows_root);
-    if (rc) return bt_fail(st, rc, st->rows);
-    if ((rc = sl_btree_splice(st->hits, st->path, hits_root))) return bt_fail(st, rc, st->hits);
+    if (rc) return bt_fail(st, rc, st->rows, "flagged_rows");
+    if ((rc = sl_btree_splice(st->hits, st->path, hits_root)))
+        return bt_fail(st, rc, st->hits, "hit_sets");
     static const char REOPEN[] =
         CONN_PRAGMAS
         "BEGIN;"
