@@ -838,7 +838,10 @@ typedef struct {
 struct sl_redact_memo {
     const sl_key *k;
     memo_slot *slots;
+    uint64_t hits;
 };
+
+uint64_t sl_redact_memo_hits(const sl_redact_memo *m) { return m ? m->hits : 0; }
 
 sl_redact_memo *sl_redact_memo_new(const sl_key *k) {
     sl_redact_memo *m = calloc(1, sizeof *m);
@@ -877,6 +880,7 @@ sl_status sl_redact_memo_both(sl_redact_memo *m, const char *text, size_t len, c
     uint64_t h = sl_hash_fast(text, len, 0x5eed);
     memo_slot *s = &m->slots[h & (MEMO_SLOTS - 1)];
     if (s->buf && s->h == h && s->tlen == len && memcmp(s->buf, text, len) == 0) {
+        m->hits++;
         sl_status rc = sl_buf_append(stored, s->buf + s->tlen, s->slen);
         return rc ? rc : sl_buf_append(published, s->buf + s->tlen + s->slen, s->plen);
     }

@@ -27,6 +27,8 @@ sl_status sl_redact(const sl_key *k, const char *text, size_t len, const char *k
 typedef struct sl_redact_memo sl_redact_memo;
 sl_redact_memo *sl_redact_memo_new(const sl_key *k); /* NULL when out of memory */
 void sl_redact_memo_free(sl_redact_memo *m);
+/* Texts the memo has answered without redacting them again (tests). */
+uint64_t sl_redact_memo_hits(const sl_redact_memo *m);
 /* Appends the two forms of text to stored and published. Same bytes as sl_redact(text,
  * PLATES, plate) and sl_redact(that, PERSONAL | PLATES, none). */
 sl_status sl_redact_memo_both(sl_redact_memo *m, const char *text, size_t len, const char *plate,

@@ -33,18 +33,22 @@ static const char *expect(const char *fmt, const char *plate) {
 static void untouched(unsigned flags, const char *text) { CHECK_STR(red(flags, text, NULL), text); }
 
 /* The memo gives the same two forms as redacting directly: on first sight, on a repeat, when
- * slots collide (more texts than slots), and when the row's own plate is in the text. */
+ * slots collide (more texts than slots), and when the row's own plate is in the text; and a
+ * repeat is answered from it, not redacted again. */
 static void memo_matches_direct(void) {
     static const char *const texts[] = {
         "investigation", "ICE hold, call 555-234-5678", "stolen veh ABC1234", "DOB 01/02/1980 suspect",
         "plate 7XYZ999 seen at 100 Main St", "", "x", "tag 1234567 and jdoe@example.com",
+        /* a long text, with a phone, a plate, an address and a date of birth */
+        "suspect vehicle plate 7XYZ999 seen near 100 Main St by a caller at 555-234-5678, "
+        "follow up with the detective about DOB 01/02/1980",
     };
     static const char *const plates[] = {NULL, "ABC1234", "1234567", "XY"};
     sl_redact_memo *m = sl_redact_memo_new(key);
     CHECK(m != NULL);
     if (!m) return;
     sl_buf a = {0}, b = {0}, ws = {0}, wp = {0};
-    char text[64];
+    char text[256];
     int bad = 0, checked = 0;
     for (int round = 0; round < 3; round++) {
         for (size_t i = 0; i < 24000; i++) {
@@ -73,6 +77,17 @@ static void memo_matches_direct(void) {
     }
     CHECK_INT(bad, 0);
     CHECK_INT(checked, 72000);
+    /* a repeat is answered by the memo, short or long */
+    sl_redact_memo_free(m);
+    m = sl_redact_memo_new(key);
+    if (!m) return;
+    for (size_t i = 0; i < SL_ARRAY_LEN(texts) * 2; i++) {
+        const char *t = texts[i % SL_ARRAY_LEN(texts)];
+        sl_buf_reset(&a);
+        sl_buf_reset(&b);
+        sl_redact_memo_both(m, t, strlen(t), NULL, 0, &a, &b);
+    }
+    CHECK_INT(sl_redact_memo_hits(m), SL_ARRAY_LEN(texts) - 1); /* "" is not remembered */
     /* the row's own plate is found however it is typed */
     CHECK_INT(sl_redact_mentions_plate("seen abc-1234 today", 19, "ABC1234", 7), 1);
     CHECK_INT(sl_redact_mentions_plate("seen abc-1235 today", 19, "ABC1234", 7), 0);
