@@ -9,6 +9,13 @@ pass() { ok; }
 fail() { bad "$@"; }
 # check "SHELL CONDITION" "message when it does not hold"
 check() { if eval "$1"; then ok; else bad "$2"; fi; }
+# expect WHAT GOT EXPECTED: passes when the two strings are equal
+expect() { if [ "$2" = "$3" ]; then ok; else bad "$1: got '$2', expected '$3'"; fi; }
+# A script that reads the database with the sqlite3 command: reported skipped without it.
+need_sqlite3() {
+    command -v sqlite3 >/dev/null 2>&1 && return 0
+    echo "skipped: sqlite3 missing"; echo "0 passed, 0 failed, 1 skipped"; exit 0
+}
 # Prints the closing line and exits non-zero when anything failed.
 finish() {
     echo "$P passed, $F failed, $S skipped"

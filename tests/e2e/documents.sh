@@ -10,14 +10,9 @@ cd "$(dirname "$0")/../.." || exit 2
 set -u
 B=${SL_BUILD:-build}
 . tests/e2e_common.sh
-if ! command -v sqlite3 >/dev/null 2>&1; then
-    echo "skipped: sqlite3 missing"; echo "0 passed, 0 failed, 1 skipped"; exit 0
-fi
+need_sqlite3
 T=$(mktemp -d) || exit 2
 trap 'rm -rf "$T"' EXIT
-expect() { # $1 = what, $2 = got, $3 = expected
-    if [ "$2" = "$3" ]; then ok; else bad "$1: got '$2', expected '$3'"; fi
-}
 has() { # $1 = file, $2 = fixed string, $3 = what
     if grep -qF -- "$2" "$1"; then ok; else bad "$3: no '$2' in $1"; fi
 }

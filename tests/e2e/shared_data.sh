@@ -25,9 +25,6 @@ check '[ "$(q "select count(*) from sources where records != searches + rejected
     "accounting does not add up: $(q "select cite from sources where records != searches + rejected + header_repeats + blank + set_aside")"
 # Exact counts from the files' own documentation (shared/data/README.md).
 row() { q "select kind || '|' || records || '|' || searches || '|' || rejected from sources where cite like '%$1'"; }
-expect() { # $1 = what, $2 = got, $3 = expected
-    if [ "$2" = "$3" ]; then ok; else bad "$1: got '$2', expected '$3'"; fi
-}
 expect "EPD csv" "$(row /EPDSearchAuditLogs.csv)" "portal|4294|4294|0"
 expect "San Mateo portal" "$(row /search_audit.a871b2fc.csv)" "portal|91|91|0"
 expect "Stow portal" "$(row /stow-ma-search_audit.csv)" "portal|28|28|0"

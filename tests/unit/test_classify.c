@@ -5,7 +5,7 @@
 #include "harness.h"
 
 #include "classify.h"
-#include "rules.h"
+#include "memo_trio.h"
 
 static const sl_rules *R;
 
@@ -236,13 +236,10 @@ static void test_memo(const sl_rules *r) {
     };
     static const char *offenses[] = {"", "Immigration (criminal), Other", "Other"};
     static const char *prompts[] = {"", "truck seen near ICE office"};
-    sl_matcher *plain = NULL, *dflt = NULL, *tiny = NULL;
-    CHECK_INT(sl_matcher_new(&plain, r), SL_OK);
-    CHECK_INT(sl_matcher_new(&dflt, r), SL_OK);
-    CHECK_INT(sl_matcher_new(&tiny, r), SL_OK);
-    if (!plain || !dflt || !tiny) goto out;
-    CHECK_INT(sl_matcher_set_memo(plain, 0, 0), SL_OK);
-    CHECK_INT(sl_matcher_set_memo(tiny, 4, 256), SL_OK);
+    sl_matcher *m[3];
+    CHECK(memo_trio(r, m));
+    if (!m[0]) return;
+    sl_matcher *plain = m[0], *dflt = m[1], *tiny = m[2];
     int diff = 0, flagged = 0, many = 0;
     for (uint32_t i = 0; i < 600; i++) {
         sl_search s;
@@ -268,10 +265,7 @@ static void test_memo(const sl_rules *r) {
     CHECK_INT(diff, 0);
     CHECK(flagged > 300); /* the searches do fire rules: the comparison bites */
     CHECK(many > 0);      /* and some fire more rules than the memo keeps */
-out:
-    sl_matcher_free(plain);
-    sl_matcher_free(dflt);
-    sl_matcher_free(tiny);
+    memo_trio_free(m);
 }
 
 int main(void) {

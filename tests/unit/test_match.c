@@ -5,6 +5,7 @@
  * Also: the memo of recent texts never changes a result, and the compiled-database cache gives
  * the same matches as a fresh compile and ignores a damaged file. */
 #include "../harness.h"
+#include "memo_trio.h"
 #include "ref_matcher.h"
 #include "sunlight.h"
 #include "rules.h"
@@ -264,14 +265,14 @@ static void test_memo(const char *path) {
         SKIP("rules do not load for the memo test");
         return;
     }
-    sl_matcher *plain = NULL, *dflt = NULL, *tiny = NULL;
-    CHECK_INT(sl_matcher_new(&plain, r), SL_OK);
-    CHECK_INT(sl_matcher_new(&dflt, r), SL_OK);
-    CHECK_INT(sl_matcher_new(&tiny, r), SL_OK);
-    if (!plain || !dflt || !tiny) goto out;
-    CHECK_INT(sl_matcher_set_memo(plain, 0, 0), SL_OK);
-    CHECK_INT(sl_matcher_set_memo(tiny, 4, 256), SL_OK);
-    CHECK_INT(sl_matcher_set_memo(tiny, 3, 256), SL_EUSAGE);
+    sl_matcher *m[3];
+    CHECK(memo_trio(r, m));
+    if (!m[0]) {
+        sl_rules_free(r);
+        return;
+    }
+    sl_matcher *plain = m[0], *dflt = m[1], *tiny = m[2];
+    CHECK_INT(sl_matcher_set_memo(tiny, 3, 256), SL_EUSAGE); /* not a power of two */
     static const uint32_t reads[] = {SL_READS_REASON, SL_READS_ALL, SL_READS_EVERY,
                                      SL_READS_DROPDOWN, SL_READS_REASON | SL_READS_WHOLE};
     int diff = 0, fired = 0;
@@ -294,10 +295,7 @@ static void test_memo(const char *path) {
     }
     CHECK_INT(diff, 0);
     CHECK(fired > 1000); /* the texts do fire rules: the comparison bites */
-out:
-    sl_matcher_free(plain);
-    sl_matcher_free(dflt);
-    sl_matcher_free(tiny);
+    memo_trio_free(m);
     sl_rules_free(r);
 }
 
