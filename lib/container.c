@@ -112,6 +112,10 @@ long sl_entry_read(struct archive *a, sl_entry_reader *r, char *buf, size_t cap)
     return !got && r->damaged ? -1 : (long)got;
 }
 
+int sl_entry_mismatch(const sl_entry_reader *r) {
+    return r->warned && (strstr(r->warning, "CRC") || strstr(r->warning, "wrong size"));
+}
+
 /* Up to cap decompressed bytes into buf (sl_entry_read: what came before damage first). */
 static long member_read(pull_ctx *pc, char *buf, size_t cap) {
     long got = sl_entry_read(pc->a, &pc->er, buf, cap);
@@ -129,10 +133,13 @@ static long member_read(pull_ctx *pc, char *buf, size_t cap) {
     }
     if (got == 0 && pc->er.warned) {
         char m[400];
-        sl_fmt(m, sizeof m, "its checksum does not match what the archive recorded (%s): the "
-               "content was read as found, but some bytes may be damaged; check values "
-               "against another copy", pc->er.warning);
-        adiag(pc->env, SL_DIAG_WARN, "archive.bad_checksum", pc->src->cite, m);
+        int mismatch = sl_entry_mismatch(&pc->er);
+        sl_fmt(m, sizeof m, "%s (%s): the content was read as found, but some bytes may be "
+               "damaged; check values against another copy",
+               mismatch ? "its content does not match what the archive recorded"
+                        : "the archive reader warned while reading it", pc->er.warning);
+        adiag(pc->env, SL_DIAG_WARN, mismatch ? "archive.bad_checksum" : "archive.warning",
+              pc->src->cite, m);
         pc->er.warned = 0; /* said once */
     }
     la_ssize_t n = (la_ssize_t)got;

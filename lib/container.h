@@ -48,6 +48,9 @@ struct archive;
 /* Copies up to cap bytes into buf. Returns the bytes copied, 0 at the end of the entry, or -1
  * when the entry is damaged and nothing before the damage is left (r->why says why). */
 long sl_entry_read(struct archive *a, sl_entry_reader *r, char *buf, size_t cap);
+/* Whether the reader warned that the entry does not match what the archive recorded of it
+ * (its CRC or its size: damage inflate did not notice), rather than something else. */
+int sl_entry_mismatch(const sl_entry_reader *r);
 
 /* ---- members --------------------------------------------------------------------------------- */
 

@@ -345,7 +345,8 @@ static XML_Parser new_parser(xctx *c, XML_StartElementHandler start, XML_EndElem
 /* Damaged compressed data mostly shows first as broken XML: inflate hands out garbage before
  * it notices, and a zip's CRC is only checked at the end of the entry. After an XML error the
  * rest of the entry is read (under the same inflate guard, and not parsed) to learn whether the
- * zip itself says the data is damaged. Returns 0 when it does (er->why says how), else 1. */
+ * zip itself says the data is damaged (inflate failed, or the CRC or size does not match what
+ * it recorded). Returns 0 when it does (er->why says how), else 1. */
 static int drain_damaged(xctx *c, struct archive *a, sl_entry_reader *er, uint64_t out,
                          int64_t in0) {
     char *sink = malloc(XLSX_BLOCK);
@@ -361,8 +362,8 @@ static int drain_damaged(xctx *c, struct archive *a, sl_entry_reader *er, uint64
             break; /* the guard's limit: what was read says nothing of damage */
     }
     free(sink);
-    if (!er->damaged && er->warned) sl_fmt(er->why, sizeof er->why, "%s", er->warning);
-    return er->damaged || er->warned ? 0 : 1;
+    if (!er->damaged && sl_entry_mismatch(er)) sl_fmt(er->why, sizeof er->why, "%s", er->warning);
+    return er->damaged || sl_entry_mismatch(er) ? 0 : 1;
 }
 
 /* Streams the current archive entry into a new parser. hash (may be NULL) gets the bytes. */
@@ -423,10 +424,15 @@ static sl_status parse_entry(xctx *c, struct archive *a, const char *part,
     }
     if (!c->st && er.warned) {
         char m[400];
-        sl_fmt(m, sizeof m, "xlsx: the checksum of %s does not match what the zip recorded "
-               "(%s): it was read as found, but some values may be damaged; check them against "
-               "another copy", part, er.warning);
-        xdiag(c, SL_DIAG_WARN, "xlsx.bad_checksum", 0, m);
+        int mismatch = sl_entry_mismatch(&er);
+        if (mismatch)
+            sl_fmt(m, sizeof m, "xlsx: the content of %s does not match what the zip recorded "
+                   "(%s): it was read as found, but some values may be damaged; check them "
+                   "against another copy", part, er.warning);
+        else
+            sl_fmt(m, sizeof m, "xlsx: the zip reader warned while reading %s (%s): it was "
+                   "read as found", part, er.warning);
+        xdiag(c, SL_DIAG_WARN, mismatch ? "xlsx.bad_checksum" : "xlsx.warning", 0, m);
     }
     XML_ParserFree(c->xp);
     c->xp = NULL;

@@ -32,7 +32,7 @@ error|xlsx.sheet|sheet_damaged_wrong_checksum.xlsx > Damaged
 warn|source.unread|strings_damaged_wrong_checksum.xlsx
 error|xlsx.part|strings_damaged_wrong_checksum.xlsx
 warn|xlsx.bad_checksum|strings_wrong_checksum.xlsx"
-expect "the member named" "$(q "select message like 'in/member_wrong_checksum.zip > audit.csv: its checksum does not match%'
+expect "the member named" "$(q "select message like 'in/member_wrong_checksum.zip > audit.csv: its content does not match%'
     from diagnostics where code = 'archive.bad_checksum'")" 1
 
 # The damaged sheet: its first four rows (header and three records) were read.

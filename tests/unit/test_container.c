@@ -111,7 +111,7 @@ static void test_nested(void) {
                        "1<0 tests/data/zip/member_wrong_checksum.zip [zip binary] rows=0 "
                        "size=290\n");
     CHECK(c.diags.p && strstr(c.diags.p, "archive.bad_checksum [tests/data/zip/member_wrong_"
-                                         "checksum.zip > audit.csv]: its checksum does not match "
+                                         "checksum.zip > audit.csv]: its content does not match "
                                          "what the archive recorded (ZIP bad CRC: ") != NULL);
     done(&c);
     CHECK_INT(run("tests/data/gz/zstd.csv.zst", &c, NULL), SL_OK);

@@ -256,7 +256,7 @@ static void test_refusals(void) {
     CHECK_INT(read_book("tests/data/xlsx/strings_wrong_checksum.xlsx", &c, 0), SL_OK);
     CHECK_STR(c.dump.p, "S Book\nR 1:Name|Org Name\nR 2:Ann Lee|Shelbyville SO\nE 2 0 0 64\n");
     CHECK(c.diags.p && strstr(c.diags.p, "xlsx.bad_checksum [tests/data/xlsx/strings_wrong_"
-                                         "checksum.xlsx]: xlsx: the checksum of xl/"
+                                         "checksum.xlsx]: xlsx: the content of xl/"
                                          "sharedStrings.xml does not match what the zip recorded "
                                          "(ZIP bad CRC: ") != NULL);
     done(&c);
