@@ -668,24 +668,43 @@ static sl_status check_overlaps(sl_release *r) {
              * organization, time to the second, networks and time frame). */
             int exact = 0;
             uint64_t shared = sl_fingerprint_shared(&a->s.fp, &b->s.fp, &exact);
-            char both[200], n1[32], n2[32], n3[32];
+            char n1[32], n2[32], n3[32], more[32];
+            const entry *lo = a->s.fp.n <= b->s.fp.n ? a : b, *hi = lo == a ? b : a;
+            if (shared > lo->s.fp.n) shared = lo->s.fp.n; /* an estimate past the whole */
             fmt_count(shared, n1);
             fmt_count(a->s.fp.n, n2);
             fmt_count(b->s.fp.n, n3);
+            sl_buf both = {0};
             if (!shared)
-                snprintf(both, sizeof both, "no row is in both (by search id, or organization, "
-                         "time and networks)");
+                rc = sl_buf_puts(&both, "no row is in both (by search id, or organization, time "
+                                        "and networks)");
             else
-                snprintf(both, sizeof both, "%s%s row%s of %s and %s %s in both: counted twice",
-                         exact ? "" : "about ", n1, shared == 1 ? "" : "s", n2, n3,
-                         shared == 1 ? "is" : "are");
+                rc = sl_buf_printf(&both, "%s%s row%s of %s and %s %s in both",
+                                   exact ? "" : "about ", n1, shared == 1 ? "" : "s", n2, n3,
+                                   shared == 1 ? "is" : "are");
+            /* Every row of the smaller is in the larger: the larger is most likely a later or
+             * fuller export of the same log (a re-release), not a second log. */
+            if (!rc && shared && shared == lo->s.fp.n && lo->s.fp.n < hi->s.fp.n) {
+                fmt_count(hi->s.fp.n - lo->s.fp.n, more);
+                rc = sl_buf_printf(&both, ", %severy row of %s: %s looks like a fuller export "
+                                   "of the same log (%s more row%s)", exact ? "" : "likely ",
+                                   lo->s.cite, hi->s.cite, more,
+                                   hi->s.fp.n - lo->s.fp.n == 1 ? "" : "s");
+            }
+            if (!rc && shared) rc = sl_buf_puts(&both, ": counted twice");
+            if (!rc) rc = sl_buf_nul(&both);
+            if (rc) {
+                sl_buf_free(&both);
+                break;
+            }
             rc = add_finding(r, "release.period_overlap", small ? SL_DIAG_INFO : SL_DIAG_WARN,
                              pair, 2,
                              "%s and %s (%s%s%s) overlap by %s, from %s to %s%s%s", a->s.cite,
                              b->s.cite, sl_kind_name(a->s.kind), a->v.producer ? ", " : "",
                              a->v.producer ? a->v.producer : "", size, x, y,
                              small ? ": files cut at local midnight overlap like this; " : ": ",
-                             both);
+                             both.p);
+            sl_buf_free(&both);
         }
     }
     free(v);

@@ -29,6 +29,12 @@ expect "EPD csv" "$(row /EPDSearchAuditLogs.csv)" "portal|4294|4294|0"
 expect "San Mateo portal" "$(row /search_audit.a871b2fc.csv)" "portal|91|91|0"
 expect "Stow portal" "$(row /stow-ma-search_audit.csv)" "portal|28|28|0"
 expect "EPD workbook Log sheet" "$(row 'EPDSearchAuditLogs.xlsx > Log')" "portal|4377|4377|0"
+# The CSV's rows are all in the workbook's 4,377: a fuller export of the same log, said so.
+fuller="%4,294 rows of 4,294 and 4,377 are in both, likely every row of %EPDSearchAuditLogs.csv: "
+fuller="$fuller%EPDSearchAuditLogs.xlsx > Log looks like a fuller export of the same log (83 more "
+fuller="${fuller}rows): counted twice"
+expect "EPD CSV inside the workbook" "$(q "select count(*) from release_findings where
+    code = 'release.period_overlap' and message like '$fuller'")" 1
 expect "EPD time range" "$(q "select time_min || ' ' || time_max from sources where cite like '%/EPDSearchAuditLogs.csv'")" \
     "2025-06-18T00:02:04Z 2025-12-02T23:01:50Z"
 # Six sheets of the workbook are sources of their own, cited workbook > sheet.
