@@ -70,6 +70,12 @@ typedef struct {
     sl_entry_reader er;
 } pull_ctx;
 
+sl_status sl_inflate_add_entry(sl_inflate_guard *g, struct archive *a, int64_t in0, uint64_t n,
+                               uint64_t member_out, char *why, size_t whycap) {
+    int64_t in = archive_filter_bytes(a, -1) - in0;
+    return sl_inflate_add(g, n, member_out, in > 0 ? (uint64_t)in : 0, why, whycap);
+}
+
 /* libarchive's words, without the line break some of its messages end with. */
 static void archive_words(struct archive *a, char *out, size_t cap, const char *none) {
     const char *why = archive_error_string(a);
@@ -144,9 +150,8 @@ static long member_read(pull_ctx *pc, char *buf, size_t cap) {
     }
     la_ssize_t n = (la_ssize_t)got;
     pc->out += (uint64_t)n;
-    int64_t in = archive_filter_bytes(pc->a, -1) - pc->in0;
     char why[200];
-    if (sl_inflate_add(pc->g, (uint64_t)n, pc->out, in > 0 ? (uint64_t)in : 0, why, sizeof why)) {
+    if (sl_inflate_add_entry(pc->g, pc->a, pc->in0, (uint64_t)n, pc->out, why, sizeof why)) {
         char m[400];
         sl_fmt(m, sizeof m, "refused: %s", why);
         adiag(pc->env, SL_DIAG_ERROR, "archive.bomb", pc->src->cite, m);

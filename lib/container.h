@@ -26,6 +26,11 @@ typedef struct {
  * compressed bytes so far. Returns SL_ELIMIT with a reason in why when a bound is passed. */
 sl_status sl_inflate_add(sl_inflate_guard *g, uint64_t n, uint64_t member_out,
                          uint64_t member_in, char *why, size_t whycap);
+struct archive;
+/* The same for an entry of a libarchive reader: its compressed bytes so far are the reader's
+ * input past in0, the count taken when the entry began. */
+sl_status sl_inflate_add_entry(sl_inflate_guard *g, struct archive *a, int64_t in0, uint64_t n,
+                               uint64_t member_out, char *why, size_t whycap);
 
 /* ---- reading an archive entry ------------------------------------------------------------ */
 
@@ -44,7 +49,6 @@ typedef struct {
     char warning[256];
 } sl_entry_reader;
 
-struct archive;
 /* Copies up to cap bytes into buf. Returns the bytes copied, 0 at the end of the entry, or -1
  * when the entry is damaged and nothing before the damage is left (r->why says why). */
 long sl_entry_read(struct archive *a, sl_entry_reader *r, char *buf, size_t cap);

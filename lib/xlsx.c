@@ -356,14 +356,14 @@ static int drain_damaged(xctx *c, struct archive *a, sl_entry_reader *er, uint64
         if (n <= 0) break;
         out += (uint64_t)n;
         char why[256];
-        int64_t in = archive_filter_bytes(a, -1) - in0;
-        if (sl_inflate_add(&c->guard, (uint64_t)n, out, in > 0 ? (uint64_t)in : 0, why,
-                           sizeof why) != SL_OK)
+        if (sl_inflate_add_entry(&c->guard, a, in0, (uint64_t)n, out, why, sizeof why))
             break; /* the guard's limit: what was read says nothing of damage */
     }
     free(sink);
-    if (!er->damaged && sl_entry_mismatch(er)) sl_fmt(er->why, sizeof er->why, "%s", er->warning);
-    return er->damaged || sl_entry_mismatch(er) ? 0 : 1;
+    if (er->damaged) return 0;
+    if (!sl_entry_mismatch(er)) return 1;
+    sl_fmt(er->why, sizeof er->why, "%s", er->warning);
+    return 0;
 }
 
 /* Streams the current archive entry into a new parser. hash (may be NULL) gets the bytes. */
@@ -391,9 +391,7 @@ static sl_status parse_entry(xctx *c, struct archive *a, const char *part,
         }
         out += (uint64_t)n;
         char why[256];
-        int64_t in = archive_filter_bytes(a, -1) - in0;
-        if (sl_inflate_add(&c->guard, (uint64_t)n, out, in > 0 ? (uint64_t)in : 0, why,
-                           sizeof why) != SL_OK) {
+        if (sl_inflate_add_entry(&c->guard, a, in0, (uint64_t)n, out, why, sizeof why)) {
             char m[320];
             sl_fmt(m, sizeof m, "xlsx: refused: %s", why);
             fail(c, SL_ELIMIT, m);
@@ -402,21 +400,17 @@ static sl_status parse_entry(xctx *c, struct archive *a, const char *part,
         if (hash && n > 0) sl_sha256_update(hash, buf, (size_t)n);
         if (XML_ParseBuffer(c->xp, (int)n, n == 0) == XML_STATUS_ERROR) {
             if (!c->st && !c->stopped) {
-                char m[300];
-                /* a sheet is one long line: the byte says where, the line rarely does */
-                sl_fmt(m, sizeof m, "xlsx: malformed XML at line %lu, byte %lld of the %s: %s",
-                       (unsigned long)XML_GetCurrentLineNumber(c->xp),
-                       (long long)XML_GetCurrentByteIndex(c->xp),
-                       c->cur_sheet ? "sheet" : "part", XML_ErrorString(XML_GetErrorCode(c->xp)));
-                fail(c, SL_EFORMAT, m);
-                if (!drain_damaged(c, a, &er, out, in0)) {
-                    sl_fmt(c->msg, sizeof c->msg, "%s", m);
+                char m[sizeof c->msg];
+                const char *what = c->cur_sheet ? "sheet" : "part";
+                long long at = (long long)XML_GetCurrentByteIndex(c->xp);
+                if (!drain_damaged(c, a, &er, out, in0))
                     sl_fmt(m, sizeof m, "xlsx: the %s's compressed data is damaged (%s); its "
-                           "XML broke at byte %lld",
-                           c->cur_sheet ? "sheet" : "part", er.why,
-                           (long long)XML_GetCurrentByteIndex(c->xp));
-                    sl_fmt(c->msg, sizeof c->msg, "%s", m);
-                }
+                           "XML broke at byte %lld", what, er.why, at);
+                else /* a sheet is one long line: the byte says where, the line rarely does */
+                    sl_fmt(m, sizeof m, "xlsx: malformed XML at line %lu, byte %lld of the %s: %s",
+                           (unsigned long)XML_GetCurrentLineNumber(c->xp), at, what,
+                           XML_ErrorString(XML_GetErrorCode(c->xp)));
+                fail(c, SL_EFORMAT, m);
             }
             break;
         }
