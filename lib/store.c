@@ -1,13 +1,14 @@
 /* store.c: the run's SQLite database. One transaction, prepared statements, no journal: the file
  * is a temporary that the scan renames into place only when the whole run succeeded. Plates are
  * tokenized and plates typed into free text replaced before anything is written; counts by
- * organization x month x category are kept in a hash table in memory and written sorted.
+ * organization x month x category are kept in memory (lib/counts.c) and written sorted.
  * Flagged rows, one per flagged search and most of what is written, do not go through SQLite's
  * insert: their pages are built by lib/btree.c and spliced into the committed file at the end
  * (sl_store_finish), which then is opened again for the writers of the other outputs. */
 #include "store.h"
 
 #include "btree.h"
+#include "counts.h"
 #include "redact.h"
 #include "timeparse.h"
 
@@ -17,10 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* Cap on distinct (organization, month, category) cells: bounded by the data's shape, not by
- * its row count; this only stops a pathological input from eating memory. */
-#define COUNT_CAP (1u << 22)
 
 /* Redacted columns of one flagged_rows insert: reason, case, offense, filters, text prompt. */
 #define RED_COLS 5
@@ -47,20 +44,6 @@ typedef struct {
     size_t n, cap;
 } set_tab;
 
-typedef struct {
-    char *key;      /* org \0 month \0 category, in the table's arena */
-    size_t klen;
-    uint64_t hash;
-    uint64_t rows;
-} count_cell;
-
-/* Open-addressing table of count cells, capacity a power of two. */
-typedef struct {
-    count_cell *cells;
-    size_t n, cap;
-    sl_arena arena;
-} count_tab;
-
 struct sl_store {
     sqlite3 *db;
     char *path;           /* the database file */
@@ -81,7 +64,7 @@ struct sl_store {
     int64_t next_set, mark_set;
     int64_t next_hit, mark_hit; /* hit_sets' rowids */
     char iso[3][21];      /* times of one flagged row, bound without a copy */
-    sl_buf key;           /* count key scratch */
+    sl_buf key;           /* scratch: an event's details */
     sl_buf cats;          /* categories of the last row, comma-joined */
     sl_buf rules;         /* rule ids of the last row, distinct, sorted, comma-joined */
     char token[SL_TOKEN_LEN + 1];
@@ -91,10 +74,7 @@ struct sl_store {
      * sl_store_source_end and sl_store_finish, which run only when the writer is idle. */
     sl_status cfirst;
     char cerr[160];
-    char month[8];        /* month of the day month_day (counts) */
-    int64_t month_day;
-    count_tab run;        /* the run's counts */
-    count_tab pend;       /* the open source's counts, merged into run when it is kept */
+    sl_counts *counts;    /* organization x month x category */
     int staging;          /* a source is open (sl_store_source_begin) */
     int64_t mark_row;     /* first row id of the open source */
     int64_t nevents, mark_event;
@@ -261,12 +241,13 @@ sl_status sl_store_open(sl_store **out, const char *path, char *err, size_t errl
     }
     sl_store *st = calloc(1, sizeof *st);
     if (!st) return SL_ENOMEM;
-    sl_arena_init(&st->run.arena, 64 * 1024);
-    sl_arena_init(&st->pend.arena, 64 * 1024);
+    if (!(st->counts = sl_counts_new())) {
+        free(st);
+        return SL_ENOMEM;
+    }
     st->next_row = 1;
     st->next_set = 1;
     st->next_hit = 1;
-    st->month_day = INT64_MIN;
     sl_status rc = SL_OK;
     if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
         rc = fail(st, SL_EDB, path);
@@ -758,123 +739,32 @@ sl_status sl_store_row_add(sl_store *st, const sl_key *k, const sl_rules *r, con
 
 /* ---- counts ------------------------------------------------------------------------------- */
 
-static sl_status tab_grow(count_tab *t) {
-    size_t ncap = t->cap ? t->cap * 2 : 1024;
-    count_cell *nc = calloc(ncap, sizeof *nc);
-    if (!nc) return SL_ENOMEM;
-    for (size_t i = 0; i < t->cap; i++) {
-        count_cell *c = &t->cells[i];
-        if (!c->key) continue;
-        size_t j = (size_t)c->hash & (ncap - 1);
-        while (nc[j].key) j = (j + 1) & (ncap - 1);
-        nc[j] = *c;
-    }
-    free(t->cells);
-    t->cells = nc;
-    t->cap = ncap;
-    return SL_OK;
-}
-
-/* Records counting's first error (its own, beside the writer's `first`); why: the message, or
- * NULL for the status's name. */
-static sl_status count_fail(sl_store *st, sl_status rc, const char *why) {
+/* Records counting's first error (its own, beside the writer's `first`). */
+static sl_status count_fail(sl_store *st, sl_status rc) {
     if (!st->cfirst) {
         st->cfirst = rc;
-        if (why) snprintf(st->cerr, sizeof st->cerr, "database: %s", why);
+        if (rc == SL_ELIMIT)
+            snprintf(st->cerr, sizeof st->cerr,
+                     "database: more than %u organization x month x category counts", SL_COUNTS_CAP);
         else snprintf(st->cerr, sizeof st->cerr, "database: counts: %s", sl_status_str(rc));
     }
     return rc;
 }
 
-/* Adds rows to the cell with key k (copied into the table's arena when new). */
-static sl_status tab_add(sl_store *st, count_tab *t, const char *k, size_t klen, uint64_t h,
-                         uint64_t rows) {
-    if (t->cap == 0 || (t->n + 1) * 10 > t->cap * 7) {
-        if (t->n >= COUNT_CAP) {
-            char why[96];
-            snprintf(why, sizeof why, "more than %u organization x month x category counts",
-                     COUNT_CAP);
-            return count_fail(st, SL_ELIMIT, why);
-        }
-        sl_status rc = tab_grow(t);
-        if (rc) return count_fail(st, rc, NULL);
-    }
-    size_t j = (size_t)h & (t->cap - 1);
-    while (t->cells[j].key) {
-        count_cell *c = &t->cells[j];
-        if (c->hash == h && c->klen == klen && memcmp(c->key, k, klen) == 0) {
-            c->rows += rows;
-            return SL_OK;
-        }
-        j = (j + 1) & (t->cap - 1);
-    }
-    char *kcopy = sl_arena_alloc(&t->arena, klen + 1);
-    if (!kcopy) return count_fail(st, SL_ENOMEM, NULL);
-    memcpy(kcopy, k, klen);
-    kcopy[klen] = '\0';
-    t->cells[j] = (count_cell){kcopy, klen, h, rows};
-    t->n++;
-    return SL_OK;
-}
-
-static void tab_clear(count_tab *t) {
-    if (t->cells) memset(t->cells, 0, t->cap * sizeof *t->cells);
-    t->n = 0;
-    sl_arena_reset(&t->arena);
-}
-
-static void tab_free(count_tab *t) {
-    free(t->cells);
-    t->cells = NULL;
-    t->n = t->cap = 0;
-    sl_arena_free(&t->arena);
-}
-
 sl_status sl_store_count_row(sl_store *st, const char *org, size_t org_len, int64_t t,
                              const char *const *cats, size_t ncats) {
     if (st->cfirst) return st->cfirst;
-    /* The month of the day last seen: rows of a log come in time order, days repeat. */
-    if (t == SL_TIME_NONE) {
-        st->month[0] = '\0';
-        st->month_day = INT64_MIN;
-    } else if (t / 86400 != st->month_day || t < 0) {
-        sl_time_month(t, st->month);
-        st->month_day = t < 0 ? INT64_MIN : t / 86400;
-    }
-    sl_buf *b = &st->key;
-    sl_buf_reset(b);
-    size_t ml = strlen(st->month);
-    sl_status rc = sl_buf_reserve(b, org_len + ml + 2 + 64);
-    if (!rc) rc = sl_buf_append(b, org ? org : "", org ? org_len : 0);
-    if (!rc) rc = sl_buf_putc(b, '\0');
-    if (!rc) rc = sl_buf_append(b, st->month, ml);
-    if (!rc) rc = sl_buf_putc(b, '\0');
-    if (rc) return count_fail(st, rc, NULL);
-    size_t base = b->len;
-    count_tab *tab = st->staging ? &st->pend : &st->run;
-    for (size_t i = 0; i <= ncats && !rc; i++) {
-        const char *c = i == 0 ? "all" : cats[i - 1] ? cats[i - 1] : "";
-        b->len = base;
-        rc = sl_buf_puts(b, c);
-        if (rc) return count_fail(st, rc, NULL);
-        rc = tab_add(st, tab, b->p, b->len, sl_hash_fast(b->p, b->len, 0), 1);
-    }
-    return rc;
+    if (!st->counts) return count_fail(st, SL_EINTERNAL); /* after sl_store_finish */
+    sl_status rc = sl_counts_add(st->counts, org, org_len, t, cats, ncats, 1);
+    return rc ? count_fail(st, rc) : SL_OK;
 }
 
 sl_status sl_store_count(sl_store *st, const char *org, size_t org_len, int64_t t, const char *category) {
     if (st->cfirst) return st->cfirst;
-    char month[8] = "";
-    if (t != SL_TIME_NONE) sl_time_month(t, month);
-    sl_buf *b = &st->key;
-    sl_buf_reset(b);
-    sl_status rc = sl_buf_append(b, org ? org : "", org ? org_len : 0);
-    if (!rc) rc = sl_buf_putc(b, '\0');
-    if (!rc) rc = sl_buf_puts(b, month);
-    if (!rc) rc = sl_buf_putc(b, '\0');
-    if (!rc) rc = sl_buf_puts(b, category ? category : "");
-    if (rc) return count_fail(st, rc, NULL);
-    return tab_add(st, st->staging ? &st->pend : &st->run, b->p, b->len, sl_hash_fast(b->p, b->len, 0), 1);
+    if (!st->counts) return count_fail(st, SL_EINTERNAL); /* after sl_store_finish */
+    const char *cats[1] = {category ? category : ""};
+    sl_status rc = sl_counts_add(st->counts, org, org_len, t, cats, 1, 0);
+    return rc ? count_fail(st, rc) : SL_OK;
 }
 
 /* ---- per-source staging ------------------------------------------------------------------- */
@@ -888,7 +778,7 @@ sl_status sl_store_source_begin(sl_store *st) {
     st->mark_hit = st->next_hit;
     sl_btree_mark(st->rows);
     sl_btree_mark(st->hits);
-    tab_clear(&st->pend);
+    sl_counts_open(st->counts);
     return SL_OK;
 }
 
@@ -905,11 +795,12 @@ sl_status sl_store_source_end(sl_store *st, int keep) {
     st->staging = 0;
     sl_status rc = SL_OK;
     if (keep) {
-        for (size_t i = 0; i < st->pend.cap && !rc; i++) {
-            const count_cell *c = &st->pend.cells[i];
-            if (c->key) rc = tab_add(st, &st->run, c->key, c->klen, c->hash, c->rows);
+        if ((rc = sl_counts_close(st->counts, 1))) {
+            count_fail(st, rc);
+            rc = take_count_error(st);
         }
     } else {
+        sl_counts_close(st->counts, 0);
         /* Rows, hits and events are numbered in writing order: the source's are the tail. */
         if (st->next_row > st->mark_row && (rc = sl_btree_rollback(st->rows)))
             rc = bt_fail(st, rc, st->rows, "flagged_rows");
@@ -926,19 +817,10 @@ sl_status sl_store_source_end(sl_store *st, int keep) {
         st->next_hit = st->mark_hit;
         st->nevents = st->mark_event;
     }
-    tab_clear(&st->pend);
     return rc;
 }
 
 const sl_store_written *sl_store_row_written(const sl_store *st) { return &st->written; }
-
-static int cmp_cell(const void *a, const void *b) {
-    const count_cell *x = a, *y = b;
-    size_t n = x->klen < y->klen ? x->klen : y->klen;
-    int c = memcmp(x->key, y->key, n);
-    if (c) return c;
-    return (x->klen > y->klen) - (x->klen < y->klen);
-}
 
 /* ---- issue 3: events, release findings, source checks ------------------------------------- */
 
@@ -1090,33 +972,27 @@ static sl_status splice_rows(sl_store *st, uint32_t rows_root, uint32_t hits_roo
 sl_status sl_store_finish(sl_store *st) {
     if (take_count_error(st)) return st->first;
     if (st->finished) return SL_OK;
-    /* compact and sort the table, then insert in (org, month, category) order */
-    count_tab *t = &st->run;
-    size_t m = 0;
-    for (size_t i = 0; i < t->cap; i++)
-        if (t->cells[i].key) t->cells[m++] = t->cells[i];
-    if (m) qsort(t->cells, m, sizeof *t->cells, cmp_cell);
-    t->n = m;
+    /* insert in (org, month, category) order */
+    const sl_count *cells;
+    size_t m;
+    sl_status rc = sl_counts_sorted(st->counts, &cells, &m);
+    if (rc) rc = fail(st, rc, "counts");
     sqlite3_stmt *ins = NULL;
-    sl_status rc = prep(st, &ins, "INSERT INTO counts VALUES(?1, ?2, ?3, ?4)");
+    if (!rc) rc = prep(st, &ins, "INSERT INTO counts VALUES(?1, ?2, ?3, ?4)");
     for (size_t i = 0; !rc && i < m; i++) {
-        const count_cell *c = &t->cells[i];
-        size_t ol = strlen(c->key);
-        const char *month = c->key + ol + 1;
-        const char *cat = month + strlen(month) + 1;
-        bind_txt(ins, 1, c->key, ol);
-        bind_str(ins, 2, month);
-        bind_str(ins, 3, cat);
-        bind_u64(ins, 4, c->rows);
+        bind_txt(ins, 1, cells[i].org, cells[i].org_len);
+        bind_str(ins, 2, cells[i].month);
+        bind_str(ins, 3, cells[i].category);
+        bind_u64(ins, 4, cells[i].rows);
         rc = step_reset(st, ins, "counts");
     }
     sqlite3_finalize(ins);
     uint32_t rows_root = 0, hits_root = 0;
     if (!rc) rc = root_of(st, "flagged_rows", &rows_root);
     if (!rc) rc = root_of(st, "hit_sets", &hits_root);
-    /* the table is spent */
-    tab_free(&st->run);
-    tab_free(&st->pend);
+    /* the counts are spent */
+    sl_counts_free(st->counts);
+    st->counts = NULL;
     if (rc) return rc;
     if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) return fail(st, SL_EDB, "commit");
     st->finished = 1;
@@ -1147,8 +1023,7 @@ sl_status sl_store_close(sl_store *st) {
     sl_buf_free(&st->key);
     sl_buf_free(&st->cats);
     sl_buf_free(&st->rules);
-    tab_free(&st->run);
-    tab_free(&st->pend);
+    sl_counts_free(st->counts);
     free(st);
     return rc;
 }

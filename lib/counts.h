@@ -1,0 +1,41 @@
+/* counts.h: searches counted by organization x month x category, in memory, for the counts
+ * table (docs/SCHEMA.md). Internal to lib/ (the store owns one). */
+#ifndef SL_COUNTS_H
+#define SL_COUNTS_H
+
+#include "core.h"
+
+#include <stdint.h>
+
+/* Cap on distinct (organization, month, category) cells: bounded by the data's shape, not by
+ * its row count; this only stops a pathological input from eating memory (SL_ELIMIT). */
+#define SL_COUNTS_CAP (1u << 22)
+
+typedef struct sl_counts sl_counts;
+
+sl_counts *sl_counts_new(void);
+void sl_counts_free(sl_counts *c);
+
+/* Counts one row under each of cats (distinct), and under "all" too when all is 1. t is the
+ * search time (SL_TIME_NONE: month ""). A failure changes no count. */
+sl_status sl_counts_add(sl_counts *c, const char *org, size_t org_len, int64_t t,
+                        const char *const *cats, size_t ncats, int all);
+
+/* Staging for one source: between open and close, counts go aside; close adds them to the
+ * run's (keep 1) or forgets them (keep 0). */
+void sl_counts_open(sl_counts *c);
+sl_status sl_counts_close(sl_counts *c, int keep);
+
+/* One cell of the run's counts. */
+typedef struct {
+    const char *org; /* org_len bytes (it may hold a NUL byte); month and category end in NUL */
+    size_t org_len;
+    const char *month, *category;
+    uint64_t rows;
+} sl_count;
+
+/* The run's cells sorted by the bytes of org, then month, then category. The array and the
+ * texts live until sl_counts_free. */
+sl_status sl_counts_sorted(sl_counts *c, const sl_count **out, size_t *n);
+
+#endif
