@@ -7,8 +7,9 @@
  * a case number shown as a token costs a reader a little context. So any 5-8 character word
  * mixing letters and digits is treated as a plate (case numbers like "CR24001" included), while
  * all-digit words, digit groups joined by '-' or '/' ("25-001234", "2025/123"), statutes
- * ("10851VC"), ordinals, decades and times ("21st", "1990s", "10AM") are left alone. All-letter
- * or all-digit plates are only caught after a plate word or as the row's own plate. Only
+ * ("10851VC"), ordinals, decades and times ("21st", "1990s", "10AM") are left alone. All-digit
+ * plates are only caught after a plate word or as the row's own plate; all-letter plates only as
+ * the row's own plate ("plate reader", "tag along" are words). Only
  * flagged rows, report text and diagnostics pass through here, so speed is secondary. */
 #include "redact.h"
 
