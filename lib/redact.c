@@ -826,6 +826,12 @@ int sl_redact_mentions_plate(const char *text, size_t len, const char *plate, si
     return 0;
 }
 
+int sl_redact_unchanged(const char *text, size_t len, const char *plate, size_t plate_len) {
+    if (!text || !len) return 1;
+    if (text_traits(text, len) & (HAS_DIGIT | HAS_AT)) return 0;
+    return !(plate && plate_len && sl_redact_mentions_plate(text, len, plate, plate_len));
+}
+
 #define MEMO_SLOTS 16384u /* a power of two */
 #define MEMO_TEXT 256u   /* longer texts are not memoized */
 

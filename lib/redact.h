@@ -33,6 +33,10 @@ uint64_t sl_redact_memo_hits(const sl_redact_memo *m);
  * PLATES, plate) and sl_redact(that, PERSONAL | PLATES, none). */
 sl_status sl_redact_memo_both(sl_redact_memo *m, const char *text, size_t len, const char *plate,
                               size_t plate_len, sl_buf *stored, sl_buf *published);
+/* 1 when text comes out of sl_redact unchanged whatever the flags, with plate as the row's
+ * own: it holds no digit and no '@' (nothing but a row's own plate is found without one) and
+ * not the row's plate. A quick test that spares most reasons the memo. */
+int sl_redact_unchanged(const char *text, size_t len, const char *plate, size_t plate_len);
 /* Whether the row's own plate (as sl_redact reads known_plate) occurs in text. */
 int sl_redact_mentions_plate(const char *text, size_t len, const char *plate, size_t plate_len);
 

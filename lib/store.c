@@ -58,6 +58,7 @@ struct sl_store {
     sl_buf tmp;           /* redaction scratch */
     sl_buf red[RED_COLS]; /* stored texts of one flagged row, bound without a copy */
     sl_buf pub[RED_COLS]; /* the same texts as published */
+    sl_slice red_s[RED_COLS], pub_s[RED_COLS]; /* the row's: in red/pub, or its own text */
     sl_redact_memo *memo;
     set_tab sets;         /* hit sets written, by key */
     sl_buf setkey;
@@ -663,18 +664,27 @@ static sl_status row_set(sl_store *st, const sl_key *k, const sl_rules *r, const
  * personal data redacted too (slot i of st->pub); NULL when the column was not exported. */
 static sl_status redacted_cell(sl_store *st, sl_bval *v, size_t i, const sl_cell *c,
                                const sl_cell *plate) {
-    sl_buf_reset(&st->red[i]);
-    sl_buf_reset(&st->pub[i]);
     if (c->st == SL_CELL_ABSENT) {
         *v = v_null();
+        st->red_s[i] = st->pub_s[i] = (sl_slice){NULL, 0};
         return SL_OK;
     }
-    sl_status rc = sl_redact_memo_both(st->memo, c->p, c->len, plate ? plate->p : NULL,
-                                       plate ? plate->len : 0, &st->red[i], &st->pub[i]);
+    const char *pp = plate ? plate->p : NULL;
+    size_t pl = plate ? plate->len : 0;
+    if (sl_redact_unchanged(c->p, c->len, pp, pl)) { /* most texts: both forms are the text */
+        st->red_s[i] = st->pub_s[i] = (sl_slice){c->p ? c->p : "", c->p ? c->len : 0};
+        *v = v_text(st->red_s[i].p, st->red_s[i].len);
+        return SL_OK;
+    }
+    sl_buf_reset(&st->red[i]);
+    sl_buf_reset(&st->pub[i]);
+    sl_status rc = sl_redact_memo_both(st->memo, c->p, c->len, pp, pl, &st->red[i], &st->pub[i]);
     if (!rc) rc = sl_buf_reserve(&st->red[i], 1); /* a non-NULL pointer even when empty */
     if (!rc) rc = sl_buf_reserve(&st->pub[i], 1);
     if (rc) return fail(st, rc, "redaction");
-    *v = v_text(st->red[i].p, st->red[i].len);
+    st->red_s[i] = (sl_slice){st->red[i].p, st->red[i].len};
+    st->pub_s[i] = (sl_slice){st->pub[i].p, st->pub[i].len};
+    *v = v_text(st->red_s[i].p, st->red_s[i].len);
     return SL_OK;
 }
 
@@ -727,12 +737,9 @@ sl_status sl_store_row_add(sl_store *st, const sl_key *k, const sl_rules *r, con
     w->search_time = s->search_time != SL_TIME_NONE ? st->iso[0] : NULL;
     w->tf_start = s->tf_start != SL_TIME_NONE ? st->iso[1] : NULL;
     w->tf_end = s->tf_end != SL_TIME_NONE ? st->iso[2] : NULL;
-    static const sl_field red_of[RED_COLS] = {SL_F_REASON, SL_F_CASE, SL_F_OFFENSE, SL_F_FILTERS,
-                                              SL_F_TEXT_PROMPT};
     for (size_t i = 0; i < RED_COLS; i++) {
-        int absent = s->f[red_of[i]].st == SL_CELL_ABSENT;
-        w->red[i] = absent ? (sl_slice){NULL, 0} : (sl_slice){st->red[i].p, st->red[i].len};
-        w->pub[i] = absent ? (sl_slice){NULL, 0} : (sl_slice){st->pub[i].p, st->pub[i].len};
+        w->red[i] = st->red_s[i];
+        w->pub[i] = st->pub_s[i];
     }
     return SL_OK;
 }

@@ -99,6 +99,44 @@ static void memo_matches_direct(void) {
     sl_redact_memo_free(m);
 }
 
+/* sl_redact_unchanged says 1 only for texts that both redactions leave as they are, and says
+ * it for plain reasons, so that the store can skip the memo for them. */
+static void unchanged_is_unchanged(void) {
+    static const char *const texts[] = {
+        "investigation", "Stolen vehicle - suspect fled", "LOVEIT seen on 5th", "loveit seen",
+        "mail jdoe@example.com", "plate ABC1234", "DOB 01/02/1980", "tag LOVEIT today",
+        "Assist ICE with locate", "", "*** redacted ***", "call (555) 234 5678",
+        "seen L-O-V-E-I-T", "Main St. robbery, white male", "caf\xc3\xa9 \xff broken",
+    };
+    static const char *const plates[] = {NULL, "LOVEIT", "ABC1234"};
+    sl_buf a = {0}, b = {0};
+    int wrong = 0, yes = 0;
+    for (size_t i = 0; i < SL_ARRAY_LEN(texts); i++)
+        for (size_t j = 0; j < SL_ARRAY_LEN(plates); j++) {
+            const char *t = texts[i], *pl = plates[j];
+            size_t n = strlen(t), pn = pl ? strlen(pl) : 0;
+            if (!sl_redact_unchanged(t, n, pl, pn)) continue;
+            yes++;
+            sl_buf_reset(&a);
+            sl_buf_reset(&b);
+            sl_redact(key, t, n, pl, pn, SL_REDACT_PLATES, &a);
+            sl_redact(key, t, n, pl, pn, SL_REDACT_PLATES | SL_REDACT_PERSONAL, &b);
+            if (a.len != n || b.len != n || (n && (memcmp(a.p, t, n) || memcmp(b.p, t, n)))) {
+                if (wrong++ < 3) fprintf(stderr, "said unchanged, changed: \"%s\" plate %s\n", t, pl ? pl : "-");
+            }
+        }
+    CHECK_INT(wrong, 0);
+    CHECK(yes >= 20);
+    CHECK_INT(sl_redact_unchanged("Assist ICE with locate", 22, "ABC1234", 7), 1);
+    CHECK_INT(sl_redact_unchanged("tag LOVEIT today", 16, "LOVEIT", 6), 0);  /* the row's plate */
+    CHECK_INT(sl_redact_unchanged("tag LOVEIT today", 16, NULL, 0), 1);      /* no digit: kept */
+    CHECK_INT(sl_redact_unchanged("mail jdoe@example.com", 21, NULL, 0), 0); /* an e-mail */
+    CHECK_INT(sl_redact_unchanged("plate ABC1234", 13, NULL, 0), 0);        /* a digit */
+    CHECK_INT(sl_redact_unchanged("", 0, "ABC1234", 7), 1);
+    sl_buf_free(&a);
+    sl_buf_free(&b);
+}
+
 int main(void) {
     char dir[] = "/tmp/sl_test_redact_XXXXXX";
     if (!mkdtemp(dir)) { fprintf(stderr, "mkdtemp failed\n"); return 1; }
@@ -205,6 +243,7 @@ int main(void) {
 
     sl_buf_free(&out);
     memo_matches_direct();
+    unchanged_is_unchanged();
     sl_key_free(key);
     unlink(kpath);
     rmdir(dir);
