@@ -472,20 +472,18 @@ typedef struct {
 
 #define SL_MEMO_SLOTS_DEFAULT (1u << 16)
 #define SL_MEMO_RING_DEFAULT (16u << 20)
-#define SL_MEMO_MAX_TEXT SL_MATCHER_MEMO_TEXT /* longer texts are rarely repeated verbatim */
-#define SL_MEMO_HITS SL_MATCHER_MEMO_HITS    /* texts firing more rules are not remembered */
 
 typedef struct {
     uint64_t hash;
     uint64_t off;          /* logical ring offset of the text; UINT64_MAX when empty */
     uint32_t len, reads;
     uint32_t n;            /* rules that fired */
-    sl_hit hits[SL_MEMO_HITS];
+    sl_hit hits[SL_MATCHER_MEMO_HITS];
 } sl_memo_ent;
 
 typedef struct {
     size_t slots;          /* power of two; 0 disables the memo */
-    size_t ring_cap;       /* bytes; >= SL_MEMO_MAX_TEXT */
+    size_t ring_cap;       /* bytes; >= SL_MATCHER_MEMO_TEXT */
     sl_memo_ent *ent;
     unsigned char *ring;
     uint64_t head;         /* logical bytes written so far */
@@ -612,7 +610,7 @@ void sl_matcher_free(sl_matcher *m) {
 
 sl_status sl_matcher_set_memo(sl_matcher *m, size_t slots, size_t ring_bytes) {
     if (slots & (slots - 1)) return SL_EUSAGE;
-    if (slots && ring_bytes < SL_MEMO_MAX_TEXT) return SL_EUSAGE;
+    if (slots && ring_bytes < SL_MATCHER_MEMO_TEXT) return SL_EUSAGE;
     memo_free(&m->memo);
     m->memo.slots = slots;
     m->memo.ring_cap = ring_bytes;
@@ -865,7 +863,7 @@ static sl_status match_uncached(sl_matcher *m, uint32_t reads, const char *text,
 
 int sl_matcher_recall(sl_matcher *m, uint32_t key, const char *text, size_t len, sl_hit *hits,
                       size_t cap, size_t *n) {
-    if (!(key & SL_MEMO_KEY) || len > SL_MEMO_MAX_TEXT || !memo_ready(&m->memo)) return 0;
+    if (!(key & SL_MEMO_KEY) || len > SL_MATCHER_MEMO_TEXT || !memo_ready(&m->memo)) return 0;
     if (!text) text = "";
     const sl_memo_ent *e = memo_get(&m->memo, sl_hash_fast(text, len, key), key, text, len);
     if (!e) return 0;
@@ -876,7 +874,7 @@ int sl_matcher_recall(sl_matcher *m, uint32_t key, const char *text, size_t len,
 
 void sl_matcher_remember(sl_matcher *m, uint32_t key, const char *text, size_t len,
                          const sl_hit *hits, size_t n) {
-    if (!(key & SL_MEMO_KEY) || len > SL_MEMO_MAX_TEXT || n > SL_MEMO_HITS ||
+    if (!(key & SL_MEMO_KEY) || len > SL_MATCHER_MEMO_TEXT || n > SL_MATCHER_MEMO_HITS ||
         !memo_ready(&m->memo))
         return;
     if (!text) text = "";
@@ -886,7 +884,7 @@ void sl_matcher_remember(sl_matcher *m, uint32_t key, const char *text, size_t l
 sl_status sl_match_reads(sl_matcher *m, uint32_t reads, const char *text, size_t len,
                          sl_hit *hits, size_t cap, size_t *n) {
     reads &= ~SL_MEMO_KEY; /* no rule reads that bit; it keys the callers' own results */
-    if (len > SL_MEMO_MAX_TEXT || !m->r->db || !memo_ready(&m->memo))
+    if (len > SL_MATCHER_MEMO_TEXT || !m->r->db || !memo_ready(&m->memo))
         return match_uncached(m, reads, text, len, hits, cap, n);
     if (!text) text = "";
     uint64_t h = sl_hash_fast(text, len, reads);
@@ -897,10 +895,10 @@ sl_status sl_match_reads(sl_matcher *m, uint32_t reads, const char *text, size_t
         return SL_OK;
     }
     /* Matched into a local array so the memo keeps every hit whatever the caller's cap. */
-    sl_hit mine[SL_MEMO_HITS];
-    sl_status st = match_uncached(m, reads, text, len, mine, SL_MEMO_HITS, n);
+    sl_hit mine[SL_MATCHER_MEMO_HITS];
+    sl_status st = match_uncached(m, reads, text, len, mine, SL_MATCHER_MEMO_HITS, n);
     if (st) return st;
-    if (*n > SL_MEMO_HITS) return match_uncached(m, reads, text, len, hits, cap, n);
+    if (*n > SL_MATCHER_MEMO_HITS) return match_uncached(m, reads, text, len, hits, cap, n);
     for (size_t i = 0; i < *n && i < cap; i++) hits[i] = mine[i];
     memo_put(&m->memo, h, reads, text, len, mine, *n);
     return SL_OK;
