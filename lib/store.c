@@ -660,8 +660,9 @@ static sl_status row_set(sl_store *st, const sl_key *k, const sl_rules *r, const
     return SL_OK;
 }
 
-/* A free-text cell, stored with plates tokenized (slot i of st->red) and published with
- * personal data redacted too (slot i of st->pub); NULL when the column was not exported. */
+/* A free-text cell, stored with plates tokenized and published with personal data redacted
+ * too: st->red_s[i] and st->pub_s[i] point into slots i of st->red and st->pub, or at the cell's
+ * own text when redaction would leave it as it is; NULL when the column was not exported. */
 static sl_status redacted_cell(sl_store *st, sl_bval *v, size_t i, const sl_cell *c,
                                const sl_cell *plate) {
     if (c->st == SL_CELL_ABSENT) {
