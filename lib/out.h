@@ -36,6 +36,11 @@ size_t sl_utf8_len(const unsigned char *p, size_t n);
  * 16 bytes at a time where SSE2 is there. */
 size_t sl_out_csv_ascii(const char *p, size_t n, int *quote);
 
+/* Appends one flagged.csv cell of clean UTF-8 text (a comma before it unless first): a
+ * formula lead (= + - @ tab CR NUL) neutralised with a leading ', quoted when it holds a comma,
+ * double quote or line break. */
+sl_status sl_out_csv_cell(sl_buf *b, const char *p, size_t n, int first);
+
 /* Length of the longest valid UTF-8 prefix of p (n when all of it is valid). */
 size_t sl_out_utf8_valid(const char *p, size_t n);
 /* Appends text with invalid UTF-8 bytes replaced by U+FFFD. */

@@ -1,6 +1,7 @@
 /* test_out.c: the writers' shared helpers (lib/out.h): the ASCII-run and quoting scan of
  * flagged.csv cells (16 bytes at a time) against a byte-by-byte reference on random texts of
- * every length and offset, and the escaping of JSON and HTML text. */
+ * every length and offset, one flagged.csv cell (formula leads, quoting), and the escaping of
+ * JSON and HTML text. */
 #include "../harness.h"
 #include "out.h"
 
@@ -59,6 +60,36 @@ static void test_csv_ascii(void) {
     CHECK_INT(q, 1);
 }
 
+/* Every formula lead is neutralised, and only at the start of a cell; quoting comes first. */
+static void test_csv_cell(void) {
+    static const struct { const char *in; size_t n; const char *out; size_t outn; } cases[] = {
+        {"=1+2", 4, "'=1+2", 5},
+        {"+1", 2, "'+1", 3},
+        {"-Evil", 5, "'-Evil", 6},
+        {"@SUM(A1)", 8, "'@SUM(A1)", 9},
+        {"\tx", 2, "'\tx", 3},
+        {"\rx", 2, "\"'\rx\"", 5},
+        {"\0=1", 3, "'\0=1", 4},
+        {"=a,b", 4, "\"'=a,b\"", 7},
+        {"a=b-c", 5, "a=b-c", 5},
+        {"say \"hi\"", 8, "\"say \"\"hi\"\"\"", 12},
+        {"", 0, "", 0},
+        {" =x", 3, " =x", 3},
+    };
+    sl_buf b = {0};
+    for (size_t i = 0; i < SL_ARRAY_LEN(cases); i++) {
+        sl_buf_reset(&b);
+        CHECK_INT(sl_out_csv_cell(&b, cases[i].in, cases[i].n, 1), SL_OK);
+        int same = b.len == cases[i].outn && (b.len == 0 || memcmp(b.p, cases[i].out, b.len) == 0);
+        if (!same) fprintf(stderr, "csv cell %zu: got \"%.*s\"\n", i, (int)b.len, b.p ? b.p : "");
+        CHECK(same);
+    }
+    sl_buf_reset(&b);
+    CHECK_INT(sl_out_csv_cell(&b, "=x", 2, 0), SL_OK); /* not first: the comma, then the cell */
+    CHECK_MEM(b.p, b.len, ",'=x");
+    sl_buf_free(&b);
+}
+
 static void test_escaping(void) {
     sl_buf b = {0};
     CHECK_INT(sl_out_json_str(&b, "a\"b\\c\n\x01\xFF", 8), SL_OK);
@@ -75,6 +106,7 @@ static void test_escaping(void) {
 
 int main(void) {
     test_csv_ascii();
+    test_csv_cell();
     test_escaping();
     TEST_END();
 }
