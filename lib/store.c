@@ -65,6 +65,7 @@ struct sl_store {
     int64_t next_set, mark_set;
     int64_t next_hit, mark_hit; /* hit_sets' rowids */
     char iso[3][21];      /* times of one flagged row, bound without a copy */
+    int64_t iso_day[3];   /* the day each iso[] holds (sl_time_format_day) */
     sl_buf key;           /* scratch: an event's details */
     sl_buf cats;          /* categories of the last row, comma-joined */
     sl_buf rules;         /* rule ids of the last row, distinct, sorted, comma-joined */
@@ -153,11 +154,12 @@ static sl_bval v_str(const char *z) { return z ? v_text(z, strlen(z)) : v_null()
 /* A cell's text, or NULL when the column was not exported. */
 static sl_bval v_cell(const sl_cell *c) { return c->st == SL_CELL_ABSENT ? v_null() : v_text(c->p, c->len); }
 
-/* A time formatted into buf (which must outlive the append), or NULL. */
-static sl_bval v_time(int64_t t, char buf[21]) {
+/* A time formatted into buf (which must outlive the append and keeps its day for the next
+ * row's: sl_time_format_day), or NULL. */
+static sl_bval v_time(int64_t t, char buf[21], int64_t *day) {
     if (t == SL_TIME_NONE) return v_null();
-    sl_time_format(t, buf);
-    return v_str(buf);
+    sl_time_format_day(t, buf, day);
+    return v_text(buf, buf[0] ? 20 : 0);
 }
 
 /* ---- schema ------------------------------------------------------------------------------- */
@@ -705,14 +707,14 @@ sl_status sl_store_row_add(sl_store *st, const sl_key *k, const sl_rules *r, con
     v[2] = v_u64(row->record);
     v[3] = row->line ? v_u64(row->line) : v_null();
     v[4] = s->f[SL_F_ID].st == SL_CELL_VALUE ? v_text(s->f[SL_F_ID].p, s->f[SL_F_ID].len) : v_null();
-    v[5] = v_time(s->search_time, st->iso[0]);
+    v[5] = v_time(s->search_time, st->iso[0], &st->iso_day[0]);
     v[6] = v_cell(&s->f[SL_F_ORG]);
     v[7] = v_cell(&s->f[SL_F_NAME]);
     v[8] = v_cell(&s->f[SL_F_USER_ID]);
     v[9] = s->networks >= 0 ? v_int(s->networks) : v_null();
     v[10] = s->devices >= 0 ? v_int(s->devices) : v_null();
-    v[11] = v_time(s->tf_start, st->iso[1]);
-    v[12] = v_time(s->tf_end, st->iso[2]);
+    v[11] = v_time(s->tf_start, st->iso[1], &st->iso_day[1]);
+    v[12] = v_time(s->tf_end, st->iso[2], &st->iso_day[2]);
     int has_tok = plate && sl_plate_token(k, plate->p, plate->len, st->token);
     v[13] = has_tok ? v_str(st->token) : v_null();
     v[14] = v_str(sl_cell_state_name(pc->st));

@@ -531,6 +531,25 @@ void sl_time_format(int64_t t, char out[21])
     out[20] = '\0';
 }
 
+void sl_time_format_day(int64_t t, char out[21], int64_t *day)
+{
+    if (t >= -(INT64_C(1) << 50) && t <= (INT64_C(1) << 50) && t != SL_TIME_NONE) {
+        int64_t days = floor_div(t, 86400);
+        if (days == *day && out[0]) {
+            unsigned rem = (unsigned)(t - days * 86400);
+            put2(out + 11, rem / 3600);
+            put2(out + 14, rem / 60 % 60);
+            put2(out + 17, rem % 60);
+            return;
+        }
+        *day = days;
+    } else {
+        *day = INT64_MIN;
+    }
+    sl_time_format(t, out);
+    if (!out[0]) *day = INT64_MIN;
+}
+
 void sl_time_month(int64_t t, char out[8])
 {
     char full[21];

@@ -27,6 +27,10 @@ int sl_time_from_excel(double serial, int64_t *out);
 
 /* Formats as "YYYY-MM-DDTHH:MM:SSZ" (21 bytes with NUL). SL_TIME_NONE gives "". */
 void sl_time_format(int64_t t, char out[21]);
+/* The same into a buffer that keeps its text between calls: when t falls on *day (the day
+ * last written to out), only the time of day is written again. Start with out[0] = 0.
+ * Same bytes as sl_time_format. Flagged rows come in time order, so most share their day. */
+void sl_time_format_day(int64_t t, char out[21], int64_t *day);
 /* "YYYY-MM" (8 bytes with NUL) for monthly counts. */
 void sl_time_month(int64_t t, char out[8]);
 

@@ -259,6 +259,50 @@ static void test_format(void)
     CHECK(ok);
 }
 
+/* sl_time_format_day against sl_time_format over runs of one day, day changes both ways,
+ * midnight, times before 1970, unformattable times between two of the same day, and a buffer
+ * written by someone else in between (its day no longer matches). */
+static void test_format_day(void)
+{
+    static const int64_t ts[] = {
+        1767323045, 1767323046, 1767323045 - 3 * 3600, 1767398399, 1767398400, 1767398399,
+        0, 0, 59, 86399, -1, -86400, -86401, SL_TIME_NONE, -86401, -86400,
+        253402300799, 253402300800, 253402300799, INT64_MAX, 1767323045, INT64_MIN + 1,
+        1767323045, 1767330000,
+    };
+    char buf[21] = {0}, want[21];
+    int64_t day = INT64_MIN;
+    int ok = 1;
+    for (size_t i = 0; i < SL_ARRAY_LEN(ts); i++) {
+        sl_time_format_day(ts[i], buf, &day);
+        sl_time_format(ts[i], want);
+        if (strcmp(buf, want) != 0) {
+            fprintf(stderr, "format_day %zu: \"%s\", expected \"%s\"\n", i, buf, want);
+            ok = 0;
+        }
+    }
+    CHECK(ok);
+    /* a sweep of random steps inside and across days */
+    uint64_t x = 88172645463325252ull;
+    int64_t t = 1700000000;
+    day = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < 200000 && ok; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        t += (int64_t)(x % 7 == 0 ? x % 400000 : x % 900) - (x % 11 == 0 ? 300000 : 0);
+        sl_time_format_day(t, buf, &day);
+        sl_time_format(t, want);
+        if (strcmp(buf, want) != 0) ok = 0;
+    }
+    CHECK(ok);
+    /* someone else's text in the buffer with a matching day: out[0] set, day stale is the
+     * caller's promise to keep; a cleared buffer is always written whole */
+    memset(buf, 0, sizeof buf);
+    day = 1767323045 / 86400;
+    sl_time_format_day(1767323045, buf, &day);
+    CHECK_STR(buf, "2026-01-02T03:04:05Z");
+}
+
 /* Parses the text at buf + 1 (n bytes: the fast path) and again with a leading space at buf
  * (the general parser), and counts a disagreement. */
 static void both_paths(char *buf, int n, const char *what, int *ok, int *diff)
@@ -368,5 +412,6 @@ int main(void)
     test_frame();
     test_excel();
     test_format();
+    test_format_day();
     TEST_END();
 }
