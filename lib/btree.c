@@ -313,6 +313,24 @@ uint64_t sl_btree_rows(const sl_btree *b) { return b->rows; }
 
 void sl_btree_copy_through_memory(sl_btree *b) { b->no_kernel_copy = 1; }
 
+/* Writes a record (header of hdr bytes: its own size, then each column's serial type; then the
+ * bodies) at out, which holds hdr plus the bodies' bytes. */
+static void put_record(unsigned char *out, uint64_t hdr, const uint64_t *types, const unsigned *blen,
+                       const sl_bval *v, size_t n) {
+    unsigned char *h = out, *d = out + hdr;
+    h += put_varint(h, hdr);
+    for (size_t i = 0; i < n; i++) {
+        h += put_varint(h, types[i]);
+        if (v[i].type == SL_BV_INT) {
+            put_int(d, v[i].i, blen[i]);
+            d += blen[i];
+        } else if (v[i].type == SL_BV_TEXT && v[i].n) {
+            memcpy(d, v[i].p, v[i].n);
+            d += v[i].n;
+        }
+    }
+}
+
 sl_status sl_btree_append(sl_btree *b, int64_t rowid, const sl_bval *v, size_t n) {
     if (b->err[0]) return SL_EIO;
     if (b->spliced) return fail_msg(b, SL_EINTERNAL, "a row appended after the table was spliced");
@@ -340,19 +358,6 @@ sl_status sl_btree_append(sl_btree *b, int64_t rowid, const sl_bval *v, size_t n
     while (varint_len(hdr + k) > k) k++;
     hdr += k;
     uint64_t P = hdr + body;
-    if (sl_grow((void **)&b->rec, &b->reccap, (size_t)P, 1)) return fail_msg(b, SL_ENOMEM, "out of memory");
-    unsigned char *h = b->rec, *d = b->rec + hdr;
-    h += put_varint(h, hdr);
-    for (size_t i = 0; i < n; i++) {
-        h += put_varint(h, types[i]);
-        if (v[i].type == SL_BV_INT) {
-            put_int(d, v[i].i, blen[i]);
-            d += blen[i];
-        } else if (v[i].type == SL_BV_TEXT && v[i].n) {
-            memcpy(d, v[i].p, v[i].n);
-            d += v[i].n;
-        }
-    }
 
     /* the cell */
     uint32_t local = local_size(b, P);
@@ -362,29 +367,40 @@ sl_status sl_btree_append(sl_btree *b, int64_t rowid, const sl_bval *v, size_t n
     leafst *l = &b->leaf;
     sl_status rc;
     if (8 + 2 * (uint64_t)(l->ncell + 1) + cs > l->cstart && (rc = leaf_flush(b))) return rc;
-    uint32_t first = 0;
-    if (ovf) { /* the rest of the payload, in consecutive overflow pages */
+    l->cstart -= (uint32_t)cs;
+    unsigned char *c = l->p + l->cstart;
+    c += put_varint(c, P);
+    c += put_varint(c, (uint64_t)rowid);
+    if (!ovf) { /* the usual row: the record goes straight into the leaf */
+        put_record(c, hdr, types, blen, v, n);
+    } else { /* built apart: its local part in the leaf, the rest in overflow pages */
+        if (sl_grow((void **)&b->rec, &b->reccap, (size_t)P, 1)) {
+            l->cstart += (uint32_t)cs;
+            return fail_msg(b, SL_ENOMEM, "out of memory");
+        }
+        put_record(b->rec, hdr, types, blen, v, n);
+        uint32_t first = 0;
         uint64_t off = local;
-        while (off < P) {
+        while (off < P) { /* consecutive overflow pages */
             unsigned char *pg;
             uint32_t no;
-            if ((rc = spill_page(b, &pg, &no))) return rc;
+            if ((rc = spill_page(b, &pg, &no))) {
+                l->cstart += (uint32_t)cs;
+                return rc;
+            }
             if (!first) first = no;
             uint64_t take = P - off < b->U - 4 ? P - off : b->U - 4;
             memcpy(pg + 4, b->rec + off, (size_t)take);
             off += take;
             if (off < P) {
                 put32(pg, no + 1);
-                if ((rc = add_relo(b, (uint64_t)(no - 1) * b->U))) return fail_msg(b, rc, "out of memory");
+                if ((rc = add_relo(b, (uint64_t)(no - 1) * b->U))) {
+                    l->cstart += (uint32_t)cs;
+                    return fail_msg(b, rc, "out of memory");
+                }
             }
         }
-    }
-    l->cstart -= (uint32_t)cs;
-    unsigned char *c = l->p + l->cstart;
-    c += put_varint(c, P);
-    c += put_varint(c, (uint64_t)rowid);
-    memcpy(c, b->rec, local);
-    if (ovf) {
+        memcpy(c, b->rec, local);
         put32(c + local, first);
         l->has_ovf = 1;
     }
