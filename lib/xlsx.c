@@ -647,10 +647,15 @@ static void line_build(xctx *c) {
     }
 }
 
+/* Cell i's text in the row buffer (which is not allocated until a cell holds text). */
+static const char *cell_text(const xctx *c, size_t i) {
+    return c->row.p ? c->row.p + c->cells[i].off : "";
+}
+
 static void row_done(xctx *c) {
     int blank = 1;
     for (size_t i = 0; i < c->ncells && blank; i++) {
-        sl_slice s = {c->row.p + c->cells[i].off, c->cells[i].len};
+        sl_slice s = {cell_text(c, i), c->cells[i].len};
         if (sl_trim(s).len) blank = 0;
     }
     if (c->row_over) blank = 0;
@@ -666,7 +671,7 @@ static void row_done(xctx *c) {
         c->cap_slices = c->ncells;
     }
     for (size_t i = 0; i < c->ncells; i++)
-        c->slices[i] = (sl_slice){c->row.p + c->cells[i].off, c->cells[i].len};
+        c->slices[i] = (sl_slice){cell_text(c, i), c->cells[i].len};
     line_build(c);
     sl_csv_row r = {0};
     r.cells = c->slices;

@@ -159,6 +159,16 @@ def make_xlsx():
         row(8, ['<c r="A8" s="0"/>']))
     put('xlsx/blank_rows.xlsx', workbook([('Blanks', s)]))
 
+    # A sheet that begins with rows of empty cells, before any cell has held text (found by
+    # fuzz_read: the row's text buffer was not allocated yet when they were checked).
+    s = sheet_xml(
+        row(1, ['<c r="A1" s="0"/>', '<c r="B1"/>']) +
+        row(2, ['<c r="A2" t="inlineStr"><is><t></t></is></c>']) +
+        row(3, [c('A3', 'h1', 'inlineStr'), c('B3', 'h2', 'inlineStr')]) +
+        row(4, ['<c r="A4"/>']) +
+        row(5, [c('B5', 'r5', 'inlineStr')]))
+    put('xlsx/empty_cells_before_any_text.xlsx', workbook([('Empty', s)]))
+
     # A notes sheet, then data with no header row.
     notes = sheet_xml(row(1, [c('A1', 'About this release', 'inlineStr')]) +
                       row(3, [c('A3', 'Prepared by the records office', 'inlineStr')]))

@@ -133,6 +133,11 @@ static void test_fixtures(void) {
                 "R 5:|r5\n"
                 "R 7:r7\n"
                 "E 4 3 0 64\n");
+    expect_book("tests/data/xlsx/empty_cells_before_any_text.xlsx",
+                "S Empty\n"
+                "R 3:h1|h2\n"
+                "R 5:|r5\n"
+                "E 2 3 0 64\n");
     expect_book("tests/data/xlsx/sheet_without_header.xlsx",
                 "S Notes\n"
                 "R 1:About this release\n"
