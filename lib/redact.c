@@ -9,8 +9,10 @@
  * all-digit words, digit groups joined by '-' or '/' ("25-001234", "2025/123"), statutes
  * ("10851VC"), ordinals, decades and times ("21st", "1990s", "10AM") are left alone. All-digit
  * plates are only caught after a plate word or as the row's own plate; all-letter plates only as
- * the row's own plate ("plate reader", "tag along" are words). Only
- * flagged rows, report text and diagnostics pass through here, so speed is secondary. */
+ * the row's own plate ("plate reader", "tag along" are words). A word may start after
+ * asterisks (a mask or a wildcard: "**ABC1234"); the row's own plate is looked for after any
+ * '*', even inside a wildcard word ("ABC*LOVEME"). Only flagged rows, report text and
+ * diagnostics pass through here, so speed is secondary. */
 #include "redact.h"
 
 #include <pthread.h>
@@ -778,15 +780,22 @@ sl_status sl_redact(const sl_key *k, const char *text, size_t len, const char *k
     unsigned fl = (tr & (HAS_DIGIT | HAS_AT)) ? flags : 0;
     unsigned email = (tr & HAS_AT) ? fl & SL_REDACT_PERSONAL : 0;
     if (!fl && nk == 0) return sl_buf_append(out, t, n);
+    int after_stars = 0; /* i follows a run of '*' that matched nothing by itself */
     while (i < n) {
         unsigned char c = (unsigned char)t[i];
         unsigned char prev = i ? (unsigned char)t[i - 1] : ' ';
-        int start = !sl_isalnum(prev) && prev != '*' && (sl_isalnum(c) || c == '*' || c == '(' || c == '+');
-        if (!start) { i++; continue; }
+        int at_word = !sl_isalnum(prev) && (sl_isalnum(c) || c == '*' || c == '(' || c == '+');
+        /* Right after a '*' only the row's own plate is looked for ("ABC*123" is one wildcard
+         * plate, not "ABC*" and "123"), unless the '*' run before matched nothing: "**ABC1234",
+         * "*** ABC1234" and "*ABC1234" (a wildcard plate) are all tokenized. */
+        int start = at_word && (prev != '*' || after_stars);
+        after_stars = 0;
+        if (!at_word) { i++; continue; }
         size_t rs = 0, re = 0;
         const char *label = NULL;
         int token = 0;
         if (nk && scan_known(t, n, i, kp, nk, &rs, &re)) token = 1;
+        else if (!start) { i++; continue; }
         else if (email && scan_email(t, n, i, &rs, &re)) label = "[EMAIL]";
         else if ((fl & SL_REDACT_PERSONAL) && scan_ssn(t, n, i, &rs, &re)) label = "[SSN]";
         else if ((fl & SL_REDACT_PERSONAL) && scan_dob(t, n, i, &rs, &re)) label = "[DOB]";
@@ -796,6 +805,11 @@ sl_status sl_redact(const sl_key *k, const char *text, size_t len, const char *k
         else if ((fl & SL_REDACT_PLATES) && scan_plate_ctx(t, n, i, &rs, &re)) token = 1;
         else if ((fl & SL_REDACT_PLATES) && scan_plate_word(t, n, i, &rs, &re)) token = 1;
         if (!label && !token) {
+            if (c == '*') { /* a mask or wildcard that is no plate: try what follows it */
+                while (i < n && t[i] == '*') i++;
+                after_stars = 1;
+                continue;
+            }
             /* no match here: skip the rest of this word */
             i++;
             while (i < n && sl_isalnum((unsigned char)t[i])) i++;
@@ -818,8 +832,8 @@ int sl_redact_mentions_plate(const char *text, size_t len, const char *plate, si
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)text[i];
         unsigned char prev = i ? (unsigned char)text[i - 1] : ' ';
-        if (sl_isalnum(prev) || prev == '*' || !(sl_isalnum(c) || c == '*' || c == '(' || c == '+'))
-            continue;
+        /* every place sl_redact looks for the row's plate (after a '*' too) */
+        if (sl_isalnum(prev) || !(sl_isalnum(c) || c == '*' || c == '(' || c == '+')) continue;
         size_t rs, re;
         if (scan_known(text, len, i, kp, nk, &rs, &re)) return 1;
     }

@@ -39,6 +39,7 @@ static void memo_matches_direct(void) {
     static const char *const texts[] = {
         "investigation", "ICE hold, call 555-234-5678", "stolen veh ABC1234", "DOB 01/02/1980 suspect",
         "plate 7XYZ999 seen at 100 Main St", "", "x", "tag 1234567 and jdoe@example.com",
+        "seen *ABC1234 at 5th", "case 7 **1234567", "LOVEME*ABC1234 9",
         /* a long text, with a phone, a plate, an address and a date of birth */
         "suspect vehicle plate 7XYZ999 seen near 100 Main St by a caller at 555-234-5678, "
         "follow up with the detective about DOB 01/02/1980",
@@ -107,6 +108,7 @@ static void unchanged_is_unchanged(void) {
         "mail jdoe@example.com", "plate ABC1234", "DOB 01/02/1980", "tag LOVEIT today",
         "Assist ICE with locate", "", "*** redacted ***", "call (555) 234 5678",
         "seen L-O-V-E-I-T", "Main St. robbery, white male", "caf\xc3\xa9 \xff broken",
+        "seen *LOVEIT", "seen **LOVEIT, ***", "ABC*LOVEIT",
     };
     static const char *const plates[] = {NULL, "LOVEIT", "ABC1234"};
     sl_buf a = {0}, b = {0};
@@ -129,6 +131,8 @@ static void unchanged_is_unchanged(void) {
     CHECK(yes >= 20);
     CHECK_INT(sl_redact_unchanged("Assist ICE with locate", 22, "ABC1234", 7), 1);
     CHECK_INT(sl_redact_unchanged("tag LOVEIT today", 16, "LOVEIT", 6), 0);  /* the row's plate */
+    CHECK_INT(sl_redact_unchanged("tag *LOVEIT", 11, "LOVEIT", 6), 0);       /* after a '*' too */
+    CHECK_INT(sl_redact_mentions_plate("ABC*LOVEIT x", 12, "LOVEIT", 6), 1);
     CHECK_INT(sl_redact_unchanged("tag LOVEIT today", 16, NULL, 0), 1);      /* no digit: kept */
     CHECK_INT(sl_redact_unchanged("mail jdoe@example.com", 21, NULL, 0), 0); /* an e-mail */
     CHECK_INT(sl_redact_unchanged("plate ABC1234", 13, NULL, 0), 0);        /* a digit */
@@ -169,6 +173,17 @@ int main(void) {
     CHECK_STR(red(P, "a,\"x\",LOVEME,b", "LOVEME"), expect("a,\"x\",{PLATE},b", "LOVEME"));
     CHECK_STR(red(P, "LOVEMEX stays", "LOVEME"), "LOVEMEX stays");
     CHECK_STR(red(P, "2nd XYZ999 here", "ABC123, XYZ999"), expect("2nd {PLATE} here", "XYZ999"));
+    /* after asterisks (a mask, a wildcard): found by fuzz_fields, these were left as typed */
+    CHECK_STR(red(P, "seen *LOVEME today", "LOVEME"), expect("seen *{PLATE} today", "LOVEME"));
+    CHECK_STR(red(P, "seen **LOVEME", "LOVEME"), expect("seen **{PLATE}", "LOVEME"));
+    CHECK_STR(red(P, "ABC*LOVEME x", "LOVEME"), expect("ABC*{PLATE} x", "LOVEME"));
+    CHECK_STR(red(P, "veh **ABC1234 seen", NULL), expect("veh **{PLATE} seen", "ABC1234"));
+    CHECK_STR(red(P, "veh ***ABC1234", NULL), expect("veh ***{PLATE}", "ABC1234"));
+    CHECK_STR(red(P, "*** ABC1234", NULL), expect("*** {PLATE}", "ABC1234"));
+    CHECK_STR(red(P, "veh *ABC1234 seen", NULL), expect("veh {PLATE} seen", "*ABC1234")); /* wildcard */
+    CHECK_STR(red(P, "partial ABC*123", NULL), expect("partial {PLATE}", "ABC*123"));   /* one plate */
+    untouched(PP, "*** redacted *** stolen");
+    untouched(PP, "a*b*c and **");
     /* not plates */
     untouched(P, "Houston TX PD");
     untouched(P, "Case 25-001234");
