@@ -291,8 +291,29 @@ sl_read_kind sl_read_sniff(const unsigned char *p, size_t n, const char *name)
     if (n >= 2 && p[0] == 0xFF && p[1] == 0xFE) return SL_KIND_UTF16LE;
     if (n >= 2 && p[0] == 0xFE && p[1] == 0xFF) return SL_KIND_UTF16BE;
     if (n > SL_SNIFF_BYTES) n = SL_SNIFF_BYTES;
-    if (memchr(p, 0, n)) return sniff_utf16(p, n);
-    return SL_KIND_TEXT;
+    if (!memchr(p, 0, n)) return SL_KIND_TEXT;
+    sl_read_kind k = sniff_utf16(p, n);
+    if (k != SL_KIND_BINARY) return k;
+    /* Text with a few stray NULs (a NUL typed into a cell, a damaged export) is still text,
+     * read with a warning: binary formats (PDFs, images) hold far more control bytes than 1%.
+     * Without this, a NUL in the first 4 KiB lost the whole file and one further on did not. */
+    size_t ctrl = 0;
+    for (size_t i = 0; i < n; i++)
+        ctrl += p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r' && p[i] != '\f';
+    return ctrl * 100 <= n ? SL_KIND_TEXT : SL_KIND_BINARY;
+}
+
+/* The warning for text that holds NUL bytes at its start (sl_read_sniff read it as text). */
+static void warn_nul(const sl_reader_cb *cb, const char *cite, const char *p, size_t n)
+{
+    if (n > SL_SNIFF_BYTES) n = SL_SNIFF_BYTES;
+    size_t nul = 0;
+    for (size_t i = 0; i < n; i++) nul += p[i] == 0;
+    if (nul)
+        sl_read_diag(cb, SL_DIAG_WARN, "read.nul_bytes", cite, 0, 0,
+                     "%zu NUL byte%s in the first %zu bytes: read as text, the NUL bytes kept as "
+                     "they are (a damaged export, or a NUL typed into a cell)",
+                     nul, nul == 1 ? "" : "s", n);
 }
 
 const char *sl_read_kind_name(sl_read_kind k)
@@ -649,6 +670,7 @@ sl_status sl_read_text_decoded(void *ud, sl_source *src, sl_pull_fn pull, void *
     } else {
         sl_read_kind k = sl_read_sniff((const unsigned char *)(d.in ? d.in : ""), d.in_len,
                                        src->member);
+        if (k == SL_KIND_TEXT && !d.dec) warn_nul(st->cb, src->cite, d.in, d.in_len);
         if (k == SL_KIND_UTF16LE || k == SL_KIND_UTF16BE) {
             if (!d.dec) { /* UTF-16 without BOM: decide again, forced */
                 d.forced = k == SL_KIND_UTF16LE ? SL_ENC_UTF16LE : SL_ENC_UTF16BE;
@@ -739,6 +761,7 @@ static sl_status read_by_kind(sl_reader_state *st, const char *path, file_pull *
         fp->h = sl_sha256_new();
         if (!fp->h) return SL_ENOMEM;
         fp->have_st0 = fstat(fp->fd, &fp->st0) == 0;
+        if (kind == SL_KIND_TEXT) warn_nul(st->cb, path, fp->buf, fp->head_len);
         sl_status rc;
         /* Plain UTF-8 stays on the direct path; UTF-16 and text that is not valid UTF-8 go
          * through the decoder (which reports its decision). */

@@ -278,6 +278,42 @@ static void test_sniff(const char *tmp)
         CHECK_INT(r.progress, cases[i].n);
         rec_free(&r);
     }
+    /* Text with a stray NUL is read as text, every row, with a warning naming the file; a NUL
+     * among few bytes, or many control bytes, is still not text. */
+    {
+        char body[600];
+        size_t n = 0;
+        n += (size_t)snprintf(body + n, sizeof body - n, "Name,Org Name,Reason\n");
+        for (int i = 0; i < 12; i++)
+            n += (size_t)snprintf(body + n, sizeof body - n, "Ofc %d,Town PD,stolen vehicle %d\n", i, i);
+        body[40] = '\0'; /* inside the second row's reason */
+        char p[600], want[700];
+        sl_fmt(p, sizeof p, "%s/nul_byte_in_cell.csv", tmp);
+        CHECK_INT(write_file(p, body, n), 0);
+        CHECK_STR(sl_read_kind_name(sl_read_sniff((const unsigned char *)body, n, p)), "text");
+        rec r;
+        memset(&r, 0, sizeof r);
+        sl_reader_cb cb = make_cb(&r);
+        uint32_t id = 1;
+        CHECK_INT(sl_read_file(p, NULL, &cb, &id), SL_OK);
+        CHECK_INT(r.rows, 13); /* the header and twelve rows */
+        sl_fmt(want, sizeof want, "read.nul_bytes %s\n", p);
+        CHECK_STR(text(&r.diags), want);
+        rec_free(&r);
+        unsigned char ctrl[400];
+        for (size_t i = 0; i < sizeof ctrl; i++) ctrl[i] = (unsigned char)(i % 7 == 0 ? 1 : 'a');
+        ctrl[10] = 0;
+        CHECK_STR(sl_read_kind_name(sl_read_sniff(ctrl, sizeof ctrl, "c.csv")), "binary");
+        memset(ctrl, 'a', sizeof ctrl);
+        ctrl[10] = 0;
+        ctrl[20] = 0x02;
+        CHECK_STR(sl_read_kind_name(sl_read_sniff(ctrl, sizeof ctrl, "c.csv")), "text");
+        ctrl[30] = 0x03;
+        ctrl[31] = 0x04; /* 4 control bytes in 400: 1%, still text */
+        CHECK_STR(sl_read_kind_name(sl_read_sniff(ctrl, sizeof ctrl, "c.csv")), "text");
+        ctrl[32] = 0x05; /* 5: more than 1% */
+        CHECK_STR(sl_read_kind_name(sl_read_sniff(ctrl, sizeof ctrl, "c.csv")), "binary");
+    }
     /* an OOXML zip is a workbook whatever its name */
     static const char ooxml[] = "PK\3\4\24\0\6\0\10\0\0\0!\0\0\0\0\0\0\0\0\0\0\0\0\0\23\0\0\0"
                                 "[Content_Types].xml";
