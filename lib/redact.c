@@ -10,7 +10,8 @@
  * ("10851VC"), ordinals, decades and times ("21st", "1990s", "10AM") are left alone. All-digit
  * plates are only caught after a plate word or as the row's own plate; all-letter plates only as
  * the row's own plate ("plate reader", "tag along" are words). A word may start after
- * asterisks (a mask or a wildcard: "**ABC1234"); the row's own plate is looked for after any
+ * asterisks (a mask or a wildcard: "**ABC1234"), a '(' or a '+' ("(ABC1234)") that start
+ * nothing themselves; the row's own plate is looked for after any
  * '*', even inside a wildcard word ("ABC*LOVEME"). Only flagged rows, report text and
  * diagnostics pass through here, so speed is secondary. */
 #include "redact.h"
@@ -810,9 +811,11 @@ sl_status sl_redact(const sl_key *k, const char *text, size_t len, const char *k
                 after_stars = 1;
                 continue;
             }
-            /* no match here: skip the rest of this word */
+            /* no match here: skip the rest of this word (after a '(' or '+' that started
+             * nothing, the word behind it is tried: "(ABC1234)", "+ABC1234") */
             i++;
-            while (i < n && sl_isalnum((unsigned char)t[i])) i++;
+            if (sl_isalnum(c))
+                while (i < n && sl_isalnum((unsigned char)t[i])) i++;
             continue;
         }
         rc = sl_buf_append(out, t + copied, rs - copied);

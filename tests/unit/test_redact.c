@@ -39,7 +39,8 @@ static void memo_matches_direct(void) {
     static const char *const texts[] = {
         "investigation", "ICE hold, call 555-234-5678", "stolen veh ABC1234", "DOB 01/02/1980 suspect",
         "plate 7XYZ999 seen at 100 Main St", "", "x", "tag 1234567 and jdoe@example.com",
-        "seen *ABC1234 at 5th", "case 7 **1234567", "LOVEME*ABC1234 9",
+        "seen *ABC1234 at 5th", "case 7 **1234567", "LOVEME*ABC1234 9", "veh (ABC1234) 4",
+        "+XY 1",
         /* a long text, with a phone, a plate, an address and a date of birth */
         "suspect vehicle plate 7XYZ999 seen near 100 Main St by a caller at 555-234-5678, "
         "follow up with the detective about DOB 01/02/1980",
@@ -182,6 +183,13 @@ int main(void) {
     CHECK_STR(red(P, "*** ABC1234", NULL), expect("*** {PLATE}", "ABC1234"));
     CHECK_STR(red(P, "veh *ABC1234 seen", NULL), expect("veh {PLATE} seen", "*ABC1234")); /* wildcard */
     CHECK_STR(red(P, "partial ABC*123", NULL), expect("partial {PLATE}", "ABC*123"));   /* one plate */
+    /* after a '(' or '+' that starts no phone number (found by fuzz_fields) */
+    CHECK_STR(red(P, "white Honda (ABC1234) seen", NULL), expect("white Honda ({PLATE}) seen", "ABC1234"));
+    CHECK_STR(red(P, "x +7ABC123", NULL), expect("x +{PLATE}", "7ABC123"));
+    CHECK_STR(red(P, "veh (LOVEME)", "LOVEME"), expect("veh ({PLATE})", "LOVEME"));
+    CHECK_STR(red(P, "+LOVEME#", "LOVEME"), expect("+{PLATE}#", "LOVEME"));
+    CHECK_STR(red(PP, "call (555) 234-5678 re (ABC1234)", NULL), expect("call [PHONE] re ({PLATE})", "ABC1234"));
+    untouched(PP, "(see case) +more");
     untouched(PP, "*** redacted *** stolen");
     untouched(PP, "a*b*c and **");
     /* not plates */
