@@ -767,6 +767,14 @@ static unsigned text_traits(const char *t, size_t n) {
     return tr;
 }
 
+/* Whether t[i] may begin something to redact: not inside a word, and a letter, a digit or one
+ * of the characters a plate, a wildcard or a phone number starts with. sl_redact looks for the
+ * row's own plate at every such place, and sl_redact_mentions_plate must look at the same ones. */
+static int word_start(const char *t, size_t i) {
+    unsigned char c = (unsigned char)t[i], prev = i ? (unsigned char)t[i - 1] : ' ';
+    return !sl_isalnum(prev) && (sl_isalnum(c) || c == '*' || c == '(' || c == '+');
+}
+
 sl_status sl_redact(const sl_key *k, const char *text, size_t len, const char *known_plate,
                     size_t plate_len, unsigned flags, sl_buf *out) {
     known_plate_t kp[MAX_KNOWN];
@@ -785,7 +793,7 @@ sl_status sl_redact(const sl_key *k, const char *text, size_t len, const char *k
     while (i < n) {
         unsigned char c = (unsigned char)t[i];
         unsigned char prev = i ? (unsigned char)t[i - 1] : ' ';
-        int at_word = !sl_isalnum(prev) && (sl_isalnum(c) || c == '*' || c == '(' || c == '+');
+        int at_word = word_start(t, i);
         /* Right after a '*' only the row's own plate is looked for ("ABC*123" is one wildcard
          * plate, not "ABC*" and "123"), unless the '*' run before matched nothing: "**ABC1234",
          * "*** ABC1234" and "*ABC1234" (a wildcard plate) are all tokenized. */
@@ -833,10 +841,7 @@ int sl_redact_mentions_plate(const char *text, size_t len, const char *plate, si
     size_t nk = (plate && plate_len) ? parse_known(plate, plate_len, kp) : 0;
     if (!nk || !text) return 0;
     for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)text[i];
-        unsigned char prev = i ? (unsigned char)text[i - 1] : ' ';
-        /* every place sl_redact looks for the row's plate (after a '*' too) */
-        if (sl_isalnum(prev) || !(sl_isalnum(c) || c == '*' || c == '(' || c == '+')) continue;
+        if (!word_start(text, i)) continue; /* every place sl_redact looks for the row's plate */
         size_t rs, re;
         if (scan_known(text, len, i, kp, nk, &rs, &re)) return 1;
     }
