@@ -17,7 +17,9 @@ sl_counts *sl_counts_new(void);
 void sl_counts_free(sl_counts *c);
 
 /* Counts one row under each of cats (distinct), and under "all" too when all is 1. t is the
- * search time (SL_TIME_NONE: month ""). A failure changes no count. */
+ * search time (SL_TIME_NONE: month ""). On a failure (SL_ENOMEM, SL_ELIMIT) the row may be
+ * counted under some of its categories and not the others: the counts are no longer whole,
+ * and the caller must not write them (the store fails the run). */
 sl_status sl_counts_add(sl_counts *c, const char *org, size_t org_len, int64_t t,
                         const char *const *cats, size_t ncats, int all);
 

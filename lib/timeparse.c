@@ -543,11 +543,9 @@ void sl_time_format_day(int64_t t, char out[21], int64_t *day)
             return;
         }
         *day = days;
-    } else {
-        *day = INT64_MIN;
     }
     sl_time_format(t, out);
-    if (!out[0]) *day = INT64_MIN;
+    if (!out[0]) *day = INT64_MIN; /* unknown or out of range: nothing to keep */
 }
 
 void sl_time_month(int64_t t, char out[8])
