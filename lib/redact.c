@@ -689,6 +689,44 @@ static int uuid_at(const char *t, size_t n, size_t i) {
     return !is_al(t, n, p);
 }
 
+/* Three-letter words that number something other than a car: "CAD 1234", "APT 123",
+ * "8 USC 1324", "SGT 4412". The same words veto rules/sensitive_data.rules' plate rule. */
+static const kw_t SPACED_STOP[] = {KW("cad"), KW("inc"), KW("rpt"), KW("hwy"), KW("exp"), KW("sgt"),
+    KW("dep"), KW("ofc"), KW("det"), KW("car"), KW("box"), KW("apt"), KW("ste"), KW("rte"), KW("pin"),
+    KW("veh"), KW("dob"), KW("ssn"), KW("cdl"), KW("odl"), KW("dln"), KW("oln"), KW("jan"), KW("feb"),
+    KW("mar"), KW("apr"), KW("may"), KW("jun"), KW("jul"), KW("aug"), KW("sep"), KW("oct"), KW("nov"),
+    KW("dec"), KW("and"), KW("the"), KW("for"), KW("per"), KW("vin"), KW("was"), KW("led"), KW("won"),
+    KW("not"), KW("usc"), KW("cfr"), KW("rcw"), KW("ors"), KW("oca"), KW("ori"), KW("blk"), KW("lot"),
+    KW("bus"), KW("ext"), KW("fax"), KW("tel"), KW("ref"), KW("sec"), KW("cfs"), KW("evt"), KW("fir"),
+    KW("log"), KW("doc"), KW("rec"), KW_END};
+
+/* A plate printed in two parts, split by a space or a dash: three letters and four digits
+ * ("ABC 1234", "abc-1234"), a digit, three letters and three digits ("7ABC 123", "7abc-123"),
+ * or three upper-case letters and three digits ("ABC 123"; in lower case, "rte 123" and "box
+ * 123" are too common). The group at i (g characters, l letters, d digits) is the first part.
+ * Not when the letters are a word in SPACED_STOP, four digits are a year ("DUI 2024") or the
+ * digits go on as a longer number ("ABC 1234-56", "ABC 555 1234"). Case-insensitive where
+ * rules/sensitive_data.rules' plate rule is, so that what it reports as a plate is tokenized. */
+static int spaced_plate(const char *t, size_t n, size_t i, size_t g, size_t l, size_t d, size_t *re) {
+    const int digit_first = g == 4 && d == 1 && sl_isdigit((unsigned char)t[i]);
+    if (l != 3 || !((g == 3 && d == 0) || digit_first)) return 0;
+    if (i && t[i - 1] == '-') return 0; /* the tail of a longer dashed code */
+    const size_t a = digit_first ? i + 1 : i, p = i + g; /* the letters; the split */
+    if (p + 1 >= n || (t[p] != ' ' && t[p] != '-')) return 0;
+    const size_t nd = digits(t, n, p + 1), e = p + 1 + nd;
+    if (nd != (digit_first ? 3u : 4u) && !(!digit_first && nd == 3 && t[p] == ' ' && upper_letters(t, a, 3)))
+        return 0;
+    if (is_al(t, n, e) || (e + 1 < n && (t[e] == ' ' || t[e] == '-' || t[e] == '/' || t[e] == '.') &&
+                            sl_isdigit((unsigned char)t[e + 1])))
+        return 0;
+    const unsigned v = num_val(t, p + 1, nd);
+    if (nd == 4 && v >= 1900 && v <= 2099) return 0;
+    for (size_t k = 0; SPACED_STOP[k].s; k++)
+        if (word_is(t, a, 3, &SPACED_STOP[k])) return 0;
+    *re = e;
+    return 1;
+}
+
 static int scan_plate_word(const char *t, size_t n, size_t i, size_t *rs, size_t *re) {
     size_t l, d;
     size_t g = plate_group(t, n, i, &l, &d);
@@ -726,6 +764,10 @@ static int scan_plate_word(const char *t, size_t n, size_t i, size_t *rs, size_t
             *re = end;
             return 1;
         }
+    }
+    if (spaced_plate(t, n, i, g, l, d, re)) {
+        *rs = i;
+        return 1;
     }
     /* one word */
     if (g < 5 || g > 8 || l == 0 || d == 0) return 0;

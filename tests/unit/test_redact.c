@@ -161,6 +161,17 @@ int main(void) {
     CHECK_STR(red(P, "TX ABC-1234 wanted", NULL), expect("TX {PLATE} wanted", "ABC1234"));
     CHECK_STR(red(P, "case CR24001", NULL), expect("case {PLATE}", "CR24001"));
     CHECK_STR(red(P, "partial AB*123 seen", NULL), expect("partial {PLATE} seen", "AB*123"));
+    /* printed with a space, upper case (these were left as typed) */
+    CHECK_STR(red(P, "veh ABC 1234 seen", NULL), expect("veh {PLATE} seen", "ABC1234"));
+    CHECK_STR(red(P, "7ABC 123.", NULL), expect("{PLATE}.", "7ABC123"));
+    CHECK_STR(red(P, "TX ABC 123 seen", NULL), expect("TX {PLATE} seen", "ABC123"));
+    CHECK_STR(red(P, "wildcard (ABC 1234*)", NULL), expect("wildcard ({PLATE}*)", "ABC1234"));
+    CHECK_STR(red(P, "seen abc-1234", NULL), expect("seen {PLATE}", "ABC1234"));
+    CHECK_STR(red(P, "veh xyz 1234 seen", NULL), expect("veh {PLATE} seen", "XYZ1234"));
+    CHECK_STR(red(P, "veh 7abc-123", NULL), expect("veh {PLATE}", "7ABC123"));
+    untouched(P, "abc 123, ABCD 1234, 1ABC 1234, ABC 12345, ABC 12, ABC 1234-56, ABC 1234 5678");
+    untouched(P, "CR-abc-1234, mid-2024, case 2025-1234, apt 1234, cfs 1234");
+    untouched(P, "DUI 2024, CAD 1234, 8 USC 1324, SGT 4412, OFC 1234, STOLEN VEH FOR 1234");
     /* words after a plate keyword, even all digits or split */
     CHECK_STR(red(P, "plate 1234567 stolen", NULL), expect("plate {PLATE} stolen", "1234567"));
     CHECK_STR(red(P, "tag ABC 123 seen", NULL), expect("tag {PLATE} seen", "ABC123"));
