@@ -7,15 +7,16 @@
  * last network audit cut off mid-record (network_audit_YYYY-MM_cutoff.csv), truth.csv and
  * truth.json. With --size: network_audit_big.csv only (plus truth).
  *
- * truth.csv: file,record,search_key,categories,trap,quirk. One line per CSV record of every
+ * truth.csv: file,record,search_key,categories,trap,quirk,text_plate. One line per CSV record of every
  * file except its header (record 1), so record runs 2..N. search_key is the search's UUID
  * (also the ID cell where the file has one), shared by every copy of that search; empty for
  * records that are not searches (quirk repeated_header, cutoff_record). categories are the
  * labels the record's own text supports (reason, plus text prompt; offense type repeats the
  * reason's dropdown category): a redacted copy has none, its twin in the other log keeps them.
  * trap names the keyword trap planted in the reason; quirk is a ';'-joined list of record
- * quirks. truth.json has per-file layout and file quirks, counts of rows, distinct searches,
- * and records/searches per category, trap and quirk.
+ * quirks; text_plate is the license plate typed into the record's reason, as typed (the row's
+ * own plate or another; no output may hold it). truth.json has per-file layout and file
+ * quirks, counts of rows, distinct searches, and records/searches per category, trap and quirk.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -222,7 +223,8 @@ static const char *const dd_names[DD__COUNT] = {
 enum { G_CRIME, G_VAGUE, G_PLACE, G_TRAP, G_IMM, G_HSI, G_FLAG, G_SENS, G_HOTLIST, G__COUNT };
 
 typedef struct {
-    const char *text; /* '@C' case number, '@D' date of birth, '@P' phone, '@N' person */
+    const char *text; /* '@C' case number, '@D' date of birth, '@P' phone, '@N' person,
+                       * '@L' a license plate as an officer types it */
     uint32_t cats;
     uint8_t trap;
     uint8_t dd;
@@ -442,7 +444,7 @@ static const tmpl bank[] = {
     {"suspicious hispanic males", PRO, 0, DD_OTHER, G_FLAG},
     {"vehicle out of place in area", PRO, 0, DD_OTHER, G_FLAG},
     {"doesnt belong in neighborhood", PRO, 0, DD_OTHER, G_FLAG},
-    {"suspicious out of state plates", PRO, 0, DD_OTHER, G_FLAG},
+    {"suspicious out of state plates", INT, 0, DD_OTHER, G_FLAG}, /* travel origin: issue 4 */
     {"undercover op", SO, 0, DD_OTHER, G_FLAG},
     {"CI meet", SO, 0, DD_OTHER, G_FLAG},
     {"confidential informant", SO, 0, DD_OTHER, G_FLAG},
@@ -479,6 +481,11 @@ static const tmpl bank[] = {
     {"@N DOB @D", SD, 0, DD_OTHER, G_SENS},
     {"vehicle of @N ph @P", SD, 0, DD_OTHER, G_SENS},
     {"runaway @N DOB @D", SD | JUV, 0, DD_MISSING, G_SENS},
+    {"stolen veh @L", SD, 0, DD_STOLEN, G_SENS},
+    {"@L", SD | VAG, 0, DD_OTHER, G_SENS},
+    {"plate @L", SD | VAG, 0, DD_OTHER, G_SENS},
+    {"hit and run susp veh (@L)", SD, 0, DD_HITRUN, G_SENS},
+    {"felony stop @L armed", SD, 0, DD_WARRANT, G_SENS},
     /* hotlist lookups (automatic) */
     {"Hotlist alert", 0, 0, DD_STOLEN, G_HOTLIST},
     {"NCIC hit", 0, 0, DD_STOLEN, G_HOTLIST},
@@ -650,6 +657,8 @@ typedef struct {
     int64_t t, tf0, tf1;
     uint32_t nets, devs;
     char plate[12];
+    char tplate[16];         /* the plate typed into the reason, as typed ("" none) */
+    size_t tplate_at;        /* its offset in reason */
     char reason[256];
     size_t reason_len;
     uint32_t cats;           /* of the reason text as typed */
@@ -806,13 +815,14 @@ static void make_case(rng *r, int fmt, int year, char *out, size_t cap)
     }
 }
 
-static void make_plate(rng *r, char *out, int wildcard)
+/* A plate of form 0 (8ABC123), 1 (ABC1234) or else 5 to 8 mixed characters. */
+static void make_plate_form(rng *r, char *out, uint32_t form, int wildcard)
 {
     static const char L[] = "ABCDEFGHJKLMNPRSTUVWXYZ";
     static const char A[] = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789";
     char p[12];
     int n = 0;
-    switch (rng_below(r, 4)) {
+    switch (form) {
     case 0: /* 8ABC123 */
         p[n++] = (char)('1' + rng_below(r, 9));
         for (int i = 0; i < 3; i++) p[n++] = L[rng_below(r, sizeof L - 1)];
@@ -840,6 +850,65 @@ static void make_plate(rng *r, char *out, int wildcard)
     out[n] = '\0';
 }
 
+static void make_plate(rng *r, char *out, int wildcard) { make_plate_form(r, out, rng_below(r, 4), wildcard); }
+
+static int is_up(char c) { return c >= 'A' && c <= 'Z'; }
+static int is_dig(char c) { return c >= '0' && c <= '9'; }
+
+/* A plate of form 0 (8ABC123, letters at 1) or 1 (ABC1234, letters at 0); -1 otherwise. */
+static int plate_letters_at(const char *p)
+{
+    if (strlen(p) != 7) return -1;
+    if (is_dig(p[0]) && is_up(p[1]) && is_up(p[2]) && is_up(p[3]) && is_dig(p[4]) && is_dig(p[5]) &&
+        is_dig(p[6]))
+        return 1;
+    if (is_up(p[0]) && is_up(p[1]) && is_up(p[2]) && is_dig(p[3]) && is_dig(p[4]) && is_dig(p[5]) &&
+        is_dig(p[6]))
+        return 0;
+    return -1;
+}
+
+/* Whether p, typed into a reason in any of text_plate's forms, is a plate both to the redactor
+ * and to rules/sensitive_data.rules. Not when its letters are a word those read as the label of
+ * another number ("CAD 1234", "SEC 1234") or its four digits a year: a documented miss (the
+ * rule's false_neg), so the generator plants none. */
+static int text_plate_ok(const char *p)
+{
+    static const char *const labels[] = {
+        "CAD", "INC", "RPT", "HWY", "EXP", "SGT", "DEP", "OFC", "DET", "CAR", "BOX", "APT", "STE",
+        "RTE", "PIN", "VEH", "DOB", "SSN", "CDL", "ODL", "DLN", "OLN", "JAN", "FEB", "MAR", "APR",
+        "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC", "AND", "THE", "FOR", "PER", "VIN",
+        "WAS", "LED", "WON", "NOT", "USC", "CFR", "RCW", "ORS", "OCA", "ORI", "BLK", "LOT", "BUS",
+        "EXT", "FAX", "TEL", "REF", "SEC", "CFS", "EVT", "FIR", "LOG", "DOC", "REC"};
+    int at = plate_letters_at(p);
+    if (at < 0) return 0;
+    for (size_t i = 0; i < N_ELEMS(labels); i++)
+        if (memcmp(p + at, labels[i], 3) == 0) return 0;
+    int year = at == 0 && (memcmp(p + 3, "19", 2) == 0 || memcmp(p + 3, "20", 2) == 0);
+    return !year;
+}
+
+/* The plate an officer types into a reason: the row's own (most often) or another, as it is,
+ * in lower case, split by a dash or a space after its letters ("ABC-1234", "8abc 123"). */
+static void text_plate(rng *r, const char *own, char *out)
+{
+    char p[12];
+    if (own[0] && text_plate_ok(own) && rng_pm(r, 700)) memcpy(p, own, 8);
+    else
+        do make_plate_form(r, p, rng_below(r, 2), 0);
+        while (!text_plate_ok(p));
+    const int split = plate_letters_at(p) + 3; /* after the letters */
+    const uint32_t style = rng_below(r, 6);
+    size_t n = 0;
+    for (int i = 0; p[i]; i++) {
+        if (i == split && (style == 3 || style == 5)) out[n++] = '-';
+        if (i == split && style == 4) out[n++] = ' ';
+        char c = p[i];
+        out[n++] = (style == 2 || style == 5) && is_up(c) ? (char)(c + 32) : c;
+    }
+    out[n] = '\0';
+}
+
 static void make_uuid(rng *r, char *out)
 {
     static const char hex[] = "0123456789abcdef";
@@ -857,7 +926,7 @@ static void make_uuid(rng *r, char *out)
 }
 
 /* Expands a template's placeholders into b. */
-static void expand(gen *g, rng *r, const char *t, const search *s, int year, sbuf *b)
+static void expand(gen *g, rng *r, const char *t, search *s, int year, sbuf *b)
 {
     for (const char *p = t; *p; p++) {
         if (*p != '@' || !p[1]) {
@@ -887,6 +956,10 @@ static void expand(gen *g, rng *r, const char *t, const search *s, int year, sbu
             sb_num(b, 200 + rng_below(r, 800), 3);
             sb_str(b, ") 555-01");
             sb_num(b, rng_below(r, 100), 2);
+        } else if (*p == 'L') {
+            text_plate(r, s->plate, s->tplate);
+            s->tplate_at = b->len;
+            sb_str(b, s->tplate);
         } else if (*p == 'N') {
             sb_str(b, first_names[rng_below(r, N_ELEMS(first_names))]);
             sb_str(b, " ");
@@ -1134,6 +1207,7 @@ static void gen_search(gen *g, rng *r, int64_t t, int am, search *s)
     /* why */
     sbuf b = {s->reason, 0, sizeof s->reason};
     s->reason[0] = '\0';
+    s->tplate[0] = '\0';
     s->trap = 0;
     s->offense[0] = '\0';
     int dd = DD_OTHER;
@@ -1181,6 +1255,8 @@ static void gen_search(gen *g, rng *r, int64_t t, int am, search *s)
         }
     }
     s->reason_len = b.len;
+    if (s->tplate[0]) /* as typed, after any change of case */
+        memcpy(s->tplate, s->reason + s->tplate_at, strlen(s->tplate));
     /* redaction of one copy: agencies redact what they release, differently per log */
     s->red[0] = s->red[1] = -1;
     if (g->quirks && !o->constant && s->reason_len && !(s->q & QB(Q_PLACEHOLDER))) {
@@ -1306,7 +1382,7 @@ static void write_row(gen *g, outfile *f, const search *s, int cut)
 }
 
 static void truth_line(gen *g, const outfile *f, uint64_t record, const char *key, uint32_t cats,
-                       int trap, uint32_t q)
+                       int trap, uint32_t q, const char *tplate)
 {
     if (g->truth_off) return;
     obuf *o = &g->truth;
@@ -1334,6 +1410,8 @@ static void truth_line(gen *g, const outfile *f, uint64_t record, const char *ke
             ob_str(o, quirk_names[k]);
             first = 0;
         }
+    ob_ch(o, ',');
+    ob_str(o, tplate); /* letters, digits, one '-' or ' ': nothing to quote */
     ob_ch(o, '\n');
 }
 
@@ -1351,7 +1429,7 @@ static uint32_t emit_copy(gen *g, outfile *f, const search *s)
     const int copy = f->net ? 0 : 1;
     if (f->rep_hdr_at && f->search_rows + 1 == f->rep_hdr_at) {
         write_header(f, 0);
-        truth_line(g, f, f->records, "", 0, 0, QB(Q_REPEATED_HEADER));
+        truth_line(g, f, f->records, "", 0, 0, QB(Q_REPEATED_HEADER), "");
         count_record(g, 0, 0, QB(Q_REPEATED_HEADER));
     }
     uint32_t cats, q = s->q | g->extra_q;
@@ -1373,7 +1451,8 @@ static uint32_t emit_copy(gen *g, outfile *f, const search *s)
     write_row(g, f, s, 0);
     f->records++;
     f->search_rows++;
-    truth_line(g, f, f->records, s->key, cats, trap, q);
+    const char *tplate = s->red[copy] >= 0 ? "" : s->tplate; /* a redacted copy shows none */
+    truth_line(g, f, f->records, s->key, cats, trap, q, tplate);
     count_record(g, cats, trap, q);
     if (g->quirks && rng_pm(&f->r, 10)) {
         size_t n = o->len - start;
@@ -1381,7 +1460,7 @@ static uint32_t emit_copy(gen *g, outfile *f, const search *s)
         o->len += n;
         f->records++;
         f->search_rows++;
-        truth_line(g, f, f->records, s->key, cats, trap, q | QB(Q_DUP));
+        truth_line(g, f, f->records, s->key, cats, trap, q | QB(Q_DUP), tplate);
         count_record(g, cats, trap, q | QB(Q_DUP));
     }
     return cats;
@@ -1740,7 +1819,7 @@ static int run(gen *g)
             return 1;
         }
         g->truth_open = 1;
-        ob_str(&g->truth, "file,record,search_key,categories,trap,quirk\n");
+        ob_str(&g->truth, "file,record,search_key,categories,trap,quirk,text_plate\n");
     }
     search *s = malloc(sizeof *s);
     if (!s) return 1;
@@ -1802,7 +1881,7 @@ static int run(gen *g)
                 ob_need(&f->ob, 2 * ROW_MAX);
                 write_row(g, f, s, 1);
                 f->records++;
-                truth_line(g, f, f->records, "", 0, 0, QB(Q_CUTOFF));
+                truth_line(g, f, f->records, "", 0, 0, QB(Q_CUTOFF), "");
                 count_record(g, 0, 0, QB(Q_CUTOFF));
             }
             g->main_pass = 1;

@@ -16,9 +16,6 @@
 #                 DOB ..."), "juv suspect" and "ICE hold on juvenile" juvenile; issue 4 defines
 #                 juvenile as curfew, truancy and juvenile suppression. A runaway is a
 #                 missing-person case (rules/juvenile.rules, false_neg).
-#   profiling     recall 0.94 and interdiction precision 0.93: "suspicious out of state plates"
-#                 is travel-origin suspicion, which issue 4 files under interdiction; the
-#                 generator labels it profiling.
 #   low_level_offenses precision 0.97: a portal row whose offense cell holds "Traffic" is
 #                 reported low_level_offenses (dropdown.traffic reads the offense cell); the
 #                 generator labels a record from its reason and prompt only.
@@ -57,14 +54,14 @@ FLOORS = {
     "first_amendment": (0.97, 0.97),
     "gender_affirming_care": (0.97, 0.97),
     "immigration": (0.98, 0.95),
-    "interdiction": (0.92, 0.97),        # label disagreement: out-of-state plates (see header)
+    "interdiction": (0.97, 0.97),
     "juvenile": (0.97, 0.25),            # label disagreement: runaways, juv suspect (see header)
     "low_level_offenses": (0.95, 0.97),  # offense cell "Traffic" (see header)
     "non_criminal": (0.97, 0.97),
     "personal_use": (0.97, 0.97),
     "pretext": (0.97, 0.97),
     "private_actors": (0.97, 0.97),
-    "profiling": (0.97, 0.92),           # label disagreement: out-of-state plates (see header)
+    "profiling": (0.97, 0.97),
     "reproductive_health": (0.97, 0.97),
     "sensitive_data_in_reason": (0.97, 0.97),
     "sensitive_operations": (0.97, 0.97),

@@ -76,12 +76,21 @@ for f in glob.glob(os.path.join(T, 'rel', '*.csv')):
                             and v.lower() not in ('license plate', 'license plates', 'plate')):
                         plates.add(v)
 check(len(plates) > 50, 'the generated release should hold plates (found %d)' % len(plates))
+# ... and the plates typed into reasons, as typed ("abc-1234", "8ABC 123"): the generator
+# lists them in truth.csv. Each is looked for as typed and with letters and digits only.
+typed = set()
+for t in csv.DictReader(open(os.path.join(T, 'truth.csv'), encoding='utf-8')):
+    if t.get('text_plate'):
+        typed.add(t['text_plate'])
+        typed.add(re.sub(r'[^A-Za-z0-9]', '', t['text_plate']))
+check(len(typed) > 10, 'the generated release should hold plates typed into reasons (found %d)' % len(typed))
+plates |= typed
 outs = {}
 for name in ('flagged.csv', 'summary.json', 'report.html', 'sunlight.sql'):
     outs[name] = open(os.path.join(T, 'out1', name), encoding='utf-8', errors='replace').read()
 leaks = []
 for p in plates:
-    rx = re.compile(r'(?<![A-Za-z0-9])' + re.escape(p) + r'(?![A-Za-z0-9])')
+    rx = re.compile(r'(?<![A-Za-z0-9])' + re.escape(p) + r'(?![A-Za-z0-9])', re.I)
     for name, text in outs.items():
         if rx.search(text): leaks.append((p, name))
 check(not leaks, 'raw plates in outputs: %r' % leaks[:5])
