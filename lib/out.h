@@ -31,9 +31,9 @@ sl_status sl_out_close(sl_out *o, char *err, size_t errlen);
 /* Length of the valid UTF-8 sequence at p (1-4), or 0 when p[0] starts no valid sequence. */
 size_t sl_utf8_len(const unsigned char *p, size_t n);
 
-/* Length of the leading ASCII run of p (n when p is all ASCII); *quote is set to 1 when that
- * run holds a byte that makes a CSV cell need quotes (comma, double quote, CR, LF), else left.
- * 16 bytes at a time where SSE2 is there. */
+/* Length of the leading run of ASCII bytes other than NUL in p (n when p is all such bytes);
+ * *quote is set to 1 when that run holds a byte that makes a CSV cell need quotes (comma,
+ * double quote, CR, LF), else left. 16 bytes at a time where SSE2 is there. */
 size_t sl_out_csv_ascii(const char *p, size_t n, int *quote);
 
 /* Appends one flagged.csv cell of clean UTF-8 text (a comma before it unless first): a

@@ -111,10 +111,11 @@ size_t sl_out_csv_ascii(const char *p, size_t n, int *quote) {
     int q = 0;
 #if defined(__SSE2__)
     const __m128i comma = _mm_set1_epi8(','), dq = _mm_set1_epi8('"');
-    const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+    const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'), nul = _mm_setzero_si128();
     for (; i + 16 <= n; i += 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-        unsigned high = (unsigned)_mm_movemask_epi8(v); /* bytes >= 0x80 */
+        unsigned high = (unsigned)_mm_movemask_epi8(v) | /* bytes >= 0x80, and NULs */
+                        (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nul));
         __m128i sp = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, dq)),
                                   _mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr)));
         unsigned special = (unsigned)_mm_movemask_epi8(sp);
@@ -128,18 +129,34 @@ size_t sl_out_csv_ascii(const char *p, size_t n, int *quote) {
         q |= special != 0;
     }
 #endif
-    while (i < n && (unsigned char)p[i] < 0x80) q |= QUOTE_BYTE[(unsigned char)p[i++]];
+    while (i < n && (unsigned char)p[i] < 0x80 && p[i]) q |= QUOTE_BYTE[(unsigned char)p[i++]];
     if (q) *quote = 1;
     return i;
+}
+
+/* p with invalid UTF-8 and NUL bytes as U+FFFD. A NUL ends the cell, the line or the file
+ * for many readers (Python's csv module before 3.11 refuses the file), so none is written. */
+static sl_status clean_text(sl_buf *out, const char *p, size_t n) {
+    size_t run = 0;
+    for (const char *z; run < n && (z = memchr(p + run, '\0', n - run)) != NULL;) {
+        size_t k = (size_t)(z - p);
+        sl_status rc = sl_out_utf8(out, p + run, k - run);
+        if (!rc) rc = sl_buf_append(out, "\xEF\xBF\xBD", 3);
+        if (rc) return rc;
+        run = k + 1;
+    }
+    return sl_out_utf8(out, p + run, n - run);
 }
 
 static sl_status text_cell(cells *c, sl_buf *b, const char *p, size_t n, int first) {
     /* one pass for the usual ASCII cell: quoting decided on the way */
     int quote = 0;
-    if (sl_out_csv_ascii(p, n, &quote) == n) return put_cell_q(b, p, n, first, quote);
-    if (sl_out_utf8_valid(p, n) == n) return put_cell(b, p, n, first);
+    size_t run = sl_out_csv_ascii(p, n, &quote);
+    if (run == n) return put_cell_q(b, p, n, first, quote);
+    if (!memchr(p + run, '\0', n - run) && sl_out_utf8_valid(p + run, n - run) == n - run)
+        return put_cell(b, p, n, first);
     sl_buf_reset(&c->clean);
-    sl_status rc = sl_out_utf8(&c->clean, p, n);
+    sl_status rc = clean_text(&c->clean, p, n);
     return rc ? rc : put_cell(b, c->clean.p ? c->clean.p : "", c->clean.len, first);
 }
 

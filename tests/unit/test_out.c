@@ -10,7 +10,7 @@ static uint64_t rnd(void) { return t_xorshift(&rng); }
 
 static size_t reference(const char *p, size_t n, int *quote) {
     size_t i = 0;
-    while (i < n && (unsigned char)p[i] < 0x80) {
+    while (i < n && (unsigned char)p[i] < 0x80 && p[i]) {
         if (p[i] == ',' || p[i] == '"' || p[i] == '\n' || p[i] == '\r') *quote = 1;
         i++;
     }
@@ -28,14 +28,16 @@ static void test_csv_ascii(void) {
         {"0123456789a,cdef\xC3\xA9", 16, 1},
         {"0123456789abcd\n\xE2\x80\x9C", 15, 1},
         {"\xC3\xA9", 0, 0},
+        {"0123456789abcdef0123456789a,\0", 28, 1}, /* a NUL ends the run */
     };
     for (size_t i = 0; i < SL_ARRAY_LEN(cases); i++) {
         int q = 0;
-        CHECK_INT(sl_out_csv_ascii(cases[i].s, strlen(cases[i].s), &q), cases[i].run);
+        size_t len = strlen(cases[i].s) + (i + 1 == SL_ARRAY_LEN(cases)); /* the last: its NUL */
+        CHECK_INT(sl_out_csv_ascii(cases[i].s, len, &q), cases[i].run);
         CHECK_INT(q, cases[i].quote);
     }
     /* random texts: mostly letters, some quote bytes, some high bytes, at every offset */
-    static const char alphabet[] = "abcdefghij klmno,\"\n\r\x80\xC3\xFF";
+    static const char alphabet[] = "abcdefghij klmno,\"\n\r\x80\xC3\xFF\0";
     char buf[200];
     int bad = 0;
     for (int t = 0; t < 100000 && !bad; t++) {

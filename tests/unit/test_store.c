@@ -517,6 +517,8 @@ static void test_streaming(void) {
     cell(&y, SL_F_TEXT_PROMPT, "white van, plate 7XYZ999");
     cell(&y, SL_F_OFFENSE, "Other");
     cell(&y, SL_F_FILTERS, "make=Ford");
+    y.f[SL_F_FILTERS].len = 12; /* "make=Ford", a NUL and "CA": U+FFFD in flagged.csv */
+    y.f[SL_F_FILTERS].p = "make=Ford\0CA";
     cell(&y, SL_F_SEARCH_TYPE, "freeform - Mobile");
     y.search_time = 1751445000;
     y.tf_start = 1751400000;
@@ -562,6 +564,7 @@ static void test_streaming(void) {
     char *ta = finish_and_compare(st, fc, a, b, 300);
     CHECK(ta && strstr(ta, "rel/copy.csv") == NULL);
     CHECK(ta && strstr(ta, "ABC1234") == NULL);
+    CHECK(ta && strstr(ta, ",make=Ford\xEF\xBF\xBD" "CA,")); /* no NUL written, none lost */
     free(ta);
     sqlite3 *db = sl_store_db(st);
     sqlite3_stmt *q = NULL;
