@@ -690,7 +690,8 @@ static int uuid_at(const char *t, size_t n, size_t i) {
 }
 
 /* Three-letter words that number something other than a car: "CAD 1234", "APT 123",
- * "8 USC 1324", "SGT 4412". The same words veto rules/sensitive_data.rules' plate rule. */
+ * "8 USC 1324", "SGT 4412", "Fri 2130". The same words veto rules/sensitive_data.rules' plate
+ * rule (and tools/slgen.c plants no plate spelled with one). */
 static const kw_t SPACED_STOP[] = {KW("cad"), KW("inc"), KW("rpt"), KW("hwy"), KW("exp"), KW("sgt"),
     KW("dep"), KW("ofc"), KW("det"), KW("car"), KW("box"), KW("apt"), KW("ste"), KW("rte"), KW("pin"),
     KW("veh"), KW("dob"), KW("ssn"), KW("cdl"), KW("odl"), KW("dln"), KW("oln"), KW("jan"), KW("feb"),
@@ -698,7 +699,8 @@ static const kw_t SPACED_STOP[] = {KW("cad"), KW("inc"), KW("rpt"), KW("hwy"), K
     KW("dec"), KW("and"), KW("the"), KW("for"), KW("per"), KW("vin"), KW("was"), KW("led"), KW("won"),
     KW("not"), KW("usc"), KW("cfr"), KW("rcw"), KW("ors"), KW("oca"), KW("ori"), KW("blk"), KW("lot"),
     KW("bus"), KW("ext"), KW("fax"), KW("tel"), KW("ref"), KW("sec"), KW("cfs"), KW("evt"), KW("fir"),
-    KW("log"), KW("doc"), KW("rec"), KW_END};
+    KW("log"), KW("doc"), KW("rec"), KW("mon"), KW("tue"), KW("wed"), KW("thu"), KW("fri"), KW("sat"),
+    KW("sun"), KW("sta"), KW("pct"), KW("div"), KW_END};
 
 /* A plate printed in two parts, split by a space or a dash: three letters and four digits
  * ("ABC 1234", "abc-1234"), a digit, three letters and three digits ("7ABC 123", "7abc-123"),

@@ -879,7 +879,8 @@ static int text_plate_ok(const char *p)
         "RTE", "PIN", "VEH", "DOB", "SSN", "CDL", "ODL", "DLN", "OLN", "JAN", "FEB", "MAR", "APR",
         "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC", "AND", "THE", "FOR", "PER", "VIN",
         "WAS", "LED", "WON", "NOT", "USC", "CFR", "RCW", "ORS", "OCA", "ORI", "BLK", "LOT", "BUS",
-        "EXT", "FAX", "TEL", "REF", "SEC", "CFS", "EVT", "FIR", "LOG", "DOC", "REC"};
+        "EXT", "FAX", "TEL", "REF", "SEC", "CFS", "EVT", "FIR", "LOG", "DOC", "REC", "MON", "TUE",
+        "WED", "THU", "FRI", "SAT", "SUN", "STA", "PCT", "DIV"};
     int at = plate_letters_at(p);
     if (at < 0) return 0;
     for (size_t i = 0; i < N_ELEMS(labels); i++)

@@ -171,7 +171,7 @@ int main(void) {
     CHECK_STR(red(P, "veh 7abc-123", NULL), expect("veh {PLATE}", "7ABC123"));
     untouched(P, "abc 123, ABCD 1234, 1ABC 1234, ABC 12345, ABC 12, ABC 1234-56, ABC 1234 5678");
     untouched(P, "CR-abc-1234, mid-2024, case 2025-1234, apt 1234, cfs 1234");
-    untouched(P, "DUI 2024, CAD 1234, 8 USC 1324, SGT 4412, OFC 1234, STOLEN VEH FOR 1234");
+    untouched(P, "DUI 2024, CAD 1234, 8 USC 1324, SGT 4412, OFC 1234, STOLEN VEH FOR 1234, Fri 2130");
     /* words after a plate keyword, even all digits or split */
     CHECK_STR(red(P, "plate 1234567 stolen", NULL), expect("plate {PLATE} stolen", "1234567"));
     CHECK_STR(red(P, "tag ABC 123 seen", NULL), expect("tag {PLATE} seen", "ABC123"));
