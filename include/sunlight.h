@@ -393,9 +393,10 @@ typedef struct {
     void *source_ud;
     sl_finding_fn on_finding; /* may be NULL; release-level findings, after the last source */
     void *finding_ud;
-    int threads;              /* 1: everything on the calling thread; 2: flagged rows written on
-                                 a second thread while reading goes on; 0: 2 when the machine
-                                 has two or more CPUs online. Outputs are the same bytes. */
+    int threads;              /* 1: everything on the calling thread; 2: flagged rows written,
+                                 and plain files over 4 MiB hashed, on other threads while
+                                 reading goes on; 0: 2 when the machine has two or more CPUs
+                                 online. Outputs are the same bytes. */
 } sl_scan_opts;
 
 typedef struct {

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -464,6 +465,22 @@ sl_status sl_read_text(void *ud, sl_source *src, sl_pull_fn pull, void *pctx)
 
 /* ---- plain files --------------------------------------------------------------------------- */
 
+/* Hashing beside the parse (sl_read_opts.hash_thread): the chunks of a plain file rotate
+ * through HASH_RING buffers, each hashed by a second thread while the calling thread parses
+ * it. A buffer is read into again only once the hasher is done with it, so the hash is of
+ * the very bytes parsed, in order. */
+#define HASH_RING 4
+typedef struct {
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;     /* a chunk was queued, one was hashed, or stop */
+    sl_sha256 *h;          /* the file's hasher, updated by the thread only */
+    char *buf[HASH_RING];  /* buf[0] is the file_pull's own buffer (it holds the head) */
+    size_t len[HASH_RING];
+    uint64_t queued, done; /* chunks handed to the thread; chunks it has hashed */
+    int stop;
+} bg_hash;
+
 typedef struct {
     int fd;
     const char *path;
@@ -475,7 +492,81 @@ typedef struct {
     uint64_t total;
     struct stat st0; /* the file when reading began, to tell whether it changed meanwhile */
     int have_st0;
+    bg_hash *bg;     /* hashing on a second thread, or NULL */
 } file_pull;
+
+static void *bg_hash_main(void *arg) {
+    bg_hash *b = arg;
+    pthread_mutex_lock(&b->mu);
+    for (;;) {
+        while (b->done == b->queued && !b->stop) pthread_cond_wait(&b->cv, &b->mu);
+        if (b->done == b->queued) break; /* stopped, and nothing left */
+        size_t k = (size_t)(b->done % HASH_RING);
+        pthread_mutex_unlock(&b->mu);
+        sl_sha256_update(b->h, b->buf[k], b->len[k]);
+        pthread_mutex_lock(&b->mu);
+        b->done++;
+        pthread_cond_broadcast(&b->cv);
+    }
+    pthread_mutex_unlock(&b->mu);
+    return NULL;
+}
+
+/* Starts hashing f's chunks on a second thread (f->buf becomes the ring's first buffer).
+ * Returns 0, or -1 when no thread or memory could be had: f then hashes on this thread. */
+static int bg_hash_start(file_pull *f) {
+    bg_hash *b = calloc(1, sizeof *b);
+    if (!b) return -1;
+    b->h = f->h;
+    b->buf[0] = f->buf;
+    int ok = 1;
+    for (int i = 1; i < HASH_RING && ok; i++) ok = (b->buf[i] = malloc(SL_READ_CHUNK)) != NULL;
+    int mu = ok && pthread_mutex_init(&b->mu, NULL) == 0;
+    int cv = mu && pthread_cond_init(&b->cv, NULL) == 0;
+    if (cv && pthread_create(&b->th, NULL, bg_hash_main, b) == 0) {
+        f->bg = b;
+        return 0;
+    }
+    if (cv) pthread_cond_destroy(&b->cv);
+    if (mu) pthread_mutex_destroy(&b->mu);
+    for (int i = 1; i < HASH_RING; i++) free(b->buf[i]);
+    free(b);
+    return -1;
+}
+
+/* Lets the thread hash what was queued, joins it and frees the ring (not buf[0]). */
+static void bg_hash_stop(file_pull *f) {
+    bg_hash *b = f->bg;
+    if (!b) return;
+    pthread_mutex_lock(&b->mu);
+    b->stop = 1;
+    pthread_cond_broadcast(&b->cv);
+    pthread_mutex_unlock(&b->mu);
+    pthread_join(b->th, NULL);
+    pthread_cond_destroy(&b->cv);
+    pthread_mutex_destroy(&b->mu);
+    for (int i = 1; i < HASH_RING; i++) free(b->buf[i]);
+    free(b);
+    f->bg = NULL;
+}
+
+/* The ring buffer the next chunk goes into, once the thread is done with what it held. */
+static char *bg_hash_slot(bg_hash *b) {
+    pthread_mutex_lock(&b->mu);
+    while (b->queued - b->done >= HASH_RING) pthread_cond_wait(&b->cv, &b->mu);
+    char *p = b->buf[b->queued % HASH_RING];
+    pthread_mutex_unlock(&b->mu);
+    return p;
+}
+
+/* Hands the chunk just read into bg_hash_slot's buffer to the thread. */
+static void bg_hash_queue(bg_hash *b, size_t n) {
+    pthread_mutex_lock(&b->mu);
+    b->len[b->queued % HASH_RING] = n;
+    b->queued++;
+    pthread_cond_broadcast(&b->cv);
+    pthread_mutex_unlock(&b->mu);
+}
 
 /* read(2) until cap bytes, end of file or an error. */
 static long read_full(int fd, char *buf, size_t cap)
@@ -498,20 +589,25 @@ static long file_pull_fn(void *pctx, const char **buf)
     long n;
     *buf = f->buf;
     if (!f->h) return -1; /* already failed or finished */
-    if (f->head_len) {
+    if (f->head_len) { /* in buf, which is also the ring's first buffer */
+        if (f->bg) (void)bg_hash_slot(f->bg);
         n = (long)f->head_len;
         f->head_len = 0;
     } else {
-        n = read_full(f->fd, f->buf, SL_READ_CHUNK);
+        if (f->bg) *buf = bg_hash_slot(f->bg);
+        n = read_full(f->fd, (char *)*buf, SL_READ_CHUNK);
     }
     if (n < 0) {
+        int e = errno;
+        bg_hash_stop(f);
         sl_read_diag(f->cb, SL_DIAG_ERROR, "read.io", f->path, 0, 0,
-                     "read failed: %s; the file was not read to its end", strerror(errno));
+                     "read failed: %s; the file was not read to its end", strerror(e));
         sl_sha256_free(f->h);
         f->h = NULL;
         return -1;
     }
     if (n == 0) {
+        bg_hash_stop(f); /* every chunk hashed */
         sl_sha256_final(f->h, f->src->sha256);
         sl_sha256_free(f->h);
         f->h = NULL;
@@ -527,7 +623,8 @@ static long file_pull_fn(void *pctx, const char **buf)
                          f->src->sha256);
         return 0;
     }
-    sl_sha256_update(f->h, f->buf, (size_t)n);
+    if (f->bg) bg_hash_queue(f->bg, (size_t)n);
+    else sl_sha256_update(f->h, f->buf, (size_t)n);
     f->total += (uint64_t)n;
     return n;
 }
@@ -761,6 +858,7 @@ static sl_status read_by_kind(sl_reader_state *st, const char *path, file_pull *
         fp->h = sl_sha256_new();
         if (!fp->h) return SL_ENOMEM;
         fp->have_st0 = fstat(fp->fd, &fp->st0) == 0;
+        if (st->opts->hash_thread && file_size > SL_HASH_THREAD_MIN) (void)bg_hash_start(fp);
         if (kind == SL_KIND_TEXT) warn_nul(st->cb, path, fp->buf, fp->head_len);
         sl_status rc;
         /* Plain UTF-8 stays on the direct path; UTF-16 and text that is not valid UTF-8 go
@@ -775,6 +873,7 @@ static sl_status read_by_kind(sl_reader_state *st, const char *path, file_pull *
             rc = sl_read_text_decoded(st, &src, file_pull_fn, fp);
             if (st->cb->progress && file_size) st->cb->progress(st->cb->ud, file_size);
         }
+        bg_hash_stop(fp); /* when reading stopped early */
         sl_sha256_free(fp->h);
         fp->h = NULL;
         return rc;

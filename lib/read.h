@@ -44,7 +44,12 @@ typedef struct {
     size_t max_record;   /* per-record cap for text sources; 0 = 1 MiB */
     unsigned max_depth;  /* zip-in-zip depth; 0 = 4 */
     uint64_t max_inflate;/* cap on bytes decompressed from one archive; 0 = 64 GiB */
+    int hash_thread;     /* 1: a plain file of more than SL_HASH_THREAD_MIN bytes is hashed on a
+                          * second thread while the calling thread parses it */
 } sl_read_opts;
+
+/* Below this size a plain file is hashed on the calling thread even with hash_thread. */
+#define SL_HASH_THREAD_MIN ((uint64_t)4 << 20)
 
 /* Expands paths into a sorted, de-duplicated list of regular files (folders walked
  * recursively, hidden files and folders skipped and reported). *files is malloc'd; free with

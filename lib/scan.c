@@ -77,6 +77,7 @@ struct sl_scan {
     char errmsg[512];
     char key_path[4096];
     char *out_real;          /* the output folder, resolved: never read as input */
+    int hash_thread;         /* plain files hashed on a second thread (with the flag queue's) */
     uint64_t out_skipped;    /* files found inside it and not read */
 
     /* run state */
@@ -1341,7 +1342,7 @@ static int in_out_dir(const sl_scan *s, const char *file) {
 
 static sl_status read_inputs(sl_scan *s) {
     sl_reader_cb cb = {on_begin, on_row, on_end, on_bytes, on_reader_diag, s, s};
-    sl_read_opts ro = {s->opts.max_record_bytes, 0, 0};
+    sl_read_opts ro = {s->opts.max_record_bytes, 0, 0, s->hash_thread};
     uint32_t next_id = 1;
     for (size_t a = 0; a < s->npaths && !s->fatal; a++) {
         char **files = NULL;
@@ -1534,6 +1535,7 @@ sl_status sl_scan_run(sl_scan *s) {
     if (!rc) {
         int thread = s->opts.threads == 1 ? 0 : s->opts.threads >= 2 ? 1
                      : sysconf(_SC_NPROCESSORS_ONLN) >= 2;
+        s->hash_thread = thread;
         rc = sl_flagq_new(&s->flagq, thread, s->store, s->fcsv, s->key, s->rules);
     }
     if (!rc) rc = read_inputs(s);

@@ -345,12 +345,16 @@ static void test_errors(const char *tmp)
 }
 
 /* A file of several MiB: records straddle the 1 MiB reads, progress and hash cover it all. */
+/* A file of more than SL_HASH_THREAD_MIN bytes and of more chunks than the hashing thread's
+ * ring holds: the same rows, log and SHA-256 whether it is hashed on the calling thread or
+ * beside it, also when the source is stopped early (the rest is still hashed) and when the
+ * text goes through the decoder (cp1252). */
 static void test_big_file(const char *tmp)
 {
     sl_buf b = {0};
     sl_buf_puts(&b, "n,Time Frame,Reason\n");
     unsigned k = 0;
-    while (b.len < (size_t)3500000) {
+    while (b.len < (size_t)9500000) {
         sl_buf_printf(&b, "%u,\"01/0%u/2025, 10:00:00 AM UTC\n01/0%u/2025, 11:00:00 AM UTC\",r%u\n",
                       k, k % 9 + 1, k % 9 + 1, k);
         k++;
@@ -364,23 +368,61 @@ static void test_big_file(const char *tmp)
     sl_sha256_final(h, want_sha);
     sl_sha256_free(h);
 
-    rec r;
-    memset(&r, 0, sizeof r);
-    sl_reader_cb cb = make_cb(&r);
-    uint32_t id = 1;
-    sl_read_opts o = {0, 0, 0};
-    CHECK_INT(sl_read_file(p, &o, &cb, &id), SL_OK);
-    CHECK_INT(r.rows, (uint64_t)k + 1);
-    CHECK_INT(r.progress, b.len);
-    CHECK_INT(r.size, b.len);
-    CHECK(r.progress_calls >= 4);
-    CHECK_STR(r.sha, want_sha);
-    /* the last record starts on line 2 + 2 * (k - 1) */
-    char last[100];
-    sl_fmt(last, sizeof last, "row 1 r%u l%u n3 %u\nend", k + 1, 2 + 2 * (k - 1), k - 1);
-    CHECK(strstr(text(&r.log), last) != NULL);
-    CHECK_STR(text(&r.diags), "");
-    rec_free(&r);
+    CHECK(b.len > SL_HASH_THREAD_MIN);
+    sl_buf first = {0};
+    for (int t = 0; t < 2; t++) {
+        rec r;
+        memset(&r, 0, sizeof r);
+        sl_reader_cb cb = make_cb(&r);
+        uint32_t id = 1;
+        sl_read_opts o = {0, 0, 0, t};
+        CHECK_INT(sl_read_file(p, &o, &cb, &id), SL_OK);
+        CHECK_INT(r.rows, (uint64_t)k + 1);
+        CHECK_INT(r.progress, b.len);
+        CHECK_INT(r.size, b.len);
+        CHECK(r.progress_calls >= 9);
+        CHECK_STR(r.sha, want_sha);
+        /* the last record starts on line 2 + 2 * (k - 1) */
+        char last[100];
+        sl_fmt(last, sizeof last, "row 1 r%u l%u n3 %u\nend", k + 1, 2 + 2 * (k - 1), k - 1);
+        CHECK(strstr(text(&r.log), last) != NULL);
+        CHECK_STR(text(&r.diags), "");
+        if (t == 0) sl_buf_append(&first, r.log.p, r.log.len);
+        else CHECK(r.log.len == first.len && memcmp(r.log.p, first.p, first.len) == 0);
+        rec_free(&r);
+        /* stopped at record 1000: the rest is read for the hash */
+        memset(&r, 0, sizeof r);
+        cb = make_cb(&r);
+        r.stop_row = 1000;
+        CHECK_INT(sl_read_file(p, &o, &cb, &id), SL_OK);
+        CHECK_INT(r.rows, 1000); /* the header is a record too */
+        CHECK_STR(r.sha, want_sha);
+        rec_free(&r);
+    }
+    /* cp1252 (a lone 0xE9 in the header): decoded, and still hashed as it is on disk */
+    memcpy(b.p + 3, "\xE9", 1);
+    CHECK_INT(write_file(p, b.p, b.len), 0);
+    h = sl_sha256_new();
+    sl_sha256_update(h, b.p, b.len);
+    sl_sha256_final(h, want_sha);
+    sl_sha256_free(h);
+    sl_buf_reset(&first);
+    for (int t = 0; t < 2; t++) {
+        rec r;
+        memset(&r, 0, sizeof r);
+        sl_reader_cb cb = make_cb(&r);
+        uint32_t id = 1;
+        sl_read_opts o = {0, 0, 0, t};
+        CHECK_INT(sl_read_file(p, &o, &cb, &id), SL_OK);
+        CHECK_INT(r.rows, (uint64_t)k + 1);
+        CHECK_INT(r.size, b.len);
+        CHECK_STR(r.sha, want_sha);
+        CHECK(strstr(text(&r.log), "windows-1252") != NULL);
+        if (t == 0) sl_buf_append(&first, r.log.p, r.log.len);
+        else CHECK(r.log.len == first.len && memcmp(r.log.p, first.p, first.len) == 0);
+        rec_free(&r);
+    }
+    sl_buf_free(&first);
     sl_buf_free(&b);
 }
 
