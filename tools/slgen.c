@@ -14,8 +14,8 @@
  * labels the record's own text supports (reason, plus text prompt; offense type repeats the
  * reason's dropdown category): a redacted copy has none, its twin in the other log keeps them.
  * trap names the keyword trap planted in the reason; quirk is a ';'-joined list of record
- * quirks; text_plate is the license plate typed into the record's reason, as typed (the row's
- * own plate or another; no output may hold it). truth.json has per-file layout and file
+ * quirks; text_plate is the license plate typed into the record's reason or Case # cell, as
+ * typed (the row's own plate or another; no output may hold it). truth.json has per-file layout and file
  * quirks, counts of rows, distinct searches, and records/searches per category, trap and quirk.
  */
 #include <errno.h>
@@ -657,8 +657,10 @@ typedef struct {
     int64_t t, tf0, tf1;
     uint32_t nets, devs;
     char plate[12];
-    char tplate[16];         /* the plate typed into the reason, as typed ("" none) */
-    size_t tplate_at;        /* its offset in reason */
+    char tplate[16];         /* the plate typed into the reason or the case number cell, as
+                              * typed ("" none) */
+    size_t tplate_at;        /* its offset in reason; SIZE_MAX: not in the reason */
+    int case_plate;          /* the Case # cell holds tplate instead of a case number */
     char reason[256];
     size_t reason_len;
     uint32_t cats;           /* of the reason text as typed */
@@ -958,7 +960,7 @@ static void expand(gen *g, rng *r, const char *t, search *s, int year, sbuf *b)
             sb_str(b, ") 555-01");
             sb_num(b, rng_below(r, 100), 2);
         } else if (*p == 'L') {
-            text_plate(r, s->plate, s->tplate);
+            if (!s->tplate[0]) text_plate(r, s->plate, s->tplate); /* or the Case # cell's */
             s->tplate_at = b->len;
             sb_str(b, s->tplate);
         } else if (*p == 'N') {
@@ -1205,10 +1207,14 @@ static void gen_search(gen *g, rng *r, int64_t t, int am, search *s)
     }
     s->casen[0] = '\0';
     if (rng_pm(r, 450)) make_case(r, o->case_fmt, year, s->casen, sizeof s->casen);
+    /* now and then the plate goes into the Case # cell */
+    s->tplate[0] = '\0';
+    s->tplate_at = SIZE_MAX;
+    s->case_plate = g->quirks && rng_pm(r, 8);
+    if (s->case_plate) text_plate(r, s->plate, s->tplate);
     /* why */
     sbuf b = {s->reason, 0, sizeof s->reason};
     s->reason[0] = '\0';
-    s->tplate[0] = '\0';
     s->trap = 0;
     s->offense[0] = '\0';
     int dd = DD_OTHER;
@@ -1256,7 +1262,7 @@ static void gen_search(gen *g, rng *r, int64_t t, int am, search *s)
         }
     }
     s->reason_len = b.len;
-    if (s->tplate[0]) /* as typed, after any change of case */
+    if (s->tplate_at != SIZE_MAX) /* as typed, after any change of case */
         memcpy(s->tplate, s->reason + s->tplate_at, strlen(s->tplate));
     /* redaction of one copy: agencies redact what they release, differently per log */
     s->red[0] = s->red[1] = -1;
@@ -1361,7 +1367,7 @@ static void write_row(gen *g, outfile *f, const search *s, int cut)
             if (s->red[copy] >= 0) ob_cells(o, redactions[s->red[copy]].text, qa);
             else ob_cell(o, s->reason, s->reason_len, qa);
             break;
-        case COL_CASE: ob_cells(o, s->casen, qa); break;
+        case COL_CASE: ob_cells(o, s->case_plate ? s->tplate : s->casen, qa); break;
         case COL_FILTERS: ob_cells(o, s->filt, qa); break;
         case COL_STIME:
             ob_ch(o, '"');
@@ -1452,7 +1458,8 @@ static uint32_t emit_copy(gen *g, outfile *f, const search *s)
     write_row(g, f, s, 0);
     f->records++;
     f->search_rows++;
-    const char *tplate = s->red[copy] >= 0 ? "" : s->tplate; /* a redacted copy shows none */
+    /* an agency's redaction covers the reason, not the Case # cell */
+    const char *tplate = s->red[copy] >= 0 && !s->case_plate ? "" : s->tplate;
     truth_line(g, f, f->records, s->key, cats, trap, q, tplate);
     count_record(g, cats, trap, q);
     if (g->quirks && rng_pm(&f->r, 10)) {
