@@ -631,6 +631,10 @@ static int scan_plate_ctx(const char *t, size_t n, size_t i, size_t *rs, size_t 
         end = end + 1 + g2;
     }
     if (!has_digit || acc < 2) return 0;
+    if (end == p + 4 && d == 4) { /* a year alone: "expired tags 2023", "plates 2024" */
+        unsigned v = num_val(t, p, 4);
+        if (v >= 1900 && v <= 2099) return 0;
+    }
     *rs = p;
     *re = end;
     return 1;
@@ -702,6 +706,26 @@ static const kw_t SPACED_STOP[] = {KW("cad"), KW("inc"), KW("rpt"), KW("hwy"), K
     KW("log"), KW("doc"), KW("rec"), KW("mon"), KW("tue"), KW("wed"), KW("thu"), KW("fri"), KW("sat"),
     KW("sun"), KW("sta"), KW("pct"), KW("div"), KW_END};
 
+/* "CR25-0004", "SO24-1187": one to three letters and a two-digit year, a dash, then digits only
+ * (the group at i holds g characters, l letters, d digits; the chain ends at end). Case and
+ * report numbers are written so; plates with a dash put it after their letters or their
+ * first digits ("ABC-1234", "7ABC-123"). */
+static int case_number_dashed(const char *t, size_t i, size_t g, size_t l, size_t d, size_t end) {
+    if (d != 2 || l < 1 || l > 3 || g != l + d || !sl_isdigit((unsigned char)t[i + l])) return 0;
+    for (size_t j = i + g + 1; j < end; j++)
+        if (!sl_isdigit((unsigned char)t[j])) return 0;
+    return end - (i + g + 1) >= 3;
+}
+
+/* "I-247A", "I-213", "N-400": an immigration form, one letter, a dash, three digits and at most
+ * one letter. The detainer form I-247A must stay readable in an immigration finding. */
+static int form_number(const char *t, size_t i, size_t g, size_t end) {
+    if (g != 1 || !sl_isalpha((unsigned char)t[i])) return 0;
+    size_t p = i + 2, k = 0;
+    while (p + k < end && sl_isdigit((unsigned char)t[p + k])) k++;
+    return k == 3 && (end - p == 3 || (end - p == 4 && sl_isalpha((unsigned char)t[end - 1])));
+}
+
 /* A plate printed in two parts, split by a space or a dash: three letters and four digits
  * ("ABC 1234", "abc-1234"), a digit, three letters and three digits ("7ABC 123", "7abc-123"),
  * or three upper-case letters and three digits ("ABC 123"; in lower case, "rte 123" and "box
@@ -761,7 +785,8 @@ static int scan_plate_word(const char *t, size_t n, size_t i, size_t *rs, size_t
     }
     if (ok && groups >= 2 && !(end < n && t[end] == '-' && is_al(t, n, end + 1))) {
         size_t total = tl + td;
-        if (total >= 5 && total <= 8 && tl > 0 && td > 0 && kw_any(t, i + g, i, &DASH_STOP_SET) != i + g) {
+        if (total >= 5 && total <= 8 && tl > 0 && td > 0 && kw_any(t, i + g, i, &DASH_STOP_SET) != i + g &&
+            !(groups == 2 && (case_number_dashed(t, i, g, l, d, end) || form_number(t, i, g, end)))) {
             *rs = i;
             *re = end;
             return 1;

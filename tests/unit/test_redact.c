@@ -171,6 +171,10 @@ int main(void) {
     CHECK_STR(red(P, "veh 7abc-123", NULL), expect("veh {PLATE}", "7ABC123"));
     untouched(P, "abc 123, ABCD 1234, 1ABC 1234, ABC 12345, ABC 12, ABC 1234-56, ABC 1234 5678");
     untouched(P, "CR-abc-1234, mid-2024, case 2025-1234, apt 1234, cfs 1234");
+    /* case numbers with a year and a dash, immigration forms (these were tokens) */
+    untouched(P, "case CR25-0004, SO24-1187, P25-123456; ICE I-247A detainer, I-213, N-400");
+    CHECK_STR(red(P, "veh CR2-50004 seen", NULL), expect("veh {PLATE} seen", "CR250004"));
+    CHECK_STR(red(P, "AB-1234C", NULL), expect("{PLATE}", "AB1234C"));
     untouched(P, "DUI 2024, CAD 1234, 8 USC 1324, SGT 4412, OFC 1234, STOLEN VEH FOR 1234, Fri 2130");
     /* words after a plate keyword, even all digits or split */
     CHECK_STR(red(P, "plate 1234567 stolen", NULL), expect("plate {PLATE} stolen", "1234567"));
@@ -212,6 +216,9 @@ int main(void) {
     untouched(P, "blue 4-door sedan, 24-hour watch, COVID-19");
     untouched(P, "investigation 2025001234");
     untouched(P, "plate reader hit, tag along, license suspended");
+    untouched(P, "expired tags 2023, plates 2024.");
+    CHECK_STR(red(P, "tag 2023 ABC", NULL), expect("tag {PLATE}", "2023ABC"));
+    CHECK_STR(red(P, "tag 3023", NULL), expect("tag {PLATE}", "3023"));
     untouched(P, "Sonoma County CA SO [Federal] [Inactive]");
     untouched(P, "");
     untouched(P, "expired license\t2025-07-02T20:02:16Z\t20:00:00");
