@@ -344,8 +344,51 @@ static void test_errors(const char *tmp)
     CHECK_INT(sl_read_file("tests/data/csv/lf_records.csv", NULL, NULL, NULL), SL_OK);
 }
 
-/* A file of several MiB: records straddle the 1 MiB reads, progress and hash cover it all. */
-/* A file of more than SL_HASH_THREAD_MIN bytes and of more chunks than the hashing thread's
+/* Reads the file at p (whose bytes are b) hashing on the calling thread, then on a second:
+ * the same log, rows records, a log holding needle, b's SHA-256 and size; and stopped at
+ * record 1000, still b's SHA-256. plain: UTF-8 read directly (progress reported per chunk,
+ * no diagnostics). */
+static void read_both_ways(const char *p, const sl_buf *b, uint64_t rows, const char *needle, int plain)
+{
+    char want_sha[65];
+    sl_sha256 *h = sl_sha256_new();
+    sl_sha256_update(h, b->p, b->len);
+    sl_sha256_final(h, want_sha);
+    sl_sha256_free(h);
+    sl_buf first = {0};
+    for (int t = 0; t < 2; t++) {
+        rec r;
+        memset(&r, 0, sizeof r);
+        sl_reader_cb cb = make_cb(&r);
+        uint32_t id = 1;
+        sl_read_opts o = {0, 0, 0, t};
+        CHECK_INT(sl_read_file(p, &o, &cb, &id), SL_OK);
+        CHECK_INT(r.rows, rows);
+        CHECK_INT(r.progress, b->len);
+        CHECK_INT(r.size, b->len);
+        CHECK_STR(r.sha, want_sha);
+        CHECK(strstr(text(&r.log), needle) != NULL);
+        if (plain) {
+            CHECK(r.progress_calls >= 9);
+            CHECK_STR(text(&r.diags), "");
+        }
+        if (t == 0) sl_buf_append(&first, r.log.p, r.log.len);
+        else CHECK(r.log.len == first.len && memcmp(r.log.p, first.p, first.len) == 0);
+        rec_free(&r);
+        /* stopped at record 1000: the rest is read for the hash */
+        memset(&r, 0, sizeof r);
+        cb = make_cb(&r);
+        r.stop_row = 1000;
+        CHECK_INT(sl_read_file(p, &o, &cb, &id), SL_OK);
+        CHECK_INT(r.rows, 1000); /* the header is a record too */
+        CHECK_STR(r.sha, want_sha);
+        rec_free(&r);
+    }
+    sl_buf_free(&first);
+}
+
+/* A file of several MiB: records straddle the 1 MiB reads, progress and hash cover it all.
+ * It has more than SL_HASH_THREAD_MIN bytes and of more chunks than the hashing thread's
  * ring holds: the same rows, log and SHA-256 whether it is hashed on the calling thread or
  * beside it, also when the source is stopped early (the rest is still hashed) and when the
  * text goes through the decoder (cp1252). */
@@ -362,67 +405,14 @@ static void test_big_file(const char *tmp)
     char p[600];
     sl_fmt(p, sizeof p, "%s/big.csv", tmp);
     CHECK_INT(write_file(p, b.p, b.len), 0);
-    char want_sha[65];
-    sl_sha256 *h = sl_sha256_new();
-    sl_sha256_update(h, b.p, b.len);
-    sl_sha256_final(h, want_sha);
-    sl_sha256_free(h);
-
     CHECK(b.len > SL_HASH_THREAD_MIN);
-    sl_buf first = {0};
-    for (int t = 0; t < 2; t++) {
-        rec r;
-        memset(&r, 0, sizeof r);
-        sl_reader_cb cb = make_cb(&r);
-        uint32_t id = 1;
-        sl_read_opts o = {0, 0, 0, t};
-        CHECK_INT(sl_read_file(p, &o, &cb, &id), SL_OK);
-        CHECK_INT(r.rows, (uint64_t)k + 1);
-        CHECK_INT(r.progress, b.len);
-        CHECK_INT(r.size, b.len);
-        CHECK(r.progress_calls >= 9);
-        CHECK_STR(r.sha, want_sha);
-        /* the last record starts on line 2 + 2 * (k - 1) */
-        char last[100];
-        sl_fmt(last, sizeof last, "row 1 r%u l%u n3 %u\nend", k + 1, 2 + 2 * (k - 1), k - 1);
-        CHECK(strstr(text(&r.log), last) != NULL);
-        CHECK_STR(text(&r.diags), "");
-        if (t == 0) sl_buf_append(&first, r.log.p, r.log.len);
-        else CHECK(r.log.len == first.len && memcmp(r.log.p, first.p, first.len) == 0);
-        rec_free(&r);
-        /* stopped at record 1000: the rest is read for the hash */
-        memset(&r, 0, sizeof r);
-        cb = make_cb(&r);
-        r.stop_row = 1000;
-        CHECK_INT(sl_read_file(p, &o, &cb, &id), SL_OK);
-        CHECK_INT(r.rows, 1000); /* the header is a record too */
-        CHECK_STR(r.sha, want_sha);
-        rec_free(&r);
-    }
+    char last[100]; /* the last record starts on line 2 + 2 * (k - 1) */
+    sl_fmt(last, sizeof last, "row 1 r%u l%u n3 %u\nend", k + 1, 2 + 2 * (k - 1), k - 1);
+    read_both_ways(p, &b, k + 1, last, 1);
     /* cp1252 (a lone 0xE9 in the header): decoded, and still hashed as it is on disk */
     memcpy(b.p + 3, "\xE9", 1);
     CHECK_INT(write_file(p, b.p, b.len), 0);
-    h = sl_sha256_new();
-    sl_sha256_update(h, b.p, b.len);
-    sl_sha256_final(h, want_sha);
-    sl_sha256_free(h);
-    sl_buf_reset(&first);
-    for (int t = 0; t < 2; t++) {
-        rec r;
-        memset(&r, 0, sizeof r);
-        sl_reader_cb cb = make_cb(&r);
-        uint32_t id = 1;
-        sl_read_opts o = {0, 0, 0, t};
-        CHECK_INT(sl_read_file(p, &o, &cb, &id), SL_OK);
-        CHECK_INT(r.rows, (uint64_t)k + 1);
-        CHECK_INT(r.size, b.len);
-        CHECK_STR(r.sha, want_sha);
-        CHECK(strstr(text(&r.log), "windows-1252") != NULL);
-        if (t == 0) sl_buf_append(&first, r.log.p, r.log.len);
-        else CHECK(r.log.len == first.len && memcmp(r.log.p, first.p, first.len) == 0);
-        rec_free(&r);
-    }
-    sl_buf_free(&first);
+    read_both_ways(p, &b, k + 1, "windows-1252", 0);
     sl_buf_free(&b);
 }
 
