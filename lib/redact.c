@@ -138,6 +138,12 @@ static size_t month_at(const char *t, size_t n, size_t i) {
     return 0;
 }
 
+/* Four digits at i that read as a year of 1900-2099: "DOB 1985", "DUI 2024", "tags 2023". */
+static int year4_at(const char *t, size_t i) {
+    unsigned y = num_val(t, i, 4);
+    return y >= 1900 && y <= 2099;
+}
+
 static unsigned year_of(const char *t, size_t i, size_t len) {
     unsigned y = num_val(t, i, len);
     if (len == 2) y += (y >= 30) ? 1900 : 2000;
@@ -306,13 +312,10 @@ static int scan_dob(const char *t, size_t n, size_t i, size_t *rs, size_t *re) {
             *rs = i;
             return 1;
         }
-        if (digits(t, n, p) == 4 && num_end_ok(t, n, p + 4)) {
-            y = num_val(t, p, 4);
-            if (y >= 1900 && y <= 2099) {
-                *rs = i;
-                *re = p + 4;
-                return 1;
-            }
+        if (digits(t, n, p) == 4 && num_end_ok(t, n, p + 4) && year4_at(t, p)) {
+            *rs = i;
+            *re = p + 4;
+            return 1;
         }
     }
     /* A bare full date old enough to be a birth date. */
@@ -631,10 +634,7 @@ static int scan_plate_ctx(const char *t, size_t n, size_t i, size_t *rs, size_t 
         end = end + 1 + g2;
     }
     if (!has_digit || acc < 2) return 0;
-    if (end == p + 4 && d == 4) { /* a year alone: "expired tags 2023", "plates 2024" */
-        unsigned v = num_val(t, p, 4);
-        if (v >= 1900 && v <= 2099) return 0;
-    }
+    if (end == p + 4 && d == 4 && year4_at(t, p)) return 0; /* "expired tags 2023" */
     *rs = p;
     *re = end;
     return 1;
@@ -745,8 +745,7 @@ static int spaced_plate(const char *t, size_t n, size_t i, size_t g, size_t l, s
     if (is_al(t, n, e) || (e + 1 < n && (t[e] == ' ' || t[e] == '-' || t[e] == '/' || t[e] == '.') &&
                             sl_isdigit((unsigned char)t[e + 1])))
         return 0;
-    const unsigned v = num_val(t, p + 1, nd);
-    if (nd == 4 && v >= 1900 && v <= 2099) return 0;
+    if (nd == 4 && year4_at(t, p + 1)) return 0;
     for (size_t k = 0; SPACED_STOP[k].s; k++)
         if (word_is(t, a, 3, &SPACED_STOP[k])) return 0;
     *re = e;

@@ -7,16 +7,17 @@
  * last network audit cut off mid-record (network_audit_YYYY-MM_cutoff.csv), truth.csv and
  * truth.json. With --size: network_audit_big.csv only (plus truth).
  *
- * truth.csv: file,record,search_key,categories,trap,quirk,text_plate. One line per CSV record of every
- * file except its header (record 1), so record runs 2..N. search_key is the search's UUID
+ * truth.csv: file,record,search_key,categories,trap,quirk,text_plate. One line per CSV record
+ * of every file except its header (record 1), so record runs 2..N. search_key is the search's UUID
  * (also the ID cell where the file has one), shared by every copy of that search; empty for
  * records that are not searches (quirk repeated_header, cutoff_record). categories are the
  * labels the record's own text supports (reason, plus text prompt; offense type repeats the
  * reason's dropdown category): a redacted copy has none, its twin in the other log keeps them.
  * trap names the keyword trap planted in the reason; quirk is a ';'-joined list of record
  * quirks; text_plate is the license plate typed into the record's reason or Case # cell, as
- * typed (the row's own plate or another; no output may hold it). truth.json has per-file layout and file
- * quirks, counts of rows, distinct searches, and records/searches per category, trap and quirk.
+ * typed (the row's own plate or another; no output may hold it). truth.json has per-file
+ * layout and file quirks, counts of rows, distinct searches, and records/searches per category,
+ * trap and quirk.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -852,7 +853,19 @@ static void make_plate_form(rng *r, char *out, uint32_t form, int wildcard)
     out[n] = '\0';
 }
 
-static void make_plate(rng *r, char *out, int wildcard) { make_plate_form(r, out, rng_below(r, 4), wildcard); }
+static void make_plate(rng *r, char *out, int wildcard)
+{
+    make_plate_form(r, out, rng_below(r, 4), wildcard);
+}
+
+static void case_transform(char *p, size_t n, int upper)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (upper && c >= 'a' && c <= 'z') p[i] = (char)(c - 32);
+        if (!upper && c >= 'A' && c <= 'Z') p[i] = (char)(c + 32);
+    }
+}
 
 static int is_up(char c) { return c >= 'A' && c <= 'Z'; }
 static int is_dig(char c) { return c >= '0' && c <= '9'; }
@@ -906,10 +919,10 @@ static void text_plate(rng *r, const char *own, char *out)
     for (int i = 0; p[i]; i++) {
         if (i == split && (style == 3 || style == 5)) out[n++] = '-';
         if (i == split && style == 4) out[n++] = ' ';
-        char c = p[i];
-        out[n++] = (style == 2 || style == 5) && is_up(c) ? (char)(c + 32) : c;
+        out[n++] = p[i];
     }
     out[n] = '\0';
+    if (style == 2 || style == 5) case_transform(out, n, 0);
 }
 
 static void make_uuid(rng *r, char *out)
@@ -968,15 +981,6 @@ static void expand(gen *g, rng *r, const char *t, search *s, int year, sbuf *b)
             sb_str(b, " ");
             sb_str(b, last_names[rng_below(r, N_ELEMS(last_names))]);
         }
-    }
-}
-
-static void case_transform(char *p, size_t n, int upper)
-{
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)p[i];
-        if (upper && c >= 'a' && c <= 'z') p[i] = (char)(c - 32);
-        if (!upper && c >= 'A' && c <= 'Z') p[i] = (char)(c + 32);
     }
 }
 
