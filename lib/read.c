@@ -312,8 +312,9 @@ static void warn_nul(const sl_reader_cb *cb, const char *cite, const char *p, si
     for (size_t i = 0; i < n; i++) nul += p[i] == 0;
     if (nul)
         sl_read_diag(cb, SL_DIAG_WARN, "read.nul_bytes", cite, 0, 0,
-                     "%zu NUL byte%s in the first %zu bytes: read as text, the NUL bytes kept as "
-                     "they are (a damaged export, or a NUL typed into a cell)",
+                     "%zu NUL byte%s in the first %zu bytes (a damaged export, or a NUL typed "
+                     "into a cell): read as text; the database keeps each NUL, flagged.csv shows "
+                     "it as U+FFFD and the report as a space",
                      nul, nul == 1 ? "" : "s", n);
 }
 
