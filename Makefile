@@ -100,4 +100,4 @@ build/fuzz/%: fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h) include/sunlight.h
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TOOL_BIN:=.d)

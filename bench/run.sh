@@ -74,7 +74,7 @@ fi
 gen_data() {
     GDATA="$DIR/data-$1-$SEED"
     GFILE="$GDATA/network_audit_big.csv"
-    stamp="slgen --size $1 --seed $SEED --truth-off $(cksum <tools/slgen.c)"
+    stamp="slgen --size $1 --seed $SEED --truth-off $(cat tools/slgen.c lib/plate_labels.h | cksum)"
     if [ ! -s "$GFILE" ] || [ "$(cat "$GDATA/.stamp" 2>/dev/null)" != "$stamp" ]; then
         rm -rf "$GDATA"
         echo "generating $1 network audit (seed $SEED) into $GDATA ..." >&2

@@ -15,6 +15,7 @@
  * '*', even inside a wildcard word ("ABC*LOVEME"). Only flagged rows, report text and
  * diagnostics pass through here, so speed is secondary. */
 #include "redact.h"
+#include "plate_labels.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -694,17 +695,10 @@ static int uuid_at(const char *t, size_t n, size_t i) {
 }
 
 /* Three-letter words that number something other than a car: "CAD 1234", "APT 123",
- * "8 USC 1324", "SGT 4412", "Fri 2130". The same words veto rules/sensitive_data.rules' plate
- * rule (and tools/slgen.c plants no plate spelled with one). */
-static const kw_t SPACED_STOP[] = {KW("cad"), KW("inc"), KW("rpt"), KW("hwy"), KW("exp"), KW("sgt"),
-    KW("dep"), KW("ofc"), KW("det"), KW("car"), KW("box"), KW("apt"), KW("ste"), KW("rte"), KW("pin"),
-    KW("veh"), KW("dob"), KW("ssn"), KW("cdl"), KW("odl"), KW("dln"), KW("oln"), KW("jan"), KW("feb"),
-    KW("mar"), KW("apr"), KW("may"), KW("jun"), KW("jul"), KW("aug"), KW("sep"), KW("oct"), KW("nov"),
-    KW("dec"), KW("and"), KW("the"), KW("for"), KW("per"), KW("vin"), KW("was"), KW("led"), KW("won"),
-    KW("not"), KW("usc"), KW("cfr"), KW("rcw"), KW("ors"), KW("oca"), KW("ori"), KW("blk"), KW("lot"),
-    KW("bus"), KW("ext"), KW("fax"), KW("tel"), KW("ref"), KW("sec"), KW("cfs"), KW("evt"), KW("fir"),
-    KW("log"), KW("doc"), KW("rec"), KW("mon"), KW("tue"), KW("wed"), KW("thu"), KW("fri"), KW("sat"),
-    KW("sun"), KW("sta"), KW("pct"), KW("div"), KW_END};
+ * "8 USC 1324", "SGT 4412", "Fri 2130" (plate_labels.h). */
+#define STOP_KW(w) KW(w),
+static const kw_t SPACED_STOP[] = {SL_PLATE_LABELS(STOP_KW) KW_END};
+#undef STOP_KW
 
 /* "CR25-0004", "SO24-1187": one to three letters and a two-digit year, a dash, then digits only
  * (the group at i holds g characters, l letters, d digits; the chain ends at end). Case and

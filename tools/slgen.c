@@ -24,8 +24,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+
+#include "plate_labels.h" /* lib/: the words that label another number */
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -885,21 +888,17 @@ static int plate_letters_at(const char *p)
 
 /* Whether p, typed into a reason in any of text_plate's forms, is a plate both to the redactor
  * and to rules/sensitive_data.rules. Not when its letters are a word those read as the label of
- * another number ("CAD 1234", "SEC 1234") or its four digits a year: a documented miss (the
- * rule's false_neg), so the generator plants none. */
+ * another number ("CAD 1234", "SEC 1234"; lib/plate_labels.h) or its four digits a year: a
+ * documented miss (the rule's false_neg), so the generator plants none. */
 static int text_plate_ok(const char *p)
 {
-    static const char *const labels[] = {
-        "CAD", "INC", "RPT", "HWY", "EXP", "SGT", "DEP", "OFC", "DET", "CAR", "BOX", "APT", "STE",
-        "RTE", "PIN", "VEH", "DOB", "SSN", "CDL", "ODL", "DLN", "OLN", "JAN", "FEB", "MAR", "APR",
-        "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC", "AND", "THE", "FOR", "PER", "VIN",
-        "WAS", "LED", "WON", "NOT", "USC", "CFR", "RCW", "ORS", "OCA", "ORI", "BLK", "LOT", "BUS",
-        "EXT", "FAX", "TEL", "REF", "SEC", "CFS", "EVT", "FIR", "LOG", "DOC", "REC", "MON", "TUE",
-        "WED", "THU", "FRI", "SAT", "SUN", "STA", "PCT", "DIV"};
+#define LABEL(w) w,
+    static const char *const labels[] = {SL_PLATE_LABELS(LABEL)};
+#undef LABEL
     int at = plate_letters_at(p);
     if (at < 0) return 0;
     for (size_t i = 0; i < N_ELEMS(labels); i++)
-        if (memcmp(p + at, labels[i], 3) == 0) return 0;
+        if (strncasecmp(p + at, labels[i], 3) == 0) return 0;
     int year = at == 0 && (memcmp(p + 3, "19", 2) == 0 || memcmp(p + 3, "20", 2) == 0);
     return !year;
 }
