@@ -126,12 +126,71 @@ static int parse_iso_date(cur *c, int64_t *days)
     return 1;
 }
 
+/* A month by name, full or abbreviated ("January", "Jan", "Jan.", "Sept"), any case; 0 if none.
+ * The name must end there: "Janitor" is not January. */
+static int month_name(cur *c)
+{
+    static const char *const names[12] = {"january", "february", "march",     "april",
+                                          "may",     "june",     "july",      "august",
+                                          "september", "october", "november", "december"};
+    for (int m = 0; m < 12; m++) {
+        cur t = *c;
+        const size_t full = strlen(names[m]);
+        if (!eat_word_n(&t, names[m], full)) {
+            t = *c;
+            if (!(m == 8 && eat_word(&t, "sept")) && !eat_word_n(&t, names[m], 3)) continue;
+            eat(&t, '.');
+        }
+        if (!at_end(&t) && sl_isalpha((unsigned char)*t.p)) continue;
+        *c = t;
+        return m + 1;
+    }
+    return 0;
+}
+
+/* A date with the month by name, as spreadsheets and PDF extractions print it: "Jan 5, 2025",
+ * "January 5 2025", "5 Jan 2025", "05-Jan-2025", with or without a weekday before it
+ * ("Sunday, January 5, 2025"). Four-digit years only: "5-Jan-25" is not guessed. */
+static int parse_named_date(cur *c, int64_t *days)
+{
+    static const char *const wdays[7] = {"monday", "tuesday", "wednesday", "thursday",
+                                         "friday", "saturday", "sunday"};
+    for (int w = 0; w < 7; w++) {
+        cur t = *c;
+        if (!eat_word_n(&t, wdays[w], strlen(wdays[w])) && !eat_word_n(&t, wdays[w], 3)) continue;
+        eat(&t, '.');
+        if (!eat(&t, ',')) continue;
+        skip_spaces(&t);
+        *c = t;
+        break;
+    }
+    int m, d, y;
+    if ((m = month_name(c)) != 0) { /* "Jan 5, 2025" */
+        skip_spaces(c);
+        if (!digits(c, 1, 2, &d)) return 0;
+        eat(c, ',');
+        const char *before = c->p;
+        skip_spaces(c);
+        if (c->p == before && c->p[-1] != ',') return 0;
+    } else { /* "5 Jan 2025", "05-Jan-2025" */
+        if (!digits(c, 1, 2, &d)) return 0;
+        const char sep = (char)peek(c);
+        if ((sep != ' ' && sep != '-') || !eat(c, sep) || (m = month_name(c)) == 0 || !eat(c, sep))
+            return 0;
+    }
+    if (!digits(c, 4, 4, &y) || !valid_date(y, m, d)) return 0;
+    *days = sl_days_from_civil(y, (unsigned)m, (unsigned)d);
+    return 1;
+}
+
 static int parse_date(cur *c, int64_t *days)
 {
     cur save = *c;
     if (parse_iso_date(c, days)) return 1;
     *c = save;
     if (parse_us_date(c, days)) return 1;
+    *c = save;
+    if (parse_named_date(c, days)) return 1;
     *c = save;
     return 0;
 }

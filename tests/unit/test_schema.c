@@ -507,6 +507,14 @@ static void test_split_rows(void)
     sl_search_from_row(&s, r.cells, r.n, &q);
     CHECK_INT(q.search_time, SL_TIME_NONE); /* no time of day: not guessed */
     CHECK_INT(q.bad, 0);
+    /* a third-party extraction that prints the month by name */
+    const char *f[] = {"A", "B", "Jun 1, 2025", "1:02:03 PM", "01-Jun-2025 12:00", "June 2, 2025, 6:00 AM"};
+    cells_of(&r, f, 6);
+    sl_search_from_row(&s, r.cells, r.n, &q);
+    CHECK_INT(q.search_time, 1748782923);
+    CHECK_INT(q.tf_start, 1748779200);
+    CHECK_INT(q.tf_end, 1748844000);
+    CHECK_INT(q.bad, 0);
     sl_schema_clear(&s);
 }
 

@@ -79,6 +79,38 @@ static void test_iso(void)
     CHECK_INT(T("2024-12-31T23:00:00-05:00"), 1735704000);
 }
 
+/* The month by name: spreadsheet display formats and PDF extractions. */
+static void test_named(void)
+{
+    CHECK_INT(T("Jun 1, 2025, 1:02:03 PM UTC"), 1748782923);
+    CHECK_INT(T("June 1, 2025 1:02:03 PM"), 1748782923);
+    CHECK_INT(T("jun. 1 2025 13:02:03"), 1748782923);
+    CHECK_INT(T("JUNE 01,2025 13:02"), 1748782920);
+    CHECK_INT(T("Sunday, June 1, 2025"), 1748736000);
+    CHECK_INT(T("Sun, Jun 1, 2025, 1:02:03 PM UTC"), 1748782923);
+    CHECK_INT(T("1 Jun 2025 13:02:03"), 1748782923);
+    CHECK_INT(T("01-Jun-2025 1:02:03 PM"), 1748782923);
+    CHECK_INT(T("29-Feb-2024"), 1709164800);
+    CHECK_INT(T("Sept 30, 2025"), T("9/30/2025"));
+    CHECK_INT(T("Sep 30, 2025"), T("9/30/2025"));
+    CHECK_INT(T("September 30, 2025"), T("9/30/2025"));
+    CHECK_INT(T("Dec 31, 2025, 11:59:59 PM UTC"), T("12/31/2025, 11:59:59 PM UTC"));
+    CHECK_INT(T("May 5, 2025"), T("5/5/2025"));
+    CHECK(rejects("Jun 31, 2025"));    /* no such day */
+    CHECK(rejects("29-Feb-2025"));
+    CHECK(rejects("01-Jun-25"));       /* two-digit year: not guessed */
+    CHECK(rejects("Jun 1 25"));
+    CHECK(rejects("Junk 1, 2025"));    /* not a month */
+    CHECK(rejects("Janitor 1, 2025"));
+    CHECK(rejects("1-Jun 2025"));      /* mixed separators */
+    CHECK(rejects("Jun 12025"));
+    CHECK(rejects("Sunday June 1, 2025x"));
+    CHECK(rejects("June, 2025"));      /* no day */
+    int64_t a = 0, b = 0;
+    CHECK_INT(sl_timeframe_parse("Jun 1, 2025 1:00 PM to Jun 2, 2025 1:00 PM", 42, &a, &b), 1);
+    CHECK_INT(b - a, 86400);
+}
+
 static void test_rejects(void)
 {
     CHECK(rejects(""));
@@ -407,6 +439,7 @@ int main(void)
     test_civil();
     test_flock();
     test_iso();
+    test_named();
     test_rejects();
     test_split();
     test_frame();
