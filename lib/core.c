@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@ const char *sl_status_str(sl_status st) {
     case SL_EDB: return "database error";
     case SL_ECRYPTO: return "key or hashing error";
     case SL_EINTERNAL: return "internal error";
+    case SL_ECANCELED: return "stopped before the end";
     }
     return "unknown status";
 }
@@ -476,4 +478,14 @@ int sl_pread_all(int fd, void *p, size_t n, uint64_t off) { return pio_all(fd, p
 /* pio_all only reads from p when writing. */
 int sl_pwrite_all(int fd, const void *p, size_t n, uint64_t off) {
     return pio_all(fd, (char *)(uintptr_t)p, n, off, 1);
+}
+
+int sl_thread_start(pthread_t *th, void *(*fn)(void *), void *arg) {
+    sigset_t all, old;
+    sigfillset(&all);
+    int e = pthread_sigmask(SIG_SETMASK, &all, &old); /* the new thread inherits the mask */
+    if (e) return e;
+    e = pthread_create(th, NULL, fn, arg);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return e;
 }

@@ -5,6 +5,7 @@
 #define SL_CORE_H
 
 #include "sunlight.h"
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -119,5 +120,10 @@ sl_status sl_sha256_file(const char *path, char hex[65]);
  * first, or a write makes no progress). */
 int sl_pread_all(int fd, void *p, size_t n, uint64_t off);
 int sl_pwrite_all(int fd, const void *p, size_t n, uint64_t off);
+
+/* pthread_create for the library's own threads, which start with every signal blocked: the
+ * program's handlers (the command line's Ctrl-C, which sets sl_scan_opts.stop) run on its own
+ * thread, never on a writer or hashing thread. 0 or an error number. */
+int sl_thread_start(pthread_t *th, void *(*fn)(void *), void *arg);
 
 #endif

@@ -167,7 +167,7 @@ sl_status sl_flagq_new(sl_flagq **out, int thread, sl_store *st, sl_flagged_csv 
             if (pthread_cond_init(&q->idle, NULL) == 0) {
                 q->b[0].state = B_FILLING;
                 q->fill = 0;
-                if (pthread_create(&q->th, NULL, writer_main, q) == 0) {
+                if (sl_thread_start(&q->th, writer_main, q) == 0) {
                     q->threaded = 1;
                     *out = q;
                     return SL_OK;

@@ -524,7 +524,7 @@ static int bg_hash_start(file_pull *f) {
     for (int i = 1; i < HASH_RING && ok; i++) ok = (b->buf[i] = malloc(SL_READ_CHUNK)) != NULL;
     int mu = ok && pthread_mutex_init(&b->mu, NULL) == 0;
     int cv = mu && pthread_cond_init(&b->cv, NULL) == 0;
-    if (cv && pthread_create(&b->th, NULL, bg_hash_main, b) == 0) {
+    if (cv && sl_thread_start(&b->th, bg_hash_main, b) == 0) {
         f->bg = b;
         return 0;
     }

@@ -7,6 +7,8 @@
 #include "flagq.h"
 #include "timeparse.h"
 
+#include <dirent.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -34,6 +36,29 @@ static void make_row(size_t i, sl_search *s, char *reason, size_t cap, sl_flag *
     if (i % 4 == 0) s->f[SL_F_PLATE] = (sl_cell){"7ABC123", 7, SL_CELL_VALUE};
     if (i % 5 == 0) s->f[SL_F_CASE] = (sl_cell){"25-0042", 7, SL_CELL_VALUE};
     *fl = (sl_flag){rule0, SL_F_REASON, 0, 3};
+}
+
+/* How many of the process's threads block SIGHUP, SIGINT and SIGTERM (Linux's /proc): the
+ * library's own threads do (sl_thread_start), so that the command line's Ctrl-C handler runs
+ * on the thread that reads; -1 when /proc cannot tell. */
+static int threads_blocking_stop_signals(void) {
+    DIR *d = opendir("/proc/self/task");
+    if (!d) return -1;
+    const unsigned long long want = (1ull << (SIGHUP - 1)) | (1ull << (SIGINT - 1)) | (1ull << (SIGTERM - 1));
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.') continue;
+        char p[300], line[256];
+        snprintf(p, sizeof p, "/proc/self/task/%s/status", e->d_name);
+        FILE *f = fopen(p, "r");
+        if (!f) continue;
+        while (fgets(line, sizeof line, f))
+            if (!strncmp(line, "SigBlk:", 7)) n += (strtoull(line + 7, NULL, 16) & want) == want;
+        fclose(f);
+    }
+    closedir(d);
+    return n;
 }
 
 /* Writes a database and flagged.csv into dir with `thread`; returns 0 when all went well. */
@@ -70,6 +95,8 @@ static int run(const char *dir, int thread) {
         }
         /* as the scan does before it ends a source: every row written */
         if (sl_flagq_sync(q)) bad = 1;
+        /* the writer, running (a thread starts with all blocked until it runs), not this one */
+        if (thread && src == 1) CHECK_INT(threads_blocking_stop_signals(), 1);
         int keep = src != 2; /* source 2 repeats source 1: its rows are dropped */
         if (sl_store_source_end(st, keep)) bad = 1;
         char sha[65];
