@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "sunlight.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,32 @@ typedef struct {
     size_t ncodes;
     unsigned long long unprinted;
 } ui;
+
+/* Ctrl-C (or SIGTERM, or the terminal closing) asks the scan to stop and clean up; a second
+ * one ends the program at once. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig) {
+    if (stop_signal) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    stop_signal = sig;
+}
+
+static void catch_stop_signals(void) {
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+        struct sigaction sa, old;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_stop_signal;
+        sigemptyset(&sa.sa_mask);
+        /* a signal ignored when the program started (a background job, nohup) stays ignored */
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(sigs[i], &sa, NULL);
+    }
+}
 
 static double now(void) {
     struct timespec ts;
@@ -110,7 +137,8 @@ static void usage(FILE *f) {
           "  -q, --quiet          only errors and the final summary\n"
           "\n"
           "exit codes: 0 ok; 1 finished, but some rows were rejected or there were warnings;\n"
-          "2 usage or configuration error; 3 no usable input; 4 outputs could not be written.\n",
+          "2 usage or configuration error; 3 no usable input; 4 outputs could not be written;\n"
+          "130 interrupted (Ctrl-C; 143 for SIGTERM): nothing written, earlier outputs kept.\n",
           f);
 }
 
@@ -176,6 +204,8 @@ int sl_cmd_scan(int argc, char **argv) {
     o.diag_ud = &u;
     o.on_progress = on_progress;
     o.progress_ud = &u;
+    o.stop = &stop_signal;
+    catch_stop_signals();
 
     sl_scan *s = NULL;
     sl_status rc = sl_scan_new(&s, &o);
@@ -190,7 +220,8 @@ int sl_cmd_scan(int argc, char **argv) {
                 sl_status_str(rc));
         code = rc == SL_ENOINPUT ? SL_EXIT_NOINPUT
                : (rc == SL_EUSAGE || rc == SL_ERULES || rc == SL_ECRYPTO) ? SL_EXIT_USAGE
-                                                                          : 4;
+               : rc == SL_ECANCELED ? 128 + (stop_signal ? stop_signal : SIGINT) /* as the shell says */
+                                    : 4;
     } else {
         double el = now() - u.t0;
         char bytes[32];

@@ -32,7 +32,7 @@ static void usage(FILE *f) {
           "\n"
           "Run `sunlight COMMAND --help` for a command's options.\n"
           "Exit codes: 0 ok, 1 finished with rejected rows or warnings, 2 usage error,\n"
-          "3 no usable input.\n",
+          "3 no usable input, 4 outputs could not be written, 130 stopped by Ctrl-C.\n",
           f);
 }
 

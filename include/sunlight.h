@@ -9,6 +9,7 @@
 #ifndef SUNLIGHT_H
 #define SUNLIGHT_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,7 +32,8 @@ typedef enum {
     SL_ENOINPUT,  /* nothing usable was found in the inputs */
     SL_EDB,       /* SQLite failed */
     SL_ECRYPTO,   /* key or hashing failed */
-    SL_EINTERNAL  /* a bug: please report */
+    SL_EINTERNAL, /* a bug: please report */
+    SL_ECANCELED  /* stopped by the caller (sl_scan_opts.stop) */
 } sl_status;
 
 /* A static, lower-case English name for a status ("out of memory", ...). Never NULL. */
@@ -397,6 +399,10 @@ typedef struct {
                                  and plain files over 4 MiB hashed, on other threads while
                                  reading goes on; 0: 2 when the machine has two or more CPUs
                                  online. Outputs are the same bytes. */
+    const volatile sig_atomic_t *stop; /* may be NULL; once *stop is nonzero (a signal handler
+                                 may set it) the scan stops within about a megabyte of input,
+                                 removes its temporary files and returns SL_ECANCELED; the
+                                 outputs of an earlier run in out_dir are left as they were */
 } sl_scan_opts;
 
 typedef struct {

@@ -360,9 +360,18 @@ static void progress(sl_scan *s, int force) {
     s->opts.on_progress(s->opts.progress_ud, &p);
 }
 
+/* Whether the caller asked the scan to stop (sl_scan_opts.stop). The first time, the scan's
+ * status becomes SL_ECANCELED, which ends reading as a fatal error does: the reader stops at
+ * the next record and read_inputs at the next file. */
+static int stop_asked(sl_scan *s) {
+    if (s->opts.stop && *s->opts.stop && !s->fatal) s->fatal = SL_ECANCELED;
+    return s->fatal == SL_ECANCELED;
+}
+
 static void on_bytes(void *ud, uint64_t n) {
     sl_scan *s = ud;
     s->bytes_done += n;
+    stop_asked(s); /* once per chunk read: about every megabyte */
     progress(s, 0);
 }
 
@@ -1361,7 +1370,7 @@ static sl_status read_inputs(sl_scan *s) {
             struct stat sb;
             if (files[i] && stat(files[i], &sb) == 0) s->bytes_total += (uint64_t)sb.st_size;
         }
-        for (size_t i = 0; i < nfiles && !s->fatal; i++) {
+        for (size_t i = 0; i < nfiles && !stop_asked(s) && !s->fatal; i++) {
             if (!files[i]) continue;
             char *disp = display_path(arg, files[i]);
             if (!disp) { sl_inputs_free(files, nfiles); return SL_ENOMEM; }
@@ -1545,6 +1554,10 @@ sl_status sl_scan_run(sl_scan *s) {
         s->flagq = NULL;
         if (!rc) rc = frc;
     }
+    if (!rc && stop_asked(s)) rc = SL_ECANCELED; /* the last chance: nothing is renamed yet */
+    if (rc == SL_ECANCELED)
+        set_err(s, "interrupted; nothing was written, and the outputs of an earlier run in %s, "
+                   "if any, are left as they were", s->opts.out_dir);
     progress(s, 1);
     if (!rc && s->totals.sources == 0) {
         set_err(s, "no usable input: no readable source was found in the paths given");
@@ -1579,7 +1592,9 @@ sl_status sl_scan_run(sl_scan *s) {
         rc = SL_EIO;
         set_err(s, "cannot move the database into place: %s", strerror(errno));
     }
-    if (rc) {
+    if (rc == SL_ECANCELED) {
+        unlink(db_tmp); /* flagged.csv's temporary file went with its close above */
+    } else if (rc) {
         /* Outputs are whole or absent: remove what this run wrote. */
         unlink(db_tmp);
         unlink(db_final);

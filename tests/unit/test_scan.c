@@ -1,0 +1,129 @@
+/* test_scan.c: a scan asked to stop (sl_scan_opts.stop, set by the command line's Ctrl-C
+ * handler) returns SL_ECANCELED, removes its temporary files and leaves the outputs of an
+ * earlier run as they were; with one thread and with two; stopped before it starts and
+ * between two sources. The same scan not stopped writes all four outputs. */
+#include "../harness.h"
+#include "sunlight.h"
+
+#include <dirent.h>
+#include <unistd.h>
+
+static char tmpdir[] = "/tmp/sl_test_scan_XXXXXX";
+static char key_path[600];
+
+/* What the folder holds, file names sorted and joined by spaces. */
+static const char *listing(const char *dir) {
+    static char out[2048];
+    struct dirent **ents = NULL;
+    int n = scandir(dir, &ents, NULL, alphasort);
+    out[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        if (strcmp(ents[i]->d_name, ".") && strcmp(ents[i]->d_name, "..")) {
+            if (out[0]) strncat(out, " ", sizeof out - strlen(out) - 1);
+            strncat(out, ents[i]->d_name, sizeof out - strlen(out) - 1);
+        }
+        free(ents[i]);
+    }
+    free(ents);
+    return n < 0 ? "(no folder)" : out;
+}
+
+static void put(const char *path, const char *text) {
+    FILE *f = fopen(path, "w");
+    if (!f) return;
+    fputs(text, f);
+    fclose(f);
+}
+
+static const char *slurp(const char *path) {
+    static char buf[256];
+    FILE *f = fopen(path, "r");
+    buf[0] = '\0';
+    if (!f) return "(missing)";
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+typedef struct {
+    volatile sig_atomic_t *stop;
+    unsigned calls;
+} stopper;
+
+/* Progress comes at least once per source: the first call asks the scan to stop. */
+static void stop_on_progress(void *ud, const sl_progress *p) {
+    (void)p;
+    stopper *st = ud;
+    if (st->calls++ == 0) *st->stop = 1;
+}
+
+/* Scans two small sources into out; stop_when: 0 never, 1 before the scan starts, 2 when the
+ * first source has been read. Returns the scan's status. */
+static sl_status scan(const char *out, int threads, int stop_when) {
+    volatile sig_atomic_t stop = stop_when == 1;
+    stopper st = {&stop, 0};
+    sl_scan_opts o = {0};
+    o.out_dir = out;
+    o.rules_path = "rules";
+    o.key_path = key_path;
+    o.threads = threads;
+    o.stop = &stop;
+    if (stop_when == 2) {
+        o.on_progress = stop_on_progress;
+        o.progress_ud = &st;
+    }
+    sl_scan *s = NULL;
+    sl_status rc = sl_scan_new(&s, &o);
+    if (!rc) rc = sl_scan_add_path(s, "tests/data/csv/crlf_records.csv");
+    if (!rc) rc = sl_scan_add_path(s, "tests/data/csv/quoted_newline_time_frame.csv");
+    if (!rc) rc = sl_scan_run(s);
+    if (rc == SL_ECANCELED) CHECK(strstr(sl_scan_errmsg(s), "interrupted") != NULL);
+    if (stop_when == 2) CHECK_INT(st.calls >= 1, 1);
+    sl_scan_free(s);
+    return rc;
+}
+
+int main(void) {
+    if (!mkdtemp(tmpdir)) {
+        fprintf(stderr, "mkdtemp failed\n");
+        return 1;
+    }
+    snprintf(key_path, sizeof key_path, "%s/plate.key", tmpdir);
+    char out[600];
+    for (int threads = 1; threads <= 2; threads++) {
+        /* not stopped: the four outputs */
+        snprintf(out, sizeof out, "%s/whole%d", tmpdir, threads);
+        CHECK_INT(scan(out, threads, 0), SL_OK);
+        CHECK_STR(listing(out), "flagged.csv report.html summary.json sunlight.db");
+
+        /* stopped before it starts, into a folder with an earlier run's outputs */
+        for (int when = 1; when <= 2; when++) {
+            snprintf(out, sizeof out, "%s/stopped%d_%d", tmpdir, threads, when);
+            mkdir(out, 0700);
+            char p[700];
+            static const char *const names[] = {"flagged.csv", "report.html", "summary.json",
+                                                "sunlight.db"};
+            for (size_t i = 0; i < 4; i++) {
+                snprintf(p, sizeof p, "%s/%s", out, names[i]);
+                put(p, "an earlier run\n");
+            }
+            CHECK_INT(scan(out, threads, when), SL_ECANCELED);
+            /* no temporary file left, and the earlier outputs untouched */
+            CHECK_STR(listing(out), "flagged.csv report.html summary.json sunlight.db");
+            for (size_t i = 0; i < 4; i++) {
+                snprintf(p, sizeof p, "%s/%s", out, names[i]);
+                CHECK_STR(slurp(p), "an earlier run\n");
+            }
+        }
+        /* stopped, into a new folder: nothing there */
+        snprintf(out, sizeof out, "%s/new%d", tmpdir, threads);
+        CHECK_INT(scan(out, threads, 2), SL_ECANCELED);
+        CHECK_STR(listing(out), "");
+    }
+    CHECK_STR(sl_status_str(SL_ECANCELED), "stopped before the end");
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
+    TEST_END();
+}
