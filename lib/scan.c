@@ -947,7 +947,7 @@ static void finish_infer(sl_scan *s, const sl_source *src) {
 
 static int on_row(void *ud, const sl_source *src, const sl_csv_row *row) {
     sl_scan *s = ud;
-    if (s->fatal) return 1;
+    if (s->fatal || stop_asked(s)) return 1; /* stop_asked: workbooks count bytes per sheet */
     s->acc.invalid_utf8 += row->invalid_utf8;
 
     if (!s->have_header && !s->no_header && !s->inferring) {
