@@ -92,6 +92,18 @@ sl_encoding sl_encoding_sniff(const void *vp, size_t n, int at_eof, size_t *bom_
                nonascii ? "valid UTF-8" : "plain ASCII (read as UTF-8)", n);
         return SL_ENC_UTF8;
     }
+    /* UTF-8 with a few damaged bytes (a character cut by an export's field limit, a stray
+     * byte): the valid multi-byte characters outnumber the invalid bytes. Read as
+     * Windows-1252 its every accented name would turn to mojibake ("JosÃ©"); in real
+     * Windows-1252 text an accented letter is almost never followed by the one byte that
+     * makes a valid UTF-8 pair, so there the invalid bytes are the many. */
+    if (nonascii > nbad) {
+        sl_fmt(why, whycap,
+               "UTF-8 with %zu invalid byte%s among %zu valid multi-byte characters in the first "
+               "%zu bytes (first 0x%02X at byte %zu): read as UTF-8, invalid bytes kept and counted",
+               nbad, nbad == 1 ? "" : "s", nonascii, n, p[first_bad], first_bad);
+        return SL_ENC_UTF8;
+    }
     for (size_t i = 0; i < n; i++)
         if (!cp1252_defined(p[i])) { undefined_at = i; break; }
     if (undefined_at == SIZE_MAX) {

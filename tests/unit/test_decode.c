@@ -62,6 +62,14 @@ static void test_sniff(void) {
     CHECK_INT(sl_encoding_sniff("caf\xE9,\x93q\x94\n", 9, 1, NULL, why, sizeof why), SL_ENC_CP1252);
     CHECK_STR(why, "not valid UTF-8 (3 invalid bytes in the first 9, first 0xE9 at byte 3); "
                    "every byte is defined in Windows-1252");
+    /* UTF-8 with one damaged byte: its valid accented characters outnumber the invalid
+     * bytes, so it is UTF-8 (read as cp1252 it turned "Jos\xC3\xA9" into "Jos\xC3\x83\xC2\xA9"). */
+    static const char damaged[] = "Jos\xC3\xA9 N\xC3\xBA\xC3\xB1""ez,caf\xC3\xA9,N\xC3\xBA\xFF\n";
+    CHECK_INT(sl_encoding_sniff(damaged, sizeof damaged - 1, 1, NULL, why, sizeof why), SL_ENC_UTF8);
+    CHECK_STR(why, "UTF-8 with 1 invalid byte among 5 valid multi-byte characters in the first 25 "
+                   "bytes (first 0xFF at byte 23): read as UTF-8, invalid bytes kept and counted");
+    /* as many valid pairs as invalid bytes: Windows-1252 ("\xC3\xA9" is "Ã©" there) */
+    CHECK_INT(sl_encoding_sniff("\xC3\xA9t\xE9,\xE8", 6, 1, NULL, NULL, 0), SL_ENC_CP1252);
     /* 0x81 is undefined in cp1252: stays UTF-8, invalid bytes counted downstream. */
     CHECK_INT(sl_encoding_sniff("caf\xE9\x81\n", 6, 1, NULL, why, sizeof why), SL_ENC_UTF8);
     CHECK(strstr(why, "0x81 at 4 is undefined in Windows-1252") != NULL);
