@@ -6,6 +6,8 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <locale.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -380,8 +382,24 @@ static sl_status read_container(const sl_archive_env *env, int fd, sl_magic kind
         return st;
     }
     if (env->cb->begin) env->cb->begin(env->cb->ud, self);
-    while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
-        if (!archive_entry_pathname(e) || !*archive_entry_pathname(e)) continue;
+    unsigned nth = 0;
+    char unnamed[64];
+    /* A warning here is about the member's name (a charset it could not be converted from):
+     * the member itself is read. */
+    while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+        nth++;
+        const char *name = archive_entry_pathname(e);
+        if (!name) name = archive_entry_pathname_utf8(e);
+        if (r == ARCHIVE_WARN && (!name || !*name)) {
+            sl_fmt(unnamed, sizeof unnamed, "(member %u, name unreadable)", nth);
+            char m[400];
+            sl_fmt(m, sizeof m, "member %u: its name cannot be read (%s); read as \"%s\"", nth,
+                   archive_error_string(a) ? archive_error_string(a) : "unknown error", unnamed);
+            adiag(env, SL_DIAG_WARN, "archive.member_name", self->cite, m);
+            archive_entry_set_pathname(e, unnamed);
+        } else if (!name || !*name) {
+            continue;
+        }
         st = read_member(env, a, e, self, depth, g, progress);
         if (st == SL_ELIMIT || st == SL_ENOMEM || st == SL_EIO) break;
         st = SL_OK; /* damage in one member is reported; the others are still read */
@@ -398,12 +416,26 @@ static sl_status read_container(const sl_archive_env *env, int fd, sl_magic kind
     return st;
 }
 
+/* libarchive converts a zip member's name to the charset of the current locale. Under the C
+ * locale, in which programs start, a UTF-8 name ("Búsqueda.csv", "Audit – May.csv") cannot be
+ * converted: its header came back with a warning and no name, and the members after it were
+ * not read. Archives are read under C.UTF-8 for LC_CTYPE, on the reading thread only
+ * (uselocale); the program's own locale is not changed, and nothing else the reading thread
+ * does depends on LC_CTYPE. A name in another charset (Windows zips without the UTF-8 flag)
+ * comes through as its bytes, shown with U+FFFD where they are not UTF-8. */
+static locale_t utf8_ctype;
+static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
+static void utf8_ctype_init(void) { utf8_ctype = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0); }
+
 sl_status sl_archive_read_fd(const sl_archive_env *env, int fd, sl_magic kind, sl_source *self,
                              unsigned depth) {
     sl_inflate_guard g = {0};
     g.max_total = env->opts->max_inflate;
     int64_t progress = 0;
+    pthread_once(&utf8_once, utf8_ctype_init);
+    locale_t before = utf8_ctype ? uselocale(utf8_ctype) : (locale_t)0;
     sl_status st = read_container(env, fd, kind, self, depth, &g, depth == 0 ? &progress : NULL);
+    if (utf8_ctype && before != (locale_t)0) uselocale(before);
     /* Progress adds up to the file's size whatever was skipped or seeked over. */
     struct stat sb;
     if (depth == 0 && env->cb->progress && fstat(fd, &sb) == 0 && sb.st_size > progress)

@@ -8,8 +8,10 @@ import gzip
 import io
 import os
 import shutil
+import struct
 import subprocess
 import zipfile
+import zlib
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 DATE = (2025, 1, 1, 0, 0, 0)
@@ -298,6 +300,22 @@ def make_compressed():
         print('zstd not found: gz/zstd.csv.zst not written')
 
 
+def raw_zip(members):
+    """A stored (uncompressed) zip of (name bytes, flag bits, data), names as given."""
+    local, central = b'', b''
+    for name, flags, data in members:
+        crc = zlib.crc32(data)
+        head = struct.pack('<IHHHHHIIIHH', 0x04034b50, 20, flags, 0, 0, 0x21, crc, len(data),
+                           len(data), len(name), 0)
+        central += struct.pack('<IHHHHHHIIIHHHHHII', 0x02014b50, 20, 20, flags, 0, 0, 0x21, crc,
+                               len(data), len(data), len(name), 0, 0, 0, 0, 0o100644 << 16,
+                               len(local)) + name
+        local += head + name + data
+    end = struct.pack('<IHHHHIIH', 0x06054b50, 0, 0, len(members), len(members), len(central),
+                      len(local), 0)
+    return local + central + end
+
+
 def make_zip():
     book = open(os.path.join(ROOT, 'xlsx/inline_strings.xlsx'), 'rb').read()
     put('zip/nested.zip', zbytes([
@@ -325,6 +343,16 @@ def make_zip():
             for _ in range(256):
                 w.write(block)
     put('zip/bomb_bzip2_256mib.zip', buf.getvalue())
+
+    # Member names that are not ASCII, written byte for byte (Python's zipfile always sets the
+    # UTF-8 flag for them). The second member of each comes after the odd name: it must be read.
+    data = CSV.encode()
+    put('zip/member_name_utf8.zip', raw_zip([
+        ('Búsqueda – enero.csv'.encode(), 0x800, data), (b'after.csv', 0, data)]))
+    put('zip/member_name_cp1252_unflagged.zip', raw_zip([
+        ('Búsqueda – enero.csv'.encode('cp1252'), 0, data), (b'after.csv', 0, data)]))
+    put('zip/member_name_flagged_utf8_but_not.zip', raw_zip([
+        ('Búsqueda – enero.csv'.encode('cp1252'), 0x800, data), (b'after.csv', 0, data)]))
 
 
 # A small network audit in the generator's shape: the log that documents come with.
