@@ -96,6 +96,11 @@ size_t sl_out_utf8_valid(const char *p, size_t n) {
     const unsigned char *u = (const unsigned char *)p;
     size_t i = 0;
     while (i < n) {
+        uint64_t w;
+        if (i + 8 <= n && (memcpy(&w, u + i, 8), !(w & UINT64_C(0x8080808080808080)))) {
+            i += 8; /* eight ASCII bytes */
+            continue;
+        }
         if (u[i] < 0x80) {
             i++;
             continue;

@@ -490,6 +490,7 @@ static void handle_search(sl_scan *s, const sl_source *src, const sl_csv_row *ro
                           const sl_slice *cells, size_t ncells) {
     sl_search q;
     sl_search_from_row(&s->schema, cells, ncells, &q);
+    q.invalid_utf8 = row->invalid_utf8;
     if (s->map) sl_mapfile_fix_times(s->map, &q);
     account_cells(&s->acc, &q);
     if (!looks_like_search(&q)) {

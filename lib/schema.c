@@ -554,6 +554,7 @@ void sl_search_from_row(const sl_schema *s, const sl_slice *cells, size_t n, sl_
     out->bad = 0;
     out->key_early = 0;
     out->key_early_p = NULL;
+    out->invalid_utf8 = 0;
     _Static_assert(SL_F_COUNT == 19, "sl_search_from_row names every field");
     row_field(s, cells, n, out, SL_F_ID);
     row_field(s, cells, n, out, SL_F_NAME);

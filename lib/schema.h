@@ -84,6 +84,9 @@ typedef struct {
      * SL_FNV_BASIS ^ 1, valid for the id cell whose text is at key_early_p (NULL: none). */
     uint64_t key_early;
     const char *key_early_p;
+    /* Invalid UTF-8 sequences in the record (the reader's count; 0 unless set by the caller):
+     * the store makes such a row's texts valid before writing them. */
+    uint32_t invalid_utf8;
 } sl_search;
 
 /* Fills out from a data row. Cells beyond the row's width are SL_CELL_ABSENT only when the

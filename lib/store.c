@@ -9,6 +9,7 @@
 
 #include "btree.h"
 #include "counts.h"
+#include "out.h"
 #include "redact.h"
 #include "timeparse.h"
 
@@ -56,6 +57,7 @@ struct sl_store {
     int64_t next_row;
     char err[512];
     sl_buf tmp;           /* redaction scratch */
+    sl_buf fix[ROW_COLS]; /* text values made valid UTF-8 for the row being appended */
     sl_buf red[RED_COLS]; /* stored texts of one flagged row, bound without a copy */
     sl_buf pub[RED_COLS]; /* the same texts as published */
     sl_slice red_s[RED_COLS], pub_s[RED_COLS]; /* the row's: in red/pub, or its own text */
@@ -116,13 +118,27 @@ static sl_status step_reset(sl_store *st, sqlite3_stmt *s, const char *what) {
 
 /* ---- binding helpers ---------------------------------------------------------------------- */
 
-static void bind_str(sqlite3_stmt *s, int i, const char *z) {
-    if (z) sqlite3_bind_text(s, i, z, -1, SQLITE_TRANSIENT);
-    else sqlite3_bind_null(s, i);
+/* Text is stored as SQLite expects it, valid UTF-8: the invalid bytes a cell or a file name
+ * kept from its source (counted in sources.invalid_utf8; the file still holds them) become
+ * U+FFFD, as in the other outputs. Stored as they were, they made Python's sqlite3 (pandas,
+ * most scripts) refuse the whole table. Nearly all text is ASCII and is bound as it is. */
+static void bind_txt(sqlite3_stmt *s, int i, const char *p, size_t n) {
+    if (!p) p = "";
+    if (sl_out_utf8_valid(p, n) != n) {
+        sl_buf b = {0};
+        if (sl_out_utf8(&b, p, n) == SL_OK && b.p) {
+            sqlite3_bind_text64(s, i, b.p, (sqlite3_uint64)b.len, SQLITE_TRANSIENT, SQLITE_UTF8);
+            sl_buf_free(&b);
+            return;
+        }
+        sl_buf_free(&b); /* out of memory: the bytes as they are */
+    }
+    sqlite3_bind_text64(s, i, p, (sqlite3_uint64)n, SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
-static void bind_txt(sqlite3_stmt *s, int i, const char *p, size_t n) {
-    sqlite3_bind_text64(s, i, p ? p : "", (sqlite3_uint64)n, SQLITE_TRANSIENT, SQLITE_UTF8);
+static void bind_str(sqlite3_stmt *s, int i, const char *z) {
+    if (z) bind_txt(s, i, z, strlen(z));
+    else sqlite3_bind_null(s, i);
 }
 
 static void bind_u64(sqlite3_stmt *s, int i, uint64_t v) {
@@ -591,6 +607,24 @@ static sl_status sets_rebuild(set_tab *t, size_t cap, int64_t below) {
     return SL_OK;
 }
 
+/* Appends a row with its text values valid UTF-8 (bind_txt says why). Only a search whose
+ * record held invalid bytes (the reader counted them) is looked at, and a value is copied only
+ * when it holds one, into st->fix. */
+static sl_status append_utf8(sl_store *st, sl_btree *bt, int64_t rowid, sl_bval *v, size_t n,
+                             const sl_search *s) {
+    for (size_t i = 0; s->invalid_utf8 && i < n; i++) {
+        if (v[i].type != SL_BV_TEXT || sl_out_utf8_valid(v[i].p, v[i].n) == v[i].n) continue;
+        sl_buf *b = &st->fix[i];
+        sl_buf_reset(b);
+        sl_status rc = sl_out_utf8(b, v[i].p, v[i].n);
+        if (!rc) rc = sl_buf_reserve(b, 1); /* a pointer even when empty */
+        if (rc) return rc;
+        v[i].p = b->p;
+        v[i].n = b->len;
+    }
+    return sl_btree_append(bt, rowid, v, n);
+}
+
 /* Writes a new hit set (its hit_sets rows) for row rid and fills cats/rules. */
 static sl_status set_write(sl_store *st, const sl_key *k, const sl_rules *r, const sl_store_row *row,
                            int64_t sid, int64_t rid, const sl_cell *plate) {
@@ -616,7 +650,7 @@ static sl_status set_write(sl_store *st, const sl_key *k, const sl_rules *r, con
             if (rc) return fail(st, rc, "redaction");
             v[7] = v_text(b->p, b->len);
         }
-        sl_status rc = sl_btree_append(st->hits, st->next_hit, v, HIT_COLS);
+        sl_status rc = append_utf8(st, st->hits, st->next_hit, v, HIT_COLS, s);
         if (rc) return bt_fail(st, rc, st->hits, "hit_sets");
         st->next_hit++;
     }
@@ -729,7 +763,7 @@ sl_status sl_store_row_add(sl_store *st, const sl_key *k, const sl_rules *r, con
     v[23] = v_cell(&s->f[SL_F_MODERATION]);
     v[24] = v_text(st->cats.p, st->cats.len);
     v[25] = v_int(sid);
-    if ((rc = sl_btree_append(st->rows, rid, v, ROW_COLS)))
+    if ((rc = append_utf8(st, st->rows, rid, v, ROW_COLS, s)))
         return bt_fail(st, rc, st->rows, "flagged_rows");
 
     sl_store_written *w = &st->written;
@@ -1020,6 +1054,7 @@ sl_status sl_store_close(sl_store *st) {
         if (sqlite3_close(st->db) != SQLITE_OK && !rc) rc = fail(st, SL_EDB, "close");
     }
     sl_buf_free(&st->tmp);
+    for (size_t i = 0; i < ROW_COLS; i++) sl_buf_free(&st->fix[i]);
     for (size_t i = 0; i < RED_COLS; i++) {
         sl_buf_free(&st->red[i]);
         sl_buf_free(&st->pub[i]);

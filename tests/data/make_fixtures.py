@@ -278,6 +278,12 @@ def make_text():
     put('text/utf16be_bom.csv', b'\xfe\xff' + (CSV + 'Emoji 😀,X PD,"06/03/2025, 1:00:00 PM UTC",test\r\n').encode('utf-16-be'))
     put('text/cp1252_fallback.csv', CSV.encode('cp1252'))
     put('text/utf8_bom.csv', b'\xef\xbb\xbf' + CSV.encode())
+    # UTF-8 with two damaged bytes (a character cut in half, a stray 0xFF) among many good
+    # accented names: UTF-8, not Windows-1252; the bad bytes reach no output as they are.
+    rows = ''.join(f'Jos\u00e9 N\u00fa\u00f1ez {i},Santa Mar\u00eda CA PD,"06/{1 + i % 28:02d}/2025, '
+                   f'{1 + i % 12}:00:00 PM UTC",assist ICE {i}\r\n' for i in range(40))
+    put('text/utf8_damaged_bytes.csv', CSV.encode() + rows.encode()
+        + b'Ofc Pe\xc3,Santa Mar\xc3\xada CA PD,"06/29/2025, 1:00:00 PM UTC",assist ICE hold \xff now\r\n')
 
 
 def cut_off_gzip():
