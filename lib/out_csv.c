@@ -19,6 +19,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+/* A UTF-8 byte order mark before the header: without it Excel, where reporters open this
+ * file, reads it as Windows-1252 and shows "José" as "JosÃ©". */
+static const char BOM[] = "\xEF\xBB\xBF";
+
 static const char HEADER[] =
     "source,sha256,member,sheet,record,line,categories,rules,ID,Name,Org Name,"
     "Total Networks Searched,Total Devices Searched,Time Frame Start,Time Frame End,"
@@ -219,6 +223,7 @@ sl_status sl_write_flagged_csv(struct sqlite3 *db, const sl_key *k, const char *
     cells c = {.k = k};
     sl_buf joined = {0};
     rc = sl_out_open(&o, path);
+    if (!rc) rc = sl_buf_puts(&o.b, BOM);
     if (!rc) rc = sl_buf_puts(&o.b, HEADER);
     int sr = SQLITE_DONE;
     while (!rc && (sr = sqlite3_step(rows)) == SQLITE_ROW) {
@@ -315,6 +320,7 @@ sl_status sl_flagged_csv_open(sl_flagged_csv **out, const char *path, char *err,
     sl_flagged_csv *f = calloc(1, sizeof *f);
     if (!f) return SL_ENOMEM;
     sl_status rc = sl_out_open(&f->o, path);
+    if (!rc) rc = sl_buf_puts(&f->o.b, BOM);
     if (!rc) rc = sl_buf_puts(&f->o.b, HEADER);
     if (rc) {
         if (err && errlen) snprintf(err, errlen, "%s", f->o.msg[0] ? f->o.msg : sl_status_str(rc));

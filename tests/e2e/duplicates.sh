@@ -84,7 +84,7 @@ for d in ('two', 'fmt'):
     check(hits[d] == hits['one'], '%s: flag hits differ from one copy (%d vs %d)' % (d, len(hits[d]), len(hits['one'])))
     # flagged.csv: the same rows, all cited from the first copy
     def body(d):
-        with open(os.path.join(T, 'o_' + d, 'flagged.csv'), encoding='utf-8', newline='') as f:
+        with open(os.path.join(T, 'o_' + d, 'flagged.csv'), encoding='utf-8-sig', newline='') as f:
             r = list(csv.reader(f))
         return r[0], [x[4:] for x in r[1:]], set(x[0] for x in r[1:])
     h1, b1, c1 = body('one'); hd, bd, cd = body(d)

@@ -271,8 +271,8 @@ static void check_outputs(const char *out) {
     snprintf(path, sizeof path, "%s/flagged.csv", out);
     char *csv = t_read_file(path, &len);
     if (csv) {
-        static const char hdr[] =
-            "source,sha256,member,sheet,record,line,categories,rules,ID,Name,Org Name,"
+        static const char hdr[] = /* a UTF-8 byte order mark first, for Excel */
+            "\xEF\xBB\xBF" "source,sha256,member,sheet,record,line,categories,rules,ID,Name,Org Name,"
             "Total Networks Searched,Total Devices Searched,Time Frame Start,Time Frame End,"
             "License Plate,Reason,Case #,Offense Type,Filters,Search Time,Search Type,"
             "Text Prompt,Moderation\n";
