@@ -352,6 +352,10 @@ static char sniff_delim(const char *p, size_t n)
     size_t comma = 0, tab = 0, semi = 0;
     int q = 0;
     if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3, n -= 3;
+    /* Excel's hint line, "sep=;", names the delimiter (the scan sets the line aside) */
+    if (n >= 5 && (p[0] | 32) == 's' && (p[1] | 32) == 'e' && (p[2] | 32) == 'p' && p[3] == '=' &&
+        (p[4] == ',' || p[4] == ';' || p[4] == '\t') && (n == 5 || p[5] == '\r' || p[5] == '\n'))
+        return p[4];
     for (size_t i = 0; i < n; i++) {
         char c = p[i];
         if (c == '"') q = !q;

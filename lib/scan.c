@@ -26,6 +26,7 @@
 #define MAX_FLAGS 64
 #define PROGRESS_EVERY (64u << 20)
 #define INFER_ROWS 50          /* records buffered to recognise a header-less file's columns */
+#define PREAMBLE_MAX 10        /* short rows before the header (a title, Excel's "sep=" line) */
 #define TALLY_CAP 256          /* names counted exactly per source (for the top few) */
 
 typedef struct {
@@ -946,16 +947,48 @@ static void finish_infer(sl_scan *s, const sl_source *src) {
     held_clear(s);
 }
 
+/* Whether a row holds one or two values and nothing else. */
+static int preamble_like(const sl_csv_row *row) {
+    size_t values = 0;
+    for (size_t i = 0; i < row->ncells && values <= 2; i++) values += sl_trim(row->cells[i]).len != 0;
+    return values >= 1 && values <= 2;
+}
+
+/* The header came after the short rows held (preamble_like): they are read, counted and set
+ * aside, with one note that quotes the first. */
+static void preamble_aside(sl_scan *s, const sl_source *src, const sl_csv_row *header) {
+    const held_row *h = &s->held[0];
+    size_t o = 0, first = 0, n = 0;
+    for (size_t k = 0; k < h->ncells; k++) { /* the first non-empty cell */
+        if (h->len[k]) { first = o; n = h->len[k]; break; }
+        o += h->len[k];
+    }
+    char msg[400];
+    sl_fmt(msg, sizeof msg,
+           "%zu record%s before the header (record %llu) set aside, not read as searches: a "
+           "title or a note above the table (\"%.*s\"%s)",
+           s->nheld, s->nheld == 1 ? "" : "s", (unsigned long long)header->record,
+           (int)(n > 80 ? 80 : n), h->text + first, s->nheld > 1 ? ", ..." : "");
+    emit(s, src->id, SL_DIAG_INFO, "schema.preamble", cite_of(s, src), h->record, h->line, msg);
+    s->acc.records += s->nheld;
+    s->acc.set_aside += s->nheld;
+    held_clear(s);
+}
+
 static int on_row(void *ud, const sl_source *src, const sl_csv_row *row) {
     sl_scan *s = ud;
     if (s->fatal || stop_asked(s)) return 1; /* stop_asked: workbooks count bytes per sheet */
     s->acc.invalid_utf8 += row->invalid_utf8;
 
     if (!s->have_header && !s->no_header && !s->inferring) {
-        if (row->err == SL_CSV_OK && row_is_blank(row)) {
+        if (row->err == SL_CSV_OK && row_is_blank(row) && !s->nheld) {
             s->acc.blank++; /* leading blank lines before the header */
             s->acc.records++;
             return 0;
+        }
+        if (row->err == SL_CSV_OK && row_is_blank(row) && s->nheld < PREAMBLE_MAX) {
+            hold_row(s, row); /* among short rows held (below): goes with them */
+            return s->fatal ? 1 : 0;
         }
         if (row->err == SL_CSV_OK && sl_flagged_csv_is_header(row->cells, row->ncells)) {
             /* An earlier run's flagged.csv copied into the release: its rows are copies of
@@ -976,9 +1009,17 @@ static int on_row(void *ud, const sl_source *src, const sl_csv_row *row) {
             s->acc.schema = &s->schema;
             s->acc.kind = s->schema.kind;
             s->acc.kind_how = s->kind_how;
+            if (s->nheld) preamble_aside(s, src, row);
             return 0;
         }
         if (s->fatal) return 1;
+        /* One or two values, before any header: a title ("Network Audit Report"), a date line
+         * or Excel's "sep=," line, perhaps, with the header below it. Held as the first rows of
+         * an inference sample would be, so that nothing changes when no header comes. */
+        if (row->err == SL_CSV_OK && s->nheld < PREAMBLE_MAX && preamble_like(row)) {
+            hold_row(s, row);
+            return s->fatal ? 1 : 0;
+        }
         s->inferring = 1; /* no header: see whether the values tell the columns */
     }
     if (s->inferring) {
@@ -1185,7 +1226,8 @@ static void on_end(void *ud, const sl_source *src) {
         return;
     }
     s->totals.sources++;
-    if (s->inferring) finish_infer(s, src); /* fewer records than the sample */
+    /* fewer records than the sample, or only short rows and no header */
+    if (s->inferring || (!s->have_header && !s->no_header && s->nheld)) finish_infer(s, src);
     const char *cite = cite_of(s, src);
     s->acc.orgs_distinct = s->orgs.n;
     /* Rows a reader skipped as blank without delivering them still count as read. */

@@ -1,0 +1,27 @@
+#!/bin/sh
+# Rows above the header: a title and a date line (some exports and PDF extractions), Excel's
+# "sep=;" line. The header below them is found, the rows above are counted and set aside with
+# one note, and "sep=;" names the delimiter. Before, the header was read as a data row and the
+# columns were guessed from the values.
+set -u
+B=${SL_BUILD:-build}
+. tests/e2e_common.sh
+need_sqlite3
+T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+D=tests/data/preamble
+"$B/sunlight" scan "$D" -o "$T/out" --key "$T/k" >"$T/log" 2>&1
+expect "exit code" "$?" 0
+q() { sqlite3 "$T/out/sunlight.db" "$1"; }
+expect "title: records, searches, set aside, delimiter" \
+    "$(q "SELECT records || ' ' || searches || ' ' || set_aside || ' ' || delim || ' ' || kind_how FROM sources WHERE cite LIKE '%title_rows_above_header.csv'")" \
+    "5 2 3 , content: several organizations searching"
+expect "sep=;: records, searches, set aside, delimiter" \
+    "$(q "SELECT records || ' ' || searches || ' ' || set_aside || ' ' || delim || ' ' || kind_how FROM sources WHERE cite LIKE '%excel_sep_line_semicolon.csv'")" \
+    "3 2 1 ; content: several organizations searching"
+expect "notes" "$(q "SELECT code || ' ' || record FROM diagnostics ORDER BY source_id")" \
+    "schema.preamble 1
+schema.preamble 1"
+check "q \"SELECT message FROM diagnostics\" | grep -q 'Flock Safety - Network Audit'" "the note does not quote the title"
+expect "no column guessed" "$(q "SELECT COUNT(*) FROM diagnostics WHERE code = 'schema.inferred'")" 0
+expect "the ICE rows flagged" "$(q "SELECT COUNT(*) FROM flagged_rows WHERE categories LIKE '%immigration%'")" 2
+finish
