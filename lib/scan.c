@@ -947,6 +947,26 @@ static void finish_infer(sl_scan *s, const sl_source *src) {
     held_clear(s);
 }
 
+/* A header that names a field twice ("Reason" and "Reason_1"): only the first column is read.
+ * Said, since the second may hold what the first does not (a reason split in two by a PDF
+ * extraction, a detail column). */
+static void warn_repeats(sl_scan *s, const sl_source *src, const sl_csv_row *header) {
+    const size_t stored = s->schema.ncols < SL_SCHEMA_MAX_COLS ? s->schema.ncols : SL_SCHEMA_MAX_COLS;
+    for (size_t i = 0; i < stored; i++) {
+        if (!s->schema.repeats[i]) continue;
+        const sl_field f = (sl_field)(s->schema.repeats[i] - 1);
+        const int first = s->schema.col[f];
+        char msg[600];
+        sl_fmt(msg, sizeof msg,
+               "column %zu \"%s\" names the %s field again (column %d \"%s\" has it): only "
+               "column %d is read and classified; the values of column %zu are in no output",
+               i + 1, s->schema.names[i] ? s->schema.names[i] : "", sl_field_name(f), first + 1,
+               first >= 0 && s->schema.names[first] ? s->schema.names[first] : "", first + 1, i + 1);
+        emit(s, src->id, SL_DIAG_WARN, "schema.repeated_column", cite_of(s, src), header->record,
+             header->line, msg);
+    }
+}
+
 /* Whether a row holds one or two values and nothing else. */
 static int preamble_like(const sl_csv_row *row) {
     size_t values = 0;
@@ -1010,6 +1030,7 @@ static int on_row(void *ud, const sl_source *src, const sl_csv_row *row) {
             s->acc.kind = s->schema.kind;
             s->acc.kind_how = s->kind_how;
             if (s->nheld) preamble_aside(s, src, row);
+            warn_repeats(s, src, row);
             return 0;
         }
         if (s->fatal) return 1;

@@ -264,7 +264,8 @@ int sl_schema_from_header(sl_schema *s, const sl_slice *cells, size_t n, const c
         } else {
             ok = lookup_alias(key, kn, &f);
         }
-        if (!ok || s->col[f] >= 0) continue; /* unknown, or a repeat: the first one wins */
+        if (ok && s->col[f] >= 0) s->repeats[i] = (unsigned char)(f + 1); /* the first one wins */
+        if (!ok || s->col[f] >= 0) continue;
         s->col[f] = (int)i;
         s->unknown[i] = 0;
         s->mapped++;

@@ -46,6 +46,9 @@ typedef struct {
     /* Header cells as found (trimmed), for messages and for keeping unknown columns. */
     char *names[SL_SCHEMA_MAX_COLS];
     int unknown[SL_SCHEMA_MAX_COLS]; /* 1 when names[i] mapped to no field */
+    /* field + 1 when names[i] names a field an earlier column already has ("Reason" twice,
+     * "Reason" and "Reason_1"): the first column is read, this one is not. 0 otherwise. */
+    unsigned char repeats[SL_SCHEMA_MAX_COLS];
     /* Cell decisions for repeated texts, filled by sl_search_from_row through its const
      * pointer: a cache that changes no result. Zeroed with the rest of the schema. */
     sl_cell_memo memo;

@@ -145,6 +145,23 @@ static void test_flock_audit(void)
     sl_schema_clear(&s);
 }
 
+/* A field named twice: the first column is read, the second marked as a repeat. */
+static void test_repeats(void)
+{
+    sl_schema s;
+    CHECK_INT(map(&s, "Name,Org Name,Search Time,Reason,Case #,Reason_1,Reason", NULL), 1);
+    CHECK_INT(s.col[SL_F_REASON], 3);
+    CHECK_INT(s.repeats[3], 0);
+    CHECK_INT(s.repeats[4], 0);
+    CHECK_INT(s.repeats[5], SL_F_REASON + 1);
+    CHECK_INT(s.repeats[6], SL_F_REASON + 1);
+    CHECK_INT(s.unknown[5], 1);
+    sl_schema_clear(&s);
+    CHECK_INT(map(&s, "Name,Org Name,Search Time,Reason", NULL), 1);
+    for (int i = 0; i < 4; i++) CHECK_INT(s.repeats[i], 0);
+    sl_schema_clear(&s);
+}
+
 static void test_name_variants(void)
 {
     const char *org[] = {"Org_Name", "org name", "OrgName", " Org Name", "ORG NAME", "\xC2\xA0Org Name",
@@ -608,6 +625,7 @@ int main(void)
     test_reference_kinds();
     test_flock_audit();
     test_name_variants();
+    test_repeats();
     test_split_and_blank();
     test_unrecognised();
     test_kinds();

@@ -1,8 +1,9 @@
 #!/bin/sh
-# Rows above the header: a title and a date line (some exports and PDF extractions), Excel's
-# "sep=;" line. The header below them is found, the rows above are counted and set aside with
-# one note, and "sep=;" names the delimiter. Before, the header was read as a data row and the
-# columns were guessed from the values.
+# Headers as they come. Rows above the header: a title and a date line (some exports and PDF
+# extractions), Excel's "sep=;" line. The header below them is found, the rows above are
+# counted and set aside with one note, and "sep=;" names the delimiter; before, the header was
+# read as a data row and the columns were guessed from the values. A field named twice
+# ("Reason", "Reason_1"): only the first column is read, and a warning says so.
 set -u
 B=${SL_BUILD:-build}
 . tests/e2e_common.sh
@@ -10,7 +11,7 @@ need_sqlite3
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 D=tests/data/preamble
 "$B/sunlight" scan "$D" -o "$T/out" --key "$T/k" >"$T/log" 2>&1
-expect "exit code" "$?" 0
+expect "exit code (a warning)" "$?" 1
 q() { sqlite3 "$T/out/sunlight.db" "$1"; }
 expect "title: records, searches, set aside, delimiter" \
     "$(q "SELECT records || ' ' || searches || ' ' || set_aside || ' ' || delim || ' ' || kind_how FROM sources WHERE cite LIKE '%title_rows_above_header.csv'")" \
@@ -20,7 +21,9 @@ expect "sep=;: records, searches, set aside, delimiter" \
     "3 2 1 ; content: several organizations searching"
 expect "notes" "$(q "SELECT code || ' ' || record FROM diagnostics ORDER BY source_id")" \
     "schema.preamble 1
+schema.repeated_column 1
 schema.preamble 1"
+check "q \"SELECT message FROM diagnostics WHERE code = 'schema.repeated_column'\" | grep -q 'column 5 \"Reason_1\" names the reason field again (column 4'" "repeated column message"
 check "q \"SELECT message FROM diagnostics\" | grep -q 'Flock Safety - Network Audit'" "the note does not quote the title"
 expect "no column guessed" "$(q "SELECT COUNT(*) FROM diagnostics WHERE code = 'schema.inferred'")" 0
 expect "the ICE rows flagged" "$(q "SELECT COUNT(*) FROM flagged_rows WHERE categories LIKE '%immigration%'")" 2
