@@ -47,6 +47,8 @@ int sl_flagged_csv_is_header(const sl_slice *cells, size_t n) {
         size_t k = strcspn(h, ",\n");
         if (i >= n) return 0;
         sl_slice c = sl_trim(cells[i]);
+        if (i == 0 && c.len >= 3 && memcmp(c.p, BOM, 3) == 0) c.p += 3, c.len -= 3; /* not the
+            file's first line (a title above it): the reader left our BOM in the cell */
         if (c.len != k || memcmp(c.p, h, k) != 0) return 0;
         if (k == 5 && memcmp(h, "rules", 5) == 0) return n >= i + 1 + 4;
         h += k + 1;

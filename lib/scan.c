@@ -1022,6 +1022,7 @@ static int on_row(void *ud, const sl_source *src, const sl_csv_row *row) {
             sl_fmt(s->doc_why, sizeof s->doc_why, "its header is the one sunlight writes");
             sl_fmt(s->kind_how, sizeof s->kind_how, "header: flagged.csv written by sunlight");
             s->acc.kind_how = s->kind_how;
+            if (s->nheld) preamble_aside(s, src, row);
             return 0;
         }
         if (row->err == SL_CSV_OK && try_header(s, src, row)) {
