@@ -181,7 +181,9 @@ static void text_source(const sl_source_info *si) {
         printf("              %s rows set aside: %s\n", a,
                si->kind && !strcmp(si->kind, "document")
                    ? "a document that came with the release, not a log"
-                   : "this sheet holds no log (notes, pivot tables)");
+               : !si->kind || !strcmp(si->kind, "unknown")
+                   ? "this sheet holds no log (notes, pivot tables)"
+                   : "above the header (a title, a note), not searches");
     }
     if (si->shifted) {
         num(si->shifted, a);

@@ -348,8 +348,9 @@ typedef struct {
     uint64_t records;            /* data records, header excluded */
     uint64_t parsed;             /* parsed into search rows (events for an event log) */
     uint64_t rejected, header_repeats, blank, shifted, invalid_utf8;
-    uint64_t set_aside;   /* rows of a workbook sheet that holds no log (notes, pivots) or of
-                             a document that came with the release (README, cover letter) */
+    uint64_t set_aside;   /* rows of a workbook sheet that holds no log (notes, pivots), of
+                             a document that came with the release (README, cover letter), or
+                             above a log's header (a title) */
     const char *time_min, *time_max; /* ISO 8601 UTC, "" when the source holds no times */
     uint64_t orgs, users;        /* distinct organizations and users (names or user ids) */
     const char *top_orgs[SL_INFO_TOP];

@@ -644,8 +644,8 @@ static void accounting(html *h) {
     raw(h, "<h2 id=\"accounting\">Accounting</h2>\n<p>Every source read (a file, a member of an "
            "archive, a sheet of a workbook). Rows read = searches + rejected + header repeats + "
            "blank + rows set aside (sheets of a workbook that hold no log, such as notes or pivot "
-           "tables, and documents that came with the release, such as a README, a cover letter or "
-           "a JSON file). Rejected rows are listed by reason with the first record numbers, so they can "
+           "tables, documents that came with the release, such as a README, a cover letter or "
+           "a JSON file, and a title or note above a log's header). Rejected rows are listed by reason with the first record numbers, so they can "
            "be found in the file. Record numbers count CSV records (the header is record 1), not "
            "text lines.</p>\n");
     if (!prep(h,
@@ -661,8 +661,8 @@ static void accounting(html *h) {
     }
     raw(h, "<table>\n<tr><th>source</th><th>SHA-256</th><th>kind</th><th class=\"n\">rows read</th>"
            "<th class=\"n\">searches</th><th>rejected</th><th class=\"n\">header repeats</th>"
-           "<th class=\"n\" title=\"blank rows, and rows of workbook sheets that hold no log (notes, pivot tables) "
-           "or of documents (README, cover letter)\">blank / set aside</th><th>search times (UTC)</th></tr>\n");
+           "<th class=\"n\" title=\"blank rows, and rows of workbook sheets that hold no log (notes, pivot tables), "
+           "of documents (README, cover letter) or above a log's header (a title)\">blank / set aside</th><th>search times (UTC)</th></tr>\n");
     while (next(h, s)) {
         size_t n;
         const char *sha = sl_out_col(s, 2, &n);

@@ -198,9 +198,9 @@ static void w_totals(ctx *c, const sl_out_totals *t) {
                         "header_repeats + blank + set_aside, per source and in total.");
     j_str(w, "searches", "Records parsed into search rows (rows, not distinct searches).");
     j_str(w, "skipped", "Header rows repeated inside the data, blank records, and rows set aside "
-                        "(set_aside: workbook sheets that hold no log, and documents that came with "
-                        "the release such as a README, cover letter or JSON file): counted, not "
-                        "searches.");
+                        "(set_aside: workbook sheets that hold no log, documents that came with "
+                        "the release such as a README, cover letter or JSON file, and a title or "
+                        "note above a log's header): counted, not searches.");
     j_str(w, "flagged", "Search rows with at least one category: leads for a human to read, not verdicts.");
     j_str(w, "plates", "License plates appear only as keyed tokens (pt_...).");
     j_close(w, "}");

@@ -44,8 +44,9 @@ typedef struct {
     uint64_t header_repeats;     /* header rows repeated inside the data, skipped */
     uint64_t blank;              /* fully blank records, skipped */
     uint64_t set_aside;          /* rows of a workbook sheet that holds no log (a notes or pivot
-                                    sheet without a recognisable header) or of a document (a
-                                    README, cover letter, JSON file): read, set aside */
+                                    sheet without a recognisable header), of a document (a
+                                    README, cover letter, JSON file) or above a log's header (a
+                                    title): read, set aside */
     uint64_t rejected[SL_REJ__COUNT];
     uint64_t first_rejected[SL_REJ__COUNT][SL_FIRST_RECORDS]; /* record numbers */
     uint64_t field_errors[SL_F_COUNT];        /* present but unparseable */
