@@ -345,29 +345,44 @@ static int has_first_line(const char *p, size_t n)
     return 0;
 }
 
-/* The delimiter of a text: ',' unless the first line holds more tabs or semicolons than
- * commas outside quotes (tabs win a tie with semicolons). */
-static char sniff_delim(const char *p, size_t n)
+/* The delimiter of a text: ',' unless the header line holds more tabs or semicolons than
+ * commas outside quotes (tabs win a tie with semicolons). The header line is the first one
+ * with two delimiters or more, among the first ten lines within p: a title above the table
+ * ("Audit report, Town PD") does not decide; when no line has two, the first line decides.
+ * Excel's hint line "sep=;" names the delimiter. */
+static char delim_of(size_t comma, size_t tab, size_t semi)
 {
-    size_t comma = 0, tab = 0, semi = 0;
-    int q = 0;
-    if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3, n -= 3;
-    /* Excel's hint line, "sep=;", names the delimiter (the scan sets the line aside) */
-    if (n >= 5 && (p[0] | 32) == 's' && (p[1] | 32) == 'e' && (p[2] | 32) == 'p' && p[3] == '=' &&
-        (p[4] == ',' || p[4] == ';' || p[4] == '\t') && (n == 5 || p[5] == '\r' || p[5] == '\n'))
-        return p[4];
-    for (size_t i = 0; i < n; i++) {
-        char c = p[i];
-        if (c == '"') q = !q;
-        else if (q) continue;
-        else if (c == '\n' || c == '\r') break;
-        else if (c == ',') comma++;
-        else if (c == '\t') tab++;
-        else if (c == ';') semi++;
-    }
     if (tab > comma && tab >= semi) return '\t';
     if (semi > comma && semi > tab) return ';';
     return ',';
+}
+
+static char sniff_delim(const char *p, size_t n)
+{
+    if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3, n -= 3;
+    if (n >= 5 && (p[0] | 32) == 's' && (p[1] | 32) == 'e' && (p[2] | 32) == 'p' && p[3] == '=' &&
+        (p[4] == ',' || p[4] == ';' || p[4] == '\t') && (n == 5 || p[5] == '\r' || p[5] == '\n'))
+        return p[4];
+    char first = ',';
+    size_t i = 0;
+    for (int line = 0; line < 10 && i < n; line++) {
+        size_t comma = 0, tab = 0, semi = 0;
+        int q = 0;
+        for (; i < n; i++) {
+            char c = p[i];
+            if (c == '"') q = !q;
+            else if (q) continue;
+            else if (c == '\n' || c == '\r') break;
+            else if (c == ',') comma++;
+            else if (c == '\t') tab++;
+            else if (c == ';') semi++;
+        }
+        if (comma + tab + semi >= 2) return delim_of(comma, tab, semi);
+        if (line == 0) first = delim_of(comma, tab, semi);
+        if (q) break; /* a quoted cell runs on: lines no longer tell */
+        while (i < n && (p[i] == '\n' || p[i] == '\r')) i++;
+    }
+    return first;
 }
 
 /* ---- one text source ----------------------------------------------------------------------- */
