@@ -699,6 +699,7 @@ static int uuid_at(const char *t, size_t n, size_t i) {
 #define STOP_KW(w) KW(w),
 static const kw_t SPACED_STOP[] = {SL_PLATE_LABELS(STOP_KW) KW_END};
 #undef STOP_KW
+static kw_set SPACED_STOP_SET = {SPACED_STOP, 0};
 
 /* "CR25-0004", "SO24-1187": one to three letters and a two-digit year, a dash, then digits only
  * (the group at i holds g characters, l letters, d digits; the chain ends at end). Case and
@@ -740,8 +741,7 @@ static int spaced_plate(const char *t, size_t n, size_t i, size_t g, size_t l, s
                             sl_isdigit((unsigned char)t[e + 1])))
         return 0;
     if (nd == 4 && year4_at(t, p + 1)) return 0;
-    for (size_t k = 0; SPACED_STOP[k].s; k++)
-        if (word_is(t, a, 3, &SPACED_STOP[k])) return 0;
+    if (kw_any(t, n, a, &SPACED_STOP_SET)) return 0; /* the letters are one of the words */
     *re = e;
     return 1;
 }
@@ -810,7 +810,8 @@ static sl_status put_token(const sl_key *k, const char *p, size_t len, sl_buf *o
 
 static kw_set *const ALL_SETS[] = {&SSN_KW_SET, &DOB_KW_SET, &DL_KW_SET, &PHONE_KW_SET,
                                    &STREET_SUFFIX_SET, &DIRECTIONS_SET, &ADDR_STOP_SET,
-                                   &PLATE_KW_SET, &PLATE_FILL_SET, &DASH_STOP_SET};
+                                   &PLATE_KW_SET, &PLATE_FILL_SET, &DASH_STOP_SET,
+                                   &SPACED_STOP_SET};
 static pthread_once_t sets_once = PTHREAD_ONCE_INIT;
 
 static void redact_init(void) {
