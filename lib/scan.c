@@ -1001,14 +1001,16 @@ static int on_row(void *ud, const sl_source *src, const sl_csv_row *row) {
     s->acc.invalid_utf8 += row->invalid_utf8;
 
     if (!s->have_header && !s->no_header && !s->inferring) {
-        if (row->err == SL_CSV_OK && row_is_blank(row) && !s->nheld) {
-            s->acc.blank++; /* leading blank lines before the header */
-            s->acc.records++;
-            return 0;
-        }
-        if (row->err == SL_CSV_OK && row_is_blank(row) && s->nheld < PREAMBLE_MAX) {
-            hold_row(s, row); /* among short rows held (below): goes with them */
-            return s->fatal ? 1 : 0;
+        if (row->err == SL_CSV_OK && row_is_blank(row)) {
+            if (!s->nheld) {
+                s->acc.blank++; /* leading blank lines before the header */
+                s->acc.records++;
+                return 0;
+            }
+            if (s->nheld < PREAMBLE_MAX) {
+                hold_row(s, row); /* among short rows held (below): goes with them */
+                return s->fatal ? 1 : 0;
+            }
         }
         if (row->err == SL_CSV_OK && sl_flagged_csv_is_header(row->cells, row->ncells)) {
             /* An earlier run's flagged.csv copied into the release: its rows are copies of
