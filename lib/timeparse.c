@@ -168,10 +168,10 @@ static int parse_named_date(cur *c, int64_t *days)
     if ((m = month_name(c)) != 0) { /* "Jan 5, 2025" */
         skip_spaces(c);
         if (!digits(c, 1, 2, &d)) return 0;
-        eat(c, ',');
+        const int comma = eat(c, ',');
         const char *before = c->p;
         skip_spaces(c);
-        if (c->p == before && c->p[-1] != ',') return 0;
+        if (c->p == before && !comma) return 0; /* "Jan 52025" */
     } else { /* "5 Jan 2025", "05-Jan-2025" */
         if (!digits(c, 1, 2, &d)) return 0;
         const char sep = (char)peek(c);
