@@ -1262,9 +1262,11 @@ static void on_end(void *ud, const sl_source *src) {
         if (s->src_errors) /* not empty: damaged before its first record */
             emit(s, src->id, SL_DIAG_WARN, "source.unread", cite, 0, 0,
                  "no records were read: the error above stopped the reading before the first");
-        else
+        else if (!(src->format && strcmp(src->format, "html") == 0)) /* html.no_table said */
             emit(s, src->id, SL_DIAG_WARN, "source.empty", cite, 0, 0,
-                 "source holds no records (empty file)");
+                 src->size == 0 ? "source holds no records (empty file)"
+                 : s->acc.records ? "source holds no records, only blank lines"
+                                  : "source holds no records");
     }
     if (s->doc_what) {
         char n[32], msg[600];
