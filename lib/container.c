@@ -3,6 +3,7 @@
  * temporary file up to max_depth, hands workbooks to xlsx.c and text members to the reader's
  * text runner, hashing each member's decompressed bytes and bounding decompression. */
 #include "container.h"
+#include "html.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -275,6 +276,15 @@ static sl_status read_member(const sl_archive_env *env, struct archive *a, struc
     if (n < 0) { st = pc.err; goto done; }
     pc.first = (size_t)n;
     sl_magic kind = sl_magic_sniff(pc.buf, (size_t)n);
+    if (kind == SL_MAGIC_NONE && sl_html_sniff((const unsigned char *)pc.buf, (size_t)n)) {
+        FILE *f = spool(&pc); /* fills child's sha256 and size */
+        if (!f) { st = pc.err; goto done; }
+        child.id = (*env->next_id)++;
+        child.format = "html";
+        st = sl_archive_read_html(env, fileno(f), &child);
+        fclose(f);
+        goto done;
+    }
     if (kind == SL_MAGIC_NONE) {
         /* The text runner gives the id, format and encoding; this puller hashes. */
         child.format = NULL;
@@ -453,6 +463,7 @@ typedef struct {
     int skip;
 } book_ctx;
 
+/* A workbook's sheets and a web page's tables (html.h) alike. */
 static int on_sheet_begin(void *ud, const sl_xlsx_sheet *sh) {
     book_ctx *b = ud;
     sl_buf_reset(&b->cite);
@@ -465,7 +476,7 @@ static int on_sheet_begin(void *ud, const sl_xlsx_sheet *sh) {
     b->sheet.path = b->book->path;
     b->sheet.member = b->book->member;
     b->sheet.sheet = sh->name;
-    b->sheet.format = "xlsx";
+    b->sheet.format = b->book->format;
     b->sheet.encoding = "utf-8";
     b->sheet.delim = '\t';
     const sl_reader_cb *cb = b->env->cb;
@@ -509,6 +520,26 @@ sl_status sl_archive_read_xlsx(const sl_archive_env *env, int fd, sl_source *boo
     if (env->cb->begin) env->cb->begin(env->cb->ud, book);
     sl_status st = sl_xlsx_read_fd(fd, &xo, &xc);
     if (env->cb->end) env->cb->end(env->cb->ud, book);
+    sl_buf_free(&b.cite);
+    return st;
+}
+
+sl_status sl_archive_read_html(const sl_archive_env *env, int fd, sl_source *page) {
+    book_ctx b = {0};
+    b.env = env;
+    b.book = page;
+    page->format = "html";
+    page->encoding = "utf-8";
+    sl_html_opts ho = {0};
+    ho.max_record = env->opts->max_record;
+    ho.cite = page->cite;
+    ho.sha256 = page->sha256;
+    ho.diag = env->cb->diag;
+    ho.diag_ud = env->cb->diag_ud;
+    sl_xlsx_cb hc = {on_sheet_begin, on_sheet_row, on_sheet_end, &b};
+    if (env->cb->begin) env->cb->begin(env->cb->ud, page);
+    sl_status st = sl_html_read_fd(fd, &ho, &hc);
+    if (env->cb->end) env->cb->end(env->cb->ud, page);
     sl_buf_free(&b.cite);
     return st;
 }

@@ -90,4 +90,8 @@ sl_status sl_archive_read_fd(const sl_archive_env *env, int fd, sl_magic kind, s
  * book->id, cited "book-cite > sheet"). */
 sl_status sl_archive_read_xlsx(const sl_archive_env *env, int fd, sl_source *book);
 
+/* Reads a web page in fd (html.h) as the source `page`, whose sha256 is already filled: its
+ * tables become sources with parent = page->id, cited "page-cite > table N". */
+sl_status sl_archive_read_html(const sl_archive_env *env, int fd, sl_source *page);
+
 #endif

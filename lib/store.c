@@ -352,8 +352,9 @@ const char *sl_reject_help(sl_reject r) {
         return "The record was read but holds no search data (no time, organization or "
                "reason), for example a footer, a note or a shifted row.";
     case SL_REJ_CUT_OFF:
-        return "The source could not be read past this record (a read error or a damaged "
-               "archive, reported for the source), so the record is incomplete.";
+        return "The source could not be read past this record (a read error, a damaged "
+               "archive or a web page cut off inside a table, reported for the source), so the "
+               "record is incomplete.";
     case SL_REJ__COUNT: break;
     }
     return "Unknown reason.";

@@ -1,0 +1,492 @@
+/* html.c: web pages (see html.h). libxml2's HTML push parser, with SAX callbacks only (no tree
+ * is built), fed 64 KiB at a time; cell texts are gathered per row into one buffer, as in
+ * xlsx.c. Parse errors are not reported: real pages are full of them and a browser shows them
+ * anyway; what matters here (no table, a table cut off) is reported by this module. */
+#include "html.h"
+
+#include "decode.h"
+
+#include <errno.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h> /* xmlSwitchToEncoding */
+#include <pthread.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#define HTML_CHUNK ((size_t)64 << 10)
+#define MAX_COLSPAN 1000u /* a larger colspan is taken as 1: no export spans more columns */
+#define MAX_CELLS 4096u   /* as the CSV reader */
+#define TITLE_MAX 120u
+
+typedef struct {
+    size_t off, len;
+} cellpos;
+
+typedef struct {
+    htmlParserCtxtPtr px;
+    const sl_html_opts *o;
+    const sl_xlsx_cb *cb;
+    sl_xlsx_sheet sh;
+    char name[32];
+    unsigned ntables, depth;
+    uint64_t opened, closed; /* <table> tags parsed; "</table" written in the page's bytes */
+    char tail[8];            /* the last bytes of the previous chunk, for a tag split by it */
+    size_t ntail;
+    long table_start;     /* bytes consumed when the outermost <table> began */
+    int skip, stopped;
+    uint64_t cut_row;        /* the row delivered as cut off, 0 if none */
+    int finishing;           /* in the parser's last call: what it closes now, the page did not */
+    /* the row being gathered */
+    int in_row, in_cell, space, row_over, rowspan_said;
+    uint64_t rownum, row_line;
+    sl_buf row;           /* cell texts, back to back */
+    cellpos *cells;
+    size_t ncells, cap_cells;
+    sl_slice *slices;
+    size_t cap_slices;
+    sl_buf line;          /* first_line */
+    unsigned pad;         /* empty cells still owed by the open cell's colspan */
+    /* the page's <title>, for the message about a page without a table */
+    int in_title;
+    sl_buf title;
+    sl_status st;
+} hctx;
+
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+static void xml_init(void) { xmlInitParser(); }
+
+static void hdiag(hctx *c, sl_severity sev, const char *code, int in_table, uint64_t record,
+                  uint64_t line, const char *msg) {
+    if (!c->o->diag) return;
+    char src[512];
+    const char *cite = c->o->cite ? c->o->cite : "page";
+    if (in_table) sl_fmt(src, sizeof src, "%s > %s", cite, c->name);
+    else sl_fmt(src, sizeof src, "%s", cite);
+    sl_diag d = {sev, code, src, record, line, msg};
+    c->o->diag(c->o->diag_ud, &d);
+}
+
+static void stop(hctx *c, sl_status st) {
+    if (st && !c->st) c->st = st;
+    c->stopped = 1;
+    xmlStopParser(c->px);
+}
+
+static uint64_t cur_line(const hctx *c) {
+    long l = xmlSAX2GetLineNumber(c->px);
+    return l > 0 ? (uint64_t)l : 0;
+}
+
+static int is_tag(const xmlChar *name, const char *tag) {
+    return name && strcasecmp((const char *)name, tag) == 0;
+}
+
+/* Appends n bytes to the row, or marks the row over its cap (its text is then dropped). */
+static void row_put(hctx *c, const char *p, size_t n) {
+    if (c->row_over) return;
+    size_t cap = c->o->max_record ? c->o->max_record : (size_t)1 << 20;
+    if (c->row.len + n > cap) {
+        c->row_over = 1;
+        return;
+    }
+    if (sl_buf_append(&c->row, p, n)) stop(c, SL_ENOMEM);
+}
+
+static int cell_add(hctx *c) {
+    if (c->ncells >= MAX_CELLS) {
+        c->row_over = 1;
+        return -1;
+    }
+    if (c->ncells == c->cap_cells) {
+        size_t n = c->cap_cells ? c->cap_cells * 2 : 32;
+        cellpos *nc = sl_reallocarray(c->cells, n, sizeof *nc);
+        if (!nc) {
+            stop(c, SL_ENOMEM);
+            return -1;
+        }
+        c->cells = nc;
+        c->cap_cells = n;
+    }
+    c->cells[c->ncells++] = (cellpos){c->row.len, 0};
+    return 0;
+}
+
+static void cell_end(hctx *c) {
+    if (!c->in_cell) return;
+    c->in_cell = 0;
+    cellpos *k = &c->cells[c->ncells - 1];
+    if (!c->row_over) k->len = c->row.len - k->off;
+    while (k->len && c->row.p[k->off + k->len - 1] == '\n') k->len--; /* a trailing <br> */
+    c->row.len = k->off + k->len;
+    for (; c->pad; c->pad--)
+        if (cell_add(c)) break;
+    c->pad = 0;
+}
+
+/* first_line: the cells tab-joined, line breaks as spaces (as xlsx.c). */
+static sl_status line_build(hctx *c) {
+    sl_buf_reset(&c->line);
+    for (size_t i = 0; i < c->ncells; i++) {
+        if (i && sl_buf_putc(&c->line, '\t')) return SL_ENOMEM;
+        size_t at = c->line.len;
+        if (sl_buf_append(&c->line, c->slices[i].p, c->slices[i].len)) return SL_ENOMEM;
+        for (size_t k = at; k < c->line.len; k++)
+            if (c->line.p[k] == '\n') c->line.p[k] = ' ';
+    }
+    return SL_OK;
+}
+
+static void row_end(hctx *c) {
+    if (!c->in_row) return;
+    cell_end(c);
+    c->in_row = 0;
+    if (c->skip || c->stopped) return;
+    c->sh.rows++;
+    if (c->ncells > c->cap_slices) {
+        sl_slice *ns = sl_reallocarray(c->slices, c->ncells, sizeof *ns);
+        if (!ns) {
+            stop(c, SL_ENOMEM);
+            return;
+        }
+        c->slices = ns;
+        c->cap_slices = c->ncells;
+    }
+    for (size_t i = 0; i < c->ncells; i++)
+        c->slices[i] = (sl_slice){c->row.p ? c->row.p + c->cells[i].off : "", c->cells[i].len};
+    if (c->row_over) c->ncells = 0;
+    if (line_build(c)) {
+        stop(c, SL_ENOMEM);
+        return;
+    }
+    uint64_t now = cur_line(c);
+    sl_csv_row r = {0};
+    r.cells = c->slices;
+    r.ncells = c->ncells;
+    r.record = c->rownum;
+    r.line = c->row_line;
+    r.first_line = (sl_slice){c->line.p ? c->line.p : "", c->line.len};
+    r.nlines = now > c->row_line ? (uint32_t)(now - c->row_line + 1) : 1;
+    r.err = c->row_over ? SL_CSV_TOO_LARGE : SL_CSV_OK;
+    if (c->finishing && c->opened > c->closed) { /* cut off inside it (html.cut follows) */
+        r.err = SL_CSV_CUT;
+        c->cut_row = r.record;
+    }
+    if (c->row_over) {
+        char m[160];
+        sl_fmt(m, sizeof m, "row larger than %zu bytes or %u cells: skipped",
+               c->o->max_record ? c->o->max_record : (size_t)1 << 20, MAX_CELLS);
+        hdiag(c, SL_DIAG_WARN, "html.record_too_large", 1, r.record, r.line, m);
+    }
+    if (c->cb->row && c->cb->row(c->cb->ud, &c->sh, &r)) {
+        c->skip = 1; /* the rest of this table is not wanted; the next table is */
+    }
+}
+
+static void row_begin(hctx *c) {
+    row_end(c);
+    c->in_row = 1;
+    c->rownum++;
+    c->row_line = cur_line(c);
+    c->ncells = 0;
+    c->row_over = 0;
+    sl_buf_reset(&c->row);
+}
+
+static void table_begin(hctx *c) {
+    c->ntables++;
+    sl_fmt(c->name, sizeof c->name, "table %u", c->ntables);
+    memset(&c->sh, 0, sizeof c->sh);
+    c->sh.name = c->name;
+    c->sh.index = c->ntables - 1;
+    if (c->o->sha256) sl_fmt(c->sh.sha256, sizeof c->sh.sha256, "%s", c->o->sha256);
+    c->table_start = xmlByteConsumed(c->px);
+    c->rownum = 0;
+    c->in_row = c->in_cell = 0;
+    c->rowspan_said = 0;
+    c->skip = c->cb->sheet_begin ? c->cb->sheet_begin(c->cb->ud, &c->sh) : 0;
+}
+
+/* Said as the parser closes, at the page's end, a table the page did not close. */
+static void say_cut(hctx *c) {
+    char m[300], last[120] = "";
+    if (c->cut_row)
+        sl_fmt(last, sizeof last, ", and its last row (record %llu) is incomplete: counted as "
+                                  "cut off, not read", (unsigned long long)c->cut_row);
+    sl_fmt(m, sizeof m, "the page ends inside a table (%llu <table> tag%s, %llu </table>): "
+                        "the file may be cut off%s",
+           (unsigned long long)c->opened, c->opened == 1 ? "" : "s",
+           (unsigned long long)c->closed, last);
+    hdiag(c, SL_DIAG_WARN, "html.cut", 1, c->cut_row, 0, m);
+}
+
+static void table_end(hctx *c) {
+    row_end(c);
+    if (c->finishing && c->opened > c->closed && !c->stopped) say_cut(c);
+    long now = xmlByteConsumed(c->px);
+    c->sh.xml_bytes = now > c->table_start ? (uint64_t)(now - c->table_start) : 0;
+    if (c->cb->sheet_end) c->cb->sheet_end(c->cb->ud, &c->sh);
+}
+
+static const char *attr(const xmlChar **atts, const char *name) {
+    for (size_t i = 0; atts && atts[i]; i += 2)
+        if (strcasecmp((const char *)atts[i], name) == 0) return (const char *)atts[i + 1];
+    return NULL;
+}
+
+static unsigned span(const char *v) {
+    unsigned long n = 0;
+    if (!v) return 1;
+    while (*v == ' ') v++;
+    for (; *v >= '0' && *v <= '9' && n <= MAX_COLSPAN; v++) n = n * 10 + (unsigned)(*v - '0');
+    return n >= 1 && n <= MAX_COLSPAN ? (unsigned)n : 1;
+}
+
+static void line_break(hctx *c) {
+    if (!c->in_cell || c->row_over) return;
+    const cellpos *k = &c->cells[c->ncells - 1];
+    if (c->row.len > k->off && c->row.p[c->row.len - 1] != '\n') row_put(c, "\n", 1);
+    c->space = 0;
+}
+
+static void on_start(void *ud, const xmlChar *name, const xmlChar **atts) {
+    hctx *c = ud;
+    if (c->stopped) return;
+    if (is_tag(name, "table")) {
+        c->opened++;
+        if (c->depth++ == 0) table_begin(c);
+        else row_end(c); /* a nested table: its rows are rows of the outer one */
+        return;
+    }
+    if (is_tag(name, "title")) {
+        c->in_title = 1;
+        return;
+    }
+    if (!c->depth) return;
+    if (is_tag(name, "tr")) {
+        row_begin(c);
+    } else if (is_tag(name, "td") || is_tag(name, "th")) {
+        if (!c->in_row) row_begin(c);
+        cell_end(c);
+        if (cell_add(c)) return;
+        c->in_cell = 1;
+        c->space = 0;
+        c->pad = span(attr(atts, "colspan")) - 1;
+        if (span(attr(atts, "rowspan")) > 1 && !c->rowspan_said && !c->skip) {
+            c->rowspan_said = 1;
+            hdiag(c, SL_DIAG_WARN, "html.rowspan", 1, c->rownum, cur_line(c),
+                  "a cell spans several rows: its text is in the first of them only, and the "
+                  "cells after it in the other rows sit one column to the left");
+        }
+    } else if (is_tag(name, "br") || is_tag(name, "p") || is_tag(name, "div") ||
+               is_tag(name, "li")) {
+        line_break(c);
+    }
+}
+
+static void on_end(void *ud, const xmlChar *name) {
+    hctx *c = ud;
+    if (c->stopped) return;
+    if (is_tag(name, "title")) {
+        c->in_title = 0;
+    } else if (is_tag(name, "table")) {
+        if (!c->depth) return;
+        if (--c->depth == 0) table_end(c);
+        else row_end(c);
+    } else if (c->depth && is_tag(name, "tr")) {
+        row_end(c);
+    } else if (c->depth && (is_tag(name, "td") || is_tag(name, "th"))) {
+        cell_end(c);
+    }
+}
+
+static int is_blank(unsigned char ch) {
+    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f';
+}
+
+static void on_text(void *ud, const xmlChar *ch, int len) {
+    hctx *c = ud;
+    if (c->stopped || len <= 0) return;
+    const unsigned char *p = ch, *e = ch + len;
+    if (c->in_title) {
+        for (; p < e && c->title.len < TITLE_MAX; p++) {
+            int blank = is_blank(*p);
+            if (blank && c->title.len && c->title.p[c->title.len - 1] == ' ') continue;
+            if (sl_buf_putc(&c->title, blank ? ' ' : (char)*p)) stop(c, SL_ENOMEM);
+        }
+        return;
+    }
+    if (!c->in_cell || c->row_over) return;
+    const cellpos *k = &c->cells[c->ncells - 1];
+    while (p < e && !c->row_over) {
+        int nbsp = p + 1 < e && p[0] == 0xC2 && p[1] == 0xA0;
+        if (is_blank(*p) || nbsp) {
+            p += nbsp ? 2 : 1;
+            if (c->row.len > k->off && c->row.p[c->row.len - 1] != '\n') c->space = 1;
+            continue;
+        }
+        const unsigned char *q = p;
+        while (q < e && !is_blank(*q) && !(q + 1 < e && q[0] == 0xC2 && q[1] == 0xA0)) q++;
+        if (c->space) row_put(c, " ", 1);
+        c->space = 0;
+        row_put(c, (const char *)p, (size_t)(q - p));
+        p = q;
+    }
+}
+
+static void on_cdata(void *ud, const xmlChar *ch, int len) { /* <script>, <style> */
+    SL_UNUSED(ud);
+    SL_UNUSED(ch);
+    SL_UNUSED(len);
+}
+
+static void on_error(void *ud, xmlErrorPtr err) { /* a page's HTML errors are not news */
+    SL_UNUSED(ud);
+    SL_UNUSED(err);
+}
+
+/* Counts "</table" in the page's own bytes. At the end of its input the parser closes what is
+ * still open, so only the bytes tell a table closed by the page from one cut off. */
+static void count_closes(hctx *c, const char *p, size_t n) {
+    enum { L = 7 }; /* strlen("</table") */
+    char edge[2 * L];
+    size_t k = n < L - 1 ? n : L - 1;
+    memcpy(edge, c->tail, c->ntail);
+    memcpy(edge + c->ntail, p, k);
+    for (size_t i = 0; i < c->ntail && i + L <= c->ntail + k; i++) /* split by the boundary */
+        if (strncasecmp(edge + i, "</table", L) == 0) c->closed++;
+    for (const char *q = p, *e = p + n; (q = memchr(q, '<', (size_t)(e - q))) != NULL; q++)
+        if ((size_t)(e - q) >= L && strncasecmp(q, "</table", L) == 0) c->closed++;
+    if (n >= L - 1) { /* keep the stream's last L-1 bytes */
+        memcpy(c->tail, p + n - (L - 1), L - 1);
+        c->ntail = L - 1;
+    } else {
+        size_t m = c->ntail + k, keep = m < L - 1 ? m : L - 1;
+        memmove(c->tail, edge + m - keep, keep);
+        c->ntail = keep;
+    }
+}
+
+/* Whether the page says its encoding ("charset=" in a meta tag) within its first bytes. */
+static int says_charset(const char *p, size_t n) {
+    for (size_t i = 0; i + 7 <= n; i++)
+        if ((p[i] | 0x20) == 'c' && strncasecmp(p + i, "charset", 7) == 0) return 1;
+    return 0;
+}
+
+int sl_html_sniff(const unsigned char *p, size_t n) {
+    static const char *const starts[] = {"<!doctype html", "<html", "<head", "<body",
+                                         "<meta",          "<title", "<table"};
+    size_t i = 0;
+    if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) i = 3;
+    for (;;) {
+        while (i < n && is_blank(p[i])) i++;
+        if (i + 4 <= n && memcmp(p + i, "<!--", 4) == 0) { /* a comment first */
+            const unsigned char *end = NULL;
+            for (size_t k = i + 4; k + 3 <= n && !end; k++)
+                if (memcmp(p + k, "-->", 3) == 0) end = p + k + 3;
+            if (!end) return 0;
+            i = (size_t)(end - p);
+            continue;
+        }
+        break;
+    }
+    /* sunlight's own report.html copied into a release is left to the text reader, which
+     * recognises it and sets it aside (scan.c): its tables are counts, not a log */
+    static const char own[] = "<title>sunlight report</title>";
+    size_t look = n < 4096 ? n : 4096;
+    for (const unsigned char *q = p, *e = p + look; (q = memchr(q, '<', (size_t)(e - q))); q++)
+        if ((size_t)(e - q) >= sizeof own - 1 && memcmp(q, own, sizeof own - 1) == 0) return 0;
+    for (size_t s = 0; s < SL_ARRAY_LEN(starts); s++) {
+        size_t l = strlen(starts[s]);
+        if (i + l < n && strncasecmp((const char *)p + i, starts[s], l) == 0) {
+            unsigned char after = p[i + l];
+            if (after == '>' || is_blank(after) || (s > 0 && after == '/')) return 1;
+        }
+    }
+    return 0;
+}
+
+sl_status sl_html_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *cb) {
+    static const sl_xlsx_cb no_cb;
+    if (!cb) cb = &no_cb;
+    pthread_once(&xml_once, xml_init);
+    if (lseek(fd, 0, SEEK_SET) < 0) return SL_EIO;
+    char *buf = malloc(HTML_CHUNK);
+    if (!buf) return SL_ENOMEM;
+    hctx c;
+    memset(&c, 0, sizeof c);
+    c.o = opts;
+    c.cb = cb;
+    htmlSAXHandler sax;
+    memset(&sax, 0, sizeof sax);
+    sax.startElement = on_start;
+    sax.endElement = on_end;
+    sax.characters = on_text;
+    sax.ignorableWhitespace = on_text;
+    sax.cdataBlock = on_cdata;
+    sax.serror = on_error;
+    sax.initialized = XML_SAX2_MAGIC; /* so that serror, not stderr, receives parse errors */
+    c.px = htmlCreatePushParserCtxt(&sax, &c, NULL, 0, NULL, XML_CHAR_ENCODING_NONE);
+    if (!c.px) {
+        free(buf);
+        return SL_ENOMEM;
+    }
+    htmlCtxtUseOptions(c.px, HTML_PARSE_NONET | HTML_PARSE_COMPACT);
+    sl_status rc = SL_OK;
+    int first = 1;
+    for (;;) {
+        ssize_t n = read(fd, buf, HTML_CHUNK);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            hdiag(&c, SL_DIAG_ERROR, "read.io", 0, 0, 0, "read failed: the rest of the page is lost");
+            rc = SL_EIO;
+            break;
+        }
+        if (first && n > 0 && !says_charset(buf, (size_t)n)) {
+            /* Unsaid, libxml2 takes Latin-1: decide as for a CSV (decode.h) instead. */
+            sl_encoding e = sl_encoding_sniff(buf, (size_t)n, (size_t)n < HTML_CHUNK, NULL, NULL, 0);
+            xmlCharEncodingHandlerPtr h = e == SL_ENC_CP1252
+                                              ? xmlFindCharEncodingHandler("windows-1252")
+                                              : xmlFindCharEncodingHandler("UTF-8");
+            if (h) xmlSwitchToEncoding(c.px, h);
+        }
+        first = 0;
+        count_closes(&c, buf, (size_t)n);
+        c.finishing = n == 0;
+        htmlParseChunk(c.px, buf, (int)n, n == 0);
+        if (n == 0 || c.stopped) break;
+    }
+    c.finishing = 1;
+    if (c.depth && !c.stopped) { /* the parser did not close it (it does at the end) */
+        c.depth = 0;
+        table_end(&c);
+    }
+    if (!c.ntables && !c.st && rc == SL_OK) {
+        char m[400], t[TITLE_MAX + 16] = "";
+        sl_slice ts = sl_trim((sl_slice){c.title.p ? c.title.p : "", c.title.len});
+        if (ts.len) sl_fmt(t, sizeof t, " titled \"%.*s\"", (int)ts.len, ts.p);
+        const char *cite = opts->cite ? opts->cite : "";
+        size_t n = strlen(cite);
+        if (sl_ends_with_ci(cite, n, ".html") || sl_ends_with_ci(cite, n, ".htm") ||
+            sl_ends_with_ci(cite, n, ".xhtml")) { /* a page named as one: a cover note, an index */
+            sl_fmt(m, sizeof m, "a web page%s with no table: not a log; nothing read from it", t);
+            hdiag(&c, SL_DIAG_INFO, "html.no_table", 0, 0, 0, m);
+        } else { /* named as an export, but a page: most often a download that failed */
+            sl_fmt(m, sizeof m, "a web page%s with no table: not an export. A download that "
+                                "failed or timed out often saves a sign-in or error page under "
+                                "the export's name; get the file again", t);
+            hdiag(&c, SL_DIAG_WARN, "html.no_table", 0, 0, 0, m);
+        }
+    }
+    if (c.st) rc = c.st;
+    htmlFreeParserCtxt(c.px);
+    free(buf);
+    sl_buf_free(&c.row);
+    sl_buf_free(&c.line);
+    sl_buf_free(&c.title);
+    free(c.cells);
+    free(c.slices);
+    return rc;
+}
