@@ -1,7 +1,8 @@
 #!/bin/sh
 # Issue 3's acceptance test: one generated release scanned twice, once as plain CSV files and
 # once repackaged the way releases arrive (an XLSX workbook with date serials, a ZIP with a
-# folder, a zip inside a zip, gzip, zstd, UTF-16LE with BOM, Windows-1252). Both scans must give
+# folder, a zip inside a zip, gzip, zstd, UTF-16LE with BOM, Windows-1252, an HTML table saved
+# as .xls in Windows-1252 with character references). Both scans must give
 # the same search rows, the same flagged rows and the same counts, and every repackaged source
 # must be cited down to member and sheet.
 set -u
@@ -11,7 +12,7 @@ if ! command -v python3 >/dev/null 2>&1; then
     echo "skipped: python3 missing (needed to repackage the release)"; echo "0 passed, 0 failed, 1 skipped"; exit 0
 fi
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
-"$B/slgen" --out "$T/plain" --seed 11 --months 3 --rows 1200 --quirks none >/dev/null 2>&1 || bad "slgen"
+"$B/slgen" --out "$T/plain" --seed 11 --months 4 --rows 1200 --quirks none >/dev/null 2>&1 || bad "slgen"
 rm -f "$T/plain/truth.csv" "$T/plain/truth.json"
 python3 - "$T/plain" "$T/mixed" <<'PY' || bad "repackaging failed"
 import csv, gzip, io, os, shutil, subprocess, sys, zipfile, importlib.util, datetime
@@ -20,7 +21,7 @@ spec = importlib.util.spec_from_file_location('mf', 'tests/data/make_fixtures.py
 mf = importlib.util.module_from_spec(spec); spec.loader.exec_module(mf)
 os.makedirs(dst)
 files = sorted(f for f in os.listdir(src) if f.endswith('.csv'))
-assert len(files) >= 6, files
+assert len(files) >= 7, files
 def esc(s): return s.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')
 def colref(i):
     s = ''
@@ -47,10 +48,21 @@ def xlsx_of(path):
         out.append(mf.row(r, cs))
     notes = mf.sheet_xml(mf.row(1, [mf.c('A1', 'Released under a public records request', t='inlineStr')]))
     return mf.workbook([('Notes', notes), ('Audit', mf.sheet_xml(''.join(out)))], styles=mf.STYLES)
+def html_of(path):
+    # as a web system's "Export to Excel" writes it: an HTML table under a .xls name
+    rows = list(csv.reader(open(path, encoding='utf-8-sig', newline='')))
+    out = ['<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252">'
+           '<title>Audit</title></head><body>\r\n<table border="1">\r\n']
+    for r, cells in enumerate(rows):
+        tag = 'th' if r == 0 else 'td'
+        out.append('<tr>' + ''.join('<%s>%s</%s>' % (tag, esc(v).replace('\n', '<br>') or '&nbsp;', tag)
+                                    for v in cells) + '</tr>\r\n')
+    out.append('</table></body></html>\r\n')
+    return ''.join(out).encode('cp1252', 'xmlcharrefreplace')
 raw = {f: open(os.path.join(src, f), 'rb').read() for f in files}
 plan = {}
 plan[files[0]] = 'xlsx'; plan[files[1]] = 'zip'; plan[files[2]] = 'zipzip'; plan[files[3]] = 'gz'
-plan[files[4]] = 'utf16'; plan[files[5]] = 'zst'
+plan[files[4]] = 'utf16'; plan[files[5]] = 'zst'; plan[files[6]] = 'html'
 for f in files:
     how = plan.get(f, 'plain')
     base = f[:-4]
@@ -61,6 +73,8 @@ for f in files:
     elif how == 'zipzip':
         inner = mf.zbytes([(f, raw[f])])
         open(os.path.join(dst, base + '_outer.zip'), 'wb').write(mf.zbytes([('inner.zip', inner)]))
+    elif how == 'html':
+        open(os.path.join(dst, base + '.xls'), 'wb').write(html_of(os.path.join(src, f)))
     elif how == 'gz':
         open(os.path.join(dst, f + '.gz'), 'wb').write(gzip.compress(raw[f], mtime=0))
     elif how == 'utf16':
@@ -99,7 +113,7 @@ def logical(cite):
     last = [p.strip() for p in cite.split('>')]
     name = [p for p in last if re.search(r'audit_\d{4}-\d{2}', p)]
     base = os.path.basename(name[-1] if name else last[-1])
-    return re.sub(r'(_outer)?(\.csv)?(\.gz|\.zst|\.xlsx|\.zip)?$', '', base)
+    return re.sub(r'(_outer)?(\.csv)?(\.gz|\.zst|\.xlsx|\.xls|\.zip)?$', '', base)
 def rows(db):
     q = ('select s.cite, f.record, f.search_time, f.org, f.reason, f.categories, f.plate_token '
          'from flagged_rows f join sources s on s.id = f.source_id')
@@ -112,6 +126,7 @@ check(any(c.endswith('.xlsx > Audit') for c in cites), 'no sheet citation: %r' %
 check(any('.zip > export/' in c for c in cites), 'no member-in-folder citation')
 check(any('_outer.zip > inner.zip > ' in c for c in cites), 'no zip-in-zip citation')
 check(any(c.endswith('.csv.gz') for c in cites), 'no gzip source')
+check(any(c.endswith('.xls > table 1') for c in cites), 'no HTML table citation: %r' % cites)
 enc = dict(b.execute("select cite, encoding from sources where encoding is not null"))
 check(any(v.startswith('utf-16') for v in enc.values()), 'UTF-16 not reported: %r' % sorted(set(enc.values())))
 for m in fails: print('FAIL: ' + m)
