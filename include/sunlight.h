@@ -408,7 +408,7 @@ typedef struct {
 
 typedef struct {
     uint64_t files;        /* input files */
-    uint64_t sources;      /* readable streams (a file, a member, a sheet) */
+    uint64_t sources;      /* readable streams (a file, a member, a sheet, a table) */
     uint64_t bytes;        /* input bytes */
     uint64_t records;      /* data records read, headers excluded */
     uint64_t searches;     /* records parsed into search rows */
