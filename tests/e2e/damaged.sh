@@ -46,4 +46,15 @@ expect "no source called empty" "$(q "select count(*) from diagnostics where cod
 # The terminal says it too, naming file and part.
 if grep -qF "strings_damaged_wrong_checksum.xlsx: xlsx: the part's compressed data is damaged" "$T/log"
 then ok; else bad "terminal message for the damaged part missing: $(head -3 "$T/log")"; fi
+
+# What an empty source is said to be: an empty file, a file of blank lines, a file of spaces.
+mkdir "$T/empty"
+: >"$T/empty/a_empty.csv"
+printf '\r\n\n\r\n' >"$T/empty/b_blank_lines.csv"
+printf '   ' >"$T/empty/c_spaces.csv"
+"$B/sunlight" scan "$T/empty" -o "$T/oe" --key "$T/k" >/dev/null 2>&1
+expect "empty sources" "$(sqlite3 "$T/oe/sunlight.db" "select message from diagnostics where code = 'source.empty' order by source_id")" \
+"source holds no records (empty file)
+source holds no records, only blank lines
+source holds no records, only blank lines"
 finish
