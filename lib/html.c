@@ -5,6 +5,7 @@
 #include "html.h"
 
 #include "decode.h"
+#include "rowbuf.h"
 
 #include <errno.h>
 #include <libxml/HTMLparser.h>
@@ -17,12 +18,7 @@
 
 #define HTML_CHUNK ((size_t)64 << 10)
 #define MAX_COLSPAN 1000u /* a larger colspan is taken as 1: no export spans more columns */
-#define MAX_CELLS 4096u   /* as the CSV reader */
 #define TITLE_MAX 120u
-
-typedef struct {
-    size_t off, len;
-} cellpos;
 
 typedef struct {
     htmlParserCtxtPtr px;
@@ -39,14 +35,9 @@ typedef struct {
     uint64_t cut_row;        /* the row delivered as cut off, 0 if none */
     int finishing;           /* in the parser's last call: what it closes now, the page did not */
     /* the row being gathered */
-    int in_row, in_cell, space, row_over, rowspan_said;
+    int in_row, in_cell, space, rowspan_said;
     uint64_t rownum, row_line;
-    sl_buf row;           /* cell texts, back to back */
-    cellpos *cells;
-    size_t ncells, cap_cells;
-    sl_slice *slices;
-    size_t cap_slices;
-    sl_buf line;          /* first_line */
+    sl_rowbuf rb;
     unsigned pad;         /* empty cells still owed by the open cell's colspan */
     /* the page's <title>, for the message about a page without a table */
     int in_title;
@@ -83,59 +74,22 @@ static int is_tag(const xmlChar *name, const char *tag) {
     return name && strcasecmp((const char *)name, tag) == 0;
 }
 
-/* Appends n bytes to the row, or marks the row over its cap (its text is then dropped). */
 static void row_put(hctx *c, const char *p, size_t n) {
-    if (c->row_over) return;
-    size_t cap = c->o->max_record ? c->o->max_record : (size_t)1 << 20;
-    if (c->row.len + n > cap) {
-        c->row_over = 1;
-        return;
-    }
-    if (sl_buf_append(&c->row, p, n)) stop(c, SL_ENOMEM);
+    if (sl_rowbuf_put(&c->rb, p, n)) stop(c, SL_ENOMEM);
 }
 
-static int cell_add(hctx *c) {
-    if (c->ncells >= MAX_CELLS) {
-        c->row_over = 1;
-        return -1;
-    }
-    if (c->ncells == c->cap_cells) {
-        size_t n = c->cap_cells ? c->cap_cells * 2 : 32;
-        cellpos *nc = sl_reallocarray(c->cells, n, sizeof *nc);
-        if (!nc) {
-            stop(c, SL_ENOMEM);
-            return -1;
-        }
-        c->cells = nc;
-        c->cap_cells = n;
-    }
-    c->cells[c->ncells++] = (cellpos){c->row.len, 0};
-    return 0;
+static void cell_add(hctx *c) {
+    if (sl_rowbuf_cell(&c->rb)) stop(c, SL_ENOMEM);
 }
 
 static void cell_end(hctx *c) {
     if (!c->in_cell) return;
     c->in_cell = 0;
-    cellpos *k = &c->cells[c->ncells - 1];
-    if (!c->row_over) k->len = c->row.len - k->off;
-    while (k->len && c->row.p[k->off + k->len - 1] == '\n') k->len--; /* a trailing <br> */
-    c->row.len = k->off + k->len;
-    for (; c->pad; c->pad--)
-        if (cell_add(c)) break;
-    c->pad = 0;
-}
-
-/* first_line: the cells tab-joined, line breaks as spaces (as xlsx.c). */
-static sl_status line_build(hctx *c) {
-    sl_buf_reset(&c->line);
-    for (size_t i = 0; i < c->ncells; i++) {
-        if (i && sl_buf_putc(&c->line, '\t')) return SL_ENOMEM;
-        size_t at = c->line.len;
-        if (sl_buf_append(&c->line, c->slices[i].p, c->slices[i].len)) return SL_ENOMEM;
-        for (size_t k = at; k < c->line.len; k++)
-            if (c->line.p[k] == '\n') c->line.p[k] = ' ';
-    }
-    return SL_OK;
+    sl_slice k = sl_rowbuf_open_cell(&c->rb);
+    size_t trail = 0;
+    while (trail < k.len && k.p[k.len - 1 - trail] == '\n') trail++; /* a trailing <br> */
+    sl_rowbuf_unput(&c->rb, trail);
+    for (; c->pad; c->pad--) cell_add(c);
 }
 
 static void row_end(hctx *c) {
@@ -144,39 +98,24 @@ static void row_end(hctx *c) {
     c->in_row = 0;
     if (c->skip || c->stopped) return;
     c->sh.rows++;
-    if (c->ncells > c->cap_slices) {
-        sl_slice *ns = sl_reallocarray(c->slices, c->ncells, sizeof *ns);
-        if (!ns) {
-            stop(c, SL_ENOMEM);
-            return;
-        }
-        c->slices = ns;
-        c->cap_slices = c->ncells;
-    }
-    for (size_t i = 0; i < c->ncells; i++)
-        c->slices[i] = (sl_slice){c->row.p ? c->row.p + c->cells[i].off : "", c->cells[i].len};
-    if (c->row_over) c->ncells = 0;
-    if (line_build(c)) {
+    sl_csv_row r = {0};
+    if (sl_rowbuf_row(&c->rb, &r)) {
         stop(c, SL_ENOMEM);
         return;
     }
     uint64_t now = cur_line(c);
-    sl_csv_row r = {0};
-    r.cells = c->slices;
-    r.ncells = c->ncells;
     r.record = c->rownum;
     r.line = c->row_line;
-    r.first_line = (sl_slice){c->line.p ? c->line.p : "", c->line.len};
     r.nlines = now > c->row_line ? (uint32_t)(now - c->row_line + 1) : 1;
-    r.err = c->row_over ? SL_CSV_TOO_LARGE : SL_CSV_OK;
+    r.err = c->rb.over ? SL_CSV_TOO_LARGE : SL_CSV_OK;
     if (c->finishing && c->opened > c->closed) { /* cut off inside it (html.cut follows) */
         r.err = SL_CSV_CUT;
         c->cut_row = r.record;
     }
-    if (c->row_over) {
+    if (c->rb.over) {
         char m[160];
         sl_fmt(m, sizeof m, "row larger than %zu bytes or %u cells: skipped",
-               c->o->max_record ? c->o->max_record : (size_t)1 << 20, MAX_CELLS);
+               c->o->max_record ? c->o->max_record : (size_t)1 << 20, SL_ROWBUF_MAX_CELLS);
         hdiag(c, SL_DIAG_WARN, "html.record_too_large", 1, r.record, r.line, m);
     }
     if (c->cb->row && c->cb->row(c->cb->ud, &c->sh, &r)) {
@@ -189,9 +128,7 @@ static void row_begin(hctx *c) {
     c->in_row = 1;
     c->rownum++;
     c->row_line = cur_line(c);
-    c->ncells = 0;
-    c->row_over = 0;
-    sl_buf_reset(&c->row);
+    sl_rowbuf_reset(&c->rb);
 }
 
 static void table_begin(hctx *c) {
@@ -244,9 +181,9 @@ static unsigned span(const char *v) {
 }
 
 static void line_break(hctx *c) {
-    if (!c->in_cell || c->row_over) return;
-    const cellpos *k = &c->cells[c->ncells - 1];
-    if (c->row.len > k->off && c->row.p[c->row.len - 1] != '\n') row_put(c, "\n", 1);
+    if (!c->in_cell || c->rb.over) return;
+    sl_slice k = sl_rowbuf_open_cell(&c->rb);
+    if (k.len && k.p[k.len - 1] != '\n') row_put(c, "\n", 1);
     c->space = 0;
 }
 
@@ -269,7 +206,8 @@ static void on_start(void *ud, const xmlChar *name, const xmlChar **atts) {
     } else if (is_tag(name, "td") || is_tag(name, "th")) {
         if (!c->in_row) row_begin(c);
         cell_end(c);
-        if (cell_add(c)) return;
+        cell_add(c);
+        if (c->stopped) return;
         c->in_cell = 1;
         c->space = 0;
         c->pad = span(attr(atts, "colspan")) - 1;
@@ -317,13 +255,13 @@ static void on_text(void *ud, const xmlChar *ch, int len) {
         }
         return;
     }
-    if (!c->in_cell || c->row_over) return;
-    const cellpos *k = &c->cells[c->ncells - 1];
-    while (p < e && !c->row_over) {
+    if (!c->in_cell || c->rb.over) return;
+    while (p < e && !c->rb.over && !c->stopped) {
         int nbsp = p + 1 < e && p[0] == 0xC2 && p[1] == 0xA0;
         if (is_blank(*p) || nbsp) {
             p += nbsp ? 2 : 1;
-            if (c->row.len > k->off && c->row.p[c->row.len - 1] != '\n') c->space = 1;
+            sl_slice k = sl_rowbuf_open_cell(&c->rb);
+            if (k.len && k.p[k.len - 1] != '\n') c->space = 1;
             continue;
         }
         const unsigned char *q = p;
@@ -419,6 +357,7 @@ sl_status sl_html_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *cb
     memset(&c, 0, sizeof c);
     c.o = opts;
     c.cb = cb;
+    c.rb.max_record = opts->max_record;
     htmlSAXHandler sax;
     memset(&sax, 0, sizeof sax);
     sax.startElement = on_start;
@@ -483,10 +422,7 @@ sl_status sl_html_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *cb
     if (c.st) rc = c.st;
     htmlFreeParserCtxt(c.px);
     free(buf);
-    sl_buf_free(&c.row);
-    sl_buf_free(&c.line);
+    sl_rowbuf_free(&c.rb);
     sl_buf_free(&c.title);
-    free(c.cells);
-    free(c.slices);
     return rc;
 }
