@@ -4,6 +4,7 @@
  * text runner, hashing each member's decompressed bytes and bounding decompression. */
 #include "container.h"
 #include "html.h"
+#include "xmlss.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -276,12 +277,13 @@ static sl_status read_member(const sl_archive_env *env, struct archive *a, struc
     if (n < 0) { st = pc.err; goto done; }
     pc.first = (size_t)n;
     sl_magic kind = sl_magic_sniff(pc.buf, (size_t)n);
-    if (kind == SL_MAGIC_NONE && sl_html_sniff((const unsigned char *)pc.buf, (size_t)n)) {
+    int page = kind == SL_MAGIC_NONE && sl_html_sniff((const unsigned char *)pc.buf, (size_t)n);
+    if (page || (kind == SL_MAGIC_NONE && sl_xmlss_sniff((const unsigned char *)pc.buf, (size_t)n))) {
         FILE *f = spool(&pc); /* fills child's sha256 and size */
         if (!f) { st = pc.err; goto done; }
         child.id = (*env->next_id)++;
-        child.format = "html";
-        st = sl_archive_read_html(env, fileno(f), &child);
+        st = page ? sl_archive_read_html(env, fileno(f), &child)
+                  : sl_archive_read_xmlss(env, fileno(f), &child);
         fclose(f);
         goto done;
     }
@@ -524,22 +526,33 @@ sl_status sl_archive_read_xlsx(const sl_archive_env *env, int fd, sl_source *boo
     return st;
 }
 
-sl_status sl_archive_read_html(const sl_archive_env *env, int fd, sl_source *page) {
+/* A web page's tables or an XML spreadsheet's worksheets, as sheets of `src`. */
+static sl_status read_sheets_of(const sl_archive_env *env, int fd, sl_source *src,
+                                const char *format,
+                                sl_status (*read_fd)(int, const sl_html_opts *, const sl_xlsx_cb *)) {
     book_ctx b = {0};
     b.env = env;
-    b.book = page;
-    page->format = "html";
-    page->encoding = "utf-8";
+    b.book = src;
+    src->format = format;
+    src->encoding = "utf-8";
     sl_html_opts ho = {0};
     ho.max_record = env->opts->max_record;
-    ho.cite = page->cite;
-    ho.sha256 = page->sha256;
+    ho.cite = src->cite;
+    ho.sha256 = src->sha256;
     ho.diag = env->cb->diag;
     ho.diag_ud = env->cb->diag_ud;
     sl_xlsx_cb hc = {on_sheet_begin, on_sheet_row, on_sheet_end, &b};
-    if (env->cb->begin) env->cb->begin(env->cb->ud, page);
-    sl_status st = sl_html_read_fd(fd, &ho, &hc);
-    if (env->cb->end) env->cb->end(env->cb->ud, page);
+    if (env->cb->begin) env->cb->begin(env->cb->ud, src);
+    sl_status st = read_fd(fd, &ho, &hc);
+    if (env->cb->end) env->cb->end(env->cb->ud, src);
     sl_buf_free(&b.cite);
     return st;
+}
+
+sl_status sl_archive_read_html(const sl_archive_env *env, int fd, sl_source *page) {
+    return read_sheets_of(env, fd, page, "html", sl_html_read_fd);
+}
+
+sl_status sl_archive_read_xmlss(const sl_archive_env *env, int fd, sl_source *book) {
+    return read_sheets_of(env, fd, book, "xmlss", sl_xmlss_read_fd);
 }

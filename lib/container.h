@@ -93,5 +93,7 @@ sl_status sl_archive_read_xlsx(const sl_archive_env *env, int fd, sl_source *boo
 /* Reads a web page in fd (html.h) as the source `page`, whose sha256 is already filled: its
  * tables become sources with parent = page->id, cited "page-cite > table N". */
 sl_status sl_archive_read_html(const sl_archive_env *env, int fd, sl_source *page);
+/* The same for an Excel 2003 XML spreadsheet (xmlss.h): its worksheets become sources. */
+sl_status sl_archive_read_xmlss(const sl_archive_env *env, int fd, sl_source *book);
 
 #endif

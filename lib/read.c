@@ -5,6 +5,7 @@
 #include "read_int.h"
 #include "decode.h"
 #include "html.h"
+#include "xmlss.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -293,7 +294,8 @@ sl_read_kind sl_read_sniff(const unsigned char *p, size_t n, const char *name)
     if (n >= 2 && p[0] == 0xFF && p[1] == 0xFE) return SL_KIND_UTF16LE;
     if (n >= 2 && p[0] == 0xFE && p[1] == 0xFF) return SL_KIND_UTF16BE;
     if (n > SL_SNIFF_BYTES) n = SL_SNIFF_BYTES;
-    if (!memchr(p, 0, n)) return sl_html_sniff(p, n) ? SL_KIND_HTML : SL_KIND_TEXT;
+    if (!memchr(p, 0, n))
+        return sl_html_sniff(p, n) ? SL_KIND_HTML : sl_xmlss_sniff(p, n) ? SL_KIND_XMLSS : SL_KIND_TEXT;
     sl_read_kind k = sniff_utf16(p, n);
     if (k != SL_KIND_BINARY) return k;
     /* Text with a few stray NULs (a NUL typed into a cell, a damaged export) is still text,
@@ -330,6 +332,7 @@ const char *sl_read_kind_name(sl_read_kind k)
     case SL_KIND_GZIP: return "gzip";
     case SL_KIND_ZSTD: return "zstd";
     case SL_KIND_HTML: return "html";
+    case SL_KIND_XMLSS: return "xmlss";
     case SL_KIND_XLS: return "xls";
     case SL_KIND_BINARY: return "binary";
     }
@@ -829,11 +832,12 @@ static sl_status read_container_file(sl_reader_state *st, const char *path, int 
     self.path = path;
     st->count_progress = 0;
     sl_status rc;
-    if (kind == SL_KIND_HTML) {
+    if (kind == SL_KIND_HTML || kind == SL_KIND_XMLSS) {
         if (sl_sha256_file(path, self.sha256) != SL_OK) self.sha256[0] = '\0';
         self.size = file_size;
         self.id = (*st->next_id)++;
-        rc = sl_archive_read_html(&env, fd, &self);
+        rc = kind == SL_KIND_HTML ? sl_archive_read_html(&env, fd, &self)
+                                  : sl_archive_read_xmlss(&env, fd, &self);
         if (st->cb->progress && file_size) st->cb->progress(st->cb->ud, file_size);
     } else if (kind == SL_KIND_GZIP || kind == SL_KIND_ZSTD) {
         self.format = kind == SL_KIND_GZIP ? "gzip" : "zstd";
@@ -911,6 +915,7 @@ static sl_status read_by_kind(sl_reader_state *st, const char *path, file_pull *
     case SL_KIND_GZIP:
     case SL_KIND_ZSTD:
     case SL_KIND_HTML:
+    case SL_KIND_XMLSS:
         return read_container_file(st, path, fp->fd, kind, file_size);
     case SL_KIND_XLS:
     case SL_KIND_BINARY:

@@ -1,0 +1,295 @@
+/* xmlss.c: Excel 2003 XML spreadsheets (see xmlss.h), streamed through expat 64 KiB at a time;
+ * rows gathered with rowbuf.h. Element names are matched by local name, so that a writer's
+ * prefixes (ss:, x:, none) do not matter. */
+#include "xmlss.h"
+
+#include "rowbuf.h"
+
+#include <errno.h>
+#include <expat.h>
+#include <string.h>
+#include <unistd.h>
+
+#define XS_CHUNK ((size_t)64 << 10)
+#define MAX_GAP 16384u /* a cell's ss:Index further than this past the last cell is refused */
+
+typedef struct {
+    XML_Parser xp;
+    const sl_html_opts *o;
+    const sl_xlsx_cb *cb;
+    sl_xlsx_sheet sh;
+    sl_buf name;       /* the worksheet's name */
+    unsigned nsheets;
+    int in_sheet, in_row, in_cell, in_data, in_comment, datetime, skip, failed;
+    uint64_t rownum, last_row, row_line;
+    XML_Index sheet_start;
+    unsigned long col, merge; /* cells placed in the row; empty cells owed by MergeAcross */
+    size_t data_at;           /* the open cell's length when its <Data> began */
+    sl_rowbuf rb;
+    sl_status st;
+    char msg[200];
+} xsctx;
+
+static const char *local_name(const char *n) {
+    const char *l = n;
+    for (; *n; n++)
+        if (*n == ':') l = n + 1;
+    return l;
+}
+
+static const char *attr(const XML_Char **atts, const char *name) {
+    for (size_t i = 0; atts[i]; i += 2)
+        if (strcmp(local_name(atts[i]), name) == 0) return atts[i + 1];
+    return NULL;
+}
+
+/* A positive decimal number (at most 9 digits), or 0. */
+static unsigned long num(const char *s) {
+    unsigned long v = 0;
+    size_t k = 0;
+    if (!s) return 0;
+    for (; s[k] >= '0' && s[k] <= '9' && k < 9; k++) v = v * 10 + (unsigned long)(s[k] - '0');
+    return s[k] == '\0' ? v : 0;
+}
+
+static void xsdiag(xsctx *c, sl_severity sev, const char *code, int in_sheet, uint64_t record,
+                   uint64_t line, const char *msg) {
+    if (!c->o->diag) return;
+    char src[512];
+    const char *cite = c->o->cite ? c->o->cite : "spreadsheet";
+    if (in_sheet) sl_fmt(src, sizeof src, "%s > %s", cite, c->sh.name ? c->sh.name : "?");
+    else sl_fmt(src, sizeof src, "%s", cite);
+    sl_diag d = {sev, code, src, record, line, msg};
+    c->o->diag(c->o->diag_ud, &d);
+}
+
+static void fail(xsctx *c, sl_status st, const char *msg) {
+    if (!c->st) {
+        c->st = st;
+        sl_fmt(c->msg, sizeof c->msg, "%s", msg);
+    }
+    XML_StopParser(c->xp, XML_FALSE);
+}
+
+static void cell_open(xsctx *c) {
+    if (sl_rowbuf_cell(&c->rb)) fail(c, SL_ENOMEM, "out of memory");
+    c->col++;
+}
+
+static void row_deliver(xsctx *c, sl_csv_err err) {
+    c->in_row = c->in_cell = c->in_data = 0;
+    if (c->skip || c->st) return;
+    c->sh.rows++;
+    sl_csv_row r = {0};
+    if (sl_rowbuf_row(&c->rb, &r)) {
+        fail(c, SL_ENOMEM, "out of memory");
+        return;
+    }
+    uint64_t now = XML_GetCurrentLineNumber(c->xp);
+    r.record = c->rownum;
+    r.line = c->row_line;
+    r.nlines = now > c->row_line ? (uint32_t)(now - c->row_line + 1) : 1;
+    r.err = err ? err : c->rb.over ? SL_CSV_TOO_LARGE : SL_CSV_OK;
+    if (r.err == SL_CSV_TOO_LARGE) {
+        char m[160];
+        sl_fmt(m, sizeof m, "row larger than %zu bytes or %u cells: skipped",
+               c->o->max_record ? c->o->max_record : (size_t)1 << 20, SL_ROWBUF_MAX_CELLS);
+        xsdiag(c, SL_DIAG_WARN, "xmlss.record_too_large", 1, r.record, r.line, m);
+    }
+    if (c->cb->row && c->cb->row(c->cb->ud, &c->sh, &r)) c->skip = 1;
+}
+
+static void sheet_end(xsctx *c) {
+    if (!c->in_sheet) return;
+    c->in_sheet = 0;
+    XML_Index now = XML_GetCurrentByteIndex(c->xp);
+    c->sh.xml_bytes = now > c->sheet_start ? (uint64_t)(now - c->sheet_start) : 0;
+    c->sh.failed = c->failed;
+    if (c->cb->sheet_end) c->cb->sheet_end(c->cb->ud, &c->sh);
+}
+
+static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **atts) {
+    xsctx *c = ud;
+    const char *n = local_name(name);
+    if (strcmp(n, "Worksheet") == 0) {
+        sheet_end(c); /* a worksheet inside another: damaged, but read on */
+        c->nsheets++;
+        sl_buf_reset(&c->name);
+        const char *sn = attr(atts, "Name");
+        if ((sn && *sn ? sl_buf_puts(&c->name, sn) : sl_buf_printf(&c->name, "Sheet%u", c->nsheets)) ||
+            sl_buf_nul(&c->name)) {
+            fail(c, SL_ENOMEM, "out of memory");
+            return;
+        }
+        memset(&c->sh, 0, sizeof c->sh);
+        c->sh.name = c->name.p;
+        c->sh.index = c->nsheets - 1;
+        if (c->o->sha256) sl_fmt(c->sh.sha256, sizeof c->sh.sha256, "%s", c->o->sha256);
+        c->sheet_start = XML_GetCurrentByteIndex(c->xp);
+        c->in_sheet = 1;
+        c->rownum = c->last_row = 0;
+        c->skip = c->cb->sheet_begin ? c->cb->sheet_begin(c->cb->ud, &c->sh) : 0;
+    } else if (!c->in_sheet) {
+        return;
+    } else if (strcmp(n, "Row") == 0) {
+        if (c->in_row) row_deliver(c, SL_CSV_OK);
+        unsigned long at = num(attr(atts, "Index"));
+        c->rownum = at > c->last_row ? at : c->last_row + 1;
+        c->sh.blank_rows += c->rownum - c->last_row - 1;
+        c->last_row = c->rownum;
+        c->row_line = XML_GetCurrentLineNumber(c->xp);
+        sl_rowbuf_reset(&c->rb);
+        c->in_row = 1;
+        c->col = 0;
+    } else if (strcmp(n, "Cell") == 0 && c->in_row) {
+        unsigned long at = num(attr(atts, "Index"));
+        if (at > c->col + 1 + MAX_GAP) at = 0; /* not a column any export has */
+        while (at > c->col + 1 && !c->st) cell_open(c); /* the empty cells before it */
+        cell_open(c);
+        c->merge = num(attr(atts, "MergeAcross"));
+        if (c->merge > MAX_GAP) c->merge = 0;
+        c->in_cell = 1;
+    } else if (strcmp(n, "Comment") == 0 && c->in_cell) {
+        c->in_comment = 1; /* a note pinned to the cell, not its value */
+    } else if (strcmp(n, "Data") == 0 && c->in_cell && !c->in_comment) {
+        const char *t = attr(atts, "Type");
+        c->datetime = t && strcmp(t, "DateTime") == 0;
+        c->data_at = sl_rowbuf_open_cell(&c->rb).len;
+        c->in_data = 1;
+    }
+}
+
+/* "2025-05-06T10:00:00.000" (Excel writes no zone; every time here is UTC) to
+ * "2025-05-06T10:00:00Z", in the open cell; anything else is left as written. */
+static void datetime_end(xsctx *c) {
+    sl_slice v = sl_rowbuf_open_cell(&c->rb);
+    if (v.len < c->data_at + 19) return;
+    const char *d = v.p + c->data_at;
+    size_t n = v.len - c->data_at;
+    if (d[4] != '-' || d[7] != '-' || d[10] != 'T' || d[13] != ':' || d[16] != ':') return;
+    if (n > 19 && d[19] != '.') return;
+    sl_rowbuf_unput(&c->rb, n - 19);
+    if (sl_rowbuf_put(&c->rb, "Z", 1)) fail(c, SL_ENOMEM, "out of memory");
+}
+
+static void XMLCALL on_end(void *ud, const XML_Char *name) {
+    xsctx *c = ud;
+    const char *n = local_name(name);
+    if (strcmp(n, "Worksheet") == 0) {
+        if (c->in_row) row_deliver(c, SL_CSV_OK);
+        sheet_end(c);
+    } else if (strcmp(n, "Row") == 0 && c->in_row) {
+        row_deliver(c, SL_CSV_OK);
+    } else if (strcmp(n, "Cell") == 0 && c->in_cell) {
+        c->in_cell = c->in_data = c->in_comment = 0;
+        for (; c->merge && !c->st; c->merge--) cell_open(c);
+    } else if (strcmp(n, "Comment") == 0) {
+        c->in_comment = 0;
+    } else if (strcmp(n, "Data") == 0 && c->in_data) {
+        c->in_data = 0;
+        if (c->datetime) datetime_end(c);
+    }
+}
+
+static void XMLCALL on_text(void *ud, const XML_Char *s, int len) {
+    xsctx *c = ud;
+    if (c->in_data && len > 0 && sl_rowbuf_put(&c->rb, s, (size_t)len))
+        fail(c, SL_ENOMEM, "out of memory");
+}
+
+static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
+                               const XML_Char *pubid, int internal) {
+    SL_UNUSED(name); SL_UNUSED(sysid); SL_UNUSED(pubid); SL_UNUSED(internal);
+    fail(ud, SL_EFORMAT, "a DOCTYPE: entity declarations are refused (possible XML bomb)");
+}
+
+static void XMLCALL on_entity(void *ud, const XML_Char *name, int param, const XML_Char *value,
+                              int vlen, const XML_Char *base, const XML_Char *sys,
+                              const XML_Char *pub, const XML_Char *notation) {
+    SL_UNUSED(name); SL_UNUSED(param); SL_UNUSED(value); SL_UNUSED(vlen);
+    SL_UNUSED(base); SL_UNUSED(sys); SL_UNUSED(pub); SL_UNUSED(notation);
+    fail(ud, SL_EFORMAT, "an entity declaration: refused (possible XML bomb)");
+}
+
+static int holds(const unsigned char *p, size_t n, const char *needle) {
+    size_t k = strlen(needle);
+    for (const unsigned char *q = p, *e = p + n; (q = memchr(q, needle[0], (size_t)(e - q))); q++)
+        if ((size_t)(e - q) >= k && memcmp(q, needle, k) == 0) return 1;
+    return 0;
+}
+
+int sl_xmlss_sniff(const unsigned char *p, size_t n) {
+    size_t i = 0;
+    if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) i = 3;
+    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n')) i++;
+    if (n - i < 5 || memcmp(p + i, "<?xml", 5) != 0) return 0;
+    if (n > 4096) n = 4096;
+    return holds(p, n, "urn:schemas-microsoft-com:office:spreadsheet") ||
+           holds(p, n, "progid=\"Excel.Sheet\"");
+}
+
+sl_status sl_xmlss_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *cb) {
+    static const sl_xlsx_cb no_cb;
+    if (!cb) cb = &no_cb;
+    if (lseek(fd, 0, SEEK_SET) < 0) return SL_EIO;
+    xsctx c;
+    memset(&c, 0, sizeof c);
+    c.o = opts;
+    c.cb = cb;
+    c.rb.max_record = opts->max_record;
+    c.xp = XML_ParserCreate(NULL); /* the declared encoding: UTF-8, UTF-16, ISO-8859-1 */
+    char *buf = malloc(XS_CHUNK);
+    if (!c.xp || !buf) {
+        if (c.xp) XML_ParserFree(c.xp);
+        free(buf);
+        return SL_ENOMEM;
+    }
+    XML_SetUserData(c.xp, &c);
+    XML_SetElementHandler(c.xp, on_start, on_end);
+    XML_SetCharacterDataHandler(c.xp, on_text);
+    XML_SetStartDoctypeDeclHandler(c.xp, on_doctype);
+    XML_SetEntityDeclHandler(c.xp, on_entity);
+    sl_status rc = SL_OK;
+    for (;;) {
+        ssize_t n = read(fd, buf, XS_CHUNK);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            xsdiag(&c, SL_DIAG_ERROR, "read.io", 0, 0, 0, "read failed: the rest of the file is lost");
+            rc = SL_EIO;
+            break;
+        }
+        if (XML_Parse(c.xp, buf, (int)n, n == 0) == XML_STATUS_ERROR) {
+            if (c.st == SL_ENOMEM) break;
+            uint64_t line = XML_GetCurrentLineNumber(c.xp);
+            char m[400];
+            if (c.st) /* refused */
+                sl_fmt(m, sizeof m, "the spreadsheet holds %s; not read past line %llu", c.msg,
+                       (unsigned long long)line);
+            else
+                sl_fmt(m, sizeof m, "broken XML at line %llu (%s): the file is damaged or cut "
+                                    "off; nothing after it is read%s",
+                       (unsigned long long)line, XML_ErrorString(XML_GetErrorCode(c.xp)),
+                       c.in_row ? ", and the row it broke off in is counted as cut off" : "");
+            xsdiag(&c, SL_DIAG_ERROR, "xmlss.damaged", c.in_sheet, c.in_row ? c.rownum : 0, line, m);
+            c.failed = 1;
+            if (c.in_row) row_deliver(&c, SL_CSV_CUT);
+            sheet_end(&c);
+            rc = SL_EFORMAT;
+            break;
+        }
+        if (n == 0) break;
+    }
+    if (c.st == SL_ENOMEM) rc = SL_ENOMEM;
+    if (c.in_sheet) { /* a read error or no memory: the sheet still ends */
+        if (c.in_row && rc == SL_EIO) row_deliver(&c, SL_CSV_CUT);
+        sheet_end(&c);
+    }
+    if (!c.nsheets && rc == SL_OK)
+        xsdiag(&c, SL_DIAG_WARN, "xmlss.no_sheet", 0, 0, 0,
+               "an Excel 2003 XML spreadsheet with no worksheet: nothing read from it");
+    XML_ParserFree(c.xp);
+    free(buf);
+    sl_rowbuf_free(&c.rb);
+    sl_buf_free(&c.name);
+    return rc;
+}
