@@ -5,6 +5,7 @@
 #include "html.h"
 
 #include "decode.h"
+#include "out.h"
 #include "rowbuf.h"
 
 #include <errno.h>
@@ -306,11 +307,91 @@ static void count_closes(hctx *c, const char *p, size_t n) {
     }
 }
 
-/* Whether the page says its encoding ("charset=" in a meta tag) within its first bytes. */
-static int says_charset(const char *p, size_t n) {
-    for (size_t i = 0; i + 7 <= n; i++)
-        if ((p[i] | 0x20) == 'c' && strncasecmp(p + i, "charset", 7) == 0) return 1;
+/* Whether the page declares a Latin charset (windows-1252, iso-8859-1, latin1, us-ascii) within
+ * its first bytes: browsers read all of them as Windows-1252, and so does this reader. */
+static int declares_latin(const char *p, size_t n) {
+    static const char *const latin[] = {"windows-1252", "iso-8859-1", "latin1", "cp1252",
+                                        "us-ascii", "ascii", "iso-8859-15"};
+    for (size_t i = 0; i + 7 <= n; i++) {
+        if ((p[i] | 0x20) != 'c' || strncasecmp(p + i, "charset", 7) != 0) continue;
+        size_t k = i + 7;
+        while (k < n && (p[k] == ' ' || p[k] == '=' || p[k] == '"' || p[k] == '\'')) k++;
+        for (size_t l = 0; l < SL_ARRAY_LEN(latin); l++) {
+            size_t ln = strlen(latin[l]);
+            if (k + ln < n && strncasecmp(p + k, latin[l], ln) == 0 &&
+                !(p[k + ln] == '-' || (p[k + ln] >= '0' && p[k + ln] <= '9')))
+                return 1;
+        }
+        return 0; /* the first declaration decides */
+    }
     return 0;
+}
+
+/* Whether p[0, n) (n < 4) is the start of a UTF-8 sequence that the next bytes may complete. */
+static int utf8_unfinished(const unsigned char *p, size_t n) {
+    size_t need = p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : p[0] >= 0xE0 && p[0] <= 0xEF ? 3
+                : p[0] >= 0xC2 && p[0] <= 0xDF ? 2 : 0;
+    if (!need || n >= need) return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((p[i] & 0xC0) != 0x80) return 0;
+    return 1;
+}
+
+/* The page's bytes to libxml2, always as UTF-8: libxml2's own conversion stops the page at
+ * the first byte its charset does not define (the rows after it lost), and takes a page that
+ * says nothing for Latin-1. Windows-1252 goes through decode.h; in UTF-8, invalid bytes become
+ * U+FFFD, and a sequence cut by the read boundary waits for the next chunk. */
+typedef struct {
+    sl_decoder *dec;  /* NULL: UTF-8 */
+    char carry[4];
+    size_t ncarry;
+    char *work, *out; /* HTML_CHUNK + 4 and 3 * (HTML_CHUNK + 4) bytes */
+} feeder;
+
+static void parse(hctx *c, const char *p, size_t n, int final) {
+    if (n || final) htmlParseChunk(c->px, p, (int)n, final);
+}
+
+static void feed(hctx *c, feeder *f, const char *p, size_t n, int final) {
+    size_t cap = 3 * (HTML_CHUNK + 4);
+    if (f->dec) {
+        while (n && !c->stopped) {
+            size_t used, olen;
+            sl_decoder_push(f->dec, p, n, f->out, cap, &used, &olen);
+            parse(c, f->out, olen, 0);
+            p += used;
+            n -= used;
+        }
+        size_t olen = 0;
+        if (final) sl_decoder_finish(f->dec, f->out, cap, &olen);
+        parse(c, f->out, olen, final);
+        return;
+    }
+    memcpy(f->work, f->carry, f->ncarry);
+    memcpy(f->work + f->ncarry, p, n);
+    size_t len = f->ncarry + n, i = 0, o = 0;
+    f->ncarry = 0;
+    while (i < len) {
+        size_t v = sl_out_utf8_valid(f->work + i, len - i);
+        memcpy(f->out + o, f->work + i, v);
+        o += v;
+        i += v;
+        if (i == len) break;
+        if (!final && len - i < 4 && utf8_unfinished((const unsigned char *)f->work + i, len - i)) {
+            f->ncarry = len - i;
+            memcpy(f->carry, f->work + i, f->ncarry);
+            break;
+        }
+        memcpy(f->out + o, "\xEF\xBF\xBD", 3);
+        o += 3;
+        i++;
+    }
+    parse(c, f->out, o, final);
+}
+
+static void quiet(void *ud, const char *fmt, ...) { /* libxml2 would print to stderr */
+    SL_UNUSED(ud);
+    SL_UNUSED(fmt);
 }
 
 int sl_html_sniff(const unsigned char *p, size_t n) {
@@ -372,10 +453,17 @@ sl_status sl_html_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *cb
         free(buf);
         return SL_ENOMEM;
     }
-    htmlCtxtUseOptions(c.px, HTML_PARSE_NONET | HTML_PARSE_COMPACT);
-    sl_status rc = SL_OK;
+    htmlCtxtUseOptions(c.px, HTML_PARSE_NONET | HTML_PARSE_COMPACT | HTML_PARSE_IGNORE_ENC);
+    xmlSwitchEncoding(c.px, XML_CHAR_ENCODING_UTF8);
+    xmlGenericErrorFunc old_err = xmlGenericError; /* this thread's; put back below */
+    void *old_err_ctx = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(NULL, quiet);
+    feeder f = {0};
+    f.work = malloc(HTML_CHUNK + 4);
+    f.out = malloc(3 * (HTML_CHUNK + 4));
+    sl_status rc = f.work && f.out ? SL_OK : SL_ENOMEM;
     int first = 1;
-    for (;;) {
+    while (rc == SL_OK) {
         ssize_t n = read(fd, buf, HTML_CHUNK);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) {
@@ -383,20 +471,23 @@ sl_status sl_html_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *cb
             rc = SL_EIO;
             break;
         }
-        if (first && n > 0 && !says_charset(buf, (size_t)n)) {
-            /* Unsaid, libxml2 takes Latin-1: decide as for a CSV (decode.h) instead. */
-            sl_encoding e = sl_encoding_sniff(buf, (size_t)n, (size_t)n < HTML_CHUNK, NULL, NULL, 0);
-            xmlCharEncodingHandlerPtr h = e == SL_ENC_CP1252
-                                              ? xmlFindCharEncodingHandler("windows-1252")
-                                              : xmlFindCharEncodingHandler("UTF-8");
-            if (h) xmlSwitchToEncoding(c.px, h);
+        if (first && n > 0 &&
+            (declares_latin(buf, (size_t)n) ||
+             sl_encoding_sniff(buf, (size_t)n, (size_t)n < HTML_CHUNK, NULL, NULL, 0) == SL_ENC_CP1252) &&
+            sl_decoder_new(&f.dec, SL_ENC_CP1252) != SL_OK) {
+            rc = SL_ENOMEM;
+            break;
         }
         first = 0;
         count_closes(&c, buf, (size_t)n);
         c.finishing = n == 0;
-        htmlParseChunk(c.px, buf, (int)n, n == 0);
+        feed(&c, &f, buf, (size_t)n, n == 0);
         if (n == 0 || c.stopped) break;
     }
+    xmlSetGenericErrorFunc(old_err_ctx, old_err);
+    if (f.dec) sl_decoder_free(f.dec);
+    free(f.work);
+    free(f.out);
     c.finishing = 1;
     if (c.depth && !c.stopped) { /* the parser did not close it (it does at the end) */
         c.depth = 0;

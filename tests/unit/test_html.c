@@ -190,6 +190,26 @@ static void test_cap_and_encoding(void) {
                   "charset=windows-1252\"></head><body><table><tr><td>Jos\xE9 \x96 N\xFA\xF1"
                   "ez</td></tr></table></body></html>", &c), SL_OK);
     CHECK_STR(c.dump.p, "S table 1\nR 1@1:Jos\xC3\xA9 \xE2\x80\x93 N\xC3\xBA\xC3\xB1" "ez\nE 1\n");
+    /* a byte its charset leaves undefined: U+FFFD, and the rows after it are still read
+     * (libxml2's own conversion stopped the page there) */
+    CHECK_INT(run("<html><head><meta charset=\"windows-1252\"></head><body><table><tr><td>a\x90"
+                  "b</td></tr><tr><td>after</td></tr></table></body></html>", &c), SL_OK);
+    CHECK_STR(c.dump.p, "S table 1\nR 1@1:a\xEF\xBF\xBD" "b\nR 2@1:after\nE 2\n");
+    /* UTF-8 with a damaged byte: U+FFFD, the rest read */
+    CHECK_INT(run("<table><tr><td>Jos\xC3\xA9 N\xC3\xBA\xC3\xB1" "ez \xFF</td></tr><tr><td>after</td></tr></table>", &c), SL_OK);
+    CHECK_STR(c.dump.p, "S table 1\nR 1@1:Jos\xC3\xA9 N\xC3\xBA\xC3\xB1" "ez \xEF\xBF\xBD\nR 2@1:after\nE 2\n");
+    /* a UTF-8 character cut by the reader's 64 KiB boundary is joined again */
+    for (size_t cut = 1; cut <= 2; cut++) {
+        sl_buf p = {0};
+        sl_buf_puts(&p, "<table><tr><td>");
+        while (p.len < 65536 - cut) sl_buf_putc(&p, 'x');
+        sl_buf_puts(&p, "\xC3\xA9</td></tr></table>");
+        CHECK_INT(run_n(p.p, p.len, &c, 0), SL_OK);
+        const char *e = strstr(c.dump.p, "x\xC3\xA9\n");
+        if (!e) fprintf(stderr, "character cut at %zu not joined\n", cut);
+        CHECK(e != NULL);
+        sl_buf_free(&p);
+    }
     sl_buf_free(&c.dump); sl_buf_free(&c.diags); sl_buf_free(&c.lines);
 }
 
