@@ -2,7 +2,8 @@
 # Issue 3's acceptance test: one generated release scanned twice, once as plain CSV files and
 # once repackaged the way releases arrive (an XLSX workbook with date serials, a ZIP with a
 # folder, a zip inside a zip, gzip, zstd, UTF-16LE with BOM, Windows-1252, an HTML table saved
-# as .xls in Windows-1252 with character references). Both scans must give
+# as .xls in Windows-1252 with character references, an Excel 2003 XML spreadsheet with
+# DateTime cells and cells placed by ss:Index). Both scans must give
 # the same search rows, the same flagged rows and the same counts, and every repackaged source
 # must be cited down to member and sheet.
 set -u
@@ -21,7 +22,7 @@ spec = importlib.util.spec_from_file_location('mf', 'tests/data/make_fixtures.py
 mf = importlib.util.module_from_spec(spec); spec.loader.exec_module(mf)
 os.makedirs(dst)
 files = sorted(f for f in os.listdir(src) if f.endswith('.csv'))
-assert len(files) >= 7, files
+assert len(files) >= 8, files
 def esc(s): return s.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')
 def colref(i):
     s = ''
@@ -59,10 +60,35 @@ def html_of(path):
                                     for v in cells) + '</tr>\r\n')
     out.append('</table></body></html>\r\n')
     return ''.join(out).encode('cp1252', 'xmlcharrefreplace')
+def xmlss_of(path):
+    # Excel 2003 XML: empty cells left out (the next one placed by ss:Index), times as DateTime
+    rows = list(csv.reader(open(path, encoding='utf-8-sig', newline='')))
+    hdr = [h.strip() for h in rows[0]]
+    st = hdr.index('Search Time') if 'Search Time' in hdr else -1
+    out = ['<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+           '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+           'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">\n'
+           '<Worksheet ss:Name="Audit"><Table>\n']
+    for r, cells in enumerate(rows):
+        cs, gap = [], False
+        for i, v in enumerate(cells):
+            if v == '':
+                gap = True
+                continue
+            at = ' ss:Index="%d"' % (i + 1) if gap else ''
+            gap = False
+            if r > 0 and i == st:
+                d = datetime.datetime.strptime(v.replace(' UTC', ''), '%m/%d/%Y, %I:%M:%S %p')
+                cs.append('<Cell%s><Data ss:Type="DateTime">%s.000</Data></Cell>' % (at, d.strftime('%Y-%m-%dT%H:%M:%S')))
+            else:
+                cs.append('<Cell%s><Data ss:Type="String">%s</Data></Cell>' % (at, esc(v).replace('\n', '&#10;')))
+        out.append('<Row>' + ''.join(cs) + '</Row>\n')
+    out.append('</Table></Worksheet>\n</Workbook>\n')
+    return ''.join(out).encode('utf-8')
 raw = {f: open(os.path.join(src, f), 'rb').read() for f in files}
 plan = {}
 plan[files[0]] = 'xlsx'; plan[files[1]] = 'zip'; plan[files[2]] = 'zipzip'; plan[files[3]] = 'gz'
-plan[files[4]] = 'utf16'; plan[files[5]] = 'zst'; plan[files[6]] = 'html'
+plan[files[4]] = 'utf16'; plan[files[5]] = 'zst'; plan[files[6]] = 'html'; plan[files[7]] = 'xmlss'
 for f in files:
     how = plan.get(f, 'plain')
     base = f[:-4]
@@ -75,6 +101,8 @@ for f in files:
         open(os.path.join(dst, base + '_outer.zip'), 'wb').write(mf.zbytes([('inner.zip', inner)]))
     elif how == 'html':
         open(os.path.join(dst, base + '.xls'), 'wb').write(html_of(os.path.join(src, f)))
+    elif how == 'xmlss':
+        open(os.path.join(dst, base + '_2003.xml'), 'wb').write(xmlss_of(os.path.join(src, f)))
     elif how == 'gz':
         open(os.path.join(dst, f + '.gz'), 'wb').write(gzip.compress(raw[f], mtime=0))
     elif how == 'utf16':
@@ -113,7 +141,7 @@ def logical(cite):
     last = [p.strip() for p in cite.split('>')]
     name = [p for p in last if re.search(r'audit_\d{4}-\d{2}', p)]
     base = os.path.basename(name[-1] if name else last[-1])
-    return re.sub(r'(_outer)?(\.csv)?(\.gz|\.zst|\.xlsx|\.xls|\.zip)?$', '', base)
+    return re.sub(r'(_outer|_2003)?(\.csv)?(\.gz|\.zst|\.xlsx|\.xls|\.xml|\.zip)?$', '', base)
 def rows(db):
     q = ('select s.cite, f.record, f.search_time, f.org, f.reason, f.categories, f.plate_token '
          'from flagged_rows f join sources s on s.id = f.source_id')
@@ -127,6 +155,7 @@ check(any('.zip > export/' in c for c in cites), 'no member-in-folder citation')
 check(any('_outer.zip > inner.zip > ' in c for c in cites), 'no zip-in-zip citation')
 check(any(c.endswith('.csv.gz') for c in cites), 'no gzip source')
 check(any(c.endswith('.xls > table 1') for c in cites), 'no HTML table citation: %r' % cites)
+check(any(c.endswith('_2003.xml > Audit') for c in cites), 'no XML spreadsheet citation: %r' % cites)
 enc = dict(b.execute("select cite, encoding from sources where encoding is not null"))
 check(any(v.startswith('utf-16') for v in enc.values()), 'UTF-16 not reported: %r' % sorted(set(enc.values())))
 for m in fails: print('FAIL: ' + m)
