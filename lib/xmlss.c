@@ -270,7 +270,8 @@ sl_status sl_xmlss_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *c
                                     "off; nothing after it is read%s",
                        (unsigned long long)line, XML_ErrorString(XML_GetErrorCode(c.xp)),
                        c.in_row ? ", and the row it broke off in is counted as cut off" : "");
-            xsdiag(&c, SL_DIAG_ERROR, "xmlss.damaged", c.in_sheet, c.in_row ? c.rownum : 0, line, m);
+            xsdiag(&c, SL_DIAG_ERROR, "xmlss.damaged", c.in_sheet, c.in_row ? c.rownum : 0,
+                   c.in_row ? c.row_line : line, m);
             c.failed = 1;
             if (c.in_row) row_deliver(&c, SL_CSV_CUT);
             sheet_end(&c);
