@@ -51,13 +51,8 @@ static void xml_init(void) { xmlInitParser(); }
 
 static void hdiag(hctx *c, sl_severity sev, const char *code, int in_table, uint64_t record,
                   uint64_t line, const char *msg) {
-    if (!c->o->diag) return;
-    char src[512];
-    const char *cite = c->o->cite ? c->o->cite : "page";
-    if (in_table) sl_fmt(src, sizeof src, "%s > %s", cite, c->name);
-    else sl_fmt(src, sizeof src, "%s", cite);
-    sl_diag d = {sev, code, src, record, line, msg};
-    c->o->diag(c->o->diag_ud, &d);
+    sl_sheet_diag(c->o->diag, c->o->diag_ud, c->o->cite ? c->o->cite : "page",
+                  in_table ? c->name : NULL, sev, code, record, line, msg);
 }
 
 static void stop(hctx *c, sl_status st) {

@@ -134,14 +134,20 @@ static const char *attr(const char **atts, const char *name) {
     return NULL;
 }
 
-static void xdiag(xctx *c, sl_severity sev, const char *code, uint64_t record, const char *msg) {
-    if (!c->o->diag) return;
+void sl_sheet_diag(sl_diag_fn diag, void *ud, const char *cite, const char *sheet,
+                   sl_severity sev, const char *code, uint64_t record, uint64_t line,
+                   const char *msg) {
+    if (!diag) return;
     char src[512];
-    const char *cite = c->o->cite ? c->o->cite : "workbook";
-    if (c->cur_sheet) sl_fmt(src, sizeof src, "%s > %s", cite, c->cur_sheet);
+    if (sheet) sl_fmt(src, sizeof src, "%s > %s", cite, sheet);
     else sl_fmt(src, sizeof src, "%s", cite);
-    sl_diag d = {sev, code, src, record, record, msg};
-    c->o->diag(c->o->diag_ud, &d);
+    sl_diag d = {sev, code, src, record, line, msg};
+    diag(ud, &d);
+}
+
+static void xdiag(xctx *c, sl_severity sev, const char *code, uint64_t record, const char *msg) {
+    sl_sheet_diag(c->o->diag, c->o->diag_ud, c->o->cite ? c->o->cite : "workbook", c->cur_sheet,
+                  sev, code, record, record, msg);
 }
 
 static void fail(xctx *c, sl_status st, const char *msg) {

@@ -68,6 +68,12 @@ const char *sl_zip_kind_unread(sl_zip_kind k);
  * member: what is skipped follows. */
 #define SL_UNREAD_ADVICE "not read (yet); if it holds a log, export it as CSV"
 
+/* Sends msg through diag (when set), cited "cite > sheet", or cite alone when sheet is NULL:
+ * the readers of sheets and tables (xlsx.c, html.c, xmlss.c) all cite so. */
+void sl_sheet_diag(sl_diag_fn diag, void *ud, const char *cite, const char *sheet,
+                   sl_severity sev, const char *code, uint64_t record, uint64_t line,
+                   const char *msg);
+
 /* Formats a number as the shortest decimal that reads back to the same double ("12", not
  * "12.0"). out needs 32 bytes. Exposed for tests. */
 void sl_xlsx_format_number(double v, char out[32]);

@@ -54,13 +54,8 @@ static unsigned long num(const char *s) {
 
 static void xsdiag(xsctx *c, sl_severity sev, const char *code, int in_sheet, uint64_t record,
                    uint64_t line, const char *msg) {
-    if (!c->o->diag) return;
-    char src[512];
-    const char *cite = c->o->cite ? c->o->cite : "spreadsheet";
-    if (in_sheet) sl_fmt(src, sizeof src, "%s > %s", cite, c->sh.name ? c->sh.name : "?");
-    else sl_fmt(src, sizeof src, "%s", cite);
-    sl_diag d = {sev, code, src, record, line, msg};
-    c->o->diag(c->o->diag_ud, &d);
+    sl_sheet_diag(c->o->diag, c->o->diag_ud, c->o->cite ? c->o->cite : "spreadsheet",
+                  in_sheet ? (c->sh.name ? c->sh.name : "?") : NULL, sev, code, record, line, msg);
 }
 
 static void fail(xsctx *c, sl_status st, const char *msg) {
