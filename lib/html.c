@@ -115,7 +115,8 @@ static void row_end(hctx *c) {
         hdiag(c, SL_DIAG_WARN, "html.record_too_large", 1, r.record, r.line, m);
     }
     if (c->cb->row && c->cb->row(c->cb->ud, &c->sh, &r)) {
-        c->skip = 1; /* the rest of this table is not wanted; the next table is */
+        c->skip = 1; /* nothing more is wanted: the page is not parsed further */
+        stop(c, SL_OK);
     }
 }
 
@@ -484,7 +485,7 @@ sl_status sl_html_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *cb
     free(f.work);
     free(f.out);
     c.finishing = 1;
-    if (c.depth && !c.stopped) { /* the parser did not close it (it does at the end) */
+    if (c.depth) { /* stopped, or the parser did not close it (it does at the end) */
         c.depth = 0;
         table_end(&c);
     }

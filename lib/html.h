@@ -31,7 +31,9 @@ int sl_html_sniff(const unsigned char *p, size_t n);
  * the outer one. sh->sha256 is opts->sha256; sh->xml_bytes the bytes from <table> to
  * </table>. Reported through diag: a page without a table (html.no_table, with its title),
  * a page cut off inside a table (html.cut), cells spanning rows (html.rowspan), rows over
- * the cap (html.record_too_large). Returns SL_OK, SL_EIO when fd cannot be read, SL_ENOMEM. */
+ * the cap (html.record_too_large). A row callback that returns non-zero stops the reading of the
+ * page (so that a stopped scan does not parse on to the end of a large page); sheet_end is
+ * still called. Returns SL_OK, SL_EIO when fd cannot be read, SL_ENOMEM. */
 sl_status sl_html_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *cb);
 
 #endif

@@ -21,6 +21,7 @@ typedef struct {
     sl_buf name;       /* the worksheet's name */
     unsigned nsheets;
     int in_sheet, in_row, in_cell, in_data, in_comment, datetime, skip, failed;
+    int halted; /* a row callback asked for no more: not damage */
     uint64_t rownum, last_row, row_line;
     XML_Index sheet_start;
     unsigned long col, merge; /* cells placed in the row; empty cells owed by MergeAcross */
@@ -91,7 +92,10 @@ static void row_deliver(xsctx *c, sl_csv_err err) {
                c->o->max_record ? c->o->max_record : (size_t)1 << 20, SL_ROWBUF_MAX_CELLS);
         xsdiag(c, SL_DIAG_WARN, "xmlss.record_too_large", 1, r.record, r.line, m);
     }
-    if (c->cb->row && c->cb->row(c->cb->ud, &c->sh, &r)) c->skip = 1;
+    if (c->cb->row && c->cb->row(c->cb->ud, &c->sh, &r)) { /* no more is wanted */
+        c->skip = c->halted = 1;
+        XML_StopParser(c->xp, XML_FALSE);
+    }
 }
 
 static void sheet_end(xsctx *c) {
@@ -254,7 +258,7 @@ sl_status sl_xmlss_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *c
             break;
         }
         if (XML_Parse(c.xp, buf, (int)n, n == 0) == XML_STATUS_ERROR) {
-            if (c.st == SL_ENOMEM) break;
+            if (c.st == SL_ENOMEM || c.halted) break;
             uint64_t line = XML_GetCurrentLineNumber(c.xp);
             char m[400];
             if (c.st) /* refused */
@@ -276,7 +280,7 @@ sl_status sl_xmlss_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *c
         if (n == 0) break;
     }
     if (c.st == SL_ENOMEM) rc = SL_ENOMEM;
-    if (c.in_sheet) { /* a read error or no memory: the sheet still ends */
+    if (c.in_sheet) { /* a read error, no memory, or stopped: the sheet still ends */
         if (c.in_row && rc == SL_EIO) row_deliver(&c, SL_CSV_CUT);
         sheet_end(&c);
     }

@@ -20,7 +20,8 @@ int sl_xmlss_sniff(const unsigned char *p, size_t n);
  * written "2025-05-06T10:00:00Z" (all times are UTC), other data as written. sh->sha256 is
  * opts->sha256; sh->xml_bytes the worksheet's bytes. Broken XML ends the reading there
  * (xmlss.damaged, with the line), the row it broke off in handed out as cut off; a file with
- * no worksheet is reported (xmlss.no_sheet). Returns SL_OK, SL_EFORMAT (damaged or refused),
+ * no worksheet is reported (xmlss.no_sheet). A row callback that returns non-zero stops the
+ * reading (sheet_end is still called). Returns SL_OK, SL_EFORMAT (damaged or refused),
  * SL_EIO, SL_ENOMEM. */
 sl_status sl_xmlss_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *cb);
 
