@@ -111,7 +111,8 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
     xsctx *c = ud;
     const char *n = local_name(name);
     if (strcmp(n, "Worksheet") == 0) {
-        sheet_end(c); /* a worksheet inside another: damaged, but read on */
+        if (c->in_row) row_deliver(c, SL_CSV_OK); /* a worksheet inside another: damaged, */
+        sheet_end(c);                              /* but read on */
         c->nsheets++;
         sl_buf_reset(&c->name);
         const char *sn = attr(atts, "Name");

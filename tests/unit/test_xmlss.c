@@ -117,6 +117,11 @@ static void test_cells(void) {
     c.skip_at = 0;
     CHECK_INT(run(HEAD "<Worksheet><Table><Row><Cell><Data>3</Data></Cell></Row></Table></Worksheet></Workbook>", &c, 0), SL_OK);
     CHECK_STR(c.dump.p, "S Sheet1\nR 1@4:3 {3}\nE 1 blank 0 sha cd34\n");
+    /* a worksheet opened inside a row (damaged, found by fuzz_read): the row ends first */
+    CHECK_INT(run(HEAD "<Worksheet ss:Name=\"A\"><Table><Row><Cell><Data>1</Data></Cell>"
+                  "<Worksheet ss:Name=\"B\"><Table><Row><Cell><Data>2</Data></Cell></Row></Table></Worksheet>"
+                  "</Row></Table></Worksheet></Workbook>", &c, 0), SL_OK);
+    CHECK_STR(c.dump.p, "S A\nR 1@4:1 {1}\nE 1 blank 0 sha cd34\nS B\nR 1@4:2 {2}\nE 1 blank 0 sha cd34\n");
     sl_buf_free(&c.dump); sl_buf_free(&c.diags);
 }
 
