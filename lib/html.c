@@ -336,12 +336,13 @@ static int utf8_unfinished(const unsigned char *p, size_t n) {
 /* The page's bytes to libxml2, always as UTF-8: libxml2's own conversion stops the page at
  * the first byte its charset does not define (the rows after it lost), and takes a page that
  * says nothing for Latin-1. Windows-1252 goes through decode.h; in UTF-8, invalid bytes become
- * U+FFFD, and a sequence cut by the read boundary waits for the next chunk. */
+ * U+FFFD (sl_out_utf8, as in the outputs), and a sequence cut by the read boundary waits for
+ * the next chunk. */
 typedef struct {
-    sl_decoder *dec;  /* NULL: UTF-8 */
+    sl_decoder *dec; /* NULL: UTF-8 */
     char carry[4];
     size_t ncarry;
-    char *work, *out; /* HTML_CHUNK + 4 and 3 * (HTML_CHUNK + 4) bytes */
+    sl_buf work, out;
 } feeder;
 
 static void parse(hctx *c, const char *p, size_t n, int final) {
@@ -350,39 +351,39 @@ static void parse(hctx *c, const char *p, size_t n, int final) {
 
 static void feed(hctx *c, feeder *f, const char *p, size_t n, int final) {
     size_t cap = 3 * (HTML_CHUNK + 4);
+    sl_buf_reset(&f->out);
+    if (sl_buf_reserve(&f->out, cap)) {
+        stop(c, SL_ENOMEM);
+        return;
+    }
     if (f->dec) {
         while (n && !c->stopped) {
             size_t used, olen;
-            sl_decoder_push(f->dec, p, n, f->out, cap, &used, &olen);
-            parse(c, f->out, olen, 0);
+            sl_decoder_push(f->dec, p, n, f->out.p, cap, &used, &olen);
+            parse(c, f->out.p, olen, 0);
             p += used;
             n -= used;
         }
         size_t olen = 0;
-        if (final) sl_decoder_finish(f->dec, f->out, cap, &olen);
-        parse(c, f->out, olen, final);
+        if (final) sl_decoder_finish(f->dec, f->out.p, cap, &olen);
+        parse(c, f->out.p, olen, final);
         return;
     }
-    memcpy(f->work, f->carry, f->ncarry);
-    memcpy(f->work + f->ncarry, p, n);
-    size_t len = f->ncarry + n, i = 0, o = 0;
-    f->ncarry = 0;
-    while (i < len) {
-        size_t v = sl_out_utf8_valid(f->work + i, len - i);
-        memcpy(f->out + o, f->work + i, v);
-        o += v;
-        i += v;
-        if (i == len) break;
-        if (!final && len - i < 4 && utf8_unfinished((const unsigned char *)f->work + i, len - i)) {
-            f->ncarry = len - i;
-            memcpy(f->carry, f->work + i, f->ncarry);
-            break;
-        }
-        memcpy(f->out + o, "\xEF\xBF\xBD", 3);
-        o += 3;
-        i++;
+    sl_buf_reset(&f->work);
+    if (sl_buf_append(&f->work, f->carry, f->ncarry) || sl_buf_append(&f->work, p, n)) {
+        stop(c, SL_ENOMEM);
+        return;
     }
-    parse(c, f->out, o, final);
+    size_t len = f->work.len, keep = 0;
+    for (size_t t = 1; !final && t < 4 && t <= len && !keep; t++)
+        if (utf8_unfinished((const unsigned char *)f->work.p + len - t, t)) keep = t;
+    f->ncarry = keep;
+    memcpy(f->carry, f->work.p + len - keep, keep);
+    if (sl_out_utf8(&f->out, f->work.p, len - keep)) {
+        stop(c, SL_ENOMEM);
+        return;
+    }
+    parse(c, f->out.p, f->out.len, final);
 }
 
 static void quiet(void *ud, const char *fmt, ...) { /* libxml2 would print to stderr */
@@ -455,9 +456,7 @@ sl_status sl_html_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *cb
     void *old_err_ctx = xmlGenericErrorContext;
     xmlSetGenericErrorFunc(NULL, quiet);
     feeder f = {0};
-    f.work = malloc(HTML_CHUNK + 4);
-    f.out = malloc(3 * (HTML_CHUNK + 4));
-    sl_status rc = f.work && f.out ? SL_OK : SL_ENOMEM;
+    sl_status rc = SL_OK;
     int first = 1;
     while (rc == SL_OK) {
         ssize_t n = read(fd, buf, HTML_CHUNK);
@@ -482,8 +481,8 @@ sl_status sl_html_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *cb
     }
     xmlSetGenericErrorFunc(old_err_ctx, old_err);
     if (f.dec) sl_decoder_free(f.dec);
-    free(f.work);
-    free(f.out);
+    sl_buf_free(&f.work);
+    sl_buf_free(&f.out);
     c.finishing = 1;
     if (c.depth) { /* stopped, or the parser did not close it (it does at the end) */
         c.depth = 0;
