@@ -379,6 +379,15 @@ int sl_slice_ieq(sl_slice s, const char *z) {
     return 1;
 }
 
+int sl_mem_has(const void *p, size_t n, const char *needle) {
+    size_t k = strlen(needle);
+    if (n < k) return 0; /* also keeps an empty cell's NULL pointer out of memchr */
+    const char *q = p, *e = q + n;
+    for (; (q = memchr(q, needle[0], (size_t)(e - q))) != NULL; q++)
+        if ((size_t)(e - q) >= k && memcmp(q, needle, k) == 0) return 1;
+    return 0;
+}
+
 int sl_ends_with_ci(const char *p, size_t n, const char *suffix) {
     size_t k = strlen(suffix);
     if (k > n) return 0;

@@ -103,6 +103,8 @@ sl_slice sl_trim(sl_slice s);
 int sl_slice_ieq(sl_slice s, const char *z);
 /* Whether the n bytes at p end in suffix (given in lower case), ignoring ASCII case. */
 int sl_ends_with_ci(const char *p, size_t n, const char *suffix);
+/* Whether p[0, n) holds the bytes of needle (a non-empty C string) anywhere. */
+int sl_mem_has(const void *p, size_t n, const char *needle);
 int sl_slice_eq(sl_slice s, const char *z);
 
 /* Streaming SHA-256 (OpenSSL EVP underneath). */

@@ -410,10 +410,7 @@ int sl_html_sniff(const unsigned char *p, size_t n) {
     }
     /* sunlight's own report.html copied into a release is left to the text reader, which
      * recognises it and sets it aside (scan.c): its tables are counts, not a log */
-    static const char own[] = "<title>sunlight report</title>";
-    size_t look = n < 4096 ? n : 4096;
-    for (const unsigned char *q = p, *e = p + look; (q = memchr(q, '<', (size_t)(e - q))); q++)
-        if ((size_t)(e - q) >= sizeof own - 1 && memcmp(q, own, sizeof own - 1) == 0) return 0;
+    if (sl_mem_has(p, n < 4096 ? n : 4096, "<title>sunlight report</title>")) return 0;
     for (size_t s = 0; s < SL_ARRAY_LEN(starts); s++) {
         size_t l = strlen(starts[s]);
         if (i + l < n && strncasecmp((const char *)p + i, starts[s], l) == 0) {

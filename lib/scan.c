@@ -797,13 +797,9 @@ static int sample_is_table(const sl_infer_row *rows, size_t n) {
 
 /* Whether a sampled record holds z (a marker of sunlight's own outputs). */
 static int sample_holds(const sl_infer_row *rows, size_t n, const char *z) {
-    size_t zl = strlen(z);
     for (size_t i = 0; i < n; i++)
-        for (size_t k = 0; k < rows[i].n; k++) {
-            const sl_slice c = rows[i].cells[k];
-            for (size_t j = 0; c.len >= zl && j <= c.len - zl; j++)
-                if (c.p[j] == z[0] && memcmp(c.p + j, z, zl) == 0) return 1;
-        }
+        for (size_t k = 0; k < rows[i].n; k++)
+            if (sl_mem_has(rows[i].cells[k].p, rows[i].cells[k].len, z)) return 1;
     return 0;
 }
 

@@ -211,21 +211,14 @@ static void XMLCALL on_entity(void *ud, const XML_Char *name, int param, const X
     fail(ud, SL_EFORMAT, "an entity declaration: refused (possible XML bomb)");
 }
 
-static int holds(const unsigned char *p, size_t n, const char *needle) {
-    size_t k = strlen(needle);
-    for (const unsigned char *q = p, *e = p + n; (q = memchr(q, needle[0], (size_t)(e - q))); q++)
-        if ((size_t)(e - q) >= k && memcmp(q, needle, k) == 0) return 1;
-    return 0;
-}
-
 int sl_xmlss_sniff(const unsigned char *p, size_t n) {
     size_t i = 0;
     if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) i = 3;
     while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n')) i++;
     if (n - i < 5 || memcmp(p + i, "<?xml", 5) != 0) return 0;
     if (n > 4096) n = 4096;
-    return holds(p, n, "urn:schemas-microsoft-com:office:spreadsheet") ||
-           holds(p, n, "progid=\"Excel.Sheet\"");
+    return sl_mem_has(p, n, "urn:schemas-microsoft-com:office:spreadsheet") ||
+           sl_mem_has(p, n, "progid=\"Excel.Sheet\"");
 }
 
 sl_status sl_xmlss_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *cb) {

@@ -80,6 +80,12 @@ static void test_sniff(void) {
         if (got != cases[i].is) fprintf(stderr, "sniff case %zu\n", i);
         CHECK_INT(got, cases[i].is);
     }
+    /* the search the sniffers share (core.c) */
+    CHECK_INT(sl_mem_has("xxExcel.Sheet", 13, "Excel.Sheet"), 1);
+    CHECK_INT(sl_mem_has("Excel.Sheetxx", 13, "Excel.Sheet"), 1);
+    CHECK_INT(sl_mem_has("xxExcel.Shee", 12, "Excel.Sheet"), 0); /* cut at the end */
+    CHECK_INT(sl_mem_has("EExcel.Sheet", 11, "Excel.Sheet"), 0); /* n, not the string, bounds it */
+    CHECK_INT(sl_mem_has(NULL, 0, "x"), 0);
 }
 
 static void test_cells(void) {
