@@ -95,7 +95,7 @@ typedef struct {
 /* ---- small helpers ----------------------------------------------------------------------- */
 
 /* What follows the last ':' (names are short: a loop beats strrchr's setup). */
-static const char *local_name(const char *n) {
+const char *sl_xml_local_name(const char *n) {
     const char *l = n;
     for (; *n; n++)
         if (*n == ':') l = n + 1;
@@ -124,13 +124,13 @@ static int elem_id_of(const char *n) {
 static int elem_id(const char *name) {
     int id = elem_id_of(name);
     if (id != EL_OTHER) return id;
-    const char *n = local_name(name);
+    const char *n = sl_xml_local_name(name);
     return n == name ? EL_OTHER : elem_id_of(n);
 }
 
-static const char *attr(const char **atts, const char *name) {
+const char *sl_xml_attr(const char **atts, const char *name) {
     for (size_t i = 0; atts[i]; i += 2)
-        if (strcmp(local_name(atts[i]), name) == 0) return atts[i + 1];
+        if (strcmp(sl_xml_local_name(atts[i]), name) == 0) return atts[i + 1];
     return NULL;
 }
 
@@ -444,8 +444,8 @@ static sl_status parse_entry(xctx *c, struct archive *a, const char *part,
 
 static void XMLCALL wb_start(void *ud, const XML_Char *name, const XML_Char **atts) {
     xctx *c = ud;
-    if (strcmp(local_name(name), "sheet") != 0) return;
-    const char *n = attr(atts, "name"), *rid = attr(atts, "id");
+    if (strcmp(sl_xml_local_name(name), "sheet") != 0) return;
+    const char *n = sl_xml_attr(atts, "name"), *rid = sl_xml_attr(atts, "id");
     if (!n || !rid) return;
     sheet_def *ns = sl_reallocarray(c->sheets, c->nsheets + 1, sizeof *ns);
     if (!ns) { fail(c, SL_ENOMEM, "xlsx: out of memory"); return; }
@@ -466,8 +466,8 @@ static void XMLCALL no_end(void *ud, const XML_Char *name) { SL_UNUSED(ud); SL_U
 
 static void XMLCALL rels_start(void *ud, const XML_Char *name, const XML_Char **atts) {
     xctx *c = ud;
-    if (strcmp(local_name(name), "Relationship") != 0) return;
-    const char *id = attr(atts, "Id"), *t = attr(atts, "Target");
+    if (strcmp(sl_xml_local_name(name), "Relationship") != 0) return;
+    const char *id = sl_xml_attr(atts, "Id"), *t = sl_xml_attr(atts, "Target");
     if (!id || !t) return;
     rel_def *nr = sl_reallocarray(c->rels, c->nrels + 1, sizeof *nr);
     if (!nr) { fail(c, SL_ENOMEM, "xlsx: out of memory"); return; }
@@ -531,11 +531,11 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name) {
 
 static void XMLCALL sty_start(void *ud, const XML_Char *name, const XML_Char **atts) {
     xctx *c = ud;
-    const char *n = local_name(name);
+    const char *n = sl_xml_local_name(name);
     uint64_t id = 0;
     if (strcmp(n, "numFmt") == 0) {
-        const char *code = attr(atts, "formatCode");
-        if (!parse_uint(attr(atts, "numFmtId"), &id) || !code || id > 0xFFFF) return;
+        const char *code = sl_xml_attr(atts, "formatCode");
+        if (!parse_uint(sl_xml_attr(atts, "numFmtId"), &id) || !code || id > 0xFFFF) return;
         numfmt_def *nf = sl_reallocarray(c->fmts, c->nfmts + 1, sizeof *nf);
         if (!nf) { fail(c, SL_ENOMEM, "xlsx: out of memory"); return; }
         c->fmts = nf;
@@ -549,7 +549,7 @@ static void XMLCALL sty_start(void *ud, const XML_Char *name, const XML_Char **a
         if (!nx) { fail(c, SL_ENOMEM, "xlsx: out of memory"); return; }
         c->xf_date = nx;
         int date = 0;
-        if (parse_uint(attr(atts, "numFmtId"), &id) && id <= 0xFFFF) {
+        if (parse_uint(sl_xml_attr(atts, "numFmtId"), &id) && id <= 0xFFFF) {
             date = builtin_date((unsigned)id);
             for (size_t i = 0; i < c->nfmts; i++)
                 if (c->fmts[i].id == id) date = c->fmts[i].date;
@@ -560,7 +560,7 @@ static void XMLCALL sty_start(void *ud, const XML_Char *name, const XML_Char **a
 
 static void XMLCALL sty_end(void *ud, const XML_Char *name) {
     xctx *c = ud;
-    if (strcmp(local_name(name), "cellXfs") == 0) c->in_cellxfs = 0;
+    if (strcmp(sl_xml_local_name(name), "cellXfs") == 0) c->in_cellxfs = 0;
 }
 
 /* ---- sheets --------------------------------------------------------------------------------- */
@@ -700,7 +700,7 @@ static void row_done(xctx *c) {
 static void row_start(xctx *c, const XML_Char **atts) {
     const char *r = NULL;
     for (size_t i = 0; atts[i] && !r; i += 2) {
-        const char *an = local_name(atts[i]);
+        const char *an = sl_xml_local_name(atts[i]);
         if (an[0] == 'r' && an[1] == '\0') r = atts[i + 1];
     }
     uint64_t n;
@@ -714,7 +714,7 @@ static void row_start(xctx *c, const XML_Char **atts) {
 static void cell_start(xctx *c, const XML_Char **atts) {
     const char *r = NULL, *t = NULL, *s = NULL;
     for (size_t i = 0; atts[i]; i += 2) {
-        const char *an = local_name(atts[i]);
+        const char *an = sl_xml_local_name(atts[i]);
         if (an[0] == '\0' || an[1] != '\0') continue;
         if (an[0] == 'r') { if (!r) r = atts[i + 1]; }
         else if (an[0] == 't') { if (!t) t = atts[i + 1]; }

@@ -68,6 +68,11 @@ const char *sl_zip_kind_unread(sl_zip_kind k);
  * member: what is skipped follows. */
 #define SL_UNREAD_ADVICE "not read (yet); if it holds a log, export it as CSV"
 
+/* For the expat readers (xlsx.c, xmlss.c): an element or attribute name without its prefix
+ * ("ss:Index" -> "Index"), and the value of the attribute of that local name (NULL if none). */
+const char *sl_xml_local_name(const char *n);
+const char *sl_xml_attr(const char **atts, const char *name);
+
 /* Sends msg through diag (when set), cited "cite > sheet", or cite alone when sheet is NULL:
  * the readers of sheets and tables (xlsx.c, html.c, xmlss.c) all cite so. */
 void sl_sheet_diag(sl_diag_fn diag, void *ud, const char *cite, const char *sheet,

@@ -31,19 +31,6 @@ typedef struct {
     char msg[200];
 } xsctx;
 
-static const char *local_name(const char *n) {
-    const char *l = n;
-    for (; *n; n++)
-        if (*n == ':') l = n + 1;
-    return l;
-}
-
-static const char *attr(const XML_Char **atts, const char *name) {
-    for (size_t i = 0; atts[i]; i += 2)
-        if (strcmp(local_name(atts[i]), name) == 0) return atts[i + 1];
-    return NULL;
-}
-
 /* A positive decimal number (at most 9 digits), or 0. */
 static unsigned long num(const char *s) {
     unsigned long v = 0;
@@ -109,13 +96,13 @@ static void sheet_end(xsctx *c) {
 
 static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **atts) {
     xsctx *c = ud;
-    const char *n = local_name(name);
+    const char *n = sl_xml_local_name(name);
     if (strcmp(n, "Worksheet") == 0) {
         if (c->in_row) row_deliver(c, SL_CSV_OK); /* a worksheet inside another: damaged, */
         sheet_end(c);                              /* but read on */
         c->nsheets++;
         sl_buf_reset(&c->name);
-        const char *sn = attr(atts, "Name");
+        const char *sn = sl_xml_attr(atts, "Name");
         if ((sn && *sn ? sl_buf_puts(&c->name, sn) : sl_buf_printf(&c->name, "Sheet%u", c->nsheets)) ||
             sl_buf_nul(&c->name)) {
             fail(c, SL_ENOMEM, "out of memory");
@@ -133,7 +120,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
         return;
     } else if (strcmp(n, "Row") == 0) {
         if (c->in_row) row_deliver(c, SL_CSV_OK);
-        unsigned long at = num(attr(atts, "Index"));
+        unsigned long at = num(sl_xml_attr(atts, "Index"));
         c->rownum = at > c->last_row ? at : c->last_row + 1;
         c->sh.blank_rows += c->rownum - c->last_row - 1;
         c->last_row = c->rownum;
@@ -142,17 +129,17 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
         c->in_row = 1;
         c->col = 0;
     } else if (strcmp(n, "Cell") == 0 && c->in_row) {
-        unsigned long at = num(attr(atts, "Index"));
+        unsigned long at = num(sl_xml_attr(atts, "Index"));
         if (at > c->col + 1 + MAX_GAP) at = 0; /* not a column any export has */
         while (at > c->col + 1 && !c->st) cell_open(c); /* the empty cells before it */
         cell_open(c);
-        c->merge = num(attr(atts, "MergeAcross"));
+        c->merge = num(sl_xml_attr(atts, "MergeAcross"));
         if (c->merge > MAX_GAP) c->merge = 0;
         c->in_cell = 1;
     } else if (strcmp(n, "Comment") == 0 && c->in_cell) {
         c->in_comment = 1; /* a note pinned to the cell, not its value */
     } else if (strcmp(n, "Data") == 0 && c->in_cell && !c->in_comment) {
-        const char *t = attr(atts, "Type");
+        const char *t = sl_xml_attr(atts, "Type");
         c->datetime = t && strcmp(t, "DateTime") == 0;
         c->data_at = sl_rowbuf_open_cell(&c->rb).len;
         c->in_data = 1;
@@ -174,7 +161,7 @@ static void datetime_end(xsctx *c) {
 
 static void XMLCALL on_end(void *ud, const XML_Char *name) {
     xsctx *c = ud;
-    const char *n = local_name(name);
+    const char *n = sl_xml_local_name(name);
     if (strcmp(n, "Worksheet") == 0) {
         if (c->in_row) row_deliver(c, SL_CSV_OK);
         sheet_end(c);
