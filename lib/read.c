@@ -821,7 +821,19 @@ sl_status sl_read_text_decoded(void *ud, sl_source *src, sl_pull_fn pull, void *
     return rc;
 }
 
-/* Containers and workbooks (container.c, xlsx.c). fd is the open input file. */
+/* A file read by a reader of its own (a zip, a workbook, a page, an XML spreadsheet): hashed
+ * in a pass of its own first (those readers do not hash as they read; a page's tables and an
+ * XML spreadsheet's sheets cite the file's hash from their start), sized, and given the next
+ * source id. */
+static void number_whole_file(sl_reader_state *st, sl_source *self, uint64_t file_size)
+{
+    if (sl_sha256_file(self->path, self->sha256) != SL_OK) self->sha256[0] = '\0';
+    self->size = file_size;
+    self->id = (*st->next_id)++;
+}
+
+/* Containers, workbooks, web pages and XML spreadsheets (container.c, xlsx.c, html.c,
+ * xmlss.c). fd is the open input file. */
 static sl_status read_container_file(sl_reader_state *st, const char *path, int fd,
                                      sl_read_kind kind, uint64_t file_size)
 {
@@ -833,9 +845,7 @@ static sl_status read_container_file(sl_reader_state *st, const char *path, int 
     st->count_progress = 0;
     sl_status rc;
     if (kind == SL_KIND_HTML || kind == SL_KIND_XMLSS) {
-        if (sl_sha256_file(path, self.sha256) != SL_OK) self.sha256[0] = '\0';
-        self.size = file_size;
-        self.id = (*st->next_id)++;
+        number_whole_file(st, &self, file_size);
         rc = kind == SL_KIND_HTML ? sl_archive_read_html(&env, fd, &self)
                                   : sl_archive_read_xmlss(&env, fd, &self);
         if (st->cb->progress && file_size) st->cb->progress(st->cb->ud, file_size);
@@ -853,9 +863,7 @@ static sl_status read_container_file(sl_reader_state *st, const char *path, int 
             if (st->cb->progress && file_size) st->cb->progress(st->cb->ud, file_size);
             return SL_OK;
         }
-        if (sl_sha256_file(path, self.sha256) != SL_OK) self.sha256[0] = '\0';
-        self.size = file_size;
-        self.id = (*st->next_id)++;
+        number_whole_file(st, &self, file_size);
         if (zk == SL_ZIP_WORKBOOK) {
             self.format = "xlsx";
             self.encoding = "utf-8";
@@ -873,7 +881,7 @@ static sl_status read_container_file(sl_reader_state *st, const char *path, int 
 }
 
 /* The one place where a file's kind decides how it is read. The container and format readers
- * (zip, gzip, zstd, xlsx, UTF-16) plug in here; they may reuse sl_read_text for each text
+ * (zip, gzip, zstd, xlsx, html, xmlss, UTF-16) plug in here; they may reuse sl_read_text for each text
  * stream they produce. fp->buf holds the file's first head_len bytes; fd is at that offset. */
 static sl_status read_by_kind(sl_reader_state *st, const char *path, file_pull *fp,
                               sl_read_kind kind, uint64_t file_size)
