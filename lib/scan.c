@@ -1235,6 +1235,12 @@ static void keep_or_drop(sl_scan *s, const sl_source *src, const char *cite) {
     s->acc.flagged = 0;
 }
 
+/* The web page and XML spreadsheet readers say themselves why a file gave no table or
+ * worksheet (html.no_table, xmlss.no_sheet): source.empty would say it twice. */
+static int reader_said_why_empty(const sl_source *src) {
+    return src->format && (strcmp(src->format, "html") == 0 || strcmp(src->format, "xmlss") == 0);
+}
+
 static void on_end(void *ud, const sl_source *src) {
     sl_scan *s = ud;
     int container = s->depth > 0 && s->depth <= SL_ARRAY_LEN(s->has_children) &&
@@ -1258,7 +1264,7 @@ static void on_end(void *ud, const sl_source *src) {
         if (s->src_errors) /* not empty: damaged before its first record */
             emit(s, src->id, SL_DIAG_WARN, "source.unread", cite, 0, 0,
                  "no records were read: the error above stopped the reading before the first");
-        else if (!(src->format && strcmp(src->format, "html") == 0)) /* html.no_table said */
+        else if (!reader_said_why_empty(src))
             emit(s, src->id, SL_DIAG_WARN, "source.empty", cite, 0, 0,
                  src->size == 0 ? "source holds no records (empty file)"
                  : s->acc.records ? "source holds no records, only blank lines"

@@ -25,4 +25,10 @@ expect "notes" "$(q "SELECT code || ' ' || record || ' ' || line FROM diagnostic
 xmlss.damaged 4 31"
 check "grep -q 'broken XML at line 35 (no element found): the file is damaged or cut off' '$T/log'" "the terminal names the line where the XML breaks"
 expect "the cut row is rejected as cut off" "$(q "SELECT reason || ' ' || count || ' ' || first_records FROM rejections")" "cut_off 1 4"
+
+# A spreadsheet with no worksheet is said to be one, once (not also "source holds no records").
+mkdir "$T/nosheet"
+printf '<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"><DocumentProperties/></Workbook>\n' >"$T/nosheet/book.xml"
+"$B/sunlight" scan "$T/nosheet" -o "$T/out2" --key "$T/k" >/dev/null 2>&1
+expect "no worksheet: notes" "$(sqlite3 "$T/out2/sunlight.db" "SELECT code FROM diagnostics")" "xmlss.no_sheet"
 finish
