@@ -32,7 +32,7 @@ typedef struct {
     char tail[8];            /* the last bytes of the previous chunk, for a tag split by it */
     size_t ntail;
     long table_start;     /* bytes consumed when the outermost <table> began */
-    int skip, stopped;
+    int skip, stopped;       /* skip: the consumer wants none of this table (sheet_begin) */
     uint64_t cut_row;        /* the row delivered as cut off, 0 if none */
     int finishing;           /* in the parser's last call: what it closes now, the page did not */
     /* the row being gathered */
@@ -114,10 +114,8 @@ static void row_end(hctx *c) {
                c->o->max_record ? c->o->max_record : (size_t)1 << 20, SL_ROWBUF_MAX_CELLS);
         hdiag(c, SL_DIAG_WARN, "html.record_too_large", 1, r.record, r.line, m);
     }
-    if (c->cb->row && c->cb->row(c->cb->ud, &c->sh, &r)) {
-        c->skip = 1; /* nothing more is wanted: the page is not parsed further */
-        stop(c, SL_OK);
-    }
+    if (c->cb->row && c->cb->row(c->cb->ud, &c->sh, &r))
+        stop(c, SL_OK); /* nothing more is wanted: the page is not parsed further */
 }
 
 static void row_begin(hctx *c) {
