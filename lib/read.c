@@ -350,16 +350,26 @@ static int has_first_line(const char *p, size_t n)
     return 0;
 }
 
-/* The delimiter of a text: ',' unless the header line holds more tabs or semicolons than
- * commas outside quotes (tabs win a tie with semicolons). The header line is the first one
- * with two delimiters or more, among the first ten lines within p: a title above the table
- * ("Audit report, Town PD") does not decide; when no line has two, the first line decides.
- * Excel's hint line "sep=;" names the delimiter. */
-static char delim_of(size_t comma, size_t tab, size_t semi)
+/* The delimiter of a text. Excel's hint line "sep=;" names it. Otherwise each candidate
+ * (comma, tab, semicolon) is counted outside quotes on each of the first SNIFF_LINES lines
+ * within p (blank lines skipped; a line the buffer cuts off counts only when it is the first),
+ * and the one a table holds the same number of times on most lines wins: its score is the
+ * largest "lines holding it v times" x v. A title above the table ("Audit report, Town PD,
+ * Texas") holds its commas on one line only, and commas in a semicolon table's free text
+ * vary from row to row, so neither decides. With one line, the count decides. Ties go to
+ * the comma, then the tab. */
+#define SNIFF_LINES 10
+
+static size_t delim_score(const size_t *count, int nlines)
 {
-    if (tab > comma && tab >= semi) return '\t';
-    if (semi > comma && semi > tab) return ';';
-    return ',';
+    size_t best = 0;
+    for (int i = 0; i < nlines; i++) {
+        if (!count[i]) continue;
+        size_t same = 0;
+        for (int j = 0; j < nlines; j++) same += count[j] == count[i];
+        if (same * count[i] > best) best = same * count[i];
+    }
+    return best;
 }
 
 static char sniff_delim(const char *p, size_t n)
@@ -368,26 +378,33 @@ static char sniff_delim(const char *p, size_t n)
     if (n >= 5 && (p[0] | 32) == 's' && (p[1] | 32) == 'e' && (p[2] | 32) == 'p' && p[3] == '=' &&
         (p[4] == ',' || p[4] == ';' || p[4] == '\t') && (n == 5 || p[5] == '\r' || p[5] == '\n'))
         return p[4];
-    char first = ',';
+    size_t comma[SNIFF_LINES], tab[SNIFF_LINES], semi[SNIFF_LINES];
+    int nlines = 0;
     size_t i = 0;
-    for (int line = 0; line < 10 && i < n; line++) {
-        size_t comma = 0, tab = 0, semi = 0;
+    while (nlines < SNIFF_LINES && i < n) {
+        while (i < n && (p[i] == '\n' || p[i] == '\r')) i++;
+        if (i == n) break;
+        size_t c = 0, t = 0, s = 0;
         int q = 0;
         for (; i < n; i++) {
-            char c = p[i];
-            if (c == '"') q = !q;
+            char ch = p[i];
+            if (ch == '"') q = !q;
             else if (q) continue;
-            else if (c == '\n' || c == '\r') break;
-            else if (c == ',') comma++;
-            else if (c == '\t') tab++;
-            else if (c == ';') semi++;
+            else if (ch == '\n' || ch == '\r') break;
+            else if (ch == ',') c++;
+            else if (ch == '\t') t++;
+            else if (ch == ';') s++;
         }
-        if (comma + tab + semi >= 2) return delim_of(comma, tab, semi);
-        if (line == 0) first = delim_of(comma, tab, semi);
+        if (i == n && nlines > 0) break; /* cut off by the buffer: its counts are partial */
+        comma[nlines] = c, tab[nlines] = t, semi[nlines] = s;
+        nlines++;
         if (q) break; /* a quoted cell runs on: lines no longer tell */
-        while (i < n && (p[i] == '\n' || p[i] == '\r')) i++;
     }
-    return first;
+    size_t sc = delim_score(comma, nlines), st = delim_score(tab, nlines),
+           ss = delim_score(semi, nlines);
+    if (st > sc && st >= ss) return '\t';
+    if (ss > sc && ss > st) return ';';
+    return ',';
 }
 
 /* ---- one text source ----------------------------------------------------------------------- */
