@@ -386,7 +386,8 @@ typedef struct {
     size_t max_record_bytes;  /* cap on one record; 0 = 1 MiB */
     sl_diag_fn on_diag;       /* may be NULL */
     void *diag_ud;
-    sl_progress_fn on_progress; /* may be NULL; called about every 64 MiB and per source */
+    sl_progress_fn on_progress; /* may be NULL; called per source, about every 64 MiB
+                                   and every 65,536 rows */
     void *progress_ud;
     const char *const *map_paths; /* --map files (docs/MAPS.md), tried in order; may be NULL */
     size_t nmaps;

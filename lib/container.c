@@ -518,6 +518,8 @@ sl_status sl_archive_read_xlsx(const sl_archive_env *env, int fd, sl_source *boo
     xo.cite = book->cite;
     xo.diag = env->cb->diag;
     xo.diag_ud = env->cb->diag_ud;
+    xo.progress = env->progress;
+    xo.progress_ud = env->progress_ud;
     sl_xlsx_cb xc = {on_sheet_begin, on_sheet_row, on_sheet_end, &b};
     if (env->cb->begin) env->cb->begin(env->cb->ud, book);
     sl_status st = sl_xlsx_read_fd(fd, &xo, &xc);
@@ -541,6 +543,8 @@ static sl_status read_sheets_of(const sl_archive_env *env, int fd, sl_source *sr
     ho.sha256 = src->sha256;
     ho.diag = env->cb->diag;
     ho.diag_ud = env->cb->diag_ud;
+    ho.progress = env->progress;
+    ho.progress_ud = env->progress_ud;
     sl_xlsx_cb hc = {on_sheet_begin, on_sheet_row, on_sheet_end, &b};
     if (env->cb->begin) env->cb->begin(env->cb->ud, src);
     sl_status st = read_fd(fd, &ho, &hc);

@@ -73,6 +73,10 @@ typedef struct {
     sl_text_run_fn run_text;    /* text members */
     void *run_ud;
     uint32_t *next_id;
+    /* A workbook, page or XML spreadsheet read as a file of its own (not a member) reports
+     * its bytes here as it reads them; may be NULL. */
+    void (*progress)(void *ud, uint64_t bytes);
+    void *progress_ud;
 } sl_archive_env;
 
 typedef enum { SL_MAGIC_NONE = 0, SL_MAGIC_ZIP, SL_MAGIC_GZIP, SL_MAGIC_ZSTD } sl_magic;

@@ -469,6 +469,7 @@ sl_status sl_html_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *cb
             break;
         }
         first = 0;
+        if (n > 0 && opts->progress) opts->progress(opts->progress_ud, (uint64_t)n);
         count_closes(&c, buf, (size_t)n);
         c.finishing = n == 0;
         feed(&c, &f, buf, (size_t)n, n == 0);

@@ -16,6 +16,9 @@ typedef struct {
                           of its own to hash); may be NULL */
     sl_diag_fn diag;   /* may be NULL */
     void *diag_ud;
+    void (*progress)(void *ud, uint64_t bytes); /* may be NULL: the file's bytes read since
+                                                   the last call, as they are read */
+    void *progress_ud;
 } sl_html_opts;
 
 /* Whether the first n bytes of a text stream are a web page: after an optional BOM, blanks

@@ -849,6 +849,22 @@ static void number_whole_file(sl_reader_state *st, sl_source *self, uint64_t fil
     self->id = (*st->next_id)++;
 }
 
+/* The progress of a file read by a reader of its own: the reader's counts, capped at the
+ * file's size (a workbook reads some parts twice); the rest is given at the end, so that
+ * progress adds up to the file's size. */
+typedef struct {
+    const sl_reader_cb *cb;
+    uint64_t done, size;
+} file_progress;
+
+static void file_progress_add(void *ud, uint64_t n)
+{
+    file_progress *fp = ud;
+    if (n > fp->size - fp->done) n = fp->size - fp->done;
+    fp->done += n;
+    if (n && fp->cb->progress) fp->cb->progress(fp->cb->ud, n);
+}
+
 /* Containers, workbooks, web pages and XML spreadsheets (container.c, xlsx.c, html.c,
  * xmlss.c). fd is the open input file. */
 static sl_status read_container_file(sl_reader_state *st, const char *path, int fd,
@@ -860,12 +876,15 @@ static sl_status read_container_file(sl_reader_state *st, const char *path, int 
     self.cite = path;
     self.path = path;
     st->count_progress = 0;
+    file_progress fp = {st->cb, 0, file_size};
     sl_status rc;
     if (kind == SL_KIND_HTML || kind == SL_KIND_XMLSS) {
         number_whole_file(st, &self, file_size);
+        env.progress = file_progress_add;
+        env.progress_ud = &fp;
         rc = kind == SL_KIND_HTML ? sl_archive_read_html(&env, fd, &self)
                                   : sl_archive_read_xmlss(&env, fd, &self);
-        if (st->cb->progress && file_size) st->cb->progress(st->cb->ud, file_size);
+        file_progress_add(&fp, file_size);
     } else if (kind == SL_KIND_GZIP || kind == SL_KIND_ZSTD) {
         self.format = kind == SL_KIND_GZIP ? "gzip" : "zstd";
         rc = sl_archive_read_fd(&env, fd, kind == SL_KIND_GZIP ? SL_MAGIC_GZIP : SL_MAGIC_ZSTD,
@@ -884,8 +903,10 @@ static sl_status read_container_file(sl_reader_state *st, const char *path, int 
         if (zk == SL_ZIP_WORKBOOK) {
             self.format = "xlsx";
             self.encoding = "utf-8";
+            env.progress = file_progress_add;
+            env.progress_ud = &fp;
             rc = sl_archive_read_xlsx(&env, fd, &self);
-            if (st->cb->progress && file_size) st->cb->progress(st->cb->ud, file_size);
+            file_progress_add(&fp, file_size);
         } else {
             self.format = "zip";
             self.encoding = "binary";

@@ -25,6 +25,7 @@
 #define ORG_SET_CAP 65536      /* distinct organizations tracked per source */
 #define MAX_FLAGS 64
 #define PROGRESS_EVERY (64u << 20)
+#define PROGRESS_ROWS 65536    /* and every so many rows: a workbook's bytes come slowly */
 #define INFER_ROWS 50          /* records buffered to recognise a header-less file's columns */
 #define PREAMBLE_MAX 10        /* short rows before the header (a title, Excel's "sep=" line) */
 #define TALLY_CAP 256          /* names counted exactly per source (for the top few) */
@@ -89,6 +90,7 @@ struct sl_scan {
     sl_flagged_csv *fcsv;    /* flagged.csv, written as rows are stored */
     sl_flagq *flagq;         /* writes flagged rows to both, maybe on a thread (flagq.h) */
     uint64_t bytes_done, bytes_total, last_progress;
+    uint32_t rows_since_progress;
     const char *cur_path;    /* file being read */
     const char *cur_display; /* how that file is cited */
     sl_status fatal;         /* first error that stops the run */
@@ -356,6 +358,7 @@ static void progress(sl_scan *s, int force) {
     if (!s->opts.on_progress) return;
     if (!force && s->bytes_done - s->last_progress < PROGRESS_EVERY) return;
     s->last_progress = s->bytes_done;
+    s->rows_since_progress = 0;
     sl_progress p = {s->bytes_done, s->bytes_total,
                      s->totals.records + (s->in_source ? s->acc.records : 0), s->cur_display};
     s->opts.on_progress(s->opts.progress_ud, &p);
@@ -994,6 +997,7 @@ static void preamble_aside(sl_scan *s, const sl_source *src, const sl_csv_row *h
 static int on_row(void *ud, const sl_source *src, const sl_csv_row *row) {
     sl_scan *s = ud;
     if (s->fatal || stop_asked(s)) return 1; /* stop_asked: workbooks count bytes per sheet */
+    if (++s->rows_since_progress == PROGRESS_ROWS) progress(s, 1);
     s->acc.invalid_utf8 += row->invalid_utf8;
 
     if (!s->have_header && !s->no_header && !s->inferring) {

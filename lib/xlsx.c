@@ -382,7 +382,7 @@ static sl_status parse_entry(xctx *c, struct archive *a, const char *part,
     c->xp = new_parser(c, start, end);
     if (!c->xp) return SL_ENOMEM;
     uint64_t out = 0;
-    int64_t in0 = archive_filter_bytes(a, -1);
+    int64_t in0 = archive_filter_bytes(a, -1), reported = in0;
     sl_entry_reader er = {0}; /* rows before damage in a sheet are read, then it is reported */
     for (;;) {
         void *buf = XML_GetBuffer(c->xp, XLSX_BLOCK);
@@ -396,6 +396,11 @@ static sl_status parse_entry(xctx *c, struct archive *a, const char *part,
             break;
         }
         out += (uint64_t)n;
+        if (c->o->progress) {
+            int64_t now = archive_filter_bytes(a, -1);
+            if (now > reported) c->o->progress(c->o->progress_ud, (uint64_t)(now - reported));
+            if (now > reported) reported = now;
+        }
         char why[256];
         if (sl_inflate_add_entry(&c->guard, a, in0, (uint64_t)n, out, why, sizeof why)) {
             char m[320];

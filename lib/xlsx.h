@@ -15,6 +15,10 @@ typedef struct {
     const char *cite;     /* the workbook as cited in messages ("book.xlsx", "a.zip > b.xlsx") */
     sl_diag_fn diag;      /* may be NULL */
     void *diag_ud;
+    void (*progress)(void *ud, uint64_t bytes); /* may be NULL: compressed bytes of the parts
+                                                   parsed since the last call; a part read
+                                                   twice counts twice */
+    void *progress_ud;
 } sl_xlsx_opts;
 
 /* One sheet. Strings live until sheet_end returns. */

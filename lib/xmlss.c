@@ -238,6 +238,7 @@ sl_status sl_xmlss_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *c
             rc = SL_EIO;
             break;
         }
+        if (n > 0 && opts->progress) opts->progress(opts->progress_ud, (uint64_t)n);
         if (XML_Parse(c.xp, buf, (int)n, n == 0) == XML_STATUS_ERROR) {
             if (c.st == SL_ENOMEM || c.halted) break;
             uint64_t line = XML_GetCurrentLineNumber(c.xp);

@@ -416,6 +416,53 @@ static void test_big_file(const char *tmp)
     sl_buf_free(&b);
 }
 
+/* A web page, an XML spreadsheet and a workbook report their bytes as they are read, so the
+ * progress line moves during a large one (it stood still until the file's end: one call with
+ * the whole size); the calls still add up to the file's size. */
+static void test_progress_of_own_readers(const char *tmp)
+{
+    sl_buf page = {0}, xml = {0};
+    sl_buf_puts(&page, "<html><body><table>\n<tr><td>Org Name</td><td>Reason</td>"
+                       "<td>Search Time</td></tr>\n");
+    sl_buf_puts(&xml, "<?xml version=\"1.0\"?>\n<Workbook xmlns=\"urn:schemas-microsoft-com:"
+                      "office:spreadsheet\" xmlns:ss=\"urn:schemas-microsoft-com:office:"
+                      "spreadsheet\">\n<Worksheet ss:Name=\"Audit\"><Table>\n");
+    for (unsigned k = 0; k < 6000; k++) {
+        sl_buf_printf(&page, "<tr><td>Town PD</td><td>case %u</td><td>2025-01-02</td></tr>\n", k);
+        sl_buf_printf(&xml, "<Row><Cell><Data ss:Type=\"String\">Town PD</Data></Cell>"
+                            "<Cell><Data ss:Type=\"String\">case %u</Data></Cell></Row>\n", k);
+    }
+    sl_buf_puts(&page, "</table></body></html>\n");
+    sl_buf_puts(&xml, "</Table></Worksheet></Workbook>\n");
+    CHECK(page.len > 4 * 65536 && xml.len > 4 * 65536);
+    char pp[600], xp[600];
+    sl_fmt(pp, sizeof pp, "%s/export.xls", tmp);
+    sl_fmt(xp, sizeof xp, "%s/report.xml", tmp);
+    CHECK_INT(write_file(pp, page.p, page.len), 0);
+    CHECK_INT(write_file(xp, xml.p, xml.len), 0);
+    struct { const char *path; uint64_t size, rows; unsigned min_calls; } cases[] = {
+        {pp, page.len, 6001, 4},
+        {xp, xml.len, 6000, 4},
+        {"tests/data/xlsx/strings_after_sheets.xlsx", 0, 0, 2},
+    };
+    for (size_t i = 0; i < SL_ARRAY_LEN(cases); i++) {
+        rec r;
+        memset(&r, 0, sizeof r);
+        sl_reader_cb cb = make_cb(&r);
+        uint32_t id = 1;
+        CHECK_INT(sl_read_file(cases[i].path, NULL, &cb, &id), SL_OK);
+        struct stat sb;
+        CHECK_INT(stat(cases[i].path, &sb), 0);
+        CHECK_INT(r.progress, (uint64_t)sb.st_size);
+        if (cases[i].size) CHECK_INT(r.progress, cases[i].size);
+        if (cases[i].rows) CHECK_INT(r.rows, cases[i].rows);
+        CHECK(r.progress_calls >= cases[i].min_calls);
+        rec_free(&r);
+    }
+    sl_buf_free(&page);
+    sl_buf_free(&xml);
+}
+
 /* A file that grows while it is read gets "read.changed"; the hash and size recorded are
  * those of the bytes read. */
 static const char *grow_path;
@@ -468,6 +515,7 @@ int main(void)
     test_sniff(tmp);
     test_errors(tmp);
     test_big_file(tmp);
+    test_progress_of_own_readers(tmp);
     test_changed_while_read(tmp);
     t_remove_tree(tmp);
     TEST_END();
