@@ -40,6 +40,12 @@ typedef struct {
     uint64_t rownum, row_line;
     sl_rowbuf rb;
     unsigned pad;         /* empty cells still owed by the open cell's colspan */
+    unsigned open_rows;   /* the open cell's rowspan, and its first column */
+    size_t open_col;
+    /* cells of rows above that span into the next ones (rowspan), by column: the rows still
+     * owed their text; columns past SL_ROWBUF_MAX_CELLS are not tracked (the row is over) */
+    struct span_cell { unsigned left; sl_buf text; } *spans;
+    size_t nspans;
     /* the page's <title>, for the message about a page without a table */
     int in_title;
     sl_buf title;
@@ -78,6 +84,48 @@ static void cell_add(hctx *c) {
     if (sl_rowbuf_cell(&c->rb)) stop(c, SL_ENOMEM);
 }
 
+/* The open cell spans open_rows rows (and 1 + pad columns): the rows below owe its text to
+ * its first column and an empty cell to the others, as the page shows them. */
+static void span_keep(hctx *c, sl_slice text) {
+    size_t need = c->open_col + 1 + c->pad;
+    if (need > SL_ROWBUF_MAX_CELLS) return;
+    if (need > c->nspans) {
+        struct span_cell *n = realloc(c->spans, need * sizeof *n);
+        if (!n) {
+            stop(c, SL_ENOMEM);
+            return;
+        }
+        memset(n + c->nspans, 0, (need - c->nspans) * sizeof *n);
+        c->spans = n;
+        c->nspans = need;
+    }
+    for (size_t col = c->open_col; col < need; col++) {
+        struct span_cell *s = &c->spans[col];
+        s->left = c->open_rows - 1;
+        sl_buf_reset(&s->text);
+        if (col == c->open_col && text.len && sl_buf_append(&s->text, text.p, text.len))
+            stop(c, SL_ENOMEM);
+    }
+}
+
+/* Gives the row the cells owed to it from above, at its next column and on while owed; with
+ * to_end, also those past cells the row lacks (empty cells between). */
+static void span_fill(hctx *c, int to_end) {
+    size_t last = 0;
+    if (to_end)
+        for (size_t col = c->rb.ncells; col < c->nspans; col++)
+            if (c->spans[col].left) last = col + 1;
+    for (size_t col = c->rb.ncells; col < c->nspans && !c->stopped && !c->rb.over; col++) {
+        struct span_cell *s = &c->spans[col];
+        if (!s->left && col >= last) break;
+        cell_add(c);
+        if (s->left) {
+            s->left--;
+            row_put(c, s->text.p, s->text.len);
+        }
+    }
+}
+
 static void cell_end(hctx *c) {
     if (!c->in_cell) return;
     c->in_cell = 0;
@@ -85,12 +133,14 @@ static void cell_end(hctx *c) {
     size_t trail = 0;
     while (trail < k.len && k.p[k.len - 1 - trail] == '\n') trail++; /* a trailing <br> */
     sl_rowbuf_unput(&c->rb, trail);
+    if (c->open_rows > 1) span_keep(c, sl_rowbuf_open_cell(&c->rb));
     for (; c->pad; c->pad--) cell_add(c);
 }
 
 static void row_end(hctx *c) {
     if (!c->in_row) return;
     cell_end(c);
+    span_fill(c, 1);
     c->in_row = 0;
     if (c->skip || c->stopped) return;
     c->sh.rows++;
@@ -137,6 +187,7 @@ static void table_begin(hctx *c) {
     c->rownum = 0;
     c->in_row = c->in_cell = 0;
     c->rowspan_said = 0;
+    for (size_t i = 0; i < c->nspans; i++) c->spans[i].left = 0;
     c->skip = c->cb->sheet_begin ? c->cb->sheet_begin(c->cb->ud, &c->sh) : 0;
 }
 
@@ -201,16 +252,19 @@ static void on_start(void *ud, const xmlChar *name, const xmlChar **atts) {
     } else if (is_tag(name, "td") || is_tag(name, "th")) {
         if (!c->in_row) row_begin(c);
         cell_end(c);
+        span_fill(c, 0);
         cell_add(c);
         if (c->stopped) return;
         c->in_cell = 1;
         c->space = 0;
         c->pad = span(attr(atts, "colspan")) - 1;
-        if (span(attr(atts, "rowspan")) > 1 && !c->rowspan_said && !c->skip) {
+        c->open_col = c->rb.ncells - 1;
+        c->open_rows = span(attr(atts, "rowspan"));
+        if (c->open_rows > 1 && !c->rowspan_said && !c->skip) {
             c->rowspan_said = 1;
-            hdiag(c, SL_DIAG_WARN, "html.rowspan", 1, c->rownum, cur_line(c),
-                  "a cell spans several rows: its text is in the first of them only, and the "
-                  "cells after it in the other rows sit one column to the left");
+            hdiag(c, SL_DIAG_INFO, "html.rowspan", 1, c->rownum, cur_line(c),
+                  "cells span several rows (the first in this record): as the page shows "
+                  "them, each row they span is given their text");
         }
     } else if (is_tag(name, "br") || is_tag(name, "p") || is_tag(name, "div") ||
                is_tag(name, "li")) {
@@ -506,5 +560,7 @@ sl_status sl_html_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *cb
     free(buf);
     sl_rowbuf_free(&c.rb);
     sl_buf_free(&c.title);
+    for (size_t i = 0; i < c.nspans; i++) sl_buf_free(&c.spans[i].text);
+    free(c.spans);
     return rc;
 }

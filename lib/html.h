@@ -30,13 +30,16 @@ int sl_html_sniff(const unsigned char *p, size_t n);
  * numbered from 1 within its table (header row = record 1), blank rows included; line is the
  * page's text line where the <tr> starts. A cell's text is what a browser shows: blanks and
  * &nbsp; runs become one space, trimmed; <br> (and a <p> or <div> after text) is a line
- * break; colspan="N" adds N-1 empty cells. A table nested inside another is read as rows of
- * the outer one. sh->sha256 is opts->sha256; sh->xml_bytes the bytes from <table> to
- * </table>. Reported through diag: a page without a table (html.no_table, with its title),
- * a page cut off inside a table (html.cut), cells spanning rows (html.rowspan), rows over
- * the cap (html.record_too_large). A row callback that returns non-zero stops the reading of the
+ * break; colspan="N" adds N-1 empty cells; a cell with rowspan="N" is repeated in the N-1
+ * rows below at its column (its colspan's cells empty), so their cells keep their columns.
+ * A table nested inside another is read as rows of the outer one. sh->sha256 is
+ * opts->sha256; sh->xml_bytes the bytes from <table> to </table>. Reported through diag: a
+ * page without a table (html.no_table, with its title), a page cut off inside a table
+ * (html.cut), cells spanning rows (html.rowspan, a note), rows over the cap
+ * (html.record_too_large). A row callback that returns non-zero stops the reading of the
  * page (so that a stopped scan does not parse on to the end of a large page); sheet_end is
- * still called. Returns SL_OK, SL_EIO when fd cannot be read, SL_ENOMEM. */
+ * still called. opts->progress gets the bytes as they are read. Returns SL_OK, SL_EIO when
+ * fd cannot be read, SL_ENOMEM. */
 sl_status sl_html_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *cb);
 
 #endif
