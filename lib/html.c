@@ -72,8 +72,33 @@ static uint64_t cur_line(const hctx *c) {
     return l > 0 ? (uint64_t)l : 0;
 }
 
-static int is_tag(const xmlChar *name, const char *tag) {
-    return name && strcasecmp((const char *)name, tag) == 0;
+/* The tags the reader acts on. libxml2 gives HTML tag names in lower case; compared case-blind
+ * all the same, on the first byte before the rest (a strcasecmp per tag and name cost the
+ * reader a tenth of its time). */
+enum { T_OTHER, T_TABLE, T_TITLE, T_TR, T_CELL, T_BREAK };
+
+static int name_is(const char *s, const char *lower) {
+    for (; *lower; s++, lower++)
+        if ((*s | 0x20) != *lower) return 0;
+    return *s == '\0';
+}
+
+static int tag_of(const xmlChar *name) {
+    const char *s = (const char *)name;
+    if (!s) return T_OTHER;
+    switch (s[0] | 0x20) {
+    case 't':
+        if (name_is(s + 1, "d") || name_is(s + 1, "h")) return T_CELL;
+        if (name_is(s + 1, "r")) return T_TR;
+        if (name_is(s + 1, "able")) return T_TABLE;
+        if (name_is(s + 1, "itle")) return T_TITLE;
+        return T_OTHER;
+    case 'b': return name_is(s + 1, "r") ? T_BREAK : T_OTHER;
+    case 'p': return s[1] == '\0' ? T_BREAK : T_OTHER;
+    case 'd': return name_is(s + 1, "iv") ? T_BREAK : T_OTHER;
+    case 'l': return name_is(s + 1, "i") ? T_BREAK : T_OTHER;
+    default: return T_OTHER;
+    }
 }
 
 static void row_put(hctx *c, const char *p, size_t n) {
@@ -236,20 +261,21 @@ static void line_break(hctx *c) {
 static void on_start(void *ud, const xmlChar *name, const xmlChar **atts) {
     hctx *c = ud;
     if (c->stopped) return;
-    if (is_tag(name, "table")) {
+    int tag = tag_of(name);
+    if (tag == T_TABLE) {
         c->opened++;
         if (c->depth++ == 0) table_begin(c);
         else row_end(c); /* a nested table: its rows are rows of the outer one */
         return;
     }
-    if (is_tag(name, "title")) {
+    if (tag == T_TITLE) {
         c->in_title = 1;
         return;
     }
     if (!c->depth) return;
-    if (is_tag(name, "tr")) {
+    if (tag == T_TR) {
         row_begin(c);
-    } else if (is_tag(name, "td") || is_tag(name, "th")) {
+    } else if (tag == T_CELL) {
         if (!c->in_row) row_begin(c);
         cell_end(c);
         span_fill(c, 0);
@@ -266,8 +292,7 @@ static void on_start(void *ud, const xmlChar *name, const xmlChar **atts) {
                   "cells span several rows (the first in this record): as the page shows "
                   "them, each row they span is given their text");
         }
-    } else if (is_tag(name, "br") || is_tag(name, "p") || is_tag(name, "div") ||
-               is_tag(name, "li")) {
+    } else if (tag == T_BREAK) {
         line_break(c);
     }
 }
@@ -275,15 +300,16 @@ static void on_start(void *ud, const xmlChar *name, const xmlChar **atts) {
 static void on_end(void *ud, const xmlChar *name) {
     hctx *c = ud;
     if (c->stopped) return;
-    if (is_tag(name, "title")) {
+    int tag = tag_of(name);
+    if (tag == T_TITLE) {
         c->in_title = 0;
-    } else if (is_tag(name, "table")) {
+    } else if (tag == T_TABLE) {
         if (!c->depth) return;
         if (--c->depth == 0) table_end(c);
         else row_end(c);
-    } else if (c->depth && is_tag(name, "tr")) {
+    } else if (c->depth && tag == T_TR) {
         row_end(c);
-    } else if (c->depth && (is_tag(name, "td") || is_tag(name, "th"))) {
+    } else if (c->depth && tag == T_CELL) {
         cell_end(c);
     }
 }
@@ -344,7 +370,7 @@ static void count_closes(hctx *c, const char *p, size_t n) {
     for (size_t i = 0; i < c->ntail && i + L <= c->ntail + k; i++) /* split by the boundary */
         if (strncasecmp(edge + i, "</table", L) == 0) c->closed++;
     for (const char *q = p, *e = p + n; (q = memchr(q, '<', (size_t)(e - q))) != NULL; q++)
-        if ((size_t)(e - q) >= L && strncasecmp(q, "</table", L) == 0) c->closed++;
+        if ((size_t)(e - q) >= L && q[1] == '/' && strncasecmp(q, "</table", L) == 0) c->closed++;
     if (n >= L - 1) { /* keep the stream's last L-1 bytes */
         memcpy(c->tail, p + n - (L - 1), L - 1);
         c->ntail = L - 1;
