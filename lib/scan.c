@@ -1155,6 +1155,15 @@ static void describe(sl_scan *s, const sl_source *src, const char *cite, int con
     s->opts.on_source(s->opts.source_ud, &si);
 }
 
+/* The web page, XML spreadsheet and .xls readers: they hand out the tables or sheets of a
+ * file they read whole, each with the file's hash (a table has no bytes of its own), and say
+ * themselves why a file gave none (html.no_table, xmlss.no_sheet, xls.not_a_workbook), so
+ * source.empty would say it twice. */
+static int whole_file_reader(const sl_source *src) {
+    return src->format && (strcmp(src->format, "html") == 0 || strcmp(src->format, "xmlss") == 0 ||
+                           strcmp(src->format, "xls") == 0);
+}
+
 /* Hands the source to the release checks and remembers what the database needs of it. */
 static void remember(sl_scan *s, const sl_source *src, const char *cite) {
     const char *name = src->sheet ? src->sheet : src->member ? src->member : cite;
@@ -1165,8 +1174,16 @@ static void remember(sl_scan *s, const sl_source *src, const char *cite) {
         sl_fmt(nm, sizeof nm, "%s", name);
     size_t idx[1];
     size_t ntop = tally_top(&s->org_tally, idx, 1);
+    /* Same bytes, for the release's duplicate check: two tables of one page share the page's
+     * hash without being copies of each other; the same table of two copies of a page is. */
+    char same[65 + 3 + 512];
+    const char *bytes = src->sha256;
+    if (src->sheet && src->sha256[0] && whole_file_reader(src)) {
+        sl_fmt(same, sizeof same, "%s > %s", src->sha256, src->sheet);
+        bytes = same;
+    }
     sl_release_src rs = {src->id, cite, nm, src->member ? src->member : src->path,
-                         s->acc.kind, src->sha256, s->acc.records,
+                         s->acc.kind, bytes, s->acc.records,
                          s->acc.searches, s->acc.time_min, s->acc.time_max, s->fp,
                          ntop ? s->org_tally.name[idx[0]] : NULL,
                          ntop ? s->org_tally.rows[idx[0]] : 0};
@@ -1239,12 +1256,6 @@ static void keep_or_drop(sl_scan *s, const sl_source *src, const char *cite) {
     s->acc.flagged = 0;
 }
 
-/* The web page and XML spreadsheet readers say themselves why a file gave no table or
- * worksheet (html.no_table, xmlss.no_sheet): source.empty would say it twice. */
-static int reader_said_why_empty(const sl_source *src) {
-    return src->format && (strcmp(src->format, "html") == 0 || strcmp(src->format, "xmlss") == 0);
-}
-
 static void on_end(void *ud, const sl_source *src) {
     sl_scan *s = ud;
     int container = s->depth > 0 && s->depth <= SL_ARRAY_LEN(s->has_children) &&
@@ -1268,7 +1279,7 @@ static void on_end(void *ud, const sl_source *src) {
         if (s->src_errors) /* not empty: damaged before its first record */
             emit(s, src->id, SL_DIAG_WARN, "source.unread", cite, 0, 0,
                  "no records were read: the error above stopped the reading before the first");
-        else if (!reader_said_why_empty(src))
+        else if (!whole_file_reader(src))
             emit(s, src->id, SL_DIAG_WARN, "source.empty", cite, 0, 0,
                  src->size == 0 ? "source holds no records (empty file)"
                  : s->acc.records ? "source holds no records, only blank lines"

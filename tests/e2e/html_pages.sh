@@ -5,6 +5,9 @@
 # aside as the lines of a text document and its "assist ICE" row was never flagged. A sign-in
 # page saved under an export's name is said to be one, with its title. A page cut off inside
 # a table has its last row counted as cut off. The same page inside a zip is read the same way.
+# Two audit tables on one page share the page's SHA-256 and are not copies of each other
+# (before, the second was taken for a byte-for-byte copy of the first and its flagged rows
+# were left out of the counts); the same page saved twice is, table by table.
 set -u
 B=${SL_BUILD:-build}
 . tests/e2e_common.sh
@@ -48,4 +51,26 @@ expect "zip: the table's source" "$(sqlite3 "$T/outz/sunlight.db" "SELECT replac
     "z/rel.zip > audit_table_saved_as_xls.xls > table 1 $sha 3"
 expect "zip: the same flagged rows" "$(sqlite3 "$T/outz/sunlight.db" "SELECT record || ' ' || name FROM flagged_rows ORDER BY row_id")" "3 José Núñez
 6 B Jones"
+
+# Two tables on one page, and the page saved twice.
+mkdir "$T/two"
+row() { printf '<tr><td>%s</td><td>%s</td><td>%s</td><td>2025-05-0%sT10:00:00Z</td></tr>' "$@"; }
+{
+    printf '<html><body><table><tr><th>Name<th>Org Name<th>Reason<th>Search Time</tr>'
+    row "A Smith" "Town PD" "ICE detainer" 1; row "B Jones" "Town PD" "theft" 2
+    printf '</table><p>Organization audit</p><table><tr><th>Name<th>Org Name<th>Reason<th>Search Time</tr>'
+    row "C Diaz" "City PD" "assist HSI" 3; row "D Wu" "City PD" "burglary" 4
+    printf '</table></body></html>\n'
+} >"$T/two/network_and_org_audit.html"
+"$B/sunlight" scan "$T/two" -o "$T/out2" --key "$T/k" >"$T/log2" 2>&1
+expect "two tables: exit code" "$?" 0
+q2() { sqlite3 "$T/out2/sunlight.db" "$1"; }
+expect "two tables: both read and flagged" "$(q2 "SELECT sheet || ' ' || searches || ' ' || flagged FROM sources WHERE sheet IS NOT NULL ORDER BY id")" "table 1 2 1
+table 2 2 1"
+expect "two tables: neither a copy" "$(q2 "SELECT COUNT(*) FROM diagnostics WHERE code = 'source.duplicate'")" 0
+expect "two tables: both flagged rows counted" "$(q2 "SELECT SUM(rows) FROM counts WHERE category = 'immigration'")" 2
+cp "$T/two/network_and_org_audit.html" "$T/two/network_and_org_audit (1).html"
+"$B/sunlight" scan "$T/two" -o "$T/out3" --key "$T/k" >"$T/log3" 2>&1
+expect "the page twice: each table repeats its twin" "$(sqlite3 "$T/out3/sunlight.db" "SELECT message FROM diagnostics WHERE code = 'source.duplicate' ORDER BY source_id" | sed 's/: its.*//; s/(.*> /(/')" "repeats source 2 (table 1: same bytes)
+repeats source 3 (table 2: same bytes)"
 finish
