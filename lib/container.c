@@ -4,6 +4,7 @@
  * text runner, hashing each member's decompressed bytes and bounding decompression. */
 #include "container.h"
 #include "html.h"
+#include "xls.h"
 #include "xmlss.h"
 
 #include <archive.h>
@@ -278,12 +279,15 @@ static sl_status read_member(const sl_archive_env *env, struct archive *a, struc
     pc.first = (size_t)n;
     sl_magic kind = sl_magic_sniff(pc.buf, (size_t)n);
     int page = kind == SL_MAGIC_NONE && sl_html_sniff((const unsigned char *)pc.buf, (size_t)n);
-    if (page || (kind == SL_MAGIC_NONE && sl_xmlss_sniff((const unsigned char *)pc.buf, (size_t)n))) {
+    int ole = kind == SL_MAGIC_NONE && n >= 8 && memcmp(pc.buf, SL_OLE2_MAGIC, 8) == 0;
+    if (page || ole ||
+        (kind == SL_MAGIC_NONE && sl_xmlss_sniff((const unsigned char *)pc.buf, (size_t)n))) {
         FILE *f = spool(&pc); /* fills child's sha256 and size */
         if (!f) { st = pc.err; goto done; }
         child.id = (*env->next_id)++;
-        st = page ? sl_archive_read_html(env, fileno(f), &child)
-                  : sl_archive_read_xmlss(env, fileno(f), &child);
+        st = page  ? sl_archive_read_html(env, fileno(f), &child)
+             : ole ? sl_archive_read_xls(env, fileno(f), &child)
+                   : sl_archive_read_xmlss(env, fileno(f), &child);
         fclose(f);
         goto done;
     }
@@ -559,4 +563,8 @@ sl_status sl_archive_read_html(const sl_archive_env *env, int fd, sl_source *pag
 
 sl_status sl_archive_read_xmlss(const sl_archive_env *env, int fd, sl_source *book) {
     return read_sheets_of(env, fd, book, "xmlss", sl_xmlss_read_fd);
+}
+
+sl_status sl_archive_read_xls(const sl_archive_env *env, int fd, sl_source *book) {
+    return read_sheets_of(env, fd, book, "xls", sl_xls_read_fd);
 }

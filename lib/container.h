@@ -99,5 +99,11 @@ sl_status sl_archive_read_xlsx(const sl_archive_env *env, int fd, sl_source *boo
 sl_status sl_archive_read_html(const sl_archive_env *env, int fd, sl_source *page);
 /* The same for an Excel 2003 XML spreadsheet (xmlss.h): its worksheets become sources. */
 sl_status sl_archive_read_xmlss(const sl_archive_env *env, int fd, sl_source *book);
+/* The same for an Excel 97-2003 workbook (xls.h): its worksheets become sources. */
+sl_status sl_archive_read_xls(const sl_archive_env *env, int fd, sl_source *book);
+
+/* The first bytes of an OLE2 compound file: an Excel 97-2003 workbook, or a Word or
+ * PowerPoint 97-2003 document (told apart by xls.c). */
+#define SL_OLE2_MAGIC "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"
 
 #endif

@@ -290,7 +290,7 @@ sl_read_kind sl_read_sniff(const unsigned char *p, size_t n, const char *name)
     }
     if (n >= 2 && p[0] == 0x1F && p[1] == 0x8B) return SL_KIND_GZIP;
     if (n >= 4 && p[0] == 0x28 && p[1] == 0xB5 && p[2] == 0x2F && p[3] == 0xFD) return SL_KIND_ZSTD;
-    if (n >= 8 && memcmp(p, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0) return SL_KIND_XLS;
+    if (n >= 8 && memcmp(p, SL_OLE2_MAGIC, 8) == 0) return SL_KIND_XLS;
     if (n >= 2 && p[0] == 0xFF && p[1] == 0xFE) return SL_KIND_UTF16LE;
     if (n >= 2 && p[0] == 0xFE && p[1] == 0xFF) return SL_KIND_UTF16BE;
     if (n > SL_SNIFF_BYTES) n = SL_SNIFF_BYTES;
@@ -878,12 +878,13 @@ static sl_status read_container_file(sl_reader_state *st, const char *path, int 
     st->count_progress = 0;
     file_progress fp = {st->cb, 0, file_size};
     sl_status rc;
-    if (kind == SL_KIND_HTML || kind == SL_KIND_XMLSS) {
+    if (kind == SL_KIND_HTML || kind == SL_KIND_XMLSS || kind == SL_KIND_XLS) {
         number_whole_file(st, &self, file_size);
         env.progress = file_progress_add;
         env.progress_ud = &fp;
-        rc = kind == SL_KIND_HTML ? sl_archive_read_html(&env, fd, &self)
-                                  : sl_archive_read_xmlss(&env, fd, &self);
+        rc = kind == SL_KIND_HTML    ? sl_archive_read_html(&env, fd, &self)
+             : kind == SL_KIND_XMLSS ? sl_archive_read_xmlss(&env, fd, &self)
+                                     : sl_archive_read_xls(&env, fd, &self);
         file_progress_add(&fp, file_size);
     } else if (kind == SL_KIND_GZIP || kind == SL_KIND_ZSTD) {
         self.format = kind == SL_KIND_GZIP ? "gzip" : "zstd";
@@ -962,8 +963,8 @@ static sl_status read_by_kind(sl_reader_state *st, const char *path, file_pull *
     case SL_KIND_ZSTD:
     case SL_KIND_HTML:
     case SL_KIND_XMLSS:
-        return read_container_file(st, path, fp->fd, kind, file_size);
     case SL_KIND_XLS:
+        return read_container_file(st, path, fp->fd, kind, file_size);
     case SL_KIND_BINARY:
         break;
     }

@@ -1,8 +1,9 @@
 /* rowbuf.h: one row of cell texts gathered piece by piece, for the readers that see a row as
- * markup (html.c, xmlss.c): cells are opened, text is appended to the open cell, and the row is
- * handed out as an sl_csv_row whose first_line is the cells tab-joined, line breaks as spaces
- * (as xlsx.c writes it). A row over its byte cap or SL_ROWBUF_MAX_CELLS cells is marked over:
- * its text is dropped and it is handed out empty, for the reader to report. */
+ * markup (html.c, xmlss.c) or cell by cell (xls.c): cells are opened, text is appended to the
+ * open cell, and the row is handed out as an sl_csv_row whose first_line is the cells
+ * tab-joined, line breaks as spaces (as xlsx.c writes it). A row over its byte cap or
+ * SL_ROWBUF_MAX_CELLS cells is marked over: its text is dropped and it is handed out empty,
+ * for the reader to report. */
 #ifndef SL_ROWBUF_H
 #define SL_ROWBUF_H
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """make_fixtures.py: writes the small container, workbook, encoding and document fixtures under
-tests/data/ (xlsx/, zip/, text/, gz/, release_with_documents/, documents_that_warn/,
+tests/data/ (xlsx/, xls/, zip/, text/, gz/, release_with_documents/, documents_that_warn/,
 unknown_table/), each named for what it breaks. Standard library only
 (zstd.csv.zst needs the zstd command). Deterministic: fixed zip timestamps, gzip mtime 0.
 Run from the repository root: python3 tests/data/make_fixtures.py"""
@@ -439,7 +439,32 @@ def make_documents():
         b'Twin Rivers County CA SO|2025-10-02T13:02:03Z|missing person\n')
 
 
+def make_xls():
+    """Excel 97-2003 workbooks (biff8.py): text cells, numbers, date-time cells, a blank row, a
+    notes sheet; the same audit with a shared string table; cut off; protected by a password;
+    and a Word 97-2003 document, which is an OLE2 file too."""
+    import biff8
+    audit = [['Name', 'Org Name', 'Total Networks Searched', 'License Plate', 'Reason', 'Case #',
+              'Search Time'],
+             ['José Núñez', 'Springfield PD', 14, 'KPX4471', 'assist ICE with locate', '25-101',
+              ('date', 45810.5434375)],
+             [],
+             ['Ann Lee', 'Shelbyville SO', 2, None, 'stolen vehicle', '25-102', ('date', 45811.25)],
+             ['B Jones', 'Capital City PD', 1.5, 'MWR215', 'Immigration (criminal)', None,
+              ('date', 45812.0)]]
+    notes = [['Released under a public records request'], ['Plates are partly redacted']]
+    put('xls/audit_saved_as_97_2003.xls', biff8.workbook([('Notes', notes), ('Network Audit', audit)]))
+    put('xls/shared_strings_table.xls', biff8.workbook([('Audit', audit[:2])], sst=True))
+    whole = biff8.workbook([('Network Audit', audit * 40)])
+    put('xls/workbook_cut_off.xls', whole[:len(whole) // 2])
+    stream = biff8.biff_stream([('Audit', audit)])
+    filepass = biff8.rec(0x002F, bytes.fromhex('0000') + bytes(4))  # XOR obfuscation
+    put('xls/password_protected.xls', biff8.compound_file(stream[:20] + filepass + stream[20:]))
+    put('xls/word_97_document.doc', biff8.compound_file(b'\xEC\xA5' + bytes(600), 'WordDocument'))
+
+
 if __name__ == '__main__':
+    make_xls()
     make_xlsx()
     make_text()
     make_compressed()

@@ -3,7 +3,8 @@
 # once repackaged the way releases arrive (an XLSX workbook with date serials, a ZIP with a
 # folder, a zip inside a zip, gzip, zstd, UTF-16LE with BOM, Windows-1252, an HTML table saved
 # as .xls in Windows-1252 with character references, an Excel 2003 XML spreadsheet with
-# DateTime cells and cells placed by ss:Index). Both scans must give
+# DateTime cells and cells placed by ss:Index, an Excel 97-2003 workbook with date-time
+# cells). Both scans must give
 # the same search rows, the same flagged rows and the same counts, and every repackaged source
 # must be cited down to member and sheet.
 set -u
@@ -13,16 +14,18 @@ if ! command -v python3 >/dev/null 2>&1; then
     echo "skipped: python3 missing (needed to repackage the release)"; echo "0 passed, 0 failed, 1 skipped"; exit 0
 fi
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
-"$B/slgen" --out "$T/plain" --seed 11 --months 4 --rows 1200 --quirks none >/dev/null 2>&1 || bad "slgen"
+"$B/slgen" --out "$T/plain" --seed 11 --months 5 --rows 1200 --quirks none >/dev/null 2>&1 || bad "slgen"
 rm -f "$T/plain/truth.csv" "$T/plain/truth.json"
 python3 - "$T/plain" "$T/mixed" <<'PY' || bad "repackaging failed"
 import csv, gzip, io, os, shutil, subprocess, sys, zipfile, importlib.util, datetime
 src, dst = sys.argv[1], sys.argv[2]
 spec = importlib.util.spec_from_file_location('mf', 'tests/data/make_fixtures.py')
 mf = importlib.util.module_from_spec(spec); spec.loader.exec_module(mf)
+spec = importlib.util.spec_from_file_location('biff8', 'tests/data/biff8.py')
+biff8 = importlib.util.module_from_spec(spec); spec.loader.exec_module(biff8)
 os.makedirs(dst)
 files = sorted(f for f in os.listdir(src) if f.endswith('.csv'))
-assert len(files) >= 8, files
+assert len(files) >= 9, files
 def esc(s): return s.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')
 def colref(i):
     s = ''
@@ -85,10 +88,19 @@ def xmlss_of(path):
         out.append('<Row>' + ''.join(cs) + '</Row>\n')
     out.append('</Table></Worksheet>\n</Workbook>\n')
     return ''.join(out).encode('utf-8')
+def xls97_of(path):
+    # Excel 97-2003: text cells, empty cells left out, times as date-time cells
+    rows = list(csv.reader(open(path, encoding='utf-8-sig', newline='')))
+    hdr = [h.strip() for h in rows[0]]
+    st = hdr.index('Search Time') if 'Search Time' in hdr else -1
+    cells = [[('date', to_serial(v)) if r > 0 and i == st else (v if v != '' else None)
+              for i, v in enumerate(row)] for r, row in enumerate(rows)]
+    return biff8.workbook([('Audit', cells)])
 raw = {f: open(os.path.join(src, f), 'rb').read() for f in files}
 plan = {}
 plan[files[0]] = 'xlsx'; plan[files[1]] = 'zip'; plan[files[2]] = 'zipzip'; plan[files[3]] = 'gz'
 plan[files[4]] = 'utf16'; plan[files[5]] = 'zst'; plan[files[6]] = 'html'; plan[files[7]] = 'xmlss'
+plan[files[8]] = 'xls97'
 for f in files:
     how = plan.get(f, 'plain')
     base = f[:-4]
@@ -101,6 +113,8 @@ for f in files:
         open(os.path.join(dst, base + '_outer.zip'), 'wb').write(mf.zbytes([('inner.zip', inner)]))
     elif how == 'html':
         open(os.path.join(dst, base + '.xls'), 'wb').write(html_of(os.path.join(src, f)))
+    elif how == 'xls97':
+        open(os.path.join(dst, base + '_97.xls'), 'wb').write(xls97_of(os.path.join(src, f)))
     elif how == 'xmlss':
         open(os.path.join(dst, base + '_2003.xml'), 'wb').write(xmlss_of(os.path.join(src, f)))
     elif how == 'gz':
@@ -141,7 +155,7 @@ def logical(cite):
     last = [p.strip() for p in cite.split('>')]
     name = [p for p in last if re.search(r'audit_\d{4}-\d{2}', p)]
     base = os.path.basename(name[-1] if name else last[-1])
-    return re.sub(r'(_outer|_2003)?(\.csv)?(\.gz|\.zst|\.xlsx|\.xls|\.xml|\.zip)?$', '', base)
+    return re.sub(r'(_outer|_2003|_97)?(\.csv)?(\.gz|\.zst|\.xlsx|\.xls|\.xml|\.zip)?$', '', base)
 def rows(db):
     q = ('select s.cite, f.record, f.search_time, f.org, f.reason, f.categories, f.plate_token '
          'from flagged_rows f join sources s on s.id = f.source_id')
@@ -156,6 +170,7 @@ check(any('_outer.zip > inner.zip > ' in c for c in cites), 'no zip-in-zip citat
 check(any(c.endswith('.csv.gz') for c in cites), 'no gzip source')
 check(any(c.endswith('.xls > table 1') for c in cites), 'no HTML table citation: %r' % cites)
 check(any(c.endswith('_2003.xml > Audit') for c in cites), 'no XML spreadsheet citation: %r' % cites)
+check(any(c.endswith('_97.xls > Audit') for c in cites), 'no Excel 97-2003 citation: %r' % cites)
 enc = dict(b.execute("select cite, encoding from sources where encoding is not null"))
 check(any(v.startswith('utf-16') for v in enc.values()), 'UTF-16 not reported: %r' % sorted(set(enc.values())))
 for m in fails: print('FAIL: ' + m)

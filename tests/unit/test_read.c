@@ -265,7 +265,19 @@ static void test_sniff(const char *tmp)
                                                   cases[i].name)),
                   cases[i].kind);
         /* zip, xlsx, gzip, zstd and UTF-16 are read now: see tests/unit/test_container.c */
-        if (strcmp(cases[i].kind, "binary") != 0 && strcmp(cases[i].kind, "xls") != 0) continue;
+        if (strcmp(cases[i].kind, "xls") == 0) { /* read by xls.c: ten bytes are no workbook */
+            rec r;
+            memset(&r, 0, sizeof r);
+            sl_reader_cb cb = make_cb(&r);
+            uint32_t id = 1;
+            CHECK_INT(sl_read_file(p, NULL, &cb, &id), SL_OK);
+            sl_fmt(want, sizeof want, "xls.damaged %s\n", p);
+            CHECK_STR(text(&r.diags), want);
+            CHECK_INT(r.progress, cases[i].n);
+            rec_free(&r);
+            continue;
+        }
+        if (strcmp(cases[i].kind, "binary") != 0) continue;
         rec r;
         memset(&r, 0, sizeof r);
         sl_reader_cb cb = make_cb(&r);

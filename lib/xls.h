@@ -1,0 +1,27 @@
+/* xls.h: Excel 97-2003 workbooks (.xls: BIFF records in an OLE2 compound file), as older agency
+ * systems and many "Export to Excel" buttons still write them. Read through FreeXL, which loads
+ * the workbook and one worksheet at a time (a .xls sheet holds at most 65,536 rows); each
+ * worksheet is handed out like a workbook sheet, row by row. */
+#ifndef SL_XLS_H
+#define SL_XLS_H
+
+#include "html.h" /* sl_html_opts: the same options (cap, cite, the file's hash, diag) */
+
+/* Reads the workbook at path (FreeXL opens files by name; a spooled zip member is given as
+ * /proc/self/fd/N). Rows: record = line = the sheet row number (1-based); rows with no cell
+ * between two rows with cells count as sh->blank_rows and are not handed out; a row's cells
+ * run to its last cell. Text as stored (UTF-8); numbers as the shortest decimal that reads
+ * back the same ("14", "2.5"); a date or date-time cell (a number under a date format) as
+ * "2025-06-02T13:02:33Z" (all times are UTC); a time of day as "13:02:33". sh->sha256 is
+ * opts->sha256 (a sheet has no bytes of its own); sh->xml_bytes is 0. Reported through diag:
+ * a file that cannot be opened as a workbook (xls.damaged, with FreeXL's reason), an OLE2
+ * file that holds no workbook (a Word or PowerPoint 97-2003 document: xls.not_a_workbook), a
+ * workbook protected by a password or with no worksheet FreeXL can read (xls.encrypted), cells that cannot be read (xls.cell,
+ * once per sheet), rows over the cap (xls.record_too_large). A row callback that returns
+ * non-zero stops the sheet (sheet_end is still called); the next sheet is read. Returns
+ * SL_OK, SL_EFORMAT (not read), SL_ENOMEM. */
+sl_status sl_xls_read(const char *path, const sl_html_opts *opts, const sl_xlsx_cb *cb);
+/* The same for an open file (read through /proc/self/fd/N; fd is not closed). */
+sl_status sl_xls_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *cb);
+
+#endif

@@ -1,0 +1,59 @@
+#!/bin/sh
+# Excel 97-2003 workbooks (.xls), as older agency systems export them. Before, every .xls was
+# skipped with "this format is not read (yet)", and its "assist ICE" row was never flagged.
+# Now each worksheet is a source cited "file > sheet" with the workbook's SHA-256; text,
+# numbers and date-time cells read as in an XLSX; a blank row counted; a notes sheet set
+# aside. A workbook cut off, one protected by a password, and a Word 97-2003 document (an
+# OLE2 file too) are each said to be what they are, naming the file. The same workbook inside
+# a zip is read the same way. No plate of the workbook reaches an output.
+set -u
+B=${SL_BUILD:-build}
+. tests/e2e_common.sh
+need_sqlite3
+T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+D=tests/data/xls
+mkdir "$T/rel"
+cp "$D"/* "$T/rel/"
+"$B/sunlight" scan "$T/rel" -o "$T/out" --key "$T/k" >"$T/log" 2>&1
+expect "exit code (errors and warnings)" "$?" 1
+q() { sqlite3 "$T/out/sunlight.db" "$1"; }
+expect "sources" "$(q "SELECT id || ' ' || coalesce(parent_id, '-') || ' ' || replace(cite, '$T/', '') || ' ' || format || ' ' || records || ' ' || searches || ' ' || blank || ' ' || set_aside || ' ' || flagged FROM sources ORDER BY id")" \
+"1 - rel/audit_saved_as_97_2003.xls xls 0 0 0 0 0
+2 1 rel/audit_saved_as_97_2003.xls > Notes xls 2 0 0 2 0
+3 1 rel/audit_saved_as_97_2003.xls > Network Audit xls 4 3 1 0 2
+4 - rel/password_protected.xls xls 0 0 0 0 0
+5 - rel/shared_strings_table.xls xls 0 0 0 0 0
+6 5 rel/shared_strings_table.xls > Audit xls 1 1 0 0 1
+7 - rel/word_97_document.doc xls 0 0 0 0 0
+8 - rel/workbook_cut_off.xls xls 0 0 0 0 0"
+sha=$(sha256sum "$D/audit_saved_as_97_2003.xls" | cut -d' ' -f1)
+expect "a sheet is cited with the workbook's SHA-256" "$(q "SELECT sha256 FROM sources WHERE id = 3")" "$sha"
+expect "flagged rows: record, line, name, networks, search time, reason, categories" \
+    "$(q "SELECT record || ' ' || line || ' ' || name || ' ' || coalesce(networks, '-') || ' ' || search_time || ' ' || reason || ' ' || categories FROM flagged_rows ORDER BY row_id")" \
+"2 2 José Núñez 14 2025-06-02T13:02:33Z assist ICE with locate immigration
+5 5 B Jones - 2025-06-04T00:00:00Z Immigration (criminal) immigration
+2 2 José Núñez 14 2025-06-02T13:02:33Z assist ICE with locate immigration"
+expect "flagged.csv cites the sheet" "$(grep -c "^rel/audit_saved_as_97_2003.xls > Network Audit,$sha,,Network Audit,2,2," "$T/out/flagged.csv" | tr -d ' ')" 1
+check "! grep -rq 'KPX4471\|MWR215' '$T/out'" "a plate of the workbook reached an output raw"
+expect "notes" "$(q "SELECT source_id || ' ' || code FROM diagnostics ORDER BY source_id, code")" \
+"2 schema.sheet_not_a_log
+3 field.unparseable_networks
+3 xlsx.blank_rows
+4 source.unread
+4 xls.encrypted
+7 xls.not_a_workbook
+8 source.unread
+8 xls.damaged"
+check "grep -q 'workbook_cut_off.xls: cannot be read as an Excel 97-2003 workbook: it ends before the data it announces (cut off?)' '$T/log'" "the cut-off workbook is named on the terminal"
+check "grep -q 'password_protected.xls: no worksheet could be read from the workbook: it is most likely protected by a password' '$T/log'" "the protected workbook is named on the terminal"
+
+# The workbook inside a zip: read the same way, cited through the zip.
+mkdir "$T/z"
+(cd "$D" && zip -q "$T/z/rel.zip" audit_saved_as_97_2003.xls)
+"$B/sunlight" scan "$T/z" -o "$T/outz" --key "$T/k" >"$T/logz" 2>&1
+expect "zip: exit code (a warning)" "$?" 1
+expect "zip: the sheet's source" "$(sqlite3 "$T/outz/sunlight.db" "SELECT replace(cite, '$T/', '') || ' ' || sha256 || ' ' || searches FROM sources WHERE sheet = 'Network Audit'")" \
+    "z/rel.zip > audit_saved_as_97_2003.xls > Network Audit $sha 3"
+expect "zip: the same flagged rows" "$(sqlite3 "$T/outz/sunlight.db" "SELECT record || ' ' || name FROM flagged_rows ORDER BY row_id")" "2 José Núñez
+5 B Jones"
+finish

@@ -1,0 +1,136 @@
+/* test_xls.c: Excel 97-2003 workbooks (lib/xls.c) on the fixtures of tests/data/xls/ (written
+ * by tests/data/make_fixtures.py with biff8.py): worksheets in order, text, numbers and
+ * date-time cells, a blank row counted and not handed out, a shared string table, a consumer
+ * that skips a sheet or stops one, the row cap, a workbook cut off, one protected by a
+ * password, a Word document (an OLE2 file too), a file that is not there, the same workbook
+ * read through an open descriptor. */
+#include "harness.h"
+#include "xls.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+typedef struct {
+    sl_buf dump, diags;
+    int skip_sheet;       /* sheet_begin returns 1 for this sheet index + 1 */
+    uint64_t stop_at;     /* row returns 1 at this record */
+} coll;
+
+static int c_begin(void *ud, const sl_xlsx_sheet *sh) {
+    coll *c = ud;
+    sl_buf_printf(&c->dump, "S %u %s\n", sh->index, sh->name);
+    return c->skip_sheet && (int)sh->index + 1 == c->skip_sheet;
+}
+static int c_row(void *ud, const sl_xlsx_sheet *sh, const sl_csv_row *r) {
+    SL_UNUSED(sh);
+    coll *c = ud;
+    sl_buf_printf(&c->dump, "R %llu@%llu%s:", (unsigned long long)r->record,
+                  (unsigned long long)r->line, r->err == SL_CSV_TOO_LARGE ? " BIG" : "");
+    for (size_t i = 0; i < r->ncells; i++)
+        sl_buf_printf(&c->dump, "%s%.*s", i ? "|" : "", (int)r->cells[i].len, r->cells[i].p);
+    sl_buf_puts(&c->dump, "\n");
+    return c->stop_at && r->record == c->stop_at;
+}
+static void c_end(void *ud, const sl_xlsx_sheet *sh) {
+    coll *c = ud;
+    sl_buf_printf(&c->dump, "E %llu blank %llu%s sha %s\n", (unsigned long long)sh->rows,
+                  (unsigned long long)sh->blank_rows, sh->failed ? " failed" : "", sh->sha256);
+}
+static void c_diag(void *ud, const sl_diag *d) {
+    coll *c = ud;
+    sl_buf_printf(&c->diags, "%c %s %llu [%s]: %s\n", "IWE"[d->severity], d->code,
+                  (unsigned long long)d->record, d->source ? d->source : "", d->message);
+}
+
+static sl_status run(const char *path, coll *c, size_t max_record) {
+    sl_buf_reset(&c->dump);
+    sl_buf_reset(&c->diags);
+    sl_html_opts o = {max_record, "book.xls", "ab12", c_diag, c, NULL, NULL};
+    sl_xlsx_cb cb = {c_begin, c_row, c_end, c};
+    sl_status st = sl_xls_read(path, &o, &cb);
+    sl_buf_nul(&c->dump);
+    sl_buf_nul(&c->diags);
+    return st;
+}
+
+#define AUDIT_ROWS                                                                              \
+    "R 1@1:Name|Org Name|Total Networks Searched|License Plate|Reason|Case #|Search Time\n"     \
+    "R 2@2:José Núñez|Springfield PD|14|KPX4471|assist ICE with locate|25-101|"                 \
+    "2025-06-02T13:02:33Z\n"
+
+static void test_read(void) {
+    coll c = {0};
+    CHECK_INT(run("tests/data/xls/audit_saved_as_97_2003.xls", &c, 0), SL_OK);
+    CHECK_STR(c.dump.p, "S 0 Notes\nR 1@1:Released under a public records request\n"
+                        "R 2@2:Plates are partly redacted\nE 2 blank 0 sha ab12\n"
+                        "S 1 Network Audit\n" AUDIT_ROWS
+                        "R 4@4:Ann Lee|Shelbyville SO|2||stolen vehicle|25-102|2025-06-03T06:00:00Z\n"
+                        "R 5@5:B Jones|Capital City PD|1.5|MWR215|Immigration (criminal)||"
+                        "2025-06-04T00:00:00Z\n"
+                        "E 4 blank 1 sha ab12\n");
+    CHECK_STR(c.diags.p, "");
+
+    /* the same through an open descriptor (a zip member spooled to a temporary file) */
+    int fd = open("tests/data/xls/audit_saved_as_97_2003.xls", O_RDONLY);
+    CHECK(fd >= 0);
+    sl_buf first = {0};
+    sl_buf_append(&first, c.dump.p, c.dump.len);
+    sl_buf_reset(&c.dump);
+    sl_html_opts o = {0, "book.xls", "ab12", c_diag, &c, NULL, NULL};
+    sl_xlsx_cb cb = {c_begin, c_row, c_end, &c};
+    CHECK_INT(sl_xls_read_fd(fd, &o, &cb), SL_OK);
+    sl_buf_nul(&c.dump);
+    CHECK(c.dump.len == first.len && memcmp(c.dump.p, first.p, first.len) == 0);
+    close(fd);
+    sl_buf_free(&first);
+
+    /* a shared string table (LABELSST cells), as Excel itself writes text */
+    CHECK_INT(run("tests/data/xls/shared_strings_table.xls", &c, 0), SL_OK);
+    CHECK_STR(c.dump.p, "S 0 Audit\n" AUDIT_ROWS "E 2 blank 0 sha ab12\n");
+
+    /* a consumer that skips the notes and stops the audit at record 2 */
+    c.skip_sheet = 1;
+    c.stop_at = 2;
+    CHECK_INT(run("tests/data/xls/audit_saved_as_97_2003.xls", &c, 0), SL_OK);
+    CHECK_STR(c.dump.p, "S 0 Notes\nE 0 blank 0 sha ab12\nS 1 Network Audit\n" AUDIT_ROWS
+                        "E 2 blank 0 sha ab12\n");
+    c.skip_sheet = 0;
+    c.stop_at = 0;
+
+    /* the row cap: a row over it is handed out empty and said */
+    CHECK_INT(run("tests/data/xls/shared_strings_table.xls", &c, 40), SL_OK);
+    CHECK_STR(c.dump.p, "S 0 Audit\nR 1@1 BIG:\nR 2@2 BIG:\nE 2 blank 0 sha ab12\n");
+    CHECK(strstr(c.diags.p, "W xls.record_too_large 1 [book.xls > Audit]: row larger than 40 "
+                            "bytes") != NULL);
+    sl_buf_free(&c.dump);
+    sl_buf_free(&c.diags);
+}
+
+static void test_not_read(void) {
+    coll c = {0};
+    CHECK_INT(run("tests/data/xls/workbook_cut_off.xls", &c, 0), SL_EFORMAT);
+    CHECK_STR(c.dump.p, "");
+    CHECK(strstr(c.diags.p, "E xls.damaged 0 [book.xls]: cannot be read as an Excel 97-2003 "
+                            "workbook: it ends before the data it announces (cut off?)") != NULL);
+    CHECK_INT(run("tests/data/xls/password_protected.xls", &c, 0), SL_EFORMAT);
+    CHECK_STR(c.dump.p, "");
+    CHECK(strstr(c.diags.p, "E xls.encrypted 0 [book.xls]: no worksheet could be read") != NULL);
+    CHECK_INT(run("tests/data/xls/word_97_document.doc", &c, 0), SL_EFORMAT);
+    CHECK_STR(c.dump.p, "");
+    CHECK(strstr(c.diags.p, "W xls.not_a_workbook 0 [book.xls]: an Office 97-2003 file that "
+                            "holds no Excel workbook") != NULL);
+    CHECK_INT(run("tests/data/xls/no_such_file.xls", &c, 0), SL_EFORMAT);
+    CHECK(strstr(c.diags.p, "E xls.damaged 0 [book.xls]: cannot be read as an Excel 97-2003 "
+                            "workbook: the file cannot be opened") != NULL);
+    /* no callbacks at all */
+    sl_html_opts o = {0};
+    CHECK_INT(sl_xls_read("tests/data/xls/audit_saved_as_97_2003.xls", &o, NULL), SL_OK);
+    sl_buf_free(&c.dump);
+    sl_buf_free(&c.diags);
+}
+
+int main(void) {
+    test_read();
+    test_not_read();
+    TEST_END();
+}
