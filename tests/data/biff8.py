@@ -53,7 +53,8 @@ def globals_records(sheet_names, strings):
 
 def sheet_records(rows, sst_index):
     ncols = max((len(r) for r in rows), default=0)
-    r = rec(0x0809, struct.pack('<HHHHII', 0x0600, 0x0010, 0x0DBB, 0x07CC, 0, 0x0006))
+    r = bytearray()
+    r += rec(0x0809, struct.pack('<HHHHII', 0x0600, 0x0010, 0x0DBB, 0x07CC, 0, 0x0006))
     r += rec(0x0200, struct.pack('<IIHHH', 0, len(rows), 0, ncols, 0))   # DIMENSIONS
     for i, cells in enumerate(rows):
         for j, v in enumerate(cells):
@@ -67,7 +68,7 @@ def sheet_records(rows, sst_index):
                 r += rec(0x00FD, struct.pack('<HHHI', i, j, 15, sst_index[v]))   # LABELSST
             else:
                 r += rec(0x0204, struct.pack('<HHH', i, j, 15) + xl_string(v))   # LABEL
-    return r + rec(0x000A, b'')
+    return bytes(r + rec(0x000A, b''))
 
 
 def biff_stream(sheets, sst=False):
@@ -96,25 +97,40 @@ def compound_file(stream, name='Workbook'):
     if len(stream) < 4096:
         stream = stream + b'\0' * (4096 - len(stream))
     nstream = (len(stream) + SECTOR - 1) // SECTOR
-    # sectors: the stream, the directory, then the FAT sectors
-    nfat = 1
-    while (nstream + 1 + nfat) > nfat * (SECTOR // 4):
+    # sectors: the stream, the directory, the FAT sectors, then the DIFAT sectors (which list
+    # the FAT sectors past the header's 109, 127 to a sector)
+    per = SECTOR // 4
+    nfat, ndifat = 1, 0
+    while True:
+        ndifat = max(0, (nfat - 109 + per - 2) // (per - 1))
+        if nstream + 1 + nfat + ndifat <= nfat * per:
+            break
         nfat += 1
-    assert nfat <= 109
     dir_sector = nstream
     fat_start = nstream + 1
+    difat_start = fat_start + nfat
     fat = []
     for s in range(nstream):
         fat.append(s + 1 if s + 1 < nstream else ENDOFCHAIN)
     fat.append(ENDOFCHAIN)                  # the directory
     fat += [FATSECT] * nfat
-    fat += [FREESECT] * (nfat * (SECTOR // 4) - len(fat))
+    fat += [0xFFFFFFFC] * ndifat            # DIFSECT
+    fat += [FREESECT] * (nfat * per - len(fat))
     header = b'\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1' + b'\0' * 16
     header += struct.pack('<HHHHH', 0x003E, 0x0003, 0xFFFE, 9, 6) + b'\0' * 6
-    header += struct.pack('<IIIIIIII', 0, nfat, dir_sector, 0, 4096, ENDOFCHAIN, 0, ENDOFCHAIN)
-    header += struct.pack('<I', 0)                                    # DIFAT sectors
-    difat = [fat_start + i for i in range(nfat)] + [FREESECT] * (109 - nfat)
+    header += struct.pack('<IIIIIIII', 0, nfat, dir_sector, 0, 4096, ENDOFCHAIN, 0,
+                          difat_start if ndifat else ENDOFCHAIN)
+    header += struct.pack('<I', ndifat)
+    fats = [fat_start + i for i in range(nfat)]
+    difat = fats[:109] + [FREESECT] * (109 - min(nfat, 109))
     header += struct.pack('<109I', *difat)
+    difat_sectors = b''
+    rest = fats[109:]
+    for k in range(ndifat):
+        part = rest[k * (per - 1):(k + 1) * (per - 1)]
+        part += [FREESECT] * (per - 1 - len(part))
+        nxt = difat_start + k + 1 if k + 1 < ndifat else ENDOFCHAIN
+        difat_sectors += struct.pack('<%dI' % per, *(part + [nxt]))
     assert len(header) == SECTOR
 
     def entry(ename, kind, child, start, size):
@@ -129,7 +145,7 @@ def compound_file(stream, name='Workbook'):
     directory = entry('Root Entry', 5, 1, ENDOFCHAIN, 0) + entry(name, 2, FREESECT, 0, len(stream))
     directory += entry('', 0, FREESECT, FREESECT, 0) * 2
     body = stream + b'\0' * (nstream * SECTOR - len(stream)) + directory
-    body += struct.pack('<%dI' % len(fat), *fat)
+    body += struct.pack('<%dI' % len(fat), *fat) + difat_sectors
     return header + body
 
 
