@@ -3,7 +3,8 @@
 # .xls or .xml name), cut off in the middle of a row. Before, it was set aside as the lines of a
 # text document and its HSI row was never flagged; now its worksheet is read like a sheet
 # ("file > Organization Audit"), a DateTime cell is a UTC time, the broken XML is an error that
-# names the line, and the row it broke off in is counted as cut off.
+# names the line, and the row it broke off in is counted as cut off. Two worksheets of one
+# file share its SHA-256 and are not taken for copies of each other.
 set -u
 B=${SL_BUILD:-build}
 . tests/e2e_common.sh
@@ -31,4 +32,19 @@ mkdir "$T/nosheet"
 printf '<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"><DocumentProperties/></Workbook>\n' >"$T/nosheet/book.xml"
 "$B/sunlight" scan "$T/nosheet" -o "$T/out2" --key "$T/k" >/dev/null 2>&1
 expect "no worksheet: notes" "$(sqlite3 "$T/out2/sunlight.db" "SELECT code FROM diagnostics")" "xmlss.no_sheet"
+
+# Two worksheets of monthly audits: both read, neither a copy of the other.
+mkdir "$T/two"
+ws() { # name, org, reason
+    printf '<Worksheet ss:Name="%s"><Table><Row><Cell><Data ss:Type="String">Org Name</Data></Cell><Cell><Data ss:Type="String">Reason</Data></Cell><Cell><Data ss:Type="String">Search Time</Data></Cell></Row>' "$1"
+    printf '<Row><Cell><Data ss:Type="String">%s</Data></Cell><Cell><Data ss:Type="String">%s</Data></Cell><Cell><Data ss:Type="DateTime">2025-06-01T10:00:00.000</Data></Cell></Row></Table></Worksheet>\n' "$2" "$3"
+}
+{
+    printf '<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">\n'
+    ws May "Town PD" "ICE detainer"; ws June "City PD" "assist HSI"
+    printf '</Workbook>\n'
+} >"$T/two/audits_2025.xml"
+"$B/sunlight" scan "$T/two" -o "$T/out3" --key "$T/k" >/dev/null 2>&1
+expect "two worksheets: both flagged, no copy" "$(sqlite3 "$T/out3/sunlight.db" "SELECT group_concat(sheet || ' ' || flagged, ', ') FROM sources WHERE sheet IS NOT NULL; SELECT COUNT(*) FROM diagnostics WHERE code = 'source.duplicate'")" "May 1, June 1
+0"
 finish
