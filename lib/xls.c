@@ -1,12 +1,20 @@
-/* xls.c: Excel 97-2003 workbooks (see xls.h) through FreeXL; rows gathered with rowbuf.h. */
+/* xls.c: Excel 97-2003 workbooks (see xls.h) through FreeXL; rows gathered with rowbuf.h.
+ * FreeXL runs in a child process (sl_xls_read_fd): fuzzing found it reading past a string
+ * whose declared length passes its record, which can crash the process on a damaged file; a
+ * crash of the child is reported as damage, and the scan goes on. */
 #include "xls.h"
 
 #include "rowbuf.h"
 #include "timeparse.h"
 
+#include <errno.h>
 #include <freexl.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 typedef struct {
     const sl_html_opts *o;
@@ -146,10 +154,276 @@ static sl_status read_rows(xlctx *c, const void *h, const char *sheet) {
     return SL_OK;
 }
 
+/* ---- FreeXL in a child process -------------------------------------------------------------
+ * The child runs sl_xls_read with callbacks that write what they get to a pipe; the parent
+ * reads the messages and calls the caller's callbacks with them. Messages: a tag byte, then
+ * fields (integers little-endian as in memory: both ends are this process's image):
+ *   'S' u32 index, str name          a sheet begins
+ *   'R' u64 record, u8 err, u32 n, n x str    a row
+ *   'E' u64 rows, u64 blank, u8 failed        the sheet ends
+ *   'D' u8 severity, str code, str source, u64 record, u64 line, str message
+ *   'X' i32 status                    the end
+ * where str is u32 length + bytes. */
+
+typedef struct {
+    int fd;
+    int broken; /* the parent stopped reading */
+} wire;
+
+static void w_put(wire *w, const void *p, size_t n) {
+    const char *b = p;
+    while (n && !w->broken) {
+        ssize_t k = write(w->fd, b, n);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) {
+            w->broken = 1;
+            return;
+        }
+        b += k;
+        n -= (size_t)k;
+    }
+}
+static void w_u8(wire *w, uint8_t v) { w_put(w, &v, 1); }
+static void w_u32(wire *w, uint32_t v) { w_put(w, &v, 4); }
+static void w_u64(wire *w, uint64_t v) { w_put(w, &v, 8); }
+static void w_str(wire *w, const char *p, size_t n) {
+    w_u32(w, (uint32_t)n);
+    w_put(w, p, n);
+}
+static void w_cstr(wire *w, const char *s) { w_str(w, s ? s : "", s ? strlen(s) : 0); }
+
+static int ch_begin(void *ud, const sl_xlsx_sheet *sh) {
+    w_u8(ud, 'S');
+    w_u32(ud, sh->index);
+    w_cstr(ud, sh->name);
+    return 0;
+}
+/* For tests only: the child dies by SIGSEGV before handing out this record of a sheet. */
+static uint64_t die_at;
+
+static int ch_row(void *ud, const sl_xlsx_sheet *sh, const sl_csv_row *r) {
+    SL_UNUSED(sh);
+    wire *w = ud;
+    if (die_at && r->record == die_at) raise(SIGSEGV);
+    w_u8(w, 'R');
+    w_u64(w, r->record);
+    w_u8(w, (uint8_t)r->err);
+    w_u32(w, (uint32_t)r->ncells);
+    for (size_t i = 0; i < r->ncells; i++) w_str(w, r->cells[i].p, r->cells[i].len);
+    return w->broken;
+}
+static void ch_end(void *ud, const sl_xlsx_sheet *sh) {
+    w_u8(ud, 'E');
+    w_u64(ud, sh->rows);
+    w_u64(ud, sh->blank_rows);
+    w_u8(ud, (uint8_t)sh->failed);
+}
+static void ch_diag(void *ud, const sl_diag *d) {
+    w_u8(ud, 'D');
+    w_u8(ud, (uint8_t)d->severity);
+    w_cstr(ud, d->code);
+    w_cstr(ud, d->source);
+    w_u64(ud, d->record);
+    w_u64(ud, d->line);
+    w_cstr(ud, d->message);
+}
+
+/* The parent's end: a buffered reader of the pipe. */
+typedef struct {
+    int fd;
+    char buf[1 << 16];
+    size_t at, len;
+    int eof;
+} rd;
+
+static int r_get(rd *r, void *out, size_t n) {
+    char *o = out;
+    while (n) {
+        if (r->at == r->len) {
+            if (r->eof) return -1;
+            ssize_t k = read(r->fd, r->buf, sizeof r->buf);
+            if (k < 0 && errno == EINTR) continue;
+            if (k <= 0) {
+                r->eof = 1;
+                return -1;
+            }
+            r->at = 0;
+            r->len = (size_t)k;
+        }
+        size_t m = r->len - r->at < n ? r->len - r->at : n;
+        memcpy(o, r->buf + r->at, m);
+        r->at += m;
+        o += m;
+        n -= m;
+    }
+    return 0;
+}
+static int r_u8(rd *r, uint8_t *v) { return r_get(r, v, 1); }
+static int r_u32(rd *r, uint32_t *v) { return r_get(r, v, 4); }
+static int r_u64(rd *r, uint64_t *v) { return r_get(r, v, 8); }
+/* A string into b (reset first), NUL-terminated. */
+static int r_str(rd *r, sl_buf *b) {
+    uint32_t n;
+    sl_buf_reset(b);
+    if (r_u32(r, &n) || sl_buf_grow(b, (size_t)n + 1)) return -1;
+    if (r_get(r, b->p, n)) return -1;
+    b->len = n;
+    return sl_buf_nul(b) ? -1 : 0;
+}
+
+typedef struct {
+    rd in;
+    sl_buf name, code, source, msg, cell;
+    sl_rowbuf rb;
+    sl_xlsx_sheet sh;
+    int in_sheet, skip;
+    uint64_t rows_seen, last_record;
+} parent;
+
+/* Reads the child's messages until 'X' (returns 1 and sets *st) or the pipe ends (0). */
+static int relay(parent *p, const sl_html_opts *opts, const sl_xlsx_cb *cb, sl_status *st) {
+    uint8_t tag;
+    while (r_u8(&p->in, &tag) == 0) {
+        if (tag == 'S') {
+            uint32_t idx;
+            if (r_u32(&p->in, &idx) || r_str(&p->in, &p->name)) return 0;
+            memset(&p->sh, 0, sizeof p->sh);
+            p->sh.name = p->name.p;
+            p->sh.index = idx;
+            if (opts->sha256) sl_fmt(p->sh.sha256, sizeof p->sh.sha256, "%s", opts->sha256);
+            p->in_sheet = 1;
+            p->rows_seen = p->last_record = 0;
+            p->skip = cb->sheet_begin ? cb->sheet_begin(cb->ud, &p->sh) : 0;
+        } else if (tag == 'R') {
+            uint64_t record;
+            uint8_t err;
+            uint32_t n;
+            if (r_u64(&p->in, &record) || r_u8(&p->in, &err) || r_u32(&p->in, &n)) return 0;
+            sl_rowbuf_reset(&p->rb);
+            for (uint32_t i = 0; i < n; i++) {
+                if (r_str(&p->in, &p->cell)) return 0;
+                if (sl_rowbuf_cell(&p->rb) || sl_rowbuf_put(&p->rb, p->cell.p, p->cell.len)) {
+                    *st = SL_ENOMEM;
+                    return 1;
+                }
+            }
+            p->rows_seen++;
+            p->last_record = record;
+            if (p->skip || !p->in_sheet) continue;
+            sl_csv_row row = {0};
+            if (sl_rowbuf_row(&p->rb, &row)) {
+                *st = SL_ENOMEM;
+                return 1;
+            }
+            row.record = row.line = record;
+            row.nlines = 1;
+            row.err = (sl_csv_err)err;
+            if (cb->row && cb->row(cb->ud, &p->sh, &row)) p->skip = 1; /* the rest of the sheet */
+        } else if (tag == 'E') {
+            uint64_t rows, blank;
+            uint8_t failed;
+            if (r_u64(&p->in, &rows) || r_u64(&p->in, &blank) || r_u8(&p->in, &failed)) return 0;
+            p->sh.rows = rows;
+            p->sh.blank_rows = blank;
+            p->sh.failed = failed;
+            p->in_sheet = 0;
+            if (cb->sheet_end) cb->sheet_end(cb->ud, &p->sh);
+        } else if (tag == 'D') {
+            uint8_t sev;
+            sl_diag d = {0};
+            if (r_u8(&p->in, &sev) || r_str(&p->in, &p->code) || r_str(&p->in, &p->source) ||
+                r_u64(&p->in, &d.record) || r_u64(&p->in, &d.line) || r_str(&p->in, &p->msg))
+                return 0;
+            d.severity = (sl_severity)sev;
+            d.code = p->code.p;
+            d.source = p->source.len ? p->source.p : NULL;
+            d.message = p->msg.p;
+            if (opts->diag) opts->diag(opts->diag_ud, &d);
+        } else if (tag == 'X') {
+            uint32_t v;
+            if (r_u32(&p->in, &v)) return 0;
+            *st = (sl_status)(int32_t)v;
+            return 1;
+        } else {
+            return 0;
+        }
+    }
+    return 0;
+}
+
 sl_status sl_xls_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *cb) {
+    static const sl_xlsx_cb no_cb;
+    if (!cb) cb = &no_cb;
     char path[64];
     sl_fmt(path, sizeof path, "/proc/self/fd/%d", fd);
-    return sl_xls_read(path, opts, cb);
+    int pp[2];
+    if (pipe(pp) != 0) return SL_EIO;
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(pp[0]);
+        close(pp[1]);
+        return SL_EIO;
+    }
+    if (pid == 0) { /* the child: FreeXL, and nothing else of the process */
+        close(pp[0]);
+        signal(SIGPIPE, SIG_IGN);
+        signal(SIGSEGV, SIG_DFL);
+        const char *t = getenv("SUNLIGHT_TEST_XLS_CHILD_DIES_AT");
+        die_at = t ? strtoull(t, NULL, 10) : 0;
+        wire w = {pp[1], 0};
+        sl_html_opts co = *opts;
+        co.diag = ch_diag;
+        co.diag_ud = &w;
+        co.progress = NULL;
+        sl_xlsx_cb cc = {ch_begin, ch_row, ch_end, &w};
+        sl_status st = sl_xls_read(path, &co, &cc);
+        w_u8(&w, 'X');
+        w_u32(&w, (uint32_t)(int32_t)st);
+        _exit(0); /* no atexit handlers, no stdio flush: they are the parent's */
+    }
+    close(pp[1]);
+    parent *p = calloc(1, sizeof *p);
+    sl_status st = SL_OK;
+    int done = 0;
+    if (!p) st = SL_ENOMEM;
+    else {
+        p->in.fd = pp[0];
+        p->rb.max_record = opts->max_record;
+        done = relay(p, opts, cb, &st);
+    }
+    close(pp[0]); /* a child still writing gets EPIPE and ends */
+    if (!done) kill(pid, SIGKILL);
+    int ws = 0;
+    while (waitpid(pid, &ws, 0) < 0 && errno == EINTR) {}
+    if (p && !done && st != SL_ENOMEM) {
+        char m[400], where[160] = "";
+        if (p->in_sheet)
+            sl_fmt(where, sizeof where, " in sheet \"%s\" after row %llu", p->sh.name,
+                   (unsigned long long)p->last_record);
+        sl_fmt(m, sizeof m, "the Excel 97-2003 reader (FreeXL) failed on this file%s (%s %d): it "
+                            "is damaged; rows before it were read, nothing after. Get the file "
+                            "again, or open it in Excel and save it as CSV",
+               where, WIFSIGNALED(ws) ? "signal" : "exit status",
+               WIFSIGNALED(ws) ? WTERMSIG(ws) : WEXITSTATUS(ws));
+        sl_sheet_diag(opts->diag, opts->diag_ud, opts->cite ? opts->cite : "workbook", NULL,
+                      SL_DIAG_ERROR, "xls.damaged", 0, 0, m);
+        if (p->in_sheet) {
+            p->sh.failed = 1;
+            p->sh.rows = p->rows_seen;
+            if (cb->sheet_end) cb->sheet_end(cb->ud, &p->sh);
+        }
+        st = SL_EFORMAT;
+    }
+    if (p) {
+        sl_buf_free(&p->name);
+        sl_buf_free(&p->code);
+        sl_buf_free(&p->source);
+        sl_buf_free(&p->msg);
+        sl_buf_free(&p->cell);
+        sl_rowbuf_free(&p->rb);
+        free(p);
+    }
+    return st;
 }
 
 sl_status sl_xls_read(const char *path, const sl_html_opts *opts, const sl_xlsx_cb *cb) {

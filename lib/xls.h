@@ -21,7 +21,12 @@
  * non-zero stops the sheet (sheet_end is still called); the next sheet is read. Returns
  * SL_OK, SL_EFORMAT (not read), SL_ENOMEM. */
 sl_status sl_xls_read(const char *path, const sl_html_opts *opts, const sl_xlsx_cb *cb);
-/* The same for an open file (read through /proc/self/fd/N; fd is not closed). */
+/* The same for an open file (read through /proc/self/fd/N; fd is not closed), with FreeXL in
+ * a child process: FreeXL 1.0.6 reads past a string whose declared length passes its record
+ * (found by fuzz_read), which can crash a process on a damaged file. The child's rows and
+ * messages come back through a pipe; a child that dies is reported as xls.damaged naming the
+ * sheet and the last row read, the rows before it kept and the sheet ended as failed. This is
+ * what the scan uses. */
 sl_status sl_xls_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *cb);
 
 #endif

@@ -3,7 +3,7 @@
  * date-time cells, a blank row counted and not handed out, a shared string table, a consumer
  * that skips a sheet or stops one, the row cap, a workbook cut off, one protected by a
  * password, a Word document (an OLE2 file too), a file that is not there, the same workbook
- * read through an open descriptor. */
+ * read through an open descriptor (FreeXL in a child process), and that child dying. */
 #include "harness.h"
 #include "xls.h"
 
@@ -106,6 +106,32 @@ static void test_read(void) {
     sl_buf_free(&c.diags);
 }
 
+/* FreeXL runs in a child process: a child that dies (as FreeXL may on a damaged file) is
+ * reported as damage, naming the sheet and the last row read; the rows before are kept and
+ * the sheet still ends. */
+static void test_child_dies(void) {
+    coll c = {0};
+    int fd = open("tests/data/xls/audit_saved_as_97_2003.xls", O_RDONLY);
+    CHECK(fd >= 0);
+    setenv("SUNLIGHT_TEST_XLS_CHILD_DIES_AT", "4", 1);
+    sl_html_opts o = {0, "book.xls", "ab12", c_diag, &c, NULL, NULL};
+    sl_xlsx_cb cb = {c_begin, c_row, c_end, &c};
+    CHECK_INT(sl_xls_read_fd(fd, &o, &cb), SL_EFORMAT);
+    unsetenv("SUNLIGHT_TEST_XLS_CHILD_DIES_AT");
+    close(fd);
+    sl_buf_nul(&c.dump);
+    sl_buf_nul(&c.diags);
+    CHECK_STR(c.dump.p, "S 0 Notes\nR 1@1:Released under a public records request\n"
+                        "R 2@2:Plates are partly redacted\nE 2 blank 0 sha ab12\n"
+                        "S 1 Network Audit\n" AUDIT_ROWS "E 2 blank 0 failed sha ab12\n");
+    CHECK_STR(c.diags.p, "E xls.damaged 0 [book.xls]: the Excel 97-2003 reader (FreeXL) failed on "
+                         "this file in sheet \"Network Audit\" after row 2 (signal 11): it is "
+                         "damaged; rows before it were read, nothing after. Get the file again, or "
+                         "open it in Excel and save it as CSV\n");
+    sl_buf_free(&c.dump);
+    sl_buf_free(&c.diags);
+}
+
 static void test_not_read(void) {
     coll c = {0};
     CHECK_INT(run("tests/data/xls/workbook_cut_off.xls", &c, 0), SL_EFORMAT);
@@ -131,6 +157,7 @@ static void test_not_read(void) {
 
 int main(void) {
     test_read();
+    test_child_dies();
     test_not_read();
     TEST_END();
 }
