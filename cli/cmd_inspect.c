@@ -167,8 +167,13 @@ static void text_source(const sl_source_info *si) {
     printf("  kind        %s (%s)%s%s\n", si->kind, si->kind_how ? si->kind_how : "",
            si->map_name ? ", map " : "", si->map_name ? si->map_name : "");
     num(si->size, a);
-    printf("  format      %s, %s, %s bytes, sha256 %.16s...\n", si->format ? si->format : "?",
-           si->encoding ? si->encoding : "?", a, si->sha256 ? si->sha256 : "");
+    if (si->size == 0 && si->format && strcmp(si->format, "xls") == 0 && strstr(si->cite, " > "))
+        /* a sheet of an Excel 97-2003 workbook: no bytes of its own, the workbook's hash */
+        printf("  format      %s, %s, sha256 %.16s... (the workbook's)\n", si->format,
+               si->encoding ? si->encoding : "?", si->sha256 ? si->sha256 : "");
+    else
+        printf("  format      %s, %s, %s bytes, sha256 %.16s...\n", si->format ? si->format : "?",
+               si->encoding ? si->encoding : "?", a, si->sha256 ? si->sha256 : "");
     if (si->encoding_note) printf("              %s\n", si->encoding_note);
     num(si->records, a);
     num(si->parsed, b);

@@ -52,6 +52,10 @@ expect "notes" "$(q "SELECT source_id || ' ' || code FROM diagnostics ORDER BY s
 check "grep -q 'workbook_cut_off.xls: cannot be read as an Excel 97-2003 workbook: it ends before the data it announces (cut off?)' '$T/log'" "the cut-off workbook is named on the terminal"
 check "grep -q 'password_protected.xls: no worksheet could be read from the workbook: it is most likely protected by a password' '$T/log'" "the protected workbook is named on the terminal"
 
+# inspect: a sheet has no bytes of its own; it shows the workbook's hash as the workbook's.
+expect "inspect: the sheet's format line" "$("$B/sunlight" inspect "$D/audit_saved_as_97_2003.xls" 2>/dev/null | grep -A2 '> Network Audit$' | grep 'format' | sed 's/  */ /g')" \
+    " format xls, utf-8, sha256 $(echo "$sha" | cut -c1-16)... (the workbook's)"
+
 # The workbook inside a zip: read the same way, cited through the zip.
 mkdir "$T/z"
 (cd "$D" && zip -q "$T/z/rel.zip" audit_saved_as_97_2003.xls)
