@@ -241,6 +241,29 @@ static FILE *spool(pull_ctx *pc) {
     return f;
 }
 
+/* A member or a decompressed stream whose first n bytes (in pc->buf, handed out first by
+ * pull) are a web page, an Excel 2003 XML spreadsheet or an Excel 97-2003 workbook: spooled
+ * (which fills src's sha256 and size) and read by its reader, its tables or sheets becoming
+ * sources under src. Returns 0 when it is none of these (nothing is read). */
+static int read_as_sheets(const sl_archive_env *env, pull_ctx *pc, sl_source *src, size_t n,
+                          sl_status *st) {
+    const unsigned char *p = (const unsigned char *)pc->buf;
+    int page = sl_html_sniff(p, n);
+    int ole = !page && n >= 8 && memcmp(p, SL_OLE2_MAGIC, 8) == 0;
+    if (!page && !ole && !sl_xmlss_sniff(p, n)) return 0;
+    FILE *f = spool(pc);
+    if (!f) {
+        *st = pc->err;
+        return 1;
+    }
+    src->id = (*env->next_id)++;
+    *st = page  ? sl_archive_read_html(env, fileno(f), src)
+          : ole ? sl_archive_read_xls(env, fileno(f), src)
+                : sl_archive_read_xmlss(env, fileno(f), src);
+    fclose(f);
+    return 1;
+}
+
 static sl_status read_member(const sl_archive_env *env, struct archive *a, struct archive_entry *e,
                              sl_source *self, unsigned depth, sl_inflate_guard *g,
                              int64_t *progress) {
@@ -278,19 +301,7 @@ static sl_status read_member(const sl_archive_env *env, struct archive *a, struc
     if (n < 0) { st = pc.err; goto done; }
     pc.first = (size_t)n;
     sl_magic kind = sl_magic_sniff(pc.buf, (size_t)n);
-    int page = kind == SL_MAGIC_NONE && sl_html_sniff((const unsigned char *)pc.buf, (size_t)n);
-    int ole = kind == SL_MAGIC_NONE && n >= 8 && memcmp(pc.buf, SL_OLE2_MAGIC, 8) == 0;
-    if (page || ole ||
-        (kind == SL_MAGIC_NONE && sl_xmlss_sniff((const unsigned char *)pc.buf, (size_t)n))) {
-        FILE *f = spool(&pc); /* fills child's sha256 and size */
-        if (!f) { st = pc.err; goto done; }
-        child.id = (*env->next_id)++;
-        st = page  ? sl_archive_read_html(env, fileno(f), &child)
-             : ole ? sl_archive_read_xls(env, fileno(f), &child)
-                   : sl_archive_read_xmlss(env, fileno(f), &child);
-        fclose(f);
-        goto done;
-    }
+    if (kind == SL_MAGIC_NONE && read_as_sheets(env, &pc, &child, (size_t)n, &st)) goto done;
     if (kind == SL_MAGIC_NONE) {
         /* The text runner gives the id, format and encoding; this puller hashes. */
         child.format = NULL;
@@ -389,8 +400,15 @@ static sl_status read_container(const sl_archive_env *env, int fd, sl_magic kind
         if (!pc.buf || !pc.h) st = SL_ENOMEM;
         else {
             pc.in0 = archive_filter_bytes(a, -1);
-            st = env->run_text(env->run_ud, self, pull, &pc);
-            if (pc.err) st = pc.err;
+            long n = member_read(&pc, pc.buf, AR_BLOCK);
+            if (n < 0) st = pc.err;
+            else {
+                pc.first = (size_t)n;
+                /* a compressed web page, XML spreadsheet or .xls: read as one, not as text */
+                if (!read_as_sheets(env, &pc, self, (size_t)n, &st))
+                    st = env->run_text(env->run_ud, self, pull, &pc);
+                if (pc.err) st = pc.err;
+            }
         }
         if (pc.h) sl_sha256_free(pc.h);
         free(pc.buf);

@@ -6,8 +6,8 @@
 # aside. A workbook cut off, one protected by a password, and a Word 97-2003 document (an
 # OLE2 file too) are each said to be what they are, naming the file; so is a damaged workbook
 # on which FreeXL reads past a string (found by fuzzing; FreeXL runs in a child process, so
-# that the scan outlives it). The same workbook inside
-# a zip is read the same way. No plate of the workbook reaches an output.
+# that the scan outlives it). The same workbook inside a zip, or compressed with gzip or zstd
+# (so is a web page), is read the same way. No plate of the workbook reaches an output.
 set -u
 B=${SL_BUILD:-build}
 . tests/e2e_common.sh
@@ -65,4 +65,18 @@ expect "zip: the sheet's source" "$(sqlite3 "$T/outz/sunlight.db" "SELECT replac
     "z/rel.zip > audit_saved_as_97_2003.xls > Network Audit $sha 3"
 expect "zip: the same flagged rows" "$(sqlite3 "$T/outz/sunlight.db" "SELECT record || ' ' || name FROM flagged_rows ORDER BY row_id")" "2 José Núñez
 5 B Jones"
+
+# Compressed on their own (gzip, zstd), a workbook and a web page are read as what they hold;
+# before, they were read as text: the workbook skipped, the page set aside as a document.
+mkdir "$T/gz"
+gzip -c "$D/audit_saved_as_97_2003.xls" >"$T/gz/audit.xls.gz"
+zstd -q -c tests/data/html/audit_table_saved_as_xls.xls >"$T/gz/export.xls.zst"
+"$B/sunlight" scan "$T/gz" -o "$T/outgz" --key "$T/k" >"$T/loggz" 2>&1
+expect "compressed: sources" "$(sqlite3 "$T/outgz/sunlight.db" "SELECT replace(cite, '$T/', '') || ' ' || format || ' ' || searches || ' ' || flagged FROM sources ORDER BY id")" \
+"gz/audit.xls.gz xls 0 0
+gz/audit.xls.gz > Notes xls 0 0
+gz/audit.xls.gz > Network Audit xls 3 2
+gz/export.xls.zst html 0 0
+gz/export.xls.zst > table 1 html 3 2"
+expect "compressed: the workbook's sheet cites the decompressed bytes' SHA-256" "$(sqlite3 "$T/outgz/sunlight.db" "SELECT sha256 FROM sources WHERE cite LIKE '%Network Audit'")" "$sha"
 finish
