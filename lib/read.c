@@ -803,7 +803,9 @@ sl_status sl_read_text_decoded(void *ud, sl_source *src, sl_pull_fn pull, void *
     d.cb = st->cb;
     d.src = src;
     d.forced = -1;
-    /* Members that are not text at all (PDFs, images, legacy .xls) are reported, not parsed. */
+    /* Members that are not text at all (PDFs, images) are reported, not parsed. An Excel
+     * 97-2003 workbook in a zip or a compressed stream was given to its reader before this
+     * (container.c, read_as_sheets); the XLS case here is a safety net. */
     if (dec_start(&d) < 0) {
         d.failed = 1;
     } else {
@@ -838,10 +840,10 @@ sl_status sl_read_text_decoded(void *ud, sl_source *src, sl_pull_fn pull, void *
     return rc;
 }
 
-/* A file read by a reader of its own (a zip, a workbook, a page, an XML spreadsheet): hashed
- * in a pass of its own first (those readers do not hash as they read; a page's tables and an
- * XML spreadsheet's sheets cite the file's hash from their start), sized, and given the next
- * source id. */
+/* A file read by a reader of its own (a zip, a workbook, a page, an XML spreadsheet, an Excel
+ * 97-2003 workbook): hashed in a pass of its own first (those readers do not hash as they
+ * read; a page's tables and the sheets of an XML spreadsheet or a .xls cite the file's hash
+ * from their start), sized, and given the next source id. */
 static void number_whole_file(sl_reader_state *st, sl_source *self, uint64_t file_size)
 {
     if (sl_sha256_file(self->path, self->sha256) != SL_OK) self->sha256[0] = '\0';
