@@ -185,8 +185,7 @@ static void row_end(hctx *c) {
     }
     if (c->rb.over) {
         char m[160];
-        sl_fmt(m, sizeof m, "row larger than %zu bytes or %u cells: skipped",
-               c->o->max_record ? c->o->max_record : (size_t)1 << 20, SL_ROWBUF_MAX_CELLS);
+        sl_rowbuf_over_msg(&c->rb, m);
         hdiag(c, SL_DIAG_WARN, "html.record_too_large", 1, r.record, r.line, m);
     }
     if (c->cb->row && c->cb->row(c->cb->ud, &c->sh, &r))

@@ -26,9 +26,18 @@ sl_status sl_rowbuf_cell(sl_rowbuf *b) {
     return SL_OK;
 }
 
+static size_t byte_cap(const sl_rowbuf *b) {
+    return b->max_record ? b->max_record : (size_t)1 << 20;
+}
+
+void sl_rowbuf_over_msg(const sl_rowbuf *b, char out[160]) {
+    sl_fmt(out, 160, "row larger than %zu bytes or %u cells: skipped", byte_cap(b),
+           SL_ROWBUF_MAX_CELLS);
+}
+
 sl_status sl_rowbuf_put(sl_rowbuf *b, const char *p, size_t n) {
     if (b->over || !b->ncells) return SL_OK;
-    size_t cap = b->max_record ? b->max_record : (size_t)1 << 20;
+    size_t cap = byte_cap(b);
     if (b->text.len + n > cap) {
         b->over = 1;
         return SL_OK;

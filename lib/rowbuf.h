@@ -33,6 +33,8 @@ sl_status sl_rowbuf_put(sl_rowbuf *b, const char *p, size_t n);
 sl_slice sl_rowbuf_open_cell(const sl_rowbuf *b);
 /* Drops bytes from the end of the open cell (n at most its length). */
 void sl_rowbuf_unput(sl_rowbuf *b, size_t n);
+/* What the reader says of a row marked over: "row larger than N bytes or M cells: skipped". */
+void sl_rowbuf_over_msg(const sl_rowbuf *b, char out[160]);
 /* Fills r's cells (none when over), ncells and first_line; valid until the next call on b. */
 sl_status sl_rowbuf_row(sl_rowbuf *b, sl_csv_row *r);
 void sl_rowbuf_free(sl_rowbuf *b);

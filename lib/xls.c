@@ -138,8 +138,7 @@ static sl_status read_rows(xlctx *c, const void *h, const char *sheet) {
         row.err = c->rb.over ? SL_CSV_TOO_LARGE : SL_CSV_OK;
         if (c->rb.over) {
             char m[160];
-            sl_fmt(m, sizeof m, "row larger than %zu bytes or %u cells: skipped",
-                   c->o->max_record ? c->o->max_record : (size_t)1 << 20, SL_ROWBUF_MAX_CELLS);
+            sl_rowbuf_over_msg(&c->rb, m);
             xldiag(c, SL_DIAG_WARN, "xls.record_too_large", sheet, row.record, m);
         }
         if (c->cb->row && c->cb->row(c->cb->ud, &c->sh, &row)) break; /* no more is wanted */

@@ -75,8 +75,7 @@ static void row_deliver(xsctx *c, sl_csv_err err) {
     r.err = err ? err : c->rb.over ? SL_CSV_TOO_LARGE : SL_CSV_OK;
     if (r.err == SL_CSV_TOO_LARGE) {
         char m[160];
-        sl_fmt(m, sizeof m, "row larger than %zu bytes or %u cells: skipped",
-               c->o->max_record ? c->o->max_record : (size_t)1 << 20, SL_ROWBUF_MAX_CELLS);
+        sl_rowbuf_over_msg(&c->rb, m);
         xsdiag(c, SL_DIAG_WARN, "xmlss.record_too_large", 1, r.record, r.line, m);
     }
     if (c->cb->row && c->cb->row(c->cb->ud, &c->sh, &r)) { /* no more is wanted */
