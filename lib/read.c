@@ -867,8 +867,8 @@ static void file_progress_add(void *ud, uint64_t n)
     if (n && fp->cb->progress) fp->cb->progress(fp->cb->ud, n);
 }
 
-/* Containers, workbooks, web pages and XML spreadsheets (container.c, xlsx.c, html.c,
- * xmlss.c). fd is the open input file. */
+/* Containers, workbooks, web pages, XML spreadsheets and Excel 97-2003 workbooks
+ * (container.c, xlsx.c, html.c, xmlss.c, xls.c). fd is the open input file. */
 static sl_status read_container_file(sl_reader_state *st, const char *path, int fd,
                                      sl_read_kind kind, uint64_t file_size)
 {
@@ -922,8 +922,8 @@ static sl_status read_container_file(sl_reader_state *st, const char *path, int 
 }
 
 /* The one place where a file's kind decides how it is read. The container and format readers
- * (zip, gzip, zstd, xlsx, html, xmlss, UTF-16) plug in here; they may reuse sl_read_text for each text
- * stream they produce. fp->buf holds the file's first head_len bytes; fd is at that offset. */
+ * (zip, gzip, zstd, xlsx, html, xmlss, xls, UTF-16) plug in here; they may reuse sl_read_text
+ * for each text stream they produce. fp->buf holds the file's first head_len bytes; fd is at that offset. */
 static sl_status read_by_kind(sl_reader_state *st, const char *path, file_pull *fp,
                               sl_read_kind kind, uint64_t file_size)
 {

@@ -75,9 +75,7 @@ static int put_cell(xlctx *c, const FreeXL_CellValue *v) {
         t = v->value.text_value ? v->value.text_value : "";
         n = strlen(t);
         if (sl_time_parse(t, n, &secs)) {
-            char iso[21];
-            sl_time_format(secs, iso);
-            memcpy(num, iso, sizeof iso);
+            sl_time_format(secs, num);
             t = num;
             n = strlen(num);
         }

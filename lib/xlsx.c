@@ -396,10 +396,10 @@ static sl_status parse_entry(xctx *c, struct archive *a, const char *part,
             break;
         }
         out += (uint64_t)n;
-        if (c->o->progress) {
-            int64_t now = archive_filter_bytes(a, -1);
-            if (now > reported) c->o->progress(c->o->progress_ud, (uint64_t)(now - reported));
-            if (now > reported) reported = now;
+        int64_t now = c->o->progress ? archive_filter_bytes(a, -1) : reported;
+        if (now > reported) {
+            c->o->progress(c->o->progress_ud, (uint64_t)(now - reported));
+            reported = now;
         }
         char why[256];
         if (sl_inflate_add_entry(&c->guard, a, in0, (uint64_t)n, out, why, sizeof why)) {
