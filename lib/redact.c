@@ -838,20 +838,21 @@ static int word_start(const char *t, size_t i) {
     return !sl_isalnum(prev) && (sl_isalnum(c) || c == '*' || c == '(' || c == '+');
 }
 
-sl_status sl_redact(const sl_key *k, const char *text, size_t len, const char *known_plate,
-                    size_t plate_len, unsigned flags, sl_buf *out) {
-    known_plate_t kp[MAX_KNOWN];
-    size_t nk = (known_plate && plate_len && (flags & SL_REDACT_PLATES)) ? parse_known(known_plate, plate_len, kp) : 0;
-    const char *t = text;
-    size_t n = text ? len : 0, i = 0, copied = 0;
-    sl_status rc = sl_buf_reserve(out, n + 1);
-    if (rc) return rc;
-    pthread_once(&sets_once, redact_init);
+/* The walk of sl_redact over t: at each word start the row's own plate, then (with a digit or
+ * an '@' in the text) the personal data and plate forms that flags ask for. With out, every
+ * match is replaced there and the rest copied; without (a probe), it returns 1 at the first
+ * match and 0 when there is none, leaving *rc alone. Returns 1 when anything matched. */
+static int walk(const sl_key *k, const char *t, size_t n, const known_plate_t *kp, size_t nk,
+                unsigned flags, sl_buf *out, sl_status *rc) {
     /* Without a digit or an '@' only the row's own plate can match: most reasons and names. */
     unsigned tr = text_traits(t, n);
     unsigned fl = (tr & (HAS_DIGIT | HAS_AT)) ? flags : 0;
     unsigned email = (tr & HAS_AT) ? fl & SL_REDACT_PERSONAL : 0;
-    if (!fl && nk == 0) return sl_buf_append(out, t, n);
+    size_t i = 0, copied = 0;
+    if (!fl && nk == 0) {
+        if (out) *rc = sl_buf_append(out, t, n);
+        return 0;
+    }
     int after_stars = 0; /* i follows a run of '*' that matched nothing by itself */
     while (i < n) {
         unsigned char c = (unsigned char)t[i];
@@ -889,12 +890,26 @@ sl_status sl_redact(const sl_key *k, const char *text, size_t len, const char *k
                 while (i < n && sl_isalnum((unsigned char)t[i])) i++;
             continue;
         }
-        rc = sl_buf_append(out, t + copied, rs - copied);
-        if (!rc) rc = label ? sl_buf_puts(out, label) : put_token(k, t + rs, re - rs, out);
-        if (rc) return rc;
+        if (!out) return 1;
+        *rc = sl_buf_append(out, t + copied, rs - copied);
+        if (!*rc) *rc = label ? sl_buf_puts(out, label) : put_token(k, t + rs, re - rs, out);
+        if (*rc) return 1;
         i = copied = re;
     }
-    return sl_buf_append(out, t + copied, n - copied);
+    if (out) *rc = sl_buf_append(out, t + copied, n - copied);
+    return copied != 0;
+}
+
+sl_status sl_redact(const sl_key *k, const char *text, size_t len, const char *known_plate,
+                    size_t plate_len, unsigned flags, sl_buf *out) {
+    known_plate_t kp[MAX_KNOWN];
+    size_t nk = (known_plate && plate_len && (flags & SL_REDACT_PLATES)) ? parse_known(known_plate, plate_len, kp) : 0;
+    size_t n = text ? len : 0;
+    sl_status rc = sl_buf_reserve(out, n + 1);
+    if (rc) return rc;
+    pthread_once(&sets_once, redact_init);
+    walk(k, text, n, kp, nk, flags, out, &rc);
+    return rc;
 }
 
 /* ---- memo --------------------------------------------------------------------------------- */
@@ -913,8 +928,14 @@ int sl_redact_mentions_plate(const char *text, size_t len, const char *plate, si
 
 int sl_redact_unchanged(const char *text, size_t len, const char *plate, size_t plate_len) {
     if (!text || !len) return 1;
-    if (text_traits(text, len) & (HAS_DIGIT | HAS_AT)) return 0;
-    return !(plate && plate_len && sl_redact_mentions_plate(text, len, plate, plate_len));
+    if (!(text_traits(text, len) & (HAS_DIGIT | HAS_AT)))
+        return !(plate && plate_len && sl_redact_mentions_plate(text, len, plate, plate_len));
+    /* One walk with every finder and the row's plate: where none matches, neither redaction
+     * (plates, then personal data and plates on the result, which is the text) changes it. */
+    known_plate_t kp[MAX_KNOWN];
+    size_t nk = (plate && plate_len) ? parse_known(plate, plate_len, kp) : 0;
+    pthread_once(&sets_once, redact_init);
+    return !walk(NULL, text, len, kp, nk, SL_REDACT_PLATES | SL_REDACT_PERSONAL, NULL, NULL);
 }
 
 #define MEMO_SLOTS 16384u /* a power of two */

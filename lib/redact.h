@@ -34,8 +34,9 @@ uint64_t sl_redact_memo_hits(const sl_redact_memo *m);
 sl_status sl_redact_memo_both(sl_redact_memo *m, const char *text, size_t len, const char *plate,
                               size_t plate_len, sl_buf *stored, sl_buf *published);
 /* 1 when text comes out of sl_redact unchanged whatever the flags, with plate as the row's
- * own: it holds no digit and no '@' (nothing but a row's own plate is found without one) and
- * not the row's plate. A quick test that spares most reasons the memo. */
+ * own: without a digit or an '@', when it does not hold the row's plate (nothing else is found
+ * without one); otherwise when no finder matches anywhere in it. One walk, no copy: it spares
+ * the memo most reasons and case numbers, which are seldom repeated. */
 int sl_redact_unchanged(const char *text, size_t len, const char *plate, size_t plate_len);
 /* Whether the row's own plate (as sl_redact reads known_plate) occurs in text. */
 int sl_redact_mentions_plate(const char *text, size_t len, const char *plate, size_t plate_len);

@@ -111,7 +111,9 @@ static void unchanged_is_unchanged(void) {
         "mail jdoe@example.com", "plate ABC1234", "DOB 01/02/1980", "tag LOVEIT today",
         "Assist ICE with locate", "", "*** redacted ***", "call (555) 234 5678",
         "seen L-O-V-E-I-T", "Main St. robbery, white male", "caf\xc3\xa9 \xff broken",
-        "seen *LOVEIT", "seen **LOVEIT, ***", "ABC*LOVEIT",
+        "seen *LOVEIT", "seen **LOVEIT, ***", "ABC*LOVEIT", "SO25-59130", "case 2025-001234",
+        "10-851 stolen vehicle", "Case 25-1234 LOVEIT", "for 555-234-5678", "ABC1234",
+        "123-45-6789", "dob 1/2/80", "a@b", "4 Main Street",
     };
     static const char *const plates[] = {NULL, "LOVEIT", "ABC1234"};
     sl_buf a = {0}, b = {0};
@@ -133,6 +135,12 @@ static void unchanged_is_unchanged(void) {
     CHECK_INT(wrong, 0);
     CHECK(yes >= 20);
     CHECK_INT(sl_redact_unchanged("Assist ICE with locate", 22, "ABC1234", 7), 1);
+    /* with digits: unchanged when nothing is found, as a case number; changed otherwise */
+    CHECK_INT(sl_redact_unchanged("SO25-59130", 10, NULL, 0), 1);
+    CHECK_INT(sl_redact_unchanged("10-851 stolen vehicle", 21, "ABC1234", 7), 1);
+    CHECK_INT(sl_redact_unchanged("plate ABC1234", 13, NULL, 0), 0);
+    CHECK_INT(sl_redact_unchanged("call (555) 234 5678", 19, NULL, 0), 0);
+    CHECK_INT(sl_redact_unchanged("Case 25-1234 LOVEIT", 19, "LOVEIT", 6), 0);
     CHECK_INT(sl_redact_unchanged("tag LOVEIT today", 16, "LOVEIT", 6), 0);  /* the row's plate */
     CHECK_INT(sl_redact_unchanged("tag *LOVEIT", 11, "LOVEIT", 6), 0);       /* after a '*' too */
     CHECK_INT(sl_redact_mentions_plate("ABC*LOVEIT x", 12, "LOVEIT", 6), 1);
