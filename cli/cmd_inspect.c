@@ -171,6 +171,10 @@ static void text_source(const sl_source_info *si) {
         /* a sheet of an Excel 97-2003 workbook: no bytes of its own, the workbook's hash */
         printf("  format      %s, %s, sha256 %.16s... (the workbook's)\n", si->format,
                si->encoding ? si->encoding : "?", si->sha256 ? si->sha256 : "");
+    else if (si->format && strcmp(si->format, "ods") == 0 && strstr(si->cite, " > "))
+        /* a table of an OpenDocument spreadsheet: its bytes of content.xml, the file's hash */
+        printf("  format      %s, %s, %s bytes of content.xml, sha256 %.16s... (the file's)\n",
+               si->format, si->encoding ? si->encoding : "?", a, si->sha256 ? si->sha256 : "");
     else
         printf("  format      %s, %s, %s bytes, sha256 %.16s...\n", si->format ? si->format : "?",
                si->encoding ? si->encoding : "?", a, si->sha256 ? si->sha256 : "");

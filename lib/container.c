@@ -325,10 +325,10 @@ static sl_status read_member(const sl_archive_env *env, struct archive *a, struc
         char m[200];
         sl_fmt(m, sizeof m, "%s: " SL_UNREAD_ADVICE "; member skipped", unread);
         adiag(env, SL_DIAG_WARN, "read.unsupported_format", cite.p, m);
-    } else if (zk == SL_ZIP_WORKBOOK) {
+    } else if (zk == SL_ZIP_WORKBOOK || zk == SL_ZIP_ODF_SPREADSHEET) {
         child.id = (*env->next_id)++;
-        child.format = "xlsx";
-        st = sl_archive_read_xlsx(env, fileno(f), &child);
+        st = zk == SL_ZIP_WORKBOOK ? sl_archive_read_xlsx(env, fileno(f), &child)
+                                   : sl_archive_read_ods(env, fileno(f), &child);
     } else {
         /* child's sha256/size are those of the nested file; a gz/zst child is re-hashed as
          * its decompressed text by read_container. */
@@ -529,11 +529,13 @@ static void on_sheet_end(void *ud, const sl_xlsx_sheet *sh) {
     if (cb->end) cb->end(cb->ud, &b->sheet);
 }
 
-sl_status sl_archive_read_xlsx(const sl_archive_env *env, int fd, sl_source *book) {
+/* A workbook (.xlsx, or .ods when ods is set) as the book source and its sheets. */
+static sl_status read_book(const sl_archive_env *env, int fd, sl_source *book, int ods) {
     book_ctx b = {0};
     b.env = env;
     b.book = book;
-    book->format = "xlsx";
+    book->format = ods ? "ods" : "xlsx";
+    book->encoding = "utf-8";
     sl_xlsx_opts xo = {0};
     xo.max_record = env->opts->max_record;
     xo.max_inflate = env->opts->max_inflate;
@@ -544,10 +546,18 @@ sl_status sl_archive_read_xlsx(const sl_archive_env *env, int fd, sl_source *boo
     xo.progress_ud = env->progress_ud;
     sl_xlsx_cb xc = {on_sheet_begin, on_sheet_row, on_sheet_end, &b};
     if (env->cb->begin) env->cb->begin(env->cb->ud, book);
-    sl_status st = sl_xlsx_read_fd(fd, &xo, &xc);
+    sl_status st = ods ? sl_ods_read_fd(fd, &xo, book->sha256, &xc) : sl_xlsx_read_fd(fd, &xo, &xc);
     if (env->cb->end) env->cb->end(env->cb->ud, book);
     sl_buf_free(&b.cite);
     return st;
+}
+
+sl_status sl_archive_read_xlsx(const sl_archive_env *env, int fd, sl_source *book) {
+    return read_book(env, fd, book, 0);
+}
+
+sl_status sl_archive_read_ods(const sl_archive_env *env, int fd, sl_source *book) {
+    return read_book(env, fd, book, 1);
 }
 
 /* A web page's tables or an XML spreadsheet's worksheets, as sheets of `src`. */

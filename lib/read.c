@@ -903,12 +903,11 @@ static sl_status read_container_file(sl_reader_state *st, const char *path, int 
             return SL_OK;
         }
         number_whole_file(st, &self, file_size);
-        if (zk == SL_ZIP_WORKBOOK) {
-            self.format = "xlsx";
-            self.encoding = "utf-8";
+        if (zk == SL_ZIP_WORKBOOK || zk == SL_ZIP_ODF_SPREADSHEET) {
             env.progress = file_progress_add;
             env.progress_ud = &fp;
-            rc = sl_archive_read_xlsx(&env, fd, &self);
+            rc = zk == SL_ZIP_WORKBOOK ? sl_archive_read_xlsx(&env, fd, &self)
+                                       : sl_archive_read_ods(&env, fd, &self);
             file_progress_add(&fp, file_size);
         } else {
             self.format = "zip";

@@ -1155,13 +1155,13 @@ static void describe(sl_scan *s, const sl_source *src, const char *cite, int con
     s->opts.on_source(s->opts.source_ud, &si);
 }
 
-/* The web page, XML spreadsheet and .xls readers: they hand out the tables or sheets of a
- * file they read whole, each with the file's hash (a table has no bytes of its own), and say
- * themselves why a file gave none (html.no_table, xmlss.no_sheet, xls.not_a_workbook), so
- * source.empty would say it twice. */
+/* The web page, XML spreadsheet, .xls and .ods readers: they hand out the tables or sheets of
+ * a file they read whole, each with the file's hash (a table has no bytes of its own), and say
+ * themselves why a file gave none (html.no_table, xmlss.no_sheet, xls.not_a_workbook,
+ * ods.no_sheet), so source.empty would say it twice. */
 static int whole_file_reader(const sl_source *src) {
     return src->format && (strcmp(src->format, "html") == 0 || strcmp(src->format, "xmlss") == 0 ||
-                           strcmp(src->format, "xls") == 0);
+                           strcmp(src->format, "xls") == 0 || strcmp(src->format, "ods") == 0);
 }
 
 /* Hands the source to the release checks and remembers what the database needs of it. */

@@ -1,7 +1,8 @@
 /* xlsx.c: Excel workbooks as streams of text rows. Pass 1 over the zip loads workbook.xml,
  * its rels, sharedStrings (one buffer + offsets, capped) and styles (which cell formats are
  * dates), wherever they sit; then each sheet, in workbook order, is found in a fresh read of
- * the zip and streamed block by block (sl_entry_read) into expat. */
+ * the zip and streamed block by block (sl_entry_read) into expat. OpenDocument spreadsheets
+ * (the last section) stream their content.xml through the same parse_entry and row assembly. */
 #include "xlsx.h"
 #include "container.h"
 #include "timeparse.h"
@@ -45,6 +46,7 @@ typedef struct {
 
 typedef struct {
     const sl_xlsx_opts *o;
+    const char *fmt;       /* "xlsx" or "ods": begins messages and codes */
     sl_inflate_guard guard;
     XML_Parser xp;
     sl_status st;          /* first error of the current part */
@@ -90,6 +92,24 @@ typedef struct {
     sl_buf line;           /* first_line */
     sl_slice *slices;
     size_t cap_slices;
+
+    /* an OpenDocument spreadsheet's content.xml (sl_ods_read_fd): its tables are the sheets */
+    int ods;
+    const char *file_sha;  /* the .ods file's SHA-256, given to each table */
+    int in_table;
+    int table_skip;        /* 1: rows of this table are not handed out; 2: nor is its end */
+    int mute;              /* inside an <office:annotation>: a comment, not the cell's text */
+    unsigned paras;        /* <text:p> paragraphs begun in the cell */
+    int otype;             /* OT_* */
+    char oval[64];         /* the cell's value attribute, when it fits */
+    size_t ovlen;
+    uint64_t col_rep, row_rep;
+    uint64_t ocol;         /* the next cell's column, 1-based */
+    XML_Index table_at;
+    uint64_t content_out;  /* bytes of content.xml decompressed, once it has been parsed */
+    unsigned ntables;
+    sl_buf tname;
+    sl_xlsx_sheet osh;
 } xctx;
 
 /* ---- small helpers ----------------------------------------------------------------------- */
@@ -148,6 +168,13 @@ void sl_sheet_diag(sl_diag_fn diag, void *ud, const char *cite, const char *shee
 static void xdiag(xctx *c, sl_severity sev, const char *code, uint64_t record, const char *msg) {
     sl_sheet_diag(c->o->diag, c->o->diag_ud, c->o->cite ? c->o->cite : "workbook", c->cur_sheet,
                   sev, code, record, record, msg);
+}
+
+/* xdiag with the code "<fmt>.<what>" (xlsx.record_too_large, ods.record_too_large). */
+static void fdiag(xctx *c, sl_severity sev, const char *what, uint64_t record, const char *msg) {
+    char code[48];
+    sl_fmt(code, sizeof code, "%s.%s", c->fmt, what);
+    xdiag(c, sev, code, record, msg);
 }
 
 static void fail(xctx *c, sl_status st, const char *msg) {
@@ -307,7 +334,9 @@ static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *s
     SL_UNUSED(name); SL_UNUSED(sysid); SL_UNUSED(pubid); SL_UNUSED(internal);
     xctx *c = ud;
     c->refused = 1;
-    fail(c, SL_EFORMAT, "xlsx: entity declarations refused (possible XML bomb)");
+    char m[80];
+    sl_fmt(m, sizeof m, "%s: entity declarations refused (possible XML bomb)", c->fmt);
+    fail(c, SL_EFORMAT, m);
 }
 
 static void XMLCALL on_entity(void *ud, const XML_Char *name, int param, const XML_Char *value,
@@ -317,12 +346,14 @@ static void XMLCALL on_entity(void *ud, const XML_Char *name, int param, const X
     SL_UNUSED(base); SL_UNUSED(sys); SL_UNUSED(pub); SL_UNUSED(notation);
     xctx *c = ud;
     c->refused = 1;
-    fail(c, SL_EFORMAT, "xlsx: entity declarations refused (possible XML bomb)");
+    char m[80];
+    sl_fmt(m, sizeof m, "%s: entity declarations refused (possible XML bomb)", c->fmt);
+    fail(c, SL_EFORMAT, m);
 }
 
 static void XMLCALL on_text(void *ud, const XML_Char *s, int len) {
     xctx *c = ud;
-    if (!c->capture || c->in_rph) return;
+    if (!c->capture || c->in_rph || c->mute) return;
     if (sl_buf_append(c->capture, s, (size_t)len) != SL_OK) {
         if (c->capture == &c->sst) {
             char m[200];
@@ -386,11 +417,11 @@ static sl_status parse_entry(xctx *c, struct archive *a, const char *part,
     sl_entry_reader er = {0}; /* rows before damage in a sheet are read, then it is reported */
     for (;;) {
         void *buf = XML_GetBuffer(c->xp, XLSX_BLOCK);
-        if (!buf) { fail(c, SL_ENOMEM, "xlsx: out of memory"); break; }
+        if (!buf) { fail(c, SL_ENOMEM, "out of memory"); break; }
         long n = sl_entry_read(a, &er, buf, XLSX_BLOCK);
         if (n < 0) {
             char m[400];
-            sl_fmt(m, sizeof m, "xlsx: cannot decompress %s past byte %llu: %s",
+            sl_fmt(m, sizeof m, "%s: cannot decompress %s past byte %llu: %s", c->fmt,
                    c->cur_sheet ? "sheet" : "part", (unsigned long long)out, er.why);
             fail(c, SL_EFORMAT, m);
             break;
@@ -404,7 +435,7 @@ static sl_status parse_entry(xctx *c, struct archive *a, const char *part,
         char why[256];
         if (sl_inflate_add_entry(&c->guard, a, in0, (uint64_t)n, out, why, sizeof why)) {
             char m[320];
-            sl_fmt(m, sizeof m, "xlsx: refused: %s", why);
+            sl_fmt(m, sizeof m, "%s: refused: %s", c->fmt, why);
             fail(c, SL_ELIMIT, m);
             break;
         }
@@ -415,11 +446,11 @@ static sl_status parse_entry(xctx *c, struct archive *a, const char *part,
                 const char *what = c->cur_sheet ? "sheet" : "part";
                 long long at = (long long)XML_GetCurrentByteIndex(c->xp);
                 if (!drain_damaged(c, a, &er, out, in0))
-                    sl_fmt(m, sizeof m, "xlsx: the %s's compressed data is damaged (%s); its "
-                           "XML broke at byte %lld", what, er.why, at);
+                    sl_fmt(m, sizeof m, "%s: the %s's compressed data is damaged (%s); its "
+                           "XML broke at byte %lld", c->fmt, what, er.why, at);
                 else /* a sheet is one long line: the byte says where, the line rarely does */
-                    sl_fmt(m, sizeof m, "xlsx: malformed XML at line %lu, byte %lld of the %s: %s",
-                           (unsigned long)XML_GetCurrentLineNumber(c->xp), at, what,
+                    sl_fmt(m, sizeof m, "%s: malformed XML at line %lu, byte %lld of the %s: %s",
+                           c->fmt, (unsigned long)XML_GetCurrentLineNumber(c->xp), at, what,
                            XML_ErrorString(XML_GetErrorCode(c->xp)));
                 fail(c, SL_EFORMAT, m);
             }
@@ -431,13 +462,15 @@ static sl_status parse_entry(xctx *c, struct archive *a, const char *part,
         char m[400];
         int mismatch = sl_entry_mismatch(&er);
         if (mismatch)
-            sl_fmt(m, sizeof m, "xlsx: the content of %s does not match what the zip recorded "
+            sl_fmt(m, sizeof m, "%s: the content of %s does not match what the zip recorded "
                    "(%s): it was read as found, but some values may be damaged; check them "
-                   "against another copy", part, er.warning);
+                   "against another copy", c->fmt, part, er.warning);
         else
-            sl_fmt(m, sizeof m, "xlsx: the zip reader warned while reading %s (%s): it was "
-                   "read as found", part, er.warning);
-        xdiag(c, SL_DIAG_WARN, mismatch ? "xlsx.bad_checksum" : "xlsx.warning", 0, m);
+            sl_fmt(m, sizeof m, "%s: the zip reader warned while reading %s (%s): it was "
+                   "read as found", c->fmt, part, er.warning);
+        char code[32];
+        sl_fmt(code, sizeof code, "%s.%s", c->fmt, mismatch ? "bad_checksum" : "warning");
+        xdiag(c, SL_DIAG_WARN, code, 0, m);
     }
     XML_ParserFree(c->xp);
     c->xp = NULL;
@@ -575,8 +608,8 @@ static int row_add_cell(xctx *c, unsigned col, const char *p, size_t len) {
     if (col > XLSX_MAX_COLS) {
         if (!c->cols_warned) {
             c->cols_warned = 1;
-            xdiag(c, SL_DIAG_WARN, "xlsx.too_many_columns", c->rownum,
-                  "cells beyond column XFD ignored");
+            fdiag(c, SL_DIAG_WARN, "too_many_columns", c->rownum,
+                  "cells beyond column XFD (16,384) ignored");
         }
         return 0;
     }
@@ -627,7 +660,7 @@ static void cell_done(xctx *c) {
         }
     }
     /* inlineStr, str, e, d: the captured text as is. */
-    if (row_add_cell(c, c->col, v, vlen) < 0) fail(c, SL_ENOMEM, "xlsx: out of memory");
+    if (row_add_cell(c, c->col, v, vlen) < 0) fail(c, SL_ENOMEM, "out of memory");
 }
 
 /* first_line: the cells tab-joined, line breaks as spaces. One copy per cell when the line
@@ -663,21 +696,25 @@ static const char *cell_text(const xctx *c, size_t i) {
     return c->row.p ? c->row.p + c->cells[i].off : "";
 }
 
-static void row_done(xctx *c) {
-    int blank = 1;
-    for (size_t i = 0; i < c->ncells && blank; i++) {
+/* Whether the row gathered holds no text but blanks (a row over the cap is not blank). */
+static int row_blank(const xctx *c) {
+    if (c->row_over) return 0;
+    for (size_t i = 0; i < c->ncells; i++) {
         sl_slice s = {cell_text(c, i), c->cells[i].len};
-        if (sl_trim(s).len) blank = 0;
+        if (sl_trim(s).len) return 0;
     }
-    if (c->row_over) blank = 0;
-    if (blank) return;
+    return 1;
+}
+
+static void row_done(xctx *c) {
+    if (row_blank(c)) return;
     sl_xlsx_sheet *sh = c->sh;
     if (c->rownum > c->last_emitted) sh->blank_rows += c->rownum - c->last_emitted - 1;
     c->last_emitted = c->rownum;
     sh->rows++;
     if (c->ncells > c->cap_slices) {
         sl_slice *ns = sl_reallocarray(c->slices, c->ncells, sizeof *ns);
-        if (!ns) { fail(c, SL_ENOMEM, "xlsx: out of memory"); return; }
+        if (!ns) { fail(c, SL_ENOMEM, "out of memory"); return; }
         c->slices = ns;
         c->cap_slices = c->ncells;
     }
@@ -694,9 +731,13 @@ static void row_done(xctx *c) {
     if (c->row_over) {
         char m[160];
         sl_fmt(m, sizeof m, "row larger than %zu bytes: skipped", c->row.cap_limit);
-        xdiag(c, SL_DIAG_WARN, "xlsx.record_too_large", c->rownum, m);
+        fdiag(c, SL_DIAG_WARN, "record_too_large", c->rownum, m);
     }
     if (c->cb->row && c->cb->row(c->cb->ud, sh, &r)) {
+        if (c->ods) { /* one part holds every table: the parser goes on with the next */
+            c->table_skip = 1;
+            return;
+        }
         c->stopped = 1;
         XML_StopParser(c->xp, XML_FALSE);
     }
@@ -775,7 +816,7 @@ static void XMLCALL sh_end(void *ud, const XML_Char *name) {
 
 static struct archive *open_zip(int fd, xctx *c) {
     if (lseek(fd, 0, SEEK_SET) < 0) {
-        fail(c, SL_EIO, "xlsx: cannot rewind the workbook");
+        fail(c, SL_EIO, "cannot rewind the workbook");
         return NULL;
     }
     struct archive *a = archive_read_new();
@@ -783,7 +824,7 @@ static struct archive *open_zip(int fd, xctx *c) {
     archive_read_support_format_zip_seekable(a);
     if (archive_read_open_fd(a, fd, XLSX_BLOCK) != ARCHIVE_OK) {
         char m[300];
-        sl_fmt(m, sizeof m, "xlsx: not a readable zip: %s",
+        sl_fmt(m, sizeof m, "%s: not a readable zip: %s", c->fmt,
                archive_error_string(a) ? archive_error_string(a) : "unknown error");
         fail(c, SL_EFORMAT, m);
         archive_read_free(a);
@@ -793,7 +834,8 @@ static struct archive *open_zip(int fd, xctx *c) {
 }
 
 static void report(xctx *c, const char *code) {
-    xdiag(c, SL_DIAG_ERROR, c->refused ? "xlsx.xml_refused" : code, 0, c->msg);
+    xdiag(c, SL_DIAG_ERROR, c->refused ? (c->ods ? "ods.xml_refused" : "xlsx.xml_refused") : code,
+          0, c->msg);
 }
 
 static sl_status pass_meta(xctx *c, int fd) {
@@ -931,17 +973,18 @@ const char *sl_zip_kind_unread(sl_zip_kind k) {
     case SL_ZIP_POWERPOINT: return "PowerPoint presentation";
     case SL_ZIP_ODF_TEXT: return "OpenDocument text";
     case SL_ZIP_ODF_PRESENTATION: return "OpenDocument presentation";
-    case SL_ZIP_ODF_SPREADSHEET: return "OpenDocument spreadsheet";
     case SL_ZIP_ARCHIVE:
-    case SL_ZIP_WORKBOOK: break;
+    case SL_ZIP_WORKBOOK:
+    case SL_ZIP_ODF_SPREADSHEET: break;
     }
     return NULL;
 }
 
-sl_status sl_xlsx_read_fd(int fd, const sl_xlsx_opts *opts, const sl_xlsx_cb *cb) {
+static xctx *xctx_new(const sl_xlsx_opts *opts, const sl_xlsx_cb *cb, const char *fmt) {
     xctx *c = calloc(1, sizeof *c);
-    if (!c) return SL_ENOMEM;
+    if (!c) return NULL;
     c->o = opts;
+    c->fmt = fmt;
     c->cb = cb;
     c->guard.max_total = opts->max_inflate;
     c->sst.cap_limit = opts->max_shared ? opts->max_shared : ((size_t)1 << 30);
@@ -949,6 +992,14 @@ sl_status sl_xlsx_read_fd(int fd, const sl_xlsx_opts *opts, const sl_xlsx_cb *cb
     c->val.cap_limit = maxrec;
     c->row.cap_limit = maxrec;
     c->line.cap_limit = maxrec;
+    return c;
+}
+
+static void xctx_free(xctx *c);
+
+sl_status sl_xlsx_read_fd(int fd, const sl_xlsx_opts *opts, const sl_xlsx_cb *cb) {
+    xctx *c = xctx_new(opts, cb, "xlsx");
+    if (!c) return SL_ENOMEM;
     sl_status worst = pass_meta(c, fd);
     int damaged = 0;
     for (size_t i = 0; !worst && i < c->nsheets; i++) {
@@ -975,6 +1026,11 @@ sl_status sl_xlsx_read_fd(int fd, const sl_xlsx_opts *opts, const sl_xlsx_cb *cb
         else if (st) worst = st;
     }
     if (!worst && damaged) worst = SL_EFORMAT;
+    xctx_free(c);
+    return worst;
+}
+
+static void xctx_free(xctx *c) {
     for (size_t i = 0; i < c->nsheets; i++) { free(c->sheets[i].name); free(c->sheets[i].rid); }
     for (size_t i = 0; i < c->nrels; i++) { free(c->rels[i].id); free(c->rels[i].target); }
     free(c->sheets);
@@ -988,6 +1044,331 @@ sl_status sl_xlsx_read_fd(int fd, const sl_xlsx_opts *opts, const sl_xlsx_cb *cb
     sl_buf_free(&c->line);
     free(c->cells);
     free(c->slices);
+    sl_buf_free(&c->tname);
     free(c);
-    return worst;
+}
+
+/* ---- OpenDocument spreadsheets ------------------------------------------------------------------
+ * content.xml: <office:spreadsheet> of <table:table table:name> of <table:table-row> of
+ * <table:table-cell office:value-type office:value|date-value|time-value|boolean-value> holding
+ * <text:p> paragraphs (<text:s text:c> spaces, <text:tab/>, <text:line-break/>, <text:span>,
+ * <text:a>). LibreOffice stores a run of equal cells or rows once with a repeat count
+ * (table:number-columns-repeated, table:number-rows-repeated), the empty ones at a sheet's
+ * right and bottom edges with counts in the thousands or millions. */
+
+enum { OT_TEXT, OT_FLOAT, OT_DATE, OT_TIME, OT_BOOL };
+
+/* A repeat attribute: 1 when absent or not a number, else at least 1. */
+static uint64_t ods_repeat(const char *v) {
+    uint64_t n;
+    return parse_uint(v, &n) && n > 0 ? n : 1;
+}
+
+static void ods_append(xctx *c, const char *p, size_t n) {
+    if (c->capture && sl_buf_append(c->capture, p, n) != SL_OK) c->val_over = 1;
+}
+
+static void ods_table_begin(xctx *c, const XML_Char **atts) {
+    const char *name = sl_xml_attr(atts, "name");
+    sl_buf_reset(&c->tname);
+    if (name && *name) sl_buf_puts(&c->tname, name);
+    else sl_buf_printf(&c->tname, "Sheet%u", c->ntables + 1);
+    if (sl_buf_nul(&c->tname) != SL_OK) { fail(c, SL_ENOMEM, "out of memory"); return; }
+    memset(&c->osh, 0, sizeof c->osh);
+    c->osh.name = c->tname.p;
+    c->osh.part = "content.xml";
+    c->osh.index = c->ntables++;
+    sl_fmt(c->osh.sha256, sizeof c->osh.sha256, "%s", c->file_sha ? c->file_sha : "");
+    c->in_table = 1;
+    c->table_skip = 0;
+    c->rownum = c->last_emitted = 0;
+    c->cols_warned = 0;
+    c->table_at = XML_GetCurrentByteIndex(c->xp);
+    c->sh = &c->osh;
+    c->cur_sheet = c->osh.name;
+    if (c->cb->sheet_begin && c->cb->sheet_begin(c->cb->ud, &c->osh)) c->table_skip = 2;
+}
+
+/* failed: the XML broke inside the table (the parser is gone; content_out is where). */
+static void ods_table_end(xctx *c, int failed) {
+    XML_Index now = c->xp ? XML_GetCurrentByteIndex(c->xp) : (XML_Index)c->content_out;
+    c->osh.xml_bytes = now > c->table_at ? (uint64_t)(now - c->table_at) : 0;
+    c->osh.failed = failed;
+    if (c->table_skip != 2 && c->cb->sheet_end) c->cb->sheet_end(c->cb->ud, &c->osh);
+    c->in_table = c->in_c = 0;
+    c->capture = NULL;
+    c->mute = 0;
+    c->sh = NULL;
+    c->cur_sheet = NULL;
+}
+
+static void ods_cell_start(xctx *c, const XML_Char **atts) {
+    const char *type = NULL, *val = NULL, *date = NULL, *time = NULL, *bval = NULL, *rep = NULL;
+    for (size_t i = 0; atts[i]; i += 2) {
+        const char *an = atts[i], *ln = sl_xml_local_name(an);
+        /* office:value-type, not LibreOffice's calcext:value-type beside it */
+        if (!strcmp(ln, "value-type")) { if (!type || !strncmp(an, "office:", 7)) type = atts[i + 1]; }
+        else if (!strcmp(ln, "value")) val = atts[i + 1];
+        else if (!strcmp(ln, "date-value")) date = atts[i + 1];
+        else if (!strcmp(ln, "time-value")) time = atts[i + 1];
+        else if (!strcmp(ln, "boolean-value")) bval = atts[i + 1];
+        else if (!strcmp(ln, "number-columns-repeated")) rep = atts[i + 1];
+    }
+    const char *v = NULL;
+    c->otype = OT_TEXT;
+    if (type && (!strcmp(type, "float") || !strcmp(type, "percentage") || !strcmp(type, "currency"))) {
+        c->otype = OT_FLOAT;
+        v = val;
+    } else if (type && !strcmp(type, "date")) {
+        c->otype = OT_DATE;
+        v = date;
+    } else if (type && !strcmp(type, "time")) {
+        c->otype = OT_TIME;
+        v = time;
+    } else if (type && !strcmp(type, "boolean")) {
+        c->otype = OT_BOOL;
+        v = bval;
+    }
+    c->ovlen = v ? strlen(v) : 0;
+    if (c->ovlen >= sizeof c->oval) c->ovlen = 0; /* no such value is this long: the text */
+    memcpy(c->oval, v ? v : "", c->ovlen);
+    c->oval[c->ovlen] = '\0';
+    c->col_rep = ods_repeat(rep);
+    c->in_c = 1;
+    c->paras = 0;
+    c->mute = 0;
+    sl_buf_reset(&c->val);
+    c->val_over = 0;
+}
+
+/* "2025-10-01T06:59:22[.fff]" or "2025-10-01" (the time of a spreadsheet has no zone: UTC,
+ * as every time here) -> "2025-10-01T06:59:22Z". 0 when it is neither. */
+static size_t ods_date(const char *v, size_t n, char out[32]) {
+    char z[40];
+    if (n < 10 || n > 32) return 0;
+    if (n == 10) sl_fmt(z, sizeof z, "%sT00:00:00Z", v);
+    else sl_fmt(z, sizeof z, "%sZ", v);
+    int64_t t;
+    if (!sl_time_parse(z, strlen(z), &t)) return 0;
+    char iso[21];
+    sl_time_format(t, iso);
+    memcpy(out, iso, sizeof iso);
+    return strlen(iso);
+}
+
+/* "PT13H02M33S" (hours may pass 24; seconds may have a fraction, cut) -> "13:02:33". */
+static size_t ods_time(const char *v, char out[32]) {
+    if (v[0] != 'P' || v[1] != 'T') return 0;
+    uint64_t part[3] = {0, 0, 0};
+    static const char unit[3] = {'H', 'M', 'S'};
+    const char *p = v + 2;
+    for (int k = 0; k < 3; k++) {
+        uint64_t x = 0;
+        size_t nd = 0;
+        for (; sl_isdigit((unsigned char)*p) && nd < 9; p++, nd++) x = x * 10 + (uint64_t)(*p - '0');
+        if (k == 2 && *p == '.') {
+            for (p++; sl_isdigit((unsigned char)*p); p++) {}
+        }
+        if (!nd || *p != unit[k]) return 0;
+        part[k] = x;
+        p++;
+    }
+    if (*p || part[1] > 59 || part[2] > 59) return 0;
+    sl_fmt(out, 32, "%02llu:%02llu:%02llu", (unsigned long long)part[0],
+           (unsigned long long)part[1], (unsigned long long)part[2]);
+    return strlen(out);
+}
+
+static void ods_cell_done(xctx *c) {
+    const char *v = c->val.p ? c->val.p : "";
+    size_t vlen = c->val.len, n = 0;
+    char tmp[32];
+    if (c->val_over) {
+        c->row_over = 1;
+        vlen = 0;
+    } else if (c->ovlen) {
+        switch (c->otype) {
+        case OT_FLOAT: n = sl_xlsx_number_text(c->oval, c->ovlen, 0, tmp); break;
+        case OT_DATE: n = ods_date(c->oval, c->ovlen, tmp); break;
+        case OT_TIME: n = ods_time(c->oval, tmp); break;
+        case OT_BOOL:
+            if (!strcmp(c->oval, "true")) n = 4, memcpy(tmp, "TRUE", 5);
+            else if (!strcmp(c->oval, "false")) n = 5, memcpy(tmp, "FALSE", 6);
+            break;
+        }
+        if (n) { /* the value, not its display ("1,234", "10/01/25") */
+            v = tmp;
+            vlen = n;
+        }
+    }
+    uint64_t rep = c->col_rep;
+    if (!vlen) { /* empty cells only move the column: a sheet's edge repeats them by thousands */
+        c->ocol = c->ocol + rep > XLSX_MAX_COLS + 1 ? XLSX_MAX_COLS + 1 : c->ocol + rep;
+        return;
+    }
+    for (uint64_t k = 0; k < rep; k++) {
+        if (c->ocol > XLSX_MAX_COLS) { /* warned once by row_add_cell */
+            if (row_add_cell(c, (unsigned)c->ocol, v, vlen) < 0) fail(c, SL_ENOMEM, "out of memory");
+            return;
+        }
+        if (row_add_cell(c, (unsigned)c->ocol, v, vlen) < 0) {
+            fail(c, SL_ENOMEM, "out of memory");
+            return;
+        }
+        c->ocol++;
+    }
+}
+
+/* A row, handed out once per repeat (equal rows side by side are stored once); blank ones
+ * only move the row number. */
+static void ods_row_done(xctx *c) {
+    uint64_t rep = c->row_rep;
+    if (c->table_skip || row_blank(c)) {
+        c->rownum = rep > UINT32_MAX ? c->rownum + UINT32_MAX : c->rownum + rep;
+        return;
+    }
+    for (uint64_t k = 0; k < rep && !c->table_skip && !c->st; k++) {
+        c->rownum++;
+        row_done(c);
+    }
+}
+
+enum { OE_OTHER, OE_TABLE, OE_ROW, OE_CELL, OE_P, OE_S, OE_TAB, OE_BR, OE_NOTE };
+
+static int ods_elem(const char *name) {
+    const char *n = sl_xml_local_name(name);
+    switch (n[0]) {
+    case 't':
+        if (!strcmp(n, "table")) return OE_TABLE;
+        if (!strcmp(n, "table-row")) return OE_ROW;
+        if (!strcmp(n, "table-cell")) return OE_CELL;
+        return !strcmp(n, "tab") ? OE_TAB : OE_OTHER;
+    case 'c': return !strcmp(n, "covered-table-cell") ? OE_CELL : OE_OTHER;
+    case 'p': return n[1] == '\0' ? OE_P : OE_OTHER;
+    case 's': return n[1] == '\0' ? OE_S : OE_OTHER;
+    case 'l': return !strcmp(n, "line-break") ? OE_BR : OE_OTHER;
+    case 'a': return !strcmp(n, "annotation") ? OE_NOTE : OE_OTHER;
+    }
+    return OE_OTHER;
+}
+
+static void XMLCALL ods_start(void *ud, const XML_Char *name, const XML_Char **atts) {
+    xctx *c = ud;
+    int el = ods_elem(name);
+    if (!c->in_table) {
+        if (el == OE_TABLE) ods_table_begin(c, atts);
+        return;
+    }
+    switch (el) {
+    case OE_ROW:
+        sl_buf_reset(&c->row);
+        c->ncells = 0;
+        c->row_over = 0;
+        c->ocol = 1;
+        c->row_rep = ods_repeat(sl_xml_attr(atts, "number-rows-repeated"));
+        break;
+    case OE_CELL: ods_cell_start(c, atts); break;
+    case OE_NOTE: if (c->in_c) c->mute++; break;
+    case OE_P:
+        if (!c->in_c || c->mute) break;
+        c->capture = &c->val;
+        if (c->paras++) ods_append(c, "\n", 1); /* paragraphs are the cell's lines */
+        break;
+    case OE_S: {
+        uint64_t k = ods_repeat(sl_xml_attr(atts, "c"));
+        for (; k && !c->val_over; k--) ods_append(c, " ", 1);
+        break;
+    }
+    case OE_TAB: ods_append(c, "\t", 1); break;
+    case OE_BR: ods_append(c, "\n", 1); break;
+    }
+}
+
+static void XMLCALL ods_end(void *ud, const XML_Char *name) {
+    xctx *c = ud;
+    if (!c->in_table) return;
+    switch (ods_elem(name)) {
+    case OE_TABLE: ods_table_end(c, 0); break;
+    case OE_ROW: ods_row_done(c); break;
+    case OE_CELL:
+        if (c->in_c) ods_cell_done(c);
+        c->in_c = 0;
+        c->capture = NULL;
+        break;
+    case OE_P: if (!c->mute) c->capture = NULL; break;
+    case OE_NOTE: if (c->mute) c->mute--; break;
+    }
+}
+
+/* Whether META-INF/manifest.xml says the package is encrypted (a password on the file). */
+static int ods_encrypted(xctx *c, int fd) {
+    struct archive *a = open_zip(fd, c);
+    if (!a) return 0;
+    struct archive_entry *e;
+    int enc = 0;
+    while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
+        const char *n = archive_entry_pathname(e);
+        if (!n || strcmp(n, "META-INF/manifest.xml") != 0) continue;
+        char buf[65536];
+        la_ssize_t got = archive_read_data(a, buf, sizeof buf - 1);
+        if (got > 0) {
+            buf[got] = '\0';
+            enc = strstr(buf, "encryption-data") != NULL;
+        }
+        break;
+    }
+    archive_read_free(a);
+    return enc;
+}
+
+sl_status sl_ods_read_fd(int fd, const sl_xlsx_opts *opts, const char *sha256,
+                         const sl_xlsx_cb *cb) {
+    xctx *c = xctx_new(opts, cb, "ods");
+    if (!c) return SL_ENOMEM;
+    c->ods = 1;
+    c->file_sha = sha256;
+    struct archive *a = open_zip(fd, c);
+    if (!a) {
+        report(c, "ods.not_zip");
+        sl_status st = c->st ? c->st : SL_ENOMEM;
+        xctx_free(c);
+        return st;
+    }
+    struct archive_entry *e;
+    int found = 0;
+    sl_status st = SL_OK;
+    while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
+        const char *n = archive_entry_pathname(e);
+        if (!n || strcmp(n, "content.xml") != 0) continue;
+        found = 1;
+        st = parse_entry(c, a, n, ods_start, ods_end, NULL, &c->content_out);
+        if (st && !c->refused && c->ntables == 0 && ods_encrypted(c, fd)) {
+            sl_fmt(c->msg, sizeof c->msg, "ods: protected by a password: its content cannot be "
+                   "read; open it in LibreOffice with the password and save it as CSV");
+            report(c, "ods.encrypted");
+        } else if (st) {
+            if (c->in_table && c->last_emitted) {
+                char m[sizeof c->msg + 80];
+                sl_fmt(m, sizeof m, "%s; rows after row %llu, the last one read, are lost", c->msg,
+                       (unsigned long long)c->last_emitted);
+                sl_fmt(c->msg, sizeof c->msg, "%s", m);
+            }
+            report(c, "ods.damaged");
+        }
+        if (c->in_table) ods_table_end(c, st != SL_OK);
+        break;
+    }
+    archive_read_free(a);
+    if (!found) {
+        sl_fmt(c->msg, sizeof c->msg, "ods: no content.xml: the OpenDocument spreadsheet holds "
+               "no sheets");
+        report(c, "ods.no_content");
+        st = SL_EFORMAT;
+    } else if (!st && c->ntables == 0) {
+        sl_fmt(c->msg, sizeof c->msg, "ods: the spreadsheet holds no sheet");
+        report(c, "ods.no_sheet");
+        st = SL_EFORMAT;
+    }
+    xctx_free(c);
+    return st;
 }

@@ -1,8 +1,10 @@
-/* xlsx.h: streaming reader of Excel workbooks (a zip of XML parts, read with libarchive and
- * expat). A first pass loads workbook.xml (sheet names and order), its rels, sharedStrings and
- * styles wherever they sit in the zip; then each sheet is streamed from the archive into the
- * XML parser and handed out row by row as sl_csv_row, so a 1,048,575-row sheet is never held
- * whole. DOCTYPE and entity declarations are refused (no XML bombs). */
+/* xlsx.h: streaming readers of spreadsheet zips. Excel workbooks (a zip of XML parts, read
+ * with libarchive and expat): a first pass loads workbook.xml (sheet names and order), its
+ * rels, sharedStrings and styles wherever they sit in the zip; then each sheet is streamed from
+ * the archive into the XML parser and handed out row by row as sl_csv_row, so a 1,048,575-row
+ * sheet is never held whole. OpenDocument spreadsheets (.ods): content.xml streamed once
+ * through the same zip and row machinery (sl_ods_read_fd). DOCTYPE and entity declarations are
+ * refused (no XML bombs). */
 #ifndef SL_XLSX_H
 #define SL_XLSX_H
 
@@ -51,16 +53,33 @@ typedef struct {
  * every problem is reported through diag with the cite). */
 sl_status sl_xlsx_read_fd(int fd, const sl_xlsx_opts *opts, const sl_xlsx_cb *cb);
 
+/* Reads the OpenDocument spreadsheet (.ods) in fd: the tables of its content.xml, streamed
+ * once, each handed out as a sheet (name = table:name; part = "content.xml"; sha256 = the
+ * given hash of the .ods file, since every table sits in the one part; xml_bytes = the table's
+ * bytes of content.xml). Rows: record = line = the row number, counting the repeats that
+ * LibreOffice stores once (number-rows-repeated: equal rows side by side are handed out once
+ * per repeat; blank ones count as blank_rows). Cells: number-columns-repeated repeats a cell;
+ * numbers are the value (office:value, as for .xlsx), not the text shown; a date is written
+ * "2025-10-01T06:59:22Z" (spreadsheet times carry no zone: UTC, as every time here), a time
+ * "13:02:33", a boolean TRUE or FALSE, other cells their text, paragraphs joined by line
+ * breaks, comments (office:annotation) left out. A row callback that returns non-zero stops
+ * its table (sheet_end is still called); the next table is read. Broken XML ends the reading
+ * (ods.damaged, naming the table and the last row read; the table is marked failed); a
+ * password-protected file is ods.encrypted. Returns SL_OK, SL_EFORMAT, SL_ELIMIT, SL_EIO or
+ * SL_ENOMEM. */
+sl_status sl_ods_read_fd(int fd, const sl_xlsx_opts *opts, const char *sha256,
+                         const sl_xlsx_cb *cb);
+
 /* What a zip is, told from its members: xl/workbook.xml (a workbook), word/document.xml,
  * ppt/presentation.xml, or an OpenDocument "mimetype" member. */
 typedef enum {
     SL_ZIP_ARCHIVE = 0,      /* an archive of files (or not a zip): its members are read */
     SL_ZIP_WORKBOOK,         /* an Excel workbook: read by this module */
-    SL_ZIP_WORD,             /* the others are office documents, not read */
+    SL_ZIP_WORD,             /* office documents, not read */
     SL_ZIP_POWERPOINT,
     SL_ZIP_ODF_TEXT,
     SL_ZIP_ODF_PRESENTATION,
-    SL_ZIP_ODF_SPREADSHEET
+    SL_ZIP_ODF_SPREADSHEET   /* an OpenDocument spreadsheet: read by sl_ods_read_fd */
 } sl_zip_kind;
 
 /* What the zip in fd is (rewinds fd). */

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """make_fixtures.py: writes the small container, workbook, encoding and document fixtures under
-tests/data/ (xlsx/, xls/, zip/, text/, gz/, release_with_documents/, documents_that_warn/,
+tests/data/ (xlsx/, xls/, ods/, zip/, text/, gz/, release_with_documents/, documents_that_warn/,
 unknown_table/), each named for what it breaks. Standard library only
 (zstd.csv.zst needs the zstd command). Deterministic: fixed zip timestamps, gzip mtime 0.
 Run from the repository root: python3 tests/data/make_fixtures.py"""
@@ -463,7 +463,128 @@ def make_xls():
     put('xls/word_97_document.doc', biff8.compound_file(b'\xEC\xA5' + bytes(600), 'WordDocument'))
 
 
+ODS_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+          'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" '
+          'xmlns:dc="http://purl.org/dc/elements/1.1/"')
+
+
+def ods_cell(v, rep=1):
+    """A table cell as LibreOffice writes it: str -> a string (lines as paragraphs), int/float
+    -> a float whose shown text differs from its value, ('date', iso), ('time', 'PT..'),
+    ('bool', 'true'), ('note', text, comment), None -> empty; rep -> number-columns-repeated."""
+    r = ' table:number-columns-repeated="%d"' % rep if rep > 1 else ''
+    if v is None:
+        return '<table:table-cell%s/>' % r
+    if isinstance(v, tuple) and v[0] == 'date':
+        return ('<table:table-cell%s office:value-type="date" office:date-value="%s" '
+                'calcext:value-type="date"><text:p>shown as locale date</text:p></table:table-cell>'
+                % (r, v[1]))
+    if isinstance(v, tuple) and v[0] == 'time':
+        return ('<table:table-cell%s office:value-type="time" office:time-value="%s" '
+                'calcext:value-type="time"><text:p>01:02:03 PM</text:p></table:table-cell>' % (r, v[1]))
+    if isinstance(v, tuple) and v[0] == 'bool':
+        return ('<table:table-cell%s office:value-type="boolean" office:boolean-value="%s">'
+                '<text:p>shown</text:p></table:table-cell>' % (r, v[1]))
+    if isinstance(v, tuple) and v[0] == 'note':
+        return ('<table:table-cell%s office:value-type="string" calcext:value-type="string">'
+                '<office:annotation><dc:creator>clerk</dc:creator><text:p>%s</text:p>'
+                '</office:annotation><text:p>%s</text:p></table:table-cell>' % (r, v[2], v[1]))
+    if isinstance(v, (int, float)):
+        return ('<table:table-cell%s office:value-type="float" office:value="%s" '
+                'calcext:value-type="float"><text:p>%s</text:p></table:table-cell>'
+                % (r, repr(v), '{:,.2f}'.format(v)))
+    paras = ''.join('<text:p>%s</text:p>' % line for line in v.split('\n'))
+    return ('<table:table-cell%s office:value-type="string" calcext:value-type="string">%s'
+            '</table:table-cell>' % (r, paras))
+
+
+def ods_table(name, rows):
+    """rows: lists of cells (ods_cell arguments, or ('raw', xml)), or ('repeat', n, cells):
+    one row element repeated n times. Each table ends as LibreOffice's do: its empty cells and
+    rows to the sheet's edge stored once, with large repeat counts."""
+    out = ['<table:table table:name="%s"><table:table-column table:number-columns-repeated='
+           '"1024"/>' % name]
+    for r in rows:
+        rep, cells = 1, r
+        if isinstance(r, tuple) and r[0] == 'repeat':
+            rep, cells = r[1], r[2]
+        xml = ''.join(c[1] if isinstance(c, tuple) and c[0] == 'raw' else ods_cell(c)
+                      for c in cells)
+        xml += '<table:table-cell table:number-columns-repeated="%d"/>' % (1024 - len(cells))
+        attr = ' table:number-rows-repeated="%d"' % rep if rep > 1 else ''
+        out.append('<table:table-row%s>%s</table:table-row>' % (attr, xml))
+    out.append('<table:table-row table:number-rows-repeated="1048560"><table:table-cell '
+               'table:number-columns-repeated="1024"/></table:table-row></table:table>')
+    return ''.join(out)
+
+
+def ods(tables, content=None, manifest_extra=''):
+    """An OpenDocument spreadsheet as LibreOffice lays it out: a stored "mimetype" first."""
+    if content is None:
+        content = ('<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content %s '
+                   'office:version="1.3"><office:body><office:spreadsheet>%s'
+                   '</office:spreadsheet></office:body></office:document-content>'
+                   % (ODS_NS, ''.join(ods_table(n, r) for n, r in tables))).encode()
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?>\n<manifest:manifest xmlns:manifest='
+                '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
+                '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/'
+                'vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path='
+                '"content.xml" manifest:media-type="text/xml">%s</manifest:file-entry>'
+                '</manifest:manifest>' % manifest_extra).encode()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, 'w') as z:
+        for name, data, how in [('mimetype', b'application/vnd.oasis.opendocument.spreadsheet',
+                                 zipfile.ZIP_STORED),
+                                ('content.xml', content, zipfile.ZIP_DEFLATED),
+                                ('META-INF/manifest.xml', manifest, zipfile.ZIP_DEFLATED)]:
+            zi = zipfile.ZipInfo(name, DATE)
+            zi.compress_type = how
+            zi.external_attr = 0o100644 << 16
+            z.writestr(zi, data)
+    return buf.getvalue()
+
+
+def make_ods():
+    """OpenDocument spreadsheets as LibreOffice saves them: a notes sheet and the audit (a
+    two-line time frame as two paragraphs, numbers shown other than their value, a date cell,
+    a comment on a cell, a merged cell, equal rows stored once with a repeat, empty cells and
+    rows repeated to the sheet's edge); the audit cut off inside its XML; and one protected by
+    a password."""
+    head = ['Name', 'Org Name', 'Total Networks Searched', 'Time Frame', 'License Plate',
+            'Reason', 'Case #', 'Search Time']
+    r1 = ['José Núñez', 'Springfield PD', 14, '05/30/2025 1:00 PM\n06/01/2025 1:00 PM',
+          'KPX4471', ('note', 'assist ICE with locate', 'asked by ERO'), '25-101',
+          ('date', '2025-06-01T13:02:33')]
+    r2 = ['Ann Lee', 'Shelbyville SO', 2, None, None, 'stolen   vehicle', None,
+          ('date', '2025-06-02T06:00:00.4')]
+    same = ['B Jones', 'Capital City PD', 1500, None, 'MWR215', 'Immigration (criminal)',
+            '25-103', ('date', '2025-06-03')]
+    notes = [['Released under a public records request'],
+             [('raw', '<table:table-cell table:number-columns-spanned="2" office:value-type='
+                      '"string"><text:p>Plates are partly redacted</text:p></table:table-cell>'
+                      '<table:covered-table-cell/>')],
+             [('bool', 'true'), ('time', 'PT13H02M33S'), 0.25],
+             [('raw', '<table:table-cell office:value-type="string"><text:p>a<text:s text:c="3"/>'
+                      'b<text:tab/>c<text:line-break/>d <text:span>e</text:span></text:p>'
+                      '</table:table-cell><table:table-cell table:number-columns-repeated="3" '
+                      'office:value-type="string"><text:p>x</text:p></table:table-cell>')]]
+    audit = [head, r1, [], r2, ('repeat', 2, same)]
+    put('ods/audit_saved_by_libreoffice.ods', ods([('Notes', notes), ('Network Audit', audit)]))
+    whole = ('<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content %s><office:body>'
+             '<office:spreadsheet>%s' % (ODS_NS, ods_table('Network Audit', [head] + [r1, r2] * 20)))
+    put('ods/content_cut_off_in_a_row.ods', ods(None, whole[:len(whole) * 2 // 5].encode()))
+    put('ods/password_protected.ods',
+        ods(None, bytes(range(256)) * 8,
+            '<manifest:encryption-data manifest:checksum-type="SHA1/1K" manifest:checksum='
+            '"AAAA"><manifest:algorithm manifest:algorithm-name="Blowfish CFB" '
+            'manifest:initialisation-vector="AAAA"/></manifest:encryption-data>'))
+    put('ods/release.zip', zbytes([('audit_may.ods', ods([('Network Audit', audit)]))]))
+
+
 if __name__ == '__main__':
+    make_ods()
     make_xls()
     make_xlsx()
     make_text()

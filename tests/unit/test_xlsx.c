@@ -57,6 +57,39 @@ static void c_diag(void *ud, const sl_diag *d) {
     sl_buf_printf(&c->diags, "%s [%s]: %s\n", d->code, d->source ? d->source : "", d->message);
 }
 
+/* c_end's line, with the sheet's bytes, for the OpenDocument reader (whose sheets are
+ * tables of one part). */
+static void c_end_bytes(void *ud, const sl_xlsx_sheet *sh) {
+    coll *c = ud;
+    sl_buf_printf(&c->dump, "E %llu %llu %d %s %s\n", (unsigned long long)sh->rows,
+                  (unsigned long long)sh->blank_rows, sh->failed, sh->sha256,
+                  sh->xml_bytes ? "bytes" : "no bytes");
+}
+
+static int stop_after_two; /* c_row_stop: rows of each sheet handed out before it says stop */
+
+static int c_row_stop(void *ud, const sl_xlsx_sheet *sh, const sl_csv_row *r) {
+    c_row(ud, sh, r);
+    return r->record >= 2 && stop_after_two;
+}
+
+static sl_status read_ods(const char *path, coll *c) {
+    memset(c, 0, sizeof *c);
+    c->keep_rows = 1;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return SL_EIO;
+    sl_xlsx_opts o = {0};
+    o.cite = path;
+    o.diag = c_diag;
+    o.diag_ud = c;
+    sl_xlsx_cb cb = {c_begin, c_row_stop, c_end_bytes, c};
+    sl_status st = sl_ods_read_fd(fd, &o, "f00d", &cb);
+    close(fd);
+    sl_buf_nul(&c->dump);
+    sl_buf_nul(&c->diags);
+    return st;
+}
+
 static sl_status read_book(const char *path, coll *c, size_t max_shared) {
     memset(c, 0, sizeof *c);
     c->keep_rows = 1;
@@ -298,7 +331,7 @@ static void test_refusals(void) {
         close(fd);
     }
     CHECK_STR(sl_zip_kind_unread(SL_ZIP_ODF_PRESENTATION), "OpenDocument presentation");
-    CHECK_STR(sl_zip_kind_unread(SL_ZIP_ODF_SPREADSHEET), "OpenDocument spreadsheet");
+    CHECK(sl_zip_kind_unread(SL_ZIP_ODF_SPREADSHEET) == NULL); /* read: sl_ods_read_fd */
 }
 
 /* "2025-06-18 00:02:04.789" truncated to the second, as ISO 8601. */
@@ -369,7 +402,84 @@ static void test_real(void) {
     }
 }
 
+/* OpenDocument spreadsheets as LibreOffice writes them (make_fixtures.py make_ods). */
+static void test_ods(void) {
+    coll c;
+    CHECK_INT(read_ods("tests/data/ods/audit_saved_by_libreoffice.ods", &c), SL_OK);
+    /* Notes: a merged cell and the covered cell beside it (empty); a boolean, a time, a
+     * percentage as its value; spaces, a tab, a line break and a span inside a paragraph; a
+     * cell repeated over three columns. Audit: the time frame's two paragraphs as two lines;
+     * the comment on the reason left out; numbers as their value, not "1,500.00"; dates as
+     * UTC times (a fraction of a second cut, a date alone at midnight); the empty row 3 as
+     * blank; equal rows stored once with a repeat of 2 handed out as rows 5 and 6; the empty
+     * rows and columns to the sheet's edge (repeats of 1,048,560 and 1,016) not at all. */
+    CHECK_STR(c.dump.p,
+              "S Notes\n"
+              "R 1:Released under a public records request\n"
+              "R 2:Plates are partly redacted\n"
+              "R 3:TRUE|13:02:33|0.25\n"
+              "R 4:a   b\tc\nd e|x|x|x\n"
+              "E 4 0 0 f00d bytes\n"
+              "S Network Audit\n"
+              "R 1:Name|Org Name|Total Networks Searched|Time Frame|License Plate|Reason|Case #|"
+              "Search Time\n"
+              "R 2:Jos\xc3\xa9 N\xc3\xba\xc3\xb1\x65z|Springfield PD|14|05/30/2025 1:00 PM\n"
+              "06/01/2025 1:00 PM|KPX4471|assist ICE with locate|25-101|2025-06-01T13:02:33Z\n"
+              "R 4:Ann Lee|Shelbyville SO|2|||stolen   vehicle||2025-06-02T06:00:00Z\n"
+              "R 5:B Jones|Capital City PD|1500||MWR215|Immigration (criminal)|25-103|"
+              "2025-06-03T00:00:00Z\n"
+              "R 6:B Jones|Capital City PD|1500||MWR215|Immigration (criminal)|25-103|"
+              "2025-06-03T00:00:00Z\n"
+              "E 5 1 0 f00d bytes\n");
+    CHECK_STR(c.diags.p ? c.diags.p : "", "");
+    done(&c);
+
+    /* A row callback that says stop ends its table; the next table is still read. */
+    stop_after_two = 1;
+    CHECK_INT(read_ods("tests/data/ods/audit_saved_by_libreoffice.ods", &c), SL_OK);
+    CHECK(strstr(c.dump.p, "R 2:Plates are partly redacted\nE 2 0 0") != NULL);
+    CHECK(strstr(c.dump.p, "S Network Audit\nR 1:Name|") != NULL);
+    CHECK(strstr(c.dump.p, "R 4:") == NULL);
+    stop_after_two = 0;
+    done(&c);
+
+    /* Cut off inside a row of content.xml: the rows before are read, the table is marked
+     * failed, and the message names the table and the last row read. */
+    CHECK_INT(read_ods("tests/data/ods/content_cut_off_in_a_row.ods", &c), SL_EFORMAT);
+    CHECK(strstr(c.dump.p, "R 15:") != NULL);
+    CHECK(strstr(c.dump.p, "R 16:") == NULL);
+    CHECK(strstr(c.dump.p, "E 15 0 1 f00d bytes\n") != NULL);
+    CHECK(strstr(c.diags.p, "ods.damaged [tests/data/ods/content_cut_off_in_a_row.ods > Network "
+                            "Audit]: ods: malformed XML") != NULL);
+    CHECK(strstr(c.diags.p, "rows after row 15, the last one read, are lost") != NULL);
+    done(&c);
+
+    /* Protected by a password: said so, not "malformed XML". */
+    CHECK_INT(read_ods("tests/data/ods/password_protected.ods", &c), SL_EFORMAT);
+    CHECK_STR(c.dump.p ? c.dump.p : "", "");
+    CHECK(strstr(c.diags.p, "ods.encrypted [tests/data/ods/password_protected.ods]: ods: "
+                            "protected by a password") != NULL);
+    CHECK(strstr(c.diags.p, "ods.damaged") == NULL);
+    done(&c);
+
+    /* An .xlsx is not an OpenDocument spreadsheet: no content.xml. */
+    CHECK_INT(read_ods("tests/data/xlsx/inline_strings.xlsx", &c), SL_EFORMAT);
+    CHECK(strstr(c.diags.p, "ods.no_content") != NULL);
+    done(&c);
+
+    /* Times and dates the reader turns into text, and what it leaves as shown. */
+    int fd = open("tests/data/ods/audit_saved_by_libreoffice.ods", O_RDONLY);
+    CHECK(fd >= 0);
+    if (fd >= 0) {
+        CHECK_INT(sl_xlsx_probe_fd(fd), SL_ZIP_ODF_SPREADSHEET);
+        close(fd);
+    }
+    CHECK(sl_zip_kind_unread(SL_ZIP_ODF_SPREADSHEET) == NULL);
+    CHECK_STR(sl_zip_kind_unread(SL_ZIP_ODF_TEXT), "OpenDocument text");
+}
+
 int main(void) {
+    test_ods();
     test_fixtures();
     test_number_text();
     test_refusals();
