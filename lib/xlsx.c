@@ -1220,7 +1220,9 @@ static void ods_cell_done(xctx *c) {
 }
 
 /* A row, handed out once per repeat (equal rows side by side are stored once); blank ones
- * only move the row number. */
+ * only move the row number. Rows past a sheet's last (LibreOffice's 1,048,576) are not handed
+ * out: a repeat count in the billions would otherwise be as many rows. */
+#define ODS_MAX_ROWS 1048576u
 static void ods_row_done(xctx *c) {
     uint64_t rep = c->row_rep;
     if (c->table_skip || row_blank(c)) {
@@ -1228,6 +1230,14 @@ static void ods_row_done(xctx *c) {
         return;
     }
     for (uint64_t k = 0; k < rep && !c->table_skip && !c->st; k++) {
+        if (c->rownum >= ODS_MAX_ROWS) {
+            char m[160];
+            sl_fmt(m, sizeof m, "rows past row %u, the last a sheet can hold, ignored "
+                   "(a row repeated %llu times)", ODS_MAX_ROWS, (unsigned long long)rep);
+            fdiag(c, SL_DIAG_WARN, "too_many_rows", c->rownum, m);
+            c->table_skip = 1;
+            return;
+        }
         c->rownum++;
         row_done(c);
     }

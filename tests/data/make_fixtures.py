@@ -581,6 +581,11 @@ def make_ods():
             '"AAAA"><manifest:algorithm manifest:algorithm-name="Blowfish CFB" '
             'manifest:initialisation-vector="AAAA"/></manifest:encryption-data>'))
     put('ods/release.zip', zbytes([('audit_may.ods', ods([('Network Audit', audit)]))]))
+    # A row with text repeated four billion times: the rows past the sheet's last are not
+    # handed out (a warning), the table after it is still read.
+    put('ods/row_repeated_four_billion_times.ods',
+        ods([('Big', [['note'], ('repeat', 4000000000, ['same text'])]),
+             ('After', [['still read']])]))
 
 
 if __name__ == '__main__':

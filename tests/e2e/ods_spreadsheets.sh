@@ -13,7 +13,7 @@ need_sqlite3
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 D=tests/data/ods
 mkdir "$T/rel"
-cp "$D"/*.ods "$T/rel/"
+cp "$D/audit_saved_by_libreoffice.ods" "$D/content_cut_off_in_a_row.ods" "$D/password_protected.ods" "$T/rel/"
 "$B/sunlight" scan "$T/rel" -o "$T/out" --key "$T/k" >"$T/log" 2>&1
 expect "exit code (errors and warnings)" "$?" 1
 q() { sqlite3 "$T/out/sunlight.db" "$1"; }

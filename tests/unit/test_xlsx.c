@@ -73,9 +73,10 @@ static int c_row_stop(void *ud, const sl_xlsx_sheet *sh, const sl_csv_row *r) {
     return r->record >= 2 && stop_after_two;
 }
 
-static sl_status read_ods(const char *path, coll *c) {
+static sl_status read_ods_only(const char *path, coll *c, const char *only) {
     memset(c, 0, sizeof *c);
     c->keep_rows = 1;
+    c->only = only;
     int fd = open(path, O_RDONLY);
     if (fd < 0) return SL_EIO;
     sl_xlsx_opts o = {0};
@@ -89,6 +90,8 @@ static sl_status read_ods(const char *path, coll *c) {
     sl_buf_nul(&c->diags);
     return st;
 }
+
+static sl_status read_ods(const char *path, coll *c) { return read_ods_only(path, c, NULL); }
 
 static sl_status read_book(const char *path, coll *c, size_t max_shared) {
     memset(c, 0, sizeof *c);
@@ -460,6 +463,17 @@ static void test_ods(void) {
     CHECK(strstr(c.diags.p, "ods.encrypted [tests/data/ods/password_protected.ods]: ods: "
                             "protected by a password") != NULL);
     CHECK(strstr(c.diags.p, "ods.damaged") == NULL);
+    done(&c);
+
+    /* A row of text repeated four billion times: handed out up to the sheet's last row, then
+     * a warning; the next table is read. */
+    CHECK_INT(read_ods_only("tests/data/ods/row_repeated_four_billion_times.ods", &c, "After"),
+              SL_OK);
+    CHECK_STR(c.dump.p, "S Big\nE 1048576 0 0 f00d bytes\nS After\nR 1:still read\n"
+                        "E 1 0 0 f00d bytes\n");
+    CHECK(strstr(c.diags.p, "ods.too_many_rows [tests/data/ods/row_repeated_four_billion_times"
+                            ".ods > Big]: rows past row 1048576, the last a sheet can hold, "
+                            "ignored (a row repeated 4000000000 times)") != NULL);
     done(&c);
 
     /* An .xlsx is not an OpenDocument spreadsheet: no content.xml. */
