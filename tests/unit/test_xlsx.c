@@ -73,29 +73,13 @@ static int c_row_stop(void *ud, const sl_xlsx_sheet *sh, const sl_csv_row *r) {
     return r->record >= 2 && stop_after_two;
 }
 
-static sl_status read_ods_only(const char *path, coll *c, const char *only) {
+/* Reads the workbook at path (an .ods when ods is set, its sheets' hash "f00d") into c,
+ * dumping the rows of the sheet named only (NULL: every sheet). */
+static sl_status read_into(const char *path, coll *c, size_t max_shared, int ods,
+                           const char *only) {
     memset(c, 0, sizeof *c);
     c->keep_rows = 1;
     c->only = only;
-    int fd = open(path, O_RDONLY);
-    if (fd < 0) return SL_EIO;
-    sl_xlsx_opts o = {0};
-    o.cite = path;
-    o.diag = c_diag;
-    o.diag_ud = c;
-    sl_xlsx_cb cb = {c_begin, c_row_stop, c_end_bytes, c};
-    sl_status st = sl_ods_read_fd(fd, &o, "f00d", &cb);
-    close(fd);
-    sl_buf_nul(&c->dump);
-    sl_buf_nul(&c->diags);
-    return st;
-}
-
-static sl_status read_ods(const char *path, coll *c) { return read_ods_only(path, c, NULL); }
-
-static sl_status read_book(const char *path, coll *c, size_t max_shared) {
-    memset(c, 0, sizeof *c);
-    c->keep_rows = 1;
     int fd = open(path, O_RDONLY);
     if (fd < 0) return SL_EIO;
     sl_xlsx_opts o = {0};
@@ -103,12 +87,20 @@ static sl_status read_book(const char *path, coll *c, size_t max_shared) {
     o.cite = path;
     o.diag = c_diag;
     o.diag_ud = c;
-    sl_xlsx_cb cb = {c_begin, c_row, c_end, c};
-    sl_status st = sl_xlsx_read_fd(fd, &o, &cb);
+    sl_xlsx_cb xc = {c_begin, c_row, c_end, c}, oc = {c_begin, c_row_stop, c_end_bytes, c};
+    sl_status st = ods ? sl_ods_read_fd(fd, &o, "f00d", &oc) : sl_xlsx_read_fd(fd, &o, &xc);
     close(fd);
     sl_buf_nul(&c->dump);
     sl_buf_nul(&c->diags);
     return st;
+}
+
+static sl_status read_ods_only(const char *path, coll *c, const char *only) {
+    return read_into(path, c, 0, 1, only);
+}
+static sl_status read_ods(const char *path, coll *c) { return read_into(path, c, 0, 1, NULL); }
+static sl_status read_book(const char *path, coll *c, size_t max_shared) {
+    return read_into(path, c, max_shared, 0, NULL);
 }
 
 static void done(coll *c) { sl_buf_free(&c->dump); sl_buf_free(&c->diags); }
