@@ -97,6 +97,8 @@ typedef struct {
     int ods;
     const char *file_sha;  /* the .ods file's SHA-256, given to each table */
     int in_table;
+    unsigned inner;        /* depth of tables inside a cell of the table being read */
+    int strval;            /* the cell's text is its office:string-value, not its paragraphs */
     int table_skip;        /* 1: rows of this table are not handed out; 2: nor is its end */
     int mute;              /* inside an <office:annotation>: a comment, not the cell's text */
     unsigned paras;        /* <text:p> paragraphs begun in the cell */
@@ -1080,7 +1082,13 @@ static void ods_table_begin(xctx *c, const XML_Char **atts) {
     c->osh.index = c->ntables++;
     sl_fmt(c->osh.sha256, sizeof c->osh.sha256, "%s", c->file_sha ? c->file_sha : "");
     c->in_table = 1;
+    c->inner = 0;
     c->table_skip = 0;
+    sl_buf_reset(&c->row);
+    c->ncells = 0;
+    c->row_over = 0;
+    c->ocol = 1;
+    c->row_rep = 1;
     c->rownum = c->last_emitted = 0;
     c->cols_warned = 0;
     c->table_at = XML_GetCurrentByteIndex(c->xp);
@@ -1103,7 +1111,8 @@ static void ods_table_end(xctx *c, int failed) {
 }
 
 static void ods_cell_start(xctx *c, const XML_Char **atts) {
-    const char *type = NULL, *val = NULL, *date = NULL, *time = NULL, *bval = NULL, *rep = NULL;
+    const char *type = NULL, *val = NULL, *date = NULL, *time = NULL, *bval = NULL, *rep = NULL,
+               *sval = NULL;
     for (size_t i = 0; atts[i]; i += 2) {
         const char *an = atts[i], *ln = sl_xml_local_name(an);
         /* office:value-type, not LibreOffice's calcext:value-type beside it */
@@ -1112,6 +1121,7 @@ static void ods_cell_start(xctx *c, const XML_Char **atts) {
         else if (!strcmp(ln, "date-value")) date = atts[i + 1];
         else if (!strcmp(ln, "time-value")) time = atts[i + 1];
         else if (!strcmp(ln, "boolean-value")) bval = atts[i + 1];
+        else if (!strcmp(ln, "string-value")) sval = atts[i + 1];
         else if (!strcmp(ln, "number-columns-repeated")) rep = atts[i + 1];
     }
     const char *v = NULL;
@@ -1139,6 +1149,9 @@ static void ods_cell_start(xctx *c, const XML_Char **atts) {
     c->mute = 0;
     sl_buf_reset(&c->val);
     c->val_over = 0;
+    /* A writer may give a string cell's text as an attribute; it then stands for the cell. */
+    c->strval = sval && c->otype == OT_TEXT;
+    if (c->strval && sl_buf_puts(&c->val, sval) != SL_OK) c->val_over = 1;
 }
 
 /* "2025-10-01T06:59:22[.fff]" or "2025-10-01" (the time of a spreadsheet has no zone: UTC,
@@ -1269,6 +1282,12 @@ static void XMLCALL ods_start(void *ud, const XML_Char *name, const XML_Char **a
         if (el == OE_TABLE) ods_table_begin(c, atts);
         return;
     }
+    if (el == OE_TABLE || c->inner) { /* a table inside a cell (ODF allows it): left out */
+        if (el == OE_TABLE && c->inner++ == 0)
+            fdiag(c, SL_DIAG_WARN, "inner_table", c->rownum + 1,
+                  "a table inside a cell: its text is left out of the row");
+        return;
+    }
     switch (el) {
     case OE_ROW:
         sl_buf_reset(&c->row);
@@ -1280,7 +1299,7 @@ static void XMLCALL ods_start(void *ud, const XML_Char *name, const XML_Char **a
     case OE_CELL: ods_cell_start(c, atts); break;
     case OE_NOTE: if (c->in_c) c->mute++; break;
     case OE_P:
-        if (!c->in_c || c->mute) break;
+        if (!c->in_c || c->mute || c->strval) break;
         c->capture = &c->val;
         if (c->paras++) ods_append(c, "\n", 1); /* paragraphs are the cell's lines */
         break;
@@ -1297,7 +1316,12 @@ static void XMLCALL ods_start(void *ud, const XML_Char *name, const XML_Char **a
 static void XMLCALL ods_end(void *ud, const XML_Char *name) {
     xctx *c = ud;
     if (!c->in_table) return;
-    switch (ods_elem(name)) {
+    int el = ods_elem(name);
+    if (c->inner) {
+        if (el == OE_TABLE) c->inner--;
+        return;
+    }
+    switch (el) {
     case OE_TABLE: ods_table_end(c, 0); break;
     case OE_ROW: ods_row_done(c); break;
     case OE_CELL:

@@ -569,7 +569,15 @@ def make_ods():
              [('raw', '<table:table-cell office:value-type="string"><text:p>a<text:s text:c="3"/>'
                       'b<text:tab/>c<text:line-break/>d <text:span>e</text:span></text:p>'
                       '</table:table-cell><table:table-cell table:number-columns-repeated="3" '
-                      'office:value-type="string"><text:p>x</text:p></table:table-cell>')]]
+                      'office:value-type="string"><text:p>x</text:p></table:table-cell>')],
+             # a writer's text as an attribute; a table inside a cell (left out, with a
+             # warning); the cell after it still in its place
+             [('raw', '<table:table-cell office:value-type="string" office:string-value="as '
+                      'attribute"><text:p>shown</text:p></table:table-cell><table:table-cell>'
+                      '<table:table table:name="inner"><table:table-row><table:table-cell>'
+                      '<text:p>inner</text:p></table:table-cell></table:table-row></table:table>'
+                      '</table:table-cell><table:table-cell office:value-type="string"><text:p>'
+                      'after</text:p></table:table-cell>')]]
     audit = [head, r1, [], r2, ('repeat', 2, same)]
     put('ods/audit_saved_by_libreoffice.ods', ods([('Notes', notes), ('Network Audit', audit)]))
     whole = ('<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content %s><office:body>'

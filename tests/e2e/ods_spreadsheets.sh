@@ -19,7 +19,7 @@ expect "exit code (errors and warnings)" "$?" 1
 q() { sqlite3 "$T/out/sunlight.db" "$1"; }
 expect "sources" "$(q "SELECT id || ' ' || coalesce(parent_id, '-') || ' ' || replace(cite, '$T/', '') || ' ' || format || ' ' || records || ' ' || searches || ' ' || blank || ' ' || set_aside || ' ' || flagged FROM sources ORDER BY id")" \
 "1 - rel/audit_saved_by_libreoffice.ods ods 0 0 0 0 0
-2 1 rel/audit_saved_by_libreoffice.ods > Notes ods 4 0 0 4 0
+2 1 rel/audit_saved_by_libreoffice.ods > Notes ods 5 0 0 5 0
 3 1 rel/audit_saved_by_libreoffice.ods > Network Audit ods 5 4 1 0 3
 4 - rel/content_cut_off_in_a_row.ods ods 0 0 0 0 0
 5 4 rel/content_cut_off_in_a_row.ods > Network Audit ods 14 14 0 0 7
@@ -34,7 +34,8 @@ expect "flagged rows of the audit: record, name, networks, time frame, search ti
 expect "flagged.csv cites the sheet" "$(grep -c "^rel/audit_saved_by_libreoffice.ods > Network Audit,$sha,,Network Audit,2,2," "$T/out/flagged.csv" | tr -d ' ')" 1
 check "! grep -rq 'KPX4471\|MWR215' '$T/out'" "a plate of the spreadsheet reached an output raw"
 expect "notes" "$(q "SELECT source_id || ' ' || code FROM diagnostics ORDER BY source_id, code")" \
-"2 schema.sheet_not_a_log
+"2 ods.inner_table
+2 schema.sheet_not_a_log
 3 xlsx.blank_rows
 5 ods.damaged
 6 ods.encrypted
