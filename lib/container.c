@@ -360,6 +360,27 @@ static struct archive *open_fd(int fd, sl_magic kind) {
     return a;
 }
 
+/* Whether a zip's end-of-central-directory record (PK 5 6, in the last 64 KiB + 22 bytes,
+ * after the comment it may carry) is missing: a zip cut off before its end. */
+static int zip_end_missing(int fd) {
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || sb.st_size < 4) return 0;
+    size_t n = sb.st_size > 65557 ? 65557 : (size_t)sb.st_size;
+    unsigned char *tail = malloc(n);
+    if (!tail) return 0;
+    int missing = 0;
+    if (sl_pread_all(fd, tail, n, (uint64_t)sb.st_size - n) == 0) {
+        missing = 1;
+        for (size_t i = n - 3; i-- > 0;) /* from the last 4 bytes back */
+            if (tail[i] == 'P' && tail[i + 1] == 'K' && tail[i + 2] == 5 && tail[i + 3] == 6) {
+                missing = 0;
+                break;
+            }
+    }
+    free(tail);
+    return missing;
+}
+
 static sl_status read_container(const sl_archive_env *env, int fd, sl_magic kind, sl_source *self,
                                 unsigned depth, sl_inflate_guard *g, int64_t *progress) {
     struct archive *a = open_fd(fd, kind);
@@ -367,8 +388,13 @@ static sl_status read_container(const sl_archive_env *env, int fd, sl_magic kind
     sl_status st = SL_OK;
     if (archive_read_open_fd(a, fd, AR_BLOCK) != ARCHIVE_OK) {
         char m[400];
-        sl_fmt(m, sizeof m, "cannot open as %s: %s", self->format,
-               archive_error_string(a) ? archive_error_string(a) : "unknown error");
+        const char *why = archive_error_string(a) ? archive_error_string(a) : "unknown error";
+        if (kind == SL_MAGIC_ZIP && zip_end_missing(fd))
+            sl_fmt(m, sizeof m, "cannot open as zip: its end, where a zip lists its files, is "
+                   "missing: the file was most likely cut off while it was downloaded or "
+                   "copied (an .xlsx or .ods workbook is a zip too); get it again (%s)", why);
+        else
+            sl_fmt(m, sizeof m, "cannot open as %s: %s", self->format, why);
         /* A zip that cannot be opened is still a source (with no members), so that it is
          * accounted for; a damaged gzip / zstd stream never became one. */
         if (kind == SL_MAGIC_ZIP && env->cb->begin) env->cb->begin(env->cb->ud, self);

@@ -271,6 +271,12 @@ def make_damaged():
                   crc_of=sst))
     put('zip/member_wrong_checksum.zip', wrong_crc(zbytes([('audit.csv', CSV.encode())]),
                                                    'audit.csv'))
+    # Cut off before their end, where a zip lists its files (a download that stopped): said
+    # to be cut off, not "Unrecognized archive format".
+    whole = zbytes([('audit.csv', (CSV * 20).encode())])
+    put('zip/cut_off_before_its_end.zip', whole[:len(whole) // 2])
+    book = open(os.path.join(ROOT, 'xlsx/inline_strings.xlsx'), 'rb').read()
+    put('xlsx/workbook_cut_off.xlsx', book[:len(book) * 2 // 3])
 
 
 def make_text():

@@ -47,6 +47,18 @@ expect "no source called empty" "$(q "select count(*) from diagnostics where cod
 if grep -qF "strings_damaged_wrong_checksum.xlsx: xlsx: the part's compressed data is damaged" "$T/log"
 then ok; else bad "terminal message for the damaged part missing: $(head -3 "$T/log")"; fi
 
+# A zip or a workbook cut off before its end (where a zip lists its files): said to be cut
+# off, naming the file, not "Unrecognized archive format"; accounted for as a source.
+mkdir "$T/cut"
+cp tests/data/zip/cut_off_before_its_end.zip tests/data/xlsx/workbook_cut_off.xlsx "$T/cut/"
+"$B/sunlight" scan "$T/cut" -o "$T/oc" --key "$T/k" >"$T/logc" 2>&1
+expect "cut off: exit code" "$?" 1
+expect "cut off: errors" "$(sqlite3 "$T/oc/sunlight.db" "select s.format || ' ' || d.code || ' ' || (d.message like 'cannot open as zip: its end, where a zip lists its files, is missing: the file was most likely cut off%') from diagnostics d join sources s on s.id = d.source_id where d.severity = 'error' order by s.cite")" \
+"zip archive.unreadable 1
+zip archive.unreadable 1"
+if grep -q "workbook_cut_off.xlsx: cannot open as zip: its end, where a zip lists its files, is missing" "$T/logc"
+then ok; else bad "terminal message for the cut-off workbook missing: $(head -3 "$T/logc")"; fi
+
 # What an empty source is said to be: an empty file, a file of blank lines, a file of spaces.
 mkdir "$T/empty"
 : >"$T/empty/a_empty.csv"
