@@ -467,6 +467,10 @@ def make_xls():
     filepass = biff8.rec(0x002F, bytes.fromhex('0000') + bytes(4))  # XOR obfuscation
     put('xls/password_protected.xls', biff8.compound_file(stream[:20] + filepass + stream[20:]))
     put('xls/word_97_document.doc', biff8.compound_file(b'\xEC\xA5' + bytes(600), 'WordDocument'))
+    # An .xlsx protected by a password is an OLE2 file holding an "EncryptedPackage" stream
+    # (and no workbook FreeXL can find): said to be protected, not "a Word document?".
+    put('xls/password_protected.xlsx', biff8.compound_file(bytes(range(256)) * 20,
+                                                           'EncryptedPackage'))
 
 
 ODS_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '

@@ -3,8 +3,9 @@
 # skipped with "this format is not read (yet)", and its "assist ICE" row was never flagged.
 # Now each worksheet is a source cited "file > sheet" with the workbook's SHA-256; text,
 # numbers and date-time cells read as in an XLSX; a blank row counted; a notes sheet set
-# aside. A workbook cut off, one protected by a password, and a Word 97-2003 document (an
-# OLE2 file too) are each said to be what they are, naming the file; so is a damaged workbook
+# aside. A workbook cut off, one protected by a password (an .xls, or an .xlsx, which Office
+# then stores as an OLE2 file), and a Word 97-2003 document (an OLE2 file too) are each said
+# to be what they are, naming the file; so is a damaged workbook
 # on which FreeXL reads past a string (found by fuzzing; FreeXL runs in a child process, so
 # that the scan outlives it). The same workbook inside a zip, or compressed with gzip or zstd
 # (so is a web page), is read the same way. No plate of the workbook reaches an output.
@@ -24,11 +25,12 @@ expect "sources" "$(q "SELECT id || ' ' || coalesce(parent_id, '-') || ' ' || re
 2 1 rel/audit_saved_as_97_2003.xls > Notes xls 2 0 0 2 0
 3 1 rel/audit_saved_as_97_2003.xls > Network Audit xls 4 3 1 0 2
 4 - rel/password_protected.xls xls 0 0 0 0 0
-5 - rel/shared_strings_table.xls xls 0 0 0 0 0
-6 5 rel/shared_strings_table.xls > Audit xls 1 1 0 0 1
-7 - rel/string_longer_than_its_record.xls xls 0 0 0 0 0
-8 - rel/word_97_document.doc xls 0 0 0 0 0
-9 - rel/workbook_cut_off.xls xls 0 0 0 0 0"
+5 - rel/password_protected.xlsx xls 0 0 0 0 0
+6 - rel/shared_strings_table.xls xls 0 0 0 0 0
+7 6 rel/shared_strings_table.xls > Audit xls 1 1 0 0 1
+8 - rel/string_longer_than_its_record.xls xls 0 0 0 0 0
+9 - rel/word_97_document.doc xls 0 0 0 0 0
+10 - rel/workbook_cut_off.xls xls 0 0 0 0 0"
 sha=$(sha256sum "$D/audit_saved_as_97_2003.xls" | cut -d' ' -f1)
 expect "a sheet is cited with the workbook's SHA-256" "$(q "SELECT sha256 FROM sources WHERE id = 3")" "$sha"
 expect "flagged rows: record, line, name, networks, search time, reason, categories" \
@@ -44,13 +46,19 @@ expect "notes" "$(q "SELECT source_id || ' ' || code FROM diagnostics ORDER BY s
 3 xlsx.blank_rows
 4 source.unread
 4 xls.encrypted
-7 source.unread
-7 xls.damaged
-8 xls.not_a_workbook
-9 source.unread
-9 xls.damaged"
+5 source.unread
+5 xls.encrypted
+8 source.unread
+8 xls.damaged
+9 xls.not_a_workbook
+10 source.unread
+10 xls.damaged"
 check "grep -q 'workbook_cut_off.xls: cannot be read as an Excel 97-2003 workbook: it ends before the data it announces (cut off?)' '$T/log'" "the cut-off workbook is named on the terminal"
 check "grep -q 'password_protected.xls: no worksheet could be read from the workbook: it is most likely protected by a password' '$T/log'" "the protected workbook is named on the terminal"
+# An .xlsx protected by a password is an OLE2 file too (an "EncryptedPackage" stream): before,
+# it was called "an Office 97-2003 file that holds no Excel workbook (a Word or PowerPoint
+# document?)".
+check "grep -q 'password_protected.xlsx: protected by a password (an encrypted .xlsx, .docx or .pptx)' '$T/log'" "the protected .xlsx is said to be protected"
 
 # inspect: a sheet has no bytes of its own; it shows the workbook's hash as the workbook's.
 expect "inspect: the sheet's format line" "$("$B/sunlight" inspect "$D/audit_saved_as_97_2003.xls" 2>/dev/null | grep -A2 '> Network Audit$' | grep 'format' | sed 's/  */ /g')" \

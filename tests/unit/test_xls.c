@@ -155,6 +155,13 @@ static void test_not_read(void) {
     CHECK_STR(c.dump.p, "");
     CHECK(strstr(c.diags.p, "W xls.not_a_workbook 0 [book.xls]: an Office 97-2003 file that "
                             "holds no Excel workbook") != NULL);
+    CHECK(strstr(c.diags.p, "xls.encrypted") == NULL);
+    /* an .xlsx protected by a password: OLE2 with an EncryptedPackage stream */
+    CHECK_INT(run("tests/data/xls/password_protected.xlsx", &c, 0), SL_EFORMAT);
+    CHECK_STR(c.dump.p, "");
+    CHECK(strstr(c.diags.p, "E xls.encrypted 0 [book.xls]: protected by a password (an "
+                            "encrypted .xlsx, .docx or .pptx)") != NULL);
+    CHECK(strstr(c.diags.p, "xls.not_a_workbook") == NULL);
     CHECK_INT(run("tests/data/xls/no_such_file.xls", &c, 0), SL_EFORMAT);
     CHECK(strstr(c.diags.p, "E xls.damaged 0 [book.xls]: cannot be read as an Excel 97-2003 "
                             "workbook: the file cannot be opened") != NULL);
