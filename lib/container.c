@@ -213,7 +213,6 @@ static int skip_reason(struct archive_entry *e, const char *name, const char **w
         if (*p == '.') { *why = "a hidden file"; return 1; }
     }
     if (archive_entry_filetype(e) != AE_IFREG) { *why = "not a regular file"; return 1; }
-    if (archive_entry_is_encrypted(e)) { *why = "encrypted"; return 1; }
     return 0;
 }
 
@@ -284,6 +283,13 @@ static sl_status read_member(const sl_archive_env *env, struct archive *a, struc
             sl_fmt(m, sizeof m, "member skipped: %s", why);
             adiag(env, SL_DIAG_INFO, "archive.member_skipped", cite.p, m);
         }
+        goto out;
+    }
+    if (archive_entry_is_encrypted(e)) {
+        /* rows a password keeps out: an error, not a note (nothing else would say so) */
+        adiag(env, SL_DIAG_ERROR, "archive.encrypted", cite.p,
+              "member not read: the zip protects it with a password. Unzip the archive with "
+              "the password and scan the files it holds");
         goto out;
     }
     sl_source child = {0};

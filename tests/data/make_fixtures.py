@@ -361,6 +361,11 @@ def make_zip():
     data = CSV.encode()
     put('zip/member_name_utf8.zip', raw_zip([
         ('Búsqueda – enero.csv'.encode(), 0x800, data), (b'after.csv', 0, data)]))
+    # A member protected by a password (flag bit 0: "encrypted"), between two that are not:
+    # an error naming it, not a note; the others read.
+    put('zip/member_protected_by_password.zip', raw_zip([
+        (b'before.csv', 0, CSV.encode()), (b'audit.csv', 1, bytes(12) + CSV.encode()),
+        (b'after.csv', 0, CSV.encode())]))
     put('zip/member_name_cp1252_unflagged.zip', raw_zip([
         ('Búsqueda – enero.csv'.encode('cp1252'), 0, data), (b'after.csv', 0, data)]))
     put('zip/member_name_flagged_utf8_but_not.zip', raw_zip([

@@ -270,7 +270,23 @@ static void test_member_names(void) {
     }
 }
 
+/* A member a password protects is an error naming it (before, a note alone, and the zip
+ * called empty when it held nothing else); the members around it are read. */
+static void test_encrypted_member(void) {
+    coll c;
+    const char *z = "tests/data/zip/member_protected_by_password.zip";
+    CHECK_INT(run(z, &c, NULL), SL_OK);
+    CHECK(strstr(c.out.p, "> before.csv [csv utf-8 m=before.csv] rows=3") != NULL);
+    CHECK(strstr(c.out.p, "> after.csv [csv utf-8 m=after.csv] rows=3") != NULL);
+    CHECK(strstr(c.out.p, "audit.csv") == NULL);
+    CHECK_STR(c.diags.p, "archive.encrypted [tests/data/zip/member_protected_by_password.zip > "
+                         "audit.csv]: member not read: the zip protects it with a password. "
+                         "Unzip the archive with the password and scan the files it holds\n");
+    done(&c);
+}
+
 int main(void) {
+    test_encrypted_member();
     test_member_names();
     test_nested();
     test_zip_in_zip();
