@@ -48,7 +48,32 @@ sl_magic sl_magic_sniff(const void *vp, size_t n) {
     if (n >= 3 && p[0] == 0x1F && p[1] == 0x8B && p[2] == 8) return SL_MAGIC_GZIP;
     if (n >= 4 && p[0] == 0x28 && p[1] == 0xB5 && p[2] == 0x2F && p[3] == 0xFD)
         return SL_MAGIC_ZSTD;
+    if (n >= 6 && memcmp(p, "\xFD" "7zXZ\0", 6) == 0) return SL_MAGIC_XZ;
+    if (n >= 4 && p[0] == 'B' && p[1] == 'Z' && p[2] == 'h' && p[3] >= '1' && p[3] <= '9')
+        return SL_MAGIC_BZIP2;
+    if (n >= 6 && memcmp(p, "7z\xBC\xAF\x27\x1C", 6) == 0) return SL_MAGIC_7Z;
+    /* POSIX ("ustar\0") and GNU ("ustar  ") tar headers name themselves at byte 257 */
+    if (n >= 263 && memcmp(p + 257, "ustar", 5) == 0 && (p[262] == 0 || p[262] == ' '))
+        return SL_MAGIC_TAR;
     return SL_MAGIC_NONE;
+}
+
+const char *sl_magic_name(sl_magic m) {
+    switch (m) {
+    case SL_MAGIC_ZIP: return "zip";
+    case SL_MAGIC_GZIP: return "gzip";
+    case SL_MAGIC_ZSTD: return "zstd";
+    case SL_MAGIC_XZ: return "xz";
+    case SL_MAGIC_BZIP2: return "bzip2";
+    case SL_MAGIC_TAR: return "tar";
+    case SL_MAGIC_7Z: return "7z";
+    case SL_MAGIC_NONE: break;
+    }
+    return "";
+}
+
+int sl_magic_is_stream(sl_magic m) {
+    return m == SL_MAGIC_GZIP || m == SL_MAGIC_ZSTD || m == SL_MAGIC_XZ || m == SL_MAGIC_BZIP2;
 }
 
 static void adiag(const sl_archive_env *env, sl_severity sev, const char *code, const char *src,
@@ -338,8 +363,8 @@ static sl_status read_member(const sl_archive_env *env, struct archive *a, struc
     } else {
         /* child's sha256/size are those of the nested file; a gz/zst child is re-hashed as
          * its decompressed text by read_container. */
-        child.format = kind == SL_MAGIC_ZIP ? "zip" : kind == SL_MAGIC_GZIP ? "gzip" : "zstd";
-        if (kind == SL_MAGIC_ZIP) child.id = (*env->next_id)++;
+        child.format = sl_magic_name(kind);
+        if (!sl_magic_is_stream(kind)) child.id = (*env->next_id)++; /* a stream's: the text's */
         st = read_container(env, fileno(f), kind, &child, depth + 1, g, NULL);
     }
     fclose(f);
@@ -356,14 +381,31 @@ static struct archive *open_fd(int fd, sl_magic kind) {
     if (lseek(fd, 0, SEEK_SET) < 0) return NULL;
     struct archive *a = archive_read_new();
     if (!a) return NULL;
-    if (kind == SL_MAGIC_ZIP) {
-        archive_read_support_format_zip_seekable(a);
-    } else {
+    switch (kind) {
+    case SL_MAGIC_ZIP: archive_read_support_format_zip_seekable(a); break;
+    case SL_MAGIC_TAR: archive_read_support_format_tar(a); break;
+    case SL_MAGIC_7Z: archive_read_support_format_7zip(a); break;
+    default:
+        /* one compressed stream: a text, or a tar (.tar.gz, .tgz, .tar.zst, .tar.xz) */
+        archive_read_support_format_tar(a);
         archive_read_support_format_raw(a);
         if (kind == SL_MAGIC_GZIP) archive_read_support_filter_gzip(a);
-        else archive_read_support_filter_zstd(a);
+        else if (kind == SL_MAGIC_ZSTD) archive_read_support_filter_zstd(a);
+        else if (kind == SL_MAGIC_XZ) archive_read_support_filter_xz(a);
+        else archive_read_support_filter_bzip2(a);
     }
     return a;
+}
+
+/* The filter libarchive must have found for a compressed stream of this kind. */
+static int filter_of(sl_magic kind) {
+    switch (kind) {
+    case SL_MAGIC_GZIP: return ARCHIVE_FILTER_GZIP;
+    case SL_MAGIC_ZSTD: return ARCHIVE_FILTER_ZSTD;
+    case SL_MAGIC_XZ: return ARCHIVE_FILTER_XZ;
+    case SL_MAGIC_BZIP2: return ARCHIVE_FILTER_BZIP2;
+    default: return ARCHIVE_FILTER_NONE;
+    }
 }
 
 /* Whether a zip's end-of-central-directory record (PK 5 6, in the last 64 KiB + 22 bytes,
@@ -401,24 +443,37 @@ static sl_status read_container(const sl_archive_env *env, int fd, sl_magic kind
                    "copied (an .xlsx or .ods workbook is a zip too); get it again (%s)", why);
         else
             sl_fmt(m, sizeof m, "cannot open as %s: %s", self->format, why);
-        /* A zip that cannot be opened is still a source (with no members), so that it is
-         * accounted for; a damaged gzip / zstd stream never became one. */
-        if (kind == SL_MAGIC_ZIP && env->cb->begin) env->cb->begin(env->cb->ud, self);
+        /* A zip, tar or 7z that cannot be opened is still a source (with no members), so
+         * that it is accounted for; a damaged compressed stream never became one. */
+        if (!sl_magic_is_stream(kind) && env->cb->begin) env->cb->begin(env->cb->ud, self);
         adiag(env, SL_DIAG_ERROR, "archive.unreadable", self->cite, m);
-        if (kind == SL_MAGIC_ZIP && env->cb->end) env->cb->end(env->cb->ud, self);
+        if (!sl_magic_is_stream(kind) && env->cb->end) env->cb->end(env->cb->ud, self);
         archive_read_free(a);
         return SL_EFORMAT;
     }
     struct archive_entry *e;
-    int r;
-    if (kind != SL_MAGIC_ZIP) {
-        /* gzip / zstd: one stream, which is the text source itself. libarchive falls back to
-         * no filter when the header is damaged: insist on the filter. */
+    int r, first = 0; /* first: the first member's header is read already */
+    if (sl_magic_is_stream(kind)) {
+        /* gzip / zstd / xz / bzip2: one stream, which is the text source itself, or a tar.
+         * libarchive falls back to no filter when the header is damaged: insist on it. */
         r = archive_read_next_header(a, &e);
         int fc = archive_filter_code(a, 0);
-        if (r == ARCHIVE_OK && fc != (kind == SL_MAGIC_GZIP ? ARCHIVE_FILTER_GZIP
-                                                             : ARCHIVE_FILTER_ZSTD))
-            r = ARCHIVE_FATAL;
+        if (r == ARCHIVE_OK && fc != filter_of(kind)) r = ARCHIVE_FATAL;
+        if (r == ARCHIVE_OK && (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_TAR) {
+            /* a tar inside: a container, read member by member like a zip. A file on disk
+             * is hashed whole here; a member was hashed as it was spooled. */
+            static const char *const tar_of[] = {"", "", "tar.gz", "tar.zst", "tar.xz", "tar.bz2"};
+            self->format = tar_of[kind];
+            self->encoding = "binary";
+            if (depth == 0) {
+                struct stat sb;
+                if (fstat(fd, &sb) == 0) self->size = (uint64_t)sb.st_size;
+                if (sl_sha256_file(self->path, self->sha256) != SL_OK) self->sha256[0] = '\0';
+            }
+            if (!self->id) self->id = (*env->next_id)++;
+            first = 1;
+            goto members;
+        }
         if (r != ARCHIVE_OK) {
             adiag(env, SL_DIAG_ERROR, "archive.unreadable", self->cite,
                   "cannot read the compressed stream");
@@ -447,12 +502,16 @@ static sl_status read_container(const sl_archive_env *env, int fd, sl_magic kind
         archive_read_free(a);
         return st;
     }
+members:
     if (env->cb->begin) env->cb->begin(env->cb->ud, self);
     unsigned nth = 0;
     char unnamed[64];
     /* A warning here is about the member's name (a charset it could not be converted from):
      * the member itself is read. */
-    while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+    for (;;) {
+        if (first) first = 0; /* r is ARCHIVE_OK from reading it */
+        else r = archive_read_next_header(a, &e);
+        if (r != ARCHIVE_OK && r != ARCHIVE_WARN) break;
         nth++;
         const char *name = archive_entry_pathname(e);
         if (!name) name = archive_entry_pathname_utf8(e);
@@ -472,7 +531,8 @@ static sl_status read_container(const sl_archive_env *env, int fd, sl_magic kind
     }
     if (!st && r != ARCHIVE_EOF) {
         char m[400];
-        sl_fmt(m, sizeof m, "damaged zip, members after this point not read: %s",
+        sl_fmt(m, sizeof m, "damaged %s, members after this point not read: %s",
+               sl_magic_is_stream(kind) ? "archive" : sl_magic_name(kind),
                archive_error_string(a) ? archive_error_string(a) : "unknown error");
         adiag(env, SL_DIAG_ERROR, "archive.damaged", self->cite, m);
         st = SL_EFORMAT;

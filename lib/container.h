@@ -79,7 +79,21 @@ typedef struct {
     void *progress_ud;
 } sl_archive_env;
 
-typedef enum { SL_MAGIC_NONE = 0, SL_MAGIC_ZIP, SL_MAGIC_GZIP, SL_MAGIC_ZSTD } sl_magic;
+typedef enum {
+    SL_MAGIC_NONE = 0,
+    SL_MAGIC_ZIP,
+    SL_MAGIC_GZIP, /* one compressed stream (which may hold a tar) */
+    SL_MAGIC_ZSTD,
+    SL_MAGIC_XZ,
+    SL_MAGIC_BZIP2,
+    SL_MAGIC_TAR,  /* an archive of members, like a zip */
+    SL_MAGIC_7Z
+} sl_magic;
+
+/* "zip", "gzip", "zstd", "xz", "bzip2", "tar", "7z" ("" for none). */
+const char *sl_magic_name(sl_magic m);
+/* Whether m is one compressed stream (gzip, zstd, xz, bzip2) rather than an archive. */
+int sl_magic_is_stream(sl_magic m);
 
 /* What the first bytes say (n >= 4 needed for a decision). */
 sl_magic sl_magic_sniff(const void *p, size_t n);

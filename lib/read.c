@@ -290,6 +290,15 @@ sl_read_kind sl_read_sniff(const unsigned char *p, size_t n, const char *name)
     }
     if (n >= 2 && p[0] == 0x1F && p[1] == 0x8B) return SL_KIND_GZIP;
     if (n >= 4 && p[0] == 0x28 && p[1] == 0xB5 && p[2] == 0x2F && p[3] == 0xFD) return SL_KIND_ZSTD;
+    switch (sl_magic_sniff(p, n)) {
+    case SL_MAGIC_XZ: return SL_KIND_XZ;
+    case SL_MAGIC_BZIP2:
+        if (n >= 10 && memcmp(p + 4, "1AY&SY", 6) == 0) return SL_KIND_BZIP2; /* a first block */
+        break;
+    case SL_MAGIC_TAR:
+    case SL_MAGIC_7Z: return SL_KIND_ARCHIVE;
+    default: break;
+    }
     if (n >= 8 && memcmp(p, SL_OLE2_MAGIC, 8) == 0) return SL_KIND_XLS;
     if (n >= 2 && p[0] == 0xFF && p[1] == 0xFE) return SL_KIND_UTF16LE;
     if (n >= 2 && p[0] == 0xFE && p[1] == 0xFF) return SL_KIND_UTF16BE;
@@ -334,6 +343,9 @@ const char *sl_read_kind_name(sl_read_kind k)
     case SL_KIND_HTML: return "html";
     case SL_KIND_XMLSS: return "xmlss";
     case SL_KIND_XLS: return "xls";
+    case SL_KIND_XZ: return "xz";
+    case SL_KIND_BZIP2: return "bzip2";
+    case SL_KIND_ARCHIVE: return "archive";
     case SL_KIND_BINARY: return "binary";
     }
     return "binary";
@@ -888,10 +900,21 @@ static sl_status read_container_file(sl_reader_state *st, const char *path, int 
              : kind == SL_KIND_XMLSS ? sl_archive_read_xmlss(&env, fd, &self)
                                      : sl_archive_read_xls(&env, fd, &self);
         file_progress_add(&fp, file_size);
-    } else if (kind == SL_KIND_GZIP || kind == SL_KIND_ZSTD) {
-        self.format = kind == SL_KIND_GZIP ? "gzip" : "zstd";
-        rc = sl_archive_read_fd(&env, fd, kind == SL_KIND_GZIP ? SL_MAGIC_GZIP : SL_MAGIC_ZSTD,
-                                &self, 0);
+    } else if (kind == SL_KIND_GZIP || kind == SL_KIND_ZSTD || kind == SL_KIND_XZ ||
+               kind == SL_KIND_BZIP2) {
+        sl_magic m = kind == SL_KIND_GZIP ? SL_MAGIC_GZIP : kind == SL_KIND_ZSTD ? SL_MAGIC_ZSTD
+                     : kind == SL_KIND_XZ ? SL_MAGIC_XZ : SL_MAGIC_BZIP2;
+        self.format = sl_magic_name(m);
+        rc = sl_archive_read_fd(&env, fd, m, &self, 0); /* a text, or a tar (hashed there) */
+    } else if (kind == SL_KIND_ARCHIVE) { /* a tar or a 7z: members, like a zip */
+        unsigned char head[512];
+        size_t hn = file_size < sizeof head ? (size_t)file_size : sizeof head;
+        sl_magic m = sl_pread_all(fd, head, hn, 0) == 0 ? sl_magic_sniff(head, hn) : SL_MAGIC_NONE;
+        if (m != SL_MAGIC_TAR && m != SL_MAGIC_7Z) m = SL_MAGIC_TAR; /* let libarchive say */
+        number_whole_file(st, &self, file_size);
+        self.format = sl_magic_name(m);
+        self.encoding = "binary";
+        rc = sl_archive_read_fd(&env, fd, m, &self, 0);
     } else {
         sl_zip_kind zk = sl_xlsx_probe_fd(fd);
         const char *unread = sl_zip_kind_unread(zk);
@@ -962,6 +985,9 @@ static sl_status read_by_kind(sl_reader_state *st, const char *path, file_pull *
     case SL_KIND_XLSX:
     case SL_KIND_GZIP:
     case SL_KIND_ZSTD:
+    case SL_KIND_XZ:
+    case SL_KIND_BZIP2:
+    case SL_KIND_ARCHIVE:
     case SL_KIND_HTML:
     case SL_KIND_XMLSS:
     case SL_KIND_XLS:

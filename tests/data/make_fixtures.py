@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """make_fixtures.py: writes the small container, workbook, encoding and document fixtures under
-tests/data/ (xlsx/, xls/, ods/, zip/, text/, gz/, release_with_documents/, documents_that_warn/,
+tests/data/ (xlsx/, xls/, ods/, archives/, zip/, text/, gz/, release_with_documents/, documents_that_warn/,
 unknown_table/), each named for what it breaks. Standard library only
 (zstd.csv.zst needs the zstd command). Deterministic: fixed zip timestamps, gzip mtime 0.
 Run from the repository root: python3 tests/data/make_fixtures.py"""
@@ -611,7 +611,72 @@ def make_ods():
              ('After', [['still read']])]))
 
 
+def tar_bytes(members):
+    """A tar (POSIX ustar) of (name, bytes or None for a folder), mtimes and owners zeroed."""
+    import tarfile
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode='w', format=tarfile.USTAR_FORMAT) as t:
+        for name, data in members:
+            ti = tarfile.TarInfo(name)
+            ti.mtime, ti.uid, ti.gid, ti.uname, ti.gname = 0, 0, 0, '', ''
+            if data is None:
+                ti.type, ti.mode = tarfile.DIRTYPE, 0o755
+                t.addfile(ti)
+            else:
+                ti.size, ti.mode = len(data), 0o644
+                t.addfile(ti, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def make_archives():
+    """Releases packed as tar (plain, gzip, xz, bzip2, zstd) and 7z, as researchers and some
+    portals send them: a folder, an audit with an "assist ICE" row, a hidden file, a note. One
+    .tar.gz cut off halfway: what came before the cut is read, the cut said."""
+    import bz2
+    import lzma
+    members = [('export/', None), ('export/audit.csv', CSV.encode()),
+               ('export/.DS_Store', b'\0\0\0\1Bud1'), ('export/README.txt',
+               b'Records release 25-0412: the search audit, as exported.\n')]
+    tar = tar_bytes(members)
+    put('archives/release.tar', tar)
+    put('archives/release.tar.gz', gzip.compress(tar, mtime=0))
+    put('archives/release.tar.xz', lzma.compress(tar, preset=6))
+    put('archives/release.tar.bz2', bz2.compress(tar, 9))
+    zst = os.path.join(ROOT, 'archives/release.tar.zst')
+    if shutil.which('zstd'):
+        put('archives/release.tar.zst', subprocess.run(['zstd', '-q', '-c', '-19'], input=tar,
+                                                       stdout=subprocess.PIPE, check=True).stdout)
+    elif not os.path.exists(zst):
+        print('zstd not found: archives/release.tar.zst not written')
+    rows = ''.join(f'Officer {i},Springfield PD,"06/{1 + i % 28:02d}/2025, {1 + i % 12}:00:00 PM '
+                   f'UTC",case {(i * 7919) % 1000003:07d}\n' for i in range(4000))
+    big = tar_bytes([('audit_a.csv', ('Name,Org Name,Search Time,Reason\n' + rows).encode()),
+                     ('audit_b.csv', CSV.encode())])
+    z = gzip.compress(big, mtime=0)
+    put('archives/cut_off_halfway.tar.gz', z[:len(z) // 2])
+    # 7z: written by the 7z command (p7zip-full) when it is there, from files dated 2025-01-01
+    sz = os.path.join(ROOT, 'archives/release.7z')
+    if shutil.which('7z') and not os.path.exists(sz):
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            for name, data in members:
+                path = os.path.join(d, name)
+                if data is None:
+                    os.makedirs(path, exist_ok=True)
+                else:
+                    with open(path, 'wb') as f:
+                        f.write(data)
+            for root, dirs, files in os.walk(d):
+                for n in dirs + files:
+                    os.utime(os.path.join(root, n), (1735689600, 1735689600))
+            subprocess.run(['7z', 'a', '-bso0', '-bsp0', '-mtc=off', '-mta=off', sz, 'export'],
+                           cwd=d, check=True)
+    elif not os.path.exists(sz):
+        print('7z not found: archives/release.7z not written')
+
+
 if __name__ == '__main__':
+    make_archives()
     make_ods()
     make_xls()
     make_xlsx()

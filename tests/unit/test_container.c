@@ -285,7 +285,58 @@ static void test_encrypted_member(void) {
     done(&c);
 }
 
+/* Releases packed as tar (plain, gzip, xz, bzip2, zstd) and 7z: read member by member like a
+ * zip, the container a source with the file's hash (before, a .tar and a .7z were skipped as
+ * binary files and a .tar.gz read as one binary text). A cut-off .tar.gz: the rows before
+ * the cut are read, the cut said for the member and for the archive. */
+static void test_tar_and_7z(void) {
+    static const struct {
+        const char *file, *format;
+        unsigned size;
+    } cases[] = {
+        {"release.tar", "tar", 10240}, {"release.tar.gz", "tar.gz", 386},
+        {"release.tar.xz", "tar.xz", 424}, {"release.tar.bz2", "tar.bz2", 409},
+        {"release.tar.zst", "tar.zst", 358}, {"release.7z", "7z", 443},
+    };
+    for (size_t i = 0; i < SL_ARRAY_LEN(cases); i++) {
+        char path[200], want[600], sha[65];
+        snprintf(path, sizeof path, "tests/data/archives/%s", cases[i].file);
+        coll c;
+        CHECK_INT(run(path, &c, NULL), SL_OK);
+        snprintf(want, sizeof want, "<1 %s > export/audit.csv [csv utf-8 m=export/audit.csv] "
+                 "rows=3 size=190\n", path);
+        CHECK(strstr(c.out.p, want) != NULL);
+        snprintf(want, sizeof want, "1<0 %s [%s binary] rows=0 size=%u\n", path, cases[i].format,
+                 cases[i].size);
+        CHECK(strstr(c.out.p, want) != NULL);
+        if (!strstr(c.out.p, want)) fprintf(stderr, "%s", c.out.p);
+        CHECK(strstr(c.out.p, "README.txt") != NULL);
+        CHECK(strstr(c.out.p, ".DS_Store") == NULL); /* a hidden file, skipped with a note */
+        CHECK(strstr(c.diags.p, "export/.DS_Store]: member skipped: a hidden file") != NULL);
+        CHECK_INT(sl_sha256_file(path, sha), SL_OK);
+        CHECK_STR(c.sha[1], sha);
+        CHECK_STR(c.first.p + strcspn(c.first.p, ":") + 1, FIRST_ROW "\n");
+        done(&c);
+    }
+    coll c;
+    CHECK_INT(run("tests/data/archives/cut_off_halfway.tar.gz", &c, NULL), SL_OK);
+    CHECK(strstr(c.out.p, "2<1 tests/data/archives/cut_off_halfway.tar.gz > audit_a.csv [csv utf-8 "
+                          "m=audit_a.csv] rows=1875") != NULL);
+    CHECK(strstr(c.out.p, "audit_b.csv") == NULL);
+    CHECK(strstr(c.diags.p, "archive.damaged [tests/data/archives/cut_off_halfway.tar.gz > "
+                            "audit_a.csv]: cannot decompress past byte 130560 of its content") != NULL);
+    CHECK(strstr(c.diags.p, "archive.damaged [tests/data/archives/cut_off_halfway.tar.gz]: damaged "
+                            "archive, members after this point not read") != NULL);
+    done(&c);
+    CHECK_INT(sl_magic_sniff("\xFD" "7zXZ\0", 6), SL_MAGIC_XZ);
+    CHECK_INT(sl_magic_sniff("7z\xBC\xAF\x27\x1C", 6), SL_MAGIC_7Z);
+    CHECK_INT(sl_magic_sniff("BZh91AY&SY", 10), SL_MAGIC_BZIP2);
+    CHECK_STR(sl_magic_name(SL_MAGIC_TAR), "tar");
+    CHECK(sl_magic_is_stream(SL_MAGIC_XZ) && !sl_magic_is_stream(SL_MAGIC_7Z));
+}
+
 int main(void) {
+    test_tar_and_7z();
     test_encrypted_member();
     test_member_names();
     test_nested();
