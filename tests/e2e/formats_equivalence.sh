@@ -4,7 +4,8 @@
 # folder, a zip inside a zip, gzip, zstd, UTF-16LE with BOM, Windows-1252, an HTML table saved
 # as .xls in Windows-1252 with character references, an Excel 2003 XML spreadsheet with
 # DateTime cells and cells placed by ss:Index, an Excel 97-2003 workbook with date-time
-# cells, an OpenDocument spreadsheet with date cells and numbers). Both scans must give
+# cells, an OpenDocument spreadsheet with date cells and numbers, a .tar.gz with a folder, a 7z
+# when the 7z command is there). Both scans must give
 # the same search rows, the same flagged rows and the same counts, and every repackaged source
 # must be cited down to member and sheet.
 set -u
@@ -14,7 +15,7 @@ if ! command -v python3 >/dev/null 2>&1; then
     echo "skipped: python3 missing (needed to repackage the release)"; echo "0 passed, 0 failed, 1 skipped"; exit 0
 fi
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
-"$B/slgen" --out "$T/plain" --seed 11 --months 5 --rows 1200 --quirks none >/dev/null 2>&1 || bad "slgen"
+"$B/slgen" --out "$T/plain" --seed 11 --months 6 --rows 1200 --quirks none >/dev/null 2>&1 || bad "slgen"
 rm -f "$T/plain/truth.csv" "$T/plain/truth.json"
 python3 - "$T/plain" "$T/mixed" <<'PY' || bad "repackaging failed"
 import csv, gzip, io, os, shutil, subprocess, sys, zipfile, importlib.util, datetime
@@ -25,7 +26,7 @@ spec = importlib.util.spec_from_file_location('biff8', 'tests/data/biff8.py')
 biff8 = importlib.util.module_from_spec(spec); spec.loader.exec_module(biff8)
 os.makedirs(dst)
 files = sorted(f for f in os.listdir(src) if f.endswith('.csv'))
-assert len(files) >= 10, files
+assert len(files) >= 12, files
 def esc(s): return s.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')
 def colref(i):
     s = ''
@@ -122,6 +123,7 @@ plan = {}
 plan[files[0]] = 'xlsx'; plan[files[1]] = 'zip'; plan[files[2]] = 'zipzip'; plan[files[3]] = 'gz'
 plan[files[4]] = 'utf16'; plan[files[5]] = 'zst'; plan[files[6]] = 'html'; plan[files[7]] = 'xmlss'
 plan[files[8]] = 'xls97'; plan[files[9]] = 'ods'
+plan[files[10]] = 'targz'; plan[files[11]] = '7z'
 for f in files:
     how = plan.get(f, 'plain')
     base = f[:-4]
@@ -134,6 +136,18 @@ for f in files:
         open(os.path.join(dst, base + '_outer.zip'), 'wb').write(mf.zbytes([('inner.zip', inner)]))
     elif how == 'html':
         open(os.path.join(dst, base + '.xls'), 'wb').write(html_of(os.path.join(src, f)))
+    elif how == 'targz':
+        open(os.path.join(dst, base + '.tar.gz'), 'wb').write(
+            gzip.compress(mf.tar_bytes([('export/', None), ('export/' + f, raw[f])]), mtime=0))
+    elif how == '7z':
+        if shutil.which('7z'):
+            os.makedirs(os.path.join(dst, 'tmp7z'))
+            open(os.path.join(dst, 'tmp7z', f), 'wb').write(raw[f])
+            subprocess.run(['7z', 'a', '-bso0', '-bsp0', os.path.join(dst, base + '.7z'), f],
+                           cwd=os.path.join(dst, 'tmp7z'), check=True)
+            shutil.rmtree(os.path.join(dst, 'tmp7z'))
+        else:
+            open(os.path.join(dst, f), 'wb').write(raw[f])
     elif how == 'ods':
         open(os.path.join(dst, base + '.ods'), 'wb').write(ods_of(os.path.join(src, f)))
     elif how == 'xls97':
@@ -178,7 +192,7 @@ def logical(cite):
     last = [p.strip() for p in cite.split('>')]
     name = [p for p in last if re.search(r'audit_\d{4}-\d{2}', p)]
     base = os.path.basename(name[-1] if name else last[-1])
-    return re.sub(r'(_outer|_2003|_97)?(\.csv)?(\.gz|\.zst|\.xlsx|\.xls|\.xml|\.zip|\.ods)?$', '', base)
+    return re.sub(r'(_outer|_2003|_97)?(\.csv)?(\.gz|\.zst|\.xlsx|\.xls|\.xml|\.zip|\.ods|\.tar\.gz|\.7z)?$', '', base)
 def rows(db):
     q = ('select s.cite, f.record, f.search_time, f.org, f.reason, f.categories, f.plate_token '
          'from flagged_rows f join sources s on s.id = f.source_id')
@@ -195,6 +209,7 @@ check(any(c.endswith('.xls > table 1') for c in cites), 'no HTML table citation:
 check(any(c.endswith('_2003.xml > Audit') for c in cites), 'no XML spreadsheet citation: %r' % cites)
 check(any(c.endswith('_97.xls > Audit') for c in cites), 'no Excel 97-2003 citation: %r' % cites)
 check(any(c.endswith('.ods > Audit') for c in cites), 'no OpenDocument citation: %r' % cites)
+check(any('.tar.gz > export/' in c for c in cites), 'no tar.gz member citation: %r' % cites)
 enc = dict(b.execute("select cite, encoding from sources where encoding is not null"))
 check(any(v.startswith('utf-16') for v in enc.values()), 'UTF-16 not reported: %r' % sorted(set(enc.values())))
 for m in fails: print('FAIL: ' + m)
