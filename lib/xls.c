@@ -423,23 +423,25 @@ sl_status sl_xls_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *cb)
     return st;
 }
 
-/* Whether the OLE2 file at path holds a stream named "EncryptedPackage" (its name in UTF-16LE
- * in a directory sector): how Office stores an .xlsx, .docx or .pptx protected by a password. */
-static int encrypted_package(const char *path) {
-    static const char name[] = "E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e\0\0";
+/* Whether the OLE2 file at path names a stream `name` (ASCII): a directory entry (128 bytes,
+ * at a multiple of 128 in the file, since sectors are 512-byte aligned) begins with its name
+ * in UTF-16LE, NUL-ended. "EncryptedPackage" is how Office stores an .xlsx, .docx or .pptx
+ * protected by a password. */
+static int ole_names(const char *path, const char *name) {
+    unsigned char want[66];
+    size_t wn = 0;
+    for (const char *p = name; *p && wn + 4 <= sizeof want; p++) {
+        want[wn++] = (unsigned char)*p;
+        want[wn++] = 0;
+    }
+    want[wn++] = 0;
+    want[wn++] = 0;
     FILE *f = fopen(path, "rb");
     if (!f) return 0;
-    char buf[65536 + sizeof name];
-    size_t keep = 0, n;
+    unsigned char entry[128];
     int found = 0;
-    while (!found && (n = fread(buf + keep, 1, sizeof buf - keep, f)) > 0) {
-        size_t have = keep + n;
-        for (size_t i = 0; i + sizeof name - 1 <= have && !found; i += 2) /* names start even */
-            found = buf[i] == 'E' && memcmp(buf + i, name, sizeof name - 1) == 0;
-        keep = have < sizeof name ? have : sizeof name; /* a name split across two reads */
-        keep &= ~(size_t)1;
-        memmove(buf, buf + have - keep, keep);
-    }
+    while (!found && fread(entry, 1, sizeof entry, f) == sizeof entry)
+        found = memcmp(entry, want, wn) == 0;
     fclose(f);
     return found;
 }
@@ -458,7 +460,7 @@ sl_status sl_xls_read(const char *path, const sl_html_opts *opts, const sl_xlsx_
         freexl_close(h);
         return SL_ENOMEM;
     }
-    if (rc == FREEXL_BIFF_WORKBOOK_NOT_FOUND && encrypted_package(path)) {
+    if (rc == FREEXL_BIFF_WORKBOOK_NOT_FOUND && ole_names(path, "EncryptedPackage")) {
         freexl_close(h);
         xldiag(&c, SL_DIAG_ERROR, "xls.encrypted", NULL, 0,
                "protected by a password (an encrypted .xlsx, .docx or .pptx): it cannot be "

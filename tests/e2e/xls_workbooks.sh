@@ -40,7 +40,7 @@ expect "flagged rows: record, line, name, networks, search time, reason, categor
 2 2 José Núñez 14 2025-06-02T13:02:33Z assist ICE with locate immigration"
 expect "flagged.csv cites the sheet" "$(grep -c "^rel/audit_saved_as_97_2003.xls > Network Audit,$sha,,Network Audit,2,2," "$T/out/flagged.csv" | tr -d ' ')" 1
 check "! grep -rq 'KPX4471\|MWR215' '$T/out'" "a plate of the workbook reached an output raw"
-expect "notes" "$(q "SELECT source_id || ' ' || code FROM diagnostics ORDER BY source_id, code")" \
+expect "notes" "$(q "SELECT source_id || ' ' || code FROM diagnostics WHERE source_id != 8 ORDER BY source_id, code")" \
 "2 schema.sheet_not_a_log
 3 field.unparseable_networks
 3 xlsx.blank_rows
@@ -48,11 +48,16 @@ expect "notes" "$(q "SELECT source_id || ' ' || code FROM diagnostics ORDER BY s
 4 xls.encrypted
 5 source.unread
 5 xls.encrypted
-8 source.unread
-8 xls.damaged
 9 xls.not_a_workbook
 10 source.unread
 10 xls.damaged"
+# The fuzz crasher (FreeXL reads past a string): what FreeXL then reads is whatever lies past
+# its buffer, so it is said as damage, or now and then as a file holding no workbook; said
+# either way (test_xls runs it many times over).
+case "$(q "SELECT group_concat(code, ' ') FROM (SELECT code FROM diagnostics WHERE source_id = 8 ORDER BY code)")" in
+"source.unread xls.damaged" | "xls.not_a_workbook") ok ;;
+*) bad "the fuzz crasher's notes: $(q "SELECT code FROM diagnostics WHERE source_id = 8")" ;;
+esac
 check "grep -q 'workbook_cut_off.xls: cannot be read as an Excel 97-2003 workbook: it ends before the data it announces (cut off?)' '$T/log'" "the cut-off workbook is named on the terminal"
 check "grep -q 'password_protected.xls: no worksheet could be read from the workbook: it is most likely protected by a password' '$T/log'" "the protected workbook is named on the terminal"
 # An .xlsx protected by a password is an OLE2 file too (an "EncryptedPackage" stream): before,

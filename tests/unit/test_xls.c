@@ -129,7 +129,9 @@ static void test_child_dies(void) {
                          "damaged; rows before it were read, nothing after. Get the file again, or "
                          "open it in Excel and save it as CSV\n");
     /* found by fuzz_read: a string longer than its record, which FreeXL reads past (under
-     * ASan the child dies; without, FreeXL may refuse the text): damage either way, said */
+     * ASan the child dies). Without ASan what FreeXL then reads is whatever lies past its
+     * buffer: it mostly refuses the text (damage), now and then finds no workbook at all (a
+     * note that the file holds none). Either way it is said, and the scan goes on. */
     fd = open("tests/data/xls/string_longer_than_its_record.xls", O_RDONLY);
     CHECK(fd >= 0);
     sl_buf_reset(&c.dump);
@@ -137,7 +139,8 @@ static void test_child_dies(void) {
     CHECK_INT(sl_xls_read_fd(fd, &o, &cb), SL_EFORMAT);
     close(fd);
     sl_buf_nul(&c.diags);
-    CHECK(strncmp(c.diags.p, "E xls.damaged 0 [book.xls]: ", 28) == 0);
+    CHECK(strncmp(c.diags.p, "E xls.damaged 0 [book.xls]: ", 28) == 0 ||
+          strncmp(c.diags.p, "W xls.not_a_workbook 0 [book.xls]: ", 35) == 0);
     sl_buf_free(&c.dump);
     sl_buf_free(&c.diags);
 }
