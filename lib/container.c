@@ -312,9 +312,11 @@ static sl_status read_member(const sl_archive_env *env, struct archive *a, struc
     }
     if (archive_entry_is_encrypted(e)) {
         /* rows a password keeps out: an error, not a note (nothing else would say so) */
-        adiag(env, SL_DIAG_ERROR, "archive.encrypted", cite.p,
-              "member not read: the zip protects it with a password. Unzip the archive with "
-              "the password and scan the files it holds");
+        char m[300];
+        sl_fmt(m, sizeof m, "member not read: the %s protects it with a password. Unpack the "
+               "archive with the password and scan the files it holds",
+               self->format && strcmp(self->format, "zip") == 0 ? "zip" : "archive");
+        adiag(env, SL_DIAG_ERROR, "archive.encrypted", cite.p, m);
         goto out;
     }
     sl_source child = {0};
@@ -529,7 +531,13 @@ members:
         if (st == SL_ELIMIT || st == SL_ENOMEM || st == SL_EIO) break;
         st = SL_OK; /* damage in one member is reported; the others are still read */
     }
-    if (!st && r != ARCHIVE_EOF) {
+    if (!st && r != ARCHIVE_EOF && archive_read_has_encrypted_entries(a) == 1 && nth == 0) {
+        /* a 7z whose very list of files is encrypted */
+        adiag(env, SL_DIAG_ERROR, "archive.encrypted", self->cite,
+              "protected by a password, its list of files too: nothing can be read from it. "
+              "Unpack the archive with the password and scan the files it holds");
+        st = SL_EFORMAT;
+    } else if (!st && r != ARCHIVE_EOF) {
         char m[400];
         sl_fmt(m, sizeof m, "damaged %s, members after this point not read: %s",
                sl_magic_is_stream(kind) ? "archive" : sl_magic_name(kind),

@@ -654,9 +654,17 @@ def make_archives():
                      ('audit_b.csv', CSV.encode())])
     z = gzip.compress(big, mtime=0)
     put('archives/cut_off_halfway.tar.gz', z[:len(z) // 2])
-    # 7z: written by the 7z command (p7zip-full) when it is there, from files dated 2025-01-01
-    sz = os.path.join(ROOT, 'archives/release.7z')
-    if shutil.which('7z') and not os.path.exists(sz):
+    # 7z: written by the 7z command (p7zip-full) when it is there and the file is not, from
+    # files dated 2025-01-01: the release; the same with a password on its members; and with
+    # its list of files encrypted too (7z encrypts with a random salt: written once, kept).
+    for out, extra in [('release.7z', []), ('member_protected_by_password.7z', ['-psecret']),
+                       ('protected_by_password_list_too.7z', ['-psecret', '-mhe=on'])]:
+        sz = os.path.join(ROOT, 'archives', out)
+        if os.path.exists(sz):
+            continue
+        if not shutil.which('7z'):
+            print('7z not found: archives/%s not written' % out)
+            continue
         import tempfile
         with tempfile.TemporaryDirectory() as d:
             for name, data in members:
@@ -669,10 +677,8 @@ def make_archives():
             for root, dirs, files in os.walk(d):
                 for n in dirs + files:
                     os.utime(os.path.join(root, n), (1735689600, 1735689600))
-            subprocess.run(['7z', 'a', '-bso0', '-bsp0', '-mtc=off', '-mta=off', sz, 'export'],
-                           cwd=d, check=True)
-    elif not os.path.exists(sz):
-        print('7z not found: archives/release.7z not written')
+            subprocess.run(['7z', 'a', '-bso0', '-bsp0', '-mtc=off', '-mta=off'] + extra +
+                           [sz, 'export'], cwd=d, check=True)
 
 
 if __name__ == '__main__':

@@ -281,7 +281,7 @@ static void test_encrypted_member(void) {
     CHECK(strstr(c.out.p, "audit.csv") == NULL);
     CHECK_STR(c.diags.p, "archive.encrypted [tests/data/zip/member_protected_by_password.zip > "
                          "audit.csv]: member not read: the zip protects it with a password. "
-                         "Unzip the archive with the password and scan the files it holds\n");
+                         "Unpack the archive with the password and scan the files it holds\n");
     done(&c);
 }
 
@@ -327,6 +327,20 @@ static void test_tar_and_7z(void) {
                             "audit_a.csv]: cannot decompress past byte 130560 of its content") != NULL);
     CHECK(strstr(c.diags.p, "archive.damaged [tests/data/archives/cut_off_halfway.tar.gz]: damaged "
                             "archive, members after this point not read") != NULL);
+    done(&c);
+    /* 7z with a password: on its members (each an error naming it), or on its list of files
+     * too (one error for the archive) */
+    CHECK_INT(run("tests/data/archives/member_protected_by_password.7z", &c, NULL), SL_OK);
+    CHECK(strstr(c.diags.p, "archive.encrypted [tests/data/archives/member_protected_by_password.7z"
+                            " > export/audit.csv]: member not read: the archive protects it with "
+                            "a password") != NULL);
+    CHECK(strstr(c.out.p, "rows=3") == NULL);
+    done(&c);
+    CHECK_INT(run("tests/data/archives/protected_by_password_list_too.7z", &c, NULL), SL_OK);
+    CHECK_STR(c.diags.p, "archive.encrypted [tests/data/archives/protected_by_password_list_too.7z]"
+                         ": protected by a password, its list of files too: nothing can be read "
+                         "from it. Unpack the archive with the password and scan the files it "
+                         "holds\n");
     done(&c);
     CHECK_INT(sl_magic_sniff("\xFD" "7zXZ\0", 6), SL_MAGIC_XZ);
     CHECK_INT(sl_magic_sniff("7z\xBC\xAF\x27\x1C", 6), SL_MAGIC_7Z);
