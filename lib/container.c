@@ -49,7 +49,9 @@ sl_magic sl_magic_sniff(const void *vp, size_t n) {
     if (n >= 4 && p[0] == 0x28 && p[1] == 0xB5 && p[2] == 0x2F && p[3] == 0xFD)
         return SL_MAGIC_ZSTD;
     if (n >= 6 && memcmp(p, "\xFD" "7zXZ\0", 6) == 0) return SL_MAGIC_XZ;
-    if (n >= 4 && p[0] == 'B' && p[1] == 'Z' && p[2] == 'h' && p[3] >= '1' && p[3] <= '9')
+    /* "BZh", the block size, then a first block's "1AY&SY" (a text may begin "BZh1") */
+    if (n >= 10 && p[0] == 'B' && p[1] == 'Z' && p[2] == 'h' && p[3] >= '1' && p[3] <= '9' &&
+        memcmp(p + 4, "1AY&SY", 6) == 0)
         return SL_MAGIC_BZIP2;
     if (n >= 6 && memcmp(p, "7z\xBC\xAF\x27\x1C", 6) == 0) return SL_MAGIC_7Z;
     /* POSIX ("ustar\0") and GNU ("ustar  ") tar headers name themselves at byte 257 */
@@ -363,8 +365,8 @@ static sl_status read_member(const sl_archive_env *env, struct archive *a, struc
         st = zk == SL_ZIP_WORKBOOK ? sl_archive_read_xlsx(env, fileno(f), &child)
                                    : sl_archive_read_ods(env, fileno(f), &child);
     } else {
-        /* child's sha256/size are those of the nested file; a gz/zst child is re-hashed as
-         * its decompressed text by read_container. */
+        /* child's sha256/size are those of the nested file; a compressed text is re-hashed
+         * as its decompressed text by read_container (a compressed tar is not). */
         child.format = sl_magic_name(kind);
         if (!sl_magic_is_stream(kind)) child.id = (*env->next_id)++; /* a stream's: the text's */
         st = read_container(env, fileno(f), kind, &child, depth + 1, g, NULL);

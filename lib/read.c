@@ -292,9 +292,7 @@ sl_read_kind sl_read_sniff(const unsigned char *p, size_t n, const char *name)
     if (n >= 4 && p[0] == 0x28 && p[1] == 0xB5 && p[2] == 0x2F && p[3] == 0xFD) return SL_KIND_ZSTD;
     switch (sl_magic_sniff(p, n)) {
     case SL_MAGIC_XZ: return SL_KIND_XZ;
-    case SL_MAGIC_BZIP2:
-        if (n >= 10 && memcmp(p + 4, "1AY&SY", 6) == 0) return SL_KIND_BZIP2; /* a first block */
-        break;
+    case SL_MAGIC_BZIP2: return SL_KIND_BZIP2;
     case SL_MAGIC_TAR:
     case SL_MAGIC_7Z: return SL_KIND_ARCHIVE;
     default: break;

@@ -345,6 +345,7 @@ static void test_tar_and_7z(void) {
     CHECK_INT(sl_magic_sniff("\xFD" "7zXZ\0", 6), SL_MAGIC_XZ);
     CHECK_INT(sl_magic_sniff("7z\xBC\xAF\x27\x1C", 6), SL_MAGIC_7Z);
     CHECK_INT(sl_magic_sniff("BZh91AY&SY", 10), SL_MAGIC_BZIP2);
+    CHECK_INT(sl_magic_sniff("BZh1,Springfield PD,assist", 26), SL_MAGIC_NONE); /* a text */
     CHECK_STR(sl_magic_name(SL_MAGIC_TAR), "tar");
     CHECK(sl_magic_is_stream(SL_MAGIC_XZ) && !sl_magic_is_stream(SL_MAGIC_7Z));
 }
