@@ -1070,6 +1070,15 @@ static void ods_append(xctx *c, const char *p, size_t n) {
     if (c->capture && sl_buf_append(c->capture, p, n) != SL_OK) c->val_over = 1;
 }
 
+/* A new row, to be handed out rep times. */
+static void ods_row_begin(xctx *c, uint64_t rep) {
+    sl_buf_reset(&c->row);
+    c->ncells = 0;
+    c->row_over = 0;
+    c->ocol = 1;
+    c->row_rep = rep;
+}
+
 static void ods_table_begin(xctx *c, const XML_Char **atts) {
     const char *name = sl_xml_attr(atts, "name");
     sl_buf_reset(&c->tname);
@@ -1084,11 +1093,7 @@ static void ods_table_begin(xctx *c, const XML_Char **atts) {
     c->in_table = 1;
     c->inner = 0;
     c->table_skip = 0;
-    sl_buf_reset(&c->row);
-    c->ncells = 0;
-    c->row_over = 0;
-    c->ocol = 1;
-    c->row_rep = 1;
+    ods_row_begin(c, 1);
     c->rownum = c->last_emitted = 0;
     c->cols_warned = 0;
     c->table_at = XML_GetCurrentByteIndex(c->xp);
@@ -1220,14 +1225,11 @@ static void ods_cell_done(xctx *c) {
         return;
     }
     for (uint64_t k = 0; k < rep; k++) {
-        if (c->ocol > XLSX_MAX_COLS) { /* warned once by row_add_cell */
-            if (row_add_cell(c, (unsigned)c->ocol, v, vlen) < 0) fail(c, SL_ENOMEM, "out of memory");
-            return;
-        }
         if (row_add_cell(c, (unsigned)c->ocol, v, vlen) < 0) {
             fail(c, SL_ENOMEM, "out of memory");
             return;
         }
+        if (c->ocol > XLSX_MAX_COLS) return; /* past XFD: row_add_cell kept nothing, warned once */
         c->ocol++;
     }
 }
@@ -1289,13 +1291,7 @@ static void XMLCALL ods_start(void *ud, const XML_Char *name, const XML_Char **a
         return;
     }
     switch (el) {
-    case OE_ROW:
-        sl_buf_reset(&c->row);
-        c->ncells = 0;
-        c->row_over = 0;
-        c->ocol = 1;
-        c->row_rep = ods_repeat(sl_xml_attr(atts, "number-rows-repeated"));
-        break;
+    case OE_ROW: ods_row_begin(c, ods_repeat(sl_xml_attr(atts, "number-rows-repeated"))); break;
     case OE_CELL: ods_cell_start(c, atts); break;
     case OE_NOTE: if (c->in_c) c->mute++; break;
     case OE_P:
