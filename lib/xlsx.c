@@ -1299,9 +1299,13 @@ static void XMLCALL ods_start(void *ud, const XML_Char *name, const XML_Char **a
         c->capture = &c->val;
         if (c->paras++) ods_append(c, "\n", 1); /* paragraphs are the cell's lines */
         break;
-    case OE_S: {
-        uint64_t k = ods_repeat(sl_xml_attr(atts, "c"));
-        for (; k && !c->val_over; k--) ods_append(c, " ", 1);
+    case OE_S: { /* text:c spaces, 64 at a time, until the cap: a count may be in the billions */
+        static const char sp[64] = "                                                                ";
+        uint64_t k = c->capture ? ods_repeat(sl_xml_attr(atts, "c")) : 0;
+        for (size_t m; k && !c->val_over; k -= m) {
+            m = k < sizeof sp ? (size_t)k : sizeof sp;
+            ods_append(c, sp, m);
+        }
         break;
     }
     case OE_TAB: ods_append(c, "\t", 1); break;

@@ -609,6 +609,14 @@ def make_ods():
     put('ods/row_repeated_four_billion_times.ods',
         ods([('Big', [['note'], ('repeat', 4000000000, ['same text'])]),
              ('After', [['still read']])]))
+    # Four billion spaces (<text:s text:c>) where no text is being gathered (a cell whose
+    # text is its office:string-value) and inside a paragraph (past the row's cap)
+    put('ods/four_billion_spaces.ods', ods([('Spaces', [
+        [('raw', '<table:table-cell office:value-type="string" office:string-value="kept">'
+                 '<text:p>x<text:s text:c="4000000000"/></text:p></table:table-cell>')],
+        [('raw', '<table:table-cell office:value-type="string"><text:p>y<text:s '
+                 'text:c="4000000000"/></text:p></table:table-cell>')],
+        ['after']])]))
 
 
 def tar_bytes(members):

@@ -471,6 +471,16 @@ static void test_ods(void) {
                             "ignored (a row repeated 4000000000 times)") != NULL);
     done(&c);
 
+    /* Four billion spaces (<text:s text:c>): none gathered where no text is (a cell whose text
+     * is its office:string-value), and in a paragraph only up to the row's cap (the row is
+     * then handed out empty, with a warning); the next row is read. Before, each space was
+     * one call, four billion of them (3 s on this machine) however much was kept. */
+    CHECK_INT(read_ods("tests/data/ods/four_billion_spaces.ods", &c), SL_OK);
+    CHECK_STR(c.dump.p, "S Spaces\nR 1:kept\nR 2:\nR 3:after\nE 3 0 0 f00d bytes\n");
+    CHECK(strstr(c.diags.p, "ods.record_too_large [tests/data/ods/four_billion_spaces.ods > "
+                            "Spaces]: row larger than 1048576 bytes: skipped") != NULL);
+    done(&c);
+
     /* An .xlsx is not an OpenDocument spreadsheet: no content.xml. */
     CHECK_INT(read_ods("tests/data/xlsx/inline_strings.xlsx", &c), SL_EFORMAT);
     CHECK(strstr(c.diags.p, "ods.no_content") != NULL);
