@@ -362,8 +362,7 @@ static sl_status read_member(const sl_archive_env *env, struct archive *a, struc
         adiag(env, SL_DIAG_WARN, "read.unsupported_format", cite.p, m);
     } else if (zk == SL_ZIP_WORKBOOK || zk == SL_ZIP_ODF_SPREADSHEET) {
         child.id = (*env->next_id)++;
-        st = zk == SL_ZIP_WORKBOOK ? sl_archive_read_xlsx(env, fileno(f), &child)
-                                   : sl_archive_read_ods(env, fileno(f), &child);
+        st = sl_archive_read_workbook(env, fileno(f), &child, zk);
     } else {
         /* child's sha256/size are those of the nested file; a compressed text is re-hashed
          * as its decompressed text by read_container (a compressed tar is not). */
@@ -466,8 +465,10 @@ static sl_status read_container(const sl_archive_env *env, int fd, sl_magic kind
         if (r == ARCHIVE_OK && (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_TAR) {
             /* a tar inside: a container, read member by member like a zip. A file on disk
              * is hashed whole here; a member was hashed as it was spooled. */
-            static const char *const tar_of[] = {"", "", "tar.gz", "tar.zst", "tar.xz", "tar.bz2"};
-            self->format = tar_of[kind];
+            self->format = kind == SL_MAGIC_GZIP   ? "tar.gz"
+                           : kind == SL_MAGIC_ZSTD ? "tar.zst"
+                           : kind == SL_MAGIC_XZ   ? "tar.xz"
+                                                   : "tar.bz2";
             self->encoding = "binary";
             if (depth == 0) {
                 struct stat sb;
@@ -631,8 +632,9 @@ static void on_sheet_end(void *ud, const sl_xlsx_sheet *sh) {
     if (cb->end) cb->end(cb->ud, &b->sheet);
 }
 
-/* A workbook (.xlsx, or .ods when ods is set) as the book source and its sheets. */
-static sl_status read_book(const sl_archive_env *env, int fd, sl_source *book, int ods) {
+sl_status sl_archive_read_workbook(const sl_archive_env *env, int fd, sl_source *book,
+                                   sl_zip_kind kind) {
+    int ods = kind == SL_ZIP_ODF_SPREADSHEET;
     book_ctx b = {0};
     b.env = env;
     b.book = book;
@@ -652,14 +654,6 @@ static sl_status read_book(const sl_archive_env *env, int fd, sl_source *book, i
     if (env->cb->end) env->cb->end(env->cb->ud, book);
     sl_buf_free(&b.cite);
     return st;
-}
-
-sl_status sl_archive_read_xlsx(const sl_archive_env *env, int fd, sl_source *book) {
-    return read_book(env, fd, book, 0);
-}
-
-sl_status sl_archive_read_ods(const sl_archive_env *env, int fd, sl_source *book) {
-    return read_book(env, fd, book, 1);
 }
 
 /* A web page's tables or an XML spreadsheet's worksheets, as sheets of `src`. */

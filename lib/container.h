@@ -105,11 +105,11 @@ sl_status sl_archive_read_fd(const sl_archive_env *env, int fd, sl_magic kind, s
                              unsigned depth);
 
 /* Reads a workbook in fd as the source `book` (its sheets become sources with parent =
- * book->id, cited "book-cite > sheet"). */
-sl_status sl_archive_read_xlsx(const sl_archive_env *env, int fd, sl_source *book);
-/* The same for an OpenDocument spreadsheet (.ods), whose sha256 is already filled: every
- * table sits in one part, so each cites the file's hash (xlsx.h). */
-sl_status sl_archive_read_ods(const sl_archive_env *env, int fd, sl_source *book);
+ * book->id, cited "book-cite > sheet"): an Excel workbook when kind is SL_ZIP_WORKBOOK, an
+ * OpenDocument spreadsheet (.ods) when it is SL_ZIP_ODF_SPREADSHEET; book's sha256 is then
+ * already filled, since every table sits in one part and cites the file's hash (xlsx.h). */
+sl_status sl_archive_read_workbook(const sl_archive_env *env, int fd, sl_source *book,
+                                   sl_zip_kind kind);
 
 /* Reads a web page in fd (html.h) as the source `page`, whose sha256 is already filled: its
  * tables become sources with parent = page->id, cited "page-cite > table N". */

@@ -878,9 +878,10 @@ static void file_progress_add(void *ud, uint64_t n)
 }
 
 /* Containers, workbooks, web pages, XML spreadsheets and Excel 97-2003 workbooks
- * (container.c, xlsx.c, html.c, xmlss.c, xls.c). fd is the open input file. */
+ * (container.c, xlsx.c, html.c, xmlss.c, xls.c). fd is the open input file; magic is what
+ * its first bytes say (sl_magic_sniff). */
 static sl_status read_container_file(sl_reader_state *st, const char *path, int fd,
-                                     sl_read_kind kind, uint64_t file_size)
+                                     sl_read_kind kind, sl_magic magic, uint64_t file_size)
 {
     sl_archive_env env = {st->opts, st->cb, sl_read_text_decoded, st, st->next_id};
     sl_source self;
@@ -900,15 +901,12 @@ static sl_status read_container_file(sl_reader_state *st, const char *path, int 
         file_progress_add(&fp, file_size);
     } else if (kind == SL_KIND_GZIP || kind == SL_KIND_ZSTD || kind == SL_KIND_XZ ||
                kind == SL_KIND_BZIP2) {
-        sl_magic m = kind == SL_KIND_GZIP ? SL_MAGIC_GZIP : kind == SL_KIND_ZSTD ? SL_MAGIC_ZSTD
-                     : kind == SL_KIND_XZ ? SL_MAGIC_XZ : SL_MAGIC_BZIP2;
+        /* a gzip with another method than deflate: libarchive says it cannot read it */
+        sl_magic m = sl_magic_is_stream(magic) ? magic : SL_MAGIC_GZIP;
         self.format = sl_magic_name(m);
         rc = sl_archive_read_fd(&env, fd, m, &self, 0); /* a text, or a tar (hashed there) */
     } else if (kind == SL_KIND_ARCHIVE) { /* a tar or a 7z: members, like a zip */
-        unsigned char head[512];
-        size_t hn = file_size < sizeof head ? (size_t)file_size : sizeof head;
-        sl_magic m = sl_pread_all(fd, head, hn, 0) == 0 ? sl_magic_sniff(head, hn) : SL_MAGIC_NONE;
-        if (m != SL_MAGIC_TAR && m != SL_MAGIC_7Z) m = SL_MAGIC_TAR; /* let libarchive say */
+        sl_magic m = magic == SL_MAGIC_7Z ? SL_MAGIC_7Z : SL_MAGIC_TAR;
         number_whole_file(st, &self, file_size);
         self.format = sl_magic_name(m);
         self.encoding = "binary";
@@ -927,8 +925,7 @@ static sl_status read_container_file(sl_reader_state *st, const char *path, int 
         if (zk == SL_ZIP_WORKBOOK || zk == SL_ZIP_ODF_SPREADSHEET) {
             env.progress = file_progress_add;
             env.progress_ud = &fp;
-            rc = zk == SL_ZIP_WORKBOOK ? sl_archive_read_xlsx(&env, fd, &self)
-                                       : sl_archive_read_ods(&env, fd, &self);
+            rc = sl_archive_read_workbook(&env, fd, &self, zk);
             file_progress_add(&fp, file_size);
         } else {
             self.format = "zip";
@@ -989,7 +986,8 @@ static sl_status read_by_kind(sl_reader_state *st, const char *path, file_pull *
     case SL_KIND_HTML:
     case SL_KIND_XMLSS:
     case SL_KIND_XLS:
-        return read_container_file(st, path, fp->fd, kind, file_size);
+        return read_container_file(st, path, fp->fd, kind, sl_magic_sniff(fp->buf, fp->head_len),
+                                   file_size);
     case SL_KIND_BINARY:
         break;
     }
