@@ -331,14 +331,18 @@ static int builtin_date(unsigned id) {
 
 /* ---- expat plumbing ------------------------------------------------------------------------ */
 
-static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
-                               const XML_Char *pubid, int internal) {
-    SL_UNUSED(name); SL_UNUSED(sysid); SL_UNUSED(pubid); SL_UNUSED(internal);
-    xctx *c = ud;
+/* A DOCTYPE or an entity declaration: the part is refused. */
+static void refuse_entities(xctx *c) {
     c->refused = 1;
     char m[80];
     sl_fmt(m, sizeof m, "%s: entity declarations refused (possible XML bomb)", c->fmt);
     fail(c, SL_EFORMAT, m);
+}
+
+static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
+                               const XML_Char *pubid, int internal) {
+    SL_UNUSED(name); SL_UNUSED(sysid); SL_UNUSED(pubid); SL_UNUSED(internal);
+    refuse_entities(ud);
 }
 
 static void XMLCALL on_entity(void *ud, const XML_Char *name, int param, const XML_Char *value,
@@ -346,11 +350,7 @@ static void XMLCALL on_entity(void *ud, const XML_Char *name, int param, const X
                               const XML_Char *pub, const XML_Char *notation) {
     SL_UNUSED(name); SL_UNUSED(param); SL_UNUSED(value); SL_UNUSED(vlen);
     SL_UNUSED(base); SL_UNUSED(sys); SL_UNUSED(pub); SL_UNUSED(notation);
-    xctx *c = ud;
-    c->refused = 1;
-    char m[80];
-    sl_fmt(m, sizeof m, "%s: entity declarations refused (possible XML bomb)", c->fmt);
-    fail(c, SL_EFORMAT, m);
+    refuse_entities(ud);
 }
 
 static void XMLCALL on_text(void *ud, const XML_Char *s, int len) {
@@ -470,9 +470,7 @@ static sl_status parse_entry(xctx *c, struct archive *a, const char *part,
         else
             sl_fmt(m, sizeof m, "%s: the zip reader warned while reading %s (%s): it was "
                    "read as found", c->fmt, part, er.warning);
-        char code[32];
-        sl_fmt(code, sizeof code, "%s.%s", c->fmt, mismatch ? "bad_checksum" : "warning");
-        xdiag(c, SL_DIAG_WARN, code, 0, m);
+        fdiag(c, SL_DIAG_WARN, mismatch ? "bad_checksum" : "warning", 0, m);
     }
     XML_ParserFree(c->xp);
     c->xp = NULL;
