@@ -54,6 +54,10 @@ sl_magic sl_magic_sniff(const void *vp, size_t n) {
         memcmp(p + 4, "1AY&SY", 6) == 0)
         return SL_MAGIC_BZIP2;
     if (n >= 6 && memcmp(p, "7z\xBC\xAF\x27\x1C", 6) == 0) return SL_MAGIC_7Z;
+    /* RAR 1.5-4.x ("Rar!" 1A 07 00) and RAR 5 ("Rar!" 1A 07 01 00) */
+    if (n >= 7 && memcmp(p, "Rar!\x1A\x07", 6) == 0 &&
+        (p[6] == 0 || (n >= 8 && p[6] == 1 && p[7] == 0)))
+        return SL_MAGIC_RAR;
     /* POSIX ("ustar\0") and GNU ("ustar  ") tar headers name themselves at byte 257 */
     if (n >= 263 && memcmp(p + 257, "ustar", 5) == 0 && (p[262] == 0 || p[262] == ' '))
         return SL_MAGIC_TAR;
@@ -69,6 +73,7 @@ const char *sl_magic_name(sl_magic m) {
     case SL_MAGIC_BZIP2: return "bzip2";
     case SL_MAGIC_TAR: return "tar";
     case SL_MAGIC_7Z: return "7z";
+    case SL_MAGIC_RAR: return "rar";
     case SL_MAGIC_NONE: break;
     }
     return "";
@@ -388,6 +393,10 @@ static struct archive *open_fd(int fd, sl_magic kind) {
     case SL_MAGIC_ZIP: archive_read_support_format_zip_seekable(a); break;
     case SL_MAGIC_TAR: archive_read_support_format_tar(a); break;
     case SL_MAGIC_7Z: archive_read_support_format_7zip(a); break;
+    case SL_MAGIC_RAR:
+        archive_read_support_format_rar(a);
+        archive_read_support_format_rar5(a);
+        break;
     default:
         /* one compressed stream: a text, or a tar (.tar.gz, .tgz, .tar.zst, .tar.xz) */
         archive_read_support_format_tar(a);

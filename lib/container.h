@@ -87,7 +87,8 @@ typedef enum {
     SL_MAGIC_XZ,
     SL_MAGIC_BZIP2,
     SL_MAGIC_TAR,  /* an archive of members, like a zip */
-    SL_MAGIC_7Z
+    SL_MAGIC_7Z,
+    SL_MAGIC_RAR   /* RAR 4 or 5 */
 } sl_magic;
 
 /* "zip", "gzip", "zstd", "xz", "bzip2", "tar", "7z" ("" for none). */

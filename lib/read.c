@@ -294,7 +294,8 @@ sl_read_kind sl_read_sniff(const unsigned char *p, size_t n, const char *name)
     case SL_MAGIC_XZ: return SL_KIND_XZ;
     case SL_MAGIC_BZIP2: return SL_KIND_BZIP2;
     case SL_MAGIC_TAR:
-    case SL_MAGIC_7Z: return SL_KIND_ARCHIVE;
+    case SL_MAGIC_7Z:
+    case SL_MAGIC_RAR: return SL_KIND_ARCHIVE;
     default: break;
     }
     if (n >= 8 && memcmp(p, SL_OLE2_MAGIC, 8) == 0) return SL_KIND_XLS;
@@ -905,8 +906,8 @@ static sl_status read_container_file(sl_reader_state *st, const char *path, int 
         sl_magic m = sl_magic_is_stream(magic) ? magic : SL_MAGIC_GZIP;
         self.format = sl_magic_name(m);
         rc = sl_archive_read_fd(&env, fd, m, &self, 0); /* a text, or a tar (hashed there) */
-    } else if (kind == SL_KIND_ARCHIVE) { /* a tar or a 7z: members, like a zip */
-        sl_magic m = magic == SL_MAGIC_7Z ? SL_MAGIC_7Z : SL_MAGIC_TAR;
+    } else if (kind == SL_KIND_ARCHIVE) { /* a tar, 7z or rar: members, like a zip */
+        sl_magic m = magic == SL_MAGIC_7Z || magic == SL_MAGIC_RAR ? magic : SL_MAGIC_TAR;
         number_whole_file(st, &self, file_size);
         self.format = sl_magic_name(m);
         self.encoding = "binary";

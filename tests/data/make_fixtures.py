@@ -636,6 +636,56 @@ def tar_bytes(members):
     return buf.getvalue()
 
 
+def rar4(members, protected=()):
+    """A RAR 4 archive (the format WinRAR wrote before 5.0) of (name, bytes or None for a
+    folder), members stored (method 0x30), host Unix, dated 2025-01-01. A name in `protected`
+    is marked as encrypted (its bytes are not: no reader gets that far without the password).
+    Written here, as no free tool writes RAR; libarchive and p7zip read these."""
+    def block(htype, flags, body, data=b''):
+        h = struct.pack('<BHH', htype, flags, 7 + len(body)) + body
+        return struct.pack('<H', zlib.crc32(h) & 0xFFFF) + h + data
+    out = b'Rar!\x1a\x07\x00' + block(0x73, 0, struct.pack('<HI', 0, 0))
+    dos = ((2025 - 1980) << 25) | (1 << 21) | (1 << 16)
+    for name, data in members:
+        flags, attr = 0x8000, 0o100644  # 0x8000: a data area follows
+        if data is None:
+            flags, attr, data = flags | 0x00E0, 0o40755, b''  # 0xE0: a folder
+        if name in protected:
+            flags |= 0x0004
+        n = name.encode()
+        out += block(0x74, flags, struct.pack('<IIBIIBBHI', len(data), len(data), 3,
+                                              zlib.crc32(data), dos, 20, 0x30, len(n), attr) + n,
+                     data)
+    return out + block(0x7B, 0x4000, b'')
+
+
+def rar5(members):
+    """The same as a RAR 5 archive (WinRAR 5.0 and later)."""
+    def vint(v):
+        b = bytearray()
+        while True:
+            b.append((v & 0x7F) | (0x80 if v > 0x7F else 0))
+            v >>= 7
+            if not v:
+                return bytes(b)
+
+    def header(htype, fields, data=None):
+        body = vint(htype) + (vint(0) if data is None else vint(2) + vint(len(data))) + fields
+        h = vint(len(body)) + body
+        return struct.pack('<I', zlib.crc32(h)) + h + (data or b'')
+    out = b'Rar!\x1a\x07\x01\x00' + header(1, vint(0))
+    for name, data in members:
+        n = name.encode()
+        if data is None:  # file flags: folder, time; no size, no CRC
+            f = vint(0x3) + vint(0) + vint(0o40755) + struct.pack('<I', 1735689600)
+            data = b''
+        else:  # file flags: time, CRC
+            f = (vint(0x6) + vint(len(data)) + vint(0o100644) +
+                 struct.pack('<II', 1735689600, zlib.crc32(data)))
+        out += header(2, f + vint(0) + vint(1) + vint(len(n)) + n, data)  # stored, Unix
+    return out + header(5, vint(0))
+
+
 def make_archives():
     """Releases packed as tar (plain, gzip, xz, bzip2, zstd) and 7z, as researchers and some
     portals send them: a folder, an audit with an "assist ICE" row, a hidden file, a note. One
@@ -662,6 +712,14 @@ def make_archives():
                      ('audit_b.csv', CSV.encode())])
     z = gzip.compress(big, mtime=0)
     put('archives/cut_off_halfway.tar.gz', z[:len(z) // 2])
+    # RAR 4 and RAR 5 (stored: no free tool compresses RAR), one member with a password, and
+    # one cut off inside its first member
+    put('archives/release.rar', rar4(members))
+    put('archives/release_rar5.rar', rar5(members))
+    put('archives/member_protected_by_password.rar', rar4(members, ('export/audit.csv',)))
+    r = rar4([('audit_a.csv', ('Name,Org Name,Search Time,Reason\n' + rows).encode()),
+              ('audit_b.csv', CSV.encode())])
+    put('archives/cut_off_halfway.rar', r[:len(r) // 2])
     # 7z: written by the 7z command (p7zip-full) when it is there and the file is not, from
     # files dated 2025-01-01: the release; the same with a password on its members; and with
     # its list of files encrypted too (7z encrypts with a random salt: written once, kept).

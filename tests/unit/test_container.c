@@ -285,10 +285,10 @@ static void test_encrypted_member(void) {
     done(&c);
 }
 
-/* Releases packed as tar (plain, gzip, xz, bzip2, zstd) and 7z: read member by member like a
- * zip, the container a source with the file's hash (before, a .tar and a .7z were skipped as
- * binary files and a .tar.gz read as one binary text). A cut-off .tar.gz: the rows before
- * the cut are read, the cut said for the member and for the archive. */
+/* Releases packed as tar (plain, gzip, xz, bzip2, zstd), 7z and RAR (4 and 5): read member by
+ * member like a zip, the container a source with the file's hash (before, a .tar, .7z or .rar
+ * was skipped as a binary file and a .tar.gz read as one binary text). A cut-off .tar.gz or
+ * .rar: the rows before the cut are read, the cut said for the member and for the archive. */
 static void test_tar_and_7z(void) {
     static const struct {
         const char *file, *format;
@@ -297,6 +297,7 @@ static void test_tar_and_7z(void) {
         {"release.tar", "tar", 10240}, {"release.tar.gz", "tar.gz", 386},
         {"release.tar.xz", "tar.xz", 424}, {"release.tar.bz2", "tar.bz2", 409},
         {"release.tar.zst", "tar.zst", 358}, {"release.7z", "7z", 443},
+        {"release.rar", "rar", 465},         {"release_rar5.rar", "rar", 428},
     };
     for (size_t i = 0; i < SL_ARRAY_LEN(cases); i++) {
         char path[200], want[600], sha[65];
@@ -328,6 +329,22 @@ static void test_tar_and_7z(void) {
     CHECK(strstr(c.diags.p, "archive.damaged [tests/data/archives/cut_off_halfway.tar.gz]: damaged "
                             "archive, members after this point not read") != NULL);
     done(&c);
+    CHECK_INT(run("tests/data/archives/cut_off_halfway.rar", &c, NULL), SL_OK);
+    CHECK(strstr(c.out.p, "2<1 tests/data/archives/cut_off_halfway.rar > audit_a.csv [csv utf-8 "
+                          "m=audit_a.csv] rows=2010") != NULL);
+    CHECK(strstr(c.out.p, "audit_b.csv") == NULL);
+    CHECK(strstr(c.diags.p, "archive.damaged [tests/data/archives/cut_off_halfway.rar > "
+                            "audit_a.csv]: cannot decompress past byte 140049 of its content") != NULL);
+    CHECK(strstr(c.diags.p, "archive.damaged [tests/data/archives/cut_off_halfway.rar]: damaged "
+                            "rar, members after this point not read") != NULL);
+    done(&c);
+    CHECK_INT(run("tests/data/archives/member_protected_by_password.rar", &c, NULL), SL_OK);
+    CHECK(strstr(c.diags.p, "archive.encrypted [tests/data/archives/member_protected_by_password.rar"
+                            " > export/audit.csv]: member not read: the archive protects it with "
+                            "a password") != NULL);
+    CHECK(strstr(c.out.p, "rows=3") == NULL);
+    CHECK(strstr(c.out.p, "export/README.txt") != NULL); /* the members without one are read */
+    done(&c);
     /* 7z with a password: on its members (each an error naming it), or on its list of files
      * too (one error for the archive) */
     CHECK_INT(run("tests/data/archives/member_protected_by_password.7z", &c, NULL), SL_OK);
@@ -344,6 +361,10 @@ static void test_tar_and_7z(void) {
     done(&c);
     CHECK_INT(sl_magic_sniff("\xFD" "7zXZ\0", 6), SL_MAGIC_XZ);
     CHECK_INT(sl_magic_sniff("7z\xBC\xAF\x27\x1C", 6), SL_MAGIC_7Z);
+    CHECK_INT(sl_magic_sniff("Rar!\x1A\x07\x00", 7), SL_MAGIC_RAR);
+    CHECK_INT(sl_magic_sniff("Rar!\x1A\x07\x01\x00", 8), SL_MAGIC_RAR);
+    CHECK_INT(sl_magic_sniff("Rar!\x1A\x07\x01", 7), SL_MAGIC_NONE); /* cut before RAR 5's 0 */
+    CHECK_INT(sl_magic_sniff("Rar!,Springfield PD", 19), SL_MAGIC_NONE);
     CHECK_INT(sl_magic_sniff("BZh91AY&SY", 10), SL_MAGIC_BZIP2);
     CHECK_INT(sl_magic_sniff("BZh1,Springfield PD,assist", 26), SL_MAGIC_NONE); /* a text */
     CHECK_STR(sl_magic_name(SL_MAGIC_TAR), "tar");
