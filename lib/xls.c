@@ -423,25 +423,44 @@ sl_status sl_xls_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *cb)
     return st;
 }
 
-/* Whether the OLE2 file at path names a stream `name` (ASCII): a directory entry (128 bytes,
- * at a multiple of 128 in the file, since sectors are 512-byte aligned) begins with its name
- * in UTF-16LE, NUL-ended. "EncryptedPackage" is how Office stores an .xlsx, .docx or .pptx
- * protected by a password. */
-static int ole_names(const char *path, const char *name) {
-    unsigned char want[66];
-    size_t wn = 0;
-    for (const char *p = name; *p && wn + 4 <= sizeof want; p++) {
-        want[wn++] = (unsigned char)*p;
-        want[wn++] = 0;
+/* Streams that tell what an OLE2 file other than a workbook is. */
+enum {
+    OLE_ENCRYPTED = 1, /* "EncryptedPackage": an .xlsx, .docx or .pptx protected by a password */
+    OLE_WORD = 2,      /* "WordDocument": a Word 97-2003 document */
+    OLE_POWERPOINT = 4,
+    OLE_OUTLOOK = 8    /* "__properties_version1.0": an Outlook message (.msg) */
+};
+
+/* Which of those streams the OLE2 file at path names. A directory entry (128 bytes, at a
+ * multiple of 128 in the file, since sectors are 512-byte aligned) begins with its name in
+ * UTF-16LE, NUL-ended. */
+static unsigned ole_streams(const char *path) {
+    static const struct {
+        const char *name;
+        unsigned bit;
+    } names[] = {{"EncryptedPackage", OLE_ENCRYPTED},
+                 {"WordDocument", OLE_WORD},
+                 {"PowerPoint Document", OLE_POWERPOINT},
+                 {"__properties_version1.0", OLE_OUTLOOK}};
+    unsigned char want[SL_ARRAY_LEN(names)][64];
+    size_t wn[SL_ARRAY_LEN(names)];
+    for (size_t k = 0; k < SL_ARRAY_LEN(names); k++) {
+        size_t n = 0;
+        for (const char *p = names[k].name; *p; p++) { /* the longest, 23, fits */
+            want[k][n++] = (unsigned char)*p;
+            want[k][n++] = 0;
+        }
+        want[k][n++] = 0;
+        want[k][n++] = 0;
+        wn[k] = n;
     }
-    want[wn++] = 0;
-    want[wn++] = 0;
     FILE *f = fopen(path, "rb");
     if (!f) return 0;
     unsigned char entry[128];
-    int found = 0;
-    while (!found && fread(entry, 1, sizeof entry, f) == sizeof entry)
-        found = memcmp(entry, want, wn) == 0;
+    unsigned found = 0;
+    while (fread(entry, 1, sizeof entry, f) == sizeof entry)
+        for (size_t k = 0; k < SL_ARRAY_LEN(names); k++)
+            if (entry[1] == 0 && memcmp(entry, want[k], wn[k]) == 0) found |= names[k].bit;
     fclose(f);
     return found;
 }
@@ -460,18 +479,27 @@ sl_status sl_xls_read(const char *path, const sl_html_opts *opts, const sl_xlsx_
         freexl_close(h);
         return SL_ENOMEM;
     }
-    if (rc == FREEXL_BIFF_WORKBOOK_NOT_FOUND && ole_names(path, "EncryptedPackage")) {
-        freexl_close(h);
-        xldiag(&c, SL_DIAG_ERROR, "xls.encrypted", NULL, 0,
-               "protected by a password (an encrypted .xlsx, .docx or .pptx): it cannot be "
-               "read without the password. Open it with the password and save it as CSV");
-        return SL_EFORMAT;
-    }
     if (rc == FREEXL_BIFF_WORKBOOK_NOT_FOUND) {
         freexl_close(h);
-        xldiag(&c, SL_DIAG_WARN, "xls.not_a_workbook", NULL, 0,
-               "an Office 97-2003 file that holds no Excel workbook (a Word or PowerPoint "
-               "document?): " SL_UNREAD_ADVICE);
+        unsigned k = ole_streams(path);
+        if (k & OLE_ENCRYPTED)
+            xldiag(&c, SL_DIAG_ERROR, "xls.encrypted", NULL, 0,
+                   "protected by a password (an encrypted .xlsx, .docx or .pptx): it cannot be "
+                   "read without the password. Open it with the password and save it as CSV");
+        else if (k & OLE_OUTLOOK) /* a log is often sent as an e-mail's attachment */
+            xldiag(&c, SL_DIAG_WARN, "xls.not_a_workbook", NULL, 0,
+                   "an Outlook e-mail message (.msg), not a workbook: neither it nor its "
+                   "attachments are read (yet); open it in Outlook, save its attachments and "
+                   "scan them");
+        else
+            xldiag(&c, SL_DIAG_WARN, "xls.not_a_workbook", NULL, 0,
+                   k & OLE_WORD         ? "a Word 97-2003 document (.doc), not a workbook: "
+                                          SL_UNREAD_ADVICE
+                   : k & OLE_POWERPOINT ? "a PowerPoint 97-2003 presentation (.ppt), not a "
+                                          "workbook: " SL_UNREAD_ADVICE
+                                        : "an Office 97-2003 file that holds no Excel workbook "
+                                          "(and is no Word, PowerPoint or Outlook file "
+                                          "either): " SL_UNREAD_ADVICE);
         return SL_EFORMAT;
     }
     if (rc != FREEXL_OK) {

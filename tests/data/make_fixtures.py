@@ -453,7 +453,8 @@ def make_documents():
 def make_xls():
     """Excel 97-2003 workbooks (biff8.py): text cells, numbers, date-time cells, a blank row, a
     notes sheet; the same audit with a shared string table; cut off; protected by a password;
-    and a Word 97-2003 document, which is an OLE2 file too."""
+    and a Word 97-2003 document, a PowerPoint presentation and an Outlook message, which are
+    OLE2 files too."""
     import biff8
     audit = [['Name', 'Org Name', 'Total Networks Searched', 'License Plate', 'Reason', 'Case #',
               'Search Time'],
@@ -472,6 +473,11 @@ def make_xls():
     filepass = biff8.rec(0x002F, bytes.fromhex('0000') + bytes(4))  # XOR obfuscation
     put('xls/password_protected.xls', biff8.compound_file(stream[:20] + filepass + stream[20:]))
     put('xls/word_97_document.doc', biff8.compound_file(b'\xEC\xA5' + bytes(600), 'WordDocument'))
+    put('xls/powerpoint_97_presentation.ppt', biff8.compound_file(bytes(600),
+                                                                   'PowerPoint Document'))
+    # An Outlook message: the agency e-mailed the export; its attachments are not read
+    put('xls/export_sent_as_outlook_message.msg', biff8.compound_file(bytes(600),
+                                                                      '__properties_version1.0'))
     # An .xlsx protected by a password is an OLE2 file holding an "EncryptedPackage" stream
     # (and no workbook FreeXL can find): said to be protected, not "a Word document?".
     put('xls/password_protected.xlsx', biff8.compound_file(bytes(range(256)) * 20,

@@ -4,8 +4,8 @@
 # Now each worksheet is a source cited "file > sheet" with the workbook's SHA-256; text,
 # numbers and date-time cells read as in an XLSX; a blank row counted; a notes sheet set
 # aside. A workbook cut off, one protected by a password (an .xls, or an .xlsx, which Office
-# then stores as an OLE2 file), and a Word 97-2003 document (an OLE2 file too) are each said
-# to be what they are, naming the file; so is a damaged workbook
+# then stores as an OLE2 file), and a Word or PowerPoint 97-2003 file or an Outlook message
+# (OLE2 files too) are each said to be what they are, naming the file; so is a damaged workbook
 # on which FreeXL reads past a string (found by fuzzing; FreeXL runs in a child process, so
 # that the scan outlives it). The same workbook inside a zip, or compressed with gzip or zstd
 # (so is a web page), is read the same way. No plate of the workbook reaches an output.
@@ -24,13 +24,15 @@ expect "sources" "$(q "SELECT id || ' ' || coalesce(parent_id, '-') || ' ' || re
 "1 - rel/audit_saved_as_97_2003.xls xls 0 0 0 0 0
 2 1 rel/audit_saved_as_97_2003.xls > Notes xls 2 0 0 2 0
 3 1 rel/audit_saved_as_97_2003.xls > Network Audit xls 4 3 1 0 2
-4 - rel/password_protected.xls xls 0 0 0 0 0
-5 - rel/password_protected.xlsx xls 0 0 0 0 0
-6 - rel/shared_strings_table.xls xls 0 0 0 0 0
-7 6 rel/shared_strings_table.xls > Audit xls 1 1 0 0 1
-8 - rel/string_longer_than_its_record.xls xls 0 0 0 0 0
-9 - rel/word_97_document.doc xls 0 0 0 0 0
-10 - rel/workbook_cut_off.xls xls 0 0 0 0 0"
+4 - rel/export_sent_as_outlook_message.msg xls 0 0 0 0 0
+5 - rel/password_protected.xls xls 0 0 0 0 0
+6 - rel/password_protected.xlsx xls 0 0 0 0 0
+7 - rel/powerpoint_97_presentation.ppt xls 0 0 0 0 0
+8 - rel/shared_strings_table.xls xls 0 0 0 0 0
+9 8 rel/shared_strings_table.xls > Audit xls 1 1 0 0 1
+10 - rel/string_longer_than_its_record.xls xls 0 0 0 0 0
+11 - rel/word_97_document.doc xls 0 0 0 0 0
+12 - rel/workbook_cut_off.xls xls 0 0 0 0 0"
 sha=$(sha256sum "$D/audit_saved_as_97_2003.xls" | cut -d' ' -f1)
 expect "a sheet is cited with the workbook's SHA-256" "$(q "SELECT sha256 FROM sources WHERE id = 3")" "$sha"
 expect "flagged rows: record, line, name, networks, search time, reason, categories" \
@@ -40,23 +42,25 @@ expect "flagged rows: record, line, name, networks, search time, reason, categor
 2 2 José Núñez 14 2025-06-02T13:02:33Z assist ICE with locate immigration"
 expect "flagged.csv cites the sheet" "$(grep -c "^rel/audit_saved_as_97_2003.xls > Network Audit,$sha,,Network Audit,2,2," "$T/out/flagged.csv" | tr -d ' ')" 1
 check "! grep -rq 'KPX4471\|MWR215' '$T/out'" "a plate of the workbook reached an output raw"
-expect "notes" "$(q "SELECT source_id || ' ' || code FROM diagnostics WHERE source_id != 8 ORDER BY source_id, code")" \
+expect "notes" "$(q "SELECT source_id || ' ' || code FROM diagnostics WHERE source_id != 10 ORDER BY source_id, code")" \
 "2 schema.sheet_not_a_log
 3 field.unparseable_networks
 3 xlsx.blank_rows
-4 source.unread
-4 xls.encrypted
+4 xls.not_a_workbook
 5 source.unread
 5 xls.encrypted
-9 xls.not_a_workbook
-10 source.unread
-10 xls.damaged"
+6 source.unread
+6 xls.encrypted
+7 xls.not_a_workbook
+11 xls.not_a_workbook
+12 source.unread
+12 xls.damaged"
 # The fuzz crasher (FreeXL reads past a string): what FreeXL then reads is whatever lies past
 # its buffer, so it is said as damage, or now and then as a file holding no workbook; said
 # either way (test_xls runs it many times over).
-case "$(q "SELECT group_concat(code, ' ') FROM (SELECT code FROM diagnostics WHERE source_id = 8 ORDER BY code)")" in
+case "$(q "SELECT group_concat(code, ' ') FROM (SELECT code FROM diagnostics WHERE source_id = 10 ORDER BY code)")" in
 "source.unread xls.damaged" | "xls.not_a_workbook") ok ;;
-*) bad "the fuzz crasher's notes: $(q "SELECT code FROM diagnostics WHERE source_id = 8")" ;;
+*) bad "the fuzz crasher's notes: $(q "SELECT code FROM diagnostics WHERE source_id = 10")" ;;
 esac
 check "grep -q 'workbook_cut_off.xls: cannot be read as an Excel 97-2003 workbook: it ends before the data it announces (cut off?)' '$T/log'" "the cut-off workbook is named on the terminal"
 check "grep -q 'password_protected.xls: no worksheet could be read from the workbook: it is most likely protected by a password' '$T/log'" "the protected workbook is named on the terminal"
@@ -64,6 +68,12 @@ check "grep -q 'password_protected.xls: no worksheet could be read from the work
 # it was called "an Office 97-2003 file that holds no Excel workbook (a Word or PowerPoint
 # document?)".
 check "grep -q 'password_protected.xlsx: protected by a password (an encrypted .xlsx, .docx or .pptx)' '$T/log'" "the protected .xlsx is said to be protected"
+# A Word or PowerPoint 97-2003 file, and an Outlook message (an export e-mailed by the agency),
+# are OLE2 files too: each is said to be what it is, the message with what to do about its
+# attachments; before, each was "a Word or PowerPoint document?".
+check "grep -q 'word_97_document.doc: a Word 97-2003 document (.doc), not a workbook' '$T/log'" "the .doc is said to be a Word document"
+check "grep -q 'powerpoint_97_presentation.ppt: a PowerPoint 97-2003 presentation (.ppt), not a workbook' '$T/log'" "the .ppt is said to be a presentation"
+check "grep -q 'export_sent_as_outlook_message.msg: an Outlook e-mail message (.msg), not a workbook: neither it nor its attachments are read (yet); open it in Outlook, save its attachments and scan them' '$T/log'" "the .msg is said to be an e-mail, with what to do"
 
 # inspect: a sheet has no bytes of its own; it shows the workbook's hash as the workbook's.
 expect "inspect: the sheet's format line" "$("$B/sunlight" inspect "$D/audit_saved_as_97_2003.xls" 2>/dev/null | grep -A2 '> Network Audit$' | grep 'format' | sed 's/  */ /g')" \

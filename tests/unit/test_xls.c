@@ -156,9 +156,21 @@ static void test_not_read(void) {
     CHECK(strstr(c.diags.p, "E xls.encrypted 0 [book.xls]: no worksheet could be read") != NULL);
     CHECK_INT(run("tests/data/xls/word_97_document.doc", &c, 0), SL_EFORMAT);
     CHECK_STR(c.dump.p, "");
-    CHECK(strstr(c.diags.p, "W xls.not_a_workbook 0 [book.xls]: an Office 97-2003 file that "
-                            "holds no Excel workbook") != NULL);
+    CHECK(strstr(c.diags.p, "W xls.not_a_workbook 0 [book.xls]: a Word 97-2003 document "
+                            "(.doc), not a workbook: not read (yet)") != NULL);
     CHECK(strstr(c.diags.p, "xls.encrypted") == NULL);
+    /* a PowerPoint presentation, and an Outlook message (whose attachments may hold the log):
+     * each said to be what it is, not "a Word or PowerPoint document?" */
+    CHECK_INT(run("tests/data/xls/powerpoint_97_presentation.ppt", &c, 0), SL_EFORMAT);
+    CHECK_STR(c.dump.p, "");
+    CHECK(strstr(c.diags.p, "W xls.not_a_workbook 0 [book.xls]: a PowerPoint 97-2003 "
+                            "presentation (.ppt), not a workbook") != NULL);
+    CHECK_INT(run("tests/data/xls/export_sent_as_outlook_message.msg", &c, 0), SL_EFORMAT);
+    CHECK_STR(c.dump.p, "");
+    CHECK(strstr(c.diags.p, "W xls.not_a_workbook 0 [book.xls]: an Outlook e-mail message "
+                            "(.msg), not a workbook: neither it nor its attachments are read "
+                            "(yet); open it in Outlook, save its attachments and scan them") != NULL);
+    CHECK(strstr(c.diags.p, "Word") == NULL);
     /* an .xlsx protected by a password: OLE2 with an EncryptedPackage stream */
     CHECK_INT(run("tests/data/xls/password_protected.xlsx", &c, 0), SL_EFORMAT);
     CHECK_STR(c.dump.p, "");
