@@ -696,6 +696,7 @@ typedef struct {
     sl_source *src;
     int forced;          /* encoding to use, or -1 to sniff */
     int started, eof, finished, failed;
+    int cut;             /* the inner puller failed after the head: it fails after handing it out */
     sl_decoder *dec;     /* NULL: pass through */
     sl_buf head;
     const char *in;
@@ -710,7 +711,11 @@ static int dec_start(dec_pull *d)
     for (;;) {
         const char *p;
         long n = d->pull(d->pctx, &p);
-        if (n < 0) return -1;
+        if (n < 0 && !d->head.len) return -1;
+        if (n < 0) { /* damage within the window: what came before it is still read */
+            d->cut = 1;
+            break;
+        }
         if (n == 0) { d->eof = 1; break; }
         if (d->head.len == 0 && (size_t)n >= SL_SNIFF_WINDOW) {
             d->in = p;
@@ -730,7 +735,8 @@ static int dec_start(dec_pull *d)
         enc = (sl_encoding)d->forced;
         sl_fmt(why, sizeof why, "NUL bytes laid out as UTF-16 text without a byte order mark");
     } else {
-        enc = sl_encoding_sniff(d->in ? d->in : "", d->in_len, d->eof, NULL, why, sizeof why);
+        enc = sl_encoding_sniff(d->in ? d->in : "", d->in_len, d->eof || d->cut, NULL, why,
+                                sizeof why);
     }
     if (enc == SL_ENC_UTF16LE || enc == SL_ENC_UTF16BE || enc == SL_ENC_CP1252) {
         d->src->encoding = sl_encoding_name(enc);
@@ -762,11 +768,15 @@ static long dec_pull_fn(void *pctx, const char **buf)
             return n;
         }
         if (d->eof) return 0;
+        if (d->cut) {
+            d->failed = 1;
+            return -1;
+        }
         return d->pull(d->pctx, buf);
     }
     for (;;) {
         if (d->in_len == 0 && !d->eof) {
-            long n = d->pull(d->pctx, &d->in);
+            long n = d->cut ? -1 : d->pull(d->pctx, &d->in);
             if (n < 0) {
                 d->failed = 1;
                 return -1;

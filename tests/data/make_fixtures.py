@@ -726,6 +726,9 @@ def make_archives():
     r = rar4([('audit_a.csv', ('Name,Org Name,Search Time,Reason\n' + rows).encode()),
               ('audit_b.csv', CSV.encode())])
     put('archives/cut_off_halfway.rar', r[:len(r) // 2])
+    # cut before 64 KiB of its member: the encoding is sniffed from those bytes, and a cut
+    # there used to lose them all while saying they were read
+    put('archives/cut_off_within_its_first_64_kib.rar', r[:40000])
     # 7z: written by the 7z command (p7zip-full) when it is there and the file is not, from
     # files dated 2025-01-01: the release; the same with a password on its members; and with
     # its list of files encrypted too (7z encrypts with a random salt: written once, kept).

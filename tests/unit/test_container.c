@@ -338,6 +338,15 @@ static void test_tar_and_7z(void) {
     CHECK(strstr(c.diags.p, "archive.damaged [tests/data/archives/cut_off_halfway.rar]: damaged "
                             "rar, members after this point not read") != NULL);
     done(&c);
+    /* Cut within the first 64 KiB of its member, the bytes its encoding is sniffed from:
+     * those bytes are read (all of them were lost, while said to be read). */
+    CHECK_INT(run("tests/data/archives/cut_off_within_its_first_64_kib.rar", &c, NULL), SL_OK);
+    CHECK(strstr(c.out.p, "2<1 tests/data/archives/cut_off_within_its_first_64_kib.rar > "
+                          "audit_a.csv [csv utf-8 m=audit_a.csv] rows=579 size=39937") != NULL);
+    CHECK(strstr(c.diags.p, "cannot decompress past byte 39937 of its content") != NULL);
+    CHECK_STR(c.first.p + strcspn(c.first.p, ":") + 1,
+              "Officer 0|Springfield PD|06/01/2025, 1:00:00 PM UTC|case 0000000\n");
+    done(&c);
     CHECK_INT(run("tests/data/archives/member_protected_by_password.rar", &c, NULL), SL_OK);
     CHECK(strstr(c.diags.p, "archive.encrypted [tests/data/archives/member_protected_by_password.rar"
                             " > export/audit.csv]: member not read: the archive protects it with "
