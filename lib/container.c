@@ -45,6 +45,12 @@ sl_magic sl_magic_sniff(const void *vp, size_t n) {
     if (n >= 4 && p[0] == 'P' && p[1] == 'K' &&
         ((p[2] == 3 && p[3] == 4) || (p[2] == 5 && p[3] == 6)))
         return SL_MAGIC_ZIP;
+    /* A zip written to be split ("PK" 7 8, or "PK00" when it fit in one part), then its
+     * first entry (APPNOTE 8.5.3-8.5.4) */
+    if (n >= 8 && p[0] == 'P' && p[1] == 'K' &&
+        ((p[2] == 7 && p[3] == 8) || (p[2] == '0' && p[3] == '0')) &&
+        memcmp(p + 4, "PK\3\4", 4) == 0)
+        return SL_MAGIC_ZIP;
     if (n >= 3 && p[0] == 0x1F && p[1] == 0x8B && p[2] == 8) return SL_MAGIC_GZIP;
     if (n >= 4 && p[0] == 0x28 && p[1] == 0xB5 && p[2] == 0x2F && p[3] == 0xFD)
         return SL_MAGIC_ZSTD;
@@ -385,12 +391,24 @@ out:
     return st;
 }
 
+/* Whether the zip at fd begins with the mark of a zip written to be split ("PK" 7 8, or
+ * "PK00"). Its list of files gives each entry's place within its own part, so the parts
+ * joined (sl_read_volumes) are read entry after entry instead, as a stream. */
+static int split_zip(int fd) {
+    unsigned char h[4];
+    return sl_pread_all(fd, h, 4, 0) == 0 && h[0] == 'P' && h[1] == 'K' &&
+           ((h[2] == 7 && h[3] == 8) || (h[2] == '0' && h[3] == '0'));
+}
+
 static struct archive *open_fd(int fd, sl_magic kind) {
     if (lseek(fd, 0, SEEK_SET) < 0) return NULL;
     struct archive *a = archive_read_new();
     if (!a) return NULL;
     switch (kind) {
-    case SL_MAGIC_ZIP: archive_read_support_format_zip_seekable(a); break;
+    case SL_MAGIC_ZIP:
+        if (split_zip(fd)) archive_read_support_format_zip_streamable(a);
+        else archive_read_support_format_zip_seekable(a);
+        break;
     case SL_MAGIC_TAR: archive_read_support_format_tar(a); break;
     case SL_MAGIC_7Z: archive_read_support_format_7zip(a); break;
     case SL_MAGIC_RAR:
@@ -482,7 +500,7 @@ static sl_status read_container(const sl_archive_env *env, int fd, sl_magic kind
             if (depth == 0) {
                 struct stat sb;
                 if (fstat(fd, &sb) == 0) self->size = (uint64_t)sb.st_size;
-                if (sl_sha256_file(self->path, self->sha256) != SL_OK) self->sha256[0] = '\0';
+                if (sl_sha256_fd(fd, self->sha256) != SL_OK) self->sha256[0] = '\0';
             }
             if (!self->id) self->id = (*env->next_id)++;
             first = 1;

@@ -439,16 +439,14 @@ void sl_sha256_free(sl_sha256 *h) {
     free(h);
 }
 
-sl_status sl_sha256_file(const char *path, char hex[65]) {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return SL_EIO;
+sl_status sl_sha256_fd(int fd, char hex[65]) {
     sl_sha256 *h = sl_sha256_new();
-    if (!h) { close(fd); return SL_ENOMEM; }
+    if (!h) return SL_ENOMEM;
     char *buf = malloc(1 << 20);
-    if (!buf) { sl_sha256_free(h); close(fd); return SL_ENOMEM; }
+    if (!buf) { sl_sha256_free(h); return SL_ENOMEM; }
     sl_status rc = SL_OK;
-    for (;;) {
-        ssize_t n = read(fd, buf, 1 << 20);
+    for (uint64_t off = 0;;) {
+        ssize_t n = pread(fd, buf, 1 << 20, (off_t)off);
         if (n < 0) {
             if (errno == EINTR) continue;
             rc = SL_EIO;
@@ -456,10 +454,18 @@ sl_status sl_sha256_file(const char *path, char hex[65]) {
         }
         if (n == 0) break;
         sl_sha256_update(h, buf, (size_t)n);
+        off += (uint64_t)n;
     }
     if (!rc) sl_sha256_final(h, hex);
     free(buf);
     sl_sha256_free(h);
+    return rc;
+}
+
+sl_status sl_sha256_file(const char *path, char hex[65]) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return SL_EIO;
+    sl_status rc = sl_sha256_fd(fd, hex);
     close(fd);
     return rc;
 }

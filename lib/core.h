@@ -116,6 +116,8 @@ void sl_sha256_final(sl_sha256 *h, char hex[65]);
 void sl_sha256_free(sl_sha256 *h);
 /* Hashes a whole file; SL_EIO on failure. */
 sl_status sl_sha256_file(const char *path, char hex[65]);
+/* The same of an open file, from its first byte (pread: the file offset is not moved). */
+sl_status sl_sha256_fd(int fd, char hex[65]);
 
 /* Exactly n bytes read or written at offset off (the descriptor's own offset untouched),
  * retrying short and interrupted calls: 0, or -1 with errno set (EIO when the file ends

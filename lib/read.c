@@ -1,7 +1,9 @@
 /* read.c: from paths to sources. Expands folders into a sorted list of files, opens each file,
  * sniffs what it is, and runs text files through the CSV parser while hashing them
  * (sl_read_text, shared with the container readers through read_int.h). Containers, workbooks
- * and UTF-16 are dispatched from read_by_kind(); formats not read yet are reported and skipped. */
+ * and UTF-16 are dispatched from read_by_kind(); formats not read yet are reported and skipped.
+ * A file split into numbered volumes is joined and read as one (sl_read_volumes). */
+#define _GNU_SOURCE /* copy_file_range */
 #include "read_int.h"
 #include "decode.h"
 #include "html.h"
@@ -276,7 +278,11 @@ static sl_read_kind sniff_utf16(const unsigned char *p, size_t n)
 
 sl_read_kind sl_read_sniff(const unsigned char *p, size_t n, const char *name)
 {
-    if (n >= 4 && p[0] == 'P' && p[1] == 'K' && ((p[2] == 3 && p[3] == 4) || (p[2] == 5 && p[3] == 6))) {
+    if (sl_magic_sniff(p, n) == SL_MAGIC_ZIP) {
+        if (p[2] != 3 && p[2] != 5) { /* a split zip's mark before its first entry */
+            p += 4;
+            n -= 4;
+        }
         /* OOXML writers put [Content_Types].xml, _rels/ or xl/ first */
         if (n >= 30 && p[2] == 3) {
             size_t nl = (size_t)p[26] | (size_t)p[27] << 8;
@@ -865,9 +871,9 @@ sl_status sl_read_text_decoded(void *ud, sl_source *src, sl_pull_fn pull, void *
  * 97-2003 workbook): hashed in a pass of its own first (those readers do not hash as they
  * read; a page's tables and the sheets of an XML spreadsheet or a .xls cite the file's hash
  * from their start), sized, and given the next source id. */
-static void number_whole_file(sl_reader_state *st, sl_source *self, uint64_t file_size)
+static void number_whole_file(sl_reader_state *st, sl_source *self, int fd, uint64_t file_size)
 {
-    if (sl_sha256_file(self->path, self->sha256) != SL_OK) self->sha256[0] = '\0';
+    if (sl_sha256_fd(fd, self->sha256) != SL_OK) self->sha256[0] = '\0';
     self->size = file_size;
     self->id = (*st->next_id)++;
 }
@@ -903,7 +909,7 @@ static sl_status read_container_file(sl_reader_state *st, const char *path, int 
     file_progress fp = {st->cb, 0, file_size};
     sl_status rc;
     if (kind == SL_KIND_HTML || kind == SL_KIND_XMLSS || kind == SL_KIND_XLS) {
-        number_whole_file(st, &self, file_size);
+        number_whole_file(st, &self, fd, file_size);
         env.progress = file_progress_add;
         env.progress_ud = &fp;
         rc = kind == SL_KIND_HTML    ? sl_archive_read_html(&env, fd, &self)
@@ -918,7 +924,7 @@ static sl_status read_container_file(sl_reader_state *st, const char *path, int 
         rc = sl_archive_read_fd(&env, fd, m, &self, 0); /* a text, or a tar (hashed there) */
     } else if (kind == SL_KIND_ARCHIVE) { /* a tar, 7z or rar: members, like a zip */
         sl_magic m = magic == SL_MAGIC_7Z || magic == SL_MAGIC_RAR ? magic : SL_MAGIC_TAR;
-        number_whole_file(st, &self, file_size);
+        number_whole_file(st, &self, fd, file_size);
         self.format = sl_magic_name(m);
         self.encoding = "binary";
         rc = sl_archive_read_fd(&env, fd, m, &self, 0);
@@ -932,7 +938,7 @@ static sl_status read_container_file(sl_reader_state *st, const char *path, int 
             if (st->cb->progress && file_size) st->cb->progress(st->cb->ud, file_size);
             return SL_OK;
         }
-        number_whole_file(st, &self, file_size);
+        number_whole_file(st, &self, fd, file_size);
         if (zk == SL_ZIP_WORKBOOK || zk == SL_ZIP_ODF_SPREADSHEET) {
             env.progress = file_progress_add;
             env.progress_ud = &fp;
@@ -1009,8 +1015,9 @@ static sl_status read_by_kind(sl_reader_state *st, const char *path, file_pull *
     return SL_OK;
 }
 
-sl_status sl_read_file(const char *path, const sl_read_opts *opts, const sl_reader_cb *cb,
-                       uint32_t *next_id)
+/* Reads the open file fd (closed here) as the input file cited as path. */
+static sl_status read_open_file(const char *path, int fd, const sl_read_opts *opts,
+                                const sl_reader_cb *cb, uint32_t *next_id)
 {
     static const sl_reader_cb no_cb;
     sl_read_opts o = {0, 0, 0};
@@ -1021,12 +1028,6 @@ sl_status sl_read_file(const char *path, const sl_read_opts *opts, const sl_read
     if (!o.max_inflate) o.max_inflate = (uint64_t)64 << 30;
     if (!cb) cb = &no_cb;
     if (!next_id) next_id = &id_local;
-
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        sl_read_diag(cb, SL_DIAG_ERROR, "read.io", path, 0, 0, "cannot open: %s", strerror(errno));
-        return SL_EIO;
-    }
     struct stat sb;
     if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
         int e = errno;
@@ -1056,3 +1057,200 @@ sl_status sl_read_file(const char *path, const sl_read_opts *opts, const sl_read
     close(fd);
     return rc;
 }
+
+sl_status sl_read_file(const char *path, const sl_read_opts *opts, const sl_reader_cb *cb,
+                       uint32_t *next_id)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        sl_read_diag(cb, SL_DIAG_ERROR, "read.io", path, 0, 0, "cannot open: %s", strerror(errno));
+        return SL_EIO;
+    }
+    return read_open_file(path, fd, opts, cb, next_id);
+}
+
+/* ---- volumes: one file split into numbered parts ----------------------------------------- */
+
+/* The length of the name's base when it ends in a volume number (".001": three to six digits,
+ * or ".z01": a split zip's, two or more), with that number in *num and the digits' count in
+ * *digits; 0 when it does not. */
+static size_t volume_base(const char *name, int zip, unsigned long *num, size_t *digits) {
+    size_t n = strlen(name), d = 0;
+    while (d < n && name[n - 1 - d] >= '0' && name[n - 1 - d] <= '9') d++;
+    size_t dot = n - d - 1 - (zip != 0); /* where the '.' must be */
+    if (d < (zip ? 2u : 3u) || d > 6 || n < d + 2 + (zip != 0) || name[dot] != '.' ||
+        (zip && (name[dot + 1] | 0x20) != 'z'))
+        return 0;
+    *num = strtoul(name + n - d, NULL, 10);
+    *digits = d;
+    return dot;
+}
+
+/* The number of the part a split zip's last part (its .zip) says it is, counted from 0 (so
+ * the parts before it), from its end-of-central-directory record; -1 when it has none. */
+static long zip_disk(const char *path) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    struct stat sb;
+    long disk = -1;
+    unsigned char *tail = NULL;
+    if (fstat(fd, &sb) == 0 && sb.st_size >= 22) {
+        size_t n = sb.st_size > 65557 ? 65557 : (size_t)sb.st_size; /* 22 + a comment */
+        tail = malloc(n);
+        if (tail && sl_pread_all(fd, tail, n, (uint64_t)sb.st_size - n) == 0)
+            for (size_t j = n - 22 + 1; j-- > 0;)
+                if (tail[j] == 'P' && tail[j + 1] == 'K' && tail[j + 2] == 5 && tail[j + 3] == 6) {
+                    disk = (long)(tail[j + 4] | tail[j + 5] << 8);
+                    break;
+                }
+    }
+    free(tail);
+    close(fd);
+    return disk;
+}
+
+/* The first bytes of the file at path (up to cap), or -1. */
+static long head_of(const char *path, char *buf, size_t cap) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    long n = read_full(fd, buf, cap);
+    close(fd);
+    return n;
+}
+
+/* The first line of a text's head, without a UTF-8 BOM and line end. */
+static sl_slice first_line(const char *p, long n) {
+    sl_slice l = {p, n > 0 ? (size_t)n : 0};
+    if (l.len >= 3 && memcmp(l.p, "\xEF\xBB\xBF", 3) == 0) { l.p += 3; l.len -= 3; }
+    const char *e = memchr(l.p, '\n', l.len);
+    if (e) l.len = (size_t)(e - l.p);
+    if (l.len && l.p[l.len - 1] == '\r') l.len--;
+    return l;
+}
+
+/* Whether the numbered parts first and second are one file cut in pieces: any file read as
+ * bytes (an archive, a compressed stream, a workbook), and a text unless the second part
+ * begins with the first's header line (then each part is a whole export, read as a source of
+ * its own and cited by its own name). */
+static int pieces_of_one(const char *first, const char *second) {
+    char a[4096], b[4096];
+    long na = head_of(first, a, sizeof a), nb;
+    if (na <= 0) return 0;
+    sl_read_kind k = sl_read_sniff((const unsigned char *)a, (size_t)na, first);
+    if (k != SL_KIND_TEXT) return k != SL_KIND_UTF16LE && k != SL_KIND_UTF16BE;
+    if ((nb = head_of(second, b, sizeof b)) <= 0) return 0;
+    sl_slice la = first_line(a, na), lb = first_line(b, nb);
+    return !(la.len && la.len == lb.len && memcmp(la.p, lb.p, la.len) == 0);
+}
+
+size_t sl_volume_run(char *const *files, size_t n, size_t i, char *missing, size_t cap) {
+    unsigned long num;
+    size_t base, digits;
+    int zip = 0;
+    if (cap) missing[0] = '\0';
+    if (i >= n || !files[i]) return 1;
+    if (!(base = volume_base(files[i], 0, &num, &digits)) &&
+        !(zip = 1, base = volume_base(files[i], 1, &num, &digits)))
+        return 1;
+    if (num != 1) return 1;
+    if (!zip && (i + 1 >= n || !files[i + 1] || !pieces_of_one(files[i], files[i + 1])))
+        return 1; /* a .z01 is always a piece of a split zip */
+    size_t k = 1;
+    unsigned long m;
+    size_t md;
+    for (; i + k < n && files[i + k]; k++) {
+        const char *f = files[i + k];
+        if (volume_base(f, zip, &m, &md) != base || md != digits || memcmp(f, files[i], base) != 0)
+            break;
+        if (m != k + 1) { /* a later volume, after one that is missing */
+            const char *b = sl_path_base(files[i]);
+            sl_fmt(missing, cap, "%.*s%0*zu", (int)(strlen(b) - digits), b, (int)digits, k + 1);
+            return k;
+        }
+    }
+    if (!zip) return k;
+    /* A split zip ends with the part named .zip, which holds the list of its files and says
+     * how many parts come before it. */
+    const char *f = i + k < n ? files[i + k] : NULL;
+    const char *b = sl_path_base(files[i]);
+    if (f && strlen(f) == base + 4 && memcmp(f, files[i], base) == 0 &&
+        sl_ends_with_ci(f, base + 4, ".zip")) {
+        long disk = zip_disk(f);
+        if (disk > (long)k) /* a part before the .zip is missing: said, the rest joined */
+            sl_fmt(missing, cap, "%.*s%0*zu", (int)(strlen(b) - digits), b, (int)digits, k + 1);
+        return k + 1;
+    }
+    sl_fmt(missing, cap, "%.*s.zip", (int)(strlen(b) - digits - 2), b);
+    return k;
+}
+
+/* Appends the whole file at path to out at *at, which it advances. */
+static sl_status append_file(int out, const char *path, uint64_t *at) {
+    int in = open(path, O_RDONLY | O_CLOEXEC);
+    if (in < 0) return SL_EIO;
+    sl_status rc = SL_OK;
+    for (;;) { /* the kernel copies (copy_file_range); read and write where it cannot */
+        off_t o = (off_t)*at;
+        ssize_t n = copy_file_range(in, NULL, out, &o, (size_t)1 << 30, 0);
+        if (n == 0) break;
+        if (n > 0) {
+            *at += (uint64_t)n;
+            continue;
+        }
+        if (errno == EINTR) continue;
+        if (errno != EXDEV && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP) {
+            rc = SL_EIO;
+            break;
+        }
+        char *buf = malloc(SL_READ_CHUNK);
+        if (!buf) { rc = SL_ENOMEM; break; }
+        for (;;) {
+            long r = read_full(in, buf, SL_READ_CHUNK);
+            if (r < 0 || (r > 0 && sl_pwrite_all(out, buf, (size_t)r, *at) != 0)) rc = SL_EIO;
+            if (r <= 0 || rc) break;
+            *at += (uint64_t)r;
+        }
+        free(buf);
+        break;
+    }
+    close(in);
+    return rc;
+}
+
+sl_status sl_read_volumes(char *const *paths, size_t n, const sl_read_opts *opts,
+                          const sl_reader_cb *cb, uint32_t *next_id)
+{
+    if (n == 1) return sl_read_file(paths[0], opts, cb, next_id);
+    FILE *t = tmpfile();
+    if (!t) {
+        sl_read_diag(cb, SL_DIAG_ERROR, "read.io", paths[0], 0, 0,
+                     "cannot create a temporary file to join its %zu volumes: %s", n,
+                     strerror(errno));
+        return SL_EIO;
+    }
+    int fd = dup(fileno(t));
+    fclose(t); /* the file lives on through fd (tmpfile's is unlinked already) */
+    if (fd < 0) return SL_EIO;
+    uint64_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        sl_status rc = append_file(fd, paths[i], &at);
+        if (rc) {
+            sl_read_diag(cb, SL_DIAG_ERROR, "read.io", paths[i], 0, 0,
+                         "cannot join this volume to %s: %s", paths[0],
+                         rc == SL_ENOMEM ? "out of memory" : strerror(errno));
+            close(fd);
+            return rc;
+        }
+    }
+    const char *last = strrchr(paths[n - 1], '/');
+    sl_read_diag(cb, SL_DIAG_INFO, "read.volumes", paths[0], 0, 0,
+                 "the first of %zu volumes (to %s), read as one file joined in order: its "
+                 "size and hash are those of the volumes joined", n,
+                 last ? last + 1 : paths[n - 1]);
+    if (lseek(fd, 0, SEEK_SET) != 0) {
+        close(fd);
+        return SL_EIO;
+    }
+    return read_open_file(paths[0], fd, opts, cb, next_id);
+}
+

@@ -64,4 +64,17 @@ void sl_inputs_free(char **files, size_t n);
 sl_status sl_read_file(const char *path, const sl_read_opts *opts, const sl_reader_cb *cb,
                        uint32_t *next_id);
 
+/* Volumes: a file split into numbered parts: release.7z.001, release.7z.002, ... (7-Zip,
+ * HJSplit, split(1); three to six digits, from 1), or a split zip, release.z01, release.z02,
+ * ..., release.zip (Info-ZIP's zip -s, WinZip). sl_volume_run says how many of files[i..n)
+ * are such parts in order, from the first at files[i] (1 when files[i] is no first volume,
+ * or when the second part begins with the first's header line: then each is a whole export,
+ * read on its own); a sorted list (sl_inputs_collect) keeps them together. A missing part ends the run; its file
+ * name is then put in missing (else ""): for numbered volumes when a later one follows, for a
+ * split zip when its .zip is not there. sl_read_volumes reads n parts joined in order (in a
+ * temporary file) as one file cited as the first; one part is read as it is. */
+size_t sl_volume_run(char *const *files, size_t n, size_t i, char *missing, size_t cap);
+sl_status sl_read_volumes(char *const *paths, size_t n, const sl_read_opts *opts,
+                          const sl_reader_cb *cb, uint32_t *next_id);
+
 #endif

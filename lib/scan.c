@@ -1456,18 +1456,37 @@ static sl_status read_inputs(sl_scan *s) {
             struct stat sb;
             if (files[i] && stat(files[i], &sb) == 0) s->bytes_total += (uint64_t)sb.st_size;
         }
-        for (size_t i = 0; i < nfiles && !stop_asked(s) && !s->fatal; i++) {
+        for (size_t i = 0, nv = 1; i < nfiles && !stop_asked(s) && !s->fatal; i += nv) {
+            nv = 1;
             if (!files[i]) continue;
+            char missing[300];
+            /* release.7z.001, .002, ... or release.z01, ..., release.zip: one file */
+            nv = sl_volume_run(files, nfiles, i, missing, sizeof missing);
             char *disp = display_path(arg, files[i]);
             if (!disp) { sl_inputs_free(files, nfiles); return SL_ENOMEM; }
             s->cur_path = files[i];
             s->cur_display = disp;
             s->source_id = 0;
-            s->totals.files++;
-            struct stat sb;
-            if (stat(files[i], &sb) == 0) s->totals.bytes += (uint64_t)sb.st_size;
+            for (size_t v = 0; v < nv; v++) {
+                struct stat sb;
+                s->totals.files++;
+                if (stat(files[i + v], &sb) == 0) s->totals.bytes += (uint64_t)sb.st_size;
+            }
+            if (missing[0]) {
+                char msg[800];
+                size_t ml = strlen(missing);
+                if (sl_ends_with_ci(missing, ml, ".zip")) /* a split zip's last part */
+                    sl_fmt(msg, sizeof msg, "%s, the last volume of this split zip (the one "
+                           "that lists its files), is missing: the files in the volumes here "
+                           "are read as far as they go. Get the missing volume", missing);
+                else
+                    sl_fmt(msg, sizeof msg, "%s, a volume of this split file, is missing: "
+                           "what comes before it is read as if the file ended there. Get the "
+                           "missing volume", missing);
+                emit(s, 0, SL_DIAG_WARN, "read.volume_missing", disp, 0, 0, msg);
+            }
             /* An unreadable file has been reported through diag; the run goes on. */
-            (void)sl_read_file(files[i], &ro, &cb, &next_id);
+            (void)sl_read_volumes(files + i, nv, &ro, &cb, &next_id);
             s->cur_path = s->cur_display = NULL;
             free(disp);
         }

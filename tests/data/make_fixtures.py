@@ -756,7 +756,55 @@ def make_archives():
                            [sz, 'export'], cwd=d, check=True)
 
 
+def make_volumes():
+    """Files split into volumes, as releases too big for a portal's upload limit arrive: a zip
+    cut into numbered pieces (release.zip.001, .002, .003, as 7-Zip or HJSplit cut it), a CSV
+    cut into pieces mid-row, two whole exports that merely carry numbers (each with its
+    header: read apart), pieces with one missing, and a zip split by zip -s (release.z01,
+    release.z02, release.zip), whole and without its last part. The zip -s files are written
+    by Info-ZIP's zip when it is there and they are not, then kept."""
+    def audit(n):
+        return ('Name,Org Name,Search Time,Reason\n' + ''.join(
+            f'Officer {i},Springfield PD,"06/{1 + i % 28:02d}/2025, {1 + i % 12}:00:00 PM UTC",'
+            f'{"assist ICE" if i % 97 == 0 else "case %07d" % ((i * 7919) % 1000003)}\n'
+            for i in range(n))).encode()
+    z = zbytes([('export/audit.csv', audit(3000))])
+    third = len(z) // 3
+    pieces = [z[:third], z[third:2 * third], z[2 * third:]]
+    for k, p in enumerate(pieces):
+        put('volumes/numbered/release.zip.%03d' % (k + 1), p)
+    put('volumes/one_missing/release.zip.001', pieces[0])
+    put('volumes/one_missing/release.zip.003', pieces[2])
+    text = audit(300)
+    half = len(text) // 2 + 7  # mid-row
+    put('volumes/text_cut_in_two/audit.csv.001', text[:half])
+    put('volumes/text_cut_in_two/audit.csv.002', text[half:])
+    put('volumes/whole_exports_numbered/audit.001', CSV.encode())
+    put('volumes/whole_exports_numbered/audit.002', CSV.encode().replace(b'06/0', b'07/0'))
+    split = os.path.join(ROOT, 'volumes/split_zip')
+    if not os.path.exists(os.path.join(split, 'release.zip')):
+        if not shutil.which('zip'):
+            print('zip not found: volumes/split_zip not written')
+            return
+        import tempfile
+        os.makedirs(split, exist_ok=True)
+        with tempfile.TemporaryDirectory() as d:
+            os.makedirs(os.path.join(d, 'export'))
+            src = os.path.join(d, 'export', 'audit.csv')
+            with open(src, 'wb') as f:
+                f.write(audit(1100))  # stored, over zip -s's smallest part (64 KiB)
+            os.utime(src, (1735689600, 1735689600))
+            subprocess.run(['zip', '-q', '-X', '-0', '-s', '64k', os.path.join(split, 'release.zip'),
+                            'export/audit.csv'], cwd=d, check=True)
+    last = os.path.join(ROOT, 'volumes/split_zip_without_its_last_part')
+    os.makedirs(last, exist_ok=True)
+    for n in sorted(os.listdir(split)):
+        if n != 'release.zip':
+            shutil.copyfile(os.path.join(split, n), os.path.join(last, n))
+
+
 if __name__ == '__main__':
+    make_volumes()
     make_archives()
     make_ods()
     make_xls()

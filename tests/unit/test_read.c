@@ -514,6 +514,86 @@ static void test_changed_while_read(const char *tmp)
     rec_free(&r);
 }
 
+
+/* Volumes: which numbered parts are read joined (tests/data/volumes, make_fixtures.py), and
+ * what a joined read gives: the parts' bytes in order, hashed and sized as one file, cited as
+ * the first part. */
+static void test_volumes(void)
+{
+#define V "tests/data/volumes/"
+    static const struct {
+        const char *files[4];
+        size_t run;
+        const char *missing;
+    } cases[] = {
+        {{V "numbered/release.zip.001", V "numbered/release.zip.002", V "numbered/release.zip.003"},
+         3, ""},
+        {{V "one_missing/release.zip.001", V "one_missing/release.zip.003"}, 1, "release.zip.002"},
+        {{V "split_zip/release.z01", V "split_zip/release.zip"}, 2, ""},
+        {{V "split_zip_without_its_last_part/release.z01"}, 1, "release.zip"},
+        {{V "text_cut_in_two/audit.csv.001", V "text_cut_in_two/audit.csv.002"}, 2, ""},
+        /* each part begins with the same header: whole exports, read apart */
+        {{V "whole_exports_numbered/audit.001", V "whole_exports_numbered/audit.002"}, 1, ""},
+        /* not a first volume, no volume number, too few digits, parts of different files */
+        {{V "numbered/release.zip.002", V "numbered/release.zip.003"}, 1, ""},
+        {{"tests/data/csv/quoted_newline_time_frame.csv"}, 1, ""},
+        {{V "numbered/release.zip.001", V "numbered/release.zip.02"}, 1, ""},
+        {{V "numbered/release.zip.001", V "text_cut_in_two/audit.csv.002"}, 1, ""},
+    };
+    for (size_t c = 0; c < SL_ARRAY_LEN(cases); c++) {
+        size_t n = 0;
+        while (n < 4 && cases[c].files[n]) n++;
+        char missing[64] = "x";
+        CHECK_INT(sl_volume_run((char *const *)cases[c].files, n, 0, missing, sizeof missing),
+                  cases[c].run);
+        CHECK_STR(missing, cases[c].missing);
+    }
+    /* joined: the zip cut in three reads as the whole, its hash that of the parts in order */
+    char *parts[] = {V "numbered/release.zip.001", V "numbered/release.zip.002",
+                     V "numbered/release.zip.003"};
+    sl_sha256 *h = sl_sha256_new();
+    uint64_t size = 0;
+    for (int i = 0; i < 3; i++) {
+        FILE *f = fopen(parts[i], "rb");
+        char b[4096];
+        size_t k;
+        while (f && (k = fread(b, 1, sizeof b, f)) > 0) {
+            sl_sha256_update(h, b, k);
+            size += k;
+        }
+        if (f) fclose(f);
+    }
+    char want[65];
+    sl_sha256_final(h, want);
+    sl_sha256_free(h);
+    rec r;
+    memset(&r, 0, sizeof r);
+    sl_reader_cb cb = make_cb(&r);
+    uint32_t id = 1;
+    CHECK_INT(sl_read_volumes(parts, 3, NULL, &cb, &id), SL_OK);
+    CHECK_INT(r.rows, 3001); /* the header and 3,000 rows */
+    CHECK(strstr(text(&r.log), "begin 2 " V "numbered/release.zip.001 > export/audit.csv csv") != NULL);
+    CHECK_INT(r.progress, size);
+    CHECK_STR(text(&r.diags), "read.volumes " V "numbered/release.zip.001\n");
+    rec_free(&r);
+    /* the container's hash: the parts joined */
+    memset(&r, 0, sizeof r);
+    cb = make_cb(&r);
+    CHECK_INT(sl_read_volumes(parts, 3, NULL, &cb, &id), SL_OK);
+    char line[200];
+    snprintf(line, sizeof line, "end 3 %s %llu\n", want, (unsigned long long)size);
+    CHECK(strstr(text(&r.log), line) != NULL);
+    rec_free(&r);
+    /* a part that cannot be read: said, naming it */
+    char *gone[] = {V "numbered/release.zip.001", V "numbered/no_such.zip.002"};
+    memset(&r, 0, sizeof r);
+    cb = make_cb(&r);
+    CHECK_INT(sl_read_volumes(gone, 2, NULL, &cb, &id), SL_EIO);
+    CHECK_STR(text(&r.diags), "read.io " V "numbered/no_such.zip.002\n");
+    rec_free(&r);
+#undef V
+}
+
 int main(void)
 {
     char tmp[] = "/tmp/sl_test_read_XXXXXX";
@@ -529,6 +609,7 @@ int main(void)
     test_big_file(tmp);
     test_progress_of_own_readers(tmp);
     test_changed_while_read(tmp);
+    test_volumes();
     t_remove_tree(tmp);
     TEST_END();
 }
