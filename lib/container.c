@@ -9,6 +9,8 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <errno.h>
+#include <limits.h>
 #include <locale.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -16,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 /* Bytes per archive_read_data call and per read of the file: large blocks keep libarchive's
  * and the text reader's per-call costs small. */
@@ -111,6 +114,7 @@ typedef struct {
     int done, err;
     int64_t *progress; /* top level only: compressed bytes reported so far */
     sl_entry_reader er;
+    struct gunzip *gz; /* a gzip stream read by zlib instead of libarchive (a NULL) */
 } pull_ctx;
 
 sl_status sl_inflate_add_entry(sl_inflate_guard *g, struct archive *a, int64_t in0, uint64_t n,
@@ -165,9 +169,108 @@ int sl_entry_mismatch(const sl_entry_reader *r) {
     return r->warned && (strstr(r->warning, "CRC") || strstr(r->warning, "wrong size"));
 }
 
+/* ---- gzip by zlib ------------------------------------------------------------------------- *
+ * A gzip file holding one text is inflated here rather than through libarchive, whose gzip
+ * filter hands out its output 64 KiB at a time and drops the block it was filling when the
+ * input ends early: a cut-off .csv.gz lost up to 64 KiB of rows before the cut, and all of
+ * them when less than that came before it. Members that follow one another are read on (as
+ * gzip(1) does); bytes after the last one are ignored. */
+#define GZ_IN (256 * 1024)
+
+typedef struct gunzip {
+    int fd;
+    z_stream z;
+    unsigned char *in;
+    uint64_t in_total; /* compressed bytes read */
+    int ended;         /* a member ended: another may follow */
+    int eof, damaged;
+    char why[200];
+} gunzip;
+
+static gunzip *gunzip_new(int fd) {
+    gunzip *g = calloc(1, sizeof *g);
+    if (!g) return NULL;
+    g->fd = fd;
+    if (!(g->in = malloc(GZ_IN)) || inflateInit2(&g->z, 15 + 16) != Z_OK) { /* gzip only */
+        free(g->in);
+        free(g);
+        return NULL;
+    }
+    return g;
+}
+
+static void gunzip_free(gunzip *g) {
+    if (!g) return;
+    inflateEnd(&g->z);
+    free(g->in);
+    free(g);
+}
+
+/* Up to cap inflated bytes into buf: what came before damage first, then -1 (why in g->why). */
+static long gunzip_read(gunzip *g, char *buf, size_t cap) {
+    size_t got = 0;
+    while (got < cap && !g->eof && !g->damaged) {
+        if (!g->z.avail_in) {
+            ssize_t n = read(g->fd, g->in, GZ_IN);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) {
+                sl_fmt(g->why, sizeof g->why, "%s", strerror(errno));
+                g->damaged = 1;
+                break;
+            }
+            if (n == 0) {
+                if (g->ended) g->eof = 1;
+                else {
+                    sl_fmt(g->why, sizeof g->why, "truncated gzip input");
+                    g->damaged = 1;
+                }
+                break;
+            }
+            g->z.next_in = g->in;
+            g->z.avail_in = (uInt)n;
+            g->in_total += (uint64_t)n;
+        }
+        if (g->ended) { /* another member, or bytes to ignore */
+            if (g->z.next_in[0] != 0x1F) {
+                g->eof = 1;
+                break;
+            }
+            inflateReset(&g->z);
+            g->ended = 0;
+        }
+        size_t room = cap - got > UINT_MAX ? UINT_MAX : cap - got;
+        g->z.next_out = (unsigned char *)buf + got;
+        g->z.avail_out = (uInt)room;
+        int rc = inflate(&g->z, Z_NO_FLUSH);
+        got += room - g->z.avail_out;
+        if (rc == Z_STREAM_END) g->ended = 1;
+        else if (rc != Z_OK && rc != Z_BUF_ERROR) { /* Z_BUF_ERROR: wants more input */
+            sl_fmt(g->why, sizeof g->why, "%s", g->z.msg ? g->z.msg : "damaged data");
+            g->damaged = 1;
+        }
+    }
+    return !got && g->damaged ? -1 : (long)got;
+}
+
+/* Whether the gzip at fd holds a tar (its first inflated bytes name it), which libarchive
+ * reads member by member; 0 too when the start cannot be inflated (libarchive says why). */
+static int gzip_holds_tar(int fd) {
+    gunzip *g = gunzip_new(fd);
+    if (!g) return 1;
+    char head[512];
+    size_t n = 0;
+    long k;
+    if (lseek(fd, 0, SEEK_SET) == 0)
+        while (n < sizeof head && (k = gunzip_read(g, head + n, sizeof head - n)) > 0) n += (size_t)k;
+    int tar = n < 263 || sl_magic_sniff(head, n) == SL_MAGIC_TAR;
+    gunzip_free(g);
+    return tar;
+}
+
 /* Up to cap decompressed bytes into buf (sl_entry_read: what came before damage first). */
 static long member_read(pull_ctx *pc, char *buf, size_t cap) {
-    long got = sl_entry_read(pc->a, &pc->er, buf, cap);
+    long got = pc->gz ? gunzip_read(pc->gz, buf, cap) : sl_entry_read(pc->a, &pc->er, buf, cap);
+    if (got < 0 && pc->gz) sl_fmt(pc->er.why, sizeof pc->er.why, "%s", pc->gz->why);
     if (got < 0) {
         char m[400];
         if (pc->out)
@@ -194,7 +297,9 @@ static long member_read(pull_ctx *pc, char *buf, size_t cap) {
     la_ssize_t n = (la_ssize_t)got;
     pc->out += (uint64_t)n;
     char why[200];
-    if (sl_inflate_add_entry(pc->g, pc->a, pc->in0, (uint64_t)n, pc->out, why, sizeof why)) {
+    int64_t in_now = pc->gz ? (int64_t)pc->gz->in_total : archive_filter_bytes(pc->a, -1);
+    if (sl_inflate_add(pc->g, (uint64_t)n, pc->out, in_now > pc->in0 ? (uint64_t)(in_now - pc->in0) : 0,
+                       why, sizeof why)) {
         char m[400];
         sl_fmt(m, sizeof m, "refused: %s", why);
         adiag(pc->env, SL_DIAG_ERROR, "archive.bomb", pc->src->cite, m);
@@ -202,12 +307,9 @@ static long member_read(pull_ctx *pc, char *buf, size_t cap) {
         return -1;
     }
     if (n > 0 && pc->h) sl_sha256_update(pc->h, buf, (size_t)n);
-    if (pc->progress && pc->env->cb->progress) {
-        int64_t now = archive_filter_bytes(pc->a, -1);
-        if (now > *pc->progress) {
-            pc->env->cb->progress(pc->env->cb->ud, (uint64_t)(now - *pc->progress));
-            *pc->progress = now;
-        }
+    if (pc->progress && pc->env->cb->progress && in_now > *pc->progress) {
+        pc->env->cb->progress(pc->env->cb->ud, (uint64_t)(in_now - *pc->progress));
+        *pc->progress = in_now;
     }
     return (long)n;
 }
@@ -459,8 +561,43 @@ static int zip_end_missing(int fd) {
     return missing;
 }
 
+/* The one stream of a compressed file (from libarchive's a, or zlib's gz), which is the text
+ * source self itself, or a web page, XML spreadsheet or .xls read as one. */
+static sl_status read_stream(const sl_archive_env *env, struct archive *a, gunzip *gz,
+                             sl_source *self, sl_inflate_guard *g, int64_t *progress) {
+    /* The text runner gives the id; this puller hashes the decompressed bytes. */
+    self->encoding = NULL;
+    pull_ctx pc = {env, a, g, self, sl_sha256_new(), malloc(AR_BLOCK), 0, 0, 0, 0, 0,
+                   progress};
+    pc.gz = gz;
+    sl_status st = SL_OK;
+    if (!pc.buf || !pc.h) st = SL_ENOMEM;
+    else {
+        pc.in0 = gz ? 0 : archive_filter_bytes(a, -1);
+        long n = member_read(&pc, pc.buf, AR_BLOCK);
+        if (n < 0) st = pc.err;
+        else {
+            pc.first = (size_t)n;
+            /* a compressed web page, XML spreadsheet or .xls: read as one, not as text */
+            if (!read_as_sheets(env, &pc, self, (size_t)n, &st))
+                st = env->run_text(env->run_ud, self, pull, &pc);
+            if (pc.err) st = pc.err;
+        }
+    }
+    if (pc.h) sl_sha256_free(pc.h);
+    free(pc.buf);
+    return st;
+}
+
 static sl_status read_container(const sl_archive_env *env, int fd, sl_magic kind, sl_source *self,
                                 unsigned depth, sl_inflate_guard *g, int64_t *progress) {
+    if (kind == SL_MAGIC_GZIP && !gzip_holds_tar(fd)) { /* a text: zlib keeps all before a cut */
+        gunzip *gz = lseek(fd, 0, SEEK_SET) == 0 ? gunzip_new(fd) : NULL;
+        if (!gz) return SL_ENOMEM;
+        sl_status st = read_stream(env, NULL, gz, self, g, progress);
+        gunzip_free(gz);
+        return st;
+    }
     struct archive *a = open_fd(fd, kind);
     if (!a) return SL_ENOMEM;
     sl_status st = SL_OK;
@@ -512,25 +649,7 @@ static sl_status read_container(const sl_archive_env *env, int fd, sl_magic kind
             archive_read_free(a);
             return SL_EFORMAT;
         }
-        /* The text runner gives the id; this puller hashes the decompressed bytes. */
-        self->encoding = NULL;
-        pull_ctx pc = {env, a, g, self, sl_sha256_new(), malloc(AR_BLOCK), 0, 0, 0, 0, 0,
-                       progress};
-        if (!pc.buf || !pc.h) st = SL_ENOMEM;
-        else {
-            pc.in0 = archive_filter_bytes(a, -1);
-            long n = member_read(&pc, pc.buf, AR_BLOCK);
-            if (n < 0) st = pc.err;
-            else {
-                pc.first = (size_t)n;
-                /* a compressed web page, XML spreadsheet or .xls: read as one, not as text */
-                if (!read_as_sheets(env, &pc, self, (size_t)n, &st))
-                    st = env->run_text(env->run_ud, self, pull, &pc);
-                if (pc.err) st = pc.err;
-            }
-        }
-        if (pc.h) sl_sha256_free(pc.h);
-        free(pc.buf);
+        st = read_stream(env, a, NULL, self, g, progress);
         archive_read_free(a);
         return st;
     }

@@ -292,17 +292,18 @@ def make_text():
         + b'Ofc Pe\xc3,Santa Mar\xc3\xada CA PD,"06/29/2025, 1:00:00 PM UTC",assist ICE hold \xff now\r\n')
 
 
-def cut_off_gzip():
-    """A gzip cut at 60% of its bytes: what came before the cut must still be read."""
+def cut_off_gzip(keep=0.6):
+    """A gzip cut at 60% of its bytes (or `keep`): what came before the cut must still be read."""
     rows = ''.join(f'Officer {i},Springfield PD,"06/{1 + i % 28:02d}/2025, {1 + i % 12}:00:00 PM UTC",'
                    f'case {(i * 7919) % 1000003:07d}\n' for i in range(4000))
     z = gzip.compress(('Name,Org Name,Search Time,Reason\n' + rows).encode(), mtime=0)
-    return z[:len(z) * 6 // 10]
+    return z[:int(len(z) * keep)]
 
 
 def make_compressed():
     put('gz/gzipped.csv.gz', gzip.compress(CSV.encode(), mtime=0))
     put('gz/cut_off_at_60_percent.csv.gz', cut_off_gzip())
+    put('gz/cut_off_within_its_first_64_kib.csv.gz', cut_off_gzip(0.12))
     zst = os.path.join(ROOT, 'gz/zstd.csv.zst')
     if shutil.which('zstd'):
         out = subprocess.run(['zstd', '-q', '-c', '-19'], input=CSV.encode(),
