@@ -88,6 +88,31 @@ const char *sl_magic_name(sl_magic m) {
     return "";
 }
 
+/* A little-endian base-128 number (RAR 5's vint) at p[*i], advancing *i; 0 when cut. */
+static uint64_t rar_vint(const unsigned char *p, size_t n, size_t *i) {
+    uint64_t v = 0;
+    for (unsigned sh = 0; *i < n && sh < 64; sh += 7) {
+        unsigned char b = p[(*i)++];
+        v |= (uint64_t)(b & 0x7F) << sh;
+        if (!(b & 0x80)) return v;
+    }
+    return 0;
+}
+
+int sl_rar_is_volume(const void *vp, size_t n) {
+    const unsigned char *p = vp;
+    if (sl_magic_sniff(p, n) != SL_MAGIC_RAR) return 0;
+    if (p[6] == 0) /* RAR 4: the archive header (type 0x73) follows; flag 1: a volume */
+        return n >= 12 && p[9] == 0x73 && (p[10] & 1);
+    size_t i = 12; /* RAR 5: after the signature and the header's CRC32: size, type 1, flags */
+    rar_vint(p, n, &i);
+    if (rar_vint(p, n, &i) != 1) return 0;
+    uint64_t hf = rar_vint(p, n, &i);
+    if (hf & 1) rar_vint(p, n, &i); /* extra area size */
+    if (hf & 2) rar_vint(p, n, &i); /* data size */
+    return i < n && (rar_vint(p, n, &i) & 1);
+}
+
 int sl_magic_is_stream(sl_magic m) {
     return m == SL_MAGIC_GZIP || m == SL_MAGIC_ZSTD || m == SL_MAGIC_XZ || m == SL_MAGIC_BZIP2;
 }
@@ -601,7 +626,19 @@ static sl_status read_container(const sl_archive_env *env, int fd, sl_magic kind
     struct archive *a = open_fd(fd, kind);
     if (!a) return SL_ENOMEM;
     sl_status st = SL_OK;
-    if (archive_read_open_fd(a, fd, AR_BLOCK) != ARCHIVE_OK) {
+    /* A multi-volume RAR is read across its volumes; one volume alone reads as if whole,
+     * each file it shares with the next cut short without a word: said here. */
+    int volumes = kind == SL_MAGIC_RAR && depth == 0 && env->volumes && env->nvolumes > 1;
+    unsigned char rh[64];
+    ssize_t rn = kind == SL_MAGIC_RAR && !volumes ? pread(fd, rh, sizeof rh, 0) : -1;
+    if (rn > 0 && sl_rar_is_volume(rh, (size_t)rn))
+        adiag(env, SL_DIAG_WARN, "archive.rar_volume", self->cite,
+              "one volume of a multi-volume RAR archive, read without the others: a file it "
+              "shares with another volume is cut short, and one that begins in an earlier "
+              "volume is not read. Put all the volumes (name.part1.rar, name.part2.rar, ...) "
+              "in the folder and scan again");
+    if ((volumes ? archive_read_open_filenames(a, (const char **)env->volumes, AR_BLOCK)
+                 : archive_read_open_fd(a, fd, AR_BLOCK)) != ARCHIVE_OK) {
         char m[400];
         const char *why = archive_error_string(a) ? archive_error_string(a) : "unknown error";
         if (kind == SL_MAGIC_ZIP && zip_end_missing(fd))

@@ -77,6 +77,10 @@ typedef struct {
      * its bytes here as it reads them; may be NULL. */
     void (*progress)(void *ud, uint64_t bytes);
     void *progress_ud;
+    /* The volumes of a multi-volume RAR, in order (the first is the file at hand), NULL-ended,
+     * which libarchive reads as one archive; NULL otherwise. */
+    char *const *volumes;
+    size_t nvolumes;
 } sl_archive_env;
 
 typedef enum {
@@ -93,6 +97,8 @@ typedef enum {
 
 /* "zip", "gzip", "zstd", "xz", "bzip2", "tar", "7z" ("" for none). */
 const char *sl_magic_name(sl_magic m);
+/* Whether the head of a RAR file (4 or 5) marks it as one volume of a multi-volume archive. */
+int sl_rar_is_volume(const void *head, size_t n);
 /* Whether m is one compressed stream (gzip, zstd, xz, bzip2) rather than an archive. */
 int sl_magic_is_stream(sl_magic m);
 

@@ -873,7 +873,29 @@ sl_status sl_read_text_decoded(void *ud, sl_source *src, sl_pull_fn pull, void *
  * from their start), sized, and given the next source id. */
 static void number_whole_file(sl_reader_state *st, sl_source *self, int fd, uint64_t file_size)
 {
-    if (sl_sha256_fd(fd, self->sha256) != SL_OK) self->sha256[0] = '\0';
+    if (st->volumes) { /* a multi-volume RAR: its volumes, in order */
+        sl_sha256 *h = sl_sha256_new();
+        char *buf = malloc(SL_READ_CHUNK);
+        int ok = h && buf;
+        file_size = 0;
+        for (size_t v = 0; ok && v < st->nvolumes; v++) {
+            int vfd = open(st->volumes[v], O_RDONLY | O_CLOEXEC);
+            long n = 0;
+            ok = vfd >= 0;
+            while (ok && (n = read_full(vfd, buf, SL_READ_CHUNK)) > 0) {
+                sl_sha256_update(h, buf, (size_t)n);
+                file_size += (uint64_t)n;
+            }
+            if (n < 0) ok = 0;
+            if (vfd >= 0) close(vfd);
+        }
+        if (ok) sl_sha256_final(h, self->sha256);
+        else self->sha256[0] = '\0';
+        sl_sha256_free(h);
+        free(buf);
+    } else if (sl_sha256_fd(fd, self->sha256) != SL_OK) {
+        self->sha256[0] = '\0';
+    }
     self->size = file_size;
     self->id = (*st->next_id)++;
 }
@@ -901,6 +923,8 @@ static sl_status read_container_file(sl_reader_state *st, const char *path, int 
                                      sl_read_kind kind, sl_magic magic, uint64_t file_size)
 {
     sl_archive_env env = {st->opts, st->cb, sl_read_text_decoded, st, st->next_id};
+    env.volumes = st->volumes;
+    env.nvolumes = st->nvolumes;
     sl_source self;
     memset(&self, 0, sizeof self);
     self.cite = path;
@@ -1017,7 +1041,8 @@ static sl_status read_by_kind(sl_reader_state *st, const char *path, file_pull *
 
 /* Reads the open file fd (closed here) as the input file cited as path. */
 static sl_status read_open_file(const char *path, int fd, const sl_read_opts *opts,
-                                const sl_reader_cb *cb, uint32_t *next_id)
+                                const sl_reader_cb *cb, uint32_t *next_id, char *const *volumes,
+                                size_t nvolumes)
 {
     static const sl_reader_cb no_cb;
     sl_read_opts o = {0, 0, 0};
@@ -1049,7 +1074,7 @@ static sl_status read_open_file(const char *path, int fd, const sl_read_opts *op
         rc = SL_EIO;
     } else {
         fp.head_len = (size_t)n;
-        sl_reader_state st = {&o, cb, next_id, 1};
+        sl_reader_state st = {&o, cb, next_id, 1, volumes, nvolumes};
         sl_read_kind kind = sl_read_sniff((const unsigned char *)fp.buf, (size_t)n, path);
         rc = read_by_kind(&st, path, &fp, kind, (uint64_t)sb.st_size);
     }
@@ -1066,21 +1091,31 @@ sl_status sl_read_file(const char *path, const sl_read_opts *opts, const sl_read
         sl_read_diag(cb, SL_DIAG_ERROR, "read.io", path, 0, 0, "cannot open: %s", strerror(errno));
         return SL_EIO;
     }
-    return read_open_file(path, fd, opts, cb, next_id);
+    return read_open_file(path, fd, opts, cb, next_id, NULL, 0);
 }
 
 /* ---- volumes: one file split into numbered parts ----------------------------------------- */
 
-/* The length of the name's base when it ends in a volume number (".001": three to six digits,
- * or ".z01": a split zip's, two or more), with that number in *num and the digits' count in
- * *digits; 0 when it does not. */
-static size_t volume_base(const char *name, int zip, unsigned long *num, size_t *digits) {
+/* How a split file's volumes are named. */
+enum { VOL_NUMBERED, VOL_ZIP, VOL_RAR };
+
+/* The length of the name's base when it ends in a volume number: ".001" (VOL_NUMBERED: three
+ * to six digits), ".z01" (VOL_ZIP: two or more), ".part1.rar" (VOL_RAR: one or more); with
+ * that number in *num and the digits' count in *digits; 0 when it does not. */
+static size_t volume_base(const char *name, int how, unsigned long *num, size_t *digits) {
     size_t n = strlen(name), d = 0;
+    if (how == VOL_RAR) {
+        if (n < 4 || !sl_ends_with_ci(name, n, ".rar")) return 0;
+        n -= 4;
+    }
     while (d < n && name[n - 1 - d] >= '0' && name[n - 1 - d] <= '9') d++;
-    size_t dot = n - d - 1 - (zip != 0); /* where the '.' must be */
-    if (d < (zip ? 2u : 3u) || d > 6 || n < d + 2 + (zip != 0) || name[dot] != '.' ||
-        (zip && (name[dot + 1] | 0x20) != 'z'))
+    static const char *const mark[] = {".", ".z", ".part"};
+    size_t ml = strlen(mark[how]);
+    if (d < (how == VOL_NUMBERED ? 3u : how == VOL_ZIP ? 2u : 1u) || d > 6 || n < d + ml + 1)
         return 0;
+    size_t dot = n - d - ml;
+    for (size_t k = 0; k < ml; k++)
+        if (sl_tolower((unsigned char)name[dot + k]) != mark[how][k]) return 0;
     *num = strtoul(name + n - d, NULL, 10);
     *digits = d;
     return dot;
@@ -1145,42 +1180,44 @@ static int pieces_of_one(const char *first, const char *second) {
 
 size_t sl_volume_run(char *const *files, size_t n, size_t i, char *missing, size_t cap) {
     unsigned long num;
-    size_t base, digits;
-    int zip = 0;
+    size_t base = 0, digits;
+    int how;
     if (cap) missing[0] = '\0';
     if (i >= n || !files[i]) return 1;
-    if (!(base = volume_base(files[i], 0, &num, &digits)) &&
-        !(zip = 1, base = volume_base(files[i], 1, &num, &digits)))
-        return 1;
-    if (num != 1) return 1;
-    if (!zip && (i + 1 >= n || !files[i + 1] || !pieces_of_one(files[i], files[i + 1])))
-        return 1; /* a .z01 is always a piece of a split zip */
+    for (how = VOL_NUMBERED; how <= VOL_RAR; how++)
+        if ((base = volume_base(files[i], how, &num, &digits))) break;
+    if (!base || num != 1) return 1;
+    if (how == VOL_NUMBERED && (i + 1 >= n || !files[i + 1] || !pieces_of_one(files[i], files[i + 1])))
+        return 1; /* a .z01 is always a piece of a split zip, a .part1.rar of a RAR */
     size_t k = 1;
     unsigned long m;
     size_t md;
+    const char *b = sl_path_base(files[i]);
+    size_t bl = strlen(b);
     for (; i + k < n && files[i + k]; k++) {
         const char *f = files[i + k];
-        if (volume_base(f, zip, &m, &md) != base || md != digits || memcmp(f, files[i], base) != 0)
+        if (volume_base(f, how, &m, &md) != base || md != digits || memcmp(f, files[i], base) != 0)
             break;
         if (m != k + 1) { /* a later volume, after one that is missing */
-            const char *b = sl_path_base(files[i]);
-            sl_fmt(missing, cap, "%.*s%0*zu", (int)(strlen(b) - digits), b, (int)digits, k + 1);
+            if (how == VOL_RAR)
+                sl_fmt(missing, cap, "%.*s%0*zu.rar", (int)(bl - digits - 4), b, (int)digits, k + 1);
+            else
+                sl_fmt(missing, cap, "%.*s%0*zu", (int)(bl - digits), b, (int)digits, k + 1);
             return k;
         }
     }
-    if (!zip) return k;
+    if (how != VOL_ZIP) return k;
     /* A split zip ends with the part named .zip, which holds the list of its files and says
      * how many parts come before it. */
     const char *f = i + k < n ? files[i + k] : NULL;
-    const char *b = sl_path_base(files[i]);
     if (f && strlen(f) == base + 4 && memcmp(f, files[i], base) == 0 &&
         sl_ends_with_ci(f, base + 4, ".zip")) {
         long disk = zip_disk(f);
         if (disk > (long)k) /* a part before the .zip is missing: said, the rest joined */
-            sl_fmt(missing, cap, "%.*s%0*zu", (int)(strlen(b) - digits), b, (int)digits, k + 1);
+            sl_fmt(missing, cap, "%.*s%0*zu", (int)(bl - digits), b, (int)digits, k + 1);
         return k + 1;
     }
-    sl_fmt(missing, cap, "%.*s.zip", (int)(strlen(b) - digits - 2), b);
+    sl_fmt(missing, cap, "%.*s.zip", (int)(bl - digits - 2), b);
     return k;
 }
 
@@ -1221,6 +1258,29 @@ sl_status sl_read_volumes(char *const *paths, size_t n, const sl_read_opts *opts
                           const sl_reader_cb *cb, uint32_t *next_id)
 {
     if (n == 1) return sl_read_file(paths[0], opts, cb, next_id);
+    char head[64];
+    long hn = head_of(paths[0], head, sizeof head);
+    if (hn > 0 && sl_rar_is_volume(head, (size_t)hn)) { /* RAR: read across, not joined */
+        int fd = open(paths[0], O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            sl_read_diag(cb, SL_DIAG_ERROR, "read.io", paths[0], 0, 0, "cannot open: %s",
+                         strerror(errno));
+            return SL_EIO;
+        }
+        char **names = calloc(n + 1, sizeof *names); /* NULL-ended, as libarchive wants */
+        if (!names) {
+            close(fd);
+            return SL_ENOMEM;
+        }
+        memcpy(names, paths, n * sizeof *names);
+        const char *last = strrchr(paths[n - 1], '/');
+        sl_read_diag(cb, SL_DIAG_INFO, "read.volumes", paths[0], 0, 0,
+                     "the first of %zu volumes of a RAR archive (to %s), read as one: its size "
+                     "and hash are those of the volumes joined", n, last ? last + 1 : paths[n - 1]);
+        sl_status rc = read_open_file(paths[0], fd, opts, cb, next_id, names, n);
+        free(names);
+        return rc;
+    }
     FILE *t = tmpfile();
     if (!t) {
         sl_read_diag(cb, SL_DIAG_ERROR, "read.io", paths[0], 0, 0,
@@ -1251,6 +1311,6 @@ sl_status sl_read_volumes(char *const *paths, size_t n, const sl_read_opts *opts
         close(fd);
         return SL_EIO;
     }
-    return read_open_file(paths[0], fd, opts, cb, next_id);
+    return read_open_file(paths[0], fd, opts, cb, next_id, NULL, 0);
 }
 

@@ -20,6 +20,8 @@ typedef struct sl_reader_state {
      * then reports them through cb->progress. Readers of compressed data set 0 and report
      * the compressed bytes they consume themselves, so progress adds up to the file size. */
     int count_progress;
+    char *const *volumes; /* a multi-volume RAR's volumes, in order (sl_read_volumes); or NULL */
+    size_t nvolumes;
 } sl_reader_state;
 
 /* What the first bytes of a stream are. */

@@ -643,7 +643,7 @@ def tar_bytes(members):
     return buf.getvalue()
 
 
-def rar4(members, protected=()):
+def rar4(members, protected=(), volume=False):
     """A RAR 4 archive (the format WinRAR wrote before 5.0) of (name, bytes or None for a
     folder), members stored (method 0x30), host Unix, dated 2025-01-01. A name in `protected`
     is marked as encrypted (its bytes are not: no reader gets that far without the password).
@@ -651,7 +651,7 @@ def rar4(members, protected=()):
     def block(htype, flags, body, data=b''):
         h = struct.pack('<BHH', htype, flags, 7 + len(body)) + body
         return struct.pack('<H', zlib.crc32(h) & 0xFFFF) + h + data
-    out = b'Rar!\x1a\x07\x00' + block(0x73, 0, struct.pack('<HI', 0, 0))
+    out = b'Rar!\x1a\x07\x00' + block(0x73, 1 if volume else 0, struct.pack('<HI', 0, 0))
     dos = ((2025 - 1980) << 25) | (1 << 21) | (1 << 16)
     for name, data in members:
         flags, attr = 0x8000, 0o100644  # 0x8000: a data area follows
@@ -691,6 +691,36 @@ def rar5(members):
                  struct.pack('<II', 1735689600, zlib.crc32(data)))
         out += header(2, f + vint(0) + vint(1) + vint(len(n)) + n, data)  # stored, Unix
     return out + header(5, vint(0))
+
+
+def rar5_volumes(name, data, nvol):
+    """One stored file in a RAR 5 archive of nvol volumes (name.part1.rar, ...), as WinRAR's
+    "split to volumes" writes them: each volume's file header carries its piece of the data,
+    marked as continued from the one before and in the next; the last holds the file's CRC."""
+    def vint(v):
+        b = bytearray()
+        while True:
+            b.append((v & 0x7F) | (0x80 if v > 0x7F else 0))
+            v >>= 7
+            if not v:
+                return bytes(b)
+
+    def header(htype, hflags, fields, data=None):
+        body = vint(htype) + vint(hflags | (2 if data is not None else 0))
+        body += (vint(len(data)) if data is not None else b'') + fields
+        h = vint(len(body)) + body
+        return struct.pack('<I', zlib.crc32(h)) + h + (data or b'')
+    n, step, vols = name.encode(), (len(data) + nvol - 1) // nvol, []
+    for v in range(nvol):
+        last = v == nvol - 1
+        out = b'Rar!\x1a\x07\x01\x00' + header(1, 0, vint(1 | (2 if v else 0)) +
+                                                (vint(v) if v else b''))
+        f = (vint(0x2 | (0x4 if last else 0)) + vint(len(data)) + vint(0o100644) +
+             struct.pack('<I', 1735689600) + (struct.pack('<I', zlib.crc32(data)) if last else b'') +
+             vint(0) + vint(1) + vint(len(n)) + n)
+        out += header(2, (0x8 if v else 0) | (0 if last else 0x10), f, data[v * step:(v + 1) * step])
+        vols.append(out + header(5, 0, vint(0 if last else 1)))
+    return vols
 
 
 def make_archives():
@@ -761,12 +791,13 @@ def make_volumes():
     """Files split into volumes, as releases too big for a portal's upload limit arrive: a zip
     cut into numbered pieces (release.zip.001, .002, .003, as 7-Zip or HJSplit cut it), a CSV
     cut into pieces mid-row, two whole exports that merely carry numbers (each with its
-    header: read apart), pieces with one missing, and a zip split by zip -s (release.z01,
-    release.z02, release.zip), whole and without its last part. The zip -s files are written
+    header: read apart), pieces with one missing, a RAR in volumes (release.part1.rar, ...)
+    and volumes alone, and a zip split by zip -s (release.z01, release.zip), whole and
+    without its last part. The zip -s files are written
     by Info-ZIP's zip when it is there and they are not, then kept."""
-    def audit(n):
+    def audit(n, org='Springfield PD'):
         return ('Name,Org Name,Search Time,Reason\n' + ''.join(
-            f'Officer {i},Springfield PD,"06/{1 + i % 28:02d}/2025, {1 + i % 12}:00:00 PM UTC",'
+            f'Officer {i},{org},"06/{1 + i % 28:02d}/2025, {1 + i % 12}:00:00 PM UTC",'
             f'{"assist ICE" if i % 97 == 0 else "case %07d" % ((i * 7919) % 1000003)}\n'
             for i in range(n))).encode()
     z = zbytes([('export/audit.csv', audit(3000))])
@@ -782,6 +813,14 @@ def make_volumes():
     put('volumes/text_cut_in_two/audit.csv.002', text[half:])
     put('volumes/whole_exports_numbered/audit.001', CSV.encode())
     put('volumes/whole_exports_numbered/audit.002', CSV.encode().replace(b'06/0', b'07/0'))
+    # a RAR in volumes (read across them, not joined), and volumes alone (RAR 5 and RAR 4),
+    # which libarchive reads as if whole: the cut file would be short without a word
+    for k, v in enumerate(rar5_volumes('export/audit.csv', audit(300, 'Shelbyville SO'), 3)):
+        put('volumes/rar/release.part%d.rar' % (k + 1), v)
+        if k == 0:
+            put('volumes/rar_volume_alone/release.part1.rar', v)
+    put('volumes/rar_volume_alone/old_style.rar', rar4([('audit.csv', audit(20, 'Ogdenville PD'))],
+                                                       volume=True))
     split = os.path.join(ROOT, 'volumes/split_zip')
     if not os.path.exists(os.path.join(split, 'release.zip')):
         if not shutil.which('zip'):
