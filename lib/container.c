@@ -278,7 +278,7 @@ static long gunzip_read(gunzip *g, char *buf, size_t cap) {
 }
 
 /* Whether the gzip at fd holds a tar (its first inflated bytes name it), which libarchive
- * reads member by member; 0 too when the start cannot be inflated (libarchive says why). */
+ * reads member by member; 1 too when nothing at all inflates (libarchive says why). */
 static int gzip_holds_tar(int fd) {
     gunzip *g = gunzip_new(fd);
     if (!g) return 1;
@@ -287,7 +287,7 @@ static int gzip_holds_tar(int fd) {
     long k;
     if (lseek(fd, 0, SEEK_SET) == 0)
         while (n < sizeof head && (k = gunzip_read(g, head + n, sizeof head - n)) > 0) n += (size_t)k;
-    int tar = n < 263 || sl_magic_sniff(head, n) == SL_MAGIC_TAR;
+    int tar = n == 0 || sl_magic_sniff(head, n) == SL_MAGIC_TAR;
     gunzip_free(g);
     return tar;
 }
