@@ -614,6 +614,17 @@ static sl_status read_stream(const sl_archive_env *env, struct archive *a, gunzi
     return st;
 }
 
+/* What a damaged archive's message adds when its name is a first volume's (release.7z.001)
+ * and it was read alone: the volumes after it are the likelier cause than damage. */
+static const char *first_volume_hint(const sl_source *self, unsigned depth) {
+    const char *p = self->path;
+    size_t n = p ? strlen(p) : 0;
+    if (depth || n < 5 || !sl_ends_with_ci(p, n, ".001") || (self->cite && strstr(self->cite, " > ")))
+        return "";
+    return "; its name is the first volume's of a file split in pieces (name.001, name.002, "
+           "...): if the others were not with it, put them in the folder and scan again";
+}
+
 static sl_status read_container(const sl_archive_env *env, int fd, sl_magic kind, sl_source *self,
                                 unsigned depth, sl_inflate_guard *g, int64_t *progress) {
     if (kind == SL_MAGIC_GZIP && !gzip_holds_tar(fd)) { /* a text: zlib keeps all before a cut */
@@ -639,14 +650,16 @@ static sl_status read_container(const sl_archive_env *env, int fd, sl_magic kind
               "in the folder and scan again");
     if ((volumes ? archive_read_open_filenames(a, (const char **)env->volumes, AR_BLOCK)
                  : archive_read_open_fd(a, fd, AR_BLOCK)) != ARCHIVE_OK) {
-        char m[400];
+        char m[600];
         const char *why = archive_error_string(a) ? archive_error_string(a) : "unknown error";
         if (kind == SL_MAGIC_ZIP && zip_end_missing(fd))
             sl_fmt(m, sizeof m, "cannot open as zip: its end, where a zip lists its files, is "
                    "missing: the file was most likely cut off while it was downloaded or "
-                   "copied (an .xlsx or .ods workbook is a zip too); get it again (%s)", why);
+                   "copied (an .xlsx or .ods workbook is a zip too); get it again (%s)%s", why,
+                   first_volume_hint(self, depth));
         else
-            sl_fmt(m, sizeof m, "cannot open as %s: %s", self->format, why);
+            sl_fmt(m, sizeof m, "cannot open as %s: %s%s", self->format, why,
+                   first_volume_hint(self, depth));
         /* A zip, tar or 7z that cannot be opened is still a source (with no members), so
          * that it is accounted for; a damaged compressed stream never became one. */
         if (!sl_magic_is_stream(kind) && env->cb->begin) env->cb->begin(env->cb->ud, self);
@@ -724,10 +737,11 @@ members:
               "Unpack the archive with the password and scan the files it holds");
         st = SL_EFORMAT;
     } else if (!st && r != ARCHIVE_EOF) {
-        char m[400];
-        sl_fmt(m, sizeof m, "damaged %s, members after this point not read: %s",
+        char m[600];
+        sl_fmt(m, sizeof m, "damaged %s, members after this point not read: %s%s",
                sl_magic_is_stream(kind) ? "archive" : sl_magic_name(kind),
-               archive_error_string(a) ? archive_error_string(a) : "unknown error");
+               archive_error_string(a) ? archive_error_string(a) : "unknown error",
+               first_volume_hint(self, depth));
         adiag(env, SL_DIAG_ERROR, "archive.damaged", self->cite, m);
         st = SL_EFORMAT;
     }

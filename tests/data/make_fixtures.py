@@ -805,6 +805,7 @@ def make_volumes():
     pieces = [z[:third], z[third:2 * third], z[2 * third:]]
     for k, p in enumerate(pieces):
         put('volumes/numbered/release.zip.%03d' % (k + 1), p)
+    put('volumes/first_volume_alone/release.zip.001', pieces[0])
     put('volumes/one_missing/release.zip.001', pieces[0])
     put('volumes/one_missing/release.zip.003', pieces[2])
     text = audit(300)

@@ -18,24 +18,25 @@ D=tests/data/volumes
 expect "exit code (the missing volumes are warnings)" "$?" 1
 q() { sqlite3 "$T/out/sunlight.db" "$1"; }
 expect "sources" "$(q "SELECT coalesce(parent_id, '-') || ' ' || cite || ' ' || format || ' ' || records || ' ' || searches || ' ' || flagged FROM sources ORDER BY id")" \
-"- $D/numbered/release.zip.001 zip 0 0 0
-1 $D/numbered/release.zip.001 > export/audit.csv csv 3000 3000 3000
+"- $D/first_volume_alone/release.zip.001 zip 0 0 0
+- $D/numbered/release.zip.001 zip 0 0 0
+2 $D/numbered/release.zip.001 > export/audit.csv csv 3000 3000 3000
 - $D/one_missing/release.zip.001 zip 0 0 0
 - $D/rar/release.part1.rar rar 0 0 0
-4 $D/rar/release.part1.rar > export/audit.csv csv 300 300 300
+5 $D/rar/release.part1.rar > export/audit.csv csv 300 300 300
 - $D/rar_volume_alone/old_style.rar rar 0 0 0
-6 $D/rar_volume_alone/old_style.rar > audit.csv csv 20 20 20
+7 $D/rar_volume_alone/old_style.rar > audit.csv csv 20 20 20
 - $D/rar_volume_alone/release.part1.rar rar 0 0 0
-8 $D/rar_volume_alone/release.part1.rar > export/audit.csv csv 101 100 100
+9 $D/rar_volume_alone/release.part1.rar > export/audit.csv csv 101 100 100
 - $D/split_zip/release.z01 zip 0 0 0
-10 $D/split_zip/release.z01 > export/audit.csv csv 1100 1100 1100
+11 $D/split_zip/release.z01 > export/audit.csv csv 1100 1100 1100
 - $D/split_zip_without_its_last_part/release.z01 zip 0 0 0
-12 $D/split_zip_without_its_last_part/release.z01 > export/audit.csv csv 948 947 947
+13 $D/split_zip_without_its_last_part/release.z01 > export/audit.csv csv 948 947 947
 - $D/text_cut_in_two/audit.csv.001 csv 300 300 300
 - $D/whole_exports_numbered/audit.001 csv 2 2 0
 - $D/whole_exports_numbered/audit.002 csv 2 2 0"
 joined=$(cat "$D"/numbered/release.zip.0* | sha256sum | cut -d' ' -f1)
-expect "the pieces' hash: the pieces joined in order" "$(q "SELECT sha256 || ' ' || size FROM sources WHERE id = 1")" \
+expect "the pieces' hash: the pieces joined in order" "$(q "SELECT sha256 || ' ' || size FROM sources WHERE id = 2")" \
     "$joined $(cat "$D"/numbered/release.zip.0* | wc -c | tr -d ' ')"
 expect "the text cut mid-row reads whole: its hash is the whole text's" "$(q "SELECT sha256 FROM sources WHERE cite LIKE '%audit.csv.001'")" \
     "$(cat "$D"/text_cut_in_two/audit.csv.00* | sha256sum | cut -d' ' -f1)"
@@ -53,11 +54,14 @@ expect "notes: the pieces missing" "$(q "SELECT substr(message, 1, instr(message
 "release.zip
 release.zip.002"
 # RAR volumes are read across (libarchive), not joined: the hash is still of all of them
-expect "the RAR's hash: its volumes joined in order" "$(q "SELECT sha256 FROM sources WHERE id = 4")" \
+expect "the RAR's hash: its volumes joined in order" "$(q "SELECT sha256 FROM sources WHERE id = 5")" \
     "$(cat "$D"/rar/release.part1.rar "$D"/rar/release.part2.rar "$D"/rar/release.part3.rar | sha256sum | cut -d' ' -f1)"
 # One RAR volume alone reads as if whole (libarchive says nothing): said for each, RAR 5 and 4
 expect "a RAR volume alone is said to be one" "$(grep -c 'one volume of a multi-volume RAR archive, read without the others' "$T/log")" 2
 check "grep -q 'rar_volume_alone/release.part1.rar: one volume of a multi-volume RAR' '$T/log'" "the RAR 5 volume alone is named"
 check "grep -q 'rar_volume_alone/old_style.rar: one volume of a multi-volume RAR' '$T/log'" "the RAR 4 volume alone is named"
-expect "files counted: every piece" "$(grep -o '^read [0-9]* files' "$T/log")" "read 17 files"
+# A first volume alone, with nothing to join: the damage it reads as is said, and so is the
+# likelier cause
+check "grep -q 'first_volume_alone/release.zip.001: cannot open as zip: .*; its name is the first volume.s of a file split in pieces (name.001, name.002, ...): if the others were not with it, put them in the folder and scan again' '$T/log'" "a first volume alone is said to be one"
+expect "files counted: every piece" "$(grep -o '^read [0-9]* files' "$T/log")" "read 18 files"
 finish
