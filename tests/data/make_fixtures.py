@@ -666,21 +666,27 @@ def rar4(members, protected=(), volume=False):
     return out + block(0x7B, 0x4000, b'')
 
 
+def vint(v):
+    """RAR 5's variable-length number: seven bits a byte, low first, high bit: more follow."""
+    b = bytearray()
+    while True:
+        b.append((v & 0x7F) | (0x80 if v > 0x7F else 0))
+        v >>= 7
+        if not v:
+            return bytes(b)
+
+
+def rar5_header(htype, hflags, fields, data=None):
+    """A RAR 5 header block (CRC32, size, type, flags, [data size], fields), then its data."""
+    body = vint(htype) + vint(hflags | (2 if data is not None else 0))
+    body += (vint(len(data)) if data is not None else b'') + fields
+    h = vint(len(body)) + body
+    return struct.pack('<I', zlib.crc32(h)) + h + (data or b'')
+
+
 def rar5(members):
     """The same as a RAR 5 archive (WinRAR 5.0 and later)."""
-    def vint(v):
-        b = bytearray()
-        while True:
-            b.append((v & 0x7F) | (0x80 if v > 0x7F else 0))
-            v >>= 7
-            if not v:
-                return bytes(b)
-
-    def header(htype, fields, data=None):
-        body = vint(htype) + (vint(0) if data is None else vint(2) + vint(len(data))) + fields
-        h = vint(len(body)) + body
-        return struct.pack('<I', zlib.crc32(h)) + h + (data or b'')
-    out = b'Rar!\x1a\x07\x01\x00' + header(1, vint(0))
+    out = b'Rar!\x1a\x07\x01\x00' + rar5_header(1, 0, vint(0))
     for name, data in members:
         n = name.encode()
         if data is None:  # file flags: folder, time; no size, no CRC
@@ -689,37 +695,25 @@ def rar5(members):
         else:  # file flags: time, CRC
             f = (vint(0x6) + vint(len(data)) + vint(0o100644) +
                  struct.pack('<II', 1735689600, zlib.crc32(data)))
-        out += header(2, f + vint(0) + vint(1) + vint(len(n)) + n, data)  # stored, Unix
-    return out + header(5, vint(0))
+        out += rar5_header(2, 0, f + vint(0) + vint(1) + vint(len(n)) + n, data)  # stored, Unix
+    return out + rar5_header(5, 0, vint(0))
 
 
 def rar5_volumes(name, data, nvol):
     """One stored file in a RAR 5 archive of nvol volumes (name.part1.rar, ...), as WinRAR's
     "split to volumes" writes them: each volume's file header carries its piece of the data,
     marked as continued from the one before and in the next; the last holds the file's CRC."""
-    def vint(v):
-        b = bytearray()
-        while True:
-            b.append((v & 0x7F) | (0x80 if v > 0x7F else 0))
-            v >>= 7
-            if not v:
-                return bytes(b)
-
-    def header(htype, hflags, fields, data=None):
-        body = vint(htype) + vint(hflags | (2 if data is not None else 0))
-        body += (vint(len(data)) if data is not None else b'') + fields
-        h = vint(len(body)) + body
-        return struct.pack('<I', zlib.crc32(h)) + h + (data or b'')
     n, step, vols = name.encode(), (len(data) + nvol - 1) // nvol, []
     for v in range(nvol):
         last = v == nvol - 1
-        out = b'Rar!\x1a\x07\x01\x00' + header(1, 0, vint(1 | (2 if v else 0)) +
-                                                (vint(v) if v else b''))
+        out = b'Rar!\x1a\x07\x01\x00' + rar5_header(1, 0, vint(1 | (2 if v else 0)) +
+                                                     (vint(v) if v else b''))
         f = (vint(0x2 | (0x4 if last else 0)) + vint(len(data)) + vint(0o100644) +
              struct.pack('<I', 1735689600) + (struct.pack('<I', zlib.crc32(data)) if last else b'') +
              vint(0) + vint(1) + vint(len(n)) + n)
-        out += header(2, (0x8 if v else 0) | (0 if last else 0x10), f, data[v * step:(v + 1) * step])
-        vols.append(out + header(5, 0, vint(0 if last else 1)))
+        out += rar5_header(2, (0x8 if v else 0) | (0 if last else 0x10), f,
+                           data[v * step:(v + 1) * step])
+        vols.append(out + rar5_header(5, 0, vint(0 if last else 1)))
     return vols
 
 
