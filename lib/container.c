@@ -383,22 +383,27 @@ static int skip_reason(struct archive_entry *e, const char *name, const char **w
 
 /* Copies the rest of the member into a temporary file (bytes hashed and counted). */
 static FILE *spool(pull_ctx *pc) {
-    FILE *f = tmpfile();
+    FILE *f = sl_tmpfile();
+    char m[400];
     if (!f) {
-        adiag(pc->env, SL_DIAG_ERROR, "archive.tmpfile", pc->src->cite,
-              "cannot create a temporary file to read a nested archive");
+        sl_fmt(m, sizeof m, "cannot create a temporary file in %s to read a nested archive: "
+               "%s (set TMPDIR to a folder with room)", sl_tmpdir(), strerror(errno));
+        adiag(pc->env, SL_DIAG_ERROR, "archive.tmpfile", pc->src->cite, m);
         pc->err = SL_EIO;
         return NULL;
     }
     const char *b;
     long n;
+    int e = 0;
     while ((n = pull(pc, &b)) > 0)
-        if (fwrite(b, 1, (size_t)n, f) != (size_t)n) { pc->err = SL_EIO; break; }
+        if (fwrite(b, 1, (size_t)n, f) != (size_t)n) { pc->err = SL_EIO; e = errno; break; }
     if (pc->err || fflush(f) != 0) {
-        if (!pc->err) pc->err = SL_EIO;
-        if (pc->err == SL_EIO)
-            adiag(pc->env, SL_DIAG_ERROR, "archive.tmpfile", pc->src->cite,
-                  "cannot write a temporary file to read a nested archive");
+        if (!pc->err) { pc->err = SL_EIO; e = errno; }
+        if (pc->err == SL_EIO) {
+            sl_fmt(m, sizeof m, "cannot write a temporary file in %s to read a nested archive: "
+                   "%s (set TMPDIR to a folder with room)", sl_tmpdir(), strerror(e));
+            adiag(pc->env, SL_DIAG_ERROR, "archive.tmpfile", pc->src->cite, m);
+        }
         fclose(f);
         return NULL;
     }

@@ -339,6 +339,35 @@ uint64_t sl_fnv1a_lower(uint64_t h, const void *vp, size_t n) {
     return h;
 }
 
+const char *sl_tmpdir(void) {
+    const char *d = getenv("TMPDIR");
+    return d && d[0] == '/' ? d : "/tmp";
+}
+
+FILE *sl_tmpfile(void) {
+    const char *d = sl_tmpdir();
+    size_t n = strlen(d);
+    char *path = malloc(n + sizeof "/sunlight-XXXXXX");
+    if (!path) return NULL;
+    memcpy(path, d, n);
+    memcpy(path + n, "/sunlight-XXXXXX", sizeof "/sunlight-XXXXXX");
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        free(path);
+        return NULL;
+    }
+    unlink(path); /* gone from the folder; the file lives until it is closed */
+    free(path);
+    (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+    FILE *f = fdopen(fd, "w+b");
+    if (!f) {
+        int e = errno;
+        close(fd);
+        errno = e;
+    }
+    return f;
+}
+
 const char *sl_path_base(const char *p) {
     if (!p) return NULL;
     const char *s = strrchr(p, '/');

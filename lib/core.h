@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #define SL_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -85,6 +86,12 @@ uint64_t sl_fnv1a_lower(uint64_t h, const void *p, size_t n);
 
 /* The file-name part of a path (after the last '/'); NULL for NULL. Borrows from p. */
 const char *sl_path_base(const char *p);
+
+/* An anonymous temporary file, opened for reading and writing and already unlinked, in
+ * $TMPDIR (an absolute path) or else /tmp, so that a big release can be given room elsewhere
+ * (tmpfile() ignores TMPDIR); NULL with errno set. sl_tmpdir names the folder used. */
+FILE *sl_tmpfile(void);
+const char *sl_tmpdir(void);
 
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void sl_hex(const unsigned char *in, size_t n, char *out);

@@ -1281,11 +1281,11 @@ sl_status sl_read_volumes(char *const *paths, size_t n, const sl_read_opts *opts
         free(names);
         return rc;
     }
-    FILE *t = tmpfile();
+    FILE *t = sl_tmpfile();
     if (!t) {
         sl_read_diag(cb, SL_DIAG_ERROR, "read.io", paths[0], 0, 0,
-                     "cannot create a temporary file to join its %zu volumes: %s", n,
-                     strerror(errno));
+                     "cannot create a temporary file in %s to join its %zu volumes: %s (set "
+                     "TMPDIR to a folder with room)", sl_tmpdir(), n, strerror(errno));
         return SL_EIO;
     }
     int fd = dup(fileno(t));
@@ -1296,8 +1296,9 @@ sl_status sl_read_volumes(char *const *paths, size_t n, const sl_read_opts *opts
         sl_status rc = append_file(fd, paths[i], &at);
         if (rc) {
             sl_read_diag(cb, SL_DIAG_ERROR, "read.io", paths[i], 0, 0,
-                         "cannot join this volume to %s: %s", paths[0],
-                         rc == SL_ENOMEM ? "out of memory" : strerror(errno));
+                         "cannot join this volume to %s, in a temporary file in %s: %s%s",
+                         paths[0], sl_tmpdir(), rc == SL_ENOMEM ? "out of memory" : strerror(errno),
+                         errno == ENOSPC ? " (set TMPDIR to a folder with room)" : "");
             close(fd);
             return rc;
         }

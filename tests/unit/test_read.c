@@ -606,6 +606,21 @@ static void test_volumes(void)
         CHECK(hn > 0);
         CHECK_INT(sl_rar_is_volume(hb, hn > 0 ? (size_t)hn : 0), i < 2);
     }
+    /* the temporary file goes in $TMPDIR: one that does not exist is said, naming it */
+    const char *old_tmp = getenv("TMPDIR");
+    char *keep = old_tmp ? strdup(old_tmp) : NULL;
+    setenv("TMPDIR", "/nonexistent-sunlight-test", 1);
+    memset(&r, 0, sizeof r);
+    cb = make_cb(&r);
+    CHECK_INT(sl_read_volumes(parts, 3, NULL, &cb, &id), SL_EIO);
+    CHECK_STR(text(&r.diags), "read.io " V "numbered/release.zip.001\n");
+    rec_free(&r);
+    CHECK_STR(sl_tmpdir(), "/nonexistent-sunlight-test");
+    setenv("TMPDIR", "relative/dir", 1); /* not absolute: /tmp */
+    CHECK_STR(sl_tmpdir(), "/tmp");
+    if (keep) setenv("TMPDIR", keep, 1);
+    else unsetenv("TMPDIR");
+    free(keep);
     /* a part that cannot be read: said, naming it */
     char *gone[] = {V "numbered/release.zip.001", V "numbered/no_such.zip.002"};
     memset(&r, 0, sizeof r);
