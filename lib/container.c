@@ -892,5 +892,7 @@ sl_status sl_archive_read_xmlss(const sl_archive_env *env, int fd, sl_source *bo
 }
 
 sl_status sl_archive_read_xls(const sl_archive_env *env, int fd, sl_source *book) {
-    return read_sheets_of(env, fd, book, "xls", sl_xls_read_fd);
+    /* a Word, PowerPoint or Outlook file is listed as what it is; FreeXL says it holds no
+     * workbook */
+    return read_sheets_of(env, fd, book, sl_ole_format(fd), sl_xls_read_fd);
 }

@@ -8,6 +8,7 @@
 #include "timeparse.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <freexl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -423,25 +424,28 @@ sl_status sl_xls_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *cb)
     return st;
 }
 
-/* Streams that tell what an OLE2 file other than a workbook is. */
+/* Streams that tell what an OLE2 file is. */
 enum {
     OLE_ENCRYPTED = 1, /* "EncryptedPackage": an .xlsx, .docx or .pptx protected by a password */
     OLE_WORD = 2,      /* "WordDocument": a Word 97-2003 document */
     OLE_POWERPOINT = 4,
-    OLE_OUTLOOK = 8    /* "__properties_version1.0": an Outlook message (.msg) */
+    OLE_OUTLOOK = 8,   /* "__properties_version1.0": an Outlook message (.msg) */
+    OLE_WORKBOOK = 16  /* "Workbook" (BIFF8) or "Book" (BIFF5): a workbook, whatever it embeds */
 };
 
-/* Which of those streams the OLE2 file at path names. A directory entry (128 bytes, at a
- * multiple of 128 in the file, since sectors are 512-byte aligned) begins with its name in
- * UTF-16LE, NUL-ended. */
-static unsigned ole_streams(const char *path) {
+/* Which of those streams the OLE2 file at fd names (read with pread: the offset is left
+ * alone). A directory entry (128 bytes, at a multiple of 128 in the file, since sectors are
+ * 512-byte aligned) begins with its name in UTF-16LE, NUL-ended. */
+static unsigned ole_streams(int fd) {
     static const struct {
         const char *name;
         unsigned bit;
     } names[] = {{"EncryptedPackage", OLE_ENCRYPTED},
                  {"WordDocument", OLE_WORD},
                  {"PowerPoint Document", OLE_POWERPOINT},
-                 {"__properties_version1.0", OLE_OUTLOOK}};
+                 {"__properties_version1.0", OLE_OUTLOOK},
+                 {"Workbook", OLE_WORKBOOK},
+                 {"Book", OLE_WORKBOOK}};
     unsigned char want[SL_ARRAY_LEN(names)][64];
     size_t wn[SL_ARRAY_LEN(names)];
     for (size_t k = 0; k < SL_ARRAY_LEN(names); k++) {
@@ -454,15 +458,22 @@ static unsigned ole_streams(const char *path) {
         want[k][n++] = 0;
         wn[k] = n;
     }
-    FILE *f = fopen(path, "rb");
-    if (!f) return 0;
-    unsigned char entry[128];
+    enum { CHUNK = 1 << 16 }; /* a multiple of 128 */
+    unsigned char *buf = malloc(CHUNK);
     unsigned found = 0;
-    while (fread(entry, 1, sizeof entry, f) == sizeof entry)
-        for (size_t k = 0; k < SL_ARRAY_LEN(names); k++)
-            if (entry[1] == 0 && memcmp(entry, want[k], wn[k]) == 0) found |= names[k].bit;
-    fclose(f);
+    ssize_t got;
+    for (uint64_t off = 0; buf && (got = pread(fd, buf, CHUNK, (off_t)off)) > 0; off += (uint64_t)got)
+        for (ssize_t e = 0; e + 128 <= got; e += 128)
+            for (size_t k = 0; k < SL_ARRAY_LEN(names); k++)
+                if (buf[e + 1] == 0 && memcmp(buf + e, want[k], wn[k]) == 0) found |= names[k].bit;
+    free(buf);
     return found;
+}
+
+const char *sl_ole_format(int fd) {
+    unsigned k = ole_streams(fd);
+    if (k & (OLE_WORKBOOK | OLE_ENCRYPTED)) return "xls";
+    return k & OLE_OUTLOOK ? "msg" : k & OLE_WORD ? "doc" : k & OLE_POWERPOINT ? "ppt" : "xls";
 }
 
 sl_status sl_xls_read(const char *path, const sl_html_opts *opts, const sl_xlsx_cb *cb) {
@@ -481,7 +492,9 @@ sl_status sl_xls_read(const char *path, const sl_html_opts *opts, const sl_xlsx_
     }
     if (rc == FREEXL_BIFF_WORKBOOK_NOT_FOUND) {
         freexl_close(h);
-        unsigned k = ole_streams(path);
+        int ofd = open(path, O_RDONLY | O_CLOEXEC);
+        unsigned k = ofd >= 0 ? ole_streams(ofd) : 0;
+        if (ofd >= 0) close(ofd);
         if (k & OLE_ENCRYPTED)
             xldiag(&c, SL_DIAG_ERROR, "xls.encrypted", NULL, 0,
                    "protected by a password (an encrypted .xlsx, .docx or .pptx): it cannot be "

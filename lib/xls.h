@@ -15,7 +15,8 @@
  * "2025-06-02T13:02:33Z" (all times are UTC); a time of day as "13:02:33". sh->sha256 is
  * opts->sha256 (a sheet has no bytes of its own); sh->xml_bytes is 0. Reported through diag:
  * a file that cannot be opened as a workbook (xls.damaged, with FreeXL's reason), an OLE2
- * file that holds no workbook (a Word or PowerPoint 97-2003 document: xls.not_a_workbook), a
+ * file that holds no workbook (a Word or PowerPoint 97-2003 document, an Outlook message:
+ * xls.not_a_workbook, naming which), a
  * workbook protected by a password or with no worksheet FreeXL can read (xls.encrypted), cells that cannot be read (xls.cell,
  * once per sheet), rows over the cap (xls.record_too_large). A row callback that returns
  * non-zero stops the sheet (sheet_end is still called); the next sheet is read. Returns
@@ -28,5 +29,10 @@ sl_status sl_xls_read(const char *path, const sl_html_opts *opts, const sl_xlsx_
  * sheet and the last row read, the rows before it kept and the sheet ended as failed. This is
  * what the scan uses. */
 sl_status sl_xls_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *cb);
+
+/* What an OLE2 file at fd is, from the streams its directory names: "doc" (a Word 97-2003
+ * document), "ppt" (a PowerPoint 97-2003 presentation), "msg" (an Outlook message), else
+ * "xls" (a workbook, whatever it embeds, or an encrypted Office file, or unknown). */
+const char *sl_ole_format(int fd);
 
 #endif

@@ -24,14 +24,14 @@ expect "sources" "$(q "SELECT id || ' ' || coalesce(parent_id, '-') || ' ' || re
 "1 - rel/audit_saved_as_97_2003.xls xls 0 0 0 0 0
 2 1 rel/audit_saved_as_97_2003.xls > Notes xls 2 0 0 2 0
 3 1 rel/audit_saved_as_97_2003.xls > Network Audit xls 4 3 1 0 2
-4 - rel/export_sent_as_outlook_message.msg xls 0 0 0 0 0
+4 - rel/export_sent_as_outlook_message.msg msg 0 0 0 0 0
 5 - rel/password_protected.xls xls 0 0 0 0 0
 6 - rel/password_protected.xlsx xls 0 0 0 0 0
-7 - rel/powerpoint_97_presentation.ppt xls 0 0 0 0 0
+7 - rel/powerpoint_97_presentation.ppt ppt 0 0 0 0 0
 8 - rel/shared_strings_table.xls xls 0 0 0 0 0
 9 8 rel/shared_strings_table.xls > Audit xls 1 1 0 0 1
 10 - rel/string_longer_than_its_record.xls xls 0 0 0 0 0
-11 - rel/word_97_document.doc xls 0 0 0 0 0
+11 - rel/word_97_document.doc doc 0 0 0 0 0
 12 - rel/workbook_cut_off.xls xls 0 0 0 0 0"
 sha=$(sha256sum "$D/audit_saved_as_97_2003.xls" | cut -d' ' -f1)
 expect "a sheet is cited with the workbook's SHA-256" "$(q "SELECT sha256 FROM sources WHERE id = 3")" "$sha"

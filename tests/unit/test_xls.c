@@ -171,6 +171,20 @@ static void test_not_read(void) {
                             "(.msg), not a workbook: neither it nor its attachments are read "
                             "(yet); open it in Outlook, save its attachments and scan them") != NULL);
     CHECK(strstr(c.diags.p, "Word") == NULL);
+    /* what the sources table lists each OLE2 file as */
+    static const struct {
+        const char *file, *format;
+    } kinds[] = {{"word_97_document.doc", "doc"}, {"powerpoint_97_presentation.ppt", "ppt"},
+                 {"export_sent_as_outlook_message.msg", "msg"}, {"audit_saved_as_97_2003.xls", "xls"},
+                 {"password_protected.xlsx", "xls"}, {"password_protected.xls", "xls"}};
+    for (size_t i = 0; i < SL_ARRAY_LEN(kinds); i++) {
+        char path[200];
+        snprintf(path, sizeof path, "tests/data/xls/%s", kinds[i].file);
+        int fd = open(path, O_RDONLY);
+        CHECK(fd >= 0);
+        CHECK_STR(sl_ole_format(fd), kinds[i].format);
+        if (fd >= 0) close(fd);
+    }
     /* an .xlsx protected by a password: OLE2 with an EncryptedPackage stream */
     CHECK_INT(run("tests/data/xls/password_protected.xlsx", &c, 0), SL_EFORMAT);
     CHECK_STR(c.dump.p, "");
