@@ -185,6 +185,34 @@ static void test_not_read(void) {
         CHECK_STR(sl_ole_format(fd), kinds[i].format);
         if (fd >= 0) close(fd);
     }
+    /* a workbook whose directory also names a "WordDocument" (an embedded document) is
+     * still a workbook: the workbook's bytes, then such an entry at a multiple of 128 */
+    char tmp[] = "/tmp/sl_test_ole_XXXXXX";
+    int t = mkstemp(tmp);
+    CHECK(t >= 0);
+    FILE *src = fopen("tests/data/xls/audit_saved_as_97_2003.xls", "rb");
+    char b[4096];
+    size_t k, total = 0;
+    while (src && t >= 0 && (k = fread(b, 1, sizeof b, src)) > 0) total += (size_t)write(t, b, k);
+    if (src) fclose(src);
+    unsigned char entry[128] = {0};
+    const char *nm = "WordDocument";
+    for (size_t j = 0; nm[j]; j++) entry[2 * j] = (unsigned char)nm[j];
+    if (t >= 0) {
+        CHECK(pwrite(t, entry, sizeof entry, (off_t)((total + 127) / 128 * 128)) == sizeof entry);
+        CHECK_STR(sl_ole_format(t), "xls");
+        /* the same entry is seen where no workbook is named: the .ppt then reads as a Word file */
+        CHECK(ftruncate(t, 0) == 0);
+        src = fopen("tests/data/xls/powerpoint_97_presentation.ppt", "rb");
+        total = 0;
+        while (src && (k = fread(b, 1, sizeof b, src)) > 0) total += (size_t)pwrite(t, b, k, (off_t)total);
+        if (src) fclose(src);
+        CHECK_STR(sl_ole_format(t), "ppt");
+        CHECK(pwrite(t, entry, sizeof entry, (off_t)((total + 127) / 128 * 128)) == sizeof entry);
+        CHECK_STR(sl_ole_format(t), "doc");
+        close(t);
+    }
+    unlink(tmp);
     /* an .xlsx protected by a password: OLE2 with an EncryptedPackage stream */
     CHECK_INT(run("tests/data/xls/password_protected.xlsx", &c, 0), SL_EFORMAT);
     CHECK_STR(c.dump.p, "");
