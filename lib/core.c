@@ -468,13 +468,12 @@ void sl_sha256_free(sl_sha256 *h) {
     free(h);
 }
 
-sl_status sl_sha256_fd(int fd, char hex[65]) {
-    sl_sha256 *h = sl_sha256_new();
-    if (!h) return SL_ENOMEM;
+sl_status sl_sha256_add_fd(sl_sha256 *h, int fd, uint64_t *bytes) {
     char *buf = malloc(1 << 20);
-    if (!buf) { sl_sha256_free(h); return SL_ENOMEM; }
+    if (!buf) return SL_ENOMEM;
     sl_status rc = SL_OK;
-    for (uint64_t off = 0;;) {
+    uint64_t off = 0;
+    for (;;) {
         ssize_t n = pread(fd, buf, 1 << 20, (off_t)off);
         if (n < 0) {
             if (errno == EINTR) continue;
@@ -485,8 +484,16 @@ sl_status sl_sha256_fd(int fd, char hex[65]) {
         sl_sha256_update(h, buf, (size_t)n);
         off += (uint64_t)n;
     }
-    if (!rc) sl_sha256_final(h, hex);
+    if (bytes) *bytes += off;
     free(buf);
+    return rc;
+}
+
+sl_status sl_sha256_fd(int fd, char hex[65]) {
+    sl_sha256 *h = sl_sha256_new();
+    if (!h) return SL_ENOMEM;
+    sl_status rc = sl_sha256_add_fd(h, fd, NULL);
+    if (!rc) sl_sha256_final(h, hex);
     sl_sha256_free(h);
     return rc;
 }

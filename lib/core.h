@@ -125,6 +125,9 @@ void sl_sha256_free(sl_sha256 *h);
 sl_status sl_sha256_file(const char *path, char hex[65]);
 /* The same of an open file, from its first byte (pread: the file offset is not moved). */
 sl_status sl_sha256_fd(int fd, char hex[65]);
+/* Adds an open file's bytes, from its first, to h (pread, as above); adds their count to
+ * *bytes when bytes is not NULL (so several files can be hashed as one). */
+sl_status sl_sha256_add_fd(sl_sha256 *h, int fd, uint64_t *bytes);
 
 /* Exactly n bytes read or written at offset off (the descriptor's own offset untouched),
  * retrying short and interrupted calls: 0, or -1 with errno set (EIO when the file ends

@@ -875,24 +875,16 @@ static void number_whole_file(sl_reader_state *st, sl_source *self, int fd, uint
 {
     if (st->volumes) { /* a multi-volume RAR: its volumes, in order */
         sl_sha256 *h = sl_sha256_new();
-        char *buf = malloc(SL_READ_CHUNK);
-        int ok = h && buf;
+        int ok = h != NULL;
         file_size = 0;
         for (size_t v = 0; ok && v < st->nvolumes; v++) {
             int vfd = open(st->volumes[v], O_RDONLY | O_CLOEXEC);
-            long n = 0;
-            ok = vfd >= 0;
-            while (ok && (n = read_full(vfd, buf, SL_READ_CHUNK)) > 0) {
-                sl_sha256_update(h, buf, (size_t)n);
-                file_size += (uint64_t)n;
-            }
-            if (n < 0) ok = 0;
+            ok = vfd >= 0 && sl_sha256_add_fd(h, vfd, &file_size) == SL_OK;
             if (vfd >= 0) close(vfd);
         }
         if (ok) sl_sha256_final(h, self->sha256);
         else self->sha256[0] = '\0';
         sl_sha256_free(h);
-        free(buf);
     } else if (sl_sha256_fd(fd, self->sha256) != SL_OK) {
         self->sha256[0] = '\0';
     }
