@@ -570,25 +570,23 @@ static int filter_of(sl_magic kind) {
     }
 }
 
-/* Whether a zip's end-of-central-directory record (PK 5 6, in the last 64 KiB + 22 bytes,
- * after the comment it may carry) is missing: a zip cut off before its end. */
-static int zip_end_missing(int fd) {
+long sl_zip_end(int fd) {
     struct stat sb;
-    if (fstat(fd, &sb) != 0 || sb.st_size < 4) return 0;
-    size_t n = sb.st_size > 65557 ? 65557 : (size_t)sb.st_size;
+    if (fstat(fd, &sb) != 0 || sb.st_size < 4) return -1;
+    size_t n = sb.st_size > 65557 ? 65557 : (size_t)sb.st_size; /* 22 + the longest comment */
     unsigned char *tail = malloc(n);
-    if (!tail) return 0;
-    int missing = 0;
+    if (!tail) return -1;
+    long end = -1;
     if (sl_pread_all(fd, tail, n, (uint64_t)sb.st_size - n) == 0) {
-        missing = 1;
+        end = -2;
         for (size_t i = n - 3; i-- > 0;) /* from the last 4 bytes back */
             if (tail[i] == 'P' && tail[i + 1] == 'K' && tail[i + 2] == 5 && tail[i + 3] == 6) {
-                missing = 0;
+                end = i + 22 <= n ? (long)(tail[i + 4] | tail[i + 5] << 8) : -1;
                 break;
             }
     }
     free(tail);
-    return missing;
+    return end;
 }
 
 /* The one stream of a compressed file (from libarchive's a, or zlib's gz), which is the text
@@ -657,7 +655,7 @@ static sl_status read_container(const sl_archive_env *env, int fd, sl_magic kind
                  : archive_read_open_fd(a, fd, AR_BLOCK)) != ARCHIVE_OK) {
         char m[600];
         const char *why = archive_error_string(a) ? archive_error_string(a) : "unknown error";
-        if (kind == SL_MAGIC_ZIP && zip_end_missing(fd))
+        if (kind == SL_MAGIC_ZIP && sl_zip_end(fd) == -2)
             sl_fmt(m, sizeof m, "cannot open as zip: its end, where a zip lists its files, is "
                    "missing: the file was most likely cut off while it was downloaded or "
                    "copied (an .xlsx or .ods workbook is a zip too); get it again (%s)%s", why,

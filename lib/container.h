@@ -97,6 +97,12 @@ typedef enum {
 
 /* "zip", "gzip", "zstd", "xz", "bzip2", "tar", "7z" ("" for none). */
 const char *sl_magic_name(sl_magic m);
+/* A zip's end-of-central-directory record (PK 5 6, in its last 64 KiB + 22 bytes, after the
+ * comment it may carry): the number of the part it says it is in (a split zip's .zip: the
+ * parts before it), counted from 0; -2 when there is none (a zip cut off before its end); -1
+ * when the record itself is cut short or the file cannot be read. */
+long sl_zip_end(int fd);
+
 /* Whether the head of a RAR file (4 or 5) marks it as one volume of a multi-volume archive. */
 int sl_rar_is_volume(const void *head, size_t n);
 /* Whether m is one compressed stream (gzip, zstd, xz, bzip2) rather than an archive. */

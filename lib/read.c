@@ -1113,29 +1113,6 @@ static size_t volume_base(const char *name, int how, unsigned long *num, size_t 
     return dot;
 }
 
-/* The number of the part a split zip's last part (its .zip) says it is, counted from 0 (so
- * the parts before it), from its end-of-central-directory record; -1 when it has none. */
-static long zip_disk(const char *path) {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return -1;
-    struct stat sb;
-    long disk = -1;
-    unsigned char *tail = NULL;
-    if (fstat(fd, &sb) == 0 && sb.st_size >= 22) {
-        size_t n = sb.st_size > 65557 ? 65557 : (size_t)sb.st_size; /* 22 + a comment */
-        tail = malloc(n);
-        if (tail && sl_pread_all(fd, tail, n, (uint64_t)sb.st_size - n) == 0)
-            for (size_t j = n - 22 + 1; j-- > 0;)
-                if (tail[j] == 'P' && tail[j + 1] == 'K' && tail[j + 2] == 5 && tail[j + 3] == 6) {
-                    disk = (long)(tail[j + 4] | tail[j + 5] << 8);
-                    break;
-                }
-    }
-    free(tail);
-    close(fd);
-    return disk;
-}
-
 /* The first bytes of the file at path (up to cap), or -1. */
 static long head_of(const char *path, char *buf, size_t cap) {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -1204,7 +1181,9 @@ size_t sl_volume_run(char *const *files, size_t n, size_t i, char *missing, size
     const char *f = i + k < n ? files[i + k] : NULL;
     if (f && strlen(f) == base + 4 && memcmp(f, files[i], base) == 0 &&
         sl_ends_with_ci(f, base + 4, ".zip")) {
-        long disk = zip_disk(f);
+        int zfd = open(f, O_RDONLY | O_CLOEXEC);
+        long disk = zfd >= 0 ? sl_zip_end(zfd) : -1;
+        if (zfd >= 0) close(zfd);
         if (disk > (long)k) /* a part before the .zip is missing: said, the rest joined */
             sl_fmt(missing, cap, "%.*s%0*zu", (int)(bl - digits), b, (int)digits, k + 1);
         return k + 1;
