@@ -816,21 +816,37 @@ def make_volumes():
             put('volumes/rar_volume_alone/release.part1.rar', v)
     put('volumes/rar_volume_alone/old_style.rar', rar4([('audit.csv', audit(20, 'Ogdenville PD'))],
                                                        volume=True))
-    split = os.path.join(ROOT, 'volumes/split_zip')
-    if not os.path.exists(os.path.join(split, 'release.zip')):
+    def zip_split(folder, rows):
+        """release.z01 ... release.zip by Info-ZIP's zip -s 64k, stored, into folder (when zip
+        is there and the folder's release.zip is not); False when it could not be written."""
+        if os.path.exists(os.path.join(folder, 'release.zip')):
+            return True
         if not shutil.which('zip'):
-            print('zip not found: volumes/split_zip not written')
-            return
+            print('zip not found: %s not written' % os.path.relpath(folder, ROOT))
+            return False
         import tempfile
-        os.makedirs(split, exist_ok=True)
+        os.makedirs(folder, exist_ok=True)
         with tempfile.TemporaryDirectory() as d:
             os.makedirs(os.path.join(d, 'export'))
             src = os.path.join(d, 'export', 'audit.csv')
             with open(src, 'wb') as f:
-                f.write(audit(1100))  # stored, over zip -s's smallest part (64 KiB)
+                f.write(audit(rows))  # stored, over zip -s's smallest part (64 KiB)
             os.utime(src, (1735689600, 1735689600))
-            subprocess.run(['zip', '-q', '-X', '-0', '-s', '64k', os.path.join(split, 'release.zip'),
+            subprocess.run(['zip', '-q', '-X', '-0', '-s', '64k', os.path.join(folder, 'release.zip'),
                             'export/audit.csv'], cwd=d, check=True)
+        return True
+    split = os.path.join(ROOT, 'volumes/split_zip')
+    if not zip_split(split, 1100):
+        return
+    # three parts, the middle one missing: the .zip's end record says two came before it
+    middle = os.path.join(ROOT, 'volumes/split_zip_missing_a_middle_part')
+    if not os.path.exists(os.path.join(middle, 'release.zip')):
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            if zip_split(d, 2000):
+                os.makedirs(middle, exist_ok=True)
+                for n in ('release.z01', 'release.zip'):
+                    shutil.copyfile(os.path.join(d, n), os.path.join(middle, n))
     last = os.path.join(ROOT, 'volumes/split_zip_without_its_last_part')
     os.makedirs(last, exist_ok=True)
     for n in sorted(os.listdir(split)):

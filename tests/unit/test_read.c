@@ -531,6 +531,9 @@ static void test_volumes(void)
         {{V "one_missing/release.zip.001", V "one_missing/release.zip.003"}, 1, "release.zip.002"},
         {{V "split_zip/release.z01", V "split_zip/release.zip"}, 2, ""},
         {{V "split_zip_without_its_last_part/release.z01"}, 1, "release.zip"},
+        /* the .zip's end record says two parts come before it: the second is missing */
+        {{V "split_zip_missing_a_middle_part/release.z01", V "split_zip_missing_a_middle_part/release.zip"},
+         2, "release.z02"},
         {{V "text_cut_in_two/audit.csv.001", V "text_cut_in_two/audit.csv.002"}, 2, ""},
         {{V "rar/release.part1.rar", V "rar/release.part2.rar", V "rar/release.part3.rar"}, 3, ""},
         {{V "rar/release.part1.rar", V "rar/release.part3.rar"}, 1, "release.part2.rar"},
