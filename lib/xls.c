@@ -434,9 +434,10 @@ enum {
 };
 
 /* Which of those streams the OLE2 file at fd names (read with pread: the offset is left
- * alone). A directory entry (128 bytes, at a multiple of 128 in the file, since sectors are
- * 512-byte aligned) begins with its name in UTF-16LE, NUL-ended. */
-static unsigned ole_streams(int fd) {
+ * alone), reading no further once one of the streams in `enough` is found. A directory entry
+ * (128 bytes, at a multiple of 128 in the file, since sectors are 512-byte aligned) begins
+ * with its name in UTF-16LE, NUL-ended. */
+static unsigned ole_streams(int fd, unsigned enough) {
     static const struct {
         const char *name;
         unsigned bit;
@@ -462,7 +463,8 @@ static unsigned ole_streams(int fd) {
     unsigned char *buf = malloc(CHUNK);
     unsigned found = 0;
     ssize_t got;
-    for (uint64_t off = 0; buf && (got = pread(fd, buf, CHUNK, (off_t)off)) > 0; off += (uint64_t)got)
+    for (uint64_t off = 0; buf && !(found & enough) && (got = pread(fd, buf, CHUNK, (off_t)off)) > 0;
+         off += (uint64_t)got)
         for (ssize_t e = 0; e + 128 <= got; e += 128)
             for (size_t k = 0; k < SL_ARRAY_LEN(names); k++)
                 if (buf[e + 1] == 0 && memcmp(buf + e, want[k], wn[k]) == 0) found |= names[k].bit;
@@ -471,7 +473,8 @@ static unsigned ole_streams(int fd) {
 }
 
 const char *sl_ole_format(int fd) {
-    unsigned k = ole_streams(fd);
+    /* a workbook (most files here) is told as soon as its stream's name is met */
+    unsigned k = ole_streams(fd, OLE_WORKBOOK | OLE_ENCRYPTED);
     if (k & (OLE_WORKBOOK | OLE_ENCRYPTED)) return "xls";
     return k & OLE_OUTLOOK ? "msg" : k & OLE_WORD ? "doc" : k & OLE_POWERPOINT ? "ppt" : "xls";
 }
@@ -493,7 +496,7 @@ sl_status sl_xls_read(const char *path, const sl_html_opts *opts, const sl_xlsx_
     if (rc == FREEXL_BIFF_WORKBOOK_NOT_FOUND) {
         freexl_close(h);
         int ofd = open(path, O_RDONLY | O_CLOEXEC);
-        unsigned k = ofd >= 0 ? ole_streams(ofd) : 0;
+        unsigned k = ofd >= 0 ? ole_streams(ofd, 0) : 0;
         if (ofd >= 0) close(ofd);
         if (k & OLE_ENCRYPTED)
             xldiag(&c, SL_DIAG_ERROR, "xls.encrypted", NULL, 0,
