@@ -622,8 +622,7 @@ static sl_status read_stream(const sl_archive_env *env, struct archive *a, gunzi
 static const char *first_volume_hint(const sl_source *self, unsigned depth) {
     const char *p = self->path;
     size_t n = p ? strlen(p) : 0;
-    if (depth || n < 5 || !sl_ends_with_ci(p, n, ".001") || (self->cite && strstr(self->cite, " > ")))
-        return "";
+    if (depth || n < 5 || !sl_ends_with_ci(p, n, ".001")) return ""; /* depth 0: a file of its own */
     return "; its name is the first volume's of a file split in pieces (name.001, name.002, "
            "...): if the others were not with it, put them in the folder and scan again";
 }
