@@ -4,6 +4,7 @@
  * text runner, hashing each member's decompressed bytes and bounding decompression. */
 #include "container.h"
 #include "html.h"
+#include "mail.h"
 #include "xls.h"
 #include "xmlss.h"
 
@@ -140,6 +141,7 @@ typedef struct {
     int64_t *progress; /* top level only: compressed bytes reported so far */
     sl_entry_reader er;
     struct gunzip *gz; /* a gzip stream read by zlib instead of libarchive (a NULL) */
+    const sl_mail_part *part; /* an e-mail attachment's decoded bytes (a NULL, gz NULL) */
 } pull_ctx;
 
 sl_status sl_inflate_add_entry(sl_inflate_guard *g, struct archive *a, int64_t in0, uint64_t n,
@@ -292,18 +294,45 @@ static int gzip_holds_tar(int fd) {
     return tar;
 }
 
+/* An e-mail attachment's decoded bytes, from its temporary file; -1 at the end of one the
+ * message was cut off in (after every byte it has). */
+static long part_read(pull_ctx *pc, char *buf, size_t cap) {
+    size_t got = 0;
+    while (got < cap) {
+        ssize_t n = read(pc->part->fd, buf + got, cap - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            sl_fmt(pc->er.why, sizeof pc->er.why, "%s", strerror(errno));
+            return -1;
+        }
+        if (n == 0) break;
+        got += (size_t)n;
+    }
+    if (got == 0 && pc->part->cut) {
+        sl_fmt(pc->er.why, sizeof pc->er.why, "the e-mail message is cut off inside this "
+               "attachment (saved or copied incompletely), so its end is missing; get the "
+               "message again");
+        return -1;
+    }
+    return (long)got;
+}
+
 /* Up to cap decompressed bytes into buf (sl_entry_read: what came before damage first). */
 static long member_read(pull_ctx *pc, char *buf, size_t cap) {
-    long got = pc->gz ? gunzip_read(pc->gz, buf, cap) : sl_entry_read(pc->a, &pc->er, buf, cap);
+    long got = pc->gz     ? gunzip_read(pc->gz, buf, cap)
+               : pc->part ? part_read(pc, buf, cap)
+                          : sl_entry_read(pc->a, &pc->er, buf, cap);
     if (got < 0 && pc->gz) sl_fmt(pc->er.why, sizeof pc->er.why, "%s", pc->gz->why);
     if (got < 0) {
         char m[400];
+        const char *verb = pc->part ? "read" : "decompress";
         if (pc->out)
-            sl_fmt(m, sizeof m, "cannot decompress past byte %llu of its content: %s; what came "
-                   "before was read", (unsigned long long)pc->out, pc->er.why);
+            sl_fmt(m, sizeof m, "cannot %s past byte %llu of its content: %s; what came "
+                   "before was read", verb, (unsigned long long)pc->out, pc->er.why);
         else
-            sl_fmt(m, sizeof m, "cannot decompress: %s", pc->er.why);
-        adiag(pc->env, SL_DIAG_ERROR, "archive.damaged", pc->src->cite, m);
+            sl_fmt(m, sizeof m, "cannot %s: %s", verb, pc->er.why);
+        adiag(pc->env, SL_DIAG_ERROR, pc->part ? "mail.cut_off" : "archive.damaged",
+              pc->src->cite, m);
         pc->err = SL_EFORMAT;
         if (pc->h) pc->src->size = pc->out; /* what could be read; no SHA-256 of a part */
         return -1;
@@ -322,7 +351,9 @@ static long member_read(pull_ctx *pc, char *buf, size_t cap) {
     la_ssize_t n = (la_ssize_t)got;
     pc->out += (uint64_t)n;
     char why[200];
-    int64_t in_now = pc->gz ? (int64_t)pc->gz->in_total : archive_filter_bytes(pc->a, -1);
+    int64_t in_now = pc->gz     ? (int64_t)pc->gz->in_total
+                     : pc->part ? (int64_t)pc->out
+                                : archive_filter_bytes(pc->a, -1);
     if (sl_inflate_add(pc->g, (uint64_t)n, pc->out, in_now > pc->in0 ? (uint64_t)(in_now - pc->in0) : 0,
                        why, sizeof why)) {
         char m[400];
@@ -410,16 +441,21 @@ static FILE *spool(pull_ctx *pc) {
     return f;
 }
 
+static sl_status read_mail(const sl_archive_env *env, int fd, sl_mail_kind kind, sl_source *self,
+                           unsigned depth, sl_inflate_guard *g);
+
 /* A member or a decompressed stream whose first n bytes (in pc->buf, handed out first by
- * pull) are a web page, an Excel 2003 XML spreadsheet or an Excel 97-2003 workbook: spooled
- * (which fills src's sha256 and size) and read by its reader, its tables or sheets becoming
- * sources under src. Returns 0 when it is none of these (nothing is read). */
+ * pull) are a web page, an Excel 2003 XML spreadsheet, an Excel 97-2003 workbook or an e-mail
+ * message or mailbox: spooled (which fills src's sha256 and size) and read by its reader, its
+ * tables, sheets or attachments becoming sources under src. Returns 0 when it is none of
+ * these (nothing is read). */
 static int read_as_sheets(const sl_archive_env *env, pull_ctx *pc, sl_source *src, size_t n,
-                          sl_status *st) {
+                          unsigned depth, sl_status *st) {
     const unsigned char *p = (const unsigned char *)pc->buf;
     int page = sl_html_sniff(p, n);
     int ole = !page && n >= 8 && memcmp(p, SL_OLE2_MAGIC, 8) == 0;
-    if (!page && !ole && !sl_xmlss_sniff(p, n)) return 0;
+    sl_mail_kind mail = page || ole ? SL_MAIL_NONE : sl_mail_sniff(p, n < SL_MAIL_SNIFF_BYTES ? n : SL_MAIL_SNIFF_BYTES);
+    if (!page && !ole && !mail && !sl_xmlss_sniff(p, n)) return 0;
     FILE *f = spool(pc);
     if (!f) {
         *st = pc->err;
@@ -428,9 +464,65 @@ static int read_as_sheets(const sl_archive_env *env, pull_ctx *pc, sl_source *sr
     src->id = (*env->next_id)++;
     *st = page  ? sl_archive_read_html(env, fileno(f), src)
           : ole ? sl_archive_read_xls(env, fileno(f), src)
+          : mail ? read_mail(env, fileno(f), mail, src, depth, pc->g)
                 : sl_archive_read_xmlss(env, fileno(f), src);
     fclose(f);
     return 1;
+}
+
+/* Reads a member (or an attachment) whose puller pc is set up: what its first bytes are
+ * decides whether it is a text, a workbook, a page, a message or a nested archive. */
+static sl_status read_child(const sl_archive_env *env, pull_ctx *pc, sl_source *child,
+                            unsigned depth, sl_inflate_guard *g) {
+    sl_status st = SL_OK;
+    long n = member_read(pc, pc->buf, AR_BLOCK);
+    if (n < 0) return pc->err;
+    pc->first = (size_t)n;
+    sl_magic kind = sl_magic_sniff(pc->buf, (size_t)n);
+    if (kind == SL_MAGIC_NONE && read_as_sheets(env, pc, child, (size_t)n, depth, &st)) return st;
+    if (kind == SL_MAGIC_NONE) {
+        /* The text runner gives the id, format and encoding; this puller hashes. */
+        child->format = NULL;
+        child->encoding = NULL;
+        st = env->run_text(env->run_ud, child, pull, pc);
+        if (pc->err) st = (sl_status)pc->err;
+        return st;
+    }
+    if (depth + 1 > (env->opts->max_depth ? env->opts->max_depth : 4)) {
+        char m[200];
+        sl_fmt(m, sizeof m, "nested archive skipped: deeper than %u levels",
+               env->opts->max_depth ? env->opts->max_depth : 4);
+        adiag(env, SL_DIAG_WARN, "archive.too_deep", child->cite, m);
+        return SL_OK;
+    }
+    FILE *f = spool(pc);
+    if (!f) return pc->err;
+    sl_zip_kind zk = kind == SL_MAGIC_ZIP ? sl_xlsx_probe_fd(fileno(f)) : SL_ZIP_ARCHIVE;
+    const char *unread = sl_zip_kind_unread(zk);
+    if (unread) { /* an office document: skipped whole, not read part by part */
+        char m[200];
+        sl_fmt(m, sizeof m, "%s: " SL_UNREAD_ADVICE "; member skipped", unread);
+        adiag(env, SL_DIAG_WARN, "read.unsupported_format", child->cite, m);
+    } else if (zk == SL_ZIP_WORKBOOK || zk == SL_ZIP_ODF_SPREADSHEET) {
+        child->id = (*env->next_id)++;
+        st = sl_archive_read_workbook(env, fileno(f), child, zk);
+    } else {
+        /* child's sha256/size are those of the nested file; a compressed text is re-hashed
+         * as its decompressed text by read_container (a compressed tar is not). */
+        child->format = sl_magic_name(kind);
+        if (!sl_magic_is_stream(kind)) child->id = (*env->next_id)++; /* a stream's: the text's */
+        st = read_container(env, fileno(f), kind, child, depth + 1, g, NULL);
+    }
+    fclose(f);
+    return st;
+}
+
+/* "parent-cite > name" and the member path "parent-member > name" (or name). */
+static int child_names(const sl_source *self, const char *name, sl_buf *cite, sl_buf *member) {
+    sl_buf_printf(cite, "%s > %s", self->cite, name);
+    if (self->member) sl_buf_printf(member, "%s > %s", self->member, name);
+    else sl_buf_puts(member, name);
+    return !sl_buf_nul(cite) && !sl_buf_nul(member);
 }
 
 static sl_status read_member(const sl_archive_env *env, struct archive *a, struct archive_entry *e,
@@ -439,10 +531,7 @@ static sl_status read_member(const sl_archive_env *env, struct archive *a, struc
     const char *name = archive_entry_pathname(e);
     sl_buf cite = {0}, member = {0};
     sl_status st = SL_OK;
-    sl_buf_printf(&cite, "%s > %s", self->cite, name);
-    if (self->member) sl_buf_printf(&member, "%s > %s", self->member, name);
-    else sl_buf_puts(&member, name);
-    if (sl_buf_nul(&cite) || sl_buf_nul(&member)) {
+    if (!child_names(self, name, &cite, &member)) {
         sl_buf_free(&cite); sl_buf_free(&member);
         return SL_ENOMEM;
     }
@@ -473,48 +562,11 @@ static sl_status read_member(const sl_archive_env *env, struct archive *a, struc
     child.encoding = "utf-8";
     pull_ctx pc = {env, a, g, &child, sl_sha256_new(), malloc(AR_BLOCK), 0, 0, 0, 0, 0,
                    progress};
-    if (!pc.h || !pc.buf) { st = SL_ENOMEM; goto done; }
-    pc.in0 = archive_filter_bytes(a, -1);
-    long n = member_read(&pc, pc.buf, AR_BLOCK);
-    if (n < 0) { st = pc.err; goto done; }
-    pc.first = (size_t)n;
-    sl_magic kind = sl_magic_sniff(pc.buf, (size_t)n);
-    if (kind == SL_MAGIC_NONE && read_as_sheets(env, &pc, &child, (size_t)n, &st)) goto done;
-    if (kind == SL_MAGIC_NONE) {
-        /* The text runner gives the id, format and encoding; this puller hashes. */
-        child.format = NULL;
-        child.encoding = NULL;
-        st = env->run_text(env->run_ud, &child, pull, &pc);
-        if (pc.err) st = pc.err;
-        goto done;
+    if (!pc.h || !pc.buf) st = SL_ENOMEM;
+    else {
+        pc.in0 = archive_filter_bytes(a, -1);
+        st = read_child(env, &pc, &child, depth, g);
     }
-    if (depth + 1 > (env->opts->max_depth ? env->opts->max_depth : 4)) {
-        char m[200];
-        sl_fmt(m, sizeof m, "nested archive skipped: deeper than %u levels",
-               env->opts->max_depth ? env->opts->max_depth : 4);
-        adiag(env, SL_DIAG_WARN, "archive.too_deep", cite.p, m);
-        goto done;
-    }
-    FILE *f = spool(&pc);
-    if (!f) { st = pc.err; goto done; }
-    sl_zip_kind zk = kind == SL_MAGIC_ZIP ? sl_xlsx_probe_fd(fileno(f)) : SL_ZIP_ARCHIVE;
-    const char *unread = sl_zip_kind_unread(zk);
-    if (unread) { /* an office document: skipped whole, not read part by part */
-        char m[200];
-        sl_fmt(m, sizeof m, "%s: " SL_UNREAD_ADVICE "; member skipped", unread);
-        adiag(env, SL_DIAG_WARN, "read.unsupported_format", cite.p, m);
-    } else if (zk == SL_ZIP_WORKBOOK || zk == SL_ZIP_ODF_SPREADSHEET) {
-        child.id = (*env->next_id)++;
-        st = sl_archive_read_workbook(env, fileno(f), &child, zk);
-    } else {
-        /* child's sha256/size are those of the nested file; a compressed text is re-hashed
-         * as its decompressed text by read_container (a compressed tar is not). */
-        child.format = sl_magic_name(kind);
-        if (!sl_magic_is_stream(kind)) child.id = (*env->next_id)++; /* a stream's: the text's */
-        st = read_container(env, fileno(f), kind, &child, depth + 1, g, NULL);
-    }
-    fclose(f);
-done:
     if (pc.h) sl_sha256_free(pc.h);
     free(pc.buf);
 out:
@@ -591,7 +643,7 @@ long sl_zip_end(int fd) {
 
 /* The one stream of a compressed file (from libarchive's a, or zlib's gz), which is the text
  * source self itself, or a web page, XML spreadsheet or .xls read as one. */
-static sl_status read_stream(const sl_archive_env *env, struct archive *a, gunzip *gz,
+static sl_status read_stream(const sl_archive_env *env, struct archive *a, gunzip *gz, unsigned depth,
                              sl_source *self, sl_inflate_guard *g, int64_t *progress) {
     /* The text runner gives the id; this puller hashes the decompressed bytes. */
     self->encoding = NULL;
@@ -607,7 +659,7 @@ static sl_status read_stream(const sl_archive_env *env, struct archive *a, gunzi
         else {
             pc.first = (size_t)n;
             /* a compressed web page, XML spreadsheet or .xls: read as one, not as text */
-            if (!read_as_sheets(env, &pc, self, (size_t)n, &st))
+            if (!read_as_sheets(env, &pc, self, (size_t)n, depth, &st))
                 st = env->run_text(env->run_ud, self, pull, &pc);
             if (pc.err) st = pc.err;
         }
@@ -632,7 +684,7 @@ static sl_status read_container(const sl_archive_env *env, int fd, sl_magic kind
     if (kind == SL_MAGIC_GZIP && !gzip_holds_tar(fd)) { /* a text: zlib keeps all before a cut */
         gunzip *gz = lseek(fd, 0, SEEK_SET) == 0 ? gunzip_new(fd) : NULL;
         if (!gz) return SL_ENOMEM;
-        sl_status st = read_stream(env, NULL, gz, self, g, progress);
+        sl_status st = read_stream(env, NULL, gz, depth, self, g, progress);
         gunzip_free(gz);
         return st;
     }
@@ -701,7 +753,7 @@ static sl_status read_container(const sl_archive_env *env, int fd, sl_magic kind
             archive_read_free(a);
             return SL_EFORMAT;
         }
-        st = read_stream(env, a, NULL, self, g, progress);
+        st = read_stream(env, a, NULL, depth, self, g, progress);
         archive_read_free(a);
         return st;
     }
@@ -776,6 +828,73 @@ sl_status sl_archive_read_fd(const sl_archive_env *env, int fd, sl_magic kind, s
     struct stat sb;
     if (depth == 0 && env->cb->progress && fstat(fd, &sb) == 0 && sb.st_size > progress)
         env->cb->progress(env->cb->ud, (uint64_t)(sb.st_size - progress));
+    return st;
+}
+
+/* ---- e-mail ----------------------------------------------------------------------------------- */
+
+typedef struct {
+    const sl_archive_env *env;
+    sl_source *self;
+    unsigned depth;
+    sl_inflate_guard *g;
+    sl_status st;
+} mail_ctx;
+
+/* One attachment (or attached message, or a mailbox's message): a member of the message. */
+static int on_mail_part(void *ud, const sl_mail_part *part) {
+    mail_ctx *m = ud;
+    sl_buf cite = {0}, member = {0};
+    sl_status st = SL_ENOMEM;
+    if (child_names(m->self, part->name, &cite, &member)) {
+        sl_source child = {0};
+        child.parent = m->self->id;
+        child.cite = cite.p;
+        child.path = m->self->path;
+        child.member = member.p;
+        child.format = "csv";
+        child.encoding = "utf-8";
+        pull_ctx pc = {m->env, NULL, m->g, &child, sl_sha256_new(), malloc(AR_BLOCK), 0, 0, 0,
+                       0, 0, NULL};
+        pc.part = part;
+        if (pc.h && pc.buf) st = read_child(m->env, &pc, &child, m->depth + 1, m->g);
+        if (pc.h) sl_sha256_free(pc.h);
+        free(pc.buf);
+    }
+    sl_buf_free(&cite);
+    sl_buf_free(&member);
+    if (st == SL_ENOMEM) m->st = st;
+    return st == SL_ENOMEM;
+}
+
+static sl_status read_mail(const sl_archive_env *env, int fd, sl_mail_kind kind, sl_source *self,
+                           unsigned depth, sl_inflate_guard *g) {
+    self->format = sl_mail_format(kind);
+    self->encoding = "binary";
+    if (env->cb->begin) env->cb->begin(env->cb->ud, self);
+    unsigned max = env->opts->max_depth ? env->opts->max_depth : 4;
+    sl_status st = SL_OK;
+    if (depth + 1 > max) {
+        char m[200];
+        sl_fmt(m, sizeof m, "nested message skipped: deeper than %u levels", max);
+        adiag(env, SL_DIAG_WARN, "archive.too_deep", self->cite, m);
+    } else {
+        mail_ctx mc = {env, self, depth, g, SL_OK};
+        sl_mail_opts mo = {self->cite, env->cb->diag, env->cb->diag_ud};
+        st = sl_mail_read_fd(fd, kind, &mo, on_mail_part, &mc);
+        if (mc.st) st = mc.st;
+    }
+    if (env->cb->end) env->cb->end(env->cb->ud, self);
+    return st;
+}
+
+sl_status sl_archive_read_mail(const sl_archive_env *env, int fd, sl_mail_kind kind, sl_source *self) {
+    sl_inflate_guard g = {0};
+    g.max_total = env->opts->max_inflate;
+    pthread_once(&utf8_once, utf8_ctype_init);
+    locale_t before = utf8_ctype ? uselocale(utf8_ctype) : (locale_t)0;
+    sl_status st = read_mail(env, fd, kind, self, 0, &g);
+    if (utf8_ctype && before != (locale_t)0) uselocale(before);
     return st;
 }
 

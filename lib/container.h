@@ -7,6 +7,7 @@
 #define SL_CONTAINER_H
 
 #include "read.h"
+#include "mail.h"
 #include "xlsx.h"
 
 /* ---- decompression bounds ------------------------------------------------------------------ */
@@ -131,6 +132,12 @@ sl_status sl_archive_read_html(const sl_archive_env *env, int fd, sl_source *pag
 sl_status sl_archive_read_xmlss(const sl_archive_env *env, int fd, sl_source *book);
 /* The same for an Excel 97-2003 workbook (xls.h): its worksheets become sources. */
 sl_status sl_archive_read_xls(const sl_archive_env *env, int fd, sl_source *book);
+
+/* Reads an e-mail message or mailbox in fd (mail.h) as the source `self` (format "eml" or
+ * "mbox"), whose sha256 is already filled: each attachment becomes a member, cited
+ * "self-cite > name", read as an archive's member is (a text, a workbook, an archive, another
+ * message). */
+sl_status sl_archive_read_mail(const sl_archive_env *env, int fd, sl_mail_kind kind, sl_source *self);
 
 /* The first bytes of an OLE2 compound file: an Excel 97-2003 workbook, or a Word or
  * PowerPoint 97-2003 document (told apart by xls.c). */

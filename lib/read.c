@@ -309,7 +309,10 @@ sl_read_kind sl_read_sniff(const unsigned char *p, size_t n, const char *name)
     if (n >= 2 && p[0] == 0xFE && p[1] == 0xFF) return SL_KIND_UTF16BE;
     if (n > SL_SNIFF_BYTES) n = SL_SNIFF_BYTES;
     if (!memchr(p, 0, n))
-        return sl_html_sniff(p, n) ? SL_KIND_HTML : sl_xmlss_sniff(p, n) ? SL_KIND_XMLSS : SL_KIND_TEXT;
+        return sl_html_sniff(p, n)    ? SL_KIND_HTML
+               : sl_xmlss_sniff(p, n) ? SL_KIND_XMLSS
+               : sl_mail_sniff(p, n)  ? SL_KIND_MAIL
+                                      : SL_KIND_TEXT;
     sl_read_kind k = sniff_utf16(p, n);
     if (k != SL_KIND_BINARY) return k;
     /* Text with a few stray NULs (a NUL typed into a cell, a damaged export) is still text,
@@ -351,6 +354,7 @@ const char *sl_read_kind_name(sl_read_kind k)
     case SL_KIND_XZ: return "xz";
     case SL_KIND_BZIP2: return "bzip2";
     case SL_KIND_ARCHIVE: return "archive";
+    case SL_KIND_MAIL: return "mail";
     case SL_KIND_BINARY: return "binary";
     }
     return "binary";
@@ -924,13 +928,19 @@ static sl_status read_container_file(sl_reader_state *st, const char *path, int 
     st->count_progress = 0;
     file_progress fp = {st->cb, 0, file_size};
     sl_status rc;
-    if (kind == SL_KIND_HTML || kind == SL_KIND_XMLSS || kind == SL_KIND_XLS) {
+    if (kind == SL_KIND_HTML || kind == SL_KIND_XMLSS || kind == SL_KIND_XLS || kind == SL_KIND_MAIL) {
         number_whole_file(st, &self, fd, file_size);
         env.progress = file_progress_add;
         env.progress_ud = &fp;
-        rc = kind == SL_KIND_HTML    ? sl_archive_read_html(&env, fd, &self)
-             : kind == SL_KIND_XMLSS ? sl_archive_read_xmlss(&env, fd, &self)
-                                     : sl_archive_read_xls(&env, fd, &self);
+        if (kind == SL_KIND_MAIL) {
+            unsigned char head[SL_MAIL_SNIFF_BYTES];
+            ssize_t hn = pread(fd, head, sizeof head, 0);
+            rc = sl_archive_read_mail(&env, fd, sl_mail_sniff(head, hn > 0 ? (size_t)hn : 0), &self);
+        } else {
+            rc = kind == SL_KIND_HTML    ? sl_archive_read_html(&env, fd, &self)
+                 : kind == SL_KIND_XMLSS ? sl_archive_read_xmlss(&env, fd, &self)
+                                         : sl_archive_read_xls(&env, fd, &self);
+        }
         file_progress_add(&fp, file_size);
     } else if (kind == SL_KIND_GZIP || kind == SL_KIND_ZSTD || kind == SL_KIND_XZ ||
                kind == SL_KIND_BZIP2) {
@@ -1019,6 +1029,7 @@ static sl_status read_by_kind(sl_reader_state *st, const char *path, file_pull *
     case SL_KIND_HTML:
     case SL_KIND_XMLSS:
     case SL_KIND_XLS:
+    case SL_KIND_MAIL:
         return read_container_file(st, path, fp->fd, kind, sl_magic_sniff(fp->buf, fp->head_len),
                                    file_size);
     case SL_KIND_BINARY:

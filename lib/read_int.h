@@ -40,14 +40,15 @@ typedef enum {
     SL_KIND_XMLSS,    /* an Excel 2003 XML spreadsheet (xmlss.h) */
     SL_KIND_XZ,       /* FD 37 7A 58 5A 00 */
     SL_KIND_BZIP2,    /* "BZh" + block size + "1AY&SY" */
-    SL_KIND_ARCHIVE   /* a tar ("ustar" at byte 257), 7z or RAR archive: members, like a zip */
+    SL_KIND_ARCHIVE,  /* a tar ("ustar" at byte 257), 7z or RAR archive: members, like a zip */
+    SL_KIND_MAIL      /* an e-mail message or a mailbox (mail.h): its attachments, like members */
 } sl_read_kind;
 
 /* Decides from the first n bytes of a stream (give SL_SNIFF_BYTES when there are that many)
  * and, for a zip, the name it goes by (path or member name; may be NULL). */
 sl_read_kind sl_read_sniff(const unsigned char *p, size_t n, const char *name);
 /* "text", "utf-16le", "utf-16be", "zip", "xlsx", "gzip", "zstd", "xls", "binary", "html", "xmlss",
- * "xz", "bzip2", "archive". */
+ * "xz", "bzip2", "archive", "mail". */
 const char *sl_read_kind_name(sl_read_kind k);
 
 /* Runs one text source, an sl_text_run_fn: ud is the sl_reader_state. The caller fills src's

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """make_fixtures.py: writes the small container, workbook, encoding and document fixtures under
-tests/data/ (xlsx/, xls/, ods/, archives/, zip/, text/, gz/, release_with_documents/, documents_that_warn/,
-unknown_table/), each named for what it breaks. Standard library only
+tests/data/ (xlsx/, xls/, ods/, archives/, zip/, text/, gz/, mail/, release_with_documents/,
+documents_that_warn/, unknown_table/), each named for what it breaks. Standard library only
 (zstd.csv.zst needs the zstd command). Deterministic: fixed zip timestamps, gzip mtime 0.
 Run from the repository root: python3 tests/data/make_fixtures.py"""
 import gzip
@@ -854,6 +854,116 @@ def make_volumes():
             shutil.copyfile(os.path.join(split, n), os.path.join(last, n))
 
 
+MAIL_CSV = ('Name,Org Name,Search Time,Reason,Case #\r\n' +
+            ''.join('Officer %d,Springfield PD,"11/%02d/2025, %d:15:00 PM UTC",%s,25-%04d\r\n'
+                    % (i, 1 + i % 28, 1 + i % 12, 'assist ICE with locate' if i % 10 == 3
+                       else 'stolen vehicle', 1000 + i) for i in range(60)))
+
+
+def mail_message(subject, body, attachments=(), html=False, number=1):
+    """An e-mail as a records unit sends it (headers fixed, boundaries named, so the bytes are
+    the same on every run). attachments: (file name or None, bytes or a message, type, cte)."""
+    from email.message import EmailMessage
+    from email.policy import SMTP
+    m = EmailMessage()
+    m['From'] = 'Records Unit <records@springfield.example.gov>'
+    m['To'] = 'reporter@news.example.org'
+    m['Subject'] = subject
+    m['Date'] = 'Tue, 04 Nov 2025 10:12:%02d -0800' % number
+    m['Message-ID'] = '<prr-25-1187.%d@springfield.example.gov>' % number
+    m['MIME-Version'] = '1.0'
+    m.set_content(body)
+    if html:
+        m.add_alternative('<p>%s</p>\n' % body, subtype='html')
+    for name, data, mime, cte in attachments:
+        if isinstance(data, EmailMessage):
+            m.add_attachment(data)
+            continue
+        main, sub = mime.split('/')
+        kw = {'filename': name} if name else {}
+        if not name:
+            kw['disposition'] = 'attachment'
+        m.add_attachment(data, maintype=main, subtype=sub, cte=cte, **kw)
+    n = 0
+    for part in m.walk():
+        if part.is_multipart():
+            n += 1
+            part.set_boundary('=_sunlight_%d_%d' % (number, n))
+    return m if subject is None else m.as_bytes(policy=SMTP)
+
+
+def make_mail():
+    """Records sent by e-mail, saved as the reporter's mail program saves them: an .eml with
+    the audit attached (base64), attached as quoted-printable under an RFC 2231 name, zipped,
+    forwarded inside another message, cut off inside its attachment, sent with a logo in its
+    signature, a message with only a link, one whose attachments Outlook packed in winmail.dat, a signed one, and a mailbox
+    (.mbox, as Gmail's export writes it) holding two messages."""
+    from email.message import EmailMessage
+    from email.mime.application import MIMEApplication
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+    audit = MAIL_CSV.encode()
+    body = 'Attached are the records responsive to PRR 25-1187.\n'
+    csv_part = ('network_audit.csv', audit, 'text/csv', 'base64')
+    plain = mail_message('PRR 25-1187: Flock audit', body, [csv_part], html=True)
+    put('mail/audit_attached_as_csv.eml', plain)
+    put('mail/audit_attached_quoted_printable_named_in_utf8.eml', mail_message(
+        'PRR 25-1187', body, [('Prüfprotokoll – audit.csv', audit, 'text/csv', 'quoted-printable')],
+        number=2))
+    put('mail/audit_attached_zipped_without_a_name.eml', mail_message(
+        'PRR 25-1187 (zipped)', body, [(None, zbytes([('export/audit.csv', audit)]),
+                                        'application/zip', 'base64')], number=3))
+    inner = mail_message(None, body, [csv_part], number=4)
+    inner.replace_header('Subject', 'PRR 25-1187: Flock audit')
+    put('mail/audit_in_a_forwarded_message.eml', mail_message(
+        'Fwd: PRR 25-1187: Flock audit', 'See the message below.\n', [(None, inner, None, None)],
+        number=5))
+    put('mail/cut_off_inside_its_attachment.eml', plain[:len(plain) * 3 // 5])
+    # Outlook's way: an HTML body whose signature shows the agency's logo (an inline image)
+    logo = mail_message(None, body, html=True, number=11)
+    logo.get_payload()[1].add_related(b'\x89PNG\r\n\x1a\n' + bytes(120), 'image', 'png',
+                                      cid='<image001.png@01DB4F>', filename='image001.png',
+                                      disposition='inline')
+    logo.add_attachment(audit, maintype='text', subtype='csv', filename='network_audit.csv')
+    logo.replace_header('Subject', 'PRR 25-1187')
+    n = 0
+    for part in logo.walk():
+        if part.is_multipart():
+            n += 1
+            part.set_boundary('=_sunlight_11_%d' % n)
+    from email.policy import SMTP
+    put('mail/audit_with_a_logo_in_the_signature.eml', logo.as_bytes(policy=SMTP))
+    put('mail/no_attachment_only_a_link.eml', mail_message(
+        'PRR 25-1187', 'Download the records at https://portal.example.gov/r/25-1187\n', number=6))
+    put('mail/attachments_in_winmail_dat.eml', mail_message(
+        'PRR 25-1187', body, [('winmail.dat', b'\x78\x9f\x3e\x22' + bytes(60),
+                               'application/ms-tnef', 'base64')], number=7))
+    signed = MIMEMultipart('signed', protocol='application/pkcs7-signature', micalg='sha-256',
+                           boundary='=_sunlight_8_1')
+    content = MIMEMultipart('mixed', boundary='=_sunlight_8_2')
+    content.attach(MIMEText(body))
+    att = MIMEApplication(audit, 'csv', name='network_audit.csv')
+    att.replace_header('Content-Type', 'text/csv; name="network_audit.csv"')
+    att.add_header('Content-Disposition', 'attachment', filename='network_audit.csv')
+    content.attach(att)
+    signed.attach(content)
+    sig = MIMEApplication(bytes(range(64)), 'pkcs7-signature', name='smime.p7s')
+    sig.add_header('Content-Disposition', 'attachment', filename='smime.p7s')
+    signed.attach(sig)
+    for k, v in (('From', 'Records Unit <records@springfield.example.gov>'),
+                 ('To', 'reporter@news.example.org'), ('Subject', 'PRR 25-1187 (signed)'),
+                 ('Date', 'Tue, 04 Nov 2025 10:12:08 -0800'),
+                 ('Message-ID', '<prr-25-1187.8@springfield.example.gov>')):
+        signed[k] = v
+    put('mail/signed_message.eml', signed.as_bytes())
+    box = b''
+    for n, subject in ((9, 'PRR 25-1187, part 1'), (10, 'PRR 25-1187, part 2')):
+        m = mail_message(subject, body, [('network_audit_%d.csv' % (n - 8), audit, 'text/csv',
+                                          'base64')], number=n).replace(b'\r\n', b'\n')
+        box += b'From records@springfield.example.gov Tue Nov  4 10:12:00 2025\n' + m + b'\n'
+    put('mail/mailbox_of_two_messages.mbox', box)
+
+
 if __name__ == '__main__':
     make_volumes()
     make_archives()
@@ -865,3 +975,4 @@ if __name__ == '__main__':
     make_zip()
     make_damaged()
     make_documents()
+    make_mail()

@@ -1,0 +1,351 @@
+/* mail.c: e-mail messages and mailboxes (mail.h), parsed with GMime. The parser keeps parts in
+ * the file (a persistent stream) and decodes each only when it is written out, so a message
+ * of any size costs the memory of its structure. */
+#include "mail.h"
+
+#include <errno.h>
+#include <gmime/gmime.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+/* ---- sniffing ------------------------------------------------------------------------------ */
+
+static const char *const FIELDS[] = {"from", "to", "cc", "bcc", "subject", "date", "message-id",
+    "mime-version", "received", "return-path", "delivered-to", "content-type",
+    "content-transfer-encoding", "reply-to", "sender", "in-reply-to", "references",
+    "thread-topic", "thread-index", "importance", "user-agent", "dkim-signature",
+    "authentication-results", "x-mailer", "x-originating-ip", "accept-language",
+    "content-language", "x-ms-has-attach", NULL};
+/* Fields only a message carries; From, Sender, To and Reply-To count when they hold an
+ * address ("From: 01/01/2025" heads many a report's date range, not a message). */
+static const char *const STRONG[] = {"received", "message-id", "mime-version", "return-path",
+    "delivered-to", "dkim-signature", "thread-index", NULL};
+static const char *const ADDRESSED[] = {"from", "sender", "to", "reply-to", NULL};
+
+static int listed(const char *const *list, const char *name, size_t len) {
+    for (size_t i = 0; list[i]; i++)
+        if (strlen(list[i]) == len && strncasecmp(list[i], name, len) == 0) return 1;
+    return 0;
+}
+
+/* Header lines from p: 1 when they make a message's head (mail.h), else 0. */
+static int header_block(const char *p, size_t n) {
+    size_t i = 0, fields = 0, known = 0, strong = 0;
+    int ended = 0;
+    while (i < n) {
+        const char *nl = memchr(p + i, '\n', n - i);
+        if (!nl) break; /* the window ends inside a line */
+        size_t len = (size_t)(nl - (p + i));
+        if (len && p[i + len - 1] == '\r') len--;
+        const char *l = p + i;
+        i = (size_t)(nl - p) + 1;
+        if (len == 0) {
+            ended = 1;
+            break;
+        }
+        if (l[0] == ' ' || l[0] == '\t') { /* a field folded onto this line */
+            if (!fields) return 0;
+            continue;
+        }
+        size_t k = 0;
+        while (k < len && k <= 76 && l[k] != ':' && (unsigned char)l[k] > 32 && (unsigned char)l[k] < 127) k++;
+        if (k == 0 || k > 76 || k == len || l[k] != ':') return 0;
+        fields++;
+        known += listed(FIELDS, l, k);
+        strong += listed(STRONG, l, k) || (listed(ADDRESSED, l, k) && memchr(l + k, '@', len - k));
+    }
+    return known >= 2 && strong >= 1 && (ended || fields >= 3);
+}
+
+sl_mail_kind sl_mail_sniff(const void *vp, size_t n) {
+    const char *p = vp;
+    if (n >= 5 && memcmp(p, "From ", 5) == 0) {
+        const char *nl = memchr(p, '\n', n);
+        if (!nl) return SL_MAIL_NONE;
+        size_t off = (size_t)(nl - p) + 1;
+        return header_block(p + off, n - off) ? SL_MAIL_MBOX : SL_MAIL_NONE;
+    }
+    return header_block(p, n) ? SL_MAIL_MESSAGE : SL_MAIL_NONE;
+}
+
+const char *sl_mail_format(sl_mail_kind k) { return k == SL_MAIL_MBOX ? "mbox" : "eml"; }
+
+/* ---- GMime ---------------------------------------------------------------------------------- */
+
+static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
+
+/* The library never prints: GMime's own log messages are dropped (what matters comes through
+ * the parser's warnings). */
+static void quiet(const gchar *domain, GLogLevelFlags level, const gchar *msg, gpointer ud) {
+    (void)domain; (void)level; (void)msg; (void)ud;
+}
+
+static void gmime_init_once(void) {
+    g_mime_init();
+    g_log_set_handler("gmime", G_LOG_LEVEL_MASK, quiet, NULL);
+}
+
+typedef struct {
+    const sl_mail_opts *o;
+    sl_mail_part_fn fn;
+    void *ud;
+    int truncated;        /* the parser met the end of the input inside the message */
+    int damaged;          /* the parser met something it may have skipped */
+    char damage[160];
+    GMimeObject *last;    /* the last leaf in the message: where a cut-off message ends */
+    unsigned handed, texts, messages, pictures;
+    int cut_handed;       /* the part the message ends in was handed out (its reader says so) */
+    int said;             /* a part not read was already named (winmail.dat, encrypted) */
+    int stop;
+    sl_status st;
+} walk_ctx;
+
+static void mdiag(const walk_ctx *w, sl_severity sev, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void mdiag(const walk_ctx *w, sl_severity sev, const char *code, const char *fmt, ...) {
+    if (!w->o->diag) return;
+    char m[700];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(m, sizeof m, fmt, ap);
+    va_end(ap);
+    sl_diag d = {sev, code, w->o->cite, 0, 0, m};
+    w->o->diag(w->o->diag_ud, &d);
+}
+
+static const char *warning_words(GMimeParserWarning e) {
+    switch (e) {
+    case GMIME_WARN_MALFORMED_MULTIPART: return "a multipart section holds no parts";
+    case GMIME_WARN_MALFORMED_MESSAGE: return "the message is malformed";
+    case GMIME_CRIT_INVALID_HEADER_NAME: return "a header line is not a header";
+    case GMIME_CRIT_CONFLICTING_HEADER: return "two headers contradict each other";
+    case GMIME_CRIT_CONFLICTING_PARAMETER: return "two header parameters contradict each other";
+    case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY: return "a multipart section names no boundary";
+    case GMIME_CRIT_NESTING_OVERFLOW: return "parts nest too deep";
+    case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT: return "a part has neither headers nor content";
+    default: return NULL;
+    }
+}
+
+static void on_warning(gint64 offset, GMimeParserWarning e, const gchar *item, gpointer ud) {
+    (void)item; /* a header's text: may hold personal data */
+    walk_ctx *w = ud;
+    if (e == GMIME_WARN_TRUNCATED_MESSAGE) {
+        w->truncated = 1;
+        return;
+    }
+    const char *words = warning_words(e);
+    if (!words || w->damaged++) return; /* the first one is named */
+    if (offset >= 0)
+        snprintf(w->damage, sizeof w->damage, "%s, near byte %lld", words, (long long)offset);
+    else
+        snprintf(w->damage, sizeof w->damage, "%s", words);
+}
+
+static GMimeObject *last_leaf(GMimeObject *o) {
+    while (o && GMIME_IS_MULTIPART(o)) {
+        int n = g_mime_multipart_get_count(GMIME_MULTIPART(o));
+        if (n <= 0) break;
+        o = g_mime_multipart_get_part(GMIME_MULTIPART(o), n - 1);
+    }
+    return o;
+}
+
+/* A file name for a part that has none, from its type. */
+static const char *type_extension(const char *mime) {
+    static const struct { const char *type, *ext; } E[] = {
+        {"text/csv", ".csv"}, {"text/comma-separated-values", ".csv"},
+        {"text/tab-separated-values", ".tsv"}, {"text/plain", ".txt"}, {"text/html", ".html"},
+        {"application/vnd.ms-excel", ".xls"},
+        {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"},
+        {"application/vnd.oasis.opendocument.spreadsheet", ".ods"},
+        {"application/zip", ".zip"}, {"application/x-zip-compressed", ".zip"},
+        {"application/gzip", ".gz"}, {"message/rfc822", ".eml"}};
+    for (size_t i = 0; i < SL_ARRAY_LEN(E); i++)
+        if (strcasecmp(mime, E[i].type) == 0) return E[i].ext;
+    return "";
+}
+
+/* Writes obj's content, decoded (a part), or whole (a message), into a temporary file and
+ * hands it to the caller's function. */
+static void hand_out(walk_ctx *w, GMimeObject *obj, GMimeObject *content, const char *name,
+                     const char *mime) {
+    FILE *f = sl_tmpfile();
+    int fd = f ? dup(fileno(f)) : -1;
+    if (fd < 0) {
+        mdiag(w, SL_DIAG_ERROR, "mail.tmpfile", "cannot create a temporary file in %s to read "
+              "the attachment %s: %s (set TMPDIR to a folder with room); it was not read",
+              sl_tmpdir(), name, strerror(errno));
+        if (f) fclose(f);
+        w->st = SL_EIO;
+        return;
+    }
+    GMimeStream *s = g_mime_stream_fs_new(fd); /* owns fd (the dup) */
+    gint64 wrote = 0;
+    if (GMIME_IS_PART(content)) {
+        GMimeDataWrapper *dw = g_mime_part_get_content(GMIME_PART(content));
+        if (dw) wrote = g_mime_data_wrapper_write_to_stream(dw, s);
+    } else {
+        wrote = g_mime_object_write_to_stream(content, NULL, s);
+    }
+    int flushed = g_mime_stream_flush(s) == 0;
+    g_object_unref(s);
+    if (wrote < 0 || !flushed || lseek(fileno(f), 0, SEEK_SET) != 0) {
+        mdiag(w, SL_DIAG_ERROR, "mail.tmpfile", "cannot write a temporary file in %s to read "
+              "the attachment %s: %s (set TMPDIR to a folder with room); it was not read",
+              sl_tmpdir(), name, strerror(errno));
+        fclose(f);
+        w->st = SL_EIO;
+        return;
+    }
+    sl_mail_part part = {name, mime, fileno(f), w->truncated && obj == w->last};
+    w->handed++;
+    w->cut_handed |= part.cut;
+    if (w->fn(w->ud, &part)) w->stop = 1;
+    fclose(f);
+}
+
+static int is_type(const char *mime, const char *const *list) {
+    for (size_t i = 0; list[i]; i++)
+        if (strcasecmp(mime, list[i]) == 0) return 1;
+    return 0;
+}
+
+static void walk(walk_ctx *w, GMimeObject *obj) {
+    if (w->stop || !obj) return;
+    GMimeContentType *ct = g_mime_object_get_content_type(obj);
+    char *mime = ct ? g_mime_content_type_get_mime_type(ct) : NULL;
+    const char *m = mime ? mime : "application/octet-stream";
+    static const char *const SIGNATURES[] = {"application/pkcs7-signature",
+        "application/x-pkcs7-signature", "application/pgp-signature", NULL};
+    static const char *const SEALED[] = {"multipart/encrypted", "application/pkcs7-mime",
+        "application/x-pkcs7-mime", "application/pgp-encrypted", NULL};
+    static const char *const TEXTS[] = {"text/plain", "text/html", "text/enriched", "text/rtf",
+        "text/calendar", NULL};
+    char made[64];
+    if (is_type(m, SEALED)) {
+        /* (types are not named: "pkcs7" reads as a plate to the message redactor) */
+        w->said = 1;
+        mdiag(w, SL_DIAG_ERROR, "mail.encrypted", "part of the message is encrypted (S/MIME or "
+              "PGP): it cannot be read without the recipient's key; open the message in the mail "
+              "program that holds it, save the attachments, and scan them");
+    } else if (GMIME_IS_MULTIPART(obj)) {
+        GMimeMultipart *mp = GMIME_MULTIPART(obj);
+        int n = g_mime_multipart_get_count(mp);
+        for (int i = 0; i < n && !w->stop; i++) walk(w, g_mime_multipart_get_part(mp, i));
+    } else if (GMIME_IS_MESSAGE_PART(obj)) {
+        GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+        const char *fn = g_mime_object_get_content_disposition_parameter(obj, "filename");
+        if (!fn) fn = g_mime_object_get_content_type_parameter(obj, "name");
+        if (!fn) {
+            snprintf(made, sizeof made, "attached message %u.eml", ++w->messages);
+            fn = made;
+        }
+        if (inner) hand_out(w, obj, GMIME_OBJECT(inner), fn, "message/rfc822");
+    } else if (GMIME_IS_PART(obj)) {
+        GMimePart *part = GMIME_PART(obj);
+        const char *fn = g_mime_part_get_filename(part);
+        int tnef = strcasecmp(m, "application/ms-tnef") == 0 ||
+                   (fn && strcasecmp(fn, "winmail.dat") == 0);
+        if (is_type(m, SIGNATURES)) {
+            mdiag(w, SL_DIAG_INFO, "mail.signature", "a digital signature (S/MIME or PGP) "
+                  "skipped: it is not part of the records");
+        } else if (tnef) {
+            w->said = 1;
+            mdiag(w, SL_DIAG_WARN, "mail.tnef", "the attachments may be packed in winmail.dat "
+                  "(Outlook's TNEF format), which is not read: open the message in Outlook and "
+                  "save the attachments, or unpack winmail.dat with the tnef tool (Debian package "
+                  "tnef), then scan the files");
+        } else if (strncasecmp(m, "image/", 6) == 0 || strncasecmp(m, "audio/", 6) == 0 ||
+                   strncasecmp(m, "video/", 6) == 0) {
+            w->pictures++; /* a logo in the signature, a photo: no rows in it */
+        } else if (!fn && !g_mime_part_is_attachment(part) && is_type(m, TEXTS)) {
+            w->texts++; /* the message's own text */
+        } else {
+            if (!fn) {
+                snprintf(made, sizeof made, "attachment %u%s", w->handed + 1, type_extension(m));
+                fn = made;
+            }
+            hand_out(w, obj, obj, fn, m);
+        }
+    }
+    g_free(mime);
+}
+
+/* One message from the parser: its parts walked, what it held said. */
+static void read_message(walk_ctx *w, GMimeMessage *msg) {
+    GMimeObject *body = g_mime_message_get_mime_part(msg);
+    w->last = last_leaf(body);
+    walk(w, body);
+    if (w->pictures)
+        mdiag(w, SL_DIAG_INFO, "mail.pictures", "%u picture%s, sound%s or video%s (logos, inline "
+              "images, photos) skipped: no rows in them", w->pictures, w->pictures == 1 ? "" : "s",
+              w->pictures == 1 ? "" : "s", w->pictures == 1 ? "" : "s");
+    if (w->damaged)
+        mdiag(w, SL_DIAG_WARN, "mail.malformed", "the message's structure is damaged (%s): "
+              "parts of it may not have been read", w->damage);
+    if (w->truncated && !w->cut_handed)
+        mdiag(w, SL_DIAG_WARN, "mail.cut_off", "the message is cut off before its end (saved or "
+              "copied incompletely): its last part is missing its end; get the message again");
+    if (!w->handed && !w->stop && !w->said)
+        mdiag(w, SL_DIAG_WARN, "mail.no_attachment", "an e-mail message with no attachment: "
+              "its text is correspondence, not an audit log, and nothing in it was read; if "
+              "the records were sent as a link, download them and scan the files");
+    else if (!w->stop && w->handed)
+        mdiag(w, SL_DIAG_INFO, "mail.read", "e-mail message: %u attachment%s read; its own text "
+              "(%u part%s) set aside, not read as a log", w->handed, w->handed == 1 ? "" : "s",
+              w->texts, w->texts == 1 ? "" : "s");
+}
+
+sl_status sl_mail_read_fd(int fd, sl_mail_kind kind, const sl_mail_opts *opts, sl_mail_part_fn fn,
+                          void *ud) {
+    pthread_once(&gmime_once, gmime_init_once);
+    walk_ctx w = {0};
+    w.o = opts;
+    w.fn = fn;
+    w.ud = ud;
+    int own = lseek(fd, 0, SEEK_SET) == 0 ? dup(fd) : -1;
+    if (own < 0) return SL_EIO;
+    GMimeStream *s = g_mime_stream_fs_new(own);
+    GMimeParser *p = g_mime_parser_new_with_stream(s);
+    GMimeParserOptions *po = g_mime_parser_options_new();
+    g_mime_parser_options_set_warning_callback(po, on_warning, &w);
+    sl_status st = SL_OK;
+    if (kind == SL_MAIL_MBOX) {
+        g_mime_parser_set_format(p, GMIME_FORMAT_MBOX);
+        unsigned n = 0;
+        char name[48];
+        GMimeMessage *msg;
+        while (!w.stop && w.st == SL_OK && (msg = g_mime_parser_construct_message(p, po))) {
+            snprintf(name, sizeof name, "message %u", ++n);
+            /* a message cut off is found so again when it is read as one */
+            w.truncated = 0;
+            hand_out(&w, GMIME_OBJECT(msg), GMIME_OBJECT(msg), name, "message/rfc822");
+            g_object_unref(msg);
+        }
+        if (!n) st = SL_EFORMAT;
+        else if (!w.stop && w.st == SL_OK)
+            mdiag(&w, SL_DIAG_INFO, "mail.read", "mailbox: %u message%s, each read as one", n,
+                  n == 1 ? "" : "s");
+    } else {
+        GMimeMessage *msg = g_mime_parser_construct_message(p, po);
+        if (!msg) st = SL_EFORMAT;
+        else {
+            read_message(&w, msg);
+            g_object_unref(msg);
+        }
+    }
+    if (st == SL_EFORMAT)
+        mdiag(&w, SL_DIAG_ERROR, "mail.damaged", "cannot read as %s: %s; nothing in it was read",
+              kind == SL_MAIL_MBOX ? "a mailbox" : "an e-mail message",
+              w.damaged ? w.damage : "no message found");
+    g_mime_parser_options_free(po);
+    g_object_unref(p);
+    g_object_unref(s);
+    return st ? st : w.st;
+}

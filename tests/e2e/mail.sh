@@ -1,0 +1,56 @@
+#!/bin/sh
+# Records that arrive by e-mail: the reporter saves the agency's message (.eml) or exports a
+# mailbox (.mbox) and scans it. Before, a message was "taken for a text document" and its
+# attached audit was never read, with exit 0. Now each attachment is a source cited
+# "message.eml > network_audit.csv" (zipped, forwarded, quoted-printable, signed ones
+# included), its flagged rows cite it, and a message that holds nothing readable says why.
+set -u
+B=${SL_BUILD:-build}
+. tests/e2e_common.sh
+need_sqlite3
+T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+D=tests/data/mail
+"$B/sunlight" scan "$D" -o "$T/out" --key "$T/k" >"$T/log" 2>&1
+expect "exit code (a cut-off message is an error, the rest warnings)" "$?" 1
+q() { sqlite3 "$T/out/sunlight.db" "$1"; }
+expect "sources" "$(q "SELECT format || ' ' || cite || ' ' || records || ' ' || searches FROM sources ORDER BY id")" \
+"eml $D/attachments_in_winmail_dat.eml 0 0
+eml $D/audit_attached_as_csv.eml 0 0
+csv $D/audit_attached_as_csv.eml > network_audit.csv 60 60
+eml $D/audit_attached_quoted_printable_named_in_utf8.eml 0 0
+csv $D/audit_attached_quoted_printable_named_in_utf8.eml > Prüfprotokoll – audit.csv 60 60
+eml $D/audit_attached_zipped_without_a_name.eml 0 0
+zip $D/audit_attached_zipped_without_a_name.eml > attachment 1.zip 0 0
+csv $D/audit_attached_zipped_without_a_name.eml > attachment 1.zip > export/audit.csv 60 60
+eml $D/audit_in_a_forwarded_message.eml 0 0
+eml $D/audit_in_a_forwarded_message.eml > attached message 1.eml 0 0
+csv $D/audit_in_a_forwarded_message.eml > attached message 1.eml > network_audit.csv 60 60
+eml $D/audit_with_a_logo_in_the_signature.eml 0 0
+csv $D/audit_with_a_logo_in_the_signature.eml > network_audit.csv 60 60
+eml $D/cut_off_inside_its_attachment.eml 0 0
+csv $D/cut_off_inside_its_attachment.eml > network_audit.csv 33 32
+mbox $D/mailbox_of_two_messages.mbox 0 0
+eml $D/mailbox_of_two_messages.mbox > message 1 0 0
+csv $D/mailbox_of_two_messages.mbox > message 1 > network_audit_1.csv 60 60
+eml $D/mailbox_of_two_messages.mbox > message 2 0 0
+csv $D/mailbox_of_two_messages.mbox > message 2 > network_audit_2.csv 60 60
+eml $D/no_attachment_only_a_link.eml 0 0
+eml $D/signed_message.eml 0 0
+csv $D/signed_message.eml > network_audit.csv 60 60"
+expect "what was said" "$(q "SELECT code || ' ' || count(*) FROM diagnostics WHERE code LIKE 'mail.%' OR code = 'row.cut_off' GROUP BY code ORDER BY code")" \
+"mail.cut_off 1
+mail.no_attachment 1
+mail.pictures 1
+mail.read 11
+mail.signature 1
+mail.tnef 1
+row.cut_off 1"
+# the cut is named on the terminal, with the attachment
+check "grep -q 'cut_off_inside_its_attachment.eml > network_audit.csv: cannot read past byte 2652' '$T/log'" \
+      "the cut-off attachment is not named on the terminal"
+# flagged rows cite the attachment in the message, with the attachment's own hash
+expect "first flagged row's source" "$(sed -n 2p "$T/out/flagged.csv" | cut -d, -f1-3)" \
+"$D/audit_attached_as_csv.eml > network_audit.csv,04e5c43bd34948a4419e77f2445802ea281a9d26f0c085846b90bcf230a95036,network_audit.csv"
+# the message's own text is never read as rows, nor rejected
+expect "rejected rows" "$(q "SELECT sum(rejected) FROM sources")" 1
+finish

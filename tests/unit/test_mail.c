@@ -1,0 +1,197 @@
+/* test_mail.c: e-mail messages and mailboxes (mail.h): what is taken for a message and what
+ * is not, and each fixture of tests/data/mail/ read end to end through sl_read_file: the
+ * attachments become members cited "message > name", with the hash of their decoded bytes;
+ * the message's own text is set aside; a cut-off, link-only, TNEF, signed message each says
+ * what it is. Fixtures: tests/data/make_fixtures.py (make_mail). */
+#include "container.h"
+#include "harness.h"
+#include "mail.h"
+#include "read_int.h"
+
+typedef struct {
+    sl_buf out, diags;
+    uint64_t rows[64];
+    char sha[64][65];
+} coll;
+
+static int c_begin(void *ud, const sl_source *s) {
+    coll *c = ud;
+    if (s->id < 64) c->rows[s->id] = 0;
+    return 0;
+}
+static int c_row(void *ud, const sl_source *s, const sl_csv_row *r) {
+    SL_UNUSED(r);
+    coll *c = ud;
+    if (s->id < 64) c->rows[s->id]++;
+    return 0;
+}
+static void c_end(void *ud, const sl_source *s) {
+    coll *c = ud;
+    sl_buf_printf(&c->out, "%u<%u %s [%s%s%s] rows=%llu size=%llu\n", s->id, s->parent, s->cite,
+                  s->format ? s->format : "?", s->member ? " m=" : "", s->member ? s->member : "",
+                  (unsigned long long)(s->id < 64 ? c->rows[s->id] : 0),
+                  (unsigned long long)s->size);
+    if (s->id < 64) memcpy(c->sha[s->id], s->sha256, 65);
+}
+static void c_diag(void *ud, const sl_diag *d) {
+    coll *c = ud;
+    sl_buf_printf(&c->diags, "%s [%s]\n", d->code, d->source ? d->source : "");
+}
+
+static sl_status run(const char *name, coll *c) {
+    char path[300];
+    sl_fmt(path, sizeof path, "tests/data/mail/%s", name);
+    memset(c, 0, sizeof *c);
+    sl_reader_cb cb = {c_begin, c_row, c_end, NULL, c_diag, c, c};
+    uint32_t id = 1;
+    sl_status st = sl_read_file(path, NULL, &cb, &id);
+    sl_buf_nul(&c->out);
+    sl_buf_nul(&c->diags);
+    return st;
+}
+static void done(coll *c) { sl_buf_free(&c->out); sl_buf_free(&c->diags); }
+
+static void test_sniff(void) {
+    static const struct {
+        const char *text;
+        int kind;
+    } cases[] = {
+        {"From: Records <r@x.gov>\r\nTo: a@b.org\r\nSubject: PRR\r\n\r\nbody\r\n", SL_MAIL_MESSAGE},
+        {"Received: from mx (mx [10.0.0.1])\n\tby mail; Tue, 4 Nov 2025\nSubject: x\n\nbody\n",
+         SL_MAIL_MESSAGE},
+        /* headers longer than what is looked at: three fields, no line that is not one */
+        {"Return-Path: <r@x.gov>\nX-Spam: no\nDelivered-To: a@b.org\nDKIM-Signature: v=1; a=rsa",
+         SL_MAIL_MESSAGE},
+        {"From r@x.gov Tue Nov  4 10:12:00 2025\nFrom: r@x.gov\nSubject: PRR\n\nbody\n", SL_MAIL_MBOX},
+        /* not messages: an audit, a memo headed like a letter, a header with no strong field */
+        {"From,To,Subject\nr@x.gov,a@b.org,PRR\n", SL_MAIL_NONE},
+        {"Name,Org Name,Search Time,Reason\nAnn,PD,2025-01-01,theft\n", SL_MAIL_NONE},
+        {"Subject: audit\nTo: council\n\nThe audit shows...\n", SL_MAIL_NONE},
+        {"From: r@x.gov\nthis line is prose, not a header\n\n", SL_MAIL_NONE},
+        {" From: folded first\nSubject: x\n\n", SL_MAIL_NONE},
+        {"From someone who wrote a note\nnot headers\n", SL_MAIL_NONE},
+        {"From: r@x.gov\n", SL_MAIL_NONE}, /* one field */
+        /* a report's date range above its table: no address, no field only mail has */
+        {"From: 01/01/2025\nTo: 06/30/2025\n\nName,Org Name,Reason\n", SL_MAIL_NONE},
+        {"Date: 06/05/2025\nSubject: network audit\nFrom: Town PD\n\nName,Reason\n", SL_MAIL_NONE},
+    };
+    for (size_t i = 0; i < SL_ARRAY_LEN(cases); i++) {
+        CHECK_INT(sl_mail_sniff(cases[i].text, strlen(cases[i].text)), cases[i].kind);
+        if ((int)sl_mail_sniff(cases[i].text, strlen(cases[i].text)) != cases[i].kind)
+            fprintf(stderr, "  case %zu\n", i);
+    }
+    /* the reader's sniff: a message is its own kind, whatever its name */
+    const char *m = cases[0].text;
+    CHECK_STR(sl_read_kind_name(sl_read_sniff((const unsigned char *)m, strlen(m), "x.txt")), "mail");
+}
+
+static void test_attachments(void) {
+    coll c;
+    CHECK_INT(run("audit_attached_as_csv.eml", &c), SL_OK);
+    CHECK_STR(c.out.p,
+        "2<1 tests/data/mail/audit_attached_as_csv.eml > network_audit.csv [csv m=network_audit.csv] rows=61 size=4834\n"
+        "1<0 tests/data/mail/audit_attached_as_csv.eml [eml] rows=0 size=7527\n");
+    CHECK_STR(c.diags.p, "mail.read [tests/data/mail/audit_attached_as_csv.eml]\n");
+    /* the attachment's hash is that of the file the mail program saves (MAIL_CSV's, as
+     * Python's hashlib gives it) */
+    CHECK_STR(c.sha[2], "04e5c43bd34948a4419e77f2445802ea281a9d26f0c085846b90bcf230a95036");
+    char sha[65];
+    CHECK_INT(sl_sha256_file("tests/data/mail/audit_attached_as_csv.eml", sha), SL_OK);
+    CHECK_STR(c.sha[1], sha);
+    char csv_sha[65];
+    memcpy(csv_sha, c.sha[2], 65);
+    done(&c);
+
+    /* quoted-printable, named in UTF-8 (RFC 2231): the same bytes */
+    CHECK_INT(run("audit_attached_quoted_printable_named_in_utf8.eml", &c), SL_OK);
+    CHECK_STR(c.out.p,
+        "2<1 tests/data/mail/audit_attached_quoted_printable_named_in_utf8.eml > Pr\xC3\xBC" "fprotokoll \xE2\x80\x93 audit.csv [csv m=Pr\xC3\xBC" "fprotokoll \xE2\x80\x93 audit.csv] rows=61 size=4834\n"
+        "1<0 tests/data/mail/audit_attached_quoted_printable_named_in_utf8.eml [eml] rows=0 size=6714\n");
+    CHECK_STR(c.sha[2], csv_sha);
+    done(&c);
+
+    /* zipped, without a name: named from its type, read as a zip */
+    CHECK_INT(run("audit_attached_zipped_without_a_name.eml", &c), SL_OK);
+    CHECK_STR(c.out.p,
+        "3<2 tests/data/mail/audit_attached_zipped_without_a_name.eml > attachment 1.zip > export/audit.csv [csv m=attachment 1.zip > export/audit.csv] rows=61 size=4834\n"
+        "2<1 tests/data/mail/audit_attached_zipped_without_a_name.eml > attachment 1.zip [zip m=attachment 1.zip] rows=0 size=788\n"
+        "1<0 tests/data/mail/audit_attached_zipped_without_a_name.eml [eml] rows=0 size=1678\n");
+    CHECK_STR(c.sha[3], csv_sha);
+    done(&c);
+
+    /* forwarded: the attached message is read as one */
+    CHECK_INT(run("audit_in_a_forwarded_message.eml", &c), SL_OK);
+    CHECK_STR(c.out.p,
+        "3<2 tests/data/mail/audit_in_a_forwarded_message.eml > attached message 1.eml > network_audit.csv [csv m=attached message 1.eml > network_audit.csv] rows=61 size=4834\n"
+        "2<1 tests/data/mail/audit_in_a_forwarded_message.eml > attached message 1.eml [eml m=attached message 1.eml] rows=0 size=7136\n"
+        "1<0 tests/data/mail/audit_in_a_forwarded_message.eml [eml] rows=0 size=7845\n");
+    CHECK_STR(c.sha[3], csv_sha);
+    CHECK_STR(c.diags.p,
+        "mail.read [tests/data/mail/audit_in_a_forwarded_message.eml > attached message 1.eml]\n"
+        "mail.read [tests/data/mail/audit_in_a_forwarded_message.eml]\n");
+    done(&c);
+
+    /* the logo in the signature is skipped with a note, not read as a binary attachment */
+    CHECK_INT(run("audit_with_a_logo_in_the_signature.eml", &c), SL_OK);
+    CHECK_STR(c.out.p,
+        "2<1 tests/data/mail/audit_with_a_logo_in_the_signature.eml > network_audit.csv [csv m=network_audit.csv] rows=61 size=4834\n"
+        "1<0 tests/data/mail/audit_with_a_logo_in_the_signature.eml [eml] rows=0 size=7997\n");
+    CHECK_STR(c.diags.p,
+        "mail.pictures [tests/data/mail/audit_with_a_logo_in_the_signature.eml]\n"
+        "mail.read [tests/data/mail/audit_with_a_logo_in_the_signature.eml]\n");
+    done(&c);
+
+    /* a mailbox: each message a member, its attachments under it */
+    CHECK_INT(run("mailbox_of_two_messages.mbox", &c), SL_OK);
+    CHECK_STR(c.out.p,
+        "3<2 tests/data/mail/mailbox_of_two_messages.mbox > message 1 > network_audit_1.csv [csv m=message 1 > network_audit_1.csv] rows=61 size=4834\n"
+        "2<1 tests/data/mail/mailbox_of_two_messages.mbox > message 1 [eml m=message 1] rows=0 size=7133\n"
+        "5<4 tests/data/mail/mailbox_of_two_messages.mbox > message 2 > network_audit_2.csv [csv m=message 2 > network_audit_2.csv] rows=61 size=4834\n"
+        "4<1 tests/data/mail/mailbox_of_two_messages.mbox > message 2 [eml m=message 2] rows=0 size=7139\n"
+        "1<0 tests/data/mail/mailbox_of_two_messages.mbox [mbox] rows=0 size=14397\n");
+    CHECK_STR(c.sha[3], csv_sha);
+    done(&c);
+
+    /* signed: the signature skipped, the attachment read */
+    CHECK_INT(run("signed_message.eml", &c), SL_OK);
+    CHECK_STR(c.out.p,
+        "2<1 tests/data/mail/signed_message.eml > network_audit.csv [csv m=network_audit.csv] rows=61 size=4834\n"
+        "1<0 tests/data/mail/signed_message.eml [eml] rows=0 size=7627\n");
+    CHECK_STR(c.sha[2], csv_sha);
+    CHECK_STR(c.diags.p,
+        "mail.signature [tests/data/mail/signed_message.eml]\n"
+        "mail.read [tests/data/mail/signed_message.eml]\n");
+    done(&c);
+}
+
+static void test_what_is_said(void) {
+    coll c;
+    /* cut off inside its attachment: the rows before the cut are read, the cut named */
+    CHECK_INT(run("cut_off_inside_its_attachment.eml", &c), SL_OK);
+    /* 2,652 bytes: every whole base64 group before the cut; the last record comes cut */
+    CHECK_STR(c.out.p,
+        "2<1 tests/data/mail/cut_off_inside_its_attachment.eml > network_audit.csv [csv m=network_audit.csv] rows=34 size=2652\n"
+        "1<0 tests/data/mail/cut_off_inside_its_attachment.eml [eml] rows=0 size=4516\n");
+    CHECK_STR(c.sha[2], ""); /* not read to its end: no hash to cite */
+    CHECK_STR(c.diags.p,
+        "mail.cut_off [tests/data/mail/cut_off_inside_its_attachment.eml > network_audit.csv]\n"
+        "mail.read [tests/data/mail/cut_off_inside_its_attachment.eml]\n");
+    done(&c);
+
+    CHECK_INT(run("no_attachment_only_a_link.eml", &c), SL_OK);
+    CHECK_STR(c.out.p, "1<0 tests/data/mail/no_attachment_only_a_link.eml [eml] rows=0 size=358\n");
+    CHECK_STR(c.diags.p, "mail.no_attachment [tests/data/mail/no_attachment_only_a_link.eml]\n");
+    done(&c);
+
+    /* winmail.dat named, and not also "no attachment" */
+    CHECK_INT(run("attachments_in_winmail_dat.eml", &c), SL_OK);
+    CHECK_STR(c.diags.p, "mail.tnef [tests/data/mail/attachments_in_winmail_dat.eml]\n");
+    done(&c);
+}
+
+int main(void) {
+    test_sniff();
+    test_attachments();
+    test_what_is_said();
+    TEST_END();
+}
