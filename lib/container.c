@@ -462,10 +462,11 @@ static int read_as_sheets(const sl_archive_env *env, pull_ctx *pc, sl_source *sr
         return 1;
     }
     src->id = (*env->next_id)++;
-    *st = page  ? sl_archive_read_html(env, fileno(f), src)
-          : ole ? sl_archive_read_xls(env, fileno(f), src)
-          : mail ? read_mail(env, fileno(f), mail, src, depth, pc->g)
-                : sl_archive_read_xmlss(env, fileno(f), src);
+    if (ole && strcmp(sl_ole_format(fileno(f)), "msg") == 0) mail = SL_MAIL_MSG;
+    *st = mail  ? read_mail(env, fileno(f), mail, src, depth, pc->g)
+          : page ? sl_archive_read_html(env, fileno(f), src)
+          : ole  ? sl_archive_read_xls(env, fileno(f), src)
+                 : sl_archive_read_xmlss(env, fileno(f), src);
     fclose(f);
     return 1;
 }
@@ -1008,7 +1009,9 @@ sl_status sl_archive_read_xmlss(const sl_archive_env *env, int fd, sl_source *bo
 }
 
 sl_status sl_archive_read_xls(const sl_archive_env *env, int fd, sl_source *book) {
-    /* a Word, PowerPoint or Outlook file is listed as what it is; FreeXL says it holds no
-     * workbook */
-    return read_sheets_of(env, fd, book, sl_ole_format(fd), sl_xls_read_fd);
+    /* an Outlook message is read for its attachments; a Word or PowerPoint file is listed as
+     * what it is, and FreeXL says it holds no workbook */
+    const char *format = sl_ole_format(fd);
+    if (strcmp(format, "msg") == 0) return sl_archive_read_mail(env, fd, SL_MAIL_MSG, book);
+    return read_sheets_of(env, fd, book, format, sl_xls_read_fd);
 }

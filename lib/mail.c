@@ -5,6 +5,11 @@
 
 #include <errno.h>
 #include <gmime/gmime.h>
+#include <gsf/gsf-infile-msole.h>
+#include <gsf/gsf-infile.h>
+#include <gsf/gsf-input-stdio.h>
+#include <gsf/gsf-input.h>
+#include <gsf/gsf-utils.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -73,7 +78,9 @@ sl_mail_kind sl_mail_sniff(const void *vp, size_t n) {
     return header_block(p, n) ? SL_MAIL_MESSAGE : SL_MAIL_NONE;
 }
 
-const char *sl_mail_format(sl_mail_kind k) { return k == SL_MAIL_MBOX ? "mbox" : "eml"; }
+const char *sl_mail_format(sl_mail_kind k) {
+    return k == SL_MAIL_MBOX ? "mbox" : k == SL_MAIL_MSG ? "msg" : "eml";
+}
 
 /* ---- GMime ---------------------------------------------------------------------------------- */
 
@@ -87,6 +94,15 @@ static void quiet(const gchar *domain, GLogLevelFlags level, const gchar *msg, g
 
 static void gmime_init_once(void) {
     g_mime_init();
+    gsf_init();
+    /* libgsf checks its arguments with g_return_if_fail, which logs a "CRITICAL" line when a
+     * damaged file trips one (a block past a cut-off file's end): the damage is reported
+     * from what the call returns instead */
+    static const char *const DOMAINS[] = {"libgsf", "libgsf:msole", "libgsf:utils", "libgsf:zip",
+                                          "libgsf:input", NULL};
+    for (size_t i = 0; DOMAINS[i]; i++)
+        g_log_set_handler(DOMAINS[i], G_LOG_LEVEL_MASK | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
+                          quiet, NULL);
     g_log_set_handler("gmime", G_LOG_LEVEL_MASK, quiet, NULL);
 }
 
@@ -171,18 +187,43 @@ static const char *type_extension(const char *mime) {
     return "";
 }
 
+/* A temporary file for a part's bytes, or NULL (said). */
+static FILE *part_file(walk_ctx *w, const char *name) {
+    FILE *f = sl_tmpfile();
+    if (!f) {
+        mdiag(w, SL_DIAG_ERROR, "mail.tmpfile", "cannot create a temporary file in %s to read "
+              "the attachment %s: %s (set TMPDIR to a folder with room); it was not read",
+              sl_tmpdir(), name, strerror(errno));
+        w->st = SL_EIO;
+    }
+    return f;
+}
+
+/* Hands the part written into f (ok: written whole) to the caller's function; closes f. */
+static void hand_file(walk_ctx *w, FILE *f, int ok, const char *name, const char *mime, int cut) {
+    if (!ok || lseek(fileno(f), 0, SEEK_SET) != 0) {
+        mdiag(w, SL_DIAG_ERROR, "mail.tmpfile", "cannot write a temporary file in %s to read "
+              "the attachment %s: %s (set TMPDIR to a folder with room); it was not read",
+              sl_tmpdir(), name, strerror(errno));
+        fclose(f);
+        w->st = SL_EIO;
+        return;
+    }
+    sl_mail_part part = {name, mime, fileno(f), cut};
+    w->handed++;
+    w->cut_handed |= cut;
+    if (w->fn(w->ud, &part)) w->stop = 1;
+    fclose(f);
+}
+
 /* Writes obj's content, decoded (a part), or whole (a message), into a temporary file and
  * hands it to the caller's function. */
 static void hand_out(walk_ctx *w, GMimeObject *obj, GMimeObject *content, const char *name,
                      const char *mime) {
-    FILE *f = sl_tmpfile();
+    FILE *f = part_file(w, name);
     int fd = f ? dup(fileno(f)) : -1;
     if (fd < 0) {
-        mdiag(w, SL_DIAG_ERROR, "mail.tmpfile", "cannot create a temporary file in %s to read "
-              "the attachment %s: %s (set TMPDIR to a folder with room); it was not read",
-              sl_tmpdir(), name, strerror(errno));
-        if (f) fclose(f);
-        w->st = SL_EIO;
+        if (f) hand_file(w, f, 0, name, mime, 0);
         return;
     }
     GMimeStream *s = g_mime_stream_fs_new(fd); /* owns fd (the dup) */
@@ -195,19 +236,7 @@ static void hand_out(walk_ctx *w, GMimeObject *obj, GMimeObject *content, const 
     }
     int flushed = g_mime_stream_flush(s) == 0;
     g_object_unref(s);
-    if (wrote < 0 || !flushed || lseek(fileno(f), 0, SEEK_SET) != 0) {
-        mdiag(w, SL_DIAG_ERROR, "mail.tmpfile", "cannot write a temporary file in %s to read "
-              "the attachment %s: %s (set TMPDIR to a folder with room); it was not read",
-              sl_tmpdir(), name, strerror(errno));
-        fclose(f);
-        w->st = SL_EIO;
-        return;
-    }
-    sl_mail_part part = {name, mime, fileno(f), w->truncated && obj == w->last};
-    w->handed++;
-    w->cut_handed |= part.cut;
-    if (w->fn(w->ud, &part)) w->stop = 1;
-    fclose(f);
+    hand_file(w, f, wrote >= 0 && flushed, name, mime, w->truncated && obj == w->last);
 }
 
 static int is_type(const char *mime, const char *const *list) {
@@ -277,21 +306,12 @@ static void walk(walk_ctx *w, GMimeObject *obj) {
     g_free(mime);
 }
 
-/* One message from the parser: its parts walked, what it held said. */
-static void read_message(walk_ctx *w, GMimeMessage *msg) {
-    GMimeObject *body = g_mime_message_get_mime_part(msg);
-    w->last = last_leaf(body);
-    walk(w, body);
+/* What a message held, said once its parts are walked. */
+static void say_what_was_read(walk_ctx *w) {
     if (w->pictures)
         mdiag(w, SL_DIAG_INFO, "mail.pictures", "%u picture%s, sound%s or video%s (logos, inline "
               "images, photos) skipped: no rows in them", w->pictures, w->pictures == 1 ? "" : "s",
               w->pictures == 1 ? "" : "s", w->pictures == 1 ? "" : "s");
-    if (w->damaged)
-        mdiag(w, SL_DIAG_WARN, "mail.malformed", "the message's structure is damaged (%s): "
-              "parts of it may not have been read", w->damage);
-    if (w->truncated && !w->cut_handed)
-        mdiag(w, SL_DIAG_WARN, "mail.cut_off", "the message is cut off before its end (saved or "
-              "copied incompletely): its last part is missing its end; get the message again");
     if (!w->handed && !w->stop && !w->said)
         mdiag(w, SL_DIAG_WARN, "mail.no_attachment", "an e-mail message with no attachment: "
               "its text is correspondence, not an audit log, and nothing in it was read; if "
@@ -302,6 +322,192 @@ static void read_message(walk_ctx *w, GMimeMessage *msg) {
               w->texts, w->texts == 1 ? "" : "s");
 }
 
+/* One message from the parser: its parts walked, what it held said. */
+static void read_message(walk_ctx *w, GMimeMessage *msg) {
+    GMimeObject *body = g_mime_message_get_mime_part(msg);
+    w->last = last_leaf(body);
+    walk(w, body);
+    if (w->damaged)
+        mdiag(w, SL_DIAG_WARN, "mail.malformed", "the message's structure is damaged (%s): "
+              "parts of it may not have been read", w->damage);
+    if (w->truncated && !w->cut_handed)
+        mdiag(w, SL_DIAG_WARN, "mail.cut_off", "the message is cut off before its end (saved or "
+              "copied incompletely): its last part is missing its end; get the message again");
+    say_what_was_read(w);
+}
+
+/* ---- Outlook .msg -------------------------------------------------------------------------- *
+ * An OLE2 compound file (read with libgsf): the message's properties are streams named
+ * __substg1.0_PPPPTTTT (property PPPP of type TTTT), each attachment a storage
+ * __attach_version1.0_#NNNNNNNN holding its bytes (3701, binary), its long and short file
+ * names (3707, 3704) and its MIME type (370E); an attached message is a storage (3701, type
+ * 000D) laid out like the message itself. */
+
+#define MSG_MAX_DEPTH 4
+
+/* String property prop of storage d (UTF-16LE, type 001F, or 8-bit Windows-1252, 001E) as
+ * UTF-8 (g_free), or NULL. */
+static char *msg_string(GsfInfile *d, unsigned prop) {
+    char name[40];
+    int wide = 1;
+    snprintf(name, sizeof name, "__substg1.0_%04X001F", prop);
+    GsfInput *in = gsf_infile_child_by_name(d, name);
+    if (!in) {
+        wide = 0;
+        snprintf(name, sizeof name, "__substg1.0_%04X001E", prop);
+        in = gsf_infile_child_by_name(d, name);
+    }
+    if (!in) return NULL;
+    gunichar2 buf[1024]; /* a file name or a type: longer ones are cut */
+    gsf_off_t n = gsf_input_size(in);
+    if (n > (gsf_off_t)sizeof buf) n = (gsf_off_t)sizeof buf;
+    char *out = NULL;
+    if (n > 0 && gsf_input_read(in, (size_t)n, (guint8 *)buf))
+        out = wide ? g_utf16_to_utf8(buf, (glong)(n / 2), NULL, NULL, NULL)
+                   : g_convert((const char *)buf, (gssize)n, "UTF-8", "WINDOWS-1252", NULL, NULL, NULL);
+    g_object_unref(in);
+    if (out && !*out) {
+        g_free(out);
+        out = NULL;
+    }
+    return out;
+}
+
+/* Copies stream in into f: 0 when whole, 1 when the stream could not be read to its end
+ * (what could be read is in f, down to the sector where the file breaks off), -1 when f
+ * could not be written. */
+static int msg_copy(GsfInput *in, FILE *f) {
+    enum { CHUNK = 256 * 1024, SECTOR = 512 };
+    guint8 *buf = malloc(CHUNK);
+    gsf_off_t size = gsf_input_size(in), at = 0;
+    size_t step = CHUNK;
+    int rc = buf ? 0 : -1;
+    while (rc == 0 && at < size) {
+        size_t k = size - at < (gsf_off_t)step ? (size_t)(size - at) : step;
+        if (gsf_input_seek(in, at, G_SEEK_SET) || !gsf_input_read(in, k, buf)) {
+            if (step > SECTOR) step = SECTOR; /* keep every sector before the break */
+            else rc = 1;
+            continue;
+        }
+        if (fwrite(buf, 1, k, f) != k) rc = -1;
+        at += (gsf_off_t)k;
+    }
+    free(buf);
+    return rc < 0 || fflush(f) != 0 ? -1 : rc;
+}
+
+static int has_child(GsfInfile *d, const char *name) {
+    GsfInput *in = gsf_infile_child_by_name(d, name);
+    if (in) g_object_unref(in);
+    return in != NULL;
+}
+
+static int is_picture_name(const char *fn) {
+    static const char *const EXT[] = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff",
+                                      ".emf", ".wmf", NULL};
+    size_t n = fn ? strlen(fn) : 0;
+    for (size_t i = 0; EXT[i]; i++)
+        if (sl_ends_with_ci(fn ? fn : "", n, EXT[i])) return 1;
+    return 0;
+}
+
+static int by_name(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The attachments of message storage m, their names after prefix ("attached message 1 > "
+ * for those of an attached message). */
+static void msg_walk(walk_ctx *w, GsfInfile *m, const char *prefix, unsigned depth) {
+    if (has_child(m, "__substg1.0_1000001F") || has_child(m, "__substg1.0_1000001E") ||
+        has_child(m, "__substg1.0_10130102") || has_child(m, "__substg1.0_10090102"))
+        w->texts++;
+    int n = gsf_infile_num_children(m);
+    char **names = n > 0 ? calloc((size_t)n, sizeof *names) : NULL;
+    size_t na = 0;
+    for (int i = 0; names && i < n; i++) {
+        const char *nm = gsf_infile_name_by_index(m, i);
+        if (nm && strncmp(nm, "__attach_version1.0_#", 21) == 0) names[na++] = g_strdup(nm);
+    }
+    qsort(names, na, sizeof *names, by_name); /* in the order they were attached */
+    for (size_t i = 0; i < na && !w->stop && w->st == SL_OK; i++) {
+        GsfInput *ai = gsf_infile_child_by_name(m, names[i]);
+        if (!ai) continue;
+        if (!GSF_IS_INFILE(ai) || gsf_infile_num_children(GSF_INFILE(ai)) < 0) {
+            g_object_unref(ai);
+            continue;
+        }
+        GsfInfile *a = GSF_INFILE(ai);
+        char *fn = msg_string(a, 0x3707);
+        if (!fn) fn = msg_string(a, 0x3704);
+        if (!fn) fn = msg_string(a, 0x3001);
+        char *mime = msg_string(a, 0x370E);
+        GsfInput *data = gsf_infile_child_by_name(a, "__substg1.0_37010102");
+        GsfInput *emb = data ? NULL : gsf_infile_child_by_name(a, "__substg1.0_3701000D");
+        char made[64];
+        if ((mime && (strncasecmp(mime, "image/", 6) == 0 || strncasecmp(mime, "audio/", 6) == 0 ||
+                      strncasecmp(mime, "video/", 6) == 0)) || (!mime && is_picture_name(fn))) {
+            w->pictures++;
+        } else if (data && !(GSF_IS_INFILE(data) && gsf_infile_num_children(GSF_INFILE(data)) >= 0)) {
+            if (!fn) snprintf(made, sizeof made, "attachment %u", w->handed + 1);
+            char *full = g_strconcat(prefix, fn ? fn : made, NULL);
+            FILE *f = part_file(w, full);
+            int cut = f ? msg_copy(data, f) : 0;
+            if (f) hand_file(w, f, cut >= 0, full, mime ? mime : "application/octet-stream", cut > 0);
+            g_free(full);
+        } else if (emb && GSF_IS_INFILE(emb) && gsf_infile_num_children(GSF_INFILE(emb)) >= 0) {
+            snprintf(made, sizeof made, "attached message %u > ", ++w->messages);
+            char *sub = g_strconcat(prefix, made, NULL);
+            if (depth + 1 >= MSG_MAX_DEPTH)
+                mdiag(w, SL_DIAG_WARN, "archive.too_deep", "an attached message (%.*s) nested "
+                      "deeper than %u levels was not read", (int)strlen(made) - 3, made,
+                      MSG_MAX_DEPTH);
+            else
+                msg_walk(w, GSF_INFILE(emb), sub, depth + 1);
+            g_free(sub);
+        } else {
+            w->said = 1;
+            mdiag(w, SL_DIAG_WARN, "mail.attachment_unread", "an attachment%s%s%s is stored as "
+                  "an embedded object or a link, not as a file, and was not read: open the "
+                  "message in Outlook, save the attachment, and scan it", fn ? " (" : "",
+                  fn ? fn : "", fn ? ")" : "");
+        }
+        if (data) g_object_unref(data);
+        if (emb) g_object_unref(emb);
+        g_free(fn);
+        g_free(mime);
+        g_object_unref(ai);
+    }
+    for (size_t i = 0; i < na; i++) g_free(names[i]);
+    free(names);
+}
+
+static sl_status read_msg(walk_ctx *w, int fd) {
+    int own = lseek(fd, 0, SEEK_SET) == 0 ? dup(fd) : -1;
+    FILE *fp = own >= 0 ? fdopen(own, "rb") : NULL;
+    if (!fp) {
+        if (own >= 0) close(own);
+        return SL_EIO;
+    }
+    GError *err = NULL;
+    GsfInput *in = gsf_input_stdio_new_FILE(w->o->cite ? w->o->cite : "message", fp, FALSE);
+    GsfInfile *ole = in ? gsf_infile_msole_new(in, &err) : NULL;
+    if (!in) fclose(fp);
+    sl_status st = SL_OK;
+    if (!ole) {
+        mdiag(w, SL_DIAG_ERROR, "mail.damaged", "cannot read as an Outlook message: %s; nothing "
+              "in it was read (the file may be cut off or damaged: get it again, or open it in "
+              "Outlook and save its attachments)", err && err->message ? err->message : "unknown error");
+        st = SL_EFORMAT;
+    } else {
+        msg_walk(w, ole, "", 0);
+        say_what_was_read(w);
+        g_object_unref(ole);
+    }
+    if (err) g_error_free(err);
+    if (in) g_object_unref(in);
+    return st;
+}
+
 sl_status sl_mail_read_fd(int fd, sl_mail_kind kind, const sl_mail_opts *opts, sl_mail_part_fn fn,
                           void *ud) {
     pthread_once(&gmime_once, gmime_init_once);
@@ -309,6 +515,10 @@ sl_status sl_mail_read_fd(int fd, sl_mail_kind kind, const sl_mail_opts *opts, s
     w.o = opts;
     w.fn = fn;
     w.ud = ud;
+    if (kind == SL_MAIL_MSG) {
+        sl_status st = read_msg(&w, fd);
+        return st ? st : w.st;
+    }
     int own = lseek(fd, 0, SEEK_SET) == 0 ? dup(fd) : -1;
     if (own < 0) return SL_EIO;
     GMimeStream *s = g_mime_stream_fs_new(own);

@@ -1,9 +1,10 @@
 /* mail.h: e-mail as records arrive in it. An agency that answers a records request by e-mail
  * sends the audit as an attachment, and a reporter saves the message (.eml, from any mail
- * program) or a whole mailbox (.mbox, as Gmail's export writes it). The message's own text is
- * correspondence, not a log; its attachments are the release. Parsed with GMime (MIME
- * structure, base64 and quoted-printable, RFC 2047 and 2231 file names); each attachment is
- * decoded into a temporary file and handed on, to be read like an archive's member. */
+ * program, or .msg, Outlook's own format) or a whole mailbox (.mbox, as Gmail's export writes
+ * it). The message's own text is correspondence, not a log; its attachments are the release.
+ * Parsed with GMime (MIME structure, base64 and quoted-printable, RFC 2047 and 2231 file
+ * names), a .msg with libgsf (its OLE2 storages); each attachment is decoded into a temporary
+ * file and handed on, to be read like an archive's member. */
 #ifndef SL_MAIL_H
 #define SL_MAIL_H
 
@@ -12,7 +13,9 @@
 typedef enum {
     SL_MAIL_NONE = 0,
     SL_MAIL_MESSAGE, /* one message (RFC 5322 headers, then a body) */
-    SL_MAIL_MBOX     /* messages one after another, each after a "From " line */
+    SL_MAIL_MBOX,    /* messages one after another, each after a "From " line */
+    SL_MAIL_MSG      /* an Outlook message (.msg: an OLE2 compound file; told by xls.c's
+                        sl_ole_format, not by sl_mail_sniff) */
 } sl_mail_kind;
 
 /* What the first n bytes of a stream say: a message when its first lines are header fields
@@ -24,7 +27,7 @@ typedef enum {
 sl_mail_kind sl_mail_sniff(const void *p, size_t n);
 #define SL_MAIL_SNIFF_BYTES 4096 /* more is not looked at: give at most this many */
 
-/* "eml", "mbox". */
+/* "eml", "mbox", "msg". */
 const char *sl_mail_format(sl_mail_kind k);
 
 /* One part handed out: an attachment, an attached message (message/rfc822), or one message
@@ -48,14 +51,16 @@ typedef struct {
     void *diag_ud;
 } sl_mail_opts;
 
-/* Reads the message (or, for SL_MAIL_MBOX, the mailbox) in fd, from its start (fd is not
- * closed). Parts that are neither attachments nor attached messages are the message's own
+/* Reads the message (or, for SL_MAIL_MBOX, the mailbox; for SL_MAIL_MSG, the Outlook
+ * message, whose attached messages' attachments are named "attached message N > name") in
+ * fd, from its start (fd is not closed). Parts that are neither attachments nor attached messages are the message's own
  * text (text/plain or text/html without a file name) and are not handed out. Reported
  * through diag: a message with no attachment (mail.no_attachment), one cut off before its end
  * (mail.cut_off, naming the part it ends in), one whose structure is damaged
  * (mail.malformed, with GMime's words), signatures skipped (mail.signature), Outlook's
  * winmail.dat, which packs the attachments in a format not read (mail.tnef), encrypted
- * messages (mail.encrypted), a temporary file that cannot be written (mail.tmpfile). For a
+ * messages (mail.encrypted), a .msg attachment stored as a link or an embedded object
+ * (mail.attachment_unread), a temporary file that cannot be written (mail.tmpfile). For a
  * message read whole, an INFO note (mail.read) counts its attachments and the text parts set
  * aside, and another counts the pictures, sounds and videos skipped (mail.pictures: logos and
  * inline images hold no rows). Returns SL_OK, SL_EFORMAT (nothing in fd reads as a message), SL_EIO (a temporary

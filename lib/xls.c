@@ -504,9 +504,8 @@ sl_status sl_xls_read(const char *path, const sl_html_opts *opts, const sl_xlsx_
                    "read without the password. Open it with the password and save it as CSV");
         else if (k & OLE_OUTLOOK) /* a log is often sent as an e-mail's attachment */
             xldiag(&c, SL_DIAG_WARN, "xls.not_a_workbook", NULL, 0,
-                   "an Outlook e-mail message (.msg), not a workbook: neither it nor its "
-                   "attachments are read (yet); open it in Outlook, save its attachments and "
-                   "scan them");
+                   "an Outlook e-mail message (.msg), not a workbook: read it as a message "
+                   "(sl_read_file does, for its attachments)");
         else
             xldiag(&c, SL_DIAG_WARN, "xls.not_a_workbook", NULL, 0,
                    k & OLE_WORD         ? "a Word 97-2003 document (.doc), not a workbook: "

@@ -963,6 +963,19 @@ def make_mail():
         box += b'From records@springfield.example.gov Tue Nov  4 10:12:00 2025\n' + m + b'\n'
     put('mail/mailbox_of_two_messages.mbox', box)
 
+    # Outlook's own format (.msg, an OLE2 file): the audit attached (in sectors of its own), a
+    # small one (in the mini stream), the agency's logo, and a forwarded message holding
+    # another copy; one cut off; one whose only attachment is a link to a file share.
+    import cfb
+    inner = cfb.msg('PRR 25-1187: Flock audit', body, [('network_audit.csv', audit)], embedded=True)
+    whole = cfb.compound(cfb.msg('Fwd: PRR 25-1187', body, [
+        ('network_audit.csv', audit), ('march.csv', CSV.encode()),
+        ('image001.png', b'\x89PNG\r\n\x1a\n' + bytes(120)), (None, inner)]))
+    put('mail/audit_attached_to_an_outlook_message.msg', whole)
+    put('mail/outlook_message_cut_off.msg', whole[:len(whole) // 2])
+    put('mail/outlook_message_with_a_link_instead.msg', cfb.compound(cfb.msg(
+        'PRR 25-1187', body, [('\\\\records\\share\\network_audit.csv', None)])))
+
 
 if __name__ == '__main__':
     make_volumes()

@@ -1,6 +1,6 @@
 #!/bin/sh
-# Records that arrive by e-mail: the reporter saves the agency's message (.eml) or exports a
-# mailbox (.mbox) and scans it. Before, a message was "taken for a text document" and its
+# Records that arrive by e-mail: the reporter saves the agency's message (.eml, or Outlook's
+# .msg) or exports a mailbox (.mbox) and scans it. Before, a message was "taken for a text document" and its
 # attached audit was never read, with exit 0. Now each attachment is a source cited
 # "message.eml > network_audit.csv" (zipped, forwarded, quoted-printable, signed ones
 # included), its flagged rows cite it, and a message that holds nothing readable says why.
@@ -19,6 +19,10 @@ eml $D/audit_attached_as_csv.eml 0 0
 csv $D/audit_attached_as_csv.eml > network_audit.csv 60 60
 eml $D/audit_attached_quoted_printable_named_in_utf8.eml 0 0
 csv $D/audit_attached_quoted_printable_named_in_utf8.eml > Prüfprotokoll – audit.csv 60 60
+msg $D/audit_attached_to_an_outlook_message.msg 0 0
+csv $D/audit_attached_to_an_outlook_message.msg > network_audit.csv 60 60
+csv $D/audit_attached_to_an_outlook_message.msg > march.csv 2 2
+csv $D/audit_attached_to_an_outlook_message.msg > attached message 1 > network_audit.csv 60 60
 eml $D/audit_attached_zipped_without_a_name.eml 0 0
 zip $D/audit_attached_zipped_without_a_name.eml > attachment 1.zip 0 0
 csv $D/audit_attached_zipped_without_a_name.eml > attachment 1.zip > export/audit.csv 60 60
@@ -35,16 +39,21 @@ csv $D/mailbox_of_two_messages.mbox > message 1 > network_audit_1.csv 60 60
 eml $D/mailbox_of_two_messages.mbox > message 2 0 0
 csv $D/mailbox_of_two_messages.mbox > message 2 > network_audit_2.csv 60 60
 eml $D/no_attachment_only_a_link.eml 0 0
+msg $D/outlook_message_cut_off.msg 0 0
+csv $D/outlook_message_cut_off.msg > network_audit.csv 6 5
+csv $D/outlook_message_cut_off.msg > march.csv 2 2
+msg $D/outlook_message_with_a_link_instead.msg 0 0
 eml $D/signed_message.eml 0 0
 csv $D/signed_message.eml > network_audit.csv 60 60"
 expect "what was said" "$(q "SELECT code || ' ' || count(*) FROM diagnostics WHERE code LIKE 'mail.%' OR code = 'row.cut_off' GROUP BY code ORDER BY code")" \
-"mail.cut_off 1
+"mail.attachment_unread 1
+mail.cut_off 3
 mail.no_attachment 1
-mail.pictures 1
-mail.read 11
+mail.pictures 3
+mail.read 13
 mail.signature 1
 mail.tnef 1
-row.cut_off 1"
+row.cut_off 2"
 # the cut is named on the terminal, with the attachment
 check "grep -q 'cut_off_inside_its_attachment.eml > network_audit.csv: cannot read past byte 2652' '$T/log'" \
       "the cut-off attachment is not named on the terminal"
@@ -52,5 +61,5 @@ check "grep -q 'cut_off_inside_its_attachment.eml > network_audit.csv: cannot re
 expect "first flagged row's source" "$(sed -n 2p "$T/out/flagged.csv" | cut -d, -f1-3)" \
 "$D/audit_attached_as_csv.eml > network_audit.csv,04e5c43bd34948a4419e77f2445802ea281a9d26f0c085846b90bcf230a95036,network_audit.csv"
 # the message's own text is never read as rows, nor rejected
-expect "rejected rows" "$(q "SELECT sum(rejected) FROM sources")" 1
+expect "rejected rows (the two rows cut off)" "$(q "SELECT sum(rejected) FROM sources")" 2
 finish

@@ -46,7 +46,7 @@ expect "notes" "$(q "SELECT source_id || ' ' || code FROM diagnostics WHERE sour
 "2 schema.sheet_not_a_log
 3 field.unparseable_networks
 3 xlsx.blank_rows
-4 xls.not_a_workbook
+4 mail.no_attachment
 5 source.unread
 5 xls.encrypted
 6 source.unread
@@ -69,11 +69,11 @@ check "grep -q 'password_protected.xls: no worksheet could be read from the work
 # document?)".
 check "grep -q 'password_protected.xlsx: protected by a password (an encrypted .xlsx, .docx or .pptx)' '$T/log'" "the protected .xlsx is said to be protected"
 # A Word or PowerPoint 97-2003 file, and an Outlook message (an export e-mailed by the agency),
-# are OLE2 files too: each is said to be what it is, the message with what to do about its
-# attachments; before, each was "a Word or PowerPoint document?".
+# are OLE2 files too: each is said to be what it is (before, each was "a Word or PowerPoint
+# document?"); the message is read for its attachments (this one has none; tests/e2e/mail.sh).
 check "grep -q 'word_97_document.doc: a Word 97-2003 document (.doc), not a workbook' '$T/log'" "the .doc is said to be a Word document"
 check "grep -q 'powerpoint_97_presentation.ppt: a PowerPoint 97-2003 presentation (.ppt), not a workbook' '$T/log'" "the .ppt is said to be a presentation"
-check "grep -q 'export_sent_as_outlook_message.msg: an Outlook e-mail message (.msg), not a workbook: neither it nor its attachments are read (yet); open it in Outlook, save its attachments and scan them' '$T/log'" "the .msg is said to be an e-mail, with what to do"
+check "grep -q 'export_sent_as_outlook_message.msg: an e-mail message with no attachment' '$T/log'" "the .msg is read as an e-mail, and said to hold no attachment"
 
 # inspect: a sheet has no bytes of its own; it shows the workbook's hash as the workbook's.
 expect "inspect: the sheet's format line" "$("$B/sunlight" inspect "$D/audit_saved_as_97_2003.xls" 2>/dev/null | grep -A2 '> Network Audit$' | grep 'format' | sed 's/  */ /g')" \

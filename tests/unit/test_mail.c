@@ -2,7 +2,7 @@
  * is not, and each fixture of tests/data/mail/ read end to end through sl_read_file: the
  * attachments become members cited "message > name", with the hash of their decoded bytes;
  * the message's own text is set aside; a cut-off, link-only, TNEF, signed message each says
- * what it is. Fixtures: tests/data/make_fixtures.py (make_mail). */
+ * what it is; Outlook's .msg files likewise. Fixtures: tests/data/make_fixtures.py (make_mail). */
 #include "container.h"
 #include "harness.h"
 #include "mail.h"
@@ -189,9 +189,48 @@ static void test_what_is_said(void) {
     done(&c);
 }
 
+/* Outlook's own format: the attachments' storages read through libgsf, in the order they
+ * were attached; a big one (its own sectors) and a small one (the mini stream) alike. */
+static void test_outlook(void) {
+    coll c;
+    CHECK_INT(run("audit_attached_to_an_outlook_message.msg", &c), SL_OK);
+    CHECK_STR(c.out.p,
+        "2<1 tests/data/mail/audit_attached_to_an_outlook_message.msg > network_audit.csv [csv m=network_audit.csv] rows=61 size=4834\n"
+        "3<1 tests/data/mail/audit_attached_to_an_outlook_message.msg > march.csv [csv m=march.csv] rows=3 size=190\n"
+        "4<1 tests/data/mail/audit_attached_to_an_outlook_message.msg > attached message 1 > network_audit.csv [csv m=attached message 1 > network_audit.csv] rows=61 size=4834\n"
+        "1<0 tests/data/mail/audit_attached_to_an_outlook_message.msg [msg] rows=0 size=18944\n");
+    CHECK_STR(c.sha[2], "04e5c43bd34948a4419e77f2445802ea281a9d26f0c085846b90bcf230a95036");
+    CHECK_STR(c.sha[4], c.sha[2]);
+    CHECK_STR(c.diags.p,
+        "mail.pictures [tests/data/mail/audit_attached_to_an_outlook_message.msg]\n"
+        "mail.read [tests/data/mail/audit_attached_to_an_outlook_message.msg]\n");
+    done(&c);
+
+    /* cut off: every whole sector of the first attachment before the break (512 bytes),
+     * the small one whole (its mini stream comes first), the attached message's cut too */
+    CHECK_INT(run("outlook_message_cut_off.msg", &c), SL_OK);
+    CHECK_STR(c.out.p,
+        "2<1 tests/data/mail/outlook_message_cut_off.msg > network_audit.csv [csv m=network_audit.csv] rows=7 size=512\n"
+        "3<1 tests/data/mail/outlook_message_cut_off.msg > march.csv [csv m=march.csv] rows=3 size=190\n"
+        "1<0 tests/data/mail/outlook_message_cut_off.msg [msg] rows=0 size=9472\n");
+    CHECK_STR(c.diags.p,
+        "mail.cut_off [tests/data/mail/outlook_message_cut_off.msg > network_audit.csv]\n"
+        "mail.cut_off [tests/data/mail/outlook_message_cut_off.msg > attached message 1 > network_audit.csv]\n"
+        "mail.pictures [tests/data/mail/outlook_message_cut_off.msg]\n"
+        "mail.read [tests/data/mail/outlook_message_cut_off.msg]\n");
+    done(&c);
+
+    /* attached as a link to a file share: said, and not also "no attachment" */
+    CHECK_INT(run("outlook_message_with_a_link_instead.msg", &c), SL_OK);
+    CHECK_STR(c.out.p, "1<0 tests/data/mail/outlook_message_with_a_link_instead.msg [msg] rows=0 size=3584\n");
+    CHECK_STR(c.diags.p, "mail.attachment_unread [tests/data/mail/outlook_message_with_a_link_instead.msg]\n");
+    done(&c);
+}
+
 int main(void) {
     test_sniff();
     test_attachments();
     test_what_is_said();
+    test_outlook();
     TEST_END();
 }
