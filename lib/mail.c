@@ -115,6 +115,7 @@ typedef struct {
     char damage[160];
     GMimeObject *last;    /* the last leaf in the message: where a cut-off message ends */
     unsigned handed, texts, messages, pictures;
+    unsigned bodies;      /* of those handed, HTML texts of the message holding a table */
     int cut_handed;       /* the part the message ends in was handed out (its reader says so) */
     int said;             /* a part not read was already named (winmail.dat, encrypted) */
     int stop;
@@ -200,7 +201,8 @@ static FILE *part_file(walk_ctx *w, const char *name) {
 }
 
 /* Hands the part written into f (ok: written whole) to the caller's function; closes f. */
-static void hand_file(walk_ctx *w, FILE *f, int ok, const char *name, const char *mime, int cut) {
+static void hand_file(walk_ctx *w, FILE *f, int ok, const char *name, const char *mime, int cut,
+                      int body) {
     if (!ok || lseek(fileno(f), 0, SEEK_SET) != 0) {
         mdiag(w, SL_DIAG_ERROR, "mail.tmpfile", "cannot write a temporary file in %s to read "
               "the attachment %s: %s (set TMPDIR to a folder with room); it was not read",
@@ -209,7 +211,7 @@ static void hand_file(walk_ctx *w, FILE *f, int ok, const char *name, const char
         w->st = SL_EIO;
         return;
     }
-    sl_mail_part part = {name, mime, fileno(f), cut};
+    sl_mail_part part = {name, mime, fileno(f), cut, body};
     w->handed++;
     w->cut_handed |= cut;
     if (w->fn(w->ud, &part)) w->stop = 1;
@@ -223,7 +225,7 @@ static void hand_out(walk_ctx *w, GMimeObject *obj, GMimeObject *content, const 
     FILE *f = part_file(w, name);
     int fd = f ? dup(fileno(f)) : -1;
     if (fd < 0) {
-        if (f) hand_file(w, f, 0, name, mime, 0);
+        if (f) hand_file(w, f, 0, name, mime, 0, 0);
         return;
     }
     GMimeStream *s = g_mime_stream_fs_new(fd); /* owns fd (the dup) */
@@ -236,7 +238,39 @@ static void hand_out(walk_ctx *w, GMimeObject *obj, GMimeObject *content, const 
     }
     int flushed = g_mime_stream_flush(s) == 0;
     g_object_unref(s);
-    hand_file(w, f, wrote >= 0 && flushed, name, mime, w->truncated && obj == w->last);
+    hand_file(w, f, wrote >= 0 && flushed, name, mime, w->truncated && obj == w->last, 0);
+}
+
+/* Whether HTML text p[0, n) holds a <table> tag, in any case. */
+static int has_table_tag(const guint8 *p, size_t n) {
+    for (const guint8 *q = p, *e = p + n; (q = memchr(q, '<', (size_t)(e - q))) != NULL; q++)
+        if ((size_t)(e - q) > 6 && strncasecmp((const char *)q + 1, "table", 5) == 0 &&
+            (q[6] == '>' || q[6] == ' ' || q[6] == '\t' || q[6] == '\r' || q[6] == '\n'))
+            return 1;
+    return 0;
+}
+
+/* Whether the HTML text part obj holds a table; if so it is handed out as "message
+ * text.html" (numbered after the first), marked as the message's text. */
+static int body_with_table(walk_ctx *w, GMimeObject *obj) {
+    GMimeDataWrapper *dw = g_mime_part_get_content(GMIME_PART(obj));
+    if (!dw) return 0;
+    GMimeStream *mem = g_mime_stream_mem_new();
+    gint64 n = g_mime_data_wrapper_write_to_stream(dw, mem);
+    GByteArray *b = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+    int table = n > 0 && b && has_table_tag(b->data, b->len);
+    if (table) {
+        char name[48];
+        if (w->bodies++) snprintf(name, sizeof name, "message text %u.html", w->bodies);
+        else snprintf(name, sizeof name, "message text.html");
+        FILE *f = part_file(w, name);
+        if (f) {
+            int ok = fwrite(b->data, 1, b->len, f) == b->len && fflush(f) == 0;
+            hand_file(w, f, ok, name, "text/html", w->truncated && obj == w->last, 1);
+        }
+    }
+    g_object_unref(mem);
+    return table;
 }
 
 static int is_type(const char *mime, const char *const *list) {
@@ -294,7 +328,9 @@ static void walk(walk_ctx *w, GMimeObject *obj) {
                    strncasecmp(m, "video/", 6) == 0) {
             w->pictures++; /* a logo in the signature, a photo: no rows in it */
         } else if (!fn && !g_mime_part_is_attachment(part) && is_type(m, TEXTS)) {
-            w->texts++; /* the message's own text */
+            /* the message's own text; an HTML one holding a table (pasted in from a
+             * spreadsheet) is read as a web page, its tables as sheets */
+            if (strcasecmp(m, "text/html") != 0 || !body_with_table(w, obj)) w->texts++;
         } else {
             if (!fn) {
                 snprintf(made, sizeof made, "attachment %u%s", w->handed + 1, type_extension(m));
@@ -316,10 +352,20 @@ static void say_what_was_read(walk_ctx *w) {
         mdiag(w, SL_DIAG_WARN, "mail.no_attachment", "an e-mail message with no attachment: "
               "its text is correspondence, not an audit log, and nothing in it was read; if "
               "the records were sent as a link, download them and scan the files");
-    else if (!w->stop && w->handed)
-        mdiag(w, SL_DIAG_INFO, "mail.read", "e-mail message: %u attachment%s read; its own text "
-              "(%u part%s) set aside, not read as a log", w->handed, w->handed == 1 ? "" : "s",
-              w->texts, w->texts == 1 ? "" : "s");
+    else if (!w->stop && w->handed) {
+        unsigned a = w->handed - w->bodies;
+        char what[160];
+        if (!w->bodies)
+            snprintf(what, sizeof what, "%u attachment%s read", a, a == 1 ? "" : "s");
+        else if (a)
+            snprintf(what, sizeof what, "%u attachment%s read, and the tables in its HTML text "
+                     "(message text.html)", a, a == 1 ? "" : "s");
+        else
+            snprintf(what, sizeof what, "no attachment; the tables in its HTML text read "
+                     "(message text.html)");
+        mdiag(w, SL_DIAG_INFO, "mail.read", "e-mail message: %s; its own text (%u part%s) set "
+              "aside, not read as a log", what, w->texts, w->texts == 1 ? "" : "s");
+    }
 }
 
 /* One message from the parser: its parts walked, what it held said. */
@@ -452,7 +498,7 @@ static void msg_walk(walk_ctx *w, GsfInfile *m, const char *prefix, unsigned dep
             char *full = g_strconcat(prefix, fn ? fn : made, NULL);
             FILE *f = part_file(w, full);
             int cut = f ? msg_copy(data, f) : 0;
-            if (f) hand_file(w, f, cut >= 0, full, mime ? mime : "application/octet-stream", cut > 0);
+            if (f) hand_file(w, f, cut >= 0, full, mime ? mime : "application/octet-stream", cut > 0, 0);
             g_free(full);
         } else if (emb && GSF_IS_INFILE(emb) && gsf_infile_num_children(GSF_INFILE(emb)) >= 0) {
             snprintf(made, sizeof made, "attached message %u > ", ++w->messages);

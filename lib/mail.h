@@ -40,6 +40,8 @@ typedef struct {
     const char *type; /* its MIME type ("text/csv"); "message/rfc822" for a mailbox's message */
     int fd;           /* its bytes, decoded (a temporary file, rewound; closed after the call) */
     int cut;          /* the message ends inside this part: its end is missing */
+    int body;         /* the message's own HTML text, handed out because it holds a table
+                         (a table pasted into the message): to be read as a web page */
 } sl_mail_part;
 
 /* Called once per part, in the order they come; non-zero stops the walk. */
@@ -53,18 +55,21 @@ typedef struct {
 
 /* Reads the message (or, for SL_MAIL_MBOX, the mailbox; for SL_MAIL_MSG, the Outlook
  * message, whose attached messages' attachments are named "attached message N > name") in
- * fd, from its start (fd is not closed). Parts that are neither attachments nor attached messages are the message's own
- * text (text/plain or text/html without a file name) and are not handed out. Reported
- * through diag: a message with no attachment (mail.no_attachment), one cut off before its end
- * (mail.cut_off, naming the part it ends in), one whose structure is damaged
+ * fd, from its start (fd is not closed). Parts that are neither attachments nor attached
+ * messages are the message's own text (text/plain or text/html without a file name) and are
+ * not handed out, except an HTML text that holds a table, handed out as "message text.html"
+ * (body set).
+ *
+ * Reported through diag: a message with no attachment (mail.no_attachment), one cut off
+ * before its end (mail.cut_off, naming the part it ends in), one whose structure is damaged
  * (mail.malformed, with GMime's words), signatures skipped (mail.signature), Outlook's
  * winmail.dat, which packs the attachments in a format not read (mail.tnef), encrypted
  * messages (mail.encrypted), a .msg attachment stored as a link or an embedded object
  * (mail.attachment_unread), a temporary file that cannot be written (mail.tmpfile). For a
  * message read whole, an INFO note (mail.read) counts its attachments and the text parts set
- * aside, and another counts the pictures, sounds and videos skipped (mail.pictures: logos and
- * inline images hold no rows). Returns SL_OK, SL_EFORMAT (nothing in fd reads as a message), SL_EIO (a temporary
- * file), SL_ENOMEM. */
+ * aside, and another counts the pictures, sounds and videos skipped (mail.pictures: logos
+ * and inline images hold no rows). Returns SL_OK, SL_EFORMAT (nothing in fd reads as a
+ * message), SL_EIO (a temporary file), SL_ENOMEM. */
 sl_status sl_mail_read_fd(int fd, sl_mail_kind kind, const sl_mail_opts *opts, sl_mail_part_fn fn,
                           void *ud);
 

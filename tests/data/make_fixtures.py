@@ -896,7 +896,7 @@ def make_mail():
     """Records sent by e-mail, saved as the reporter's mail program saves them: an .eml with
     the audit attached (base64), attached as quoted-printable under an RFC 2231 name, zipped,
     forwarded inside another message, cut off inside its attachment, sent with a logo in its
-    signature, a message with only a link, one whose attachments Outlook packed in winmail.dat, a signed one, and a mailbox
+    signature, pasted into the message as a table, a message with only a link, one whose attachments Outlook packed in winmail.dat, a signed one, and a mailbox
     (.mbox, as Gmail's export writes it) holding two messages."""
     from email.message import EmailMessage
     from email.mime.application import MIMEApplication
@@ -919,6 +919,22 @@ def make_mail():
         'Fwd: PRR 25-1187: Flock audit', 'See the message below.\n', [(None, inner, None, None)],
         number=5))
     put('mail/cut_off_inside_its_attachment.eml', plain[:len(plain) * 3 // 5])
+    # Pasted from a spreadsheet into the message, as Gmail writes it (no attachment): the
+    # table is read like a web page's; the signature's layout table is set aside
+    import csv as csvmod
+    rows = list(csvmod.reader(io.StringIO(MAIL_CSV)))[:11]
+    cells = ''.join('<tr>' + ''.join('<td style="padding:2px 3px">%s</td>' % c for c in r) + '</tr>'
+                    for r in rows)
+    html = ('<div dir="ltr">Here is the audit you asked for:<br><table border="1" cellspacing="0">'
+            '<tbody>%s</tbody></table><br>-- <br><table><tr><td>Jane Roe</td><td>Records Unit, '
+            'Springfield PD</td></tr></table></div>\n' % cells)
+    text = 'Here is the audit you asked for:\n' + '\n'.join('\t'.join(r) for r in rows) + '\n'
+    pasted = mail_message(None, text, number=12)
+    pasted.add_alternative(html, subtype='html')
+    pasted.replace_header('Subject', 'PRR 25-1187')
+    pasted.set_boundary('=_sunlight_12_1')
+    from email.policy import SMTP
+    put('mail/audit_pasted_into_the_message_as_a_table.eml', pasted.as_bytes(policy=SMTP))
     # Outlook's way: an HTML body whose signature shows the agency's logo (an inline image)
     logo = mail_message(None, body, html=True, number=11)
     logo.get_payload()[1].add_related(b'\x89PNG\r\n\x1a\n' + bytes(120), 'image', 'png',

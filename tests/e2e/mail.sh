@@ -3,7 +3,8 @@
 # .msg) or exports a mailbox (.mbox) and scans it. Before, a message was "taken for a text document" and its
 # attached audit was never read, with exit 0. Now each attachment is a source cited
 # "message.eml > network_audit.csv" (zipped, forwarded, quoted-printable, signed ones
-# included), its flagged rows cite it, and a message that holds nothing readable says why.
+# included), its flagged rows cite it, a table pasted into the message's HTML text is read as
+# a web page's, and a message that holds nothing readable says why.
 set -u
 B=${SL_BUILD:-build}
 . tests/e2e_common.sh
@@ -29,6 +30,10 @@ csv $D/audit_attached_zipped_without_a_name.eml > attachment 1.zip > export/audi
 eml $D/audit_in_a_forwarded_message.eml 0 0
 eml $D/audit_in_a_forwarded_message.eml > attached message 1.eml 0 0
 csv $D/audit_in_a_forwarded_message.eml > attached message 1.eml > network_audit.csv 60 60
+eml $D/audit_pasted_into_the_message_as_a_table.eml 0 0
+html $D/audit_pasted_into_the_message_as_a_table.eml > message text.html 0 0
+html $D/audit_pasted_into_the_message_as_a_table.eml > message text.html > table 1 10 10
+html $D/audit_pasted_into_the_message_as_a_table.eml > message text.html > table 2 1 0
 eml $D/audit_with_a_logo_in_the_signature.eml 0 0
 csv $D/audit_with_a_logo_in_the_signature.eml > network_audit.csv 60 60
 eml $D/cut_off_inside_its_attachment.eml 0 0
@@ -50,7 +55,7 @@ expect "what was said" "$(q "SELECT code || ' ' || count(*) FROM diagnostics WHE
 mail.cut_off 3
 mail.no_attachment 1
 mail.pictures 3
-mail.read 13
+mail.read 14
 mail.signature 1
 mail.tnef 1
 row.cut_off 2"

@@ -141,6 +141,18 @@ static void test_attachments(void) {
         "mail.read [tests/data/mail/audit_with_a_logo_in_the_signature.eml]\n");
     done(&c);
 
+    /* no attachment, the audit pasted into the message as a table: the HTML text is read as
+     * a web page (its first bytes, a <div>, would not say so), the table as a sheet; the
+     * signature's layout table is set aside by the scan, not here */
+    CHECK_INT(run("audit_pasted_into_the_message_as_a_table.eml", &c), SL_OK);
+    CHECK_STR(c.out.p,
+        "3<2 tests/data/mail/audit_pasted_into_the_message_as_a_table.eml > message text.html > table 1 [html m=message text.html] rows=11 size=2682\n"
+        "4<2 tests/data/mail/audit_pasted_into_the_message_as_a_table.eml > message text.html > table 2 [html m=message text.html] rows=1 size=72\n"
+        "2<1 tests/data/mail/audit_pasted_into_the_message_as_a_table.eml > message text.html [html m=message text.html] rows=0 size=2863\n"
+        "1<0 tests/data/mail/audit_pasted_into_the_message_as_a_table.eml [eml] rows=0 size=4487\n");
+    CHECK_STR(c.diags.p, "mail.read [tests/data/mail/audit_pasted_into_the_message_as_a_table.eml]\n");
+    done(&c);
+
     /* a mailbox: each message a member, its attachments under it */
     CHECK_INT(run("mailbox_of_two_messages.mbox", &c), SL_OK);
     CHECK_STR(c.out.p,
