@@ -2,6 +2,7 @@
  * the file (a persistent stream) and decodes each only when it is written out, so a message
  * of any size costs the memory of its structure. */
 #include "mail.h"
+#include "xls.h" /* sl_ole_needs */
 
 #include <errno.h>
 #include <gmime/gmime.h>
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* ---- sniffing ------------------------------------------------------------------------------ */
@@ -100,9 +102,11 @@ static void gmime_init_once(void) {
      * from what the call returns instead */
     static const char *const DOMAINS[] = {"libgsf", "libgsf:msole", "libgsf:utils", "libgsf:zip",
                                           "libgsf:input", NULL};
-    for (size_t i = 0; DOMAINS[i]; i++)
-        g_log_set_handler(DOMAINS[i], G_LOG_LEVEL_MASK | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
-                          quiet, NULL);
+    unsigned levels = G_LOG_LEVEL_MASK | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION;
+    for (size_t i = 0; DOMAINS[i]; i++) g_log_set_handler(DOMAINS[i], levels, quiet, NULL);
+    /* and "Unable to get child ... insufficient blocks" comes with no domain at all: the
+     * default domain is silenced too (sunlight itself logs nothing through GLib) */
+    g_log_set_handler(NULL, levels, quiet, NULL);
     g_log_set_handler("gmime", G_LOG_LEVEL_MASK, quiet, NULL);
 }
 
@@ -118,6 +122,7 @@ typedef struct {
     unsigned bodies;      /* of those handed, HTML texts of the message holding a table */
     int cut_handed;       /* the part the message ends in was handed out (its reader says so) */
     int said;             /* a part not read was already named (winmail.dat, encrypted) */
+    int ole_cut;          /* a .msg shorter than its own index: attachments past the cut */
     int stop;
     sl_status st;
 } walk_ctx;
@@ -457,6 +462,25 @@ static int is_picture_name(const char *fn) {
     return 0;
 }
 
+/* Whether storage d lists a child of that name (gsf_infile_child_by_name also fails, with a
+ * log line, when the child is listed but its blocks cannot be read). */
+static int lists(GsfInfile *d, const char *name) {
+    int n = gsf_infile_num_children(d);
+    for (int i = 0; i < n; i++) {
+        const char *nm = gsf_infile_name_by_index(d, i);
+        if (nm && strcmp(nm, name) == 0) return 1;
+    }
+    return 0;
+}
+
+/* An attachment the file lists but whose storage or bytes cannot be read: damage, said. */
+static void unreadable(walk_ctx *w, const char *prefix, const char *number, const char *fn) {
+    w->said = 1;
+    mdiag(w, SL_DIAG_ERROR, "mail.damaged", "an attachment (%s%s%s) is listed but cannot be "
+          "read: the file is damaged or cut off there; get the message again, or open it in "
+          "Outlook and save the attachment", prefix, fn ? fn : "number ", fn ? "" : number);
+}
+
 static int by_name(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -474,12 +498,12 @@ static void msg_walk(walk_ctx *w, GsfInfile *m, const char *prefix, unsigned dep
         const char *nm = gsf_infile_name_by_index(m, i);
         if (nm && strncmp(nm, "__attach_version1.0_#", 21) == 0) names[na++] = g_strdup(nm);
     }
-    qsort(names, na, sizeof *names, by_name); /* in the order they were attached */
+    if (na) qsort(names, na, sizeof *names, by_name); /* in the order they were attached */
     for (size_t i = 0; i < na && !w->stop && w->st == SL_OK; i++) {
         GsfInput *ai = gsf_infile_child_by_name(m, names[i]);
-        if (!ai) continue;
-        if (!GSF_IS_INFILE(ai) || gsf_infile_num_children(GSF_INFILE(ai)) < 0) {
-            g_object_unref(ai);
+        if (!ai || !GSF_IS_INFILE(ai) || gsf_infile_num_children(GSF_INFILE(ai)) < 0) {
+            unreadable(w, prefix, names[i] + 20, NULL);
+            if (ai) g_object_unref(ai);
             continue;
         }
         GsfInfile *a = GSF_INFILE(ai);
@@ -510,6 +534,10 @@ static void msg_walk(walk_ctx *w, GsfInfile *m, const char *prefix, unsigned dep
             else
                 msg_walk(w, GSF_INFILE(emb), sub, depth + 1);
             g_free(sub);
+        } else if (lists(a, "__substg1.0_37010102") || lists(a, "__substg1.0_3701000D")) {
+            unreadable(w, prefix, names[i] + 20, fn); /* listed, but its blocks are not there */
+        } else if (w->ole_cut) {
+            unreadable(w, prefix, names[i] + 20, fn); /* its properties are past the cut */
         } else {
             w->said = 1;
             mdiag(w, SL_DIAG_WARN, "mail.attachment_unread", "an attachment%s%s%s is stored as "
@@ -545,6 +573,15 @@ static sl_status read_msg(walk_ctx *w, int fd) {
               "Outlook and save its attachments)", err && err->message ? err->message : "unknown error");
         st = SL_EFORMAT;
     } else {
+        struct stat sb;
+        uint64_t need = sl_ole_needs(fd);
+        if (fstat(fd, &sb) == 0 && need > (uint64_t)sb.st_size) {
+            w->ole_cut = w->said = 1;
+            mdiag(w, SL_DIAG_ERROR, "mail.cut_off", "the Outlook message is cut off before its end "
+                  "(%llu bytes, where its own index needs %llu): attachments past the cut are "
+                  "missing or cut short; get the message again", (unsigned long long)sb.st_size,
+                  (unsigned long long)need);
+        }
         msg_walk(w, ole, "", 0);
         say_what_was_read(w);
         g_object_unref(ole);

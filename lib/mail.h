@@ -65,7 +65,8 @@ typedef struct {
  * (mail.malformed, with GMime's words), signatures skipped (mail.signature), Outlook's
  * winmail.dat, which packs the attachments in a format not read (mail.tnef), encrypted
  * messages (mail.encrypted), a .msg attachment stored as a link or an embedded object
- * (mail.attachment_unread), a temporary file that cannot be written (mail.tmpfile). For a
+ * (mail.attachment_unread) or listed but unreadable, the file damaged or cut off there
+ * (mail.damaged), a temporary file that cannot be written (mail.tmpfile). For a
  * message read whole, an INFO note (mail.read) counts its attachments and the text parts set
  * aside, and another counts the pictures, sounds and videos skipped (mail.pictures: logos
  * and inline images hold no rows). Returns SL_OK, SL_EFORMAT (nothing in fd reads as a

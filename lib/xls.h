@@ -35,4 +35,9 @@ sl_status sl_xls_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *cb)
  * "xls" (a workbook, whatever it embeds, or an encrypted Office file, or unknown). */
 const char *sl_ole_format(int fd);
 
+/* The size the OLE2 file at fd needs, from its own allocation table (the last sector in use,
+ * among the table's first 109 sectors), or 0 when that cannot be told (not OLE2). A file
+ * shorter than that was cut off. */
+uint64_t sl_ole_needs(int fd);
+
 #endif

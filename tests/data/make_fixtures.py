@@ -989,6 +989,8 @@ def make_mail():
         ('image001.png', b'\x89PNG\r\n\x1a\n' + bytes(120)), (None, inner)]))
     put('mail/audit_attached_to_an_outlook_message.msg', whole)
     put('mail/outlook_message_cut_off.msg', whole[:len(whole) // 2])
+    # cut before the directory that names its streams: what it is cannot be told
+    put('mail/outlook_message_cut_before_its_directory.msg', whole[:2048])
     put('mail/outlook_message_with_a_link_instead.msg', cfb.compound(cfb.msg(
         'PRR 25-1187', body, [('\\\\records\\share\\network_audit.csv', None)])))
 

@@ -44,6 +44,7 @@ csv $D/mailbox_of_two_messages.mbox > message 1 > network_audit_1.csv 60 60
 eml $D/mailbox_of_two_messages.mbox > message 2 0 0
 csv $D/mailbox_of_two_messages.mbox > message 2 > network_audit_2.csv 60 60
 eml $D/no_attachment_only_a_link.eml 0 0
+xls $D/outlook_message_cut_before_its_directory.msg 0 0
 msg $D/outlook_message_cut_off.msg 0 0
 csv $D/outlook_message_cut_off.msg > network_audit.csv 6 5
 csv $D/outlook_message_cut_off.msg > march.csv 2 2
@@ -52,7 +53,7 @@ eml $D/signed_message.eml 0 0
 csv $D/signed_message.eml > network_audit.csv 60 60"
 expect "what was said" "$(q "SELECT code || ' ' || count(*) FROM diagnostics WHERE code LIKE 'mail.%' OR code = 'row.cut_off' GROUP BY code ORDER BY code")" \
 "mail.attachment_unread 1
-mail.cut_off 3
+mail.cut_off 4
 mail.no_attachment 1
 mail.pictures 3
 mail.read 14

@@ -7,6 +7,10 @@
 #include "harness.h"
 #include "mail.h"
 #include "read_int.h"
+#include "xls.h"
+
+#include <fcntl.h>
+#include <unistd.h>
 
 typedef struct {
     sl_buf out, diags;
@@ -226,11 +230,25 @@ static void test_outlook(void) {
         "3<1 tests/data/mail/outlook_message_cut_off.msg > march.csv [csv m=march.csv] rows=3 size=190\n"
         "1<0 tests/data/mail/outlook_message_cut_off.msg [msg] rows=0 size=9472\n");
     CHECK_STR(c.diags.p,
+        "mail.cut_off [tests/data/mail/outlook_message_cut_off.msg]\n" /* by its own index */
         "mail.cut_off [tests/data/mail/outlook_message_cut_off.msg > network_audit.csv]\n"
         "mail.cut_off [tests/data/mail/outlook_message_cut_off.msg > attached message 1 > network_audit.csv]\n"
         "mail.pictures [tests/data/mail/outlook_message_cut_off.msg]\n"
         "mail.read [tests/data/mail/outlook_message_cut_off.msg]\n");
     done(&c);
+
+    /* cut before the directory that names its streams: not told for a message (nor for
+     * "an Office file with no workbook"), but said to be cut off, from its own index */
+    CHECK_INT(run("outlook_message_cut_before_its_directory.msg", &c), SL_OK);
+    CHECK_STR(c.out.p, "1<0 tests/data/mail/outlook_message_cut_before_its_directory.msg [xls] rows=0 size=2048\n");
+    CHECK_STR(c.diags.p, "xls.damaged [tests/data/mail/outlook_message_cut_before_its_directory.msg]\n");
+    done(&c);
+    int fd = open("tests/data/mail/outlook_message_cut_before_its_directory.msg", O_RDONLY);
+    CHECK_INT(sl_ole_needs(fd), 18944); /* the whole message's size */
+    if (fd >= 0) close(fd);
+    fd = open("tests/data/mail/audit_attached_as_csv.eml", O_RDONLY);
+    CHECK_INT(sl_ole_needs(fd), 0); /* not OLE2 */
+    if (fd >= 0) close(fd);
 
     /* attached as a link to a file share: said, and not also "no attachment" */
     CHECK_INT(run("outlook_message_with_a_link_instead.msg", &c), SL_OK);
