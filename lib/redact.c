@@ -7,7 +7,8 @@
  * a case number shown as a token costs a reader a little context. So any 5-8 character word
  * mixing letters and digits is treated as a plate (case numbers like "CR24001" included), while
  * all-digit words, digit groups joined by '-' or '/' ("25-001234", "2025/123"), statutes
- * ("10851VC"), ordinals, decades and times ("21st", "1990s", "10AM") are left alone. All-digit
+ * ("10851VC"), ordinals, decades and times ("21st", "1990s", "10AM"), and the volume words of a
+ * split archive ("part1", as in release.part1.rar) are left alone. All-digit
  * plates are only caught after a plate word or as the row's own plate; all-letter plates only as
  * the row's own plate ("plate reader", "tag along" are words). A word may start after
  * asterisks (a mask or a wildcard: "**ABC1234"), a '(' or a '+' ("(ABC1234)") that start
@@ -660,6 +661,10 @@ static int word_is(const char *t, size_t i, size_t len, const kw_t *k) {
 static int excluded_word(const char *t, size_t i, size_t len) {
     for (size_t k = 0; NOT_PLATE_WORD[k].s; k++)
         if (word_is(t, i, len, &NOT_PLATE_WORD[k])) return 1;
+    /* "part1" ... "part999": the volumes of a split archive (release.part1.rar) */
+    if (len >= 5 && len <= 7 && kw_at(t, i + 4, i, "part", 4) == i + 4 &&
+        digits(t, i + len, i + 4) == len - 4)
+        return 1;
     size_t d = digits(t, i + len, i);
     if (d == 0 || d == len) return 0;
     for (size_t k = 0; NUM_SUFFIX[k].s; k++)

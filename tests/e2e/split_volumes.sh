@@ -51,7 +51,7 @@ check "grep -q 'split_zip_missing_a_middle_part/release.z01: release.z02, a volu
 check "grep -q 'one_missing/release.zip.003: binary file' '$T/log'" "the piece after the gap is said to be unreadable on its own"
 expect "notes: the pieces read joined" "$(q "SELECT replace(message, '$D/', '') FROM diagnostics WHERE code = 'read.volumes' ORDER BY message")" \
 "numbered/release.zip.001: the first of 3 volumes (to release.zip.003), read as one file joined in order: its size and hash are those of the volumes joined
-rar/release.[PLATE].rar: the first of 3 volumes of a RAR archive (to release.[PLATE].rar), read as one: its size and hash are those of the volumes joined
+rar/release.part1.rar: the first of 3 volumes of a RAR archive (to release.part3.rar), read as one: its size and hash are those of the volumes joined
 split_zip/release.z01: the first of 2 volumes (to release.zip), read as one file joined in order: its size and hash are those of the volumes joined
 split_zip_missing_a_middle_part/release.z01: the first of 2 volumes (to release.zip), read as one file joined in order: its size and hash are those of the volumes joined
 text_cut_in_two/audit.csv.001: the first of 2 volumes (to audit.csv.002), read as one file joined in order: its size and hash are those of the volumes joined"

@@ -263,6 +263,10 @@ int main(void) {
     untouched(P, "case 2025/123 and 2025-CR-0123");
     untouched(P, "10851 VC stolen vehicle, 10851VC");
     untouched(P, "21st street, 1990s, 10AM, 24HR");
+    /* a split archive's volumes (a file name in a message); the row's own plate still goes */
+    untouched(P, "put release.part1.rar, release.Part12.rar and release.part100.rar together");
+    CHECK_STR(red(P, "saw PART1 again", "PART1"), expect("saw {PLATE} again", "PART1"));
+    CHECK_STR(red(P, "veh PART1234", NULL), expect("veh {PLATE}", "PART1234"));
     untouched(P, "blue 4-door sedan, 24-hour watch, COVID-19");
     untouched(P, "investigation 2025001234");
     untouched(P, "plate reader hit, tag along, license suspended");
