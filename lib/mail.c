@@ -123,6 +123,7 @@ typedef struct {
     int cut_handed;       /* the part the message ends in was handed out (its reader says so) */
     int said;             /* a part not read was already named (winmail.dat, encrypted) */
     int ole_cut;          /* a .msg shorter than its own index: attachments past the cut */
+    int mailbox;          /* handing out a mailbox's messages */
     int stop;
     sl_status st;
 } walk_ctx;
@@ -216,23 +217,20 @@ static void hand_file(walk_ctx *w, FILE *f, int ok, const char *name, const char
         w->st = SL_EIO;
         return;
     }
-    sl_mail_part part = {name, mime, fileno(f), cut, body};
+    sl_mail_part part = {name, mime, fileno(f), cut, body, w->mailbox};
     w->handed++;
     w->cut_handed |= cut;
     if (w->fn(w->ud, &part)) w->stop = 1;
     fclose(f);
 }
 
-/* Writes obj's content, decoded (a part), or whole (a message), into a temporary file and
- * hands it to the caller's function. */
-static void hand_out(walk_ctx *w, GMimeObject *obj, GMimeObject *content, const char *name,
-                     const char *mime) {
+/* obj's content, decoded (a part), or whole (a message), in a temporary file (*ok: written
+ * whole); NULL when no file could be had (said). */
+static FILE *decoded(walk_ctx *w, GMimeObject *content, const char *name, int *ok) {
     FILE *f = part_file(w, name);
     int fd = f ? dup(fileno(f)) : -1;
-    if (fd < 0) {
-        if (f) hand_file(w, f, 0, name, mime, 0, 0);
-        return;
-    }
+    *ok = 0;
+    if (fd < 0) return f;
     GMimeStream *s = g_mime_stream_fs_new(fd); /* owns fd (the dup) */
     gint64 wrote = 0;
     if (GMIME_IS_PART(content)) {
@@ -241,41 +239,59 @@ static void hand_out(walk_ctx *w, GMimeObject *obj, GMimeObject *content, const 
     } else {
         wrote = g_mime_object_write_to_stream(content, NULL, s);
     }
-    int flushed = g_mime_stream_flush(s) == 0;
+    *ok = wrote >= 0 && g_mime_stream_flush(s) == 0;
     g_object_unref(s);
-    hand_file(w, f, wrote >= 0 && flushed, name, mime, w->truncated && obj == w->last, 0);
+    return f;
 }
 
-/* Whether HTML text p[0, n) holds a <table> tag, in any case. */
-static int has_table_tag(const guint8 *p, size_t n) {
-    for (const guint8 *q = p, *e = p + n; (q = memchr(q, '<', (size_t)(e - q))) != NULL; q++)
-        if ((size_t)(e - q) > 6 && strncasecmp((const char *)q + 1, "table", 5) == 0 &&
-            (q[6] == '>' || q[6] == ' ' || q[6] == '\t' || q[6] == '\r' || q[6] == '\n'))
-            return 1;
-    return 0;
+/* Writes obj's content into a temporary file and hands it to the caller's function. */
+static void hand_out(walk_ctx *w, GMimeObject *obj, GMimeObject *content, const char *name,
+                     const char *mime) {
+    int ok;
+    FILE *f = decoded(w, content, name, &ok);
+    if (f) hand_file(w, f, ok, name, mime, w->truncated && obj == w->last, 0);
+}
+
+/* Whether the HTML text in f holds a <table> tag, in any case (read in blocks that overlap
+ * by a tag's length, so that memory stays bounded whatever the text's size). */
+static int has_table_tag(FILE *f) {
+    enum { BLOCK = 64 * 1024, TAG = 7 }; /* "<table" and the byte after it */
+    char *buf = malloc(BLOCK + TAG);
+    size_t have = 0;
+    ssize_t n;
+    int found = 0;
+    if (!buf || lseek(fileno(f), 0, SEEK_SET) != 0) {
+        free(buf);
+        return 1; /* cannot look: read it as a page, which says what it finds */
+    }
+    while (!found && (n = read(fileno(f), buf + have, BLOCK)) > 0) {
+        size_t len = have + (size_t)n;
+        for (const char *q = buf, *e = buf + len; !found && (q = memchr(q, '<', (size_t)(e - q))); q++)
+            found = (size_t)(e - q) >= TAG && strncasecmp(q + 1, "table", 5) == 0 &&
+                    (q[6] == '>' || q[6] == ' ' || q[6] == '\t' || q[6] == '\r' || q[6] == '\n');
+        have = len < TAG ? len : TAG - 1; /* a tag cut by the block's end is seen whole next */
+        memmove(buf, buf + len - have, have);
+    }
+    free(buf);
+    return found;
 }
 
 /* Whether the HTML text part obj holds a table; if so it is handed out as "message
  * text.html" (numbered after the first), marked as the message's text. */
 static int body_with_table(walk_ctx *w, GMimeObject *obj) {
-    GMimeDataWrapper *dw = g_mime_part_get_content(GMIME_PART(obj));
-    if (!dw) return 0;
-    GMimeStream *mem = g_mime_stream_mem_new();
-    gint64 n = g_mime_data_wrapper_write_to_stream(dw, mem);
-    GByteArray *b = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-    int table = n > 0 && b && has_table_tag(b->data, b->len);
-    if (table) {
-        char name[48];
-        if (w->bodies++) snprintf(name, sizeof name, "message text %u.html", w->bodies);
-        else snprintf(name, sizeof name, "message text.html");
-        FILE *f = part_file(w, name);
-        if (f) {
-            int ok = fwrite(b->data, 1, b->len, f) == b->len && fflush(f) == 0;
-            hand_file(w, f, ok, name, "text/html", w->truncated && obj == w->last, 1);
-        }
+    char name[48];
+    if (w->bodies) snprintf(name, sizeof name, "message text %u.html", w->bodies + 1);
+    else snprintf(name, sizeof name, "message text.html");
+    int ok;
+    FILE *f = decoded(w, obj, name, &ok);
+    if (!f) return 0;
+    if (ok && !has_table_tag(f)) {
+        fclose(f);
+        return 0;
     }
-    g_object_unref(mem);
-    return table;
+    w->bodies++;
+    hand_file(w, f, ok, name, "text/html", w->truncated && obj == w->last, 1);
+    return 1;
 }
 
 static int is_type(const char *mime, const char *const *list) {
@@ -353,7 +369,10 @@ static void say_what_was_read(walk_ctx *w) {
         mdiag(w, SL_DIAG_INFO, "mail.pictures", "%u picture%s, sound%s or video%s (logos, inline "
               "images, photos) skipped: no rows in them", w->pictures, w->pictures == 1 ? "" : "s",
               w->pictures == 1 ? "" : "s", w->pictures == 1 ? "" : "s");
-    if (!w->handed && !w->stop && !w->said)
+    if (!w->handed && !w->stop && !w->said && w->o->in_mailbox)
+        mdiag(w, SL_DIAG_INFO, "mail.no_attachment", "a message of the mailbox with no "
+              "attachment: its text is correspondence, not an audit log");
+    else if (!w->handed && !w->stop && !w->said)
         mdiag(w, SL_DIAG_WARN, "mail.no_attachment", "an e-mail message with no attachment: "
               "its text is correspondence, not an audit log, and nothing in it was read; if "
               "the records were sent as a link, download them and scan the files");
@@ -611,6 +630,7 @@ sl_status sl_mail_read_fd(int fd, sl_mail_kind kind, const sl_mail_opts *opts, s
     sl_status st = SL_OK;
     if (kind == SL_MAIL_MBOX) {
         g_mime_parser_set_format(p, GMIME_FORMAT_MBOX);
+        w.mailbox = 1;
         unsigned n = 0;
         char name[48];
         GMimeMessage *msg;

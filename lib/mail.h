@@ -42,6 +42,7 @@ typedef struct {
     int cut;          /* the message ends inside this part: its end is missing */
     int body;         /* the message's own HTML text, handed out because it holds a table
                          (a table pasted into the message): to be read as a web page */
+    int in_mailbox;   /* one message of a mailbox (to be read with in_mailbox set) */
 } sl_mail_part;
 
 /* Called once per part, in the order they come; non-zero stops the walk. */
@@ -51,6 +52,8 @@ typedef struct {
     const char *cite;  /* the message's or mailbox's cite, for messages */
     sl_diag_fn diag;   /* may be NULL */
     void *diag_ud;
+    int in_mailbox;    /* the message is one of a mailbox's: one with no attachment is
+                          ordinary there (mail.no_attachment is a note, not a warning) */
 } sl_mail_opts;
 
 /* Reads the message (or, for SL_MAIL_MBOX, the mailbox; for SL_MAIL_MSG, the Outlook

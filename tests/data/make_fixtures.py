@@ -973,11 +973,13 @@ def make_mail():
         signed[k] = v
     put('mail/signed_message.eml', signed.as_bytes())
     box = b''
-    for n, subject in ((9, 'PRR 25-1187, part 1'), (10, 'PRR 25-1187, part 2')):
-        m = mail_message(subject, body, [('network_audit_%d.csv' % (n - 8), audit, 'text/csv',
-                                          'base64')], number=n).replace(b'\r\n', b'\n')
+    for n, subject in ((9, 'PRR 25-1187, part 1'), (10, 'PRR 25-1187, part 2'),
+                       (13, 'Re: PRR 25-1187')):
+        att = [('network_audit_%d.csv' % (n - 8), audit, 'text/csv', 'base64')] if n < 13 else []
+        m = mail_message(subject, body if att else 'Thank you.\n', att,
+                         number=n).replace(b'\r\n', b'\n')
         box += b'From records@springfield.example.gov Tue Nov  4 10:12:00 2025\n' + m + b'\n'
-    put('mail/mailbox_of_two_messages.mbox', box)
+    put('mail/mailbox_of_three_messages.mbox', box)
 
     # Outlook's own format (.msg, an OLE2 file): the audit attached (in sectors of its own), a
     # small one (in the mini stream), the agency's logo, and a forwarded message holding

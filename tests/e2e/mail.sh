@@ -38,11 +38,12 @@ eml $D/audit_with_a_logo_in_the_signature.eml 0 0
 csv $D/audit_with_a_logo_in_the_signature.eml > network_audit.csv 60 60
 eml $D/cut_off_inside_its_attachment.eml 0 0
 csv $D/cut_off_inside_its_attachment.eml > network_audit.csv 33 32
-mbox $D/mailbox_of_two_messages.mbox 0 0
-eml $D/mailbox_of_two_messages.mbox > message 1 0 0
-csv $D/mailbox_of_two_messages.mbox > message 1 > network_audit_1.csv 60 60
-eml $D/mailbox_of_two_messages.mbox > message 2 0 0
-csv $D/mailbox_of_two_messages.mbox > message 2 > network_audit_2.csv 60 60
+mbox $D/mailbox_of_three_messages.mbox 0 0
+eml $D/mailbox_of_three_messages.mbox > message 1 0 0
+csv $D/mailbox_of_three_messages.mbox > message 1 > network_audit_1.csv 60 60
+eml $D/mailbox_of_three_messages.mbox > message 2 0 0
+csv $D/mailbox_of_three_messages.mbox > message 2 > network_audit_2.csv 60 60
+eml $D/mailbox_of_three_messages.mbox > message 3 0 0
 eml $D/no_attachment_only_a_link.eml 0 0
 xls $D/outlook_message_cut_before_its_directory.msg 0 0
 msg $D/outlook_message_cut_off.msg 0 0
@@ -54,12 +55,16 @@ csv $D/signed_message.eml > network_audit.csv 60 60"
 expect "what was said" "$(q "SELECT code || ' ' || count(*) FROM diagnostics WHERE code LIKE 'mail.%' OR code = 'row.cut_off' GROUP BY code ORDER BY code")" \
 "mail.attachment_unread 1
 mail.cut_off 4
-mail.no_attachment 1
+mail.no_attachment 2
 mail.pictures 3
 mail.read 14
 mail.signature 1
 mail.tnef 1
 row.cut_off 2"
+# a message with no attachment is a warning alone, a note inside a mailbox (replies are many)
+expect "no attachment: how serious" "$(q "SELECT d.severity || ' ' || s.cite FROM diagnostics d JOIN sources s ON s.id = d.source_id WHERE d.code = 'mail.no_attachment' ORDER BY s.id")" \
+"info $D/mailbox_of_three_messages.mbox > message 3
+warn $D/no_attachment_only_a_link.eml"
 # the cut is named on the terminal, with the attachment
 check "grep -q 'cut_off_inside_its_attachment.eml > network_audit.csv: cannot read past byte 2652' '$T/log'" \
       "the cut-off attachment is not named on the terminal"

@@ -10,6 +10,7 @@
 #include "xls.h"
 
 #include <fcntl.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 typedef struct {
@@ -158,13 +159,16 @@ static void test_attachments(void) {
     done(&c);
 
     /* a mailbox: each message a member, its attachments under it */
-    CHECK_INT(run("mailbox_of_two_messages.mbox", &c), SL_OK);
+    CHECK_INT(run("mailbox_of_three_messages.mbox", &c), SL_OK);
     CHECK_STR(c.out.p,
-        "3<2 tests/data/mail/mailbox_of_two_messages.mbox > message 1 > network_audit_1.csv [csv m=message 1 > network_audit_1.csv] rows=61 size=4834\n"
-        "2<1 tests/data/mail/mailbox_of_two_messages.mbox > message 1 [eml m=message 1] rows=0 size=7133\n"
-        "5<4 tests/data/mail/mailbox_of_two_messages.mbox > message 2 > network_audit_2.csv [csv m=message 2 > network_audit_2.csv] rows=61 size=4834\n"
-        "4<1 tests/data/mail/mailbox_of_two_messages.mbox > message 2 [eml m=message 2] rows=0 size=7139\n"
-        "1<0 tests/data/mail/mailbox_of_two_messages.mbox [mbox] rows=0 size=14397\n");
+        "3<2 tests/data/mail/mailbox_of_three_messages.mbox > message 1 > network_audit_1.csv [csv m=message 1 > network_audit_1.csv] rows=61 size=4834\n"
+        "2<1 tests/data/mail/mailbox_of_three_messages.mbox > message 1 [eml m=message 1] rows=0 size=7133\n"
+        "5<4 tests/data/mail/mailbox_of_three_messages.mbox > message 2 > network_audit_2.csv [csv m=message 2 > network_audit_2.csv] rows=61 size=4834\n"
+        "4<1 tests/data/mail/mailbox_of_three_messages.mbox > message 2 [eml m=message 2] rows=0 size=7138\n"
+        "6<1 tests/data/mail/mailbox_of_three_messages.mbox > message 3 [eml m=message 3] rows=0 size=304\n"
+        "1<0 tests/data/mail/mailbox_of_three_messages.mbox [mbox] rows=0 size=14763\n");
+    /* the reply with no attachment is ordinary in a mailbox: a note, not a warning */
+    CHECK(strstr(c.diags.p, "mail.no_attachment [tests/data/mail/mailbox_of_three_messages.mbox > message 3]\n") != NULL);
     CHECK_STR(c.sha[3], csv_sha);
     done(&c);
 
@@ -203,6 +207,32 @@ static void test_what_is_said(void) {
     CHECK_INT(run("attachments_in_winmail_dat.eml", &c), SL_OK);
     CHECK_STR(c.diags.p, "mail.tnef [tests/data/mail/attachments_in_winmail_dat.eml]\n");
     done(&c);
+}
+
+/* A table tag that straddles the 64 KiB blocks in which an HTML text is searched for one
+ * is still found (the text is searched in a file, not held in memory). */
+static void test_table_across_blocks(void) {
+    char path[] = "/tmp/sl_mail_XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    if (fd < 0) return;
+    FILE *f = fdopen(fd, "wb");
+    fputs("From: Records <records@x.gov>\nTo: a@b.org\nSubject: PRR\nMIME-Version: 1.0\n"
+          "Content-Type: text/html; charset=utf-8\n\n", f);
+    for (int i = 0; i < 65533; i++) fputc(i % 64 == 63 ? '\n' : 'x', f); /* '<' at 65533 */
+    fputs("<table><tr><td>Name</td><td>Org Name</td><td>Search Time</td><td>Reason</td></tr>"
+          "<tr><td>Ann Lee</td><td>Springfield PD</td><td>06/02/2025, 4:05:06 AM UTC</td>"
+          "<td>assist ICE</td></tr></table>\n", f);
+    fclose(f);
+    coll c;
+    memset(&c, 0, sizeof c);
+    sl_reader_cb cb = {c_begin, c_row, c_end, NULL, c_diag, &c, &c};
+    uint32_t id = 1;
+    CHECK_INT(sl_read_file(path, NULL, &cb, &id), SL_OK);
+    sl_buf_nul(&c.out);
+    CHECK(c.out.p && strstr(c.out.p, "> message text.html > table 1 [html m=message text.html] rows=2 ") != NULL);
+    done(&c);
+    unlink(path);
 }
 
 /* Outlook's own format: the attachments' storages read through libgsf, in the order they
@@ -262,5 +292,6 @@ int main(void) {
     test_attachments();
     test_what_is_said();
     test_outlook();
+    test_table_across_blocks();
     TEST_END();
 }
