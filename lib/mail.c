@@ -387,8 +387,11 @@ static void say_what_was_read(walk_ctx *w) {
         else
             snprintf(what, sizeof what, "no attachment; the tables in its HTML text read "
                      "(message text.html)");
-        mdiag(w, SL_DIAG_INFO, "mail.read", "e-mail message: %s; its own text (%u part%s) set "
-              "aside, not read as a log", what, w->texts, w->texts == 1 ? "" : "s");
+        char texts[96] = "";
+        if (w->texts)
+            snprintf(texts, sizeof texts, "; its own text (%u part%s) set aside, not read as a log",
+                     w->texts, w->texts == 1 ? "" : "s");
+        mdiag(w, SL_DIAG_INFO, "mail.read", "e-mail message: %s%s", what, texts);
     }
 }
 
@@ -507,8 +510,25 @@ static int by_name(const void *a, const void *b) {
 /* The attachments of message storage m, their names after prefix ("attached message 1 > "
  * for those of an attached message). */
 static void msg_walk(walk_ctx *w, GsfInfile *m, const char *prefix, unsigned depth) {
-    if (has_child(m, "__substg1.0_1000001F") || has_child(m, "__substg1.0_1000001E") ||
-        has_child(m, "__substg1.0_10130102") || has_child(m, "__substg1.0_10090102"))
+    /* the message's own text; its HTML form (PidTagHtml), when Outlook kept one, is read as
+     * a web page if it holds a table, as an .eml's is */
+    GsfInput *html = gsf_infile_child_by_name(m, "__substg1.0_10130102");
+    int page = 0;
+    if (html && !(GSF_IS_INFILE(html) && gsf_infile_num_children(GSF_INFILE(html)) >= 0)) {
+        char name[300];
+        snprintf(name, sizeof name, "%smessage text%s.html", prefix, w->bodies ? " 2" : "");
+        FILE *f = part_file(w, name);
+        int cut = f ? msg_copy(html, f) : 0;
+        if (f && cut == 0 && !has_table_tag(f)) fclose(f);
+        else if (f) {
+            page = 1;
+            w->bodies++;
+            hand_file(w, f, cut >= 0, name, "text/html", cut > 0, 1);
+        }
+    }
+    if (html) g_object_unref(html);
+    if (!page && (has_child(m, "__substg1.0_1000001F") || has_child(m, "__substg1.0_1000001E") ||
+                  has_child(m, "__substg1.0_10130102") || has_child(m, "__substg1.0_10090102")))
         w->texts++;
     int n = gsf_infile_num_children(m);
     char **names = n > 0 ? calloc((size_t)n, sizeof *names) : NULL;

@@ -121,11 +121,12 @@ def utf16z(s):
     return s.encode('utf-16-le') + b'\x00\x00'
 
 
-def msg(subject, body, attachments, embedded=False):
+def msg(subject, body, attachments, embedded=False, html=None):
     """An Outlook message: subject and plain body, and attachments, each (file name, bytes),
     (file name, None) for one attached by reference (a link), or (None, msg(...,
     embedded=True)) for an attached message (attach method 5), whose storage has no
-    named-property map and a shorter property header. A .png gets its MIME type."""
+    named-property map and a shorter property header. A .png gets its MIME type. html: the
+    message's HTML form (PidTagHtml, binary), when given."""
     def props(n, header):
         return bytes(header) + b''.join(struct.pack('<IIQ', tag, 6, val) for tag, val in n)
     tree = {
@@ -134,6 +135,8 @@ def msg(subject, body, attachments, embedded=False):
         '__substg1.0_001A001F': utf16z('IPM.Note'),
         '__properties_version1.0': props([(0x0E070003, 1)], 24 if embedded else 32),
     }
+    if html is not None:
+        tree['__substg1.0_10130102'] = html
     if not embedded:
         tree['__nameid_version1.0'] = {'__substg1.0_00020102': b'', '__substg1.0_00030102': b'',
                                        '__substg1.0_00040102': b''}

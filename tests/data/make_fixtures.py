@@ -993,6 +993,8 @@ def make_mail():
     put('mail/outlook_message_cut_off.msg', whole[:len(whole) // 2])
     # cut before the directory that names its streams: what it is cannot be told
     put('mail/outlook_message_cut_before_its_directory.msg', whole[:2048])
+    put('mail/audit_pasted_into_an_outlook_message.msg', cfb.compound(cfb.msg(
+        'PRR 25-1187', text, [], html=('<html><body>' + html + '</body></html>').encode())))
     put('mail/outlook_message_with_a_link_instead.msg', cfb.compound(cfb.msg(
         'PRR 25-1187', body, [('\\\\records\\share\\network_audit.csv', None)])))
 

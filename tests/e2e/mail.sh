@@ -30,6 +30,10 @@ csv $D/audit_attached_zipped_without_a_name.eml > attachment 1.zip > export/audi
 eml $D/audit_in_a_forwarded_message.eml 0 0
 eml $D/audit_in_a_forwarded_message.eml > attached message 1.eml 0 0
 csv $D/audit_in_a_forwarded_message.eml > attached message 1.eml > network_audit.csv 60 60
+msg $D/audit_pasted_into_an_outlook_message.msg 0 0
+html $D/audit_pasted_into_an_outlook_message.msg > message text.html 0 0
+html $D/audit_pasted_into_an_outlook_message.msg > message text.html > table 1 10 10
+html $D/audit_pasted_into_an_outlook_message.msg > message text.html > table 2 1 0
 eml $D/audit_pasted_into_the_message_as_a_table.eml 0 0
 html $D/audit_pasted_into_the_message_as_a_table.eml > message text.html 0 0
 html $D/audit_pasted_into_the_message_as_a_table.eml > message text.html > table 1 10 10
@@ -57,7 +61,7 @@ expect "what was said" "$(q "SELECT code || ' ' || count(*) FROM diagnostics WHE
 mail.cut_off 4
 mail.no_attachment 2
 mail.pictures 3
-mail.read 14
+mail.read 15
 mail.signature 1
 mail.tnef 1
 row.cut_off 2"

@@ -280,6 +280,13 @@ static void test_outlook(void) {
     CHECK_INT(sl_ole_needs(fd), 0); /* not OLE2 */
     if (fd >= 0) close(fd);
 
+    /* Outlook kept the message's HTML form, which holds a pasted table: read as a page */
+    CHECK_INT(run("audit_pasted_into_an_outlook_message.msg", &c), SL_OK);
+    CHECK(strstr(c.out.p, "3<2 tests/data/mail/audit_pasted_into_an_outlook_message.msg > message "
+                          "text.html > table 1 [html m=message text.html] rows=11 ") != NULL);
+    CHECK_STR(c.diags.p, "mail.read [tests/data/mail/audit_pasted_into_an_outlook_message.msg]\n");
+    done(&c);
+
     /* attached as a link to a file share: said, and not also "no attachment" */
     CHECK_INT(run("outlook_message_with_a_link_instead.msg", &c), SL_OK);
     CHECK_STR(c.out.p, "1<0 tests/data/mail/outlook_message_with_a_link_instead.msg [msg] rows=0 size=3584\n");
