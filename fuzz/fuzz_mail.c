@@ -5,7 +5,10 @@
  * that harness; this one stays on the mail readers.
  * Build with `make fuzz` (needs clang); run, from the repository root:
  *   mkdir -p /tmp/mail_corpus && cp tests/data/mail/[a-z]* /tmp/mail_corpus/
- *   build/fuzz/fuzz_mail -max_total_time=60 -rss_limit_mb=2048 /tmp/mail_corpus
+ *   LSAN_OPTIONS=suppressions=tests/lsan.supp ASAN_OPTIONS=fast_unwind_on_malloc=0 \
+ *     build/fuzz/fuzz_mail -max_total_time=60 -rss_limit_mb=2048 /tmp/mail_corpus
+ * (libgsf leaks a directory entry on a damaged OLE2 file: the suppression names
+ * gsf_infile_msole_new, which only a full unwind of the allocation's stack shows.)
  * Keep any crasher as a regression input in tests/data/mail/, named for what it breaks. */
 #include "mail.h"
 
