@@ -661,7 +661,12 @@ sl_status sl_mail_read_fd(int fd, sl_mail_kind kind, const sl_mail_opts *opts, s
             hand_out(&w, GMIME_OBJECT(msg), GMIME_OBJECT(msg), name, "message/rfc822");
             g_object_unref(msg);
         }
+        gint64 at = g_mime_parser_tell(p);
         if (!n) st = SL_EFORMAT;
+        else if (!w.stop && w.st == SL_OK && !g_mime_parser_eos(p))
+            mdiag(&w, SL_DIAG_ERROR, "mail.malformed", "the mailbox could not be read past its "
+                  "message %u (near byte %lld): the messages after it were not read", n,
+                  (long long)at);
         else if (!w.stop && w.st == SL_OK)
             mdiag(&w, SL_DIAG_INFO, "mail.read", "mailbox: %u message%s, each read as one", n,
                   n == 1 ? "" : "s");
