@@ -1,6 +1,6 @@
 /* fuzz_mail.c: libFuzzer harness for the e-mail readers (mail.h): the input is read as an
- * e-mail message, as a mailbox (GMime) and as an Outlook .msg (libgsf), every part handed out
- * read to its end. fuzz_read reaches these too, but a .msg mutated into any other OLE2 file
+ * e-mail message, as a mailbox (GMime), as an Outlook .msg (libgsf) and as a winmail.dat
+ * attached to a message (TNEF), every part handed out read to its end. fuzz_read reaches these too, but a .msg mutated into any other OLE2 file
  * goes to FreeXL, whose known over-read (contained in its child process in a scan) stops
  * that harness; this one stays on the mail readers.
  * Build with `make fuzz` (needs clang); run, from the repository root:
@@ -54,5 +54,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     (void)sl_mail_sniff(data, size < SL_MAIL_SNIFF_BYTES ? size : SL_MAIL_SNIFF_BYTES);
     fclose(f);
+    /* the input as winmail.dat (TNEF), attached to a message as it is */
+    FILE *g = tmpfile();
+    if (!g) return 0;
+    fputs("From: a@b.org\nMIME-Version: 1.0\nContent-Type: application/ms-tnef\n"
+          "Content-Disposition: attachment; filename=winmail.dat\n"
+          "Content-Transfer-Encoding: binary\n\n", g);
+    if (size) fwrite(data, 1, size, g);
+    fflush(g);
+    size_t parts = 0;
+    (void)sl_mail_read_fd(fileno(g), SL_MAIL_MESSAGE, &o, on_part, &parts);
+    fclose(g);
     return 0;
 }

@@ -294,6 +294,117 @@ static int body_with_table(walk_ctx *w, GMimeObject *obj) {
     return 1;
 }
 
+/* ---- winmail.dat ------------------------------------------------------------------------ *
+ * Outlook and Exchange send a message's formatting and attachments packed in winmail.dat
+ * (TNEF, [MS-OXTNEF]) to mail programs they take to be Outlook. The file is a signature
+ * (0x223E9F78) and a key (2 bytes), then attributes: a level (1 byte: 1 message, 2
+ * attachment), an id (4), a length (4), the data and a checksum (2, the sum of the data's
+ * bytes). Each attachment begins with attAttachRendData; attAttachTitle names it (a
+ * NUL-ended string), attAttachData holds its bytes. Read here with bounds on every length. */
+
+#define TNEF_SIGNATURE 0x223E9F78u
+#define ATT_RENDDATA 0x00069002u
+#define ATT_TITLE 0x00018010u
+#define ATT_DATA 0x0006800Fu
+
+static uint32_t le32(const unsigned char *p) {
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+typedef struct {
+    char title[256];
+    FILE *data;       /* the attachment's bytes, in a temporary file; NULL before its data */
+    int wrote;        /* its bytes were written whole */
+    int cut;          /* winmail.dat ends inside them */
+} tnef_att;
+
+/* Hands out the attachment gathered in a (when it has bytes) and clears it. */
+static void tnef_hand(walk_ctx *w, tnef_att *a, const char *dat, unsigned *n) {
+    if (a->data) {
+        char made[32], *name;
+        snprintf(made, sizeof made, "attachment %u", *n + 1);
+        name = g_strconcat(dat, " > ", a->title[0] ? a->title : made, NULL);
+        (*n)++;
+        hand_file(w, a->data, a->wrote, name, "application/octet-stream", a->cut, 0);
+        g_free(name);
+    }
+    memset(a, 0, sizeof *a);
+}
+
+/* Copies n bytes of fd from byte at into f. */
+static int copy_range(int fd, uint64_t at, uint64_t n, FILE *f) {
+    char buf[65536];
+    while (n) {
+        size_t k = n < sizeof buf ? (size_t)n : sizeof buf;
+        if (pread(fd, buf, k, (off_t)at) != (ssize_t)k || fwrite(buf, 1, k, f) != k) return 0;
+        n -= k;
+        at += k;
+    }
+    return fflush(f) == 0;
+}
+
+/* Reads winmail.dat (decoded into f, which is closed here) for the attachments it packs, each
+ * handed out as "winmail.dat > name". */
+static void tnef_read(walk_ctx *w, FILE *f, int ok, const char *dat) {
+    unsigned char h[9];
+    struct stat sb;
+    int fd = fileno(f);
+    uint64_t size = ok && fstat(fd, &sb) == 0 ? (uint64_t)sb.st_size : 0, at = 6;
+    unsigned n = 0;
+    const char *broken = NULL;
+    tnef_att a = {0};
+    if (size < 6 || pread(fd, h, 6, 0) != 6 || le32(h) != TNEF_SIGNATURE) {
+        w->said = 1;
+        mdiag(w, SL_DIAG_ERROR, "mail.tnef", "%s, where Outlook packs a message's attachments, "
+              "is not in Outlook's TNEF format or is cut off: nothing in it was read; open the "
+              "message in Outlook and save the attachments", dat);
+        fclose(f);
+        return;
+    }
+    while (at < size && !w->stop && w->st == SL_OK) {
+        if (size - at < 9 || pread(fd, h, 9, (off_t)at) != 9) { broken = "an attribute runs past the file's end"; break; }
+        uint32_t id = le32(h + 1), len = le32(h + 5);
+        at += 9;
+        int whole = len <= size - at && size - at - len >= 2;
+        if (!whole && !(h[0] == 2 && id == ATT_DATA && !a.data)) { broken = "an attribute's data runs past the file's end"; break; }
+        if (h[0] == 2 && id == ATT_RENDDATA) { /* a new attachment */
+            tnef_hand(w, &a, dat, &n);
+        } else if (h[0] == 2 && id == ATT_TITLE) {
+            size_t k = len < sizeof a.title - 1 ? len : sizeof a.title - 1;
+            if (pread(fd, a.title, k, (off_t)at) != (ssize_t)k) k = 0;
+            a.title[k] = '\0'; /* (a title holds no NUL before its end) */
+            for (char *c = a.title; *c; c++)
+                if (*c == '/' || (unsigned char)*c < 0x20) *c = '_';
+        } else if (h[0] == 2 && id == ATT_DATA && !a.data) {
+            char tmpname[300];
+            snprintf(tmpname, sizeof tmpname, "%s > %s", dat, a.title[0] ? a.title : "attachment");
+            a.data = part_file(w, tmpname);
+            if (!a.data) break;
+            /* cut off inside them: every byte there is, then the attachment said to be cut */
+            uint64_t have = whole ? len : size - at;
+            a.wrote = copy_range(fd, at, have, a.data);
+            if (!whole) {
+                a.cut = 1;
+                broken = "an attachment's bytes run past the file's end";
+                at = size;
+                break;
+            }
+        }
+        at += (uint64_t)len + 2; /* the data, and its checksum */
+    }
+    tnef_hand(w, &a, dat, &n);
+    if (broken) {
+        w->said = 1;
+        mdiag(w, SL_DIAG_ERROR, "mail.tnef", "%s, where Outlook packs a message's attachments, is "
+              "cut off or damaged at byte %llu (%s): what came before was read",
+              dat, (unsigned long long)at, broken);
+    } else if (!n) {
+        mdiag(w, SL_DIAG_INFO, "mail.tnef", "%s holds Outlook's formatting of the message and no "
+              "attachment", dat);
+    }
+    fclose(f);
+}
+
 static int is_type(const char *mime, const char *const *list) {
     for (size_t i = 0; list[i]; i++)
         if (strcasecmp(mime, list[i]) == 0) return 1;
@@ -340,11 +451,9 @@ static void walk(walk_ctx *w, GMimeObject *obj) {
             mdiag(w, SL_DIAG_INFO, "mail.signature", "a digital signature (S/MIME or PGP) "
                   "skipped: it is not part of the records");
         } else if (tnef) {
-            w->said = 1;
-            mdiag(w, SL_DIAG_WARN, "mail.tnef", "the attachments may be packed in winmail.dat "
-                  "(Outlook's TNEF format), which is not read: open the message in Outlook and "
-                  "save the attachments, or unpack winmail.dat with the tnef tool (Debian package "
-                  "tnef), then scan the files");
+            int ok;
+            FILE *f = decoded(w, obj, fn ? fn : "winmail.dat", &ok);
+            if (f) tnef_read(w, f, ok, fn ? fn : "winmail.dat");
         } else if (strncasecmp(m, "image/", 6) == 0 || strncasecmp(m, "audio/", 6) == 0 ||
                    strncasecmp(m, "video/", 6) == 0) {
             w->pictures++; /* a logo in the signature, a photo: no rows in it */

@@ -3,8 +3,8 @@
  * program, or .msg, Outlook's own format) or a whole mailbox (.mbox, as Gmail's export writes
  * it). The message's own text is correspondence, not a log; its attachments are the release.
  * Parsed with GMime (MIME structure, base64 and quoted-printable, RFC 2047 and 2231 file
- * names), a .msg with libgsf (its OLE2 storages); each attachment is decoded into a temporary
- * file and handed on, to be read like an archive's member. */
+ * names), a .msg with libgsf (its OLE2 storages), winmail.dat (TNEF) here; each attachment is
+ * decoded into a temporary file and handed on, to be read like an archive's member. */
 #ifndef SL_MAIL_H
 #define SL_MAIL_H
 
@@ -66,7 +66,8 @@ typedef struct {
  * Reported through diag: a message with no attachment (mail.no_attachment), one cut off
  * before its end (mail.cut_off, naming the part it ends in), one whose structure is damaged
  * (mail.malformed, with GMime's words), signatures skipped (mail.signature), Outlook's
- * winmail.dat, which packs the attachments in a format not read (mail.tnef), encrypted
+ * winmail.dat that is not TNEF or is cut off (mail.tnef; its attachments are unpacked and
+ * handed out as "winmail.dat > name", a cut one marked cut), encrypted
  * messages (mail.encrypted), a .msg attachment stored as a link or an embedded object
  * (mail.attachment_unread) or listed but unreadable, the file damaged or cut off there
  * (mail.damaged), a temporary file that cannot be written (mail.tmpfile). For a

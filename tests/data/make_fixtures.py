@@ -892,6 +892,23 @@ def mail_message(subject, body, attachments=(), html=False, number=1):
     return m if subject is None else m.as_bytes(policy=SMTP)
 
 
+def tnef(attachments):
+    """winmail.dat as Outlook writes it ([MS-OXTNEF]): the signature and key, the TNEF version
+    and message class, then per attachment its rendering data, title and bytes; every
+    attribute is level, id, length, data and the 16-bit sum of the data's bytes."""
+    def attr(level, ident, data):
+        return (struct.pack('<BII', level, ident, len(data)) + data +
+                struct.pack('<H', sum(data) & 0xFFFF))
+    out = struct.pack('<IH', 0x223E9F78, 0x0101)
+    out += attr(1, 0x00089006, struct.pack('<I', 0x00010000))  # attTnefVersion
+    out += attr(1, 0x00078008, b'IPM.Note\x00')                 # attMessageClass
+    for name, data in attachments:
+        out += attr(2, 0x00069002, struct.pack('<HIHHI', 1, 0xFFFFFFFF, 0, 0, 0))  # RendData
+        out += attr(2, 0x00018010, name.encode('latin-1') + b'\x00')               # Title
+        out += attr(2, 0x0006800F, data)                                          # Data
+    return out
+
+
 def make_mail():
     """Records sent by e-mail, saved as the reporter's mail program saves them: an .eml with
     the audit attached (base64), attached as quoted-printable under an RFC 2231 name, zipped,
@@ -951,9 +968,16 @@ def make_mail():
     put('mail/audit_with_a_logo_in_the_signature.eml', logo.as_bytes(policy=SMTP))
     put('mail/no_attachment_only_a_link.eml', mail_message(
         'PRR 25-1187', 'Download the records at https://portal.example.gov/r/25-1187\n', number=6))
+    packed = tnef([('network_audit.csv', audit), ('march.csv', CSV.encode())])
     put('mail/attachments_in_winmail_dat.eml', mail_message(
-        'PRR 25-1187', body, [('winmail.dat', b'\x78\x9f\x3e\x22' + bytes(60),
-                               'application/ms-tnef', 'base64')], number=7))
+        'PRR 25-1187', body, [('winmail.dat', packed, 'application/ms-tnef', 'base64')],
+        number=7))
+    put('mail/winmail_dat_cut_off_inside_an_attachment.eml', mail_message(
+        'PRR 25-1187', body, [('winmail.dat', packed[:3000], 'application/ms-tnef', 'base64')],
+        number=14))
+    put('mail/winmail_dat_that_is_not_tnef.eml', mail_message(
+        'PRR 25-1187', body, [('winmail.dat', b'not what Outlook writes' + bytes(40),
+                               'application/ms-tnef', 'base64')], number=15))
     signed = MIMEMultipart('signed', protocol='application/pkcs7-signature', micalg='sha-256',
                            boundary='=_sunlight_8_1')
     content = MIMEMultipart('mixed', boundary='=_sunlight_8_2')

@@ -3,7 +3,7 @@
 # .msg) or exports a mailbox (.mbox) and scans it. Before, a message was "taken for a text document" and its
 # attached audit was never read, with exit 0. Now each attachment is a source cited
 # "message.eml > network_audit.csv" (zipped, forwarded, quoted-printable, signed ones
-# included), its flagged rows cite it, a table pasted into the message's HTML text is read as
+# included, and those Outlook packed in winmail.dat), its flagged rows cite it, a table pasted into the message's HTML text is read as
 # a web page's, and a message that holds nothing readable says why.
 set -u
 B=${SL_BUILD:-build}
@@ -16,6 +16,8 @@ expect "exit code (a cut-off message is an error, the rest warnings)" "$?" 1
 q() { sqlite3 "$T/out/sunlight.db" "$1"; }
 expect "sources" "$(q "SELECT format || ' ' || cite || ' ' || records || ' ' || searches FROM sources ORDER BY id")" \
 "eml $D/attachments_in_winmail_dat.eml 0 0
+csv $D/attachments_in_winmail_dat.eml > winmail.dat > network_audit.csv 60 60
+csv $D/attachments_in_winmail_dat.eml > winmail.dat > march.csv 2 2
 eml $D/audit_attached_as_csv.eml 0 0
 csv $D/audit_attached_as_csv.eml > network_audit.csv 60 60
 eml $D/audit_attached_quoted_printable_named_in_utf8.eml 0 0
@@ -55,16 +57,19 @@ csv $D/outlook_message_cut_off.msg > network_audit.csv 6 5
 csv $D/outlook_message_cut_off.msg > march.csv 2 2
 msg $D/outlook_message_with_a_link_instead.msg 0 0
 eml $D/signed_message.eml 0 0
-csv $D/signed_message.eml > network_audit.csv 60 60"
+csv $D/signed_message.eml > network_audit.csv 60 60
+eml $D/winmail_dat_cut_off_inside_an_attachment.eml 0 0
+csv $D/winmail_dat_cut_off_inside_an_attachment.eml > winmail.dat > network_audit.csv 36 35
+eml $D/winmail_dat_that_is_not_tnef.eml 0 0"
 expect "what was said" "$(q "SELECT code || ' ' || count(*) FROM diagnostics WHERE code LIKE 'mail.%' OR code = 'row.cut_off' GROUP BY code ORDER BY code")" \
 "mail.attachment_unread 1
-mail.cut_off 4
+mail.cut_off 5
 mail.no_attachment 2
 mail.pictures 3
-mail.read 15
+mail.read 17
 mail.signature 1
-mail.tnef 1
-row.cut_off 2"
+mail.tnef 2
+row.cut_off 3"
 # a message with no attachment is a warning alone, a note inside a mailbox (replies are many)
 expect "no attachment: how serious" "$(q "SELECT d.severity || ' ' || s.cite FROM diagnostics d JOIN sources s ON s.id = d.source_id WHERE d.code = 'mail.no_attachment' ORDER BY s.id")" \
 "info $D/mailbox_of_three_messages.mbox > message 3
@@ -73,8 +78,9 @@ warn $D/no_attachment_only_a_link.eml"
 check "grep -q 'cut_off_inside_its_attachment.eml > network_audit.csv: cannot read past byte 2652' '$T/log'" \
       "the cut-off attachment is not named on the terminal"
 # flagged rows cite the attachment in the message, with the attachment's own hash
+# (the first file in order is the message whose winmail.dat packs the audit)
 expect "first flagged row's source" "$(sed -n 2p "$T/out/flagged.csv" | cut -d, -f1-3)" \
-"$D/audit_attached_as_csv.eml > network_audit.csv,04e5c43bd34948a4419e77f2445802ea281a9d26f0c085846b90bcf230a95036,network_audit.csv"
+"$D/attachments_in_winmail_dat.eml > winmail.dat > network_audit.csv,04e5c43bd34948a4419e77f2445802ea281a9d26f0c085846b90bcf230a95036,winmail.dat > network_audit.csv"
 # the message's own text is never read as rows, nor rejected
-expect "rejected rows (the two rows cut off)" "$(q "SELECT sum(rejected) FROM sources")" 2
+expect "rejected rows (the three rows cut off)" "$(q "SELECT sum(rejected) FROM sources")" 3
 finish

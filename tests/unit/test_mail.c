@@ -203,9 +203,28 @@ static void test_what_is_said(void) {
     CHECK_STR(c.diags.p, "mail.no_attachment [tests/data/mail/no_attachment_only_a_link.eml]\n");
     done(&c);
 
-    /* winmail.dat named, and not also "no attachment" */
+    /* the attachments Outlook packed in winmail.dat (TNEF) are unpacked and read */
     CHECK_INT(run("attachments_in_winmail_dat.eml", &c), SL_OK);
-    CHECK_STR(c.diags.p, "mail.tnef [tests/data/mail/attachments_in_winmail_dat.eml]\n");
+    CHECK_STR(c.out.p,
+        "2<1 tests/data/mail/attachments_in_winmail_dat.eml > winmail.dat > network_audit.csv [csv m=winmail.dat > network_audit.csv] rows=61 size=4834\n"
+        "3<1 tests/data/mail/attachments_in_winmail_dat.eml > winmail.dat > march.csv [csv m=winmail.dat > march.csv] rows=3 size=190\n"
+        "1<0 tests/data/mail/attachments_in_winmail_dat.eml [eml] rows=0 size=7715\n");
+    CHECK_STR(c.sha[2], "04e5c43bd34948a4419e77f2445802ea281a9d26f0c085846b90bcf230a95036");
+    CHECK_STR(c.diags.p, "mail.read [tests/data/mail/attachments_in_winmail_dat.eml]\n");
+    done(&c);
+    /* cut off inside its first attachment: the bytes before the cut read, the cut said */
+    CHECK_INT(run("winmail_dat_cut_off_inside_an_attachment.eml", &c), SL_OK);
+    CHECK_STR(c.out.p,
+        "2<1 tests/data/mail/winmail_dat_cut_off_inside_an_attachment.eml > winmail.dat > network_audit.csv [csv m=winmail.dat > network_audit.csv] rows=37 size=2896\n"
+        "1<0 tests/data/mail/winmail_dat_cut_off_inside_an_attachment.eml [eml] rows=0 size=4728\n");
+    CHECK_STR(c.diags.p,
+        "mail.cut_off [tests/data/mail/winmail_dat_cut_off_inside_an_attachment.eml > winmail.dat > network_audit.csv]\n"
+        "mail.tnef [tests/data/mail/winmail_dat_cut_off_inside_an_attachment.eml]\n"
+        "mail.read [tests/data/mail/winmail_dat_cut_off_inside_an_attachment.eml]\n");
+    done(&c);
+    /* named winmail.dat, but not TNEF: said, and not also "no attachment" */
+    CHECK_INT(run("winmail_dat_that_is_not_tnef.eml", &c), SL_OK);
+    CHECK_STR(c.diags.p, "mail.tnef [tests/data/mail/winmail_dat_that_is_not_tnef.eml]\n");
     done(&c);
 }
 
