@@ -442,7 +442,7 @@ static FILE *spool(pull_ctx *pc) {
 }
 
 static sl_status read_mail(const sl_archive_env *env, int fd, sl_mail_kind kind, sl_source *self,
-                           unsigned depth, sl_inflate_guard *g, int in_mailbox);
+                           unsigned depth, sl_inflate_guard *g);
 
 /* A member or a decompressed stream whose first n bytes (in pc->buf, handed out first by
  * pull) are a web page, an Excel 2003 XML spreadsheet, an Excel 97-2003 workbook or an e-mail
@@ -463,7 +463,7 @@ static int read_as_sheets(const sl_archive_env *env, pull_ctx *pc, sl_source *sr
     }
     src->id = (*env->next_id)++;
     if (ole && strcmp(sl_ole_format(fileno(f)), "msg") == 0) mail = SL_MAIL_MSG;
-    *st = mail  ? read_mail(env, fileno(f), mail, src, depth, pc->g, pc->part && pc->part->in_mailbox)
+    *st = mail  ? read_mail(env, fileno(f), mail, src, depth, pc->g)
           : page ? sl_archive_read_html(env, fileno(f), src)
           : ole  ? sl_archive_read_xls(env, fileno(f), src)
                  : sl_archive_read_xmlss(env, fileno(f), src);
@@ -869,7 +869,7 @@ static int on_mail_part(void *ud, const sl_mail_part *part) {
 }
 
 static sl_status read_mail(const sl_archive_env *env, int fd, sl_mail_kind kind, sl_source *self,
-                           unsigned depth, sl_inflate_guard *g, int in_mailbox) {
+                           unsigned depth, sl_inflate_guard *g) {
     self->format = sl_mail_format(kind);
     self->encoding = "binary";
     if (env->cb->begin) env->cb->begin(env->cb->ud, self);
@@ -881,7 +881,7 @@ static sl_status read_mail(const sl_archive_env *env, int fd, sl_mail_kind kind,
         adiag(env, SL_DIAG_WARN, "archive.too_deep", self->cite, m);
     } else {
         mail_ctx mc = {env, self, depth, g, SL_OK};
-        sl_mail_opts mo = {self->cite, env->cb->diag, env->cb->diag_ud, in_mailbox};
+        sl_mail_opts mo = {self->cite, env->cb->diag, env->cb->diag_ud};
         st = sl_mail_read_fd(fd, kind, &mo, on_mail_part, &mc);
         if (mc.st) st = mc.st;
     }
@@ -894,7 +894,7 @@ sl_status sl_archive_read_mail(const sl_archive_env *env, int fd, sl_mail_kind k
     g.max_total = env->opts->max_inflate;
     pthread_once(&utf8_once, utf8_ctype_init);
     locale_t before = utf8_ctype ? uselocale(utf8_ctype) : (locale_t)0;
-    sl_status st = read_mail(env, fd, kind, self, 0, &g, 0);
+    sl_status st = read_mail(env, fd, kind, self, 0, &g);
     if (utf8_ctype && before != (locale_t)0) uselocale(before);
     return st;
 }

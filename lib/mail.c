@@ -123,7 +123,8 @@ typedef struct {
     int cut_handed;       /* the part the message ends in was handed out (its reader says so) */
     int said;             /* a part not read was already named (winmail.dat, encrypted) */
     int ole_cut;          /* a .msg shorter than its own index: attachments past the cut */
-    int mailbox;          /* handing out a mailbox's messages */
+    int mailbox;          /* reading a mailbox's messages: what each held is said once, for all */
+    char prefix[32];      /* before the names handed out: "message 3 > " in a mailbox */
     int stop;
     sl_status st;
 } walk_ctx;
@@ -134,8 +135,15 @@ static void mdiag(const walk_ctx *w, sl_severity sev, const char *code, const ch
     if (!w->o->diag) return;
     char m[700];
     va_list ap;
+    size_t at = 0;
+    if (w->prefix[0]) { /* "message 3: ..." */
+        at = strlen(w->prefix) - 3;
+        memcpy(m, w->prefix, at);
+        m[at++] = ':';
+        m[at++] = ' ';
+    }
     va_start(ap, fmt);
-    vsnprintf(m, sizeof m, fmt, ap);
+    vsnprintf(m + at, sizeof m - at, fmt, ap);
     va_end(ap);
     sl_diag d = {sev, code, w->o->cite, 0, 0, m};
     w->o->diag(w->o->diag_ud, &d);
@@ -217,10 +225,12 @@ static void hand_file(walk_ctx *w, FILE *f, int ok, const char *name, const char
         w->st = SL_EIO;
         return;
     }
-    sl_mail_part part = {name, mime, fileno(f), cut, body, w->mailbox};
+    char *full = g_strconcat(w->prefix, name, NULL);
+    sl_mail_part part = {full, mime, fileno(f), cut, body};
     w->handed++;
     w->cut_handed |= cut;
     if (w->fn(w->ud, &part)) w->stop = 1;
+    g_free(full);
     fclose(f);
 }
 
@@ -478,10 +488,7 @@ static void say_what_was_read(walk_ctx *w) {
         mdiag(w, SL_DIAG_INFO, "mail.pictures", "%u picture%s, sound%s or video%s (logos, inline "
               "images, photos) skipped: no rows in them", w->pictures, w->pictures == 1 ? "" : "s",
               w->pictures == 1 ? "" : "s", w->pictures == 1 ? "" : "s");
-    if (!w->handed && !w->stop && !w->said && w->o->in_mailbox)
-        mdiag(w, SL_DIAG_INFO, "mail.no_attachment", "a message of the mailbox with no "
-              "attachment: its text is correspondence, not an audit log");
-    else if (!w->handed && !w->stop && !w->said)
+    if (!w->handed && !w->stop && !w->said)
         mdiag(w, SL_DIAG_WARN, "mail.no_attachment", "an e-mail message with no attachment: "
               "its text is correspondence, not an audit log, and nothing in it was read; if "
               "the records were sent as a link, download them and scan the files");
@@ -515,7 +522,7 @@ static void read_message(walk_ctx *w, GMimeMessage *msg) {
     if (w->truncated && !w->cut_handed)
         mdiag(w, SL_DIAG_WARN, "mail.cut_off", "the message is cut off before its end (saved or "
               "copied incompletely): its last part is missing its end; get the message again");
-    say_what_was_read(w);
+    if (!w->mailbox) say_what_was_read(w); /* a mailbox's: said once for all its messages */
 }
 
 /* ---- Outlook .msg -------------------------------------------------------------------------- *
@@ -758,27 +765,41 @@ sl_status sl_mail_read_fd(int fd, sl_mail_kind kind, const sl_mail_opts *opts, s
     g_mime_parser_options_set_warning_callback(po, on_warning, &w);
     sl_status st = SL_OK;
     if (kind == SL_MAIL_MBOX) {
+        /* Each message is read where it is, its attachments named "message 3 > name": a
+         * mailbox of thousands of notes and replies adds a source only for an attachment. */
         g_mime_parser_set_format(p, GMIME_FORMAT_MBOX);
         w.mailbox = 1;
-        unsigned n = 0;
-        char name[48];
+        unsigned n = 0, with = 0;
         GMimeMessage *msg;
-        while (!w.stop && w.st == SL_OK && (msg = g_mime_parser_construct_message(p, po))) {
-            snprintf(name, sizeof name, "message %u", ++n);
-            /* a message cut off is found so again when it is read as one */
-            w.truncated = 0;
-            hand_out(&w, GMIME_OBJECT(msg), GMIME_OBJECT(msg), name, "message/rfc822");
+        for (;;) {
+            w.truncated = w.damaged = w.said = w.cut_handed = 0; /* this message's own */
+            w.prefix[0] = '\0';
+            if (w.stop || w.st != SL_OK || !(msg = g_mime_parser_construct_message(p, po))) break;
+            snprintf(w.prefix, sizeof w.prefix, "message %u > ", ++n);
+            unsigned before = w.handed;
+            read_message(&w, msg);
+            with += w.handed > before;
             g_object_unref(msg);
         }
+        w.prefix[0] = '\0';
         gint64 at = g_mime_parser_tell(p);
         if (!n) st = SL_EFORMAT;
         else if (!w.stop && w.st == SL_OK && !g_mime_parser_eos(p))
             mdiag(&w, SL_DIAG_ERROR, "mail.malformed", "the mailbox could not be read past its "
                   "message %u (near byte %lld): the messages after it were not read", n,
                   (long long)at);
-        else if (!w.stop && w.st == SL_OK)
-            mdiag(&w, SL_DIAG_INFO, "mail.read", "mailbox: %u message%s, each read as one", n,
-                  n == 1 ? "" : "s");
+        if (n && !w.stop && w.st == SL_OK) {
+            if (w.pictures)
+                mdiag(&w, SL_DIAG_INFO, "mail.pictures", "%u picture%s, sound%s or video%s "
+                      "(logos, inline images, photos) skipped: no rows in them", w.pictures,
+                      w.pictures == 1 ? "" : "s", w.pictures == 1 ? "" : "s",
+                      w.pictures == 1 ? "" : "s");
+            mdiag(&w, with ? SL_DIAG_INFO : SL_DIAG_WARN, with ? "mail.read" : "mail.no_attachment",
+                  "mailbox: %u message%s; %u attachment%s or pasted table%s read, from %u of "
+                  "them; the other %u (notes, replies: correspondence) set aside", n,
+                  n == 1 ? "" : "s", w.handed, w.handed == 1 ? "" : "s",
+                  w.handed == 1 ? "" : "s", with, n - with);
+        }
     } else {
         GMimeMessage *msg = g_mime_parser_construct_message(p, po);
         if (!msg) st = SL_EFORMAT;

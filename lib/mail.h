@@ -34,15 +34,14 @@ const char *sl_mail_format(sl_mail_kind k);
  * of a mailbox. */
 typedef struct {
     const char *name; /* the attachment's file name; "attachment 2.csv" when it has none
-                         (numbered by place, the extension from its type); "message 3" for
-                         a mailbox's third message, "attached message 1.eml" for a message
-                         attached without a name */
-    const char *type; /* its MIME type ("text/csv"); "message/rfc822" for a mailbox's message */
+                         (numbered by place, the extension from its type); "attached message
+                         1.eml" for a message attached without a name; after "message 3 > "
+                         for the attachments of a mailbox's third message */
+    const char *type; /* its MIME type ("text/csv"), as the message gives it */
     int fd;           /* its bytes, decoded (a temporary file, rewound; closed after the call) */
     int cut;          /* the message ends inside this part: its end is missing */
     int body;         /* the message's own HTML text, handed out because it holds a table
                          (a table pasted into the message): to be read as a web page */
-    int in_mailbox;   /* one message of a mailbox (to be read with in_mailbox set) */
 } sl_mail_part;
 
 /* Called once per part, in the order they come; non-zero stops the walk. */
@@ -52,8 +51,6 @@ typedef struct {
     const char *cite;  /* the message's or mailbox's cite, for messages */
     sl_diag_fn diag;   /* may be NULL */
     void *diag_ud;
-    int in_mailbox;    /* the message is one of a mailbox's: one with no attachment is
-                          ordinary there (mail.no_attachment is a note, not a warning) */
 } sl_mail_opts;
 
 /* Reads the message (or, for SL_MAIL_MBOX, the mailbox; for SL_MAIL_MSG, the Outlook
