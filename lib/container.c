@@ -454,7 +454,8 @@ static int read_as_sheets(const sl_archive_env *env, pull_ctx *pc, sl_source *sr
     const unsigned char *p = (const unsigned char *)pc->buf;
     int page = (pc->part && pc->part->body) || sl_html_sniff(p, n); /* an HTML mail text */
     int ole = !page && n >= 8 && memcmp(p, SL_OLE2_MAGIC, 8) == 0;
-    sl_mail_kind mail = page || ole ? SL_MAIL_NONE : sl_mail_sniff(p, n < SL_MAIL_SNIFF_BYTES ? n : SL_MAIL_SNIFF_BYTES);
+    sl_mail_kind mail =
+        page || ole ? SL_MAIL_NONE : sl_mail_sniff(p, n < SL_MAIL_SNIFF_BYTES ? n : SL_MAIL_SNIFF_BYTES);
     if (!page && !ole && !mail && !sl_xmlss_sniff(p, n)) return 0;
     FILE *f = spool(pc);
     if (!f) {

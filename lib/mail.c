@@ -60,7 +60,9 @@ static int header_block(const char *p, size_t n) {
             continue;
         }
         size_t k = 0;
-        while (k < len && k <= 76 && l[k] != ':' && (unsigned char)l[k] > 32 && (unsigned char)l[k] < 127) k++;
+        while (k < len && k <= 76 && l[k] != ':' && (unsigned char)l[k] > 32 &&
+               (unsigned char)l[k] < 127)
+            k++;
         if (k == 0 || k > 76 || k == len || l[k] != ':') return 0;
         fields++;
         known += listed(FIELDS, l, k);
@@ -158,7 +160,8 @@ static const char *warning_words(GMimeParserWarning e) {
     case GMIME_CRIT_CONFLICTING_PARAMETER: return "two header parameters contradict each other";
     case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY: return "a multipart section names no boundary";
     case GMIME_CRIT_NESTING_OVERFLOW: return "parts nest too deep";
-    case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT: return "a part has neither headers nor content";
+    case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT:
+        return "a part has neither headers nor content";
     default: return NULL;
     }
 }
@@ -276,7 +279,8 @@ static int has_table_tag(FILE *f) {
     }
     while (!found && (n = read(fileno(f), buf + have, BLOCK)) > 0) {
         size_t len = have + (size_t)n;
-        for (const char *q = buf, *e = buf + len; !found && (q = memchr(q, '<', (size_t)(e - q))); q++)
+        const char *e = buf + len;
+        for (const char *q = buf; !found && (q = memchr(q, '<', (size_t)(e - q))) != NULL; q++)
             found = (size_t)(e - q) >= TAG && strncasecmp(q + 1, "table", 5) == 0 &&
                     (q[6] == '>' || q[6] == ' ' || q[6] == '\t' || q[6] == '\r' || q[6] == '\n');
         have = len < TAG ? len : TAG - 1; /* a tag cut by the block's end is seen whole next */
@@ -372,17 +376,28 @@ static void tnef_read(walk_ctx *w, FILE *f, int ok, const char *dat) {
         return;
     }
     while (at < size && !w->stop && w->st == SL_OK) {
-        if (size - at < 9 || pread(fd, h, 9, (off_t)at) != 9) { broken = "an attribute runs past the file's end"; break; }
+        if (size - at < 9 || pread(fd, h, 9, (off_t)at) != 9) {
+            broken = "an attribute runs past the file's end";
+            break;
+        }
         uint32_t id = le32(h + 1), len = le32(h + 5);
         at += 9;
         int whole = len <= size - at && size - at - len >= 2;
-        if (!whole && !(h[0] == 2 && id == ATT_DATA && !a.data)) { broken = "an attribute's data runs past the file's end"; break; }
+        if (!whole && !(h[0] == 2 && id == ATT_DATA && !a.data)) {
+            broken = "an attribute's data runs past the file's end";
+            break;
+        }
         if (h[0] == 2 && id == ATT_RENDDATA) { /* a new attachment */
             tnef_hand(w, &a, dat, &n);
         } else if (h[0] == 2 && id == ATT_TITLE) {
             size_t k = len < sizeof a.title - 1 ? len : sizeof a.title - 1;
             if (pread(fd, a.title, k, (off_t)at) != (ssize_t)k) k = 0;
             a.title[k] = '\0'; /* (a title holds no NUL before its end) */
+            if (!g_utf8_validate(a.title, -1, NULL)) { /* 8-bit: the sender's code page */
+                char *u = g_convert(a.title, -1, "UTF-8", "WINDOWS-1252", NULL, NULL, NULL);
+                snprintf(a.title, sizeof a.title, "%s", u ? u : "attachment");
+                g_free(u);
+            }
             for (char *c = a.title; *c; c++)
                 if (*c == '/' || (unsigned char)*c < 0x20) *c = '_';
         } else if (h[0] == 2 && id == ATT_DATA && !a.data) {
@@ -553,7 +568,8 @@ static char *msg_string(GsfInfile *d, unsigned prop) {
     char *out = NULL;
     if (n > 0 && gsf_input_read(in, (size_t)n, (guint8 *)buf))
         out = wide ? g_utf16_to_utf8(buf, (glong)(n / 2), NULL, NULL, NULL)
-                   : g_convert((const char *)buf, (gssize)n, "UTF-8", "WINDOWS-1252", NULL, NULL, NULL);
+                   : g_convert((const char *)buf, (gssize)n, "UTF-8", "WINDOWS-1252", NULL, NULL,
+                               NULL);
     g_object_unref(in);
     if (out && !*out) {
         g_free(out);
@@ -672,12 +688,15 @@ static void msg_walk(walk_ctx *w, GsfInfile *m, const char *prefix, unsigned dep
         if ((mime && (strncasecmp(mime, "image/", 6) == 0 || strncasecmp(mime, "audio/", 6) == 0 ||
                       strncasecmp(mime, "video/", 6) == 0)) || (!mime && is_picture_name(fn))) {
             w->pictures++;
-        } else if (data && !(GSF_IS_INFILE(data) && gsf_infile_num_children(GSF_INFILE(data)) >= 0)) {
+        } else if (data &&
+                   !(GSF_IS_INFILE(data) && gsf_infile_num_children(GSF_INFILE(data)) >= 0)) {
             if (!fn) snprintf(made, sizeof made, "attachment %u", w->handed + 1);
             char *full = g_strconcat(prefix, fn ? fn : made, NULL);
             FILE *f = part_file(w, full);
             int cut = f ? msg_copy(data, f) : 0;
-            if (f) hand_file(w, f, cut >= 0, full, mime ? mime : "application/octet-stream", cut > 0, 0);
+            if (f)
+                hand_file(w, f, cut >= 0, full, mime ? mime : "application/octet-stream", cut > 0,
+                          0);
             g_free(full);
         } else if (emb && GSF_IS_INFILE(emb) && gsf_infile_num_children(GSF_INFILE(emb)) >= 0) {
             snprintf(made, sizeof made, "attached message %u > ", ++w->messages);
@@ -725,7 +744,8 @@ static sl_status read_msg(walk_ctx *w, int fd) {
     if (!ole) {
         mdiag(w, SL_DIAG_ERROR, "mail.damaged", "cannot read as an Outlook message: %s; nothing "
               "in it was read (the file may be cut off or damaged: get it again, or open it in "
-              "Outlook and save its attachments)", err && err->message ? err->message : "unknown error");
+              "Outlook and save its attachments)",
+              err && err->message ? err->message : "unknown error");
         st = SL_EFORMAT;
     } else {
         struct stat sb;
