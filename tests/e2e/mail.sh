@@ -71,6 +71,7 @@ row.cut_off 3"
 # and replies, the messages with none are counted in one note, and add no source
 expect "no attachment: how serious" "$(q "SELECT d.severity || ' ' || s.cite FROM diagnostics d JOIN sources s ON s.id = d.source_id WHERE d.code = 'mail.no_attachment' ORDER BY s.id")" \
 "warn $D/no_attachment_only_a_link.eml"
+expect "said once, not again as an empty source" "$(q "SELECT count(*) FROM diagnostics WHERE code = 'source.empty'")" 0
 expect "the mailbox, said once" "$(q "SELECT d.message FROM diagnostics d JOIN sources s ON s.id = d.source_id WHERE s.format = 'mbox'")" \
 "mailbox: 3 messages; 2 attachments or pasted tables read, from 2 of them; the other 1 (notes, replies: correspondence) set aside"
 # the cut is named on the terminal, with the attachment
