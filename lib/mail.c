@@ -229,6 +229,8 @@ static void hand_file(walk_ctx *w, FILE *f, int ok, const char *name, const char
         return;
     }
     char *full = g_strconcat(w->prefix, name, NULL);
+    for (char *c = full; *c; c++) /* a name decoded from RFC 2047 may hold a line break */
+        if ((unsigned char)*c < 0x20 || *c == 0x7F) *c = ' ';
     sl_mail_part part = {full, mime, fileno(f), cut, body};
     w->handed++;
     w->cut_handed |= cut;

@@ -252,6 +252,31 @@ static void test_table_across_blocks(void) {
     unlink(path);
 }
 
+/* An attachment name with a line break and a tab (RFC 2047 can encode them): cited with
+ * spaces, so that a cite stays one line in every output. */
+static void test_name_with_control_characters(void) {
+    char path[] = "/tmp/sl_mail_XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    if (fd < 0) return;
+    FILE *f = fdopen(fd, "wb");
+    fputs("From: a@x.gov\nTo: b@y.org\nSubject: x\nMIME-Version: 1.0\n"
+          "Content-Type: multipart/mixed; boundary=\"b1\"\n\n--b1\nContent-Type: text/plain\n\nhi\n"
+          "--b1\nContent-Type: text/csv\n"
+          "Content-Disposition: attachment; filename=\"=?utf-8?q?audit=0A=09evil.csv?=\"\n\n"
+          "Name,Org Name,Search Time,Reason\nAnn,Town PD,2025-06-01T10:00:00Z,theft\n--b1--\n", f);
+    fclose(f);
+    coll c;
+    memset(&c, 0, sizeof c);
+    sl_reader_cb cb = {c_begin, c_row, c_end, NULL, c_diag, &c, &c};
+    uint32_t id = 1;
+    CHECK_INT(sl_read_file(path, NULL, &cb, &id), SL_OK);
+    sl_buf_nul(&c.out);
+    CHECK(c.out.p && strstr(c.out.p, " > audit  evil.csv [csv m=audit  evil.csv] rows=2 ") != NULL);
+    done(&c);
+    unlink(path);
+}
+
 /* Outlook's own format: the attachments' storages read through libgsf, in the order they
  * were attached; a big one (its own sectors) and a small one (the mini stream) alike. */
 static void test_outlook(void) {
@@ -317,5 +342,6 @@ int main(void) {
     test_what_is_said();
     test_outlook();
     test_table_across_blocks();
+    test_name_with_control_characters();
     TEST_END();
 }
