@@ -885,6 +885,7 @@ static sl_status read_mail(const sl_archive_env *env, int fd, sl_mail_kind kind,
         sl_mail_opts mo = {self->cite, env->cb->diag, env->cb->diag_ud};
         st = sl_mail_read_fd(fd, kind, &mo, on_mail_part, &mc);
         if (mc.st) st = mc.st;
+        if (mo.web) self->format = "mht"; /* a web page saved as one file, not mail */
     }
     if (env->cb->end) env->cb->end(env->cb->ud, self);
     return st;

@@ -113,7 +113,7 @@ static void gmime_init_once(void) {
 }
 
 typedef struct {
-    const sl_mail_opts *o;
+    sl_mail_opts *o;      /* the caller's; web is told back in it */
     sl_mail_part_fn fn;
     void *ud;
     int truncated;        /* the parser met the end of the input inside the message */
@@ -127,6 +127,7 @@ typedef struct {
     int ole_cut;          /* a .msg shorter than its own index: attachments past the cut */
     int mailbox;          /* reading a mailbox's messages: what each held is said once, for all */
     char prefix[32];      /* before the names handed out: "message 3 > " in a mailbox */
+    int web;              /* a web page saved as one file (.mht): no sender, parts related */
     int stop;
     sl_status st;
 } walk_ctx;
@@ -296,8 +297,9 @@ static int has_table_tag(FILE *f) {
  * text.html" (numbered after the first), marked as the message's text. */
 static int body_with_table(walk_ctx *w, GMimeObject *obj) {
     char name[48];
-    if (w->bodies) snprintf(name, sizeof name, "message text %u.html", w->bodies + 1);
-    else snprintf(name, sizeof name, "message text.html");
+    const char *stem = w->web ? "page" : "message text";
+    if (w->bodies) snprintf(name, sizeof name, "%s %u.html", stem, w->bodies + 1);
+    else snprintf(name, sizeof name, "%s.html", stem);
     int ok;
     FILE *f = decoded(w, obj, name, &ok);
     if (!f) return 0;
@@ -505,7 +507,14 @@ static void say_what_was_read(walk_ctx *w) {
         mdiag(w, SL_DIAG_INFO, "mail.pictures", "%u picture%s, sound%s or video%s (logos, inline "
               "images, photos) skipped: no rows in them", w->pictures, w->pictures == 1 ? "" : "s",
               w->pictures == 1 ? "" : "s", w->pictures == 1 ? "" : "s");
-    if (!w->handed && !w->stop && !w->said)
+    if (w->web && !w->stop) { /* Excel's or a browser's "single file web page" */
+        if (w->bodies)
+            mdiag(w, SL_DIAG_INFO, "mail.read", "a web page saved as one file (.mht): the tables "
+                  "of its page read (page.html)");
+        else
+            mdiag(w, SL_DIAG_WARN, "mail.no_attachment", "a web page saved as one file (.mht) "
+                  "with no table: nothing in it was read");
+    } else if (!w->handed && !w->stop && !w->said)
         mdiag(w, SL_DIAG_WARN, "mail.no_attachment", "an e-mail message with no attachment: "
               "its text is correspondence, not an audit log, and nothing in it was read; if "
               "the records were sent as a link, download them and scan the files");
@@ -531,6 +540,11 @@ static void say_what_was_read(walk_ctx *w) {
 /* One message from the parser: its parts walked, what it held said. */
 static void read_message(walk_ctx *w, GMimeMessage *msg) {
     GMimeObject *body = g_mime_message_get_mime_part(msg);
+    InternetAddressList *from = g_mime_message_get_from(msg);
+    GMimeContentType *ct = body ? g_mime_object_get_content_type(body) : NULL;
+    w->web = !w->mailbox && (!from || internet_address_list_length(from) == 0) && ct &&
+             g_mime_content_type_is_type(ct, "multipart", "related");
+    w->o->web = w->web;
     w->last = last_leaf(body);
     walk(w, body);
     if (w->damaged)
@@ -768,7 +782,7 @@ static sl_status read_msg(walk_ctx *w, int fd) {
     return st;
 }
 
-sl_status sl_mail_read_fd(int fd, sl_mail_kind kind, const sl_mail_opts *opts, sl_mail_part_fn fn,
+sl_status sl_mail_read_fd(int fd, sl_mail_kind kind, sl_mail_opts *opts, sl_mail_part_fn fn,
                           void *ud) {
     pthread_once(&gmime_once, gmime_init_once);
     walk_ctx w = {0};

@@ -27,7 +27,7 @@ typedef enum {
 sl_mail_kind sl_mail_sniff(const void *p, size_t n);
 #define SL_MAIL_SNIFF_BYTES 4096 /* more is not looked at: give at most this many */
 
-/* "eml", "mbox", "msg". */
+/* "eml", "mbox", "msg" (and "mht" is what a reader says of a web page saved as one file). */
 const char *sl_mail_format(sl_mail_kind k);
 
 /* One part handed out: an attachment, an attached message (message/rfc822), or one message
@@ -51,6 +51,7 @@ typedef struct {
     const char *cite;  /* the message's or mailbox's cite, for messages */
     sl_diag_fn diag;   /* may be NULL */
     void *diag_ud;
+    int web;           /* out: the message was a web page saved as one file (.mht), no mail */
 } sl_mail_opts;
 
 /* Reads the message (or, for SL_MAIL_MBOX, the mailbox; for SL_MAIL_MSG, the Outlook
@@ -72,7 +73,7 @@ typedef struct {
  * aside, and another counts the pictures, sounds and videos skipped (mail.pictures: logos
  * and inline images hold no rows). Returns SL_OK, SL_EFORMAT (nothing in fd reads as a
  * message), SL_EIO (a temporary file), SL_ENOMEM. */
-sl_status sl_mail_read_fd(int fd, sl_mail_kind kind, const sl_mail_opts *opts, sl_mail_part_fn fn,
+sl_status sl_mail_read_fd(int fd, sl_mail_kind kind, sl_mail_opts *opts, sl_mail_part_fn fn,
                           void *ud);
 
 #endif

@@ -1159,10 +1159,10 @@ static void describe(sl_scan *s, const sl_source *src, const char *cite, int con
  * a file they read whole, each with the file's hash (a table has no bytes of its own), and say
  * themselves why a file gave none (html.no_table, xmlss.no_sheet, xls.not_a_workbook for the
  * Word and PowerPoint files that reader lists as doc and ppt, ods.no_sheet), so source.empty
- * would say it twice. So do the e-mail readers (eml, mbox, msg: mail.no_attachment). */
+ * would say it twice. So do the e-mail readers (eml, mbox, msg, mht: mail.no_attachment). */
 static int whole_file_reader(const sl_source *src) {
     static const char *const formats[] = {"html", "xmlss", "xls", "ods", "doc", "ppt", "msg",
-                                          "eml", "mbox"};
+                                          "eml", "mbox", "mht"};
     for (size_t i = 0; src->format && i < SL_ARRAY_LEN(formats); i++)
         if (strcmp(src->format, formats[i]) == 0) return 1;
     return 0;

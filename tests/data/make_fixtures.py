@@ -952,6 +952,16 @@ def make_mail():
     pasted.set_boundary('=_sunlight_12_1')
     from email.policy import SMTP
     put('mail/audit_pasted_into_the_message_as_a_table.eml', pasted.as_bytes(policy=SMTP))
+    # Excel's "Single File Web Page" (.mht): MIME with one HTML part holding the sheet
+    rows_html = ''.join('<tr>' + ''.join('<td>%s</td>' % c for c in r) + '</tr>\n' for r in rows)
+    put('mail/sheet_saved_as_single_file_web_page.mht', (
+        'MIME-Version: 1.0\r\nX-Document-Type: Workbook\r\n'
+        'Content-Type: multipart/related; boundary="----=_NextPart_01DB4F"\r\n\r\n'
+        'This document is a Single File Web Page, also known as a Web Archive file.\r\n\r\n'
+        '------=_NextPart_01DB4F\r\nContent-Location: file:///C:/Users/rec/audit.htm\r\n'
+        'Content-Transfer-Encoding: 8bit\r\nContent-Type: text/html; charset="utf-8"\r\n\r\n'
+        '<html><body><table border=0>\r\n%s</table></body></html>\r\n\r\n'
+        '------=_NextPart_01DB4F--\r\n' % rows_html).encode())
     # Outlook's way: an HTML body whose signature shows the agency's logo (an inline image)
     logo = mail_message(None, body, html=True, number=11)
     logo.get_payload()[1].add_related(b'\x89PNG\r\n\x1a\n' + bytes(120), 'image', 'png',

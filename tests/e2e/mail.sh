@@ -53,6 +53,9 @@ msg $D/outlook_message_cut_off.msg 0 0
 csv $D/outlook_message_cut_off.msg > network_audit.csv 6 5
 csv $D/outlook_message_cut_off.msg > march.csv 2 2
 msg $D/outlook_message_with_a_link_instead.msg 0 0
+mht $D/sheet_saved_as_single_file_web_page.mht 0 0
+html $D/sheet_saved_as_single_file_web_page.mht > page.html 0 0
+html $D/sheet_saved_as_single_file_web_page.mht > page.html > table 1 10 10
 eml $D/signed_message.eml 0 0
 csv $D/signed_message.eml > network_audit.csv 60 60
 eml $D/winmail_dat_cut_off_inside_an_attachment.eml 0 0
@@ -63,7 +66,7 @@ expect "what was said" "$(q "SELECT code || ' ' || count(*) FROM diagnostics WHE
 mail.cut_off 5
 mail.no_attachment 1
 mail.pictures 3
-mail.read 15
+mail.read 16
 mail.signature 1
 mail.tnef 2
 row.cut_off 3"

@@ -158,6 +158,15 @@ static void test_attachments(void) {
     CHECK_STR(c.diags.p, "mail.read [tests/data/mail/audit_pasted_into_the_message_as_a_table.eml]\n");
     done(&c);
 
+    /* Excel's "Single File Web Page" is MIME too: no sender, its page read for its tables */
+    CHECK_INT(run("sheet_saved_as_single_file_web_page.mht", &c), SL_OK);
+    CHECK_STR(c.out.p,
+        "3<2 tests/data/mail/sheet_saved_as_single_file_web_page.mht > page.html > table 1 [html m=page.html] rows=11 size=1360\n"
+        "2<1 tests/data/mail/sheet_saved_as_single_file_web_page.mht > page.html [html m=page.html] rows=0 size=1403\n"
+        "1<0 tests/data/mail/sheet_saved_as_single_file_web_page.mht [mht] rows=0 size=1777\n");
+    CHECK_STR(c.diags.p, "mail.read [tests/data/mail/sheet_saved_as_single_file_web_page.mht]\n");
+    done(&c);
+
     /* a mailbox: each message a member, its attachments under it */
     CHECK_INT(run("mailbox_of_three_messages.mbox", &c), SL_OK);
     /* each message read where it is: a source only for an attachment, named after its
