@@ -4,7 +4,8 @@
  * it). The message's own text is correspondence, not a log; its attachments are the release.
  * Parsed with GMime (MIME structure, base64 and quoted-printable, RFC 2047 and 2231 file
  * names), a .msg with libgsf (its OLE2 storages), winmail.dat (TNEF) here; each attachment is
- * decoded into a temporary file and handed on, to be read like an archive's member. */
+ * decoded into a temporary file and handed on, to be read like an archive's member. A web
+ * page saved as one file (.mht) is MIME too, and read the same way for its page's tables. */
 #ifndef SL_MAIL_H
 #define SL_MAIL_H
 
@@ -30,8 +31,8 @@ sl_mail_kind sl_mail_sniff(const void *p, size_t n);
 /* "eml", "mbox", "msg" (and "mht" is what a reader says of a web page saved as one file). */
 const char *sl_mail_format(sl_mail_kind k);
 
-/* One part handed out: an attachment, an attached message (message/rfc822), or one message
- * of a mailbox. */
+/* One part handed out: an attachment, an attached message (message/rfc822), a file unpacked
+ * from winmail.dat, or an HTML text that holds a table. */
 typedef struct {
     const char *name; /* the attachment's file name; "attachment 2.csv" when it has none
                          (numbered by place, the extension from its type); "attached message
