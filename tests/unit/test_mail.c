@@ -235,55 +235,52 @@ static void test_what_is_said(void) {
     done(&c);
 }
 
-/* A table tag that straddles the 64 KiB blocks in which an HTML text is searched for one
- * is still found (the text is searched in a file, not held in memory). */
-static void test_table_across_blocks(void) {
+/* Writes head, then n bytes of filler (lines of 'x'), then tail into a temporary file, reads
+ * it with sl_read_file into c (done(c) frees it) and removes it. */
+static void read_made(const char *head, int n, const char *tail, coll *c) {
     char path[] = "/tmp/sl_mail_XXXXXX";
+    memset(c, 0, sizeof *c);
     int fd = mkstemp(path);
     CHECK(fd >= 0);
     if (fd < 0) return;
     FILE *f = fdopen(fd, "wb");
-    fputs("From: Records <records@x.gov>\nTo: a@b.org\nSubject: PRR\nMIME-Version: 1.0\n"
-          "Content-Type: text/html; charset=utf-8\n\n", f);
-    for (int i = 0; i < 65533; i++) fputc(i % 64 == 63 ? '\n' : 'x', f); /* '<' at 65533 */
-    fputs("<table><tr><td>Name</td><td>Org Name</td><td>Search Time</td><td>Reason</td></tr>"
-          "<tr><td>Ann Lee</td><td>Springfield PD</td><td>06/02/2025, 4:05:06 AM UTC</td>"
-          "<td>assist ICE</td></tr></table>\n", f);
+    fputs(head, f);
+    for (int i = 0; i < n; i++) fputc(i % 64 == 63 ? '\n' : 'x', f);
+    fputs(tail, f);
     fclose(f);
-    coll c;
-    memset(&c, 0, sizeof c);
-    sl_reader_cb cb = {c_begin, c_row, c_end, NULL, c_diag, &c, &c};
+    sl_reader_cb cb = {c_begin, c_row, c_end, NULL, c_diag, c, c};
     uint32_t id = 1;
     CHECK_INT(sl_read_file(path, NULL, &cb, &id), SL_OK);
-    sl_buf_nul(&c.out);
+    sl_buf_nul(&c->out);
+    unlink(path);
+}
+
+/* A table tag that straddles the 64 KiB blocks in which an HTML text is searched for one
+ * is still found (the text is searched in a file, not held in memory). */
+static void test_table_across_blocks(void) {
+    coll c;
+    read_made("From: Records <records@x.gov>\nTo: a@b.org\nSubject: PRR\nMIME-Version: 1.0\n"
+              "Content-Type: text/html; charset=utf-8\n\n",
+              65533, /* '<' at 65533 */
+              "<table><tr><td>Name</td><td>Org Name</td><td>Search Time</td><td>Reason</td></tr>"
+              "<tr><td>Ann Lee</td><td>Springfield PD</td><td>06/02/2025, 4:05:06 AM UTC</td>"
+              "<td>assist ICE</td></tr></table>\n", &c);
     CHECK(c.out.p && strstr(c.out.p, "> message text.html > table 1 [html m=message text.html] rows=2 ") != NULL);
     done(&c);
-    unlink(path);
 }
 
 /* An attachment name with a line break and a tab (RFC 2047 can encode them): cited with
  * spaces, so that a cite stays one line in every output. */
 static void test_name_with_control_characters(void) {
-    char path[] = "/tmp/sl_mail_XXXXXX";
-    int fd = mkstemp(path);
-    CHECK(fd >= 0);
-    if (fd < 0) return;
-    FILE *f = fdopen(fd, "wb");
-    fputs("From: a@x.gov\nTo: b@y.org\nSubject: x\nMIME-Version: 1.0\n"
-          "Content-Type: multipart/mixed; boundary=\"b1\"\n\n--b1\nContent-Type: text/plain\n\nhi\n"
-          "--b1\nContent-Type: text/csv\n"
-          "Content-Disposition: attachment; filename=\"=?utf-8?q?audit=0A=09evil.csv?=\"\n\n"
-          "Name,Org Name,Search Time,Reason\nAnn,Town PD,2025-06-01T10:00:00Z,theft\n--b1--\n", f);
-    fclose(f);
     coll c;
-    memset(&c, 0, sizeof c);
-    sl_reader_cb cb = {c_begin, c_row, c_end, NULL, c_diag, &c, &c};
-    uint32_t id = 1;
-    CHECK_INT(sl_read_file(path, NULL, &cb, &id), SL_OK);
-    sl_buf_nul(&c.out);
+    read_made("From: a@x.gov\nTo: b@y.org\nSubject: x\nMIME-Version: 1.0\n"
+              "Content-Type: multipart/mixed; boundary=\"b1\"\n\n--b1\nContent-Type: text/plain\n\nhi\n"
+              "--b1\nContent-Type: text/csv\n"
+              "Content-Disposition: attachment; filename=\"=?utf-8?q?audit=0A=09evil.csv?=\"\n\n",
+              0, "Name,Org Name,Search Time,Reason\nAnn,Town PD,2025-06-01T10:00:00Z,theft\n--b1--\n",
+              &c);
     CHECK(c.out.p && strstr(c.out.p, " > audit  evil.csv [csv m=audit  evil.csv] rows=2 ") != NULL);
     done(&c);
-    unlink(path);
 }
 
 /* Outlook's own format: the attachments' storages read through libgsf, in the order they
