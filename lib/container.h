@@ -8,6 +8,7 @@
 
 #include "read.h"
 #include "mail.h"
+#include "xls.h" /* SL_OLE2_MAGIC */
 #include "xlsx.h"
 
 /* ---- decompression bounds ------------------------------------------------------------------ */
@@ -138,9 +139,5 @@ sl_status sl_archive_read_xls(const sl_archive_env *env, int fd, sl_source *book
  * "self-cite > name", read as an archive's member is (a text, a workbook, an archive, another
  * message). */
 sl_status sl_archive_read_mail(const sl_archive_env *env, int fd, sl_mail_kind kind, sl_source *self);
-
-/* The first bytes of an OLE2 compound file: an Excel 97-2003 workbook, or a Word or
- * PowerPoint 97-2003 document (told apart by xls.c). */
-#define SL_OLE2_MAGIC "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"
 
 #endif

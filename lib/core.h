@@ -103,6 +103,11 @@ static inline int sl_isalpha(unsigned char c) { return (unsigned char)((c | 32) 
 static inline int sl_isalnum(unsigned char c) { return sl_isdigit(c) || sl_isalpha(c); }
 static inline unsigned char sl_tolower(unsigned char c) { return (c >= 'A' && c <= 'Z') ? (unsigned char)(c | 32) : c; }
 static inline unsigned char sl_toupper(unsigned char c) { return (c >= 'a' && c <= 'z') ? (unsigned char)(c & ~32) : c; }
+/* The little-endian 32-bit number at p (file formats from Windows: OLE2, TNEF). */
+static inline uint32_t sl_le32(const void *vp) {
+    const unsigned char *p = vp;
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
 
 /* Trims ASCII white space (and NBSP U+00A0 as UTF-8) from both ends of a slice. */
 sl_slice sl_trim(sl_slice s);

@@ -475,23 +475,21 @@ static unsigned ole_streams(int fd, unsigned enough) {
 
 uint64_t sl_ole_needs(int fd) {
     unsigned char h[512];
-    if (pread(fd, h, sizeof h, 0) != (ssize_t)sizeof h || memcmp(h, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) != 0)
+    if (pread(fd, h, sizeof h, 0) != (ssize_t)sizeof h || memcmp(h, SL_OLE2_MAGIC, 8) != 0)
         return 0;
     unsigned shift = (unsigned)h[30] | (unsigned)h[31] << 8;
     if (shift != 9 && shift != 12) return 0;
     uint64_t ssz = (uint64_t)1 << shift, need = ssz;
-    uint32_t nfat = (uint32_t)h[44] | (uint32_t)h[45] << 8 | (uint32_t)h[46] << 16 | (uint32_t)h[47] << 24;
+    uint32_t nfat = sl_le32(h + 44);
     unsigned char *sec = malloc(ssz);
     if (!sec) return 0;
     for (uint32_t k = 0; k < nfat && k < 109; k++) { /* the FAT sectors the header lists */
-        const unsigned char *d = h + 76 + 4 * k;
-        uint32_t s = (uint32_t)d[0] | (uint32_t)d[1] << 8 | (uint32_t)d[2] << 16 | (uint32_t)d[3] << 24;
+        uint32_t s = sl_le32(h + 76 + 4 * k);
         if (s >= 0xFFFFFFFAu) continue;
         if ((s + 2ull) * ssz > need) need = (s + 2ull) * ssz;
         if (pread(fd, sec, ssz, (off_t)((s + 1ull) * ssz)) != (ssize_t)ssz) break; /* cut there */
         for (uint64_t i = 0; i < ssz / 4; i++) { /* every sector this part of the FAT uses */
-            const unsigned char *e = sec + 4 * i;
-            uint32_t v = (uint32_t)e[0] | (uint32_t)e[1] << 8 | (uint32_t)e[2] << 16 | (uint32_t)e[3] << 24;
+            uint32_t v = sl_le32(sec + 4 * i);
             uint64_t idx = (uint64_t)k * (ssz / 4) + i;
             if (v != 0xFFFFFFFFu && (idx + 2) * ssz > need) need = (idx + 2) * ssz;
         }
@@ -507,10 +505,9 @@ const char *sl_ole_format(int fd) {
     return k & OLE_OUTLOOK ? "msg" : k & OLE_WORD ? "doc" : k & OLE_POWERPOINT ? "ppt" : "xls";
 }
 
-/* Whether the OLE2 file at path is shorter than its own index says (cut off): then what it
+/* Whether the OLE2 file at fd is shorter than its own index says (cut off): then what it
  * holds cannot be told, since the names that tell it are past the cut; the message says so. */
-static int cut_short(const char *path, char *m, size_t cap) {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+static int cut_short(int fd, char *m, size_t cap) {
     struct stat sb;
     uint64_t need = fd >= 0 ? sl_ole_needs(fd) : 0;
     int cut = fd >= 0 && fstat(fd, &sb) == 0 && need > (uint64_t)sb.st_size;
@@ -519,7 +516,6 @@ static int cut_short(const char *path, char *m, size_t cap) {
                "index needs %llu): what it holds (a workbook, a document, an Outlook message) "
                "cannot be told or read; get the file again",
                (unsigned long long)sb.st_size, (unsigned long long)need);
-    if (fd >= 0) close(fd);
     return cut;
 }
 
@@ -542,6 +538,8 @@ sl_status sl_xls_read(const char *path, const sl_html_opts *opts, const sl_xlsx_
         char m_cut[300];
         int ofd = open(path, O_RDONLY | O_CLOEXEC);
         unsigned k = ofd >= 0 ? ole_streams(ofd, 0) : 0;
+        int cut = !(k & (OLE_WORD | OLE_POWERPOINT | OLE_OUTLOOK | OLE_ENCRYPTED)) &&
+                  cut_short(ofd, m_cut, sizeof m_cut);
         if (ofd >= 0) close(ofd);
         if (k & OLE_ENCRYPTED)
             xldiag(&c, SL_DIAG_ERROR, "xls.encrypted", NULL, 0,
@@ -551,7 +549,7 @@ sl_status sl_xls_read(const char *path, const sl_html_opts *opts, const sl_xlsx_
             xldiag(&c, SL_DIAG_WARN, "xls.not_a_workbook", NULL, 0,
                    "an Outlook e-mail message (.msg), not a workbook: read it as a message "
                    "(sl_read_file does, for its attachments)");
-        else if (!(k & (OLE_WORD | OLE_POWERPOINT)) && cut_short(path, m_cut, sizeof m_cut))
+        else if (cut)
             xldiag(&c, SL_DIAG_ERROR, "xls.damaged", NULL, 0, m_cut);
         else
             xldiag(&c, SL_DIAG_WARN, "xls.not_a_workbook", NULL, 0,

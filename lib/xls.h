@@ -30,6 +30,10 @@ sl_status sl_xls_read(const char *path, const sl_html_opts *opts, const sl_xlsx_
  * what the scan uses. */
 sl_status sl_xls_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *cb);
 
+/* The first bytes of an OLE2 compound file: an Excel 97-2003 workbook, a Word or PowerPoint
+ * 97-2003 document, an Outlook message (told apart by sl_ole_format). */
+#define SL_OLE2_MAGIC "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"
+
 /* What an OLE2 file at fd is, from the streams its directory names: "doc" (a Word 97-2003
  * document), "ppt" (a PowerPoint 97-2003 presentation), "msg" (an Outlook message), else
  * "xls" (a workbook, whatever it embeds, or an encrypted Office file, or unknown). */
