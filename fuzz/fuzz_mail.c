@@ -52,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         size_t parts = 0;
         (void)sl_mail_read_fd(fileno(f), kinds[k], &o, on_part, &parts);
     }
-    (void)sl_mail_sniff(data, size < SL_MAIL_SNIFF_BYTES ? size : SL_MAIL_SNIFF_BYTES);
+    (void)sl_mail_sniff(data, size);
     fclose(f);
     /* the input as winmail.dat (TNEF), attached to a message as it is */
     FILE *g = tmpfile();

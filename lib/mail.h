@@ -26,7 +26,7 @@ typedef enum {
  * ends them, or before the n bytes end): a report headed "From: 01/01/2025" / "To: 06/30/2025"
  * is not one. A mailbox when a "From " line comes first and such header lines follow it. */
 sl_mail_kind sl_mail_sniff(const void *p, size_t n);
-#define SL_MAIL_SNIFF_BYTES 4096 /* more is not looked at: give at most this many */
+#define SL_MAIL_SNIFF_BYTES 4096 /* what sl_mail_sniff looks at, of the n bytes given */
 
 /* "eml", "mbox", "msg" (and "mht" is what a reader says of a web page saved as one file). */
 const char *sl_mail_format(sl_mail_kind k);

@@ -912,11 +912,12 @@ static void file_progress_add(void *ud, uint64_t n)
     if (n && fp->cb->progress) fp->cb->progress(fp->cb->ud, n);
 }
 
-/* Containers, workbooks, web pages, XML spreadsheets and Excel 97-2003 workbooks
- * (container.c, xlsx.c, html.c, xmlss.c, xls.c). fd is the open input file; magic is what
- * its first bytes say (sl_magic_sniff). */
+/* Containers, workbooks, web pages, XML spreadsheets, Excel 97-2003 workbooks and e-mail
+ * (container.c, xlsx.c, html.c, xmlss.c, xls.c, mail.c). fd is the open input file; magic
+ * and mail are what its first bytes say (sl_magic_sniff, sl_mail_sniff). */
 static sl_status read_container_file(sl_reader_state *st, const char *path, int fd,
-                                     sl_read_kind kind, sl_magic magic, uint64_t file_size)
+                                     sl_read_kind kind, sl_magic magic, sl_mail_kind mail,
+                                     uint64_t file_size)
 {
     sl_archive_env env = {st->opts, st->cb, sl_read_text_decoded, st, st->next_id};
     env.volumes = st->volumes;
@@ -928,19 +929,15 @@ static sl_status read_container_file(sl_reader_state *st, const char *path, int 
     st->count_progress = 0;
     file_progress fp = {st->cb, 0, file_size};
     sl_status rc;
-    if (kind == SL_KIND_HTML || kind == SL_KIND_XMLSS || kind == SL_KIND_XLS || kind == SL_KIND_MAIL) {
+    if (kind == SL_KIND_HTML || kind == SL_KIND_XMLSS || kind == SL_KIND_XLS ||
+        kind == SL_KIND_MAIL) {
         number_whole_file(st, &self, fd, file_size);
         env.progress = file_progress_add;
         env.progress_ud = &fp;
-        if (kind == SL_KIND_MAIL) {
-            unsigned char head[SL_MAIL_SNIFF_BYTES];
-            ssize_t hn = pread(fd, head, sizeof head, 0);
-            rc = sl_archive_read_mail(&env, fd, sl_mail_sniff(head, hn > 0 ? (size_t)hn : 0), &self);
-        } else {
-            rc = kind == SL_KIND_HTML    ? sl_archive_read_html(&env, fd, &self)
-                 : kind == SL_KIND_XMLSS ? sl_archive_read_xmlss(&env, fd, &self)
-                                         : sl_archive_read_xls(&env, fd, &self);
-        }
+        rc = kind == SL_KIND_MAIL    ? sl_archive_read_mail(&env, fd, mail, &self)
+             : kind == SL_KIND_HTML  ? sl_archive_read_html(&env, fd, &self)
+             : kind == SL_KIND_XMLSS ? sl_archive_read_xmlss(&env, fd, &self)
+                                     : sl_archive_read_xls(&env, fd, &self);
         file_progress_add(&fp, file_size);
     } else if (kind == SL_KIND_GZIP || kind == SL_KIND_ZSTD || kind == SL_KIND_XZ ||
                kind == SL_KIND_BZIP2) {
@@ -1031,6 +1028,8 @@ static sl_status read_by_kind(sl_reader_state *st, const char *path, file_pull *
     case SL_KIND_XLS:
     case SL_KIND_MAIL:
         return read_container_file(st, path, fp->fd, kind, sl_magic_sniff(fp->buf, fp->head_len),
+                                   kind == SL_KIND_MAIL ? sl_mail_sniff(fp->buf, fp->head_len)
+                                                        : SL_MAIL_NONE,
                                    file_size);
     case SL_KIND_BINARY:
         break;
