@@ -354,8 +354,8 @@ static long member_read(pull_ctx *pc, char *buf, size_t cap) {
     int64_t in_now = pc->gz     ? (int64_t)pc->gz->in_total
                      : pc->part ? (int64_t)pc->out
                                 : archive_filter_bytes(pc->a, -1);
-    if (sl_inflate_add(pc->g, (uint64_t)n, pc->out, in_now > pc->in0 ? (uint64_t)(in_now - pc->in0) : 0,
-                       why, sizeof why)) {
+    uint64_t in = in_now > pc->in0 ? (uint64_t)(in_now - pc->in0) : 0;
+    if (sl_inflate_add(pc->g, (uint64_t)n, pc->out, in, why, sizeof why)) {
         char m[400];
         sl_fmt(m, sizeof m, "refused: %s", why);
         adiag(pc->env, SL_DIAG_ERROR, "archive.bomb", pc->src->cite, m);
@@ -443,6 +443,9 @@ static FILE *spool(pull_ctx *pc) {
 
 static sl_status read_mail(const sl_archive_env *env, int fd, sl_mail_kind kind, sl_source *self,
                            unsigned depth, sl_inflate_guard *g);
+typedef sl_status (*sheets_read_fn)(int fd, const sl_html_opts *opts, const sl_xlsx_cb *cb);
+static sl_status read_sheets_of(const sl_archive_env *env, int fd, sl_source *src,
+                                const char *format, sheets_read_fn read_fd);
 
 /* A member or a decompressed stream whose first n bytes (in pc->buf, handed out first by
  * pull) are a web page, an Excel 2003 XML spreadsheet, an Excel 97-2003 workbook or an e-mail
@@ -454,8 +457,7 @@ static int read_as_sheets(const sl_archive_env *env, pull_ctx *pc, sl_source *sr
     const unsigned char *p = (const unsigned char *)pc->buf;
     int page = (pc->part && pc->part->body) || sl_html_sniff(p, n); /* an HTML mail text */
     int ole = !page && n >= 8 && memcmp(p, SL_OLE2_MAGIC, 8) == 0;
-    sl_mail_kind mail =
-        page || ole ? SL_MAIL_NONE : sl_mail_sniff(p, n < SL_MAIL_SNIFF_BYTES ? n : SL_MAIL_SNIFF_BYTES);
+    sl_mail_kind mail = page || ole ? SL_MAIL_NONE : sl_mail_sniff(p, n);
     if (!page && !ole && !mail && !sl_xmlss_sniff(p, n)) return 0;
     FILE *f = spool(pc);
     if (!f) {
@@ -463,10 +465,11 @@ static int read_as_sheets(const sl_archive_env *env, pull_ctx *pc, sl_source *sr
         return 1;
     }
     src->id = (*env->next_id)++;
-    if (ole && strcmp(sl_ole_format(fileno(f)), "msg") == 0) mail = SL_MAIL_MSG;
+    const char *ole_format = ole ? sl_ole_format(fileno(f)) : NULL; /* told once */
+    if (ole_format && strcmp(ole_format, "msg") == 0) mail = SL_MAIL_MSG;
     *st = mail  ? read_mail(env, fileno(f), mail, src, depth, pc->g)
           : page ? sl_archive_read_html(env, fileno(f), src)
-          : ole  ? sl_archive_read_xls(env, fileno(f), src)
+          : ole  ? read_sheets_of(env, fileno(f), src, ole_format, sl_xls_read_fd)
                  : sl_archive_read_xmlss(env, fileno(f), src);
     fclose(f);
     return 1;
@@ -645,8 +648,9 @@ long sl_zip_end(int fd) {
 
 /* The one stream of a compressed file (from libarchive's a, or zlib's gz), which is the text
  * source self itself, or a web page, XML spreadsheet or .xls read as one. */
-static sl_status read_stream(const sl_archive_env *env, struct archive *a, gunzip *gz, unsigned depth,
-                             sl_source *self, sl_inflate_guard *g, int64_t *progress) {
+static sl_status read_stream(const sl_archive_env *env, struct archive *a, gunzip *gz,
+                             unsigned depth, sl_source *self, sl_inflate_guard *g,
+                             int64_t *progress) {
     /* The text runner gives the id; this puller hashes the decompressed bytes. */
     self->encoding = NULL;
     pull_ctx pc = {env, a, g, self, sl_sha256_new(), malloc(AR_BLOCK), 0, 0, 0, 0, 0,
@@ -817,15 +821,22 @@ static locale_t utf8_ctype;
 static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
 static void utf8_ctype_init(void) { utf8_ctype = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0); }
 
+/* Switches the reading thread to utf8_ctype; returns what utf8_leave puts back. */
+static locale_t utf8_enter(void) {
+    pthread_once(&utf8_once, utf8_ctype_init);
+    return utf8_ctype ? uselocale(utf8_ctype) : (locale_t)0;
+}
+static void utf8_leave(locale_t before) {
+    if (utf8_ctype && before != (locale_t)0) uselocale(before);
+}
+
 sl_status sl_archive_read_fd(const sl_archive_env *env, int fd, sl_magic kind, sl_source *self,
                              unsigned depth) {
-    sl_inflate_guard g = {0};
-    g.max_total = env->opts->max_inflate;
+    sl_inflate_guard g = {.max_total = env->opts->max_inflate};
     int64_t progress = 0;
-    pthread_once(&utf8_once, utf8_ctype_init);
-    locale_t before = utf8_ctype ? uselocale(utf8_ctype) : (locale_t)0;
+    locale_t before = utf8_enter();
     sl_status st = read_container(env, fd, kind, self, depth, &g, depth == 0 ? &progress : NULL);
-    if (utf8_ctype && before != (locale_t)0) uselocale(before);
+    utf8_leave(before);
     /* Progress adds up to the file's size whatever was skipped or seeked over. */
     struct stat sb;
     if (depth == 0 && env->cb->progress && fstat(fd, &sb) == 0 && sb.st_size > progress)
@@ -892,12 +903,10 @@ static sl_status read_mail(const sl_archive_env *env, int fd, sl_mail_kind kind,
 }
 
 sl_status sl_archive_read_mail(const sl_archive_env *env, int fd, sl_mail_kind kind, sl_source *self) {
-    sl_inflate_guard g = {0};
-    g.max_total = env->opts->max_inflate;
-    pthread_once(&utf8_once, utf8_ctype_init);
-    locale_t before = utf8_ctype ? uselocale(utf8_ctype) : (locale_t)0;
+    sl_inflate_guard g = {.max_total = env->opts->max_inflate};
+    locale_t before = utf8_enter(); /* an attachment may be a zip */
     sl_status st = read_mail(env, fd, kind, self, 0, &g);
-    if (utf8_ctype && before != (locale_t)0) uselocale(before);
+    utf8_leave(before);
     return st;
 }
 
@@ -979,8 +988,7 @@ sl_status sl_archive_read_workbook(const sl_archive_env *env, int fd, sl_source 
 
 /* A web page's tables or an XML spreadsheet's worksheets, as sheets of `src`. */
 static sl_status read_sheets_of(const sl_archive_env *env, int fd, sl_source *src,
-                                const char *format,
-                                sl_status (*read_fd)(int, const sl_html_opts *, const sl_xlsx_cb *)) {
+                                const char *format, sheets_read_fn read_fd) {
     book_ctx b = {0};
     b.env = env;
     b.book = src;
