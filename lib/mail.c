@@ -1,6 +1,7 @@
-/* mail.c: e-mail messages and mailboxes (mail.h), parsed with GMime. The parser keeps parts in
- * the file (a persistent stream) and decodes each only when it is written out, so a message
- * of any size costs the memory of its structure. */
+/* mail.c: e-mail messages, mailboxes and web archives (mail.h), parsed with GMime; Outlook's
+ * .msg read with libgsf; winmail.dat (TNEF) read here. GMime keeps parts in the file (a
+ * persistent stream) and decodes each only when it is written out, so a message of any size
+ * costs the memory of its structure. */
 #include "mail.h"
 #include "xls.h" /* sl_ole_needs */
 
@@ -34,9 +35,10 @@ static const char *const STRONG[] = {"received", "message-id", "mime-version", "
     "delivered-to", "dkim-signature", "thread-index", NULL};
 static const char *const ADDRESSED[] = {"from", "sender", "to", "reply-to", NULL};
 
+/* Whether name[0, len) is one of list's (NULL-ended) words, ignoring case. */
 static int listed(const char *const *list, const char *name, size_t len) {
     for (size_t i = 0; list[i]; i++)
-        if (strlen(list[i]) == len && strncasecmp(list[i], name, len) == 0) return 1;
+        if (sl_slice_ieq((sl_slice){name, len}, list[i])) return 1;
     return 0;
 }
 
@@ -73,6 +75,7 @@ static int header_block(const char *p, size_t n) {
 
 sl_mail_kind sl_mail_sniff(const void *vp, size_t n) {
     const char *p = vp;
+    if (n > SL_MAIL_SNIFF_BYTES) n = SL_MAIL_SNIFF_BYTES;
     if (n >= 5 && memcmp(p, "From ", 5) == 0) {
         const char *nl = memchr(p, '\n', n);
         if (!nl) return SL_MAIL_NONE;
@@ -325,10 +328,6 @@ static int body_with_table(walk_ctx *w, GMimeObject *obj) {
 #define ATT_TITLE 0x00018010u
 #define ATT_DATA 0x0006800Fu
 
-static uint32_t le32(const unsigned char *p) {
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 typedef struct {
     char title[256];
     FILE *data;       /* the attachment's bytes, in a temporary file; NULL before its data */
@@ -371,7 +370,7 @@ static void tnef_read(walk_ctx *w, FILE *f, int ok, const char *dat) {
     unsigned n = 0;
     const char *broken = NULL;
     tnef_att a = {0};
-    if (size < 6 || pread(fd, h, 6, 0) != 6 || le32(h) != TNEF_SIGNATURE) {
+    if (size < 6 || pread(fd, h, 6, 0) != 6 || sl_le32(h) != TNEF_SIGNATURE) {
         w->said = 1;
         mdiag(w, SL_DIAG_ERROR, "mail.tnef", "%s, where Outlook packs a message's attachments, "
               "is not in Outlook's TNEF format or is cut off: nothing in it was read; open the "
@@ -384,7 +383,7 @@ static void tnef_read(walk_ctx *w, FILE *f, int ok, const char *dat) {
             broken = "an attribute runs past the file's end";
             break;
         }
-        uint32_t id = le32(h + 1), len = le32(h + 5);
+        uint32_t id = sl_le32(h + 1), len = sl_le32(h + 5);
         at += 9;
         int whole = len <= size - at && size - at - len >= 2;
         if (!whole && !(h[0] == 2 && id == ATT_DATA && !a.data)) {
@@ -434,10 +433,10 @@ static void tnef_read(walk_ctx *w, FILE *f, int ok, const char *dat) {
     fclose(f);
 }
 
-static int is_type(const char *mime, const char *const *list) {
-    for (size_t i = 0; list[i]; i++)
-        if (strcasecmp(mime, list[i]) == 0) return 1;
-    return 0;
+/* A picture, sound or video: a logo in the signature, a photo; no rows in it. */
+static int is_media(const char *mime) {
+    return strncasecmp(mime, "image/", 6) == 0 || strncasecmp(mime, "audio/", 6) == 0 ||
+           strncasecmp(mime, "video/", 6) == 0;
 }
 
 static void walk(walk_ctx *w, GMimeObject *obj) {
@@ -452,7 +451,7 @@ static void walk(walk_ctx *w, GMimeObject *obj) {
     static const char *const TEXTS[] = {"text/plain", "text/html", "text/enriched", "text/rtf",
         "text/calendar", NULL};
     char made[64];
-    if (is_type(m, SEALED)) {
+    if (listed(SEALED, m, strlen(m))) {
         /* (types are not named: "pkcs7" reads as a plate to the message redactor) */
         w->said = 1;
         mdiag(w, SL_DIAG_ERROR, "mail.encrypted", "part of the message is encrypted (S/MIME or "
@@ -476,17 +475,16 @@ static void walk(walk_ctx *w, GMimeObject *obj) {
         const char *fn = g_mime_part_get_filename(part);
         int tnef = strcasecmp(m, "application/ms-tnef") == 0 ||
                    (fn && strcasecmp(fn, "winmail.dat") == 0);
-        if (is_type(m, SIGNATURES)) {
+        if (listed(SIGNATURES, m, strlen(m))) {
             mdiag(w, SL_DIAG_INFO, "mail.signature", "a digital signature (S/MIME or PGP) "
                   "skipped: it is not part of the records");
         } else if (tnef) {
             int ok;
             FILE *f = decoded(w, obj, fn ? fn : "winmail.dat", &ok);
             if (f) tnef_read(w, f, ok, fn ? fn : "winmail.dat");
-        } else if (strncasecmp(m, "image/", 6) == 0 || strncasecmp(m, "audio/", 6) == 0 ||
-                   strncasecmp(m, "video/", 6) == 0) {
-            w->pictures++; /* a logo in the signature, a photo: no rows in it */
-        } else if (!fn && !g_mime_part_is_attachment(part) && is_type(m, TEXTS)) {
+        } else if (is_media(m)) {
+            w->pictures++;
+        } else if (!fn && !g_mime_part_is_attachment(part) && listed(TEXTS, m, strlen(m))) {
             /* the message's own text; an HTML one holding a table (pasted in from a
              * spreadsheet) is read as a web page, its tables as sheets */
             if (strcasecmp(m, "text/html") != 0 || !body_with_table(w, obj)) w->texts++;
@@ -617,6 +615,11 @@ static int msg_copy(GsfInput *in, FILE *f) {
     return rc < 0 || fflush(f) != 0 ? -1 : rc;
 }
 
+/* Whether the child in is a storage (a directory of streams) rather than a stream. */
+static int is_storage(GsfInput *in) {
+    return in && GSF_IS_INFILE(in) && gsf_infile_num_children(GSF_INFILE(in)) >= 0;
+}
+
 static int has_child(GsfInfile *d, const char *name) {
     GsfInput *in = gsf_infile_child_by_name(d, name);
     if (in) g_object_unref(in);
@@ -662,7 +665,7 @@ static void msg_walk(walk_ctx *w, GsfInfile *m, const char *prefix, unsigned dep
      * a web page if it holds a table, as an .eml's is */
     GsfInput *html = gsf_infile_child_by_name(m, "__substg1.0_10130102");
     int page = 0;
-    if (html && !(GSF_IS_INFILE(html) && gsf_infile_num_children(GSF_INFILE(html)) >= 0)) {
+    if (html && !is_storage(html)) {
         char name[300];
         snprintf(name, sizeof name, "%smessage text%s.html", prefix, w->bodies ? " 2" : "");
         FILE *f = part_file(w, name);
@@ -674,10 +677,10 @@ static void msg_walk(walk_ctx *w, GsfInfile *m, const char *prefix, unsigned dep
             hand_file(w, f, cut >= 0, name, "text/html", cut > 0, 1);
         }
     }
-    if (html) g_object_unref(html);
-    if (!page && (has_child(m, "__substg1.0_1000001F") || has_child(m, "__substg1.0_1000001E") ||
-                  has_child(m, "__substg1.0_10130102") || has_child(m, "__substg1.0_10090102")))
+    if (!page && (html || has_child(m, "__substg1.0_1000001F") ||
+                  has_child(m, "__substg1.0_1000001E") || has_child(m, "__substg1.0_10090102")))
         w->texts++;
+    if (html) g_object_unref(html);
     int n = gsf_infile_num_children(m);
     char **names = n > 0 ? calloc((size_t)n, sizeof *names) : NULL;
     size_t na = 0;
@@ -688,7 +691,7 @@ static void msg_walk(walk_ctx *w, GsfInfile *m, const char *prefix, unsigned dep
     if (na) qsort(names, na, sizeof *names, by_name); /* in the order they were attached */
     for (size_t i = 0; i < na && !w->stop && w->st == SL_OK; i++) {
         GsfInput *ai = gsf_infile_child_by_name(m, names[i]);
-        if (!ai || !GSF_IS_INFILE(ai) || gsf_infile_num_children(GSF_INFILE(ai)) < 0) {
+        if (!is_storage(ai)) {
             unreadable(w, prefix, names[i] + 20, NULL);
             if (ai) g_object_unref(ai);
             continue;
@@ -701,11 +704,9 @@ static void msg_walk(walk_ctx *w, GsfInfile *m, const char *prefix, unsigned dep
         GsfInput *data = gsf_infile_child_by_name(a, "__substg1.0_37010102");
         GsfInput *emb = data ? NULL : gsf_infile_child_by_name(a, "__substg1.0_3701000D");
         char made[64];
-        if ((mime && (strncasecmp(mime, "image/", 6) == 0 || strncasecmp(mime, "audio/", 6) == 0 ||
-                      strncasecmp(mime, "video/", 6) == 0)) || (!mime && is_picture_name(fn))) {
+        if (mime ? is_media(mime) : is_picture_name(fn)) {
             w->pictures++;
-        } else if (data &&
-                   !(GSF_IS_INFILE(data) && gsf_infile_num_children(GSF_INFILE(data)) >= 0)) {
+        } else if (data && !is_storage(data)) {
             if (!fn) snprintf(made, sizeof made, "attachment %u", w->handed + 1);
             char *full = g_strconcat(prefix, fn ? fn : made, NULL);
             FILE *f = part_file(w, full);
@@ -714,7 +715,7 @@ static void msg_walk(walk_ctx *w, GsfInfile *m, const char *prefix, unsigned dep
                 hand_file(w, f, cut >= 0, full, mime ? mime : "application/octet-stream", cut > 0,
                           0);
             g_free(full);
-        } else if (emb && GSF_IS_INFILE(emb) && gsf_infile_num_children(GSF_INFILE(emb)) >= 0) {
+        } else if (is_storage(emb)) {
             snprintf(made, sizeof made, "attached message %u > ", ++w->messages);
             char *sub = g_strconcat(prefix, made, NULL);
             if (depth + 1 >= MSG_MAX_DEPTH)
