@@ -2,7 +2,7 @@
 # the bundled sample; `make check` builds and runs every test, then again under ASan + UBSan.
 # Variables: BUILD (output folder), CFLAGS (optimisation/debug), SAN=1 (sanitizer build).
 
-PKGS      := libhs sqlite3 libcrypto libarchive expat libxml-2.0 freexl zlib gmime-3.0 libgsf-1
+PKGS      := libhs sqlite3 libcrypto libarchive expat libxml-2.0 freexl zlib gmime-3.0 libgsf-1 yajl
 TEST_PKGS := libpcre2-8
 CC        ?= cc
 BUILD     ?= build

@@ -191,7 +191,7 @@ static void text_source(const sl_source_info *si) {
                si->kind && !strcmp(si->kind, "document")
                    ? "a document that came with the release, not a log"
                : !si->kind || !strcmp(si->kind, "unknown")
-                   ? "this sheet holds no log (notes, pivot tables)"
+                   ? "this sheet or list holds no log (notes, pivot tables, an index)"
                    : "above the header (a title, a note), not searches");
     }
     if (si->shifted) {

@@ -4,6 +4,7 @@
  * text runner, hashing each member's decompressed bytes and bounding decompression. */
 #include "container.h"
 #include "html.h"
+#include "json.h"
 #include "mail.h"
 #include "xls.h"
 #include "xmlss.h"
@@ -458,7 +459,8 @@ static int read_as_sheets(const sl_archive_env *env, pull_ctx *pc, sl_source *sr
     int page = (pc->part && pc->part->body) || sl_html_sniff(p, n); /* an HTML mail text */
     int ole = !page && n >= 8 && memcmp(p, SL_OLE2_MAGIC, 8) == 0;
     sl_mail_kind mail = page || ole ? SL_MAIL_NONE : sl_mail_sniff(p, n);
-    if (!page && !ole && !mail && !sl_xmlss_sniff(p, n)) return 0;
+    int json = !page && !ole && !mail && sl_json_sniff(p, n);
+    if (!page && !ole && !mail && !json && !sl_xmlss_sniff(p, n)) return 0;
     FILE *f = spool(pc);
     if (!f) {
         *st = pc->err;
@@ -469,6 +471,7 @@ static int read_as_sheets(const sl_archive_env *env, pull_ctx *pc, sl_source *sr
     if (ole_format && strcmp(ole_format, "msg") == 0) mail = SL_MAIL_MSG;
     *st = mail  ? read_mail(env, fileno(f), mail, src, depth, pc->g)
           : page ? sl_archive_read_html(env, fileno(f), src)
+          : json ? sl_archive_read_json(env, fileno(f), src)
           : ole  ? read_sheets_of(env, fileno(f), src, ole_format, sl_xls_read_fd)
                  : sl_archive_read_xmlss(env, fileno(f), src);
     fclose(f);
@@ -1016,6 +1019,10 @@ sl_status sl_archive_read_html(const sl_archive_env *env, int fd, sl_source *pag
 
 sl_status sl_archive_read_xmlss(const sl_archive_env *env, int fd, sl_source *book) {
     return read_sheets_of(env, fd, book, "xmlss", sl_xmlss_read_fd);
+}
+
+sl_status sl_archive_read_json(const sl_archive_env *env, int fd, sl_source *doc) {
+    return read_sheets_of(env, fd, doc, "json", sl_json_read_fd);
 }
 
 sl_status sl_archive_read_xls(const sl_archive_env *env, int fd, sl_source *book) {

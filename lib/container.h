@@ -131,6 +131,8 @@ sl_status sl_archive_read_workbook(const sl_archive_env *env, int fd, sl_source 
 sl_status sl_archive_read_html(const sl_archive_env *env, int fd, sl_source *page);
 /* The same for an Excel 2003 XML spreadsheet (xmlss.h): its worksheets become sources. */
 sl_status sl_archive_read_xmlss(const sl_archive_env *env, int fd, sl_source *book);
+/* A JSON file's lists of records (json.h), as sheets of doc. */
+sl_status sl_archive_read_json(const sl_archive_env *env, int fd, sl_source *doc);
 /* The same for an Excel 97-2003 workbook (xls.h): its worksheets become sources. */
 sl_status sl_archive_read_xls(const sl_archive_env *env, int fd, sl_source *book);
 

@@ -7,6 +7,7 @@
 #include "read_int.h"
 #include "decode.h"
 #include "html.h"
+#include "json.h"
 #include "xmlss.h"
 
 #include <dirent.h>
@@ -312,6 +313,7 @@ sl_read_kind sl_read_sniff(const unsigned char *p, size_t n, const char *name)
         return sl_html_sniff(p, n)    ? SL_KIND_HTML
                : sl_xmlss_sniff(p, n) ? SL_KIND_XMLSS
                : sl_mail_sniff(p, n)  ? SL_KIND_MAIL
+               : sl_json_sniff(p, n)  ? SL_KIND_JSON
                                       : SL_KIND_TEXT;
     sl_read_kind k = sniff_utf16(p, n);
     if (k != SL_KIND_BINARY) return k;
@@ -355,6 +357,7 @@ const char *sl_read_kind_name(sl_read_kind k)
     case SL_KIND_BZIP2: return "bzip2";
     case SL_KIND_ARCHIVE: return "archive";
     case SL_KIND_MAIL: return "mail";
+    case SL_KIND_JSON: return "json";
     case SL_KIND_BINARY: return "binary";
     }
     return "binary";
@@ -930,13 +933,14 @@ static sl_status read_container_file(sl_reader_state *st, const char *path, int 
     file_progress fp = {st->cb, 0, file_size};
     sl_status rc;
     if (kind == SL_KIND_HTML || kind == SL_KIND_XMLSS || kind == SL_KIND_XLS ||
-        kind == SL_KIND_MAIL) {
+        kind == SL_KIND_MAIL || kind == SL_KIND_JSON) {
         number_whole_file(st, &self, fd, file_size);
         env.progress = file_progress_add;
         env.progress_ud = &fp;
         rc = kind == SL_KIND_MAIL    ? sl_archive_read_mail(&env, fd, mail, &self)
              : kind == SL_KIND_HTML  ? sl_archive_read_html(&env, fd, &self)
              : kind == SL_KIND_XMLSS ? sl_archive_read_xmlss(&env, fd, &self)
+             : kind == SL_KIND_JSON  ? sl_archive_read_json(&env, fd, &self)
                                      : sl_archive_read_xls(&env, fd, &self);
         file_progress_add(&fp, file_size);
     } else if (kind == SL_KIND_GZIP || kind == SL_KIND_ZSTD || kind == SL_KIND_XZ ||
@@ -1027,6 +1031,7 @@ static sl_status read_by_kind(sl_reader_state *st, const char *path, file_pull *
     case SL_KIND_XMLSS:
     case SL_KIND_XLS:
     case SL_KIND_MAIL:
+    case SL_KIND_JSON:
         return read_container_file(st, path, fp->fd, kind, sl_magic_sniff(fp->buf, fp->head_len),
                                    kind == SL_KIND_MAIL ? sl_mail_sniff(fp->buf, fp->head_len)
                                                         : SL_MAIL_NONE,

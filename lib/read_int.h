@@ -41,7 +41,8 @@ typedef enum {
     SL_KIND_XZ,       /* FD 37 7A 58 5A 00 */
     SL_KIND_BZIP2,    /* "BZh" + block size + "1AY&SY" */
     SL_KIND_ARCHIVE,  /* a tar ("ustar" at byte 257), 7z or RAR archive: members, like a zip */
-    SL_KIND_MAIL      /* an e-mail message or a mailbox (mail.h): its attachments, like members */
+    SL_KIND_MAIL,     /* an e-mail message or a mailbox (mail.h): its attachments, like members */
+    SL_KIND_JSON      /* JSON (json.h): its lists of records, like sheets */
 } sl_read_kind;
 
 /* Decides from the first n bytes of a stream (give SL_SNIFF_BYTES when there are that many)

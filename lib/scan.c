@@ -134,6 +134,8 @@ struct sl_scan {
     held_row held[INFER_ROWS];
     size_t nheld;
     char kind_how[320];
+    char given[300];             /* names of a header the reader made (record 0), not found a
+                                    log's: quoted if the values do not tell the columns either */
     uint64_t shifted;
     sl_buf shift_scratch;
     sl_slice shift_cells[SL_SCHEMA_MAX_COLS];
@@ -415,6 +417,7 @@ static int on_begin(void *ud, const sl_source *src) {
     s->inferring = 0;
     held_clear(s);
     s->kind_how[0] = '\0';
+    s->given[0] = '\0';
     s->shifted = 0;
     memset(&s->fp, 0, sizeof s->fp);
     org_set_clear(&s->users);
@@ -744,7 +747,7 @@ static void hold_row(sl_scan *s, const sl_csv_row *row) {
 /* ---- documents that come with a release --------------------------------------------------- */
 
 /* Names that say "document, not a table". JSON, XML, HTML and YAML warn: such a file may hold
- * a log in a format not read yet. A .txt is often a delimited export, so a .txt shaped like a
+ * a log in a format not read yet (a JSON file that is JSON is read by json.h, not here). A .txt is often a delimited export, so a .txt shaped like a
  * table stays with the tables (rejected, for someone to look at). */
 static const struct {
     const char *ext, *what;
@@ -841,6 +844,10 @@ static int take_for_document(sl_scan *s, const sl_source *src, const sl_infer_ro
         sl_fmt(s->doc_why, sizeof s->doc_why, "its name ends in %s", doc_names[i].ext);
         sl_fmt(s->kind_how, sizeof s->kind_how, "file name (%s): %s", doc_names[i].ext,
                doc_names[i].what);
+        if (strstr(doc_names[i].ext, "json")) /* JSON is read (json.h): this one did not parse */
+            s->doc_tail = "; it does not read as JSON from its start (damaged there, or another "
+                          "format under a JSON name): if it holds a log, convert it to CSV and "
+                          "scan that";
         return 1;
     }
     if (sl_ends_with_ci(name, len, ".csv") || sl_ends_with_ci(name, len, ".tsv") ||
@@ -909,9 +916,22 @@ static void finish_infer(sl_scan *s, const sl_source *src) {
              s->held[0].line, msg);
     } else {
         char found[300], msg[700];
-        sl_schema_describe_row(s->nheld ? rows[0].cells : NULL, s->nheld ? rows[0].n : 0, found,
-                               sizeof found);
-        if (src->sheet) {
+        if (s->given[0]) sl_fmt(found, sizeof found, "%s", s->given);
+        else
+            sl_schema_describe_row(s->nheld ? rows[0].cells : NULL, s->nheld ? rows[0].n : 0,
+                                   found, sizeof found);
+        if (src->format && strcmp(src->format, "json") == 0) {
+            /* A list in a JSON file is all the file says; one that is no log (an index of the
+             * release's files) is set aside, but said, since it may be another system's log. */
+            sl_fmt(msg, sizeof msg,
+                   "list of records holds no audit log (its keys are not a log's columns, and "
+                   "the columns cannot be told from the values: %s); %s; its records are "
+                   "counted and set aside. If it is another system's log, describe its keys in "
+                   "a map file (--map)", info.note, found);
+            emit(s, src->id, SL_DIAG_WARN, "schema.json_not_a_log", cite,
+                 s->nheld ? s->held[0].record : 0, s->nheld ? s->held[0].line : 0, msg);
+            s->aside = 1;
+        } else if (src->sheet) {
             /* Workbooks carry notes, cover pages and pivot tables beside the log itself. */
             sl_fmt(msg, sizeof msg,
                    "sheet holds no audit log (no recognisable header, columns not inferable: %s); "
@@ -1000,6 +1020,21 @@ static int on_row(void *ud, const sl_source *src, const sl_csv_row *row) {
     if (++s->rows_since_progress == PROGRESS_ROWS) progress(s, 1);
     s->acc.invalid_utf8 += row->invalid_utf8;
 
+    if (!s->have_header && !s->no_header && !s->inferring && row->record == 0) {
+        /* A header a reader made from names (a JSON list's keys): no record of the file, so
+         * not counted. Names that are not a log's leave the columns to the values below. */
+        if (row->err == SL_CSV_OK && try_header(s, src, row)) {
+            s->have_header = 1;
+            s->acc.schema = &s->schema;
+            s->acc.kind = s->schema.kind;
+            s->acc.kind_how = s->kind_how;
+            warn_repeats(s, src, row);
+            return 0;
+        }
+        sl_schema_describe_row(row->cells, row->ncells, s->given, sizeof s->given);
+        s->inferring = !s->fatal;
+        return s->fatal ? 1 : 0;
+    }
     if (!s->have_header && !s->no_header && !s->inferring) {
         if (row->err == SL_CSV_OK && row_is_blank(row)) {
             if (!s->nheld) {
@@ -1109,6 +1144,8 @@ static void describe(sl_scan *s, const sl_source *src, const char *cite, int con
     si.kind = container ? "container" : kind_text(s);
     si.kind_how = container          ? "holds other sources"
                   : s->acc.kind_how  ? s->acc.kind_how
+                  : s->aside && src->format && !strcmp(src->format, "json")
+                      ? "list holds no log: records set aside"
                   : s->aside && src->sheet ? "sheet holds no log (notes, pivot): rows set aside"
                   : s->no_header     ? "no recognisable header, columns not inferable: rows rejected"
                   : s->acc.records == s->acc.blank ? "empty"
@@ -1162,7 +1199,7 @@ static void describe(sl_scan *s, const sl_source *src, const char *cite, int con
  * would say it twice. So do the e-mail readers (eml, mbox, msg, mht: mail.no_attachment). */
 static int whole_file_reader(const sl_source *src) {
     static const char *const formats[] = {"html", "xmlss", "xls", "ods", "doc", "ppt", "msg",
-                                          "eml", "mbox", "mht"};
+                                          "eml", "mbox", "mht", "json"};
     for (size_t i = 0; src->format && i < SL_ARRAY_LEN(formats); i++)
         if (strcmp(src->format, formats[i]) == 0) return 1;
     return 0;

@@ -25,6 +25,7 @@ have_pc freexl     || need="$need libfreexl-dev"
 have_pc zlib       || need="$need zlib1g-dev"
 have_pc gmime-3.0  || need="$need libgmime-3.0-dev"
 have_pc libgsf-1   || need="$need libgsf-1-dev"
+have_pc yajl       || need="$need libyajl-dev"
 have_pc libpcre2-8 || need="$need libpcre2-dev"
 # Test-only tools: sqlite3 CLI (golden checks), zip/gzip/zstd (fixtures built by tests).
 command -v sqlite3 >/dev/null 2>&1 || need="$need sqlite3"
