@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """make_fixtures.py: writes the small container, workbook, encoding and document fixtures under
-tests/data/ (xlsx/, xls/, ods/, archives/, zip/, text/, gz/, mail/, release_with_documents/,
+tests/data/ (xlsx/, xls/, ods/, archives/, zip/, text/, gz/, mail/, json/, release_with_documents/,
 documents_that_warn/, unknown_table/), each named for what it breaks. Standard library only
 (zstd.csv.zst needs the zstd command). Deterministic: fixed zip timestamps, gzip mtime 0.
 Run from the repository root: python3 tests/data/make_fixtures.py"""
@@ -1033,7 +1033,54 @@ def make_mail():
         'PRR 25-1187', body, [('\\\\records\\share\\network_audit.csv', None)])))
 
 
+def make_json():
+    """Logs as JSON: what a transparency portal's page loads (a list of objects), an API
+    client's save (the list under "data", nested values), a scraper's JSON Lines cut off
+    mid-line, a Datasette export (a "columns" list beside rows of arrays), and a file named
+    .json that is not JSON."""
+    import json
+    portal = [
+        {'id': 'b1d2c3a4-0001-4e5f-8a9b-0c1d2e3f4a51', 'userId': 'jdoe', 'searchDate': '2025-06-02T14:03:11Z',
+         'networkCount': 1204, 'reason': 'ICE ERO request - locate', 'caseNumber': '25-0412',
+         'offenseType': ['Immigration (civil/administrative)']},
+        {'id': 'b1d2c3a4-0002-4e5f-8a9b-0c1d2e3f4a52', 'userId': 'asmith', 'searchDate': '2025-06-03T09:15:00Z',
+         'networkCount': 3, 'reason': 'stolen vehicle', 'caseNumber': '25-0413', 'offenseType': []},
+        {'id': 'b1d2c3a4-0003-4e5f-8a9b-0c1d2e3f4a53', 'userId': 'jdoe', 'searchDate': '2025-06-04T22:40:09Z',
+         'networkCount': 2, 'reason': 'protest at city hall', 'caseNumber': None},
+        {'searchDate': '2025-06-05T08:00:00Z', 'id': 'b1d2c3a4-0004-4e5f-8a9b-0c1d2e3f4a54', 'userId': 'blee',
+         'networkCount': 5, 'reason': 'hit and run', 'caseNumber': '25-0420', 'offenseType': ['Hit and run', 'Other']},
+    ]
+    put('json/portal_search_audit.json', json.dumps(portal, indent=2).encode())
+    rows = [
+        {'ID': 'c0ffee00-0001-4abc-9def-000000000001', 'Name': 'M. Ortiz', 'Org Name': 'Springfield IL PD',
+         'Total Networks Searched': 41, 'Time Frame': '05/01/2025, 12:00:00 AM UTC\n05/08/2025, 11:59:59 PM UTC',
+         'License Plate': 'KPX4471', 'Reason': 'assist ICE with locate', 'Case #': '',
+         'Search Time': '05/08/2025, 3:12:44 PM UTC', 'Search Type': 'lookup',
+         'vehicle': {'plate': '8XYZ512', 'state': 'IL'}},
+        {'ID': 'c0ffee00-0002-4abc-9def-000000000002', 'Name': 'R. Patel', 'Org Name': 'Springfield IL PD',
+         'Total Networks Searched': 2, 'Time Frame': '05/02/2025, 12:00:00 AM UTC\n05/09/2025, 11:59:59 PM UTC',
+         'License Plate': 'MWR215', 'Reason': 'burglary suspect vehicle', 'Case #': '25-1187',
+         'Search Time': '05/09/2025, 9:01:02 AM UTC', 'Search Type': 'search'},
+        {'ID': 'c0ffee00-0003-4abc-9def-000000000003', 'Name': 'M. Ortiz', 'Org Name': '[Federal] DHS HSI Chicago',
+         'Total Networks Searched': 1890, 'Time Frame': '05/03/2025, 12:00:00 AM UTC\n05/10/2025, 11:59:59 PM UTC',
+         'License Plate': '***', 'Reason': 'inv', 'Case #': None,
+         'Search Time': '05/10/2025, 6:30:00 PM UTC', 'Search Type': 'search', 'Filters': ['Body Type: SUV', 'Color: Black']},
+    ]
+    put('json/network_audit_from_the_api.json', json.dumps(
+        {'exportedAt': '2025-06-01T00:00:00Z', 'total': 3, 'data': rows}, indent=1).encode())
+    lines = [json.dumps({'ID': r['ID'], 'Org Name': r['Org Name'], 'Reason': r['Reason'],
+                         'Search Time': r['Search Time'], 'Total Networks Searched': r['Total Networks Searched']})
+             for r in rows]
+    put('json/network_audit_scraped_cut_off.jsonl', ('\n'.join(lines) + '\n' + lines[0][:40]).encode())
+    put('json/datasette_export.json', json.dumps({
+        'database': 'flock', 'table': 'audit', 'columns': ['Org Name', 'Reason', 'Search Time', 'Name'],
+        'rows': [['Shelbyville IN SO', 'HSI ERO detainer pickup', '2025-05-20T10:00:00Z', 'K. Wu'],
+                 ['Shelbyville IN SO', 'welfare check', '2025-05-21T10:00:00Z', 'K. Wu']]}).encode())
+    put('json/named_json_but_not_json.json', b'Flock audit export failed: session expired\nTry again\n')
+
+
 if __name__ == '__main__':
+    make_json()
     make_volumes()
     make_archives()
     make_ods()

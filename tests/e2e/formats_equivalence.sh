@@ -5,7 +5,7 @@
 # as .xls in Windows-1252 with character references, an Excel 2003 XML spreadsheet with
 # DateTime cells and cells placed by ss:Index, an Excel 97-2003 workbook with date-time
 # cells, an OpenDocument spreadsheet with date cells and numbers, a .tar.gz with a folder, a 7z
-# when the 7z command is there). Both scans must give
+# when the 7z command is there, a JSON list of objects under a key, JSON Lines). Both scans must give
 # the same search rows, the same flagged rows and the same counts, and every repackaged source
 # must be cited down to member and sheet.
 set -u
@@ -15,10 +15,10 @@ if ! command -v python3 >/dev/null 2>&1; then
     echo "skipped: python3 missing (needed to repackage the release)"; echo "0 passed, 0 failed, 1 skipped"; exit 0
 fi
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
-"$B/slgen" --out "$T/plain" --seed 11 --months 6 --rows 1200 --quirks none >/dev/null 2>&1 || bad "slgen"
+"$B/slgen" --out "$T/plain" --seed 11 --months 7 --rows 1200 --quirks none >/dev/null 2>&1 || bad "slgen"
 rm -f "$T/plain/truth.csv" "$T/plain/truth.json"
 python3 - "$T/plain" "$T/mixed" <<'PY' || bad "repackaging failed"
-import csv, gzip, io, os, shutil, subprocess, sys, zipfile, importlib.util, datetime
+import csv, gzip, io, json, os, shutil, subprocess, sys, zipfile, importlib.util, datetime
 src, dst = sys.argv[1], sys.argv[2]
 spec = importlib.util.spec_from_file_location('mf', 'tests/data/make_fixtures.py')
 mf = importlib.util.module_from_spec(spec); spec.loader.exec_module(mf)
@@ -26,7 +26,7 @@ spec = importlib.util.spec_from_file_location('biff8', 'tests/data/biff8.py')
 biff8 = importlib.util.module_from_spec(spec); spec.loader.exec_module(biff8)
 os.makedirs(dst)
 files = sorted(f for f in os.listdir(src) if f.endswith('.csv'))
-assert len(files) >= 12, files
+assert len(files) >= 14, files
 def esc(s): return s.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')
 def colref(i):
     s = ''
@@ -118,12 +118,25 @@ def ods_of(path):
         if out and out[-1][2] == cells: out[-1] = ('repeat', out[-1][1] + 1, cells)
         else: out.append(('repeat', 1, cells))
     return mf.ods([('Notes', [['Released under a public records request']]), ('Audit', out)])
+def records_of(path):
+    # as an API client saves them: one object per row, the header's names as keys, empty
+    # cells left out or null
+    rows = list(csv.reader(open(path, encoding='utf-8-sig', newline='')))
+    out = []
+    for r, cells in enumerate(rows[1:]):
+        o = {}
+        for i, v in enumerate(cells):
+            if v != '': o[rows[0][i]] = v
+            elif r % 2: o[rows[0][i]] = None
+        out.append(o)
+    return out
 raw = {f: open(os.path.join(src, f), 'rb').read() for f in files}
 plan = {}
 plan[files[0]] = 'xlsx'; plan[files[1]] = 'zip'; plan[files[2]] = 'zipzip'; plan[files[3]] = 'gz'
 plan[files[4]] = 'utf16'; plan[files[5]] = 'zst'; plan[files[6]] = 'html'; plan[files[7]] = 'xmlss'
 plan[files[8]] = 'xls97'; plan[files[9]] = 'ods'
 plan[files[10]] = 'targz'; plan[files[11]] = '7z'
+plan[files[12]] = 'json'; plan[files[13]] = 'jsonl'
 for f in files:
     how = plan.get(f, 'plain')
     base = f[:-4]
@@ -154,6 +167,12 @@ for f in files:
         open(os.path.join(dst, base + '_97.xls'), 'wb').write(xls97_of(os.path.join(src, f)))
     elif how == 'xmlss':
         open(os.path.join(dst, base + '_2003.xml'), 'wb').write(xmlss_of(os.path.join(src, f)))
+    elif how == 'json':
+        open(os.path.join(dst, base + '.json'), 'w').write(json.dumps(
+            {'exported': '2026-03-01', 'count': 0, 'data': records_of(os.path.join(src, f))}, indent=2))
+    elif how == 'jsonl':
+        open(os.path.join(dst, base + '.jsonl'), 'w').write(
+            ''.join(json.dumps(o) + '\n' for o in records_of(os.path.join(src, f))))
     elif how == 'gz':
         open(os.path.join(dst, f + '.gz'), 'wb').write(gzip.compress(raw[f], mtime=0))
     elif how == 'utf16':
@@ -192,11 +211,12 @@ def logical(cite):
     last = [p.strip() for p in cite.split('>')]
     name = [p for p in last if re.search(r'audit_\d{4}-\d{2}', p)]
     base = os.path.basename(name[-1] if name else last[-1])
-    return re.sub(r'(_outer|_2003|_97)?(\.csv)?(\.gz|\.zst|\.xlsx|\.xls|\.xml|\.zip|\.ods|\.tar\.gz|\.7z)?$', '', base)
+    return re.sub(r'(_outer|_2003|_97)?(\.csv)?(\.gz|\.zst|\.xlsx|\.xls|\.xml|\.zip|\.ods|\.tar\.gz|\.7z|\.jsonl|\.json)?$', '', base)
 def rows(db):
     q = ('select s.cite, f.record, f.search_time, f.org, f.reason, f.categories, f.plate_token '
          'from flagged_rows f join sources s on s.id = f.source_id')
-    return sorted((logical(c),) + tuple(r) for c, *r in db.execute(q))
+    # a JSON record is its object's number: the CSV's record is one more (its header is 1)
+    return sorted((logical(c), r[0] + ('.json' in c)) + tuple(r[1:]) for c, *r in db.execute(q))
 ra, rb = rows(a), rows(b)
 check(len(ra) > 100, 'too few flagged rows to compare: %d' % len(ra))
 check(ra == rb, 'flagged rows differ: %r' % [x for x in ra if x not in rb][:3])
@@ -210,6 +230,8 @@ check(any(c.endswith('_2003.xml > Audit') for c in cites), 'no XML spreadsheet c
 check(any(c.endswith('_97.xls > Audit') for c in cites), 'no Excel 97-2003 citation: %r' % cites)
 check(any(c.endswith('.ods > Audit') for c in cites), 'no OpenDocument citation: %r' % cites)
 check(any('.tar.gz > export/' in c for c in cites), 'no tar.gz member citation: %r' % cites)
+check(any(c.endswith('.json > data') for c in cites), 'no JSON list citation: %r' % cites)
+check(any(c.endswith('.jsonl > records') for c in cites), 'no JSON Lines citation: %r' % cites)
 enc = dict(b.execute("select cite, encoding from sources where encoding is not null"))
 check(any(v.startswith('utf-16') for v in enc.values()), 'UTF-16 not reported: %r' % sorted(set(enc.values())))
 for m in fails: print('FAIL: ' + m)
