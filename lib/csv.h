@@ -26,7 +26,9 @@ typedef struct {
 typedef struct {
     const sl_slice *cells; /* unquoted cell contents; valid only during the callback */
     size_t ncells;
-    uint64_t record;       /* 1-based record number in this stream (header = 1) */
+    uint64_t record;       /* 1-based record number in this stream (header = 1); 0 for a
+                              header row a reader made from names (JSON keys), which is no
+                              record of the file and is not counted as one */
     uint64_t line;         /* 1-based text line on which the record starts */
     uint64_t offset;       /* byte offset of the record's start in the stream (after BOM) */
     sl_slice first_line;   /* raw bytes of the record's first text line, without EOL */

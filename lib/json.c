@@ -20,6 +20,7 @@
 #define NAME_MAX_BYTES 200u                /* a longer key is cut, for a column's name */
 #define FIRST_VALUE_MAX ((uint64_t)1 << 20)/* a first value longer than this: one document */
 #define SNIFF_MAX 4096u
+#define NAMES_BUDGET ((size_t)16 << 20)  /* bytes of all names kept: keys past it are dropped */
 
 /* What an open object or array is. */
 enum {
@@ -87,6 +88,7 @@ typedef struct {
     heads hd[MAX_HEADS];
     size_t nhd;
     int nmaps;
+    size_t names_bytes; /* of every table's names and every "columns" list */
     uint64_t line, top_values;
     /* what the file holds, for a file with no table */
     int top_kind; /* 0 nothing yet, '{', '[', 's' (a plain value) */
@@ -195,8 +197,8 @@ static sl_status put_name(sl_buf *b, const unsigned char *p, size_t n) {
 
 static sl_status raw_string(sl_buf *b, const unsigned char *p, size_t n) {
     static const char hex[] = "0123456789abcdef";
-    if (sl_buf_putc(b, '"')) return SL_ENOMEM;
-    for (size_t i = 0; i < n; i++) {
+    sl_status st = sl_buf_putc(b, '"');
+    for (size_t i = 0; i < n && !st; i++) {
         unsigned char ch = p[i];
         char e[7] = {'\\', 0, 0, 0, 0, 0, 0};
         size_t k = 2;
@@ -208,7 +210,7 @@ static sl_status raw_string(sl_buf *b, const unsigned char *p, size_t n) {
         case '\t': e[1] = 't'; break;
         default:
             if (ch >= 0x20) {
-                if (sl_buf_putc(b, (char)ch)) return SL_ENOMEM;
+                st = sl_buf_putc(b, (char)ch);
                 continue;
             }
             memcpy(e + 1, "u00", 3);
@@ -216,16 +218,24 @@ static sl_status raw_string(sl_buf *b, const unsigned char *p, size_t n) {
             e[5] = hex[ch & 15];
             k = 6;
         }
-        if (sl_buf_append(b, e, k)) return SL_ENOMEM;
+        st = sl_buf_append(b, e, k);
     }
-    return sl_buf_putc(b, '"');
+    return st ? st : sl_buf_putc(b, '"');
+}
+
+/* The answer to an append to the text of a value deep inside a record: past the record cap
+ * (the buffers' cap_limit) the record is over, and its text is dropped. */
+static int deep(jctx *c, sl_status st) {
+    if (st == SL_ELIMIT) c->over = 1;
+    else if (st) return nomem(c);
+    return 1;
 }
 
 /* The comma before an element of an array being written as text. */
 static sl_status raw_sep(jctx *c, frame *f) {
-    if (!f->is_map && !f->first && sl_buf_putc(&c->raw, ',')) return SL_ENOMEM;
+    sl_status st = !f->is_map && !f->first ? sl_buf_putc(&c->raw, ',') : SL_OK;
     f->first = 0;
-    return SL_OK;
+    return st;
 }
 
 /* ---- tables and records ---------------------------------------------------------------- */
@@ -403,8 +413,10 @@ static long col_of_key(jctx *c) {
         table *t = &c->tabs[c->tab_seen - 1];
         long k = names_find(&t->cols, c->col.p, c->col.len);
         if (k >= 0) return k;
+        if (c->names_bytes + c->col.len > NAMES_BUDGET) return -1;
         k = names_add(&t->cols, c->col.p, c->col.len);
         if (k == -2) nomem(c);
+        if (k >= 0) c->names_bytes += c->col.len;
         return k;
     }
     return names_find(&c->tabs[c->cur].cols, c->col.p, c->col.len);
@@ -442,7 +454,10 @@ static int scalar(jctx *c, const char *p, size_t n, int is_string) {
     switch (f->role) {
     case R_OUTER_ARR: f->first = 0; break;
     case R_HEADS:
-        if (!c->deliver && names_add(&c->hd[f->head].list, p, n) == -2) return nomem(c);
+        if (!c->deliver && c->names_bytes + n <= NAMES_BUDGET) {
+            if (names_add(&c->hd[f->head].list, p, n) == -2) return nomem(c);
+            c->names_bytes += n;
+        }
         break;
     case R_HEAD_OBJ:
         if (is_string && f->want > f->got) { /* "name" over "fieldName" */
@@ -470,21 +485,24 @@ static int scalar(jctx *c, const char *p, size_t n, int is_string) {
     case R_RECORD_ARR: cell_put(c, f->col++, p, n); break;
     case R_VALUE:
         if (c->deliver) {
-            if ((!f->first && sl_buf_append(&c->joined, ", ", 2)) ||
-                sl_buf_append(&c->joined, p, n))
-                return nomem(c);
-            if (raw_sep(c, f)) return nomem(c);
-            if ((is_string ? raw_string(&c->raw, (const unsigned char *)p, n)
-                           : sl_buf_append(&c->raw, p, n)))
-                return nomem(c);
+            sl_status st = f->first ? SL_OK : sl_buf_append(&c->joined, ", ", 2);
+            if (!st) st = sl_buf_append(&c->joined, p, n);
+            if (!st) st = raw_sep(c, f);
+            if (!st)
+                st = is_string ? raw_string(&c->raw, (const unsigned char *)p, n)
+                               : sl_buf_append(&c->raw, p, n);
+            if (!deep(c, st)) return 0;
         }
         f->first = 0;
         break;
     case R_RAW:
-        if (c->deliver &&
-            (raw_sep(c, f) || (is_string ? raw_string(&c->raw, (const unsigned char *)p, n)
-                                         : sl_buf_append(&c->raw, p, n))))
-            return nomem(c);
+        if (c->deliver) {
+            sl_status st = raw_sep(c, f);
+            if (!st)
+                st = is_string ? raw_string(&c->raw, (const unsigned char *)p, n)
+                               : sl_buf_append(&c->raw, p, n);
+            if (!deep(c, st)) return 0;
+        }
         break;
     default: break;
     }
@@ -591,21 +609,24 @@ static int start(jctx *c, int is_map) {
         nf.col = col_of_key(c);
         sl_buf_reset(&c->joined);
         sl_buf_reset(&c->raw);
-        if (c->deliver && sl_buf_putc(&c->raw, '[')) return nomem(c);
+        if (c->deliver && !deep(c, sl_buf_putc(&c->raw, '['))) return 0;
         break;
     case R_RECORD_ARR:
         nf.role = is_map ? R_RAW : R_VALUE;
         nf.col = f->col++;
         sl_buf_reset(&c->joined);
         sl_buf_reset(&c->raw);
-        if (c->deliver && sl_buf_putc(&c->raw, is_map ? '{' : '[')) return nomem(c);
+        if (c->deliver && !deep(c, sl_buf_putc(&c->raw, is_map ? '{' : '['))) return 0;
         break;
     case R_VALUE:
     case R_RAW:
         f->nonflat = 1;
         nf.role = R_RAW;
-        if (c->deliver && (raw_sep(c, f) || sl_buf_putc(&c->raw, is_map ? '{' : '[')))
-            return nomem(c);
+        if (c->deliver) {
+            sl_status st = raw_sep(c, f);
+            if (!st) st = sl_buf_putc(&c->raw, is_map ? '{' : '[');
+            if (!deep(c, st)) return 0;
+        }
         break;
     default: nf.role = R_SKIP; break;
     }
@@ -623,9 +644,12 @@ static int end(jctx *c) {
     switch (f.role) {
     case R_TABLE: table_close(c); break;
     case R_HEAD_OBJ:
-        if (!c->deliver && names_add(&c->hd[f.head].list, c->headname.p ? c->headname.p : "",
-                                     c->headname.len) == -2)
-            return nomem(c);
+        if (!c->deliver && c->names_bytes + c->headname.len <= NAMES_BUDGET) {
+            if (names_add(&c->hd[f.head].list, c->headname.p ? c->headname.p : "",
+                          c->headname.len) == -2)
+                return nomem(c);
+            c->names_bytes += c->headname.len;
+        }
         break;
     case R_RECORD_MAP:
     case R_RECORD_ARR: record_close(c, 0); break;
@@ -634,13 +658,13 @@ static int end(jctx *c) {
         break;
     case R_VALUE:
         if (c->deliver) {
-            if (sl_buf_putc(&c->raw, ']')) return nomem(c);
+            if (!deep(c, sl_buf_putc(&c->raw, ']'))) return 0;
             sl_buf *b = f.nonflat ? &c->raw : &c->joined;
             cell_put(c, f.col, b->p ? b->p : "", b->len);
         } else cell_put(c, f.col, "", 0);
         break;
     case R_RAW:
-        if (c->deliver && sl_buf_putc(&c->raw, f.is_map ? '}' : ']')) return nomem(c);
+        if (c->deliver && !deep(c, sl_buf_putc(&c->raw, f.is_map ? '}' : ']'))) return 0;
         if (f.col >= 0) cell_put(c, f.col, c->deliver ? c->raw.p : "", c->deliver ? c->raw.len : 0);
         break;
     default: break;
@@ -686,9 +710,10 @@ static int on_key(void *ud, const unsigned char *k, size_t n) {
         break;
     case R_RAW:
         if (c->deliver) {
-            if ((!f->first && sl_buf_putc(&c->raw, ',')) || raw_string(&c->raw, k, n) ||
-                sl_buf_putc(&c->raw, ':'))
-                return nomem(c);
+            sl_status st = f->first ? SL_OK : sl_buf_putc(&c->raw, ',');
+            if (!st) st = raw_string(&c->raw, k, n);
+            if (!st) st = sl_buf_putc(&c->raw, ':');
+            if (!deep(c, st)) return 0;
         }
         f->first = 0;
         break;
@@ -947,6 +972,8 @@ sl_status sl_json_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *cb
     c->cb = cb;
     c->cur = -1;
     c->rb.max_record = opts->max_record;
+    size_t cap = opts->max_record ? opts->max_record : (size_t)1 << 20;
+    c->raw.cap_limit = c->joined.cap_limit = cap; /* a value deep in a record: the record's cap */
     off_t size = lseek(fd, 0, SEEK_END);
     c->file_size = size > 0 ? (uint64_t)size : 0;
     const char *cite = opts->cite ? opts->cite : "";

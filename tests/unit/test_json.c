@@ -267,6 +267,11 @@ static void test_cap_stop_and_size(void) {
     CHECK_INT(run_n(wide, strlen(wide), &c, 32), SL_OK);
     CHECK_STR(c.dump.p, "S records\nR 0@1:a\nR 1@1 BIG:\nR 2@1:x\nE 2\n");
     CHECK(has(&c.diags, "W json.record_too_large 1 [audit.json > records]"));
+    /* the same for a value deep inside a record, whose text is gathered apart */
+    const char *deepwide = "[{\"a\": [\"0123456789\", \"0123456789\", \"0123456789\", "
+                           "{\"k\": \"0123456789\"}]}, {\"a\": [1, {\"k\": 2}]}]";
+    CHECK_INT(run_n(deepwide, strlen(deepwide), &c, 32), SL_OK);
+    CHECK_STR(c.dump.p, "S records\nR 0@1:a\nR 1@1 BIG:\nR 2@1:[1,{\"k\":2}]\nE 2\n");
     /* a consumer that wants no more stops the reading; the table still ends */
     c.stop_at = 1;
     CHECK_INT(run("[{\"a\": 1}, {\"a\": 2}]\n", &c), SL_OK);
