@@ -820,52 +820,49 @@ static sl_status run_pass(jctx *c, int fd, char why[200], int *cut) {
     return rc;
 }
 
-/* The first value's end: whether another follows (JSON Lines). Reads at most
- * FIRST_VALUE_MAX bytes of the first value. */
+/* What the first bytes hold, for the sniff and for telling JSON Lines: tokens read, and
+ * where the first value ends (then, with stop, the parser is stopped there). */
 typedef struct {
-    int depth, done;
+    int depth, done, stop, tokens;
 } first_ctx;
 
-static int fv_scalar(void *ud) {
-    first_ctx *f = ud;
-    if (f->depth == 0) f->done = 1;
-    return !f->done;
+static int fv_token(first_ctx *f, int depth_change) {
+    f->tokens++;
+    f->depth += depth_change;
+    if (f->depth == 0) f->done = 1; /* a plain value at the top, or the end of the first */
+    return !(f->stop && f->done);
 }
-static int fv_bool(void *ud, int v) { SL_UNUSED(v); return fv_scalar(ud); }
+static int fv_scalar(void *ud) { return fv_token(ud, 0); }
+static int fv_bool(void *ud, int v) {
+    SL_UNUSED(v);
+    return fv_token(ud, 0);
+}
 static int fv_number(void *ud, const char *p, size_t n) {
     SL_UNUSED(p);
     SL_UNUSED(n);
-    return fv_scalar(ud);
+    return fv_token(ud, 0);
 }
 static int fv_string(void *ud, const unsigned char *p, size_t n) {
     SL_UNUSED(p);
     SL_UNUSED(n);
-    return fv_scalar(ud);
-}
-static int fv_key(void *ud, const unsigned char *p, size_t n) {
-    SL_UNUSED(ud);
-    SL_UNUSED(p);
-    SL_UNUSED(n);
-    return 1;
+    first_ctx *f = ud;
+    return f->depth ? (f->tokens++, 1) : fv_token(f, 0); /* a key or a value in a container */
 }
 static int fv_start(void *ud) {
     ((first_ctx *)ud)->depth++;
+    ((first_ctx *)ud)->tokens++;
     return 1;
 }
-static int fv_end(void *ud) {
-    first_ctx *f = ud;
-    if (--f->depth == 0) f->done = 1;
-    return !f->done;
-}
+static int fv_end(void *ud) { return fv_token(ud, -1); }
 
 static const yajl_callbacks first_callbacks = {
-    fv_scalar, fv_bool, NULL, NULL, fv_number, fv_string, fv_start, fv_key, fv_end,
+    fv_scalar, fv_bool, NULL, NULL, fv_number, fv_string, fv_start, fv_string, fv_end,
     fv_start, fv_end};
 
 static int several_values(int fd) {
     if (lseek(fd, 0, SEEK_SET) < 0) return 0;
     unsigned char *buf = malloc(JS_CHUNK);
-    first_ctx fc = {0, 0};
+    first_ctx fc = {0, 0, 1, 0};
     yajl_handle h = buf ? parser(&first_callbacks, &fc) : NULL;
     int several = 0;
     uint64_t before = 0; /* bytes read before this chunk */
@@ -893,24 +890,6 @@ static int several_values(int fd) {
 
 /* ---- the reader ------------------------------------------------------------------------- */
 
-/* Tokens read by the sniff. */
-static int tk_count(void *ud) { return ++*(int *)ud < 1000; }
-static int tk_bool(void *ud, int v) { SL_UNUSED(v); return tk_count(ud); }
-static int tk_number(void *ud, const char *p, size_t n) {
-    SL_UNUSED(p);
-    SL_UNUSED(n);
-    return tk_count(ud);
-}
-static int tk_string(void *ud, const unsigned char *p, size_t n) {
-    SL_UNUSED(p);
-    SL_UNUSED(n);
-    return tk_count(ud);
-}
-
-static const yajl_callbacks token_callbacks = {
-    tk_count, tk_bool, NULL, NULL, tk_number, tk_string, tk_count, tk_string, tk_count,
-    tk_count, tk_count};
-
 int sl_json_sniff(const unsigned char *p, size_t n) {
     size_t i = 0;
     if (n > SNIFF_MAX) n = SNIFF_MAX;
@@ -919,14 +898,14 @@ int sl_json_sniff(const unsigned char *p, size_t n) {
     if (i == n || (p[i] != '{' && p[i] != '[')) return 0;
     /* sunlight's own summary.json copied into a release is set aside by the text reader */
     if (sl_mem_has(p, n, "\"sunlight_version\"")) return 0;
-    int tokens = 0;
-    yajl_handle h = parser(&token_callbacks, &tokens);
+    first_ctx fc = {0, 0, 0, 0};
+    yajl_handle h = parser(&first_callbacks, &fc);
     if (!h) return 0;
     yajl_status s = yajl_parse(h, p + i, n - i);
     yajl_free(h);
     /* JSON as far as it goes, or damaged after a key and its value or two elements (then it is
      * read, and its damage said): "[Federal] ICE" or "{a,b}" stop at once */
-    return s != yajl_status_error || tokens >= 4;
+    return s != yajl_status_error || fc.tokens >= 4;
 }
 
 /* Names a positional table's columns from a "columns" list as wide as its rows: its
