@@ -439,6 +439,13 @@ static int is_uuid(const char *p, size_t n)
     return hex8(w0) & hex8(w1) & hex8(w2) & hex8(w3) & hex8(w4);
 }
 
+/* A time column's cell: a timestamp, or a number of seconds or milliseconds since 1970 (as
+ * JSON from an API gives it), which only a column named as a time can be read as. */
+static int time_cell(const sl_cell *c, int64_t *out)
+{
+    return sl_time_parse(c->p, c->len, out) || sl_time_parse_epoch(c->p, c->len, out);
+}
+
 /* Field-specific parse of a present cell. A cell that parses is a value, which spares the
  * redaction scan on the hot path; one that does not is classified, and a VALUE that failed
  * to parse is marked bad. The split search date is handled apart (parse_split_time). */
@@ -459,13 +466,13 @@ static inline __attribute__((always_inline)) void parse_field(const sl_schema *s
     case SL_F_DEVICES: ok = parse_count(c->p, c->len, &r->devices); break;
     case SL_F_TIME_FRAME: ok = sl_timeframe_parse(c->p, c->len, &r->tf_start, &r->tf_end); break;
     case SL_F_TF_START:
-        if (s->col[SL_F_TIME_FRAME] < 0) ok = sl_time_parse(c->p, c->len, &r->tf_start);
+        if (s->col[SL_F_TIME_FRAME] < 0) ok = time_cell(c, &r->tf_start);
         break;
     case SL_F_TF_END:
-        if (s->col[SL_F_TIME_FRAME] < 0) ok = sl_time_parse(c->p, c->len, &r->tf_end);
+        if (s->col[SL_F_TIME_FRAME] < 0) ok = time_cell(c, &r->tf_end);
         break;
     case SL_F_SEARCH_TIME:
-        if (s->col[SL_F_SEARCH_DATE] < 0) ok = sl_time_parse(c->p, c->len, &r->search_time);
+        if (s->col[SL_F_SEARCH_DATE] < 0) ok = time_cell(c, &r->search_time);
         break;
     default: break;
     }

@@ -428,6 +428,22 @@ int sl_time_parse(const char *p, size_t len, int64_t *out)
     return 1;
 }
 
+int sl_time_parse_epoch(const char *p, size_t len, int64_t *out)
+{
+    if (!p) return 0;
+    trim(&p, &len);
+    if (len != 10 && len != 13) return 0;
+    int64_t v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (!sl_isdigit((unsigned char)p[i])) return 0;
+        v = v * 10 + (p[i] - '0');
+    }
+    if (len == 13) v /= 1000;
+    if (v < INT64_C(946684800) || v >= INT64_C(4102444800)) return 0; /* 2000 .. 2099 */
+    *out = v;
+    return 1;
+}
+
 int sl_time_parse_split(const char *date, size_t dlen, const char *tod, size_t tlen, int64_t *out)
 {
     if (!date || !tod) return 0;

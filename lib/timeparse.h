@@ -13,6 +13,13 @@
  * "YYYY-MM-DD" alone. Offsets other than zero are applied. Returns 1 on success. */
 int sl_time_parse(const char *p, size_t len, int64_t *out);
 
+/* A time given as a number, as APIs and JSON saves give it: 10 digits (seconds since
+ * 1970-01-01 UTC) or 13 (milliseconds, truncated to the second), from 2001-09-09 (the first
+ * time with 10 digits) to 2099.
+ * Only for a column already known to hold times (a number alone could be anything: inference
+ * does not use it). Returns 1 on success. */
+int sl_time_parse_epoch(const char *p, size_t len, int64_t *out);
+
 /* Parses a time frame cell: two timestamps on two lines, or "start to end" (also " - "
  * between two full timestamps). Returns 1 when both ends parse. */
 int sl_timeframe_parse(const char *p, size_t len, int64_t *start, int64_t *end);

@@ -1035,7 +1035,8 @@ def make_mail():
 
 def make_json():
     """Logs as JSON: what a transparency portal's page loads (a list of objects), an API
-    client's save (the list under "data", nested values), a scraper's JSON Lines cut off
+    client's save (the list under "data", nested values; a time in milliseconds since 1970),
+    a scraper's JSON Lines cut off
     mid-line, a Datasette export (a "columns" list beside rows of arrays), and a file named
     .json that is not JSON."""
     import json
@@ -1043,7 +1044,7 @@ def make_json():
         {'id': 'b1d2c3a4-0001-4e5f-8a9b-0c1d2e3f4a51', 'userId': 'jdoe', 'searchDate': '2025-06-02T14:03:11Z',
          'networkCount': 1204, 'reason': 'ICE ERO request - locate', 'caseNumber': '25-0412',
          'offenseType': ['Immigration (civil/administrative)']},
-        {'id': 'b1d2c3a4-0002-4e5f-8a9b-0c1d2e3f4a52', 'userId': 'asmith', 'searchDate': '2025-06-03T09:15:00Z',
+        {'id': 'b1d2c3a4-0002-4e5f-8a9b-0c1d2e3f4a52', 'userId': 'asmith', 'searchDate': 1748942100000,
          'networkCount': 3, 'reason': 'stolen vehicle', 'caseNumber': '25-0413', 'offenseType': []},
         {'id': 'b1d2c3a4-0003-4e5f-8a9b-0c1d2e3f4a53', 'userId': 'jdoe', 'searchDate': '2025-06-04T22:40:09Z',
          'networkCount': 2, 'reason': 'protest at city hall', 'caseNumber': None},

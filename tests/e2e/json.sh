@@ -6,7 +6,7 @@
 # "columns" list beside rows of arrays), and a file named .json that is not JSON. Before,
 # every one of them was set aside as "a JSON file" and its ICE searches were never flagged.
 # Each list is read like a sheet, cited "file > data" with the file's SHA-256 and the record
-# (the object's number) and line; plates become tokens and none reaches an output raw; the
+# (the object's number) and line; a time given in milliseconds since 1970 is read; plates become tokens and none reaches an output raw; the
 # cut-off line is counted as cut off; the scraped copy is taken for the copy it is.
 set -u
 B=${SL_BUILD:-build}
@@ -56,6 +56,8 @@ expect "notes" "$(q "SELECT coalesce(source_id, 0) || ' ' || code || ' ' || coal
 7 source.duplicate -"
 check "grep -q 'the file ends inside a value at line 4: it is cut off' '$T/log'" "the cut is said with its line"
 check "grep -q 'it does not read as JSON from its start' '$T/log'" "the file that is not JSON is said to be so"
+expect "the time in milliseconds is read" "$(q "SELECT time_min || ' ' || time_max FROM sources WHERE id = 9")" \
+    "2025-06-02T14:03:11Z 2025-06-05T08:00:00Z"
 expect "the cut line is rejected as cut off" "$(q "SELECT source_id || ' ' || reason || ' ' || count || ' ' || first_records FROM rejections")" "7 cut_off 1 4"
 
 # The same files in a zip: read the same way, cited through the zip.

@@ -210,6 +210,33 @@ static void test_frame(void)
     }
 }
 
+/* Numbers since 1970, for a column known to hold times: never by sl_time_parse (inference
+ * would take phone numbers for times). */
+static void test_epoch(void)
+{
+    static const struct { const char *s; int64_t want; } ok[] = {
+        {"1748942100", 1748942100},      /* 2025-06-03T09:15:00Z, seconds */
+        {"1748942100999", 1748942100},   /* milliseconds, truncated like a fraction */
+        {" 1000000000 ", 1000000000},    /* 2001-09-09T01:46:40Z: the first with 10 digits */
+        {"4102444799", 4102444799},      /* 2099-12-31T23:59:59Z, the last */
+    };
+    for (size_t i = 0; i < SL_ARRAY_LEN(ok); i++) {
+        int64_t v = 0;
+        CHECK_INT(sl_time_parse_epoch(ok[i].s, strlen(ok[i].s), &v), 1);
+        CHECK_INT(v, ok[i].want);
+        CHECK(rejects(ok[i].s));
+    }
+    static const char *const no[] = {"946684799", "0946684799", "4102444800", "5551234567",
+                                     "174894210", "17489421000", "1748942100.5", "-1748942100",
+                                     "17489421OO", "", "174894210099"};
+    for (size_t i = 0; i < SL_ARRAY_LEN(no); i++) {
+        int64_t v = 777;
+        if (sl_time_parse_epoch(no[i], strlen(no[i]), &v)) fprintf(stderr, "epoch: %s\n", no[i]);
+        CHECK(!sl_time_parse_epoch(no[i], strlen(no[i]), &v) && v == 777);
+    }
+    CHECK_INT(sl_time_parse_epoch(NULL, 0, NULL), 0);
+}
+
 static void test_excel(void)
 {
     int64_t v = 0;
@@ -443,6 +470,7 @@ int main(void)
     test_rejects();
     test_split();
     test_frame();
+    test_epoch();
     test_excel();
     test_format();
     test_format_day();
