@@ -446,7 +446,7 @@ static sl_status read_mail(const sl_archive_env *env, int fd, sl_mail_kind kind,
                            unsigned depth, sl_inflate_guard *g);
 typedef sl_status (*sheets_read_fn)(int fd, const sl_html_opts *opts, const sl_xlsx_cb *cb);
 static sl_status read_sheets_of(const sl_archive_env *env, int fd, sl_source *src,
-                                const char *format, sheets_read_fn read_fd);
+                                const char *format, const char *encoding, sheets_read_fn read_fd);
 
 /* A member or a decompressed stream whose first n bytes (in pc->buf, handed out first by
  * pull) are a web page, an Excel 2003 XML spreadsheet, an Excel 97-2003 workbook or an e-mail
@@ -472,7 +472,7 @@ static int read_as_sheets(const sl_archive_env *env, pull_ctx *pc, sl_source *sr
     *st = mail  ? read_mail(env, fileno(f), mail, src, depth, pc->g)
           : page ? sl_archive_read_html(env, fileno(f), src)
           : json ? sl_archive_read_json(env, fileno(f), src)
-          : ole  ? read_sheets_of(env, fileno(f), src, ole_format, sl_xls_read_fd)
+          : ole  ? read_sheets_of(env, fileno(f), src, ole_format, NULL, sl_xls_read_fd)
                  : sl_archive_read_xmlss(env, fileno(f), src);
     fclose(f);
     return 1;
@@ -937,7 +937,7 @@ static int on_sheet_begin(void *ud, const sl_xlsx_sheet *sh) {
     b->sheet.member = b->book->member;
     b->sheet.sheet = sh->name;
     b->sheet.format = b->book->format;
-    b->sheet.encoding = "utf-8";
+    b->sheet.encoding = b->book->encoding ? b->book->encoding : "utf-8";
     b->sheet.delim = '\t';
     const sl_reader_cb *cb = b->env->cb;
     b->skip = cb->begin ? cb->begin(cb->ud, &b->sheet) : 0;
@@ -989,14 +989,15 @@ sl_status sl_archive_read_workbook(const sl_archive_env *env, int fd, sl_source 
     return st;
 }
 
-/* A web page's tables or an XML spreadsheet's worksheets, as sheets of `src`. */
+/* A web page's tables or an XML spreadsheet's worksheets, as sheets of `src`, whose text is
+ * in encoding (NULL: UTF-8, or what the reader makes of a page). */
 static sl_status read_sheets_of(const sl_archive_env *env, int fd, sl_source *src,
-                                const char *format, sheets_read_fn read_fd) {
+                                const char *format, const char *encoding, sheets_read_fn read_fd) {
     book_ctx b = {0};
     b.env = env;
     b.book = src;
     src->format = format;
-    src->encoding = "utf-8";
+    src->encoding = encoding ? encoding : "utf-8";
     sl_html_opts ho = {0};
     ho.max_record = env->opts->max_record;
     ho.cite = src->cite;
@@ -1014,15 +1015,15 @@ static sl_status read_sheets_of(const sl_archive_env *env, int fd, sl_source *sr
 }
 
 sl_status sl_archive_read_html(const sl_archive_env *env, int fd, sl_source *page) {
-    return read_sheets_of(env, fd, page, "html", sl_html_read_fd);
+    return read_sheets_of(env, fd, page, "html", NULL, sl_html_read_fd);
 }
 
 sl_status sl_archive_read_xmlss(const sl_archive_env *env, int fd, sl_source *book) {
-    return read_sheets_of(env, fd, book, "xmlss", sl_xmlss_read_fd);
+    return read_sheets_of(env, fd, book, "xmlss", NULL, sl_xmlss_read_fd);
 }
 
 sl_status sl_archive_read_json(const sl_archive_env *env, int fd, sl_source *doc) {
-    return read_sheets_of(env, fd, doc, "json", sl_json_read_fd);
+    return read_sheets_of(env, fd, doc, "json", sl_encoding_name(sl_json_encoding(fd)), sl_json_read_fd);
 }
 
 sl_status sl_archive_read_xls(const sl_archive_env *env, int fd, sl_source *book) {
@@ -1030,5 +1031,5 @@ sl_status sl_archive_read_xls(const sl_archive_env *env, int fd, sl_source *book
      * what it is, and FreeXL says it holds no workbook */
     const char *format = sl_ole_format(fd);
     if (strcmp(format, "msg") == 0) return sl_archive_read_mail(env, fd, SL_MAIL_MSG, book);
-    return read_sheets_of(env, fd, book, format, sl_xls_read_fd);
+    return read_sheets_of(env, fd, book, format, NULL, sl_xls_read_fd);
 }

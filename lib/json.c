@@ -5,6 +5,7 @@
  * columns pass only names columns; the rows pass gathers each record's cells (rowbuf.h). */
 #include "json.h"
 
+#include "decode.h"
 #include "rowbuf.h"
 
 #include <errno.h>
@@ -109,6 +110,7 @@ typedef struct {
     long maxpos; /* positional: the record's last position */
     sl_rowbuf rb;
     uint64_t file_size;
+    sl_encoding enc; /* of the file: UTF-16 and Windows-1252 are decoded to UTF-8 */
     sl_status st;
 } jctx;
 
@@ -761,16 +763,81 @@ static void yajl_message(yajl_handle h, const unsigned char *p, size_t n, char o
     while (l && out[l - 1] == ' ') out[--l] = '\0';
 }
 
+/* Reads up to n bytes (fewer only at the end); -1 on a read error. */
+static ssize_t read_full(int fd, unsigned char *p, size_t n) {
+    size_t got = 0;
+    while (got < n) {
+        ssize_t k = read(fd, p + got, n - got);
+        if (k < 0 && errno == EINTR) continue;
+        if (k < 0) return -1;
+        if (k == 0) break;
+        got += (size_t)k;
+    }
+    return (ssize_t)got;
+}
+
+/* The file as UTF-8, from its start: a UTF-8 BOM dropped, UTF-16 (PowerShell's Out-File
+ * writes it) and Windows-1252 decoded. */
+typedef struct {
+    int fd, first;
+    sl_decoder *dec;
+    unsigned char *raw;
+} input;
+
+#define RAW_CHUNK (JS_CHUNK / 4) /* decoded, at most 3 bytes for each, plus what is held */
+
+static sl_status input_open(input *in, int fd, sl_encoding enc) {
+    memset(in, 0, sizeof *in);
+    in->fd = fd;
+    in->first = 1;
+    if (lseek(fd, 0, SEEK_SET) < 0) return SL_EIO;
+    if (enc == SL_ENC_UTF8 || enc == SL_ENC_UTF8_BOM) return SL_OK;
+    in->raw = malloc(RAW_CHUNK);
+    if (!in->raw) return SL_ENOMEM;
+    return sl_decoder_new(&in->dec, enc);
+}
+
+/* Reads the next UTF-8 bytes into out (JS_CHUNK bytes): their count, 0 at the end, -1 on a
+ * read error. *raw gets the file's bytes read. */
+static ssize_t input_read(input *in, unsigned char *out, uint64_t *raw) {
+    for (;;) {
+        ssize_t n = read(in->fd, in->dec ? in->raw : out, in->dec ? RAW_CHUNK : JS_CHUNK);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return -1;
+        *raw = (uint64_t)n;
+        int first = in->first;
+        in->first = 0;
+        if (!in->dec) {
+            if (first && n >= 3 && out[0] == 0xEF && out[1] == 0xBB && out[2] == 0xBF) {
+                memmove(out, out + 3, (size_t)n - 3);
+                n -= 3;
+                if (!n) continue;
+            }
+            return n;
+        }
+        size_t used = 0, olen = 0;
+        if (n == 0) sl_decoder_finish(in->dec, (char *)out, JS_CHUNK, &olen);
+        else sl_decoder_push(in->dec, in->raw, (size_t)n, (char *)out, JS_CHUNK, &used, &olen);
+        if (n == 0 || olen) return (ssize_t)olen; /* a chunk that held only a BOM: read on */
+    }
+}
+
+static void input_close(input *in) {
+    if (in->dec) sl_decoder_free(in->dec);
+    free(in->raw);
+}
+
 /* One pass over the file. Returns SL_OK, SL_EFORMAT (damaged or cut off: what and where in
  * *why and *line), SL_EIO. */
 static sl_status run_pass(jctx *c, int fd, char why[200], int *cut) {
-    if (lseek(fd, 0, SEEK_SET) < 0) return SL_EIO;
-    unsigned char *buf = malloc(JS_CHUNK);
-    if (!buf) return SL_ENOMEM;
-    c->h = parser(&callbacks, c);
+    input in;
+    sl_status rc = input_open(&in, fd, c->enc);
+    unsigned char *buf = rc ? NULL : malloc(JS_CHUNK);
+    c->h = buf ? parser(&callbacks, c) : NULL;
     if (!c->h) {
+        input_close(&in);
         free(buf);
-        return SL_ENOMEM;
+        return rc ? rc : SL_ENOMEM;
     }
     c->nfr = 0;
     c->line = 1;
@@ -783,23 +850,17 @@ static sl_status run_pass(jctx *c, int fd, char why[200], int *cut) {
     c->ntop_keys = 0;
     sl_buf_reset(&c->top_keys);
     c->cur = -1;
-    sl_status rc = SL_OK;
-    int first = 1;
     *cut = 0;
     why[0] = '\0';
     for (;;) {
-        ssize_t n = read(fd, buf, JS_CHUNK);
-        if (n < 0 && errno == EINTR) continue;
+        uint64_t raw = 0;
+        ssize_t n = input_read(&in, buf, &raw);
         if (n < 0) {
             rc = SL_EIO;
             break;
         }
-        if (c->deliver && n > 0 && c->o->progress) c->o->progress(c->o->progress_ud, (uint64_t)n);
-        size_t off = 0;
-        if (first && n >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF) off = 3;
-        first = 0;
-        yajl_status s = n == 0 ? yajl_complete_parse(c->h)
-                               : feed(c, buf + off, (size_t)n - off);
+        if (c->deliver && raw && c->o->progress) c->o->progress(c->o->progress_ud, raw);
+        yajl_status s = n == 0 ? yajl_complete_parse(c->h) : feed(c, buf, (size_t)n);
         if (s == yajl_status_client_canceled) { /* a row callback, the depth, memory */
             if (c->halted) break;
             if (c->st == SL_EFORMAT) sl_fmt(why, 200, "nested deeper than %u levels", MAX_FRAMES);
@@ -808,7 +869,7 @@ static sl_status run_pass(jctx *c, int fd, char why[200], int *cut) {
         }
         if (s == yajl_status_error) {
             if (n == 0 && c->nfr) *cut = 1;
-            else yajl_message(c->h, buf + off, (size_t)n - off, why);
+            else yajl_message(c->h, buf, (size_t)n, why);
             rc = SL_EFORMAT;
             break;
         }
@@ -817,6 +878,7 @@ static sl_status run_pass(jctx *c, int fd, char why[200], int *cut) {
     yajl_free(c->h);
     c->h = NULL;
     free(buf);
+    input_close(&in);
     return rc;
 }
 
@@ -859,20 +921,17 @@ static const yajl_callbacks first_callbacks = {
     fv_scalar, fv_bool, NULL, NULL, fv_number, fv_string, fv_start, fv_string, fv_end,
     fv_start, fv_end};
 
-static int several_values(int fd) {
-    if (lseek(fd, 0, SEEK_SET) < 0) return 0;
-    unsigned char *buf = malloc(JS_CHUNK);
+static int several_values(int fd, sl_encoding enc) {
+    input in;
+    unsigned char *buf = input_open(&in, fd, enc) ? NULL : malloc(JS_CHUNK);
     first_ctx fc = {0, 0, 1, 0};
     yajl_handle h = buf ? parser(&first_callbacks, &fc) : NULL;
     int several = 0;
-    uint64_t before = 0; /* bytes read before this chunk */
+    uint64_t before = 0, raw; /* bytes read before this chunk */
     while (h && !several) {
-        ssize_t n = read(fd, buf, JS_CHUNK);
-        if (n < 0 && errno == EINTR) continue;
+        ssize_t n = input_read(&in, buf, &raw);
         if (n <= 0) break;
-        size_t off = before == 0 && n >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF
-                         ? 3
-                         : 0;
+        size_t off = 0;
         if (!fc.done) {
             if (before >= FIRST_VALUE_MAX) break; /* a long first value: one document */
             yajl_status s = yajl_parse(h, buf + off, (size_t)n - off);
@@ -885,14 +944,14 @@ static int several_values(int fd) {
     }
     if (h) yajl_free(h);
     free(buf);
+    input_close(&in);
     return several;
 }
 
 /* ---- the reader ------------------------------------------------------------------------- */
 
-int sl_json_sniff(const unsigned char *p, size_t n) {
+static int sniff_utf8(const unsigned char *p, size_t n) {
     size_t i = 0;
-    if (n > SNIFF_MAX) n = SNIFF_MAX;
     if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) i = 3;
     while (i < n && sl_isspace(p[i])) i++;
     if (i == n || (p[i] != '{' && p[i] != '[')) return 0;
@@ -906,6 +965,20 @@ int sl_json_sniff(const unsigned char *p, size_t n) {
     /* JSON as far as it goes, or damaged after a key and its value or two elements (then it is
      * read, and its damage said): "[Federal] ICE" or "{a,b}" stop at once */
     return s != yajl_status_error || fc.tokens >= 4;
+}
+
+int sl_json_sniff(const unsigned char *p, size_t n) {
+    if (n > SNIFF_MAX) n = SNIFF_MAX;
+    if (n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF))) {
+        char out[3 * SNIFF_MAX + 16]; /* UTF-16 with its BOM: its head decoded */
+        size_t used = 0, olen = 0;
+        sl_decoder *d;
+        if (sl_decoder_new(&d, p[0] == 0xFF ? SL_ENC_UTF16LE : SL_ENC_UTF16BE)) return 0;
+        sl_decoder_push(d, p, n, out, sizeof out, &used, &olen);
+        sl_decoder_free(d);
+        return sniff_utf8((const unsigned char *)out, olen);
+    }
+    return sniff_utf8(p, n);
 }
 
 /* Names a positional table's columns from a "columns" list as wide as its rows: its
@@ -942,6 +1015,16 @@ static void say_no_records(jctx *c) {
     jdiag(c, SL_DIAG_WARN, "json.no_records", NULL, 0, 0, m);
 }
 
+sl_encoding sl_json_encoding(int fd) {
+    unsigned char *head = malloc(SL_SNIFF_WINDOW);
+    ssize_t n = head && lseek(fd, 0, SEEK_SET) == 0 ? read_full(fd, head, SL_SNIFF_WINDOW) : -1;
+    sl_encoding e = n > 0 ? sl_encoding_sniff(head, (size_t)n, (size_t)n < (ssize_t)SL_SNIFF_WINDOW,
+                                              NULL, NULL, 0)
+                          : SL_ENC_UTF8;
+    free(head);
+    return e;
+}
+
 sl_status sl_json_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *cb) {
     static const sl_xlsx_cb no_cb;
     if (!cb) cb = &no_cb;
@@ -955,10 +1038,11 @@ sl_status sl_json_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *cb
     c->raw.cap_limit = c->joined.cap_limit = cap; /* a value deep in a record: the record's cap */
     off_t size = lseek(fd, 0, SEEK_END);
     c->file_size = size > 0 ? (uint64_t)size : 0;
+    c->enc = sl_json_encoding(fd);
     const char *cite = opts->cite ? opts->cite : "";
     size_t cl = strlen(cite);
     c->lines = sl_ends_with_ci(cite, cl, ".jsonl") || sl_ends_with_ci(cite, cl, ".ndjson") ||
-               several_values(fd);
+               several_values(fd, c->enc);
     char why[200];
     int cut = 0;
     /* the columns pass: names every table's columns; its damage is said by the rows pass */

@@ -7,13 +7,20 @@
 #ifndef SL_JSON_H
 #define SL_JSON_H
 
+#include "decode.h"
 #include "html.h" /* sl_html_opts: the same options (cap, cite, the file's hash, diag) */
 
 /* Whether the first n bytes of a text stream are JSON: after an optional BOM and blanks, an
- * object or an array that a JSON parser reads without error as far as the bytes go (so that a
- * CSV whose first cell starts with "[" is not taken); not sunlight's own summary.json (the
- * text reader sets that aside). */
+ * object or an array that a JSON parser reads without error as far as the bytes go, or up to
+ * damage after a few values (so that a CSV whose first cell starts with "[" is not taken);
+ * UTF-16 with a BOM is decoded first; not sunlight's own summary.json (the text reader sets
+ * that aside). */
 int sl_json_sniff(const unsigned char *p, size_t n);
+
+/* The encoding of the JSON in fd, told from its first 64 KiB as for a CSV: UTF-8 (with or
+ * without a BOM), UTF-16 with a BOM (PowerShell's Out-File writes it), or Windows-1252 when
+ * its bytes are not UTF-8. The reader decodes the last two to UTF-8. */
+sl_encoding sl_json_encoding(int fd);
 
 /* Reads the JSON in fd (rewound; not closed). Tables:
  * - an array whose elements are objects or arrays, outside any record: at the top ("records")

@@ -306,8 +306,10 @@ sl_read_kind sl_read_sniff(const unsigned char *p, size_t n, const char *name)
     default: break;
     }
     if (n >= 8 && memcmp(p, SL_OLE2_MAGIC, 8) == 0) return SL_KIND_XLS;
-    if (n >= 2 && p[0] == 0xFF && p[1] == 0xFE) return SL_KIND_UTF16LE;
-    if (n >= 2 && p[0] == 0xFE && p[1] == 0xFF) return SL_KIND_UTF16BE;
+    if (n >= 2 && p[0] == 0xFF && p[1] == 0xFE)
+        return sl_json_sniff(p, n) ? SL_KIND_JSON : SL_KIND_UTF16LE;
+    if (n >= 2 && p[0] == 0xFE && p[1] == 0xFF)
+        return sl_json_sniff(p, n) ? SL_KIND_JSON : SL_KIND_UTF16BE;
     if (n > SL_SNIFF_BYTES) n = SL_SNIFF_BYTES;
     if (!memchr(p, 0, n))
         return sl_html_sniff(p, n)    ? SL_KIND_HTML

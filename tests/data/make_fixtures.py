@@ -1052,6 +1052,11 @@ def make_json():
          'networkCount': 5, 'reason': 'hit and run', 'caseNumber': '25-0420', 'offenseType': ['Hit and run', 'Other']},
     ]
     put('json/portal_search_audit.json', json.dumps(portal, indent=2).encode())
+    # as Windows PowerShell 5.1 saves it (ConvertTo-Json | Out-File): UTF-16LE with a BOM, CRLF
+    ps = [dict(portal[0], userId='José Núñez', id='b1d2c3a4-0011-4e5f-8a9b-0c1d2e3f4a51'),
+          dict(portal[1], id='b1d2c3a4-0012-4e5f-8a9b-0c1d2e3f4a52')]
+    put('json/portal_saved_by_powershell_utf16.json',
+        b'\xff\xfe' + json.dumps(ps, indent=4, ensure_ascii=False).replace('\n', '\r\n').encode('utf-16-le'))
     rows = [
         {'ID': 'c0ffee00-0001-4abc-9def-000000000001', 'Name': 'M. Ortiz', 'Org Name': 'Springfield IL PD',
          'Total Networks Searched': 41, 'Time Frame': '05/01/2025, 12:00:00 AM UTC\n05/08/2025, 11:59:59 PM UTC',

@@ -3,7 +3,7 @@
  * deeper values), lists under keys and their names, JSON Lines, lists of arrays with and
  * without a "columns" list, line numbers, a file cut off or damaged, a file with no list, the
  * record cap, a key given twice, a plain value among objects, a consumer that stops, a file
- * read across many chunks, nesting past the cap. */
+ * read across many chunks, nesting past the cap, UTF-16 and Windows-1252 files. */
 #include "harness.h"
 #include "json.h"
 
@@ -102,6 +102,48 @@ static void test_sniff(void) {
         if (got != cases[i].json) fprintf(stderr, "sniff case %zu: \"%s\"\n", i, cases[i].text);
         CHECK_INT(got, cases[i].json);
     }
+    /* UTF-16 with its BOM, both byte orders; a UTF-16 CSV is not JSON */
+    static const unsigned char le[] = {0xFF, 0xFE, '[', 0, '{', 0, '"', 0, 'a', 0, '"', 0, ':', 0, '1', 0};
+    static const unsigned char be[] = {0xFE, 0xFF, 0, '[', 0, '{', 0, '"', 0, 'a', 0, '"', 0, ':', 0, '1'};
+    static const unsigned char csv16[] = {0xFF, 0xFE, 'N', 0, 'a', 0, 'm', 0, 'e', 0, ',', 0, 'x', 0};
+    CHECK_INT(sl_json_sniff(le, sizeof le), 1);
+    CHECK_INT(sl_json_sniff(be, sizeof be), 1);
+    CHECK_INT(sl_json_sniff(csv16, sizeof csv16), 0);
+}
+
+/* Writes text as UTF-16 (le: little-endian) with a BOM, for the encodings test. */
+static sl_buf utf16(const char *text, int le) {
+    sl_buf b = {0};
+    sl_buf_append(&b, le ? "\xFF\xFE" : "\xFE\xFF", 2);
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        unsigned cp = *p;
+        if (*p >= 0xC0) { /* two-byte UTF-8 (enough for the test's text) */
+            cp = (unsigned)(*p & 0x1F) << 6 | (p[1] & 0x3F);
+            p++;
+        }
+        char u[2] = {(char)(le ? cp & 0xFF : cp >> 8), (char)(le ? cp >> 8 : cp & 0xFF)};
+        sl_buf_append(&b, u, 2);
+    }
+    return b;
+}
+
+static void test_encodings(void) {
+    coll c = {0};
+    const char *text = "[\r\n  {\"name\": \"Jos\xC3\xA9\", \"n\": 1},\r\n  {\"name\": \"B\"}\r\n]\r\n";
+    for (int le = 0; le < 2; le++) {
+        sl_buf b = utf16(text, le);
+        CHECK_INT(run_n(b.p, b.len, &c, 0), SL_OK);
+        CHECK_STR(c.dump.p, "S records\nR 0@2:name|n\nR 1@2:Jos\xC3\xA9|1\nR 2@3:B|\nE 2\n");
+        CHECK_STR(c.diags.p, "");
+        sl_buf_free(&b);
+    }
+    /* Windows-1252 (not UTF-8): decoded, the name kept */
+    CHECK_INT(run("[{\"name\": \"Jos\xE9 N\xFA\xF1" "ez \x96 \x80\"}]", &c), SL_OK);
+    CHECK_STR(c.dump.p, "S records\nR 0@1:name\nR 1@1:Jos\xC3\xA9 N\xC3\xBA\xC3\xB1" "ez \xE2\x80\x93 \xE2\x82\xAC\nE 1\n");
+    /* a UTF-8 BOM is dropped */
+    CHECK_INT(run("\xEF\xBB\xBF[{\"a\": 1}]", &c), SL_OK);
+    CHECK_STR(c.dump.p, "S records\nR 0@1:a\nR 1@1:1\nE 1\n");
+    coll_free(&c);
 }
 
 static void test_objects(void) {
@@ -299,6 +341,7 @@ static void test_cap_stop_and_size(void) {
 int main(void) {
     test_sniff();
     test_objects();
+    test_encodings();
     test_wrapped();
     test_lines();
     test_arrays();
