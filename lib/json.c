@@ -130,12 +130,16 @@ static int nomem(jctx *c) {
 
 static uint32_t name_hash(const char *p, size_t n) { return (uint32_t)sl_hash_fast(p, n, 7); }
 
+/* Bytes at off in b, which holds nothing yet when every text so far was empty. */
+static const char *at(const sl_buf *b, size_t off) { return b->p ? b->p + off : ""; }
+
 static long names_find(const names *s, const char *p, size_t n) {
     if (!s->nslot) return -1;
     for (size_t i = name_hash(p, n) & (s->nslot - 1);; i = (i + 1) & (s->nslot - 1)) {
         uint32_t k = s->slot[i];
         if (!k) return -1;
-        if (s->len[k - 1] == n && memcmp(s->text.p + s->off[k - 1], p, n) == 0) return k - 1;
+        if (s->len[k - 1] == n && (!n || memcmp(at(&s->text, s->off[k - 1]), p, n) == 0))
+            return k - 1;
     }
 }
 
@@ -158,7 +162,7 @@ static long names_add(names *s, const char *p, size_t n) {
         uint32_t *sl = calloc(ns, sizeof *sl);
         if (!sl) return -2;
         for (size_t k = 0; k < s->n; k++) {
-            size_t i = name_hash(s->text.p + s->off[k], s->len[k]) & (ns - 1);
+            size_t i = name_hash(at(&s->text, s->off[k]), s->len[k]) & (ns - 1);
             while (sl[i]) i = (i + 1) & (ns - 1);
             sl[i] = (uint32_t)k + 1;
         }
@@ -254,7 +258,7 @@ static int holder(const jctx *c) {
 static void header_row(jctx *c, const names *s) {
     sl_rowbuf_reset(&c->rb);
     for (size_t k = 0; k < s->n; k++)
-        if (sl_rowbuf_cell(&c->rb) || sl_rowbuf_put(&c->rb, s->text.p + s->off[k], s->len[k])) {
+        if (sl_rowbuf_cell(&c->rb) || sl_rowbuf_put(&c->rb, at(&s->text, s->off[k]), s->len[k])) {
             nomem(c);
             return;
         }
@@ -357,7 +361,7 @@ static void record_close(jctx *c, int cut) {
         if (sl_rowbuf_cell(&c->rb)) return (void)nomem(c);
         for (int k = 0; e < c->nents && c->ents[e].col == col; e++, k++) /* a key given twice */
             if ((k && sl_rowbuf_put(&c->rb, "\n", 1)) ||
-                sl_rowbuf_put(&c->rb, c->text.p + c->ents[e].off, c->ents[e].len))
+                sl_rowbuf_put(&c->rb, at(&c->text, c->ents[e].off), c->ents[e].len))
                 return (void)nomem(c);
     }
     if (c->over) c->rb.over = 1;

@@ -177,6 +177,9 @@ static void test_objects(void) {
     CHECK_INT(run("[{\"a\": 1}, \"stray\", {\"a\": 2}]", &c), SL_OK);
     CHECK_STR(c.dump.p, "S records\nR 0@1:a\nR 1@1:1\nR 2@1:\nR 3@1:2\nE 3\n");
     CHECK(has(&c.diags, "W json.not_a_record 2 [audit.json > records]: a plain value (\"stray\")"));
+    /* empty keys and empty values (nothing stored yet: no text buffer at all) */
+    CHECK_INT(run("[{\"\": \"\", \"b\": \"\"}, {\"\": \"x\"}]", &c), SL_OK);
+    CHECK_STR(c.dump.p, "S records\nR 0@1:|b\nR 1@1:|\nR 2@1:x|\nE 2\n");
     /* a key with a line break and a very long key, as column names */
     CHECK_INT(run("[{\"Org\\nName\": 1}]", &c), SL_OK);
     CHECK_STR(c.dump.p, "S records\nR 0@1:Org Name\nR 1@1:1\nE 1\n");
