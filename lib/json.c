@@ -42,7 +42,6 @@ typedef struct {
     unsigned char role, is_map, first, nonflat, head_key;
     unsigned char want, got; /* R_HEAD_OBJ: the key's kind and the kept name's: 2 "name",
                                 1 "fieldName", "title" and the like, 0 other */
-    int table;       /* R_TABLE and records: the table's index */
     long col;        /* R_VALUE, R_RAW: the cell its text goes to (-1: inside another);
                         R_RECORD_ARR: the next position */
     size_t path_len; /* R_OUTER_*: c->path's length before this frame's key */
@@ -383,10 +382,16 @@ static void record_close(jctx *c, int cut) {
     if (c->cb->row && c->cb->row(c->cb->ud, &c->sh, &r)) c->halted = c->stopped = 1;
 }
 
+/* The table whose records are being read: in the rows pass the one open, in the columns pass
+ * the last one met (tables do not nest: a list inside a record is a value); NULL for none. */
+static table *current(jctx *c) {
+    size_t i = c->deliver ? (size_t)c->cur : c->tab_seen - 1;
+    return (c->deliver ? c->cur >= 0 : c->tab_seen > 0) && i < c->ntabs ? &c->tabs[i] : NULL;
+}
+
 /* A cell's text, for the column col (-1: a key past the cap). */
 static void cell_put(jctx *c, long col, const char *p, size_t n) {
-    table *t = c->cur >= 0 || !c->deliver ? &c->tabs[c->deliver ? (size_t)c->cur : c->tab_seen - 1]
-                                          : NULL;
+    table *t = current(c);
     if (!t) return;
     if (col < 0 || col >= (long)SL_ROWBUF_MAX_CELLS) {
         if (c->deliver) t->dropped++;
@@ -415,21 +420,17 @@ static void cell_put(jctx *c, long col, const char *p, size_t n) {
 
 /* The column of the key path in c->col, in the table being read; named in the columns pass. */
 static long col_of_key(jctx *c) {
-    if (!c->deliver) {
-        table *t = &c->tabs[c->tab_seen - 1];
-        long k = names_find(&t->cols, c->col.p, c->col.len);
-        if (k >= 0) return k;
-        if (c->names_bytes + c->col.len > NAMES_BUDGET) return -1;
-        k = names_add(&t->cols, c->col.p, c->col.len);
-        if (k == -2) nomem(c);
-        if (k >= 0) c->names_bytes += c->col.len;
-        return k;
-    }
-    return names_find(&c->tabs[c->cur].cols, c->col.p, c->col.len);
+    table *t = current(c);
+    if (!t) return -1;
+    const char *name = at(&c->col, 0);
+    long k = names_find(&t->cols, name, c->col.len);
+    if (k >= 0 || c->deliver) return k;
+    if (c->names_bytes + c->col.len > NAMES_BUDGET) return -1;
+    k = names_add(&t->cols, name, c->col.len);
+    if (k == -2) nomem(c);
+    if (k >= 0) c->names_bytes += c->col.len;
+    return k;
 }
-
-/* Which table the records under f belong to, in this pass: the one open, or none. */
-static int reading(const jctx *c) { return c->deliver ? c->cur >= 0 : c->tab_seen > 0; }
 
 /* ---- events ------------------------------------------------------------------------------- */
 
@@ -449,7 +450,7 @@ static int scalar(jctx *c, const char *p, size_t n, int is_string) {
         if (!c->top_kind) c->top_kind = 's';
         if (c->lines) { /* a line holding a plain value: a record of one cell */
             if (c->top_values == 1 && !table_open(c, 1)) return !c->stopped;
-            if (!reading(c)) return 1;
+            if (!current(c)) return 1;
             record_open(c);
             cell_put(c, 0, p, n);
             record_close(c, 0);
@@ -474,13 +475,13 @@ static int scalar(jctx *c, const char *p, size_t n, int is_string) {
         break;
     case R_TABLE: { /* a plain value among records: a record of one cell */
         record_open(c);
-        if (c->tabs[c->deliver ? (size_t)c->cur : c->tab_seen - 1].positional) cell_put(c, 0, p, n);
+        if (current(c) && current(c)->positional) cell_put(c, 0, p, n);
         else if (c->deliver && !c->skip) {
             char m[200];
             sl_fmt(m, sizeof m, "a plain value (\"%.*s\") among the objects of this list: not a "
                                 "record with columns; counted as a blank row",
                    (int)(n > 60 ? 60 : n), p);
-            jdiag(c, SL_DIAG_WARN, "json.not_a_record", c->tabs[c->cur].name, c->recnum,
+            jdiag(c, SL_DIAG_WARN, "json.not_a_record", current(c)->name, c->recnum,
                   c->line, m);
         }
         record_close(c, 0);
@@ -543,13 +544,12 @@ static int start(jctx *c, int is_map) {
     nf.first = 1;
     nf.col = -1;
     nf.head = -1;
-    nf.table = -1;
     if (!f) {
         c->top_values++;
         if (!c->top_kind) c->top_kind = is_map ? '{' : '[';
         if (c->lines) {
             if (c->top_values == 1 && !table_open(c, !is_map)) nf.role = R_SKIP;
-            else if (!reading(c)) nf.role = R_SKIP;
+            else if (!current(c)) nf.role = R_SKIP;
             else {
                 nf.role = is_map ? R_RECORD_MAP : R_RECORD_ARR;
                 if (!is_map) nf.col = 0;
@@ -594,7 +594,6 @@ static int start(jctx *c, int is_map) {
         break;
     case R_TABLE:
         nf.role = is_map ? R_RECORD_MAP : R_RECORD_ARR;
-        nf.table = f->table;
         if (!is_map) nf.col = 0;
         record_open(c);
         sl_buf_reset(&c->col);
