@@ -511,7 +511,8 @@ static sl_status read_child(const sl_archive_env *env, pull_ctx *pc, sl_source *
         char m[200];
         sl_fmt(m, sizeof m, "%s: " SL_UNREAD_ADVICE "; member skipped", unread);
         adiag(env, SL_DIAG_WARN, "read.unsupported_format", child->cite, m);
-    } else if (zk == SL_ZIP_WORKBOOK || zk == SL_ZIP_ODF_SPREADSHEET) {
+    } else if (zk == SL_ZIP_WORKBOOK || zk == SL_ZIP_ODF_SPREADSHEET || zk == SL_ZIP_WORD ||
+               zk == SL_ZIP_ODF_TEXT) {
         child->id = (*env->next_id)++;
         st = sl_archive_read_workbook(env, fileno(f), child, zk);
     } else {
@@ -971,7 +972,10 @@ sl_status sl_archive_read_workbook(const sl_archive_env *env, int fd, sl_source 
     book_ctx b = {0};
     b.env = env;
     b.book = book;
-    book->format = ods ? "ods" : "xlsx";
+    book->format = ods                      ? "ods"
+                   : kind == SL_ZIP_WORD     ? "docx"
+                   : kind == SL_ZIP_ODF_TEXT ? "odt"
+                                             : "xlsx";
     book->encoding = "utf-8";
     sl_xlsx_opts xo = {0};
     xo.max_record = env->opts->max_record;
@@ -983,7 +987,10 @@ sl_status sl_archive_read_workbook(const sl_archive_env *env, int fd, sl_source 
     xo.progress_ud = env->progress_ud;
     sl_xlsx_cb xc = {on_sheet_begin, on_sheet_row, on_sheet_end, &b};
     if (env->cb->begin) env->cb->begin(env->cb->ud, book);
-    sl_status st = ods ? sl_ods_read_fd(fd, &xo, book->sha256, &xc) : sl_xlsx_read_fd(fd, &xo, &xc);
+    sl_status st = ods ? sl_ods_read_fd(fd, &xo, book->sha256, &xc)
+                   : kind == SL_ZIP_WORD || kind == SL_ZIP_ODF_TEXT
+                       ? sl_doc_read_fd(fd, &xo, book->sha256, &xc, kind == SL_ZIP_WORD)
+                       : sl_xlsx_read_fd(fd, &xo, &xc);
     if (env->cb->end) env->cb->end(env->cb->ud, book);
     sl_buf_free(&b.cite);
     return st;

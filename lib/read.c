@@ -968,7 +968,8 @@ static sl_status read_container_file(sl_reader_state *st, const char *path, int 
             return SL_OK;
         }
         number_whole_file(st, &self, fd, file_size);
-        if (zk == SL_ZIP_WORKBOOK || zk == SL_ZIP_ODF_SPREADSHEET) {
+        if (zk == SL_ZIP_WORKBOOK || zk == SL_ZIP_ODF_SPREADSHEET || zk == SL_ZIP_WORD ||
+            zk == SL_ZIP_ODF_TEXT) {
             env.progress = file_progress_add;
             env.progress_ud = &fp;
             rc = sl_archive_read_workbook(&env, fd, &self, zk);

@@ -1199,7 +1199,7 @@ static void describe(sl_scan *s, const sl_source *src, const char *cite, int con
  * would say it twice. So do the e-mail readers (eml, mbox, msg, mht: mail.no_attachment). */
 static int whole_file_reader(const sl_source *src) {
     static const char *const formats[] = {"html", "xmlss", "xls", "ods", "doc", "ppt", "msg",
-                                          "eml", "mbox", "mht", "json"};
+                                          "eml", "mbox", "mht", "json", "docx", "odt"};
     for (size_t i = 0; src->format && i < SL_ARRAY_LEN(formats); i++)
         if (strcmp(src->format, formats[i]) == 0) return 1;
     return 0;

@@ -98,6 +98,13 @@ typedef struct {
     const char *file_sha;  /* the .ods file's SHA-256, given to each table */
     int in_table;
     unsigned inner;        /* depth of tables inside a cell of the table being read */
+    int doc;               /* a text document (.odt, .docx): its tables are read, prose is not */
+    unsigned in_run;       /* .docx: inside a <w:r> (a tab or break there is text) */
+    uint64_t span;         /* .docx: the open cell's w:gridSpan */
+    int vmerge;            /* .docx: the open cell's w:vMerge: 1 restart, 2 continue */
+    sl_buf *vm;            /* .docx: by column, the text of the cell a merge over rows began in */
+    size_t nvm;
+    int vm_said;           /* the note about cells merged over rows, once per table */
     int strval;            /* the cell's text is its office:string-value, not its paragraphs */
     int table_skip;        /* 1: rows of this table are not handed out; 2: nor is its end */
     int mute;              /* inside an <office:annotation>: a comment, not the cell's text */
@@ -834,8 +841,9 @@ static struct archive *open_zip(int fd, xctx *c) {
 }
 
 static void report(xctx *c, const char *code) {
-    xdiag(c, SL_DIAG_ERROR, c->refused ? (c->ods ? "ods.xml_refused" : "xlsx.xml_refused") : code,
-          0, c->msg);
+    char refused[48];
+    sl_fmt(refused, sizeof refused, "%s.xml_refused", c->fmt);
+    xdiag(c, SL_DIAG_ERROR, c->refused ? refused : code, 0, c->msg);
 }
 
 static sl_status pass_meta(xctx *c, int fd) {
@@ -969,12 +977,12 @@ sl_zip_kind sl_xlsx_probe_fd(int fd) {
 
 const char *sl_zip_kind_unread(sl_zip_kind k) {
     switch (k) {
-    case SL_ZIP_WORD: return "Word document";
     case SL_ZIP_POWERPOINT: return "PowerPoint presentation";
-    case SL_ZIP_ODF_TEXT: return "OpenDocument text";
     case SL_ZIP_ODF_PRESENTATION: return "OpenDocument presentation";
     case SL_ZIP_ARCHIVE:
     case SL_ZIP_WORKBOOK:
+    case SL_ZIP_WORD:
+    case SL_ZIP_ODF_TEXT:
     case SL_ZIP_ODF_SPREADSHEET: break;
     }
     return NULL;
@@ -1045,6 +1053,8 @@ static void xctx_free(xctx *c) {
     free(c->cells);
     free(c->slices);
     sl_buf_free(&c->tname);
+    for (size_t i = 0; i < c->nvm; i++) sl_buf_free(&c->vm[i]);
+    free(c->vm);
     free(c);
 }
 
@@ -1077,11 +1087,13 @@ static void ods_row_begin(xctx *c, uint64_t rep) {
     c->row_rep = rep;
 }
 
+/* A table begins: named by its table:name, else "Sheet1" in a spreadsheet and "table 1" in a
+ * text document (Word's tables have no names), as a web page's are. */
 static void ods_table_begin(xctx *c, const XML_Char **atts) {
-    const char *name = sl_xml_attr(atts, "name");
+    const char *name = atts ? sl_xml_attr(atts, "name") : NULL;
     sl_buf_reset(&c->tname);
     if (name && *name) sl_buf_puts(&c->tname, name);
-    else sl_buf_printf(&c->tname, "Sheet%u", c->ntables + 1);
+    else sl_buf_printf(&c->tname, c->doc ? "table %u" : "Sheet%u", c->ntables + 1);
     if (sl_buf_nul(&c->tname) != SL_OK) { fail(c, SL_ENOMEM, "out of memory"); return; }
     memset(&c->osh, 0, sizeof c->osh);
     c->osh.name = c->tname.p;
@@ -1091,6 +1103,8 @@ static void ods_table_begin(xctx *c, const XML_Char **atts) {
     c->in_table = 1;
     c->inner = 0;
     c->table_skip = 0;
+    for (size_t i = 0; i < c->nvm; i++) sl_buf_reset(&c->vm[i]);
+    c->vm_said = 0;
     ods_row_begin(c, 1);
     c->rownum = c->last_emitted = 0;
     c->cols_warned = 0;
@@ -1353,15 +1367,144 @@ static int ods_encrypted(xctx *c, int fd) {
     return enc;
 }
 
-sl_status sl_ods_read_fd(int fd, const sl_xlsx_opts *opts, const char *sha256,
-                         const sl_xlsx_cb *cb) {
-    xctx *c = xctx_new(opts, cb, "ods");
+/* ---- Word documents (.docx): the tables of word/document.xml, through the same row and
+ * cell assembly as OpenDocument's. Only text in <w:t> is a cell's (deleted text, field codes
+ * and tab stops are not); paragraphs are the cell's lines; a cell spanning columns
+ * (w:gridSpan) is followed by empty cells; a cell merged with the one above (w:vMerge, as a
+ * report grouped by agency merges the agency's cells) gets the text of the cell the merge
+ * began in, as the page shows it, so that every row keeps its agency. */
+
+#define VM_MAX_COLS 1024u /* columns whose merges over rows are followed */
+
+/* The open cell is merged over rows: a merge that begins keeps its text for the rows below
+ * (at column col), one that goes on takes it. */
+static void docx_vmerge(xctx *c, uint64_t col) {
+    if (!c->vmerge || col >= VM_MAX_COLS) return;
+    if (col >= c->nvm) {
+        sl_buf *n = sl_reallocarray(c->vm, col + 1, sizeof *n);
+        if (!n) { fail(c, SL_ENOMEM, "out of memory"); return; }
+        memset(n + c->nvm, 0, (col + 1 - c->nvm) * sizeof *n);
+        c->vm = n;
+        c->nvm = col + 1;
+    }
+    sl_buf *kept = &c->vm[col];
+    if (c->vmerge == 1) {
+        sl_buf_reset(kept);
+        if (c->val.len && sl_buf_append(kept, c->val.p, c->val.len)) fail(c, SL_ENOMEM, "out of memory");
+        return;
+    }
+    if (c->val.len || !kept->len) return;
+    if (sl_buf_append(&c->val, kept->p, kept->len)) c->val_over = 1;
+    if (!c->vm_said++)
+        fdiag(c, SL_DIAG_INFO, "merged_cells", c->rownum + 1,
+              "cells merged over rows: each row gets the text of the cell the merge began in");
+}
+
+enum { WE_OTHER, WE_TBL, WE_TR, WE_TC, WE_P, WE_R, WE_T, WE_TAB, WE_BR, WE_SPAN, WE_VMERGE };
+
+static int docx_elem(const char *name) {
+    const char *n = sl_xml_local_name(name);
+    switch (n[0]) {
+    case 't':
+        if (!strcmp(n, "tbl")) return WE_TBL;
+        if (!strcmp(n, "tr")) return WE_TR;
+        if (!strcmp(n, "tc")) return WE_TC;
+        if (n[1] == '\0') return WE_T;
+        return !strcmp(n, "tab") ? WE_TAB : WE_OTHER;
+    case 'p': return n[1] == '\0' ? WE_P : WE_OTHER;
+    case 'r': return n[1] == '\0' ? WE_R : WE_OTHER;
+    case 'b': return !strcmp(n, "br") ? WE_BR : WE_OTHER;
+    case 'c': return !strcmp(n, "cr") ? WE_BR : WE_OTHER;
+    case 'g': return !strcmp(n, "gridSpan") ? WE_SPAN : WE_OTHER;
+    case 'v': return !strcmp(n, "vMerge") ? WE_VMERGE : WE_OTHER;
+    }
+    return WE_OTHER;
+}
+
+static void docx_put(xctx *c, const char *p, size_t n) {
+    if (c->in_c && sl_buf_append(&c->val, p, n) != SL_OK) c->val_over = 1;
+}
+
+static void XMLCALL docx_start(void *ud, const XML_Char *name, const XML_Char **atts) {
+    xctx *c = ud;
+    int el = docx_elem(name);
+    if (!c->in_table) {
+        if (el == WE_TBL) ods_table_begin(c, NULL);
+        return;
+    }
+    if (el == WE_TBL || c->inner) { /* a table inside a cell: left out, as in OpenDocument */
+        if (el == WE_TBL && c->inner++ == 0)
+            fdiag(c, SL_DIAG_WARN, "inner_table", c->rownum + 1,
+                  "a table inside a cell: its text is left out of the row");
+        return;
+    }
+    switch (el) {
+    case WE_TR: ods_row_begin(c, 1); break;
+    case WE_TC: {
+        static const XML_Char *none[] = {NULL};
+        ods_cell_start(c, none);
+        c->span = 1;
+        c->vmerge = 0;
+        break;
+    }
+    case WE_SPAN: if (c->in_c) c->span = ods_repeat(sl_xml_attr(atts, "val")); break;
+    case WE_VMERGE: {
+        const char *v = sl_xml_attr(atts, "val");
+        if (c->in_c) c->vmerge = v && !strcmp(v, "restart") ? 1 : 2;
+        break;
+    }
+    case WE_P: if (c->in_c && c->paras++) docx_put(c, "\n", 1); break;
+    case WE_R: c->in_run++; break;
+    case WE_T: if (c->in_c) c->capture = &c->val; break;
+    case WE_TAB: if (c->in_run) docx_put(c, "\t", 1); break;
+    case WE_BR: if (c->in_run) docx_put(c, "\n", 1); break;
+    }
+}
+
+static void XMLCALL docx_end(void *ud, const XML_Char *name) {
+    xctx *c = ud;
+    if (!c->in_table) return;
+    int el = docx_elem(name);
+    if (c->inner) {
+        if (el == WE_TBL) c->inner--;
+        return;
+    }
+    switch (el) {
+    case WE_TBL: ods_table_end(c, 0); break;
+    case WE_TR: ods_row_done(c); break;
+    case WE_TC:
+        if (c->in_c) {
+            docx_vmerge(c, c->ocol);
+            ods_cell_done(c);
+            uint64_t more = c->span - 1; /* the columns the cell spans, empty */
+            c->ocol = more > XLSX_MAX_COLS + 1 - c->ocol ? XLSX_MAX_COLS + 1 : c->ocol + more;
+        }
+        c->in_c = 0;
+        c->capture = NULL;
+        break;
+    case WE_T: c->capture = NULL; break;
+    case WE_R: if (c->in_run) c->in_run--; break;
+    }
+}
+
+/* The tables of one XML part of a zip: content.xml of an OpenDocument spreadsheet ("ods") or
+ * text ("odt"), word/document.xml of a Word document ("docx"). */
+static sl_status read_tables(int fd, const sl_xlsx_opts *opts, const char *sha256,
+                             const sl_xlsx_cb *cb, const char *fmt) {
+    int docx = !strcmp(fmt, "docx");
+    const char *part = docx ? "word/document.xml" : "content.xml";
+    const char *what = docx ? "a Word document" : !strcmp(fmt, "odt") ? "an OpenDocument text"
+                                                                      : "an OpenDocument spreadsheet";
+    xctx *c = xctx_new(opts, cb, fmt);
     if (!c) return SL_ENOMEM;
     c->ods = 1;
+    c->doc = strcmp(fmt, "ods") != 0;
     c->file_sha = sha256;
+    char code[48];
     struct archive *a = open_zip(fd, c);
     if (!a) {
-        report(c, "ods.not_zip");
+        sl_fmt(code, sizeof code, "%s.not_zip", fmt);
+        report(c, code);
         sl_status st = c->st ? c->st : SL_ENOMEM;
         xctx_free(c);
         return st;
@@ -1371,13 +1514,15 @@ sl_status sl_ods_read_fd(int fd, const sl_xlsx_opts *opts, const char *sha256,
     sl_status st = SL_OK;
     while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
         const char *n = archive_entry_pathname(e);
-        if (!n || strcmp(n, "content.xml") != 0) continue;
+        if (!n || strcmp(n, part) != 0) continue;
         found = 1;
-        st = parse_entry(c, a, n, ods_start, ods_end, NULL, &c->content_out);
-        if (st && !c->refused && c->ntables == 0 && ods_encrypted(c, fd)) {
-            sl_fmt(c->msg, sizeof c->msg, "ods: protected by a password: its content cannot be "
-                   "read; open it in LibreOffice with the password and save it as CSV");
-            report(c, "ods.encrypted");
+        st = parse_entry(c, a, n, docx ? docx_start : ods_start, docx ? docx_end : ods_end, NULL,
+                         &c->content_out);
+        if (st && !c->refused && c->ntables == 0 && !docx && ods_encrypted(c, fd)) {
+            sl_fmt(c->msg, sizeof c->msg, "%s: protected by a password: its content cannot be "
+                   "read; open it in LibreOffice with the password and save it as CSV", fmt);
+            sl_fmt(code, sizeof code, "%s.encrypted", fmt);
+            report(c, code);
         } else if (st) {
             if (c->in_table && c->last_emitted) {
                 char m[sizeof c->msg + 80];
@@ -1385,17 +1530,25 @@ sl_status sl_ods_read_fd(int fd, const sl_xlsx_opts *opts, const char *sha256,
                        (unsigned long long)c->last_emitted);
                 sl_fmt(c->msg, sizeof c->msg, "%s", m);
             }
-            report(c, "ods.damaged");
+            sl_fmt(code, sizeof code, "%s.damaged", fmt);
+            report(c, code);
         }
         if (c->in_table) ods_table_end(c, st != SL_OK);
         break;
     }
     archive_read_free(a);
     if (!found) {
-        sl_fmt(c->msg, sizeof c->msg, "ods: no content.xml: the OpenDocument spreadsheet holds "
-               "no sheets");
-        report(c, "ods.no_content");
+        sl_fmt(c->msg, sizeof c->msg, "%s: no %s: %s that holds no %s", fmt, part, what,
+               c->doc ? "text" : "sheets");
+        sl_fmt(code, sizeof code, "%s.no_content", fmt);
+        report(c, code);
         st = SL_EFORMAT;
+    } else if (!st && c->ntables == 0 && c->doc) {
+        /* a letter, a memo: normal in a release, and no log */
+        sl_fmt(code, sizeof code, "%s.no_table", fmt);
+        char m[200];
+        sl_fmt(m, sizeof m, "%s with no table: not a log; nothing read from it", what);
+        xdiag(c, SL_DIAG_INFO, code, 0, m);
     } else if (!st && c->ntables == 0) {
         sl_fmt(c->msg, sizeof c->msg, "ods: the spreadsheet holds no sheet");
         report(c, "ods.no_sheet");
@@ -1403,4 +1556,14 @@ sl_status sl_ods_read_fd(int fd, const sl_xlsx_opts *opts, const char *sha256,
     }
     xctx_free(c);
     return st;
+}
+
+sl_status sl_ods_read_fd(int fd, const sl_xlsx_opts *opts, const char *sha256,
+                         const sl_xlsx_cb *cb) {
+    return read_tables(fd, opts, sha256, cb, "ods");
+}
+
+sl_status sl_doc_read_fd(int fd, const sl_xlsx_opts *opts, const char *sha256,
+                         const sl_xlsx_cb *cb, int docx) {
+    return read_tables(fd, opts, sha256, cb, docx ? "docx" : "odt");
 }

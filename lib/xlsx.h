@@ -70,14 +70,25 @@ sl_status sl_xlsx_read_fd(int fd, const sl_xlsx_opts *opts, const sl_xlsx_cb *cb
 sl_status sl_ods_read_fd(int fd, const sl_xlsx_opts *opts, const char *sha256,
                          const sl_xlsx_cb *cb);
 
+/* Reads the tables of a text document: a Word document (.docx, docx set: word/document.xml)
+ * or an OpenDocument text (.odt: content.xml, as sl_ods_read_fd reads it). Each table is a
+ * sheet, named by its table:name or "table 1", "table 2", ... (Word's have no names); the
+ * prose around them is not read. A table inside a cell is left out (a warning); in a .docx,
+ * a cell's text is that of its <w:t> runs (not deleted text or field codes), its paragraphs
+ * as lines, and a cell spanning columns (w:gridSpan) is followed by empty ones. A document
+ * with no table is said in a note (docx.no_table, odt.no_table): a letter is no log. Codes
+ * and messages begin "docx." or "odt." as the .ods reader's begin "ods.". */
+sl_status sl_doc_read_fd(int fd, const sl_xlsx_opts *opts, const char *sha256,
+                         const sl_xlsx_cb *cb, int docx);
+
 /* What a zip is, told from its members: xl/workbook.xml (a workbook), word/document.xml,
  * ppt/presentation.xml, or an OpenDocument "mimetype" member. */
 typedef enum {
     SL_ZIP_ARCHIVE = 0,      /* an archive of files (or not a zip): its members are read */
     SL_ZIP_WORKBOOK,         /* an Excel workbook: read by this module */
-    SL_ZIP_WORD,             /* office documents, not read */
-    SL_ZIP_POWERPOINT,
-    SL_ZIP_ODF_TEXT,
+    SL_ZIP_WORD,             /* a Word document: its tables are read (sl_doc_read_fd) */
+    SL_ZIP_POWERPOINT,       /* a presentation: not read */
+    SL_ZIP_ODF_TEXT,         /* an OpenDocument text: its tables are read */
     SL_ZIP_ODF_PRESENTATION,
     SL_ZIP_ODF_SPREADSHEET   /* an OpenDocument spreadsheet: read by sl_ods_read_fd */
 } sl_zip_kind;

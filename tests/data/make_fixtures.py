@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """make_fixtures.py: writes the small container, workbook, encoding and document fixtures under
-tests/data/ (xlsx/, xls/, ods/, archives/, zip/, text/, gz/, mail/, json/, release_with_documents/,
+tests/data/ (xlsx/, xls/, ods/, archives/, zip/, text/, gz/, mail/, json/, word/, release_with_documents/,
 documents_that_warn/, unknown_table/), each named for what it breaks. Standard library only
 (zstd.csv.zst needs the zstd command). Deterministic: fixed zip timestamps, gzip mtime 0.
 Run from the repository root: python3 tests/data/make_fixtures.py"""
@@ -1085,7 +1085,92 @@ def make_json():
     put('json/named_json_but_not_json.json', b'Flock audit export failed: session expired\nTry again\n')
 
 
+W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main'
+
+
+def w_par(*runs):
+    return '<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr>%s</w:p>' % ''.join(runs)
+
+
+def w_run(text):
+    return '<w:r><w:t xml:space="preserve">%s</w:t></w:r>' % text
+
+
+def w_cell(*paras, span=1, vmerge=None):
+    pr = ''
+    if span > 1: pr += '<w:gridSpan w:val="%d"/>' % span
+    if vmerge is not None: pr += '<w:vMerge%s/>' % (' w:val="%s"' % vmerge if vmerge else '')
+    return '<w:tc><w:tcPr><w:tcW w:w="2000" w:type="dxa"/>%s</w:tcPr>%s</w:tc>' % (
+        pr, ''.join(paras) or '<w:p/>')
+
+
+def docx(body):
+    ct = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.'
+          'openxmlformats.org/package/2006/content-types"><Default Extension="xml" '
+          'ContentType="application/xml"/></Types>')
+    doc = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="%s">'
+           '<w:body>%s<w:sectPr/></w:body></w:document>' % (W, body))
+    return zbytes([('[Content_Types].xml', ct.encode()), ('word/document.xml', doc.encode()),
+                   ('docProps/core.xml', b'<?xml version="1.0"?><cp:coreProperties xmlns:cp="c"/>')])
+
+
+def make_word():
+    """Audits in text documents: a Word memo with the audit as a table (a tracked deletion, a
+    cell of two paragraphs, a tab, a cell spanning two columns, a cell merged with the one
+    above) and a signature table that is no log; the same audit in an OpenDocument text; a
+    Word document cut off."""
+    hdr = ['Name', 'Org Name', 'Search Time', 'Reason', 'License Plate']
+    rows = [['M. Ortiz', 'Springfield IL PD', '05/08/2025, 3:12:44 PM UTC',
+             'assist ICE with locate', 'KPX4471'],
+            ['R. Patel', 'Springfield IL PD', '05/09/2025, 9:01:02 AM UTC',
+             'burglary suspect vehicle', 'MWR215'],
+            ['K. Wu', 'Shelbyville IN SO', '05/10/2025, 6:30:00 PM UTC', 'protest at city hall',
+             'LPR5521']]
+    def tr(cells): return '<w:tr>%s</w:tr>' % ''.join(cells)
+    table = ['<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr><w:tblGrid>'
+             '<w:gridCol/><w:gridCol/><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid>']
+    table.append(tr([w_cell(w_par(w_run(h))) for h in hdr]))
+    r = rows[0]   # the reason with a tracked deletion and a field code that are not its text
+    table.append(tr([w_cell(w_par(w_run(r[0]))), w_cell(w_par(w_run(r[1]))), w_cell(w_par(w_run(r[2]))),
+                     w_cell(w_par(w_run('assist '), '<w:del w:id="1" w:author="clerk"><w:r><w:delText>'
+                                  'HSI </w:delText></w:r></w:del>', w_run('ICE with locate'),
+                                  '<w:r><w:instrText> PAGE </w:instrText></w:r>')),
+                     w_cell(w_par(w_run(r[4])))]))
+    r = rows[1]   # a name of two paragraphs, a tab inside the reason, an org merged with below
+    table.append(tr([w_cell(w_par(w_run('R.')), w_par(w_run('Patel'))),
+                     w_cell(w_par(w_run(r[1])), vmerge='restart'),
+                     w_cell(w_par(w_run(r[2]))),
+                     w_cell(w_par(w_run('burglary'), '<w:r><w:tab/></w:r>', w_run('suspect vehicle'))),
+                     w_cell(w_par(w_run(r[4])))]))
+    r = rows[2]   # the org merged with the one above (stored empty); a cell spanning two
+    table.append(tr([w_cell(w_par(w_run(r[0]))), w_cell(vmerge=''), w_cell(w_par(w_run(r[2]))),
+                     w_cell(w_par(w_run(r[3])), span=2)]))
+    table.append('</w:tbl>')
+    sign = ('<w:tbl>' + tr([w_cell(w_par(w_run('Prepared by'))), w_cell(w_par(w_run('Records Unit')))])
+            + tr([w_cell(w_par(w_run('Date'))), w_cell(w_par(w_run('June 2, 2025')))]) + '</w:tbl>')
+    body = (w_par(w_run('MEMORANDUM')) + w_par(w_run('Flock searches, May 2025, as requested:'))
+            + ''.join(table) + w_par(w_run('')) + sign)
+    whole = docx(body)
+    put('word/audit_table_in_a_word_memo.docx', whole)
+    put('word/word_memo_cut_off.docx', whole[:len(whole) * 2 // 3])
+    def cell(t): return '<table:table-cell office:value-type="string"><text:p>%s</text:p></table:table-cell>' % t
+    odt_rows = ''.join('<table:table-row>%s</table:table-row>' % ''.join(cell(x) for x in r)
+                       for r in [hdr] + rows)
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text>'
+               '<text:p>Flock searches, May 2025</text:p><table:table table:name="Table1">'
+               '<table:table-column table:number-columns-repeated="5"/>%s</table:table>'
+               '<text:p>Records Unit</text:p></office:text></office:body></office:document-content>'
+               % odt_rows)
+    put('word/audit_table_in_an_opendocument_text.odt', zbytes(
+        [('mimetype', b'application/vnd.oasis.opendocument.text'), ('content.xml', content.encode())],
+        zipfile.ZIP_STORED))
+
+
 if __name__ == '__main__':
+    make_word()
     make_json()
     make_volumes()
     make_archives()

@@ -1,6 +1,7 @@
 /* test_xlsx.c: the streaming workbook reader on fixtures built by tests/data/make_fixtures.py
  * (inline and shared strings, dates around the 1900 leap-year bug, sparse cells, blank rows,
- * parts stored out of order, an XML entity bomb) and on the real workbooks in ../shared/data. */
+ * parts stored out of order, an XML entity bomb), on the tables of text documents (.docx,
+ * .odt), and on the real workbooks in ../shared/data. */
 #include "harness.h"
 #include "timeparse.h"
 #include "xlsx.h"
@@ -298,8 +299,8 @@ static void test_refusals(void) {
     CHECK(c.diags.p && strncmp(c.diags.p, "xlsx.not_zip", 12) == 0);
     done(&c);
 
-    /* What a zip is: a workbook is read, an archive's members are read, an office document
-     * is named and skipped whole. */
+    /* What a zip is: a workbook is read, an archive's members are read, a text document's
+     * tables are read, a presentation is named and skipped whole. */
     static const struct {
         const char *path;
         sl_zip_kind want;
@@ -308,9 +309,10 @@ static void test_refusals(void) {
         {"tests/data/xlsx/sparse_cells.xlsx", SL_ZIP_WORKBOOK, NULL},
         {"tests/data/zip/zip_in_zip.zip", SL_ZIP_ARCHIVE, NULL},
         {"tests/data/documents_that_warn/release.zip", SL_ZIP_ARCHIVE, NULL},
-        {"tests/data/documents_that_warn/letter.docx", SL_ZIP_WORD, "Word document"},
+        {"tests/data/documents_that_warn/letter.docx", SL_ZIP_WORD, NULL},
         {"tests/data/documents_that_warn/slides.pptx", SL_ZIP_POWERPOINT, "PowerPoint presentation"},
-        {"tests/data/documents_that_warn/letter.odt", SL_ZIP_ODF_TEXT, "OpenDocument text"},
+        {"tests/data/documents_that_warn/letter.odt", SL_ZIP_ODF_TEXT, NULL},
+        {"tests/data/word/audit_table_in_a_word_memo.docx", SL_ZIP_WORD, NULL},
         {"tests/data/text/utf8_bom.csv", SL_ZIP_ARCHIVE, NULL}, /* not a zip at all */
     };
     for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++) {
@@ -327,6 +329,68 @@ static void test_refusals(void) {
     }
     CHECK_STR(sl_zip_kind_unread(SL_ZIP_ODF_PRESENTATION), "OpenDocument presentation");
     CHECK(sl_zip_kind_unread(SL_ZIP_ODF_SPREADSHEET) == NULL); /* read: sl_ods_read_fd */
+}
+
+/* Reads the text document at path (a .docx when docx is set) into c, tables' hash "f00d". */
+static sl_status read_doc(const char *path, coll *c, int docx) {
+    memset(c, 0, sizeof *c);
+    c->keep_rows = 1;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return SL_EIO;
+    sl_xlsx_opts o = {0};
+    o.cite = path;
+    o.diag = c_diag;
+    o.diag_ud = c;
+    sl_xlsx_cb cb = {c_begin, c_row, c_end_bytes, c};
+    sl_status st = sl_doc_read_fd(fd, &o, "f00d", &cb, docx);
+    close(fd);
+    sl_buf_nul(&c->dump);
+    sl_buf_nul(&c->diags);
+    return st;
+}
+
+/* Tables in text documents: a Word memo and an OpenDocument text (make_word). */
+static void test_documents(void) {
+    coll c;
+    CHECK_INT(read_doc("tests/data/word/audit_table_in_a_word_memo.docx", &c, 1), SL_OK);
+    /* the prose around the tables not read; a tracked deletion and a field code not a cell's
+     * text; a name of two paragraphs as two lines; a tab in a run; the org merged with the
+     * cell above given its text; a reason spanning two columns followed by an empty cell; a
+     * second table (a signature block) handed out as a table of its own */
+    CHECK_STR(c.dump.p,
+              "S table 1\n"
+              "R 1:Name|Org Name|Search Time|Reason|License Plate\n"
+              "R 2:M. Ortiz|Springfield IL PD|05/08/2025, 3:12:44 PM UTC|assist ICE with locate|KPX4471\n"
+              "R 3:R.\nPatel|Springfield IL PD|05/09/2025, 9:01:02 AM UTC|burglary\tsuspect vehicle|MWR215\n"
+              "R 4:K. Wu|Springfield IL PD|05/10/2025, 6:30:00 PM UTC|protest at city hall\n"
+              "E 4 0 0 f00d bytes\n"
+              "S table 2\n"
+              "R 1:Prepared by|Records Unit\n"
+              "R 2:Date|June 2, 2025\n"
+              "E 2 0 0 f00d bytes\n");
+    CHECK_STR(c.diags.p, "docx.merged_cells [tests/data/word/audit_table_in_a_word_memo.docx > "
+                         "table 1]: cells merged over rows: each row gets the text of the cell the "
+                         "merge began in\n");
+    done(&c);
+    CHECK_INT(read_doc("tests/data/word/audit_table_in_an_opendocument_text.odt", &c, 0), SL_OK);
+    CHECK(c.dump.p && strncmp(c.dump.p, "S Table1\nR 1:Name|Org Name|Search Time|Reason|License Plate\n"
+                                        "R 2:M. Ortiz|", 73) == 0);
+    CHECK(c.dump.p && strstr(c.dump.p, "E 4 0 0 f00d bytes\n") != NULL);
+    CHECK_STR(c.diags.p ? c.diags.p : "", "");
+    done(&c);
+    /* a letter: said in a note, nothing read */
+    CHECK_INT(read_doc("tests/data/documents_that_warn/letter.docx", &c, 1), SL_OK);
+    CHECK_STR(c.dump.p ? c.dump.p : "", "");
+    CHECK_STR(c.diags.p, "docx.no_table [tests/data/documents_that_warn/letter.docx]: a Word "
+                         "document with no table: not a log; nothing read from it\n");
+    done(&c);
+    CHECK_INT(read_doc("tests/data/documents_that_warn/letter.odt", &c, 0), SL_OK);
+    CHECK(c.diags.p && strstr(c.diags.p, "odt.no_table") != NULL);
+    done(&c);
+    /* a .docx without its document part */
+    CHECK_INT(read_doc("tests/data/xlsx/sparse_cells.xlsx", &c, 1), SL_EFORMAT);
+    CHECK(c.diags.p && strstr(c.diags.p, "docx.no_content") != NULL);
+    done(&c);
 }
 
 /* "2025-06-18 00:02:04.789" truncated to the second, as ISO 8601. */
@@ -494,11 +558,13 @@ static void test_ods(void) {
         close(fd);
     }
     CHECK(sl_zip_kind_unread(SL_ZIP_ODF_SPREADSHEET) == NULL);
-    CHECK_STR(sl_zip_kind_unread(SL_ZIP_ODF_TEXT), "OpenDocument text");
+    CHECK(sl_zip_kind_unread(SL_ZIP_ODF_TEXT) == NULL); /* its tables are read */
+    CHECK_STR(sl_zip_kind_unread(SL_ZIP_ODF_PRESENTATION), "OpenDocument presentation");
 }
 
 int main(void) {
     test_ods();
+    test_documents();
     test_fixtures();
     test_number_text();
     test_refusals();
