@@ -1,12 +1,13 @@
 /* fuzz_read.c: libFuzzer harness for everything behind sl_read_file: format sniffing, ZIP,
- * tar, 7z, gzip, zstd, xz, bzip2, XLSX and OpenDocument spreadsheets (libarchive + expat), web
- * pages (libxml2), Excel 97-2003 workbooks (FreeXL), UTF-16 and Windows-1252 decoding, and the
- * CSV parser.
+ * tar, 7z, gzip, zstd, xz, bzip2, XLSX and OpenDocument spreadsheets, Word and OpenDocument
+ * text tables (libarchive + expat), web pages (libxml2), Excel 97-2003 workbooks (FreeXL), JSON
+ * (yajl), UTF-16 and Windows-1252 decoding, and the CSV parser.
  * The input is written to a file and read like any input; every row delivered must respect the
  * reader's invariants, and reading the same file twice must give the same rows and hashes.
  * Build with `make fuzz` (needs clang); run, from the repository root:
  *   mkdir -p /tmp/read_corpus && cp -r tests/data/xlsx tests/data/zip tests/data/gz tests/data/html \
- *     tests/data/xls tests/data/ods tests/data/archives /tmp/read_corpus/
+ *     tests/data/xls tests/data/ods tests/data/archives tests/data/word tests/data/json \
+ *     /tmp/read_corpus/
  *   build/fuzz/fuzz_read -max_total_time=60 -rss_limit_mb=2048 /tmp/read_corpus
  * Keep any crasher as a regression input in tests/data/, named for what it breaks. */
 #include "read.h"
