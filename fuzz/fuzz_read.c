@@ -40,8 +40,8 @@ static int on_begin(void *ud, const sl_source *src) {
 
 static int on_row(void *ud, const sl_source *src, const sl_csv_row *row) {
     tally *t = ud;
-    (void)src;
-    check(row->record >= 1);
+    /* record 0: the header a JSON list's keys make (csv.h), no record of the file */
+    check(row->record >= 1 || (src->format && strcmp(src->format, "json") == 0));
     check(row->err != SL_CSV_TOO_LARGE || row->ncells == 0);
     t->rows++;
     for (size_t i = 0; i < row->ncells; i++) {

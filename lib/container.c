@@ -1030,7 +1030,8 @@ sl_status sl_archive_read_xmlss(const sl_archive_env *env, int fd, sl_source *bo
 }
 
 sl_status sl_archive_read_json(const sl_archive_env *env, int fd, sl_source *doc) {
-    return read_sheets_of(env, fd, doc, "json", sl_encoding_name(sl_json_encoding(fd)), sl_json_read_fd);
+    const char *encoding = sl_encoding_name(sl_json_encoding(fd));
+    return read_sheets_of(env, fd, doc, "json", encoding, sl_json_read_fd);
 }
 
 sl_status sl_archive_read_xls(const sl_archive_env *env, int fd, sl_source *book) {

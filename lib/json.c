@@ -194,7 +194,8 @@ static sl_status put_name(sl_buf *b, const unsigned char *p, size_t n) {
         while (n && (p[n] & 0xC0) == 0x80) n--;
     }
     if (sl_buf_reserve(b, n)) return SL_ENOMEM;
-    for (size_t i = 0; i < n; i++) b->p[b->len++] = (char)(p[i] < 0x20 || p[i] == 0x7F ? ' ' : p[i]);
+    for (size_t i = 0; i < n; i++)
+        b->p[b->len++] = (char)(p[i] < 0x20 || p[i] == 0x7F ? ' ' : p[i]);
     return SL_OK;
 }
 
@@ -1096,7 +1097,9 @@ sl_status sl_json_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *cb
         jdiag(c, SL_DIAG_WARN, "json.too_many_tables", NULL, 0, 0, m);
     }
     if (rc == SL_OK && !c->ntabs) say_no_records(c);
-    if (rc == SL_EIO) jdiag(c, SL_DIAG_ERROR, "read.io", tname, 0, 0, "read failed: the rest of the file is lost");
+    if (rc == SL_EIO)
+        jdiag(c, SL_DIAG_ERROR, "read.io", tname, 0, 0,
+              "read failed: the rest of the file is lost");
     for (size_t t = 0; t < c->ntabs; t++) names_free(&c->tabs[t].cols);
     for (size_t k = 0; k < MAX_HEADS; k++) names_free(&c->hd[k].list);
     free(c->tabs);

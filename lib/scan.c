@@ -747,8 +747,9 @@ static void hold_row(sl_scan *s, const sl_csv_row *row) {
 /* ---- documents that come with a release --------------------------------------------------- */
 
 /* Names that say "document, not a table". JSON, XML, HTML and YAML warn: such a file may hold
- * a log in a format not read yet (a JSON file that is JSON is read by json.h, not here). A .txt is often a delimited export, so a .txt shaped like a
- * table stays with the tables (rejected, for someone to look at). */
+ * a log in a format not read yet (a JSON file that is JSON is read by json.h, not here). A
+ * .txt is often a delimited export, so a .txt shaped like a table stays with the tables
+ * (rejected, for someone to look at). */
 static const struct {
     const char *ext, *what;
     unsigned char warn, txt;

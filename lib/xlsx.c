@@ -1390,7 +1390,8 @@ static void docx_vmerge(xctx *c, uint64_t col) {
     sl_buf *kept = &c->vm[col];
     if (c->vmerge == 1) {
         sl_buf_reset(kept);
-        if (c->val.len && sl_buf_append(kept, c->val.p, c->val.len)) fail(c, SL_ENOMEM, "out of memory");
+        if (c->val.len && sl_buf_append(kept, c->val.p, c->val.len))
+            fail(c, SL_ENOMEM, "out of memory");
         return;
     }
     if (c->val.len || !kept->len) return;
@@ -1493,8 +1494,9 @@ static sl_status read_tables(int fd, const sl_xlsx_opts *opts, const char *sha25
                              const sl_xlsx_cb *cb, const char *fmt) {
     int docx = !strcmp(fmt, "docx");
     const char *part = docx ? "word/document.xml" : "content.xml";
-    const char *what = docx ? "a Word document" : !strcmp(fmt, "odt") ? "an OpenDocument text"
-                                                                      : "an OpenDocument spreadsheet";
+    const char *what = docx                 ? "a Word document"
+                       : !strcmp(fmt, "odt") ? "an OpenDocument text"
+                                             : "an OpenDocument spreadsheet";
     xctx *c = xctx_new(opts, cb, fmt);
     if (!c) return SL_ENOMEM;
     c->ods = 1;
