@@ -526,6 +526,18 @@ static int pio_all(int fd, char *p, size_t n, uint64_t off, int writing) {
 
 int sl_pread_all(int fd, void *p, size_t n, uint64_t off) { return pio_all(fd, p, n, off, 0); }
 
+long sl_read_full(int fd, void *p, size_t n) {
+    size_t got = 0;
+    while (got < n) {
+        ssize_t k = read(fd, (char *)p + got, n - got);
+        if (k < 0 && errno == EINTR) continue;
+        if (k < 0) return -1;
+        if (k == 0) break;
+        got += (size_t)k;
+    }
+    return (long)got;
+}
+
 /* pio_all only reads from p when writing. */
 int sl_pwrite_all(int fd, const void *p, size_t n, uint64_t off) {
     return pio_all(fd, (char *)(uintptr_t)p, n, off, 1);

@@ -139,6 +139,9 @@ sl_status sl_sha256_add_fd(sl_sha256 *h, int fd, uint64_t *bytes);
  * first, or a write makes no progress). */
 int sl_pread_all(int fd, void *p, size_t n, uint64_t off);
 int sl_pwrite_all(int fd, const void *p, size_t n, uint64_t off);
+/* read(2) at the descriptor's offset until n bytes, the end of the file or an error: the bytes
+ * read (fewer than n only at the end), or -1 with errno set. */
+long sl_read_full(int fd, void *p, size_t n);
 
 /* pthread_create for the library's own threads, which start with every signal blocked: the
  * program's handlers (the command line's Ctrl-C, which sets sl_scan_opts.stop) run on its own

@@ -767,19 +767,6 @@ static void yajl_message(yajl_handle h, const unsigned char *p, size_t n, char o
     while (l && out[l - 1] == ' ') out[--l] = '\0';
 }
 
-/* Reads up to n bytes (fewer only at the end); -1 on a read error. */
-static ssize_t read_full(int fd, unsigned char *p, size_t n) {
-    size_t got = 0;
-    while (got < n) {
-        ssize_t k = read(fd, p + got, n - got);
-        if (k < 0 && errno == EINTR) continue;
-        if (k < 0) return -1;
-        if (k == 0) break;
-        got += (size_t)k;
-    }
-    return (ssize_t)got;
-}
-
 /* The file as UTF-8, from its start: a UTF-8 BOM dropped, UTF-16 (PowerShell's Out-File
  * writes it) and Windows-1252 decoded. */
 typedef struct {
@@ -1021,8 +1008,8 @@ static void say_no_records(jctx *c) {
 
 sl_encoding sl_json_encoding(int fd) {
     unsigned char *head = malloc(SL_SNIFF_WINDOW);
-    ssize_t n = head && lseek(fd, 0, SEEK_SET) == 0 ? read_full(fd, head, SL_SNIFF_WINDOW) : -1;
-    sl_encoding e = n > 0 ? sl_encoding_sniff(head, (size_t)n, (size_t)n < (ssize_t)SL_SNIFF_WINDOW,
+    long n = head && lseek(fd, 0, SEEK_SET) == 0 ? sl_read_full(fd, head, SL_SNIFF_WINDOW) : -1;
+    sl_encoding e = n > 0 ? sl_encoding_sniff(head, (size_t)n, (size_t)n < SL_SNIFF_WINDOW,
                                               NULL, NULL, 0)
                           : SL_ENC_UTF8;
     free(head);

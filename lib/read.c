@@ -636,19 +636,6 @@ static void bg_hash_queue(bg_hash *b, size_t n) {
     pthread_mutex_unlock(&b->mu);
 }
 
-/* read(2) until cap bytes, end of file or an error. */
-static long read_full(int fd, char *buf, size_t cap)
-{
-    size_t got = 0;
-    while (got < cap) {
-        ssize_t n = read(fd, buf + got, cap - got);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return -1;
-        if (n == 0) break;
-        got += (size_t)n;
-    }
-    return (long)got;
-}
 
 /* An sl_pull_fn over a file: hands out the sniffed head, then 1 MiB reads; hashes them all. */
 static long file_pull_fn(void *pctx, const char **buf)
@@ -663,7 +650,7 @@ static long file_pull_fn(void *pctx, const char **buf)
         f->head_len = 0;
     } else {
         if (f->bg) *buf = bg_hash_slot(f->bg);
-        n = read_full(f->fd, (char *)*buf, SL_READ_CHUNK);
+        n = sl_read_full(f->fd, (char *)*buf, SL_READ_CHUNK);
     }
     if (n < 0) {
         int e = errno;
@@ -1078,7 +1065,7 @@ static sl_status read_open_file(const char *path, int fd, const sl_read_opts *op
         return SL_ENOMEM;
     }
     sl_status rc;
-    long n = read_full(fd, fp.buf, SL_READ_CHUNK);
+    long n = sl_read_full(fd, fp.buf, SL_READ_CHUNK);
     if (n < 0) {
         sl_read_diag(cb, SL_DIAG_ERROR, "read.io", path, 0, 0, "read failed: %s", strerror(errno));
         rc = SL_EIO;
@@ -1135,7 +1122,7 @@ static size_t volume_base(const char *name, int how, unsigned long *num, size_t 
 static long head_of(const char *path, char *buf, size_t cap) {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return -1;
-    long n = read_full(fd, buf, cap);
+    long n = sl_read_full(fd, buf, cap);
     close(fd);
     return n;
 }
@@ -1231,7 +1218,7 @@ static sl_status append_file(int out, const char *path, uint64_t *at) {
         char *buf = malloc(SL_READ_CHUNK);
         if (!buf) { rc = SL_ENOMEM; break; }
         for (;;) {
-            long r = read_full(in, buf, SL_READ_CHUNK);
+            long r = sl_read_full(in, buf, SL_READ_CHUNK);
             if (r < 0 || (r > 0 && sl_pwrite_all(out, buf, (size_t)r, *at) != 0)) rc = SL_EIO;
             if (r <= 0 || rc) break;
             *at += (uint64_t)r;
