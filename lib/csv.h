@@ -12,8 +12,10 @@ typedef enum {
     SL_CSV_OK = 0,
     SL_CSV_TOO_LARGE,    /* record exceeded max_record bytes (or max_cells); cells empty */
     SL_CSV_UNTERMINATED, /* end of input inside a quoted cell; cells hold what was read */
-    SL_CSV_CUT           /* the input could not be read past this record (read error, damaged
+    SL_CSV_CUT,          /* the input could not be read past this record (read error, damaged
                             compression): sl_csv_finish_cut; cells hold what was read */
+    SL_CSV_MALFORMED     /* a record its format's reader could not parse (a line of JSON Lines
+                            that is not JSON): cells empty; reading went on at the next */
 } sl_csv_err;
 
 typedef struct {

@@ -80,6 +80,8 @@ typedef struct {
     yajl_handle h;
     int deliver;   /* the rows pass (else the columns pass) */
     int lines;     /* JSON Lines: every value at the top is a record of table 0 */
+    int line_start, skip_line; /* JSON Lines: a line begins with the next byte; the rest of a
+                                  line that did not parse is being skipped */
     frame fr[MAX_FRAMES];
     size_t nfr;
     sl_buf path, col, headname;
@@ -348,6 +350,10 @@ static int ent_cmp(const void *a, const void *b) {
     return x->off < y->off ? -1 : x->off > y->off; /* as they came */
 }
 
+/* Hands out the record gathered: cut, it is the one the reading broke off in (its cells as
+ * read); malformed, a line of JSON Lines that does not parse (no cells). */
+enum { REC_WHOLE, REC_CUT, REC_MALFORMED };
+
 static void record_close(jctx *c, int cut) {
     c->in_record = 0;
     if (!c->deliver || c->cur < 0 || c->skip || c->halted) return;
@@ -364,18 +370,20 @@ static void record_close(jctx *c, int cut) {
                 sl_rowbuf_put(&c->rb, at(&c->text, c->ents[e].off), c->ents[e].len))
                 return (void)nomem(c);
     }
-    if (c->over) c->rb.over = 1;
+    if (c->over || cut == REC_MALFORMED) c->rb.over = 1; /* the row's cells dropped */
     sl_csv_row r = {0};
     if (sl_rowbuf_row(&c->rb, &r)) return (void)nomem(c);
     r.record = c->recnum;
     r.line = c->rec_line;
     r.nlines = c->line >= c->rec_line ? (uint32_t)(c->line - c->rec_line + 1) : 1;
     r.err = c->rb.over ? SL_CSV_TOO_LARGE : SL_CSV_OK;
-    if (cut) {
+    if (cut == REC_CUT) {
         r.err = SL_CSV_CUT;
         c->cut_record = r.record;
+    } else if (cut == REC_MALFORMED) {
+        r.err = SL_CSV_MALFORMED;
     }
-    if (c->rb.over) {
+    if (r.err == SL_CSV_TOO_LARGE) {
         char m[160];
         sl_rowbuf_over_msg(&c->rb, m);
         jdiag(c, SL_DIAG_WARN, "json.record_too_large", t->name, r.record, r.line, m);
@@ -388,6 +396,13 @@ static void record_close(jctx *c, int cut) {
 static table *current(jctx *c) {
     size_t i = c->deliver ? (size_t)c->cur : c->tab_seen - 1;
     return (c->deliver ? c->cur >= 0 : c->tab_seen > 0) && i < c->ntabs ? &c->tabs[i] : NULL;
+}
+
+/* JSON Lines: the one table, opened with the first line (a line that did not parse opens it
+ * too, so that it is counted); whether it is being read. */
+static int lines_table(jctx *c, int positional) {
+    if (!c->tab_seen) (void)table_open(c, positional);
+    return current(c) != NULL;
 }
 
 /* A cell's text, for the column col (-1: a key past the cap). */
@@ -450,11 +465,10 @@ static int scalar(jctx *c, const char *p, size_t n, int is_string) {
         c->top_values++;
         if (!c->top_kind) c->top_kind = 's';
         if (c->lines) { /* a line holding a plain value: a record of one cell */
-            if (c->top_values == 1 && !table_open(c, 1)) return !c->stopped;
-            if (!current(c)) return 1;
+            if (!lines_table(c, 1)) return !c->stopped;
             record_open(c);
             cell_put(c, 0, p, n);
-            record_close(c, 0);
+            record_close(c, REC_WHOLE);
         }
         return !c->stopped;
     }
@@ -485,7 +499,7 @@ static int scalar(jctx *c, const char *p, size_t n, int is_string) {
             jdiag(c, SL_DIAG_WARN, "json.not_a_record", current(c)->name, c->recnum,
                   c->line, m);
         }
-        record_close(c, 0);
+        record_close(c, REC_WHOLE);
         break;
     }
     case R_RECORD_MAP:
@@ -549,8 +563,7 @@ static int start(jctx *c, int is_map) {
         c->top_values++;
         if (!c->top_kind) c->top_kind = is_map ? '{' : '[';
         if (c->lines) {
-            if (c->top_values == 1 && !table_open(c, !is_map)) nf.role = R_SKIP;
-            else if (!current(c)) nf.role = R_SKIP;
+            if (!lines_table(c, !is_map)) nf.role = R_SKIP;
             else {
                 nf.role = is_map ? R_RECORD_MAP : R_RECORD_ARR;
                 if (!is_map) nf.col = 0;
@@ -658,7 +671,7 @@ static int end(jctx *c) {
         }
         break;
     case R_RECORD_MAP:
-    case R_RECORD_ARR: record_close(c, 0); break;
+    case R_RECORD_ARR: record_close(c, REC_WHOLE); break;
     case R_FLAT_MAP:
         c->col.len = f.col_len;
         break;
@@ -742,20 +755,6 @@ static yajl_handle parser(const yajl_callbacks *cbs, void *ud) {
     return h;
 }
 
-/* Feeds n bytes a line at a time, counting lines. Returns yajl's status. */
-static yajl_status feed(jctx *c, const unsigned char *p, size_t n) {
-    while (n) {
-        const unsigned char *nl = memchr(p, '\n', n);
-        size_t k = nl ? (size_t)(nl - p) + 1 : n;
-        yajl_status s = yajl_parse(c->h, p, k);
-        if (s != yajl_status_ok) return s;
-        if (nl) c->line++;
-        p += k;
-        n -= k;
-    }
-    return yajl_status_ok;
-}
-
 /* yajl's message ("parse error: invalid object key (must be a string)"), on one line. */
 static void yajl_message(yajl_handle h, const unsigned char *p, size_t n, char out[200]) {
     unsigned char *e = yajl_get_error(h, 0, p, n);
@@ -765,6 +764,77 @@ static void yajl_message(yajl_handle h, const unsigned char *p, size_t n, char o
         if (*q == '\n' || *q == '\r') *q = ' ';
     size_t l = strlen(out);
     while (l && out[l - 1] == ' ') out[--l] = '\0';
+}
+
+static const yajl_callbacks callbacks;
+static yajl_handle parser(const yajl_callbacks *cbs, void *ud);
+
+/* JSON Lines: a line that does not parse (as a save that stopped mid-line and went on leaves)
+ * does not end the reading. Its record (or the line, when no record began) is handed out as
+ * malformed and said (its lines: from where it began to upto), and a new parser starts.
+ * Returns 0 when none can be made. */
+static int resync(jctx *c, const char *why, uint64_t upto) {
+    uint64_t from = c->in_record ? c->rec_line : c->line;
+    if (!c->in_record && lines_table(c, 0)) record_open(c);
+    uint64_t rec = c->in_record ? c->recnum : 0;
+    if (c->in_record) record_close(c, REC_MALFORMED);
+    if (c->deliver && !c->skip && !c->halted) {
+        char m[400], lines[64];
+        if (from < upto)
+            sl_fmt(lines, sizeof lines, "lines %llu-%llu are", (unsigned long long)from,
+                   (unsigned long long)upto);
+        else sl_fmt(lines, sizeof lines, "line %llu is", (unsigned long long)from);
+        sl_fmt(m, sizeof m, "%s not whole JSON (%s): counted as malformed and skipped; reading "
+                            "goes on at the next line",
+               lines, why);
+        jdiag(c, SL_DIAG_WARN, "json.bad_line", current(c) ? current(c)->name : NULL, rec, from,
+              m);
+    }
+    yajl_free(c->h);
+    c->h = parser(&callbacks, c);
+    c->nfr = 0;
+    if (!c->h) return nomem(c);
+    return !c->stopped;
+}
+
+/* Feeds n bytes a line at a time, counting lines. Returns yajl's status. */
+static yajl_status feed(jctx *c, const unsigned char *p, size_t n) {
+    int retried = 0;
+    while (n) {
+        const unsigned char *nl = memchr(p, '\n', n);
+        size_t k = nl ? (size_t)(nl - p) + 1 : n;
+        if (c->skip_line) { /* the rest of a line that did not parse */
+            if (nl) {
+                c->skip_line = 0;
+                c->line++;
+                c->line_start = 1;
+            }
+            p += k;
+            n -= k;
+            continue;
+        }
+        yajl_status s = yajl_parse(c->h, p, k);
+        if (s == yajl_status_error && c->lines && !c->stopped) {
+            /* a value left open by the lines before: this line is read again, on its own */
+            int again = c->line_start && c->in_record && c->rec_line < c->line && !retried;
+            char why[200];
+            yajl_message(c->h, p, k, why);
+            if (!resync(c, why, again ? c->line - 1 : c->line)) return s;
+            if (again) {
+                retried = 1;
+                continue;
+            }
+            s = yajl_status_ok;
+            if (!nl) c->skip_line = 1;
+        }
+        if (s != yajl_status_ok) return s;
+        retried = 0;
+        c->line_start = nl != NULL;
+        if (nl) c->line++;
+        p += k;
+        n -= k;
+    }
+    return yajl_status_ok;
 }
 
 /* The file as UTF-8, from its start: a UTF-8 BOM dropped, UTF-16 (PowerShell's Out-File
@@ -832,6 +902,8 @@ static sl_status run_pass(jctx *c, int fd, char why[200], int *cut) {
     }
     c->nfr = 0;
     c->line = 1;
+    c->line_start = 1;
+    c->skip_line = 0;
     c->tab_seen = 0;
     c->nhd = 0;
     c->nmaps = 0;
@@ -1053,7 +1125,7 @@ sl_status sl_json_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *cb
         frame *f = &c->fr[i];
         if ((f->role == R_RECORD_MAP || f->role == R_RECORD_ARR) && c->in_record) {
             c->nfr = i + 1;
-            record_close(c, damaged);
+            record_close(c, damaged ? REC_CUT : REC_WHOLE);
         }
     }
     const char *tname = c->cur >= 0 ? c->tabs[c->cur].name : NULL;

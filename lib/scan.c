@@ -662,6 +662,12 @@ static int data_row(sl_scan *s, const sl_source *src, const sl_csv_row *row) {
                "the record is incomplete");
         return 0;
     }
+    if (row->err == SL_CSV_MALFORMED) {
+        reject(s, src, row, SL_REJ_MALFORMED,
+               "the record does not parse (see the source's warning); skipped, reading goes on "
+               "at the next record");
+        return 0;
+    }
     if (row->err == SL_CSV_UNTERMINATED) {
         reject(s, src, row, SL_REJ_UNTERMINATED,
                "file ends inside a quoted cell: the last record is cut off (a truncated export?)");

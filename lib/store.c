@@ -332,6 +332,7 @@ const char *sl_reject_name(sl_reject r) {
     case SL_REJ_NO_HEADER: return "no_header";
     case SL_REJ_NOT_SEARCH: return "not_a_search";
     case SL_REJ_CUT_OFF: return "cut_off";
+    case SL_REJ_MALFORMED: return "malformed";
     case SL_REJ__COUNT: break;
     }
     return "unknown";
@@ -355,6 +356,10 @@ const char *sl_reject_help(sl_reject r) {
         return "The source could not be read past this record (a read error, a damaged "
                "archive or a web page cut off inside a table, reported for the source), so the "
                "record is incomplete.";
+    case SL_REJ_MALFORMED:
+        return "The record does not parse in its file's format (a line of a JSON Lines file "
+               "that is not whole JSON, as a save that stopped mid-line and went on leaves); it "
+               "was skipped and reading went on at the next line.";
     case SL_REJ__COUNT: break;
     }
     return "Unknown reason.";

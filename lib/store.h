@@ -30,6 +30,7 @@ typedef enum {
     SL_REJ_NO_HEADER,       /* the source had no recognisable header: every record rejected */
     SL_REJ_NOT_SEARCH,      /* parsed but carries no search data (e.g. no time, org or reason) */
     SL_REJ_CUT_OFF,         /* the record the source broke off in (read error, damaged archive) */
+    SL_REJ_MALFORMED,       /* a record that does not parse in its format (a bad JSON line) */
     SL_REJ__COUNT
 } sl_reject;
 const char *sl_reject_name(sl_reject r);   /* "record_too_large", ... */

@@ -1077,7 +1077,10 @@ def make_json():
     lines = [json.dumps({'ID': r['ID'], 'Org Name': r['Org Name'], 'Reason': r['Reason'],
                          'Search Time': r['Search Time'], 'Total Networks Searched': r['Total Networks Searched']})
              for r in rows]
-    put('json/network_audit_scraped_cut_off.jsonl', ('\n'.join(lines) + '\n' + lines[0][:40]).encode())
+    # the scraper stopped mid-line once and went on with the same record on the same line (that
+    # line is not JSON: counted as malformed, the reading goes on), then stopped for good
+    put('json/network_audit_scraped_cut_off.jsonl', '\n'.join(
+        [lines[0], lines[1][:35] + lines[1], lines[2], lines[0][:40]]).encode())
     put('json/datasette_export.json', json.dumps({
         'database': 'flock', 'table': 'audit', 'columns': ['Org Name', 'Reason', 'Search Time', 'Name'],
         'rows': [['Shelbyville IN SO', 'HSI ERO detainer pickup', '2025-05-20T10:00:00Z', 'K. Wu'],

@@ -2,13 +2,14 @@
 # Logs that arrive as JSON (tests/data/json, written by make_fixtures.py): a transparency
 # portal's list of objects, an API client's save with the list under "data" (a two-line time
 # frame, a plate, a nested object holding another plate, a list of filters), a scraper's JSON
-# Lines cut off mid-line (the same searches as the API's file), a Datasette export (a
-# "columns" list beside rows of arrays), a list saved by Windows PowerShell (UTF-16 with a BOM),
-# and a file named .json that is not JSON. Before,
-# every one of them was set aside as "a JSON file" and its ICE searches were never flagged.
-# Each list is read like a sheet, cited "file > data" with the file's SHA-256 and the record
-# (the object's number) and line; a time given in milliseconds since 1970 is read; plates become tokens and none reaches an output raw; the
-# cut-off line is counted as cut off; the scraped copy is taken for the copy it is.
+# Lines with one line broken mid-way and the last cut off (searches of the API's file), a
+# Datasette export (a "columns" list beside rows of arrays), a list saved by Windows
+# PowerShell (UTF-16 with a BOM), and a file named .json that is not JSON. Before, every one
+# of them was set aside as "a JSON file" and its ICE searches were never flagged. Each list is
+# read like a sheet, cited "file > data" with the file's SHA-256 and the record (the object's
+# number) and line; a time given in milliseconds since 1970 is read; plates become tokens and
+# none reaches an output raw; the broken line is counted as malformed and the reading goes on;
+# the cut-off line is counted as cut off.
 set -u
 B=${SL_BUILD:-build}
 . tests/e2e_common.sh
@@ -25,7 +26,7 @@ expect "sources" "$(q "SELECT id || ' ' || coalesce(parent_id, '-') || ' ' || ci
 4 - $D/network_audit_from_the_api.json json 0 0 0 0 0
 5 4 $D/network_audit_from_the_api.json > data json 3 3 0 0 2
 6 - $D/network_audit_scraped_cut_off.jsonl json 0 0 0 0 0
-7 6 $D/network_audit_scraped_cut_off.jsonl > records json 4 3 1 0 0
+7 6 $D/network_audit_scraped_cut_off.jsonl > records json 4 2 2 0 2
 8 - $D/portal_saved_by_powershell_utf16.json json 0 0 0 0 0
 9 8 $D/portal_saved_by_powershell_utf16.json > records json 2 2 0 0 1
 10 - $D/portal_search_audit.json json 0 0 0 0 0
@@ -43,6 +44,8 @@ expect "flagged rows: source, record, line, org, time frame, reason, categories"
 "2 1 1 Shelbyville IN SO - - HSI ERO detainer pickup immigration
 5 1 5 Springfield IL PD 2025-05-01T00:00:00Z 2025-05-08T23:59:59Z assist ICE with locate immigration
 5 3 33 [Federal] DHS HSI Chicago 2025-05-03T00:00:00Z 2025-05-10T23:59:59Z inv vague_or_no_purpose
+7 1 1 Springfield IL PD - - assist ICE with locate immigration
+7 3 3 [Federal] DHS HSI Chicago - - inv vague_or_no_purpose
 9 1 2 - - - ICE ERO request - locate immigration
 11 1 2 - - - ICE ERO request - locate immigration
 11 3 22 - - - protest at city hall first_amendment"
@@ -58,14 +61,17 @@ check "! sqlite3 '$T/out/sunlight.db' .dump | grep -q 'KPX4471\|MWR215\|8XYZ512'
 expect "flagged.csv cites the list" "$(grep -c "^$D/network_audit_from_the_api.json > data,$sha,,data,1,5,immigration," "$T/out/flagged.csv" | tr -d ' ')" 1
 expect "notes" "$(q "SELECT coalesce(source_id, 0) || ' ' || code || ' ' || coalesce(record, '-') FROM diagnostics ORDER BY source_id, code")" \
 "3 schema.document_not_a_log -
+7 json.bad_line 2
 7 json.cut_off 4
 7 row.cut_off 4
-7 source.duplicate -"
+7 row.malformed 2"
 check "grep -q 'the file ends inside a value at line 4: it is cut off' '$T/log'" "the cut is said with its line"
 check "grep -q 'it does not read as JSON from its start' '$T/log'" "the file that is not JSON is said to be so"
 expect "the time in milliseconds is read" "$(q "SELECT time_min || ' ' || time_max FROM sources WHERE id = 11")" \
     "2025-06-02T14:03:11Z 2025-06-05T08:00:00Z"
-expect "the cut line is rejected as cut off" "$(q "SELECT source_id || ' ' || reason || ' ' || count || ' ' || first_records FROM rejections")" "7 cut_off 1 4"
+check "grep -q 'line 2 is not whole JSON (lexical error: invalid char in json text.): counted as malformed and skipped; reading goes on at the next line' '$T/log'" "the broken line is said, and the reading goes on"
+expect "the cut line is rejected as cut off" "$(q "SELECT source_id || ' ' || reason || ' ' || count || ' ' || first_records FROM rejections")" "7 cut_off 1 4
+7 malformed 1 2"
 
 # The same files in a zip: read the same way, cited through the zip.
 mkdir "$T/z"

@@ -31,7 +31,10 @@ static int c_row(void *ud, const sl_xlsx_sheet *sh, const sl_csv_row *r) {
     if (c->rows > 50) return c->stop_at && r->record == (uint64_t)c->stop_at; /* large files */
     sl_buf_printf(&c->dump, "R %llu@%llu%s:", (unsigned long long)r->record,
                   (unsigned long long)r->line,
-                  r->err == SL_CSV_CUT ? " CUT" : r->err == SL_CSV_TOO_LARGE ? " BIG" : "");
+                  r->err == SL_CSV_CUT           ? " CUT"
+                  : r->err == SL_CSV_TOO_LARGE   ? " BIG"
+                  : r->err == SL_CSV_MALFORMED   ? " BAD"
+                                                 : "");
     for (size_t i = 0; i < r->ncells; i++)
         sl_buf_printf(&c->dump, "%s%.*s", i ? "|" : "", (int)r->cells[i].len, r->cells[i].p);
     sl_buf_putc(&c->dump, '\n');
@@ -274,10 +277,25 @@ static void test_damage(void) {
     CHECK_STR(c.dump.p, "");
     CHECK(has(&c.diags, "E json.damaged 0 [audit.json]: damaged JSON at line 1"));
     CHECK(has(&c.diags, "no list of records came before, so nothing is read"));
-    /* a damaged JSON Lines line stops the reading there too */
-    CHECK_INT(run("{\"a\": 1}\n{\"a\": }\n{\"a\": 3}\n", &c), SL_EFORMAT);
-    CHECK(has(&c.dump, "R 1@1:1\n"));
-    CHECK(!has(&c.dump, "R 3@"));
+    /* JSON Lines: a line that does not parse is a malformed record and the reading goes on;
+     * a line that leaves a value open (a save that stopped mid-line) spoils only itself: the
+     * next line is read again on its own; a line of garbage is a record too */
+    CHECK_INT(run("{\"a\": 1}\n{\"a\": }\n{\"a\": 3}\n{\"a\": 4,\n{\"a\": 5}\nnot json\n{\"a\": 7}", &c),
+              SL_OK);
+    CHECK_STR(c.dump.p, "S records\nR 0@1:a\nR 1@1:1\nR 2@2 BAD:\nR 3@3:3\nR 4@4 BAD:\nR 5@5:5\n"
+                        "R 6@6 BAD:\nR 7@7:7\nE 7\n");
+    CHECK(has(&c.diags, "W json.bad_line 2 [audit.json > records]: line 2 is not whole JSON (parse "
+                        "error: "));
+    CHECK(has(&c.diags, "W json.bad_line 4 [audit.json > records]: line 4 is not whole JSON"));
+    CHECK(has(&c.diags, "W json.bad_line 6 [audit.json > records]: line 6 is not whole JSON (lexical "
+                        "error: invalid string in json text.): counted as malformed and skipped; "
+                        "reading goes on at the next line\n"));
+    /* a first line that does not parse, under a JSON Lines name (under .json, one broken value
+     * cannot be told from JSON Lines): it opens the table, and is counted */
+    c.cite = "audit.ndjson";
+    CHECK_INT(run("{\"a\": ]\n{\"a\": 2}\n", &c), SL_OK);
+    CHECK_STR(c.dump.p, "S records\nR 0@1:a\nR 1@1 BAD:\nR 2@2:2\nE 2\n");
+    c.cite = NULL;
     /* nesting past the cap is refused as damage */
     sl_buf deep = {0};
     sl_buf_puts(&deep, "[{\"a\": ");
