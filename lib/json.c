@@ -905,6 +905,7 @@ static sl_status run_pass(jctx *c, int fd, char why[200], int *cut) {
     c->line_start = 1;
     c->skip_line = 0;
     c->tab_seen = 0;
+    c->too_many = 0;
     c->nhd = 0;
     c->nmaps = 0;
     c->top_values = 0;

@@ -335,6 +335,16 @@ static void test_cap_stop_and_size(void) {
                            "{\"k\": \"0123456789\"}]}, {\"a\": [1, {\"k\": 2}]}]";
     CHECK_INT(run_n(deepwide, strlen(deepwide), &c, 32), SL_OK);
     CHECK_STR(c.dump.p, "S records\nR 0@1:a\nR 1@1 BIG:\nR 2@1:[1,{\"k\":2}]\nE 2\n");
+    /* lists past the 256th: said once, counted once (each pass meets them) */
+    sl_buf many = {0};
+    sl_buf_putc(&many, '{');
+    for (int i = 0; i < 258; i++) sl_buf_printf(&many, "%s\"t%d\": [{\"a\": %d}]", i ? ", " : "", i, i);
+    sl_buf_putc(&many, '}');
+    CHECK_INT(run_n(many.p, many.len, &c, 0), SL_OK);
+    CHECK_INT(c.rows, 2 * 256);
+    CHECK_STR(c.diags.p, "W json.too_many_tables 0 [audit.json]: 2 more lists of records past the "
+                         "first 256: not read\n");
+    sl_buf_free(&many);
     /* a consumer that wants no more stops the reading; the table still ends */
     c.stop_at = 1;
     CHECK_INT(run("[{\"a\": 1}, {\"a\": 2}]\n", &c), SL_OK);
