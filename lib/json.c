@@ -53,7 +53,7 @@ typedef struct {
 /* A list of names (a table's columns, a "columns" list), found by name through a hash. */
 typedef struct {
     sl_buf text;
-    size_t *off, *len;
+    struct span { size_t off, len; } *span; /* each name's place in text */
     size_t n, cap;
     uint32_t *slot; /* index + 1; 0 = empty */
     size_t nslot;
@@ -139,8 +139,8 @@ static long names_find(const names *s, const char *p, size_t n) {
     for (size_t i = name_hash(p, n) & (s->nslot - 1);; i = (i + 1) & (s->nslot - 1)) {
         uint32_t k = s->slot[i];
         if (!k) return -1;
-        if (s->len[k - 1] == n && (!n || memcmp(at(&s->text, s->off[k - 1]), p, n) == 0))
-            return k - 1;
+        const struct span *w = &s->span[k - 1];
+        if (w->len == n && (!n || memcmp(at(&s->text, w->off), p, n) == 0)) return k - 1;
     }
 }
 
@@ -150,12 +150,9 @@ static long names_add(names *s, const char *p, size_t n) {
     if (s->n >= SL_ROWBUF_MAX_CELLS) return -1;
     if (s->n == s->cap) {
         size_t nc = s->cap ? s->cap * 2 : 16;
-        size_t *o = sl_reallocarray(s->off, nc, sizeof *o);
-        if (!o) return -2;
-        s->off = o;
-        size_t *l = sl_reallocarray(s->len, nc, sizeof *l);
-        if (!l) return -2;
-        s->len = l;
+        struct span *a = sl_reallocarray(s->span, nc, sizeof *a);
+        if (!a) return -2;
+        s->span = a;
         s->cap = nc;
     }
     if ((s->n + 1) * 2 > s->nslot) {
@@ -163,7 +160,7 @@ static long names_add(names *s, const char *p, size_t n) {
         uint32_t *sl = calloc(ns, sizeof *sl);
         if (!sl) return -2;
         for (size_t k = 0; k < s->n; k++) {
-            size_t i = name_hash(at(&s->text, s->off[k]), s->len[k]) & (ns - 1);
+            size_t i = name_hash(at(&s->text, s->span[k].off), s->span[k].len) & (ns - 1);
             while (sl[i]) i = (i + 1) & (ns - 1);
             sl[i] = (uint32_t)k + 1;
         }
@@ -171,8 +168,7 @@ static long names_add(names *s, const char *p, size_t n) {
         s->slot = sl;
         s->nslot = ns;
     }
-    s->off[s->n] = s->text.len;
-    s->len[s->n] = n;
+    s->span[s->n] = (struct span){s->text.len, n};
     if (sl_buf_append(&s->text, p, n)) return -2;
     size_t i = name_hash(p, n) & (s->nslot - 1);
     while (s->slot[i]) i = (i + 1) & (s->nslot - 1);
@@ -182,8 +178,7 @@ static long names_add(names *s, const char *p, size_t n) {
 
 static void names_free(names *s) {
     sl_buf_free(&s->text);
-    free(s->off);
-    free(s->len);
+    free(s->span);
     free(s->slot);
     memset(s, 0, sizeof *s);
 }
@@ -260,7 +255,8 @@ static int holder(const jctx *c) {
 static void header_row(jctx *c, const names *s) {
     sl_rowbuf_reset(&c->rb);
     for (size_t k = 0; k < s->n; k++)
-        if (sl_rowbuf_cell(&c->rb) || sl_rowbuf_put(&c->rb, at(&s->text, s->off[k]), s->len[k])) {
+        if (sl_rowbuf_cell(&c->rb) ||
+            sl_rowbuf_put(&c->rb, at(&s->text, s->span[k].off), s->span[k].len)) {
             nomem(c);
             return;
         }
@@ -664,8 +660,7 @@ static int end(jctx *c) {
     case R_TABLE: table_close(c); break;
     case R_HEAD_OBJ:
         if (!c->deliver && c->names_bytes + c->headname.len <= NAMES_BUDGET) {
-            if (names_add(&c->hd[f.head].list, c->headname.p ? c->headname.p : "",
-                          c->headname.len) == -2)
+            if (names_add(&c->hd[f.head].list, at(&c->headname, 0), c->headname.len) == -2)
                 return nomem(c);
             c->names_bytes += c->headname.len;
         }
@@ -679,12 +674,12 @@ static int end(jctx *c) {
         if (c->deliver) {
             if (!deep(c, sl_buf_putc(&c->raw, ']'))) return 0;
             sl_buf *b = f.nonflat ? &c->raw : &c->joined;
-            cell_put(c, f.col, b->p ? b->p : "", b->len);
+            cell_put(c, f.col, at(b, 0), b->len);
         } else cell_put(c, f.col, "", 0);
         break;
     case R_RAW:
         if (c->deliver && !deep(c, sl_buf_putc(&c->raw, f.is_map ? '}' : ']'))) return 0;
-        if (f.col >= 0) cell_put(c, f.col, c->deliver ? c->raw.p : "", c->deliver ? c->raw.len : 0);
+        if (f.col >= 0) cell_put(c, f.col, at(&c->raw, 0), c->deliver ? c->raw.len : 0);
         break;
     default: break;
     }
@@ -995,12 +990,11 @@ static int several_values(int fd, sl_encoding enc) {
     while (h && !several) {
         ssize_t n = input_read(&in, buf, &raw);
         if (n <= 0) break;
-        size_t off = 0;
+        size_t off = 0; /* where the first value ended, in this chunk */
         if (!fc.done) {
             if (before >= FIRST_VALUE_MAX) break; /* a long first value: one document */
-            yajl_status s = yajl_parse(h, buf + off, (size_t)n - off);
-            if (s == yajl_status_error) break;
-            if (fc.done) off += yajl_get_bytes_consumed(h);
+            if (yajl_parse(h, buf, (size_t)n) == yajl_status_error) break;
+            if (fc.done) off = yajl_get_bytes_consumed(h);
         }
         before += (uint64_t)n;
         if (!fc.done) continue;
@@ -1122,13 +1116,7 @@ sl_status sl_json_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *cb
     uint64_t line = c->line;
     /* what was open when the reading stopped: the record it broke off in, its table */
     int damaged = rc == SL_EFORMAT && !c->halted;
-    for (size_t i = c->nfr; i-- > 0;) {
-        frame *f = &c->fr[i];
-        if ((f->role == R_RECORD_MAP || f->role == R_RECORD_ARR) && c->in_record) {
-            c->nfr = i + 1;
-            record_close(c, damaged ? REC_CUT : REC_WHOLE);
-        }
-    }
+    if (c->in_record) record_close(c, damaged ? REC_CUT : REC_WHOLE);
     const char *tname = c->cur >= 0 ? c->tabs[c->cur].name : NULL;
     if (damaged) {
         char m[600], rec[160] = "";
