@@ -1021,6 +1021,17 @@ static void preamble_aside(sl_scan *s, const sl_source *src, const sl_csv_row *h
     held_clear(s);
 }
 
+/* try_header took row for the header: the source's schema and kind are its, the short rows
+ * held above it are set aside, and a field it names twice is said. */
+static void header_taken(sl_scan *s, const sl_source *src, const sl_csv_row *row) {
+    s->have_header = 1;
+    s->acc.schema = &s->schema;
+    s->acc.kind = s->schema.kind;
+    s->acc.kind_how = s->kind_how;
+    if (s->nheld) preamble_aside(s, src, row);
+    warn_repeats(s, src, row);
+}
+
 static int on_row(void *ud, const sl_source *src, const sl_csv_row *row) {
     sl_scan *s = ud;
     if (s->fatal || stop_asked(s)) return 1; /* stop_asked: workbooks count bytes per sheet */
@@ -1031,11 +1042,7 @@ static int on_row(void *ud, const sl_source *src, const sl_csv_row *row) {
         /* A header a reader made from names (a JSON list's keys): no record of the file, so
          * not counted. Names that are not a log's leave the columns to the values below. */
         if (row->err == SL_CSV_OK && try_header(s, src, row)) {
-            s->have_header = 1;
-            s->acc.schema = &s->schema;
-            s->acc.kind = s->schema.kind;
-            s->acc.kind_how = s->kind_how;
-            warn_repeats(s, src, row);
+            header_taken(s, src, row);
             return 0;
         }
         sl_schema_describe_row(row->cells, row->ncells, s->given, sizeof s->given);
@@ -1070,12 +1077,7 @@ static int on_row(void *ud, const sl_source *src, const sl_csv_row *row) {
             return 0;
         }
         if (row->err == SL_CSV_OK && try_header(s, src, row)) {
-            s->have_header = 1;
-            s->acc.schema = &s->schema;
-            s->acc.kind = s->schema.kind;
-            s->acc.kind_how = s->kind_how;
-            if (s->nheld) preamble_aside(s, src, row);
-            warn_repeats(s, src, row);
+            header_taken(s, src, row);
             return 0;
         }
         if (s->fatal) return 1;
