@@ -6,6 +6,7 @@
 #include "xlsx.h"
 #include "container.h"
 #include "timeparse.h"
+#include "xmlp.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -48,7 +49,10 @@ typedef struct {
     const sl_xlsx_opts *o;
     const char *fmt;       /* "xlsx" or "ods": begins messages and codes */
     sl_inflate_guard guard;
-    XML_Parser xp;
+    sl_xmlp *xmlp;         /* the part being parsed */
+    XML_Parser xp;         /* its expat parser, for parts read by expat alone (OpenDocument) */
+    int fast;              /* the next part may be read by the tokenizer in front of expat */
+    int expat_only;        /* sl_xlsx_opts.expat_only */
     sl_status st;          /* first error of the current part */
     int refused, stopped;
     char msg[320];
@@ -191,7 +195,7 @@ static void fail(xctx *c, sl_status st, const char *msg) {
         c->st = st;
         sl_fmt(c->msg, sizeof c->msg, "%s", msg);
     }
-    if (c->xp) XML_StopParser(c->xp, XML_FALSE);
+    if (c->xmlp) sl_xmlp_stop(c->xmlp);
 }
 
 static int parse_uint(const char *s, uint64_t *out) {
@@ -375,19 +379,6 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len) {
     }
 }
 
-static XML_Parser new_parser(xctx *c, XML_StartElementHandler start, XML_EndElementHandler end) {
-    XML_Parser xp = XML_ParserCreate("UTF-8");
-    if (!xp) return NULL;
-    XML_SetUserData(xp, c);
-    XML_SetElementHandler(xp, start, end);
-    XML_SetCharacterDataHandler(xp, on_text);
-    XML_SetStartDoctypeDeclHandler(xp, on_doctype);
-    XML_SetEntityDeclHandler(xp, on_entity);
-    /* No DOCTYPE is accepted (handlers above), so no entity can be declared: expansion is
-     * bounded by the input itself; expat >= 2.4 also guards amplification by default. */
-    return xp;
-}
-
 /* Damaged compressed data mostly shows first as broken XML: inflate hands out garbage before
  * it notices, and a zip's CRC is only checked at the end of the entry. After an XML error the
  * rest of the entry is read (under the same inflate guard, and not parsed) to learn whether the
@@ -419,13 +410,18 @@ static sl_status parse_entry(xctx *c, struct archive *a, const char *part,
     c->st = SL_OK;
     c->refused = c->stopped = 0;
     c->msg[0] = '\0';
-    c->xp = new_parser(c, start, end);
-    if (!c->xp) return SL_ENOMEM;
+    sl_xmlp_def def = {c, start, end, on_text, on_doctype, on_entity, !c->fast || c->expat_only};
+    c->fast = 0;
+    /* No DOCTYPE is accepted (the handlers refuse it), so no entity can be declared: expansion
+     * is bounded by the input itself; expat >= 2.4 also guards amplification by default. */
+    c->xmlp = sl_xmlp_new(&def);
+    if (!c->xmlp) return SL_ENOMEM;
+    c->xp = sl_xmlp_expat(c->xmlp);
     uint64_t out = 0;
     int64_t in0 = archive_filter_bytes(a, -1), reported = in0;
     sl_entry_reader er = {0}; /* rows before damage in a sheet are read, then it is reported */
     for (;;) {
-        void *buf = XML_GetBuffer(c->xp, XLSX_BLOCK);
+        void *buf = sl_xmlp_buffer(c->xmlp, XLSX_BLOCK);
         if (!buf) { fail(c, SL_ENOMEM, "out of memory"); break; }
         long n = sl_entry_read(a, &er, buf, XLSX_BLOCK);
         if (n < 0) {
@@ -449,18 +445,19 @@ static sl_status parse_entry(xctx *c, struct archive *a, const char *part,
             break;
         }
         if (hash && n > 0) sl_sha256_update(hash, buf, (size_t)n);
-        if (XML_ParseBuffer(c->xp, (int)n, n == 0) == XML_STATUS_ERROR) {
-            if (!c->st && !c->stopped) {
+        if (sl_xmlp_parse(c->xmlp, (size_t)n, n == 0)) {
+            if (!c->st && !c->stopped && !strcmp(sl_xmlp_error(c->xmlp), "out of memory")) {
+                fail(c, SL_ENOMEM, "out of memory");
+            } else if (!c->st && !c->stopped) {
                 char m[sizeof c->msg];
                 const char *what = c->cur_sheet ? "sheet" : "part";
-                long long at = (long long)XML_GetCurrentByteIndex(c->xp);
+                long long at = sl_xmlp_byte(c->xmlp);
                 if (!drain_damaged(c, a, &er, out, in0))
                     sl_fmt(m, sizeof m, "%s: the %s's compressed data is damaged (%s); its "
                            "XML broke at byte %lld", c->fmt, what, er.why, at);
                 else /* a sheet is one long line: the byte says where, the line rarely does */
                     sl_fmt(m, sizeof m, "%s: malformed XML at line %lu, byte %lld of the %s: %s",
-                           c->fmt, (unsigned long)XML_GetCurrentLineNumber(c->xp), at, what,
-                           XML_ErrorString(XML_GetErrorCode(c->xp)));
+                           c->fmt, sl_xmlp_line(c->xmlp), at, what, sl_xmlp_error(c->xmlp));
                 fail(c, SL_EFORMAT, m);
             }
             break;
@@ -479,7 +476,8 @@ static sl_status parse_entry(xctx *c, struct archive *a, const char *part,
                    "read as found", c->fmt, part, er.warning);
         fdiag(c, SL_DIAG_WARN, mismatch ? "bad_checksum" : "warning", 0, m);
     }
-    XML_ParserFree(c->xp);
+    sl_xmlp_free(c->xmlp);
+    c->xmlp = NULL;
     c->xp = NULL;
     if (nbytes) *nbytes = out;
     return c->st;
@@ -746,7 +744,7 @@ static void row_done(xctx *c) {
             return;
         }
         c->stopped = 1;
-        XML_StopParser(c->xp, XML_FALSE);
+        sl_xmlp_stop(c->xmlp);
     }
 }
 
@@ -863,6 +861,7 @@ static sl_status pass_meta(xctx *c, int fd) {
         } else if (strcmp(n, "xl/_rels/workbook.xml.rels") == 0) {
             st = parse_entry(c, a, n, rels_start, no_end, NULL, NULL);
         } else if (strcmp(n, "xl/sharedStrings.xml") == 0) {
+            c->fast = 1;
             st = parse_entry(c, a, n, sst_start, sst_end, NULL, NULL);
             c->capture = NULL;
         } else if (strcmp(n, "xl/styles.xml") == 0) {
@@ -914,6 +913,7 @@ static sl_status pass_sheet(xctx *c, int fd, sl_xlsx_sheet *sh) {
         c->in_sheetdata = c->in_c = c->in_is = c->in_rph = 0;
         c->rownum = c->last_emitted = 0;
         c->cols_warned = 0;
+        c->fast = 1;
         st = parse_entry(c, a, sh->part, sh_start, sh_end, h, &sh->xml_bytes);
         c->capture = NULL;
         if (h) {
@@ -992,6 +992,7 @@ static xctx *xctx_new(const sl_xlsx_opts *opts, const sl_xlsx_cb *cb, const char
     xctx *c = calloc(1, sizeof *c);
     if (!c) return NULL;
     c->o = opts;
+    c->expat_only = opts->expat_only;
     c->fmt = fmt;
     c->cb = cb;
     c->guard.max_total = opts->max_inflate;

@@ -21,6 +21,8 @@ typedef struct {
                                                    parsed since the last call; a part read
                                                    twice counts twice */
     void *progress_ud;
+    int expat_only;       /* sheets and shared strings parsed by expat alone, without the
+                             tokenizer in front (xmlp.h): for tests that compare the two */
 } sl_xlsx_opts;
 
 /* One sheet. Strings live until sheet_end returns. */

@@ -205,6 +205,21 @@ def make_xlsx():
         members.append((info.filename, d))
     put('xlsx/strings_after_sheets.xlsx', zbytes(members))
 
+    # What a hand-written writer may put in a sheet, which the tokenizer in front of expat
+    # (lib/xmlp.c) leaves to expat from that byte on: a comment between rows, a CDATA section,
+    # a carriage return in a cell's text; and shared strings with a comment. The rows after
+    # each must read as expat alone reads them (test_xlsx compares the two).
+    hand = sheet_xml(
+        row(1, [c('A1', 0, 's'), c('B1', 'Reason', 'inlineStr')]) +
+        '<!-- rows 2 and 3 were added by hand -->' +
+        row(2, [c('A2', 1, 's'), '<c r="B2" t="inlineStr"><is><t><![CDATA[assist <ICE> & HSI]]>'
+                '</t></is></c>']) +
+        row(3, [c('A3', 'Shelbyville SO', 'inlineStr'), c('B3', 'line one\r\nline two', 'inlineStr')]) +
+        row(4, [c('A4', 'Ogdenville PD', 'inlineStr'), c('B4', 'stolen &amp; recovered', 'inlineStr')]))
+    put('xlsx/sheet_with_comment_cdata_and_cr.xlsx',
+        workbook([('Hand', hand)],
+                 shared=['<si><t>Org</t></si>', '<!-- one more --><si><t>Springfield PD</t></si>']))
+
     # Billion laughs in a sheet: must be refused at the DOCTYPE.
     lol = ('<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">' +
            ''.join('<!ENTITY lol%d "%s">' % (i, ('&lol%d;' % (i - 1) if i > 1 else '&lol;') * 10)

@@ -1,0 +1,47 @@
+/* xmlp.h: the XML parser of a workbook's large parts (its sheets, its shared strings).
+ *
+ * expat is the parser; in front of it a tokenizer for the plain XML that spreadsheet writers
+ * produce (start and end tags with attributes, text, the five named entities and character
+ * references, in UTF-8) reads the part itself, with the same callbacks expat would make. At the
+ * first byte it does not take (a comment, CDATA, a DOCTYPE, a processing instruction, a raw
+ * carriage return or tab in an attribute, anything not well-formed, ...) it hands the rest of
+ * the part to expat, primed with the elements open at that point, so that what is read and
+ * what is refused, and every error's message, line and byte, are expat's. expat costs about
+ * half of an .xlsx scan's time on sheets of small cells (bench/RESULTS.md).
+ * tests/unit/test_xmlp.c and fuzz/fuzz_xmlp.c compare the two, event for event. */
+#ifndef SL_XMLP_H
+#define SL_XMLP_H
+
+#include <expat.h>
+#include <stddef.h>
+
+typedef struct sl_xmlp sl_xmlp;
+
+typedef struct {
+    void *ud;
+    XML_StartElementHandler start;
+    XML_EndElementHandler end;
+    XML_CharacterDataHandler text;
+    XML_StartDoctypeDeclHandler doctype; /* may be NULL */
+    XML_EntityDeclHandler entity;        /* may be NULL */
+    int expat_only;                      /* no tokenizer in front: expat from the first byte */
+} sl_xmlp_def;
+
+sl_xmlp *sl_xmlp_new(const sl_xmlp_def *d);
+void sl_xmlp_free(sl_xmlp *p);
+/* Where to put the next n bytes (NULL: out of memory); then sl_xmlp_parse(p, n, final). */
+void *sl_xmlp_buffer(sl_xmlp *p, size_t n);
+/* 0: parsed; -1: stopped (sl_xmlp_stop) or an error (sl_xmlp_error). */
+int sl_xmlp_parse(sl_xmlp *p, size_t n, int final);
+/* From a callback: no callback follows. */
+void sl_xmlp_stop(sl_xmlp *p);
+/* Where the error is (bytes from the part's start; lines from 1), and what it is. */
+long long sl_xmlp_byte(const sl_xmlp *p);
+unsigned long sl_xmlp_line(const sl_xmlp *p);
+const char *sl_xmlp_error(const sl_xmlp *p);
+/* The expat parser, once there is one (from the start with expat_only), else NULL. */
+XML_Parser sl_xmlp_expat(const sl_xmlp *p);
+/* Bytes taken by the tokenizer before expat (if ever) took the rest: for tests. */
+unsigned long long sl_xmlp_fast_bytes(const sl_xmlp *p);
+
+#endif
