@@ -33,6 +33,7 @@ struct sl_xmlp {
     char *names;             /* the open elements' names, NUL-ended, one after another */
     size_t names_len, names_cap;
     size_t open[DEPTH_MAX];  /* where each open element's name starts in names */
+    size_t open_len[DEPTH_MAX];
     unsigned depth;
     /* after the hand-over: where expat's input stands in the part */
     unsigned long long base_off;
@@ -212,6 +213,7 @@ static int push_name(sl_xmlp *p, const char *name, size_t n) {
         p->names = nn;
         p->names_cap = nc;
     }
+    p->open_len[p->depth] = n;
     p->open[p->depth++] = p->names_len;
     memcpy(p->names + p->names_len, name, n);
     p->names[p->names_len + n] = '\0';
@@ -317,7 +319,7 @@ static int end_tag(sl_xmlp *p, char *b, size_t n, size_t i, size_t *end) {
     if (u[j] != '>' || !p->depth) return R_HAND;
     size_t nl = name_end - i - 2;
     const char *top = top_name(p);
-    if (strlen(top) != nl || memcmp(top, b + i + 2, nl) != 0) return R_HAND;
+    if (p->open_len[p->depth - 1] != nl || memcmp(top, b + i + 2, nl) != 0) return R_HAND;
     p->line += lines;
     *end = j + 1;
     p->d.end(p->d.ud, top);
@@ -481,8 +483,8 @@ void sl_xmlp_free(sl_xmlp *p) {
 
 void *sl_xmlp_buffer(sl_xmlp *p, size_t n) {
     if (p->xp) return XML_GetBuffer(p->xp, (int)n);
-    if (p->len + n > p->cap) {
-        size_t nc = p->len + n;
+    if (p->len + n > p->cap) { /* room for the longest token kept, once */
+        size_t nc = p->len + n > n + TAIL_MAX ? p->len + n : n + TAIL_MAX;
         char *nb = realloc(p->buf, nc);
         if (!nb) { p->oom = 1; return NULL; }
         p->buf = nb;
