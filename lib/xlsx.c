@@ -50,7 +50,6 @@ typedef struct {
     const char *fmt;       /* "xlsx" or "ods": begins messages and codes */
     sl_inflate_guard guard;
     sl_xmlp *xmlp;         /* the part being parsed */
-    XML_Parser xp;         /* its expat parser, for parts read by expat alone (OpenDocument) */
     int fast;              /* the next part may be read by the tokenizer in front of expat */
     int expat_only;        /* sl_xlsx_opts.expat_only */
     sl_status st;          /* first error of the current part */
@@ -118,7 +117,7 @@ typedef struct {
     size_t ovlen;
     uint64_t col_rep, row_rep;
     uint64_t ocol;         /* the next cell's column, 1-based */
-    XML_Index table_at;
+    long long table_at;
     uint64_t content_out;  /* bytes of content.xml decompressed, once it has been parsed */
     unsigned ntables;
     sl_buf tname;
@@ -416,7 +415,6 @@ static sl_status parse_entry(xctx *c, struct archive *a, const char *part,
      * is bounded by the input itself; expat >= 2.4 also guards amplification by default. */
     c->xmlp = sl_xmlp_new(&def);
     if (!c->xmlp) return SL_ENOMEM;
-    c->xp = sl_xmlp_expat(c->xmlp);
     uint64_t out = 0;
     int64_t in0 = archive_filter_bytes(a, -1), reported = in0;
     sl_entry_reader er = {0}; /* rows before damage in a sheet are read, then it is reported */
@@ -478,7 +476,6 @@ static sl_status parse_entry(xctx *c, struct archive *a, const char *part,
     }
     sl_xmlp_free(c->xmlp);
     c->xmlp = NULL;
-    c->xp = NULL;
     if (nbytes) *nbytes = out;
     return c->st;
 }
@@ -1109,7 +1106,7 @@ static void ods_table_begin(xctx *c, const XML_Char **atts) {
     ods_row_begin(c, 1);
     c->rownum = c->last_emitted = 0;
     c->cols_warned = 0;
-    c->table_at = XML_GetCurrentByteIndex(c->xp);
+    c->table_at = sl_xmlp_byte(c->xmlp);
     c->sh = &c->osh;
     c->cur_sheet = c->osh.name;
     if (c->cb->sheet_begin && c->cb->sheet_begin(c->cb->ud, &c->osh)) c->table_skip = 2;
@@ -1117,7 +1114,7 @@ static void ods_table_begin(xctx *c, const XML_Char **atts) {
 
 /* failed: the XML broke inside the table (the parser is gone; content_out is where). */
 static void ods_table_end(xctx *c, int failed) {
-    XML_Index now = c->xp ? XML_GetCurrentByteIndex(c->xp) : (XML_Index)c->content_out;
+    long long now = c->xmlp ? sl_xmlp_byte(c->xmlp) : (long long)c->content_out;
     c->osh.xml_bytes = now > c->table_at ? (uint64_t)(now - c->table_at) : 0;
     c->osh.failed = failed;
     if (c->table_skip != 2 && c->cb->sheet_end) c->cb->sheet_end(c->cb->ud, &c->osh);
@@ -1519,6 +1516,7 @@ static sl_status read_tables(int fd, const sl_xlsx_opts *opts, const char *sha25
         const char *n = archive_entry_pathname(e);
         if (!n || strcmp(n, part) != 0) continue;
         found = 1;
+        c->fast = 1;
         st = parse_entry(c, a, n, docx ? docx_start : ods_start, docx ? docx_end : ods_end, NULL,
                          &c->content_out);
         if (st && !c->refused && c->ntables == 0 && !docx && ods_encrypted(c, fd)) {

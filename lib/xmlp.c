@@ -40,6 +40,7 @@ struct sl_xmlp {
     unsigned long base_line;
     size_t prefix_len;
     unsigned long long fast_bytes;
+    unsigned long long ev;   /* the part's byte where the token being handed out begins */
 };
 
 /* Byte classes in text: 0 plain; 1 a line feed; 2 stops the run. */
@@ -298,8 +299,10 @@ static int start_tag(sl_xmlp *p, char *b, size_t n, size_t i, size_t *end) {
     atts[2 * na] = NULL;
     b[name_end] = '\0';
     *end = j;
+    p->ev = p->off + i;
     p->d.start(p->d.ud, b + i + 1, atts);
-    if (empty) { /* even when the start stopped the parse, as expat does */
+    if (empty) { /* even when the start stopped the parse, as expat does; at the tag's end */
+        p->ev = p->off + j;
         p->d.end(p->d.ud, b + i + 1);
         pop_name(p);
     }
@@ -322,6 +325,7 @@ static int end_tag(sl_xmlp *p, char *b, size_t n, size_t i, size_t *end) {
     if (p->open_len[p->depth - 1] != nl || memcmp(top, b + i + 2, nl) != 0) return R_HAND;
     p->line += lines;
     *end = j + 1;
+    p->ev = p->off + i;
     p->d.end(p->d.ud, top);
     pop_name(p);
     return p->stopped ? R_STOP : R_DONE;
@@ -381,6 +385,7 @@ static int walk(sl_xmlp *p, size_t *at, int final) {
             for (size_t x = i; x < j; x++) p->line -= u[x] == '\n';
             break;
         }
+        p->ev = p->off + i;
         if (j > i) p->d.text(p->d.ud, b + i, (int)(j - i));
         i = j;
         if (p->stopped) { r = R_STOP; break; }
@@ -390,6 +395,7 @@ static int walk(sl_xmlp *p, size_t *at, int final) {
             size_t olen = 0, rl = 0;
             int k = reference(b + i, n - i, out, &olen, &rl);
             if (k <= 0) { r = k == 0 ? R_MORE : R_HAND; break; }
+            p->ev = p->off + i;
             p->d.text(p->d.ud, out, (int)olen);
             i += rl;
             if (p->stopped) { r = R_STOP; break; }
@@ -535,7 +541,7 @@ void sl_xmlp_stop(sl_xmlp *p) {
 }
 
 long long sl_xmlp_byte(const sl_xmlp *p) {
-    if (!p->xp) return (long long)(p->off);
+    if (!p->xp) return (long long)p->ev;
     long long at = (long long)XML_GetCurrentByteIndex(p->xp);
     if (at < (long long)p->prefix_len) return (long long)p->base_off;
     return (long long)p->base_off + at - (long long)p->prefix_len;

@@ -35,7 +35,8 @@ void *sl_xmlp_buffer(sl_xmlp *p, size_t n);
 int sl_xmlp_parse(sl_xmlp *p, size_t n, int final);
 /* From a callback: no callback follows. */
 void sl_xmlp_stop(sl_xmlp *p);
-/* Where the error is (bytes from the part's start; lines from 1), and what it is. */
+/* Where the error is, or from a callback where the token being handed out begins (bytes from
+ * the part's start, as XML_GetCurrentByteIndex; lines from 1); and what the error is. */
 long long sl_xmlp_byte(const sl_xmlp *p);
 unsigned long sl_xmlp_line(const sl_xmlp *p);
 const char *sl_xmlp_error(const sl_xmlp *p);

@@ -1,5 +1,6 @@
 /* xmlp_trace.h: what a parse through xmlp.h does, written down so that two parses can be
- * compared: each start tag with its attributes, each end tag, the text between them (adjacent
+ * compared: each start tag with its attributes, each end tag (each with the byte where the
+ * parser says it is, which the OpenDocument reader measures tables by), the text between them (adjacent
  * pieces joined, since how text is cut into callbacks is the parser's business), and how the
  * parse ended (ok, or the error's message, line and byte). Used by tests/unit/test_xmlp.c and
  * fuzz/fuzz_xmlp.c, which parse the same input with the tokenizer in front of expat and with
@@ -41,7 +42,9 @@ static void XMLCALL xt_start(void *ud, const XML_Char *name, const XML_Char **at
         xt_puts(t, atts[i + 1]);
         xt_puts(t, "]");
     }
-    xt_puts(t, ">\n");
+    char at[32];
+    snprintf(at, sizeof at, "> @%lld\n", sl_xmlp_byte(t->p));
+    xt_puts(t, at);
 }
 
 static void XMLCALL xt_end(void *ud, const XML_Char *name) {
@@ -50,7 +53,9 @@ static void XMLCALL xt_end(void *ud, const XML_Char *name) {
     t->in_text = 0;
     xt_puts(t, "</");
     xt_puts(t, name);
-    xt_puts(t, ">\n");
+    char at[32];
+    snprintf(at, sizeof at, "> @%lld\n", sl_xmlp_byte(t->p));
+    xt_puts(t, at);
 }
 
 static void XMLCALL xt_text(void *ud, const XML_Char *s, int len) {
