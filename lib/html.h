@@ -19,6 +19,8 @@ typedef struct {
     void (*progress)(void *ud, uint64_t bytes); /* may be NULL: the file's bytes read since
                                                    the last call, as they are read */
     void *progress_ud;
+    int expat_only;    /* Excel 2003 XML (xmlss.c): parsed by expat alone, without the tokenizer
+                          in front (xmlp.h): for tests that compare the two */
 } sl_html_opts;
 
 /* Whether the first n bytes of a text stream are a web page: after an optional BOM, blanks

@@ -409,7 +409,8 @@ static sl_status parse_entry(xctx *c, struct archive *a, const char *part,
     c->st = SL_OK;
     c->refused = c->stopped = 0;
     c->msg[0] = '\0';
-    sl_xmlp_def def = {c, start, end, on_text, on_doctype, on_entity, !c->fast || c->expat_only};
+    sl_xmlp_def def = {c, start, end, on_text, on_doctype, on_entity, !c->fast || c->expat_only,
+                       "UTF-8"};
     c->fast = 0;
     /* No DOCTYPE is accepted (the handlers refuse it), so no entity can be declared: expansion
      * is bounded by the input itself; expat >= 2.4 also guards amplification by default. */

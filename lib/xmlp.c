@@ -41,6 +41,7 @@ struct sl_xmlp {
     size_t prefix_len;
     unsigned long long fast_bytes;
     unsigned long long ev;   /* the part's byte where the token being handed out begins */
+    unsigned long ev_line;   /* and its line */
 };
 
 /* Byte classes in text: 0 plain; 1 a line feed; 2 stops the run. */
@@ -288,6 +289,7 @@ static int start_tag(sl_xmlp *p, char *b, size_t n, size_t i, size_t *end) {
     if (p->where == AT_EPILOG || p->depth == DEPTH_MAX) return R_HAND;
     if (push_name(p, b + i + 1, name_end - i - 1)) { p->oom = 1; return R_STOP; }
     p->where = AT_ROOT;
+    p->ev_line = p->line;
     p->line += lines;
     const char *atts[2 * ATTS_MAX + 1];
     for (unsigned x = 0; x < na; x++) {
@@ -303,6 +305,7 @@ static int start_tag(sl_xmlp *p, char *b, size_t n, size_t i, size_t *end) {
     p->d.start(p->d.ud, b + i + 1, atts);
     if (empty) { /* even when the start stopped the parse, as expat does; at the tag's end */
         p->ev = p->off + j;
+        p->ev_line = p->line;
         p->d.end(p->d.ud, b + i + 1);
         pop_name(p);
     }
@@ -323,12 +326,56 @@ static int end_tag(sl_xmlp *p, char *b, size_t n, size_t i, size_t *end) {
     size_t nl = name_end - i - 2;
     const char *top = top_name(p);
     if (p->open_len[p->depth - 1] != nl || memcmp(top, b + i + 2, nl) != 0) return R_HAND;
+    p->ev_line = p->line;
     p->line += lines;
     *end = j + 1;
     p->ev = p->off + i;
     p->d.end(p->d.ud, top);
     pop_name(p);
     return p->stopped ? R_STOP : R_DONE;
+}
+
+/* A processing instruction at b[i] ("<?" and a name's first byte), which no reader here asks
+ * for: checked and passed over (Excel 2003 XML has one before its root). */
+static int instruction(sl_xmlp *p, const char *b, size_t n, size_t i, size_t *end) {
+    const unsigned char *u = (const unsigned char *)b;
+    size_t j = i + 2;
+    while (j < n && name_char(u[j])) j++;
+    if (j >= n) return R_MORE;
+    size_t nl = j - i - 2;
+    if (nl == 3 && sl_tolower(u[i + 2]) == 'x' && sl_tolower(u[i + 3]) == 'm' &&
+        sl_tolower(u[i + 4]) == 'l')
+        return R_HAND; /* the declaration's name: refused anywhere else */
+    unsigned long lines = 0;
+    if (u[j] == '?') { /* no data: "?>" right after the name */
+        if (j + 1 >= n) return R_MORE;
+        if (u[j + 1] != '>') return R_HAND;
+        *end = j + 2;
+        return R_DONE;
+    }
+    if (!space(u[j])) return R_HAND;
+    for (;;) {
+        if (j >= n) return R_MORE;
+        unsigned char ch = u[j];
+        if (ch == '?') {
+            if (j + 1 >= n) return R_MORE;
+            if (u[j + 1] == '>') break;
+            j++;
+        } else if (ch >= 0x80) {
+            int k = utf8_char(u + j, n - j);
+            if (k == 0) return R_MORE;
+            if (k < 0) return R_HAND;
+            j += (size_t)k;
+        } else if (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') {
+            return R_HAND;
+        } else {
+            lines += space(ch) ? line_break(u, j) : 0;
+            j++;
+        }
+    }
+    p->line += lines;
+    *end = j + 2;
+    return R_DONE;
 }
 
 /* Walks buf[*at, len). Leaves *at at the first byte not taken. */
@@ -343,7 +390,9 @@ static int walk(sl_xmlp *p, size_t *at, int final) {
             size_t e = i;
             if (u[i + 1] == '/') r = end_tag(p, b, n, i, &e);
             else if (name_start(u[i + 1])) r = start_tag(p, b, n, i, &e);
-            else r = R_HAND; /* comments, CDATA, DOCTYPE, processing instructions */
+            else if (u[i + 1] == '?' && i + 2 >= n) r = R_MORE;
+            else if (u[i + 1] == '?' && name_start(u[i + 2])) r = instruction(p, b, n, i, &e);
+            else r = R_HAND; /* comments, CDATA, a DOCTYPE */
             if (r != R_DONE) break;
             i = e;
             continue;
@@ -413,7 +462,7 @@ static void XMLCALL no_start(void *ud, const XML_Char *n, const XML_Char **a) {
 static void XMLCALL no_end(void *ud, const XML_Char *n) { (void)ud; (void)n; }
 
 static XML_Parser new_expat(const sl_xmlp_def *d) {
-    XML_Parser xp = XML_ParserCreate("UTF-8");
+    XML_Parser xp = XML_ParserCreate(d->encoding);
     if (!xp) return NULL;
     XML_SetUserData(xp, d->ud);
     XML_SetElementHandler(xp, d->start, d->end);
@@ -471,7 +520,7 @@ sl_xmlp *sl_xmlp_new(const sl_xmlp_def *d) {
     sl_xmlp *p = calloc(1, sizeof *p);
     if (!p) return NULL;
     p->d = *d;
-    p->line = p->base_line = 1;
+    p->line = p->base_line = p->ev_line = 1;
     if (d->expat_only && !(p->xp = new_expat(d))) {
         free(p);
         return NULL;
@@ -548,7 +597,7 @@ long long sl_xmlp_byte(const sl_xmlp *p) {
 }
 
 unsigned long sl_xmlp_line(const sl_xmlp *p) {
-    if (!p->xp) return p->line;
+    if (!p->xp) return p->ev_line;
     return p->base_line + (unsigned long)XML_GetCurrentLineNumber(p->xp) - 1;
 }
 

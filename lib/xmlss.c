@@ -1,9 +1,11 @@
-/* xmlss.c: Excel 2003 XML spreadsheets (see xmlss.h), streamed through expat 64 KiB at a time;
+/* xmlss.c: Excel 2003 XML spreadsheets (see xmlss.h), streamed 64 KiB at a time through xmlp.h
+ * (expat, with a tokenizer in front for plain UTF-8; a file in another encoding is expat's);
  * rows gathered with rowbuf.h. Element names are matched by local name, so that a writer's
  * prefixes (ss:, x:, none) do not matter. */
 #include "xmlss.h"
 
 #include "rowbuf.h"
+#include "xmlp.h"
 
 #include <errno.h>
 #include <expat.h>
@@ -14,7 +16,7 @@
 #define MAX_GAP 16384u /* a cell's ss:Index further than this past the last cell is refused */
 
 typedef struct {
-    XML_Parser xp;
+    sl_xmlp *xp;
     const sl_html_opts *o;
     const sl_xlsx_cb *cb;
     sl_xlsx_sheet sh;
@@ -23,7 +25,7 @@ typedef struct {
     int in_sheet, in_row, in_cell, in_data, in_comment, datetime, skip, failed;
     int halted; /* a row callback asked for no more: not damage */
     uint64_t rownum, last_row, row_line;
-    XML_Index sheet_start;
+    long long sheet_start;
     unsigned long col, merge; /* cells placed in the row; empty cells owed by MergeAcross */
     size_t data_at;           /* the open cell's length when its <Data> began */
     sl_rowbuf rb;
@@ -51,7 +53,7 @@ static void fail(xsctx *c, sl_status st, const char *msg) {
         c->st = st;
         sl_fmt(c->msg, sizeof c->msg, "%s", msg);
     }
-    XML_StopParser(c->xp, XML_FALSE);
+    sl_xmlp_stop(c->xp);
 }
 
 static void cell_open(xsctx *c) {
@@ -68,7 +70,7 @@ static void row_deliver(xsctx *c, sl_csv_err err) {
         fail(c, SL_ENOMEM, "out of memory");
         return;
     }
-    uint64_t now = XML_GetCurrentLineNumber(c->xp);
+    uint64_t now = sl_xmlp_line(c->xp);
     r.record = c->rownum;
     r.line = c->row_line;
     r.nlines = now > c->row_line ? (uint32_t)(now - c->row_line + 1) : 1;
@@ -80,14 +82,14 @@ static void row_deliver(xsctx *c, sl_csv_err err) {
     }
     if (c->cb->row && c->cb->row(c->cb->ud, &c->sh, &r)) { /* no more is wanted */
         c->skip = c->halted = 1;
-        XML_StopParser(c->xp, XML_FALSE);
+        sl_xmlp_stop(c->xp);
     }
 }
 
 static void sheet_end(xsctx *c) {
     if (!c->in_sheet) return;
     c->in_sheet = 0;
-    XML_Index now = XML_GetCurrentByteIndex(c->xp);
+    long long now = sl_xmlp_byte(c->xp);
     c->sh.xml_bytes = now > c->sheet_start ? (uint64_t)(now - c->sheet_start) : 0;
     c->sh.failed = c->failed;
     if (c->cb->sheet_end) c->cb->sheet_end(c->cb->ud, &c->sh);
@@ -111,7 +113,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
         c->sh.name = c->name.p;
         c->sh.index = c->nsheets - 1;
         if (c->o->sha256) sl_fmt(c->sh.sha256, sizeof c->sh.sha256, "%s", c->o->sha256);
-        c->sheet_start = XML_GetCurrentByteIndex(c->xp);
+        c->sheet_start = sl_xmlp_byte(c->xp);
         c->in_sheet = 1;
         c->rownum = c->last_row = 0;
         c->skip = c->cb->sheet_begin ? c->cb->sheet_begin(c->cb->ud, &c->sh) : 0;
@@ -123,7 +125,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
         c->rownum = at > c->last_row ? at : c->last_row + 1;
         c->sh.blank_rows += c->rownum - c->last_row - 1;
         c->last_row = c->rownum;
-        c->row_line = XML_GetCurrentLineNumber(c->xp);
+        c->row_line = sl_xmlp_line(c->xp);
         sl_rowbuf_reset(&c->rb);
         c->in_row = 1;
         c->col = 0;
@@ -216,20 +218,18 @@ sl_status sl_xmlss_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *c
     c.o = opts;
     c.cb = cb;
     c.rb.max_record = opts->max_record;
-    c.xp = XML_ParserCreate(NULL); /* the declared encoding: UTF-8, UTF-16, ISO-8859-1 */
-    char *buf = malloc(XS_CHUNK);
-    if (!c.xp || !buf) {
-        if (c.xp) XML_ParserFree(c.xp);
-        free(buf);
-        return SL_ENOMEM;
-    }
-    XML_SetUserData(c.xp, &c);
-    XML_SetElementHandler(c.xp, on_start, on_end);
-    XML_SetCharacterDataHandler(c.xp, on_text);
-    XML_SetStartDoctypeDeclHandler(c.xp, on_doctype);
-    XML_SetEntityDeclHandler(c.xp, on_entity);
+    /* expat takes the declared encoding (UTF-8, UTF-16, ISO-8859-1); the tokenizer only UTF-8 */
+    sl_xmlp_def def = {&c, on_start, on_end, on_text, on_doctype, on_entity, opts->expat_only,
+                       NULL};
+    c.xp = sl_xmlp_new(&def);
+    if (!c.xp) return SL_ENOMEM;
     sl_status rc = SL_OK;
     for (;;) {
+        char *buf = sl_xmlp_buffer(c.xp, XS_CHUNK);
+        if (!buf) {
+            rc = SL_ENOMEM;
+            break;
+        }
         ssize_t n = read(fd, buf, XS_CHUNK);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) {
@@ -238,9 +238,10 @@ sl_status sl_xmlss_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *c
             break;
         }
         if (n > 0 && opts->progress) opts->progress(opts->progress_ud, (uint64_t)n);
-        if (XML_Parse(c.xp, buf, (int)n, n == 0) == XML_STATUS_ERROR) {
+        if (sl_xmlp_parse(c.xp, (size_t)n, n == 0)) {
+            if (!c.st && !strcmp(sl_xmlp_error(c.xp), "out of memory")) c.st = SL_ENOMEM;
             if (c.st == SL_ENOMEM || c.halted) break;
-            uint64_t line = XML_GetCurrentLineNumber(c.xp);
+            uint64_t line = sl_xmlp_line(c.xp);
             char m[400];
             if (c.st) /* refused */
                 sl_fmt(m, sizeof m, "the spreadsheet holds %s; not read past line %llu", c.msg,
@@ -248,7 +249,7 @@ sl_status sl_xmlss_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *c
             else
                 sl_fmt(m, sizeof m, "broken XML at line %llu (%s): the file is damaged or cut "
                                     "off; nothing after it is read%s",
-                       (unsigned long long)line, XML_ErrorString(XML_GetErrorCode(c.xp)),
+                       (unsigned long long)line, sl_xmlp_error(c.xp),
                        c.in_row ? ", and the row it broke off in is counted as cut off" : "");
             xsdiag(&c, SL_DIAG_ERROR, "xmlss.damaged", c.in_sheet, c.in_row ? c.rownum : 0,
                    c.in_row ? c.row_line : line, m);
@@ -268,8 +269,7 @@ sl_status sl_xmlss_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *c
     if (!c.nsheets && rc == SL_OK)
         xsdiag(&c, SL_DIAG_WARN, "xmlss.no_sheet", 0, 0, 0,
                "an Excel 2003 XML spreadsheet with no worksheet: nothing read from it");
-    XML_ParserFree(c.xp);
-    free(buf);
+    sl_xmlp_free(c.xp);
     sl_rowbuf_free(&c.rb);
     sl_buf_free(&c.name);
     return rc;

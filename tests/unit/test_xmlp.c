@@ -72,6 +72,19 @@ int main(void) {
     SAME("<a><![CDATA[<not a tag> & ]]></a>");
     SAME("<!DOCTYPE a [<!ENTITY e \"boom\">]><a>&e;</a>");
     SAME("<?xml version=\"1.0\"?><?pi data?><a><?inner pi?></a>");
+    /* processing instructions, passed over (Excel 2003 XML has <?mso-application ...?>) */
+    SAME("<?xml version=\"1.0\"?>\n<?mso-application progid=\"Excel.Sheet\"?>\n<a>x<?pi?>y</a>");
+    SAME("<?pi\ndata\r\n ? > ?? ?><a/><?after it\r?>");
+    SAME("<?xml-stylesheet href='a'?><a/>");
+    SAME("<a><?XML x?></a>");
+    SAME("<a><?xml x?></a>");
+    SAME("<a><?xMl?></a>");
+    SAME("<a><?pi \x01?></a>");
+    SAME("<a><?pi \xC3\xA9 \xC3?></a>");
+    SAME("<a><? pi?></a>");
+    SAME("<a><?pi");
+    SAME("<a><?pi-x?y?></a>");
+    SAME("<a><?pi?x?></a>");
     SAME("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>caf\xE9</a>");
     SAME("<?xml version=\"1.0\" encoding=\"UTF-16\"?><a/>");
     SAME("<?xml version=\"1.1\"?><a/>");
@@ -143,6 +156,7 @@ int main(void) {
     SAME("<a\n b\n =\n '1'\n>\n</a\n>\n<");
     SAME("<?xml version=\"1.0\"?>\r\n<a\r b\r\n=\n\r'1'\r>x</a\r\n>\r\r\n\n<"); /* expat's lines */
     SAME("\r\n<a>\n</a>\r");
+    SAME("<a>\n<b\n/>\n<c\r\n x='1'\r\n/>x\ny</a>"); /* an empty element's end: its last line */
     /* caps: nesting, attributes, a tag longer than the tokenizer keeps */
     {
         sl_buf deep = {0};
@@ -173,7 +187,7 @@ int main(void) {
     size_t one = 1;
     xt_parse(&t, SHEET, sizeof SHEET - 1, 0, NULL, 0, 0, &fast);
     CHECK_INT(fast, sizeof SHEET - 1);
-    CHECK(strstr(t.out.p, "<t xml:space=[preserve]> @354\nT[ Org & Name ]\n") != NULL);
+    CHECK(strstr(t.out.p, "<t xml:space=[preserve]> @354 L2\nT[ Org & Name ]\n") != NULL);
     CHECK(strstr(t.out.p, "T[a <b> \"c\" 'd' \xC3\xA9\xC3\xA9\xF0\x9F\x98\x80]") != NULL);
     sl_buf_free(&t.out);
     xt_parse(&t, SHEET, sizeof SHEET - 1, 0, &one, 1, 0, &fast);
@@ -183,7 +197,8 @@ int main(void) {
     static const char cmt[] = "<a><b>x</b><!-- c --><b>y</b></a>";
     xt_parse(&t, cmt, sizeof cmt - 1, 0, NULL, 0, 0, &fast);
     CHECK_INT(fast, 11);
-    CHECK_STR(t.out.p, "<a> @0\n<b> @3\nT[x]\n</b> @7\n<b> @21\nT[y]\n</b> @25\n</a> @29\nOK\n");
+    CHECK_STR(t.out.p, "<a> @0 L1\n<b> @3 L1\nT[x]\n</b> @7 L1\n<b> @21 L1\nT[y]\n</b> @25 L1\n"
+                       "</a> @29 L1\nOK\n");
     sl_buf_free(&t.out);
     /* an error after the hand-over is placed in the part, not in what expat was given */
     static const char late[] = "<a>\n<b>1</b>\n<!--c-->\n<b>2</c>\n</a>";

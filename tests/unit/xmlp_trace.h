@@ -1,6 +1,7 @@
 /* xmlp_trace.h: what a parse through xmlp.h does, written down so that two parses can be
- * compared: each start tag with its attributes, each end tag (each with the byte where the
- * parser says it is, which the OpenDocument reader measures tables by), the text between them (adjacent
+ * compared: each start tag with its attributes, each end tag (each with the byte and line
+ * where the parser says it is, which readers cite and measure tables by), the text between
+ * them (adjacent
  * pieces joined, since how text is cut into callbacks is the parser's business), and how the
  * parse ended (ok, or the error's message, line and byte). Used by tests/unit/test_xmlp.c and
  * fuzz/fuzz_xmlp.c, which parse the same input with the tokenizer in front of expat and with
@@ -42,8 +43,8 @@ static void XMLCALL xt_start(void *ud, const XML_Char *name, const XML_Char **at
         xt_puts(t, atts[i + 1]);
         xt_puts(t, "]");
     }
-    char at[32];
-    snprintf(at, sizeof at, "> @%lld\n", sl_xmlp_byte(t->p));
+    char at[64];
+    snprintf(at, sizeof at, "> @%lld L%lu\n", sl_xmlp_byte(t->p), sl_xmlp_line(t->p));
     xt_puts(t, at);
 }
 
@@ -53,8 +54,8 @@ static void XMLCALL xt_end(void *ud, const XML_Char *name) {
     t->in_text = 0;
     xt_puts(t, "</");
     xt_puts(t, name);
-    char at[32];
-    snprintf(at, sizeof at, "> @%lld\n", sl_xmlp_byte(t->p));
+    char at[64];
+    snprintf(at, sizeof at, "> @%lld L%lu\n", sl_xmlp_byte(t->p), sl_xmlp_line(t->p));
     xt_puts(t, at);
 }
 
@@ -79,11 +80,13 @@ static void XMLCALL xt_doctype(void *ud, const XML_Char *name, const XML_Char *s
 /* Parses s[0, n) in blocks of the given sizes (cycled; a size 0 means the whole rest), with
  * the tokenizer (expat_only 0) or without. The trace, NUL-ended, in t->out; the bytes the
  * tokenizer took in *fast (may be NULL). */
+static const char *xt_encoding = "UTF-8"; /* sl_xmlp_def.encoding */
+
 static void xt_parse(xt_trace *t, const char *s, size_t n, int expat_only, const size_t *blocks,
                      size_t nblocks, long stop_after, unsigned long long *fast) {
     memset(t, 0, sizeof *t);
     t->stop_after = stop_after;
-    sl_xmlp_def d = {t, xt_start, xt_end, xt_text, xt_doctype, NULL, expat_only};
+    sl_xmlp_def d = {t, xt_start, xt_end, xt_text, xt_doctype, NULL, expat_only, xt_encoding};
     t->p = sl_xmlp_new(&d);
     if (!t->p) { xt_puts(t, "NEW FAILED\n"); sl_buf_nul(&t->out); return; }
     size_t at = 0, k = 0;
