@@ -1,8 +1,10 @@
 /* xlsx.c: Excel workbooks as streams of text rows. Pass 1 over the zip loads workbook.xml,
  * its rels, sharedStrings (one buffer + offsets, capped) and styles (which cell formats are
  * dates), wherever they sit; then each sheet, in workbook order, is found in a fresh read of
- * the zip and streamed block by block (sl_entry_read) into expat. OpenDocument spreadsheets
- * (the last section) stream their content.xml through the same parse_entry and row assembly. */
+ * the zip and streamed block by block (sl_entry_read) into xmlp.h's parser (expat, with a
+ * tokenizer in front for the sheets and shared strings; the small parts go to expat alone).
+ * OpenDocument spreadsheets (the last section) stream their content.xml through the same
+ * parse_entry and row assembly. */
 #include "xlsx.h"
 #include "container.h"
 #include "timeparse.h"
