@@ -612,12 +612,12 @@ static void test_tokenizer_same(void) {
             CHECK_STR(a.diags.p ? a.diags.p : "", b.diags.p ? b.diags.p : "");
             done(&a);
             done(&b);
-            books++;
+            books += d < 3; /* the project's own fixtures; the real ones may be absent */
         }
         if (dir) closedir(dir);
     }
     exact_bytes = 0;
-    CHECK(books >= 22);
+    CHECK(books >= 21);
     if (!dirs[3]) SKIP("../shared/data/portal not found: its workbook not compared");
     expect_book("tests/data/xlsx/sheet_with_comment_cdata_and_cr.xlsx",
                 "S Hand\n"
