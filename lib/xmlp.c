@@ -206,6 +206,13 @@ static size_t declaration(const char *s, size_t n) {
     }
 }
 
+/* Names are a few bytes long: a loop beats a call to memcmp or memcpy, once per element. */
+static inline int same_bytes(const char *a, const char *b, size_t n) {
+    for (size_t k = 0; k < n; k++)
+        if (a[k] != b[k]) return 0;
+    return 1;
+}
+
 static int push_name(sl_xmlp *p, const char *name, size_t n) {
     if (p->names_len + n + 1 > p->names_cap) {
         size_t nc = p->names_cap ? p->names_cap * 2 : 1024;
@@ -217,8 +224,9 @@ static int push_name(sl_xmlp *p, const char *name, size_t n) {
     }
     p->open_len[p->depth] = n;
     p->open[p->depth++] = p->names_len;
-    memcpy(p->names + p->names_len, name, n);
-    p->names[p->names_len + n] = '\0';
+    char *o = p->names + p->names_len;
+    for (size_t k = 0; k < n; k++) o[k] = name[k];
+    o[n] = '\0';
     p->names_len += n + 1;
     return 0;
 }
@@ -284,7 +292,7 @@ static int start_tag(sl_xmlp *p, char *b, size_t n, size_t i, size_t *end) {
     }
     for (unsigned x = 0; x < na; x++) /* a name given twice: expat's error */
         for (unsigned y = 0; y < x; y++)
-            if (ae[x] - an[x] == ae[y] - an[y] && !memcmp(b + an[x], b + an[y], ae[x] - an[x]))
+            if (ae[x] - an[x] == ae[y] - an[y] && same_bytes(b + an[x], b + an[y], ae[x] - an[x]))
                 return R_HAND;
     if (p->where == AT_EPILOG || p->depth == DEPTH_MAX) return R_HAND;
     if (push_name(p, b + i + 1, name_end - i - 1)) { p->oom = 1; return R_STOP; }
@@ -325,7 +333,7 @@ static int end_tag(sl_xmlp *p, char *b, size_t n, size_t i, size_t *end) {
     if (u[j] != '>' || !p->depth) return R_HAND;
     size_t nl = name_end - i - 2;
     const char *top = top_name(p);
-    if (p->open_len[p->depth - 1] != nl || memcmp(top, b + i + 2, nl) != 0) return R_HAND;
+    if (p->open_len[p->depth - 1] != nl || !same_bytes(top, b + i + 2, nl)) return R_HAND;
     p->ev_line = p->line;
     p->line += lines;
     *end = j + 1;
