@@ -1,7 +1,8 @@
 /* xmlp.c: a tokenizer for plain XML in front of expat (see xmlp.h).
  *
  * The part arrives in blocks into one buffer. The tokenizer walks it token by token: a run of
- * text, an entity or character reference, a start tag, an end tag. A token cut by the end of
+ * text, an entity or character reference, a start tag, an end tag, a processing instruction
+ * (passed over). A token cut by the end of
  * the block stays at the front of the buffer for the next block. A token is checked whole
  * before anything is done with it; then its names and values are ended with NULs in place and
  * the callback is made. Whatever it does not take, it leaves untouched and hands to expat from
