@@ -574,13 +574,17 @@ static void test_ods(void) {
 
 /* The tokenizer in front of expat (lib/xmlp.c) reads every workbook as expat alone does: the
  * same rows, sheets, notes and errors, on each fixture (the damaged, cut-off and refused ones
- * too) and on the real workbooks; and the hand-written sheet's rows after its comment, its
- * CDATA and its carriage return are right. */
+ * too) and on the real workbooks (the portal's and the sharing list); and the hand-written
+ * sheet's rows after its comment, its CDATA and its carriage return are right. */
 static void test_tokenizer_same(void) {
-    const char *dirs[] = {"tests/data/xlsx", "tests/data/ods", "tests/data/word", NULL, NULL};
-    char real[512];
+    const char *dirs[] = {"tests/data/xlsx", "tests/data/ods", "tests/data/word", NULL, NULL, NULL};
+    char real[512], reg[512];
     sl_fmt(real, sizeof real, "%s/portal", shared_data_dir());
-    dirs[3] = path_exists(real) ? real : NULL;
+    sl_fmt(reg, sizeof reg, "%s/registry", shared_data_dir());
+    if (path_exists(real) && path_exists(reg)) {
+        dirs[3] = real;
+        dirs[4] = reg;
+    }
     size_t books = 0;
     exact_bytes = 1;
     for (size_t d = 0; dirs[d]; d++) {
@@ -618,7 +622,7 @@ static void test_tokenizer_same(void) {
     }
     exact_bytes = 0;
     CHECK(books >= 21);
-    if (!dirs[3]) SKIP("../shared/data/portal not found: its workbook not compared");
+    if (!dirs[3]) SKIP("../shared/data not found: its workbooks not compared both ways");
     expect_book("tests/data/xlsx/sheet_with_comment_cdata_and_cr.xlsx",
                 "S Hand\n"
                 "R 1:Org|Reason\n"
