@@ -52,8 +52,6 @@ typedef struct {
     const char *fmt;       /* "xlsx" or "ods": begins messages and codes */
     sl_inflate_guard guard;
     sl_xmlp *xmlp;         /* the part being parsed */
-    int fast;              /* the next part may be read by the tokenizer in front of expat */
-    int expat_only;        /* sl_xlsx_opts.expat_only */
     sl_status st;          /* first error of the current part */
     int refused, stopped;
     char msg[320];
@@ -404,16 +402,16 @@ static int drain_damaged(xctx *c, struct archive *a, sl_entry_reader *er, uint64
     return 0;
 }
 
-/* Streams the current archive entry into a new parser. hash (may be NULL) gets the bytes. */
-static sl_status parse_entry(xctx *c, struct archive *a, const char *part,
+/* Streams the current archive entry into a new parser: with the tokenizer in front of expat
+ * when fast is set (a large part), else expat alone. hash (may be NULL) gets the bytes. */
+static sl_status parse_entry(xctx *c, struct archive *a, const char *part, int fast,
                              XML_StartElementHandler start, XML_EndElementHandler end,
                              sl_sha256 *hash, uint64_t *nbytes) {
     c->st = SL_OK;
     c->refused = c->stopped = 0;
     c->msg[0] = '\0';
-    sl_xmlp_def def = {c, start, end, on_text, on_doctype, on_entity, !c->fast || c->expat_only,
-                       "UTF-8"};
-    c->fast = 0;
+    sl_xmlp_def def = {c, start, end, on_text, on_doctype, on_entity,
+                       !fast || c->o->expat_only, "UTF-8"};
     /* No DOCTYPE is accepted (the handlers refuse it), so no entity can be declared: expansion
      * is bounded by the input itself; expat >= 2.4 also guards amplification by default. */
     c->xmlp = sl_xmlp_new(&def);
@@ -447,7 +445,7 @@ static sl_status parse_entry(xctx *c, struct archive *a, const char *part,
         }
         if (hash && n > 0) sl_sha256_update(hash, buf, (size_t)n);
         if (sl_xmlp_parse(c->xmlp, (size_t)n, n == 0)) {
-            if (!c->st && !c->stopped && !strcmp(sl_xmlp_error(c->xmlp), "out of memory")) {
+            if (!c->st && !c->stopped && sl_xmlp_out_of_memory(c->xmlp)) {
                 fail(c, SL_ENOMEM, "out of memory");
             } else if (!c->st && !c->stopped) {
                 char m[sizeof c->msg];
@@ -857,15 +855,14 @@ static sl_status pass_meta(xctx *c, int fd) {
         if (!n) continue;
         if (strcmp(n, "xl/workbook.xml") == 0) {
             have_wb = 1;
-            st = parse_entry(c, a, n, wb_start, no_end, NULL, NULL);
+            st = parse_entry(c, a, n, 0, wb_start, no_end, NULL, NULL);
         } else if (strcmp(n, "xl/_rels/workbook.xml.rels") == 0) {
-            st = parse_entry(c, a, n, rels_start, no_end, NULL, NULL);
+            st = parse_entry(c, a, n, 0, rels_start, no_end, NULL, NULL);
         } else if (strcmp(n, "xl/sharedStrings.xml") == 0) {
-            c->fast = 1;
-            st = parse_entry(c, a, n, sst_start, sst_end, NULL, NULL);
+            st = parse_entry(c, a, n, 1, sst_start, sst_end, NULL, NULL);
             c->capture = NULL;
         } else if (strcmp(n, "xl/styles.xml") == 0) {
-            st = parse_entry(c, a, n, sty_start, sty_end, NULL, NULL);
+            st = parse_entry(c, a, n, 0, sty_start, sty_end, NULL, NULL);
         }
         if (st) {
             char m[400];
@@ -913,8 +910,7 @@ static sl_status pass_sheet(xctx *c, int fd, sl_xlsx_sheet *sh) {
         c->in_sheetdata = c->in_c = c->in_is = c->in_rph = 0;
         c->rownum = c->last_emitted = 0;
         c->cols_warned = 0;
-        c->fast = 1;
-        st = parse_entry(c, a, sh->part, sh_start, sh_end, h, &sh->xml_bytes);
+        st = parse_entry(c, a, sh->part, 1, sh_start, sh_end, h, &sh->xml_bytes);
         c->capture = NULL;
         if (h) {
             if (!st && !c->stopped) sl_sha256_final(h, sh->sha256);
@@ -992,7 +988,6 @@ static xctx *xctx_new(const sl_xlsx_opts *opts, const sl_xlsx_cb *cb, const char
     xctx *c = calloc(1, sizeof *c);
     if (!c) return NULL;
     c->o = opts;
-    c->expat_only = opts->expat_only;
     c->fmt = fmt;
     c->cb = cb;
     c->guard.max_total = opts->max_inflate;
@@ -1519,8 +1514,7 @@ static sl_status read_tables(int fd, const sl_xlsx_opts *opts, const char *sha25
         const char *n = archive_entry_pathname(e);
         if (!n || strcmp(n, part) != 0) continue;
         found = 1;
-        c->fast = 1;
-        st = parse_entry(c, a, n, docx ? docx_start : ods_start, docx ? docx_end : ods_end, NULL,
+        st = parse_entry(c, a, n, 1, docx ? docx_start : ods_start, docx ? docx_end : ods_end, NULL,
                          &c->content_out);
         if (st && !c->refused && c->ntables == 0 && !docx && ods_encrypted(c, fd)) {
             sl_fmt(c->msg, sizeof c->msg, "%s: protected by a password: its content cannot be "

@@ -40,7 +40,6 @@ struct sl_xmlp {
     unsigned long long base_off;
     unsigned long base_line;
     size_t prefix_len;
-    unsigned long long fast_bytes;
     unsigned long long ev;   /* the part's byte where the token being handed out begins */
     unsigned long ev_line;   /* and its line */
 };
@@ -487,7 +486,6 @@ static int hand_over(sl_xmlp *p, size_t at, int final) {
     if (!p->xp) { p->oom = 1; return -1; }
     p->base_off = p->off + at;
     p->base_line = p->line;
-    p->fast_bytes = p->base_off;
     /* What expat must have seen to be where the tokenizer is: the open elements; or, after
      * the root, an element (so that more is junk after it); or, in the prolog past its first
      * byte, a comment (so that an XML declaration there is out of place). */
@@ -616,8 +614,8 @@ const char *sl_xmlp_error(const sl_xmlp *p) {
     return XML_ErrorString(XML_GetErrorCode(p->xp));
 }
 
-XML_Parser sl_xmlp_expat(const sl_xmlp *p) { return p->xp; }
+int sl_xmlp_out_of_memory(const sl_xmlp *p) { return p->oom; }
 
 unsigned long long sl_xmlp_fast_bytes(const sl_xmlp *p) {
-    return p->xp ? p->fast_bytes : p->off + p->len;
+    return p->xp ? p->base_off : p->off + p->len;
 }

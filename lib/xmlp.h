@@ -45,8 +45,8 @@ void sl_xmlp_stop(sl_xmlp *p);
 long long sl_xmlp_byte(const sl_xmlp *p);
 unsigned long sl_xmlp_line(const sl_xmlp *p);
 const char *sl_xmlp_error(const sl_xmlp *p);
-/* The expat parser, once there is one (from the start with expat_only), else NULL. */
-XML_Parser sl_xmlp_expat(const sl_xmlp *p);
+/* Whether the parse ended for want of memory (the tokenizer's; expat's own is an error). */
+int sl_xmlp_out_of_memory(const sl_xmlp *p);
 /* Bytes taken by the tokenizer before expat (if ever) took the rest: for tests. */
 unsigned long long sl_xmlp_fast_bytes(const sl_xmlp *p);
 

@@ -239,7 +239,7 @@ sl_status sl_xmlss_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *c
         }
         if (n > 0 && opts->progress) opts->progress(opts->progress_ud, (uint64_t)n);
         if (sl_xmlp_parse(c.xp, (size_t)n, n == 0)) {
-            if (!c.st && !strcmp(sl_xmlp_error(c.xp), "out of memory")) c.st = SL_ENOMEM;
+            if (!c.st && sl_xmlp_out_of_memory(c.xp)) c.st = SL_ENOMEM;
             if (c.st == SL_ENOMEM || c.halted) break;
             uint64_t line = sl_xmlp_line(c.xp);
             char m[400];
