@@ -923,6 +923,8 @@ static void finish_infer(sl_scan *s, const sl_source *src) {
              s->held[0].line, msg);
     } else {
         char found[300], msg[700];
+        /* messages point at the first record held, if any */
+        uint64_t rec0 = s->nheld ? s->held[0].record : 0, line0 = s->nheld ? s->held[0].line : 0;
         if (s->given[0]) sl_fmt(found, sizeof found, "%s", s->given);
         else
             sl_schema_describe_row(s->nheld ? rows[0].cells : NULL, s->nheld ? rows[0].n : 0,
@@ -935,16 +937,14 @@ static void finish_infer(sl_scan *s, const sl_source *src) {
                    "the columns cannot be told from the values: %s); %s; its records are "
                    "counted and set aside. If it is another system's log, describe its keys in "
                    "a map file (--map)", info.note, found);
-            emit(s, src->id, SL_DIAG_WARN, "schema.json_not_a_log", cite,
-                 s->nheld ? s->held[0].record : 0, s->nheld ? s->held[0].line : 0, msg);
+            emit(s, src->id, SL_DIAG_WARN, "schema.json_not_a_log", cite, rec0, line0, msg);
             s->aside = 1;
         } else if (src->sheet) {
             /* Workbooks carry notes, cover pages and pivot tables beside the log itself. */
             sl_fmt(msg, sizeof msg,
                    "sheet holds no audit log (no recognisable header, columns not inferable: %s); "
                    "%s; its rows are counted and set aside", info.note, found);
-            emit(s, src->id, SL_DIAG_INFO, "schema.sheet_not_a_log", cite,
-                 s->nheld ? s->held[0].record : 0, s->nheld ? s->held[0].line : 0, msg);
+            emit(s, src->id, SL_DIAG_INFO, "schema.sheet_not_a_log", cite, rec0, line0, msg);
             s->aside = 1;
         } else if (take_for_document(s, src, rows, s->nheld)) {
             /* said once the source ends, with its count */
@@ -956,8 +956,7 @@ static void finish_infer(sl_scan *s, const sl_source *src) {
                    "no recognisable header (needs a search time and at least two other audit "
                    "columns, e.g. Org Name, Reason), and the columns cannot be told from the "
                    "values (%s); %s; every record of this source is rejected", info.note, found);
-            emit(s, src->id, SL_DIAG_ERROR, "schema.no_header", cite,
-                 s->nheld ? s->held[0].record : 0, s->nheld ? s->held[0].line : 0, msg);
+            emit(s, src->id, SL_DIAG_ERROR, "schema.no_header", cite, rec0, line0, msg);
         }
         s->no_header = 1;
     }
