@@ -79,12 +79,13 @@ static int c_row_stop(void *ud, const sl_xlsx_sheet *sh, const sl_csv_row *r) {
     return r->record >= 2 && stop_after_two;
 }
 
-/* Reads the workbook at path (an .ods when ods is set, its sheets' hash "f00d") into c,
- * dumping the rows of the sheet named only (NULL: every sheet). */
-static int expat_only; /* read_into, read_doc: without the tokenizer in front of expat */
-static sl_status read_doc(const char *path, coll *c, int docx);
+enum { K_BOOK, K_ODS, K_DOCX, K_ODT }; /* what read_into reads */
+static int expat_only; /* read_into: without the tokenizer in front of expat */
 
-static sl_status read_into(const char *path, coll *c, size_t max_shared, int ods,
+/* Reads the file at path into c: a workbook, an .ods (its tables stopped after two rows while
+ * stop_after_two is set) or the tables of a Word or OpenDocument text, the last two with the
+ * hash "f00d"; dumping the rows of the sheet named only (NULL: every sheet). */
+static sl_status read_into(const char *path, coll *c, size_t max_shared, int kind,
                            const char *only) {
     memset(c, 0, sizeof *c);
     c->keep_rows = 1;
@@ -97,8 +98,11 @@ static sl_status read_into(const char *path, coll *c, size_t max_shared, int ods
     o.cite = path;
     o.diag = c_diag;
     o.diag_ud = c;
-    sl_xlsx_cb xc = {c_begin, c_row, c_end, c}, oc = {c_begin, c_row_stop, c_end_bytes, c};
-    sl_status st = ods ? sl_ods_read_fd(fd, &o, "f00d", &oc) : sl_xlsx_read_fd(fd, &o, &xc);
+    sl_xlsx_cb xc = {c_begin, c_row, c_end, c}, oc = {c_begin, c_row_stop, c_end_bytes, c},
+               dc = {c_begin, c_row, c_end_bytes, c};
+    sl_status st = kind == K_BOOK  ? sl_xlsx_read_fd(fd, &o, &xc)
+                 : kind == K_ODS   ? sl_ods_read_fd(fd, &o, "f00d", &oc)
+                                   : sl_doc_read_fd(fd, &o, "f00d", &dc, kind == K_DOCX);
     close(fd);
     sl_buf_nul(&c->dump);
     sl_buf_nul(&c->diags);
@@ -106,11 +110,15 @@ static sl_status read_into(const char *path, coll *c, size_t max_shared, int ods
 }
 
 static sl_status read_ods_only(const char *path, coll *c, const char *only) {
-    return read_into(path, c, 0, 1, only);
+    return read_into(path, c, 0, K_ODS, only);
 }
-static sl_status read_ods(const char *path, coll *c) { return read_into(path, c, 0, 1, NULL); }
+static sl_status read_ods(const char *path, coll *c) { return read_into(path, c, 0, K_ODS, NULL); }
 static sl_status read_book(const char *path, coll *c, size_t max_shared) {
-    return read_into(path, c, max_shared, 0, NULL);
+    return read_into(path, c, max_shared, K_BOOK, NULL);
+}
+/* The tables of the text document at path (a .docx when docx is set). */
+static sl_status read_doc(const char *path, coll *c, int docx) {
+    return read_into(path, c, 0, docx ? K_DOCX : K_ODT, NULL);
 }
 
 static void done(coll *c) { sl_buf_free(&c->dump); sl_buf_free(&c->diags); }
@@ -338,25 +346,6 @@ static void test_refusals(void) {
     }
     CHECK_STR(sl_zip_kind_unread(SL_ZIP_ODF_PRESENTATION), "OpenDocument presentation");
     CHECK(sl_zip_kind_unread(SL_ZIP_ODF_SPREADSHEET) == NULL); /* read: sl_ods_read_fd */
-}
-
-/* Reads the text document at path (a .docx when docx is set) into c, tables' hash "f00d". */
-static sl_status read_doc(const char *path, coll *c, int docx) {
-    memset(c, 0, sizeof *c);
-    c->keep_rows = 1;
-    int fd = open(path, O_RDONLY);
-    if (fd < 0) return SL_EIO;
-    sl_xlsx_opts o = {0};
-    o.cite = path;
-    o.expat_only = expat_only;
-    o.diag = c_diag;
-    o.diag_ud = c;
-    sl_xlsx_cb cb = {c_begin, c_row, c_end_bytes, c};
-    sl_status st = sl_doc_read_fd(fd, &o, "f00d", &cb, docx);
-    close(fd);
-    sl_buf_nul(&c->dump);
-    sl_buf_nul(&c->diags);
-    return st;
 }
 
 /* Tables in text documents: a Word memo and an OpenDocument text (make_word). */
@@ -594,23 +583,17 @@ static void test_tokenizer_same(void) {
         while (dir && (e = readdir(dir)) != NULL) {
             size_t l = strlen(e->d_name);
             const char *e5 = l > 5 ? e->d_name + l - 5 : "", *e4 = l > 4 ? e->d_name + l - 4 : "";
-            int kind = !strcmp(e5, ".xlsx") ? 0 : !strcmp(e4, ".ods") ? 1
-                     : !strcmp(e5, ".docx") ? 2 : !strcmp(e4, ".odt") ? 3 : -1;
+            int kind = !strcmp(e5, ".xlsx") ? K_BOOK : !strcmp(e4, ".ods") ? K_ODS
+                     : !strcmp(e5, ".docx") ? K_DOCX : !strcmp(e4, ".odt") ? K_ODT : -1;
             if (kind < 0) continue;
             char path[1024];
             sl_fmt(path, sizeof path, "%s/%s", dirs[d], e->d_name);
             coll a, b;
-            sl_status sa = SL_OK, sb = SL_OK;
-            for (int k = 0; k < 2; k++) {
-                expat_only = k;
-                coll *x = k ? &b : &a;
-                stop_after_two = kind == 1; /* a table stopped after two rows, then the next */
-                sl_status st = kind == 0 ? read_book(path, x, 0) : kind == 1 ? read_ods(path, x)
-                             : read_doc(path, x, kind == 2);
-                stop_after_two = 0;
-                if (k) sb = st; else sa = st;
-            }
-            expat_only = 0;
+            stop_after_two = kind == K_ODS; /* a table stopped after two rows, then the next */
+            sl_status sa = read_into(path, &a, 0, kind, NULL);
+            expat_only = 1;
+            sl_status sb = read_into(path, &b, 0, kind, NULL);
+            expat_only = stop_after_two = 0;
             CHECK_INT(sa, sb);
             CHECK_STR(a.dump.p ? a.dump.p : "", b.dump.p ? b.dump.p : "");
             CHECK_STR(a.diags.p ? a.diags.p : "", b.diags.p ? b.diags.p : "");
