@@ -30,11 +30,23 @@ static void xt_put(xt_trace *t, const char *s, size_t n) {
 }
 static void xt_puts(xt_trace *t, const char *s) { xt_put(t, s, strlen(s)); }
 
-static void XMLCALL xt_start(void *ud, const XML_Char *name, const XML_Char **atts) {
-    xt_trace *t = ud;
+/* Ends a text run before a tag is written. */
+static void xt_tag(xt_trace *t, const char *open) {
     if (t->in_text) xt_puts(t, "]\n");
     t->in_text = 0;
-    xt_puts(t, "<");
+    xt_puts(t, open);
+}
+
+/* Ends a tag's line with where the parser says it is. */
+static void xt_at(xt_trace *t) {
+    char at[64];
+    snprintf(at, sizeof at, "> @%lld L%lu\n", sl_xmlp_byte(t->p), sl_xmlp_line(t->p));
+    xt_puts(t, at);
+}
+
+static void XMLCALL xt_start(void *ud, const XML_Char *name, const XML_Char **atts) {
+    xt_trace *t = ud;
+    xt_tag(t, "<");
     xt_puts(t, name);
     for (size_t i = 0; atts[i]; i += 2) {
         xt_puts(t, " ");
@@ -43,20 +55,18 @@ static void XMLCALL xt_start(void *ud, const XML_Char *name, const XML_Char **at
         xt_puts(t, atts[i + 1]);
         xt_puts(t, "]");
     }
-    char at[64];
-    snprintf(at, sizeof at, "> @%lld L%lu\n", sl_xmlp_byte(t->p), sl_xmlp_line(t->p));
-    xt_puts(t, at);
+    xt_at(t);
 }
 
 static void XMLCALL xt_end(void *ud, const XML_Char *name) {
     xt_trace *t = ud;
-    if (t->in_text) xt_puts(t, "]\n");
-    t->in_text = 0;
-    xt_puts(t, "</");
+    xt_tag(t, "</");
     xt_puts(t, name);
-    char at[64];
-    snprintf(at, sizeof at, "> @%lld L%lu\n", sl_xmlp_byte(t->p), sl_xmlp_line(t->p));
-    xt_puts(t, at);
+    xt_at(t);
+    if (t->stop_after && ++t->events == t->stop_after) {
+        t->stopped = 1;
+        sl_xmlp_stop(t->p);
+    }
 }
 
 static void XMLCALL xt_text(void *ud, const XML_Char *s, int len) {
