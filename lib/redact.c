@@ -595,6 +595,30 @@ static const kw_t PLATE_FILL[] = {KW("plates"), KW("plate"), KW("number"), KW("n
     KW("no"), KW("of"), KW("is"), KW("was"), KW("reads"), KW_END};
 static kw_set PLATE_FILL_SET = {PLATE_FILL, 0};
 
+/* Flock's reason for a search started from an alert: "Other image search from alerts page
+ * associated with Alert: Stolen Vehicle 8ABC123 - 2025-08-19T23:56:22.939Z". An alert is a read
+ * of a plate on a hot list, so the word before " - " and the alert's time is that plate,
+ * whatever its shape ("MIMSY" too), when "alert:" comes before it. Seen in a city's portal
+ * release: of its 16 such reasons, 3 held a plate no other form here finds. */
+static int scan_alert_plate(const char *t, size_t n, size_t i, size_t *rs, size_t *re) {
+    size_t e = i;
+    while (e < n && e - i <= 8 && sl_isalnum((unsigned char)t[e])) e++;
+    if (e - i < 2 || e - i > 8 || n - e < 14 || memcmp(t + e, " - ", 3) != 0) return 0;
+    const char *d = t + e + 3; /* YYYY-MM-DDT */
+    static const char shape[] = "dddd-dd-ddT";
+    for (size_t j = 0; j < 11; j++)
+        if (shape[j] == 'd' ? !sl_isdigit((unsigned char)d[j])
+                            : sl_tolower((unsigned char)d[j]) != sl_tolower((unsigned char)shape[j]))
+            return 0;
+    for (size_t j = i; j >= 6; j--) /* "alert:" before the word */
+        if (kw_at(t, n, j - 6, "alert:", 6)) {
+            *rs = i;
+            *re = e;
+            return 1;
+        }
+    return 0;
+}
+
 /* Words after "plate", "tag", "lp", "lic", "license": "plate 1234567", "tag ABC 123". The
  * keyword stays; the value (up to 8 characters, at least one digit) becomes a token. */
 static int scan_plate_ctx(const char *t, size_t n, size_t i, size_t *rs, size_t *re) {
@@ -726,21 +750,49 @@ static int form_number(const char *t, size_t i, size_t g, size_t end) {
     return k == 3 && (end - p == 3 || (end - p == 4 && sl_isalpha((unsigned char)t[end - 1])));
 }
 
+/* "123 ABC": three digits, a space and three upper-case letters, as Oregon prints its plates
+ * (in lower case, "100 blk" and "101 fwy" are too common; "123-ABC" is a dashed chain). Not
+ * when the digits end a longer number ("555 123 ABC", "12-123 ABC"), when the letters are a
+ * word of SPACED_STOP ("100 BLK"), a unit ("120 MPH") or a street's suffix ("100 AVE"), nor
+ * before one ("123 OAK ST"). */
+static int digits_then_letters(const char *t, size_t n, size_t i, size_t *re) {
+    if (i) {
+        unsigned char b = (unsigned char)t[i - 1];
+        if (b == '-' || b == '/' || b == '.' || b == ':' ||
+            (b == ' ' && i >= 2 && sl_isdigit((unsigned char)t[i - 2])))
+            return 0;
+    }
+    const size_t a = i + 4, e = i + 7; /* the letters; their end */
+    if (e > n || t[i + 3] != ' ' || !upper_letters(t, a, 3) || is_al(t, n, e)) return 0;
+    if (kw_any(t, n, a, &SPACED_STOP_SET) || kw_any(t, n, a, &STREET_SUFFIX_SET) == e) return 0;
+    for (size_t k = 0; NUM_SUFFIX[k].s; k++)
+        if (word_is(t, a, 3, &NUM_SUFFIX[k])) return 0;
+    if (e + 1 < n && (t[e] == ' ' || t[e] == '-' || t[e] == '/' || t[e] == '.') &&
+        sl_isdigit((unsigned char)t[e + 1]))
+        return 0;
+    if (e + 1 < n && t[e] == ' ' && kw_any(t, n, e + 1, &STREET_SUFFIX_SET)) return 0;
+    *re = e;
+    return 1;
+}
+
 /* A plate printed in two parts, split by a space or a dash: three letters and four digits
  * ("ABC 1234", "abc-1234"), a digit, three letters and three digits ("7ABC 123", "7abc-123"),
- * or three upper-case letters and three digits ("ABC 123"; in lower case, "rte 123" and "box
- * 123" are too common). The group at i (g characters, l letters, d digits) is the first part.
- * Not when the letters are a word in SPACED_STOP, four digits are a year ("DUI 2024") or the
+ * three letters, a dash and three digits in any case ("abc-123", which the plate rule reports),
+ * or three upper-case letters, a space and three digits ("ABC 123"; in lower case, "rte 123"
+ * and "box 123" are too common); three digits first, digits_then_letters. The group at i (g
+ * characters, l letters, d digits) is the first part. Not when the letters are a word in SPACED_STOP, four digits are a year ("DUI 2024") or the
  * digits go on as a longer number ("ABC 1234-56", "ABC 555 1234"). Case-insensitive where
  * rules/sensitive_data.rules' plate rule is, so that what it reports as a plate is tokenized. */
 static int spaced_plate(const char *t, size_t n, size_t i, size_t g, size_t l, size_t d, size_t *re) {
+    if (g == 3 && d == 3) return digits_then_letters(t, n, i, re);
     const int digit_first = g == 4 && d == 1 && sl_isdigit((unsigned char)t[i]);
     if (l != 3 || !((g == 3 && d == 0) || digit_first)) return 0;
     if (i && t[i - 1] == '-') return 0; /* the tail of a longer dashed code */
     const size_t a = digit_first ? i + 1 : i, p = i + g; /* the letters; the split */
     if (p + 1 >= n || (t[p] != ' ' && t[p] != '-')) return 0;
     const size_t nd = digits(t, n, p + 1), e = p + 1 + nd;
-    if (nd != (digit_first ? 3u : 4u) && !(!digit_first && nd == 3 && t[p] == ' ' && upper_letters(t, a, 3)))
+    if (nd != (digit_first ? 3u : 4u) &&
+        !(!digit_first && nd == 3 && (t[p] == '-' || upper_letters(t, a, 3))))
         return 0;
     if (is_al(t, n, e) || (e + 1 < n && (t[e] == ' ' || t[e] == '-' || t[e] == '/' || t[e] == '.') &&
                             sl_isdigit((unsigned char)t[e + 1])))
@@ -880,6 +932,7 @@ static int walk(const sl_key *k, const char *t, size_t n, const known_plate_t *k
         else if ((fl & SL_REDACT_PERSONAL) && scan_dl(t, n, i, &rs, &re)) label = "[DL]";
         else if ((fl & SL_REDACT_PERSONAL) && scan_phone(t, n, i, &rs, &re)) label = "[PHONE]";
         else if ((fl & SL_REDACT_PERSONAL) && scan_address(t, n, i, &rs, &re)) label = "[ADDRESS]";
+        else if ((fl & SL_REDACT_PLATES) && scan_alert_plate(t, n, i, &rs, &re)) token = 1;
         else if ((fl & SL_REDACT_PLATES) && scan_plate_ctx(t, n, i, &rs, &re)) token = 1;
         else if ((fl & SL_REDACT_PLATES) && scan_plate_word(t, n, i, &rs, &re)) token = 1;
         if (!label && !token) {
