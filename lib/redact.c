@@ -117,6 +117,29 @@ static int num_end_ok(const char *t, size_t n, size_t e) {
     return 1;
 }
 
+/* A byte a rule's \W matches: anything but an ASCII letter, digit or '_'. The finders below
+ * read what follows a label as rules/sensitive_data.rules does, so that what a rule reports
+ * there is redacted (test_redact checks it). */
+static int nonword(const char *t, size_t n, size_t i) {
+    return i < n && !sl_isalnum((unsigned char)t[i]) && t[i] != '_';
+}
+
+static size_t skip_nonword(const char *t, size_t n, size_t i) {
+    while (nonword(t, n, i)) i++;
+    return i;
+}
+
+/* Digit groups of exactly the given sizes, each but the first after at most one \W byte (a
+ * rule's "\d{3}\W?\d{2}\W?\d{4}"), with no letter or digit after the last. Returns the end or 0. */
+static size_t digit_groups(const char *t, size_t n, size_t i, const unsigned char *len, size_t ng) {
+    for (size_t g = 0; g < ng; g++) {
+        if (g && nonword(t, n, i) && is_dg(t, n, i + 1)) i++;
+        for (size_t k = 0; k < len[g]; k++, i++)
+            if (!is_dg(t, n, i)) return 0;
+    }
+    return is_al(t, n, i) ? 0 : i;
+}
+
 /* ---- dates -------------------------------------------------------------------------------- */
 
 static const kw_t MONTHS[] = {KW("january"), KW("february"), KW("march"), KW("april"), KW("may"),
@@ -160,7 +183,8 @@ static int parse_date(const char *t, size_t n, size_t i, size_t *end, unsigned *
         char sep = t[i + a];
         if (sep == '/' || sep == '-' || sep == '.') {
             size_t j = i + a + 1, b = digits(t, n, j);
-            if (b >= 1 && b <= 2 && j + b < n && t[j + b] == sep) {
+            char sep2 = j + b < n ? t[j + b] : '\0'; /* "1/2-1980" too, as the rule reads it */
+            if (b >= 1 && b <= 2 && (sep2 == '/' || sep2 == '-' || sep2 == '.')) {
                 size_t k = j + b + 1, c = digits(t, n, k);
                 if ((c == 2 || c == 4) && num_end_ok(t, n, k + c)) {
                     unsigned x = num_val(t, i, a), y = num_val(t, j, b);
@@ -223,7 +247,7 @@ static int parse_date(const char *t, size_t n, size_t i, size_t *end, unsigned *
  * about recent events, so a full date before this is far more likely a birth date than an
  * incident date; cold cases lose their date to "[DOB]", which is the safe side. Fixed, never
  * read from the clock, so outputs stay reproducible. */
-#define BARE_DOB_MAX_YEAR 2007
+#define BARE_DOB_MAX_YEAR 2009 /* the plate rule's "(19\d\d|200\d)" */
 
 /* ---- personal data ------------------------------------------------------------------------ */
 
@@ -277,14 +301,17 @@ static int ssn_digits(const char *t, size_t n, size_t i, int strict, size_t *end
 }
 
 static const kw_t SSN_KW[] = {KW("social security number"), KW("social security no"),
-    KW("social security #"), KW("social security"), KW("ssn#"), KW("ssn"), KW("ss#"), KW_END};
+    KW("social security #"), KW("social security"), KW("ssn#"), KW("ssn"), KW("ss#"), KW("soc sec"),
+    KW("soc. sec."), KW("soc. sec"), KW_END};
 static kw_set SSN_KW_SET = {SSN_KW, 0};
 
 static int scan_ssn(const char *t, size_t n, size_t i, size_t *rs, size_t *re) {
     size_t e = kw_any(t, n, i, &SSN_KW_SET);
     if (e) {
-        size_t p = skip_set(t, n, e, " :#.-");
-        if (ssn_digits(t, n, p, 0, re)) {
+        static const unsigned char g[] = {3, 2, 4}; /* "123.45.6789", "123 456789" */
+        size_t p = skip_nonword(t, n, e), end = 0;
+        if (ssn_digits(t, n, p, 0, re) || (num_start_ok(t, p) && (end = digit_groups(t, n, p, g, 3)))) {
+            if (end) *re = end;
             *rs = i;
             return 1;
         }
@@ -296,22 +323,42 @@ static int scan_ssn(const char *t, size_t n, size_t i, size_t *rs, size_t *re) {
     return 0;
 }
 
-static const kw_t DOB_KW[] = {KW("date of birth"), KW("birth date"), KW("birthdate"), KW("birthday"),
-    KW("d.o.b."), KW("d.o.b"), KW("d/o/b"), KW("dob"), KW("b/d"), KW("born on"), KW("born"), KW_END};
+static const kw_t DOB_KW[] = {KW("date of birth"), KW("date-of-birth"), KW("birth date"),
+    KW("birth-date"), KW("birthdate"), KW("birthday"), KW("d.o.b."), KW("d.o.b"), KW("d/o/b"), KW("dob"),
+    KW("b/d"), KW("born on"), KW("born"), KW_END};
+
+/* After a date-of-birth label, as the rule reads it: three numbers of 1-4, 1-2 and 2-4 digits
+ * split by one \W byte each ("01 02 1980", "1980.01.02", whatever the values), or 6-8 digits
+ * ("04151990"). Returns the end or 0. */
+static size_t dob_digits(const char *t, size_t n, size_t p) {
+    size_t a = digits(t, n, p);
+    if (a >= 6 && a <= 8 && !is_al(t, n, p + a)) return p + a;
+    if (a < 1 || a > 4 || !nonword(t, n, p + a)) return 0;
+    size_t j = p + a + 1, b = digits(t, n, j);
+    if (b < 1 || b > 2 || !nonword(t, n, j + b)) return 0;
+    size_t k = j + b + 1, c = digits(t, n, k);
+    return (c >= 2 && c <= 4 && !is_al(t, n, k + c)) ? k + c : 0;
+}
 static kw_set DOB_KW_SET = {DOB_KW, 0};
 
 static int scan_dob(const char *t, size_t n, size_t i, size_t *rs, size_t *re) {
     size_t e = kw_any(t, n, i, &DOB_KW_SET);
     if (e) {
-        size_t p = skip_set(t, n, e, " :#.-");
+        size_t p = skip_nonword(t, n, e);
         size_t q = KW_AT(t, n, p, "on");
         if (!q) q = KW_AT(t, n, p, "of");
         if (!q) q = KW_AT(t, n, p, "is");
         if (!q) q = KW_AT(t, n, p, "in");
-        if (q) p = skip_set(t, n, q, " :");
+        if (q) p = skip_nonword(t, n, q);
         unsigned y;
+        size_t end;
         if (parse_date(t, n, p, re, &y)) {
             *rs = i;
+            return 1;
+        }
+        if ((end = dob_digits(t, n, p)) != 0) {
+            *rs = i;
+            *re = end;
             return 1;
         }
         if (digits(t, n, p) == 4 && num_end_ok(t, n, p + 4) && year4_at(t, p)) {
@@ -391,25 +438,34 @@ static int scan_dl(const char *t, size_t n, size_t i, size_t *rs, size_t *re) {
 }
 
 /* 10-digit US phone numbers: (ddd) ddd-dddd, ddd-ddd-dddd, ddd.ddd.dddd, ddd ddd dddd, with an
- * optional +1 / 1- prefix; bare 10 digits only after a phone word. Area code and exchange begin
- * with 2-9 (North American numbering), which keeps most case numbers out. */
+ * optional +1 / 1- prefix, whatever their digits (the phone rule reports "555-123-4567" too);
+ * bare 10 digits only after a phone word, and with an area code beginning 2-9, which keeps most
+ * case numbers out. */
 static int phone_body(const char *t, size_t n, size_t p, int bare_ok, size_t *end) {
-    if (p < n && t[p] == '(') {
-        if (digits(t, n, p + 1) != 3 || p + 4 >= n || t[p + 4] != ')') return 0;
-        if (t[p + 1] < '2') return 0;
+    if (p < n && t[p] == '(' && digits(t, n, p + 1) == 3 && p + 4 < n && t[p + 4] == ')') {
         p += 5;
-        p = skip_set(t, n, p, " -");
+        size_t q = skip_set(t, n, p, " -");
+        if (q == p && nonword(t, n, p) && is_dg(t, n, p + 1)) q = p + 1;
+        p = q;
+        static const unsigned char g[] = {3, 4}; /* "(555)1234567", "(555) 123/4567" */
+        size_t e = digit_groups(t, n, p, g, 2);
+        if (e && num_end_ok(t, n, e)) {
+            *end = e;
+            return 1;
+        }
     } else {
         if (digits(t, n, p) == 10 && bare_ok && t[p] >= '2' && num_end_ok(t, n, p + 10)) {
             *end = p + 10;
             return 1;
         }
-        if (digits(t, n, p) != 3 || t[p] < '2' || p + 3 >= n) return 0;
+        if (p < n && t[p] == '(') p++; /* "(555 123-4567", as the rule reads it */
+        if (digits(t, n, p) != 3 || p + 3 >= n) return 0;
+        if (t[p + 3] == ')') p++;
         char s = t[p + 3];
         if (s != '-' && s != '.' && s != ' ') return 0;
         p += 4;
     }
-    if (digits(t, n, p) != 3 || t[p] < '2' || p + 3 >= n) return 0;
+    if (digits(t, n, p) != 3 || p + 3 >= n) return 0;
     char s2 = t[p + 3];
     if (s2 != '-' && s2 != '.' && s2 != ' ') return 0;
     p += 4;
@@ -436,6 +492,17 @@ static int scan_phone(const char *t, size_t n, size_t i, size_t *rs, size_t *re)
                 *rs = p;
                 return 1;
             }
+        }
+        /* as the rule reads it: 7-10 digits after the word ("ph 5551234", "tel: 55512345") */
+        p = skip_nonword(t, n, e);
+        f = KW_AT(t, n, p, "number");
+        if (!f) f = KW_AT(t, n, p, "no");
+        if (f) p = skip_nonword(t, n, f);
+        size_t d = digits(t, n, p);
+        if (d >= 7 && d <= 10 && !is_al(t, n, p + d)) {
+            *rs = p;
+            *re = p + d;
+            return 1;
         }
     }
     if (!num_start_ok(t, i) && t[i] != '(' && t[i] != '+') return 0;
@@ -464,6 +531,22 @@ static kw_set DIRECTIONS_SET = {DIRECTIONS, 0};
 static const kw_t ADDR_STOP[] = {KW("on"), KW("at"), KW("in"), KW("of"), KW("from"), KW("to"),
     KW("the"), KW("and"), KW("near"), KW("by"), KW("for"), KW("with"), KW("a"), KW("an"), KW_END};
 static kw_set ADDR_STOP_SET = {ADDR_STOP, 0};
+
+/* An apartment on its own: "apt 12B", "apartment #4" (as the address rule reads it). Not
+ * "unit 12", which in a police log is as often a patrol unit. */
+static int scan_apartment(const char *t, size_t n, size_t i, size_t *rs, size_t *re) {
+    size_t e = KW_AT(t, n, i, "apartment");
+    if (!e) e = KW_AT(t, n, i, "apt");
+    if (!e) return 0;
+    size_t p = skip_nonword(t, n, e), d = digits(t, n, p);
+    if (d == 0) return 0;
+    size_t end = p + d;
+    if (is_alpha_at(t, n, end) && !is_al(t, n, end + 1)) end++;
+    if (is_al(t, n, end)) return 0;
+    *rs = i;
+    *re = end;
+    return 1;
+}
 
 /* Number + up to three name words + a street suffix, then an optional unit. */
 static int scan_address(const char *t, size_t n, size_t i, size_t *rs, size_t *re) {
@@ -932,6 +1015,7 @@ static int walk(const sl_key *k, const char *t, size_t n, const known_plate_t *k
         else if ((fl & SL_REDACT_PERSONAL) && scan_dl(t, n, i, &rs, &re)) label = "[DL]";
         else if ((fl & SL_REDACT_PERSONAL) && scan_phone(t, n, i, &rs, &re)) label = "[PHONE]";
         else if ((fl & SL_REDACT_PERSONAL) && scan_address(t, n, i, &rs, &re)) label = "[ADDRESS]";
+        else if ((fl & SL_REDACT_PERSONAL) && scan_apartment(t, n, i, &rs, &re)) label = "[ADDRESS]";
         else if ((fl & SL_REDACT_PLATES) && scan_alert_plate(t, n, i, &rs, &re)) token = 1;
         else if ((fl & SL_REDACT_PLATES) && scan_plate_ctx(t, n, i, &rs, &re)) token = 1;
         else if ((fl & SL_REDACT_PLATES) && scan_plate_word(t, n, i, &rs, &re)) token = 1;

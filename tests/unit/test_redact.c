@@ -291,6 +291,96 @@ static void rule_plates_are_tokenized(void) {
     sl_rules_free(r);
 }
 
+/* The same for every rule of the sensitive_data pack and the published form: what the report
+ * shows as a date of birth, an SSN, a phone number, a license number, an address or a plate
+ * is redacted there. Texts: the rules' own examples and tests/eval/reasons.tsv. */
+static void check_published(sl_matcher *m, const sl_rules *r, const char *text, int *fired,
+                            int *leaked) {
+    sl_hit hits[64];
+    size_t nh = 0;
+    if (sl_match(m, text, strlen(text), hits, SL_ARRAY_LEN(hits), &nh) != SL_OK) return;
+    char rn[1024];
+    norm_untokened(red(PP, text, NULL), rn, sizeof rn);
+    for (size_t h = 0; h < nh && h < SL_ARRAY_LEN(hits); h++) {
+        sl_rule_info ri;
+        sl_rules_info(r, hits[h].rule, &ri);
+        if (strcmp(ri.pack, "sensitive_data") != 0) continue;
+        (*fired)++;
+        char span[256], sn[256];
+        snprintf(span, sizeof span, "%.*s", (int)(hits[h].end - hits[h].start), text + hits[h].start);
+        norm_untokened(span, sn, sizeof sn);
+        if (sn[0] && strstr(rn, sn) && (*leaked)++ < 10)
+            fprintf(stderr, "%s fires on [%s] in \"%s\"; published: \"%s\"\n", ri.id, span, text,
+                    red(PP, text, NULL));
+    }
+}
+
+static void example_cb(void *ud, const sl_example_result *e) {
+    void **a = ud;
+    if (e->expect_fire) check_published(a[0], a[1], e->text, a[2], a[3]);
+}
+
+/* Personal data of the shapes the pack's rules describe, drawn as in rule_plates_are_tokenized:
+ * '^' a digit (any, 0 and 1 too), '~' an upper-case letter. */
+static void drawn_personal_data(sl_matcher *m, const sl_rules *r, int *fired, int *leaked) {
+    static const char *const shapes[] = {
+        "DOB ^^/^^/^^^^", "dob: ^-^-^^", "DOB ^^^^^^^^", "dob ^^^^^^", "born ^^ ^^ ^^^^",
+        "d.o.b. ^^^^.^^.^^", "date of birth ^^-^^-^^^^", "birthdate ^^/^^/^^", "^^/^^/19^^",
+        "^.^.200^", "DOB=^^/^^/^^^^", "SSN ^^^-^^-^^^^", "ssn# ^^^^^^^^^", "ssn ^^^ ^^ ^^^^",
+        "social security number ^^^.^^.^^^^", "^^^-^^-^^^^", "DL# ~^^^^^^^", "OLN ^^^^^",
+        "drivers license ~~^^^^^^", "CDL ^^^^^^^^", "lic ^^^^^^^", "phone ^^^-^^^-^^^^",
+        "(^^^) ^^^-^^^^", "(^^^)^^^-^^^^", "^^^.^^^.^^^^", "^^^ ^^^ ^^^^", "cell ^^^^^^^^^^",
+        "ph ^^^^^^^", "tel: ^^^^^^^^", "^^^^ Main St", "^^^ N Oak Ave", "^^ Elm Street",
+        "^^^^ west pine road", "apt ^^~", "unit #^^", "apartment ^^^",
+    };
+    static const char *const contexts[] = {"%s", "suspect %s wanted", "re: %s, call back"};
+    uint64_t st = 0x2545f4914f6cdd1du;
+    for (size_t si = 0; si < SL_ARRAY_LEN(shapes); si++)
+        for (int draw = 0; draw < 40; draw++) {
+            char v[64];
+            snprintf(v, sizeof v, "%s", shapes[si]);
+            for (char *c = v; *c; c++) {
+                st = st * 6364136223846793005u + 1442695040888963407u;
+                unsigned x = (unsigned)(st >> 33);
+                if (*c == '^') *c = (char)('0' + x % 10);
+                else if (*c == '~') *c = (char)('A' + x % 26);
+            }
+            for (size_t ci = 0; ci < SL_ARRAY_LEN(contexts); ci++) {
+                char text[256];
+                snprintf(text, sizeof text, contexts[ci], v);
+                check_published(m, r, text, fired, leaked);
+            }
+        }
+}
+
+static void published_hides_what_rules_report(void) {
+    sl_rules *r = NULL;
+    char err[512];
+    CHECK_INT(sl_rules_load(&r, "rules", err, sizeof err), SL_OK);
+    if (!r) return;
+    sl_matcher *m = NULL;
+    CHECK_INT(sl_matcher_new(&m, r), SL_OK);
+    int fired = 0, leaked = 0;
+    void *ud[4] = {m, r, &fired, &leaked};
+    size_t np = 0, nf = 0;
+    CHECK_INT(sl_rules_test(r, example_cb, ud, &np, &nf), SL_OK);
+    FILE *f = fopen("tests/eval/reasons.tsv", "r");
+    CHECK(f != NULL);
+    char line[2048];
+    while (f && fgets(line, sizeof line, f)) {
+        char *tab = strchr(line, '\t');
+        if (!tab || line[0] == '#') continue;
+        *tab = '\0';
+        check_published(m, r, line, &fired, &leaked);
+    }
+    if (f) fclose(f);
+    drawn_personal_data(m, r, &fired, &leaked);
+    CHECK(fired > 3000);
+    CHECK_INT(leaked, 0);
+    sl_matcher_free(m);
+    sl_rules_free(r);
+}
+
 int main(void) {
     char dir[] = "/tmp/sl_test_redact_XXXXXX";
     if (!mkdtemp(dir)) { fprintf(stderr, "mkdtemp failed\n"); return 1; }
@@ -413,6 +503,13 @@ int main(void) {
     CHECK_STR(red(PP, "born on March 3, 1975", NULL), "[DOB]");
     CHECK_STR(red(PP, "juvenile dob 3/4/2012 runaway", NULL), "juvenile [DOB] runaway");
     CHECK_STR(red(PP, "male 4/5/1990 w/m", NULL), "male [DOB] w/m");
+    /* read after a label as the sensitive_data rules read it (these were left as typed) */
+    CHECK_STR(red(PP, "DOB 04151990 and DOB=01/02/1980", NULL), "[DOB] and [DOB]");
+    CHECK_STR(red(PP, "born 01 02 1980; d.o.b. 1980.01.02", NULL), "[DOB]; [DOB]");
+    CHECK_STR(red(PP, "social security number 123.45.6789", NULL), "[SSN]");
+    CHECK_STR(red(PP, "ph 2345678, (555)123-4567, 555-123-4567", NULL), "ph [PHONE], [PHONE], [PHONE]");
+    CHECK_STR(red(PP, "victim apt 12B, apartment #4", NULL), "victim [ADDRESS], [ADDRESS]");
+    untouched(PP, "unit 12 responded, apt complex, 12/31/2010, DOB unknown");
     CHECK_STR(red(PP, "theft on 06/01/2025", NULL), "theft on 06/01/2025");
     CHECK_STR(red(PP, "SSN 123-45-6789", NULL), "[SSN]");
     CHECK_STR(red(PP, "ss# 123456789 x", NULL), "[SSN] x");
@@ -455,6 +552,7 @@ int main(void) {
     memo_matches_direct();
     unchanged_is_unchanged();
     rule_plates_are_tokenized();
+    published_hides_what_rules_report();
     sl_key_free(key);
     unlink(kpath);
     rmdir(dir);

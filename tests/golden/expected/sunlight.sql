@@ -31,7 +31,7 @@ INSERT INTO packs VALUES('pretext','1','pretext.rules','401a1596f8a5f5310849adc4
 INSERT INTO packs VALUES('private_actors','1','private_actors.rules','18a692ff316f5cfdd269507a3a26ef560d0bbdf7338eec904bcc8f1c20876972');
 INSERT INTO packs VALUES('profiling','2','profiling.rules','b1849afc94abafef3247eb6d255e4fe21e835ddae1530ce354382a92eb8299b8');
 INSERT INTO packs VALUES('reproductive_health','1','reproductive_health.rules','83e38cb06e7841e45ff2a46b48016f5a12760c2514c95b2d888ac4a03ba44850');
-INSERT INTO packs VALUES('sensitive_data','3','sensitive_data.rules','33ba14cd7012409b29ea0a33be9675352379a5fbd15a06b717c26e8acbd8e9ad');
+INSERT INTO packs VALUES('sensitive_data','4','sensitive_data.rules','df7e9ef7cc41f2f062364d37570c44257c7219431e82c8b6ca09128f96f0e3bd');
 INSERT INTO packs VALUES('sensitive_operations','2','sensitive_operations.rules','938621e5f3badf884c4a9baff51ec77d2c1d2b6e83540050c59e1be9ee218760');
 INSERT INTO packs VALUES('vague','3','vague.rules','93246973005a5ca6b0c93fe3a12821717176f09d2304099f0c7ebcfea1aa50a7');
 CREATE TABLE rules(id TEXT PRIMARY KEY, label TEXT, pack TEXT, category TEXT, grp TEXT, priority INTEGER, means TEXT, matters TEXT, false_pos TEXT, false_neg TEXT);
