@@ -460,7 +460,7 @@ static int phone_body(const char *t, size_t n, size_t p, int bare_ok, size_t *en
         }
         if (p < n && t[p] == '(') p++; /* "(555 123-4567", as the rule reads it */
         if (digits(t, n, p) != 3 || p + 3 >= n) return 0;
-        if (t[p + 3] == ')') p++;
+        if (t[p + 3] == ')' && ++p + 3 >= n) return 0;
         char s = t[p + 3];
         if (s != '-' && s != '.' && s != ' ') return 0;
         p += 4;

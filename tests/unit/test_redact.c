@@ -510,6 +510,21 @@ int main(void) {
     CHECK_STR(red(PP, "ph 2345678, (555)123-4567, 555-123-4567", NULL), "ph [PHONE], [PHONE], [PHONE]");
     CHECK_STR(red(PP, "victim apt 12B, apartment #4", NULL), "victim [ADDRESS], [ADDRESS]");
     untouched(PP, "unit 12 responded, apt complex, 12/31/2010, DOB unknown");
+    /* texts that end right after an area code's ')', in a buffer of their exact size, so that
+     * ASan sees a read past the end (one was there) */
+    static const char *const cut[] = {"555)", "x 555)", "(555)", "call 555)", "555) 1"};
+    for (size_t i = 0; i < SL_ARRAY_LEN(cut); i++) {
+        size_t len = strlen(cut[i]);
+        char *exact = malloc(len);
+        sl_buf b = {0};
+        CHECK(exact != NULL);
+        if (!exact) break;
+        memcpy(exact, cut[i], len);
+        CHECK_INT(sl_redact(key, exact, len, NULL, 0, PP, &b), SL_OK);
+        CHECK_MEM(b.p, b.len, cut[i]);
+        sl_buf_free(&b);
+        free(exact);
+    }
     CHECK_STR(red(PP, "theft on 06/01/2025", NULL), "theft on 06/01/2025");
     CHECK_STR(red(PP, "SSN 123-45-6789", NULL), "[SSN]");
     CHECK_STR(red(PP, "ss# 123456789 x", NULL), "[SSN] x");
