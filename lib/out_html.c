@@ -368,6 +368,24 @@ static void top_orgs(html *h) {
     raw(h, "<h2 id=\"orgs\">Top organizations by category</h2>\n<p>The organizations whose users ran "
            "the most search rows in each category (up to " SL_OUT_STR(TOP_ORGS) "). Rows, not distinct "
            "searches: an organization seen in several logs counts in each.</p>\n");
+    /* Rows without an organization: from logs that have no such column (a transparency portal's
+     * search audit lists one agency's own searches), or with the cell empty. The counts table
+     * holds both as ""; the field states tell how many are the first kind. */
+    int64_t absent = 0, none = 0;
+    one_int(h, "SELECT COALESCE(SUM(count), 0) FROM field_states WHERE field = 'org' AND"
+               " state = 'not_exported'", &absent);
+    one_int(h, "SELECT COALESCE(SUM(rows), 0) FROM counts WHERE category = 'all' AND org = ''", &none);
+    const int all_absent = absent > 0 && absent >= none;
+    if (absent > 0) {
+        raw(h, "<p>");
+        raw(h, all_absent ? "&ldquo;(not in the log)&rdquo;: " : "&ldquo;(no organization)&rdquo;"
+                                                             " counts rows whose organization cell is"
+                                                             " empty and ");
+        num(h, absent);
+        raw(h, " rows from logs that have no organization column, such as a transparency portal&rsquo;s"
+               " search audit, which lists the searches of the one agency whose portal it is (the file"
+               " names under Accounting say whose).</p>\n");
+    }
     if (!prep(h, CATEGORIES_SQL, &c)) return;
     if (!prep(h,
               "SELECT org, SUM(rows) AS n FROM counts WHERE category = ?1 GROUP BY org"
@@ -388,7 +406,7 @@ static void top_orgs(html *h) {
             const char *org = sl_out_col(o, 0, &n);
             raw(h, "<tr><td>");
             if (n) esc(h, org, n);
-            else raw(h, "<i>(no organization)</i>");
+            else raw(h, all_absent ? "<i>(not in the log)</i>" : "<i>(no organization)</i>");
             raw(h, "</td><td class=\"n\">");
             num(h, sqlite3_column_int64(o, 1));
             raw(h, "</td></tr>\n");
@@ -593,6 +611,7 @@ static void examples(html *h) {
             else raw(h, "time unknown");
             raw(h, " &middot; <b>");
             if (on) col(h, row, 1);
+            else if (sqlite3_column_type(row, 1) == SQLITE_NULL) raw(h, "(organization not in the log)");
             else raw(h, "(no organization)");
             raw(h, "</b>");
             if (nn) {
