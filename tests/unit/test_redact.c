@@ -215,13 +215,34 @@ static void norm_untokened(const char *s, char *o, size_t cap) {
     o[k] = '\0';
 }
 
-static void rule_plates_are_tokenized(void) {
-    sl_rules *r = NULL;
+/* The packs at path and a matcher over them; 0 (and a failed check) when either fails. */
+static int load_packs(const char *path, sl_rules **r, sl_matcher **m) {
     char err[512];
-    CHECK_INT(sl_rules_load(&r, "rules/sensitive_data.rules", err, sizeof err), SL_OK);
-    if (!r) return;
-    sl_matcher *m = NULL;
-    CHECK_INT(sl_matcher_new(&m, r), SL_OK);
+    *r = NULL;
+    *m = NULL;
+    CHECK_INT(sl_rules_load(r, path, err, sizeof err), SL_OK);
+    if (*r) CHECK_INT(sl_matcher_new(m, *r), SL_OK);
+    if (*m) return 1;
+    sl_rules_free(*r);
+    return 0;
+}
+
+/* shape with each '^' drawn as a digit and each '~' as a letter: upper case (letters 0), lower
+ * case (1) or each its own (2); other bytes as written. */
+static void draw(char *v, size_t cap, const char *shape, int letters, uint64_t *st) {
+    snprintf(v, cap, "%s", shape);
+    for (char *c = v; *c; c++) {
+        *st = *st * 6364136223846793005u + 1442695040888963407u;
+        unsigned x = (unsigned)(*st >> 33);
+        if (*c == '^') *c = (char)('0' + x % 10);
+        else if (*c == '~') *c = (char)(((letters == 1 || (letters == 2 && (x >> 8) % 2)) ? 'a' : 'A') + x % 26);
+    }
+}
+
+static void rule_plates_are_tokenized(void) {
+    sl_rules *r;
+    sl_matcher *m;
+    if (!load_packs("rules/sensitive_data.rules", &r, &m)) return;
     uint32_t plate_rule = UINT32_MAX;
     for (size_t i = 0; i < sl_rules_count(r); i++) {
         sl_rule_info ri;
@@ -229,12 +250,12 @@ static void rule_plates_are_tokenized(void) {
         if (!strcmp(ri.id, "sensitive_data.plate")) plate_rule = (uint32_t)i;
     }
     CHECK(plate_rule != UINT32_MAX);
-    /* L a letter, D a digit, anything else as written */
+    /* drawn by draw(), in the three cases */
     static const char *const shapes[] = {
-        "DLLLDDD", "LLLDDDD", "LLLDDD", "DDDLLL", "LLDDDDD", "DDLLDDD", "LDDDDDD",
-        "LLL DDDD", "LLL-DDDD", "LLL.DDDD", "LLL/DDDD", "LLL:DDDD", "LLL#DDDD", "LLL DDD",
-        "LLL-DDD", "LLL.DDD", "DDD LLL", "DDD-LLL", "DDD.LLL", "DLLL DDD", "DLLL-DDD",
-        "DLLL.DDD", "LL DDDDD", "DD LLDDD", "LLLL DDD",
+        "^~~~^^^", "~~~^^^^", "~~~^^^", "^^^~~~", "~~^^^^^", "^^~~^^^", "~^^^^^^",
+        "~~~ ^^^^", "~~~-^^^^", "~~~.^^^^", "~~~/^^^^", "~~~:^^^^", "~~~#^^^^", "~~~ ^^^",
+        "~~~-^^^", "~~~.^^^", "^^^ ~~~", "^^^-~~~", "^^^.~~~", "^~~~ ^^^", "^~~~-^^^",
+        "^~~~.^^^", "~~ ^^^^^", "^^ ~~^^^", "~~~~ ^^^",
     };
     static const char *const contexts[] = {
         "%s", "stolen veh %s", "seen %s today", "plate %s", "tag# %s", "LP: %s stolen",
@@ -247,22 +268,9 @@ static void rule_plates_are_tokenized(void) {
     uint64_t st = 0x9e3779b97f4a7c15u;
     int fired = 0, leaked = 0;
     for (size_t si = 0; si < SL_ARRAY_LEN(shapes); si++)
-        for (int draw = 0; draw < 60; draw++) {
+        for (int k = 0; k < 60; k++) {
             char plate[16];
-            const char *sh = shapes[si];
-            size_t n = strlen(sh);
-            for (size_t j = 0; j <= n; j++) {
-                st = st * 6364136223846793005u + 1442695040888963407u;
-                unsigned v = (unsigned)(st >> 33);
-                char c = sh[j];
-                if (c == 'L') {
-                    c = (char)('A' + v % 26);
-                    if (draw % 3 == 1 || (draw % 3 == 2 && (v >> 8) % 2)) c = (char)tolower(c);
-                } else if (c == 'D') {
-                    c = (char)('0' + v % 10);
-                }
-                plate[j] = c;
-            }
+            draw(plate, sizeof plate, shapes[si], k % 3, &st);
             char pn[16];
             norm_untokened(plate, pn, sizeof pn);
             for (size_t ci = 0; ci < SL_ARRAY_LEN(contexts); ci++) {
@@ -321,7 +329,7 @@ static void example_cb(void *ud, const sl_example_result *e) {
 }
 
 /* Personal data of the shapes the pack's rules describe, drawn as in rule_plates_are_tokenized:
- * '^' a digit (any, 0 and 1 too), '~' an upper-case letter. */
+ * '^' a digit (any, 0 and 1 too), '~' an upper-case letter (draw). */
 static void drawn_personal_data(sl_matcher *m, const sl_rules *r, int *fired, int *leaked) {
     static const char *const shapes[] = {
         "DOB ^^/^^/^^^^", "dob: ^-^-^^", "DOB ^^^^^^^^", "dob ^^^^^^", "born ^^ ^^ ^^^^",
@@ -336,15 +344,9 @@ static void drawn_personal_data(sl_matcher *m, const sl_rules *r, int *fired, in
     static const char *const contexts[] = {"%s", "suspect %s wanted", "re: %s, call back"};
     uint64_t st = 0x2545f4914f6cdd1du;
     for (size_t si = 0; si < SL_ARRAY_LEN(shapes); si++)
-        for (int draw = 0; draw < 40; draw++) {
+        for (int k = 0; k < 40; k++) {
             char v[64];
-            snprintf(v, sizeof v, "%s", shapes[si]);
-            for (char *c = v; *c; c++) {
-                st = st * 6364136223846793005u + 1442695040888963407u;
-                unsigned x = (unsigned)(st >> 33);
-                if (*c == '^') *c = (char)('0' + x % 10);
-                else if (*c == '~') *c = (char)('A' + x % 26);
-            }
+            draw(v, sizeof v, shapes[si], 0, &st);
             for (size_t ci = 0; ci < SL_ARRAY_LEN(contexts); ci++) {
                 char text[256];
                 snprintf(text, sizeof text, contexts[ci], v);
@@ -354,12 +356,9 @@ static void drawn_personal_data(sl_matcher *m, const sl_rules *r, int *fired, in
 }
 
 static void published_hides_what_rules_report(void) {
-    sl_rules *r = NULL;
-    char err[512];
-    CHECK_INT(sl_rules_load(&r, "rules", err, sizeof err), SL_OK);
-    if (!r) return;
-    sl_matcher *m = NULL;
-    CHECK_INT(sl_matcher_new(&m, r), SL_OK);
+    sl_rules *r;
+    sl_matcher *m;
+    if (!load_packs("rules", &r, &m)) return;
     int fired = 0, leaked = 0;
     void *ud[4] = {m, r, &fired, &leaked};
     size_t np = 0, nf = 0;
