@@ -228,7 +228,8 @@ enum { G_CRIME, G_VAGUE, G_PLACE, G_TRAP, G_IMM, G_HSI, G_FLAG, G_SENS, G_HOTLIS
 
 typedef struct {
     const char *text; /* '@C' case number, '@D' date of birth, '@P' phone, '@N' person,
-                       * '@L' a license plate as an officer types it */
+                       * '@L' a license plate as an officer types it, '@A' the hot list, plate
+                       * and time of the alert a search was started from, as Flock writes them */
     uint32_t cats;
     uint8_t trap;
     uint8_t dd;
@@ -300,6 +301,7 @@ static const tmpl bank[] = {
     {"suspicious", VAG, 0, DD_OTHER, G_VAGUE},
     {"bolo", VAG, 0, DD_OTHER, G_VAGUE},
     {"BOLO", VAG, 0, DD_OTHER, G_VAGUE},
+    {"BOL", VAG, 0, DD_OTHER, G_VAGUE},
     {"follow up", VAG, 0, DD_OTHER, G_VAGUE},
     {"f/u", VAG, 0, DD_OTHER, G_VAGUE},
     {"LE purposes", VAG, 0, DD_OTHER, G_VAGUE},
@@ -490,6 +492,8 @@ static const tmpl bank[] = {
     {"plate @L", SD | VAG, 0, DD_OTHER, G_SENS},
     {"hit and run susp veh (@L)", SD, 0, DD_HITRUN, G_SENS},
     {"felony stop @L armed", SD, 0, DD_WARRANT, G_SENS},
+    /* Flock's own reason for a search started from an alert (a real portal log has them) */
+    {"Other image search from alerts page associated with Alert: @A", SD, 0, DD_STOLEN, G_SENS},
     /* hotlist lookups (automatic) */
     {"Hotlist alert", 0, 0, DD_STOLEN, G_HOTLIST},
     {"NCIC hit", 0, 0, DD_STOLEN, G_HOTLIST},
@@ -975,6 +979,38 @@ static void expand(gen *g, rng *r, const char *t, search *s, int year, sbuf *b)
             if (!s->tplate[0]) text_plate(r, s->plate, s->tplate); /* or the Case # cell's */
             s->tplate_at = b->len;
             sb_str(b, s->tplate);
+        } else if (*p == 'A') {
+            /* "Stolen Vehicle 8ABC123 - 2025-08-19T23:56:22.939Z": the plate as read (the row's
+             * own when it has one without a wildcard), the alert a few seconds before */
+            static const char *const lists[] = {"Stolen Vehicle", "Stolen Plate", "INVESTIGATION",
+                                                "Investigation", "Missing Person"};
+            sb_str(b, lists[rng_below(r, N_ELEMS(lists))]);
+            sb_str(b, " ");
+            if (!s->tplate[0]) {
+                if (s->plate[0] && !strchr(s->plate, '*')) snprintf(s->tplate, sizeof s->tplate, "%s", s->plate);
+                else make_plate_form(r, s->tplate, rng_below(r, 3), 0);
+            }
+            s->tplate_at = b->len;
+            sb_str(b, s->tplate);
+            int64_t at = s->t - 1 - (int64_t)rng_below(r, 60);
+            int y;
+            unsigned mo, d;
+            civil_from_days(at / 86400, &y, &mo, &d);
+            sb_str(b, " - ");
+            sb_num(b, (uint64_t)y, 4);
+            sb_str(b, "-");
+            sb_num(b, mo, 2);
+            sb_str(b, "-");
+            sb_num(b, d, 2);
+            sb_str(b, "T");
+            sb_num(b, (uint64_t)(at % 86400 / 3600), 2);
+            sb_str(b, ":");
+            sb_num(b, (uint64_t)(at % 3600 / 60), 2);
+            sb_str(b, ":");
+            sb_num(b, (uint64_t)(at % 60), 2);
+            sb_str(b, ".");
+            sb_num(b, rng_below(r, 1000), 3);
+            sb_str(b, "Z");
         } else if (*p == 'N') {
             sb_str(b, first_names[rng_below(r, N_ELEMS(first_names))]);
             sb_str(b, " ");

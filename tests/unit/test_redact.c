@@ -191,7 +191,7 @@ static void plate_labels(void) {
     }
 }
 
-/* What the plate rule of rules/sensitive_data.rules reports as a plate, the redactor tokenizes:
+/* What the plate rules of rules/sensitive_data.rules report as a plate, the redactor tokenizes:
  * a row flagged "license plate typed into the reason" must not show that plate in flagged.csv
  * or the database. Plates of every shape the rule knows (and some it does not), in upper, lower
  * and mixed case, split by nothing, a space, a dash or other punctuation, inside the contexts
@@ -243,13 +243,14 @@ static void rule_plates_are_tokenized(void) {
     sl_rules *r;
     sl_matcher *m;
     if (!load_packs("rules/sensitive_data.rules", &r, &m)) return;
-    uint32_t plate_rule = UINT32_MAX;
+    uint32_t plate_rule = UINT32_MAX, alert_rule = UINT32_MAX;
     for (size_t i = 0; i < sl_rules_count(r); i++) {
         sl_rule_info ri;
         sl_rules_info(r, i, &ri);
         if (!strcmp(ri.id, "sensitive_data.plate")) plate_rule = (uint32_t)i;
+        if (!strcmp(ri.id, "sensitive_data.alert_plate")) alert_rule = (uint32_t)i;
     }
-    CHECK(plate_rule != UINT32_MAX);
+    CHECK(plate_rule != UINT32_MAX && alert_rule != UINT32_MAX);
     /* drawn by draw(), in the three cases */
     static const char *const shapes[] = {
         "^~~~^^^", "~~~^^^^", "~~~^^^", "^^^~~~", "~~^^^^^", "^^~~^^^", "~^^^^^^",
@@ -281,7 +282,7 @@ static void rule_plates_are_tokenized(void) {
                 CHECK_INT(sl_match(m, text, strlen(text), hits, SL_ARRAY_LEN(hits), &nh), SL_OK);
                 int fires = 0;
                 for (size_t h = 0; h < nh && h < SL_ARRAY_LEN(hits); h++)
-                    if (hits[h].rule == plate_rule) fires = 1;
+                    if (hits[h].rule == plate_rule || hits[h].rule == alert_rule) fires = 1;
                 if (!fires) continue;
                 fired++;
                 char rn[512];
