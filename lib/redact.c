@@ -247,7 +247,7 @@ static int parse_date(const char *t, size_t n, size_t i, size_t *end, unsigned *
  * about recent events, so a full date before this is far more likely a birth date than an
  * incident date; cold cases lose their date to "[DOB]", which is the safe side. Fixed, never
  * read from the clock, so outputs stay reproducible. */
-#define BARE_DOB_MAX_YEAR 2009 /* the plate rule's "(19\d\d|200\d)" */
+#define BARE_DOB_MAX_YEAR 2009 /* the date-of-birth rule's "(19\d\d|200\d)" */
 
 /* ---- personal data ------------------------------------------------------------------------ */
 
@@ -326,6 +326,7 @@ static int scan_ssn(const char *t, size_t n, size_t i, size_t *rs, size_t *re) {
 static const kw_t DOB_KW[] = {KW("date of birth"), KW("date-of-birth"), KW("birth date"),
     KW("birth-date"), KW("birthdate"), KW("birthday"), KW("d.o.b."), KW("d.o.b"), KW("d/o/b"), KW("dob"),
     KW("b/d"), KW("born on"), KW("born"), KW_END};
+static kw_set DOB_KW_SET = {DOB_KW, 0};
 
 /* After a date-of-birth label, as the rule reads it: three numbers of 1-4, 1-2 and 2-4 digits
  * split by one \W byte each ("01 02 1980", "1980.01.02", whatever the values), or 6-8 digits
@@ -339,7 +340,6 @@ static size_t dob_digits(const char *t, size_t n, size_t p) {
     size_t k = j + b + 1, c = digits(t, n, k);
     return (c >= 2 && c <= 4 && !is_al(t, n, k + c)) ? k + c : 0;
 }
-static kw_set DOB_KW_SET = {DOB_KW, 0};
 
 static int scan_dob(const char *t, size_t n, size_t i, size_t *rs, size_t *re) {
     size_t e = kw_any(t, n, i, &DOB_KW_SET);
