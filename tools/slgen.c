@@ -400,7 +400,7 @@ static const tmpl bank[] = {
     {"human smuggling, CBP case", IMM, 0, DD_IMM_CRIM, G_IMM},
     {"alien smuggling", IMM, 0, DD_IMM_CRIM, G_IMM},
     {"illegal reentry", IMM, 0, DD_IMM_CRIM, G_IMM},
-    {"ICE hold on juvenile", IMM | JUV, 0, DD_IMM_CIV, G_IMM},
+    {"ICE hold on juvenile", IMM, 0, DD_IMM_CIV, G_IMM},
     {"interdiction for ICE", IMM | INT, 0, DD_IMM_CIV, G_IMM},
     /* other flagged categories */
     {"protest", FA, 0, DD_OTHER, G_FLAG},
@@ -475,9 +475,11 @@ static const tmpl bank[] = {
     {"I-10 interdiction", INT, 0, DD_NARCOTICS, G_FLAG},
     {"criminal interdiction", INT, 0, DD_OTHER, G_FLAG},
     {"cash courier interdiction", INT, 0, DD_OTHER, G_FLAG},
-    {"runaway juvenile", JUV, 0, DD_MISSING, G_FLAG},
-    {"juvenile runaway", JUV, 0, DD_MISSING, G_FLAG},
-    {"juv suspect", JUV, 0, DD_OTHER, G_FLAG},
+    /* not juvenile (issue 4: curfew, truancy, suppression; rules/juvenile.rules, false_neg): a
+     * runaway is a missing-person case, a juvenile suspect's search is about the crime */
+    {"runaway juvenile", 0, 0, DD_MISSING, G_FLAG},
+    {"juvenile runaway", 0, 0, DD_MISSING, G_FLAG},
+    {"juv suspect", 0, 0, DD_OTHER, G_FLAG},
     {"truant student", JUV, 0, DD_OTHER, G_FLAG},
     {"juvenile curfew", JUV, 0, DD_OTHER, G_FLAG},
     /* personal data typed into the reason */
@@ -486,7 +488,7 @@ static const tmpl bank[] = {
     {"call RP at @P", SD, 0, DD_OTHER, G_SENS},
     {"@N DOB @D", SD, 0, DD_OTHER, G_SENS},
     {"vehicle of @N ph @P", SD, 0, DD_OTHER, G_SENS},
-    {"runaway @N DOB @D", SD | JUV, 0, DD_MISSING, G_SENS},
+    {"runaway @N DOB @D", SD, 0, DD_MISSING, G_SENS},
     {"stolen veh @L", SD, 0, DD_STOLEN, G_SENS},
     {"@L", SD | VAG, 0, DD_OTHER, G_SENS},
     {"plate @L", SD | VAG, 0, DD_OTHER, G_SENS},

@@ -12,10 +12,6 @@
 # Floors sit just under the measured numbers (2026-11, packs after the planted-truth fixes).
 # Where the packs follow issue 4's definitions and the generator's labels do not, the numbers
 # are low on purpose, and the floor says so:
-#   juvenile      recall 0.26: the generator labels runaways (juvenile or adult, "runaway NAME
-#                 DOB ..."), "juv suspect" and "ICE hold on juvenile" juvenile; issue 4 defines
-#                 juvenile as curfew, truancy and juvenile suppression. A runaway is a
-#                 missing-person case (rules/juvenile.rules, false_neg).
 #   low_level_offenses precision 0.95 to 0.97: a portal row whose offense cell holds "Traffic"
 #                 is reported low_level_offenses (dropdown.traffic reads the offense cell); the
 #                 generator labels a record from its reason and prompt only. How many such
@@ -56,7 +52,7 @@ FLOORS = {
     "gender_affirming_care": (0.97, 0.97),
     "immigration": (0.98, 0.95),
     "interdiction": (0.97, 0.97),
-    "juvenile": (0.97, 0.25),            # label disagreement: runaways, juv suspect (see header)
+    "juvenile": (0.97, 0.97),
     "low_level_offenses": (0.94, 0.97),  # offense cell "Traffic" (see header)
     "non_criminal": (0.97, 0.97),
     "personal_use": (0.97, 0.97),
