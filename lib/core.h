@@ -118,6 +118,8 @@ int sl_ends_with_ci(const char *p, size_t n, const char *suffix);
 /* Whether p[0, n) holds the bytes of needle (a non-empty C string) anywhere. */
 int sl_mem_has(const void *p, size_t n, const char *needle);
 int sl_slice_eq(sl_slice s, const char *z);
+/* Code point cp (at most U+10FFFF) as UTF-8 at out (room for 4 bytes): the bytes written. */
+size_t sl_utf8_put(uint32_t cp, char *out);
 
 /* Streaming SHA-256 (OpenSSL EVP underneath). */
 typedef struct sl_sha256 sl_sha256;

@@ -141,26 +141,6 @@ void sl_decoder_free(sl_decoder *d) { free(d); }
 
 uint64_t sl_decoder_replaced(const sl_decoder *d) { return d ? d->replaced : 0; }
 
-static size_t put_cp(char *o, uint32_t cp) {
-    if (cp < 0x80) { o[0] = (char)cp; return 1; }
-    if (cp < 0x800) {
-        o[0] = (char)(0xC0 | (cp >> 6));
-        o[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (char)(0xE0 | (cp >> 12));
-        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    o[0] = (char)(0xF0 | (cp >> 18));
-    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    o[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 #define REPLACEMENT 0xFFFDu
 
 void sl_decoder_push(sl_decoder *d, const void *vin, size_t n, char *out, size_t cap,
@@ -183,7 +163,7 @@ void sl_decoder_push(sl_decoder *d, const void *vin, size_t n, char *out, size_t
                 cp = cp1252_hi[c - 0x80];
                 if (!cp) { cp = REPLACEMENT; d->replaced++; }
             }
-            o += put_cp(out + o, cp);
+            o += sl_utf8_put(cp, out + o);
         }
         break;
     case SL_ENC_UTF16LE:
@@ -204,21 +184,21 @@ void sl_decoder_push(sl_decoder *d, const void *vin, size_t n, char *out, size_t
             }
             if (d->hi) {
                 if (u >= 0xDC00 && u <= 0xDFFF) {
-                    o += put_cp(out + o, 0x10000u + ((d->hi - 0xD800u) << 10) + (u - 0xDC00u));
+                    o += sl_utf8_put(0x10000u + ((d->hi - 0xD800u) << 10) + (u - 0xDC00u), out + o);
                     d->hi = 0;
                     continue;
                 }
-                o += put_cp(out + o, REPLACEMENT);
+                o += sl_utf8_put(REPLACEMENT, out + o);
                 d->replaced++;
                 d->hi = 0;
             }
             if (u >= 0xD800 && u <= 0xDBFF) { d->hi = u; continue; }
             if (u >= 0xDC00 && u <= 0xDFFF) {
-                o += put_cp(out + o, REPLACEMENT);
+                o += sl_utf8_put(REPLACEMENT, out + o);
                 d->replaced++;
                 continue;
             }
-            o += put_cp(out + o, u);
+            o += sl_utf8_put(u, out + o);
         }
         break;
     }
@@ -229,12 +209,12 @@ void sl_decoder_push(sl_decoder *d, const void *vin, size_t n, char *out, size_t
 void sl_decoder_finish(sl_decoder *d, char *out, size_t cap, size_t *out_len) {
     size_t o = 0;
     if (d->hi && o + 3 <= cap) {
-        o += put_cp(out + o, REPLACEMENT);
+        o += sl_utf8_put(REPLACEMENT, out + o);
         d->replaced++;
         d->hi = 0;
     }
     if (d->have_byte && o + 3 <= cap) {
-        o += put_cp(out + o, REPLACEMENT);
+        o += sl_utf8_put(REPLACEMENT, out + o);
         d->replaced++;
         d->have_byte = 0;
     }

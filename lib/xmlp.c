@@ -96,26 +96,6 @@ static int utf8_char(const unsigned char *s, size_t n) {
     return len;
 }
 
-static size_t utf8_put(unsigned long cp, char *o) {
-    if (cp < 0x80) { o[0] = (char)cp; return 1; }
-    if (cp < 0x800) {
-        o[0] = (char)(0xC0 | cp >> 6);
-        o[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (char)(0xE0 | cp >> 12);
-        o[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-        o[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    o[0] = (char)(0xF0 | cp >> 18);
-    o[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-    o[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-    o[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 static int xml_char(unsigned long cp) {
     return cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
            (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
@@ -159,7 +139,7 @@ static int reference(const char *s, size_t n, char out[4], size_t *olen, size_t 
         }
     }
     if (!xml_char(cp)) return -1; /* at most 9 digits: no overflow */
-    *olen = utf8_put(cp, out);
+    *olen = sl_utf8_put((uint32_t)cp, out);
     return 1;
 }
 
