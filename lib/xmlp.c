@@ -73,6 +73,12 @@ static unsigned line_break(const unsigned char *u, size_t j) {
     return u[j] == '\r' || (u[j] == '\n' && u[j - 1] != '\r');
 }
 
+/* Past the white space at u[j], adding the lines it begins to *lines. */
+static inline size_t skip_spaces(const unsigned char *u, size_t n, size_t j, unsigned long *lines) {
+    for (; j < n && space(u[j]); j++) *lines += line_break(u, j);
+    return j;
+}
+
 /* A UTF-8 sequence that XML allows as a character: its length; 0 when the buffer ends inside
  * it; -1 when it is not one (malformed, overlong, a surrogate, U+FFFE, U+FFFF, past U+10FFFF). */
 static int utf8_char(const unsigned char *s, size_t n) {
@@ -232,7 +238,7 @@ static int start_tag(sl_xmlp *p, char *b, size_t n, size_t i, size_t *end) {
     int empty = 0;
     for (;;) {
         size_t sp = j;
-        while (j < n && space(u[j])) { lines += line_break(u, j); j++; }
+        j = skip_spaces(u, n, j, &lines);
         if (j >= n) return R_MORE;
         if (u[j] == '>') { j++; break; }
         if (u[j] == '/') {
@@ -246,11 +252,11 @@ static int start_tag(sl_xmlp *p, char *b, size_t n, size_t i, size_t *end) {
         an[na] = j;
         while (j < n && name_char(u[j])) j++;
         ae[na] = j;
-        while (j < n && space(u[j])) { lines += line_break(u, j); j++; }
+        j = skip_spaces(u, n, j, &lines);
         if (j >= n) return R_MORE;
         if (u[j] != '=') return R_HAND;
         j++;
-        while (j < n && space(u[j])) { lines += line_break(u, j); j++; }
+        j = skip_spaces(u, n, j, &lines);
         if (j >= n) return R_MORE;
         if (u[j] != '"' && u[j] != '\'') return R_HAND;
         unsigned char q = u[j++];
@@ -308,7 +314,7 @@ static int end_tag(sl_xmlp *p, char *b, size_t n, size_t i, size_t *end) {
     while (j < n && name_char(u[j])) j++;
     size_t name_end = j;
     unsigned long lines = 0;
-    while (j < n && space(u[j])) { lines += line_break(u, j); j++; }
+    j = skip_spaces(u, n, j, &lines);
     if (j >= n) return R_MORE;
     if (u[j] != '>' || !p->depth) return R_HAND;
     size_t nl = name_end - i - 2;
@@ -470,7 +476,7 @@ static int hand_over(sl_xmlp *p, size_t at, int final) {
      * the root, an element (so that more is junk after it); or, in the prolog past its first
      * byte, a comment (so that an XML declaration there is out of place). */
     size_t need = 8;
-    for (unsigned k = 0; k < p->depth; k++) need += strlen(p->names + p->open[k]) + 2;
+    for (unsigned k = 0; k < p->depth; k++) need += p->open_len[k] + 2;
     char *pre = malloc(need), *o = pre;
     if (!pre) { p->oom = 1; return -1; }
     if (p->where == AT_EPILOG) {
@@ -481,10 +487,9 @@ static int hand_over(sl_xmlp *p, size_t at, int final) {
         o += 7;
     }
     for (unsigned k = 0; k < p->depth; k++) {
-        size_t l = strlen(p->names + p->open[k]);
         *o++ = '<';
-        memcpy(o, p->names + p->open[k], l);
-        o += l;
+        memcpy(o, p->names + p->open[k], p->open_len[k]);
+        o += p->open_len[k];
         *o++ = '>';
     }
     p->prefix_len = (size_t)(o - pre);
