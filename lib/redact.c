@@ -281,20 +281,13 @@ static int scan_email(const char *t, size_t n, size_t i, size_t *rs, size_t *re)
     return 1;
 }
 
-/* ddd-dd-dddd, or 9 digits (optionally split 3-2-4 by '-' or ' ') after SSN. */
-static int ssn_digits(const char *t, size_t n, size_t i, int strict, size_t *end) {
-    if (!num_start_ok(t, i)) return 0;
-    if (digits(t, n, i) == 3 && i + 3 < n && (t[i + 3] == '-' || (!strict && t[i + 3] == ' '))) {
-        char sep = t[i + 3];
-        size_t j = i + 4;
-        if (digits(t, n, j) == 2 && j + 2 < n && t[j + 2] == sep && digits(t, n, j + 3) == 4 &&
-            num_end_ok(t, n, j + 7)) {
-            *end = j + 7;
-            return 1;
-        }
-    }
-    if (!strict && digits(t, n, i) == 9 && num_end_ok(t, n, i + 9)) {
-        *end = i + 9;
+/* ddd-dd-dddd, standing alone (after a label, scan_ssn reads more forms). */
+static int ssn_digits(const char *t, size_t n, size_t i, size_t *end) {
+    if (!num_start_ok(t, i) || digits(t, n, i) != 3 || i + 3 >= n || t[i + 3] != '-') return 0;
+    size_t j = i + 4;
+    if (digits(t, n, j) == 2 && j + 2 < n && t[j + 2] == '-' && digits(t, n, j + 3) == 4 &&
+        num_end_ok(t, n, j + 7)) {
+        *end = j + 7;
         return 1;
     }
     return 0;
@@ -308,15 +301,17 @@ static kw_set SSN_KW_SET = {SSN_KW, 0};
 static int scan_ssn(const char *t, size_t n, size_t i, size_t *rs, size_t *re) {
     size_t e = kw_any(t, n, i, &SSN_KW_SET);
     if (e) {
-        static const unsigned char g[] = {3, 2, 4}; /* "123.45.6789", "123 456789" */
-        size_t p = skip_nonword(t, n, e), end = 0;
-        if (ssn_digits(t, n, p, 0, re) || (num_start_ok(t, p) && (end = digit_groups(t, n, p, g, 3)))) {
-            if (end) *re = end;
+        /* 3, 2 and 4 digits, each split by at most one \W byte: "123-45-6789", "123.45.6789",
+         * "123 456789", "123456789" */
+        static const unsigned char g[] = {3, 2, 4};
+        size_t p = skip_nonword(t, n, e), end;
+        if (num_start_ok(t, p) && (end = digit_groups(t, n, p, g, 3)) != 0) {
             *rs = i;
+            *re = end;
             return 1;
         }
     }
-    if (is_dg(t, n, i) && ssn_digits(t, n, i, 1, re)) {
+    if (is_dg(t, n, i) && ssn_digits(t, n, i, re)) {
         *rs = i;
         return 1;
     }
