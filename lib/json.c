@@ -761,9 +761,6 @@ static void yajl_message(yajl_handle h, const unsigned char *p, size_t n, char o
     while (l && out[l - 1] == ' ') out[--l] = '\0';
 }
 
-static const yajl_callbacks callbacks;
-static yajl_handle parser(const yajl_callbacks *cbs, void *ud);
-
 /* JSON Lines: a line that does not parse (as a save that stopped mid-line and went on leaves)
  * does not end the reading. Its record (or the line, when no record began) is handed out as
  * malformed and said (its lines: from where it began to upto), and a new parser starts.

@@ -36,12 +36,12 @@ sl_encoding sl_json_encoding(int fd);
  * "split", Socrata), else its first row is record 1, as in a CSV. Strings are their decoded
  * text, numbers as written, true and false as such. line = the text line where the record
  * starts; first_line the cells tab-joined. sh->sha256 is opts->sha256; sh->xml_bytes the
- * file's size (every list sits in the one file). Reported through diag: damaged JSON (json.damaged, with the line: reading
- * stops there, the record it broke off in handed out as cut off; in JSON Lines, a line that
- * does not parse is handed out as malformed and the reading goes on: json.bad_line), a file
- * that ends inside a value (json.cut_off), records over the cap (json.record_too_large), more columns than a row
- * holds (json.too_many_columns), a file with no table (json.no_records, saying what it holds
- * instead). A row callback that returns non-zero stops the reading (sheet_end is still
+ * file's size (every list sits in the one file). Reported through diag: damaged JSON
+ * (json.damaged, with the line: reading stops there, the record it broke off in handed out as
+ * cut off; in JSON Lines, a line that does not parse is handed out as malformed and the reading
+ * goes on: json.bad_line), a file that ends inside a value (json.cut_off), records over the cap
+ * (json.record_too_large), more columns than a row holds (json.too_many_columns), a file with
+ * no table (json.no_records, saying what it holds instead). A row callback that returns non-zero stops the reading (sheet_end is still
  * called). opts->progress gets the file's bytes once, as the rows are read. Returns SL_OK,
  * SL_EFORMAT (damaged), SL_EIO, SL_ENOMEM. */
 sl_status sl_json_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *cb);

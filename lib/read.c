@@ -636,7 +636,6 @@ static void bg_hash_queue(bg_hash *b, size_t n) {
     pthread_mutex_unlock(&b->mu);
 }
 
-
 /* An sl_pull_fn over a file: hands out the sniffed head, then 1 MiB reads; hashes them all. */
 static long file_pull_fn(void *pctx, const char **buf)
 {

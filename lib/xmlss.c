@@ -7,7 +7,6 @@
 #include "rowbuf.h"
 #include "xmlp.h"
 
-#include <errno.h>
 #include <expat.h>
 #include <string.h>
 #include <unistd.h>
@@ -230,8 +229,7 @@ sl_status sl_xmlss_read_fd(int fd, const sl_html_opts *opts, const sl_xlsx_cb *c
             rc = SL_ENOMEM;
             break;
         }
-        ssize_t n = read(fd, buf, XS_CHUNK);
-        if (n < 0 && errno == EINTR) continue;
+        long n = sl_read_full(fd, buf, XS_CHUNK);
         if (n < 0) {
             xsdiag(&c, SL_DIAG_ERROR, "read.io", 0, 0, 0, "read failed: the rest of the file is lost");
             rc = SL_EIO;
