@@ -168,7 +168,13 @@ static void rule_heading(const sl_rules *r, const sl_rule_info *ri) {
 }
 
 static int explain_one(const sl_rules *r, const char *text) {
-    size_t len = strlen(text);
+    size_t len = strlen(text), from = sl_reason_start(text, len);
+    if (from) {
+        fputs("Flock's \"More Like This:\" prefix: a scan reads the reason from byte ", stdout);
+        printf("%zu on, as explained here.\n", from);
+        text += from;
+        len -= from;
+    }
     ev_list l = {NULL, 0, 0, 0};
     sl_status st = sl_rules_explain(r, text, len, collect, &l);
     if (st || l.oom) {

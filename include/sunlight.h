@@ -254,6 +254,12 @@ typedef struct {
 } sl_explain_event;
 
 typedef void (*sl_explain_fn)(void *ud, const sl_explain_event *e);
+/* Where a scan starts reading a reason: Flock writes the reason of a "More Like This" search
+ * (vehicles like one in an earlier result) as "More Like This: " and the earlier search's
+ * reason, and what the officer gave is the rest, read as if it were the whole reason ("More
+ * Like This: investigation" is a placeholder). The offset of the rest (trimmed), or 0 when the
+ * text has no such prefix or nothing after it. */
+size_t sl_reason_start(const char *text, size_t len);
 sl_status sl_rules_explain(const sl_rules *r, const char *text, size_t len, sl_explain_fn cb,
                            void *ud);
 

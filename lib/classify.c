@@ -105,19 +105,37 @@ static void acc_match(sl_acc *a, sl_matcher *m, uint32_t reads, sl_field f, cons
                 (uint32_t)(base + hits[i].end));
 }
 
+size_t sl_reason_start(const char *p, size_t len) {
+    static const char pre[] = "more like this";
+    const size_t n = sizeof pre - 1;
+    size_t i = 0;
+    if (!p) return 0;
+    while (i < len && sl_isspace((unsigned char)p[i])) i++;
+    if (len - i < n + 1) return 0;
+    for (size_t k = 0; k < n; k++)
+        if (sl_tolower((unsigned char)p[i + k]) != (unsigned char)pre[k]) return 0;
+    i += n;
+    while (i < len && p[i] == ' ') i++;
+    if (i >= len || p[i] != ':') return 0;
+    sl_slice rest = trim_plus(p + i + 1, len - i - 1);
+    return rest.len ? (size_t)(rest.p - p) : 0;
+}
+
 /* A dropdown reason is read three ways: its category part by `reads dropdown` rules, its
  * detail by `reads reason` rules, and the whole text by `reads whole` rules (which judge the
  * reason as a whole, e.g. "Other - Not Applicable" says nothing, "Burglary - n/a" does). A
  * legacy reason is one text read by both `reason` and `whole` rules. */
 static void classify_reason_now(sl_acc *a, sl_matcher *m, const sl_rules *r, const sl_cell *c) {
+    const size_t base = sl_reason_start(c->p, c->len);
+    const sl_slice t = {c->p + base, c->len - base};
     sl_slice cat, det;
-    if (sl_reason_split_rules(m, r, c->p, c->len, &cat, &det)) {
+    if (sl_reason_split_rules(m, r, t.p, t.len, &cat, &det)) {
         acc_match(a, m, SL_READS_DROPDOWN, SL_F_REASON, cat.p, cat.len, (size_t)(cat.p - c->p));
         acc_match(a, m, SL_READS_REASON, SL_F_REASON, det.p, det.len, (size_t)(det.p - c->p));
-        acc_match(a, m, SL_READS_WHOLE, SL_F_REASON, c->p, c->len, 0);
+        acc_match(a, m, SL_READS_WHOLE, SL_F_REASON, t.p, t.len, base);
         return;
     }
-    acc_match(a, m, SL_READS_REASON | SL_READS_WHOLE, SL_F_REASON, c->p, c->len, 0);
+    acc_match(a, m, SL_READS_REASON | SL_READS_WHOLE, SL_F_REASON, t.p, t.len, base);
 }
 
 /* The reason is read first, so its flags depend on its text alone: reasons repeat massively

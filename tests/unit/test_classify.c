@@ -165,6 +165,49 @@ static void test_reason(sl_matcher *m) {
     CHECK_INT(fl[0].start, 11);
 }
 
+/* Flock's "More Like This: <reason>": the rest is read as the whole reason, spans stay
+ * relative to the full text; the prefix alone, or inside a text, is read as written. */
+static void test_more_like_this(sl_matcher *m) {
+    sl_search s;
+    sl_flag fl[16];
+    size_t n;
+    static const struct {
+        const char *text;
+        size_t start;
+    } starts[] = {{"More Like This: investigation", 16}, {"more like this:inv", 15},
+                  {" MORE LIKE THIS :  Other - n/a", 19}, {"More Like This: ", 0},
+                  {"More Like This:", 0}, {"More Like This investigation", 0},
+                  {"see More Like This: inv", 0}, {"More Like Th", 0}, {"", 0}};
+    for (size_t i = 0; i < SL_ARRAY_LEN(starts); i++)
+        CHECK_INT(sl_reason_start(starts[i].text, strlen(starts[i].text)), starts[i].start);
+    CHECK_INT(sl_reason_start(NULL, 0), 0);
+
+    blank(&s);
+    set(&s, SL_F_REASON, "More Like This: investigation", SL_CELL_VALUE);
+    n = sl_classify(m, R, &s, fl, 16);
+    CHECK_INT(n, 1);
+    CHECK_INT(fl[0].rule, rule_id("vague.placeholder"));
+    CHECK_INT(fl[0].start, 16);
+    CHECK_INT(fl[0].end, 29);
+
+    /* A dropdown reason behind the prefix is split as one. */
+    set(&s, SL_F_REASON, "More Like This: Other - n/a", SL_CELL_VALUE);
+    n = sl_classify(m, R, &s, fl, 16);
+    CHECK_INT(n, 2);
+    int a = find(fl, n, "dropdown.other");
+    CHECK(a >= 0 && find(fl, n, "vague.placeholder") >= 0);
+    if (a >= 0) CHECK_INT(fl[a].start, 16);
+
+    set(&s, SL_F_REASON, "More Like This: assist ICE", SL_CELL_VALUE);
+    n = sl_classify(m, R, &s, fl, 16);
+    CHECK_INT(n, 1);
+    CHECK_INT(fl[0].rule, rule_id("immigration.ice"));
+    CHECK_INT(fl[0].start, 23);
+
+    set(&s, SL_F_REASON, "More Like This: ST2", SL_CELL_VALUE);
+    CHECK_INT(sl_classify(m, R, &s, fl, 16), 0);
+}
+
 static void test_offense_prompt(sl_matcher *m) {
     sl_search s;
     sl_flag fl[16];
@@ -280,6 +323,7 @@ int main(void) {
     R = r;
     test_split(m);
     test_reason(m);
+    test_more_like_this(m);
     test_offense_prompt(m);
     test_memo(r);
     sl_matcher_free(m);
