@@ -482,13 +482,14 @@ static void marked_field(html *h, const char *label, const char *text, size_t tl
 }
 
 /* What each rule that fired in a category means and what would make its hit a false positive,
- * from the packs (principle 4: a finding says what would make it wrong). */
-static void category_rules(html *h, sqlite3_stmt *docs, const char *cat) {
+ * from the packs (principle 4: a finding says what would make it wrong). Returns how many
+ * rules fired in it. */
+static size_t category_rules(html *h, sqlite3_stmt *docs, const char *cat) {
     sqlite3_bind_text(docs, 1, cat, -1, SQLITE_TRANSIENT);
-    int any = 0;
+    size_t any = 0;
     while (next(h, docs)) {
         if (!any) raw(h, "<ul class=\"rules\">\n");
-        any = 1;
+        any++;
         raw(h, "<li><code>");
         col(h, docs, 0);
         raw(h, "</code> ");
@@ -508,41 +509,106 @@ static void category_rules(html *h, sqlite3_stmt *docs, const char *cat) {
     }
     if (any) raw(h, "</ul>\n");
     sqlite3_reset(docs);
+    return any;
 }
 
-/* The example rows of a category: the first row of each distinct reason (NULL being one
- * reason of its own), in the order read, up to EXAMPLES of them. The same as GROUP BY reason,
- * MIN(row), ORDER BY row, LIMIT, without reading every hit set of a large category. */
-static size_t pick_examples(html *h, sqlite3_stmt *pick, const char *cat, int64_t *rids) {
-    sl_buf seen[EXAMPLES];
-    int null_seen = 0;
-    size_t n = 0;
-    memset(seen, 0, sizeof seen);
-    sqlite3_bind_text(pick, 1, cat, -1, SQLITE_TRANSIENT);
-    while (n < EXAMPLES && next(h, pick)) {
-        int64_t rid = sqlite3_column_int64(pick, 0);
-        size_t len;
-        const char *p = sl_out_col(pick, 1, &len);
-        int isnull = sqlite3_column_type(pick, 1) == SQLITE_NULL, dup = isnull && null_seen;
-        for (size_t i = 0; !isnull && !dup && i < n; i++)
-            dup = seen[i].p && seen[i].len == len && !memcmp(seen[i].p, p, len);
-        if (dup) continue;
-        if (isnull) null_seen = 1;
-        else if (!h->rc && (h->rc = sl_buf_reserve(&seen[n], 1)) == SL_OK)
-            h->rc = sl_buf_append(&seen[n], p, len);
-        if (h->rc) break;
-        rids[n++] = rid;
+/* A reason as the examples compare it: letters and digits only, in lower case, so that
+ * "Investigation", "INVESTIGATION" and "investigation+" are one reason. */
+static sl_status example_key(const char *p, size_t n, sl_buf *out) {
+    out->len = 0;
+    sl_status rc = sl_buf_reserve(out, n + 1);
+    for (size_t i = 0; rc == SL_OK && i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (sl_isalnum(c) || c >= 0x80) out->p[out->len++] = (char)sl_tolower(c);
     }
-    sqlite3_reset(pick);
-    for (size_t i = 0; i < EXAMPLES; i++) sl_buf_free(&seen[i]);
-    return h->rc ? 0 : n;
+    return rc;
+}
+
+#define EXAMPLE_RULES 64 /* rules of one category tracked while picking its examples */
+
+typedef struct {
+    sl_buf seen[EXAMPLES], key;  /* the chosen rows' reasons (example_key); the current one */
+    int null_seen;
+    char covered[EXAMPLE_RULES][64]; /* rules that fired on a chosen row */
+    size_t ncovered;
+} picker;
+
+static int covered(const picker *k, const char *rule) {
+    for (size_t i = 0; i < k->ncovered; i++)
+        if (!strcmp(k->covered[i], rule)) return 1;
+    return 0;
+}
+
+static void cover(picker *k, const char *rule) {
+    if (k->ncovered < EXAMPLE_RULES && !covered(k, rule))
+        snprintf(k->covered[k->ncovered++], sizeof k->covered[0], "%s", rule);
+}
+
+static int cmp_i64(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The example rows of a category (nrules rules fired in it), in the order read: first one row
+ * for each rule, the first on which it fired, so that every kind of finding is shown; the
+ * rest of the EXAMPLES rows go to the first rows with other reasons. No two examples share a
+ * reason (compared by example_key; NULL is a reason of its own). A row may show several
+ * rules. The hit sets are read in the order read, from the index, until the examples are
+ * complete; if some rule's rows all repeat chosen reasons, a second pass fills its place. */
+static size_t pick_examples(html *h, sqlite3_stmt *pick, const char *cat, size_t nrules,
+                            int64_t *rids) {
+    picker *k = calloc(1, sizeof *k);
+    size_t n = 0;
+    if (!k) {
+        h->rc = SL_ENOMEM;
+        return 0;
+    }
+    for (int pass = 0; pass < 2 && n < EXAMPLES && !h->rc; pass++) {
+        sqlite3_bind_text(pick, 1, cat, -1, SQLITE_TRANSIENT);
+        while (n < EXAMPLES && next(h, pick)) {
+            int64_t rid = sqlite3_column_int64(pick, 0);
+            const char *rule = (const char *)sqlite3_column_text(pick, 2);
+            if (!rule) rule = "";
+            int chosen = 0;
+            for (size_t i = 0; i < n && !chosen; i++) chosen = rids[i] == rid;
+            if (chosen) { /* another rule of a chosen row */
+                cover(k, rule);
+                continue;
+            }
+            size_t len;
+            const char *p = sl_out_col(pick, 1, &len);
+            int isnull = sqlite3_column_type(pick, 1) == SQLITE_NULL, dup = isnull && k->null_seen;
+            if (!isnull && (h->rc = example_key(p, len, &k->key)) != SL_OK) break;
+            for (size_t i = 0; !isnull && !dup && i < n; i++)
+                dup = k->seen[i].p && k->seen[i].len == k->key.len &&
+                      !memcmp(k->seen[i].p, k->key.p, k->key.len);
+            if (dup) continue;
+            /* slots kept for rules not yet shown, in the first pass */
+            size_t owed = nrules > k->ncovered ? nrules - k->ncovered : 0;
+            if (covered(k, rule) && pass == 0 && EXAMPLES - n <= owed) continue;
+            if (isnull) k->null_seen = 1;
+            else if ((h->rc = sl_buf_reserve(&k->seen[n], 1)) != SL_OK ||
+                     (h->rc = sl_buf_append(&k->seen[n], k->key.p, k->key.len)) != SL_OK)
+                break;
+            cover(k, rule);
+            rids[n++] = rid;
+        }
+        sqlite3_reset(pick);
+    }
+    for (size_t i = 0; i < EXAMPLES; i++) sl_buf_free(&k->seen[i]);
+    sl_buf_free(&k->key);
+    free(k);
+    if (h->rc) return 0;
+    qsort(rids, n, sizeof rids[0], cmp_i64);
+    return n;
 }
 
 static void examples(html *h) {
     sqlite3_stmt *c = NULL, *pick = NULL, *row = NULL, *hits = NULL, *rules = NULL, *docs = NULL;
     raw(h, "<h2 id=\"examples\">Examples</h2>\n<p>Up to " SL_OUT_STR(EXAMPLES) " flagged rows per "
-           "category, one per distinct reason, in the order they were read. The words a rule "
-           "matched are <mark>highlighted</mark>. Plates are shown as tokens, personal data as "
+           "category, in the order they were read: the first row on which each of its rules fired, "
+           "then the first rows with other reasons (reasons that differ only in case or "
+           "punctuation count as one). The words a rule matched are <mark>highlighted</mark>. Plates are shown as tokens, personal data as "
            "[LABELS]. Every row is in flagged.csv and in the database.</p>\n");
     int64_t nflagged = 0;
     one_int(h, "SELECT COALESCE(SUM(flagged), 0) FROM sources", &nflagged);
@@ -558,8 +624,8 @@ static void examples(html *h) {
     int ok = prep(h,
                   /* the first row of each hit set is where it was first seen: rows with the
                    * same flags on the same texts share a set (docs/SCHEMA.md). In the order
-                   * read, from the index; pick_examples stops at the EXAMPLES-th reason. */
-                  "SELECT h.first_row, r.reason FROM hit_sets h JOIN flagged_rows r"
+                   * read, from the index; pick_examples stops once it has its examples. */
+                  "SELECT h.first_row, r.reason, h.rule_id FROM hit_sets h JOIN flagged_rows r"
                   " ON r.row_id = h.first_row WHERE h.category = ?1 ORDER BY h.first_row",
                   &pick);
     ok = ok && prep(h,
@@ -590,9 +656,9 @@ static void examples(html *h) {
         raw(h, "<h3>");
         escz(h, catbuf);
         raw(h, "</h3>\n");
-        category_rules(h, docs, catbuf);
+        size_t nrules = category_rules(h, docs, catbuf);
         int64_t rids[EXAMPLES];
-        size_t nrid = pick_examples(h, pick, catbuf, rids);
+        size_t nrid = pick_examples(h, pick, catbuf, nrules, rids);
         for (size_t ri = 0; ri < nrid; ri++) {
             int64_t rid = rids[ri];
             sqlite3_bind_int64(row, 1, rid);
