@@ -377,13 +377,13 @@ static int has_first_line(const char *p, size_t n)
 }
 
 /* The delimiter of a text. Excel's hint line "sep=;" names it. Otherwise each candidate
- * (comma, tab, semicolon) is counted outside quotes on each of the first SNIFF_LINES lines
+ * (comma, tab, semicolon, and the pipe of database and CAD exports) is counted outside quotes on each of the first SNIFF_LINES lines
  * within p (blank lines skipped; a line the buffer cuts off counts only when it is the first),
  * and the one a table holds the same number of times on most lines wins: its score is the
  * largest "lines holding it v times" x v. A title above the table ("Audit report, Town PD,
  * Texas") holds its commas on one line only, and commas in a semicolon table's free text
  * vary from row to row, so neither decides. With one line, the count decides. Ties go to
- * the comma, then the tab. */
+ * the comma, then the tab, then the semicolon. */
 #define SNIFF_LINES 10
 
 static size_t delim_score(const size_t *count, int nlines)
@@ -402,15 +402,16 @@ static char sniff_delim(const char *p, size_t n)
 {
     if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3, n -= 3;
     if (n >= 5 && (p[0] | 32) == 's' && (p[1] | 32) == 'e' && (p[2] | 32) == 'p' && p[3] == '=' &&
-        (p[4] == ',' || p[4] == ';' || p[4] == '\t') && (n == 5 || p[5] == '\r' || p[5] == '\n'))
+        (p[4] == ',' || p[4] == ';' || p[4] == '\t' || p[4] == '|') &&
+        (n == 5 || p[5] == '\r' || p[5] == '\n'))
         return p[4];
-    size_t comma[SNIFF_LINES], tab[SNIFF_LINES], semi[SNIFF_LINES];
+    size_t comma[SNIFF_LINES], tab[SNIFF_LINES], semi[SNIFF_LINES], pipe[SNIFF_LINES];
     int nlines = 0;
     size_t i = 0;
     while (nlines < SNIFF_LINES && i < n) {
         while (i < n && (p[i] == '\n' || p[i] == '\r')) i++;
         if (i == n) break;
-        size_t c = 0, t = 0, s = 0;
+        size_t c = 0, t = 0, s = 0, v = 0;
         int q = 0;
         for (; i < n; i++) {
             char ch = p[i];
@@ -420,14 +421,16 @@ static char sniff_delim(const char *p, size_t n)
             else if (ch == ',') c++;
             else if (ch == '\t') t++;
             else if (ch == ';') s++;
+            else if (ch == '|') v++;
         }
         if (i == n && nlines > 0) break; /* cut off by the buffer: its counts are partial */
-        comma[nlines] = c, tab[nlines] = t, semi[nlines] = s;
+        comma[nlines] = c, tab[nlines] = t, semi[nlines] = s, pipe[nlines] = v;
         nlines++;
         if (q) break; /* a quoted cell runs on: lines no longer tell */
     }
     size_t sc = delim_score(comma, nlines), st = delim_score(tab, nlines),
-           ss = delim_score(semi, nlines);
+           ss = delim_score(semi, nlines), sv = delim_score(pipe, nlines);
+    if (sv > sc && sv > st && sv > ss) return '|';
     if (st > sc && st >= ss) return '\t';
     if (ss > sc && ss > st) return ';';
     return ',';
@@ -494,7 +497,7 @@ sl_status sl_read_text(void *ud, sl_source *src, sl_pull_fn pull, void *pctx)
     src->id = (*st->next_id)++;
     src->delim = delim;
     if (!src->format) /* a container reader may have said "gzip" / "zstd" */
-        src->format = delim == '\t' ? "tsv" : delim == ';' ? "ssv" : "csv";
+        src->format = delim == '\t' ? "tsv" : delim == ';' ? "ssv" : delim == '|' ? "psv" : "csv";
     if (!src->encoding) /* sl_read_text_decoded sets it for UTF-16 and Windows-1252 */
         src->encoding = hn >= 3 && memcmp(hp, "\xEF\xBB\xBF", 3) == 0 ? "utf-8-bom" : "utf-8";
 

@@ -15,7 +15,7 @@ typedef struct {
     const char *path;     /* the input file, as given or as found by walking */
     const char *member;   /* member path inside an archive, or NULL */
     const char *sheet;    /* workbook sheet name, or NULL */
-    const char *format;   /* "csv", "tsv", "ssv", "xlsx", "zip", "gzip", "zstd" */
+    const char *format;   /* "csv", "tsv", "ssv", "psv", "xlsx", "zip", "gzip", "zstd" */
     const char *encoding; /* "utf-8", "utf-8-bom", "utf-16le", "utf-16be", "windows-1252" */
     char delim;           /* delimiter used for text sources */
     char sha256[65];      /* hex of the source's bytes (decompressed for members); final at

@@ -54,8 +54,8 @@ const char *sl_read_kind_name(sl_read_kind k);
 
 /* Runs one text source, an sl_text_run_fn: ud is the sl_reader_state. The caller fills src's
  * cite, path, member, sheet and parent; this function sets id (from *next_id), format
- * ("csv", "tsv", "ssv" from the delimiter sniffed on the first line: a tab or semicolon when
- * the first line holds more of them than commas outside quotes), encoding ("utf-8" or
+ * ("csv", "tsv", "ssv", "psv" from the delimiter sniffed on the first lines: a tab, semicolon
+ * or pipe when the table holds it more regularly than commas, outside quotes), encoding ("utf-8" or
  * "utf-8-bom"), delim, and at the end sha256 and size.
  *
  * It pulls bytes until pull returns 0 (end) or -1 (error, already reported by the puller

@@ -456,8 +456,9 @@ def make_documents():
         b'C-02,Oak Ave,2023-03-15\r\nC-03,River Rd,2024-07-30\r\n')
     put('unknown_table/camera_list.txt',
         b'Camera\tLocation\tInstalled\nC-01\tMain St\t2023-02-01\nC-02\tOak Ave\t2023-03-15\n')
-    # One value per line: a document by shape, but not when named as a table (.csv), and not
-    # when every line holds as many '|' (a log cut with a delimiter the reader does not pick).
+    # One value per line: a document by shape, but not when named as a table (.csv). A log cut
+    # by '|' is read as a table (format psv), its header found; without a header, two lines
+    # are too few to infer its columns, so it stays rejected.
     put('unknown_table/plates_one_column.csv', b'Plate\r\nABC1234\r\n7XYZ123\r\nKLM9087\r\n')
     put('unknown_table/pipe_delimited_log.txt',
         b'Org Name|Search Time|Reason\nAlder Creek CA PD|2025-10-01T04:13:45Z|stolen vehicle\n'

@@ -102,10 +102,11 @@ has "$T/b/report.html" "<code>read.unsupported_format</code> &times; 1" "report 
 
 # 3. Tables that are not a log stay rejected, for someone to look at: a CSV; a tab-delimited
 #    .txt (a document name, but shaped like a table); a one-column .csv (one value per line,
-#    but named as a table); a log cut by '|', which the reader does not split on (one cell per
-#    line, like prose, but every line holds as many '|'), named .txt and with no extension.
+#    but named as a table); a log cut by '|' with no header, two lines too few to infer its
+#    columns. The same log with its header, named .txt, is read: the reader splits on '|'.
 R=tests/data/unknown_table
 scan_case c "$R" 1 \
-"camera_list.txt|unknown|3|0|3|0|0${NL}inventory.csv|unknown|4|0|4|0|0${NL}pipe_delimited_log|unknown|2|0|2|0|0${NL}pipe_delimited_log.txt|unknown|3|0|3|0|0${NL}plates_one_column.csv|unknown|4|0|4|0|0"
-expect "errors of $R" "$(grep -c 'schema.no_header' "$T/c.log")" 5
+"camera_list.txt|unknown|3|0|3|0|0${NL}inventory.csv|unknown|4|0|4|0|0${NL}pipe_delimited_log|unknown|2|0|2|0|0${NL}pipe_delimited_log.txt|network_audit|2|2|0|0|0${NL}plates_one_column.csv|unknown|4|0|4|0|0"
+expect "errors of $R" "$(grep -c 'schema.no_header' "$T/c.log")" 4
+expect "the pipe log's format" "$(q "$T/c" "select format from sources where cite like '%pipe_delimited_log.txt'")" psv
 finish

@@ -221,6 +221,7 @@ static void test_formats(void)
     CHECK_INT(sl_read_file("tests/data/csv/semicolon_delimited.csv", NULL, &cb, &id), SL_OK);
     CHECK_INT(sl_read_file("tests/data/csv/bom_utf8.csv", NULL, &cb, &id), SL_OK);
     CHECK_INT(sl_read_file("tests/data/csv/empty_file.csv", NULL, &cb, &id), SL_OK);
+    CHECK_INT(sl_read_file("tests/data/csv/pipe_delimited.txt", NULL, &cb, &id), SL_OK);
     CHECK_STR(text(&r.log),
               "begin 1 tests/data/csv/tab_delimited.tsv tsv utf-8 9\n"
               "row 1 r1 l1 n3 Name\n"
@@ -235,8 +236,12 @@ static void test_formats(void)
               "row 3 r2 l2 n2 1\n"
               "end 3 ed86a66d13478b577ed2d7d00409f501c65b3913fb43365e10a1ad6903cbf295 20\n"
               "begin 4 tests/data/csv/empty_file.csv csv utf-8 44\n"
-              "end 4 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 0\n");
-    CHECK_INT(id, 5);
+              "end 4 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 0\n"
+              "begin 5 tests/data/csv/pipe_delimited.txt psv utf-8 124\n"
+              "row 5 r1 l1 n3 Name\n"
+              "row 5 r2 l2 n3 J Doe\n"
+              "end 5 959f380324e028be659121c1f77327c95813b3729a58d48598dbc253f5ab258c 42\n");
+    CHECK_INT(id, 6);
     rec_free(&r);
 }
 
