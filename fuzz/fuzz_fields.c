@@ -39,6 +39,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         int64_t back;
         check(sl_time_parse(iso, strlen(iso), &back) && back == t);
     }
+    if (sl_time_parse_serial(p, size, &t)) { /* 2000 .. 2099, to the second */
+        check(t >= INT64_C(946684800) && t < INT64_C(4102444800));
+    }
     (void)sl_timeframe_parse(p, size, &a, &b);
     if (size >= 8) {
         double d;

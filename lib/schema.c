@@ -440,10 +440,12 @@ static int is_uuid(const char *p, size_t n)
 }
 
 /* A time column's cell: a timestamp, or a number of seconds or milliseconds since 1970 (as
- * JSON from an API gives it), which only a column named as a time can be read as. */
+ * JSON from an API gives it) or an Excel serial (a workbook saved as CSV with the column
+ * formatted as a number), which only a column named as a time can be read as. */
 static int time_cell(const sl_cell *c, int64_t *out)
 {
-    return sl_time_parse(c->p, c->len, out) || sl_time_parse_epoch(c->p, c->len, out);
+    return sl_time_parse(c->p, c->len, out) || sl_time_parse_epoch(c->p, c->len, out) ||
+           sl_time_parse_serial(c->p, c->len, out);
 }
 
 /* Field-specific parse of a present cell. A cell that parses is a value, which spares the

@@ -102,24 +102,38 @@ static int valid_date(int y, int m, int d)
            (unsigned)d <= days_in_month(y, (unsigned)m);
 }
 
-/* "M/D/YYYY" (1-2 digit month and day, 4-digit year). */
+/* A year of four digits, or of two as Excel shows a date it re-saved ("11/1/25"): 69 and
+ * below are 20xx, 70 and above 19xx (the pivot of docs/MAPS.md's %y and of POSIX strptime). */
+static int year(cur *c, int *y)
+{
+    if (digits(c, 4, 4, y)) return 1;
+    if (!digits(c, 2, 2, y)) return 0;
+    *y += *y <= 69 ? 2000 : 1900;
+    return 1;
+}
+
+/* "M/D/YYYY", "M-D-YYYY", "M/D/YY" (1-2 digit month and day, the same separator twice). */
 static int parse_us_date(cur *c, int64_t *days)
 {
     int m, d, y;
-    if (!digits(c, 1, 2, &m) || !eat(c, '/')) return 0;
-    if (!digits(c, 1, 2, &d) || !eat(c, '/')) return 0;
-    if (!digits(c, 4, 4, &y)) return 0;
+    if (!digits(c, 1, 2, &m)) return 0;
+    const char sep = (char)peek(c);
+    if ((sep != '/' && sep != '-') || !eat(c, sep)) return 0;
+    if (!digits(c, 1, 2, &d) || !eat(c, sep)) return 0;
+    if (!year(c, &y)) return 0;
     if (!valid_date(y, m, d)) return 0;
     *days = sl_days_from_civil(y, (unsigned)m, (unsigned)d);
     return 1;
 }
 
-/* "YYYY-MM-DD" (month and day two digits; one digit tolerated). */
+/* "YYYY-MM-DD", "YYYY/MM/DD" (month and day two digits; one digit tolerated). */
 static int parse_iso_date(cur *c, int64_t *days)
 {
     int m, d, y;
-    if (!digits(c, 4, 4, &y) || !eat(c, '-')) return 0;
-    if (!digits(c, 1, 2, &m) || !eat(c, '-')) return 0;
+    if (!digits(c, 4, 4, &y)) return 0;
+    const char sep = (char)peek(c);
+    if ((sep != '-' && sep != '/') || !eat(c, sep)) return 0;
+    if (!digits(c, 1, 2, &m) || !eat(c, sep)) return 0;
     if (!digits(c, 1, 2, &d)) return 0;
     if (!valid_date(y, m, d)) return 0;
     *days = sl_days_from_civil(y, (unsigned)m, (unsigned)d);
@@ -150,7 +164,8 @@ static int month_name(cur *c)
 
 /* A date with the month by name, as spreadsheets and PDF extractions print it: "Jan 5, 2025",
  * "January 5 2025", "5 Jan 2025", "05-Jan-2025", with or without a weekday before it
- * ("Sunday, January 5, 2025"). Four-digit years only: "5-Jan-25" is not guessed. */
+ * ("Sunday, January 5, 2025"); Excel's "d-mmm-yy" ("5-Jan-25") takes a two-digit year (see
+ * year()), the other forms four digits. */
 static int parse_named_date(cur *c, int64_t *days)
 {
     static const char *const wdays[7] = {"monday", "tuesday", "wednesday", "thursday",
@@ -177,6 +192,11 @@ static int parse_named_date(cur *c, int64_t *days)
         const char sep = (char)peek(c);
         if ((sep != ' ' && sep != '-') || !eat(c, sep) || (m = month_name(c)) == 0 || !eat(c, sep))
             return 0;
+        if (sep == '-') {
+            if (!year(c, &y) || !valid_date(y, m, d)) return 0;
+            *days = sl_days_from_civil(y, (unsigned)m, (unsigned)d);
+            return 1;
+        }
     }
     if (!digits(c, 4, 4, &y) || !valid_date(y, m, d)) return 0;
     *days = sl_days_from_civil(y, (unsigned)m, (unsigned)d);
@@ -442,6 +462,29 @@ int sl_time_parse_epoch(const char *p, size_t len, int64_t *out)
     if (v < INT64_C(946684800) || v >= INT64_C(4102444800)) return 0; /* 2000 .. 2099 */
     *out = v;
     return 1;
+}
+
+int sl_time_parse_serial(const char *p, size_t len, int64_t *out)
+{
+    if (!p) return 0;
+    trim(&p, &len);
+    if (len < 5 || len > 22) return 0;
+    int64_t day = 0;
+    for (size_t i = 0; i < 5; i++) {
+        if (!sl_isdigit((unsigned char)p[i])) return 0;
+        day = day * 10 + (p[i] - '0');
+    }
+    if (day < 36526 || day > 73050) return 0; /* 2000-01-01 .. 2099-12-31 */
+    double frac = 0, scale = 1;
+    if (len > 5) {
+        if (p[5] != '.' || len == 6) return 0;
+        for (size_t i = 6; i < len; i++) {
+            if (!sl_isdigit((unsigned char)p[i])) return 0;
+            scale /= 10;
+            frac += (p[i] - '0') * scale;
+        }
+    }
+    return sl_time_from_excel((double)day + frac, out);
 }
 
 int sl_time_parse_split(const char *date, size_t dlen, const char *tod, size_t tlen, int64_t *out)

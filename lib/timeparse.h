@@ -8,7 +8,9 @@
 #define SL_TIME_NONE INT64_MIN
 
 /* Parses one timestamp: "MM/DD/YYYY, HH:MM:SS AM UTC" (parts may be unpadded, the comma,
- * seconds and " UTC" optional, 24-hour form without AM/PM accepted), "MM/DD/YYYY" alone,
+ * seconds and " UTC" optional, 24-hour form without AM/PM accepted; '-' for '/' and a year
+ * of two digits as Excel re-saves it, "6/1/25 13:02", 69 and below being 20xx), "MM/DD/YYYY"
+ * alone, "YYYY/MM/DD", dates with the month by name,
  * ISO 8601 "YYYY-MM-DDTHH:MM:SS[.fff](Z|+00:00|+HH:MM)" and its space-separated form,
  * "YYYY-MM-DD" alone. Offsets other than zero are applied. Returns 1 on success. */
 int sl_time_parse(const char *p, size_t len, int64_t *out);
@@ -19,6 +21,12 @@ int sl_time_parse(const char *p, size_t len, int64_t *out);
  * Only for a column already known to hold times (a number alone could be anything: inference
  * does not use it). Returns 1 on success. */
 int sl_time_parse_epoch(const char *p, size_t len, int64_t *out);
+
+/* A time given as an Excel serial in text, as a workbook saved to CSV with its time column
+ * formatted as a number writes it ("45962.2409722222"): five digits of days from 2000 to
+ * 2099, then optionally '.' and the fraction of the day. Read like a workbook's serial
+ * (sl_time_from_excel). Only for a column already known to hold times. Returns 1 on success. */
+int sl_time_parse_serial(const char *p, size_t len, int64_t *out);
 
 /* Parses a time frame cell: two timestamps on two lines, or "start to end" (also " - "
  * between two full timestamps). Returns 1 when both ends parse. */

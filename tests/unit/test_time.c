@@ -79,6 +79,39 @@ static void test_iso(void)
     CHECK_INT(T("2024-12-31T23:00:00-05:00"), 1735704000);
 }
 
+/* What Excel writes when it re-saves an export as CSV ("m/d/yy h:mm", its default), and dates
+ * with other separators: "M-D-YYYY" and "YYYY/MM/DD". Two-digit years: 69 and below 20xx. */
+static void test_resaved(void)
+{
+    CHECK_INT(T("6/1/25 13:02"), 1748782920);
+    CHECK_INT(T("6/1/25 1:02 PM"), 1748782920);
+    CHECK_INT(T("06/01/25"), T("6/1/2025"));
+    CHECK_INT(T("12/31/99"), T("12/31/1999"));
+    CHECK_INT(T("1/1/00"), T("1/1/2000"));
+    CHECK_INT(T("06-01-2025 13:02:03"), 1748782923);
+    CHECK_INT(T("6-1-25 13:02"), 1748782920);
+    CHECK_INT(T("2025/06/01 13:02:03"), 1748782923);
+    CHECK_INT(T("2025/6/1"), T("6/1/2025"));
+    CHECK(rejects("2/29/25"));                 /* 2025 is not a leap year */
+    /* an Excel serial in text, for a column known to hold times */
+    int64_t v = 0;
+    CHECK_INT(sl_time_parse_serial("45962.2409722222", 16, &v), 1);
+    CHECK_INT(v, 1761976020);
+    CHECK_INT(sl_time_parse_serial(" 45962 ", 7, &v), 1);
+    CHECK_INT(v, 1761955200);
+    CHECK_INT(sl_time_parse_serial("45962.", 6, &v), 0);
+    CHECK_INT(sl_time_parse_serial("4596.5", 6, &v), 0);
+    CHECK_INT(sl_time_parse_serial("459620", 6, &v), 0);
+    CHECK_INT(sl_time_parse_serial("36525.5", 7, &v), 0);  /* 1999-12-31: before 2000 */
+    CHECK_INT(sl_time_parse_serial("45962,25", 8, &v), 0);
+    CHECK_INT(sl_time_parse_serial("-45962", 6, &v), 0);
+    CHECK(rejects("45962.2409722222"));        /* not a timestamp unless the column is a time */
+    CHECK_INT(T("2/29/24"), T("2/29/2024"));
+    int64_t a = 0, b = 0;
+    CHECK_INT(sl_timeframe_parse("6/1/25 13:00\n6/2/25 13:00", 25, &a, &b), 1);
+    CHECK_INT(b - a, 86400);
+}
+
 /* The month by name: spreadsheet display formats and PDF extractions. */
 static void test_named(void)
 {
@@ -98,8 +131,15 @@ static void test_named(void)
     CHECK_INT(T("May 5, 2025"), T("5/5/2025"));
     CHECK(rejects("Jun 31, 2025"));    /* no such day */
     CHECK(rejects("29-Feb-2025"));
-    CHECK(rejects("01-Jun-25"));       /* two-digit year: not guessed */
-    CHECK(rejects("Jun 1 25"));
+    /* Excel's d-mmm-yy: 69 and below are 20xx, as docs/MAPS.md's %y */
+    CHECK_INT(T("01-Jun-25"), T("6/1/2025"));
+    CHECK_INT(T("1-Jun-25 13:02"), 1748782920);
+    CHECK_INT(T("31-Dec-69"), T("12/31/2069"));
+    CHECK_INT(T("1-Jan-70"), 0);
+    CHECK(rejects("Jun 1 25"));        /* a two-digit year only in the d-mmm-yy form */
+    CHECK(rejects("1 Jun 25"));
+    CHECK(rejects("01-Jun-025"));
+    CHECK(rejects("01-Jun-2025x"));
     CHECK(rejects("Junk 1, 2025"));    /* not a month */
     CHECK(rejects("Janitor 1, 2025"));
     CHECK(rejects("1-Jun 2025"));      /* mixed separators */
@@ -130,7 +170,11 @@ static void test_rejects(void)
     CHECK(rejects("6/1/2025, 1:02:60 PM UTC"));
     CHECK(rejects("6/1/2025, 1:02:03 PM UTC x")); /* trailing garbage */
     CHECK(rejects("6/1/2025x"));
-    CHECK(rejects("6/1/25"));                  /* two-digit year: not guessed */
+    CHECK(rejects("6/1/025"));                 /* a year of three digits */
+    CHECK(rejects("6/1-2025"));                /* mixed separators */
+    CHECK(rejects("6-1/2025"));
+    CHECK(rejects("2025/06-01"));
+    CHECK(rejects("6.1.2025"));
     CHECK(rejects("6/1/2025, 1:2:03 PM"));     /* one-digit minutes */
     CHECK(rejects("2025-13-01"));
     CHECK(rejects("2025-02-30T00:00:00Z"));
@@ -467,6 +511,7 @@ int main(void)
     test_flock();
     test_iso();
     test_named();
+    test_resaved();
     test_rejects();
     test_split();
     test_frame();
