@@ -363,6 +363,79 @@ static void months(html *h) {
     free(cats);
 }
 
+/* The reach table's buckets, in column order (store.c writes them by their bounds). */
+static const struct {
+    int64_t min; /* -1: unknown */
+    const char *label;
+} REACH[] = {{0, "0"}, {1, "1"}, {2, "2&ndash;10"}, {11, "11&ndash;100"}, {101, "101&ndash;1,000"},
+             {1001, "over 1,000"}, {-1, "unknown"}};
+#define NREACH (sizeof REACH / sizeof REACH[0])
+
+/* How widely the rows of each category searched: rows by Total Networks Searched in buckets,
+ * and the share of the rows with a known number that reached over 1,000 networks, so that a
+ * category searched nationwide more often than searches overall stands out. */
+static void reach(html *h) {
+    sqlite3_stmt *c = NULL, *s = NULL;
+    int64_t total = 0;
+    one_int(h, "SELECT COALESCE(SUM(rows), 0) FROM reach", &total);
+    if (!total || h->rc) return;
+    raw(h, "<h2 id=\"reach\">How widely they searched</h2>\n<p>Search rows by the number of networks "
+           "the search reached (the log&rsquo;s Total Networks Searched, which counts organizations "
+           "whose cameras were searched, not cameras: a nationwide search reaches thousands). "
+           "&ldquo;unknown&rdquo;: the log has no such column (a portal&rsquo;s search audit may "
+           "count cameras instead), or the cell was empty, redacted or unreadable. The last column "
+           "is the share of the rows with a known number that reached over 1,000 networks. Rows, "
+           "not distinct searches.</p>\n");
+    int used[NREACH] = {0};
+    if (prep(h, "SELECT networks_min FROM reach GROUP BY networks_min", &s))
+        while (next(h, s))
+            for (size_t b = 0; b < NREACH; b++)
+                if (sqlite3_column_type(s, 0) == SQLITE_NULL ? REACH[b].min < 0
+                                                             : REACH[b].min == sqlite3_column_int64(s, 0))
+                    used[b] = 1;
+    sqlite3_finalize(s);
+    s = NULL;
+    if (!prep(h, CATEGORIES_SQL, &c) ||
+        !prep(h, "SELECT networks_min, rows FROM reach WHERE category = ?1", &s)) {
+        sqlite3_finalize(c);
+        return;
+    }
+    raw(h, "<div class=\"scroll\"><table>\n<tr><th>category</th>");
+    for (size_t b = 0; b < NREACH; b++)
+        if (used[b]) printf_h(h, "<th class=\"n\">%s</th>", REACH[b].label);
+    raw(h, "<th class=\"n\">share over 1,000</th></tr>\n");
+    while (next(h, c)) {
+        size_t cn;
+        const char *cat = sl_out_col(c, 0, &cn);
+        int64_t row[NREACH] = {0};
+        sqlite3_bind_text(s, 1, cat, (int)cn, SQLITE_TRANSIENT);
+        while (next(h, s))
+            for (size_t b = 0; b < NREACH; b++)
+                if (sqlite3_column_type(s, 0) == SQLITE_NULL ? REACH[b].min < 0
+                                                             : REACH[b].min == sqlite3_column_int64(s, 0))
+                    row[b] = sqlite3_column_int64(s, 1);
+        sqlite3_reset(s);
+        raw(h, "<tr><td>");
+        col(h, c, 0);
+        raw(h, "</td>");
+        int64_t known = 0;
+        for (size_t b = 0; b < NREACH; b++) {
+            if (REACH[b].min >= 0) known += row[b];
+            if (!used[b]) continue;
+            raw(h, "<td class=\"n\">");
+            num(h, row[b]);
+            raw(h, "</td>");
+        }
+        raw(h, "<td class=\"n\">");
+        if (known) pct(h, row[NREACH - 2], known);
+        else raw(h, "&ndash;");
+        raw(h, "</td></tr>\n");
+    }
+    raw(h, "</table></div>\n");
+    sqlite3_finalize(c);
+    sqlite3_finalize(s);
+}
+
 static void top_orgs(html *h) {
     sqlite3_stmt *c = NULL, *o = NULL;
     raw(h, "<h2 id=\"orgs\">Top organizations by category</h2>\n<p>The organizations whose users ran "
@@ -884,6 +957,7 @@ sl_status sl_write_report_html(struct sqlite3 *db, const sl_key *k, const char *
     release_checks(&h);
     categories(&h);
     months(&h);
+    reach(&h);
     top_orgs(&h);
     examples(&h);
     accounting(&h);

@@ -1,6 +1,6 @@
 /* out_json.c: summary.json, the run in numbers for scripts: version, rule packs, totals with
  * the rows-versus-searches distinction spelled out, rejections, per-source accounting, rows per
- * category, top organizations per category and rows per month. Pretty-printed with a fixed key
+ * category, top organizations per category, rows per month and rows by networks searched. Pretty-printed with a fixed key
  * order and integers only, so the same database always gives the same bytes. */
 #include "store.h"
 
@@ -377,6 +377,47 @@ static void w_months(ctx *c) {
     sqlite3_finalize(s);
 }
 
+/* Rows by how widely they searched (the reach table): per category, "all" first, each bucket
+ * of Total Networks Searched with rows; min and max null when unknown, max null when open. */
+static void w_reach(ctx *c) {
+    sqlite3_stmt *s = NULL;
+    if ((c->w->rc = q(c,
+                      "SELECT category, networks_min, networks_max, rows FROM reach ORDER BY"
+                      " category <> 'all', category, networks_min IS NULL, networks_min",
+                      &s)))
+        return;
+    jw *w = c->w;
+    j_open(w, "reach", "[");
+    char cur[128] = "";
+    int have = 0;
+    while (next(c, s)) {
+        size_t n;
+        const char *cat = sl_out_col(s, 0, &n);
+        if (!have || n != strlen(cur) || memcmp(cur, cat, n) != 0) {
+            if (have) {
+                j_close(w, "]");
+                j_close(w, "}");
+            }
+            have = 1;
+            snprintf(cur, sizeof cur, "%.*s", (int)(n < sizeof cur ? n : sizeof cur - 1), cat);
+            j_open(w, NULL, "{");
+            j_strn(w, "category", cat, n);
+            j_open(w, "networks", "[");
+        }
+        j_open(w, NULL, "{");
+        j_col_int(w, "min", s, 1);
+        j_col_int(w, "max", s, 2);
+        j_col_int(w, "rows", s, 3);
+        j_close(w, "}");
+    }
+    if (have) {
+        j_close(w, "]");
+        j_close(w, "}");
+    }
+    j_close(w, "]");
+    sqlite3_finalize(s);
+}
+
 sl_status sl_write_summary_json(struct sqlite3 *db, const char *path, char *err, size_t errlen) {
     sl_out_totals t;
     sl_status rc = sl_out_totals_get(db, &t, err, errlen);
@@ -395,6 +436,7 @@ sl_status sl_write_summary_json(struct sqlite3 *db, const char *path, char *err,
     if (!w.rc) w_release(&c);
     if (!w.rc) w_categories(&c);
     if (!w.rc) w_months(&c);
+    if (!w.rc) w_reach(&c);
     j_close(&w, "}");
     j_raw(&w, "\n");
     if (w.rc && !o.rc) {

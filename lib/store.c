@@ -45,6 +45,20 @@ typedef struct {
     size_t n, cap;
 } set_tab;
 
+/* Search rows by how widely the search reached (Total Networks Searched: organizations whose
+ * cameras it covered) in buckets, per category, for the reach table: counted beside `counts`
+ * on the scan's thread and staged with the source the same way. Bucket REACH_UNKNOWN holds rows
+ * with no number of networks (a log without the column, a redacted or unreadable cell). */
+#define REACH_CATS 64
+enum { REACH_BUCKETS = 7, REACH_UNKNOWN = 6 };
+static const int64_t REACH_MIN[REACH_BUCKETS] = {0, 1, 2, 11, 101, 1001, -1};
+static const int64_t REACH_MAX[REACH_BUCKETS] = {0, 1, 10, 100, 1000, -1, -1}; /* -1: none */
+
+typedef struct {
+    char *category;
+    uint64_t run[REACH_BUCKETS], stage[REACH_BUCKETS];
+} reach_cell;
+
 struct sl_store {
     sqlite3 *db;
     char *path;           /* the database file */
@@ -79,6 +93,8 @@ struct sl_store {
     sl_status cfirst;
     char cerr[160];
     sl_counts *counts;    /* organization x month x category */
+    reach_cell *reach;    /* category x how widely (REACH_CATS cells, "all" first) */
+    size_t nreach;
     int staging;          /* a source is open (sl_store_source_begin) */
     int64_t mark_row;     /* first row id of the open source */
     int64_t nevents, mark_event;
@@ -219,6 +235,8 @@ static const char DDL[] =
     " h.\"end\", h.matched FROM flagged_rows r JOIN hit_sets h ON h.set_id = r.hit_set;"
     "CREATE TABLE counts(org TEXT NOT NULL, month TEXT NOT NULL, category TEXT NOT NULL,"
     " rows INTEGER NOT NULL, PRIMARY KEY(org, month, category));"
+    "CREATE TABLE reach(category TEXT NOT NULL, networks_min INTEGER, networks_max INTEGER,"
+    " rows INTEGER NOT NULL);"
     "CREATE TABLE events(source_id INTEGER NOT NULL, record INTEGER, line INTEGER,"
     " time TEXT, timestamp TEXT, user TEXT, event_type TEXT, entity_type TEXT, details TEXT,"
     " event_id TEXT);"
@@ -801,11 +819,41 @@ static sl_status count_fail(sl_store *st, sl_status rc) {
     return rc;
 }
 
+static int reach_bucket(int64_t networks) {
+    if (networks < 0) return REACH_UNKNOWN;
+    int b = 0;
+    while (b < REACH_UNKNOWN - 1 && networks > REACH_MAX[b]) b++;
+    return b;
+}
+
+static sl_status reach_add(sl_store *st, const char *category, int b) {
+    size_t i = 0;
+    while (i < st->nreach && strcmp(st->reach[i].category, category)) i++;
+    if (i == st->nreach) {
+        if (!st->reach && !(st->reach = calloc(REACH_CATS, sizeof *st->reach))) return SL_ENOMEM;
+        if (st->nreach == REACH_CATS) { /* said here: count_fail would blame the counts */
+            if (!st->cfirst) {
+                st->cfirst = SL_ELIMIT;
+                snprintf(st->cerr, sizeof st->cerr, "database: more than %d categories counted",
+                         REACH_CATS - 1);
+            }
+            return SL_ELIMIT;
+        }
+        if (!(st->reach[i].category = strdup(category))) return SL_ENOMEM;
+        st->nreach++;
+    }
+    (st->staging ? st->reach[i].stage : st->reach[i].run)[b]++;
+    return SL_OK;
+}
+
 sl_status sl_store_count_row(sl_store *st, const char *org, size_t org_len, int64_t t,
-                             const char *const *cats, size_t ncats) {
+                             int64_t networks, const char *const *cats, size_t ncats) {
     if (st->cfirst) return st->cfirst;
     if (!st->counts) return count_fail(st, SL_EINTERNAL); /* after sl_store_finish */
     sl_status rc = sl_counts_add(st->counts, org, org_len, t, cats, ncats, 1);
+    const int b = reach_bucket(networks);
+    if (!rc) rc = reach_add(st, "all", b);
+    for (size_t i = 0; !rc && i < ncats; i++) rc = reach_add(st, cats[i], b);
     return rc ? count_fail(st, rc) : SL_OK;
 }
 
@@ -829,6 +877,7 @@ sl_status sl_store_source_begin(sl_store *st) {
     sl_btree_mark(st->rows);
     sl_btree_mark(st->hits);
     sl_counts_open(st->counts);
+    for (size_t i = 0; i < st->nreach; i++) memset(st->reach[i].stage, 0, sizeof st->reach[i].stage);
     return SL_OK;
 }
 
@@ -844,6 +893,11 @@ sl_status sl_store_source_end(sl_store *st, int keep) {
     if (!st->staging) return SL_OK;
     st->staging = 0;
     sl_status rc = SL_OK;
+    for (size_t i = 0; i < st->nreach; i++) {
+        reach_cell *c = &st->reach[i];
+        for (int b = 0; keep && b < REACH_BUCKETS; b++) c->run[b] += c->stage[b];
+        memset(c->stage, 0, sizeof c->stage);
+    }
     if (keep) {
         if ((rc = sl_counts_close(st->counts, 1))) {
             count_fail(st, rc);
@@ -1019,6 +1073,30 @@ static sl_status splice_rows(sl_store *st, uint32_t rows_root, uint32_t hits_roo
     return SL_OK;
 }
 
+static int cmp_reach(const void *a, const void *b) {
+    return strcmp(((const reach_cell *)a)->category, ((const reach_cell *)b)->category);
+}
+
+/* The reach table, in (category, bucket) order; buckets with no row are left out. */
+static sl_status write_reach(sl_store *st) {
+    if (st->nreach) qsort(st->reach, st->nreach, sizeof *st->reach, cmp_reach);
+    sqlite3_stmt *ins = NULL;
+    sl_status rc = prep(st, &ins, "INSERT INTO reach VALUES(?1, ?2, ?3, ?4)");
+    for (size_t i = 0; !rc && i < st->nreach; i++)
+        for (int b = 0; !rc && b < REACH_BUCKETS; b++) {
+            if (!st->reach[i].run[b]) continue;
+            bind_str(ins, 1, st->reach[i].category);
+            if (REACH_MIN[b] >= 0) sqlite3_bind_int64(ins, 2, REACH_MIN[b]);
+            else sqlite3_bind_null(ins, 2);
+            if (REACH_MAX[b] >= 0) sqlite3_bind_int64(ins, 3, REACH_MAX[b]);
+            else sqlite3_bind_null(ins, 3);
+            bind_u64(ins, 4, st->reach[i].run[b]);
+            rc = step_reset(st, ins, "reach");
+        }
+    sqlite3_finalize(ins);
+    return rc;
+}
+
 sl_status sl_store_finish(sl_store *st) {
     if (take_count_error(st)) return st->first;
     if (st->finished) return SL_OK;
@@ -1037,6 +1115,8 @@ sl_status sl_store_finish(sl_store *st) {
         rc = step_reset(st, ins, "counts");
     }
     sqlite3_finalize(ins);
+    ins = NULL;
+    if (!rc) rc = write_reach(st);
     uint32_t rows_root = 0, hits_root = 0;
     if (!rc) rc = root_of(st, "flagged_rows", &rows_root);
     if (!rc) rc = root_of(st, "hit_sets", &hits_root);
@@ -1075,6 +1155,8 @@ sl_status sl_store_close(sl_store *st) {
     sl_buf_free(&st->cats);
     sl_buf_free(&st->rules);
     sl_counts_free(st->counts);
+    for (size_t i = 0; i < st->nreach; i++) free(st->reach[i].category);
+    free(st->reach);
     free(st);
     return rc;
 }

@@ -106,9 +106,11 @@ const sl_store_written *sl_store_row_written(const sl_store *st);
  * row; one call per distinct category of a flagged row). */
 sl_status sl_store_count(sl_store *st, const char *org, size_t org_len, int64_t t,
                          const char *category);
-/* The same for one row: counts it under "all" and under each of cats (distinct). */
+/* The same for one row: counts it under "all" and under each of cats (distinct), and in the
+ * reach table by its networks searched (negative: unknown) under the same categories.
+ * sl_store_count does not count reach. */
 sl_status sl_store_count_row(sl_store *st, const char *org, size_t org_len, int64_t t,
-                             const char *const *cats, size_t ncats);
+                             int64_t networks, const char *const *cats, size_t ncats);
 
 /* Per-source staging. Between begin and end, flagged rows, hits, events and counts belong to
  * the open source; end keeps them (counts merged into the run's) or drops them all, for a

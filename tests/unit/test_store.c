@@ -393,7 +393,7 @@ static int stream_row(sl_store *st, sl_flagged_csv *fc, uint32_t src, uint64_t r
     sl_status rc = sl_store_row_add(st, key, rules, &row);
     if (!rc) rc = sl_flagged_csv_row(fc, &row, sl_store_row_written(st));
     const char *cats[] = {info.category};
-    if (!rc) rc = sl_store_count_row(st, s->f[SL_F_ORG].p, s->f[SL_F_ORG].len, s->search_time, cats, 1);
+    if (!rc) rc = sl_store_count_row(st, s->f[SL_F_ORG].p, s->f[SL_F_ORG].len, s->search_time, s->networks, cats, 1);
     return (int)rc;
 }
 
@@ -523,6 +523,7 @@ static void test_streaming(void) {
     y.search_time = 1751445000;
     y.tf_start = 1751400000;
     y.tf_end = 1751445000;
+    y.networks = 2000;
     search_init(&z);
     cell(&z, SL_F_ORG, "Other TX SO");
     cell(&z, SL_F_REASON, "assist ice with locate");
@@ -583,6 +584,17 @@ static void test_streaming(void) {
         CHECK_INT(sqlite3_column_int(q, 4), 3);
         CHECK_STR((const char *)sqlite3_column_text(q, 5), "1,2,1,3");
     }
+    sqlite3_finalize(q);
+    /* reach: networks searched in buckets, the dropped source's rows (x, z) left out; z's
+     * networks are unknown */
+    q = NULL;
+    sql = "SELECT group_concat(category || ':' || coalesce(networks_min, '?') || '-' ||"
+          " coalesce(networks_max, '') || '=' || rows) FROM reach";
+    CHECK_INT(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
+    if (q && sqlite3_step(q) == SQLITE_ROW)
+        CHECK_STR((const char *)sqlite3_column_text(q, 0),
+                  "all:11-100=2,all:1001-=1,all:?-=1,first_amendment:1001-=1,immigration:11-100=2,"
+                  "immigration:?-=1");
     sqlite3_finalize(q);
     CHECK_INT(sl_store_close(st), SL_OK);
     /* an abandoned writer leaves nothing behind */
