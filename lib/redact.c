@@ -857,17 +857,24 @@ static int digits_then_letters(const char *t, size_t n, size_t i, size_t *re) {
  * ("ABC 1234", "abc-1234"), a digit, three letters and three digits ("7ABC 123", "7abc-123"),
  * three letters, a dash and three digits in any case ("abc-123", which the plate rule reports),
  * or three upper-case letters, a space and three digits ("ABC 123"; in lower case, "rte 123"
- * and "box 123" are too common); three digits first, digits_then_letters. The group at i (g
- * characters, l letters, d digits) is the first part. Not when the letters are a word in SPACED_STOP, four digits are a year ("DUI 2024") or the
- * digits go on as a longer number ("ABC 1234-56", "ABC 555 1234"). Case-insensitive where
- * rules/sensitive_data.rules' plate rule is, so that what it reports as a plate is tokenized. */
+ * and "box 123" are too common); split by a dot, a slash, '#' or ':' ("ABC.1234", "ABC/123",
+ * "abc#1234"), the same shapes, three digits after three letters only in upper case; three
+ * digits first, digits_then_letters. The group at i (g characters, l letters, d digits) is the
+ * first part. Not when the letters are a word in SPACED_STOP ("REF#1234", "Tel:1234"), four
+ * digits are a year ("DUI 2024") or the digits go on as a longer number ("ABC 1234-56",
+ * "ABC 555 1234"). Case-insensitive where rules/sensitive_data.rules' plate rule is, so that
+ * what it reports as a plate is tokenized. */
+static int split_char(char c) { return c == ' ' || c == '-' || c == '.' || c == '/' || c == '#' || c == ':'; }
+
 static int spaced_plate(const char *t, size_t n, size_t i, size_t g, size_t l, size_t d, size_t *re) {
     if (g == 3 && d == 3) return digits_then_letters(t, n, i, re);
     const int digit_first = g == 4 && d == 1 && sl_isdigit((unsigned char)t[i]);
     if (l != 3 || !((g == 3 && d == 0) || digit_first)) return 0;
-    if (i && t[i - 1] == '-') return 0; /* the tail of a longer dashed code */
+    if (i && (t[i - 1] == '-' || t[i - 1] == '.' || t[i - 1] == '/' || t[i - 1] == '#' ||
+              t[i - 1] == ':'))
+        return 0; /* the tail of a longer code ("CR-abc-1234", "a.b.c/1234") */
     const size_t a = digit_first ? i + 1 : i, p = i + g; /* the letters; the split */
-    if (p + 1 >= n || (t[p] != ' ' && t[p] != '-')) return 0;
+    if (p + 1 >= n || !split_char(t[p])) return 0;
     const size_t nd = digits(t, n, p + 1), e = p + 1 + nd;
     if (nd != (digit_first ? 3u : 4u) &&
         !(!digit_first && nd == 3 && (t[p] == '-' || upper_letters(t, a, 3))))

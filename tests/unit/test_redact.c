@@ -423,6 +423,15 @@ int main(void) {
     CHECK_STR(red(P, "589hpm", NULL), expect("{PLATE}", "589HPM"));
     untouched(P, "sec-123, rte-101, 100 BLK, 120 MPH, 200 LBS, 123 OAK ST, 100 AVE, 555 123 ABC");
     untouched(P, "391 ncq, 12-123 ABC, 1/123 ABC");
+    /* split by a dot, a slash, '#' or ':' (these were left as typed); three digits after
+     * three letters only in upper case, labels and years stay */
+    CHECK_STR(red(P, "stolen veh ABC.1234", NULL), expect("stolen veh {PLATE}", "ABC1234"));
+    CHECK_STR(red(P, "veh ABC/123 seen", NULL), expect("veh {PLATE} seen", "ABC123"));
+    CHECK_STR(red(P, "lpr hit abc#1234.", NULL), expect("lpr hit {PLATE}.", "ABC1234"));
+    CHECK_STR(red(P, "(XYZ:4455)", NULL), expect("({PLATE})", "XYZ4455"));
+    CHECK_STR(red(P, "veh 7abc.123", NULL), expect("veh {PLATE}", "7ABC123"));
+    untouched(P, "abc.123, REF#1234, Tel:1234, CAD#2024123, DUI.2024, APT/123, Jan.2025, INC#1234");
+    untouched(P, "ABC.1234.56, ABC/1234/5678, x.abc.1234, CR/abc/1234, ABC.12345, ABCD.1234, AB.1234");
     /* the plate of the alert a search was started from, whatever its shape */
     CHECK_STR(red(P, "Other image search from alerts page associated with Alert: Stolen Vehicle "
                      "MIMSY - 2025-08-22T04:59:53.198Z", NULL),
