@@ -436,6 +436,99 @@ static void reach(html *h) {
     sqlite3_finalize(s);
 }
 
+/* Field states of the search rows, repeated sources left out (they are counted once). */
+#define KEPT_STATES "SELECT field, state, SUM(count) AS n FROM field_states WHERE source_id NOT IN" \
+                    " (SELECT source_id FROM source_checks WHERE duplicate_of IS NOT NULL)"
+
+/* What the cells of the fields a reader weighs held: a value, or why not. Searches with no
+ * reason or no case number are findings of their own (an empty reason is a cell state, not a
+ * flagged row: rules/vague.rules). */
+static void cells(html *h) {
+    static const struct {
+        const char *field, *label;
+    } F[] = {{"reason", "reason"},   {"case_number", "case number"}, {"offense_type", "offense type"},
+             {"name", "officer's name"}, {"user_id", "user id"}, {"org", "organization"},
+             {"plate", "plate"}};
+    static const struct {
+        const char *state, *label;
+    } S[] = {{"value", "a value"},
+             {"placeholder", "placeholder"},
+             {"empty", "empty"},
+             {"agency_redacted", "redacted by the agency"},
+             {"vendor_redacted", "redacted by the vendor"},
+             {"partly_redacted", "partly redacted"},
+             {"not_exported", "no such column"}};
+    enum { NF = sizeof F / sizeof F[0], NS = sizeof S / sizeof S[0] };
+    int64_t n[NF][NS];
+    memset(n, 0, sizeof n);
+    sqlite3_stmt *q = NULL;
+    if (!prep(h, KEPT_STATES " GROUP BY field, state", &q)) return;
+    while (next(h, q)) {
+        const char *f = (const char *)sqlite3_column_text(q, 0), *st = (const char *)sqlite3_column_text(q, 1);
+        for (size_t i = 0; f && st && i < NF; i++)
+            for (size_t j = 0; j < NS; j++)
+                if (!strcmp(F[i].field, f) && !strcmp(S[j].state, st)) n[i][j] = sqlite3_column_int64(q, 2);
+    }
+    sqlite3_finalize(q);
+    int64_t rows = 0; /* search rows: every row has a reason state */
+    for (size_t j = 0; j < NS; j++) rows += n[0][j];
+    if (!rows || h->rc) return;
+    raw(h, "<h2 id=\"cells\">What the cells held</h2>\n<p>For each search row, whether the log "
+           "gave a value and, if not, why: a placeholder (n/a, -, test, 0, no letter or digit), "
+           "an empty cell, a redaction by the agency (REDACTED, ###, a statute typed in place) or "
+           "by the vendor (***), or no such column in the log. Rows, not distinct searches; a "
+           "repeated source is counted once. Each source&rsquo;s own counts are in the database "
+           "(field_states).</p>\n<ul>\n");
+    /* reason: 0 value, 1 placeholder, 2 empty, 3 agency, 4 vendor, 5 partly, 6 not exported */
+    const int64_t no_reason = n[0][2] + n[0][6], hidden = n[0][3] + n[0][4];
+    raw(h, "<li><b>No reason given:</b> ");
+    num(h, no_reason);
+    raw(h, no_reason == 1 ? " row (" : " rows (");
+    pct(h, no_reason, rows);
+    raw(h, no_reason == 1 ? ") has an empty reason or comes from a log without one; "
+                          : ") have an empty reason or come from a log without one; ");
+    num(h, n[0][1]);
+    raw(h, " (");
+    pct(h, n[0][1], rows);
+    raw(h, ") give only a placeholder, which <code>vague_or_no_purpose</code> counts with the other "
+           "reasons that say nothing; ");
+    num(h, hidden);
+    raw(h, " (");
+    pct(h, hidden, rows);
+    raw(h, ") have their reason redacted.</li>\n");
+    const int64_t no_case = n[1][1] + n[1][2] + n[1][6];
+    raw(h, "<li><b>No case number:</b> ");
+    num(h, no_case);
+    raw(h, no_case == 1 ? " row (" : " rows (");
+    pct(h, no_case, rows);
+    raw(h, no_case == 1 ? ") has an empty or placeholder case number or comes from a log without"
+                          " the column"
+                        : ") have an empty or placeholder case number or come from a log without"
+                          " the column");
+    if (n[1][6] == rows) raw(h, " (no log here has one)");
+    raw(h, ".</li>\n</ul>\n");
+    int used[NS] = {0};
+    for (size_t i = 0; i < NF; i++)
+        for (size_t j = 0; j < NS; j++) used[j] |= n[i][j] != 0;
+    raw(h, "<div class=\"scroll\"><table>\n<tr><th>field</th>");
+    for (size_t j = 0; j < NS; j++)
+        if (used[j]) printf_h(h, "<th class=\"n\">%s</th>", S[j].label);
+    raw(h, "</tr>\n");
+    for (size_t i = 0; i < NF; i++) {
+        raw(h, "<tr><td>");
+        escz(h, F[i].label);
+        raw(h, "</td>");
+        for (size_t j = 0; j < NS; j++) {
+            if (!used[j]) continue;
+            raw(h, "<td class=\"n\">");
+            num(h, n[i][j]);
+            raw(h, "</td>");
+        }
+        raw(h, "</tr>\n");
+    }
+    raw(h, "</table></div>\n");
+}
+
 static void top_orgs(html *h) {
     sqlite3_stmt *c = NULL, *o = NULL;
     raw(h, "<h2 id=\"orgs\">Top organizations by category</h2>\n<p>The organizations whose users ran "
@@ -958,6 +1051,7 @@ sl_status sl_write_report_html(struct sqlite3 *db, const sl_key *k, const char *
     categories(&h);
     months(&h);
     reach(&h);
+    cells(&h);
     top_orgs(&h);
     examples(&h);
     accounting(&h);

@@ -1,6 +1,7 @@
 /* out_json.c: summary.json, the run in numbers for scripts: version, rule packs, totals with
  * the rows-versus-searches distinction spelled out, rejections, per-source accounting, rows per
- * category, top organizations per category, rows per month and rows by networks searched. Pretty-printed with a fixed key
+ * category, top organizations per category, rows per month, rows by networks searched and what
+ * the cells held. Pretty-printed with a fixed key
  * order and integers only, so the same database always gives the same bytes. */
 #include "store.h"
 
@@ -418,6 +419,48 @@ static void w_reach(ctx *c) {
     sqlite3_finalize(s);
 }
 
+/* What the cells of the search rows held, per field and state, over the sources counted
+ * (a repeated source is left out, as in the counts): the report's "What the cells held". */
+static void w_cells(ctx *c) {
+    sqlite3_stmt *s = NULL;
+    if ((c->w->rc = q(c,
+                      "SELECT field, state, SUM(count) FROM field_states WHERE source_id NOT IN"
+                      " (SELECT source_id FROM source_checks WHERE duplicate_of IS NOT NULL)"
+                      " GROUP BY field, state ORDER BY field, state",
+                      &s)))
+        return;
+    jw *w = c->w;
+    j_open(w, "cells", "[");
+    char cur[64] = "";
+    int have = 0;
+    while (next(c, s)) {
+        size_t n;
+        const char *f = sl_out_col(s, 0, &n);
+        if (!have || n != strlen(cur) || memcmp(cur, f, n) != 0) {
+            if (have) {
+                j_close(w, "}");
+                j_close(w, "}");
+            }
+            have = 1;
+            snprintf(cur, sizeof cur, "%.*s", (int)(n < sizeof cur ? n : sizeof cur - 1), f);
+            j_open(w, NULL, "{");
+            j_strn(w, "field", f, n);
+            j_open(w, "states", "{");
+        }
+        char key[64];
+        size_t kn;
+        const char *k = sl_out_col(s, 1, &kn);
+        snprintf(key, sizeof key, "%.*s", (int)(kn < sizeof key ? kn : sizeof key - 1), k);
+        j_col_int(w, key, s, 2);
+    }
+    if (have) {
+        j_close(w, "}");
+        j_close(w, "}");
+    }
+    j_close(w, "]");
+    sqlite3_finalize(s);
+}
+
 sl_status sl_write_summary_json(struct sqlite3 *db, const char *path, char *err, size_t errlen) {
     sl_out_totals t;
     sl_status rc = sl_out_totals_get(db, &t, err, errlen);
@@ -437,6 +480,7 @@ sl_status sl_write_summary_json(struct sqlite3 *db, const char *path, char *err,
     if (!w.rc) w_categories(&c);
     if (!w.rc) w_months(&c);
     if (!w.rc) w_reach(&c);
+    if (!w.rc) w_cells(&c);
     j_close(&w, "}");
     j_raw(&w, "\n");
     if (w.rc && !o.rc) {
