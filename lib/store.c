@@ -56,6 +56,7 @@ static const int64_t REACH_MAX[REACH_BUCKETS] = {0, 1, 10, 100, 1000, -1, -1}; /
 
 typedef struct {
     char *category;
+    const char *as_passed; /* the caller's pointer (a pack's category): found without strcmp */
     uint64_t run[REACH_BUCKETS], stage[REACH_BUCKETS];
 } reach_cell;
 
@@ -93,7 +94,7 @@ struct sl_store {
     sl_status cfirst;
     char cerr[160];
     sl_counts *counts;    /* organization x month x category */
-    reach_cell *reach;    /* category x how widely (REACH_CATS cells, "all" first) */
+    reach_cell *reach;    /* category x how widely, up to REACH_CATS categories */
     size_t nreach;
     int staging;          /* a source is open (sl_store_source_begin) */
     int64_t mark_row;     /* first row id of the open source */
@@ -828,7 +829,11 @@ static int reach_bucket(int64_t networks) {
 
 static sl_status reach_add(sl_store *st, const char *category, int b) {
     size_t i = 0;
-    while (i < st->nreach && strcmp(st->reach[i].category, category)) i++;
+    while (i < st->nreach && st->reach[i].as_passed != category) i++;
+    if (i == st->nreach) { /* the same text passed by another pointer is the same cell */
+        i = 0;
+        while (i < st->nreach && strcmp(st->reach[i].category, category)) i++;
+    }
     if (i == st->nreach) {
         if (!st->reach && !(st->reach = calloc(REACH_CATS, sizeof *st->reach))) return SL_ENOMEM;
         if (st->nreach == REACH_CATS) { /* said here: count_fail would blame the counts */
@@ -839,7 +844,8 @@ static sl_status reach_add(sl_store *st, const char *category, int b) {
             }
             return SL_ELIMIT;
         }
-        if (!(st->reach[i].category = strdup(category))) return SL_ENOMEM;
+        if (!(st->reach[i].category = sl_strdup(category))) return SL_ENOMEM;
+        st->reach[i].as_passed = category;
         st->nreach++;
     }
     (st->staging ? st->reach[i].stage : st->reach[i].run)[b]++;
@@ -1115,7 +1121,6 @@ sl_status sl_store_finish(sl_store *st) {
         rc = step_reset(st, ins, "counts");
     }
     sqlite3_finalize(ins);
-    ins = NULL;
     if (!rc) rc = write_reach(st);
     uint32_t rows_root = 0, hits_root = 0;
     if (!rc) rc = root_of(st, "flagged_rows", &rows_root);

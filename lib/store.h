@@ -107,8 +107,9 @@ const sl_store_written *sl_store_row_written(const sl_store *st);
 sl_status sl_store_count(sl_store *st, const char *org, size_t org_len, int64_t t,
                          const char *category);
 /* The same for one row: counts it under "all" and under each of cats (distinct), and in the
- * reach table by its networks searched (negative: unknown) under the same categories.
- * sl_store_count does not count reach. */
+ * reach table by its networks searched (negative: unknown) under the same categories. The
+ * texts of cats must not change while the store lives (they are a pack's categories): the
+ * reach cells remember their pointers. sl_store_count does not count reach. */
 sl_status sl_store_count_row(sl_store *st, const char *org, size_t org_len, int64_t t,
                              int64_t networks, const char *const *cats, size_t ncats);
 
