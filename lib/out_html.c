@@ -20,7 +20,7 @@ static const char CSS[] =
     "body{font:15px/1.45 -apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#1d1d1f;"
     "max-width:1100px;margin:0 auto;padding:1.5em;background:#fff}"
     "h1{font-size:1.8em;margin:.2em 0}h2{margin-top:2em;border-bottom:2px solid #e3e3e8;padding-bottom:.2em}"
-    "h3{margin-top:1.4em}.sub{color:#555}"
+    "h3{margin-top:1.4em}.sub{color:#555}.toc{font-size:.9em}"
     ".cards{display:flex;flex-wrap:wrap;gap:.8em;margin:1em 0}"
     ".card{border:1px solid #d8d8de;border-radius:8px;padding:.6em 1em;min-width:9em}"
     ".card b{display:block;font-size:1.6em}.card span{color:#555;font-size:.9em}"
@@ -163,6 +163,38 @@ static void head(html *h) {
            "<a href=\"#packs\">Rule packs</a>.</p>\n");
 }
 
+/* A line of links to the sections, those that will be shown (release checks, reach and cells
+ * are left out when they have nothing to show). */
+static void contents(html *h) {
+    int64_t findings = 0, reach_rows = 0, rows = 0;
+    one_int(h, "SELECT COUNT(*) FROM release_findings", &findings);
+    one_int(h, "SELECT COALESCE(SUM(rows), 0) FROM reach", &reach_rows);
+    one_int(h, "SELECT COALESCE(SUM(count), 0) FROM field_states WHERE field = 'reason'", &rows);
+    static const struct {
+        const char *id, *title;
+    } S[] = {{"totals", "In short"},
+             {"release", "Release checks"},
+             {"categories", "Rows by category"},
+             {"months", "Rows by month"},
+             {"reach", "How widely"},
+             {"cells", "What the cells held"},
+             {"orgs", "Top organizations"},
+             {"examples", "Examples"},
+             {"accounting", "Accounting"},
+             {"packs", "Rule packs"},
+             {"how", "How to read this"}};
+    raw(h, "<p class=\"toc\">");
+    int first = 1;
+    for (size_t i = 0; i < sizeof S / sizeof S[0]; i++) {
+        if ((!strcmp(S[i].id, "release") && !findings) || (!strcmp(S[i].id, "reach") && !reach_rows) ||
+            (!strcmp(S[i].id, "cells") && !rows))
+            continue;
+        printf_h(h, "%s<a href=\"#%s\">%s</a>", first ? "" : " &middot; ", S[i].id, S[i].title);
+        first = 0;
+    }
+    raw(h, "</p>\n");
+}
+
 static void card(html *h, int64_t v, const char *label) {
     raw(h, "<div class=\"card\"><b>");
     num(h, v);
@@ -239,7 +271,6 @@ static void first_screen(html *h, const sl_out_totals *t) {
     raw(h, "</ul></div>\n");
 }
 
-/* Categories in report order: "all" first, then by rows, then by name. */
 /* Release-level checks (issue 3): truncation, overlaps, file-name dates, duplicates and
  * re-releases, producers; warnings first. Nothing is shown when there are none. */
 static void release_checks(html *h) {
@@ -1046,6 +1077,7 @@ sl_status sl_write_report_html(struct sqlite3 *db, const sl_key *k, const char *
     rc = sl_out_open(&o, path);
     html h = {.db = db, .k = k, .b = &o.b, .rc = rc, .msg = o.msg, .msglen = sizeof o.msg};
     head(&h);
+    contents(&h);
     first_screen(&h, &t);
     release_checks(&h);
     categories(&h);
