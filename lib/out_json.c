@@ -338,127 +338,88 @@ static void w_categories(ctx *c) {
     sqlite3_finalize(o);
 }
 
-static void w_months(ctx *c) {
+/* One item of a group in w_grouped. */
+typedef void (*item_fn)(jw *w, sqlite3_stmt *s);
+
+/* Column 1 as the key of column 2's integer: {"all": 12, ...}. */
+static void keyed_int(jw *w, sqlite3_stmt *s) {
+    char key[128];
+    size_t kn;
+    const char *k = sl_out_col(s, 1, &kn);
+    snprintf(key, sizeof key, "%.*s", (int)(kn < sizeof key ? kn : sizeof key - 1), k);
+    j_col_int(w, key, s, 2);
+}
+
+/* A list under list_key of one object per run of equal first columns (sql orders them),
+ * {group_key: that value, inner_key: inner} where inner is an object or a list (brace "{" or
+ * "[") of one item per row. An empty first column is null when empty_null is set. */
+static void w_grouped(ctx *c, const char *sql, const char *list_key, const char *group_key,
+                      int empty_null, const char *inner_key, const char *brace, item_fn item) {
     sqlite3_stmt *s = NULL;
-    if ((c->w->rc = q(c,
-                      "SELECT month, category, SUM(rows) FROM counts GROUP BY month, category"
-                      " ORDER BY month = '', month, category <> 'all', category",
-                      &s)))
-        return;
+    if ((c->w->rc = q(c, sql, &s))) return;
+    const char *close = brace[0] == '{' ? "}" : "]";
     jw *w = c->w;
-    j_open(w, "months", "[");
-    char cur[16] = "";
+    j_open(w, list_key, "[");
+    char cur[128] = "";
     int have = 0;
     while (next(c, s)) {
         size_t n;
-        const char *m = sl_out_col(s, 0, &n);
-        if (!have || n != strlen(cur) || memcmp(cur, m, n) != 0) {
+        const char *g = sl_out_col(s, 0, &n);
+        if (!have || n != strlen(cur) || memcmp(cur, g, n) != 0) {
             if (have) {
-                j_close(w, "}");
+                j_close(w, close);
                 j_close(w, "}");
             }
             have = 1;
-            snprintf(cur, sizeof cur, "%.*s", (int)(n < sizeof cur ? n : sizeof cur - 1), m);
+            snprintf(cur, sizeof cur, "%.*s", (int)(n < sizeof cur ? n : sizeof cur - 1), g);
             j_open(w, NULL, "{");
-            if (n) j_strn(w, "month", m, n);
-            else j_str(w, "month", NULL); /* time unknown */
-            j_open(w, "rows", "{");
+            if (n || !empty_null) j_strn(w, group_key, g, n);
+            else j_str(w, group_key, NULL);
+            j_open(w, inner_key, brace);
         }
-        char key[128];
-        size_t kn;
-        const char *k = sl_out_col(s, 1, &kn);
-        snprintf(key, sizeof key, "%.*s", (int)(kn < sizeof key ? kn : sizeof key - 1), k);
-        j_col_int(w, key, s, 2);
+        item(w, s);
     }
     if (have) {
-        j_close(w, "}");
+        j_close(w, close);
         j_close(w, "}");
     }
     j_close(w, "]");
     sqlite3_finalize(s);
+}
+
+/* Rows per month (null: time unknown) and category. */
+static void w_months(ctx *c) {
+    w_grouped(c,
+              "SELECT month, category, SUM(rows) FROM counts GROUP BY month, category"
+              " ORDER BY month = '', month, category <> 'all', category",
+              "months", "month", 1, "rows", "{", keyed_int);
+}
+
+static void reach_item(jw *w, sqlite3_stmt *s) {
+    j_open(w, NULL, "{");
+    j_col_int(w, "min", s, 1);
+    j_col_int(w, "max", s, 2);
+    j_col_int(w, "rows", s, 3);
+    j_close(w, "}");
 }
 
 /* Rows by how widely they searched (the reach table): per category, "all" first, each bucket
  * of Total Networks Searched with rows; min and max null when unknown, max null when open. */
 static void w_reach(ctx *c) {
-    sqlite3_stmt *s = NULL;
-    if ((c->w->rc = q(c,
-                      "SELECT category, networks_min, networks_max, rows FROM reach ORDER BY"
-                      " category <> 'all', category, networks_min IS NULL, networks_min",
-                      &s)))
-        return;
-    jw *w = c->w;
-    j_open(w, "reach", "[");
-    char cur[128] = "";
-    int have = 0;
-    while (next(c, s)) {
-        size_t n;
-        const char *cat = sl_out_col(s, 0, &n);
-        if (!have || n != strlen(cur) || memcmp(cur, cat, n) != 0) {
-            if (have) {
-                j_close(w, "]");
-                j_close(w, "}");
-            }
-            have = 1;
-            snprintf(cur, sizeof cur, "%.*s", (int)(n < sizeof cur ? n : sizeof cur - 1), cat);
-            j_open(w, NULL, "{");
-            j_strn(w, "category", cat, n);
-            j_open(w, "networks", "[");
-        }
-        j_open(w, NULL, "{");
-        j_col_int(w, "min", s, 1);
-        j_col_int(w, "max", s, 2);
-        j_col_int(w, "rows", s, 3);
-        j_close(w, "}");
-    }
-    if (have) {
-        j_close(w, "]");
-        j_close(w, "}");
-    }
-    j_close(w, "]");
-    sqlite3_finalize(s);
+    w_grouped(c,
+              "SELECT category, networks_min, networks_max, rows FROM reach ORDER BY"
+              " category <> 'all', category, networks_min IS NULL, networks_min",
+              "reach", "category", 0, "networks", "[", reach_item);
 }
 
 /* What the cells of the search rows held, per field and state, over the sources counted
  * (a repeated source is left out, as in the counts): the report's "What the cells held". */
 static void w_cells(ctx *c) {
-    sqlite3_stmt *s = NULL;
-    if ((c->w->rc = q(c,
-                      "SELECT field, state, SUM(count) FROM field_states WHERE source_id NOT IN"
-                      " (SELECT source_id FROM source_checks WHERE duplicate_of IS NOT NULL)"
-                      " GROUP BY field, state ORDER BY field, state",
-                      &s)))
-        return;
-    jw *w = c->w;
-    j_open(w, "cells", "[");
-    char cur[64] = "";
-    int have = 0;
-    while (next(c, s)) {
-        size_t n;
-        const char *f = sl_out_col(s, 0, &n);
-        if (!have || n != strlen(cur) || memcmp(cur, f, n) != 0) {
-            if (have) {
-                j_close(w, "}");
-                j_close(w, "}");
-            }
-            have = 1;
-            snprintf(cur, sizeof cur, "%.*s", (int)(n < sizeof cur ? n : sizeof cur - 1), f);
-            j_open(w, NULL, "{");
-            j_strn(w, "field", f, n);
-            j_open(w, "states", "{");
-        }
-        char key[64];
-        size_t kn;
-        const char *k = sl_out_col(s, 1, &kn);
-        snprintf(key, sizeof key, "%.*s", (int)(kn < sizeof key ? kn : sizeof key - 1), k);
-        j_col_int(w, key, s, 2);
-    }
-    if (have) {
-        j_close(w, "}");
-        j_close(w, "}");
-    }
-    j_close(w, "]");
-    sqlite3_finalize(s);
+    w_grouped(c,
+              "SELECT field, state, SUM(count) FROM field_states WHERE source_id NOT IN"
+              " (SELECT source_id FROM source_checks WHERE duplicate_of IS NOT NULL)"
+              " GROUP BY field, state ORDER BY field, state",
+              "cells", "field", 0, "states", "{", keyed_int);
 }
 
 sl_status sl_write_summary_json(struct sqlite3 *db, const char *path, char *err, size_t errlen) {
