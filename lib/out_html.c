@@ -467,6 +467,45 @@ static void reach(html *h) {
     sqlite3_finalize(s);
 }
 
+static void cells_by_org(html *h) {
+    int64_t orgs = 0;
+    one_int(h, "SELECT COUNT(DISTINCT org) FROM counts WHERE category = 'all' AND org <> ''", &orgs);
+    if (!orgs || h->rc) return; /* no organization column: the lines above say it all */
+    sqlite3_stmt *s = NULL;
+    if (!prep(h, SL_OUT_NO_VALUE_BY_ORG " LIMIT " SL_OUT_STR(TOP_ORGS), &s)) return;
+    int any = 0;
+    while (next(h, s)) {
+        if (!any)
+            raw(h, "<h3>By organization</h3>\n<p>The organizations with the most search rows that "
+                   "give no case number (up to " SL_OUT_STR(TOP_ORGS) "), and how many of their rows give "
+                   "no reason; &ldquo;no&rdquo; is an empty cell, a placeholder or a log without the "
+                   "column. Each with its share of the organization&rsquo;s rows.</p>\n<table>\n<tr><th>organization</th><th class=\"n\">"
+                   "rows</th><th class=\"n\">no case number</th><th class=\"n\">share</th><th class="
+                   "\"n\">no reason</th><th class=\"n\">share</th></tr>\n");
+        any = 1;
+        const int64_t n = sqlite3_column_int64(s, 1), k = sqlite3_column_int64(s, 2),
+                      r = sqlite3_column_int64(s, 3);
+        size_t on;
+        sl_out_col(s, 0, &on);
+        raw(h, "<tr><td>");
+        if (on) col(h, s, 0);
+        else raw(h, "(no organization)");
+        raw(h, "</td><td class=\"n\">");
+        num(h, n);
+        raw(h, "</td><td class=\"n\">");
+        num(h, k);
+        raw(h, "</td><td class=\"n\">");
+        pct(h, k, n);
+        raw(h, "</td><td class=\"n\">");
+        num(h, r);
+        raw(h, "</td><td class=\"n\">");
+        pct(h, r, n);
+        raw(h, "</td></tr>\n");
+    }
+    if (any) raw(h, "</table>\n");
+    sqlite3_finalize(s);
+}
+
 /* Field states of the search rows, repeated sources left out (they are counted once). */
 #define KEPT_STATES "SELECT field, state, SUM(count) AS n FROM field_states WHERE source_id NOT IN" \
                     " (SELECT source_id FROM source_checks WHERE duplicate_of IS NOT NULL)"
@@ -558,6 +597,7 @@ static void cells(html *h) {
         raw(h, "</tr>\n");
     }
     raw(h, "</table></div>\n");
+    cells_by_org(h);
 }
 
 static void top_orgs(html *h) {

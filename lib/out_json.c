@@ -422,6 +422,25 @@ static void w_cells(ctx *c) {
               "cells", "field", 0, "states", "{", keyed_int);
 }
 
+/* The organizations with the most search rows that give no case number (the report's "By
+ * organization" under "What the cells held"). */
+static void w_cells_by_org(ctx *c) {
+    sqlite3_stmt *s = NULL;
+    if ((c->w->rc = q(c, SL_OUT_NO_VALUE_BY_ORG " LIMIT " SL_OUT_STR(TOP_ORGS), &s))) return;
+    jw *w = c->w;
+    j_open(w, "cells_by_organization", "[");
+    while (next(c, s)) {
+        j_open(w, NULL, "{");
+        j_col(w, "org", s, 0);
+        j_col_int(w, "rows", s, 1);
+        j_col_int(w, "no_case_number", s, 2);
+        j_col_int(w, "no_reason", s, 3);
+        j_close(w, "}");
+    }
+    j_close(w, "]");
+    sqlite3_finalize(s);
+}
+
 sl_status sl_write_summary_json(struct sqlite3 *db, const char *path, char *err, size_t errlen) {
     sl_out_totals t;
     sl_status rc = sl_out_totals_get(db, &t, err, errlen);
@@ -442,6 +461,7 @@ sl_status sl_write_summary_json(struct sqlite3 *db, const char *path, char *err,
     if (!w.rc) w_months(&c);
     if (!w.rc) w_reach(&c);
     if (!w.rc) w_cells(&c);
+    if (!w.rc) w_cells_by_org(&c);
     j_close(&w, "}");
     j_raw(&w, "\n");
     if (w.rc && !o.rc) {

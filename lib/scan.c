@@ -554,8 +554,7 @@ static void handle_search(sl_scan *s, const sl_source *src, const sl_csv_row *ro
         while (j < ncats && strcmp(cats[j], ri.category)) j++;
         if (j == ncats) cats[ncats++] = ri.category;
     }
-    rc = sl_store_count_row(s->store, org->p ? org->p : "", org->len, q.search_time, q.networks,
-                            cats, ncats);
+    rc = sl_store_count_row(s->store, &q, cats, ncats);
     if (rc || !ncats) {
         if (rc && !s->fatal) s->fatal = rc;
         return;

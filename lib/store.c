@@ -238,6 +238,8 @@ static const char DDL[] =
     " rows INTEGER NOT NULL, PRIMARY KEY(org, month, category));"
     "CREATE TABLE reach(category TEXT NOT NULL, networks_min INTEGER, networks_max INTEGER,"
     " rows INTEGER NOT NULL);"
+    "CREATE TABLE cell_counts(org TEXT NOT NULL, month TEXT NOT NULL, field TEXT NOT NULL,"
+    " state TEXT NOT NULL, rows INTEGER NOT NULL, PRIMARY KEY(org, month, field, state));"
     "CREATE TABLE events(source_id INTEGER NOT NULL, record INTEGER, line INTEGER,"
     " time TEXT, timestamp TEXT, user TEXT, event_type TEXT, entity_type TEXT, details TEXT,"
     " event_id TEXT);"
@@ -852,12 +854,43 @@ static sl_status reach_add(sl_store *st, const char *category, int b) {
     return SL_OK;
 }
 
-sl_status sl_store_count_row(sl_store *st, const char *org, size_t org_len, int64_t t,
-                             int64_t networks, const char *const *cats, size_t ncats) {
+/* The reason and case number of a row that give no value are counted beside its categories
+ * under these names, which no pack's category can take (':' is not allowed in one); the
+ * finish writes them to cell_counts, not counts. */
+#define CELL_PREFIX "cell:"
+#define CELL_NAMES(f)                                                                             \
+    {[SL_CELL_ABSENT] = CELL_PREFIX f ":not_exported", [SL_CELL_EMPTY] = CELL_PREFIX f ":empty",    \
+     [SL_CELL_PLACEHOLDER] = CELL_PREFIX f ":placeholder",                                        \
+     [SL_CELL_VENDOR_REDACTED] = CELL_PREFIX f ":vendor_redacted",                                \
+     [SL_CELL_AGENCY_REDACTED] = CELL_PREFIX f ":agency_redacted",                                \
+     [SL_CELL_PARTIAL] = CELL_PREFIX f ":partly_redacted"}
+static const char *const REASON_CELL[SL_CELL__COUNT] = CELL_NAMES("reason");
+static const char *const CASE_CELL[SL_CELL__COUNT] = CELL_NAMES("case_number");
+#define COUNT_CATS 64
+
+sl_status sl_store_count_row(sl_store *st, const sl_search *s, const char *const *cats,
+                             size_t ncats) {
     if (st->cfirst) return st->cfirst;
     if (!st->counts) return count_fail(st, SL_EINTERNAL); /* after sl_store_finish */
-    sl_status rc = sl_counts_add(st->counts, org, org_len, t, cats, ncats, 1);
-    const int b = reach_bucket(networks);
+    const sl_cell *org = &s->f[SL_F_ORG];
+    const sl_cell_state rs = s->f[SL_F_REASON].st, cs = s->f[SL_F_CASE].st;
+    const char *r = (unsigned)rs < SL_CELL__COUNT ? REASON_CELL[rs] : NULL;
+    const char *c = (unsigned)cs < SL_CELL__COUNT ? CASE_CELL[cs] : NULL;
+    const char *all[COUNT_CATS];
+    size_t n = 0;
+    if ((r || c) && ncats + 2 <= COUNT_CATS) { /* one call, one hash of the organization */
+        for (size_t i = 0; i < ncats; i++) all[n++] = cats[i];
+        if (r) all[n++] = r;
+        if (c) all[n++] = c;
+    }
+    sl_status rc = sl_counts_add(st->counts, org->p ? org->p : "", org->p ? org->len : 0,
+                                 s->search_time, n ? all : cats, n ? n : ncats, 1);
+    if (!rc && !n && (r || c)) { /* more categories than the array holds: a second call */
+        const char *two[2] = {r ? r : c, c};
+        rc = sl_counts_add(st->counts, org->p ? org->p : "", org->p ? org->len : 0,
+                           s->search_time, two, (r && c) ? 2 : 1, 0);
+    }
+    const int b = reach_bucket(s->networks);
     if (!rc) rc = reach_add(st, "all", b);
     for (size_t i = 0; !rc && i < ncats; i++) rc = reach_add(st, cats[i], b);
     return rc ? count_fail(st, rc) : SL_OK;
@@ -1111,16 +1144,27 @@ sl_status sl_store_finish(sl_store *st) {
     size_t m;
     sl_status rc = sl_counts_sorted(st->counts, &cells, &m);
     if (rc) rc = fail(st, rc, "counts");
-    sqlite3_stmt *ins = NULL;
+    sqlite3_stmt *ins = NULL, *cin = NULL;
     if (!rc) rc = prep(st, &ins, "INSERT INTO counts VALUES(?1, ?2, ?3, ?4)");
+    if (!rc) rc = prep(st, &cin, "INSERT INTO cell_counts VALUES(?1, ?2, ?3, ?4, ?5)");
+    const size_t plen = sizeof CELL_PREFIX - 1;
     for (size_t i = 0; !rc && i < m; i++) {
-        bind_txt(ins, 1, cells[i].org, cells[i].org_len);
-        bind_str(ins, 2, cells[i].month);
-        bind_str(ins, 3, cells[i].category);
-        bind_u64(ins, 4, cells[i].rows);
-        rc = step_reset(st, ins, "counts");
+        const char *cat = cells[i].category;
+        const char *colon = strncmp(cat, CELL_PREFIX, plen) ? NULL : strchr(cat + plen, ':');
+        sqlite3_stmt *to = colon ? cin : ins;
+        bind_txt(to, 1, cells[i].org, cells[i].org_len);
+        bind_str(to, 2, cells[i].month);
+        if (colon) {
+            bind_txt(to, 3, cat + plen, (size_t)(colon - cat) - plen);
+            bind_str(to, 4, colon + 1);
+        } else {
+            bind_str(to, 3, cat);
+        }
+        bind_u64(to, colon ? 5 : 4, cells[i].rows);
+        rc = step_reset(st, to, colon ? "cell_counts" : "counts");
     }
     sqlite3_finalize(ins);
+    sqlite3_finalize(cin);
     if (!rc) rc = write_reach(st);
     uint32_t rows_root = 0, hits_root = 0;
     if (!rc) rc = root_of(st, "flagged_rows", &rows_root);

@@ -106,12 +106,13 @@ const sl_store_written *sl_store_row_written(const sl_store *st);
  * row; one call per distinct category of a flagged row). */
 sl_status sl_store_count(sl_store *st, const char *org, size_t org_len, int64_t t,
                          const char *category);
-/* The same for one row: counts it under "all" and under each of cats (distinct), and in the
- * reach table by its networks searched (negative: unknown) under the same categories. The
+/* The same for one search row s (its organization and search time): counts it under "all" and
+ * under each of cats (distinct); in the reach table by its networks searched under the same
+ * categories; and in cell_counts when its reason or case number holds no value (by state). The
  * texts of cats must not change while the store lives (they are a pack's categories): the
- * reach cells remember their pointers. sl_store_count does not count reach. */
-sl_status sl_store_count_row(sl_store *st, const char *org, size_t org_len, int64_t t,
-                             int64_t networks, const char *const *cats, size_t ncats);
+ * reach cells remember their pointers. sl_store_count does neither reach nor cell_counts. */
+sl_status sl_store_count_row(sl_store *st, const sl_search *s, const char *const *cats,
+                             size_t ncats);
 
 /* Per-source staging. Between begin and end, flagged rows, hits, events and counts belong to
  * the open source; end keeps them (counts merged into the run's) or drops them all, for a

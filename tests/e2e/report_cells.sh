@@ -33,4 +33,10 @@ check "python3 -c \"import json,sys; d=json.load(open('$T/out/summary.json')); c
     "summary.json's cells, the repeat counted once"
 check "[ \"\$(sqlite3 '$T/out/sunlight.db' \"select sum(count) from field_states where field = 'reason'\")\" = 10 ]" \
     "the database keeps both sources' own counts"
+# By organization: rows with no case number and no reason (empty, placeholder, no column)
+check "cells | grep -q '^ Millbrook GA PD 5 2 40.0% 2 40.0% \$'" "by organization: $(cells | grep Millbrook)"
+check "[ \"\$(sqlite3 '$T/out/sunlight.db' \"select group_concat(field || ':' || state || '=' || rows) from cell_counts\")\" = 'case_number:empty=1,case_number:placeholder=1,reason:agency_redacted=1,reason:empty=1,reason:placeholder=1,reason:vendor_redacted=1' ]" \
+    "cell_counts, the repeat counted once"
+check "python3 -c \"import json,sys; d=json.load(open('$T/out/summary.json')); sys.exit(d['cells_by_organization'] != [{'org': 'Millbrook GA PD', 'rows': 5, 'no_case_number': 2, 'no_reason': 2}])\"" \
+    "summary.json's cells_by_organization"
 finish

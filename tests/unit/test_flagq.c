@@ -91,7 +91,7 @@ static int run(const char *dir, int thread) {
             make_row(i, &s, reason, cap, &fl);
             sl_store_row row = {src, i + 2, i + 2, &s, &fl, 1};
             if (sl_flagq_push(q, &row)) bad = 1;
-            sl_store_count_row(st, s.f[SL_F_ORG].p, s.f[SL_F_ORG].len, s.search_time, s.networks, NULL, 0);
+            sl_store_count_row(st, &s, NULL, 0);
         }
         /* as the scan does before it ends a source: every row written */
         if (sl_flagq_sync(q)) bad = 1;

@@ -393,7 +393,7 @@ static int stream_row(sl_store *st, sl_flagged_csv *fc, uint32_t src, uint64_t r
     sl_status rc = sl_store_row_add(st, key, rules, &row);
     if (!rc) rc = sl_flagged_csv_row(fc, &row, sl_store_row_written(st));
     const char *cats[] = {info.category};
-    if (!rc) rc = sl_store_count_row(st, s->f[SL_F_ORG].p, s->f[SL_F_ORG].len, s->search_time, s->networks, cats, 1);
+    if (!rc) rc = sl_store_count_row(st, s, cats, 1);
     return (int)rc;
 }
 
