@@ -186,6 +186,7 @@ typedef struct {
 #define SL_READS_ALL     7u
 #define SL_READS_DROPDOWN 8u /* the category part of a 2026 dropdown reason; not in ALL */
 #define SL_READS_WHOLE   16u /* the whole reason, whatever its shape; not in ALL */
+#define SL_READS_ORG     32u /* the name of the organization that searched; not in ALL */
 #define SL_READS_EVERY   0xFFFFFFFFu /* every text: rules test and explain */
 void sl_rules_info(const sl_rules *r, size_t i, sl_rule_info *out);
 

@@ -1,7 +1,7 @@
 /* classify.c: turns one search into category flags. Splits a 2026 dropdown reason into its
  * category part (read by `reads dropdown` rules, whose set is the table of known categories)
- * and its free-text detail; reads each comma-joined offense value and the text prompt; keeps
- * one flag per rule. Runs for every row of a scan, so it allocates nothing. */
+ * and its free-text detail; reads each comma-joined offense value, the text prompt and the
+ * organization's name (`reads org`); keeps one flag per rule. Runs for every row of a scan, so it allocates nothing. */
 #include "classify.h"
 #include "rules.h"
 
@@ -192,5 +192,10 @@ size_t sl_classify(sl_matcher *m, const sl_rules *r, const sl_search *s, sl_flag
     const sl_cell *pr = &s->f[SL_F_TEXT_PROMPT];
     if (pr->p && sl_classify_reads_state(pr->st))
         acc_match(&a, m, SL_READS_PROMPT, SL_F_TEXT_PROMPT, pr->p, pr->len, 0);
+    /* The organization's name, by the rules that read it (who searched, not why); names
+     * repeat on nearly every row, so the matcher's memo answers almost every time. */
+    const sl_cell *org = &s->f[SL_F_ORG];
+    if ((r->reads_any & SL_READS_ORG) && org->p && org->st == SL_CELL_VALUE)
+        acc_match(&a, m, SL_READS_ORG, SL_F_ORG, org->p, org->len, 0);
     return a.n;
 }

@@ -21,10 +21,11 @@ int sl_reason_split_rules(sl_matcher *m, const sl_rules *r, const char *p, size_
                           sl_slice *category, sl_slice *detail);
 
 /* Classifies a search: the reason (unless empty, absent or redacted; placeholders are read),
- * each offense value, the text prompt. Writes up to cap flags, one per rule (the first field
- * and span where it fired, in the order reason, offense, prompt), and returns how many rules
- * fired (may exceed cap). Spans are byte offsets in the field's full (trimmed) text as held by
- * the search. No allocation: a fixed hit buffer per call. */
+ * each offense value, the text prompt, the organization's name (a value, by `reads org`
+ * rules). Writes up to cap flags, one per rule (the first field and span where it fired, in
+ * the order reason, offense, prompt, organization), and returns how many rules fired (may
+ * exceed cap). Spans are byte offsets in the field's full (trimmed) text as held by the
+ * search. No allocation: a fixed hit buffer per call. */
 size_t sl_classify(sl_matcher *m, const sl_rules *r, const sl_search *s, sl_flag *out,
                    size_t cap);
 

@@ -788,8 +788,9 @@ static int cmp_i64(const void *a, const void *b) {
 
 /* The example rows of a category (nrules rules fired in it), in the order read: first one row
  * for each rule, the first on which it fired, so that every kind of finding is shown; the
- * rest of the EXAMPLES rows go to the first rows with other reasons. No two examples share a
- * reason (compared by example_key; NULL is a reason of its own). A row may show several
+ * rest of the EXAMPLES rows go to the first rows with other texts. No two examples share the
+ * text the rule read (the reason, or the organization's name for a rule that reads it;
+ * compared by example_key; NULL is a text of its own). A row may show several
  * rules. The hit sets are read in the order read, from the index, until the examples are
  * complete; if some rule's rows all repeat chosen reasons, a second pass fills its place. */
 static size_t pick_examples(html *h, sqlite3_stmt *pick, const char *cat, size_t nrules,
@@ -862,7 +863,9 @@ static void examples(html *h) {
                   /* the first row of each hit set is where it was first seen: rows with the
                    * same flags on the same texts share a set (docs/SCHEMA.md). In the order
                    * read, from the index; pick_examples stops once it has its examples. */
-                  "SELECT h.first_row, r.reason, h.rule_id FROM hit_sets h JOIN flagged_rows r"
+                  "SELECT h.first_row, CASE h.field WHEN 'org' THEN r.org WHEN 'offense_type' THEN"
+                  " r.offense WHEN 'text_prompt' THEN r.text_prompt ELSE r.reason END, h.rule_id"
+                  " FROM hit_sets h JOIN flagged_rows r"
                   " ON r.row_id = h.first_row WHERE h.category = ?1 ORDER BY h.first_row",
                   &pick);
     ok = ok && prep(h,
@@ -922,12 +925,20 @@ static void examples(html *h) {
                 col(h, row, 2);
             }
             raw(h, "</div>\n");
+            /* field names as hit_sets writes them (sl_field_name) */
             static const struct { int col; const char *label, *field; } F[] = {
-                {3, "Reason", "reason"}, {4, "Offense type", "offense"}, {5, "Text prompt", "text_prompt"}};
+                {1, "Organization", "org"}, {3, "Reason", "reason"},
+                {4, "Offense type", "offense_type"}, {5, "Text prompt", "text_prompt"}};
+            int org_hit = 0; /* the organization's line only when a rule read its name */
+            while (next(h, hits)) {
+                const char *f = (const char *)sqlite3_column_text(hits, 1);
+                org_hit |= f && !strcmp(f, "org");
+            }
+            sqlite3_reset(hits);
             for (size_t i = 0; i < SL_ARRAY_LEN(F); i++) {
                 size_t n;
                 const char *p = sl_out_col(row, F[i].col, &n);
-                if (n || i == 0) marked_field(h, F[i].label, p, n, hits, F[i].field);
+                if (i == 0 ? org_hit : (n || i == 1)) marked_field(h, F[i].label, p, n, hits, F[i].field);
             }
             sqlite3_bind_int64(rules, 1, rid);
             sqlite3_bind_text(rules, 2, catbuf, -1, SQLITE_TRANSIENT);

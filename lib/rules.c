@@ -172,8 +172,11 @@ static sl_status parse_reads(sl_parse *ps, unsigned line, sl_slice v, uint32_t *
         else if (sl_slice_eq(w, "prompt")) m |= SL_READS_PROMPT;
         else if (sl_slice_eq(w, "dropdown")) m |= SL_READS_DROPDOWN;
         else if (sl_slice_eq(w, "whole")) m |= SL_READS_WHOLE;
+        else if (sl_slice_eq(w, "org")) m |= SL_READS_ORG;
         else
-            return perr(ps, line, "reads: unknown text '%.*s' (use reason, offense, prompt)",
+            return perr(ps, line,
+                        "reads: unknown text '%.*s' (use reason, offense, prompt, dropdown, whole, "
+                        "org)",
                         (int)w.len, w.p);
         i = j;
     }
@@ -514,6 +517,7 @@ sl_status sl_rules_load(sl_rules **out, const char *path, char *err, size_t errl
     sl_status st = S_ISDIR(sb.st_mode) ? load_dir(r, path, err, errlen)
                                        : load_file(r, path, err, errlen);
     if (!st) st = number_groups(r);
+    for (size_t i = 0; !st && i < r->nrules; i++) r->reads_any |= r->rules[i].reads;
     if (!st) st = sl_rules_compile(r, err, errlen);
     if (st == SL_ENOMEM && err && errlen && !err[0]) seterr(err, errlen, "out of memory");
     if (st) {

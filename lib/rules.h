@@ -61,6 +61,7 @@ struct sl_rules {
     sl_threshold *thr;
     size_t nthr, capthr;
     uint32_t ngroups;
+    uint32_t reads_any;   /* every text some rule reads (the union of the rules' `reads`) */
     hs_database_t *db;    /* every pattern, without start of match: which pattern ends where */
     hs_database_t **som;  /* npats: the pattern alone, with start of match; NULL when width */
     uint32_t *width;      /* npats: the width of every match of the pattern, 0 when it varies */

@@ -162,13 +162,14 @@ static void ob_2d(obuf *o, unsigned v)
 
 enum {
     C_IMM, C_HSI, C_FA, C_RH, C_GAC, C_CIV, C_PER, C_NC, C_VAG, C_PRE, C_PRO, C_SD, C_SO,
-    C_LOW, C_PRV, C_INT, C_JUV, C__COUNT
+    C_LOW, C_PRV, C_INT, C_JUV, C_FED, C__COUNT
 };
 static const char *const cat_names[C__COUNT] = {
     "immigration", "federal.hsi_criminal", "first_amendment", "reproductive_health",
     "gender_affirming_care", "civil_matters", "personal_use", "non_criminal",
     "vague_or_no_purpose", "pretext", "profiling", "sensitive_data_in_reason",
     "sensitive_operations", "low_level_offenses", "private_actors", "interdiction", "juvenile",
+    "federal_searcher",
 };
 #define IMM (1u << C_IMM)
 #define HSI (1u << C_HSI)
@@ -1492,6 +1493,8 @@ static uint32_t emit_copy(gen *g, outfile *f, const search *s)
         trap = s->trap;
     }
     if (s->prompt >= 0) cats |= prompts[s->prompt].cats; /* freeform implies the column */
+    /* who searched, whatever the reason (and whether or not it was redacted) */
+    if (g->orgs[s->org].kind >= K_FED_HSI) cats |= 1u << C_FED;
     if (f->names_red) q &= ~QB(Q_WILDCARD);
     obuf *o = &f->ob;
     ob_need(o, 2 * ROW_MAX);

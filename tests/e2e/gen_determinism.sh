@@ -69,7 +69,7 @@ def frame(s):
 CATS = set("""immigration federal.hsi_criminal first_amendment reproductive_health
 gender_affirming_care civil_matters personal_use non_criminal vague_or_no_purpose pretext
 profiling sensitive_data_in_reason sensitive_operations low_level_offenses private_actors
-interdiction juvenile""".split())
+interdiction juvenile federal_searcher""".split())
 bad = []
 with open(os.path.join(d, "truth.csv"), newline="") as f:
     truth = list(csv.DictReader(f))
@@ -119,7 +119,8 @@ for name in files:
         reason = r[col["Reason"]]
         if re.search(r"\bice\b", reason, re.I) and "immigration" not in c and not t["trap"]:
             bad.append("%s:%s unlabelled 'ice': %r" % (name, t["record"], reason))
-        if ("reason_redacted" in q or "reason_partly_redacted" in q) and c - {"first_amendment", "profiling", "reproductive_health"}:
+        # a redacted reason keeps only what the prompt and the searching organization say
+        if ("reason_redacted" in q or "reason_partly_redacted" in q) and c - {"first_amendment", "profiling", "reproductive_health", "federal_searcher"}:
             bad.append("%s:%s redacted reason keeps categories %s" % (name, t["record"], c))
         if "freeform" in r[col["Search Type"]] and not r[col["Text Prompt"]]:
             bad.append("%s:%s freeform without a prompt" % (name, t["record"]))

@@ -30,7 +30,7 @@ expect "a table is cited with the page's SHA-256" "$(q "SELECT sha256 FROM sourc
 expect "flagged rows: record, line, name, time frame, reason, categories" \
     "$(q "SELECT record || ' ' || line || ' ' || name || ' ' || tf_start || ' ' || tf_end || ' ' || reason || ' ' || categories FROM flagged_rows ORDER BY row_id")" \
 "3 14 José Núñez 2025-05-01T00:00:00Z 2025-05-08T23:59:59Z assist ICE with locate immigration
-6 22 B Jones 2025-05-04T00:00:00Z 2025-05-05T00:00:00Z Immigration (civil/administrative) - immigration"
+6 22 B Jones 2025-05-04T00:00:00Z 2025-05-05T00:00:00Z Immigration (civil/administrative) - federal_searcher,immigration"
 expect "&nbsp; is an empty case number" "$(q "SELECT case_state FROM flagged_rows WHERE record = 3")" "empty"
 expect "flagged.csv cites the table" "$(grep -c "^rel/audit_table_saved_as_xls.xls > table 1,$sha,,table 1,3,14," "$T/out/flagged.csv" | tr -d ' ')" 1
 check "! grep -rq 'KPX4471\|MWR215' '$T/out'" "a plate of the page reached an output raw"

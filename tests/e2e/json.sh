@@ -43,9 +43,9 @@ expect "flagged rows: source, record, line, org, time frame, reason, categories"
     "$(q "SELECT source_id || ' ' || record || ' ' || line || ' ' || coalesce(org, '-') || ' ' || coalesce(tf_start, '-') || ' ' || coalesce(tf_end, '-') || ' ' || reason || ' ' || categories FROM flagged_rows ORDER BY row_id")" \
 "2 1 1 Shelbyville IN SO - - HSI ERO detainer pickup immigration
 5 1 5 Springfield IL PD 2025-05-01T00:00:00Z 2025-05-08T23:59:59Z assist ICE with locate immigration
-5 3 33 [Federal] DHS HSI Chicago 2025-05-03T00:00:00Z 2025-05-10T23:59:59Z inv vague_or_no_purpose
+5 3 33 [Federal] DHS HSI Chicago 2025-05-03T00:00:00Z 2025-05-10T23:59:59Z inv federal_searcher,vague_or_no_purpose
 7 1 1 Springfield IL PD - - assist ICE with locate immigration
-7 3 3 [Federal] DHS HSI Chicago - - inv vague_or_no_purpose
+7 3 3 [Federal] DHS HSI Chicago - - inv federal_searcher,vague_or_no_purpose
 9 1 2 - - - ICE ERO request - locate immigration
 11 1 2 - - - ICE ERO request - locate immigration
 11 3 22 - - - protest at city hall first_amendment"
@@ -84,7 +84,7 @@ z/rel.zip > portal_search_audit.json > records 4 2
 z/rel.zip > portal_saved_by_powershell_utf16.json > records 2 1"
 expect "zip: the same flagged rows" "$(sqlite3 "$T/outz/sunlight.db" "SELECT record || ' ' || line || ' ' || categories FROM flagged_rows ORDER BY row_id")" \
 "1 5 immigration
-3 33 vague_or_no_purpose
+3 33 federal_searcher,vague_or_no_purpose
 1 2 immigration
 3 22 first_amendment
 1 2 immigration"

@@ -165,6 +165,51 @@ static void test_reason(sl_matcher *m) {
     CHECK_INT(fl[0].start, 11);
 }
 
+/* The organization's name is read by `reads org` rules only (rules/searcher.rules), and only
+ * when it is a value; reason rules do not read it. */
+static void test_org(sl_matcher *m) {
+    sl_search s;
+    sl_flag fl[16];
+    size_t n;
+    blank(&s);
+    set(&s, SL_F_REASON, "burglary", SL_CELL_VALUE);
+    set(&s, SL_F_ORG, "[Federal] ICE ERO Dallas", SL_CELL_VALUE);
+    n = sl_classify(m, R, &s, fl, 16);
+    CHECK_INT(n, 1);
+    CHECK_INT(fl[0].rule, rule_id("searcher.immigration_agency"));
+    CHECK_INT(fl[0].field, SL_F_ORG);
+    CHECK_INT(fl[0].start, 10);
+    CHECK_INT(fl[0].end, 13);
+    /* an immigration word in the name is not an immigration reason */
+    CHECK(find(fl, n, "immigration.ice") < 0);
+    set(&s, SL_F_ORG, "[Federal] ATF Phoenix", SL_CELL_VALUE);
+    n = sl_classify(m, R, &s, fl, 16);
+    CHECK_INT(n, 1);
+    CHECK_INT(fl[0].rule, rule_id("searcher.federal_agency"));
+    set(&s, SL_F_ORG, "Federal Way WA PD", SL_CELL_VALUE);
+    CHECK_INT(sl_classify(m, R, &s, fl, 16), 0);
+    set(&s, SL_F_ORG, "[Federal] ICE ERO Dallas", SL_CELL_VENDOR_REDACTED);
+    CHECK_INT(sl_classify(m, R, &s, fl, 16), 0);
+    /* both ways at once: the reason says ICE, the organization is one */
+    set(&s, SL_F_REASON, "ICE hold", SL_CELL_VALUE);
+    set(&s, SL_F_ORG, "US Border Patrol", SL_CELL_VALUE);
+    n = sl_classify(m, R, &s, fl, 16);
+    CHECK_INT(n, 2);
+    CHECK(find(fl, n, "immigration.ice_hold") == 0 && find(fl, n, "searcher.immigration_agency") == 1);
+    /* packs with no rule that reads names leave the name alone */
+    sl_rules *ri = NULL;
+    sl_matcher *mi = NULL;
+    char err[256];
+    CHECK_INT(sl_rules_load(&ri, "rules/immigration.rules", err, sizeof err), SL_OK);
+    if (ri && sl_matcher_new(&mi, ri) == SL_OK) {
+        set(&s, SL_F_REASON, "burglary", SL_CELL_VALUE);
+        set(&s, SL_F_ORG, "ICE", SL_CELL_VALUE);
+        CHECK_INT(sl_classify(mi, ri, &s, fl, 16), 0);
+        sl_matcher_free(mi);
+    }
+    sl_rules_free(ri);
+}
+
 /* Flock's "More Like This: <reason>": the rest is read as the whole reason, spans stay
  * relative to the full text; the prefix alone, or inside a text, is read as written. */
 static void test_more_like_this(sl_matcher *m) {
@@ -324,6 +369,7 @@ int main(void) {
     test_split(m);
     test_reason(m);
     test_more_like_this(m);
+    test_org(m);
     test_offense_prompt(m);
     test_memo(r);
     sl_matcher_free(m);
