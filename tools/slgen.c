@@ -1288,7 +1288,11 @@ static void gen_search(gen *g, rng *r, int64_t t, int am, search *s)
                 s->trap = 0;
                 s->q |= QB(Q_DD_EMPTY);
                 if (dd == DD_OTHER && k >= 85) sb_str(&b, "Not Applicable");
-                s->cats = dd == DD_IMM_CIV || dd == DD_IMM_CRIM ? IMM : dd == DD_OTHER ? VAG : 0;
+                /* a traffic category with no detail is a search for a minor offense */
+                s->cats = dd == DD_IMM_CIV || dd == DD_IMM_CRIM ? IMM
+                          : dd == DD_OTHER                       ? VAG
+                          : dd == DD_TRAFFIC                     ? LOW
+                                                                 : 0;
             }
             /* the dropdown's own category, sometimes with a second one */
             sbuf ob = {s->offense, 0, sizeof s->offense};

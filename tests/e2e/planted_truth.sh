@@ -12,12 +12,6 @@
 # Floors sit just under the measured numbers (2026-11, packs after the planted-truth fixes).
 # Where the packs follow issue 4's definitions and the generator's labels do not, the numbers
 # are low on purpose, and the floor says so:
-#   low_level_offenses precision 0.95 to 0.97: a portal row whose offense cell holds "Traffic"
-#                 is reported low_level_offenses (dropdown.traffic reads the offense cell); the
-#                 generator labels a record from its reason and prompt only. How many such
-#                 rows the release holds moves with the generator's draws (4 to 7 of 137).
-#                 Since federal_searcher flags every row of a federal organization, one more
-#                 "Traffic - DUI crash" row carries the descriptive dropdown.traffic: 0.938.
 #   vague_or_no_purpose recall 0.985: empty reasons are labeled vague by the generator; the
 #                 classifier does not read empty cells, they are counted per source as cell
 #                 states (field_states), not as flagged rows.
@@ -55,7 +49,7 @@ FLOORS = {
     "immigration": (0.98, 0.95),
     "interdiction": (0.97, 0.97),
     "juvenile": (0.97, 0.97),
-    "low_level_offenses": (0.93, 0.97),  # offense cell "Traffic" (see header)
+    "low_level_offenses": (0.97, 0.97),
     "non_criminal": (0.97, 0.97),
     "personal_use": (0.97, 0.97),
     "pretext": (0.97, 0.97),
