@@ -499,6 +499,26 @@ static sl_status number_groups(sl_rules *r) {
     return SL_OK;
 }
 
+/* A descriptive rule (its pack says `finding no`) never flags a row, so its category must be
+ * one no finding rule reports: else a row flagged for something else would list that category
+ * while the counts, which count finding rules only, leave the row out of it. */
+static sl_status check_descriptive(const sl_rules *r, char *err, size_t errlen) {
+    for (size_t i = 0; i < r->nrules; i++) {
+        const sl_rule *d = &r->rules[i];
+        if (!r->packs[d->pack].descriptive) continue;
+        for (size_t j = 0; j < r->nrules; j++) {
+            const sl_rule *f = &r->rules[j];
+            if (r->packs[f->pack].descriptive || strcmp(f->category, d->category)) continue;
+            seterr(err, errlen,
+                   "%s:%u: rule %s of a pack with 'finding no' names category %s, which rule %s "
+                   "(a finding) reports: a descriptive rule needs a category of its own",
+                   r->packs[d->pack].file, d->line, d->id, d->category, f->id);
+            return SL_ERULES;
+        }
+    }
+    return SL_OK;
+}
+
 sl_status sl_rules_load(sl_rules **out, const char *path, char *err, size_t errlen) {
     *out = NULL;
     if (err && errlen) err[0] = '\0';
@@ -517,6 +537,7 @@ sl_status sl_rules_load(sl_rules **out, const char *path, char *err, size_t errl
     sl_status st = S_ISDIR(sb.st_mode) ? load_dir(r, path, err, errlen)
                                        : load_file(r, path, err, errlen);
     if (!st) st = number_groups(r);
+    if (!st) st = check_descriptive(r, err, errlen);
     for (size_t i = 0; !st && i < r->nrules; i++) r->reads_any |= r->rules[i].reads;
     if (!st) st = sl_rules_compile(r, err, errlen);
     if (st == SL_ENOMEM && err && errlen && !err[0]) seterr(err, errlen, "out of memory");

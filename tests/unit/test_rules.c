@@ -67,6 +67,13 @@ static void test_errors(void) {
     CHECK(strstr(err, "tests/data/rules/bad_empty_match.rules:5: rule empty.a: pattern 'x*'") == err);
     CHECK_INT(load_err("tests/data/rules/no_such.rules", err, sizeof err), SL_ERULES);
     CHECK(strstr(err, "tests/data/rules/no_such.rules: ") == err);
+    /* A descriptive rule may not name a category a finding rule reports: rows flagged for
+     * something else would list it while the counts leave them out. */
+    CHECK_INT(load_err("tests/data/rules/descriptive_shares_category", err, sizeof err), SL_ERULES);
+    CHECK_STR(err, "tests/data/rules/descriptive_shares_category/b_values.rules:6: rule "
+                   "values.traffic of a pack with 'finding no' names category low_level_offenses, "
+                   "which rule finding.parking (a finding) reports: a descriptive rule needs a "
+                   "category of its own");
     /* A folder with no packs at all. */
     CHECK_INT(load_err("tests/data", err, sizeof err), SL_ERULES);
     CHECK_STR(err, "tests/data: no *.rules files in this folder");
