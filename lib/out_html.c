@@ -1082,8 +1082,9 @@ static void packs(html *h) {
 static void how_to_read(html *h) {
     raw(h, "<h2 id=\"how\">How to read this</h2>\n"
            "<p><b>Findings are leads, not verdicts.</b> A flagged row means a rule matched the words "
-           "an officer typed as the reason for a search. It does not prove what the search was "
-           "for: read the row, the rule that fired and the words it matched, and check the record "
+           "an officer typed as the reason for a search (or an offense type, or a text prompt), "
+           "or, for <code>federal_searcher</code>, the name of the organization that searched. It "
+           "does not prove what the search was for: read the row, the rule that fired and the words it matched, and check the record "
            "in the original file (cited under each example). Each rule's known false positives "
            "are listed beside its category's examples above, and written in its pack.</p>\n"
            "<p><b>Rows are not searches.</b> ");
