@@ -1145,8 +1145,14 @@ sl_status sl_store_finish(sl_store *st) {
     sl_status rc = sl_counts_sorted(st->counts, &cells, &m);
     if (rc) rc = fail(st, rc, "counts");
     sqlite3_stmt *ins = NULL, *cin = NULL;
-    if (!rc) rc = prep(st, &ins, "INSERT INTO counts VALUES(?1, ?2, ?3, ?4)");
-    if (!rc) rc = prep(st, &cin, "INSERT INTO cell_counts VALUES(?1, ?2, ?3, ?4, ?5)");
+    /* Two organizations whose names differ only in invalid UTF-8 bytes are written as the
+     * same text (each bad byte U+FFFD, as in every output): their counts are added. */
+    if (!rc)
+        rc = prep(st, &ins, "INSERT INTO counts VALUES(?1, ?2, ?3, ?4) ON CONFLICT(org, month,"
+                            " category) DO UPDATE SET rows = rows + excluded.rows");
+    if (!rc)
+        rc = prep(st, &cin, "INSERT INTO cell_counts VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(org,"
+                            " month, field, state) DO UPDATE SET rows = rows + excluded.rows");
     const size_t plen = sizeof CELL_PREFIX - 1;
     for (size_t i = 0; !rc && i < m; i++) {
         const char *cat = cells[i].category;

@@ -305,6 +305,12 @@ def make_text():
                    f'{1 + i % 12}:00:00 PM UTC",assist ICE {i}\r\n' for i in range(40))
     put('text/utf8_damaged_bytes.csv', CSV.encode() + rows.encode()
         + b'Ofc Pe\xc3,Santa Mar\xc3\xada CA PD,"06/29/2025, 1:00:00 PM UTC",assist ICE hold \xff now\r\n')
+    # Two organizations whose names differ only in a damaged byte: every output writes both as
+    # "Springfield \ufffd PD", so the counts must add them, not fail on a duplicate key (found
+    # by fuzz_scan: the scan stopped with a database error).
+    put('text/orgs_differing_only_in_damaged_bytes.csv', CSV.encode() + rows.encode()
+        + b'Ofc A,Springfield \xa6 PD,"06/29/2025, 1:00:00 PM UTC",assist ICE hold\r\n'
+        + b'Ofc B,Springfield \x9d PD,"06/29/2025, 2:00:00 PM UTC",assist ICE hold\r\n')
 
 
 def cut_off_gzip(keep=0.6):

@@ -41,4 +41,13 @@ expect "encoding" "$(grep '^encoding' "$T/py")" "encoding utf-8"
 check "grep -q '^name [1-9]' '$T/py'" "accented names not kept: $(grep '^name' "$T/py")"
 expect "reason" "$(grep '^reason' "$T/py")" "reason assist ICE hold $(printf '\357\277\275') now"
 expect "member" "$(grep '^member' "$T/py")" "member tests/data/zip/member_name_cp1252_unflagged.zip > B$(printf '\357\277\275')squeda $(printf '\357\277\275') enero.csv"
+
+# Two organizations whose names differ only in a damaged byte are one name in every output:
+# their counts are added (the scan had stopped on a duplicate key in the counts table).
+"$B/sunlight" scan tests/data/text/orgs_differing_only_in_damaged_bytes.csv -o "$T/out2" --key "$T/k" \
+    >"$T/log2" 2>&1
+rc=$?
+check "[ $rc -le 1 ]" "orgs differing in a damaged byte: scan failed ($rc): $(tail -n 2 "$T/log2")"
+expect "their rows, added" "$(sqlite3 "$T/out2/sunlight.db" "SELECT category || ' ' || rows FROM counts WHERE org = 'Springfield ' || char(65533) || ' PD' ORDER BY category" 2>&1 | tr '\n' ' ')" \
+    "all 2 immigration 2 "
 finish
