@@ -465,6 +465,16 @@ static void reach(html *h) {
     raw(h, "</table></div>\n");
     sqlite3_finalize(c);
     sqlite3_finalize(s);
+    /* the brief's "nationwide searches for minor offenses", in words */
+    int64_t wide = 0;
+    one_int(h, "SELECT COALESCE(SUM(rows), 0) FROM reach WHERE category = 'low_level_offenses'"
+               " AND networks_min = 1001", &wide);
+    if (wide) {
+        raw(h, "<p><b>Wide searches for minor offenses:</b> ");
+        num(h, wide);
+        raw(h, wide == 1 ? " search row" : " search rows");
+        raw(h, " flagged <code>low_level_offenses</code> reached over 1,000 networks.</p>\n");
+    }
 }
 
 static void cells_by_org(html *h) {
