@@ -1,7 +1,8 @@
 /* classify.c: turns one search into category flags. Splits a 2026 dropdown reason into its
  * category part (read by `reads dropdown` rules, whose set is the table of known categories)
  * and its free-text detail; reads each comma-joined offense value, the text prompt and the
- * organization's name (`reads org`); keeps one flag per rule. Runs for every row of a scan, so it allocates nothing. */
+ * organization's name (`reads org`); keeps one flag per rule. Runs for every row of a scan,
+ * so it allocates nothing. */
 #include "classify.h"
 #include "rules.h"
 

@@ -81,14 +81,14 @@ sl_status sl_out_totals_get(struct sqlite3 *db, sl_out_totals *t, char *err, siz
 /* Organizations by their search rows that give no case number, then no reason (an empty
  * cell, a placeholder, or a log without the column: cell_counts), with their rows (counts'
  * "all"); columns org, rows, no case number, no reason. Append a LIMIT. */
-#define SL_OUT_NO_VALUE_BY_ORG                                                                    \
-    "WITH a AS (SELECT org, SUM(rows) AS n FROM counts WHERE category = 'all' GROUP BY org),"     \
-    " k AS (SELECT org, SUM(rows) AS n FROM cell_counts WHERE field = 'case_number' AND state IN"   \
-    " ('empty', 'placeholder', 'not_exported') GROUP BY org),"                                    \
-    " r AS (SELECT org, SUM(rows) AS n FROM cell_counts WHERE field = 'reason' AND state IN"        \
-    " ('empty', 'placeholder', 'not_exported') GROUP BY org)"                                     \
-    " SELECT a.org, a.n, COALESCE(k.n, 0) AS nk, COALESCE(r.n, 0) AS nr FROM a"                   \
-    " LEFT JOIN k ON k.org = a.org LEFT JOIN r ON r.org = a.org WHERE nk + nr > 0"                \
+#define SL_OUT_NO_VALUE_BY_ORG                                                                \
+    "WITH a AS (SELECT org, SUM(rows) AS n FROM counts WHERE category = 'all' GROUP BY org),"   \
+    " k AS (SELECT org, SUM(rows) AS n FROM cell_counts WHERE field = 'case_number' AND"       \
+    " state IN ('empty', 'placeholder', 'not_exported') GROUP BY org),"                        \
+    " r AS (SELECT org, SUM(rows) AS n FROM cell_counts WHERE field = 'reason' AND"            \
+    " state IN ('empty', 'placeholder', 'not_exported') GROUP BY org)"                         \
+    " SELECT a.org, a.n, COALESCE(k.n, 0) AS nk, COALESCE(r.n, 0) AS nr FROM a"               \
+    " LEFT JOIN k ON k.org = a.org LEFT JOIN r ON r.org = a.org WHERE nk + nr > 0"            \
     " ORDER BY nk DESC, nr DESC, a.org"
 
 #define SL_OUT_STR_(x) #x

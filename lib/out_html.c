@@ -186,8 +186,9 @@ static void contents(html *h) {
     raw(h, "<p class=\"toc\">");
     int first = 1;
     for (size_t i = 0; i < sizeof S / sizeof S[0]; i++) {
-        if ((!strcmp(S[i].id, "release") && !findings) || (!strcmp(S[i].id, "reach") && !reach_rows) ||
-            (!strcmp(S[i].id, "cells") && !rows))
+        const char *id = S[i].id;
+        if ((!strcmp(id, "release") && !findings) || (!strcmp(id, "reach") && !reach_rows) ||
+            (!strcmp(id, "cells") && !rows))
             continue;
         printf_h(h, "%s<a href=\"#%s\">%s</a>", first ? "" : " &middot; ", S[i].id, S[i].title);
         first = 0;
@@ -402,6 +403,15 @@ static const struct {
              {1001, "over 1,000"}, {-1, "unknown"}};
 #define NREACH (sizeof REACH / sizeof REACH[0])
 
+/* The bucket of column 0 (networks_min, NULL for unknown) of a reach row. */
+static size_t reach_col(sqlite3_stmt *s) {
+    const int unknown = sqlite3_column_type(s, 0) == SQLITE_NULL;
+    const int64_t min = unknown ? -1 : sqlite3_column_int64(s, 0);
+    size_t b = 0;
+    while (b + 1 < NREACH && REACH[b].min != min) b++;
+    return b; /* the last, unknown, for a bound the table does not know */
+}
+
 /* How widely the rows of each category searched: rows by Total Networks Searched in buckets,
  * and the share of the rows with a known number that reached over 1,000 networks, so that a
  * category searched nationwide more often than searches overall stands out. */
@@ -410,20 +420,17 @@ static void reach(html *h) {
     int64_t total = 0;
     one_int(h, "SELECT COALESCE(SUM(rows), 0) FROM reach", &total);
     if (!total || h->rc) return;
-    raw(h, "<h2 id=\"reach\">How widely they searched</h2>\n<p>Search rows by the number of networks "
-           "the search reached (the log&rsquo;s Total Networks Searched, which counts organizations "
-           "whose cameras were searched, not cameras: a nationwide search reaches thousands). "
+    raw(h, "<h2 id=\"reach\">How widely they searched</h2>\n<p>Search rows by the number of "
+           "networks the search reached (the log&rsquo;s Total Networks Searched, which counts "
+           "organizations whose cameras were searched, not cameras: a nationwide search reaches "
+           "thousands). "
            "&ldquo;unknown&rdquo;: the log has no such column (a portal&rsquo;s search audit may "
            "count cameras instead), or the cell was empty, redacted or unreadable. The last column "
            "is the share of the rows with a known number that reached over 1,000 networks. Rows, "
            "not distinct searches.</p>\n");
     int used[NREACH] = {0};
     if (prep(h, "SELECT networks_min FROM reach GROUP BY networks_min", &s))
-        while (next(h, s))
-            for (size_t b = 0; b < NREACH; b++)
-                if (sqlite3_column_type(s, 0) == SQLITE_NULL ? REACH[b].min < 0
-                                                             : REACH[b].min == sqlite3_column_int64(s, 0))
-                    used[b] = 1;
+        while (next(h, s)) used[reach_col(s)] = 1;
     sqlite3_finalize(s);
     s = NULL;
     if (!prep(h, CATEGORIES_SQL, &c) ||
@@ -440,11 +447,7 @@ static void reach(html *h) {
         const char *cat = sl_out_col(c, 0, &cn);
         int64_t row[NREACH] = {0};
         sqlite3_bind_text(s, 1, cat, (int)cn, SQLITE_TRANSIENT);
-        while (next(h, s))
-            for (size_t b = 0; b < NREACH; b++)
-                if (sqlite3_column_type(s, 0) == SQLITE_NULL ? REACH[b].min < 0
-                                                             : REACH[b].min == sqlite3_column_int64(s, 0))
-                    row[b] = sqlite3_column_int64(s, 1);
+        while (next(h, s)) row[reach_col(s)] = sqlite3_column_int64(s, 1);
         sqlite3_reset(s);
         raw(h, "<tr><td>");
         col(h, c, 0);
@@ -479,19 +482,21 @@ static void reach(html *h) {
 
 static void cells_by_org(html *h) {
     int64_t orgs = 0;
-    one_int(h, "SELECT COUNT(DISTINCT org) FROM counts WHERE category = 'all' AND org <> ''", &orgs);
+    one_int(h, "SELECT COUNT(DISTINCT org) FROM counts WHERE category = 'all' AND org <> ''",
+            &orgs);
     if (!orgs || h->rc) return; /* no organization column: the lines above say it all */
     sqlite3_stmt *s = NULL;
     if (!prep(h, SL_OUT_NO_VALUE_BY_ORG " LIMIT " SL_OUT_STR(TOP_ORGS), &s)) return;
     int any = 0;
     while (next(h, s)) {
         if (!any)
-            raw(h, "<h3>By organization</h3>\n<p>The organizations with the most search rows that "
-                   "give no case number (up to " SL_OUT_STR(TOP_ORGS) "), and how many of their rows give "
-                   "no reason; &ldquo;no&rdquo; is an empty cell, a placeholder or a log without the "
-                   "column. Each with its share of the organization&rsquo;s rows.</p>\n<table>\n<tr><th>organization</th><th class=\"n\">"
-                   "rows</th><th class=\"n\">no case number</th><th class=\"n\">share</th><th class="
-                   "\"n\">no reason</th><th class=\"n\">share</th></tr>\n");
+            raw(h, "<h3>By organization</h3>\n<p>The organizations with the most search rows "
+                   "that give no case number (up to " SL_OUT_STR(TOP_ORGS) "), and how many of "
+                   "their rows give no reason; &ldquo;no&rdquo; is an empty cell, a placeholder or "
+                   "a log without the column. Each with its share of the organization&rsquo;s "
+                   "rows.</p>\n<table>\n<tr><th>organization</th><th class=\"n\">rows</th>"
+                   "<th class=\"n\">no case number</th><th class=\"n\">share</th>"
+                   "<th class=\"n\">no reason</th><th class=\"n\">share</th></tr>\n");
         any = 1;
         const int64_t n = sqlite3_column_int64(s, 1), k = sqlite3_column_int64(s, 2),
                       r = sqlite3_column_int64(s, 3);
@@ -517,8 +522,9 @@ static void cells_by_org(html *h) {
 }
 
 /* Field states of the search rows, repeated sources left out (they are counted once). */
-#define KEPT_STATES "SELECT field, state, SUM(count) AS n FROM field_states WHERE source_id NOT IN" \
-                    " (SELECT source_id FROM source_checks WHERE duplicate_of IS NOT NULL)"
+#define KEPT_STATES                                                                           \
+    "SELECT field, state, SUM(count) AS n FROM field_states WHERE source_id NOT IN"            \
+    " (SELECT source_id FROM source_checks WHERE duplicate_of IS NOT NULL)"
 
 /* What the cells of the fields a reader weighs held: a value, or why not. Searches with no
  * reason or no case number are findings of their own (an empty reason is a cell state, not a
@@ -526,8 +532,9 @@ static void cells_by_org(html *h) {
 static void cells(html *h) {
     static const struct {
         const char *field, *label;
-    } F[] = {{"reason", "reason"},   {"case_number", "case number"}, {"offense_type", "offense type"},
-             {"name", "officer's name"}, {"user_id", "user id"}, {"org", "organization"},
+    } F[] = {{"reason", "reason"},         {"case_number", "case number"},
+             {"offense_type", "offense type"}, {"name", "officer's name"},
+             {"user_id", "user id"},       {"org", "organization"},
              {"plate", "plate"}};
     static const struct {
         const char *state, *label;
@@ -544,10 +551,12 @@ static void cells(html *h) {
     sqlite3_stmt *q = NULL;
     if (!prep(h, KEPT_STATES " GROUP BY field, state", &q)) return;
     while (next(h, q)) {
-        const char *f = (const char *)sqlite3_column_text(q, 0), *st = (const char *)sqlite3_column_text(q, 1);
+        const char *f = (const char *)sqlite3_column_text(q, 0);
+        const char *st = (const char *)sqlite3_column_text(q, 1);
         for (size_t i = 0; f && st && i < NF; i++)
             for (size_t j = 0; j < NS; j++)
-                if (!strcmp(F[i].field, f) && !strcmp(S[j].state, st)) n[i][j] = sqlite3_column_int64(q, 2);
+                if (!strcmp(F[i].field, f) && !strcmp(S[j].state, st))
+                    n[i][j] = sqlite3_column_int64(q, 2);
     }
     sqlite3_finalize(q);
     int64_t rows = 0; /* search rows: every row has a reason state */
@@ -570,8 +579,8 @@ static void cells(html *h) {
     num(h, n[0][1]);
     raw(h, " (");
     pct(h, n[0][1], rows);
-    raw(h, ") give only a placeholder, which <code>vague_or_no_purpose</code> counts with the other "
-           "reasons that say nothing; ");
+    raw(h, ") give only a placeholder, which <code>vague_or_no_purpose</code> counts with the "
+           "other reasons that say nothing; ");
     num(h, hidden);
     raw(h, " (");
     pct(h, hidden, rows);
@@ -853,11 +862,12 @@ static size_t pick_examples(html *h, sqlite3_stmt *pick, const char *cat, size_t
 
 static void examples(html *h) {
     sqlite3_stmt *c = NULL, *pick = NULL, *row = NULL, *hits = NULL, *rules = NULL, *docs = NULL;
-    raw(h, "<h2 id=\"examples\">Examples</h2>\n<p>Up to " SL_OUT_STR(EXAMPLES) " flagged rows per "
-           "category, in the order they were read: the first row on which each of its rules fired, "
-           "then the first rows with other reasons (reasons that differ only in case or "
-           "punctuation count as one). The words a rule matched are <mark>highlighted</mark>. Plates are shown as tokens, personal data as "
-           "[LABELS]. Every row is in flagged.csv and in the database.</p>\n");
+    raw(h, "<h2 id=\"examples\">Examples</h2>\n<p>Up to " SL_OUT_STR(EXAMPLES) " flagged rows "
+           "per category, in the order they were read: the first row on which each of its rules "
+           "fired, then the first rows with other reasons (reasons that differ only in case or "
+           "punctuation count as one). The words a rule matched are <mark>highlighted</mark>. "
+           "Plates are shown as tokens, personal data as [LABELS]. Every row is in flagged.csv "
+           "and in the database.</p>\n");
     int64_t nflagged = 0;
     one_int(h, "SELECT COALESCE(SUM(flagged), 0) FROM sources", &nflagged);
     if (nflagged >= SL_SPREADSHEET_ROWS) { /* a header and one line per row: too many lines */
@@ -948,7 +958,8 @@ static void examples(html *h) {
             for (size_t i = 0; i < SL_ARRAY_LEN(F); i++) {
                 size_t n;
                 const char *p = sl_out_col(row, F[i].col, &n);
-                if (i == 0 ? org_hit : (n || i == 1)) marked_field(h, F[i].label, p, n, hits, F[i].field);
+                if (i == 0 ? org_hit : (n || i == 1))
+                    marked_field(h, F[i].label, p, n, hits, F[i].field);
             }
             sqlite3_bind_int64(rules, 1, rid);
             sqlite3_bind_text(rules, 2, catbuf, -1, SQLITE_TRANSIENT);
@@ -1091,11 +1102,12 @@ static void packs(html *h) {
 
 static void how_to_read(html *h) {
     raw(h, "<h2 id=\"how\">How to read this</h2>\n"
-           "<p><b>Findings are leads, not verdicts.</b> A flagged row means a rule matched the words "
-           "an officer typed as the reason for a search (or an offense type, or a text prompt), "
-           "or, for <code>federal_searcher</code>, the name of the organization that searched. It "
-           "does not prove what the search was for: read the row, the rule that fired and the words it matched, and check the record "
-           "in the original file (cited under each example). Each rule's known false positives "
+           "<p><b>Findings are leads, not verdicts.</b> A flagged row means a rule matched the "
+           "words an officer typed as the reason for a search (or an offense type, or a text "
+           "prompt), or, for <code>federal_searcher</code>, the name of the organization that "
+           "searched. It does not prove what the search was for: read the row, the rule that "
+           "fired and the words it matched, and check the record in the original file (cited "
+           "under each example). Each rule's known false positives "
            "are listed beside its category's examples above, and written in its pack.</p>\n"
            "<p><b>Rows are not searches.</b> ");
     escz(h, SL_OUT_ROWS_NOTE);

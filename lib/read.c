@@ -377,8 +377,9 @@ static int has_first_line(const char *p, size_t n)
 }
 
 /* The delimiter of a text. Excel's hint line "sep=;" names it. Otherwise each candidate
- * (comma, tab, semicolon, and the pipe of database and CAD exports) is counted outside quotes on each of the first SNIFF_LINES lines
- * within p (blank lines skipped; a line the buffer cuts off counts only when it is the first),
+ * (comma, tab, semicolon, and the pipe of database and CAD exports) is counted outside quotes
+ * on each of the first SNIFF_LINES lines within p (blank lines skipped; a line the buffer cuts
+ * off counts only when it is the first),
  * and the one a table holds the same number of times on most lines wins: its score is the
  * largest "lines holding it v times" x v. A title above the table ("Audit report, Town PD,
  * Texas") holds its commas on one line only, and commas in a semicolon table's free text

@@ -864,7 +864,9 @@ static int digits_then_letters(const char *t, size_t n, size_t i, size_t *re) {
  * digits are a year ("DUI 2024") or the digits go on as a longer number ("ABC 1234-56",
  * "ABC 555 1234"). Case-insensitive where rules/sensitive_data.rules' plate rule is, so that
  * what it reports as a plate is tokenized. */
-static int split_char(char c) { return c == ' ' || c == '-' || c == '.' || c == '/' || c == '#' || c == ':'; }
+static int split_char(char c) {
+    return c == ' ' || c == '-' || c == '.' || c == '/' || c == '#' || c == ':';
+}
 
 static int spaced_plate(const char *t, size_t n, size_t i, size_t g, size_t l, size_t d, size_t *re) {
     if (g == 3 && d == 3) return digits_then_letters(t, n, i, re);

@@ -858,11 +858,12 @@ static sl_status reach_add(sl_store *st, const char *category, int b) {
  * under these names, which no pack's category can take (':' is not allowed in one); the
  * finish writes them to cell_counts, not counts. */
 #define CELL_PREFIX "cell:"
-#define CELL_NAMES(f)                                                                             \
-    {[SL_CELL_ABSENT] = CELL_PREFIX f ":not_exported", [SL_CELL_EMPTY] = CELL_PREFIX f ":empty",    \
-     [SL_CELL_PLACEHOLDER] = CELL_PREFIX f ":placeholder",                                        \
-     [SL_CELL_VENDOR_REDACTED] = CELL_PREFIX f ":vendor_redacted",                                \
-     [SL_CELL_AGENCY_REDACTED] = CELL_PREFIX f ":agency_redacted",                                \
+#define CELL_NAMES(f)                                                                         \
+    {[SL_CELL_ABSENT] = CELL_PREFIX f ":not_exported",                                        \
+     [SL_CELL_EMPTY] = CELL_PREFIX f ":empty",                                                \
+     [SL_CELL_PLACEHOLDER] = CELL_PREFIX f ":placeholder",                                    \
+     [SL_CELL_VENDOR_REDACTED] = CELL_PREFIX f ":vendor_redacted",                            \
+     [SL_CELL_AGENCY_REDACTED] = CELL_PREFIX f ":agency_redacted",                            \
      [SL_CELL_PARTIAL] = CELL_PREFIX f ":partly_redacted"}
 static const char *const REASON_CELL[SL_CELL__COUNT] = CELL_NAMES("reason");
 static const char *const CASE_CELL[SL_CELL__COUNT] = CELL_NAMES("case_number");
@@ -916,7 +917,8 @@ sl_status sl_store_source_begin(sl_store *st) {
     sl_btree_mark(st->rows);
     sl_btree_mark(st->hits);
     sl_counts_open(st->counts);
-    for (size_t i = 0; i < st->nreach; i++) memset(st->reach[i].stage, 0, sizeof st->reach[i].stage);
+    for (size_t i = 0; i < st->nreach; i++)
+        memset(st->reach[i].stage, 0, sizeof st->reach[i].stage);
     return SL_OK;
 }
 
