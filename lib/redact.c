@@ -828,6 +828,13 @@ static int form_number(const char *t, size_t i, size_t g, size_t end) {
     return k == 3 && (end - p == 3 || (end - p == 4 && sl_isalpha((unsigned char)t[end - 1])));
 }
 
+/* Whether a number ending at e goes on after a space, '-', '/' or '.' ("ABC 1234-56",
+ * "555 123 ABC 4"): then what ends at e is part of a longer number, not a plate. */
+static int number_goes_on(const char *t, size_t n, size_t e) {
+    return e + 1 < n && (t[e] == ' ' || t[e] == '-' || t[e] == '/' || t[e] == '.') &&
+           sl_isdigit((unsigned char)t[e + 1]);
+}
+
 /* "123 ABC": three digits, a space and three upper-case letters, as Oregon prints its plates
  * (in lower case, "100 blk" and "101 fwy" are too common; "123-ABC" is a dashed chain). Not
  * when the digits end a longer number ("555 123 ABC", "12-123 ABC"), when the letters are a
@@ -845,9 +852,7 @@ static int digits_then_letters(const char *t, size_t n, size_t i, size_t *re) {
     if (kw_any(t, n, a, &SPACED_STOP_SET) || kw_any(t, n, a, &STREET_SUFFIX_SET) == e) return 0;
     for (size_t k = 0; NUM_SUFFIX[k].s; k++)
         if (word_is(t, a, 3, &NUM_SUFFIX[k])) return 0;
-    if (e + 1 < n && (t[e] == ' ' || t[e] == '-' || t[e] == '/' || t[e] == '.') &&
-        sl_isdigit((unsigned char)t[e + 1]))
-        return 0;
+    if (number_goes_on(t, n, e)) return 0;
     if (e + 1 < n && t[e] == ' ' && kw_any(t, n, e + 1, &STREET_SUFFIX_SET)) return 0;
     *re = e;
     return 1;
@@ -872,8 +877,7 @@ static int spaced_plate(const char *t, size_t n, size_t i, size_t g, size_t l, s
     if (g == 3 && d == 3) return digits_then_letters(t, n, i, re);
     const int digit_first = g == 4 && d == 1 && sl_isdigit((unsigned char)t[i]);
     if (l != 3 || !((g == 3 && d == 0) || digit_first)) return 0;
-    if (i && (t[i - 1] == '-' || t[i - 1] == '.' || t[i - 1] == '/' || t[i - 1] == '#' ||
-              t[i - 1] == ':'))
+    if (i && t[i - 1] != ' ' && split_char(t[i - 1]))
         return 0; /* the tail of a longer code ("CR-abc-1234", "a.b.c/1234") */
     const size_t a = digit_first ? i + 1 : i, p = i + g; /* the letters; the split */
     if (p + 1 >= n || !split_char(t[p])) return 0;
@@ -881,9 +885,7 @@ static int spaced_plate(const char *t, size_t n, size_t i, size_t g, size_t l, s
     if (nd != (digit_first ? 3u : 4u) &&
         !(!digit_first && nd == 3 && (t[p] == '-' || upper_letters(t, a, 3))))
         return 0;
-    if (is_al(t, n, e) || (e + 1 < n && (t[e] == ' ' || t[e] == '-' || t[e] == '/' || t[e] == '.') &&
-                            sl_isdigit((unsigned char)t[e + 1])))
-        return 0;
+    if (is_al(t, n, e) || number_goes_on(t, n, e)) return 0;
     if (nd == 4 && year4_at(t, p + 1)) return 0;
     if (kw_any(t, n, a, &SPACED_STOP_SET)) return 0; /* the letters are one of the words */
     *re = e;

@@ -102,6 +102,15 @@ static int valid_date(int y, int m, int d)
            (unsigned)d <= days_in_month(y, (unsigned)m);
 }
 
+/* The separator at the cursor when it is one of set (and eaten), else 0. */
+static char eat_one_of(cur *c, const char *set)
+{
+    const int ch = peek(c);
+    if (ch <= 0 || !strchr(set, ch)) return 0;
+    c->p++;
+    return (char)ch;
+}
+
 /* A year of four digits, or of two as Excel shows a date it re-saved ("11/1/25"): 69 and
  * below are 20xx, 70 and above 19xx (the pivot of docs/MAPS.md's %y and of POSIX strptime). */
 static int year(cur *c, int *y)
@@ -117,9 +126,8 @@ static int parse_us_date(cur *c, int64_t *days)
 {
     int m, d, y;
     if (!digits(c, 1, 2, &m)) return 0;
-    const char sep = (char)peek(c);
-    if ((sep != '/' && sep != '-') || !eat(c, sep)) return 0;
-    if (!digits(c, 1, 2, &d) || !eat(c, sep)) return 0;
+    const char sep = eat_one_of(c, "/-");
+    if (!sep || !digits(c, 1, 2, &d) || !eat(c, sep)) return 0;
     if (!year(c, &y)) return 0;
     if (!valid_date(y, m, d)) return 0;
     *days = sl_days_from_civil(y, (unsigned)m, (unsigned)d);
@@ -131,9 +139,8 @@ static int parse_iso_date(cur *c, int64_t *days)
 {
     int m, d, y;
     if (!digits(c, 4, 4, &y)) return 0;
-    const char sep = (char)peek(c);
-    if ((sep != '-' && sep != '/') || !eat(c, sep)) return 0;
-    if (!digits(c, 1, 2, &m) || !eat(c, sep)) return 0;
+    const char sep = eat_one_of(c, "-/");
+    if (!sep || !digits(c, 1, 2, &m) || !eat(c, sep)) return 0;
     if (!digits(c, 1, 2, &d)) return 0;
     if (!valid_date(y, m, d)) return 0;
     *days = sl_days_from_civil(y, (unsigned)m, (unsigned)d);
@@ -179,7 +186,7 @@ static int parse_named_date(cur *c, int64_t *days)
         *c = t;
         break;
     }
-    int m, d, y;
+    int m, d, y, short_year = 0;
     if ((m = month_name(c)) != 0) { /* "Jan 5, 2025" */
         skip_spaces(c);
         if (!digits(c, 1, 2, &d)) return 0;
@@ -189,16 +196,11 @@ static int parse_named_date(cur *c, int64_t *days)
         if (c->p == before && !comma) return 0; /* "Jan 52025" */
     } else { /* "5 Jan 2025", "05-Jan-2025" */
         if (!digits(c, 1, 2, &d)) return 0;
-        const char sep = (char)peek(c);
-        if ((sep != ' ' && sep != '-') || !eat(c, sep) || (m = month_name(c)) == 0 || !eat(c, sep))
-            return 0;
-        if (sep == '-') {
-            if (!year(c, &y) || !valid_date(y, m, d)) return 0;
-            *days = sl_days_from_civil(y, (unsigned)m, (unsigned)d);
-            return 1;
-        }
+        const char sep = eat_one_of(c, " -");
+        if (!sep || (m = month_name(c)) == 0 || !eat(c, sep)) return 0;
+        short_year = sep == '-';
     }
-    if (!digits(c, 4, 4, &y) || !valid_date(y, m, d)) return 0;
+    if (!(short_year ? year(c, &y) : digits(c, 4, 4, &y)) || !valid_date(y, m, d)) return 0;
     *days = sl_days_from_civil(y, (unsigned)m, (unsigned)d);
     return 1;
 }
