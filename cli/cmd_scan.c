@@ -129,6 +129,9 @@ static void usage(FILE *f) {
           "  --producer NAME      whose release this is, when file names do not say\n"
           "  --map FILE           column mapping for another system's log (docs/MAPS.md);\n"
           "                       repeatable\n"
+          "  --plate PLATE        a plate you already know (a client's): every search of it\n"
+          "                       is written out (category named_plate) and listed in the\n"
+          "                       report, shown as its token; repeatable, up to 8\n"
           "  --max-record BYTES   largest record accepted (default 1048576)\n"
           "  --threads N          1: one thread; 2: flagged rows are written, and large files\n"
           "                       hashed, on other threads while reading goes on (default:\n"
@@ -146,7 +149,9 @@ int sl_cmd_scan(int argc, char **argv) {
     sl_scan_opts o = {0};
     o.rules_path = sl_cli_rules_dir();
     const char **paths = calloc((size_t)argc, sizeof *paths);
-    const char **maps = calloc((size_t)argc, sizeof *maps); /* --map files */
+    /* --map files, then --plate values, in one allocation */
+    const char **maps = calloc(2 * (size_t)argc, sizeof *maps);
+    const char **plates = maps ? maps + argc : NULL;
     size_t npaths = 0;
     ui u = {0};
     if (!paths || !maps) {
@@ -155,6 +160,7 @@ int sl_cmd_scan(int argc, char **argv) {
         return SL_EXIT_USAGE;
     }
     o.map_paths = maps;
+    o.plates = plates;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int more = i + 1 < argc;
@@ -163,6 +169,7 @@ int sl_cmd_scan(int argc, char **argv) {
         else if (!strcmp(a, "--key") && more) o.key_path = argv[++i];
         else if (!strcmp(a, "--producer") && more) o.producer = argv[++i];
         else if (!strcmp(a, "--map") && more) maps[o.nmaps++] = argv[++i];
+        else if (!strcmp(a, "--plate") && more) plates[o.nplates++] = argv[++i];
         else if (!strcmp(a, "--max-record") && more) {
             char *end;
             unsigned long long v = strtoull(argv[++i], &end, 10);
@@ -244,6 +251,10 @@ int sl_cmd_scan(int argc, char **argv) {
         fprintf(stderr, "report:   %s/report.html\n", o.out_dir);
         fprintf(stderr, "database: %s/sunlight.db   flagged rows: %s/flagged.csv   summary: %s/summary.json\n",
                 o.out_dir, o.out_dir, o.out_dir);
+        if (o.nplates)
+            fprintf(stderr, "  %llu rows searched the plate%s you named (category named_plate; see "
+                            "the report's \"Plates you named\")\n",
+                    (unsigned long long)t->named_rows, o.nplates == 1 ? "" : "s");
         if (t->flagged >= SL_SPREADSHEET_ROWS) /* a header and one line per row */
             fprintf(stderr, "  flagged.csv holds %llu rows: " SL_SPREADSHEET_ADVICE "\n",
                     (unsigned long long)t->flagged);

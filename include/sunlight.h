@@ -412,6 +412,12 @@ typedef struct {
                                  may set it) the scan stops within about a megabyte of input,
                                  removes its temporary files and returns SL_ECANCELED; the
                                  outputs of an earlier run in out_dir are left as they were */
+    const char *const *plates; /* may be NULL: plates the user already knows (a client's), at
+                                 most 8. Every row that searched one (its plate cell, a
+                                 wildcard pattern that fits it, or its free text) is written
+                                 like a flagged row with the category "named_plate", and table
+                                 named_plates says which and how. Outputs show only tokens. */
+    size_t nplates;
 } sl_scan_opts;
 
 typedef struct {
@@ -426,6 +432,7 @@ typedef struct {
     uint64_t warnings;     /* diagnostics of severity warn or error */
     uint64_t events;       /* event-log records parsed (administrative events, not searches) */
     uint64_t reference_rows; /* rows of reference lists (agency lists, rosters, sharing lists) */
+    uint64_t named_rows;   /* flagged rows that searched a plate named in opts.plates */
     int key_created;       /* the plate key was created by this run */
     const char *key_path;  /* where the plate key is */
 } sl_scan_totals;

@@ -19,6 +19,7 @@ typedef struct {
     sl_search s;       /* texts NULL here: they are at off[] in the batch's text */
     size_t off[SL_F_COUNT]; /* SIZE_MAX: the cell had no text (p NULL) */
     size_t flag0, nflags;
+    uint32_t named;
 } qrow;
 
 typedef enum { B_FREE = 0, B_FILLING, B_QUEUED, B_WRITING } bstate;
@@ -64,7 +65,8 @@ static sl_status write_batch(sl_flagq *q, batch *b) {
         sl_search s = w->s;
         for (int f = 0; f < SL_F_COUNT; f++)
             s.f[f].p = w->off[f] == SIZE_MAX ? NULL : b->text.p + w->off[f];
-        sl_store_row row = {w->source_id, w->record, w->line, &s, b->flags + w->flag0, w->nflags};
+        sl_store_row row = {w->source_id, w->record, w->line, &s, b->flags + w->flag0, w->nflags,
+                            w->named};
         sl_status rc = write_row(q, &row);
         if (rc) return rc;
     }
@@ -148,6 +150,7 @@ static sl_status copy_row(batch *b, const sl_store_row *row) {
     if (row->nflags) memcpy(b->flags + b->nf, row->flags, row->nflags * sizeof *row->flags);
     w->flag0 = b->nf;
     w->nflags = row->nflags;
+    w->named = row->named;
     b->nf += row->nflags;
     b->n++;
     return SL_OK;

@@ -91,6 +91,28 @@ sl_status sl_out_totals_get(struct sqlite3 *db, sl_out_totals *t, char *err, siz
     " LEFT JOIN k ON k.org = a.org LEFT JOIN r ON r.org = a.org WHERE nk + nr > 0"            \
     " ORDER BY nk DESC, nr DESC, a.org"
 
+/* Each plate named with --plate (run.named_plates holds their tokens, in the order named; a
+ * token with no row still has a line): token, rows, rows that repeat a search of an earlier
+ * source (the same search ID, or, without one, the same organization, second and networks
+ * searched; rows of one source are never one search, nor is a row with no time), sources,
+ * organizations, first and last search time, and rows found by the plate cell, a wildcard
+ * pattern, free text. Bind ?1 to run.named_plates' value. */
+#define SL_OUT_NAMED_SUMMARY                                                                    \
+    "WITH RECURSIVE t(tok, rest, i) AS (SELECT '', ?1 || ',', 0 UNION ALL"                        \
+    " SELECT substr(rest, 1, instr(rest, ',') - 1), substr(rest, instr(rest, ',') + 1), i + 1"    \
+    " FROM t WHERE rest <> ''),"                                                                  \
+    " m AS (SELECT n.plate_token AS tok, r.row_id, r.source_id, r.org, r.search_time, n.how,"     \
+    " CASE WHEN r.search_id IS NOT NULL THEN 'i' || r.search_id WHEN r.search_time IS NULL"       \
+    " THEN NULL ELSE 'k' || COALESCE(r.org, '') || '|' || r.search_time || '|'"                   \
+    " || COALESCE(r.networks, '') END AS k"                                                       \
+    " FROM named_plates n JOIN flagged_rows r ON r.row_id = n.row_id)"                            \
+    " SELECT t.tok, COUNT(m.row_id), COALESCE(SUM(m.k IS NOT NULL AND EXISTS(SELECT 1 FROM m m2"  \
+    " WHERE m2.tok = m.tok AND m2.k = m.k AND m2.source_id < m.source_id)), 0),"                  \
+    " COUNT(DISTINCT m.source_id), COUNT(DISTINCT m.org), MIN(m.search_time),"                    \
+    " MAX(m.search_time), COALESCE(SUM(instr(m.how, 'plate') > 0), 0),"                           \
+    " COALESCE(SUM(instr(m.how, 'pattern') > 0), 0), COALESCE(SUM(instr(m.how, 'text') > 0), 0)"  \
+    " FROM t LEFT JOIN m ON m.tok = t.tok WHERE t.i > 0 GROUP BY t.i ORDER BY t.i"
+
 #define SL_OUT_STR_(x) #x
 #define SL_OUT_STR(x) SL_OUT_STR_(x)
 

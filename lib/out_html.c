@@ -166,13 +166,15 @@ static void head(html *h) {
 /* A line of links to the sections, those that will be shown (release checks, reach and cells
  * are left out when they have nothing to show). */
 static void contents(html *h) {
-    int64_t findings = 0, reach_rows = 0, rows = 0;
+    int64_t findings = 0, reach_rows = 0, rows = 0, named = 0;
     one_int(h, "SELECT COUNT(*) FROM release_findings", &findings);
+    one_int(h, "SELECT COUNT(*) FROM run WHERE key = 'named_plates'", &named);
     one_int(h, "SELECT COALESCE(SUM(rows), 0) FROM reach", &reach_rows);
     one_int(h, "SELECT COALESCE(SUM(count), 0) FROM field_states WHERE field = 'reason'", &rows);
     static const struct {
         const char *id, *title;
     } S[] = {{"totals", "In short"},
+             {"named", "Plates you named"},
              {"release", "Release checks"},
              {"categories", "Rows by category"},
              {"months", "Rows by month"},
@@ -187,7 +189,8 @@ static void contents(html *h) {
     int first = 1;
     for (size_t i = 0; i < sizeof S / sizeof S[0]; i++) {
         const char *id = S[i].id;
-        if ((!strcmp(id, "release") && !findings) || (!strcmp(id, "reach") && !reach_rows) ||
+        if ((!strcmp(id, "release") && !findings) || (!strcmp(id, "named") && !named) ||
+            (!strcmp(id, "reach") && !reach_rows) ||
             (!strcmp(id, "cells") && !rows))
             continue;
         printf_h(h, "%s<a href=\"#%s\">%s</a>", first ? "" : " &middot; ", S[i].id, S[i].title);
@@ -993,6 +996,142 @@ static void examples(html *h) {
     sqlite3_finalize(docs);
 }
 
+/* The plates named with --plate: for each, its rows and every row (up to NAMED_ROWS) with
+ * who searched, when, how widely, why and where it is written. Shown only when plates were
+ * named. */
+#define NAMED_ROWS 1000
+static void named_plates(html *h) {
+    sqlite3_stmt *s = NULL, *sum = NULL, *rows = NULL;
+    if (!prep(h, "SELECT value FROM run WHERE key = 'named_plates'", &s)) return;
+    if (!next(h, s)) {
+        sqlite3_finalize(s);
+        return;
+    }
+    int ok = prep(h, SL_OUT_NAMED_SUMMARY, &sum);
+    ok = ok && prep(h,
+                    "SELECT r.search_time, r.org, r.name, r.networks, r.tf_start, r.tf_end,"
+                    " r.reason, r.case_number, n.how, s.cite, r.record, r.line, r.search_type"
+                    " FROM named_plates n JOIN flagged_rows r ON r.row_id = n.row_id"
+                    " JOIN sources s ON s.id = r.source_id WHERE n.plate_token = ?1"
+                    " ORDER BY r.search_time IS NULL, r.search_time, r.row_id"
+                    " LIMIT " SL_OUT_STR(NAMED_ROWS), &rows);
+    if (ok)
+        sqlite3_bind_text(sum, 1, (const char *)sqlite3_column_text(s, 0), -1, SQLITE_TRANSIENT);
+    int64_t all = 0, unread = 0;
+    one_int(h, "SELECT COALESCE(SUM(n), 0) FROM (" KEPT_STATES " AND field = 'plate')", &all);
+    one_int(h, "SELECT COALESCE(SUM(n), 0) FROM (" KEPT_STATES " AND field = 'plate' AND"
+               " state NOT IN ('value', 'partly_redacted'))", &unread);
+    raw(h, "<h2 id=\"named\">Plates you named</h2>\n<p>The plates given with <code>--plate</code>, "
+           "shown only as their tokens. A row searched one when its plate cell holds it "
+           "(<b>plate</b>), when a wildcard pattern there fits it (<b>pattern</b>: the search "
+           "could have returned this car among others), or when its reason, case number or other "
+           "free text names it (<b>text</b>). Every such row is in flagged.csv and the database "
+           "with the category <code>" SL_NAMED_CATEGORY "</code>, whatever its reason. "
+           "Rows, not distinct searches: one search appears in every log it touched.</p>\n");
+    if (unread) {
+        raw(h, "<p class=\"warn\">");
+        num(h, unread);
+        raw(h, " of the ");
+        num(h, all);
+        raw(h, " search rows (");
+        pct(h, unread, all);
+        raw(h, ") have no readable plate (empty, redacted by the vendor or the agency, or no "
+               "plate column: Flock's network audits hide plates as *** since December 2025). A "
+               "search of a plate named here can be among them, and this report cannot see "
+               "it; only their free text was read. The organizations' own audits, or an "
+               "unredacted release, can answer for them.</p>\n");
+    }
+    while (ok && next(h, sum)) {
+        const char *tok = (const char *)sqlite3_column_text(sum, 0);
+        int64_t n = sqlite3_column_int64(sum, 1);
+        raw(h, "<h3 class=\"mono\">");
+        escz(h, tok);
+        raw(h, "</h3>\n<p>");
+        if (!n) {
+            raw(h, "No search row in these files searched it.</p>\n");
+            continue;
+        }
+        int64_t rep = sqlite3_column_int64(sum, 2), nsrc = sqlite3_column_int64(sum, 3),
+                norg = sqlite3_column_int64(sum, 4);
+        num(h, n);
+        raw(h, n == 1 ? " row in " : " rows in ");
+        num(h, nsrc);
+        raw(h, nsrc == 1 ? " source, by " : " sources, by ");
+        num(h, norg);
+        raw(h, norg == 1 ? " organization" : " organizations");
+        if (sqlite3_column_type(sum, 5) != SQLITE_NULL) {
+            raw(h, ", from ");
+            col(h, sum, 5);
+            raw(h, " to ");
+            col(h, sum, 6);
+        }
+        raw(h, ". Found by the plate cell: ");
+        num(h, sqlite3_column_int64(sum, 7));
+        raw(h, "; by a wildcard pattern: ");
+        num(h, sqlite3_column_int64(sum, 8));
+        raw(h, "; in free text: ");
+        num(h, sqlite3_column_int64(sum, 9));
+        raw(h, ".");
+        if (rep) {
+            raw(h, " ");
+            num(h, rep);
+            raw(h, rep == 1 ? " row repeats" : " rows repeat");
+            raw(h, " a search already seen in an earlier source (the same search ID, or the same "
+                   "organization, second and networks searched): about ");
+            num(h, n - rep);
+            raw(h, n - rep == 1 ? " distinct search." : " distinct searches.");
+        }
+        raw(h, "</p>\n<div class=\"scroll\"><table><tr><th>search time</th><th>organization</th>"
+               "<th>name</th><th class=\"n\">networks</th><th>time frame</th><th>reason</th>"
+               "<th>case #</th><th>search type</th><th>found by</th><th>source</th></tr>\n");
+        sqlite3_bind_text(rows, 1, tok, -1, SQLITE_TRANSIENT);
+        while (next(h, rows)) {
+            size_t rn, cn;
+            const char *rp = sl_out_col(rows, 6, &rn), *cp = sl_out_col(rows, 7, &cn);
+            raw(h, "<tr><td class=\"m\">");
+            col(h, rows, 0);
+            raw(h, "</td><td>");
+            col(h, rows, 1);
+            raw(h, "</td><td>");
+            col(h, rows, 2);
+            raw(h, "</td><td class=\"n\">");
+            if (sqlite3_column_type(rows, 3) != SQLITE_NULL) num(h, sqlite3_column_int64(rows, 3));
+            raw(h, "</td><td class=\"m\">");
+            if (sqlite3_column_type(rows, 4) != SQLITE_NULL ||
+                sqlite3_column_type(rows, 5) != SQLITE_NULL) {
+                col(h, rows, 4);
+                raw(h, " to ");
+                col(h, rows, 5);
+            }
+            raw(h, "</td><td>");
+            escz(h, redact(h, &h->t1, rp, rn));
+            raw(h, "</td><td>");
+            escz(h, redact(h, &h->t2, cp, cn));
+            raw(h, "</td><td>");
+            col(h, rows, 12);
+            raw(h, "</td><td>");
+            col(h, rows, 8);
+            raw(h, "</td><td class=\"mono\">");
+            col(h, rows, 9);
+            printf_h(h, " record %lld", (long long)sqlite3_column_int64(rows, 10));
+            if (sqlite3_column_type(rows, 11) != SQLITE_NULL)
+                printf_h(h, " (line %lld)", (long long)sqlite3_column_int64(rows, 11));
+            raw(h, "</td></tr>\n");
+        }
+        sqlite3_reset(rows);
+        raw(h, "</table></div>\n");
+        if (n > NAMED_ROWS) {
+            raw(h, "<p>The first " SL_OUT_STR(NAMED_ROWS) " rows by search time; all ");
+            num(h, n);
+            raw(h, " are in flagged.csv (category " SL_NAMED_CATEGORY ") and in the database "
+                   "(table named_plates).</p>\n");
+        }
+    }
+    sqlite3_finalize(s);
+    sqlite3_finalize(sum);
+    sqlite3_finalize(rows);
+}
+
 static void accounting(html *h) {
     sqlite3_stmt *s = NULL, *r = NULL;
     raw(h, "<h2 id=\"accounting\">Accounting</h2>\n<p>Every source read (a file, a member of an "
@@ -1153,6 +1292,7 @@ sl_status sl_write_report_html(struct sqlite3 *db, const sl_key *k, const char *
     head(&h);
     contents(&h);
     first_screen(&h, &t);
+    named_plates(&h);
     release_checks(&h);
     categories(&h);
     months(&h);

@@ -441,6 +441,40 @@ static void w_cells_by_org(ctx *c) {
     sqlite3_finalize(s);
 }
 
+/* The plates named with --plate, by token in the order named (only when some were): rows,
+ * rows repeating a search of an earlier source, sources, organizations, first and last
+ * search time, rows found by the plate cell, a wildcard pattern, free text. */
+static void w_named(ctx *c) {
+    sqlite3_stmt *v = NULL, *s = NULL;
+    if ((c->w->rc = q(c, "SELECT value FROM run WHERE key = 'named_plates'", &v))) return;
+    if (!next(c, v) || (c->w->rc = q(c, SL_OUT_NAMED_SUMMARY, &s))) {
+        sqlite3_finalize(v);
+        return;
+    }
+    sqlite3_bind_text(s, 1, (const char *)sqlite3_column_text(v, 0), -1, SQLITE_TRANSIENT);
+    jw *w = c->w;
+    j_open(w, "named_plates", "[");
+    while (next(c, s)) {
+        j_open(w, NULL, "{");
+        j_col(w, "token", s, 0);
+        j_col_int(w, "rows", s, 1);
+        j_col_int(w, "rows_repeating_an_earlier_source", s, 2);
+        j_col_int(w, "sources", s, 3);
+        j_col_int(w, "organizations", s, 4);
+        j_col(w, "first", s, 5);
+        j_col(w, "last", s, 6);
+        j_open(w, "found_by", "{");
+        j_col_int(w, "plate", s, 7);
+        j_col_int(w, "pattern", s, 8);
+        j_col_int(w, "text", s, 9);
+        j_close(w, "}");
+        j_close(w, "}");
+    }
+    j_close(w, "]");
+    sqlite3_finalize(s);
+    sqlite3_finalize(v);
+}
+
 sl_status sl_write_summary_json(struct sqlite3 *db, const char *path, char *err, size_t errlen) {
     sl_out_totals t;
     sl_status rc = sl_out_totals_get(db, &t, err, errlen);
@@ -454,6 +488,7 @@ sl_status sl_write_summary_json(struct sqlite3 *db, const char *path, char *err,
     if (!w.rc) w_run(&c);
     if (!w.rc) w_packs(&c);
     if (!w.rc) w_totals(&c, &t);
+    if (!w.rc) w_named(&c);
     if (!w.rc) w_rejections(&c);
     if (!w.rc) w_sources(&c);
     if (!w.rc) w_release(&c);

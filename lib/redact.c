@@ -23,7 +23,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#define MAX_KNOWN 8      /* plates listed in one plate cell */
+#define MAX_KNOWN 16     /* plates listed in one plate cell, and the named plates (8) */
 #define KNOWN_CAP 24     /* normalised length of one plate */
 
 typedef struct {

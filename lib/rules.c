@@ -2,6 +2,7 @@
  * with their SHA-256, rules, patterns, examples and thresholds. Every error names file:line
  * and, inside a rule, the rule id. Compiling the patterns is match.c's job. */
 #include "rules.h"
+#include "named.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -229,6 +230,19 @@ static sl_status parse_threshold(sl_parse *ps, unsigned line, sl_slice v) {
     return SL_OK;
 }
 
+/* A category name: lower-case letters, digits, '_', '-', '.'; not one the counts keep for
+ * themselves ("all": every row; "named_plate": the rows that searched a plate named with
+ * --plate). */
+static sl_status take_category(sl_parse *ps, unsigned line, sl_slice v, const char **dst) {
+    if (!name_ok(v, 1))
+        return perr(ps, line, "category '%.*s' must be lower-case letters, digits, '_', '-', '.'",
+                    (int)v.len, v.p);
+    if (sl_slice_eq(v, "all") || sl_slice_eq(v, SL_NAMED_CATEGORY))
+        return perr(ps, line, "category '%.*s' is kept for the counts' own use", (int)v.len, v.p);
+    *dst = sdup(ps, v);
+    return *dst ? SL_OK : SL_ENOMEM;
+}
+
 static sl_status header_line(sl_parse *ps, unsigned line, sl_slice k, sl_slice v) {
     sl_rules *r = ps->r;
     sl_pack *pk = &r->packs[ps->pack];
@@ -254,13 +268,7 @@ static sl_status header_line(sl_parse *ps, unsigned line, sl_slice k, sl_slice v
         pk->version = sdup(ps, v);
         return pk->version ? SL_OK : SL_ENOMEM;
     }
-    if (is_kw(k, "category")) {
-        if (!name_ok(v, 1))
-            return perr(ps, line, "category '%.*s' must be lower-case letters, digits, '_', '-', '.'",
-                        (int)v.len, v.p);
-        pk->category = sdup(ps, v);
-        return pk->category ? SL_OK : SL_ENOMEM;
-    }
+    if (is_kw(k, "category")) return take_category(ps, line, v, &pk->category);
     if (is_kw(k, "about")) return join(ps, &pk->about, v);
     if (is_kw(k, "threshold")) return parse_threshold(ps, line, v);
     if (is_kw(k, "finding")) {
@@ -280,13 +288,7 @@ static sl_status rule_line(sl_parse *ps, unsigned line, sl_slice k, sl_slice v) 
         ru->label = sdup(ps, v);
         return ru->label ? SL_OK : SL_ENOMEM;
     }
-    if (is_kw(k, "category")) {
-        if (!name_ok(v, 1))
-            return perr(ps, line, "category '%.*s' must be lower-case letters, digits, '_', '-', '.'",
-                        (int)v.len, v.p);
-        ru->category = sdup(ps, v);
-        return ru->category ? SL_OK : SL_ENOMEM;
-    }
+    if (is_kw(k, "category")) return take_category(ps, line, v, &ru->category);
     if (is_kw(k, "group")) {
         if (!name_ok(v, 1))
             return perr(ps, line, "group '%.*s' must be lower-case letters, digits, '_', '-', '.'",

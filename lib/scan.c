@@ -7,6 +7,7 @@
 #include "flagq.h"
 #include "infer.h"
 #include "mapfile.h"
+#include "named.h"
 #include "read.h"
 #include "release.h"
 #include "schema.h"
@@ -79,6 +80,7 @@ struct sl_scan {
     char errmsg[512];
     char key_path[4096];
     char *out_real;          /* the output folder, resolved: never read as input */
+    sl_named named;          /* --plate: plates the user named (none: n 0) */
     int hash_thread;         /* plain files hashed on a second thread (with the flag queue's) */
     uint64_t out_skipped;    /* files found inside it and not read */
 
@@ -544,7 +546,7 @@ static void handle_search(sl_scan *s, const sl_source *src, const sl_csv_row *ro
      * distinct finding category of the row. Descriptive categories are kept on the row
      * (flag_hits) but not counted: they were seen only on rows flagged for something else, so
      * a count of them would mislead. */
-    const char *cats[MAX_FLAGS];
+    const char *cats[MAX_FLAGS + 1];
     size_t ncats = 0;
     for (size_t i = 0; i < nflags; i++) {
         sl_rule_info ri;
@@ -554,13 +556,17 @@ static void handle_search(sl_scan *s, const sl_source *src, const sl_csv_row *ro
         while (j < ncats && strcmp(cats[j], ri.category)) j++;
         if (j == ncats) cats[ncats++] = ri.category;
     }
+    /* --plate: a row that searched a named plate is written whatever its reason */
+    const uint32_t named = s->named.n ? sl_named_match(&s->named, &q) : 0;
+    if (named) cats[ncats++] = SL_NAMED_CATEGORY;
     rc = sl_store_count_row(s->store, &q, cats, ncats);
     if (rc || !ncats) {
         if (rc && !s->fatal) s->fatal = rc;
         return;
     }
     s->acc.flagged++;
-    sl_store_row sr = {src->id, row->record, row->line, &q, flags, nflags};
+    if (named) s->acc.named++;
+    sl_store_row sr = {src->id, row->record, row->line, &q, flags, nflags, named};
     rc = sl_flagq_push(s->flagq, &sr);
     if (rc && !s->fatal) s->fatal = rc;
 }
@@ -1303,6 +1309,7 @@ static void keep_or_drop(sl_scan *s, const sl_source *src, const char *cite) {
            (unsigned long long)s->acc.records, (unsigned long long)s->acc.flagged);
     emit(s, src->id, SL_DIAG_INFO, "source.duplicate", cite, 0, 0, msg);
     s->acc.flagged = 0;
+    s->acc.named = 0;
 }
 
 static void on_end(void *ud, const sl_source *src) {
@@ -1387,6 +1394,7 @@ static void on_end(void *ud, const sl_source *src) {
     s->totals.skipped += s->acc.header_repeats + s->acc.blank + s->acc.set_aside;
     for (int r = 0; r < SL_REJ__COUNT; r++) s->totals.rejected += s->acc.rejected[r];
     s->totals.flagged += s->acc.flagged;
+    s->totals.named_rows += s->acc.named;
     sl_schema_clear(&s->schema);
     s->acc.schema = NULL;
 }
@@ -1648,6 +1656,12 @@ sl_status sl_scan_run(sl_scan *s) {
         set_err(s, "no input paths given");
         return SL_EUSAGE;
     }
+    char nerr[300] = "";
+    if (!s->opts.dry_run && sl_named_init(&s->named, s->opts.plates, s->opts.nplates, nerr,
+                                          sizeof nerr)) {
+        set_err(s, "%s", nerr);
+        return SL_EUSAGE;
+    }
     sl_status lrc = load_maps(s);
     if (!lrc) lrc = sl_release_new(&s->release, s->opts.producer);
     if (lrc) {
@@ -1691,6 +1705,7 @@ sl_status sl_scan_run(sl_scan *s) {
         return rc;
     }
     rc = write_meta(s);
+    if (!rc) rc = sl_store_named(s->store, &s->named, s->key);
     if (!rc) {
         rc = sl_flagged_csv_open(&s->fcsv, p_csv, err, sizeof err);
         if (rc) set_err(s, "writing flagged.csv: %s", err);

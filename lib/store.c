@@ -100,6 +100,13 @@ struct sl_store {
     int64_t mark_row;     /* first row id of the open source */
     int64_t nevents, mark_event;
     sqlite3_stmt *drop_events;
+    /* --plate: the plates named, their tokens, their rows */
+    const sl_named *named;
+    char named_tok[SL_NAMED_MAX][SL_TOKEN_LEN + 1];
+    sl_buf known;         /* a named row's plates for redaction: the named ones it searched,
+                             then its plate cell */
+    sl_buf rowcats;       /* a named row's categories: its set's, and named_plate */
+    sqlite3_stmt *named_ins, *drop_named;
 };
 
 /* ---- errors ------------------------------------------------------------------------------- */
@@ -248,6 +255,8 @@ static const char DDL[] =
     "CREATE TABLE source_checks(source_id INTEGER PRIMARY KEY, kind_detail TEXT, map TEXT,"
     " producer TEXT, producer_how TEXT, duplicate_of INTEGER, duplicate_how TEXT,"
     " fingerprint TEXT, shifted INTEGER, truncation TEXT);"
+    "CREATE TABLE named_plates(row_id INTEGER NOT NULL, plate_token TEXT NOT NULL,"
+    " how TEXT NOT NULL);"
     "CREATE VIEW accounting AS SELECT id, cite, records, searches, rejected, header_repeats,"
     " blank, set_aside, records - searches - rejected - header_repeats - blank - set_aside"
     " AS unaccounted FROM sources;";
@@ -320,6 +329,7 @@ sl_status sl_store_open(sl_store **out, const char *path, char *err, size_t errl
     if (!rc)
         rc = prep(st, &st->check,
                   "INSERT OR REPLACE INTO source_checks VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+    if (!rc) rc = prep(st, &st->named_ins, "INSERT INTO named_plates VALUES(?1, ?2, ?3)");
     if (rc) {
         if (err && errlen) snprintf(err, errlen, "%s", st->err);
         sl_store_close(st);
@@ -545,7 +555,8 @@ sl_status sl_store_diag(sl_store *st, uint32_t source_id, const sl_diag *d) {
      * there are replaced. No key here, so they read "[PLATE]". */
     sl_buf_reset(&st->tmp);
     const char *m = d->message ? d->message : "";
-    sl_status rc = sl_redact(NULL, m, strlen(m), NULL, 0, SL_REDACT_PLATES, &st->tmp);
+    sl_status rc = sl_redact(NULL, m, strlen(m), st->named ? st->named->all : NULL,
+                             st->named ? st->named->all_len : 0, SL_REDACT_PLATES, &st->tmp);
     if (rc) return fail(st, rc, "diagnostics");
     if (source_id) sqlite3_bind_int64(s, 1, source_id);
     else sqlite3_bind_null(s, 1);
@@ -698,7 +709,9 @@ static sl_status row_set(sl_store *st, const sl_key *k, const sl_rules *r, const
     if (t->cap) {
         for (size_t j = (size_t)h & (t->cap - 1); t->cells[j].key; j = (j + 1) & (t->cap - 1)) {
             const set_cell *c = &t->cells[j];
-            if (c->h != h || c->klen != key->len || memcmp(c->key, key->p, key->len)) continue;
+            if (c->h != h || c->klen != key->len ||
+                (key->len && memcmp(c->key, key->p, key->len))) /* a named row's set: no hits */
+                continue;
             *sid = c->id;
             sl_buf_reset(&st->cats);
             sl_buf_reset(&st->rules);
@@ -720,6 +733,86 @@ static sl_status row_set(sl_store *st, const sl_key *k, const sl_rules *r, const
     if (st->cats.len) memcpy(c.key + key->len, st->cats.p, st->cats.len);
     if (st->rules.len) memcpy(c.key + key->len + st->cats.len, st->rules.p, st->rules.len);
     sets_put(t, c);
+    return SL_OK;
+}
+
+/* ---- plates named with --plate ------------------------------------------------------------ */
+
+sl_status sl_store_named(sl_store *st, const sl_named *nm, const sl_key *k) {
+    if (st->first) return st->first;
+    st->named = nm && nm->n ? nm : NULL;
+    if (!st->named) return SL_OK;
+    /* run.named_plates: their tokens, in the order named */
+    sl_buf_reset(&st->tmp);
+    sl_status rc = SL_OK;
+    for (size_t i = 0; !rc && i < nm->n; i++) {
+        if (!sl_plate_token(k, nm->plate[i], nm->len[i], st->named_tok[i]))
+            return fail(st, SL_EINTERNAL, "named plates");
+        if (i) rc = sl_buf_putc(&st->tmp, ',');
+        if (!rc) rc = sl_buf_puts(&st->tmp, st->named_tok[i]);
+    }
+    if (!rc) rc = sl_buf_nul(&st->tmp);
+    return rc ? fail(st, rc, "named plates") : sl_store_meta(st, "named_plates", st->tmp.p);
+}
+
+/* st->known: the named plates of mask, then the plate cell (lib/redact.c reads up to 16). */
+static sl_status named_known(sl_store *st, uint32_t mask, const sl_cell *plate) {
+    sl_buf_reset(&st->known);
+    sl_status rc = sl_buf_reserve(&st->known, 1);
+    for (size_t i = 0; !rc && i < st->named->n; i++) {
+        if (!(mask & (1u << i))) continue;
+        if (st->known.len) rc = sl_buf_putc(&st->known, ',');
+        if (!rc) rc = sl_buf_append(&st->known, st->named->plate[i], st->named->len[i]);
+    }
+    if (!rc && plate) rc = sl_buf_putc(&st->known, ',');
+    if (!rc && plate) rc = sl_buf_append(&st->known, plate->p, plate->len);
+    return rc;
+}
+
+/* st->rowcats: the set's categories (sorted bytewise, comma-joined) with named_plate in its
+ * place among them. */
+static sl_status named_cats(sl_store *st) {
+    static const char nc[] = SL_NAMED_CATEGORY;
+    const size_t ncl = sizeof nc - 1;
+    sl_buf *b = &st->rowcats;
+    sl_buf_reset(b);
+    sl_status rc = sl_buf_reserve(b, st->cats.len + ncl + 2);
+    const char *p = st->cats.p ? st->cats.p : "", *end = p + st->cats.len;
+    int put = 0;
+    while (!rc && (p < end || !put)) {
+        const char *q = p < end ? memchr(p, ',', (size_t)(end - p)) : NULL;
+        size_t n = p < end ? (q ? (size_t)(q - p) : (size_t)(end - p)) : 0;
+        int c = 1; /* after the last category: named_plate goes here */
+        if (p < end) {
+            c = memcmp(p, nc, n < ncl ? n : ncl);
+            if (c == 0) c = (n > ncl) - (n < ncl);
+        }
+        if (!put && c >= 0) {
+            put = 1;
+            if (b->len) rc = sl_buf_putc(b, ',');
+            if (!rc) rc = sl_buf_append(b, nc, ncl);
+            if (c == 0) { p += n + 1; continue; } /* there already */
+        }
+        if (p >= end) break;
+        if (!rc && b->len) rc = sl_buf_putc(b, ',');
+        if (!rc) rc = sl_buf_append(b, p, n);
+        p += n + 1;
+    }
+    return rc;
+}
+
+/* One named_plates row per named plate the row searched, with how. */
+static sl_status named_rows(sl_store *st, int64_t rid, const sl_store_row *row) {
+    for (size_t i = 0; i < st->named->n; i++) {
+        if (!(row->named & (1u << i))) continue;
+        unsigned how = sl_named_how(st->named, i, row->s);
+        sqlite3_stmt *q = st->named_ins;
+        sqlite3_bind_int64(q, 1, rid);
+        bind_str(q, 2, st->named_tok[i]);
+        bind_str(q, 3, sl_named_how_name(how));
+        sl_status rc = step_reset(st, q, "named_plates");
+        if (rc) return rc;
+    }
     return SL_OK;
 }
 
@@ -759,8 +852,19 @@ sl_status sl_store_row_add(sl_store *st, const sl_key *k, const sl_rules *r, con
     int64_t rid = st->next_row++, sid = 0;
     const sl_cell *pc = &s->f[SL_F_PLATE];
     const sl_cell *plate = (pc->st == SL_CELL_VALUE || pc->st == SL_CELL_PARTIAL) && pc->len ? pc : NULL;
-    sl_status rc = row_set(st, k, r, row, rid, plate, &sid);
+    /* Texts are redacted with the row's plates: its plate cell, and the named plates it
+     * searched (a plate named in a reason may have no plate's shape: "LOVEIT"). */
+    sl_cell known_c;
+    const sl_cell *known = plate;
+    sl_status rc = SL_OK;
+    if (row->named && st->named) {
+        if ((rc = named_known(st, row->named, plate))) return fail(st, rc, "named plates");
+        known_c = (sl_cell){st->known.p, st->known.len, SL_CELL_VALUE};
+        known = &known_c;
+    }
+    rc = row_set(st, k, r, row, rid, known, &sid);
     if (rc) return rc;
+    if (row->named && st->named && (rc = named_cats(st))) return fail(st, rc, "named plates");
 
     sl_bval v[ROW_COLS];
     v[0] = v_null(); /* row_id: the rowid itself */
@@ -779,23 +883,26 @@ sl_status sl_store_row_add(sl_store *st, const sl_key *k, const sl_rules *r, con
     int has_tok = plate && sl_plate_token(k, plate->p, plate->len, st->token);
     v[13] = has_tok ? v_str(st->token) : v_null();
     v[14] = v_str(sl_cell_state_name(pc->st));
-    if ((rc = redacted_cell(st, &v[15], 0, &s->f[SL_F_REASON], plate))) return rc;
+    if ((rc = redacted_cell(st, &v[15], 0, &s->f[SL_F_REASON], known))) return rc;
     v[16] = v_str(sl_cell_state_name(s->f[SL_F_REASON].st));
-    if ((rc = redacted_cell(st, &v[17], 1, &s->f[SL_F_CASE], plate))) return rc;
+    if ((rc = redacted_cell(st, &v[17], 1, &s->f[SL_F_CASE], known))) return rc;
     v[18] = v_str(sl_cell_state_name(s->f[SL_F_CASE].st));
-    if ((rc = redacted_cell(st, &v[19], 2, &s->f[SL_F_OFFENSE], plate))) return rc;
-    if ((rc = redacted_cell(st, &v[20], 3, &s->f[SL_F_FILTERS], plate))) return rc;
+    if ((rc = redacted_cell(st, &v[19], 2, &s->f[SL_F_OFFENSE], known))) return rc;
+    if ((rc = redacted_cell(st, &v[20], 3, &s->f[SL_F_FILTERS], known))) return rc;
     v[21] = v_cell(&s->f[SL_F_SEARCH_TYPE]);
-    if ((rc = redacted_cell(st, &v[22], 4, &s->f[SL_F_TEXT_PROMPT], plate))) return rc;
+    if ((rc = redacted_cell(st, &v[22], 4, &s->f[SL_F_TEXT_PROMPT], known))) return rc;
     v[23] = v_cell(&s->f[SL_F_MODERATION]);
-    v[24] = v_text(st->cats.p, st->cats.len);
+    const sl_buf *cats = row->named && st->named ? &st->rowcats : &st->cats;
+    v[24] = v_text(cats->p, cats->len);
     v[25] = v_int(sid);
     if ((rc = append_utf8(st, st->rows, rid, v, ROW_COLS, s)))
         return bt_fail(st, rc, st->rows, "flagged_rows");
+    if (row->named && st->named && (rc = named_rows(st, rid, row)))
+        return rc;
 
     sl_store_written *w = &st->written;
     w->row_id = rid;
-    w->categories = (sl_slice){st->cats.p ? st->cats.p : "", st->cats.len};
+    w->categories = (sl_slice){cats->p ? cats->p : "", cats->len};
     w->rules = (sl_slice){st->rules.p ? st->rules.p : "", st->rules.len};
     w->plate_token = has_tok ? st->token : NULL;
     w->search_time = s->search_time != SL_TIME_NONE ? st->iso[0] : NULL;
@@ -957,6 +1064,9 @@ sl_status sl_store_source_end(sl_store *st, int keep) {
         if (!rc && st->nevents > st->mark_event)
             rc = drop_tail(st, &st->drop_events, "DELETE FROM events WHERE rowid > ?1",
                            st->mark_event, "dropping a duplicate source's events");
+        if (!rc && st->named && st->next_row > st->mark_row)
+            rc = drop_tail(st, &st->drop_named, "DELETE FROM named_plates WHERE row_id >= ?1",
+                           st->mark_row, "dropping a duplicate source's named plates");
         st->next_row = st->mark_row;
         st->next_set = st->mark_set;
         st->next_hit = st->mark_hit;
@@ -1059,7 +1169,8 @@ sl_status sl_store_source_check(sl_store *st, const sl_store_check *c) {
 static void finalize_all(sl_store *st) {
     sqlite3_stmt **stmts[] = {&st->meta, &st->pack, &st->rule, &st->source, &st->rej,
                               &st->fstate, &st->ferr, &st->diag, &st->event,
-                              &st->finding, &st->check, &st->drop_events};
+                              &st->finding, &st->check, &st->drop_events, &st->named_ins,
+                              &st->drop_named};
     for (size_t i = 0; i < SL_ARRAY_LEN(stmts); i++) {
         sqlite3_finalize(*stmts[i]);
         *stmts[i] = NULL;
@@ -1210,6 +1321,8 @@ sl_status sl_store_close(sl_store *st) {
     sl_buf_free(&st->setkey);
     sl_buf_free(&st->key);
     sl_buf_free(&st->cats);
+    sl_buf_free(&st->rowcats);
+    sl_buf_free(&st->known);
     sl_buf_free(&st->rules);
     sl_counts_free(st->counts);
     for (size_t i = 0; i < st->nreach; i++) free(st->reach[i].category);

@@ -9,6 +9,7 @@
 #define SL_STORE_H
 
 #include "eventlog.h"
+#include "named.h"
 #include "read.h"
 #include "schema.h"
 
@@ -54,6 +55,7 @@ typedef struct {
     uint64_t cell_states[SL_F_COUNT][SL_CELL__COUNT];
     uint64_t invalid_utf8;
     uint64_t flagged;
+    uint64_t named;         /* rows that searched a plate named with --plate */
     int64_t time_min, time_max;               /* over parsed search times, SL_TIME_NONE if none */
     uint64_t orgs_distinct;                   /* distinct organizations seen */
     const sl_schema *schema;                  /* NULL when no header was found */
@@ -82,10 +84,16 @@ typedef struct {
     const sl_search *s;
     const sl_flag *flags;
     size_t nflags;
+    uint32_t named; /* bit i: the row searched plate i of sl_store_named's list */
 } sl_store_row;
 
 sl_status sl_store_row_add(sl_store *st, const sl_key *k, const sl_rules *r,
                            const sl_store_row *row);
+
+/* The plates named with --plate (kept by pointer; NULL or none: no table rows). A row with
+ * `named` bits gets the category "named_plate", one named_plates row per plate it searched,
+ * and those plates tokenized wherever its texts hold them. */
+sl_status sl_store_named(sl_store *st, const sl_named *nm, const sl_key *k);
 
 /* What the last sl_store_row_add wrote, for writers that stream rows as they are stored
  * (flagged.csv). Texts are as stored: plates tokenized. A slice with p NULL was stored as NULL.

@@ -63,6 +63,13 @@ static void test_errors(void) {
     CHECK_INT(load_err("tests/data/rules/bad_priority.rules", err, sizeof err), SL_ERULES);
     CHECK_STR(err, "tests/data/rules/bad_priority.rules:5: rule pri.a: priority 'high' is not an "
                    "integer in [-1000000, 1000000]");
+    /* the counts' own categories: every row, and rows that searched a plate named with --plate */
+    CHECK_INT(load_err("tests/data/rules/bad_reserved_category.rules", err, sizeof err), SL_ERULES);
+    CHECK_STR(err, "tests/data/rules/bad_reserved_category.rules:5: rule res.a: category "
+                   "'named_plate' is kept for the counts' own use");
+    CHECK_INT(load_err("tests/data/rules/bad_reserved_pack_category.rules", err, sizeof err), SL_ERULES);
+    CHECK_STR(err, "tests/data/rules/bad_reserved_pack_category.rules:3: category 'all' is kept "
+                   "for the counts' own use");
     CHECK_INT(load_err("tests/data/rules/bad_empty_match.rules", err, sizeof err), SL_ERULES);
     CHECK(strstr(err, "tests/data/rules/bad_empty_match.rules:5: rule empty.a: pattern 'x*'") == err);
     CHECK_INT(load_err("tests/data/rules/no_such.rules", err, sizeof err), SL_ERULES);

@@ -1,0 +1,150 @@
+/* named.c: the plates a user names with `--plate`, and the rows that searched them (named.h).
+ * A row searched a named plate when its plate cell holds it, when a wildcard pattern there
+ * fits it, or when one of its free-text cells names it as lib/redact.c finds the row's own
+ * plate in text (case, spaces and dashes ignored), so that what is found here is also what
+ * the redactor tokenizes. Only rows of a scan given plates come here. */
+#include "named.h"
+#include "redact.h"
+
+#include <stdio.h>
+
+sl_status sl_named_init(sl_named *nm, const char *const *plates, size_t n, char *err,
+                        size_t errlen) {
+    memset(nm, 0, sizeof *nm);
+    for (size_t i = 0; i < n; i++) {
+        const char *p = plates[i] ? plates[i] : "";
+        char norm[SL_NAMED_CAP + 1];
+        size_t len = 0, other = 0;
+        for (const char *c = p; *c; c++) {
+            unsigned char u = (unsigned char)*c;
+            if (u == '*' || u == '?') {
+                snprintf(err, errlen, "--plate \"%s\": a wildcard; name whole plates (a search "
+                         "with a wildcard pattern that fits one is found by the scan)", p);
+                return SL_EUSAGE;
+            }
+            if (!sl_isalnum(u)) {
+                if (u != ' ' && u != '-' && u != '.') other++;
+                continue;
+            }
+            if (len == SL_NAMED_CAP) {
+                snprintf(err, errlen, "--plate \"%.40s\": longer than %d letters and digits",
+                         p, SL_NAMED_CAP);
+                return SL_EUSAGE;
+            }
+            norm[len++] = (char)sl_toupper(u);
+        }
+        norm[len] = '\0';
+        if (len < 2 || other) {
+            snprintf(err, errlen, "--plate \"%.40s\": not a plate (letters and digits, with "
+                     "spaces or dashes if you like)", p);
+            return SL_EUSAGE;
+        }
+        size_t k = 0;
+        while (k < nm->n && strcmp(nm->plate[k], norm)) k++;
+        if (k < nm->n) continue; /* given twice */
+        if (nm->n == SL_NAMED_MAX) {
+            snprintf(err, errlen, "more than %d plates named: --plate answers whether and by whom "
+                     "plates someone already knows were searched; it does not run lists",
+                     SL_NAMED_MAX);
+            return SL_EUSAGE;
+        }
+        memcpy(nm->plate[nm->n], norm, len + 1);
+        nm->len[nm->n++] = len;
+        if (nm->all_len) nm->all[nm->all_len++] = ',';
+        memcpy(nm->all + nm->all_len, norm, len);
+        nm->all_len += len;
+    }
+    return SL_OK;
+}
+
+/* Glob match of a normalised pattern ('*' any run, '?' one character) against a plate. */
+static int glob_fits(const char *pat, size_t pn, const char *s, size_t sn) {
+    size_t p = 0, q = 0, star = SIZE_MAX, mark = 0;
+    while (q < sn) {
+        if (p < pn && (pat[p] == '?' || pat[p] == s[q])) {
+            p++;
+            q++;
+        } else if (p < pn && pat[p] == '*') {
+            star = p++;
+            mark = q;
+        } else if (star != SIZE_MAX) {
+            p = star + 1;
+            q = ++mark;
+        } else {
+            return 0;
+        }
+    }
+    while (p < pn && pat[p] == '*') p++;
+    return p == pn;
+}
+
+/* The plate cell: plates split by , ; | / or a line break (as lib/redact.c reads a row's
+ * plate), each normalised; an exact one or a wildcard pattern with two letters or digits. */
+static unsigned cell_how(const sl_named *nm, size_t i, const sl_cell *c) {
+    if ((c->st != SL_CELL_VALUE && c->st != SL_CELL_PARTIAL) || !c->p) return 0;
+    unsigned how = 0;
+    size_t a = 0;
+    while (a < c->len) {
+        size_t b = a;
+        while (b < c->len && !strchr(",;|/\n\r", c->p[b])) b++;
+        char norm[64];
+        size_t len = 0, alnum = 0, wild = 0, over = 0;
+        for (size_t j = a; j < b; j++) {
+            unsigned char u = (unsigned char)c->p[j];
+            if (!sl_isalnum(u) && u != '*' && u != '?') continue;
+            if (len == sizeof norm) { /* no plate: a text typed in the plate column */
+                over = 1;
+                break;
+            }
+            norm[len++] = (char)(sl_isalnum(u) ? sl_toupper(u) : u);
+            if (sl_isalnum(u)) alnum++;
+            else wild++;
+        }
+        if (!over && alnum >= 2) {
+            if (!wild && len == nm->len[i] && !memcmp(norm, nm->plate[i], len))
+                how |= SL_NAMED_CELL;
+            else if (wild && glob_fits(norm, len, nm->plate[i], nm->len[i]))
+                how |= SL_NAMED_PATTERN;
+        }
+        a = b + 1;
+    }
+    return how;
+}
+
+static const sl_field TEXT_FIELDS[] = {SL_F_REASON, SL_F_CASE, SL_F_OFFENSE, SL_F_FILTERS,
+                                       SL_F_TEXT_PROMPT};
+
+/* Whether a free-text cell of the row names the plate(s) p (one, or several comma-joined). */
+static int text_names(const sl_search *q, const char *p, size_t len) {
+    for (size_t f = 0; f < SL_ARRAY_LEN(TEXT_FIELDS); f++) {
+        const sl_cell *c = &q->f[TEXT_FIELDS[f]];
+        if (c->st == SL_CELL_ABSENT || !c->p || c->len < 2) continue;
+        if (sl_redact_mentions_plate(c->p, c->len, p, len)) return 1;
+    }
+    return 0;
+}
+
+unsigned sl_named_how(const sl_named *nm, size_t i, const sl_search *q) {
+    if (i >= nm->n) return 0;
+    unsigned how = cell_how(nm, i, &q->f[SL_F_PLATE]);
+    if (text_names(q, nm->plate[i], nm->len[i])) how |= SL_NAMED_TEXT;
+    return how;
+}
+
+/* On every row of a scan given plates: the texts are walked once for all the plates, and
+ * plate by plate only when one of them is named there. */
+uint32_t sl_named_match(const sl_named *nm, const sl_search *q) {
+    uint32_t m = 0;
+    for (size_t i = 0; i < nm->n; i++)
+        if (cell_how(nm, i, &q->f[SL_F_PLATE])) m |= 1u << i;
+    if (m == (1u << nm->n) - 1 || !text_names(q, nm->all, nm->all_len)) return m;
+    for (size_t i = 0; i < nm->n; i++)
+        if (!(m & (1u << i)) && text_names(q, nm->plate[i], nm->len[i])) m |= 1u << i;
+    return m;
+}
+
+const char *sl_named_how_name(unsigned how) {
+    static const char *const names[8] = {"", "plate", "pattern", "plate+pattern", "text",
+                                         "plate+text", "pattern+text", "plate+pattern+text"};
+    return names[how & 7];
+}

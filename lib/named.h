@@ -1,0 +1,48 @@
+/* named.h: the plates a user names with `--plate` (a defense attorney's client's car): which
+ * search rows searched them, and how. BRIEF.md: plate tokens exist so that "a person who
+ * already knows a plate ... can ask whether and by whom it was searched". The plates stay in
+ * memory; every output shows only their tokens. */
+#ifndef SL_NAMED_H
+#define SL_NAMED_H
+
+#include "schema.h"
+
+/* A handful, on purpose: this answers a question about plates someone already knows; it is
+ * not a way to run lists of plates (BRIEF.md, "What sunlight is not"). */
+#define SL_NAMED_MAX 8
+#define SL_NAMED_CAP 16 /* characters of one normalised plate */
+/* The category its rows are counted under, beside the rule packs' categories. */
+#define SL_NAMED_CATEGORY "named_plate"
+
+/* How a row searched a named plate (bits). */
+enum {
+    SL_NAMED_CELL = 1,    /* the plate cell holds it (ignoring case, spaces and dashes) */
+    SL_NAMED_PATTERN = 2, /* a wildcard pattern in the plate cell fits it ("7AB*", "7ABC12?") */
+    SL_NAMED_TEXT = 4     /* a free-text cell names it (reason, case number, offense, filters,
+                             text prompt) */
+};
+
+typedef struct {
+    size_t n;
+    char plate[SL_NAMED_MAX][SL_NAMED_CAP + 1]; /* upper case, letters and digits only */
+    size_t len[SL_NAMED_MAX];
+    char all[SL_NAMED_MAX * (SL_NAMED_CAP + 1)]; /* the plates comma-joined, as lib/redact.c
+                                                    reads a plate cell */
+    size_t all_len;
+} sl_named;
+
+/* Normalises and keeps the plates given (upper case, letters and digits; spaces, dashes and
+ * dots dropped; a plate given twice kept once). SL_EUSAGE, with the reason in err, for more
+ * than SL_NAMED_MAX plates, a wildcard, fewer than two letters or digits, or more than
+ * SL_NAMED_CAP. */
+sl_status sl_named_init(sl_named *nm, const char *const *plates, size_t n, char *err,
+                        size_t errlen);
+
+/* How the row searched named plate i (SL_NAMED_* bits), 0 when it did not. */
+unsigned sl_named_how(const sl_named *nm, size_t i, const sl_search *q);
+/* Bit i set when the row searched named plate i. */
+uint32_t sl_named_match(const sl_named *nm, const sl_search *q);
+/* Words for a `how`: "plate", "pattern", "text", joined by '+' ("plate+text"). */
+const char *sl_named_how_name(unsigned how);
+
+#endif
