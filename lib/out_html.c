@@ -1048,7 +1048,9 @@ static void named_plates(html *h) {
         escz(h, tok);
         raw(h, "</h3>\n<p>");
         if (!n) {
-            raw(h, "No search row in these files searched it.</p>\n");
+            raw(h, unread ? "No row found to have searched it; the rows without a readable plate "
+                            "(above) could not be checked.</p>\n"
+                          : "No search row in these files searched it.</p>\n");
             continue;
         }
         int64_t rep = sqlite3_column_int64(sum, 2), nsrc = sqlite3_column_int64(sum, 3),

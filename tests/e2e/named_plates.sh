@@ -65,7 +65,7 @@ check "grep -q '<a href=\"#named\">Plates you named</a>' '$T/out/report.html'" "
 check "sect | grep -q '4 rows in 2 sources, by 3 organizations, from 2025-06-03T11:00:00Z to 2025-06-05T11:00:00Z. Found by the plate cell: 2; by a wildcard pattern: 1; in free text: 1. 1 row repeats a search already seen in an earlier source'" \
     "6TRJ244's line: $(sect | grep 'rows in' | head -1)"
 check "sect | grep -q 'about 3 distinct searches'" "distinct searches"
-check "sect | grep -q 'No search row in these files searched it'" "the plate no row searched"
+check "sect | grep -q 'No row found to have searched it; the rows without a readable plate (above) could not be checked'" "the plate no row searched"
 check "sect | grep -q '2 of the 11 search rows (18.2%) have no readable plate'" "unreadable plates: $(sect | grep 'readable')"
 check "sect | grep -q ' pattern rel/network_audit_foo.csv record 3 '" "a row's cite and how"
 check "python3 -c \"import json,sys; d=json.load(open('$T/out/summary.json'))['named_plates']; sys.exit(not (d[0]['rows'] == 4 and d[0]['rows_repeating_an_earlier_source'] == 1 and d[0]['found_by'] == {'plate': 2, 'pattern': 1, 'text': 1} and d[1]['rows'] == 2 and d[2]['rows'] == 0 and d[2]['first'] is None))\"" \
@@ -78,6 +78,12 @@ done
 # without --plate: nothing of it
 scan -o "$T/plain"
 check "! grep -q 'id=\"named\"' '$T/plain/report.html'" "a named section without --plate"
+# a release whose every plate is readable: no warning, and a plainer sentence
+mkdir "$T/clean"
+{ printf '%s\r\n' "$H"; row 'John Doe' 'Foo CA PD' 12 ABC9876 theft 25-1 '06/03/2025, 11:00:00 AM UTC'; } >"$T/clean/a.csv"
+"$B/sunlight" scan "$T/clean" -o "$T/cout" --key "$T/k" -q --plate 6TRJ244 >"$T/log" 2>&1
+check "grep -q 'No search row in these files searched it.' '$T/cout/report.html'" "the sentence when every plate was readable"
+check "! grep -q 'have no readable plate' '$T/cout/report.html'" "the unreadable-plates warning with none"
 check "! grep -q named_plate '$T/plain/flagged.csv'" "named_plate in flagged.csv without --plate"
 check "! grep -q named_plates '$T/plain/summary.json'" "named_plates in summary.json without --plate"
 expect "rows flagged without --plate" "$(sqlite3 "$T/plain/sunlight.db" 'SELECT COUNT(*) FROM flagged_rows')" 3
