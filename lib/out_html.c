@@ -398,20 +398,32 @@ static void months(html *h) {
     free(cats);
 }
 
-/* The reach table's buckets, in column order (store.c writes them by their bounds). */
-static const struct {
-    int64_t min; /* -1: unknown */
-    const char *label;
-} REACH[] = {{0, "0"}, {1, "1"}, {2, "2&ndash;10"}, {11, "11&ndash;100"}, {101, "101&ndash;1,000"},
-             {1001, "over 1,000"}, {-1, "unknown"}};
-#define NREACH (sizeof REACH / sizeof REACH[0])
+/* The reach table's buckets, in column order: store.c's bounds (sl_reach_min, sl_reach_max). */
+#define NREACH ((size_t)SL_REACH_BUCKETS)
+
+/* A bucket's column heading: "0", "2&ndash;10", "over 1,000", "unknown". */
+static void reach_label(html *h, size_t b) {
+    const int64_t lo = sl_reach_min[b], hi = sl_reach_max[b];
+    if (lo < 0) {
+        raw(h, "unknown");
+    } else if (hi < 0) {
+        raw(h, "over ");
+        num(h, lo - 1);
+    } else {
+        num(h, lo);
+        if (hi != lo) {
+            raw(h, "&ndash;");
+            num(h, hi);
+        }
+    }
+}
 
 /* The bucket of column 0 (networks_min, NULL for unknown) of a reach row. */
 static size_t reach_col(sqlite3_stmt *s) {
     const int unknown = sqlite3_column_type(s, 0) == SQLITE_NULL;
     const int64_t min = unknown ? -1 : sqlite3_column_int64(s, 0);
     size_t b = 0;
-    while (b + 1 < NREACH && REACH[b].min != min) b++;
+    while (b + 1 < NREACH && sl_reach_min[b] != min) b++;
     return b; /* the last, unknown, for a bound the table does not know */
 }
 
@@ -443,7 +455,11 @@ static void reach(html *h) {
     }
     raw(h, "<div class=\"scroll\"><table>\n<tr><th>category</th>");
     for (size_t b = 0; b < NREACH; b++)
-        if (used[b]) printf_h(h, "<th class=\"n\">%s</th>", REACH[b].label);
+        if (used[b]) {
+            raw(h, "<th class=\"n\">");
+            reach_label(h, b);
+            raw(h, "</th>");
+        }
     raw(h, "<th class=\"n\">share over 1,000</th></tr>\n");
     while (next(h, c)) {
         size_t cn;
@@ -457,7 +473,7 @@ static void reach(html *h) {
         raw(h, "</td>");
         int64_t known = 0;
         for (size_t b = 0; b < NREACH; b++) {
-            if (REACH[b].min >= 0) known += row[b];
+            if (sl_reach_min[b] >= 0) known += row[b];
             if (!used[b]) continue;
             raw(h, "<td class=\"n\">");
             num(h, row[b]);

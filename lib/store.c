@@ -50,9 +50,9 @@ typedef struct {
  * on the scan's thread and staged with the source the same way. Bucket REACH_UNKNOWN holds rows
  * with no number of networks (a log without the column, a redacted or unreadable cell). */
 #define REACH_CATS 64
-enum { REACH_BUCKETS = 7, REACH_UNKNOWN = 6 };
-static const int64_t REACH_MIN[REACH_BUCKETS] = {0, 1, 2, 11, 101, 1001, -1};
-static const int64_t REACH_MAX[REACH_BUCKETS] = {0, 1, 10, 100, 1000, -1, -1}; /* -1: none */
+enum { REACH_BUCKETS = SL_REACH_BUCKETS, REACH_UNKNOWN = SL_REACH_BUCKETS - 1 };
+const int64_t sl_reach_min[SL_REACH_BUCKETS] = {0, 1, 2, 11, 101, 1001, -1};
+const int64_t sl_reach_max[SL_REACH_BUCKETS] = {0, 1, 10, 100, 1000, -1, -1};
 
 typedef struct {
     char *category;
@@ -932,7 +932,7 @@ static sl_status count_fail(sl_store *st, sl_status rc) {
 static int reach_bucket(int64_t networks) {
     if (networks < 0) return REACH_UNKNOWN;
     int b = 0;
-    while (b < REACH_UNKNOWN - 1 && networks > REACH_MAX[b]) b++;
+    while (b < REACH_UNKNOWN - 1 && networks > sl_reach_max[b]) b++;
     return b;
 }
 
@@ -1238,9 +1238,9 @@ static sl_status write_reach(sl_store *st) {
         for (int b = 0; !rc && b < REACH_BUCKETS; b++) {
             if (!st->reach[i].run[b]) continue;
             bind_str(ins, 1, st->reach[i].category);
-            if (REACH_MIN[b] >= 0) sqlite3_bind_int64(ins, 2, REACH_MIN[b]);
+            if (sl_reach_min[b] >= 0) sqlite3_bind_int64(ins, 2, sl_reach_min[b]);
             else sqlite3_bind_null(ins, 2);
-            if (REACH_MAX[b] >= 0) sqlite3_bind_int64(ins, 3, REACH_MAX[b]);
+            if (sl_reach_max[b] >= 0) sqlite3_bind_int64(ins, 3, sl_reach_max[b]);
             else sqlite3_bind_null(ins, 3);
             bind_u64(ins, 4, st->reach[i].run[b]);
             rc = step_reset(st, ins, "reach");

@@ -112,6 +112,12 @@ const sl_store_written *sl_store_row_written(const sl_store *st);
 
 /* Counts one search row for organization x month x category (category "all" counts every
  * row; one call per distinct category of a flagged row). */
+/* The reach table's buckets of Total Networks Searched, in order: from sl_reach_min to
+ * sl_reach_max (-1: no upper bound); the last (min -1) holds rows whose number is unknown. The
+ * report names its columns from them. */
+#define SL_REACH_BUCKETS 7
+extern const int64_t sl_reach_min[SL_REACH_BUCKETS], sl_reach_max[SL_REACH_BUCKETS];
+
 sl_status sl_store_count(sl_store *st, const char *org, size_t org_len, int64_t t,
                          const char *category);
 /* The same for one search row s (its organization and search time): counts it under "all" and
