@@ -95,8 +95,9 @@ sl_status sl_out_totals_get(struct sqlite3 *db, sl_out_totals *t, char *err, siz
  * token with no row still has a line): token, rows, rows that repeat a search of an earlier
  * source (the same search ID, or, without one, the same organization, second and networks
  * searched; rows of one source are never one search, nor is a row with no time), sources,
- * organizations, first and last search time, and rows found by the plate cell, a wildcard
- * pattern, free text. Bind ?1 to run.named_plates' value. */
+ * organizations, first and last search time, rows found by the plate cell, a wildcard
+ * pattern, free text, and event-log entries naming it (named_events). Bind ?1 to
+ * run.named_plates' value. */
 #define SL_OUT_NAMED_SUMMARY                                                                    \
     "WITH RECURSIVE t(tok, rest, i) AS (SELECT '', ?1 || ',', 0 UNION ALL"                        \
     " SELECT substr(rest, 1, instr(rest, ',') - 1), substr(rest, instr(rest, ',') + 1), i + 1"    \
@@ -110,7 +111,8 @@ sl_status sl_out_totals_get(struct sqlite3 *db, sl_out_totals *t, char *err, siz
     " WHERE m2.tok = m.tok AND m2.k = m.k AND m2.source_id < m.source_id)), 0),"                  \
     " COUNT(DISTINCT m.source_id), COUNT(DISTINCT m.org), MIN(m.search_time),"                    \
     " MAX(m.search_time), COALESCE(SUM(instr(m.how, 'plate') > 0), 0),"                           \
-    " COALESCE(SUM(instr(m.how, 'pattern') > 0), 0), COALESCE(SUM(instr(m.how, 'text') > 0), 0)"  \
+    " COALESCE(SUM(instr(m.how, 'pattern') > 0), 0), COALESCE(SUM(instr(m.how, 'text') > 0), 0),"  \
+    " (SELECT COUNT(*) FROM named_events e WHERE e.plate_token = t.tok)"                          \
     " FROM t LEFT JOIN m ON m.tok = t.tok WHERE t.i > 0 GROUP BY t.i ORDER BY t.i"
 
 #define SL_OUT_STR_(x) #x

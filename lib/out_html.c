@@ -1012,12 +1012,42 @@ static void examples(html *h) {
     sqlite3_finalize(docs);
 }
 
+/* The event-log entries (administrative actions: a hot list entry, an alert, a review) whose
+ * details name the plate, up to NAMED_ROWS of them. */
+static void named_events(html *h, sqlite3_stmt *q, const char *tok, int64_t n) {
+    if (!n || h->rc) return;
+    raw(h, "<p>");
+    num(h, n);
+    raw(h, n == 1 ? " event-log entry names" : " event-log entries name");
+    raw(h, " it: administrative actions (a hot-list entry, an alert, an audit review), not "
+           "searches. Their details are in the database (table events, with named_events).</p>\n"
+           "<div class=\"scroll\"><table><tr><th>time</th><th>user</th><th>event</th>"
+           "<th>entity</th><th>source</th></tr>\n");
+    sqlite3_bind_text(q, 1, tok, -1, SQLITE_TRANSIENT);
+    while (next(h, q)) {
+        raw(h, "<tr><td class=\"m\">");
+        col(h, q, 0);
+        for (int c = 1; c <= 3; c++) {
+            raw(h, "</td><td>");
+            col(h, q, c);
+        }
+        raw(h, "</td><td class=\"mono\">");
+        col(h, q, 4);
+        printf_h(h, " record %lld", (long long)sqlite3_column_int64(q, 5));
+        if (sqlite3_column_type(q, 6) != SQLITE_NULL)
+            printf_h(h, " (line %lld)", (long long)sqlite3_column_int64(q, 6));
+        raw(h, "</td></tr>\n");
+    }
+    sqlite3_reset(q);
+    raw(h, "</table></div>\n");
+}
+
 /* The plates named with --plate: for each, its rows and every row (up to NAMED_ROWS) with
  * who searched, when, how widely, why and where it is written. Shown only when plates were
  * named. */
 #define NAMED_ROWS 1000
 static void named_plates(html *h) {
-    sqlite3_stmt *s = NULL, *sum = NULL, *rows = NULL;
+    sqlite3_stmt *s = NULL, *sum = NULL, *rows = NULL, *evq = NULL;
     if (!prep(h, "SELECT value FROM run WHERE key = 'named_plates'", &s)) return;
     if (!next(h, s)) {
         sqlite3_finalize(s);
@@ -1031,6 +1061,12 @@ static void named_plates(html *h) {
                     " JOIN sources s ON s.id = r.source_id WHERE n.plate_token = ?1"
                     " ORDER BY r.search_time IS NULL, r.search_time, r.row_id"
                     " LIMIT " SL_OUT_STR(NAMED_ROWS), &rows);
+    ok = ok && prep(h,
+                    "SELECT e.time, e.user, e.event_type, e.entity_type, s.cite, e.record, e.line"
+                    " FROM named_events n JOIN events e ON e.rowid = n.event"
+                    " JOIN sources s ON s.id = e.source_id WHERE n.plate_token = ?1"
+                    " ORDER BY e.time IS NULL, e.time, e.rowid LIMIT " SL_OUT_STR(NAMED_ROWS),
+                    &evq);
     if (ok)
         sqlite3_bind_text(sum, 1, (const char *)sqlite3_column_text(s, 0), -1, SQLITE_TRANSIENT);
     int64_t all = 0, unread = 0;
@@ -1067,6 +1103,7 @@ static void named_plates(html *h) {
             raw(h, unread ? "No row found to have searched it; the rows without a readable plate "
                             "(above) could not be checked.</p>\n"
                           : "No search row in these files searched it.</p>\n");
+            named_events(h, evq, tok, sqlite3_column_int64(sum, 10));
             continue;
         }
         int64_t rep = sqlite3_column_int64(sum, 2), nsrc = sqlite3_column_int64(sum, 3),
@@ -1144,7 +1181,9 @@ static void named_plates(html *h) {
             raw(h, " are in flagged.csv (category " SL_NAMED_CATEGORY ") and in the database "
                    "(table named_plates).</p>\n");
         }
+        named_events(h, evq, tok, sqlite3_column_int64(sum, 10));
     }
+    sqlite3_finalize(evq);
     sqlite3_finalize(s);
     sqlite3_finalize(sum);
     sqlite3_finalize(rows);

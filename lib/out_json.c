@@ -468,6 +468,7 @@ static void w_named(ctx *c) {
         j_col_int(w, "pattern", s, 8);
         j_col_int(w, "text", s, 9);
         j_close(w, "}");
+        j_col_int(w, "events", s, 10);
         j_close(w, "}");
     }
     j_close(w, "]");

@@ -106,7 +106,7 @@ struct sl_store {
     sl_buf known;         /* a named row's plates for redaction: the named ones it searched,
                              then its plate cell */
     sl_buf rowcats;       /* a named row's categories: its set's, and named_plate */
-    sqlite3_stmt *named_ins, *drop_named;
+    sqlite3_stmt *named_ins, *drop_named, *named_ev, *drop_named_ev;
 };
 
 /* ---- errors ------------------------------------------------------------------------------- */
@@ -257,6 +257,7 @@ static const char DDL[] =
     " fingerprint TEXT, shifted INTEGER, truncation TEXT);"
     "CREATE TABLE named_plates(row_id INTEGER NOT NULL, plate_token TEXT NOT NULL,"
     " how TEXT NOT NULL);"
+    "CREATE TABLE named_events(event INTEGER NOT NULL, plate_token TEXT NOT NULL);"
     "CREATE VIEW accounting AS SELECT id, cite, records, searches, rejected, header_repeats,"
     " blank, set_aside, records - searches - rejected - header_repeats - blank - set_aside"
     " AS unaccounted FROM sources;";
@@ -330,6 +331,7 @@ sl_status sl_store_open(sl_store **out, const char *path, char *err, size_t errl
         rc = prep(st, &st->check,
                   "INSERT OR REPLACE INTO source_checks VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
     if (!rc) rc = prep(st, &st->named_ins, "INSERT INTO named_plates VALUES(?1, ?2, ?3)");
+    if (!rc) rc = prep(st, &st->named_ev, "INSERT INTO named_events VALUES(?1, ?2)");
     if (rc) {
         if (err && errlen) snprintf(err, errlen, "%s", st->err);
         sl_store_close(st);
@@ -1067,6 +1069,9 @@ sl_status sl_store_source_end(sl_store *st, int keep) {
         if (!rc && st->named && st->next_row > st->mark_row)
             rc = drop_tail(st, &st->drop_named, "DELETE FROM named_plates WHERE row_id >= ?1",
                            st->mark_row, "dropping a duplicate source's named plates");
+        if (!rc && st->named && st->nevents > st->mark_event)
+            rc = drop_tail(st, &st->drop_named_ev, "DELETE FROM named_events WHERE event > ?1",
+                           st->mark_event, "dropping a duplicate source's named plates");
         st->next_row = st->mark_row;
         st->next_set = st->mark_set;
         st->next_hit = st->mark_hit;
@@ -1093,6 +1098,7 @@ sl_status sl_store_event(sl_store *st, const sl_key *k, uint32_t source_id, uint
     sl_buf *j = &st->key;
     sl_buf_reset(j);
     sl_status rc = sl_buf_putc(j, '{');
+    uint32_t named = 0; /* the plates named with --plate that the details name */
     for (size_t i = 0; !rc && i < ev->npairs; i++) {
         const sl_ev_pair *pr = &ev->pairs[i];
         unsigned dup = 1;
@@ -1108,8 +1114,20 @@ sl_status sl_store_event(sl_store *st, const sl_key *k, uint32_t source_id, uint
         if (!rc) rc = sl_buf_putc(j, ':');
         sl_buf_reset(&st->tmp);
         int plate = label_has_plate(pr->label);
-        if (!rc) rc = sl_redact(k, pr->value.p, pr->value.len, plate ? pr->value.p : NULL,
-                                plate ? pr->value.len : 0, SL_REDACT_PLATES, &st->tmp);
+        const char *kp = plate ? pr->value.p : NULL;
+        size_t kl = plate ? pr->value.len : 0;
+        /* --plate: which named plates the value names; they are tokenized as known plates */
+        for (size_t m = 0; st->named && m < st->named->n; m++)
+            if (sl_redact_mentions_plate(pr->value.p, pr->value.len, st->named->plate[m],
+                                         st->named->len[m]))
+                named |= 1u << m;
+        if (!rc && named) {
+            if (!(rc = named_known(st, named, plate ? &(sl_cell){kp, kl, SL_CELL_VALUE} : NULL))) {
+                kp = st->known.p;
+                kl = st->known.len;
+            }
+        }
+        if (!rc) rc = sl_redact(k, pr->value.p, pr->value.len, kp, kl, SL_REDACT_PLATES, &st->tmp);
         if (!rc) rc = sl_ev_json_str(j, st->tmp.p ? st->tmp.p : "", st->tmp.len);
     }
     if (!rc) rc = sl_buf_putc(j, '}');
@@ -1127,6 +1145,12 @@ sl_status sl_store_event(sl_store *st, const sl_key *k, uint32_t source_id, uint
     bind_txt(s, 10, ev->event_id.p, ev->event_id.len);
     rc = step_reset(st, s, "events");
     if (!rc) st->nevents++;
+    for (size_t m = 0; !rc && named && m < st->named->n; m++) {
+        if (!(named & (1u << m))) continue;
+        sqlite3_bind_int64(st->named_ev, 1, st->nevents);
+        bind_str(st->named_ev, 2, st->named_tok[m]);
+        rc = step_reset(st, st->named_ev, "named_events");
+    }
     return rc;
 }
 
@@ -1170,7 +1194,7 @@ static void finalize_all(sl_store *st) {
     sqlite3_stmt **stmts[] = {&st->meta, &st->pack, &st->rule, &st->source, &st->rej,
                               &st->fstate, &st->ferr, &st->diag, &st->event,
                               &st->finding, &st->check, &st->drop_events, &st->named_ins,
-                              &st->drop_named};
+                              &st->drop_named, &st->named_ev, &st->drop_named_ev};
     for (size_t i = 0; i < SL_ARRAY_LEN(stmts); i++) {
         sqlite3_finalize(*stmts[i]);
         *stmts[i] = NULL;

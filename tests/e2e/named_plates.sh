@@ -33,6 +33,14 @@ row() { printf '%s,%s,%s,%s,%s,%s,"%s"\r\n' "$@"; }
     row 'John Doe' 'Foo CA PD' 2 ABC9876 vandalism 25-7 '06/07/2025, 11:00:00 AM UTC'
 } >"$T/rel/org_audit_foo.csv"
 
+# an event log: a hot-list entry for the plate, an audit review with the plate masked, and a
+# note naming the vanity plate in free text
+{
+    printf 'Timestamp,User,Event Type,Entity Type,Entity Details,Event Id\r\n'
+    printf '2025-06-02T10:00:00.000Z,Sgt Smith,create,hotlistEntry,"License Plate: 6TRJ244\nReason: stolen",e1\r\n'
+    printf '2025-06-02T11:00:00.000Z,Sgt Smith,update,organizationAudit,"License Plate: ***\nUser: John Doe",e2\r\n'
+    printf '2025-06-02T12:00:00.000Z,Sgt Smith,create,hotlistEntry,"Description: blue car LOVE IT",e3\r\n'
+} >"$T/rel/event_log.csv"
 scan() { "$B/sunlight" scan "$T/rel" --key "$T/k" -q "$@" >"$T/log" 2>&1; }
 scan -o "$T/out" --plate 6TRJ244 --plate ' loveit ' --plate ZZZ9999
 expect "exit status with plates named" "$?" 0
@@ -47,6 +55,10 @@ expect "loveit: how each row found it" \
     "$(sq "SELECT group_concat(r.record || '/' || n.how, ' ') FROM named_plates n JOIN flagged_rows r USING (row_id) WHERE n.plate_token = '$L'")" \
     "6/plate 7/text"
 expect "a plate no row searched" "$(sq "SELECT COUNT(*) FROM named_plates WHERE plate_token = '$Z'")" 0
+expect "event-log entries naming each plate" \
+    "$(sq "SELECT group_concat(e.event_id || '=' || (n.plate_token = '$A') || (n.plate_token = '$L'), ' ') FROM named_events n JOIN events e ON e.rowid = n.event")" \
+    "e1=10 e3=01"
+check "sq \"SELECT details FROM events WHERE event_id = 'e3'\" | grep -q 'blue car $L'" "the vanity plate in an event's details tokenized: $(sq "SELECT details FROM events WHERE event_id = 'e3'")"
 expect "categories of the rows" \
     "$(sq "SELECT group_concat(categories, ' ') FROM (SELECT categories FROM flagged_rows ORDER BY row_id)")" \
     "named_plate named_plate named_plate,sensitive_data_in_reason immigration named_plate,vague_or_no_purpose named_plate named_plate"
@@ -65,10 +77,11 @@ check "grep -q '<a href=\"#named\">Plates you named</a>' '$T/out/report.html'" "
 check "sect | grep -q '4 rows in 2 sources, by 3 organizations, from 2025-06-03T11:00:00Z to 2025-06-05T11:00:00Z. Found by the plate cell: 2; by a wildcard pattern: 1; in free text: 1. 1 row repeats a search already seen in an earlier source'" \
     "6TRJ244's line: $(sect | grep 'rows in' | head -1)"
 check "sect | grep -q 'about 3 distinct searches'" "distinct searches"
+check "sect | grep -q '1 event-log entry names it' && sect | grep -q ' Sgt Smith create hotlistEntry rel/event_log.csv record 2 '" "the event-log entry in the report"
 check "sect | grep -q 'No row found to have searched it; the rows without a readable plate (above) could not be checked'" "the plate no row searched"
 check "sect | grep -q '2 of the 11 search rows (18.2%) have no readable plate'" "unreadable plates: $(sect | grep 'readable')"
 check "sect | grep -q ' pattern rel/network_audit_foo.csv record 3 '" "a row's cite and how"
-check "python3 -c \"import json,sys; d=json.load(open('$T/out/summary.json'))['named_plates']; sys.exit(not (d[0]['rows'] == 4 and d[0]['rows_repeating_an_earlier_source'] == 1 and d[0]['found_by'] == {'plate': 2, 'pattern': 1, 'text': 1} and d[1]['rows'] == 2 and d[2]['rows'] == 0 and d[2]['first'] is None))\"" \
+check "python3 -c \"import json,sys; d=json.load(open('$T/out/summary.json'))['named_plates']; sys.exit(not (d[0]['rows'] == 4 and d[0]['rows_repeating_an_earlier_source'] == 1 and d[0]['found_by'] == {'plate': 2, 'pattern': 1, 'text': 1} and d[1]['rows'] == 2 and d[2]['rows'] == 0 and d[2]['first'] is None and d[0]['events'] == 1 and d[1]['events'] == 1 and d[2]['events'] == 0))\"" \
     "summary.json's named_plates"
 # one thread or two: the same bytes
 scan -o "$T/out1" --threads 1 --plate 6TRJ244 --plate ' loveit ' --plate ZZZ9999

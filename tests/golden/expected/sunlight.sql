@@ -1462,6 +1462,7 @@ INSERT INTO source_checks VALUES(3,'network_audit',NULL,NULL,NULL,NULL,NULL,'0a3
 INSERT INTO source_checks VALUES(4,'org_audit',NULL,'Alder Creek CA PD','dominant organization of the organization audit (206 of 206 rows)',NULL,NULL,'d07ff076e00d9def58425438f1f32cb8',0,NULL);
 INSERT INTO source_checks VALUES(5,'org_audit',NULL,'Alder Creek CA PD','dominant organization of the organization audit (193 of 193 rows)',NULL,NULL,'62fa9cce405a259868521d78745531c3',0,NULL);
 CREATE TABLE named_plates(row_id INTEGER NOT NULL, plate_token TEXT NOT NULL, how TEXT NOT NULL);
+CREATE TABLE named_events(event INTEGER NOT NULL, plate_token TEXT NOT NULL);
 CREATE VIEW flag_hits AS SELECT r.row_id, h.rule_id, h.category, h.field, h.start, h."end", h.matched FROM flagged_rows r JOIN hit_sets h ON h.set_id = r.hit_set;
 CREATE VIEW accounting AS SELECT id, cite, records, searches, rejected, header_repeats, blank, set_aside, records - searches - rejected - header_repeats - blank - set_aside AS unaccounted FROM sources;
 CREATE INDEX rejections_source ON rejections(source_id);
