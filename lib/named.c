@@ -114,33 +114,40 @@ static unsigned cell_how(const sl_named *nm, size_t i, const sl_cell *c) {
 static const sl_field TEXT_FIELDS[] = {SL_F_REASON, SL_F_CASE, SL_F_OFFENSE, SL_F_FILTERS,
                                        SL_F_TEXT_PROMPT};
 
-/* Whether a free-text cell of the row names the plate(s) p (one, or several comma-joined). */
-static int text_names(const sl_search *q, const char *p, size_t len) {
+/* The text is walked once for all the plates (it is read on every row of a scan given
+ * plates, and seldom names one), then plate by plate only when one of them is there. */
+uint32_t sl_named_in_text(const sl_named *nm, const char *p, size_t len) {
+    if (!nm->n || !p || len < 2 || !sl_redact_mentions_plate(p, len, nm->all, nm->all_len))
+        return 0;
+    if (nm->n == 1) return 1;
+    uint32_t m = 0;
+    for (size_t i = 0; i < nm->n; i++)
+        if (sl_redact_mentions_plate(p, len, nm->plate[i], nm->len[i])) m |= 1u << i;
+    return m;
+}
+
+/* The named plates the row's free-text cells name. */
+static uint32_t text_mask(const sl_named *nm, const sl_search *q) {
+    uint32_t m = 0;
     for (size_t f = 0; f < SL_ARRAY_LEN(TEXT_FIELDS); f++) {
         const sl_cell *c = &q->f[TEXT_FIELDS[f]];
-        if (c->st == SL_CELL_ABSENT || !c->p || c->len < 2) continue;
-        if (sl_redact_mentions_plate(c->p, c->len, p, len)) return 1;
+        if (c->st != SL_CELL_ABSENT) m |= sl_named_in_text(nm, c->p, c->len);
     }
-    return 0;
+    return m;
 }
 
 unsigned sl_named_how(const sl_named *nm, size_t i, const sl_search *q) {
     if (i >= nm->n) return 0;
     unsigned how = cell_how(nm, i, &q->f[SL_F_PLATE]);
-    if (text_names(q, nm->plate[i], nm->len[i])) how |= SL_NAMED_TEXT;
+    if (text_mask(nm, q) & (1u << i)) how |= SL_NAMED_TEXT;
     return how;
 }
 
-/* On every row of a scan given plates: the texts are walked once for all the plates, and
- * plate by plate only when one of them is named there. */
 uint32_t sl_named_match(const sl_named *nm, const sl_search *q) {
     uint32_t m = 0;
     for (size_t i = 0; i < nm->n; i++)
         if (cell_how(nm, i, &q->f[SL_F_PLATE])) m |= 1u << i;
-    if (m == (1u << nm->n) - 1 || !text_names(q, nm->all, nm->all_len)) return m;
-    for (size_t i = 0; i < nm->n; i++)
-        if (!(m & (1u << i)) && text_names(q, nm->plate[i], nm->len[i])) m |= 1u << i;
-    return m;
+    return m == (1u << nm->n) - 1 ? m : m | text_mask(nm, q);
 }
 
 const char *sl_named_how_name(unsigned how) {

@@ -40,6 +40,9 @@ sl_status sl_named_init(sl_named *nm, const char *const *plates, size_t n, char 
 
 /* How the row searched named plate i (SL_NAMED_* bits), 0 when it did not. */
 unsigned sl_named_how(const sl_named *nm, size_t i, const sl_search *q);
+/* Bit i set when text (a free-text cell, an event's detail) names plate i, as lib/redact.c
+ * finds a row's own plate: case, spaces and dashes ignored, not inside a longer word. */
+uint32_t sl_named_in_text(const sl_named *nm, const char *p, size_t len);
 /* Bit i set when the row searched named plate i. */
 uint32_t sl_named_match(const sl_named *nm, const sl_search *q);
 /* Words for a `how`: "plate", "pattern", "text", joined by '+' ("plate+text"). */

@@ -1117,10 +1117,7 @@ sl_status sl_store_event(sl_store *st, const sl_key *k, uint32_t source_id, uint
         const char *kp = plate ? pr->value.p : NULL;
         size_t kl = plate ? pr->value.len : 0;
         /* --plate: which named plates the value names; they are tokenized as known plates */
-        for (size_t m = 0; st->named && m < st->named->n; m++)
-            if (sl_redact_mentions_plate(pr->value.p, pr->value.len, st->named->plate[m],
-                                         st->named->len[m]))
-                named |= 1u << m;
+        if (st->named) named |= sl_named_in_text(st->named, pr->value.p, pr->value.len);
         if (!rc && named) {
             if (!(rc = named_known(st, named, plate ? &(sl_cell){kp, kl, SL_CELL_VALUE} : NULL))) {
                 kp = st->known.p;

@@ -99,6 +99,10 @@ static void test_match(void) {
     CHECK_INT(sl_named_match(&nm, &q), 2u); /* spaces ignored, as the redactor reads a plate */
     q = row(NULL, SL_CELL_ABSENT, "lovely");
     CHECK_INT(sl_named_match(&nm, &q), 0u);
+    /* one text (an event's detail) */
+    CHECK_INT(sl_named_in_text(&nm, "Plate: xyz-999; note: LOVE IT", 29), 6u);
+    CHECK_INT(sl_named_in_text(&nm, "Plate: XYZ9999", 14), 0u);
+    CHECK_INT(sl_named_in_text(&nm, NULL, 0), 0u);
 }
 
 int main(void) {
