@@ -47,14 +47,20 @@ struct sl_counts {
     sl_buf key;
     sl_arena arena; /* group keys, category names, the sorted cells' texts */
     sl_count *sorted;
+    size_t cap; /* cells (and groups) at most */
 };
 
 sl_counts *sl_counts_new(void) {
     sl_counts *c = calloc(1, sizeof *c);
     if (!c) return NULL;
     c->month_day = INT64_MIN;
+    c->cap = SL_COUNTS_CAP;
     sl_arena_init(&c->arena, 64 * 1024);
     return c;
+}
+
+void sl_counts_set_cap(sl_counts *c, size_t cap) {
+    c->cap = cap && cap < SL_COUNTS_CAP ? cap : SL_COUNTS_CAP;
 }
 
 void sl_counts_free(sl_counts *c) {
@@ -93,13 +99,13 @@ static sl_status cells_grow(cell_tab *t) {
 }
 
 /* Room for one more cell in t. */
-static sl_status cells_room(cell_tab *t) {
+static sl_status cells_room(cell_tab *t, size_t limit) {
     if (t->cap && (t->n + 1) * 10 <= t->cap * 7) return SL_OK;
-    if (t->n >= SL_COUNTS_CAP) return SL_ELIMIT;
+    if (t->n >= limit) return SL_ELIMIT;
     return cells_grow(t);
 }
 
-static sl_status cells_add(cell_tab *t, uint64_t k, uint64_t rows) {
+static sl_status cells_add(cell_tab *t, uint64_t k, uint64_t rows, size_t limit) {
     size_t j = t->cap ? cell_slot(k, t->cap) : 0;
     if (t->cap) {
         for (; t->cells[j].k; j = (j + 1) & (t->cap - 1))
@@ -108,7 +114,7 @@ static sl_status cells_add(cell_tab *t, uint64_t k, uint64_t rows) {
                 return SL_OK;
             }
     }
-    sl_status rc = cells_room(t);
+    sl_status rc = cells_room(t, limit);
     if (rc) return rc;
     j = cell_slot(k, t->cap);
     while (t->cells[j].k) j = (j + 1) & (t->cap - 1);
@@ -129,7 +135,7 @@ static sl_status group_of(sl_counts *c, const char *key, size_t len, uint32_t *i
             }
         }
     }
-    if (c->ngroups >= SL_COUNTS_CAP) return SL_ELIMIT; /* every group comes with a cell */
+    if (c->ngroups >= c->cap) return SL_ELIMIT; /* every group comes with a cell */
     if (!c->gcap || (c->ngroups + 1) * 10 > c->gcap * 7) {
         size_t ncap = c->gcap ? c->gcap * 2 : 1024;
         group_slot *ns = calloc(ncap, sizeof *ns);
@@ -201,16 +207,22 @@ sl_status sl_counts_add(sl_counts *c, const char *org, size_t org_len, int64_t t
         c->mlen = strlen(c->month);
         c->month_day = t < 0 ? INT64_MIN : t / 86400;
     }
+    return sl_counts_add_pair(c, org, org_len, c->month, c->mlen, cats, ncats, all);
+}
+
+sl_status sl_counts_add_pair(sl_counts *c, const char *org, size_t org_len, const char *second,
+                             size_t second_len, const char *const *cats, size_t ncats, int all) {
     if (!org) org_len = 0;
+    if (!second) second_len = 0;
     sl_buf *b = &c->key;
     sl_buf_reset(b);
-    sl_status rc = sl_buf_reserve(b, org_len + c->mlen + 2);
+    sl_status rc = sl_buf_reserve(b, org_len + second_len + 2);
     if (rc) return rc;
     if (org_len) memcpy(b->p, org, org_len);
     b->p[org_len] = '\0';
-    memcpy(b->p + org_len + 1, c->month, c->mlen);
-    b->p[org_len + 1 + c->mlen] = '\0';
-    b->len = org_len + c->mlen + 2;
+    if (second_len) memcpy(b->p + org_len + 1, second, second_len);
+    b->p[org_len + 1 + second_len] = '\0';
+    b->len = org_len + second_len + 2;
     uint32_t g;
     if ((rc = group_of(c, b->p, b->len, &g))) return rc;
     cell_tab *tab = c->staging ? &c->pend : &c->run;
@@ -218,7 +230,7 @@ sl_status sl_counts_add(sl_counts *c, const char *org, size_t org_len, int64_t t
         const char *name = all && i == 0 ? "all" : cats[i - (all != 0)];
         uint32_t cid;
         if ((rc = category_of(c, name ? name : "", &cid))) return rc;
-        if ((rc = cells_add(tab, (uint64_t)g << 32 | cid, 1))) return rc;
+        if ((rc = cells_add(tab, (uint64_t)g << 32 | cid, 1, c->cap))) return rc;
     }
     return SL_OK;
 }
@@ -234,7 +246,8 @@ sl_status sl_counts_close(sl_counts *c, int keep) {
     c->staging = 0;
     sl_status rc = SL_OK;
     for (size_t i = 0; keep && i < c->pend.cap && !rc; i++)
-        if (c->pend.cells[i].k) rc = cells_add(&c->run, c->pend.cells[i].k, c->pend.cells[i].rows);
+        if (c->pend.cells[i].k)
+            rc = cells_add(&c->run, c->pend.cells[i].k, c->pend.cells[i].rows, c->cap);
     if (c->pend.cells) memset(c->pend.cells, 0, c->pend.cap * sizeof *c->pend.cells);
     c->pend.n = 0;
     return rc;

@@ -23,6 +23,15 @@ void sl_counts_free(sl_counts *c);
 sl_status sl_counts_add(sl_counts *c, const char *org, size_t org_len, int64_t t,
                         const char *const *cats, size_t ncats, int all);
 
+/* The same keyed by any second text instead of a month (sl_count.month is then that text; it
+ * must hold no NUL byte, the organization may): the operators of lib/operators.c. */
+sl_status sl_counts_add_pair(sl_counts *c, const char *org, size_t org_len, const char *second,
+                             size_t second_len, const char *const *cats, size_t ncats, int all);
+
+/* A lower cap on cells and groups than SL_COUNTS_CAP (0: SL_COUNTS_CAP), for counts that must
+ * give up early rather than fail the run. */
+void sl_counts_set_cap(sl_counts *c, size_t cap);
+
 /* Staging for one source: between open and close, counts go aside; close adds them to the
  * run's (keep 1) or forgets them (keep 0). */
 void sl_counts_open(sl_counts *c);
@@ -32,7 +41,7 @@ sl_status sl_counts_close(sl_counts *c, int keep);
 typedef struct {
     const char *org; /* org_len bytes (it may hold a NUL byte); month and category end in NUL */
     size_t org_len;
-    const char *month, *category;
+    const char *month, *category; /* month: the second text of sl_counts_add_pair */
     uint64_t rows;
 } sl_count;
 
