@@ -1,0 +1,332 @@
+/* test_operators.c: users compared with their colleagues (lib/operators.c). The binomial tail
+ * against exact values and an independent sum; then each rule of a finding at its edge (rows,
+ * hits, colleagues, ratio, Bonferroni), logs without an organization column, categories not compared, per-source staging, the cap, and the order of findings. */
+#include "../harness.h"
+#include "operators.h"
+
+#include <math.h>
+
+/* n rows of user (kind 'n') in org, each under cat (NULL: none). */
+static void add(sl_operators *o, const char *org, size_t org_len, sl_op_kind kind,
+                const char *user, const char *cat, int n) {
+    const char *cats[1] = {cat};
+    int ok = 1;
+    for (int i = 0; i < n; i++)
+        ok &= sl_operators_add(o, org, org_len, kind, user, user ? strlen(user) : 0, cats,
+                               cat ? 1 : 0) == SL_OK;
+    CHECK(ok);
+}
+
+/* A user's rows: total, and how many under cat. */
+static void user(sl_operators *o, const char *org, const char *name, int rows, const char *cat,
+                 int hits) {
+    add(o, org, strlen(org), SL_OP_NAME, name, cat, hits);
+    add(o, org, strlen(org), SL_OP_NAME, name, NULL, rows - hits);
+}
+
+/* P(X >= k) summed term by term in long double, for the tail's check. */
+static double tail_ref(unsigned n, unsigned k, double p) {
+    long double s = 0;
+    for (unsigned i = k; i <= n; i++)
+        s += expl(lgammal(n + 1.0L) - lgammal(i + 1.0L) - lgammal(n - i + 1.0L) +
+                  i * logl(p) + (n - i) * log1pl(-p));
+    return (double)s;
+}
+
+static int close_rel(double a, double b) { return fabs(a - b) <= 1e-9 * fabs(b) + 1e-300; }
+
+static void test_tail(void) {
+    CHECK(close_rel(sl_binomial_tail(10, 5, 0.5), 638.0 / 1024.0));
+    CHECK(close_rel(sl_binomial_tail(20, 20, 0.5), ldexp(1.0, -20)));
+    CHECK(sl_binomial_tail(10, 0, 0.3) == 1.0);
+    CHECK(sl_binomial_tail(10, 11, 0.3) == 0.0);
+    CHECK(sl_binomial_tail(10, 3, 0.0) == 0.0); /* nobody else did it: impossible by chance */
+    CHECK(sl_binomial_tail(10, 3, 1.0) == 1.0);
+    static const struct {
+        unsigned n, k;
+        double p;
+    } C[] = {{100, 30, 0.02}, {1000, 50, 0.01}, {207, 70, 0.0264}, {30, 29, 0.24},
+             {5000, 40, 0.004}, {60, 20, 0.3}};
+    for (size_t i = 0; i < sizeof C / sizeof C[0]; i++) {
+        double a = sl_binomial_tail(C[i].n, C[i].k, C[i].p), b = tail_ref(C[i].n, C[i].k, C[i].p);
+        if (!close_rel(a, b)) fprintf(stderr, "tail(%u, %u, %g) = %.17g, expected %.17g\n",
+                                      C[i].n, C[i].k, C[i].p, a, b);
+        CHECK(close_rel(a, b));
+    }
+}
+
+static void finish(sl_operators *o, const sl_op_count **c, size_t *nc, const sl_op_finding **f,
+                   size_t *nf, uint64_t *tests) {
+    CHECK_INT(sl_operators_finish(o, c, nc, f, nf, tests), SL_OK);
+}
+
+/* One organization, four users at 2% and one at 30%: one finding with every number. */
+static void test_one_finding(void) {
+    sl_operators *o = sl_operators_new();
+    CHECK_INT(sl_operators_measure(o, "immigration"), SL_OK);
+    CHECK_INT(sl_operators_measure(o, "immigration"), SL_OK); /* once */
+    const char *names[] = {"Ann Lee", "Bo Diaz", "Cy Park", "Di Wu"};
+    for (int i = 0; i < 4; i++) user(o, "Town PD", names[i], 100, "immigration", 2);
+    user(o, "Town PD", "Ed Fox", 100, "immigration", 30);
+    const sl_op_count *c;
+    const sl_op_finding *f;
+    size_t nc, nf;
+    uint64_t tests;
+    finish(o, &c, &nc, &f, &nf, &tests);
+    CHECK_INT(tests, 5);
+    CHECK_INT(nc, 10); /* five users, "all" and immigration each */
+    CHECK_INT(nf, 1);
+    if (nf == 1) {
+        CHECK_MEM(f[0].org, f[0].org_len, "Town PD");
+        CHECK_INT(f[0].kind, SL_OP_NAME);
+        CHECK_STR(f[0].user, "Ed Fox");
+        CHECK_STR(f[0].category, "immigration");
+        CHECK_INT(f[0].rows, 100);
+        CHECK_INT(f[0].hits, 30);
+        CHECK_INT(f[0].peers, 4);
+        CHECK_INT(f[0].peer_rows, 400);
+        CHECK_INT(f[0].peer_hits, 8);
+        char want[32], got[32];
+        snprintf(want, sizeof want, "%.3g", tail_ref(100, 30, 0.02));
+        snprintf(got, sizeof got, "%.3g", f[0].p_value);
+        CHECK_STR(got, want);
+    }
+    /* the counts in (organization, kind, user, category) order */
+    CHECK_STR(c[0].user, "Ann Lee");
+    CHECK_STR(c[0].category, "all");
+    CHECK_INT(c[0].rows, 100);
+    CHECK_STR(c[1].category, "immigration");
+    CHECK_INT(c[1].rows, 2);
+    CHECK_STR(c[9].user, "Ed Fox");
+    CHECK_INT(c[9].rows, 30);
+    sl_operators_free(o);
+}
+
+/* How many findings one organization gives: four colleagues of 100 rows with peer_hits hits
+ * in all, and the user with rows rows and hits hits. */
+static size_t one_case(int rows, int hits, int peer_hits, int colleagues, const char *measured) {
+    sl_operators *o = sl_operators_new();
+    sl_operators_measure(o, measured);
+    for (int i = 0; i < colleagues; i++) {
+        char n[24];
+        snprintf(n, sizeof n, "peer %d", i);
+        int h = peer_hits / colleagues + (i < peer_hits % colleagues);
+        user(o, "Town PD", n, 100, "immigration", h);
+    }
+    user(o, "Town PD", "subject", rows, "immigration", hits);
+    const sl_op_count *c;
+    const sl_op_finding *f;
+    size_t nc, nf;
+    uint64_t tests;
+    finish(o, &c, &nc, &f, &nf, &tests);
+    for (size_t i = 0; i < nf; i++) CHECK(f[i].p_value <= SL_OP_ALPHA / (double)tests);
+    size_t n = 0;
+    for (size_t i = 0; i < nf; i++) n += strcmp(f[i].user, "subject") == 0;
+    sl_operators_free(o);
+    return n;
+}
+
+static void test_edges(void) {
+    /* hits: none of the colleagues did it (p = 0): five rows are a finding, four are not */
+    CHECK_INT(one_case(20, 5, 0, 4, "immigration"), 1);
+    CHECK_INT(one_case(20, 4, 0, 4, "immigration"), 0);
+    /* rows: 19 rows all in the category are not tested */
+    CHECK_INT(one_case(19, 19, 0, 4, "immigration"), 0);
+    CHECK_INT(one_case(20, 20, 0, 4, "immigration"), 1);
+    /* colleagues: three are needed */
+    CHECK_INT(one_case(40, 30, 0, 3, "immigration"), 1);
+    CHECK_INT(one_case(40, 30, 0, 2, "immigration"), 0);
+    /* colleagues' rows: test_peer_rows */
+    /* ratio: 3 times is enough, just under is not, however many rows (10% against 3.33..%:
+     * peer_hits 40 of 1200 needs twelve colleagues) */
+    CHECK_INT(one_case(2000, 200, 40, 12, "immigration"), 1); /* 10% = 3 x 3.33% */
+    CHECK_INT(one_case(2000, 199, 40, 12, "immigration"), 0); /* 9.95% < 3 x */
+    /* Bonferroni: 5 of 20 against 5% is p = 0.016, far from 0.01 / 5 */
+    CHECK_INT(one_case(20, 5, 20, 4, "immigration"), 0);
+    /* a category not measured (read from the organization's name) is not compared */
+    CHECK_INT(one_case(40, 30, 0, 4, "federal_searcher"), 0);
+}
+
+/* Colleagues' rows below 50: three colleagues of 16 rows. */
+static void test_peer_rows(void) {
+    for (int r = 16; r <= 17; r++) {
+        sl_operators *o = sl_operators_new();
+        sl_operators_measure(o, "x");
+        user(o, "PD", "a", r, NULL, 0);
+        user(o, "PD", "b", r, NULL, 0);
+        user(o, "PD", "c", 18, NULL, 0);
+        user(o, "PD", "s", 30, "x", 30);
+        const sl_op_count *c;
+        const sl_op_finding *f;
+        size_t nc, nf;
+        uint64_t tests;
+        finish(o, &c, &nc, &f, &nf, &tests);
+        /* 16 + 16 + 18 = 50 colleagues' rows: tested; 17 + 17 + 18 = 52 too; the colleagues
+         * themselves (under 20 rows, or with the subject's 30 among theirs) only when big
+         * enough */
+        int found = 0;
+        for (size_t i = 0; i < nf; i++) found += strcmp(f[i].user, "s") == 0;
+        CHECK_INT(found, 1);
+        sl_operators_free(o);
+    }
+    sl_operators *o = sl_operators_new();
+    sl_operators_measure(o, "x");
+    user(o, "PD", "a", 16, NULL, 0);
+    user(o, "PD", "b", 16, NULL, 0);
+    user(o, "PD", "c", 17, NULL, 0); /* 49 colleagues' rows */
+    user(o, "PD", "s", 30, "x", 30);
+    const sl_op_count *c;
+    const sl_op_finding *f;
+    size_t nc, nf;
+    uint64_t tests;
+    finish(o, &c, &nc, &f, &nf, &tests);
+    CHECK_INT(nf, 0);
+    CHECK_INT(tests, 0);
+    sl_operators_free(o);
+}
+
+/* Logs without an organization column (NUL + cite) are apart from each other. */
+static void test_logs(void) {
+    sl_operators *o = sl_operators_new();
+    sl_operators_measure(o, "x");
+    /* two logs, three users each, the same ids: together u3 would have five colleagues */
+    static const char L1[] = "\0portal_a.csv", L2[] = "\0portal_b.csv";
+    for (int l = 0; l < 2; l++) {
+        const char *org = l ? L2 : L1;
+        add(o, org, sizeof L1 - 1, SL_OP_USER_ID, "u1", NULL, 100);
+        add(o, org, sizeof L1 - 1, SL_OP_USER_ID, "u2", NULL, 100);
+        add(o, org, sizeof L1 - 1, SL_OP_USER_ID, "u3", "x", 40);
+    }
+    const sl_op_count *c;
+    const sl_op_finding *f;
+    size_t nc, nf;
+    uint64_t tests;
+    finish(o, &c, &nc, &f, &nf, &tests);
+    CHECK_INT(nf, 0);
+    CHECK_INT(tests, 0);
+    CHECK_INT(nc, 8); /* per log: u1, u2 "all"; u3 "all" and x */
+    /* the logs' keys come back whole, NUL first, the first log first */
+    CHECK_INT(c[0].org_len, sizeof L1 - 1);
+    CHECK(memcmp(c[0].org, L1, sizeof L1 - 1) == 0);
+    CHECK_INT(c[0].kind, SL_OP_USER_ID);
+    CHECK_STR(c[0].user, "u1");
+    CHECK(memcmp(c[7].org, L2, sizeof L2 - 1) == 0);
+    sl_operators_free(o);
+    /* one more colleague in one log makes u3 a finding there, and only there */
+    o = sl_operators_new();
+    sl_operators_measure(o, "x");
+    for (int l = 0; l < 2; l++) {
+        const char *org = l ? L2 : L1;
+        add(o, org, sizeof L1 - 1, SL_OP_USER_ID, "u1", NULL, 100);
+        add(o, org, sizeof L1 - 1, SL_OP_USER_ID, "u2", NULL, 100);
+        add(o, org, sizeof L1 - 1, SL_OP_USER_ID, "u3", "x", 40);
+        if (l) add(o, org, sizeof L1 - 1, SL_OP_USER_ID, "u4", NULL, 100);
+    }
+    finish(o, &c, &nc, &f, &nf, &tests);
+    CHECK_INT(nf, 1);
+    if (nf == 1) {
+        CHECK(f[0].org_len == sizeof L2 - 1 && memcmp(f[0].org, L2, sizeof L2 - 1) == 0);
+        CHECK_INT(f[0].kind, SL_OP_USER_ID);
+        CHECK_STR(f[0].user, "u3");
+        CHECK_INT(f[0].peers, 3);
+    }
+    sl_operators_free(o);
+}
+
+/* A dropped source's rows are forgotten, a kept one's added. */
+static void test_staging(void) {
+    sl_operators *o = sl_operators_new();
+    sl_operators_measure(o, "x");
+    sl_operators_open(o);
+    user(o, "PD", "a", 10, "x", 5);
+    CHECK_INT(sl_operators_close(o, 0), SL_OK);
+    sl_operators_open(o);
+    user(o, "PD", "a", 7, "x", 3);
+    CHECK_INT(sl_operators_close(o, 1), SL_OK);
+    user(o, "PD", "a", 1, NULL, 0); /* outside any source */
+    const sl_op_count *c;
+    const sl_op_finding *f;
+    size_t nc, nf;
+    uint64_t tests;
+    finish(o, &c, &nc, &f, &nf, &tests);
+    CHECK_INT(nc, 2);
+    CHECK_INT(c[0].rows, 8);
+    CHECK_INT(c[1].rows, 3);
+    CHECK(!sl_operators_gave_up(o));
+    sl_operators_free(o);
+}
+
+/* Past the cap the counting stops, says so, and nothing is written or judged. */
+static void test_cap(void) {
+    sl_operators *o = sl_operators_new();
+    sl_operators_measure(o, "x");
+    char name[16];
+    size_t i = 0;
+    int ok = 1;
+    for (; i <= SL_OPERATORS_CAP && !sl_operators_gave_up(o); i++) {
+        snprintf(name, sizeof name, "u%zu", i);
+        ok &= sl_operators_add(o, "PD", 2, SL_OP_NAME, name, strlen(name), NULL, 0) == SL_OK;
+    }
+    CHECK(ok);
+    CHECK(sl_operators_gave_up(o));
+    CHECK_INT(i, SL_OPERATORS_CAP + 1);
+    CHECK_INT(sl_operators_add(o, "PD", 2, SL_OP_NAME, "late", 4, NULL, 0), SL_OK);
+    sl_operators_open(o);
+    CHECK_INT(sl_operators_close(o, 1), SL_OK);
+    const sl_op_count *c;
+    const sl_op_finding *f;
+    size_t nc, nf;
+    uint64_t tests;
+    finish(o, &c, &nc, &f, &nf, &tests);
+    CHECK_INT(nc, 0);
+    CHECK_INT(nf, 0);
+    sl_operators_free(o);
+}
+
+/* Findings by p, then share; two organizations, two categories. */
+static void test_order(void) {
+    sl_operators *o = sl_operators_new();
+    sl_operators_measure(o, "x");
+    sl_operators_measure(o, "y");
+    for (int org = 0; org < 2; org++) {
+        const char *on = org ? "B PD" : "A PD";
+        for (int i = 0; i < 4; i++) {
+            char n[16];
+            snprintf(n, sizeof n, "p%d", i);
+            user(o, on, n, 100, NULL, 0);
+        }
+        /* in both: s never done by the others, at 40% (x) and 20% (y) of 100 rows */
+        add(o, on, 4, SL_OP_NAME, "s", "x", 40);
+        add(o, on, 4, SL_OP_NAME, "s", "y", 20);
+        add(o, on, 4, SL_OP_NAME, "s", NULL, 40);
+    }
+    const sl_op_count *c;
+    const sl_op_finding *f;
+    size_t nc, nf;
+    uint64_t tests;
+    finish(o, &c, &nc, &f, &nf, &tests);
+    CHECK_INT(nf, 4);
+    if (nf == 4) { /* all p = 0: the higher share first, then organization */
+        CHECK(f[0].p_value == 0.0);
+        CHECK_STR(f[0].category, "x");
+        CHECK_MEM(f[0].org, f[0].org_len, "A PD");
+        CHECK_STR(f[1].category, "x");
+        CHECK_MEM(f[1].org, f[1].org_len, "B PD");
+        CHECK_STR(f[2].category, "y");
+        CHECK_MEM(f[2].org, f[2].org_len, "A PD");
+        CHECK_STR(f[3].category, "y");
+    }
+    sl_operators_free(o);
+}
+
+int main(void) {
+    test_tail();
+    test_one_finding();
+    test_edges();
+    test_peer_rows();
+    test_logs();
+    test_staging();
+    test_cap();
+    test_order();
+    TEST_END();
+}
