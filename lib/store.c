@@ -335,6 +335,11 @@ sl_status sl_store_open(sl_store **out, const char *path, char *err, size_t errl
     if (rc) {
         if (err && errlen) snprintf(err, errlen, "%s", st->err);
         sl_store_close(st);
+        /* nothing half-made is left behind: the database and its journal */
+        unlink(path);
+        sl_buf j = {0};
+        if (!sl_buf_printf(&j, "%s-journal", path) && !sl_buf_nul(&j)) unlink(j.p);
+        sl_buf_free(&j);
         return rc;
     }
     *out = st;

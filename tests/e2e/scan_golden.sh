@@ -143,15 +143,23 @@ check '[ "${dd_counts:-1}" -eq 0 ]' "the descriptive dropdown category was count
 check '! grep -q "<h3>dropdown" "$T/dd_out/report.html"' "the report lists the descriptive dropdown category among examples"
 check '[ "$(grep -c "<h3>" "$T/dd_out/report.html")" -gt 3 ]' "the report shows too few example categories"
 
-# Outputs that cannot be written whole (a 200 KiB file-size limit stands for a full disk): exit
-# 4, the message names the file and the reason, and nothing is left behind, on one thread or two.
+# Outputs that cannot be written whole (a 200 KiB file-size limit stands for a full disk; dash
+# counts ulimit -f in 512-byte blocks): exit 4, the message names the file and the reason, and
+# nothing is left behind, on one thread or two.
 for t in 1 2; do
-    (trap '' XFSZ; ulimit -f 200; "$B/sunlight" scan "$T/dd/network_audit_big.csv" -o "$T/full$t" \
+    (trap '' XFSZ; ulimit -f 400; "$B/sunlight" scan "$T/dd/network_audit_big.csv" -o "$T/full$t" \
         --key "$T/key" -q --threads $t >"$T/logf$t" 2>&1); rcf=$?
     check '[ $rcf -eq 4 ]' "--threads $t, outputs over the size limit: exit $rcf, expected 4"
     check 'grep -q "File too large" "$T/logf$t"' "--threads $t: no reason given: $(cat "$T/logf$t")"
     check '[ -z "$(ls -A "$T/full$t")" ]' "--threads $t: half-written outputs left: $(ls -A "$T/full$t")"
 done
+# The same when even the database's empty tables do not fit (50 KiB): it once left its
+# temporary file behind.
+(trap '' XFSZ; ulimit -f 100; "$B/sunlight" scan "$T/dd/network_audit_big.csv" -o "$T/full0" \
+    --key "$T/key" -q >"$T/logf0" 2>&1); rcf=$?
+check '[ $rcf -eq 4 ]' "database over the size limit: exit $rcf, expected 4"
+check 'grep -q "cannot create the database" "$T/logf0"' "database over the size limit: $(cat "$T/logf0")"
+check '[ -z "$(ls -A "$T/full0")" ]' "database over the size limit: left: $(ls -A "$T/full0")"
 
 # On a terminal the progress line's last row count is the number of records read (it once
 # counted the last source twice).
