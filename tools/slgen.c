@@ -79,6 +79,13 @@ static uint32_t rng_below(rng *r, uint32_t n)
 /* True with probability pm / 1000. */
 static int rng_pm(rng *r, uint32_t pm) { return rng_below(r, 1000) < pm; }
 
+static uint64_t fnv_str(const char *z)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (; *z; z++) h = (h ^ (unsigned char)*z) * 0x100000001b3ULL;
+    return h;
+}
+
 /* ---------------------------------------------------------------- output buffer */
 
 #define OB_CAP (1u << 20)
@@ -578,6 +585,8 @@ static const char *const states[] = {
 enum { K_LOCAL, K_PRODUCER, K_FED_HSI, K_FED_CBP, K_FED_ICE, K_FED_OTHER };
 
 #define MAX_USERS 24
+#define LIAISON_USER 5  /* the producer's user who searches for immigration (gen_search) */
+#define LIAISON_PM 400  /* the share of their searches, per mille */
 
 typedef struct {
     char name[72];
@@ -1180,6 +1189,68 @@ static uint32_t heavy_nets(rng *r, int fed)
 
 /* ---------------------------------------------------------------- one search */
 
+/* Why: the reason (and the offense, the categories, the trap) of search s, drawn from r; the
+ * group forced when forced >= 0. */
+static void gen_why(gen *g, rng *r, const org *o, int am, int year, int forced, search *s)
+{
+    sbuf b = {s->reason, 0, sizeof s->reason};
+    s->reason[0] = '\0';
+    s->trap = 0;
+    s->offense[0] = '\0';
+    int dd = DD_OTHER;
+    const tmpl *tp = NULL;
+    if (o->constant) {
+        sb_str(&b, CONSTANT_REASON);
+        s->cats = VAG;
+        s->q |= QB(Q_CONSTANT);
+    } else {
+        int gr = s->stype == ST_API ? G_HOTLIST : pick_group(g, r, o->kind);
+        if (forced >= 0) gr = forced;
+        tp = &bank[g->group_idx[gr][rng_below(r, (uint32_t)g->group_n[gr])]];
+        dd = tp->dd;
+        s->cats = tp->cats;
+        s->trap = tp->trap;
+        if (gr == G_PLACE) s->q |= QB(tp->text[0] ? Q_PLACEHOLDER : Q_EMPTY);
+        if (am >= AM_DROPDOWN) {
+            /* "Category - detail": detail typed, left empty, or "Not Applicable" */
+            uint32_t k = rng_below(r, 100);
+            sb_str(&b, dd_names[dd]);
+            sb_str(&b, " - ");
+            s->q &= ~(QB(Q_PLACEHOLDER) | QB(Q_EMPTY));
+            if ((k < 55 || !g->quirks) && tp->text[0]) {
+                if (gr == G_PLACE) s->q |= QB(Q_PLACEHOLDER);
+                size_t at = b.len;
+                expand(g, r, tp->text, s, year, &b);
+                if (rng_pm(r, 80)) case_transform(s->reason + at, b.len - at, (int)rng_below(r, 2));
+                if (dd == DD_IMM_CIV || dd == DD_IMM_CRIM) s->cats |= IMM;
+            } else {
+                s->trap = 0;
+                s->q |= QB(Q_DD_EMPTY);
+                if (dd == DD_OTHER && k >= 85) sb_str(&b, "Not Applicable");
+                /* a traffic category with no detail is a search for a minor offense */
+                s->cats = dd == DD_IMM_CIV || dd == DD_IMM_CRIM ? IMM
+                          : dd == DD_OTHER                       ? VAG
+                          : dd == DD_TRAFFIC                     ? LOW
+                                                                 : 0;
+            }
+            /* the dropdown's own category, sometimes with a second one */
+            sbuf ob = {s->offense, 0, sizeof s->offense};
+            s->offense[0] = '\0';
+            sb_str(&ob, dd_names[dd]);
+            if (rng_pm(r, 150)) {
+                sb_str(&ob, ", ");
+                sb_str(&ob, dd_names[DD_STOLEN + rng_below(r, DD__COUNT - DD_STOLEN)]);
+            }
+        } else {
+            expand(g, r, tp->text, s, year, &b);
+            if (rng_pm(r, 80)) case_transform(s->reason, b.len, (int)rng_below(r, 2));
+        }
+    }
+    s->reason_len = b.len;
+    if (s->tplate_at != SIZE_MAX) /* as typed, after any change of case */
+        memcpy(s->tplate, s->reason + s->tplate_at, strlen(s->tplate));
+}
+
 static void gen_search(gen *g, rng *r, int64_t t, int am, search *s)
 {
     const int year = am / 12;
@@ -1255,61 +1326,20 @@ static void gen_search(gen *g, rng *r, int64_t t, int am, search *s)
     s->case_plate = g->quirks && rng_pm(r, 8);
     if (s->case_plate) text_plate(r, s->plate, s->tplate);
     /* why */
-    sbuf b = {s->reason, 0, sizeof s->reason};
-    s->reason[0] = '\0';
-    s->trap = 0;
-    s->offense[0] = '\0';
-    int dd = DD_OTHER;
-    const tmpl *tp = NULL;
-    if (o->constant) {
-        sb_str(&b, CONSTANT_REASON);
-        s->cats = VAG;
-        s->q |= QB(Q_CONSTANT);
-    } else {
-        int gr = s->stype == ST_API ? G_HOTLIST : pick_group(g, r, o->kind);
-        tp = &bank[g->group_idx[gr][rng_below(r, (uint32_t)g->group_n[gr])]];
-        dd = tp->dd;
-        s->cats = tp->cats;
-        s->trap = tp->trap;
-        if (gr == G_PLACE) s->q |= QB(tp->text[0] ? Q_PLACEHOLDER : Q_EMPTY);
-        if (am >= AM_DROPDOWN) {
-            /* "Category - detail": detail typed, left empty, or "Not Applicable" */
-            uint32_t k = rng_below(r, 100);
-            sb_str(&b, dd_names[dd]);
-            sb_str(&b, " - ");
-            s->q &= ~(QB(Q_PLACEHOLDER) | QB(Q_EMPTY));
-            if ((k < 55 || !g->quirks) && tp->text[0]) {
-                if (gr == G_PLACE) s->q |= QB(Q_PLACEHOLDER);
-                size_t at = b.len;
-                expand(g, r, tp->text, s, year, &b);
-                if (rng_pm(r, 80)) case_transform(s->reason + at, b.len - at, (int)rng_below(r, 2));
-                if (dd == DD_IMM_CIV || dd == DD_IMM_CRIM) s->cats |= IMM;
-            } else {
-                s->trap = 0;
-                s->q |= QB(Q_DD_EMPTY);
-                if (dd == DD_OTHER && k >= 85) sb_str(&b, "Not Applicable");
-                /* a traffic category with no detail is a search for a minor offense */
-                s->cats = dd == DD_IMM_CIV || dd == DD_IMM_CRIM ? IMM
-                          : dd == DD_OTHER                       ? VAG
-                          : dd == DD_TRAFFIC                     ? LOW
-                                                                 : 0;
-            }
-            /* the dropdown's own category, sometimes with a second one */
-            sbuf ob = {s->offense, 0, sizeof s->offense};
-            s->offense[0] = '\0';
-            sb_str(&ob, dd_names[dd]);
-            if (rng_pm(r, 150)) {
-                sb_str(&ob, ", ");
-                sb_str(&ob, dd_names[DD_STOLEN + rng_below(r, DD__COUNT - DD_STOLEN)]);
-            }
-        } else {
-            expand(g, r, tp->text, s, year, &b);
-            if (rng_pm(r, 80)) case_transform(s->reason, b.len, (int)rng_below(r, 2));
+    search before = *s;
+    gen_why(g, r, o, am, year, -1, s);
+    /* The planted liaison (truth.json "planted_operator"): one user of the producer runs a
+     * share of their searches for immigration, far above their colleagues, as officers who
+     * search on federal agents' behalf do. Drawn from a stream of its own, after the row's
+     * usual draws, so that every other row stays as it was. */
+    if (s->org == 0 && s->user == o->user0 + LIAISON_USER && s->stype != ST_API && !o->constant) {
+        rng side;
+        rng_seed(&side, g->seed, 0x1a150000u ^ fnv_str(s->key));
+        if (rng_pm(&side, LIAISON_PM)) {
+            *s = before;
+            gen_why(g, &side, o, am, year, G_IMM, s);
         }
     }
-    s->reason_len = b.len;
-    if (s->tplate_at != SIZE_MAX) /* as typed, after any change of case */
-        memcpy(s->tplate, s->reason + s->tplate_at, strlen(s->tplate));
     /* redaction of one copy: agencies redact what they release, differently per log */
     s->red[0] = s->red[1] = -1;
     if (g->quirks && !o->constant && s->reason_len && !(s->q & QB(Q_PLACEHOLDER))) {
@@ -1671,7 +1701,20 @@ static int write_json(gen *g)
     ob_u64(o, g->seed);
     ob_str(o, ",\n  \"producer\": \"");
     ob_str(o, g->producer); /* checked printable without quotes at parse time */
-    ob_str(o, "\",\n  \"quirks\": \"");
+    ob_str(o, "\",\n  \"planted_operator\": ");
+    if (g->norgs && !g->orgs[0].constant && g->orgs[0].nusers > LIAISON_USER) {
+        /* names come from the generator's own tables: printable, no quotes */
+        ob_str(o, "{\"org\": \"");
+        ob_str(o, g->orgs[0].name);
+        ob_str(o, "\", \"name\": \"");
+        ob_str(o, g->users[g->orgs[0].user0 + LIAISON_USER]);
+        ob_str(o, "\", \"category\": \"immigration\", \"share_per_mille\": ");
+        ob_u64(o, LIAISON_PM);
+        ob_str(o, "}");
+    } else {
+        ob_str(o, "null");
+    }
+    ob_str(o, ",\n  \"quirks\": \"");
     ob_str(o, g->quirks ? "all" : "none");
     ob_str(o, "\",\n  \"truth_csv\": ");
     ob_str(o, g->truth_off ? "false" : "true");
