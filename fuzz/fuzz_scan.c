@@ -190,6 +190,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
           "cannot read the accounting view");
     check(sqlite3_column_int64(q, 0) == 0, "records not accounted for");
     sqlite3_finalize(q);
+    /* users' rows are search rows; a finding keeps its own rules */
+    check(sqlite3_prepare_v2(db,
+                             "SELECT (SELECT COALESCE(SUM(rows), 0) FROM operator_counts WHERE"
+                             " category = 'all') > (SELECT COALESCE(SUM(rows), 0) FROM counts"
+                             " WHERE category = 'all') OR EXISTS (SELECT 1 FROM operator_findings"
+                             " WHERE hits > rows OR peer_hits > peer_rows OR hits < 5 OR rows < 20"
+                             " OR peers < 3 OR hits * peer_rows < 3 * peer_hits * rows)",
+                             -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW,
+          "cannot read operator_counts");
+    check(sqlite3_column_int64(q, 0) == 0, "operator counts or findings out of their rules");
+    sqlite3_finalize(q);
     if (naming) { /* every search row of audit.csv holds the plate in its plate cell */
         check(sqlite3_prepare_v2(db,
                                  "SELECT (SELECT COALESCE(SUM(searches), 0) FROM sources WHERE cite"

@@ -181,6 +181,7 @@ static void contents(html *h) {
              {"reach", "How widely"},
              {"cells", "What the cells held"},
              {"orgs", "Top organizations"},
+             {"operators", "Users unlike their colleagues"},
              {"examples", "Examples"},
              {"accounting", "Accounting"},
              {"packs", "Rule packs"},
@@ -691,6 +692,216 @@ static void top_orgs(html *h) {
     }
     sqlite3_finalize(c);
     sqlite3_finalize(o);
+}
+
+/* ---- users unlike their colleagues (operator_findings) ---------------------------------- */
+
+#define OPERATOR_ROWS 50 /* findings shown; the rest are in the database */
+#define OPERATOR_CITES 3 /* rows cited per finding */
+
+typedef struct {
+    char *org, *user, *cat; /* copies */
+    size_t org_len, user_len;
+    int by_id;              /* user_field user_id: matched against flagged_rows.user_id */
+    int64_t log;            /* a log with no organization column: its source id, else 0 */
+    int n;
+    int64_t src[OPERATOR_CITES], rec[OPERATOR_CITES], line[OPERATOR_CITES];
+} op_cite;
+
+/* Whether the comma-joined list holds cat. */
+static int in_list(const char *list, size_t n, const char *cat) {
+    const size_t cl = strlen(cat);
+    for (size_t i = 0; i + cl <= n;) {
+        const char *e = memchr(list + i, ',', n - i);
+        const size_t w = e ? (size_t)(e - list) - i : n - i;
+        if (w == cl && memcmp(list + i, cat, cl) == 0) return 1;
+        i += w + 1;
+    }
+    return 0;
+}
+
+/* The first flagged rows of each finding shown, in one pass over flagged_rows (no index:
+ * building one would cost more than the pass), stopped once every finding has its rows. */
+static void op_cites(html *h, op_cite *c, size_t nc) {
+    sqlite3_stmt *s = NULL;
+    if (!nc || !prep(h, "SELECT org, name, user_id, categories, source_id, record, line FROM"
+                        " flagged_rows ORDER BY row_id", &s))
+        return;
+    size_t open = nc;
+    while (open && next(h, s)) {
+        size_t on, nn, un, cn;
+        const char *org = sl_out_col(s, 0, &on), *name = sl_out_col(s, 1, &nn),
+                   *uid = sl_out_col(s, 2, &un), *cats = sl_out_col(s, 3, &cn);
+        for (size_t i = 0; i < nc; i++) {
+            op_cite *f = &c[i];
+            const char *u = f->by_id ? uid : name;
+            const size_t ul = f->by_id ? un : nn;
+            if (f->n == OPERATOR_CITES || f->org_len != on || f->user_len != ul ||
+                memcmp(f->org, org, on) || memcmp(f->user, u, ul) || !in_list(cats, cn, f->cat) ||
+                (f->log && (sqlite3_column_type(s, 0) != SQLITE_NULL ||
+                            sqlite3_column_int64(s, 4) != f->log)))
+                continue;
+            f->src[f->n] = sqlite3_column_int64(s, 4);
+            f->rec[f->n] = sqlite3_column_int64(s, 5);
+            f->line[f->n] =
+                sqlite3_column_type(s, 6) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 6);
+            if (++f->n == OPERATOR_CITES) open--;
+        }
+    }
+    sqlite3_finalize(s);
+}
+
+static void operators(html *h) {
+    raw(h, "<h2 id=\"operators\">Users unlike their colleagues</h2>\n<p>Each user the logs name "
+           "(the Name column, or a portal&rsquo;s user id) compared with the other users of the "
+           "same organization, category by category. A user is listed when their share of rows "
+           "in a category is at least three times their colleagues&rsquo; share, with at least "
+           "five such rows among at least twenty, in an organization with at least three other "
+           "users (the users of a log with no organization column, such as a portal&rsquo;s "
+           "search audit, are compared with the other users of that log), and when a gap that "
+           "wide is too unlikely to be chance: a one-sided binomial "
+           "test, with the colleagues&rsquo; share as the chance of each row, below 0.01 divided "
+           "by the number of (user, category) pairs tested. Categories read from the "
+           "organization&rsquo;s name (federal_searcher) are the same for all its users and are "
+           "not compared.</p>\n");
+    int64_t named = 0, all = 0, users = 0, nf = 0;
+    one_int(h, "SELECT COALESCE(SUM(rows), 0) FROM operator_counts WHERE category = 'all'", &named);
+    one_int(h, "SELECT COALESCE(SUM(rows), 0) FROM counts WHERE category = 'all'", &all);
+    one_int(h, "SELECT COUNT(*) FROM operator_counts WHERE category = 'all'", &users);
+    one_int(h, "SELECT COUNT(*) FROM operator_findings", &nf);
+    sqlite3_stmt *s = NULL;
+    char tests[160] = "";
+    if (prep(h, "SELECT value FROM run WHERE key = 'operator_tests'", &s) && next(h, s))
+        snprintf(tests, sizeof tests, "%s", (const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    s = NULL;
+    if (tests[0] && (tests[0] < '0' || tests[0] > '9')) {
+        raw(h, "<p><b>Users were ");
+        escz(h, tests);
+        raw(h, "</b> (more distinct users than a log has officers: a column read as the user "
+               "that holds something else, such as one value per row).</p>\n");
+        return;
+    }
+    raw(h, "<p>");
+    num(h, users);
+    raw(h, users == 1 ? " user named in " : " users named in ");
+    num(h, named);
+    raw(h, " of ");
+    num(h, all);
+    raw(h, " search rows (");
+    pct(h, named, all);
+    raw(h, "); ");
+    num(h, strtoll(tests, NULL, 10));
+    raw(h, " (user, category) pairs tested; ");
+    num(h, nf);
+    raw(h, " found.</p>\n");
+    if (named < all)
+        raw(h, "<p>Rows that name no user cannot be compared: Flock&rsquo;s network audits show "
+               "<code>***</code> for the name since December 2025, and some logs have no such "
+               "column.</p>\n");
+    if (!nf) return;
+    if (!prep(h, "SELECT f.org, f.user_field, f.user, f.category, f.rows, f.hits, f.peers,"
+                 " f.peer_rows, f.peer_hits, f.p_value, f.source, (SELECT MIN(id) FROM sources"
+                 " WHERE cite = f.source) FROM operator_findings f ORDER BY f.rank LIMIT "
+                 SL_OUT_STR(OPERATOR_ROWS), &s))
+        return;
+    op_cite c[OPERATOR_ROWS];
+    size_t nc = 0;
+    while (nc < OPERATOR_ROWS && next(h, s)) {
+        op_cite *f = &c[nc];
+        memset(f, 0, sizeof *f);
+        size_t on, un;
+        const char *org = sl_out_col(s, 0, &on), *user = sl_out_col(s, 2, &un);
+        f->org = malloc(on + 1);
+        f->user = malloc(un + 1);
+        f->cat = sl_strdup((const char *)sqlite3_column_text(s, 3));
+        nc++;
+        if (!f->org || !f->user || !f->cat) {
+            h->rc = SL_ENOMEM;
+            break;
+        }
+        memcpy(f->org, org, on);
+        memcpy(f->user, user, un);
+        f->org_len = on;
+        f->user_len = un;
+        f->by_id = strcmp((const char *)sqlite3_column_text(s, 1), "user_id") == 0;
+        f->log = sqlite3_column_bytes(s, 10) ? sqlite3_column_int64(s, 11) : 0;
+    }
+    sqlite3_reset(s);
+    op_cites(h, c, nc);
+    sqlite3_stmt *cite = NULL;
+    prep(h, "SELECT cite FROM sources WHERE id = ?1", &cite);
+    raw(h, "<div class=\"scroll\"><table><tr><th>organization</th><th>user</th><th>category</th>"
+           "<th class=\"n\">their rows in it</th><th class=\"n\">share</th><th class=\"n\">"
+           "colleagues&rsquo; share</th><th class=\"n\">times</th><th class=\"n\">p</th>"
+           "<th>first rows</th></tr>\n");
+    for (size_t i = 0; i < nc && next(h, s); i++) {
+        const int64_t rows = sqlite3_column_int64(s, 4), hits = sqlite3_column_int64(s, 5),
+                      peers = sqlite3_column_int64(s, 6), prow = sqlite3_column_int64(s, 7),
+                      phit = sqlite3_column_int64(s, 8);
+        raw(h, "<tr><td>");
+        if (c[i].log) {
+            raw(h, "<i>(no organization column)</i> <span class=\"mono\">");
+            col(h, s, 10);
+            raw(h, "</span>");
+        } else {
+            col(h, s, 0);
+        }
+        raw(h, "</td><td>");
+        col(h, s, 2);
+        if (c[i].by_id) raw(h, " <i>(user id)</i>");
+        raw(h, "</td><td>");
+        col(h, s, 3);
+        raw(h, "</td><td class=\"n\">");
+        num(h, hits);
+        raw(h, " of ");
+        num(h, rows);
+        raw(h, "</td><td class=\"n\">");
+        pct(h, hits, rows);
+        raw(h, "</td><td class=\"n\">");
+        pct(h, phit, prow);
+        raw(h, " <span class=\"m\">(");
+        num(h, phit);
+        raw(h, " of ");
+        num(h, prow);
+        raw(h, ", ");
+        num(h, peers);
+        raw(h, peers == 1 ? " user)</span>" : " users)</span>");
+        raw(h, "</td><td class=\"n\">");
+        if (phit)
+            printf_h(h, "%.1f", ((double)hits / (double)rows) / ((double)phit / (double)prow));
+        else raw(h, "only them");
+        printf_h(h, "</td><td class=\"n\">%.2g</td><td class=\"mono\">",
+                 sqlite3_column_double(s, 9));
+        for (int j = 0; j < c[i].n; j++) {
+            if (j) raw(h, "<br>");
+            sqlite3_bind_int64(cite, 1, c[i].src[j]);
+            if (next(h, cite)) col(h, cite, 0);
+            sqlite3_reset(cite);
+            printf_h(h, " record %lld", (long long)c[i].rec[j]);
+            if (c[i].line[j] >= 0) printf_h(h, " (line %lld)", (long long)c[i].line[j]);
+        }
+        raw(h, "</td></tr>\n");
+    }
+    raw(h, "</table></div>\n");
+    sqlite3_finalize(cite);
+    sqlite3_finalize(s);
+    for (size_t i = 0; i < nc; i++) {
+        free(c[i].org);
+        free(c[i].user);
+        free(c[i].cat);
+    }
+    if (nf > OPERATOR_ROWS) {
+        raw(h, "<p>The first " SL_OUT_STR(OPERATOR_ROWS) " by p; all ");
+        num(h, nf);
+        raw(h, " are in the database (table operator_findings).</p>\n");
+    }
+    raw(h, "<p>A listed user is a lead: a detective in an auto-theft unit, or an officer assigned "
+           "to a task force, searches unlike their colleagues for a reason. Rows, not searches: a "
+           "search seen in two logs counts twice for its user and for their colleagues alike. A "
+           "user whose name is spelled two ways is two users. Every row of the category is in "
+           "flagged.csv and in flagged_rows (by org, name or user_id, and categories); the counts "
+           "of every user are in operator_counts.</p>\n");
 }
 
 typedef struct {
@@ -1356,6 +1567,7 @@ sl_status sl_write_report_html(struct sqlite3 *db, const sl_key *k, const char *
     reach(&h);
     cells(&h);
     top_orgs(&h);
+    operators(&h);
     examples(&h);
     accounting(&h);
     packs(&h);

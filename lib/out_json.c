@@ -476,6 +476,55 @@ static void w_named(ctx *c) {
     sqlite3_finalize(v);
 }
 
+/* Users compared with their colleagues (the report's "Users unlike their colleagues"): how many
+ * were named, in how many rows, how many (user, category) pairs were tested (or why none
+ * was), and every finding in rank order. */
+static void w_operators(ctx *c) {
+    sqlite3_stmt *s = NULL;
+    jw *w = c->w;
+    if ((w->rc = q(c, "SELECT (SELECT COUNT(*) FROM operator_counts WHERE category = 'all'),"
+                      " (SELECT COALESCE(SUM(rows), 0) FROM operator_counts WHERE category ="
+                      " 'all'), (SELECT CASE WHEN value GLOB"
+                      " '[0-9]*' THEN CAST(value AS INTEGER) ELSE value END FROM run WHERE key ="
+                      " 'operator_tests')", &s)))
+        return;
+    j_open(w, "operators", "{");
+    if (next(c, s)) {
+        j_col_int(w, "users", s, 0);
+        j_col_int(w, "rows_naming_a_user", s, 1);
+        if (sqlite3_column_type(s, 2) == SQLITE_INTEGER) j_col_int(w, "pairs_tested", s, 2);
+        else j_col(w, "pairs_tested", s, 2); /* why none was */
+    }
+    sqlite3_finalize(s);
+    s = NULL;
+    if (!w->rc && !(w->rc = q(c, "SELECT org, user_field, user, category, rows, hits, peers,"
+                                 " peer_rows, peer_hits, p_value, source FROM operator_findings"
+                                 " ORDER BY rank", &s))) {
+        j_open(w, "findings", "[");
+        while (next(c, s)) {
+            j_open(w, NULL, "{");
+            j_col(w, "org", s, 0);
+            j_col(w, "source", s, 10);
+            j_col(w, "user_field", s, 1);
+            j_col(w, "user", s, 2);
+            j_col(w, "category", s, 3);
+            j_col_int(w, "rows", s, 4);
+            j_col_int(w, "hits", s, 5);
+            j_col_int(w, "peers", s, 6);
+            j_col_int(w, "peer_rows", s, 7);
+            j_col_int(w, "peer_hits", s, 8);
+            char v[32];
+            snprintf(v, sizeof v, "%.3g", sqlite3_column_double(s, 9));
+            j_begin(w, "p_value");
+            j_raw(w, v);
+            j_close(w, "}");
+        }
+        j_close(w, "]");
+    }
+    sqlite3_finalize(s);
+    j_close(w, "}");
+}
+
 sl_status sl_write_summary_json(struct sqlite3 *db, const char *path, char *err, size_t errlen) {
     sl_out_totals t;
     sl_status rc = sl_out_totals_get(db, &t, err, errlen);
@@ -498,6 +547,7 @@ sl_status sl_write_summary_json(struct sqlite3 *db, const char *path, char *err,
     if (!w.rc) w_reach(&c);
     if (!w.rc) w_cells(&c);
     if (!w.rc) w_cells_by_org(&c);
+    if (!w.rc) w_operators(&c);
     j_close(&w, "}");
     j_raw(&w, "\n");
     if (w.rc && !o.rc) {

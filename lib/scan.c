@@ -430,6 +430,7 @@ static int on_begin(void *ud, const sl_source *src) {
     sync_writer(s);
     if (s->store) {
         sl_status rc = sl_store_source_begin(s->store);
+        if (!rc) rc = sl_store_source_log(s->store, cite_of(s, src));
         if (rc && !s->fatal) s->fatal = rc;
     }
     if (s->fcsv) {

@@ -9,6 +9,7 @@
 
 #include "btree.h"
 #include "counts.h"
+#include "operators.h"
 #include "out.h"
 #include "redact.h"
 #include "timeparse.h"
@@ -94,6 +95,10 @@ struct sl_store {
     sl_status cfirst;
     char cerr[160];
     sl_counts *counts;    /* organization x month x category */
+    sl_operators *ops;    /* organization x user x category */
+    sl_buf opuser;        /* a user's text with NUL bytes as U+FFFD */
+    sl_buf oporg;         /* NUL + the cite of a log with no organization column */
+    char *cite;           /* the source being read (sl_store_source_log) */
     reach_cell *reach;    /* category x how widely, up to REACH_CATS categories */
     size_t nreach;
     int staging;          /* a source is open (sl_store_source_begin) */
@@ -258,6 +263,13 @@ static const char DDL[] =
     "CREATE TABLE named_plates(row_id INTEGER NOT NULL, plate_token TEXT NOT NULL,"
     " how TEXT NOT NULL);"
     "CREATE TABLE named_events(event INTEGER NOT NULL, plate_token TEXT NOT NULL);"
+    "CREATE TABLE operator_counts(org TEXT NOT NULL, source TEXT NOT NULL,"
+    " user_field TEXT NOT NULL, user TEXT NOT NULL, category TEXT NOT NULL,"
+    " rows INTEGER NOT NULL, PRIMARY KEY(org, source, user_field, user, category));"
+    "CREATE TABLE operator_findings(rank INTEGER PRIMARY KEY, org TEXT NOT NULL,"
+    " source TEXT NOT NULL, user_field TEXT NOT NULL, user TEXT NOT NULL, category TEXT NOT NULL,"
+    " rows INTEGER NOT NULL, hits INTEGER NOT NULL, peers INTEGER NOT NULL,"
+    " peer_rows INTEGER NOT NULL, peer_hits INTEGER NOT NULL, p_value REAL NOT NULL);"
     "CREATE VIEW accounting AS SELECT id, cite, records, searches, rejected, header_repeats,"
     " blank, set_aside, records - searches - rejected - header_repeats - blank - set_aside"
     " AS unaccounted FROM sources;";
@@ -291,7 +303,8 @@ sl_status sl_store_open(sl_store **out, const char *path, char *err, size_t errl
     }
     sl_store *st = calloc(1, sizeof *st);
     if (!st) return SL_ENOMEM;
-    if (!(st->counts = sl_counts_new())) {
+    if (!(st->counts = sl_counts_new()) || !(st->ops = sl_operators_new())) {
+        sl_counts_free(st->counts);
         free(st);
         return SL_ENOMEM;
     }
@@ -441,6 +454,10 @@ sl_status sl_store_rules(sl_store *st, const sl_rules *r) {
         bind_str(st->rule, 10, ri.false_neg);
         sl_status rc = step_reset(st, st->rule, "rules");
         if (rc) return rc;
+        /* users are compared on a finding category some rule reads beyond the organization */
+        if (!ri.descriptive && (ri.reads & ~SL_READS_ORG) &&
+            (rc = sl_operators_measure(st->ops, ri.category)))
+            return fail(st, rc, "operators");
     }
     return SL_OK;
 }
@@ -983,6 +1000,47 @@ static const char *const REASON_CELL[SL_CELL__COUNT] = CELL_NAMES("reason");
 static const char *const CASE_CELL[SL_CELL__COUNT] = CELL_NAMES("case_number");
 #define COUNT_CATS 64
 
+/* The row's user (its Name, else its user id, when the cell holds a value) for the operator
+ * counts. */
+static sl_status count_user(sl_store *st, const sl_search *s, const char *const *cats,
+                            size_t ncats) {
+    const sl_cell *u = &s->f[SL_F_NAME];
+    sl_op_kind kind = SL_OP_NAME;
+    if (u->st != SL_CELL_VALUE || !u->len) {
+        u = &s->f[SL_F_USER_ID];
+        kind = SL_OP_USER_ID;
+    }
+    if (u->st != SL_CELL_VALUE || !u->len) return SL_OK; /* no one's: "***" since December 2025 */
+    const sl_cell *org = &s->f[SL_F_ORG];
+    const char *op = org->p ? org->p : "";
+    size_t on = org->p ? org->len : 0;
+    if (org->st == SL_CELL_ABSENT) {
+        /* A log with no organization column is one agency's (a portal's search audit): its
+         * users are colleagues of each other, not of another such log's. Keyed by its cite
+         * after a NUL byte, which no organization's name starts with. */
+        sl_buf *b = &st->oporg;
+        sl_buf_reset(b);
+        sl_status rc = sl_buf_putc(b, '\0');
+        if (!rc) rc = sl_buf_puts(b, st->cite ? st->cite : "");
+        if (rc) return rc;
+        op = b->p;
+        on = b->len;
+    }
+    const char *p = u->p;
+    size_t n = u->len;
+    if (n && memchr(p, '\0', n)) { /* written as U+FFFD, as in every output */
+        sl_buf *b = &st->opuser;
+        sl_buf_reset(b);
+        sl_status rc = SL_OK;
+        for (size_t i = 0; !rc && i < n; i++)
+            rc = p[i] ? sl_buf_putc(b, p[i]) : sl_buf_append(b, "\xEF\xBF\xBD", 3);
+        if (rc) return rc;
+        p = b->p;
+        n = b->len;
+    }
+    return sl_operators_add(st->ops, op, on, kind, p, n, cats, ncats);
+}
+
 sl_status sl_store_count_row(sl_store *st, const sl_search *s, const char *const *cats,
                              size_t ncats) {
     if (st->cfirst) return st->cfirst;
@@ -1008,6 +1066,7 @@ sl_status sl_store_count_row(sl_store *st, const sl_search *s, const char *const
     const int b = reach_bucket(s->networks);
     if (!rc) rc = reach_add(st, "all", b);
     for (size_t i = 0; !rc && i < ncats; i++) rc = reach_add(st, cats[i], b);
+    if (!rc) rc = count_user(st, s, cats, ncats);
     return rc ? count_fail(st, rc) : SL_OK;
 }
 
@@ -1021,6 +1080,12 @@ sl_status sl_store_count(sl_store *st, const char *org, size_t org_len, int64_t 
 
 /* ---- per-source staging ------------------------------------------------------------------- */
 
+sl_status sl_store_source_log(sl_store *st, const char *cite) {
+    free(st->cite);
+    st->cite = cite ? sl_strdup(cite) : NULL;
+    return cite && !st->cite ? count_fail(st, SL_ENOMEM) : SL_OK;
+}
+
 sl_status sl_store_source_begin(sl_store *st) {
     if (st->first) return st->first;
     st->staging = 1;
@@ -1031,6 +1096,7 @@ sl_status sl_store_source_begin(sl_store *st) {
     sl_btree_mark(st->rows);
     sl_btree_mark(st->hits);
     sl_counts_open(st->counts);
+    sl_operators_open(st->ops);
     for (size_t i = 0; i < st->nreach; i++)
         memset(st->reach[i].stage, 0, sizeof st->reach[i].stage);
     return SL_OK;
@@ -1054,12 +1120,13 @@ sl_status sl_store_source_end(sl_store *st, int keep) {
         memset(c->stage, 0, sizeof c->stage);
     }
     if (keep) {
-        if ((rc = sl_counts_close(st->counts, 1))) {
+        if ((rc = sl_counts_close(st->counts, 1)) || (rc = sl_operators_close(st->ops, 1))) {
             count_fail(st, rc);
             rc = take_count_error(st);
         }
     } else {
         sl_counts_close(st->counts, 0);
+        sl_operators_close(st->ops, 0);
         /* Rows, hits and events are numbered in writing order: the source's are the tail. */
         if (st->next_row > st->mark_row && (rc = sl_btree_rollback(st->rows)))
             rc = bt_fail(st, rc, st->rows, "flagged_rows");
@@ -1275,6 +1342,68 @@ static sl_status write_reach(sl_store *st) {
     return rc;
 }
 
+/* An operator key's organization as the columns org and source (i, i + 1): a log with no
+ * organization column (its key: NUL + cite) gives org "" and its cite. */
+static void bind_org_source(sqlite3_stmt *s, int i, const char *org, size_t n) {
+    const int absent = n && org[0] == '\0';
+    bind_txt(s, i, absent ? "" : org, absent ? 0 : n);
+    bind_txt(s, i + 1, absent ? org + 1 : "", absent ? n - 1 : 0);
+}
+
+static const char *user_field(sl_op_kind k) {
+    return k == SL_OP_NAME ? "name" : "user_id";
+}
+
+/* operator_counts, operator_findings, and in run how many (user, category) pairs were tested
+ * or why none was. */
+static sl_status write_operators(sl_store *st) {
+    const sl_op_count *c;
+    const sl_op_finding *f;
+    size_t nc, nf;
+    uint64_t tests;
+    sl_status rc = sl_operators_finish(st->ops, &c, &nc, &f, &nf, &tests);
+    if (rc) return fail(st, rc, "operators");
+    char v[96];
+    if (sl_operators_gave_up(st->ops))
+        snprintf(v, sizeof v, "not compared: more than %u organization x user x category counts",
+                 SL_OPERATORS_CAP);
+    else
+        snprintf(v, sizeof v, "%llu", (unsigned long long)tests);
+    if ((rc = sl_store_meta(st, "operator_tests", v))) return rc;
+    sqlite3_stmt *ins = NULL;
+    rc = prep(st, &ins, "INSERT INTO operator_counts VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT("
+                        "org, source, user_field, user, category) DO UPDATE SET rows = rows +"
+                        " excluded.rows");
+    for (size_t i = 0; !rc && i < nc; i++) {
+        bind_org_source(ins, 1, c[i].org, c[i].org_len);
+        bind_str(ins, 3, user_field(c[i].kind));
+        bind_str(ins, 4, c[i].user);
+        bind_str(ins, 5, c[i].category);
+        bind_u64(ins, 6, c[i].rows);
+        rc = step_reset(st, ins, "operator_counts");
+    }
+    sqlite3_finalize(ins);
+    ins = NULL;
+    if (!rc) rc = prep(st, &ins, "INSERT INTO operator_findings VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+                                 " ?8, ?9, ?10, ?11, ?12)");
+    for (size_t i = 0; !rc && i < nf; i++) {
+        sqlite3_bind_int64(ins, 1, (int64_t)i + 1);
+        bind_org_source(ins, 2, f[i].org, f[i].org_len);
+        bind_str(ins, 4, user_field(f[i].kind));
+        bind_str(ins, 5, f[i].user);
+        bind_str(ins, 6, f[i].category);
+        bind_u64(ins, 7, f[i].rows);
+        bind_u64(ins, 8, f[i].hits);
+        bind_u64(ins, 9, f[i].peers);
+        bind_u64(ins, 10, f[i].peer_rows);
+        bind_u64(ins, 11, f[i].peer_hits);
+        sqlite3_bind_double(ins, 12, f[i].p_value);
+        rc = step_reset(st, ins, "operator_findings");
+    }
+    sqlite3_finalize(ins);
+    return rc;
+}
+
 sl_status sl_store_finish(sl_store *st) {
     if (take_count_error(st)) return st->first;
     if (st->finished) return SL_OK;
@@ -1311,6 +1440,7 @@ sl_status sl_store_finish(sl_store *st) {
     sqlite3_finalize(ins);
     sqlite3_finalize(cin);
     if (!rc) rc = write_reach(st);
+    if (!rc) rc = write_operators(st);
     uint32_t rows_root = 0, hits_root = 0;
     if (!rc) rc = root_of(st, "flagged_rows", &rows_root);
     if (!rc) rc = root_of(st, "hit_sets", &hits_root);
@@ -1351,6 +1481,10 @@ sl_status sl_store_close(sl_store *st) {
     sl_buf_free(&st->known);
     sl_buf_free(&st->rules);
     sl_counts_free(st->counts);
+    sl_operators_free(st->ops);
+    sl_buf_free(&st->opuser);
+    sl_buf_free(&st->oporg);
+    free(st->cite);
     for (size_t i = 0; i < st->nreach; i++) free(st->reach[i].category);
     free(st->reach);
     free(st);

@@ -25,7 +25,7 @@ printf '%s\r\n' 'Name,Org Name,Total Networks Searched,License Plate,Reason,Case
 scan() { "$B/sunlight" scan "$@" -o "$T/out" --key "$T/k" -q >"$T/log" 2>&1; }
 # The top-organizations section, tags removed, one line per table row.
 orgs() {
-    sed -n '/<h2 id="orgs">/,/<h2 id="examples">/p' "$T/out/report.html" | sed 's/<[^>]*>/ /g; s/  */ /g'
+    sed -n '/<h2 id="orgs">/,/<h2 id="operators">/p' "$T/out/report.html" | sed 's/<[^>]*>/ /g; s/  */ /g'
 }
 examples() { sed -n '/<h2 id="examples">/,/<h2 id="accounting">/p' "$T/out/report.html"; }
 
