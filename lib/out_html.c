@@ -898,7 +898,9 @@ static void operators(html *h) {
     }
     raw(h, "<p>A listed user is a lead: a detective in an auto-theft unit, or an officer assigned "
            "to a task force, searches unlike their colleagues for a reason. Rows, not searches: a "
-           "search seen in two logs counts twice for its user and for their colleagues alike. A "
+           "search seen in two logs counts twice for its user and for their colleagues alike, so "
+           "the shares hold but p is smaller than it would be over distinct searches: read it as "
+           "a ranking, not as a probability. A "
            "user whose name is spelled two ways is two users. Every row of the category is in "
            "flagged.csv and in flagged_rows (by org, name or user_id, and categories); the counts "
            "of every user are in operator_counts.</p>\n");
