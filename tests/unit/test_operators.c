@@ -55,9 +55,18 @@ static void test_tail(void) {
     }
 }
 
-static void finish(sl_operators *o, const sl_op_count **c, size_t *nc, const sl_op_finding **f,
-                   size_t *nf, uint64_t *tests) {
-    CHECK_INT(sl_operators_finish(o, c, nc, f, nf, tests), SL_OK);
+/* What sl_operators_finish gives. */
+typedef struct {
+    const sl_op_count *c;
+    const sl_op_finding *f;
+    size_t nc, nf;
+    uint64_t tests;
+} result;
+
+static result finish(sl_operators *o) {
+    result r;
+    CHECK_INT(sl_operators_finish(o, &r.c, &r.nc, &r.f, &r.nf, &r.tests), SL_OK);
+    return r;
 }
 
 /* One organization, four users at 2% and one at 30%: one finding with every number. */
@@ -68,37 +77,33 @@ static void test_one_finding(void) {
     const char *names[] = {"Ann Lee", "Bo Diaz", "Cy Park", "Di Wu"};
     for (int i = 0; i < 4; i++) user(o, "Town PD", names[i], 100, "immigration", 2);
     user(o, "Town PD", "Ed Fox", 100, "immigration", 30);
-    const sl_op_count *c;
-    const sl_op_finding *f;
-    size_t nc, nf;
-    uint64_t tests;
-    finish(o, &c, &nc, &f, &nf, &tests);
-    CHECK_INT(tests, 5);
-    CHECK_INT(nc, 10); /* five users, "all" and immigration each */
-    CHECK_INT(nf, 1);
-    if (nf == 1) {
-        CHECK_MEM(f[0].org, f[0].org_len, "Town PD");
-        CHECK_INT(f[0].kind, SL_OP_NAME);
-        CHECK_STR(f[0].user, "Ed Fox");
-        CHECK_STR(f[0].category, "immigration");
-        CHECK_INT(f[0].rows, 100);
-        CHECK_INT(f[0].hits, 30);
-        CHECK_INT(f[0].peers, 4);
-        CHECK_INT(f[0].peer_rows, 400);
-        CHECK_INT(f[0].peer_hits, 8);
+    result r = finish(o);
+    CHECK_INT(r.tests, 5);
+    CHECK_INT(r.nc, 10); /* five users, "all" and immigration each */
+    CHECK_INT(r.nf, 1);
+    if (r.nf == 1) {
+        CHECK_MEM(r.f[0].org, r.f[0].org_len, "Town PD");
+        CHECK_INT(r.f[0].kind, SL_OP_NAME);
+        CHECK_STR(r.f[0].user, "Ed Fox");
+        CHECK_STR(r.f[0].category, "immigration");
+        CHECK_INT(r.f[0].rows, 100);
+        CHECK_INT(r.f[0].hits, 30);
+        CHECK_INT(r.f[0].peers, 4);
+        CHECK_INT(r.f[0].peer_rows, 400);
+        CHECK_INT(r.f[0].peer_hits, 8);
         char want[32], got[32];
         snprintf(want, sizeof want, "%.3g", tail_ref(100, 30, 0.02));
-        snprintf(got, sizeof got, "%.3g", f[0].p_value);
+        snprintf(got, sizeof got, "%.3g", r.f[0].p_value);
         CHECK_STR(got, want);
     }
     /* the counts in (organization, kind, user, category) order */
-    CHECK_STR(c[0].user, "Ann Lee");
-    CHECK_STR(c[0].category, "all");
-    CHECK_INT(c[0].rows, 100);
-    CHECK_STR(c[1].category, "immigration");
-    CHECK_INT(c[1].rows, 2);
-    CHECK_STR(c[9].user, "Ed Fox");
-    CHECK_INT(c[9].rows, 30);
+    CHECK_STR(r.c[0].user, "Ann Lee");
+    CHECK_STR(r.c[0].category, "all");
+    CHECK_INT(r.c[0].rows, 100);
+    CHECK_STR(r.c[1].category, "immigration");
+    CHECK_INT(r.c[1].rows, 2);
+    CHECK_STR(r.c[9].user, "Ed Fox");
+    CHECK_INT(r.c[9].rows, 30);
     sl_operators_free(o);
 }
 
@@ -114,14 +119,10 @@ static size_t one_case(int rows, int hits, int peer_hits, int colleagues, const 
         user(o, "Town PD", n, 100, "immigration", h);
     }
     user(o, "Town PD", "subject", rows, "immigration", hits);
-    const sl_op_count *c;
-    const sl_op_finding *f;
-    size_t nc, nf;
-    uint64_t tests;
-    finish(o, &c, &nc, &f, &nf, &tests);
-    for (size_t i = 0; i < nf; i++) CHECK(f[i].p_value <= SL_OP_ALPHA / (double)tests);
+    result r = finish(o);
+    for (size_t i = 0; i < r.nf; i++) CHECK(r.f[i].p_value <= SL_OP_ALPHA / (double)r.tests);
     size_t n = 0;
-    for (size_t i = 0; i < nf; i++) n += strcmp(f[i].user, "subject") == 0;
+    for (size_t i = 0; i < r.nf; i++) n += strcmp(r.f[i].user, "subject") == 0;
     sl_operators_free(o);
     return n;
 }
@@ -149,23 +150,19 @@ static void test_edges(void) {
 
 /* Colleagues' rows below 50: three colleagues of 16 rows. */
 static void test_peer_rows(void) {
-    for (int r = 16; r <= 17; r++) {
+    for (int each = 16; each <= 17; each++) {
         sl_operators *o = sl_operators_new();
         sl_operators_measure(o, "x");
-        user(o, "PD", "a", r, NULL, 0);
-        user(o, "PD", "b", r, NULL, 0);
+        user(o, "PD", "a", each, NULL, 0);
+        user(o, "PD", "b", each, NULL, 0);
         user(o, "PD", "c", 18, NULL, 0);
         user(o, "PD", "s", 30, "x", 30);
-        const sl_op_count *c;
-        const sl_op_finding *f;
-        size_t nc, nf;
-        uint64_t tests;
-        finish(o, &c, &nc, &f, &nf, &tests);
+        result r = finish(o);
         /* 16 + 16 + 18 = 50 colleagues' rows: tested; 17 + 17 + 18 = 52 too; the colleagues
          * themselves (under 20 rows, or with the subject's 30 among theirs) only when big
          * enough */
         int found = 0;
-        for (size_t i = 0; i < nf; i++) found += strcmp(f[i].user, "s") == 0;
+        for (size_t i = 0; i < r.nf; i++) found += strcmp(r.f[i].user, "s") == 0;
         CHECK_INT(found, 1);
         sl_operators_free(o);
     }
@@ -175,13 +172,9 @@ static void test_peer_rows(void) {
     user(o, "PD", "b", 16, NULL, 0);
     user(o, "PD", "c", 17, NULL, 0); /* 49 colleagues' rows */
     user(o, "PD", "s", 30, "x", 30);
-    const sl_op_count *c;
-    const sl_op_finding *f;
-    size_t nc, nf;
-    uint64_t tests;
-    finish(o, &c, &nc, &f, &nf, &tests);
-    CHECK_INT(nf, 0);
-    CHECK_INT(tests, 0);
+    result r = finish(o);
+    CHECK_INT(r.nf, 0);
+    CHECK_INT(r.tests, 0);
     sl_operators_free(o);
 }
 
@@ -197,20 +190,16 @@ static void test_logs(void) {
         add(o, org, sizeof L1 - 1, SL_OP_USER_ID, "u2", NULL, 100);
         add(o, org, sizeof L1 - 1, SL_OP_USER_ID, "u3", "x", 40);
     }
-    const sl_op_count *c;
-    const sl_op_finding *f;
-    size_t nc, nf;
-    uint64_t tests;
-    finish(o, &c, &nc, &f, &nf, &tests);
-    CHECK_INT(nf, 0);
-    CHECK_INT(tests, 0);
-    CHECK_INT(nc, 8); /* per log: u1, u2 "all"; u3 "all" and x */
+    result r = finish(o);
+    CHECK_INT(r.nf, 0);
+    CHECK_INT(r.tests, 0);
+    CHECK_INT(r.nc, 8); /* per log: u1, u2 "all"; u3 "all" and x */
     /* the logs' keys come back whole, NUL first, the first log first */
-    CHECK_INT(c[0].org_len, sizeof L1 - 1);
-    CHECK(memcmp(c[0].org, L1, sizeof L1 - 1) == 0);
-    CHECK_INT(c[0].kind, SL_OP_USER_ID);
-    CHECK_STR(c[0].user, "u1");
-    CHECK(memcmp(c[7].org, L2, sizeof L2 - 1) == 0);
+    CHECK_INT(r.c[0].org_len, sizeof L1 - 1);
+    CHECK(memcmp(r.c[0].org, L1, sizeof L1 - 1) == 0);
+    CHECK_INT(r.c[0].kind, SL_OP_USER_ID);
+    CHECK_STR(r.c[0].user, "u1");
+    CHECK(memcmp(r.c[7].org, L2, sizeof L2 - 1) == 0);
     sl_operators_free(o);
     /* one more colleague in one log makes u3 a finding there, and only there */
     o = sl_operators_new();
@@ -222,13 +211,13 @@ static void test_logs(void) {
         add(o, org, sizeof L1 - 1, SL_OP_USER_ID, "u3", "x", 40);
         if (l) add(o, org, sizeof L1 - 1, SL_OP_USER_ID, "u4", NULL, 100);
     }
-    finish(o, &c, &nc, &f, &nf, &tests);
-    CHECK_INT(nf, 1);
-    if (nf == 1) {
-        CHECK(f[0].org_len == sizeof L2 - 1 && memcmp(f[0].org, L2, sizeof L2 - 1) == 0);
-        CHECK_INT(f[0].kind, SL_OP_USER_ID);
-        CHECK_STR(f[0].user, "u3");
-        CHECK_INT(f[0].peers, 3);
+    r = finish(o);
+    CHECK_INT(r.nf, 1);
+    if (r.nf == 1) {
+        CHECK(r.f[0].org_len == sizeof L2 - 1 && memcmp(r.f[0].org, L2, sizeof L2 - 1) == 0);
+        CHECK_INT(r.f[0].kind, SL_OP_USER_ID);
+        CHECK_STR(r.f[0].user, "u3");
+        CHECK_INT(r.f[0].peers, 3);
     }
     sl_operators_free(o);
 }
@@ -244,14 +233,10 @@ static void test_staging(void) {
     user(o, "PD", "a", 7, "x", 3);
     CHECK_INT(sl_operators_close(o, 1), SL_OK);
     user(o, "PD", "a", 1, NULL, 0); /* outside any source */
-    const sl_op_count *c;
-    const sl_op_finding *f;
-    size_t nc, nf;
-    uint64_t tests;
-    finish(o, &c, &nc, &f, &nf, &tests);
-    CHECK_INT(nc, 2);
-    CHECK_INT(c[0].rows, 8);
-    CHECK_INT(c[1].rows, 3);
+    result r = finish(o);
+    CHECK_INT(r.nc, 2);
+    CHECK_INT(r.c[0].rows, 8);
+    CHECK_INT(r.c[1].rows, 3);
     CHECK(!sl_operators_gave_up(o));
     sl_operators_free(o);
 }
@@ -273,13 +258,9 @@ static void test_cap(void) {
     CHECK_INT(sl_operators_add(o, "PD", 2, SL_OP_NAME, "late", 4, NULL, 0), SL_OK);
     sl_operators_open(o);
     CHECK_INT(sl_operators_close(o, 1), SL_OK);
-    const sl_op_count *c;
-    const sl_op_finding *f;
-    size_t nc, nf;
-    uint64_t tests;
-    finish(o, &c, &nc, &f, &nf, &tests);
-    CHECK_INT(nc, 0);
-    CHECK_INT(nf, 0);
+    result r = finish(o);
+    CHECK_INT(r.nc, 0);
+    CHECK_INT(r.nf, 0);
     sl_operators_free(o);
 }
 
@@ -300,21 +281,17 @@ static void test_order(void) {
         add(o, on, 4, SL_OP_NAME, "s", "y", 20);
         add(o, on, 4, SL_OP_NAME, "s", NULL, 40);
     }
-    const sl_op_count *c;
-    const sl_op_finding *f;
-    size_t nc, nf;
-    uint64_t tests;
-    finish(o, &c, &nc, &f, &nf, &tests);
-    CHECK_INT(nf, 4);
-    if (nf == 4) { /* all p = 0: the higher share first, then organization */
-        CHECK(f[0].p_value == 0.0);
-        CHECK_STR(f[0].category, "x");
-        CHECK_MEM(f[0].org, f[0].org_len, "A PD");
-        CHECK_STR(f[1].category, "x");
-        CHECK_MEM(f[1].org, f[1].org_len, "B PD");
-        CHECK_STR(f[2].category, "y");
-        CHECK_MEM(f[2].org, f[2].org_len, "A PD");
-        CHECK_STR(f[3].category, "y");
+    result r = finish(o);
+    CHECK_INT(r.nf, 4);
+    if (r.nf == 4) { /* all p = 0: the higher share first, then organization */
+        CHECK(r.f[0].p_value == 0.0);
+        CHECK_STR(r.f[0].category, "x");
+        CHECK_MEM(r.f[0].org, r.f[0].org_len, "A PD");
+        CHECK_STR(r.f[1].category, "x");
+        CHECK_MEM(r.f[1].org, r.f[1].org_len, "B PD");
+        CHECK_STR(r.f[2].category, "y");
+        CHECK_MEM(r.f[2].org, r.f[2].org_len, "A PD");
+        CHECK_STR(r.f[3].category, "y");
     }
     sl_operators_free(o);
 }
