@@ -255,6 +255,10 @@ int sl_cmd_scan(int argc, char **argv) {
             fprintf(stderr, "  %llu rows searched the plate%s you named (category named_plate; see "
                             "the report's \"Plates you named\")\n",
                     (unsigned long long)t->named_rows, o.nplates == 1 ? "" : "s");
+        if (t->operator_findings)
+            fprintf(stderr, "  %llu finding%s under the report's \"Users unlike their colleagues\" (a "
+                            "user far above their colleagues in a category)\n",
+                    (unsigned long long)t->operator_findings, t->operator_findings == 1 ? "" : "s");
         if (t->flagged >= SL_SPREADSHEET_ROWS) /* a header and one line per row */
             fprintf(stderr, "  flagged.csv holds %llu rows: " SL_SPREADSHEET_ADVICE "\n",
                     (unsigned long long)t->flagged);

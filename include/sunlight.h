@@ -433,6 +433,8 @@ typedef struct {
     uint64_t events;       /* event-log records parsed (administrative events, not searches) */
     uint64_t reference_rows; /* rows of reference lists (agency lists, rosters, sharing lists) */
     uint64_t named_rows;   /* flagged rows that searched a plate named in opts.plates */
+    uint64_t operator_findings; /* (user, category) pairs far above the user's colleagues
+                                   (table operator_findings) */
     int key_created;       /* the plate key was created by this run */
     const char *key_path;  /* where the plate key is */
 } sl_scan_totals;

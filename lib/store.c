@@ -98,6 +98,7 @@ struct sl_store {
     sl_operators *ops;    /* organization x user x category */
     sl_buf opuser;        /* a user's text with NUL bytes as U+FFFD */
     sl_buf oporg;         /* NUL + the cite of a log with no organization column */
+    uint64_t op_findings; /* rows written to operator_findings */
     char *cite;           /* the source being read (sl_store_source_log) */
     reach_cell *reach;    /* category x how widely, up to REACH_CATS categories */
     size_t nreach;
@@ -1401,8 +1402,11 @@ static sl_status write_operators(sl_store *st) {
         rc = step_reset(st, ins, "operator_findings");
     }
     sqlite3_finalize(ins);
+    if (!rc) st->op_findings = nf;
     return rc;
 }
+
+uint64_t sl_store_operator_findings(const sl_store *st) { return st ? st->op_findings : 0; }
 
 sl_status sl_store_finish(sl_store *st) {
     if (take_count_error(st)) return st->first;

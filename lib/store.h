@@ -162,6 +162,8 @@ sl_status sl_store_source_check(sl_store *st, const sl_store_check *c);
 
 /* Writes the aggregated counts and creates indexes; call once, after the last source. */
 sl_status sl_store_finish(sl_store *st);
+/* After sl_store_finish: the rows written to operator_findings. */
+uint64_t sl_store_operator_findings(const sl_store *st);
 
 /* The underlying handle, for the writers below (read-only use). */
 struct sqlite3 *sl_store_db(sl_store *st);

@@ -121,7 +121,9 @@ portal() { # FILE USERS...: 30 rows per user; the last user searches for ICE on 
 }
 portal search_audit_a.csv u1 u2 u3 u4 u5
 portal search_audit_b.csv u1 u2 u5
-"$B/sunlight" scan "$T/portal" -o "$T/pout" --key "$T/key" -q >/dev/null 2>&1
+"$B/sunlight" scan "$T/portal" -o "$T/pout" --key "$T/key" >"$T/plog" 2>&1
+check 'grep -q "^  1 finding under the report.s \"Users unlike their colleagues\"" "$T/plog"' \
+    "portal logs: the scan's closing lines: $(cat "$T/plog")"
 DB=$T/pout/sunlight.db
 expect "portal logs: one finding, in the first log" \
     "$(q "SELECT org || '|' || source || '|' || user_field || '|' || user || '|' || category || '|' || hits || '|' || rows || '|' || peers FROM operator_findings")" \
@@ -142,7 +144,8 @@ mkdir "$T/red"
         printf '***,Foo CA PD,3,***,assist ICE,,"06/%02d/2025, 11:00:00 AM UTC"\n' $((i % 28 + 1))
     done
 } >"$T/red/network_audit.csv"
-"$B/sunlight" scan "$T/red" -o "$T/rout" --key "$T/key" -q >/dev/null 2>&1
+"$B/sunlight" scan "$T/red" -o "$T/rout" --key "$T/key" >"$T/rlog" 2>&1
+check '! grep -q "colleagues" "$T/rlog"' "names redacted: the scan speaks of colleagues"
 DB=$T/rout/sunlight.db
 expect "names redacted: no user" "$(q "SELECT COUNT(*) FROM operator_counts")" 0
 expect "names redacted: no finding" "$(q "SELECT COUNT(*) FROM operator_findings")" 0
