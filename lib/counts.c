@@ -35,7 +35,7 @@ struct sl_counts {
     group_slot *gslots;
     size_t gcap;
     char **gkey; /* by group id - 1 */
-    size_t *glen;
+    size_t *glen, *golen; /* by group id - 1: the key's length, its organization's */
     size_t ngroups, gkcap;
     category *cat; /* by category id - 1 */
     size_t ncat, catcap;
@@ -68,6 +68,7 @@ void sl_counts_free(sl_counts *c) {
     free(c->gslots);
     free(c->gkey);
     free(c->glen);
+    free(c->golen);
     free(c->cat);
     free(c->run.cells);
     free(c->pend.cells);
@@ -123,8 +124,8 @@ static sl_status cells_add(cell_tab *t, uint64_t k, uint64_t rows, size_t limit)
     return SL_OK;
 }
 
-/* The group of key (org \0 month \0), numbered when new. */
-static sl_status group_of(sl_counts *c, const char *key, size_t len, uint32_t *id) {
+/* The group of key (org \0 month \0, the organization org_len bytes), numbered when new. */
+static sl_status group_of(sl_counts *c, const char *key, size_t len, size_t org_len, uint32_t *id) {
     uint64_t h = sl_hash_fast(key, len, 0);
     if (c->gcap) {
         for (size_t j = (size_t)h & (c->gcap - 1); c->gslots[j].id; j = (j + 1) & (c->gcap - 1)) {
@@ -158,12 +159,16 @@ static sl_status group_of(sl_counts *c, const char *key, size_t len, uint32_t *i
         size_t *nl = realloc(c->glen, ncap * sizeof *nl);
         if (!nl) return SL_ENOMEM;
         c->glen = nl;
+        size_t *no = realloc(c->golen, ncap * sizeof *no);
+        if (!no) return SL_ENOMEM;
+        c->golen = no;
         c->gkcap = ncap;
     }
     char *copy = sl_arena_strndup(&c->arena, key, len);
     if (!copy) return SL_ENOMEM;
     c->gkey[c->ngroups] = copy;
     c->glen[c->ngroups] = len;
+    c->golen[c->ngroups] = org_len;
     *id = (uint32_t)++c->ngroups;
     size_t j = (size_t)h & (c->gcap - 1);
     while (c->gslots[j].id) j = (j + 1) & (c->gcap - 1);
@@ -224,7 +229,7 @@ sl_status sl_counts_add_pair(sl_counts *c, const char *org, size_t org_len, cons
     b->p[org_len + 1 + second_len] = '\0';
     b->len = org_len + second_len + 2;
     uint32_t g;
-    if ((rc = group_of(c, b->p, b->len, &g))) return rc;
+    if ((rc = group_of(c, b->p, b->len, org_len, &g))) return rc;
     cell_tab *tab = c->staging ? &c->pend : &c->run;
     for (size_t i = 0; i < ncats + (all != 0); i++) {
         const char *name = all && i == 0 ? "all" : cats[i - (all != 0)];
@@ -285,7 +290,7 @@ sl_status sl_counts_sorted(sl_counts *c, const sl_count **out, size_t *n) {
         const cell *e = &c->run.cells[i];
         if (!e->k) continue;
         const char *gk = c->gkey[(e->k >> 32) - 1];
-        size_t gl = c->glen[(e->k >> 32) - 1];
+        size_t gl = c->glen[(e->k >> 32) - 1], ol = c->golen[(e->k >> 32) - 1];
         const char *cat = c->cat[(uint32_t)e->k - 1].name;
         size_t cl = strlen(cat);
         char *key = sl_arena_alloc(&c->arena, gl + cl + 1);
@@ -296,15 +301,13 @@ sl_status sl_counts_sorted(sl_counts *c, const sl_count **out, size_t *n) {
         }
         memcpy(key, gk, gl);
         memcpy(key + gl, cat, cl + 1);
-        /* the month holds no NUL; an organization may */
-        size_t ol = gl - 1;
-        while (ol > 0 && gk[ol - 1] != '\0') ol--;
-        w[k++] = (whole){key, gl + cl, ol ? ol - 1 : 0, gl, e->rows};
+        w[k++] = (whole){key, gl + cl, ol, gl, e->rows};
     }
     qsort(w, k, sizeof *w, cmp_whole);
     for (size_t i = 0; i < k; i++)
         s[i] = (sl_count){w[i].key, w[i].org_len, w[i].key + w[i].org_len + 1,
-                          w[i].key + w[i].group_len, w[i].rows};
+                          w[i].group_len - w[i].org_len - 2, w[i].key + w[i].group_len,
+                          w[i].rows};
     free(w);
     c->sorted = s;
     *out = s;

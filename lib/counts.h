@@ -24,7 +24,7 @@ sl_status sl_counts_add(sl_counts *c, const char *org, size_t org_len, int64_t t
                         const char *const *cats, size_t ncats, int all);
 
 /* The same keyed by any second text instead of a month (sl_count.month is then that text; it
- * must hold no NUL byte, the organization may): the operators of lib/operators.c. */
+ * may hold a NUL byte, as the organization may): the operators of lib/operators.c. */
 sl_status sl_counts_add_pair(sl_counts *c, const char *org, size_t org_len, const char *second,
                              size_t second_len, const char *const *cats, size_t ncats, int all);
 
@@ -41,7 +41,9 @@ sl_status sl_counts_close(sl_counts *c, int keep);
 typedef struct {
     const char *org; /* org_len bytes (it may hold a NUL byte); month and category end in NUL */
     size_t org_len;
-    const char *month, *category; /* month: the second text of sl_counts_add_pair */
+    const char *month; /* or the second text of sl_counts_add_pair, month_len bytes */
+    size_t month_len;
+    const char *category;
     uint64_t rows;
 } sl_count;
 

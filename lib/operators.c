@@ -14,7 +14,7 @@ struct sl_operators {
     int gave_up;
     char **measure;       /* categories compared */
     size_t nmeasure, capmeasure;
-    sl_buf key;           /* kind byte + user */
+    sl_buf key;           /* kind byte (upper case in a log with no organization) + user */
     sl_op_count *counts;
     sl_op_finding *findings;
     size_t nfindings;
@@ -63,13 +63,14 @@ static void give_up(sl_operators *o) {
     o->c = NULL;
 }
 
-sl_status sl_operators_add(sl_operators *o, const char *org, size_t org_len, sl_op_kind kind,
-                           const char *user, size_t user_len, const char *const *cats,
-                           size_t ncats) {
+sl_status sl_operators_add(sl_operators *o, const char *org, size_t org_len, int in_log,
+                           sl_op_kind kind, const char *user, size_t user_len,
+                           const char *const *cats, size_t ncats) {
     if (!o->c) return SL_OK;
     sl_buf *k = &o->key;
     sl_buf_reset(k);
-    sl_status rc = sl_buf_putc(k, (char)kind);
+    /* 'N', 'U' for a log's users: never the same group as an organization of that name */
+    sl_status rc = sl_buf_putc(k, (char)(in_log ? kind - 'a' + 'A' : kind));
     if (!rc && user_len) rc = sl_buf_append(k, user, user_len);
     if (!rc) rc = sl_counts_add_pair(o->c, org, org_len, k->p, k->len, cats, ncats, 1);
     if (rc == SL_ELIMIT) {
@@ -122,11 +123,19 @@ static double round3(double v) {
 }
 
 static int same_org(const sl_op_count *a, const sl_op_count *b) {
-    return a->org_len == b->org_len && memcmp(a->org, b->org, a->org_len) == 0;
+    return a->in_log == b->in_log && a->org_len == b->org_len &&
+           memcmp(a->org, b->org, a->org_len) == 0;
 }
 
 static int same_user(const sl_op_count *a, const sl_op_count *b) {
-    return same_org(a, b) && a->kind == b->kind && strcmp(a->user, b->user) == 0;
+    return same_org(a, b) && a->kind == b->kind && a->user_len == b->user_len &&
+           memcmp(a->user, b->user, a->user_len) == 0;
+}
+
+/* Bytes of a and b, the shorter first when one begins the other. */
+static int cmp_bytes(const char *a, size_t an, const char *b, size_t bn) {
+    int r = memcmp(a, b, an < bn ? an : bn);
+    return r ? r : (an > bn) - (an < bn);
 }
 
 static int cmp_finding(const void *pa, const void *pb) {
@@ -136,12 +145,11 @@ static int cmp_finding(const void *pa, const void *pb) {
     const unsigned __int128 x = (unsigned __int128)a->hits * b->rows;
     const unsigned __int128 y = (unsigned __int128)b->hits * a->rows;
     if (x != y) return x > y ? -1 : 1;
-    size_t m = a->org_len < b->org_len ? a->org_len : b->org_len;
-    int r = memcmp(a->org, b->org, m);
+    int r = cmp_bytes(a->org, a->org_len, b->org, b->org_len);
     if (r) return r;
-    if (a->org_len != b->org_len) return a->org_len < b->org_len ? -1 : 1;
+    if (a->in_log != b->in_log) return b->in_log - a->in_log; /* a log first, as in the counts */
     if (a->kind != b->kind) return a->kind < b->kind ? -1 : 1;
-    if ((r = strcmp(a->user, b->user))) return r;
+    if ((r = cmp_bytes(a->user, a->user_len, b->user, b->user_len))) return r;
     return strcmp(a->category, b->category);
 }
 
@@ -194,9 +202,10 @@ static sl_status judge_org(sl_operators *o, const sl_op_count *a, const sl_op_co
                 o->findings = n;
                 *cap = ncap;
             }
-            o->findings[o->nfindings++] =
-                (sl_op_finding){u->org, u->org_len, u->kind, u->user, o->measure[m], rows, k,
-                                users - 1, peer_rows, peer_hits, sl_binomial_tail(rows, k, p0)};
+            o->findings[o->nfindings++] = (sl_op_finding){
+                u->org,        u->org_len, u->in_log,  u->kind,   u->user,
+                u->user_len,   o->measure[m], rows,    k,         users - 1,
+                peer_rows,     peer_hits,  sl_binomial_tail(rows, k, p0)};
         }
         u = e;
     }
@@ -223,8 +232,11 @@ sl_status sl_operators_finish(sl_operators *o, const sl_op_count **counts, size_
     if (!(o->counts = malloc(n * sizeof *o->counts))) return SL_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         const char *second = cells[i].month; /* the kind's byte, then the user */
-        o->counts[i] = (sl_op_count){cells[i].org, cells[i].org_len, (sl_op_kind)second[0],
-                                     second + 1, cells[i].category, cells[i].rows};
+        const int in_log = second[0] >= 'A' && second[0] <= 'Z';
+        o->counts[i] = (sl_op_count){cells[i].org, cells[i].org_len, in_log,
+                                     (sl_op_kind)(in_log ? second[0] - 'A' + 'a' : second[0]),
+                                     second + 1, cells[i].month_len - 1, cells[i].category,
+                                     cells[i].rows};
     }
     uint64_t *org_hits = calloc(o->nmeasure ? o->nmeasure : 1, sizeof *org_hits);
     if (!org_hits) return SL_ENOMEM;

@@ -41,13 +41,14 @@ void sl_operators_free(sl_operators *o);
  * Others are counted and not compared. The text is copied. */
 sl_status sl_operators_measure(sl_operators *o, const char *category);
 
-/* Counts one row of organization org, by user (kind, user: user holds no NUL byte), under
+/* Counts one row of organization org (or, with in_log, of the log whose cite org is: a log with
+ * no organization column, whose users are colleagues of each other only), by user (kind), under
  * "all" and each of cats (distinct). A row that names no user is not counted (the caller
  * leaves it out: it is no one's, and no one's colleague). Once the cap is reached the counting
  * stops and this returns SL_OK: see sl_operators_gave_up. */
-sl_status sl_operators_add(sl_operators *o, const char *org, size_t org_len, sl_op_kind kind,
-                           const char *user, size_t user_len, const char *const *cats,
-                           size_t ncats);
+sl_status sl_operators_add(sl_operators *o, const char *org, size_t org_len, int in_log,
+                           sl_op_kind kind, const char *user, size_t user_len,
+                           const char *const *cats, size_t ncats);
 
 /* Per-source staging, as sl_counts_open and sl_counts_close. */
 void sl_operators_open(sl_operators *o);
@@ -56,12 +57,16 @@ sl_status sl_operators_close(sl_operators *o, int keep);
 /* 1 when the cap was reached (the counts are then not written and no finding is made). */
 int sl_operators_gave_up(const sl_operators *o);
 
-/* One (organization, user, category) cell. */
+/* One (organization, user, category) cell. Texts may hold NUL bytes (a damaged export): their
+ * lengths are given; each is followed by a NUL too. */
 typedef struct {
-    const char *org; /* org_len bytes (it may hold a NUL byte) */
+    const char *org; /* with in_log, the log's cite */
     size_t org_len;
+    int in_log;
     sl_op_kind kind;
-    const char *user, *category; /* NUL-terminated */
+    const char *user;
+    size_t user_len;
+    const char *category;
     uint64_t rows;
 } sl_op_count;
 
@@ -69,16 +74,20 @@ typedef struct {
 typedef struct {
     const char *org;
     size_t org_len;
+    int in_log;
     sl_op_kind kind;
-    const char *user, *category;
+    const char *user;
+    size_t user_len;
+    const char *category;
     uint64_t rows, hits;       /* the user's rows, and those in the category */
     uint64_t peers;            /* other users of the organization */
     uint64_t peer_rows, peer_hits;
     double p_value;            /* rounded to 3 significant digits */
 } sl_op_finding;
 
-/* The counts sorted by organization, kind, user, category (bytes), and the findings sorted by
- * p-value, then the user's share (higher first), then organization, user and category. Both
+/* The counts sorted by organization (a log before an organization named as its cite), kind,
+ * user, category (bytes), and the findings sorted by p-value, then the user's share (higher
+ * first), then organization, user and category the same way. Both
  * live until sl_operators_free. tests: the number of (user, category) pairs tested. */
 sl_status sl_operators_finish(sl_operators *o, const sl_op_count **counts, size_t *ncounts,
                               const sl_op_finding **findings, size_t *nfindings,

@@ -96,8 +96,6 @@ struct sl_store {
     char cerr[160];
     sl_counts *counts;    /* organization x month x category */
     sl_operators *ops;    /* organization x user x category */
-    sl_buf opuser;        /* a user's text with NUL bytes as U+FFFD */
-    sl_buf oporg;         /* NUL + the cite of a log with no organization column */
     uint64_t op_findings; /* rows written to operator_findings */
     char *cite;           /* the source being read (sl_store_source_log) */
     reach_cell *reach;    /* category x how widely, up to REACH_CATS categories */
@@ -1013,33 +1011,13 @@ static sl_status count_user(sl_store *st, const sl_search *s, const char *const 
     }
     if (u->st != SL_CELL_VALUE || !u->len) return SL_OK; /* no one's: "***" since December 2025 */
     const sl_cell *org = &s->f[SL_F_ORG];
-    const char *op = org->p ? org->p : "";
-    size_t on = org->p ? org->len : 0;
-    if (org->st == SL_CELL_ABSENT) {
-        /* A log with no organization column is one agency's (a portal's search audit): its
-         * users are colleagues of each other, not of another such log's. Keyed by its cite
-         * after a NUL byte, which no organization's name starts with. */
-        sl_buf *b = &st->oporg;
-        sl_buf_reset(b);
-        sl_status rc = sl_buf_putc(b, '\0');
-        if (!rc) rc = sl_buf_puts(b, st->cite ? st->cite : "");
-        if (rc) return rc;
-        op = b->p;
-        on = b->len;
-    }
-    const char *p = u->p;
-    size_t n = u->len;
-    if (n && memchr(p, '\0', n)) { /* written as U+FFFD, as in every output */
-        sl_buf *b = &st->opuser;
-        sl_buf_reset(b);
-        sl_status rc = SL_OK;
-        for (size_t i = 0; !rc && i < n; i++)
-            rc = p[i] ? sl_buf_putc(b, p[i]) : sl_buf_append(b, "\xEF\xBF\xBD", 3);
-        if (rc) return rc;
-        p = b->p;
-        n = b->len;
-    }
-    return sl_operators_add(st->ops, op, on, kind, p, n, cats, ncats);
+    /* A log with no organization column is one agency's (a portal's search audit): its users
+     * are colleagues of each other, not of another such log's. */
+    if (org->st == SL_CELL_ABSENT)
+        return sl_operators_add(st->ops, st->cite ? st->cite : "", st->cite ? strlen(st->cite) : 0,
+                                1, kind, u->p, u->len, cats, ncats);
+    return sl_operators_add(st->ops, org->p ? org->p : "", org->p ? org->len : 0, 0, kind, u->p,
+                            u->len, cats, ncats);
 }
 
 sl_status sl_store_count_row(sl_store *st, const sl_search *s, const char *const *cats,
@@ -1343,12 +1321,11 @@ static sl_status write_reach(sl_store *st) {
     return rc;
 }
 
-/* An operator key's organization as the columns org and source (i, i + 1): a log with no
- * organization column (its key: NUL + cite) gives org "" and its cite. */
-static void bind_org_source(sqlite3_stmt *s, int i, const char *org, size_t n) {
-    const int absent = n && org[0] == '\0';
-    bind_txt(s, i, absent ? "" : org, absent ? 0 : n);
-    bind_txt(s, i + 1, absent ? org + 1 : "", absent ? n - 1 : 0);
+/* An operator's organization as the columns org and source (i, i + 1): a log with no
+ * organization column gives org "" and its cite. */
+static void bind_org_source(sqlite3_stmt *s, int i, const char *org, size_t n, int in_log) {
+    bind_txt(s, i, in_log ? "" : org, in_log ? 0 : n);
+    bind_txt(s, i + 1, in_log ? org : "", in_log ? n : 0);
 }
 
 static const char *user_field(sl_op_kind k) {
@@ -1376,9 +1353,9 @@ static sl_status write_operators(sl_store *st) {
                         "org, source, user_field, user, category) DO UPDATE SET rows = rows +"
                         " excluded.rows");
     for (size_t i = 0; !rc && i < nc; i++) {
-        bind_org_source(ins, 1, c[i].org, c[i].org_len);
+        bind_org_source(ins, 1, c[i].org, c[i].org_len, c[i].in_log);
         bind_str(ins, 3, user_field(c[i].kind));
-        bind_str(ins, 4, c[i].user);
+        bind_txt(ins, 4, c[i].user, c[i].user_len);
         bind_str(ins, 5, c[i].category);
         bind_u64(ins, 6, c[i].rows);
         rc = step_reset(st, ins, "operator_counts");
@@ -1389,9 +1366,9 @@ static sl_status write_operators(sl_store *st) {
                                  " ?8, ?9, ?10, ?11, ?12)");
     for (size_t i = 0; !rc && i < nf; i++) {
         sqlite3_bind_int64(ins, 1, (int64_t)i + 1);
-        bind_org_source(ins, 2, f[i].org, f[i].org_len);
+        bind_org_source(ins, 2, f[i].org, f[i].org_len, f[i].in_log);
         bind_str(ins, 4, user_field(f[i].kind));
-        bind_str(ins, 5, f[i].user);
+        bind_txt(ins, 5, f[i].user, f[i].user_len);
         bind_str(ins, 6, f[i].category);
         bind_u64(ins, 7, f[i].rows);
         bind_u64(ins, 8, f[i].hits);
@@ -1486,8 +1463,6 @@ sl_status sl_store_close(sl_store *st) {
     sl_buf_free(&st->rules);
     sl_counts_free(st->counts);
     sl_operators_free(st->ops);
-    sl_buf_free(&st->opuser);
-    sl_buf_free(&st->oporg);
     free(st->cite);
     for (size_t i = 0; i < st->nreach; i++) free(st->reach[i].category);
     free(st->reach);

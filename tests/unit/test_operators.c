@@ -1,20 +1,30 @@
 /* test_operators.c: users compared with their colleagues (lib/operators.c). The binomial tail
  * against exact values and an independent sum; then each rule of a finding at its edge (rows,
- * hits, colleagues, ratio, Bonferroni), logs without an organization column, categories not compared, per-source staging, the cap, and the order of findings. */
+ * hits, colleagues, ratio, Bonferroni), logs without an organization column, NUL bytes, categories not compared, per-source staging, the cap, and the order of findings. */
 #include "../harness.h"
 #include "operators.h"
 
 #include <math.h>
 
-/* n rows of user (kind 'n') in org, each under cat (NULL: none). */
-static void add(sl_operators *o, const char *org, size_t org_len, sl_op_kind kind,
-                const char *user, const char *cat, int n) {
+/* n rows of user in org (a log's cite with in_log), each under cat (NULL: none). */
+static void add_n(sl_operators *o, const char *org, size_t org_len, int in_log, sl_op_kind kind,
+                  const char *user, size_t user_len, const char *cat, int n) {
     const char *cats[1] = {cat};
     int ok = 1;
     for (int i = 0; i < n; i++)
-        ok &= sl_operators_add(o, org, org_len, kind, user, user ? strlen(user) : 0, cats,
-                               cat ? 1 : 0) == SL_OK;
+        ok &= sl_operators_add(o, org, org_len, in_log, kind, user, user_len, cats, cat ? 1 : 0) ==
+              SL_OK;
     CHECK(ok);
+}
+
+static void add(sl_operators *o, const char *org, size_t org_len, sl_op_kind kind,
+                const char *user, const char *cat, int n) {
+    add_n(o, org, org_len, 0, kind, user, strlen(user), cat, n);
+}
+
+/* The same in a log with no organization column, its cite log. */
+static void add_log(sl_operators *o, const char *log, const char *user, const char *cat, int n) {
+    add_n(o, log, strlen(log), 1, SL_OP_USER_ID, user, strlen(user), cat, n);
 }
 
 /* A user's rows: total, and how many under cat. */
@@ -178,45 +188,77 @@ static void test_peer_rows(void) {
     sl_operators_free(o);
 }
 
-/* Logs without an organization column (NUL + cite) are apart from each other. */
+/* Logs without an organization column (keyed by their cites) are apart from each other, and
+ * from an organization named as a log is cited. */
 static void test_logs(void) {
     sl_operators *o = sl_operators_new();
     sl_operators_measure(o, "x");
-    /* two logs, three users each, the same ids: together u3 would have five colleagues */
-    static const char L1[] = "\0portal_a.csv", L2[] = "\0portal_b.csv";
+    /* two logs, three users each, the same ids, and an organization named as the first log:
+     * together u3 would have eight colleagues */
     for (int l = 0; l < 2; l++) {
-        const char *org = l ? L2 : L1;
-        add(o, org, sizeof L1 - 1, SL_OP_USER_ID, "u1", NULL, 100);
-        add(o, org, sizeof L1 - 1, SL_OP_USER_ID, "u2", NULL, 100);
-        add(o, org, sizeof L1 - 1, SL_OP_USER_ID, "u3", "x", 40);
+        const char *log = l ? "portal_b.csv" : "portal_a.csv";
+        add_log(o, log, "u1", NULL, 100);
+        add_log(o, log, "u2", NULL, 100);
+        add_log(o, log, "u3", "x", 40);
     }
+    add_n(o, "portal_a.csv", 12, 0, SL_OP_USER_ID, "u1", 2, NULL, 100);
+    add_n(o, "portal_a.csv", 12, 0, SL_OP_USER_ID, "u2", 2, NULL, 100);
     result r = finish(o);
     CHECK_INT(r.nf, 0);
     CHECK_INT(r.tests, 0);
-    CHECK_INT(r.nc, 8); /* per log: u1, u2 "all"; u3 "all" and x */
-    /* the logs' keys come back whole, NUL first, the first log first */
-    CHECK_INT(r.c[0].org_len, sizeof L1 - 1);
-    CHECK(memcmp(r.c[0].org, L1, sizeof L1 - 1) == 0);
+    CHECK_INT(r.nc, 10); /* per log: u1, u2 "all"; u3 "all" and x; the organization's two */
+    /* in order: the log, then the organization of its cite's name, then the other log */
+    CHECK_MEM(r.c[0].org, r.c[0].org_len, "portal_a.csv");
+    CHECK_INT(r.c[0].in_log, 1);
     CHECK_INT(r.c[0].kind, SL_OP_USER_ID);
-    CHECK_STR(r.c[0].user, "u1");
-    CHECK(memcmp(r.c[7].org, L2, sizeof L2 - 1) == 0);
+    CHECK_MEM(r.c[0].user, r.c[0].user_len, "u1");
+    CHECK_INT(r.c[0].rows, 100);
+    CHECK_MEM(r.c[3].category, strlen(r.c[3].category), "x");
+    CHECK_INT(r.c[4].in_log, 0);
+    CHECK_MEM(r.c[4].org, r.c[4].org_len, "portal_a.csv");
+    CHECK_MEM(r.c[5].user, r.c[5].user_len, "u2");
+    CHECK_MEM(r.c[9].org, r.c[9].org_len, "portal_b.csv");
+    CHECK_INT(r.c[9].in_log, 1);
     sl_operators_free(o);
     /* one more colleague in one log makes u3 a finding there, and only there */
     o = sl_operators_new();
     sl_operators_measure(o, "x");
     for (int l = 0; l < 2; l++) {
-        const char *org = l ? L2 : L1;
-        add(o, org, sizeof L1 - 1, SL_OP_USER_ID, "u1", NULL, 100);
-        add(o, org, sizeof L1 - 1, SL_OP_USER_ID, "u2", NULL, 100);
-        add(o, org, sizeof L1 - 1, SL_OP_USER_ID, "u3", "x", 40);
-        if (l) add(o, org, sizeof L1 - 1, SL_OP_USER_ID, "u4", NULL, 100);
+        const char *log = l ? "portal_b.csv" : "portal_a.csv";
+        add_log(o, log, "u1", NULL, 100);
+        add_log(o, log, "u2", NULL, 100);
+        add_log(o, log, "u3", "x", 40);
+        if (l) add_log(o, log, "u4", NULL, 100);
     }
     r = finish(o);
     CHECK_INT(r.nf, 1);
     if (r.nf == 1) {
-        CHECK(r.f[0].org_len == sizeof L2 - 1 && memcmp(r.f[0].org, L2, sizeof L2 - 1) == 0);
+        CHECK_MEM(r.f[0].org, r.f[0].org_len, "portal_b.csv");
+        CHECK_INT(r.f[0].in_log, 1);
         CHECK_INT(r.f[0].kind, SL_OP_USER_ID);
-        CHECK_STR(r.f[0].user, "u3");
+        CHECK_MEM(r.f[0].user, r.f[0].user_len, "u3");
+        CHECK_INT(r.f[0].peers, 3);
+    }
+    sl_operators_free(o);
+}
+
+/* Names with a NUL byte (a damaged export) are kept whole: "a\0b" and "a\0c" are two users. */
+static void test_nul(void) {
+    sl_operators *o = sl_operators_new();
+    sl_operators_measure(o, "x");
+    add_n(o, "P\0D", 3, 0, SL_OP_NAME, "a\0b", 3, "x", 30);
+    add_n(o, "P\0D", 3, 0, SL_OP_NAME, "a\0c", 3, NULL, 100);
+    add_n(o, "P\0D", 3, 0, SL_OP_NAME, "a\0d", 3, NULL, 100);
+    add_n(o, "P\0D", 3, 0, SL_OP_NAME, "a", 1, NULL, 100);
+    result r = finish(o);
+    CHECK_INT(r.nc, 5);
+    CHECK_INT(r.c[0].user_len, 1);
+    CHECK_INT(r.c[1].user_len, 3);
+    CHECK(memcmp(r.c[1].user, "a\0b", 3) == 0);
+    CHECK_INT(r.c[1].org_len, 3);
+    CHECK_INT(r.nf, 1);
+    if (r.nf == 1) {
+        CHECK(r.f[0].user_len == 3 && memcmp(r.f[0].user, "a\0b", 3) == 0);
         CHECK_INT(r.f[0].peers, 3);
     }
     sl_operators_free(o);
@@ -250,12 +292,12 @@ static void test_cap(void) {
     int ok = 1;
     for (; i <= SL_OPERATORS_CAP && !sl_operators_gave_up(o); i++) {
         snprintf(name, sizeof name, "u%zu", i);
-        ok &= sl_operators_add(o, "PD", 2, SL_OP_NAME, name, strlen(name), NULL, 0) == SL_OK;
+        ok &= sl_operators_add(o, "PD", 2, 0, SL_OP_NAME, name, strlen(name), NULL, 0) == SL_OK;
     }
     CHECK(ok);
     CHECK(sl_operators_gave_up(o));
     CHECK_INT(i, SL_OPERATORS_CAP + 1);
-    CHECK_INT(sl_operators_add(o, "PD", 2, SL_OP_NAME, "late", 4, NULL, 0), SL_OK);
+    CHECK_INT(sl_operators_add(o, "PD", 2, 0, SL_OP_NAME, "late", 4, NULL, 0), SL_OK);
     sl_operators_open(o);
     CHECK_INT(sl_operators_close(o, 1), SL_OK);
     result r = finish(o);
@@ -302,6 +344,7 @@ int main(void) {
     test_edges();
     test_peer_rows();
     test_logs();
+    test_nul();
     test_staging();
     test_cap();
     test_order();
