@@ -138,6 +138,18 @@ static int cmp_bytes(const char *a, size_t an, const char *b, size_t bn) {
     return r ? r : (an > bn) - (an < bn);
 }
 
+/* Organization (a log first), kind, user, category: an organization's cells together even when
+ * its name holds a NUL byte, which sl_counts_sorted's order of whole keys does not promise. */
+static int cmp_count(const void *pa, const void *pb) {
+    const sl_op_count *a = pa, *b = pb;
+    int r = cmp_bytes(a->org, a->org_len, b->org, b->org_len);
+    if (r) return r;
+    if (a->in_log != b->in_log) return b->in_log - a->in_log;
+    if (a->kind != b->kind) return a->kind < b->kind ? -1 : 1;
+    if ((r = cmp_bytes(a->user, a->user_len, b->user, b->user_len))) return r;
+    return strcmp(a->category, b->category);
+}
+
 static int cmp_finding(const void *pa, const void *pb) {
     const sl_op_finding *a = pa, *b = pb;
     if (a->p_value != b->p_value) return a->p_value < b->p_value ? -1 : 1;
@@ -145,12 +157,11 @@ static int cmp_finding(const void *pa, const void *pb) {
     const unsigned __int128 x = (unsigned __int128)a->hits * b->rows;
     const unsigned __int128 y = (unsigned __int128)b->hits * a->rows;
     if (x != y) return x > y ? -1 : 1;
-    int r = cmp_bytes(a->org, a->org_len, b->org, b->org_len);
-    if (r) return r;
-    if (a->in_log != b->in_log) return b->in_log - a->in_log; /* a log first, as in the counts */
-    if (a->kind != b->kind) return a->kind < b->kind ? -1 : 1;
-    if ((r = cmp_bytes(a->user, a->user_len, b->user, b->user_len))) return r;
-    return strcmp(a->category, b->category);
+    const sl_op_count ka = {a->org, a->org_len, a->in_log, a->kind, a->user, a->user_len,
+                            a->category, 0};
+    const sl_op_count kb = {b->org, b->org_len, b->in_log, b->kind, b->user, b->user_len,
+                            b->category, 0};
+    return cmp_count(&ka, &kb);
 }
 
 /* The index of category in the measured list, or -1. */
@@ -238,6 +249,7 @@ sl_status sl_operators_finish(sl_operators *o, const sl_op_count **counts, size_
                                      second + 1, cells[i].month_len - 1, cells[i].category,
                                      cells[i].rows};
     }
+    qsort(o->counts, n, sizeof *o->counts, cmp_count);
     uint64_t *org_hits = calloc(o->nmeasure ? o->nmeasure : 1, sizeof *org_hits);
     if (!org_hits) return SL_ENOMEM;
     size_t cap = 0;

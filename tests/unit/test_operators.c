@@ -264,6 +264,25 @@ static void test_nul(void) {
     sl_operators_free(o);
 }
 
+/* An organization "A" with users by name and by id, and one named "A\0o": in the order of
+ * whole keys ("A\0n...", "A\0o\0...", "A\0u...") A's users would be split in two; they are
+ * compared together. */
+static void test_nul_org_order(void) {
+    sl_operators *o = sl_operators_new();
+    sl_operators_measure(o, "x");
+    add_n(o, "A", 1, 0, SL_OP_NAME, "s", 1, "x", 30);
+    add_n(o, "A", 1, 0, SL_OP_NAME, "p1", 2, NULL, 100);
+    add_n(o, "A", 1, 0, SL_OP_NAME, "p2", 2, NULL, 100);
+    add_n(o, "A", 1, 0, SL_OP_USER_ID, "p3", 2, NULL, 100);
+    add_n(o, "A\0o", 3, 0, SL_OP_NAME, "q", 1, NULL, 100);
+    result r = finish(o);
+    CHECK_INT(r.nf, 1);
+    if (r.nf == 1) CHECK_INT(r.f[0].peers, 3);
+    CHECK_INT(r.c[4].kind, SL_OP_USER_ID); /* A's four users, then "A\0o" */
+    CHECK_INT(r.c[5].org_len, 3);
+    sl_operators_free(o);
+}
+
 /* A dropped source's rows are forgotten, a kept one's added. */
 static void test_staging(void) {
     sl_operators *o = sl_operators_new();
@@ -345,6 +364,7 @@ int main(void) {
     test_peer_rows();
     test_logs();
     test_nul();
+    test_nul_org_order();
     test_staging();
     test_cap();
     test_order();
