@@ -122,12 +122,12 @@ static double round3(double v) {
     return strtod(b, NULL);
 }
 
-static int same_org(const sl_op_count *a, const sl_op_count *b) {
+static int same_org(const sl_op_key *a, const sl_op_key *b) {
     return a->in_log == b->in_log && a->org_len == b->org_len &&
            memcmp(a->org, b->org, a->org_len) == 0;
 }
 
-static int same_user(const sl_op_count *a, const sl_op_count *b) {
+static int same_user(const sl_op_key *a, const sl_op_key *b) {
     return same_org(a, b) && a->kind == b->kind && a->user_len == b->user_len &&
            memcmp(a->user, b->user, a->user_len) == 0;
 }
@@ -140,14 +140,17 @@ static int cmp_bytes(const char *a, size_t an, const char *b, size_t bn) {
 
 /* Organization (a log first), kind, user, category: an organization's cells together even when
  * its name holds a NUL byte, which sl_counts_sorted's order of whole keys does not promise. */
-static int cmp_count(const void *pa, const void *pb) {
-    const sl_op_count *a = pa, *b = pb;
+static int cmp_key(const sl_op_key *a, const sl_op_key *b) {
     int r = cmp_bytes(a->org, a->org_len, b->org, b->org_len);
     if (r) return r;
     if (a->in_log != b->in_log) return b->in_log - a->in_log;
     if (a->kind != b->kind) return a->kind < b->kind ? -1 : 1;
     if ((r = cmp_bytes(a->user, a->user_len, b->user, b->user_len))) return r;
     return strcmp(a->category, b->category);
+}
+
+static int cmp_count(const void *a, const void *b) {
+    return cmp_key(&((const sl_op_count *)a)->k, &((const sl_op_count *)b)->k);
 }
 
 static int cmp_finding(const void *pa, const void *pb) {
@@ -157,11 +160,7 @@ static int cmp_finding(const void *pa, const void *pb) {
     const unsigned __int128 x = (unsigned __int128)a->hits * b->rows;
     const unsigned __int128 y = (unsigned __int128)b->hits * a->rows;
     if (x != y) return x > y ? -1 : 1;
-    const sl_op_count ka = {a->org, a->org_len, a->in_log, a->kind, a->user, a->user_len,
-                            a->category, 0};
-    const sl_op_count kb = {b->org, b->org_len, b->in_log, b->kind, b->user, b->user_len,
-                            b->category, 0};
-    return cmp_count(&ka, &kb);
+    return cmp_key(&a->k, &b->k);
 }
 
 /* The index of category in the measured list, or -1. */
@@ -178,28 +177,28 @@ static sl_status judge_org(sl_operators *o, const sl_op_count *a, const sl_op_co
     uint64_t org_rows = 0, users = 0;
     memset(org_hits, 0, o->nmeasure * sizeof *org_hits);
     for (const sl_op_count *c = a; c < b; c++) {
-        if (strcmp(c->category, "all") == 0) {
+        if (strcmp(c->k.category, "all") == 0) {
             org_rows += c->rows;
             users++;
             continue;
         }
-        long m = measure_of(o, c->category);
+        long m = measure_of(o, c->k.category);
         if (m >= 0) org_hits[m] += c->rows;
     }
     if (users < SL_OP_MIN_PEERS + 1) return SL_OK;
     for (const sl_op_count *u = a; u < b;) {
         const sl_op_count *e = u;
-        while (e < b && same_user(u, e)) e++;
+        while (e < b && same_user(&u->k, &e->k)) e++;
         uint64_t rows = 0;
         for (const sl_op_count *c = u; c < e; c++)
-            if (strcmp(c->category, "all") == 0) rows = c->rows;
+            if (strcmp(c->k.category, "all") == 0) rows = c->rows;
         if (rows < SL_OP_MIN_ROWS || org_rows - rows < SL_OP_MIN_PEER_ROWS) {
             u = e;
             continue;
         }
         *tests += o->nmeasure;
         for (const sl_op_count *c = u; c < e; c++) {
-            long m = measure_of(o, c->category);
+            long m = measure_of(o, c->k.category);
             if (m < 0 || c->rows < SL_OP_MIN_HITS) continue;
             const uint64_t k = c->rows, peer_rows = org_rows - rows, peer_hits = org_hits[m] - k;
             const double p0 = (double)peer_hits / (double)peer_rows;
@@ -214,9 +213,7 @@ static sl_status judge_org(sl_operators *o, const sl_op_count *a, const sl_op_co
                 *cap = ncap;
             }
             o->findings[o->nfindings++] = (sl_op_finding){
-                u->org,        u->org_len, u->in_log,  u->kind,   u->user,
-                u->user_len,   o->measure[m], rows,    k,         users - 1,
-                peer_rows,     peer_hits,  sl_binomial_tail(rows, k, p0)};
+                c->k, rows, k, users - 1, peer_rows, peer_hits, sl_binomial_tail(rows, k, p0)};
         }
         u = e;
     }
@@ -244,9 +241,9 @@ sl_status sl_operators_finish(sl_operators *o, const sl_op_count **counts, size_
     for (size_t i = 0; i < n; i++) {
         const char *second = cells[i].month; /* the kind's byte, then the user */
         const int in_log = second[0] >= 'A' && second[0] <= 'Z';
-        o->counts[i] = (sl_op_count){cells[i].org, cells[i].org_len, in_log,
-                                     (sl_op_kind)(in_log ? second[0] - 'A' + 'a' : second[0]),
-                                     second + 1, cells[i].month_len - 1, cells[i].category,
+        o->counts[i] = (sl_op_count){{cells[i].org, cells[i].org_len, in_log,
+                                      (sl_op_kind)(in_log ? second[0] - 'A' + 'a' : second[0]),
+                                      second + 1, cells[i].month_len - 1, cells[i].category},
                                      cells[i].rows};
     }
     qsort(o->counts, n, sizeof *o->counts, cmp_count);
@@ -255,7 +252,7 @@ sl_status sl_operators_finish(sl_operators *o, const sl_op_count **counts, size_
     size_t cap = 0;
     for (size_t i = 0; !rc && i < n;) {
         size_t j = i;
-        while (j < n && same_org(&o->counts[i], &o->counts[j])) j++;
+        while (j < n && same_org(&o->counts[i].k, &o->counts[j].k)) j++;
         rc = judge_org(o, o->counts + i, o->counts + j, org_hits, &cap, tests);
         i = j;
     }

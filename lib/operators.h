@@ -57,8 +57,8 @@ sl_status sl_operators_close(sl_operators *o, int keep);
 /* 1 when the cap was reached (the counts are then not written and no finding is made). */
 int sl_operators_gave_up(const sl_operators *o);
 
-/* One (organization, user, category) cell. Texts may hold NUL bytes (a damaged export): their
- * lengths are given; each is followed by a NUL too. */
+/* Who searched, and in which category: the key of a count and of a finding. Texts may hold
+ * NUL bytes (a damaged export): their lengths are given; each is followed by a NUL too. */
 typedef struct {
     const char *org; /* with in_log, the log's cite */
     size_t org_len;
@@ -67,18 +67,17 @@ typedef struct {
     const char *user;
     size_t user_len;
     const char *category;
+} sl_op_key;
+
+/* One (organization, user, category) cell. */
+typedef struct {
+    sl_op_key k;
     uint64_t rows;
 } sl_op_count;
 
 /* A user whose share of a category stands out in their organization. */
 typedef struct {
-    const char *org;
-    size_t org_len;
-    int in_log;
-    sl_op_kind kind;
-    const char *user;
-    size_t user_len;
-    const char *category;
+    sl_op_key k;
     uint64_t rows, hits;       /* the user's rows, and those in the category */
     uint64_t peers;            /* other users of the organization */
     uint64_t peer_rows, peer_hits;

@@ -1321,15 +1321,14 @@ static sl_status write_reach(sl_store *st) {
     return rc;
 }
 
-/* An operator's organization as the columns org and source (i, i + 1): a log with no
- * organization column gives org "" and its cite. */
-static void bind_org_source(sqlite3_stmt *s, int i, const char *org, size_t n, int in_log) {
-    bind_txt(s, i, in_log ? "" : org, in_log ? 0 : n);
-    bind_txt(s, i + 1, in_log ? org : "", in_log ? n : 0);
-}
-
-static const char *user_field(sl_op_kind k) {
-    return k == SL_OP_NAME ? "name" : "user_id";
+/* An operator key as the columns org, source, user_field, user, category (i to i + 4): a log
+ * with no organization column gives org "" and its cite as source. */
+static void bind_op_key(sqlite3_stmt *s, int i, const sl_op_key *k) {
+    bind_txt(s, i, k->in_log ? "" : k->org, k->in_log ? 0 : k->org_len);
+    bind_txt(s, i + 1, k->in_log ? k->org : "", k->in_log ? k->org_len : 0);
+    bind_str(s, i + 2, k->kind == SL_OP_NAME ? "name" : "user_id");
+    bind_txt(s, i + 3, k->user, k->user_len);
+    bind_str(s, i + 4, k->category);
 }
 
 /* operator_counts, operator_findings, and in run how many (user, category) pairs were tested
@@ -1353,10 +1352,7 @@ static sl_status write_operators(sl_store *st) {
                         "org, source, user_field, user, category) DO UPDATE SET rows = rows +"
                         " excluded.rows");
     for (size_t i = 0; !rc && i < nc; i++) {
-        bind_org_source(ins, 1, c[i].org, c[i].org_len, c[i].in_log);
-        bind_str(ins, 3, user_field(c[i].kind));
-        bind_txt(ins, 4, c[i].user, c[i].user_len);
-        bind_str(ins, 5, c[i].category);
+        bind_op_key(ins, 1, &c[i].k);
         bind_u64(ins, 6, c[i].rows);
         rc = step_reset(st, ins, "operator_counts");
     }
@@ -1366,10 +1362,7 @@ static sl_status write_operators(sl_store *st) {
                                  " ?8, ?9, ?10, ?11, ?12)");
     for (size_t i = 0; !rc && i < nf; i++) {
         sqlite3_bind_int64(ins, 1, (int64_t)i + 1);
-        bind_org_source(ins, 2, f[i].org, f[i].org_len, f[i].in_log);
-        bind_str(ins, 4, user_field(f[i].kind));
-        bind_txt(ins, 5, f[i].user, f[i].user_len);
-        bind_str(ins, 6, f[i].category);
+        bind_op_key(ins, 2, &f[i].k);
         bind_u64(ins, 7, f[i].rows);
         bind_u64(ins, 8, f[i].hits);
         bind_u64(ins, 9, f[i].peers);

@@ -92,10 +92,10 @@ static void test_one_finding(void) {
     CHECK_INT(r.nc, 10); /* five users, "all" and immigration each */
     CHECK_INT(r.nf, 1);
     if (r.nf == 1) {
-        CHECK_MEM(r.f[0].org, r.f[0].org_len, "Town PD");
-        CHECK_INT(r.f[0].kind, SL_OP_NAME);
-        CHECK_STR(r.f[0].user, "Ed Fox");
-        CHECK_STR(r.f[0].category, "immigration");
+        CHECK_MEM(r.f[0].k.org, r.f[0].k.org_len, "Town PD");
+        CHECK_INT(r.f[0].k.kind, SL_OP_NAME);
+        CHECK_STR(r.f[0].k.user, "Ed Fox");
+        CHECK_STR(r.f[0].k.category, "immigration");
         CHECK_INT(r.f[0].rows, 100);
         CHECK_INT(r.f[0].hits, 30);
         CHECK_INT(r.f[0].peers, 4);
@@ -107,12 +107,12 @@ static void test_one_finding(void) {
         CHECK_STR(got, want);
     }
     /* the counts in (organization, kind, user, category) order */
-    CHECK_STR(r.c[0].user, "Ann Lee");
-    CHECK_STR(r.c[0].category, "all");
+    CHECK_STR(r.c[0].k.user, "Ann Lee");
+    CHECK_STR(r.c[0].k.category, "all");
     CHECK_INT(r.c[0].rows, 100);
-    CHECK_STR(r.c[1].category, "immigration");
+    CHECK_STR(r.c[1].k.category, "immigration");
     CHECK_INT(r.c[1].rows, 2);
-    CHECK_STR(r.c[9].user, "Ed Fox");
+    CHECK_STR(r.c[9].k.user, "Ed Fox");
     CHECK_INT(r.c[9].rows, 30);
     sl_operators_free(o);
 }
@@ -132,7 +132,7 @@ static size_t one_case(int rows, int hits, int peer_hits, int colleagues, const 
     result r = finish(o);
     for (size_t i = 0; i < r.nf; i++) CHECK(r.f[i].p_value <= SL_OP_ALPHA / (double)r.tests);
     size_t n = 0;
-    for (size_t i = 0; i < r.nf; i++) n += strcmp(r.f[i].user, "subject") == 0;
+    for (size_t i = 0; i < r.nf; i++) n += strcmp(r.f[i].k.user, "subject") == 0;
     sl_operators_free(o);
     return n;
 }
@@ -172,7 +172,7 @@ static void test_peer_rows(void) {
          * themselves (under 20 rows, or with the subject's 30 among theirs) only when big
          * enough */
         int found = 0;
-        for (size_t i = 0; i < r.nf; i++) found += strcmp(r.f[i].user, "s") == 0;
+        for (size_t i = 0; i < r.nf; i++) found += strcmp(r.f[i].k.user, "s") == 0;
         CHECK_INT(found, 1);
         sl_operators_free(o);
     }
@@ -208,17 +208,17 @@ static void test_logs(void) {
     CHECK_INT(r.tests, 0);
     CHECK_INT(r.nc, 10); /* per log: u1, u2 "all"; u3 "all" and x; the organization's two */
     /* in order: the log, then the organization of its cite's name, then the other log */
-    CHECK_MEM(r.c[0].org, r.c[0].org_len, "portal_a.csv");
-    CHECK_INT(r.c[0].in_log, 1);
-    CHECK_INT(r.c[0].kind, SL_OP_USER_ID);
-    CHECK_MEM(r.c[0].user, r.c[0].user_len, "u1");
+    CHECK_MEM(r.c[0].k.org, r.c[0].k.org_len, "portal_a.csv");
+    CHECK_INT(r.c[0].k.in_log, 1);
+    CHECK_INT(r.c[0].k.kind, SL_OP_USER_ID);
+    CHECK_MEM(r.c[0].k.user, r.c[0].k.user_len, "u1");
     CHECK_INT(r.c[0].rows, 100);
-    CHECK_MEM(r.c[3].category, strlen(r.c[3].category), "x");
-    CHECK_INT(r.c[4].in_log, 0);
-    CHECK_MEM(r.c[4].org, r.c[4].org_len, "portal_a.csv");
-    CHECK_MEM(r.c[5].user, r.c[5].user_len, "u2");
-    CHECK_MEM(r.c[9].org, r.c[9].org_len, "portal_b.csv");
-    CHECK_INT(r.c[9].in_log, 1);
+    CHECK_MEM(r.c[3].k.category, strlen(r.c[3].k.category), "x");
+    CHECK_INT(r.c[4].k.in_log, 0);
+    CHECK_MEM(r.c[4].k.org, r.c[4].k.org_len, "portal_a.csv");
+    CHECK_MEM(r.c[5].k.user, r.c[5].k.user_len, "u2");
+    CHECK_MEM(r.c[9].k.org, r.c[9].k.org_len, "portal_b.csv");
+    CHECK_INT(r.c[9].k.in_log, 1);
     sl_operators_free(o);
     /* one more colleague in one log makes u3 a finding there, and only there */
     o = sl_operators_new();
@@ -233,10 +233,10 @@ static void test_logs(void) {
     r = finish(o);
     CHECK_INT(r.nf, 1);
     if (r.nf == 1) {
-        CHECK_MEM(r.f[0].org, r.f[0].org_len, "portal_b.csv");
-        CHECK_INT(r.f[0].in_log, 1);
-        CHECK_INT(r.f[0].kind, SL_OP_USER_ID);
-        CHECK_MEM(r.f[0].user, r.f[0].user_len, "u3");
+        CHECK_MEM(r.f[0].k.org, r.f[0].k.org_len, "portal_b.csv");
+        CHECK_INT(r.f[0].k.in_log, 1);
+        CHECK_INT(r.f[0].k.kind, SL_OP_USER_ID);
+        CHECK_MEM(r.f[0].k.user, r.f[0].k.user_len, "u3");
         CHECK_INT(r.f[0].peers, 3);
     }
     sl_operators_free(o);
@@ -252,13 +252,13 @@ static void test_nul(void) {
     add_n(o, "P\0D", 3, 0, SL_OP_NAME, "a", 1, NULL, 100);
     result r = finish(o);
     CHECK_INT(r.nc, 5);
-    CHECK_INT(r.c[0].user_len, 1);
-    CHECK_INT(r.c[1].user_len, 3);
-    CHECK(memcmp(r.c[1].user, "a\0b", 3) == 0);
-    CHECK_INT(r.c[1].org_len, 3);
+    CHECK_INT(r.c[0].k.user_len, 1);
+    CHECK_INT(r.c[1].k.user_len, 3);
+    CHECK(memcmp(r.c[1].k.user, "a\0b", 3) == 0);
+    CHECK_INT(r.c[1].k.org_len, 3);
     CHECK_INT(r.nf, 1);
     if (r.nf == 1) {
-        CHECK(r.f[0].user_len == 3 && memcmp(r.f[0].user, "a\0b", 3) == 0);
+        CHECK(r.f[0].k.user_len == 3 && memcmp(r.f[0].k.user, "a\0b", 3) == 0);
         CHECK_INT(r.f[0].peers, 3);
     }
     sl_operators_free(o);
@@ -278,8 +278,8 @@ static void test_nul_org_order(void) {
     result r = finish(o);
     CHECK_INT(r.nf, 1);
     if (r.nf == 1) CHECK_INT(r.f[0].peers, 3);
-    CHECK_INT(r.c[4].kind, SL_OP_USER_ID); /* A's four users, then "A\0o" */
-    CHECK_INT(r.c[5].org_len, 3);
+    CHECK_INT(r.c[4].k.kind, SL_OP_USER_ID); /* A's four users, then "A\0o" */
+    CHECK_INT(r.c[5].k.org_len, 3);
     sl_operators_free(o);
 }
 
@@ -346,13 +346,13 @@ static void test_order(void) {
     CHECK_INT(r.nf, 4);
     if (r.nf == 4) { /* all p = 0: the higher share first, then organization */
         CHECK(r.f[0].p_value == 0.0);
-        CHECK_STR(r.f[0].category, "x");
-        CHECK_MEM(r.f[0].org, r.f[0].org_len, "A PD");
-        CHECK_STR(r.f[1].category, "x");
-        CHECK_MEM(r.f[1].org, r.f[1].org_len, "B PD");
-        CHECK_STR(r.f[2].category, "y");
-        CHECK_MEM(r.f[2].org, r.f[2].org_len, "A PD");
-        CHECK_STR(r.f[3].category, "y");
+        CHECK_STR(r.f[0].k.category, "x");
+        CHECK_MEM(r.f[0].k.org, r.f[0].k.org_len, "A PD");
+        CHECK_STR(r.f[1].k.category, "x");
+        CHECK_MEM(r.f[1].k.org, r.f[1].k.org_len, "B PD");
+        CHECK_STR(r.f[2].k.category, "y");
+        CHECK_MEM(r.f[2].k.org, r.f[2].k.org_len, "A PD");
+        CHECK_STR(r.f[3].k.category, "y");
     }
     sl_operators_free(o);
 }
