@@ -115,6 +115,21 @@ sl_status sl_out_totals_get(struct sqlite3 *db, sl_out_totals *t, char *err, siz
     " (SELECT COUNT(*) FROM named_events e WHERE e.plate_token = t.tok)"                          \
     " FROM t LEFT JOIN m ON m.tok = t.tok WHERE t.i > 0 GROUP BY t.i ORDER BY t.i"
 
+/* Users compared with their colleagues: users named, rows naming a user, and the (user,
+ * category) pairs tested: an integer, or the text saying why none was. */
+#define SL_OUT_OPERATORS_SUMMARY                                                                \
+    "SELECT (SELECT COUNT(*) FROM operator_counts WHERE category = 'all'),"                       \
+    " (SELECT COALESCE(SUM(rows), 0) FROM operator_counts WHERE category = 'all'),"               \
+    " (SELECT CASE WHEN value GLOB '[0-9]*' THEN CAST(value AS INTEGER) ELSE value END"          \
+    " FROM run WHERE key = 'operator_tests')"
+
+/* The findings in rank order: org, user_field, user, category, rows, hits, peers, peer_rows,
+ * peer_hits, p_value, source, and for a log with no organization column its sources.id. */
+#define SL_OUT_OPERATOR_FINDINGS                                                                \
+    "SELECT f.org, f.user_field, f.user, f.category, f.rows, f.hits, f.peers, f.peer_rows,"      \
+    " f.peer_hits, f.p_value, f.source, (SELECT MIN(id) FROM sources WHERE cite = f.source)"     \
+    " FROM operator_findings f ORDER BY f.rank"
+
 #define SL_OUT_STR_(x) #x
 #define SL_OUT_STR(x) SL_OUT_STR_(x)
 

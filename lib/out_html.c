@@ -764,24 +764,27 @@ static void operators(html *h) {
            "by the number of (user, category) pairs tested. Categories read from the "
            "organization&rsquo;s name (federal_searcher) are the same for all its users and are "
            "not compared.</p>\n");
-    int64_t named = 0, all = 0, users = 0, nf = 0;
-    one_int(h, "SELECT COALESCE(SUM(rows), 0) FROM operator_counts WHERE category = 'all'", &named);
+    int64_t named = 0, all = 0, users = 0, tests = 0, nf = 0;
     one_int(h, "SELECT COALESCE(SUM(rows), 0) FROM counts WHERE category = 'all'", &all);
-    one_int(h, "SELECT COUNT(*) FROM operator_counts WHERE category = 'all'", &users);
     one_int(h, "SELECT COUNT(*) FROM operator_findings", &nf);
     sqlite3_stmt *s = NULL;
-    char tests[160] = "";
-    if (prep(h, "SELECT value FROM run WHERE key = 'operator_tests'", &s) && next(h, s))
-        snprintf(tests, sizeof tests, "%s", (const char *)sqlite3_column_text(s, 0));
-    sqlite3_finalize(s);
-    s = NULL;
-    if (tests[0] && (tests[0] < '0' || tests[0] > '9')) {
-        raw(h, "<p><b>Users were ");
-        escz(h, tests);
-        raw(h, "</b> (more distinct users than a log has officers: a column read as the user "
-               "that holds something else, such as one value per row).</p>\n");
+    if (!prep(h, SL_OUT_OPERATORS_SUMMARY, &s) || !next(h, s)) {
+        sqlite3_finalize(s);
         return;
     }
+    users = sqlite3_column_int64(s, 0);
+    named = sqlite3_column_int64(s, 1);
+    if (sqlite3_column_type(s, 2) == SQLITE_TEXT) { /* why none was */
+        raw(h, "<p><b>Users were ");
+        col(h, s, 2);
+        raw(h, "</b> (more distinct users than a log has officers: a column read as the user "
+               "that holds something else, such as one value per row).</p>\n");
+        sqlite3_finalize(s);
+        return;
+    }
+    tests = sqlite3_column_int64(s, 2);
+    sqlite3_finalize(s);
+    s = NULL;
     raw(h, "<p>");
     num(h, users);
     raw(h, users == 1 ? " user named in " : " users named in ");
@@ -791,7 +794,7 @@ static void operators(html *h) {
     raw(h, " search rows (");
     pct(h, named, all);
     raw(h, "); ");
-    num(h, strtoll(tests, NULL, 10));
+    num(h, tests);
     raw(h, " (user, category) pairs tested; ");
     num(h, nf);
     raw(h, " found.</p>\n");
@@ -800,10 +803,7 @@ static void operators(html *h) {
                "<code>***</code> for the name since December 2025, and some logs have no such "
                "column.</p>\n");
     if (!nf) return;
-    if (!prep(h, "SELECT f.org, f.user_field, f.user, f.category, f.rows, f.hits, f.peers,"
-                 " f.peer_rows, f.peer_hits, f.p_value, f.source, (SELECT MIN(id) FROM sources"
-                 " WHERE cite = f.source) FROM operator_findings f ORDER BY f.rank LIMIT "
-                 SL_OUT_STR(OPERATOR_ROWS), &s))
+    if (!prep(h, SL_OUT_OPERATOR_FINDINGS " LIMIT " SL_OUT_STR(OPERATOR_ROWS), &s))
         return;
     op_cite c[OPERATOR_ROWS];
     size_t nc = 0;

@@ -482,12 +482,7 @@ static void w_named(ctx *c) {
 static void w_operators(ctx *c) {
     sqlite3_stmt *s = NULL;
     jw *w = c->w;
-    if ((w->rc = q(c, "SELECT (SELECT COUNT(*) FROM operator_counts WHERE category = 'all'),"
-                      " (SELECT COALESCE(SUM(rows), 0) FROM operator_counts WHERE category ="
-                      " 'all'), (SELECT CASE WHEN value GLOB"
-                      " '[0-9]*' THEN CAST(value AS INTEGER) ELSE value END FROM run WHERE key ="
-                      " 'operator_tests')", &s)))
-        return;
+    if ((w->rc = q(c, SL_OUT_OPERATORS_SUMMARY, &s))) return;
     j_open(w, "operators", "{");
     if (next(c, s)) {
         j_col_int(w, "users", s, 0);
@@ -497,9 +492,7 @@ static void w_operators(ctx *c) {
     }
     sqlite3_finalize(s);
     s = NULL;
-    if (!w->rc && !(w->rc = q(c, "SELECT org, user_field, user, category, rows, hits, peers,"
-                                 " peer_rows, peer_hits, p_value, source FROM operator_findings"
-                                 " ORDER BY rank", &s))) {
+    if (!w->rc && !(w->rc = q(c, SL_OUT_OPERATOR_FINDINGS, &s))) {
         j_open(w, "findings", "[");
         while (next(c, s)) {
             j_open(w, NULL, "{");

@@ -631,6 +631,49 @@ static int report_warns_spreadsheet(uint64_t flagged) {
     return warns ? 2 : any ? 1 : 0;
 }
 
+/* The operators' pairs tested, in the report and summary.json: a number, or (past the cap) the
+ * run's text saying why no user was compared. */
+static void test_operators_tested(void) {
+    for (int gave_up = 0; gave_up < 2; gave_up++) {
+        char db[400], html[400], json[400], err[256] = "";
+        snprintf(db, sizeof db, "%s/ops_%d.db", tmpdir, gave_up);
+        snprintf(html, sizeof html, "%s/ops_%d.html", tmpdir, gave_up);
+        snprintf(json, sizeof json, "%s/ops_%d.json", tmpdir, gave_up);
+        sl_store *st = NULL;
+        CHECK_INT(sl_store_open(&st, db, err, sizeof err), SL_OK);
+        if (!st) return;
+        CHECK_INT(sl_store_rules(st, rules), SL_OK);
+        CHECK_INT(sl_store_finish(st), SL_OK);
+        if (gave_up)
+            CHECK_INT(sqlite3_exec(sl_store_db(st), "UPDATE run SET value = 'not compared: more"
+                                   " than 1048576 organization x user x category counts' WHERE"
+                                   " key = 'operator_tests'", NULL, NULL, NULL), SQLITE_OK);
+        CHECK_INT(sl_write_report_html(sl_store_db(st), key, html, err, sizeof err), SL_OK);
+        CHECK_INT(sl_write_summary_json(sl_store_db(st), json, err, sizeof err), SL_OK);
+        sl_store_close(st);
+        size_t n = 0;
+        char *h = t_read_file(html, &n), *j = t_read_file(json, &n);
+        CHECK(h && j);
+        if (!h || !j) {
+            free(h);
+            free(j);
+            return;
+        }
+        if (gave_up) {
+            CHECK(strstr(h, "<p><b>Users were not compared: more than 1048576 organization x user"
+                            " x category counts</b>") != NULL);
+            CHECK(strstr(h, "pairs tested; ") == NULL);
+            CHECK(strstr(j, "\"pairs_tested\": \"not compared: more than 1048576") != NULL);
+        } else {
+            CHECK(strstr(h, "<p>0 users named in 0 of 0 search rows (&ndash;); 0 (user, category)"
+                            " pairs tested; 0 found.</p>") != NULL);
+            CHECK(strstr(j, "\"pairs_tested\": 0,") != NULL);
+        }
+        free(h);
+        free(j);
+    }
+}
+
 int main(void) {
     CHECK_STR(sl_reject_name(SL_REJ_TOO_LARGE), "record_too_large");
     CHECK_STR(sl_reject_name(SL_REJ_UNTERMINATED), "unterminated_quote");
@@ -662,6 +705,7 @@ int main(void) {
     test_streaming_patch();
     CHECK_INT(report_warns_spreadsheet(1048576), 2);
     CHECK_INT(report_warns_spreadsheet(1048575), 0);
+    test_operators_tested();
     CHECK_INT(build(out1), 0);
     check_db(out1);
     check_outputs(out1);
