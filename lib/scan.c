@@ -429,8 +429,7 @@ static int on_begin(void *ud, const sl_source *src) {
     s->src_errors = 0;
     sync_writer(s);
     if (s->store) {
-        sl_status rc = sl_store_source_begin(s->store);
-        if (!rc) rc = sl_store_source_log(s->store, cite_of(s, src));
+        sl_status rc = sl_store_source_begin(s->store, cite_of(s, src));
         if (rc && !s->fatal) s->fatal = rc;
     }
     if (s->fcsv) {

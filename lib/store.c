@@ -97,7 +97,7 @@ struct sl_store {
     sl_counts *counts;    /* organization x month x category */
     sl_operators *ops;    /* organization x user x category */
     uint64_t op_findings; /* rows written to operator_findings */
-    char *cite;           /* the source being read (sl_store_source_log) */
+    char *cite;           /* the source being read (sl_store_source_begin) */
     reach_cell *reach;    /* category x how widely, up to REACH_CATS categories */
     size_t nreach;
     int staging;          /* a source is open (sl_store_source_begin) */
@@ -1059,14 +1059,10 @@ sl_status sl_store_count(sl_store *st, const char *org, size_t org_len, int64_t 
 
 /* ---- per-source staging ------------------------------------------------------------------- */
 
-sl_status sl_store_source_log(sl_store *st, const char *cite) {
-    free(st->cite);
-    st->cite = cite ? sl_strdup(cite) : NULL;
-    return cite && !st->cite ? count_fail(st, SL_ENOMEM) : SL_OK;
-}
-
-sl_status sl_store_source_begin(sl_store *st) {
+sl_status sl_store_source_begin(sl_store *st, const char *cite) {
     if (st->first) return st->first;
+    free(st->cite);
+    if (!(st->cite = cite ? sl_strdup(cite) : NULL) && cite) return fail(st, SL_ENOMEM, "source");
     st->staging = 1;
     st->mark_row = st->next_row;
     st->mark_set = st->next_set;

@@ -132,10 +132,9 @@ sl_status sl_store_count_row(sl_store *st, const sl_search *s, const char *const
  * the open source; end keeps them (counts merged into the run's) or drops them all, for a
  * source found at its end to repeat an earlier one (release.h: same bytes, or the same rows),
  * so that repeated content is counted once. Without begin, everything is kept as it comes. */
-sl_status sl_store_source_begin(sl_store *st);
-/* The cite of the source being read (copied): the users of a log with no organization column
+/* cite (copied; NULL: none) names the source: the users of a log with no organization column
  * (a portal's search audit) are compared with the other users of that log only. */
-sl_status sl_store_source_log(sl_store *st, const char *cite);
+sl_status sl_store_source_begin(sl_store *st, const char *cite);
 sl_status sl_store_source_end(sl_store *st, int keep);
 
 /* ---- issue 3 ---- */

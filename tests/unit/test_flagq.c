@@ -83,7 +83,7 @@ static int run(const char *dir, int thread) {
     static const uint64_t ends[] = {6000, 6300, 20000};
     uint64_t i = 0;
     for (uint32_t src = 1; src <= 3; src++) {
-        sl_store_source_begin(st);
+        sl_store_source_begin(st, NULL);
         sl_flagged_csv_source_begin(fc, src == 2 ? "b.csv" : "a.csv", NULL, NULL, NULL);
         for (; i < ends[src - 1]; i++) {
             sl_search s;

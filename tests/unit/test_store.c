@@ -464,7 +464,7 @@ static void test_streaming_patch(void) {
     acc.time_min = acc.time_max = SL_TIME_NONE;
     int rc = 0;
     for (int i = 0; i < 4; i++) {
-        rc |= sl_store_source_begin(st);
+        rc |= sl_store_source_begin(st, NULL);
         rc |= sl_flagged_csv_source_begin(fc, src[i].cite, NULL, src[i].member, src[i].sheet);
         for (int r = 0; r < rows[i]; r++) rc |= stream_row(st, fc, src[i].id, (uint64_t)r + 2, &x,
                                                          "immigration.ice_hold", "ICE hold");
@@ -541,7 +541,7 @@ static void test_streaming(void) {
     acc.time_min = acc.time_max = SL_TIME_NONE;
     int rc = 0;
     /* source 1, kept */
-    rc |= sl_store_source_begin(st);
+    rc |= sl_store_source_begin(st, NULL);
     rc |= stream_row(st, fc, 1, 2, &x, "immigration.ice_hold", "ICE hold");
     rc |= stream_row(st, fc, 1, 3, &y, "first_amendment.protest", "protest");
     rc |= stream_row(st, fc, 1, 4, &x, "immigration.ice_hold", "ICE hold"); /* shares row 1's set */
@@ -549,14 +549,14 @@ static void test_streaming(void) {
     rc |= sl_flagged_csv_source_end(fc, 1, s1.cite, s1.sha256, s1.member, s1.sheet);
     rc |= sl_store_source(st, &s1, &acc);
     /* source 2, a repeat: dropped */
-    rc |= sl_store_source_begin(st);
+    rc |= sl_store_source_begin(st, NULL);
     rc |= stream_row(st, fc, 2, 2, &x, "immigration.ice_hold", "ICE hold");
     rc |= stream_row(st, fc, 2, 3, &z, "immigration.ice", "ice");
     rc |= sl_store_source_end(st, 0);
     rc |= sl_flagged_csv_source_end(fc, 0, s2.cite, s2.sha256, s2.member, s2.sheet);
     rc |= sl_store_source(st, &s2, &acc);
     /* source 3, kept, no SHA-256 */
-    rc |= sl_store_source_begin(st);
+    rc |= sl_store_source_begin(st, NULL);
     rc |= stream_row(st, fc, 3, 5, &z, "immigration.ice", "ice");
     rc |= sl_store_source_end(st, 1);
     rc |= sl_flagged_csv_source_end(fc, 1, s3.cite, NULL, s3.member, s3.sheet);
