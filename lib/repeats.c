@@ -1,0 +1,477 @@
+/* repeats.c: rows kept by (user, plate), then counted pair by pair at the end. A kept row is a
+ * fixed 64-byte record (the plate normalised inside it, so that a finding's token is computed
+ * once, at the end, not for every row). Past the memory budget the records go to spill files
+ * split by the pair's hash, so that each file can be read back, sorted and counted alone: the
+ * memory needed at the end is one file's share, not the whole release's. */
+#include "repeats.h"
+
+#include "timeparse.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PARTS 64
+
+typedef struct {
+    uint64_t h; /* hash of user and plate: the spill file and the first sort key */
+    int64_t t;
+    uint64_t record, line;
+    uint32_t user, source, case_h; /* case_h 0: no case number */
+    uint8_t plen;
+    char plate[SL_REPEATS_PLATE_MAX];
+} rec;
+
+typedef struct {
+    size_t org, user;  /* offsets of the texts in names */
+    size_t org_len, user_len;
+    int in_log;
+    sl_op_kind kind;
+    uint64_t h;
+} user_ent;
+
+struct sl_repeats {
+    char *spill;
+    size_t memory;     /* records held before spilling */
+    int gave_up;
+    /* users: texts, entries, an open-addressing index of entry + 1 (0 empty) */
+    sl_buf names;
+    user_ent *users;
+    size_t nusers, capusers;
+    uint32_t *slot;
+    size_t nslot;
+    /* kept rows */
+    rec *r;
+    size_t n, cap;
+    FILE *part[PARTS];
+    int spilled;
+    uint64_t nspill;   /* records written to the spill files */
+    /* staging */
+    size_t mark;
+    uint64_t mark_spill;
+    uint32_t *staged;  /* sources seen since open */
+    size_t nstaged, capstaged;
+    uint32_t *dropped; /* sources closed with keep 0, sorted at the end */
+    size_t ndropped, capdropped;
+    /* results */
+    sl_repeat *f;
+    size_t nf, capf;
+    sl_repeat_row *rows;
+    size_t nrows, caprows;
+    sl_repeats_seen seen;
+    int finished;
+};
+
+sl_repeats *sl_repeats_new(const char *spill) {
+    sl_repeats *r = calloc(1, sizeof *r);
+    if (!r) return NULL;
+    if (!(r->spill = sl_strdup(spill ? spill : ""))) {
+        free(r);
+        return NULL;
+    }
+    r->memory = SL_REPEATS_MEMORY / sizeof(rec);
+    return r;
+}
+
+void sl_repeats_free(sl_repeats *r) {
+    if (!r) return;
+    for (int i = 0; i < PARTS; i++)
+        if (r->part[i]) fclose(r->part[i]);
+    free(r->spill);
+    sl_buf_free(&r->names);
+    free(r->users);
+    free(r->slot);
+    free(r->r);
+    free(r->staged);
+    free(r->dropped);
+    free(r->f);
+    free(r->rows);
+    free(r);
+}
+
+void sl_repeats_set_memory(sl_repeats *r, size_t bytes) {
+    r->memory = bytes / sizeof(rec) ? bytes / sizeof(rec) : 1;
+}
+
+int sl_repeats_gave_up(const sl_repeats *r) { return r->gave_up; }
+
+static void give_up(sl_repeats *r) {
+    r->gave_up = 1;
+    free(r->r); /* the memory goes back at once; the spill files close at the end */
+    r->r = NULL;
+    r->n = r->cap = 0;
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t size) {
+    if (need <= *cap) return 0;
+    size_t n = *cap ? *cap : 16;
+    while (n < need) n *= 2;
+    void *q = sl_reallocarray(*p, n, size);
+    if (!q) return -1;
+    *p = q;
+    *cap = n;
+    return 0;
+}
+
+static int same_user(const sl_repeats *r, const user_ent *e, const sl_op_key *w) {
+    return e->in_log == (w->in_log != 0) && e->kind == w->kind && e->org_len == w->org_len &&
+           e->user_len == w->user_len &&
+           memcmp(r->names.p + e->org, w->org, w->org_len) == 0 &&
+           memcmp(r->names.p + e->user, w->user, w->user_len) == 0;
+}
+
+static sl_status rehash(sl_repeats *r, size_t nslot) {
+    uint32_t *s = calloc(nslot, sizeof *s);
+    if (!s) return SL_ENOMEM;
+    for (size_t i = 0; i < r->nusers; i++) {
+        size_t j = (size_t)r->users[i].h & (nslot - 1);
+        while (s[j]) j = (j + 1) & (nslot - 1);
+        s[j] = (uint32_t)i + 1;
+    }
+    free(r->slot);
+    r->slot = s;
+    r->nslot = nslot;
+    return SL_OK;
+}
+
+/* The user's index, added when new; UINT32_MAX once the cap is reached. */
+static sl_status user_of(sl_repeats *r, const sl_op_key *w, uint32_t *out) {
+    uint64_t h = sl_hash_fast(w->org, w->org_len, (uint64_t)w->kind * 2 + (w->in_log != 0));
+    h = sl_hash_fast(w->user, w->user_len, h);
+    if (r->nslot) {
+        for (size_t j = (size_t)h & (r->nslot - 1); r->slot[j]; j = (j + 1) & (r->nslot - 1)) {
+            const user_ent *e = &r->users[r->slot[j] - 1];
+            if (e->h == h && same_user(r, e, w)) {
+                *out = r->slot[j] - 1;
+                return SL_OK;
+            }
+        }
+    }
+    if (r->nusers >= SL_REPEATS_USERS_CAP) {
+        *out = UINT32_MAX;
+        return SL_OK;
+    }
+    if (grow((void **)&r->users, &r->capusers, r->nusers + 1, sizeof *r->users)) return SL_ENOMEM;
+    user_ent *e = &r->users[r->nusers];
+    e->org = r->names.len;
+    sl_status rc = sl_buf_append(&r->names, w->org, w->org_len);
+    if (!rc) rc = sl_buf_putc(&r->names, '\0');
+    e->user = r->names.len;
+    if (!rc) rc = sl_buf_append(&r->names, w->user, w->user_len);
+    if (!rc) rc = sl_buf_putc(&r->names, '\0');
+    if (rc) return rc;
+    e->org_len = w->org_len;
+    e->user_len = w->user_len;
+    e->in_log = w->in_log != 0;
+    e->kind = w->kind;
+    e->h = h;
+    r->nusers++;
+    if (r->nusers * 2 > r->nslot) {
+        if ((rc = rehash(r, r->nslot ? r->nslot * 2 : 64))) {
+            r->nusers--;
+            return rc;
+        }
+    } else {
+        size_t j = (size_t)h & (r->nslot - 1);
+        while (r->slot[j]) j = (j + 1) & (r->nslot - 1);
+        r->slot[j] = (uint32_t)r->nusers;
+    }
+    *out = (uint32_t)r->nusers - 1;
+    return SL_OK;
+}
+
+static sl_status open_part(sl_repeats *r, int i) {
+    char path[4096];
+    int n = snprintf(path, sizeof path, "%s-plates-%d", r->spill, i);
+    if (n < 0 || (size_t)n >= sizeof path) return SL_EIO;
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) return SL_EIO;
+    unlink(path); /* the file lives while open: nothing stays behind */
+    if (!(r->part[i] = fdopen(fd, "w+b"))) {
+        close(fd);
+        return SL_EIO;
+    }
+    return SL_OK;
+}
+
+/* The records in memory go to the spill files. */
+static sl_status spill(sl_repeats *r) {
+    for (size_t i = 0; i < r->n; i++) {
+        int p = (int)(r->r[i].h >> 58);
+        if (!r->part[p]) {
+            sl_status rc = open_part(r, p);
+            if (rc) return rc;
+        }
+        if (fwrite(&r->r[i], sizeof r->r[i], 1, r->part[p]) != 1) return SL_EIO;
+    }
+    r->nspill += r->n;
+    r->n = 0;
+    r->spilled = 1;
+    return SL_OK;
+}
+
+static sl_status stage_source(sl_repeats *r, uint32_t source) {
+    if (r->nstaged && r->staged[r->nstaged - 1] == source) return SL_OK;
+    for (size_t i = 0; i < r->nstaged; i++)
+        if (r->staged[i] == source) return SL_OK;
+    if (grow((void **)&r->staged, &r->capstaged, r->nstaged + 1, sizeof *r->staged))
+        return SL_ENOMEM;
+    r->staged[r->nstaged++] = source;
+    return SL_OK;
+}
+
+sl_status sl_repeats_add(sl_repeats *r, const sl_op_key *who, const char *plate, size_t plate_len,
+                         int64_t t, const char *case_no, size_t case_len, uint32_t source,
+                         uint64_t record, uint64_t line) {
+    if (r->gave_up || r->finished || t == SL_TIME_NONE) return SL_OK;
+    rec x;
+    memset(&x, 0, sizeof x); /* the padding too: records are written to files whole */
+    size_t n = 0;
+    for (size_t i = 0; i < plate_len; i++) {
+        unsigned char c = (unsigned char)plate[i];
+        if (c == '*' || c == '?') return SL_OK; /* a pattern, not a plate */
+        if (!sl_isalnum(c)) continue;
+        if (n == SL_REPEATS_PLATE_MAX) return SL_OK;
+        x.plate[n++] = (char)sl_toupper(c);
+    }
+    if (!n) return SL_OK;
+    x.plen = (uint8_t)n;
+    uint32_t u;
+    sl_status rc = user_of(r, who, &u);
+    if (rc) return rc;
+    if (u == UINT32_MAX) {
+        give_up(r);
+        return SL_OK;
+    }
+    if ((rc = stage_source(r, source))) return rc;
+    x.h = sl_hash_fast(x.plate, n, (uint64_t)u * 0x9E3779B97F4A7C15u + 1);
+    x.t = t;
+    x.record = record;
+    x.line = line;
+    x.user = u;
+    x.source = source;
+    while (case_no && case_len && sl_isspace((unsigned char)*case_no)) case_no++, case_len--;
+    while (case_no && case_len && sl_isspace((unsigned char)case_no[case_len - 1])) case_len--;
+    if (case_no && case_len) {
+        uint64_t ch = sl_fnv1a_lower(SL_FNV_BASIS, case_no, case_len);
+        x.case_h = (uint32_t)(ch ^ (ch >> 32)) | 1;
+    }
+    if (r->n == r->memory && (rc = spill(r))) return rc;
+    if (grow((void **)&r->r, &r->cap, r->n + 1, sizeof *r->r)) return SL_ENOMEM;
+    r->r[r->n++] = x;
+    return SL_OK;
+}
+
+void sl_repeats_open(sl_repeats *r) {
+    r->mark = r->n;
+    r->mark_spill = r->nspill;
+    r->nstaged = 0;
+}
+
+sl_status sl_repeats_close(sl_repeats *r, int keep) {
+    if (!keep && !r->gave_up) {
+        if (r->nspill == r->mark_spill) {
+            r->n = r->mark; /* still all in memory: taken back */
+        } else {
+            size_t need = r->ndropped + r->nstaged;
+            if (grow((void **)&r->dropped, &r->capdropped, need, sizeof *r->dropped))
+                return SL_ENOMEM;
+            memcpy(r->dropped + r->ndropped, r->staged, r->nstaged * sizeof *r->staged);
+            r->ndropped = need;
+        }
+    }
+    r->nstaged = 0;
+    return SL_OK;
+}
+
+static int cmp_rec(const void *pa, const void *pb) {
+    const rec *a = pa, *b = pb;
+    if (a->h != b->h) return a->h < b->h ? -1 : 1;
+    if (a->user != b->user) return a->user < b->user ? -1 : 1;
+    if (a->plen != b->plen) return a->plen < b->plen ? -1 : 1;
+    int c = memcmp(a->plate, b->plate, a->plen);
+    if (c) return c;
+    if (a->t != b->t) return a->t < b->t ? -1 : 1;
+    if (a->source != b->source) return a->source < b->source ? -1 : 1;
+    if (a->record != b->record) return a->record < b->record ? -1 : 1;
+    return 0;
+}
+
+static int same_pair(const rec *a, const rec *b) {
+    return a->h == b->h && a->user == b->user && a->plen == b->plen &&
+           memcmp(a->plate, b->plate, a->plen) == 0;
+}
+
+static int cmp_u32(const void *pa, const void *pb) {
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    return (a > b) - (a < b);
+}
+
+static int is_dropped(const sl_repeats *r, uint32_t source) {
+    return r->ndropped &&
+           bsearch(&source, r->dropped, r->ndropped, sizeof *r->dropped, cmp_u32) != NULL;
+}
+
+static int64_t day_of(int64_t t) { return t >= 0 ? t / 86400 : -((-t + 86399) / 86400); }
+
+/* One pair's records a[0..n) (at least SL_REPEATS_MIN_SEARCHES), sorted by time: a finding
+ * when searched often enough. cases is scratch room for n case hashes. */
+static sl_status judge(sl_repeats *r, const sl_key *k, const rec *a, size_t n, uint32_t *cases) {
+    uint64_t searches = 0, days = 0, with_case = 0, ncase = 0;
+    int64_t last_day = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        int has_case = 0;
+        for (; j < n && a[j].t == a[i].t; j++)
+            if (a[j].case_h) {
+                has_case = 1;
+                cases[ncase++] = a[j].case_h;
+            }
+        searches++;
+        with_case += (uint64_t)has_case;
+        int64_t d = day_of(a[i].t);
+        if (!days || d != last_day) days++;
+        last_day = d;
+        i = j;
+    }
+    if (searches < SL_REPEATS_MIN_SEARCHES || days < SL_REPEATS_MIN_DAYS) return SL_OK;
+    qsort(cases, ncase, sizeof *cases, cmp_u32);
+    uint64_t distinct = 0;
+    for (size_t i = 0; i < ncase; i++) distinct += (uint64_t)(!i || cases[i] != cases[i - 1]);
+    if (grow((void **)&r->f, &r->capf, r->nf + 1, sizeof *r->f) ||
+        grow((void **)&r->rows, &r->caprows, r->nrows + n, sizeof *r->rows))
+        return SL_ENOMEM;
+    sl_repeat *f = &r->f[r->nf];
+    memset(f, 0, sizeof *f);
+    if (!sl_plate_token(k, a[0].plate, a[0].plen, f->token)) return SL_EINTERNAL;
+    const user_ent *u = &r->users[a[0].user];
+    f->k.org = r->names.p + u->org;
+    f->k.org_len = u->org_len;
+    f->k.in_log = u->in_log;
+    f->k.kind = u->kind;
+    f->k.user = r->names.p + u->user;
+    f->k.user_len = u->user_len;
+    f->searches = searches;
+    f->rows = n;
+    f->days = days;
+    f->with_case = with_case;
+    f->cases = distinct;
+    f->first = a[0].t;
+    f->last = a[n - 1].t;
+    f->row0 = r->nrows;
+    f->nrows = n;
+    for (size_t i = 0; i < n; i++)
+        r->rows[r->nrows++] = (sl_repeat_row){a[i].source, a[i].record, a[i].line, a[i].t};
+    r->nf++;
+    return SL_OK;
+}
+
+/* Judges each pair of a[0..n); rows of dropped sources are left out first. A pair of fewer
+ * rows than SL_REPEATS_MIN_SEARCHES cannot be a finding, and nearly every pair is one: a first
+ * pass counts rows by the pair's hash in a table of saturating bytes (pairs that share a slot
+ * add up, so a row kept is only a candidate) and only candidates are sorted and judged. Sorting
+ * every row cost 5% of a scan of plates and names. */
+static sl_status count_all(sl_repeats *r, const sl_key *k, rec *a, size_t n) {
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!is_dropped(r, a[i].source)) a[m++] = a[i];
+    r->seen.rows += m;
+    size_t slots = 1024;
+    while (slots < 2 * m) slots *= 2;
+    uint8_t *cnt = calloc(slots, 1);
+    if (!cnt) return SL_ENOMEM;
+    for (size_t i = 0; i < m; i++) {
+        uint8_t *c = &cnt[a[i].h & (slots - 1)];
+        *c += *c < 255;
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < m; i++)
+        if (cnt[a[i].h & (slots - 1)] >= SL_REPEATS_MIN_SEARCHES) a[kept++] = a[i];
+    free(cnt);
+    qsort(a, kept, sizeof *a, cmp_rec);
+    uint32_t *cases = NULL;
+    size_t capcases = 0;
+    sl_status rc = SL_OK;
+    for (size_t i = 0; !rc && i < kept;) {
+        size_t j = i + 1;
+        while (j < kept && same_pair(&a[i], &a[j])) j++;
+        if (j - i >= SL_REPEATS_MIN_SEARCHES) {
+            if (grow((void **)&cases, &capcases, j - i, sizeof *cases)) rc = SL_ENOMEM;
+            else rc = judge(r, k, a + i, j - i, cases);
+        }
+        i = j;
+    }
+    free(cases);
+    return rc;
+}
+
+static int cmp_bytes(const char *a, size_t an, const char *b, size_t bn) {
+    int r = memcmp(a, b, an < bn ? an : bn);
+    return r ? r : (an > bn) - (an < bn);
+}
+
+static int cmp_finding(const void *pa, const void *pb) {
+    const sl_repeat *a = pa, *b = pb;
+    if (a->searches != b->searches) return a->searches > b->searches ? -1 : 1;
+    if (a->days != b->days) return a->days > b->days ? -1 : 1;
+    if (a->rows != b->rows) return a->rows > b->rows ? -1 : 1;
+    int c = cmp_bytes(a->k.org, a->k.org_len, b->k.org, b->k.org_len);
+    if (c) return c;
+    if (a->k.in_log != b->k.in_log) return a->k.in_log - b->k.in_log;
+    if (a->k.kind != b->k.kind) return (int)a->k.kind - (int)b->k.kind;
+    c = cmp_bytes(a->k.user, a->k.user_len, b->k.user, b->k.user_len);
+    return c ? c : strcmp(a->token, b->token);
+}
+
+/* One spill file back into memory, counted. */
+static sl_status count_part(sl_repeats *r, const sl_key *k, FILE *fp) {
+    if (fflush(fp) || fseeko(fp, 0, SEEK_END)) return SL_EIO;
+    off_t size = ftello(fp);
+    if (size < 0 || (uint64_t)size % sizeof(rec) || fseeko(fp, 0, SEEK_SET)) return SL_EIO;
+    size_t n = (size_t)((uint64_t)size / sizeof(rec));
+    if (grow((void **)&r->r, &r->cap, n, sizeof *r->r)) return SL_ENOMEM;
+    if (n && fread(r->r, sizeof *r->r, n, fp) != n) return SL_EIO;
+    return count_all(r, k, r->r, n);
+}
+
+sl_status sl_repeats_finish(sl_repeats *r, const sl_key *k, const sl_repeat **findings,
+                            size_t *nfindings, const sl_repeat_row **rows, size_t *nrows,
+                            sl_repeats_seen *seen) {
+    *findings = NULL;
+    *nfindings = 0;
+    *rows = NULL;
+    *nrows = 0;
+    memset(seen, 0, sizeof *seen);
+    if (r->finished) return SL_EINTERNAL;
+    r->finished = 1;
+    if (r->gave_up) return SL_OK;
+    if (r->ndropped) qsort(r->dropped, r->ndropped, sizeof *r->dropped, cmp_u32);
+    sl_status rc = SL_OK;
+    if (!r->spilled) {
+        rc = count_all(r, k, r->r, r->n);
+    } else {
+        rc = spill(r);
+        for (int i = 0; !rc && i < PARTS; i++)
+            if (r->part[i]) rc = count_part(r, k, r->part[i]);
+    }
+    const int e = errno; /* a spill file's failure, for the caller's message */
+    free(r->r); /* the kept rows are spent */
+    r->r = NULL;
+    r->n = r->cap = 0;
+    for (int i = 0; i < PARTS; i++) {
+        if (r->part[i]) fclose(r->part[i]);
+        r->part[i] = NULL;
+    }
+    errno = e;
+    if (rc) return rc;
+    qsort(r->f, r->nf, sizeof *r->f, cmp_finding);
+    *findings = r->f;
+    *nfindings = r->nf;
+    *rows = r->rows;
+    *nrows = r->nrows;
+    *seen = r->seen;
+    return SL_OK;
+}
