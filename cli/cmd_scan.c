@@ -259,6 +259,10 @@ int sl_cmd_scan(int argc, char **argv) {
             fprintf(stderr, "  %llu finding%s under the report's \"Users unlike their colleagues\" (a "
                             "user far above their colleagues in a category)\n",
                     (unsigned long long)t->operator_findings, t->operator_findings == 1 ? "" : "s");
+        if (t->plate_repeats)
+            fprintf(stderr, "  %llu finding%s under the report's \"One plate, searched again and "
+                            "again\" (one user, one plate, many searches)\n",
+                    (unsigned long long)t->plate_repeats, t->plate_repeats == 1 ? "" : "s");
         if (t->flagged >= SL_SPREADSHEET_ROWS) /* a header and one line per row */
             fprintf(stderr, "  flagged.csv holds %llu rows: " SL_SPREADSHEET_ADVICE "\n",
                     (unsigned long long)t->flagged);

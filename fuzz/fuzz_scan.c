@@ -201,6 +201,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
           "cannot read operator_counts");
     check(sqlite3_column_int64(q, 0) == 0, "operator counts or findings out of their rules");
     sqlite3_finalize(q);
+    /* plate repeats: rows counted are search rows; a finding keeps its rules and cites its rows */
+    check(sqlite3_prepare_v2(db,
+                             "SELECT (SELECT CAST(value AS INTEGER) FROM run WHERE key ="
+                             " 'plate_repeat_rows') > (SELECT COALESCE(SUM(rows), 0) FROM counts"
+                             " WHERE category = 'all') OR EXISTS (SELECT 1 FROM plate_repeats f"
+                             " WHERE searches < 10 OR days < 3 OR rows < searches OR days >"
+                             " searches OR searches_with_case > searches OR first_time > last_time"
+                             " OR rows <> (SELECT COUNT(*) FROM plate_repeat_rows r WHERE r.rank ="
+                             " f.rank))",
+                             -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW,
+          "cannot read plate_repeats");
+    check(sqlite3_column_int64(q, 0) == 0, "plate repeats out of their rules");
+    sqlite3_finalize(q);
     if (naming) { /* every search row of audit.csv holds the plate in its plate cell */
         check(sqlite3_prepare_v2(db,
                                  "SELECT (SELECT COALESCE(SUM(searches), 0) FROM sources WHERE cite"

@@ -435,6 +435,8 @@ typedef struct {
     uint64_t named_rows;   /* flagged rows that searched a plate named in opts.plates */
     uint64_t operator_findings; /* (user, category) pairs far above the user's colleagues
                                    (table operator_findings) */
+    uint64_t plate_repeats;     /* (user, plate) pairs searched again and again (table
+                                   plate_repeats) */
     int key_created;       /* the plate key was created by this run */
     const char *key_path;  /* where the plate key is */
 } sl_scan_totals;

@@ -115,13 +115,17 @@ sl_status sl_out_totals_get(struct sqlite3 *db, sl_out_totals *t, char *err, siz
     " (SELECT COUNT(*) FROM named_events e WHERE e.plate_token = t.tok)"                          \
     " FROM t LEFT JOIN m ON m.tok = t.tok WHERE t.i > 0 GROUP BY t.i ORDER BY t.i"
 
+/* A run key's value: an integer when it is a number, else the text (why nothing was counted). */
+#define SL_OUT_RUN_NUMBER(key)                                                                  \
+    "(SELECT CASE WHEN value GLOB '[0-9]*' THEN CAST(value AS INTEGER) ELSE value END"          \
+    " FROM run WHERE key = '" key "')"
+
 /* Users compared with their colleagues: users named, rows naming a user, and the (user,
  * category) pairs tested: an integer, or the text saying why none was. */
 #define SL_OUT_OPERATORS_SUMMARY                                                                \
     "SELECT (SELECT COUNT(*) FROM operator_counts WHERE category = 'all'),"                       \
     " (SELECT COALESCE(SUM(rows), 0) FROM operator_counts WHERE category = 'all'),"               \
-    " (SELECT CASE WHEN value GLOB '[0-9]*' THEN CAST(value AS INTEGER) ELSE value END"          \
-    " FROM run WHERE key = 'operator_tests')"
+    " " SL_OUT_RUN_NUMBER("operator_tests")
 
 /* The findings in rank order: org, user_field, user, category, rows, hits, peers, peer_rows,
  * peer_hits, p_value, source, and for a log with no organization column its sources.id. */
@@ -129,6 +133,17 @@ sl_status sl_out_totals_get(struct sqlite3 *db, sl_out_totals *t, char *err, siz
     "SELECT f.org, f.user_field, f.user, f.category, f.rows, f.hits, f.peers, f.peer_rows,"      \
     " f.peer_hits, f.p_value, f.source, (SELECT MIN(id) FROM sources WHERE cite = f.source)"     \
     " FROM operator_findings f ORDER BY f.rank"
+
+/* The plate repeats' counting (lib/repeats.h): rows counted, a number, or the text saying why
+ * nothing was counted. */
+#define SL_OUT_REPEATS_SUMMARY                                                                  \
+    "SELECT " SL_OUT_RUN_NUMBER("plate_repeat_rows")
+
+/* The findings in rank order: rank, org, user_field, user, plate_token, searches, rows, days,
+ * first_time, last_time, searches_with_case, case_numbers, source. */
+#define SL_OUT_REPEAT_FINDINGS                                                                  \
+    "SELECT rank, org, user_field, user, plate_token, searches, rows, days, first_time,"        \
+    " last_time, searches_with_case, case_numbers, source FROM plate_repeats ORDER BY rank"
 
 #define SL_OUT_STR_(x) #x
 #define SL_OUT_STR(x) SL_OUT_STR_(x)

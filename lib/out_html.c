@@ -7,6 +7,7 @@
 
 #include "out.h"
 #include "redact.h"
+#include "repeats.h"
 
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -182,6 +183,7 @@ static void contents(html *h) {
              {"cells", "What the cells held"},
              {"orgs", "Top organizations"},
              {"operators", "Users unlike their colleagues"},
+             {"repeats", "One plate, searched again and again"},
              {"examples", "Examples"},
              {"accounting", "Accounting"},
              {"packs", "Rule packs"},
@@ -906,6 +908,118 @@ static void operators(html *h) {
            "of every user are in operator_counts.</p>\n");
 }
 
+/* ---- one plate, searched again and again (plate_repeats) ------------------------------- */
+
+#define REPEAT_ROWS 50 /* findings shown; the rest are in the database */
+
+static void repeats(html *h) {
+    raw(h, "<h2 id=\"repeats\">One plate, searched again and again</h2>\n<p>Each user the logs "
+           "name, with each plate they searched (its token: the plate itself is never shown). A "
+           "user and a plate are listed when the user searched the plate at least "
+           SL_OUT_STR(SL_REPEATS_MIN_SEARCHES) " times on at least "
+           SL_OUT_STR(SL_REPEATS_MIN_DAYS) " different days (UTC). Searches, not rows: rows of "
+           "one user and plate with the same search time, to the second, are one search seen "
+           "in several logs (an organization audit and a network audit). Hot-list lookups (the "
+           "system&rsquo;s own), plates with a wildcard, and rows with no search time or no "
+           "named user are not counted.</p>\n");
+    sqlite3_stmt *s = NULL;
+    if (!prep(h, SL_OUT_REPEATS_SUMMARY, &s) || !next(h, s)) {
+        sqlite3_finalize(s);
+        return;
+    }
+    if (sqlite3_column_type(s, 0) == SQLITE_TEXT) { /* why nothing was counted */
+        raw(h, "<p><b>Plates were ");
+        col(h, s, 0);
+        raw(h, "</b> (more distinct users than a log has officers: a column read as the user "
+               "that holds something else, such as one value per row).</p>\n");
+        sqlite3_finalize(s);
+        return;
+    }
+    const int64_t rows = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    s = NULL;
+    int64_t nf = 0;
+    one_int(h, "SELECT COUNT(*) FROM plate_repeats", &nf);
+    raw(h, "<p>");
+    num(h, rows);
+    raw(h, rows == 1 ? " row names its user and a plate; " : " rows name their user and a plate; ");
+    num(h, nf);
+    raw(h, nf == 1 ? " (user, plate) pair listed.</p>\n" : " (user, plate) pairs listed.</p>\n");
+    if (!rows)
+        raw(h, "<p>No row could be counted: Flock&rsquo;s network audits show <code>***</code> "
+               "for the name and the plate since December 2025, and portal search audits have no "
+               "plate column.</p>\n");
+    if (!nf) return;
+    sqlite3_stmt *cite = NULL;
+    if (!prep(h, SL_OUT_REPEAT_FINDINGS " LIMIT " SL_OUT_STR(REPEAT_ROWS), &s) ||
+        !prep(h, "SELECT s.cite, r.record, r.line FROM plate_repeat_rows r JOIN sources s ON"
+                 " s.id = r.source_id WHERE r.rank = ?1 ORDER BY r.rowid LIMIT 3", &cite)) {
+        sqlite3_finalize(s);
+        return;
+    }
+    raw(h, "<div class=\"scroll\"><table><tr><th>organization</th><th>user</th><th>plate "
+           "token</th><th class=\"n\">searches</th><th class=\"n\">rows</th><th class=\"n\">"
+           "days</th><th>first and last</th><th class=\"n\">with a case number</th>"
+           "<th class=\"n\">case numbers</th><th>first rows</th></tr>\n");
+    while (next(h, s)) {
+        raw(h, "<tr><td>");
+        if (sqlite3_column_bytes(s, 12)) {
+            raw(h, "<i>(no organization column)</i> <span class=\"mono\">");
+            col(h, s, 12);
+            raw(h, "</span>");
+        } else {
+            col(h, s, 1);
+        }
+        raw(h, "</td><td>");
+        col(h, s, 3);
+        if (strcmp((const char *)sqlite3_column_text(s, 2), "user_id") == 0)
+            raw(h, " <i>(user id)</i>");
+        raw(h, "</td><td class=\"mono\">");
+        col(h, s, 4);
+        raw(h, "</td><td class=\"n\">");
+        num(h, sqlite3_column_int64(s, 5));
+        raw(h, "</td><td class=\"n\">");
+        num(h, sqlite3_column_int64(s, 6));
+        raw(h, "</td><td class=\"n\">");
+        num(h, sqlite3_column_int64(s, 7));
+        raw(h, "</td><td class=\"mono\">");
+        col(h, s, 8);
+        raw(h, "<br>");
+        col(h, s, 9);
+        raw(h, "</td><td class=\"n\">");
+        num(h, sqlite3_column_int64(s, 10));
+        raw(h, "</td><td class=\"n\">");
+        num(h, sqlite3_column_int64(s, 11));
+        raw(h, "</td><td class=\"mono\">");
+        sqlite3_bind_int64(cite, 1, sqlite3_column_int64(s, 0));
+        for (int j = 0; next(h, cite); j++) {
+            if (j) raw(h, "<br>");
+            col(h, cite, 0);
+            printf_h(h, " record %lld", (long long)sqlite3_column_int64(cite, 1));
+            printf_h(h, " (line %lld)", (long long)sqlite3_column_int64(cite, 2));
+        }
+        sqlite3_reset(cite);
+        raw(h, "</td></tr>\n");
+    }
+    raw(h, "</table></div>\n");
+    sqlite3_finalize(cite);
+    sqlite3_finalize(s);
+    if (nf > REPEAT_ROWS) {
+        raw(h, "<p>The first " SL_OUT_STR(REPEAT_ROWS) " by searches; all ");
+        num(h, nf);
+        raw(h, " are in the database (table plate_repeats).</p>\n");
+    }
+    raw(h, "<p>A listed pair is a lead, not a verdict: a detective works one suspect&rsquo;s car "
+           "for weeks, and an officer looking up someone they know searches the same way. The "
+           "case numbers help tell them apart: one case number on every search reads like an "
+           "investigation; none, or a different one each time, asks for a closer look at the "
+           "reasons typed. Every row of a listed pair is in the database (table "
+           "plate_repeat_rows, by source, record and line); rows not flagged for a category are "
+           "not in flagged.csv. The token cannot be turned back into a plate; someone who "
+           "already knows a plate can ask for its rows with <code>sunlight scan --plate</code>. "
+           "A user whose name is spelled two ways is two users.</p>\n");
+}
+
 typedef struct {
     size_t start, end;
     char rule[96];
@@ -1570,6 +1684,7 @@ sl_status sl_write_report_html(struct sqlite3 *db, const sl_key *k, const char *
     cells(&h);
     top_orgs(&h);
     operators(&h);
+    repeats(&h);
     examples(&h);
     accounting(&h);
     packs(&h);

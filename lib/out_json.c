@@ -101,6 +101,12 @@ static void j_col_int(jw *w, const char *key, sqlite3_stmt *s, int i) {
     }
 }
 
+/* One value that is a number or the text saying why there is none. */
+static void j_col_num_or_text(jw *w, const char *name, sqlite3_stmt *s, int i) {
+    if (sqlite3_column_type(s, i) == SQLITE_INTEGER) j_col_int(w, name, s, i);
+    else j_col(w, name, s, i);
+}
+
 /* "3,17,22" -> [3, 17, 22] */
 static void j_list(jw *w, const char *key, const char *z) {
     j_begin(w, key);
@@ -487,8 +493,7 @@ static void w_operators(ctx *c) {
     if (next(c, s)) {
         j_col_int(w, "users", s, 0);
         j_col_int(w, "rows_naming_a_user", s, 1);
-        if (sqlite3_column_type(s, 2) == SQLITE_INTEGER) j_col_int(w, "pairs_tested", s, 2);
-        else j_col(w, "pairs_tested", s, 2); /* why none was */
+        j_col_num_or_text(w, "pairs_tested", s, 2); /* or why none was */
     }
     sqlite3_finalize(s);
     s = NULL;
@@ -518,6 +523,59 @@ static void w_operators(ctx *c) {
     j_close(w, "}");
 }
 
+/* One user, one plate, many searches (the report's "One plate, searched again and again"):
+ * rows counted (or why none was), and every finding in rank order,
+ * its first cited rows included. */
+static void w_repeats(ctx *c) {
+    sqlite3_stmt *s = NULL, *r = NULL;
+    jw *w = c->w;
+    if ((w->rc = q(c, SL_OUT_REPEATS_SUMMARY, &s))) return;
+    j_open(w, "plate_repeats", "{");
+    if (next(c, s)) {
+        j_col_num_or_text(w, "rows_counted", s, 0);
+    }
+    sqlite3_finalize(s);
+    s = NULL;
+    if (!w->rc) w->rc = q(c, "SELECT s.cite, r.record, r.line, r.search_time FROM plate_repeat_rows"
+                             " r JOIN sources s ON s.id = r.source_id WHERE r.rank = ?1 ORDER BY"
+                             " r.rowid LIMIT 3", &r);
+    if (!w->rc && !(w->rc = q(c, SL_OUT_REPEAT_FINDINGS, &s))) {
+        j_open(w, "findings", "[");
+        while (next(c, s)) {
+            j_open(w, NULL, "{");
+            j_col(w, "org", s, 1);
+            j_col(w, "source", s, 12);
+            j_col(w, "user_field", s, 2);
+            j_col(w, "user", s, 3);
+            j_col(w, "plate_token", s, 4);
+            j_col_int(w, "searches", s, 5);
+            j_col_int(w, "rows", s, 6);
+            j_col_int(w, "days", s, 7);
+            j_col(w, "first_time", s, 8);
+            j_col(w, "last_time", s, 9);
+            j_col_int(w, "searches_with_case", s, 10);
+            j_col_int(w, "case_numbers", s, 11);
+            j_open(w, "first_rows", "[");
+            sqlite3_bind_int64(r, 1, sqlite3_column_int64(s, 0));
+            while (next(c, r)) {
+                j_open(w, NULL, "{");
+                j_col(w, "source", r, 0);
+                j_col_int(w, "record", r, 1);
+                j_col_int(w, "line", r, 2);
+                j_col(w, "search_time", r, 3);
+                j_close(w, "}");
+            }
+            sqlite3_reset(r);
+            j_close(w, "]");
+            j_close(w, "}");
+        }
+        j_close(w, "]");
+    }
+    sqlite3_finalize(s);
+    sqlite3_finalize(r);
+    j_close(w, "}");
+}
+
 sl_status sl_write_summary_json(struct sqlite3 *db, const char *path, char *err, size_t errlen) {
     sl_out_totals t;
     sl_status rc = sl_out_totals_get(db, &t, err, errlen);
@@ -541,6 +599,7 @@ sl_status sl_write_summary_json(struct sqlite3 *db, const char *path, char *err,
     if (!w.rc) w_cells(&c);
     if (!w.rc) w_cells_by_org(&c);
     if (!w.rc) w_operators(&c);
+    if (!w.rc) w_repeats(&c);
     j_close(&w, "}");
     j_raw(&w, "\n");
     if (w.rc && !o.rc) {

@@ -560,6 +560,7 @@ static void handle_search(sl_scan *s, const sl_source *src, const sl_csv_row *ro
     const uint32_t named = s->named.n ? sl_named_match(&s->named, &q) : 0;
     if (named) cats[ncats++] = SL_NAMED_CATEGORY;
     rc = sl_store_count_row(s->store, &q, cats, ncats);
+    if (!rc) rc = sl_store_repeat_row(s->store, &q, src->id, row->record, row->line);
     if (rc || !ncats) {
         if (rc && !s->fatal) s->fatal = rc;
         return;
@@ -1734,8 +1735,10 @@ sl_status sl_scan_run(sl_scan *s) {
     }
     if (!rc) rc = release_finish(s);
     if (!rc) rc = write_totals(s);
+    if (!rc) rc = sl_store_plate_repeats(s->store, s->key);
     if (!rc) rc = sl_store_finish(s->store);
     if (!rc) s->totals.operator_findings = sl_store_operator_findings(s->store);
+    if (!rc) s->totals.plate_repeats = sl_store_plate_repeat_findings(s->store);
     if (rc && !s->errmsg[0]) {
         const char *csv = sl_flagged_csv_errmsg(s->fcsv);
         if (!sl_store_errmsg(s->store)[0] && csv[0]) set_err(s, "writing flagged.csv: %s", csv);

@@ -10,6 +10,7 @@
 #include "btree.h"
 #include "counts.h"
 #include "operators.h"
+#include "repeats.h"
 #include "out.h"
 #include "redact.h"
 #include "timeparse.h"
@@ -97,6 +98,8 @@ struct sl_store {
     sl_counts *counts;    /* organization x month x category */
     sl_operators *ops;    /* organization x user x category */
     uint64_t op_findings; /* rows written to operator_findings */
+    sl_repeats *reps;     /* user x plate: the rows kept until the end */
+    uint64_t rep_findings; /* rows written to plate_repeats */
     char *cite;           /* the source being read (sl_store_source_begin) */
     reach_cell *reach;    /* category x how widely, up to REACH_CATS categories */
     size_t nreach;
@@ -269,6 +272,13 @@ static const char DDL[] =
     " source TEXT NOT NULL, user_field TEXT NOT NULL, user TEXT NOT NULL, category TEXT NOT NULL,"
     " rows INTEGER NOT NULL, hits INTEGER NOT NULL, peers INTEGER NOT NULL,"
     " peer_rows INTEGER NOT NULL, peer_hits INTEGER NOT NULL, p_value REAL NOT NULL);"
+    "CREATE TABLE plate_repeats(rank INTEGER PRIMARY KEY, org TEXT NOT NULL,"
+    " source TEXT NOT NULL, user_field TEXT NOT NULL, user TEXT NOT NULL,"
+    " plate_token TEXT NOT NULL, searches INTEGER NOT NULL, rows INTEGER NOT NULL,"
+    " days INTEGER NOT NULL, first_time TEXT NOT NULL, last_time TEXT NOT NULL,"
+    " searches_with_case INTEGER NOT NULL, case_numbers INTEGER NOT NULL);"
+    "CREATE TABLE plate_repeat_rows(rank INTEGER NOT NULL, source_id INTEGER NOT NULL,"
+    " record INTEGER NOT NULL, line INTEGER NOT NULL, search_time TEXT NOT NULL);"
     "CREATE VIEW accounting AS SELECT id, cite, records, searches, rejected, header_repeats,"
     " blank, set_aside, records - searches - rejected - header_repeats - blank - set_aside"
     " AS unaccounted FROM sources;";
@@ -315,6 +325,7 @@ sl_status sl_store_open(sl_store **out, const char *path, char *err, size_t errl
         rc = fail(st, SL_EDB, path);
     if (!rc && sqlite3_exec(st->db, DDL, NULL, NULL, NULL) != SQLITE_OK) rc = fail(st, SL_EDB, "schema");
     if (!rc && !(st->path = strdup(path))) rc = fail(st, SL_ENOMEM, "open");
+    if (!rc && !(st->reps = sl_repeats_new(path))) rc = fail(st, SL_ENOMEM, "open");
     sqlite3_stmt *q = NULL;
     int64_t page = 0;
     if (!rc) rc = prep(st, &q, "PRAGMA page_size");
@@ -999,25 +1010,35 @@ static const char *const REASON_CELL[SL_CELL__COUNT] = CELL_NAMES("reason");
 static const char *const CASE_CELL[SL_CELL__COUNT] = CELL_NAMES("case_number");
 #define COUNT_CATS 64
 
-/* The row's user (its Name, else its user id, when the cell holds a value) for the operator
- * counts. */
-static sl_status count_user(sl_store *st, const sl_search *s, const char *const *cats,
-                            size_t ncats) {
+/* The row's user (its Name, else its user id, when the cell holds a value): 0 when it names
+ * no one ("***" since December 2025). k->category is left NULL. */
+static int row_user(const sl_store *st, const sl_search *s, sl_op_key *k) {
     const sl_cell *u = &s->f[SL_F_NAME];
-    sl_op_kind kind = SL_OP_NAME;
+    k->kind = SL_OP_NAME;
     if (u->st != SL_CELL_VALUE || !u->len) {
         u = &s->f[SL_F_USER_ID];
-        kind = SL_OP_USER_ID;
+        k->kind = SL_OP_USER_ID;
     }
-    if (u->st != SL_CELL_VALUE || !u->len) return SL_OK; /* no one's: "***" since December 2025 */
+    if (u->st != SL_CELL_VALUE || !u->len) return 0;
+    k->user = u->p;
+    k->user_len = u->len;
+    k->category = NULL;
     const sl_cell *org = &s->f[SL_F_ORG];
     /* A log with no organization column is one agency's (a portal's search audit): its users
      * are colleagues of each other, not of another such log's. */
-    if (org->st == SL_CELL_ABSENT)
-        return sl_operators_add(st->ops, st->cite ? st->cite : "", st->cite ? strlen(st->cite) : 0,
-                                1, kind, u->p, u->len, cats, ncats);
-    return sl_operators_add(st->ops, org->p ? org->p : "", org->p ? org->len : 0, 0, kind, u->p,
-                            u->len, cats, ncats);
+    k->in_log = org->st == SL_CELL_ABSENT;
+    k->org = k->in_log ? (st->cite ? st->cite : "") : org->p ? org->p : "";
+    k->org_len = k->in_log ? (st->cite ? strlen(st->cite) : 0) : org->p ? org->len : 0;
+    return 1;
+}
+
+/* The row's user for the operator counts. */
+static sl_status count_user(sl_store *st, const sl_search *s, const char *const *cats,
+                            size_t ncats) {
+    sl_op_key k;
+    if (!row_user(st, s, &k)) return SL_OK;
+    return sl_operators_add(st->ops, k.org, k.org_len, k.in_log, k.kind, k.user, k.user_len, cats,
+                            ncats);
 }
 
 sl_status sl_store_count_row(sl_store *st, const sl_search *s, const char *const *cats,
@@ -1057,6 +1078,37 @@ sl_status sl_store_count(sl_store *st, const char *org, size_t org_len, int64_t 
     return rc ? count_fail(st, rc) : SL_OK;
 }
 
+/* A search type of a hot-list lookup ("hotlist", "hotlistLookup", " - Mobile" or not): the
+ * system's own, not a person searching (BRIEF.md). */
+static int hotlist_type(const sl_cell *c) {
+    static const char h[] = "hotlist";
+    if (c->st != SL_CELL_VALUE || c->len < sizeof h - 1) return 0;
+    for (size_t i = 0; i < sizeof h - 1; i++)
+        if (sl_tolower((unsigned char)c->p[i]) != (unsigned char)h[i]) return 0;
+    return 1;
+}
+
+sl_status sl_store_repeat_row(sl_store *st, const sl_search *s, uint32_t source, uint64_t record,
+                              uint64_t line) {
+    if (st->cfirst) return st->cfirst;
+    if (!st->reps) return count_fail(st, SL_EINTERNAL);
+    const sl_cell *plate = &s->f[SL_F_PLATE], *cs = &s->f[SL_F_CASE];
+    sl_op_key k;
+    if (plate->st != SL_CELL_VALUE || !plate->len || s->search_time == SL_TIME_NONE ||
+        hotlist_type(&s->f[SL_F_SEARCH_TYPE]) || !row_user(st, s, &k))
+        return SL_OK;
+    const int has_case = cs->st == SL_CELL_VALUE && cs->len;
+    sl_status rc = sl_repeats_add(st->reps, &k, plate->p, plate->len, s->search_time,
+                                  has_case ? cs->p : NULL, has_case ? cs->len : 0, source,
+                                  record, line);
+    if (rc == SL_EIO && !st->cfirst) { /* a spill file (a full disk, say) */
+        st->cfirst = rc;
+        snprintf(st->cerr, sizeof st->cerr, "plate repeats: spill file beside %s: %s", st->path,
+                 strerror(errno));
+    }
+    return rc ? count_fail(st, rc) : SL_OK;
+}
+
 /* ---- per-source staging ------------------------------------------------------------------- */
 
 sl_status sl_store_source_begin(sl_store *st, const char *cite) {
@@ -1072,6 +1124,7 @@ sl_status sl_store_source_begin(sl_store *st, const char *cite) {
     sl_btree_mark(st->hits);
     sl_counts_open(st->counts);
     sl_operators_open(st->ops);
+    sl_repeats_open(st->reps);
     for (size_t i = 0; i < st->nreach; i++)
         memset(st->reach[i].stage, 0, sizeof st->reach[i].stage);
     return SL_OK;
@@ -1095,13 +1148,15 @@ sl_status sl_store_source_end(sl_store *st, int keep) {
         memset(c->stage, 0, sizeof c->stage);
     }
     if (keep) {
-        if ((rc = sl_counts_close(st->counts, 1)) || (rc = sl_operators_close(st->ops, 1))) {
+        if ((rc = sl_counts_close(st->counts, 1)) || (rc = sl_operators_close(st->ops, 1)) ||
+            (rc = sl_repeats_close(st->reps, 1))) {
             count_fail(st, rc);
             rc = take_count_error(st);
         }
     } else {
         sl_counts_close(st->counts, 0);
         sl_operators_close(st->ops, 0);
+        if ((rc = sl_repeats_close(st->reps, 0))) return fail(st, rc, "plate repeats");
         /* Rows, hits and events are numbered in writing order: the source's are the tail. */
         if (st->next_row > st->mark_row && (rc = sl_btree_rollback(st->rows)))
             rc = bt_fail(st, rc, st->rows, "flagged_rows");
@@ -1317,13 +1372,18 @@ static sl_status write_reach(sl_store *st) {
     return rc;
 }
 
-/* An operator key as the columns org, source, user_field, user, category (i to i + 4): a log
+/* An operator key's user as the columns org, source, user_field, user (i to i + 3): a log
  * with no organization column gives org "" and its cite as source. */
-static void bind_op_key(sqlite3_stmt *s, int i, const sl_op_key *k) {
+static void bind_op_user(sqlite3_stmt *s, int i, const sl_op_key *k) {
     bind_txt(s, i, k->in_log ? "" : k->org, k->in_log ? 0 : k->org_len);
     bind_txt(s, i + 1, k->in_log ? k->org : "", k->in_log ? k->org_len : 0);
     bind_str(s, i + 2, k->kind == SL_OP_NAME ? "name" : "user_id");
     bind_txt(s, i + 3, k->user, k->user_len);
+}
+
+/* The same, and its category (i + 4). */
+static void bind_op_key(sqlite3_stmt *s, int i, const sl_op_key *k) {
+    bind_op_user(s, i, k);
     bind_str(s, i + 4, k->category);
 }
 
@@ -1373,6 +1433,67 @@ static sl_status write_operators(sl_store *st) {
 }
 
 uint64_t sl_store_operator_findings(const sl_store *st) { return st ? st->op_findings : 0; }
+
+/* plate_repeats, plate_repeat_rows, and in run how many rows were counted (plate_repeat_rows),
+ * or why none was. */
+sl_status sl_store_plate_repeats(sl_store *st, const sl_key *k) {
+    if (take_count_error(st)) return st->first;
+    if (st->first) return st->first;
+    const sl_repeat *f;
+    const sl_repeat_row *rows;
+    size_t nf, nrows;
+    sl_repeats_seen seen;
+    sl_status rc = sl_repeats_finish(st->reps, k, &f, &nf, &rows, &nrows, &seen);
+    if (rc == SL_EIO) {
+        st->first = rc;
+        snprintf(st->err, sizeof st->err, "plate repeats: spill file beside %s: %s", st->path,
+                 strerror(errno));
+        return rc;
+    }
+    if (rc) return fail(st, rc, "plate repeats");
+    char v[96];
+    if (sl_repeats_gave_up(st->reps))
+        snprintf(v, sizeof v, "not counted: more than %u users", SL_REPEATS_USERS_CAP);
+    else
+        snprintf(v, sizeof v, "%llu", (unsigned long long)seen.rows);
+    if ((rc = sl_store_meta(st, "plate_repeat_rows", v))) return rc;
+    sqlite3_stmt *ins = NULL, *rin = NULL;
+    rc = prep(st, &ins, "INSERT INTO plate_repeats VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+                        " ?10, ?11, ?12, ?13)");
+    if (!rc) rc = prep(st, &rin, "INSERT INTO plate_repeat_rows VALUES(?1, ?2, ?3, ?4, ?5)");
+    char t0[21], t1[21];
+    for (size_t i = 0; !rc && i < nf; i++) {
+        sqlite3_bind_int64(ins, 1, (int64_t)i + 1);
+        bind_op_user(ins, 2, &f[i].k);
+        bind_str(ins, 6, f[i].token);
+        bind_u64(ins, 7, f[i].searches);
+        bind_u64(ins, 8, f[i].rows);
+        bind_u64(ins, 9, f[i].days);
+        sl_time_format(f[i].first, t0);
+        sl_time_format(f[i].last, t1);
+        bind_str(ins, 10, t0);
+        bind_str(ins, 11, t1);
+        bind_u64(ins, 12, f[i].with_case);
+        bind_u64(ins, 13, f[i].cases);
+        rc = step_reset(st, ins, "plate_repeats");
+        for (size_t j = 0; !rc && j < f[i].nrows; j++) {
+            const sl_repeat_row *r = &rows[f[i].row0 + j];
+            sqlite3_bind_int64(rin, 1, (int64_t)i + 1);
+            sqlite3_bind_int64(rin, 2, r->source);
+            bind_u64(rin, 3, r->record);
+            bind_u64(rin, 4, r->line);
+            sl_time_format(r->t, t0);
+            bind_str(rin, 5, t0);
+            rc = step_reset(st, rin, "plate_repeat_rows");
+        }
+    }
+    sqlite3_finalize(ins);
+    sqlite3_finalize(rin);
+    if (!rc) st->rep_findings = nf;
+    return rc;
+}
+
+uint64_t sl_store_plate_repeat_findings(const sl_store *st) { return st ? st->rep_findings : 0; }
 
 sl_status sl_store_finish(sl_store *st) {
     if (take_count_error(st)) return st->first;
@@ -1452,6 +1573,7 @@ sl_status sl_store_close(sl_store *st) {
     sl_buf_free(&st->rules);
     sl_counts_free(st->counts);
     sl_operators_free(st->ops);
+    sl_repeats_free(st->reps);
     free(st->cite);
     for (size_t i = 0; i < st->nreach; i++) free(st->reach[i].category);
     free(st->reach);

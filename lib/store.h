@@ -128,6 +128,12 @@ sl_status sl_store_count(sl_store *st, const char *org, size_t org_len, int64_t 
 sl_status sl_store_count_row(sl_store *st, const sl_search *s, const char *const *cats,
                              size_t ncats);
 
+/* Keeps search row s (found at record and line of source) for the plate repeats when it names
+ * its user, holds a plate in its plate cell and a search time, and is not a hot-list lookup
+ * (lib/repeats.h). Runs on the scan's thread, as sl_store_count_row. */
+sl_status sl_store_repeat_row(sl_store *st, const sl_search *s, uint32_t source, uint64_t record,
+                              uint64_t line);
+
 /* Per-source staging. Between begin and end, flagged rows, hits, events and counts belong to
  * the open source; end keeps them (counts merged into the run's) or drops them all, for a
  * source found at its end to repeat an earlier one (release.h: same bytes, or the same rows),
@@ -158,6 +164,13 @@ typedef struct {
     const char *truncation;
 } sl_store_check;
 sl_status sl_store_source_check(sl_store *st, const sl_store_check *c);
+
+/* Counts the rows kept by sl_store_repeat_row pair by pair and writes plate_repeats,
+ * plate_repeat_rows and the run key plate_repeat_rows; k makes the plates' tokens. Call once, after
+ * the last source and before sl_store_finish. */
+sl_status sl_store_plate_repeats(sl_store *st, const sl_key *k);
+/* After it: the rows written to plate_repeats. */
+uint64_t sl_store_plate_repeat_findings(const sl_store *st);
 
 /* Writes the aggregated counts and creates indexes; call once, after the last source. */
 sl_status sl_store_finish(sl_store *st);

@@ -587,6 +587,8 @@ enum { K_LOCAL, K_PRODUCER, K_FED_HSI, K_FED_CBP, K_FED_ICE, K_FED_OTHER };
 #define MAX_USERS 24
 #define LIAISON_USER 5  /* the producer's user who searches for immigration (gen_search) */
 #define LIAISON_PM 400  /* the share of their searches, per mille */
+#define REPEAT_USER 2   /* the producer's user who searches one plate again and again */
+#define REPEAT_PM 350   /* the share of their plate searches, per mille */
 
 typedef struct {
     char name[72];
@@ -649,6 +651,7 @@ typedef struct {
     int only;                /* 0 both, 1 network, 2 org */
     int truth_off;
     /* model */
+    char repeat_plate[12];   /* the planted repeat's plate (truth.json "planted_repeat") */
     org *orgs;
     char (*users)[40];
     uint32_t nusers;
@@ -1069,6 +1072,9 @@ static int setup_orgs(gen *g)
     g->orgs = calloc((size_t)g->norgs, sizeof *g->orgs);
     g->users = calloc((size_t)g->norgs * MAX_USERS, sizeof *g->users);
     if (!g->orgs || !g->users) return -1;
+    rng pr; /* a stream of its own: the organizations stay as they were */
+    rng_seed(&pr, g->seed, 0x2e9e0001u);
+    make_plate_form(&pr, g->repeat_plate, 1, 0);
     const char *ps = g->prod_state;
     for (int i = 0; i < g->norgs; i++) {
         org *o = &g->orgs[i];
@@ -1339,6 +1345,16 @@ static void gen_search(gen *g, rng *r, int64_t t, int am, search *s)
             *s = before;
             gen_why(g, &side, o, am, year, G_IMM, s);
         }
+    }
+    /* The planted repeat (truth.json "planted_repeat"): another user of the producer searches
+     * one plate again and again, in a share of the searches where they typed a whole plate, as
+     * an officer looking up someone they know would. Its own stream too; only the plate cell
+     * changes (a plate typed into the reason stays the one drawn before). */
+    if (s->org == 0 && s->user == o->user0 + REPEAT_USER && s->plate[0] &&
+        !(s->q & QB(Q_WILDCARD)) && s->stype != ST_API && !o->constant) {
+        rng side;
+        rng_seed(&side, g->seed, 0x2e9e0000u ^ fnv_str(s->key));
+        if (rng_pm(&side, REPEAT_PM)) memcpy(s->plate, g->repeat_plate, sizeof s->plate);
     }
     /* redaction of one copy: agencies redact what they release, differently per log */
     s->red[0] = s->red[1] = -1;
@@ -1710,6 +1726,20 @@ static int write_json(gen *g)
         ob_str(o, g->users[g->orgs[0].user0 + LIAISON_USER]);
         ob_str(o, "\", \"category\": \"immigration\", \"share_per_mille\": ");
         ob_u64(o, LIAISON_PM);
+        ob_str(o, "}");
+    } else {
+        ob_str(o, "null");
+    }
+    ob_str(o, ",\n  \"planted_repeat\": ");
+    if (g->norgs && !g->orgs[0].constant && g->orgs[0].nusers > REPEAT_USER) {
+        ob_str(o, "{\"org\": \"");
+        ob_str(o, g->orgs[0].name);
+        ob_str(o, "\", \"name\": \"");
+        ob_str(o, g->users[g->orgs[0].user0 + REPEAT_USER]);
+        ob_str(o, "\", \"plate\": \"");
+        ob_str(o, g->repeat_plate); /* made here: letters and digits */
+        ob_str(o, "\", \"share_per_mille\": ");
+        ob_u64(o, REPEAT_PM);
         ob_str(o, "}");
     } else {
         ob_str(o, "null");
