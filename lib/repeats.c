@@ -279,7 +279,8 @@ sl_status sl_repeats_close(sl_repeats *r, int keep) {
             size_t need = r->ndropped + r->nstaged;
             if (grow((void **)&r->dropped, &r->capdropped, need, sizeof *r->dropped))
                 return SL_ENOMEM;
-            memcpy(r->dropped + r->ndropped, r->staged, r->nstaged * sizeof *r->staged);
+            if (r->nstaged)
+                memcpy(r->dropped + r->ndropped, r->staged, r->nstaged * sizeof *r->staged);
             r->ndropped = need;
         }
     }
@@ -338,7 +339,7 @@ static sl_status judge(sl_repeats *r, const sl_key *k, const rec *a, size_t n, u
         i = j;
     }
     if (searches < SL_REPEATS_MIN_SEARCHES || days < SL_REPEATS_MIN_DAYS) return SL_OK;
-    qsort(cases, ncase, sizeof *cases, cmp_u32);
+    if (ncase > 1) qsort(cases, ncase, sizeof *cases, cmp_u32);
     uint64_t distinct = 0;
     for (size_t i = 0; i < ncase; i++) distinct += (uint64_t)(!i || cases[i] != cases[i - 1]);
     if (grow((void **)&r->f, &r->capf, r->nf + 1, sizeof *r->f) ||
@@ -391,7 +392,7 @@ static sl_status count_all(sl_repeats *r, const sl_key *k, rec *a, size_t n) {
     for (size_t i = 0; i < m; i++)
         if (cnt[a[i].h & (slots - 1)] >= SL_REPEATS_MIN_SEARCHES) a[kept++] = a[i];
     free(cnt);
-    qsort(a, kept, sizeof *a, cmp_rec);
+    if (kept > 1) qsort(a, kept, sizeof *a, cmp_rec);
     uint32_t *cases = NULL;
     size_t capcases = 0;
     sl_status rc = SL_OK;
@@ -448,7 +449,7 @@ sl_status sl_repeats_finish(sl_repeats *r, const sl_key *k, const sl_repeat **fi
     if (r->finished) return SL_EINTERNAL;
     r->finished = 1;
     if (r->gave_up) return SL_OK;
-    if (r->ndropped) qsort(r->dropped, r->ndropped, sizeof *r->dropped, cmp_u32);
+    if (r->ndropped > 1) qsort(r->dropped, r->ndropped, sizeof *r->dropped, cmp_u32);
     sl_status rc = SL_OK;
     if (!r->spilled) {
         rc = count_all(r, k, r->r, r->n);
@@ -467,7 +468,7 @@ sl_status sl_repeats_finish(sl_repeats *r, const sl_key *k, const sl_repeat **fi
     }
     errno = e;
     if (rc) return rc;
-    qsort(r->f, r->nf, sizeof *r->f, cmp_finding);
+    if (r->nf > 1) qsort(r->f, r->nf, sizeof *r->f, cmp_finding); /* never NULL to qsort */
     *findings = r->f;
     *nfindings = r->nf;
     *rows = r->rows;

@@ -278,7 +278,7 @@ static void test_staging(size_t memory) {
 static void test_spill_same(void) {
     sl_repeats *m = fresh(0), *s = fresh(7);
     uint64_t st = 12345;
-    char plates[40][8];
+    char plates[40][16];
     for (int i = 0; i < 40; i++) snprintf(plates[i], sizeof plates[i], "P%03dX", i);
     const char *users[5] = {"Ann", "Bob", "Cy", "Di", "Ed"};
     for (int i = 0; i < 3000; i++) {
