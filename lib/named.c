@@ -80,13 +80,21 @@ static int glob_fits(const char *pat, size_t pn, const char *s, size_t sn) {
 
 /* The plate cell: plates split by , ; | / or a line break (as lib/redact.c reads a row's
  * plate), each normalised; an exact one or a wildcard pattern with two letters or digits. */
+int sl_plate_cell_next(const char *p, size_t len, size_t *at, size_t *start, size_t *end) {
+    if (!p || *at >= len) return 0;
+    size_t b = *at;
+    while (b < len && !strchr(",;|/\n\r", p[b])) b++;
+    *start = *at;
+    *end = b;
+    *at = b + 1;
+    return 1;
+}
+
 static unsigned cell_how(const sl_named *nm, size_t i, const sl_cell *c) {
     if ((c->st != SL_CELL_VALUE && c->st != SL_CELL_PARTIAL) || !c->p) return 0;
     unsigned how = 0;
-    size_t a = 0;
-    while (a < c->len) {
-        size_t b = a;
-        while (b < c->len && !strchr(",;|/\n\r", c->p[b])) b++;
+    size_t at = 0, a, b;
+    while (sl_plate_cell_next(c->p, c->len, &at, &a, &b)) {
         char norm[64];
         size_t len = 0, alnum = 0, wild = 0, over = 0;
         for (size_t j = a; j < b; j++) {
@@ -106,7 +114,6 @@ static unsigned cell_how(const sl_named *nm, size_t i, const sl_cell *c) {
             else if (wild && glob_fits(norm, len, nm->plate[i], nm->len[i]))
                 how |= SL_NAMED_PATTERN;
         }
-        a = b + 1;
     }
     return how;
 }

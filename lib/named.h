@@ -45,6 +45,10 @@ unsigned sl_named_how(const sl_named *nm, size_t i, const sl_search *q);
 uint32_t sl_named_in_text(const sl_named *nm, const char *p, size_t len);
 /* Bit i set when the row searched named plate i. */
 uint32_t sl_named_match(const sl_named *nm, const sl_search *q);
+/* The plates of a plate cell's text p[0..len), split by , ; | / or a line break (as
+ * lib/redact.c reads a row's plate): the next one from *at as [*start, *end), *at moved past
+ * it; 0 when none is left. Pieces may be empty or hold no plate: the caller judges them. */
+int sl_plate_cell_next(const char *p, size_t len, size_t *at, size_t *start, size_t *end);
 /* Words for a `how`: "plate", "pattern", "text", joined by '+' ("plate+text"). */
 const char *sl_named_how_name(unsigned how);
 

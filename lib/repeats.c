@@ -237,7 +237,7 @@ sl_status sl_repeats_add(sl_repeats *r, const sl_op_key *who, const char *plate,
         if (n == SL_REPEATS_PLATE_MAX) return SL_OK;
         x.plate[n++] = (char)sl_toupper(c);
     }
-    if (!n) return SL_OK;
+    if (n < 2) return SL_OK; /* as --plate: a plate has two letters or digits at least */
     x.plen = (uint8_t)n;
     uint32_t u;
     sl_status rc = user_of(r, who, &u);

@@ -44,7 +44,7 @@ void sl_repeats_set_memory(sl_repeats *r, size_t bytes);
 
 /* Keeps one search row: its user (who->category is not read), its plate cell's text, its
  * search time, its case number cell's text (NULL when the cell holds no value) and where it
- * is. A plate with a wildcard (* or ?), without a letter or digit or longer than
+ * is. A plate with a wildcard (* or ?), with fewer than two letters or digits or more than
  * SL_REPEATS_PLATE_MAX once normalised is not kept, nor a row without a search time
  * (SL_TIME_NONE): it cannot be told apart from another copy of itself. Returns SL_OK once the
  * users' cap was reached (see sl_repeats_gave_up); SL_EIO when a spill file fails. */

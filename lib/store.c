@@ -1098,9 +1098,11 @@ sl_status sl_store_repeat_row(sl_store *st, const sl_search *s, uint32_t source,
         hotlist_type(&s->f[SL_F_SEARCH_TYPE]) || !row_user(st, s, &k))
         return SL_OK;
     const int has_case = cs->st == SL_CELL_VALUE && cs->len;
-    sl_status rc = sl_repeats_add(st->reps, &k, plate->p, plate->len, s->search_time,
-                                  has_case ? cs->p : NULL, has_case ? cs->len : 0, source,
-                                  record, line);
+    sl_status rc = SL_OK;
+    size_t at = 0, a, b; /* each plate of the cell, as --plate reads it */
+    while (!rc && sl_plate_cell_next(plate->p, plate->len, &at, &a, &b))
+        rc = sl_repeats_add(st->reps, &k, plate->p + a, b - a, s->search_time,
+                            has_case ? cs->p : NULL, has_case ? cs->len : 0, source, record, line);
     if (rc == SL_EIO && !st->cfirst) { /* a spill file (a full disk, say) */
         st->cfirst = rc;
         snprintf(st->cerr, sizeof st->cerr, "plate repeats: spill file beside %s: %s", st->path,

@@ -129,7 +129,8 @@ for f in report.html summary.json flagged.csv; do
     check 'cmp -s "$T/out/$f" "$T/out1/$f"' "--threads 1 and 2 differ: $f"
 done
 
-# Hand-made logs. One officer: 12 lookups of 7ABC123 on 4 days (a finding); 12 hot-list
+# Hand-made logs. One officer: 12 lookups of 7ABC123 on 4 days (a finding; 6 of them with a
+# second plate in the cell, 9ZZZ111, counted apart); 12 hot-list
 # lookups of 8XYZ999 on 4 days; 12 searches of the pattern 6DE*45 on 4 days; 40 lookups of
 # 5QRS777 on 2 days. The same file twice under another name: its rows count once.
 mkdir "$T/hand"
@@ -139,7 +140,9 @@ mkdir "$T/hand"
     while [ $i -lt 12 ]; do
         i=$((i + 1))
         d=$((i % 4 + 1))
-        printf 'Pat Doe,Foo CA PD,3,7abc-123,inv,,"06/%02d/2025, 11:%02d:00 AM UTC",lookup\n' $d $i
+        p7=7abc-123
+        [ $i -gt 6 ] && p7='"9ZZZ111, 7ABC123"' # two plates in the cell
+        printf 'Pat Doe,Foo CA PD,3,%s,inv,,"06/%02d/2025, 11:%02d:00 AM UTC",lookup\n' "$p7" $d $i
         printf 'Pat Doe,Foo CA PD,3,8XYZ999,hot list,,"06/%02d/2025, 11:%02d:00 AM UTC",hotlist\n' $d $i
         printf 'Pat Doe,Foo CA PD,3,6DE*45,inv,,"06/%02d/2025, 11:%02d:00 AM UTC",search\n' $d $i
     done
@@ -159,7 +162,7 @@ print('pt_' + hmac.new(key, b'7ABC123', hashlib.sha256).hexdigest()[:16])")
 expect "hand-made: 7ABC123 alone, 12 searches, 12 rows, 4 days" \
     "$(q "SELECT plate_token || '|' || searches || '|' || rows || '|' || days FROM plate_repeats")" "$tok7|12|12|4"
 expect "hand-made: rows counted (the copy left out; hot list and pattern not counted)" \
-    "$(q "SELECT value FROM run WHERE key = 'plate_repeat_rows'")" 52
+    "$(q "SELECT value FROM run WHERE key = 'plate_repeat_rows'")" 58
 
 # Names and plates all "***" (Flock's network audits since December 2025).
 mkdir "$T/red"

@@ -105,7 +105,29 @@ static void test_match(void) {
     CHECK_INT(sl_named_in_text(&nm, NULL, 0), 0u);
 }
 
+/* The plate cell's pieces, as --plate and the plate repeats read them. */
+static void test_cell_pieces(void) {
+    static const char c[] = "7ABC123, 9ZZZ111;X|Y/Z\nQ\r";
+    static const char *const want[] = {"7ABC123", " 9ZZZ111", "X", "Y", "Z", "Q"};
+    size_t at = 0, a, b, n = 0;
+    int same = 1;
+    while (sl_plate_cell_next(c, sizeof c - 1, &at, &a, &b)) {
+        same &= n < 6 && b - a == strlen(want[n]) && !memcmp(c + a, want[n], b - a);
+        n++;
+    }
+    CHECK(same);
+    CHECK_INT(n, 6);
+    at = 0;
+    CHECK(!sl_plate_cell_next(c, 0, &at, &a, &b));
+    CHECK(!sl_plate_cell_next(NULL, 4, &at, &a, &b));
+    at = 0; /* empty pieces are given too */
+    CHECK(sl_plate_cell_next(",A", 2, &at, &a, &b) && a == 0 && b == 0);
+    CHECK(sl_plate_cell_next(",A", 2, &at, &a, &b) && a == 1 && b == 2);
+    CHECK(!sl_plate_cell_next(",A", 2, &at, &a, &b));
+}
+
 int main(void) {
+    test_cell_pieces();
     test_match();
     test_init();
     test_how();

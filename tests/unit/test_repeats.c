@@ -176,6 +176,7 @@ static void test_refused(void) {
     searches(r, &a, "AB?123", 12, 4, T0, 1);
     searches(r, &a, "ABCDEFGHIJKLMNOP", 12, 4, T0, 1);  /* 16: not one plate */
     searches(r, &a, "- / -", 12, 4, T0, 1);             /* no letter or digit */
+    searches(r, &a, "7-", 12, 4, T0, 1);                /* one */
     for (int i = 0; i < 12; i++) add(r, &a, "NOTIME1", SL_TIME_NONE, NULL, 1, 2);
     result x = finish(r);
     CHECK_INT(x.nf, 0);
@@ -183,8 +184,9 @@ static void test_refused(void) {
     sl_repeats_free(r);
     r = fresh(0);
     searches(r, &a, "ABCDEFGHIJKLMNO", 12, 4, T0, 1); /* 15: kept */
+    searches(r, &a, "7Q", 12, 4, T0, 1);              /* two: kept */
     x = finish(r);
-    CHECK_INT(x.nf, 1);
+    CHECK_INT(x.nf, 2);
     sl_repeats_free(r);
 }
 
