@@ -223,6 +223,27 @@ static void first_screen(html *h, const sl_out_totals *t) {
     raw(h, "</div>\n<p class=\"note\">");
     escz(h, SL_OUT_ROWS_NOTE);
     raw(h, " Every row read is counted: rows read = searches parsed + rejected + skipped.</p>\n");
+    /* the leads about single users, which no category count shows */
+    int64_t ops = 0, reps = 0;
+    one_int(h, "SELECT COUNT(*) FROM operator_findings", &ops);
+    one_int(h, "SELECT COUNT(*) FROM plate_repeats", &reps);
+    if (ops || reps) {
+        raw(h, "<p>Leads about single users: ");
+        if (ops) {
+            num(h, ops);
+            raw(h, ops == 1 ? " user far above their colleagues in a category" :
+                              " users far above their colleagues in a category");
+            raw(h, " (<a href=\"#operators\">Users unlike their colleagues</a>)");
+        }
+        if (ops && reps) raw(h, "; ");
+        if (reps) {
+            num(h, reps);
+            raw(h, reps == 1 ? " user and plate searched again and again" :
+                               " users and plates searched again and again");
+            raw(h, " (<a href=\"#repeats\">One plate, searched again and again</a>)");
+        }
+        raw(h, ".</p>\n");
+    }
 
     /* warnings */
     int64_t with_rej = 0, diag_we = t->diag[1] + t->diag[2];

@@ -114,6 +114,8 @@ check 'grep -q "href=\"#repeats\"" "$T/out/report.html"' "report: the section in
 check 'sec "$T/out/report.html" | grep -q "<td>$name</td><td class=\"mono\">$token</td>"' "report: the planted user and token"
 check 'sec "$T/out/report.html" | grep -q "rel/[a-z_0-9-]*\.csv record [0-9]* (line [0-9]*)"' "report: the finding's rows cited"
 check 'sec "$T/out/report.html" | grep -q " 1 (user, plate) pair listed\.<"' "report: one listed"
+check 'grep -q "^<p>Leads about single users: .*1 user and plate searched again and again (<a href=\"#repeats\">" "$T/out/report.html"' \
+    "report: the lead on the first screen"
 check 'grep -q "^  1 finding under the report.s \"One plate, searched again and again\"" "$T/log"' \
     "the scan's closing line"
 expect "summary.json" "$(python3 -c "
