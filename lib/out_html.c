@@ -933,6 +933,12 @@ static void operators(html *h) {
 
 #define REPEAT_ROWS 50 /* findings shown; the rest are in the database */
 
+/* A cell's end and a number cell of column i. */
+static void td_num(html *h, sqlite3_stmt *s, int i) {
+    raw(h, "</td><td class=\"n\">");
+    num(h, sqlite3_column_int64(s, i));
+}
+
 static void repeats(html *h) {
     raw(h, "<h2 id=\"repeats\">One plate, searched again and again</h2>\n<p>Each user the logs "
            "name, with each plate they searched (its token: the plate itself is never shown). A "
@@ -997,20 +1003,12 @@ static void repeats(html *h) {
             raw(h, " <i>(user id)</i>");
         raw(h, "</td><td class=\"mono\">");
         col(h, s, 4);
-        raw(h, "</td><td class=\"n\">");
-        num(h, sqlite3_column_int64(s, 5));
-        raw(h, "</td><td class=\"n\">");
-        num(h, sqlite3_column_int64(s, 6));
-        raw(h, "</td><td class=\"n\">");
-        num(h, sqlite3_column_int64(s, 7));
+        for (int i = 5; i <= 7; i++) td_num(h, s, i); /* searches, rows, days */
         raw(h, "</td><td class=\"mono\">");
         col(h, s, 8);
         raw(h, "<br>");
         col(h, s, 9);
-        raw(h, "</td><td class=\"n\">");
-        num(h, sqlite3_column_int64(s, 10));
-        raw(h, "</td><td class=\"n\">");
-        num(h, sqlite3_column_int64(s, 11));
+        for (int i = 10; i <= 11; i++) td_num(h, s, i); /* with a case number, case numbers */
         raw(h, "</td><td class=\"mono\">");
         sqlite3_bind_int64(cite, 1, sqlite3_column_int64(s, 0));
         for (int j = 0; next(h, cite); j++) {
