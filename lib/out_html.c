@@ -957,8 +957,11 @@ static void repeats(html *h) {
     if (sqlite3_column_type(s, 0) == SQLITE_TEXT) { /* why nothing was counted */
         raw(h, "<p><b>Plates were ");
         col(h, s, 0);
-        raw(h, "</b> (more distinct users than a log has officers: a column read as the user "
-               "that holds something else, such as one value per row).</p>\n");
+        raw(h, "</b>");
+        if (strstr((const char *)sqlite3_column_text(s, 0), "users"))
+            raw(h, " (more distinct users than a log has officers: a column read as the user "
+                   "that holds something else, such as one value per row)");
+        raw(h, ".</p>\n");
         sqlite3_finalize(s);
         return;
     }

@@ -36,7 +36,8 @@ typedef struct {
 struct sl_repeats {
     char *spill;
     size_t memory;     /* records held before spilling */
-    int gave_up;
+    sl_repeats_why gave_up;
+    int spill_errno;   /* with SL_REPEATS_SPILL_FAILED: why */
     /* users: texts, entries, an open-addressing index of entry + 1 (0 empty) */
     sl_buf names;
     user_ent *users;
@@ -96,13 +97,20 @@ void sl_repeats_set_memory(sl_repeats *r, size_t bytes) {
     r->memory = bytes / sizeof(rec) ? bytes / sizeof(rec) : 1;
 }
 
-int sl_repeats_gave_up(const sl_repeats *r) { return r->gave_up; }
+sl_repeats_why sl_repeats_gave_up(const sl_repeats *r) { return r->gave_up; }
 
-static void give_up(sl_repeats *r) {
-    r->gave_up = 1;
-    free(r->r); /* the memory goes back at once; the spill files close at the end */
+int sl_repeats_spill_errno(const sl_repeats *r) { return r->spill_errno; }
+
+static void give_up(sl_repeats *r, sl_repeats_why why) {
+    if (why == SL_REPEATS_SPILL_FAILED) r->spill_errno = errno;
+    r->gave_up = why;
+    free(r->r); /* the memory goes back at once, and the spill files' space */
     r->r = NULL;
     r->n = r->cap = 0;
+    for (int i = 0; i < PARTS; i++) {
+        if (r->part[i]) fclose(r->part[i]);
+        r->part[i] = NULL;
+    }
 }
 
 static int grow(void **p, size_t *cap, size_t need, size_t size) {
@@ -243,7 +251,7 @@ sl_status sl_repeats_add(sl_repeats *r, const sl_op_key *who, const char *plate,
     sl_status rc = user_of(r, who, &u);
     if (rc) return rc;
     if (u == UINT32_MAX) {
-        give_up(r);
+        give_up(r, SL_REPEATS_TOO_MANY_USERS);
         return SL_OK;
     }
     if ((rc = stage_source(r, source))) return rc;
@@ -259,7 +267,11 @@ sl_status sl_repeats_add(sl_repeats *r, const sl_op_key *who, const char *plate,
         uint64_t ch = sl_fnv1a_lower(SL_FNV_BASIS, case_no, case_len);
         x.case_h = (uint32_t)(ch ^ (ch >> 32)) | 1;
     }
-    if (r->n == r->memory && (rc = spill(r))) return rc;
+    if (r->n == r->memory && (rc = spill(r))) {
+        if (rc != SL_EIO) return rc;
+        give_up(r, SL_REPEATS_SPILL_FAILED); /* a full disk, say: the scan goes on without */
+        return SL_OK;
+    }
     if (grow((void **)&r->r, &r->cap, r->n + 1, sizeof *r->r)) return SL_ENOMEM;
     r->r[r->n++] = x;
     return SL_OK;
@@ -457,8 +469,13 @@ sl_status sl_repeats_finish(sl_repeats *r, const sl_key *k, const sl_repeat **fi
         rc = spill(r);
         for (int i = 0; !rc && i < PARTS; i++)
             if (r->part[i]) rc = count_part(r, k, r->part[i]);
+        if (rc == SL_EIO) { /* nothing half counted is shown */
+            give_up(r, SL_REPEATS_SPILL_FAILED);
+            r->nf = r->nrows = 0;
+            r->seen.rows = 0;
+            return SL_OK;
+        }
     }
-    const int e = errno; /* a spill file's failure, for the caller's message */
     free(r->r); /* the kept rows are spent */
     r->r = NULL;
     r->n = r->cap = 0;
@@ -466,7 +483,6 @@ sl_status sl_repeats_finish(sl_repeats *r, const sl_key *k, const sl_repeat **fi
         if (r->part[i]) fclose(r->part[i]);
         r->part[i] = NULL;
     }
-    errno = e;
     if (rc) return rc;
     if (r->nf > 1) qsort(r->f, r->nf, sizeof *r->f, cmp_finding); /* never NULL to qsort */
     *findings = r->f;

@@ -47,7 +47,7 @@ void sl_repeats_set_memory(sl_repeats *r, size_t bytes);
  * is. A plate with a wildcard (* or ?), with fewer than two letters or digits or more than
  * SL_REPEATS_PLATE_MAX once normalised is not kept, nor a row without a search time
  * (SL_TIME_NONE): it cannot be told apart from another copy of itself. Returns SL_OK once the
- * users' cap was reached (see sl_repeats_gave_up); SL_EIO when a spill file fails. */
+ * counting gave up (see sl_repeats_gave_up). */
 sl_status sl_repeats_add(sl_repeats *r, const sl_op_key *who, const char *plate, size_t plate_len,
                          int64_t t, const char *case_no, size_t case_len, uint32_t source,
                          uint64_t record, uint64_t line);
@@ -57,8 +57,16 @@ sl_status sl_repeats_add(sl_repeats *r, const sl_op_key *who, const char *plate,
 void sl_repeats_open(sl_repeats *r);
 sl_status sl_repeats_close(sl_repeats *r, int keep);
 
-/* 1 when the users' cap was reached (no finding is then made). */
-int sl_repeats_gave_up(const sl_repeats *r);
+/* Why the counting gave up, if it did (no finding is then made, and the scan goes on: nothing
+ * else depends on it). */
+typedef enum {
+    SL_REPEATS_COUNTING = 0,
+    SL_REPEATS_TOO_MANY_USERS, /* past SL_REPEATS_USERS_CAP */
+    SL_REPEATS_SPILL_FAILED    /* a spill file could not be made, written or read back (a full
+                                  disk): sl_repeats_spill_errno says why */
+} sl_repeats_why;
+sl_repeats_why sl_repeats_gave_up(const sl_repeats *r);
+int sl_repeats_spill_errno(const sl_repeats *r);
 
 /* A user and a plate searched again and again. */
 typedef struct {
@@ -87,7 +95,7 @@ typedef struct {
 
 /* The findings, most searches first (then days, rows, organization, user, token), each with
  * its rows in time order (then source, record). k computes the tokens. Both arrays live until
- * sl_repeats_free; call once. SL_EIO: a spill file failed (errno says why). */
+ * sl_repeats_free; call once. */
 sl_status sl_repeats_finish(sl_repeats *r, const sl_key *k, const sl_repeat **findings,
                             size_t *nfindings, const sl_repeat_row **rows, size_t *nrows,
                             sl_repeats_seen *seen);

@@ -1103,11 +1103,6 @@ sl_status sl_store_repeat_row(sl_store *st, const sl_search *s, uint32_t source,
     while (!rc && sl_plate_cell_next(plate->p, plate->len, &at, &a, &b))
         rc = sl_repeats_add(st->reps, &k, plate->p + a, b - a, s->search_time,
                             has_case ? cs->p : NULL, has_case ? cs->len : 0, source, record, line);
-    if (rc == SL_EIO && !st->cfirst) { /* a spill file (a full disk, say) */
-        st->cfirst = rc;
-        snprintf(st->cerr, sizeof st->cerr, "plate repeats: spill file beside %s: %s", st->path,
-                 strerror(errno));
-    }
     return rc ? count_fail(st, rc) : SL_OK;
 }
 
@@ -1446,18 +1441,19 @@ sl_status sl_store_plate_repeats(sl_store *st, const sl_key *k) {
     size_t nf, nrows;
     sl_repeats_seen seen;
     sl_status rc = sl_repeats_finish(st->reps, k, &f, &nf, &rows, &nrows, &seen);
-    if (rc == SL_EIO) {
-        st->first = rc;
-        snprintf(st->err, sizeof st->err, "plate repeats: spill file beside %s: %s", st->path,
-                 strerror(errno));
-        return rc;
-    }
     if (rc) return fail(st, rc, "plate repeats");
-    char v[96];
-    if (sl_repeats_gave_up(st->reps))
+    char v[160];
+    switch (sl_repeats_gave_up(st->reps)) {
+    case SL_REPEATS_TOO_MANY_USERS:
         snprintf(v, sizeof v, "not counted: more than %u users", SL_REPEATS_USERS_CAP);
-    else
+        break;
+    case SL_REPEATS_SPILL_FAILED:
+        snprintf(v, sizeof v, "not counted: the rows kept for it could not be written beside the"
+                 " database (%s)", strerror(sl_repeats_spill_errno(st->reps)));
+        break;
+    default:
         snprintf(v, sizeof v, "%llu", (unsigned long long)seen.rows);
+    }
     if ((rc = sl_store_meta(st, "plate_repeat_rows", v))) return rc;
     sqlite3_stmt *ins = NULL, *rin = NULL;
     rc = prep(st, &ins, "INSERT INTO plate_repeats VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
