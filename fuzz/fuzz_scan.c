@@ -208,6 +208,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                              " WHERE category = 'all') OR EXISTS (SELECT 1 FROM plate_repeats f"
                              " WHERE searches < 10 OR days < 3 OR rows < searches OR days >"
                              " searches OR searches_with_case > searches OR first_time > last_time"
+                             " OR searches_flagged > searches OR searches_no_reason > searches"
+                             " OR case_numbers > rows OR reasons > rows"
                              " OR rows <> (SELECT COUNT(*) FROM plate_repeat_rows r WHERE r.rank ="
                              " f.rank))",
                              -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW,

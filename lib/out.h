@@ -140,10 +140,12 @@ sl_status sl_out_totals_get(struct sqlite3 *db, sl_out_totals *t, char *err, siz
     "SELECT " SL_OUT_RUN_NUMBER("plate_repeat_rows")
 
 /* The findings in rank order: rank, org, user_field, user, plate_token, searches, rows, days,
- * first_time, last_time, searches_with_case, case_numbers, source. */
+ * first_time, last_time, searches_with_case, case_numbers, source, reasons,
+ * searches_no_reason, searches_flagged. */
 #define SL_OUT_REPEAT_FINDINGS                                                                  \
     "SELECT rank, org, user_field, user, plate_token, searches, rows, days, first_time,"        \
-    " last_time, searches_with_case, case_numbers, source FROM plate_repeats ORDER BY rank"
+    " last_time, searches_with_case, case_numbers, source, reasons, searches_no_reason,"        \
+    " searches_flagged FROM plate_repeats ORDER BY rank"
 
 #define SL_OUT_STR_(x) #x
 #define SL_OUT_STR(x) SL_OUT_STR_(x)

@@ -990,7 +990,8 @@ static void repeats(html *h) {
     raw(h, "<div class=\"scroll\"><table><tr><th>organization</th><th>user</th><th>plate "
            "token</th><th class=\"n\">searches</th><th class=\"n\">rows</th><th class=\"n\">"
            "days</th><th>first and last</th><th class=\"n\">with a case number</th>"
-           "<th class=\"n\">case numbers</th><th>first rows</th></tr>\n");
+           "<th class=\"n\">case numbers</th><th class=\"n\">reasons</th><th class=\"n\">"
+           "without a reason</th><th class=\"n\">flagged</th><th>first rows</th></tr>\n");
     while (next(h, s)) {
         raw(h, "<tr><td>");
         if (sqlite3_column_bytes(s, 12)) {
@@ -1012,6 +1013,7 @@ static void repeats(html *h) {
         raw(h, "<br>");
         col(h, s, 9);
         for (int i = 10; i <= 11; i++) td_num(h, s, i); /* with a case number, case numbers */
+        for (int i = 13; i <= 15; i++) td_num(h, s, i); /* reasons, without, flagged */
         raw(h, "</td><td class=\"mono\">");
         sqlite3_bind_int64(cite, 1, sqlite3_column_int64(s, 0));
         for (int j = 0; next(h, cite); j++) {
@@ -1031,7 +1033,11 @@ static void repeats(html *h) {
         num(h, nf);
         raw(h, " are in the database (table plate_repeats).</p>\n");
     }
-    raw(h, "<p>A listed pair is a lead, not a verdict: a detective works one suspect&rsquo;s car "
+    raw(h, "<p>Of a pair&rsquo;s searches, the table says how many name a case number and how many "
+           "different ones, how many different reasons were typed (compared without case) and "
+           "how many searches have no readable reason (empty, redacted or a placeholder), and "
+           "how many were flagged for a category (those rows are in flagged.csv).</p>\n"
+           "<p>A listed pair is a lead, not a verdict: a detective works one suspect&rsquo;s car "
            "for weeks, and an officer looking up someone they know searches the same way. The "
            "case numbers help tell them apart: one case number on every search reads like an "
            "investigation; none, or a different one each time, asks for a closer look at the "

@@ -555,6 +555,9 @@ static void w_repeats(ctx *c) {
             j_col(w, "last_time", s, 9);
             j_col_int(w, "searches_with_case", s, 10);
             j_col_int(w, "case_numbers", s, 11);
+            j_col_int(w, "reasons", s, 13);
+            j_col_int(w, "searches_no_reason", s, 14);
+            j_col_int(w, "searches_flagged", s, 15);
             j_open(w, "first_rows", "[");
             sqlite3_bind_int64(r, 1, sqlite3_column_int64(s, 0));
             while (next(c, r)) {

@@ -20,10 +20,12 @@ typedef struct {
     uint64_t h; /* hash of user and plate: the spill file and the first sort key */
     int64_t t;
     uint64_t record, line;
-    uint32_t user, source, case_h; /* case_h 0: no case number */
-    uint8_t plen;
+    uint32_t user, source;
+    uint32_t case_h, reason_h; /* 0: no case number, no reason */
+    uint8_t plen, flagged;
     char plate[SL_REPEATS_PLATE_MAX];
 } rec;
+_Static_assert(sizeof(rec) == 64, "a kept row is 64 bytes");
 
 typedef struct {
     size_t org, user;  /* offsets of the texts in names */
@@ -231,9 +233,17 @@ static sl_status stage_source(sl_repeats *r, uint32_t source) {
     return SL_OK;
 }
 
+/* A text's 32-bit hash, trimmed and without case; 0 when nothing is left. */
+static uint32_t text_hash(const char *p, size_t n) {
+    while (p && n && sl_isspace((unsigned char)*p)) p++, n--;
+    while (p && n && sl_isspace((unsigned char)p[n - 1])) n--;
+    if (!p || !n) return 0;
+    uint64_t h = sl_fnv1a_lower(SL_FNV_BASIS, p, n);
+    return (uint32_t)(h ^ (h >> 32)) | 1;
+}
+
 sl_status sl_repeats_add(sl_repeats *r, const sl_op_key *who, const char *plate, size_t plate_len,
-                         int64_t t, const char *case_no, size_t case_len, uint32_t source,
-                         uint64_t record, uint64_t line) {
+                         int64_t t, const sl_repeat_what *w) {
     if (r->gave_up || r->finished || t == SL_TIME_NONE) return SL_OK;
     rec x;
     memset(&x, 0, sizeof x); /* the padding too: records are written to files whole */
@@ -254,19 +264,16 @@ sl_status sl_repeats_add(sl_repeats *r, const sl_op_key *who, const char *plate,
         give_up(r, SL_REPEATS_TOO_MANY_USERS);
         return SL_OK;
     }
-    if ((rc = stage_source(r, source))) return rc;
+    if ((rc = stage_source(r, w->source))) return rc;
     x.h = sl_hash_fast(x.plate, n, (uint64_t)u * 0x9E3779B97F4A7C15u + 1);
     x.t = t;
-    x.record = record;
-    x.line = line;
+    x.record = w->record;
+    x.line = w->line;
     x.user = u;
-    x.source = source;
-    while (case_no && case_len && sl_isspace((unsigned char)*case_no)) case_no++, case_len--;
-    while (case_no && case_len && sl_isspace((unsigned char)case_no[case_len - 1])) case_len--;
-    if (case_no && case_len) {
-        uint64_t ch = sl_fnv1a_lower(SL_FNV_BASIS, case_no, case_len);
-        x.case_h = (uint32_t)(ch ^ (ch >> 32)) | 1;
-    }
+    x.source = w->source;
+    x.case_h = text_hash(w->case_no, w->case_len);
+    x.reason_h = text_hash(w->reason, w->reason_len);
+    x.flagged = w->flagged != 0;
     if (r->n == r->memory && (rc = spill(r))) {
         if (rc != SL_EIO) return rc;
         give_up(r, SL_REPEATS_SPILL_FAILED); /* a full disk, say: the scan goes on without */
@@ -330,30 +337,45 @@ static int is_dropped(const sl_repeats *r, uint32_t source) {
 
 static int64_t day_of(int64_t t) { return t >= 0 ? t / 86400 : -((-t + 86399) / 86400); }
 
+/* How many distinct values v[0..n) holds, sorting it. */
+static uint64_t distinct(uint32_t *v, size_t n) {
+    if (n > 1) qsort(v, n, sizeof *v, cmp_u32);
+    uint64_t d = 0;
+    for (size_t i = 0; i < n; i++) d += (uint64_t)(!i || v[i] != v[i - 1]);
+    return d;
+}
+
 /* One pair's records a[0..n) (at least SL_REPEATS_MIN_SEARCHES), sorted by time: a finding
- * when searched often enough. cases is scratch room for n case hashes. */
-static sl_status judge(sl_repeats *r, const sl_key *k, const rec *a, size_t n, uint32_t *cases) {
-    uint64_t searches = 0, days = 0, with_case = 0, ncase = 0;
+ * when searched often enough. cases and reasons are scratch room for n hashes each. */
+static sl_status judge(sl_repeats *r, const sl_key *k, const rec *a, size_t n, uint32_t *cases,
+                       uint32_t *reasons) {
+    uint64_t searches = 0, days = 0, with_case = 0, no_reason = 0, flagged = 0;
+    size_t ncase = 0, nreason = 0;
     int64_t last_day = 0;
     for (size_t i = 0; i < n;) {
         size_t j = i;
-        int has_case = 0;
-        for (; j < n && a[j].t == a[i].t; j++)
+        int has_case = 0, has_reason = 0, any_flag = 0;
+        for (; j < n && a[j].t == a[i].t; j++) {
             if (a[j].case_h) {
                 has_case = 1;
                 cases[ncase++] = a[j].case_h;
             }
+            if (a[j].reason_h) {
+                has_reason = 1;
+                reasons[nreason++] = a[j].reason_h;
+            }
+            any_flag |= a[j].flagged;
+        }
         searches++;
         with_case += (uint64_t)has_case;
+        no_reason += (uint64_t)!has_reason;
+        flagged += (uint64_t)any_flag;
         int64_t d = day_of(a[i].t);
         if (!days || d != last_day) days++;
         last_day = d;
         i = j;
     }
     if (searches < SL_REPEATS_MIN_SEARCHES || days < SL_REPEATS_MIN_DAYS) return SL_OK;
-    if (ncase > 1) qsort(cases, ncase, sizeof *cases, cmp_u32);
-    uint64_t distinct = 0;
-    for (size_t i = 0; i < ncase; i++) distinct += (uint64_t)(!i || cases[i] != cases[i - 1]);
     if (grow((void **)&r->f, &r->capf, r->nf + 1, sizeof *r->f) ||
         grow((void **)&r->rows, &r->caprows, r->nrows + n, sizeof *r->rows))
         return SL_ENOMEM;
@@ -371,7 +393,10 @@ static sl_status judge(sl_repeats *r, const sl_key *k, const rec *a, size_t n, u
     f->rows = n;
     f->days = days;
     f->with_case = with_case;
-    f->cases = distinct;
+    f->cases = distinct(cases, ncase);
+    f->reasons = distinct(reasons, nreason);
+    f->no_reason = no_reason;
+    f->flagged = flagged;
     f->first = a[0].t;
     f->last = a[n - 1].t;
     f->row0 = r->nrows;
@@ -405,19 +430,19 @@ static sl_status count_all(sl_repeats *r, const sl_key *k, rec *a, size_t n) {
         if (cnt[a[i].h & (slots - 1)] >= SL_REPEATS_MIN_SEARCHES) a[kept++] = a[i];
     free(cnt);
     if (kept > 1) qsort(a, kept, sizeof *a, cmp_rec);
-    uint32_t *cases = NULL;
-    size_t capcases = 0;
+    uint32_t *scratch = NULL; /* case hashes, then reason hashes */
+    size_t capscratch = 0;
     sl_status rc = SL_OK;
     for (size_t i = 0; !rc && i < kept;) {
         size_t j = i + 1;
         while (j < kept && same_pair(&a[i], &a[j])) j++;
         if (j - i >= SL_REPEATS_MIN_SEARCHES) {
-            if (grow((void **)&cases, &capcases, j - i, sizeof *cases)) rc = SL_ENOMEM;
-            else rc = judge(r, k, a + i, j - i, cases);
+            if (grow((void **)&scratch, &capscratch, 2 * (j - i), sizeof *scratch)) rc = SL_ENOMEM;
+            else rc = judge(r, k, a + i, j - i, scratch, scratch + (j - i));
         }
         i = j;
     }
-    free(cases);
+    free(scratch);
     return rc;
 }
 

@@ -30,7 +30,7 @@
 #endif
 
 /* Longest normalised plate kept (letters and digits); a longer cell is not one plate. */
-#define SL_REPEATS_PLATE_MAX 15
+#define SL_REPEATS_PLATE_MAX 14
 
 typedef struct sl_repeats sl_repeats;
 
@@ -43,14 +43,20 @@ void sl_repeats_free(sl_repeats *r);
 void sl_repeats_set_memory(sl_repeats *r, size_t bytes);
 
 /* Keeps one search row: its user (who->category is not read), its plate cell's text, its
- * search time, its case number cell's text (NULL when the cell holds no value) and where it
- * is. A plate with a wildcard (* or ?), with fewer than two letters or digits or more than
+ * search time, its case number's and its reason's texts (NULL when the cell holds no value),
+ * whether it was flagged, and where it is. A plate with a wildcard (* or ?), with fewer than two letters or digits or more than
  * SL_REPEATS_PLATE_MAX once normalised is not kept, nor a row without a search time
  * (SL_TIME_NONE): it cannot be told apart from another copy of itself. Returns SL_OK once the
  * counting gave up (see sl_repeats_gave_up). */
+typedef struct {
+    const char *case_no, *reason; /* NULL: no value */
+    size_t case_len, reason_len;
+    int flagged;                  /* a finding category fired on the row */
+    uint32_t source;
+    uint64_t record, line;
+} sl_repeat_what;
 sl_status sl_repeats_add(sl_repeats *r, const sl_op_key *who, const char *plate, size_t plate_len,
-                         int64_t t, const char *case_no, size_t case_len, uint32_t source,
-                         uint64_t record, uint64_t line);
+                         int64_t t, const sl_repeat_what *w);
 
 /* Per-source staging, as sl_counts_open and sl_counts_close: a source closed with keep 0 (a
  * duplicate) has its rows left out. */
@@ -77,6 +83,9 @@ typedef struct {
     uint64_t days;            /* distinct days (UTC) */
     uint64_t with_case;       /* searches one of whose rows holds a case number */
     uint64_t cases;           /* distinct case numbers (trimmed, compared without case) */
+    uint64_t reasons;         /* distinct reasons typed (the same way) */
+    uint64_t no_reason;       /* searches none of whose rows holds a reason */
+    uint64_t flagged;         /* searches one of whose rows was flagged for a category */
     int64_t first, last;      /* search times */
     size_t row0, nrows;       /* the finding's rows in the rows array */
 } sl_repeat;

@@ -560,7 +560,7 @@ static void handle_search(sl_scan *s, const sl_source *src, const sl_csv_row *ro
     const uint32_t named = s->named.n ? sl_named_match(&s->named, &q) : 0;
     if (named) cats[ncats++] = SL_NAMED_CATEGORY;
     rc = sl_store_count_row(s->store, &q, cats, ncats);
-    if (!rc) rc = sl_store_repeat_row(s->store, &q, src->id, row->record, row->line);
+    if (!rc) rc = sl_store_repeat_row(s->store, &q, ncats > 0, src->id, row->record, row->line);
     if (rc || !ncats) {
         if (rc && !s->fatal) s->fatal = rc;
         return;

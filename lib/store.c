@@ -276,7 +276,9 @@ static const char DDL[] =
     " source TEXT NOT NULL, user_field TEXT NOT NULL, user TEXT NOT NULL,"
     " plate_token TEXT NOT NULL, searches INTEGER NOT NULL, rows INTEGER NOT NULL,"
     " days INTEGER NOT NULL, first_time TEXT NOT NULL, last_time TEXT NOT NULL,"
-    " searches_with_case INTEGER NOT NULL, case_numbers INTEGER NOT NULL);"
+    " searches_with_case INTEGER NOT NULL, case_numbers INTEGER NOT NULL,"
+    " reasons INTEGER NOT NULL, searches_no_reason INTEGER NOT NULL,"
+    " searches_flagged INTEGER NOT NULL);"
     "CREATE TABLE plate_repeat_rows(rank INTEGER NOT NULL, source_id INTEGER NOT NULL,"
     " record INTEGER NOT NULL, line INTEGER NOT NULL, search_time TEXT NOT NULL);"
     "CREATE VIEW accounting AS SELECT id, cite, records, searches, rejected, header_repeats,"
@@ -1088,21 +1090,24 @@ static int hotlist_type(const sl_cell *c) {
     return 1;
 }
 
-sl_status sl_store_repeat_row(sl_store *st, const sl_search *s, uint32_t source, uint64_t record,
-                              uint64_t line) {
+sl_status sl_store_repeat_row(sl_store *st, const sl_search *s, int flagged, uint32_t source,
+                              uint64_t record, uint64_t line) {
     if (st->cfirst) return st->cfirst;
     if (!st->reps) return count_fail(st, SL_EINTERNAL);
-    const sl_cell *plate = &s->f[SL_F_PLATE], *cs = &s->f[SL_F_CASE];
+    const sl_cell *plate = &s->f[SL_F_PLATE], *cs = &s->f[SL_F_CASE], *rs = &s->f[SL_F_REASON];
     sl_op_key k;
     if (plate->st != SL_CELL_VALUE || !plate->len || s->search_time == SL_TIME_NONE ||
         hotlist_type(&s->f[SL_F_SEARCH_TYPE]) || !row_user(st, s, &k))
         return SL_OK;
     const int has_case = cs->st == SL_CELL_VALUE && cs->len;
+    const int has_reason = rs->st == SL_CELL_VALUE && rs->len;
+    const sl_repeat_what w = {has_case ? cs->p : NULL, has_reason ? rs->p : NULL,
+                              has_case ? cs->len : 0, has_reason ? rs->len : 0, flagged,
+                              source, record, line};
     sl_status rc = SL_OK;
     size_t at = 0, a, b; /* each plate of the cell, as --plate reads it */
     while (!rc && sl_plate_cell_next(plate->p, plate->len, &at, &a, &b))
-        rc = sl_repeats_add(st->reps, &k, plate->p + a, b - a, s->search_time,
-                            has_case ? cs->p : NULL, has_case ? cs->len : 0, source, record, line);
+        rc = sl_repeats_add(st->reps, &k, plate->p + a, b - a, s->search_time, &w);
     return rc ? count_fail(st, rc) : SL_OK;
 }
 
@@ -1457,7 +1462,7 @@ sl_status sl_store_plate_repeats(sl_store *st, const sl_key *k) {
     if ((rc = sl_store_meta(st, "plate_repeat_rows", v))) return rc;
     sqlite3_stmt *ins = NULL, *rin = NULL;
     rc = prep(st, &ins, "INSERT INTO plate_repeats VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-                        " ?10, ?11, ?12, ?13)");
+                        " ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
     if (!rc) rc = prep(st, &rin, "INSERT INTO plate_repeat_rows VALUES(?1, ?2, ?3, ?4, ?5)");
     char t0[21], t1[21];
     for (size_t i = 0; !rc && i < nf; i++) {
@@ -1473,6 +1478,9 @@ sl_status sl_store_plate_repeats(sl_store *st, const sl_key *k) {
         bind_str(ins, 11, t1);
         bind_u64(ins, 12, f[i].with_case);
         bind_u64(ins, 13, f[i].cases);
+        bind_u64(ins, 14, f[i].reasons);
+        bind_u64(ins, 15, f[i].no_reason);
+        bind_u64(ins, 16, f[i].flagged);
         rc = step_reset(st, ins, "plate_repeats");
         for (size_t j = 0; !rc && j < f[i].nrows; j++) {
             const sl_repeat_row *r = &rows[f[i].row0 + j];

@@ -128,11 +128,12 @@ sl_status sl_store_count(sl_store *st, const char *org, size_t org_len, int64_t 
 sl_status sl_store_count_row(sl_store *st, const sl_search *s, const char *const *cats,
                              size_t ncats);
 
-/* Keeps search row s (found at record and line of source) for the plate repeats when it names
- * its user, holds a plate in its plate cell and a search time, and is not a hot-list lookup
- * (lib/repeats.h). Runs on the scan's thread, as sl_store_count_row. */
-sl_status sl_store_repeat_row(sl_store *st, const sl_search *s, uint32_t source, uint64_t record,
-                              uint64_t line);
+/* Keeps search row s (found at record and line of source; flagged when a finding category
+ * fired on it) for the plate repeats when it names its user, holds a plate in its plate cell
+ * and a search time, and is not a hot-list lookup (lib/repeats.h). Runs on the scan's thread,
+ * as sl_store_count_row. */
+sl_status sl_store_repeat_row(sl_store *st, const sl_search *s, int flagged, uint32_t source,
+                              uint64_t record, uint64_t line);
 
 /* Per-source staging. Between begin and end, flagged rows, hits, events and counts belong to
  * the open source; end keeps them (counts merged into the run's) or drops them all, for a

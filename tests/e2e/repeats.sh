@@ -41,10 +41,21 @@ expect "findings: the planted pair alone" \
 
 # An independent count over the release's CSVs: the planted user's rows of the plate (by the
 # Org Name, Name and License Plate cells), their search times parsed, copies with the same
-# time one search; case numbers trimmed and compared without case.
-python3 - "$T/rel" "$planted" >"$T/py" <<'EOF'
+# time one search; case numbers and reasons trimmed and compared without case (a reason that
+# is redacted, empty or a placeholder is none, by the forms the generator writes); a search is
+# flagged when one of its rows is in flagged.csv.
+python3 - "$T/rel" "$planted" "$T/out/flagged.csv" >"$T/py" <<'EOF'
 import csv, glob, os, sys, datetime, re
-rel, planted = sys.argv[1], sys.argv[2]
+rel, planted, flagged_csv = sys.argv[1], sys.argv[2], sys.argv[3]
+flagged_at = set()
+with open(flagged_csv, newline='', encoding='utf-8-sig') as f:
+    for rec in csv.DictReader(f):
+        flagged_at.add((os.path.basename(rec['source']), int(rec['record'])))
+def no_reason(r):
+    r = r.strip()
+    return (not r or '\u2588' in r or r.upper().startswith('REDACTED') or '***' in r or
+            r.lower() in ('none', 'n/a', 'na', '-', 'x', 'test', '0', '.', '[redacted]', '###') or
+            not re.search('[A-Za-z0-9]', r))
 org, name, plate = planted.split('|')
 def norm(p): return re.sub('[^A-Z0-9]', '', p.upper())
 def when(s):
@@ -54,6 +65,7 @@ def when(s):
     t = datetime.datetime(int(y), int(mo), int(d), h, int(mi), int(se), tzinfo=datetime.timezone.utc)
     return int(t.timestamp())
 rows, times, cases, with_case = 0, set(), set(), set()
+reasons, with_reason, flagged = set(), set(), set()
 for path in sorted(glob.glob(os.path.join(rel, '*.csv'))):
     with open(path, newline='', encoding='utf-8-sig') as f:
         r = csv.reader(f)
@@ -61,7 +73,7 @@ for path in sorted(glob.glob(os.path.join(rel, '*.csv'))):
         ix = {k: head.index(k) for k in ('Org Name', 'Name', 'License Plate', 'Search Time', 'Case #', 'Search Type') if k in head}
         if len(ix) < 6:
             continue
-        for rec in r:
+        for n, rec in enumerate(r, start=2):
             if len(rec) < len(head) or [c.strip() for c in rec[:len(head)]] == head:
                 continue
             if rec[ix['Org Name']].strip() != org or rec[ix['Name']].strip() != name:
@@ -75,12 +87,19 @@ for path in sorted(glob.glob(os.path.join(rel, '*.csv'))):
             if c and c not in ('***', 'REDACTED'):
                 cases.add(c.lower())
                 with_case.add(t)
+            reason = rec[head.index('Reason')]
+            if not no_reason(reason):
+                reasons.add(reason.strip().lower())
+                with_reason.add(t)
+            if (os.path.basename(path), n) in flagged_at:
+                flagged.add(t)
 fmt = lambda t: datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
 print('|'.join(str(v) for v in (len(times), rows, len({t // 86400 for t in times}),
-                                fmt(min(times)), fmt(max(times)), len(with_case), len(cases))))
+                                fmt(min(times)), fmt(max(times)), len(with_case), len(cases),
+                                len(reasons), len(times - with_reason), len(flagged))))
 EOF
-expect "finding: searches, rows, days, first, last, with a case, case numbers (Python)" \
-    "$(q "SELECT searches || '|' || rows || '|' || days || '|' || first_time || '|' || last_time || '|' || searches_with_case || '|' || case_numbers FROM plate_repeats")" \
+expect "finding: searches, rows, days, first, last, with a case, case numbers, reasons, without, flagged (Python)" \
+    "$(q "SELECT searches || '|' || rows || '|' || days || '|' || first_time || '|' || last_time || '|' || searches_with_case || '|' || case_numbers || '|' || reasons || '|' || searches_no_reason || '|' || searches_flagged FROM plate_repeats")" \
     "$(cat "$T/py")"
 check '[ "$(cut -d"|" -f1 "$T/py")" -ge 10 ] && [ "$(cut -d"|" -f2 "$T/py")" -gt "$(cut -d"|" -f1 "$T/py")" ]' \
     "the planted pair has fewer than 10 searches, or no search seen in two logs: $(cat "$T/py")"

@@ -31,11 +31,19 @@ static sl_op_key who(const char *org, const char *user) {
     return k;
 }
 
+/* A row with a case number cs, a reason rs (NULL: none) and flagged or not. */
+static void add_full(sl_repeats *r, const sl_op_key *w, const char *plate, int64_t t,
+                     const char *cs, const char *rs, int flagged, uint32_t source,
+                     uint64_t record) {
+    const sl_repeat_what x = {cs, rs, cs ? strlen(cs) : 0, rs ? strlen(rs) : 0, flagged,
+                              source, record, record + 1};
+    sl_status rc = sl_repeats_add(r, w, plate, strlen(plate), t, &x);
+    if (rc) CHECK_INT(rc, SL_OK); /* counted when it fails only: thousands of rows per test */
+}
+
 static void add(sl_repeats *r, const sl_op_key *w, const char *plate, int64_t t, const char *cs,
                 uint32_t source, uint64_t record) {
-    sl_status rc = sl_repeats_add(r, w, plate, strlen(plate), t, cs, cs ? strlen(cs) : 0, source,
-                                  record, record + 1);
-    if (rc) CHECK_INT(rc, SL_OK); /* counted when it fails only: thousands of rows per test */
+    add_full(r, w, plate, t, cs, NULL, 0, source, record);
 }
 
 /* n searches of plate by w, one every hour from t, spread over days days. */
@@ -79,6 +87,9 @@ static void test_one(void) {
         CHECK_MEM(x.f[0].k.user, x.f[0].k.user_len, "Ann Lee");
         CHECK_INT(x.f[0].k.kind, SL_OP_NAME);
         CHECK(x.f[0].k.category == NULL);
+        CHECK_INT(x.f[0].reasons, 0);
+        CHECK_INT(x.f[0].no_reason, 10);
+        CHECK_INT(x.f[0].flagged, 0);
         CHECK_INT(x.f[0].searches, 10);
         CHECK_INT(x.f[0].rows, 10);
         CHECK_INT(x.f[0].days, 3);
@@ -175,7 +186,7 @@ static void test_refused(void) {
     sl_op_key a = who("A PD", "Ann");
     searches(r, &a, "AB*123", 12, 4, T0, 1);            /* a wildcard pattern */
     searches(r, &a, "AB?123", 12, 4, T0, 1);
-    searches(r, &a, "ABCDEFGHIJKLMNOP", 12, 4, T0, 1);  /* 16: not one plate */
+    searches(r, &a, "ABCDEFGHIJKLMNO", 12, 4, T0, 1);   /* 15: not one plate */
     searches(r, &a, "- / -", 12, 4, T0, 1);             /* no letter or digit */
     searches(r, &a, "7-", 12, 4, T0, 1);                /* one */
     for (int i = 0; i < 12; i++) add(r, &a, "NOTIME1", SL_TIME_NONE, NULL, 1, 2);
@@ -184,7 +195,7 @@ static void test_refused(void) {
     CHECK_INT(x.seen.rows, 0);
     sl_repeats_free(r);
     r = fresh(0);
-    searches(r, &a, "ABCDEFGHIJKLMNO", 12, 4, T0, 1); /* 15: kept */
+    searches(r, &a, "ABCDEFGHIJKLMN", 12, 4, T0, 1);  /* 14: kept */
     searches(r, &a, "7Q", 12, 4, T0, 1);              /* two: kept */
     x = finish(r);
     CHECK_INT(x.nf, 2);
@@ -244,6 +255,30 @@ static void test_cases(void) {
     x = finish(r);
     CHECK_INT(x.nf, 1);
     if (x.nf == 1) CHECK_INT(x.f[0].cases, 1); /* compared without case */
+    sl_repeats_free(r);
+}
+
+/* Reasons and flags, by search: a search whose copies differ (one flagged, one with a reason
+ * the other lacks) counts once, with what any of its rows holds. */
+static void test_reasons(void) {
+    sl_repeats *r = fresh(0);
+    sl_op_key a = who("A PD", "Ann");
+    static const char *const rs[12] = {"inv", "INV ", " inv", "Inv", "stolen car", "stolen car",
+                                       NULL, NULL, "check", "inv", NULL, "check"};
+    for (int i = 0; i < 12; i++)
+        add_full(r, &a, "RSN123", T0 + (i % 3) * DAY + i, NULL, rs[i], i < 2, 1, (uint64_t)i + 2);
+    /* the second copies of searches 6 and 10, with a reason and flagged */
+    add_full(r, &a, "RSN123", T0 + 0 * DAY + 6, NULL, "personal", 1, 2, 8);
+    add_full(r, &a, "RSN123", T0 + 1 * DAY + 10, NULL, NULL, 1, 2, 12);
+    result x = finish(r);
+    CHECK_INT(x.nf, 1);
+    if (x.nf == 1) {
+        CHECK_INT(x.f[0].searches, 12);
+        CHECK_INT(x.f[0].rows, 14);
+        CHECK_INT(x.f[0].reasons, 4);   /* inv, stolen car, check, personal */
+        CHECK_INT(x.f[0].no_reason, 2); /* searches 7 and 10 */
+        CHECK_INT(x.f[0].flagged, 4);   /* searches 0, 1, 6, 10 */
+    }
     sl_repeats_free(r);
 }
 
@@ -341,7 +376,8 @@ static void test_cap(void) {
     for (uint32_t i = 0; i <= SL_REPEATS_USERS_CAP; i++) {
         snprintf(name, sizeof name, "u%u", i);
         sl_op_key w = who("A PD", name);
-        ok &= sl_repeats_add(r, &w, "CAP200", 6, T0, NULL, 0, 1, 2, 3) == SL_OK;
+        const sl_repeat_what x = {NULL, NULL, 0, 0, 0, 1, 2, 3};
+        ok &= sl_repeats_add(r, &w, "CAP200", 6, T0, &x) == SL_OK;
     }
     CHECK(ok);
     CHECK_INT(sl_repeats_gave_up(r), SL_REPEATS_TOO_MANY_USERS);
@@ -385,6 +421,7 @@ int main(void) {
         test_refused();
         test_users_apart();
         test_cases();
+        test_reasons();
         test_staging(0);
         test_staging(2);
         test_spill_same();
