@@ -719,6 +719,23 @@ static void top_orgs(html *h) {
 
 /* ---- users unlike their colleagues (operator_findings) ---------------------------------- */
 
+/* A finding's row begins with who searched: the organization (column org), or for a log with
+ * no organization column its cite (column src), then the user (column user), marked when it
+ * is a user id. */
+static void who_cells(html *h, sqlite3_stmt *s, int log, int org, int src, int user, int by_id) {
+    raw(h, "<tr><td>");
+    if (log) {
+        raw(h, "<i>(no organization column)</i> <span class=\"mono\">");
+        col(h, s, src);
+        raw(h, "</span>");
+    } else {
+        col(h, s, org);
+    }
+    raw(h, "</td><td>");
+    col(h, s, user);
+    if (by_id) raw(h, " <i>(user id)</i>");
+}
+
 #define OPERATOR_ROWS 50 /* findings shown; the rest are in the database */
 #define OPERATOR_CITES 3 /* rows cited per finding */
 
@@ -862,17 +879,7 @@ static void operators(html *h) {
         const int64_t rows = sqlite3_column_int64(s, 4), hits = sqlite3_column_int64(s, 5),
                       peers = sqlite3_column_int64(s, 6), prow = sqlite3_column_int64(s, 7),
                       phit = sqlite3_column_int64(s, 8);
-        raw(h, "<tr><td>");
-        if (c[i].log) {
-            raw(h, "<i>(no organization column)</i> <span class=\"mono\">");
-            col(h, s, 10);
-            raw(h, "</span>");
-        } else {
-            col(h, s, 0);
-        }
-        raw(h, "</td><td>");
-        col(h, s, 2);
-        if (c[i].by_id) raw(h, " <i>(user id)</i>");
+        who_cells(h, s, c[i].log != 0, 0, 10, 2, c[i].by_id);
         raw(h, "</td><td>");
         col(h, s, 3);
         raw(h, "</td><td class=\"n\">");
@@ -993,18 +1000,8 @@ static void repeats(html *h) {
            "<th class=\"n\">case numbers</th><th class=\"n\">reasons</th><th class=\"n\">"
            "without a reason</th><th class=\"n\">flagged</th><th>first rows</th></tr>\n");
     while (next(h, s)) {
-        raw(h, "<tr><td>");
-        if (sqlite3_column_bytes(s, 12)) {
-            raw(h, "<i>(no organization column)</i> <span class=\"mono\">");
-            col(h, s, 12);
-            raw(h, "</span>");
-        } else {
-            col(h, s, 1);
-        }
-        raw(h, "</td><td>");
-        col(h, s, 3);
-        if (strcmp((const char *)sqlite3_column_text(s, 2), "user_id") == 0)
-            raw(h, " <i>(user id)</i>");
+        who_cells(h, s, sqlite3_column_bytes(s, 12) > 0, 1, 12, 3,
+                  strcmp((const char *)sqlite3_column_text(s, 2), "user_id") == 0);
         raw(h, "</td><td class=\"mono\">");
         col(h, s, 4);
         for (int i = 5; i <= 7; i++) td_num(h, s, i); /* searches, rows, days */
