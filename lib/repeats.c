@@ -249,13 +249,34 @@ static sl_status stage_source(sl_repeats *r, uint32_t source) {
     return SL_OK;
 }
 
-/* A text's 32-bit hash, trimmed and without case; 0 when nothing is left. */
+/* Eight bytes with A-Z made a-z, all at once (bytes past 0x7f are left as they are). */
+static inline uint64_t lower8(uint64_t w) {
+    const uint64_t ones = 0x0101010101010101ull, low7 = 0x7f * ones;
+    const uint64_t b = w & low7;
+    const uint64_t ge_a = b + (0x80 - 'A') * ones, gt_z = b + (0x7f - 'Z') * ones;
+    const uint64_t upper = ~w & (ge_a ^ gt_z) & (0x80 * ones);
+    return w | upper >> 2;
+}
+
+/* A text's 32-bit hash, trimmed and without case (A-Z as a-z); 0 when nothing is left. Eight
+ * bytes a step: FNV-1a a byte at a time cost twice as much for a reason and a case number. */
 static uint32_t text_hash(const char *p, size_t n) {
     while (p && n && sl_isspace((unsigned char)*p)) p++, n--;
     while (p && n && sl_isspace((unsigned char)p[n - 1])) n--;
     if (!p || !n) return 0;
-    uint64_t h = sl_fnv1a_lower(SL_FNV_BASIS, p, n);
-    return (uint32_t)(h ^ (h >> 32)) | 1;
+    const uint64_t m = 0x9e3779b97f4a7c15ull;
+    uint64_t h = (uint64_t)n * m, w;
+    for (; n >= 8; p += 8, n -= 8) {
+        memcpy(&w, p, 8);
+        h = (h ^ lower8(w)) * m;
+        h ^= h >> 29;
+    }
+    w = 0;
+    for (size_t i = 0; i < n; i++) w |= (uint64_t)sl_tolower((unsigned char)p[i]) << (8 * i);
+    h = (h ^ w) * 0xff51afd7ed558ccdull;
+    h ^= h >> 32;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    return (uint32_t)(h >> 32) | 1; /* the high half: it depends on every byte */
 }
 
 sl_status sl_repeats_add(sl_repeats *r, const sl_op_key *who, const char *plate, size_t plate_len,

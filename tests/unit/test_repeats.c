@@ -282,6 +282,27 @@ static void test_reasons(void) {
     sl_repeats_free(r);
 }
 
+/* Reasons compared without case, eight bytes at a time: only A-Z change, not the bytes beside
+ * them ('@' before A, '[' after Z) nor bytes past 0x7f. */
+static void test_reason_case(void) {
+    sl_repeats *r = fresh(0);
+    sl_op_key a = who("A PD", "Ann");
+    static const char *const rs[12] = {
+        "Stolen Vehicle Recovery", "stolen vehicle recovery", "STOLEN VEHICLE RECOVERY", /* 1 */
+        "stolen vehicle recoverz",                                                       /* 2 */
+        "AB@[CD@[ef", "ab@[cd@[EF",                                                      /* 3 */
+        "ab`{cd`{ef",                                                                    /* 4 */
+        "caf\xc3\xa9 visit", "CAF\xc3\xa9 VISIT",                                        /* 5 */
+        "CAF\xc3\x89 VISIT",                                                               /* 6 */
+        "ZZZZZZZZAAAAAAAA", "zzzzzzzzaaaaaaaa"};                                         /* 7 */
+    for (int i = 0; i < 12; i++)
+        add_full(r, &a, "CAS777", T0 + (i % 3) * DAY + i, NULL, rs[i], 0, 1, (uint64_t)i + 2);
+    result x = finish(r);
+    CHECK_INT(x.nf, 1);
+    if (x.nf == 1) CHECK_INT(x.f[0].reasons, 7);
+    sl_repeats_free(r);
+}
+
 /* A duplicate source is left out, whether its rows are still in memory or already spilled. */
 static void test_staging(size_t memory) {
     sl_repeats *r = fresh(memory);
@@ -422,6 +443,7 @@ int main(void) {
         test_users_apart();
         test_cases();
         test_reasons();
+        test_reason_case();
         test_staging(0);
         test_staging(2);
         test_spill_same();
