@@ -262,13 +262,16 @@ char *sl_fmt_count(int64_t v, char out[32]) {
     return out;
 }
 
-uint64_t sl_hash_fast(const void *p, size_t n, uint64_t seed) {
+/* sl_hash_fast's steps, each word lower-cased first when lower is set (a constant: each
+ * caller gets its own code). */
+static inline __attribute__((always_inline)) uint64_t hash_words(const void *p, size_t n,
+                                                                 uint64_t seed, int lower) {
     const unsigned char *b = p;
     const uint64_t m = 0x9e3779b97f4a7c15ull;
     uint64_t h = seed ^ (uint64_t)n * m, w;
     for (; n >= 8; b += 8, n -= 8) {
         memcpy(&w, b, 8);
-        h = (h ^ w) * m;
+        h = (h ^ (lower ? sl_lower8(w) : w)) * m;
         h ^= h >> 29;
     }
     /* the last n < 8 bytes in memory order, as memcpy(&w, b, n) would put them on a
@@ -290,22 +293,14 @@ uint64_t sl_hash_fast(const void *p, size_t n, uint64_t seed) {
         sh += 16;
     }
     if (n & 1) w |= (uint64_t)*b << sh;
-    h = (h ^ w) * 0xff51afd7ed558ccdull;
+    h = (h ^ (lower ? sl_lower8(w) : w)) * 0xff51afd7ed558ccdull;
     h ^= h >> 32;
     return h;
 }
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-/* sl_tolower on each byte of a word: bit 5 set in the bytes 'A'..'Z', the others (high bytes
- * too) left alone. Seven-bit additions cannot carry between bytes. */
-static inline uint64_t lower8(uint64_t w) {
-    const uint64_t low7 = w & UINT64_C(0x7F7F7F7F7F7F7F7F);
-    const uint64_t ge_a = low7 + UINT64_C(0x3F3F3F3F3F3F3F3F); /* top bit: byte >= 'A' */
-    const uint64_t gt_z = low7 + UINT64_C(0x2525252525252525); /* top bit: byte > 'Z' */
-    const uint64_t upper = ge_a & ~gt_z & ~w & UINT64_C(0x8080808080808080);
-    return w | upper >> 2;
-}
-#endif
+uint64_t sl_hash_fast(const void *p, size_t n, uint64_t seed) { return hash_words(p, n, seed, 0); }
+
+uint64_t sl_hash_lower(const void *p, size_t n, uint64_t seed) { return hash_words(p, n, seed, 1); }
 
 uint64_t sl_fnv1a_lower(uint64_t h, const void *vp, size_t n) {
     const unsigned char *p = vp;
@@ -313,7 +308,7 @@ uint64_t sl_fnv1a_lower(uint64_t h, const void *vp, size_t n) {
     for (; n >= 8; p += 8, n -= 8) { /* eight bytes lower-cased at once, in memory order */
         uint64_t w;
         memcpy(&w, p, 8);
-        w = lower8(w);
+        w = sl_lower8(w);
         h = (h ^ (w & 0xFF)) * SL_FNV_PRIME;
         h = (h ^ (w >> 8 & 0xFF)) * SL_FNV_PRIME;
         h = (h ^ (w >> 16 & 0xFF)) * SL_FNV_PRIME;
@@ -326,7 +321,7 @@ uint64_t sl_fnv1a_lower(uint64_t h, const void *vp, size_t n) {
     if (n >= 4) { /* four more (a UUID's last four), the same way */
         uint32_t x;
         memcpy(&x, p, 4);
-        uint64_t w = lower8(x);
+        uint64_t w = sl_lower8(x);
         h = (h ^ (w & 0xFF)) * SL_FNV_PRIME;
         h = (h ^ (w >> 8 & 0xFF)) * SL_FNV_PRIME;
         h = (h ^ (w >> 16 & 0xFF)) * SL_FNV_PRIME;

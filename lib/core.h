@@ -76,6 +76,8 @@ char *sl_fmt_count(int64_t v, char out[32]);
 /* A fast 64-bit hash for private in-memory tables (lookups compare the full key, so only
  * speed and spread matter; never persisted: sl_hash64 in release.h is the stable one). */
 uint64_t sl_hash_fast(const void *p, size_t n, uint64_t seed);
+/* The same over the bytes lower-cased (sl_tolower): texts compared without case. */
+uint64_t sl_hash_lower(const void *p, size_t n, uint64_t seed);
 
 /* FNV-1a, the hash under the fingerprints stored in databases (sl_hash64 in release.h adds a
  * final mix): its basis and prime, and its steps over n bytes lower-cased (sl_tolower) from
@@ -95,6 +97,23 @@ const char *sl_tmpdir(void);
 
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void sl_hex(const unsigned char *in, size_t n, char *out);
+
+/* sl_tolower on each byte of a word at once: bit 5 set in the bytes 'A'..'Z', the others
+ * (bytes past 0x7F too) left alone. Seven-bit additions cannot carry between bytes. */
+static inline uint64_t sl_lower8(uint64_t w) {
+    const uint64_t low7 = w & UINT64_C(0x7F7F7F7F7F7F7F7F);
+    const uint64_t ge_a = low7 + UINT64_C(0x3F3F3F3F3F3F3F3F); /* top bit: byte >= 'A' */
+    const uint64_t gt_z = low7 + UINT64_C(0x2525252525252525); /* top bit: byte > 'Z' */
+    const uint64_t upper = ge_a & ~gt_z & ~w & UINT64_C(0x8080808080808080);
+    return w | upper >> 2;
+}
+
+/* Bytes a[0..an) against b[0..bn), the shorter first when one begins the other (texts that may
+ * hold NUL bytes). */
+static inline int sl_cmp_bytes(const char *a, size_t an, const char *b, size_t bn) {
+    int r = memcmp(a, b, an < bn ? an : bn);
+    return r ? r : (an > bn) - (an < bn);
+}
 
 /* ASCII helpers (locale-independent). */
 static inline int sl_isspace(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }

@@ -78,8 +78,20 @@ static int glob_fits(const char *pat, size_t pn, const char *s, size_t sn) {
     return p == pn;
 }
 
-/* The plate cell: plates split by , ; | / or a line break (as lib/redact.c reads a row's
- * plate), each normalised; an exact one or a wildcard pattern with two letters or digits. */
+size_t sl_plate_norm(const char *p, size_t n, char *out, size_t cap, size_t *alnum, size_t *wild) {
+    size_t len = 0;
+    *alnum = *wild = 0;
+    for (size_t j = 0; j < n; j++) {
+        unsigned char u = (unsigned char)p[j];
+        if (!sl_isalnum(u) && u != '*' && u != '?') continue;
+        if (len == cap) return SIZE_MAX;
+        out[len++] = (char)(sl_isalnum(u) ? sl_toupper(u) : u);
+        if (sl_isalnum(u)) (*alnum)++;
+        else (*wild)++;
+    }
+    return len;
+}
+
 int sl_plate_cell_next(const char *p, size_t len, size_t *at, size_t *start, size_t *end) {
     if (!p || *at >= len) return 0;
     size_t b = *at;
@@ -93,25 +105,17 @@ int sl_plate_cell_next(const char *p, size_t len, size_t *at, size_t *start, siz
     return 1;
 }
 
+/* The plate cell: plates split by , ; | / or a line break (as lib/redact.c reads a row's
+ * plate), each normalised; an exact one or a wildcard pattern with two letters or digits. */
 static unsigned cell_how(const sl_named *nm, size_t i, const sl_cell *c) {
     if ((c->st != SL_CELL_VALUE && c->st != SL_CELL_PARTIAL) || !c->p) return 0;
     unsigned how = 0;
     size_t at = 0, a, b;
     while (sl_plate_cell_next(c->p, c->len, &at, &a, &b)) {
         char norm[64];
-        size_t len = 0, alnum = 0, wild = 0, over = 0;
-        for (size_t j = a; j < b; j++) {
-            unsigned char u = (unsigned char)c->p[j];
-            if (!sl_isalnum(u) && u != '*' && u != '?') continue;
-            if (len == sizeof norm) { /* no plate: a text typed in the plate column */
-                over = 1;
-                break;
-            }
-            norm[len++] = (char)(sl_isalnum(u) ? sl_toupper(u) : u);
-            if (sl_isalnum(u)) alnum++;
-            else wild++;
-        }
-        if (!over && alnum >= 2) {
+        size_t alnum, wild;
+        const size_t len = sl_plate_norm(c->p + a, b - a, norm, sizeof norm, &alnum, &wild);
+        if (len != SIZE_MAX && alnum >= 2) { /* SIZE_MAX: a text typed in the plate column */
             if (!wild && len == nm->len[i] && !memcmp(norm, nm->plate[i], len))
                 how |= SL_NAMED_CELL;
             else if (wild && glob_fits(norm, len, nm->plate[i], nm->len[i]))

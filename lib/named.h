@@ -45,6 +45,11 @@ unsigned sl_named_how(const sl_named *nm, size_t i, const sl_search *q);
 uint32_t sl_named_in_text(const sl_named *nm, const char *p, size_t len);
 /* Bit i set when the row searched named plate i. */
 uint32_t sl_named_match(const sl_named *nm, const sl_search *q);
+/* A plate as --plate and the plate repeats read one: p[0..n)'s letters and digits upper-cased
+ * and the wildcards * and ? kept, anything else dropped, into out (cap bytes). Its length, or
+ * SIZE_MAX when longer than cap (a text typed in the plate column); *alnum counts its letters
+ * and digits, *wild its wildcards. */
+size_t sl_plate_norm(const char *p, size_t n, char *out, size_t cap, size_t *alnum, size_t *wild);
 /* The plates of a plate cell's text p[0..len), split by , ; | / or a line break (as
  * lib/redact.c reads a row's plate): the next one from *at as [*start, *end), *at moved past
  * it; 0 when none is left. Pieces may be empty or hold no plate: the caller judges them. */

@@ -132,20 +132,15 @@ static int same_user(const sl_op_key *a, const sl_op_key *b) {
            memcmp(a->user, b->user, a->user_len) == 0;
 }
 
-/* Bytes of a and b, the shorter first when one begins the other. */
-static int cmp_bytes(const char *a, size_t an, const char *b, size_t bn) {
-    int r = memcmp(a, b, an < bn ? an : bn);
-    return r ? r : (an > bn) - (an < bn);
-}
 
 /* Organization (a log first), kind, user, category: an organization's cells together even when
  * its name holds a NUL byte, which sl_counts_sorted's order of whole keys does not promise. */
 static int cmp_key(const sl_op_key *a, const sl_op_key *b) {
-    int r = cmp_bytes(a->org, a->org_len, b->org, b->org_len);
+    int r = sl_cmp_bytes(a->org, a->org_len, b->org, b->org_len);
     if (r) return r;
     if (a->in_log != b->in_log) return b->in_log - a->in_log;
     if (a->kind != b->kind) return a->kind < b->kind ? -1 : 1;
-    if ((r = cmp_bytes(a->user, a->user_len, b->user, b->user_len))) return r;
+    if ((r = sl_cmp_bytes(a->user, a->user_len, b->user, b->user_len))) return r;
     return strcmp(a->category, b->category);
 }
 

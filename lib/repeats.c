@@ -5,6 +5,7 @@
  * memory needed at the end is one file's share, not the whole release's. */
 #include "repeats.h"
 
+#include "named.h"
 #include "timeparse.h"
 
 #include <errno.h>
@@ -119,17 +120,6 @@ static void give_up(sl_repeats *r, sl_repeats_why why) {
     }
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t size) {
-    if (need <= *cap) return 0;
-    size_t n = *cap ? *cap : 16;
-    while (n < need) n *= 2;
-    void *q = sl_reallocarray(*p, n, size);
-    if (!q) return -1;
-    *p = q;
-    *cap = n;
-    return 0;
-}
-
 static int same_user(const sl_repeats *r, const user_ent *e, const sl_op_key *w) {
     return e->in_log == (w->in_log != 0) && e->kind == w->kind && e->org_len == w->org_len &&
            e->user_len == w->user_len &&
@@ -168,7 +158,8 @@ static sl_status user_of(sl_repeats *r, const sl_op_key *w, uint32_t *out) {
         *out = UINT32_MAX;
         return SL_OK;
     }
-    if (grow((void **)&r->users, &r->capusers, r->nusers + 1, sizeof *r->users)) return SL_ENOMEM;
+    if (sl_grow((void **)&r->users, &r->capusers, r->nusers + 1, sizeof *r->users))
+        return SL_ENOMEM;
     user_ent *e = &r->users[r->nusers];
     e->org = r->names.len;
     sl_status rc = sl_buf_append(&r->names, w->org, w->org_len);
@@ -243,55 +234,29 @@ static sl_status stage_source(sl_repeats *r, uint32_t source) {
     if (r->nstaged && r->staged[r->nstaged - 1] == source) return SL_OK;
     for (size_t i = 0; i < r->nstaged; i++)
         if (r->staged[i] == source) return SL_OK;
-    if (grow((void **)&r->staged, &r->capstaged, r->nstaged + 1, sizeof *r->staged))
+    if (sl_grow((void **)&r->staged, &r->capstaged, r->nstaged + 1, sizeof *r->staged))
         return SL_ENOMEM;
     r->staged[r->nstaged++] = source;
     return SL_OK;
 }
 
-/* Eight bytes with A-Z made a-z, all at once (bytes past 0x7f are left as they are). */
-static inline uint64_t lower8(uint64_t w) {
-    const uint64_t ones = 0x0101010101010101ull, low7 = 0x7f * ones;
-    const uint64_t b = w & low7;
-    const uint64_t ge_a = b + (0x80 - 'A') * ones, gt_z = b + (0x7f - 'Z') * ones;
-    const uint64_t upper = ~w & (ge_a ^ gt_z) & (0x80 * ones);
-    return w | upper >> 2;
-}
-
-/* A text's 32-bit hash, trimmed and without case (A-Z as a-z); 0 when nothing is left. Eight
- * bytes a step: FNV-1a a byte at a time cost twice as much for a reason and a case number. */
+/* A text's 32-bit hash, trimmed and without case (A-Z as a-z); 0 when nothing is left. The
+ * high half of sl_hash_lower: it depends on every byte (the low half of its last product does
+ * not depend on the last bytes). */
 static uint32_t text_hash(const char *p, size_t n) {
     while (p && n && sl_isspace((unsigned char)*p)) p++, n--;
     while (p && n && sl_isspace((unsigned char)p[n - 1])) n--;
     if (!p || !n) return 0;
-    const uint64_t m = 0x9e3779b97f4a7c15ull;
-    uint64_t h = (uint64_t)n * m, w;
-    for (; n >= 8; p += 8, n -= 8) {
-        memcpy(&w, p, 8);
-        h = (h ^ lower8(w)) * m;
-        h ^= h >> 29;
-    }
-    w = 0;
-    for (size_t i = 0; i < n; i++) w |= (uint64_t)sl_tolower((unsigned char)p[i]) << (8 * i);
-    h = (h ^ w) * 0xff51afd7ed558ccdull;
-    h ^= h >> 32;
-    h *= 0xc4ceb9fe1a85ec53ull;
-    return (uint32_t)(h >> 32) | 1; /* the high half: it depends on every byte */
+    return (uint32_t)(sl_hash_lower(p, n, 0) >> 32) | 1;
 }
 
 sl_status sl_repeats_add(sl_repeats *r, const sl_op_key *who, const char *plate, size_t plate_len,
                          int64_t t, const sl_repeat_what *w) {
     if (r->gave_up || r->finished || t == SL_TIME_NONE) return SL_OK;
     char pl[SL_REPEATS_PLATE_MAX];
-    size_t n = 0;
-    for (size_t i = 0; i < plate_len; i++) {
-        unsigned char c = (unsigned char)plate[i];
-        if (c == '*' || c == '?') return SL_OK; /* a pattern, not a plate */
-        if (!sl_isalnum(c)) continue;
-        if (n == SL_REPEATS_PLATE_MAX) return SL_OK;
-        pl[n++] = (char)sl_toupper(c);
-    }
-    if (n < 2) return SL_OK; /* as --plate: a plate has two letters or digits at least */
+    size_t alnum, wild;
+    const size_t n = sl_plate_norm(plate, plate_len, pl, sizeof pl, &alnum, &wild);
+    if (n == SIZE_MAX || wild || alnum < 2) return SL_OK; /* too long, a pattern, no plate */
     uint32_t u;
     sl_status rc = user_of(r, who, &u);
     if (rc) return rc;
@@ -305,7 +270,7 @@ sl_status sl_repeats_add(sl_repeats *r, const sl_op_key *who, const char *plate,
         give_up(r, SL_REPEATS_SPILL_FAILED); /* a full disk, say: the scan goes on without */
         return SL_OK;
     }
-    if (grow((void **)&r->r, &r->cap, r->n + 1, sizeof *r->r)) return SL_ENOMEM;
+    if (sl_grow((void **)&r->r, &r->cap, r->n + 1, sizeof *r->r)) return SL_ENOMEM;
     rec *x = &r->r[r->n++]; /* made in place: no copy of 64 bytes per row */
     memset(x, 0, sizeof *x); /* the padding too: records are written to files whole */
     memcpy(x->plate, pl, n);
@@ -334,7 +299,7 @@ sl_status sl_repeats_close(sl_repeats *r, int keep) {
             r->n = r->mark; /* still all in memory: taken back */
         } else {
             size_t need = r->ndropped + r->nstaged;
-            if (grow((void **)&r->dropped, &r->capdropped, need, sizeof *r->dropped))
+            if (sl_grow((void **)&r->dropped, &r->capdropped, need, sizeof *r->dropped))
                 return SL_ENOMEM;
             if (r->nstaged)
                 memcpy(r->dropped + r->ndropped, r->staged, r->nstaged * sizeof *r->staged);
@@ -414,8 +379,8 @@ static sl_status judge(sl_repeats *r, const sl_key *k, const rec *a, size_t n, u
         i = j;
     }
     if (searches < SL_REPEATS_MIN_SEARCHES || days < SL_REPEATS_MIN_DAYS) return SL_OK;
-    if (grow((void **)&r->f, &r->capf, r->nf + 1, sizeof *r->f) ||
-        grow((void **)&r->rows, &r->caprows, r->nrows + n, sizeof *r->rows))
+    if (sl_grow((void **)&r->f, &r->capf, r->nf + 1, sizeof *r->f) ||
+        sl_grow((void **)&r->rows, &r->caprows, r->nrows + n, sizeof *r->rows))
         return SL_ENOMEM;
     sl_repeat *f = &r->f[r->nf];
     memset(f, 0, sizeof *f);
@@ -475,8 +440,8 @@ static sl_status count_all(sl_repeats *r, const sl_key *k, rec *a, size_t n) {
         size_t j = i + 1;
         while (j < kept && same_pair(&a[i], &a[j])) j++;
         if (j - i >= SL_REPEATS_MIN_SEARCHES) {
-            if (grow((void **)&scratch, &capscratch, 2 * (j - i), sizeof *scratch)) rc = SL_ENOMEM;
-            else rc = judge(r, k, a + i, j - i, scratch, scratch + (j - i));
+            rc = sl_grow((void **)&scratch, &capscratch, 2 * (j - i), sizeof *scratch);
+            if (!rc) rc = judge(r, k, a + i, j - i, scratch, scratch + (j - i));
         }
         i = j;
     }
@@ -484,21 +449,16 @@ static sl_status count_all(sl_repeats *r, const sl_key *k, rec *a, size_t n) {
     return rc;
 }
 
-static int cmp_bytes(const char *a, size_t an, const char *b, size_t bn) {
-    int r = memcmp(a, b, an < bn ? an : bn);
-    return r ? r : (an > bn) - (an < bn);
-}
-
 static int cmp_finding(const void *pa, const void *pb) {
     const sl_repeat *a = pa, *b = pb;
     if (a->searches != b->searches) return a->searches > b->searches ? -1 : 1;
     if (a->days != b->days) return a->days > b->days ? -1 : 1;
     if (a->rows != b->rows) return a->rows > b->rows ? -1 : 1;
-    int c = cmp_bytes(a->k.org, a->k.org_len, b->k.org, b->k.org_len);
+    int c = sl_cmp_bytes(a->k.org, a->k.org_len, b->k.org, b->k.org_len);
     if (c) return c;
     if (a->k.in_log != b->k.in_log) return a->k.in_log - b->k.in_log;
     if (a->k.kind != b->k.kind) return (int)a->k.kind - (int)b->k.kind;
-    c = cmp_bytes(a->k.user, a->k.user_len, b->k.user, b->k.user_len);
+    c = sl_cmp_bytes(a->k.user, a->k.user_len, b->k.user, b->k.user_len);
     return c ? c : strcmp(a->token, b->token);
 }
 
@@ -508,7 +468,7 @@ static sl_status count_part(sl_repeats *r, const sl_key *k, FILE *fp) {
     off_t size = ftello(fp);
     if (size < 0 || (uint64_t)size % sizeof(rec) || fseeko(fp, 0, SEEK_SET)) return SL_EIO;
     size_t n = (size_t)((uint64_t)size / sizeof(rec));
-    if (grow((void **)&r->r, &r->cap, n, sizeof *r->r)) return SL_ENOMEM;
+    if (sl_grow((void **)&r->r, &r->cap, n, sizeof *r->r)) return SL_ENOMEM;
     if (n && fread(r->r, sizeof *r->r, n, fp) != n) return SL_EIO;
     return count_all(r, k, r->r, n);
 }

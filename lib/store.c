@@ -1464,7 +1464,6 @@ sl_status sl_store_plate_repeats(sl_store *st, const sl_key *k) {
     rc = prep(st, &ins, "INSERT INTO plate_repeats VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
                         " ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
     if (!rc) rc = prep(st, &rin, "INSERT INTO plate_repeat_rows VALUES(?1, ?2, ?3, ?4, ?5)");
-    char t0[21], t1[21];
     for (size_t i = 0; !rc && i < nf; i++) {
         sqlite3_bind_int64(ins, 1, (int64_t)i + 1);
         bind_op_user(ins, 2, &f[i].k);
@@ -1472,10 +1471,8 @@ sl_status sl_store_plate_repeats(sl_store *st, const sl_key *k) {
         bind_u64(ins, 7, f[i].searches);
         bind_u64(ins, 8, f[i].rows);
         bind_u64(ins, 9, f[i].days);
-        sl_time_format(f[i].first, t0);
-        sl_time_format(f[i].last, t1);
-        bind_str(ins, 10, t0);
-        bind_str(ins, 11, t1);
+        bind_time(ins, 10, f[i].first);
+        bind_time(ins, 11, f[i].last);
         bind_u64(ins, 12, f[i].with_case);
         bind_u64(ins, 13, f[i].cases);
         bind_u64(ins, 14, f[i].reasons);
@@ -1488,8 +1485,7 @@ sl_status sl_store_plate_repeats(sl_store *st, const sl_key *k) {
             sqlite3_bind_int64(rin, 2, r->source);
             bind_u64(rin, 3, r->record);
             bind_u64(rin, 4, r->line);
-            sl_time_format(r->t, t0);
-            bind_str(rin, 5, t0);
+            bind_time(rin, 5, r->t);
             rc = step_reset(st, rin, "plate_repeat_rows");
         }
     }
