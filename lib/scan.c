@@ -561,6 +561,7 @@ static void handle_search(sl_scan *s, const sl_source *src, const sl_csv_row *ro
     if (named) cats[ncats++] = SL_NAMED_CATEGORY;
     rc = sl_store_count_row(s->store, &q, cats, ncats);
     if (!rc) rc = sl_store_repeat_row(s->store, &q, ncats > 0, src->id, row->record, row->line);
+    if (!rc) rc = sl_store_link_row(s->store, &q, cats, ncats, src->id);
     if (rc || !ncats) {
         if (rc && !s->fatal) s->fatal = rc;
         return;
@@ -1735,6 +1736,7 @@ sl_status sl_scan_run(sl_scan *s) {
     }
     if (!rc) rc = release_finish(s);
     if (!rc) rc = write_totals(s);
+    if (!rc) rc = sl_store_search_links(s->store);
     if (!rc) rc = sl_store_plate_repeats(s->store, s->key);
     if (!rc) rc = sl_store_finish(s->store);
     if (!rc) s->totals.operator_findings = sl_store_operator_findings(s->store);

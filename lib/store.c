@@ -9,6 +9,7 @@
 
 #include "btree.h"
 #include "counts.h"
+#include "links.h"
 #include "operators.h"
 #include "repeats.h"
 #include "out.h"
@@ -99,7 +100,9 @@ struct sl_store {
     sl_operators *ops;    /* organization x user x category */
     uint64_t op_findings; /* rows written to operator_findings */
     sl_repeats *reps;     /* user x plate: the rows kept until the end */
+    sl_links *links;      /* every search row, linked into searches at the end */
     uint64_t rep_findings; /* rows written to plate_repeats */
+    uint64_t searches;     /* distinct searches (sl_store_search_links) */
     char *cite;           /* the source being read (sl_store_source_begin) */
     reach_cell *reach;    /* category x how widely, up to REACH_CATS categories */
     size_t nreach;
@@ -281,6 +284,8 @@ static const char DDL[] =
     " searches_flagged INTEGER NOT NULL);"
     "CREATE TABLE plate_repeat_rows(rank INTEGER NOT NULL, source_id INTEGER NOT NULL,"
     " record INTEGER NOT NULL, line INTEGER NOT NULL, search_time TEXT NOT NULL);"
+    "CREATE TABLE search_counts(category TEXT PRIMARY KEY, rows INTEGER NOT NULL,"
+    " searches INTEGER NOT NULL);"
     "CREATE VIEW accounting AS SELECT id, cite, records, searches, rejected, header_repeats,"
     " blank, set_aside, records - searches - rejected - header_repeats - blank - set_aside"
     " AS unaccounted FROM sources;";
@@ -328,6 +333,7 @@ sl_status sl_store_open(sl_store **out, const char *path, char *err, size_t errl
     if (!rc && sqlite3_exec(st->db, DDL, NULL, NULL, NULL) != SQLITE_OK) rc = fail(st, SL_EDB, "schema");
     if (!rc && !(st->path = strdup(path))) rc = fail(st, SL_ENOMEM, "open");
     if (!rc && !(st->reps = sl_repeats_new(path))) rc = fail(st, SL_ENOMEM, "open");
+    if (!rc && !(st->links = sl_links_new())) rc = fail(st, SL_ENOMEM, "open");
     sqlite3_stmt *q = NULL;
     int64_t page = 0;
     if (!rc) rc = prep(st, &q, "PRAGMA page_size");
@@ -1090,6 +1096,14 @@ static int hotlist_type(const sl_cell *c) {
     return 1;
 }
 
+sl_status sl_store_link_row(sl_store *st, const sl_search *s, const char *const *cats,
+                            size_t ncats, uint32_t source) {
+    if (st->cfirst) return st->cfirst;
+    if (!st->links) return count_fail(st, SL_EINTERNAL);
+    sl_status rc = sl_links_add(st->links, s, cats, ncats, source);
+    return rc ? count_fail(st, rc) : SL_OK;
+}
+
 sl_status sl_store_repeat_row(sl_store *st, const sl_search *s, int flagged, uint32_t source,
                               uint64_t record, uint64_t line) {
     if (st->cfirst) return st->cfirst;
@@ -1127,6 +1141,7 @@ sl_status sl_store_source_begin(sl_store *st, const char *cite) {
     sl_counts_open(st->counts);
     sl_operators_open(st->ops);
     sl_repeats_open(st->reps);
+    sl_links_open(st->links);
     for (size_t i = 0; i < st->nreach; i++)
         memset(st->reach[i].stage, 0, sizeof st->reach[i].stage);
     return SL_OK;
@@ -1149,6 +1164,7 @@ sl_status sl_store_source_end(sl_store *st, int keep) {
         for (int b = 0; keep && b < REACH_BUCKETS; b++) c->run[b] += c->stage[b];
         memset(c->stage, 0, sizeof c->stage);
     }
+    sl_links_close(st->links, keep);
     if (keep) {
         if ((rc = sl_counts_close(st->counts, 1)) || (rc = sl_operators_close(st->ops, 1)) ||
             (rc = sl_repeats_close(st->reps, 1))) {
@@ -1497,6 +1513,51 @@ sl_status sl_store_plate_repeats(sl_store *st, const sl_key *k) {
 
 uint64_t sl_store_plate_repeat_findings(const sl_store *st) { return st ? st->rep_findings : 0; }
 
+sl_status sl_store_search_links(sl_store *st) {
+    if (take_count_error(st)) return st->first;
+    if (st->first) return st->first;
+    sl_links_result lr;
+    sl_status rc = sl_links_finish(st->links, &lr);
+    if (rc) return fail(st, rc, "links");
+    char v[160];
+    switch (sl_links_gave_up(st->links)) {
+    case SL_LINKS_TOO_MANY_ROWS:
+        snprintf(v, sizeof v, "not linked: more than %u search rows", SL_LINKS_MAX_ROWS);
+        break;
+    case SL_LINKS_TOO_MANY_CATS:
+        snprintf(v, sizeof v, "not linked: more than %d categories", SL_LINKS_CATS);
+        break;
+    default:
+        snprintf(v, sizeof v, "%llu", (unsigned long long)lr.searches);
+    }
+    if ((rc = sl_store_meta(st, "searches", v))) return rc;
+    if (sl_links_gave_up(st->links)) return SL_OK;
+    static const char *const keys[] = {"link_rows",         "link_rows_by_id",
+                                       "link_rows_by_key",  "link_rows_no_key",
+                                       "link_rows_refused", "link_keys_refused",
+                                       "link_searches_in_several_sources",
+                                       "link_rows_in_several_sources"};
+    const uint64_t vals[] = {lr.rows,    lr.by_id,        lr.by_key,  lr.no_key,
+                             lr.refused, lr.refused_keys, lr.several, lr.several_rows};
+    for (size_t i = 0; !rc && i < sizeof vals / sizeof *vals; i++) {
+        snprintf(v, sizeof v, "%llu", (unsigned long long)vals[i]);
+        rc = sl_store_meta(st, keys[i], v);
+    }
+    sqlite3_stmt *ins = NULL;
+    if (!rc) rc = prep(st, &ins, "INSERT INTO search_counts VALUES(?1, ?2, ?3)");
+    for (size_t i = 0; !rc && i <= lr.ncats; i++) {
+        bind_str(ins, 1, i ? lr.cats[i - 1].category : "all");
+        bind_u64(ins, 2, i ? lr.cats[i - 1].rows : lr.rows);
+        bind_u64(ins, 3, i ? lr.cats[i - 1].searches : lr.searches);
+        rc = step_reset(st, ins, "search_counts");
+    }
+    sqlite3_finalize(ins);
+    if (!rc) st->searches = lr.searches;
+    return rc;
+}
+
+uint64_t sl_store_searches(const sl_store *st) { return st ? st->searches : 0; }
+
 sl_status sl_store_finish(sl_store *st) {
     if (take_count_error(st)) return st->first;
     if (st->finished) return SL_OK;
@@ -1576,6 +1637,7 @@ sl_status sl_store_close(sl_store *st) {
     sl_counts_free(st->counts);
     sl_operators_free(st->ops);
     sl_repeats_free(st->reps);
+    sl_links_free(st->links);
     free(st->cite);
     for (size_t i = 0; i < st->nreach; i++) free(st->reach[i].category);
     free(st->reach);

@@ -135,6 +135,11 @@ sl_status sl_store_count_row(sl_store *st, const sl_search *s, const char *const
 sl_status sl_store_repeat_row(sl_store *st, const sl_search *s, int flagged, uint32_t source,
                               uint64_t record, uint64_t line);
 
+/* Keeps search row s of source, with its finding categories (as for sl_store_count_row), to
+ * be linked into searches at the end (lib/links.h). Runs on the scan's thread. */
+sl_status sl_store_link_row(sl_store *st, const sl_search *s, const char *const *cats,
+                            size_t ncats, uint32_t source);
+
 /* Per-source staging. Between begin and end, flagged rows, hits, events and counts belong to
  * the open source; end keeps them (counts merged into the run's) or drops them all, for a
  * source found at its end to repeat an earlier one (release.h: same bytes, or the same rows),
@@ -172,6 +177,13 @@ sl_status sl_store_source_check(sl_store *st, const sl_store_check *c);
 sl_status sl_store_plate_repeats(sl_store *st, const sl_key *k);
 /* After it: the rows written to plate_repeats. */
 uint64_t sl_store_plate_repeat_findings(const sl_store *st);
+
+/* Links the rows kept by sl_store_link_row into searches and writes search_counts (rows and
+ * searches by category, "all" first) and the run keys searches and link_*: how the rows were
+ * linked, or why they were not. Call once, after the last source, before sl_store_finish. */
+sl_status sl_store_search_links(sl_store *st);
+/* After it: the distinct searches (0 when the linking gave up). */
+uint64_t sl_store_searches(const sl_store *st);
 
 /* Writes the aggregated counts and creates indexes; call once, after the last source. */
 sl_status sl_store_finish(sl_store *st);

@@ -1,0 +1,83 @@
+/* links.h: rows linked into searches. The same search appears as a row in the searcher's
+ * organization audit, in the network audit of every agency whose cameras it touched, and again
+ * in re-releases (BRIEF.md: 140 million rows were 18.7 million searches). Every search row is
+ * kept as a 32-byte record until the end of the scan, and then the rows are grouped:
+ *
+ *   - rows holding the same search ID (the export's UUID) are one search;
+ *   - rows without an ID are one search when they share the organization, the search time to
+ *     the second, the networks searched and the time frame (the "composite key"), and the
+ *     key is not ambiguous: two rows of one source under one key that differ in anything else
+ *     (user, plate, reason, case, filters, search type) are two searches, and so is a key
+ *     held by rows of two different IDs; such a key is refused, not guessed, and its rows
+ *     without an ID each count as a search of their own;
+ *   - a row without an ID joins the search of the one ID its composite key was seen with.
+ *
+ * Rows with neither an ID nor an organization and a search time cannot be linked: each counts
+ * as one search. The counts are searches by category (a search carries the categories of all
+ * its rows: one copy's reason may be redacted where another's is not). Internal to lib/. */
+#ifndef SL_LINKS_H
+#define SL_LINKS_H
+
+#include "schema.h"
+#include "sunlight.h"
+
+#include <stdint.h>
+
+/* Rows kept at most (32 bytes each): past it the linking gives up and the run says so. */
+#ifndef SL_LINKS_MAX_ROWS
+#define SL_LINKS_MAX_ROWS (48u << 20)
+#endif
+
+/* Categories told apart at most (one bit each in a row's record). */
+#define SL_LINKS_CATS 64
+
+typedef struct sl_links sl_links;
+
+sl_links *sl_links_new(void);
+void sl_links_free(sl_links *l);
+
+/* For tests: the most rows kept (at least 1). */
+void sl_links_set_max_rows(sl_links *l, size_t rows);
+
+/* Keeps one search row of source `source` with its categories (texts compared by pointer,
+ * then by content). Returns SL_OK once the linking gave up; SL_ENOMEM only for memory. */
+sl_status sl_links_add(sl_links *l, const sl_search *s, const char *const *cats, size_t ncats,
+                       uint32_t source);
+
+/* Per-source staging, as sl_counts_open and sl_counts_close: a source closed with keep 0 (a
+ * duplicate) has its rows left out. */
+void sl_links_open(sl_links *l);
+void sl_links_close(sl_links *l, int keep);
+
+typedef enum {
+    SL_LINKS_LINKING = 0,
+    SL_LINKS_TOO_MANY_ROWS, /* past the most rows kept */
+    SL_LINKS_TOO_MANY_CATS  /* past SL_LINKS_CATS categories */
+} sl_links_why;
+sl_links_why sl_links_gave_up(const sl_links *l);
+
+typedef struct {
+    const char *category; /* as passed to sl_links_add */
+    uint64_t rows;        /* rows that carry it */
+    uint64_t searches;    /* searches one of whose rows carries it */
+} sl_links_cat;
+
+typedef struct {
+    uint64_t rows;          /* search rows kept (duplicate sources left out) */
+    uint64_t searches;      /* distinct searches */
+    uint64_t by_id;         /* rows linked by their ID */
+    uint64_t by_key;        /* rows without an ID linked by the composite key (alone or to an ID) */
+    uint64_t no_key;        /* rows with neither an ID nor an organization and a time: a search each */
+    uint64_t refused;       /* rows without an ID under an ambiguous key: a search each */
+    uint64_t refused_keys;  /* ambiguous keys */
+    uint64_t several;       /* searches seen in more than one source */
+    uint64_t several_rows;  /* the rows of those searches */
+    const sl_links_cat *cats;
+    size_t ncats;           /* in the order first seen */
+} sl_links_result;
+
+/* Links the rows kept; the result lives until sl_links_free. Call once, after the last
+ * source; SL_ENOMEM when memory for the sort is missing. */
+sl_status sl_links_finish(sl_links *l, sl_links_result *out);
+
+#endif
