@@ -26,6 +26,7 @@ struct sl_links {
     size_t keyed_no_id; /* rows with a composite key and no ID: 0, and keys need no sort */
     size_t mark_keyed;
     sl_links_why gave_up;
+    int in_place;       /* sort without a second buffer (tests) */
     const char *cat_p[SL_LINKS_CATS]; /* categories as passed, in the order first seen */
     size_t ncat;
     sl_links_cat res_cats[SL_LINKS_CATS];
@@ -45,6 +46,8 @@ void sl_links_free(sl_links *l) {
 }
 
 void sl_links_set_max_rows(sl_links *l, size_t rows) { l->max = rows ? rows : 1; }
+
+void sl_links_set_in_place(sl_links *l, int in_place) { l->in_place = in_place; }
 
 sl_links_why sl_links_gave_up(const sl_links *l) { return l->gave_up; }
 
@@ -200,12 +203,13 @@ static void sort_run(rec *r, size_t a, size_t m, int (*cmp)(const void *, const 
  * one pass in place by the top 16 bits (an American flag sort), several times slower: its
  * writes go anywhere.
  * qsort over the whole array was a quarter of a scan's time. */
-static sl_status sort_rows(rec *r, size_t n, int (*cmp)(const void *, const void *)) {
+static sl_status sort_rows(rec *r, size_t n, int (*cmp)(const void *, const void *),
+                           int in_place) {
     if (n < 4096) {
         if (n > 1) qsort(r, n, sizeof *r, cmp);
         return SL_OK;
     }
-    rec *tmp = malloc(n * sizeof *r);
+    rec *tmp = in_place ? NULL : malloc(n * sizeof *r);
     const int top = tmp ? TOP : 16; /* the bits the rows end sorted by */
     if (tmp) {
         size_t cnt[1u << DIGIT];
@@ -314,7 +318,7 @@ sl_status sl_links_finish(sl_links *l, sl_links_result *o) {
         }
     } else {
         z = zeros_first(r, n);
-        if (sort_rows(r + z, n - z, cmp_key)) return SL_ENOMEM;
+        if (sort_rows(r + z, n - z, cmp_key, l->in_place)) return SL_ENOMEM;
     }
     for (; i < z; i++) { /* no key */
         if (r[i].u) {
@@ -330,7 +334,7 @@ sl_status sl_links_finish(sl_links *l, sl_links_result *o) {
     }
     /* Then the searches: rows sorted by the search they were given. */
     z = zeros_first(r, n);
-    if (sort_rows(r + z, n - z, cmp_search)) return SL_ENOMEM;
+    if (sort_rows(r + z, n - z, cmp_search, l->in_place)) return SL_ENOMEM;
     for (i = 0; i < n;) {
         size_t j = i + 1;
         uint64_t bits = r[i].cats;

@@ -36,8 +36,10 @@ typedef struct sl_links sl_links;
 sl_links *sl_links_new(void);
 void sl_links_free(sl_links *l);
 
-/* For tests: the most rows kept (at least 1). */
+/* For tests: the most rows kept (at least 1), and the sort without its second buffer (as
+ * when memory for it is missing). */
 void sl_links_set_max_rows(sl_links *l, size_t rows);
+void sl_links_set_in_place(sl_links *l, int in_place);
 
 /* Keeps one search row of source `source` with its categories (texts compared by pointer,
  * then by content). Returns SL_OK once the linking gave up; SL_ENOMEM only for memory. */

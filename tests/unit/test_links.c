@@ -1,0 +1,345 @@
+/* test_links.c: rows linked into searches (lib/links.c). One ID in several sources; a row
+ * without an ID joining the ID its key was seen with; keys compared the way the release checks
+ * compare organizations; the same row twice in a file; keys refused when they fit two searches
+ * (two different rows of one source, two IDs); each part of the key; rows with no key; the
+ * categories a search carries; per-source staging; the caps; and a large release sorted both
+ * ways (with a second buffer and in place) against a count made here. */
+#include "../harness.h"
+#include "links.h"
+#include "timeparse.h"
+
+#define T0 INT64_C(1756684800) /* 2025-09-01T00:00:00Z */
+
+static const char *const IMM = "immigration";
+static const char *const VAGUE = "vague_or_no_purpose";
+
+typedef struct {
+    const char *id, *org, *reason;
+    int64_t t, networks, tf_start, tf_end;
+} row_spec;
+
+static sl_search make(const row_spec *r) {
+    sl_search q;
+    memset(&q, 0, sizeof q);
+    for (int f = 0; f < SL_F_COUNT; f++) q.f[f] = (sl_cell){NULL, 0, SL_CELL_ABSENT};
+    if (r->id) q.f[SL_F_ID] = (sl_cell){r->id, strlen(r->id), SL_CELL_VALUE};
+    if (r->org) q.f[SL_F_ORG] = (sl_cell){r->org, strlen(r->org), SL_CELL_VALUE};
+    if (r->reason) q.f[SL_F_REASON] = (sl_cell){r->reason, strlen(r->reason), SL_CELL_VALUE};
+    q.search_time = r->t;
+    q.networks = r->networks;
+    q.tf_start = r->tf_start;
+    q.tf_end = r->tf_end;
+    return q;
+}
+
+static void add(sl_links *l, const char *id, const char *org, int64_t t, int64_t nets,
+                const char *reason, const char *cat, uint32_t src) {
+    const row_spec r = {id, org, reason, t, nets, SL_TIME_NONE, SL_TIME_NONE};
+    sl_search q = make(&r);
+    const char *cats[1] = {cat};
+    sl_status rc = sl_links_add(l, &q, cats, cat ? 1 : 0, src);
+    if (rc) CHECK_INT(rc, SL_OK);
+}
+
+static sl_links_result finish(sl_links *l) {
+    sl_links_result o;
+    CHECK_INT(sl_links_finish(l, &o), SL_OK);
+    return o;
+}
+
+static uint64_t cat_searches(const sl_links_result *o, const char *cat) {
+    for (size_t i = 0; i < o->ncats; i++)
+        if (!strcmp(o->cats[i].category, cat)) return o->cats[i].searches;
+    return UINT64_MAX;
+}
+
+static uint64_t cat_rows(const sl_links_result *o, const char *cat) {
+    for (size_t i = 0; i < o->ncats; i++)
+        if (!strcmp(o->cats[i].category, cat)) return o->cats[i].rows;
+    return UINT64_MAX;
+}
+
+/* One ID in an organization audit and two network audits, written in two cases. */
+static void test_by_id(void) {
+    sl_links *l = sl_links_new();
+    add(l, "9e5fc9be-e35d-4770-bab2-f644b150b0bc", "Alder Creek CA PD", T0, 5, "theft", NULL, 1);
+    add(l, "9E5FC9BE-E35D-4770-BAB2-F644B150B0BC", "Alder Creek CA PD", T0, 5, "theft", NULL, 2);
+    add(l, "9e5fc9be-e35d-4770-bab2-f644b150b0bc", "Alder Creek CA PD", T0, 5, "***", NULL, 3);
+    add(l, "c7b7d8ca-fe87-4a3c-8cd9-22c2aaa8a7e4", "Alder Creek CA PD", T0 + 1, 5, "x", NULL, 1);
+    sl_links_result o = finish(l);
+    CHECK_INT(o.rows, 4);
+    CHECK_INT(o.searches, 2);
+    CHECK_INT(o.by_id, 4);
+    CHECK_INT(o.by_key, 0);
+    CHECK_INT(o.several, 1);
+    CHECK_INT(o.several_rows, 3);
+    sl_links_free(l);
+}
+
+/* A network audit without IDs: its rows take the ID their key was seen with; organizations
+ * compared without case and with white space runs as one space. */
+static void test_by_key(void) {
+    sl_links *l = sl_links_new();
+    add(l, "id-1", "Alder Creek CA PD", T0, 5, "theft", NULL, 1);
+    add(l, NULL, "alder  creek ca pd", T0, 5, "***", NULL, 2);
+    add(l, NULL, " ALDER CREEK CA PD", T0, 5, "***", NULL, 3);
+    /* the same ID in a log whose key differs (no organization column) */
+    add(l, "id-1", NULL, T0, -1, "theft", NULL, 4);
+    sl_links_result o = finish(l);
+    CHECK_INT(o.searches, 1);
+    CHECK_INT(o.by_id, 2);
+    CHECK_INT(o.by_key, 2);
+    CHECK_INT(o.no_key, 0);
+    CHECK_INT(o.several, 1);
+    CHECK_INT(o.several_rows, 4);
+    sl_links_free(l);
+
+    /* no ID anywhere: the key itself links */
+    l = sl_links_new();
+    add(l, NULL, "Alder Creek CA PD", T0, 5, "theft", NULL, 1);
+    add(l, NULL, "Alder Creek CA PD", T0, 5, "REDACTED", NULL, 2);
+    add(l, NULL, "Alder Creek CA PD", T0 + 60, 5, "theft", NULL, 2);
+    o = finish(l);
+    CHECK_INT(o.searches, 2);
+    CHECK_INT(o.by_key, 3);
+    CHECK_INT(o.several, 1);
+    CHECK_INT(o.several_rows, 2);
+    sl_links_free(l);
+}
+
+/* The same row twice in one file is one search listed twice; two different rows of one file
+ * under one key are two searches, and the key is refused for every source. */
+static void test_same_source(void) {
+    sl_links *l = sl_links_new();
+    add(l, NULL, "Alder Creek CA PD", T0, 5, "theft", NULL, 1);
+    add(l, NULL, "Alder Creek CA PD", T0, 5, "theft", NULL, 1);
+    sl_links_result o = finish(l);
+    CHECK_INT(o.searches, 1);
+    CHECK_INT(o.refused, 0);
+    CHECK_INT(o.several, 0);
+    sl_links_free(l);
+
+    l = sl_links_new();
+    add(l, NULL, "Alder Creek CA PD", T0, 5, "theft", NULL, 1);
+    add(l, NULL, "Alder Creek CA PD", T0, 5, "stolen plate", NULL, 1);
+    add(l, NULL, "Alder Creek CA PD", T0, 5, "theft", NULL, 2); /* which one is it? */
+    add(l, NULL, "Alder Creek CA PD", T0 + 1, 5, "theft", NULL, 1);
+    add(l, NULL, "Alder Creek CA PD", T0 + 1, 5, "theft", NULL, 2);
+    o = finish(l);
+    CHECK_INT(o.refused_keys, 1);
+    CHECK_INT(o.refused, 3);
+    CHECK_INT(o.by_key, 2);
+    CHECK_INT(o.searches, 4);
+    sl_links_free(l);
+
+    /* a cell's state tells rows apart too: a name and *** */
+    l = sl_links_new();
+    const row_spec r = {NULL, "Alder Creek CA PD", NULL, T0, 5, SL_TIME_NONE, SL_TIME_NONE};
+    sl_search a = make(&r), b = make(&r);
+    a.f[SL_F_NAME] = (sl_cell){"***", 3, SL_CELL_VENDOR_REDACTED};
+    b.f[SL_F_NAME] = (sl_cell){"***", 3, SL_CELL_VALUE};
+    CHECK_INT(sl_links_add(l, &a, NULL, 0, 1), SL_OK);
+    CHECK_INT(sl_links_add(l, &b, NULL, 0, 1), SL_OK);
+    o = finish(l);
+    CHECK_INT(o.searches, 2);
+    CHECK_INT(o.refused, 2);
+    sl_links_free(l);
+}
+
+/* A key seen with two IDs fits two searches: rows with an ID keep theirs, rows without one
+ * are refused. Rows of one source that differ but have IDs are told apart by them. */
+static void test_two_ids(void) {
+    sl_links *l = sl_links_new();
+    add(l, "id-1", "Alder Creek CA PD", T0, 5, "theft", NULL, 1);
+    add(l, "id-2", "Alder Creek CA PD", T0, 5, "burglary", NULL, 1);
+    add(l, NULL, "Alder Creek CA PD", T0, 5, "***", NULL, 2);
+    sl_links_result o = finish(l);
+    CHECK_INT(o.searches, 3);
+    CHECK_INT(o.by_id, 2);
+    CHECK_INT(o.refused, 1);
+    CHECK_INT(o.refused_keys, 1);
+    sl_links_free(l);
+}
+
+/* Each part of the key: a second, the networks, the time frame, the organization. */
+static void test_key_parts(void) {
+    sl_links *l = sl_links_new();
+    add(l, NULL, "Alder Creek CA PD", T0, 5, "theft", NULL, 1);
+    add(l, NULL, "Alder Creek CA PD", T0 + 1, 5, "theft", NULL, 2);
+    add(l, NULL, "Alder Creek CA PD", T0, 6, "theft", NULL, 3);
+    add(l, NULL, "Alder Creek CA SO", T0, 5, "theft", NULL, 4);
+    add(l, NULL, "Alder Creek CA PD", T0, -1, "theft", NULL, 5);
+    const row_spec r = {NULL, "Alder Creek CA PD", "theft", T0, 5, T0 - 3600, T0};
+    sl_search q = make(&r);
+    CHECK_INT(sl_links_add(l, &q, NULL, 0, 6), SL_OK);
+    CHECK_INT(sl_links_add(l, &q, NULL, 0, 7), SL_OK);
+    sl_links_result o = finish(l);
+    CHECK_INT(o.searches, 6);
+    CHECK_INT(o.several, 1);
+    CHECK_INT(o.refused, 0);
+    sl_links_free(l);
+}
+
+/* Rows with no ID and no organization or no time are a search each; with an ID they link. */
+static void test_no_key(void) {
+    sl_links *l = sl_links_new();
+    add(l, NULL, NULL, T0, 5, "theft", NULL, 1);
+    add(l, NULL, NULL, T0, 5, "theft", NULL, 2);
+    add(l, NULL, "Alder Creek CA PD", SL_TIME_NONE, 5, "theft", NULL, 1);
+    add(l, NULL, "Alder Creek CA PD", SL_TIME_NONE, 5, "theft", NULL, 2);
+    add(l, "id-9", NULL, SL_TIME_NONE, 5, "theft", NULL, 1);
+    add(l, "id-9", NULL, SL_TIME_NONE, 5, "theft", NULL, 2);
+    /* an organization redacted is no organization */
+    const row_spec r = {NULL, "REDACTED", "theft", T0, 5, SL_TIME_NONE, SL_TIME_NONE};
+    sl_search q = make(&r);
+    q.f[SL_F_ORG].st = SL_CELL_AGENCY_REDACTED;
+    CHECK_INT(sl_links_add(l, &q, NULL, 0, 1), SL_OK);
+    CHECK_INT(sl_links_add(l, &q, NULL, 0, 2), SL_OK);
+    sl_links_result o = finish(l);
+    CHECK_INT(o.no_key, 6);
+    CHECK_INT(o.by_id, 2);
+    CHECK_INT(o.searches, 7);
+    CHECK_INT(o.several, 1);
+    sl_links_free(l);
+}
+
+/* A search carries the categories of all its rows, counted once. */
+static void test_categories(void) {
+    sl_links *l = sl_links_new();
+    add(l, "id-1", "Alder Creek CA PD", T0, 5, "assist ICE", IMM, 1);
+    add(l, NULL, "Alder Creek CA PD", T0, 5, "REDACTED", NULL, 2);
+    add(l, NULL, "Alder Creek CA PD", T0, 5, "assist ICE", IMM, 3);
+    add(l, NULL, "Alder Creek CA PD", T0 + 5, 5, "inv", VAGUE, 2);
+    add(l, NULL, "Alder Creek CA PD", T0 + 5, 5, "REDACTED", NULL, 3);
+    add(l, NULL, NULL, T0 + 9, 5, "inv", VAGUE, 2); /* no key: alone */
+    /* the same category passed by another pointer is the same category */
+    char imm2[] = "immigration";
+    add(l, "id-7", "Alder Creek CA PD", T0 + 20, 5, "ICE", imm2, 1);
+    sl_links_result o = finish(l);
+    CHECK_INT(o.searches, 4);
+    CHECK_INT(o.ncats, 2);
+    CHECK_INT(cat_searches(&o, IMM), 2);
+    CHECK_INT(cat_rows(&o, IMM), 3);
+    CHECK_INT(cat_searches(&o, VAGUE), 2);
+    CHECK_INT(cat_rows(&o, VAGUE), 2);
+    CHECK(o.ncats == 2 && o.cats[0].category == IMM);
+    sl_links_free(l);
+}
+
+/* A source closed with keep 0 (a duplicate) leaves nothing; keep 1 keeps. */
+static void test_staging(void) {
+    sl_links *l = sl_links_new();
+    sl_links_open(l);
+    add(l, NULL, "Alder Creek CA PD", T0, 5, "theft", NULL, 1);
+    sl_links_close(l, 1);
+    sl_links_open(l);
+    add(l, NULL, "Alder Creek CA PD", T0, 5, "stolen plate", NULL, 2);
+    add(l, NULL, "Alder Creek CA PD", T0, 5, "theft", NULL, 2); /* would refuse the key */
+    sl_links_close(l, 0);
+    sl_links_open(l);
+    add(l, "id-3", "Alder Creek CA PD", T0 + 3, 5, "theft", NULL, 3);
+    sl_links_close(l, 1);
+    sl_links_result o = finish(l);
+    CHECK_INT(o.rows, 2);
+    CHECK_INT(o.searches, 2);
+    CHECK_INT(o.refused, 0);
+    CHECK_INT(o.by_key, 1);
+    sl_links_free(l);
+
+    /* rows kept with no ID and a key were taken back with the duplicate: the rows left all
+     * have IDs, and are linked by them */
+    l = sl_links_new();
+    sl_links_open(l);
+    add(l, "id-1", "Alder Creek CA PD", T0, 5, "theft", NULL, 1);
+    sl_links_close(l, 1);
+    sl_links_open(l);
+    add(l, NULL, "Alder Creek CA PD", T0 + 9, 5, "theft", NULL, 2);
+    sl_links_close(l, 0);
+    o = finish(l);
+    CHECK_INT(o.rows, 1);
+    CHECK_INT(o.searches, 1);
+    CHECK_INT(o.by_id, 1);
+    sl_links_free(l);
+}
+
+/* Past the most rows, or past SL_LINKS_CATS categories, the linking gives up. */
+static void test_caps(void) {
+    sl_links *l = sl_links_new();
+    sl_links_set_max_rows(l, 3);
+    for (int i = 0; i < 3; i++) add(l, NULL, "Alder Creek CA PD", T0 + i, 5, "x", NULL, 1);
+    CHECK_INT(sl_links_gave_up(l), SL_LINKS_LINKING);
+    add(l, NULL, "Alder Creek CA PD", T0 + 9, 5, "x", NULL, 1);
+    CHECK_INT(sl_links_gave_up(l), SL_LINKS_TOO_MANY_ROWS);
+    sl_links_result o = finish(l);
+    CHECK_INT(o.searches, 0);
+    CHECK_INT(o.rows, 0);
+    sl_links_free(l);
+
+    l = sl_links_new();
+    static char names[SL_LINKS_CATS + 1][8];
+    for (int i = 0; i <= SL_LINKS_CATS; i++) {
+        snprintf(names[i], sizeof names[i], "c%d", i);
+        add(l, NULL, "Alder Creek CA PD", T0 + i, 5, "x", names[i], 1);
+        if (i < SL_LINKS_CATS) CHECK_INT(sl_links_gave_up(l), SL_LINKS_LINKING);
+    }
+    CHECK_INT(sl_links_gave_up(l), SL_LINKS_TOO_MANY_CATS);
+    sl_links_free(l);
+}
+
+/* A release large enough for the radix sort: searches in an organization audit with IDs,
+ * copies in two network audits without, one in three run twice in one second by one
+ * organization (refused), and a file with a row repeated; counted here by construction. */
+static void test_large(int in_place) {
+    sl_links *l = sl_links_new();
+    sl_links_set_in_place(l, in_place);
+    const int n = 30000;
+    uint64_t want = 0, want_refused = 0, want_imm = 0;
+    char id[32], reason[32];
+    for (int i = 0; i < n; i++) {
+        const int64_t t = T0 + 2 * i;
+        const char *cat = i % 7 == 0 ? IMM : NULL;
+        snprintf(id, sizeof id, "id-%d", i);
+        snprintf(reason, sizeof reason, "case %d", i);
+        if (i % 3 == 0) { /* a second search in the same second, only in network audits */
+            add(l, NULL, "Org A", t, 9, "other", NULL, 2);
+            add(l, NULL, "Org A", t, 9, "other", NULL, 3);
+        }
+        add(l, id, "Org A", t, 9, reason, cat, 1);
+        add(l, NULL, "Org A", t, 9, reason, cat, 2);
+        if (i % 2) add(l, NULL, "Org A", t, 9, reason, NULL, 3);
+        if (i % 1000 == 0) add(l, NULL, "Org A", t, 9, reason, NULL, 3); /* repeated row */
+        /* searches: this one; and for i % 3 == 0 the other, whose rows are refused along with
+         * this one's rows without an ID, each counted alone */
+        if (i % 3 == 0) {
+            uint64_t copies = 1 + (i % 2) + (i % 1000 == 0); /* this search, no ID */
+            want_refused += 2 + copies;
+            want += 1 + 2 + copies;
+            want_imm += cat ? 2 : 0; /* the ID row and the source-2 copy, now apart */
+        } else {
+            want += 1;
+            want_imm += cat ? 1 : 0;
+        }
+    }
+    sl_links_result o = finish(l);
+    CHECK_INT(o.searches, want);
+    CHECK_INT(o.refused, want_refused);
+    CHECK_INT(o.refused_keys, (uint64_t)(n + 2) / 3);
+    CHECK_INT(o.by_id, (uint64_t)n);
+    CHECK_INT(cat_searches(&o, IMM), want_imm);
+    sl_links_free(l);
+}
+
+int main(void) {
+    test_by_id();
+    test_by_key();
+    test_same_source();
+    test_two_ids();
+    test_key_parts();
+    test_no_key();
+    test_categories();
+    test_staging();
+    test_caps();
+    test_large(0);
+    test_large(1);
+    TEST_END();
+}
