@@ -244,6 +244,10 @@ int sl_cmd_scan(int argc, char **argv) {
                 (unsigned long long)t->records, (unsigned long long)t->searches,
                 (unsigned long long)t->rejected, (unsigned long long)t->skipped,
                 (unsigned long long)t->flagged);
+        if (t->distinct_searches)
+            fprintf(stderr, "  the search rows are %llu distinct searches, linked across logs (the "
+                            "report's \"Rows and searches\")\n",
+                    (unsigned long long)t->distinct_searches);
         if (t->events || t->reference_rows)
             fprintf(stderr, "  and %llu event-log events and %llu rows of reference lists (agency lists,\n"
                             "  rosters, sharing lists): parsed and counted, not searches\n",

@@ -437,6 +437,8 @@ typedef struct {
                                    (table operator_findings) */
     uint64_t plate_repeats;     /* (user, plate) pairs searched again and again (table
                                    plate_repeats) */
+    uint64_t distinct_searches; /* the search rows linked into searches across logs (0 when
+                                   they were not linked: run key searches says why) */
     int key_created;       /* the plate key was created by this run */
     const char *key_path;  /* where the plate key is */
 } sl_scan_totals;

@@ -147,6 +147,36 @@ sl_status sl_out_totals_get(struct sqlite3 *db, sl_out_totals *t, char *err, siz
     " last_time, searches_with_case, case_numbers, source, reasons, searches_no_reason,"        \
     " searches_flagged FROM plate_repeats ORDER BY rank"
 
+/* Categories in report order ("all" first, then by rows, most first, then by name): category,
+ * rows, and the distinct searches that carry it (NULL when the rows were not linked). */
+#define SL_OUT_CATEGORIES                                                                       \
+    "SELECT c.category, SUM(c.rows) AS n, (SELECT k.searches FROM search_counts k"               \
+    " WHERE k.category = c.category) FROM counts c GROUP BY c.category"                           \
+    " ORDER BY c.category <> 'all', n DESC, c.category"
+
+/* How the rows were linked into searches (lib/links.h): searches (a number, or the text
+ * saying why the rows were not linked), rows, rows linked by ID, by key, rows with no key,
+ * rows refused, keys refused, searches in several sources, their rows. */
+#define SL_OUT_LINKS_SUMMARY                                                                    \
+    "SELECT " SL_OUT_RUN_NUMBER("searches") ", " SL_OUT_RUN_NUMBER("link_rows") ", "             \
+    SL_OUT_RUN_NUMBER("link_rows_by_id") ", " SL_OUT_RUN_NUMBER("link_rows_by_key") ", "         \
+    SL_OUT_RUN_NUMBER("link_rows_no_key") ", " SL_OUT_RUN_NUMBER("link_rows_refused") ", "       \
+    SL_OUT_RUN_NUMBER("link_keys_refused") ", "                                                  \
+    SL_OUT_RUN_NUMBER("link_searches_in_several_sources") ", "                                   \
+    SL_OUT_RUN_NUMBER("link_rows_in_several_sources")
+
+/* How rows were linked into searches, for the report and summary.json. */
+#define SL_OUT_LINKS_NOTE                                                                       \
+    "Rows holding the same search ID are one search. Rows without an ID are one search when "   \
+    "they share the organization, the search time to the second, the networks searched and "    \
+    "the time frame, and take the ID that key was seen with; a key that fits two searches (two " \
+    "different rows of one source, or two IDs) is refused, not guessed. A row that cannot be "   \
+    "linked (no ID, and no organization or search time; or a refused key) counts as a search "  \
+    "of its own, so searches can be over-counted; they are under-counted only where two "       \
+    "searches of one organization share the second, the networks and the time frame and no "     \
+    "log tells them apart. A search carries the "                                               \
+    "categories of all its rows: one copy's reason can be redacted where another's is not."
+
 #define SL_OUT_STR_(x) #x
 #define SL_OUT_STR(x) SL_OUT_STR_(x)
 

@@ -215,6 +215,10 @@ static void first_screen(html *h, const sl_out_totals *t) {
     card(h, t->files, "files read");
     card(h, t->records, "rows read");
     card(h, t->searches, "searches parsed (rows)");
+    int64_t linked = -1;
+    one_int(h, "SELECT CAST(value AS INTEGER) FROM run WHERE key = 'searches' AND value GLOB '[0-9]*'",
+            &linked);
+    if (linked >= 0) card(h, linked, "distinct searches (rows linked across logs)");
     if (t->other_parsed) card(h, t->other_parsed, "other rows parsed (event logs, reference lists)");
     card(h, t->rejected, "rows rejected");
     card(h, t->header_repeats + t->blank + t->set_aside,
@@ -324,19 +328,77 @@ static void release_checks(html *h) {
     raw(h, "</ul>\n");
 }
 
-static const char CATEGORIES_SQL[] =
-    "SELECT category, SUM(rows) AS n FROM counts GROUP BY category"
-    " ORDER BY category <> 'all', n DESC, category";
+
+/* How the rows were linked into searches, under Rows by category. */
+static void links(html *h) {
+    sqlite3_stmt *s = NULL;
+    if (!prep(h, SL_OUT_LINKS_SUMMARY, &s)) return;
+    if (!next(h, s)) {
+        sqlite3_finalize(s);
+        return;
+    }
+    raw(h, "<h3 id=\"searches\">Rows and searches</h3>\n<p>");
+    if (sqlite3_column_type(s, 0) != SQLITE_INTEGER) {
+        raw(h, "The rows were not linked into searches: ");
+        col(h, s, 0);
+        raw(h, ". The counts above are rows.</p>\n");
+        sqlite3_finalize(s);
+        return;
+    }
+    int64_t v[9];
+    for (int i = 0; i < 9; i++) v[i] = sqlite3_column_int64(s, i);
+    sqlite3_finalize(s);
+    num(h, v[1]);
+    raw(h, v[1] == 1 ? " search row is " : " search rows are ");
+    num(h, v[0]);
+    raw(h, v[0] == 1 ? " distinct search" : " distinct searches");
+    raw(h, " (repeated sources left out): ");
+    num(h, v[2]);
+    raw(h, " rows linked by their search ID, ");
+    num(h, v[3]);
+    raw(h, " by organization, search time, networks and time frame. ");
+    num(h, v[7]);
+    raw(h, v[7] == 1 ? " search was" : " searches were");
+    raw(h, " seen in more than one source (");
+    num(h, v[8]);
+    raw(h, " rows).");
+    if (v[4] || v[5]) {
+        raw(h, " Counted as a search each, since they could not be linked: ");
+        if (v[4]) {
+            num(h, v[4]);
+            raw(h, v[4] == 1 ? " row" : " rows");
+            raw(h, " with no ID and no organization or search time");
+        }
+        if (v[4] && v[5]) raw(h, "; ");
+        if (v[5]) {
+            num(h, v[5]);
+            raw(h, v[5] == 1 ? " row" : " rows");
+            raw(h, " without an ID under ");
+            num(h, v[6]);
+            raw(h, v[6] == 1 ? " key" : " keys");
+            raw(h, " that fit two searches (refused, not guessed)");
+        }
+        raw(h, ".");
+    }
+    raw(h, "</p>\n<p class=\"note\">");
+    escz(h, SL_OUT_LINKS_NOTE);
+    raw(h, "</p>\n");
+}
 
 static void categories(html *h) {
     int64_t all = 0;
     one_int(h, "SELECT COALESCE(SUM(rows), 0) FROM counts WHERE category = 'all'", &all);
+    int64_t all_s = -1;
+    one_int(h, "SELECT searches FROM search_counts WHERE category = 'all'", &all_s);
     raw(h, "<h2 id=\"categories\">Rows by category</h2>\n");
-    raw(h, "<p>How many search rows carry each category (a row can carry several). "
+    raw(h, "<p>How many search rows carry each category (a row can carry several), and how "
+           "many distinct searches: the rows linked across logs (below). "
            "&ldquo;all&rdquo; counts every search row.</p>\n");
     sqlite3_stmt *s = NULL;
-    if (!prep(h, CATEGORIES_SQL, &s)) return;
-    raw(h, "<table>\n<tr><th>category</th><th class=\"n\">rows</th><th class=\"n\">share</th><th></th></tr>\n");
+    if (!prep(h, SL_OUT_CATEGORIES, &s)) return;
+    raw(h, "<table>\n<tr><th>category</th><th class=\"n\">rows</th><th class=\"n\">share</th>");
+    if (all_s >= 0) raw(h, "<th class=\"n\">searches</th><th class=\"n\">share</th>");
+    raw(h, "<th></th></tr>\n");
     while (next(h, s)) {
         int64_t n = sqlite3_column_int64(s, 1);
         raw(h, "<tr><td>");
@@ -345,12 +407,20 @@ static void categories(html *h) {
         num(h, n);
         raw(h, "</td><td class=\"n\">");
         pct(h, n, all);
+        if (all_s >= 0) {
+            int64_t m = sqlite3_column_int64(s, 2);
+            raw(h, "</td><td class=\"n\">");
+            num(h, m);
+            raw(h, "</td><td class=\"n\">");
+            pct(h, m, all_s);
+        }
         raw(h, "</td><td>");
         bar(h, n, all);
         raw(h, "</td></tr>\n");
     }
     raw(h, "</table>\n");
     sqlite3_finalize(s);
+    links(h);
 }
 
 static void months(html *h) {
@@ -358,7 +428,7 @@ static void months(html *h) {
     sqlite3_stmt *c = NULL, *s = NULL;
     char **cats = NULL;
     size_t ncat = 0;
-    if (!prep(h, CATEGORIES_SQL, &c)) return;
+    if (!prep(h, SL_OUT_CATEGORIES, &c)) return;
     while (next(h, c)) {
         char **nc = sl_reallocarray(cats, ncat + 1, sizeof *cats);
         if (!nc) { h->rc = SL_ENOMEM; break; }
@@ -472,7 +542,7 @@ static void reach(html *h) {
         while (next(h, s)) used[reach_col(s)] = 1;
     sqlite3_finalize(s);
     s = NULL;
-    if (!prep(h, CATEGORIES_SQL, &c) ||
+    if (!prep(h, SL_OUT_CATEGORIES, &c) ||
         !prep(h, "SELECT networks_min, rows FROM reach WHERE category = ?1", &s)) {
         sqlite3_finalize(c);
         return;
@@ -685,7 +755,7 @@ static void top_orgs(html *h) {
                " search audit, which lists the searches of the one agency whose portal it is (the file"
                " names under Accounting say whose).</p>\n");
     }
-    if (!prep(h, CATEGORIES_SQL, &c)) return;
+    if (!prep(h, SL_OUT_CATEGORIES, &c)) return;
     if (!prep(h,
               "SELECT org, SUM(rows) AS n FROM counts WHERE category = ?1 GROUP BY org"
               " ORDER BY n DESC, org LIMIT " SL_OUT_STR(TOP_ORGS),

@@ -277,10 +277,6 @@ static void w_sources(ctx *c) {
     sqlite3_finalize(r);
 }
 
-/* Categories in report order: "all" first, then by rows (most first), then by name. */
-static const char CATEGORIES_SQL[] =
-    "SELECT category, SUM(rows) AS n FROM counts GROUP BY category"
-    " ORDER BY category <> 'all', n DESC, category";
 
 /* Release-level findings (issue 3), in the order the checks made them. */
 static void w_release(ctx *c) {
@@ -303,7 +299,7 @@ static void w_release(ctx *c) {
 
 static void w_categories(ctx *c) {
     sqlite3_stmt *s = NULL, *o = NULL;
-    if ((c->w->rc = q(c, CATEGORIES_SQL, &s))) return;
+    if ((c->w->rc = q(c, SL_OUT_CATEGORIES, &s))) return;
     if ((c->w->rc = q(c,
                       "SELECT org, SUM(rows) AS n FROM counts WHERE category = ?1 GROUP BY org"
                       " ORDER BY n DESC, org LIMIT " SL_OUT_STR(TOP_ORGS),
@@ -317,6 +313,7 @@ static void w_categories(ctx *c) {
         j_open(w, NULL, "{");
         j_col(w, "category", s, 0);
         j_col_int(w, "rows", s, 1);
+        j_col_int(w, "searches", s, 2);
         j_close(w, "}");
     }
     j_close(w, "]");
@@ -523,6 +520,30 @@ static void w_operators(ctx *c) {
     j_close(w, "}");
 }
 
+/* Rows linked into searches (lib/links.h): the distinct searches, or why the rows were not
+ * linked, and how each row was linked. */
+static void w_links(ctx *c) {
+    sqlite3_stmt *s = NULL;
+    jw *w = c->w;
+    if ((w->rc = q(c, SL_OUT_LINKS_SUMMARY, &s))) return;
+    static const char *const keys[] = {"distinct",
+                                       "rows",
+                                       "rows_linked_by_id",
+                                       "rows_linked_by_key",
+                                       "rows_without_key",
+                                       "rows_refused",
+                                       "keys_refused",
+                                       "searches_in_several_sources",
+                                       "rows_in_several_sources"};
+    j_open(w, "searches", "{");
+    if (next(c, s))
+        for (int i = 0; i < (int)(sizeof keys / sizeof *keys); i++)
+            j_col_num_or_text(w, keys[i], s, i);
+    j_str(w, "how", SL_OUT_LINKS_NOTE);
+    j_close(w, "}");
+    sqlite3_finalize(s);
+}
+
 /* One user, one plate, many searches (the report's "One plate, searched again and again"):
  * rows counted (or why none was), and every finding in rank order,
  * its first cited rows included. */
@@ -592,6 +613,7 @@ sl_status sl_write_summary_json(struct sqlite3 *db, const char *path, char *err,
     if (!w.rc) w_run(&c);
     if (!w.rc) w_packs(&c);
     if (!w.rc) w_totals(&c, &t);
+    if (!w.rc) w_links(&c);
     if (!w.rc) w_named(&c);
     if (!w.rc) w_rejections(&c);
     if (!w.rc) w_sources(&c);

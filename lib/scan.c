@@ -1741,6 +1741,7 @@ sl_status sl_scan_run(sl_scan *s) {
     if (!rc) rc = sl_store_finish(s->store);
     if (!rc) s->totals.operator_findings = sl_store_operator_findings(s->store);
     if (!rc) s->totals.plate_repeats = sl_store_plate_repeat_findings(s->store);
+    if (!rc) s->totals.distinct_searches = sl_store_searches(s->store);
     if (rc && !s->errmsg[0]) {
         const char *csv = sl_flagged_csv_errmsg(s->fcsv);
         if (!sl_store_errmsg(s->store)[0] && csv[0]) set_err(s, "writing flagged.csv: %s", csv);

@@ -1543,12 +1543,23 @@ sl_status sl_store_search_links(sl_store *st) {
         snprintf(v, sizeof v, "%llu", (unsigned long long)vals[i]);
         rc = sl_store_meta(st, keys[i], v);
     }
+    /* "all", then the categories by name */
+    size_t ord[SL_LINKS_CATS];
+    for (size_t i = 0; i < lr.ncats; i++) {
+        size_t j = i;
+        while (j && strcmp(lr.cats[ord[j - 1]].category, lr.cats[i].category) > 0) {
+            ord[j] = ord[j - 1];
+            j--;
+        }
+        ord[j] = i;
+    }
     sqlite3_stmt *ins = NULL;
     if (!rc) rc = prep(st, &ins, "INSERT INTO search_counts VALUES(?1, ?2, ?3)");
     for (size_t i = 0; !rc && i <= lr.ncats; i++) {
-        bind_str(ins, 1, i ? lr.cats[i - 1].category : "all");
-        bind_u64(ins, 2, i ? lr.cats[i - 1].rows : lr.rows);
-        bind_u64(ins, 3, i ? lr.cats[i - 1].searches : lr.searches);
+        const sl_links_cat *c = i ? &lr.cats[ord[i - 1]] : NULL;
+        bind_str(ins, 1, c ? c->category : "all");
+        bind_u64(ins, 2, c ? c->rows : lr.rows);
+        bind_u64(ins, 3, c ? c->searches : lr.searches);
         rc = step_reset(st, ins, "search_counts");
     }
     sqlite3_finalize(ins);
