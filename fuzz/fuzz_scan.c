@@ -216,6 +216,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
           "cannot read plate_repeats");
     check(sqlite3_column_int64(q, 0) == 0, "plate repeats out of their rules");
     sqlite3_finalize(q);
+    /* links: searches are at most the rows, at least one per distinct ID or key; each category's
+     * searches at most its rows and the searches; the rows linked one way or another */
+    check(sqlite3_prepare_v2(db,
+                             "SELECT EXISTS (SELECT 1 FROM search_counts k WHERE searches > rows"
+                             " OR searches > (SELECT searches FROM search_counts WHERE category ="
+                             " 'all') OR (rows > 0) <> (searches > 0) OR rows <> (SELECT"
+                             " COALESCE(SUM(rows), 0) FROM counts c WHERE c.category ="
+                             " k.category)) OR (SELECT SUM(CAST(value AS INTEGER)) FROM run WHERE"
+                             " key IN ('link_rows_by_id', 'link_rows_by_key', 'link_rows_no_key',"
+                             " 'link_rows_refused')) <> (SELECT CAST(value AS INTEGER) FROM run"
+                             " WHERE key = 'link_rows') OR (SELECT CAST(value AS INTEGER) FROM run"
+                             " WHERE key = 'searches') < (SELECT CAST(value AS INTEGER) FROM run"
+                             " WHERE key = 'link_rows_no_key') + (SELECT CAST(value AS INTEGER)"
+                             " FROM run WHERE key = 'link_rows_refused')",
+                             -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW,
+          "cannot read search_counts");
+    check(sqlite3_column_int64(q, 0) == 0, "searches out of their rules");
+    sqlite3_finalize(q);
     if (naming) { /* every search row of audit.csv holds the plate in its plate cell */
         check(sqlite3_prepare_v2(db,
                                  "SELECT (SELECT COALESCE(SUM(searches), 0) FROM sources WHERE cite"
