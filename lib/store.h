@@ -3,8 +3,7 @@
  * accounting, diagnostics, flagged search rows with their provenance and hits, and counts by
  * organization x month x category. Inserts run inside one transaction with prepared
  * statements. The schema is documented in docs/SCHEMA.md. A row is one record of one source;
- * the search it records is identified by search_id (the export's UUID when present), so that
- * a later stage can link one search seen in several logs. */
+ * the rows are linked into searches at the end (sl_store_search_links, lib/links.h). */
 #ifndef SL_STORE_H
 #define SL_STORE_H
 
