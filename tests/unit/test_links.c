@@ -276,7 +276,7 @@ static void test_caps(void) {
     sl_links_free(l);
 
     l = sl_links_new();
-    static char names[SL_LINKS_CATS + 1][8];
+    static char names[SL_LINKS_CATS + 1][16];
     for (int i = 0; i <= SL_LINKS_CATS; i++) {
         snprintf(names[i], sizeof names[i], "c%d", i);
         add(l, NULL, "Alder Creek CA PD", T0 + i, 5, "x", names[i], 1);
