@@ -1,6 +1,7 @@
 /* links.c: search rows kept as 32-byte records, then linked into searches at the end by two
  * sorts: by composite key (to find each key's ID, and the keys that fit two searches), then by
- * the search each row was given (to count searches and the categories they carry). */
+ * the search each row was given, in 16-byte records (to count searches and the categories
+ * they carry). Both sorts are radix sorts on a hash. */
 #include "links.h"
 
 #include "core.h"
@@ -10,14 +11,29 @@
 #include <string.h>
 
 typedef struct {
-    uint64_t c;    /* composite key (0: none); at the end, the row's search (0: a search alone) */
+    uint64_t c;    /* composite key (0: none) */
     uint64_t u;    /* hash of the ID (0: none) */
-    uint64_t cats; /* one bit per category */
+    uint32_t cats; /* one bit per category */
     uint32_t det;  /* hash of what else the row holds: two rows of one source under one key
                       and with different det are two searches */
     uint32_t src;
+    uint32_t pad;
 } rec;
 _Static_assert(sizeof(rec) == 32, "a kept row is 32 bytes");
+
+/* A row once given its search (0: a search alone). */
+typedef struct {
+    uint64_t id;
+    uint32_t cats, src;
+} srch;
+_Static_assert(sizeof(srch) == 16, "a row given its search is 16 bytes");
+
+/* Organizations seen, by a hash of their bytes, with the hash of their compared form. */
+#define ORG_MEMO 1024u
+typedef struct {
+    uint64_t raw, norm;
+    size_t len;
+} org_memo;
 
 struct sl_links {
     rec *r;
@@ -30,6 +46,7 @@ struct sl_links {
     const char *cat_p[SL_LINKS_CATS]; /* categories as passed, in the order first seen */
     size_t ncat;
     sl_links_cat res_cats[SL_LINKS_CATS];
+    org_memo org[ORG_MEMO];
     int finished;
 };
 
@@ -82,13 +99,15 @@ static uint32_t detail(const sl_search *s) {
     return (uint32_t)(h >> 32);
 }
 
-/* The composite key: the organization lower-cased with white space runs collapsed (as the
- * release checks compare it, release.c), the search time, the networks searched and the time
- * frame. */
-static uint64_t composite(const sl_search *s) {
+/* The organization lower-cased with white space runs collapsed, as the release checks compare
+ * it (release.c), hashed; remembered by a hash of its bytes, since a log names a few thousand
+ * organizations in millions of rows. */
+static uint64_t org_hash(sl_links *l, const sl_cell *org) {
+    const uint64_t raw = sl_hash_fast(org->p, org->len, 0x2c);
+    org_memo *m = &l->org[raw & (ORG_MEMO - 1)];
+    if (m->raw == raw && m->len == org->len && m->norm) return m->norm;
     char b[256];
     size_t n = 0;
-    const sl_cell *org = &s->f[SL_F_ORG];
     int sp = 0;
     for (size_t i = 0; i < org->len && n < sizeof b; i++) {
         unsigned char ch = (unsigned char)org->p[i];
@@ -100,21 +119,39 @@ static uint64_t composite(const sl_search *s) {
         sp = 0;
         b[n++] = (char)sl_tolower(ch);
     }
-    const int64_t v[4] = {s->search_time, s->networks, s->tf_start, s->tf_end};
-    return sl_hash_fast(v, sizeof v, sl_hash_fast(b, n, 0x2c));
+    *m = (org_memo){raw, sl_hash_fast(b, n, 0x2d) | 1, org->len};
+    return m->norm;
 }
 
-sl_status sl_links_add(sl_links *l, const sl_search *s, const char *const *cats, size_t ncats,
-                       uint32_t source) {
+static inline uint64_t mix(uint64_t h, int64_t v) {
+    h = (h ^ (uint64_t)v) * 0x9e3779b97f4a7c15ull;
+    return h ^ (h >> 29);
+}
+
+/* The composite key: the organization, the search time, the networks searched and the time
+ * frame. */
+static uint64_t composite(sl_links *l, const sl_search *s) {
+    uint64_t h = org_hash(l, &s->f[SL_F_ORG]);
+    h = mix(h, s->search_time);
+    h = mix(h, s->networks);
+    h = mix(h, s->tf_start);
+    h = mix(h, s->tf_end);
+    h ^= h >> 32;
+    h *= 0xd6e8feb86659fd93ull;
+    return h ^ (h >> 32);
+}
+
+sl_status sl_links_add(sl_links *l, const sl_search *s, uint64_t row_key,
+                       const char *const *cats, size_t ncats, uint32_t source) {
     if (l->gave_up || l->finished) return SL_OK;
-    uint64_t bits = 0;
+    uint32_t bits = 0;
     for (size_t i = 0; i < ncats; i++) {
         int b = cat_bit(l, cats[i]);
         if (b < 0) {
             give_up(l, SL_LINKS_TOO_MANY_CATS);
             return SL_OK;
         }
-        bits |= 1ull << b;
+        bits |= 1u << b;
     }
     if (l->n == l->max) {
         give_up(l, SL_LINKS_TOO_MANY_ROWS);
@@ -124,16 +161,15 @@ sl_status sl_links_add(sl_links *l, const sl_search *s, const char *const *cats,
         return SL_ENOMEM;
     rec *r = &l->r[l->n++];
     const sl_cell *id = &s->f[SL_F_ID], *org = &s->f[SL_F_ORG];
-    r->u = 0;
-    if (id->st == SL_CELL_VALUE && id->len)
-        r->u = sl_hash_lower(id->p, id->len < 64 ? id->len : 64, 0x1d) | 1;
+    r->u = id->st == SL_CELL_VALUE && id->len ? row_key | 1 : 0; /* the ID's hash */
     r->c = 0;
     if (org->st == SL_CELL_VALUE && org->len && s->search_time != SL_TIME_NONE)
-        r->c = composite(s) | 1;
+        r->c = composite(l, s) | 1;
     l->keyed_no_id += r->c && !r->u;
     r->cats = bits;
     r->det = r->u ? 0 : detail(s); /* only rows without an ID are told apart by it */
     r->src = source;
+    r->pad = 0;
     return SL_OK;
 }
 
@@ -160,109 +196,122 @@ static int cmp_key(const void *a, const void *b) {
 }
 
 static int cmp_search(const void *a, const void *b) {
-    const rec *x = a, *y = b;
-    return (x->c > y->c) - (x->c < y->c);
+    const srch *x = a, *y = b;
+    return (x->id > y->id) - (x->id < y->id);
 }
 
-/* Rows with c 0 moved to the front; returns how many. */
-static size_t zeros_first(rec *r, size_t n) {
+/* Both record types begin with the 64-bit hash they are sorted by. */
+static inline uint64_t key_of(const char *p) {
+    uint64_t k;
+    memcpy(&k, p, sizeof k);
+    return k;
+}
+
+/* Records of key 0 moved to the front; returns how many. */
+static inline size_t zeros_first(char *r, size_t n, size_t sz) {
     size_t z = 0;
+    char t[32];
     for (size_t i = 0; i < n; i++)
-        if (r[i].c == 0) {
-            rec t = r[z];
-            r[z++] = r[i];
-            r[i] = t;
+        if (key_of(r + i * sz) == 0) {
+            memcpy(t, r + z * sz, sz);
+            memcpy(r + z * sz, r + i * sz, sz);
+            memcpy(r + i * sz, t, sz);
+            z++;
         }
     return z;
-}
-
-/* Sorts [a, a + m) by cmp: insertion for a few rows, qsort for more. */
-static void sort_run(rec *r, size_t a, size_t m, int (*cmp)(const void *, const void *)) {
-    if (m <= 1) return;
-    if (m > 16) {
-        qsort(r + a, m, sizeof *r, cmp);
-        return;
-    }
-    for (size_t i = a + 1; i < a + m; i++) {
-        rec x = r[i];
-        size_t j = i;
-        while (j > a && cmp(&r[j - 1], &x) > 0) {
-            r[j] = r[j - 1];
-            j--;
-        }
-        r[j] = x;
-    }
 }
 
 #define DIGIT 11 /* bits per radix pass */
 #define TOP (2 * DIGIT)
 
-/* Sorts by cmp, whose first key is c: c is a hash, so rows sorted by its top TOP bits leave
- * runs of a row or two, each sorted alone. Two radix passes through a second buffer when
- * there is memory for it (a pass reads in order and writes to 2,048 places at once), else
- * one pass in place by the top 16 bits (an American flag sort), several times slower: its
- * writes go anywhere.
- * qsort over the whole array was a quarter of a scan's time. */
-static sl_status sort_rows(rec *r, size_t n, int (*cmp)(const void *, const void *),
-                           int in_place) {
+/* Sorts n records of sz bytes by cmp, whose first key is the hash they begin with: records
+ * sorted by its top TOP bits leave runs of a record or two, each sorted alone. Two radix
+ * passes through a second buffer when there is memory for it (a pass reads in order and writes
+ * to 2,048 places at once), else one pass in place by the top 16 bits (an American flag sort),
+ * several times slower: its writes go anywhere. qsort over the whole array was a quarter of a
+ * scan's time. Inlined for each record size, so that every copy is of a known size. */
+static inline __attribute__((always_inline)) sl_status
+sort_records(char *r, size_t n, size_t sz, int (*cmp)(const void *, const void *), int in_place) {
     if (n < 4096) {
-        if (n > 1) qsort(r, n, sizeof *r, cmp);
+        if (n > 1) qsort(r, n, sz, cmp);
         return SL_OK;
     }
-    rec *tmp = in_place ? NULL : malloc(n * sizeof *r);
-    const int top = tmp ? TOP : 16; /* the bits the rows end sorted by */
+    char *tmp = in_place ? NULL : malloc(n * sz);
+    const int top = tmp ? TOP : 16; /* the bits the records end sorted by */
     if (tmp) {
         size_t cnt[1u << DIGIT];
         const uint64_t mask = (1u << DIGIT) - 1;
-        rec *from = r, *to = tmp;
+        char *from = r, *to = tmp;
         for (int pass = 0; pass < 2; pass++) {
             const int shift = 64 - TOP + pass * DIGIT;
             memset(cnt, 0, sizeof cnt);
-            for (size_t i = 0; i < n; i++) cnt[(from[i].c >> shift) & mask]++;
+            for (size_t i = 0; i < n; i++) cnt[(key_of(from + i * sz) >> shift) & mask]++;
             size_t sum = 0;
             for (size_t b = 0; b < (1u << DIGIT); b++) {
                 size_t c = cnt[b];
                 cnt[b] = sum;
                 sum += c;
             }
-            for (size_t i = 0; i < n; i++) to[cnt[(from[i].c >> shift) & mask]++] = from[i];
-            rec *t = from;
+            for (size_t i = 0; i < n; i++)
+                memcpy(to + cnt[(key_of(from + i * sz) >> shift) & mask]++ * sz, from + i * sz, sz);
+            char *t = from;
             from = to;
             to = t;
         }
-        free(tmp); /* two passes: the rows are back in r */
+        free(tmp); /* two passes: the records are back in r */
     } else {
-        size_t *start = calloc(2 * ((size_t)1 << top) + 1, sizeof *start);
-        if (!start) return SL_ENOMEM;
         const size_t nb = (size_t)1 << top;
+        size_t *start = calloc(2 * nb + 1, sizeof *start);
+        if (!start) return SL_ENOMEM;
         size_t *next = start + nb + 1;
-        for (size_t i = 0; i < n; i++) start[(r[i].c >> (64 - top)) + 1]++;
+        for (size_t i = 0; i < n; i++) start[(key_of(r + i * sz) >> (64 - top)) + 1]++;
         for (size_t b = 0; b < nb; b++) {
             start[b + 1] += start[b];
             next[b] = start[b];
         }
+        char x[32], y[32];
         for (size_t b = 0; b < nb; b++) {
             while (next[b] < start[b + 1]) {
-                rec x = r[next[b]];
-                size_t d = x.c >> (64 - top);
+                memcpy(x, r + next[b] * sz, sz);
+                size_t d = key_of(x) >> (64 - top);
                 while (d != b) { /* put x where it goes, take what was there */
-                    rec y = r[next[d]];
-                    r[next[d]++] = x;
-                    x = y;
-                    d = x.c >> (64 - top);
+                    memcpy(y, r + next[d] * sz, sz);
+                    memcpy(r + next[d]++ * sz, x, sz);
+                    memcpy(x, y, sz);
+                    d = key_of(x) >> (64 - top);
                 }
-                r[next[b]++] = x;
+                memcpy(r + next[b]++ * sz, x, sz);
             }
         }
         free(start);
     }
-    for (size_t a = 0; a < n;) {
+    char x[32];
+    for (size_t a = 0; a < n;) { /* the runs: insertion for a few records, qsort for more */
         size_t b = a + 1;
-        while (b < n && (r[b].c >> (64 - top)) == (r[a].c >> (64 - top))) b++;
-        sort_run(r, a, b - a, cmp);
+        while (b < n && (key_of(r + b * sz) >> (64 - top)) == (key_of(r + a * sz) >> (64 - top)))
+            b++;
+        if (b - a > 16) qsort(r + a * sz, b - a, sz, cmp);
+        else
+            for (size_t i = a + 1; i < b; i++) {
+                memcpy(x, r + i * sz, sz);
+                size_t j = i;
+                while (j > a && cmp(r + (j - 1) * sz, x) > 0) {
+                    memcpy(r + j * sz, r + (j - 1) * sz, sz);
+                    j--;
+                }
+                memcpy(r + j * sz, x, sz);
+            }
         a = b;
     }
     return SL_OK;
+}
+
+static sl_status sort_keys(rec *r, size_t n, int in_place) {
+    return sort_records((char *)r, n, sizeof *r, cmp_key, in_place);
+}
+
+static sl_status sort_searches(srch *r, size_t n, int in_place) {
+    return sort_records((char *)r, n, sizeof *r, cmp_search, in_place);
 }
 
 /* Gives each row of one composite key [a, b) its search: the key's one ID, or the key itself,
@@ -305,10 +354,8 @@ sl_status sl_links_finish(sl_links *l, sl_links_result *o) {
     const size_t n = l->n;
     o->rows = n;
     uint64_t per_cat[SL_LINKS_CATS] = {0}, rows_cat[SL_LINKS_CATS] = {0};
-    for (size_t i = 0; i < n; i++)
-        for (uint64_t b = r[i].cats; b; b &= b - 1) rows_cat[__builtin_ctzll(b)]++;
-    /* First: each composite key, its ID and whether it fits two searches. Rows without a key
-     * keep their ID as their search. */
+    /* First: each composite key, its ID and whether it fits two searches; c becomes the row's
+     * search. Rows without a key keep their ID as their search. */
     size_t i = 0, z = 0;
     if (!l->keyed_no_id) { /* every row has an ID or no key: its ID is its search */
         for (; i < n; i++) {
@@ -317,8 +364,8 @@ sl_status sl_links_finish(sl_links *l, sl_links_result *o) {
             r[i].c = r[i].u;
         }
     } else {
-        z = zeros_first(r, n);
-        if (sort_rows(r + z, n - z, cmp_key, l->in_place)) return SL_ENOMEM;
+        z = zeros_first((char *)r, n, sizeof *r);
+        if (sort_keys(r + z, n - z, l->in_place)) return SL_ENOMEM;
     }
     for (; i < z; i++) { /* no key */
         if (r[i].u) {
@@ -332,27 +379,73 @@ sl_status sl_links_finish(sl_links *l, sl_links_result *o) {
         resolve_key(r, i, j, o);
         i = j;
     }
-    /* Then the searches: rows sorted by the search they were given. */
-    z = zeros_first(r, n);
-    if (sort_rows(r + z, n - z, cmp_search, l->in_place)) return SL_ENOMEM;
-    for (i = 0; i < n;) {
-        size_t j = i + 1;
-        uint64_t bits = r[i].cats;
-        int several = 0;
-        if (r[i].c) {
-            while (j < n && r[j].c == r[i].c) {
-                bits |= r[j].cats;
-                if (r[j].src != r[i].src) several = 1;
+    /* Then the searches. Each row becomes its search, categories and source, in place (the
+     * 16-byte record i ends before the 32-byte record i + 1 starts); a row that is a search
+     * alone is counted here and dropped. The radix passes' counts are taken on the way, and
+     * their second buffer is the 32-byte records' second half, free by then. */
+    srch *q = (srch *)(void *)r, *tmp = (srch *)(void *)((char *)r + n * sizeof *q);
+    size_t cnt[2][1u << DIGIT];
+    const uint64_t mask = (1u << DIGIT) - 1;
+    memset(cnt, 0, sizeof cnt);
+    size_t m = 0;
+    for (i = 0; i < n; i++) {
+        const rec x = r[i];
+        for (uint32_t b = x.cats; b; b &= b - 1) rows_cat[__builtin_ctz(b)]++;
+        if (!x.c) {
+            o->searches++;
+            for (uint32_t b = x.cats; b; b &= b - 1) per_cat[__builtin_ctz(b)]++;
+            continue;
+        }
+        q[m++] = (srch){x.c, x.cats, x.src};
+        cnt[0][(x.c >> (64 - TOP + DIGIT)) & mask]++;
+        cnt[1][(x.c >> (64 - TOP)) & mask]++;
+    }
+    for (int d = 0; d < 2; d++) {
+        size_t sum = 0;
+        for (size_t b = 0; b < (1u << DIGIT); b++) {
+            size_t c = cnt[d][b];
+            cnt[d][b] = sum;
+            sum += c;
+        }
+    }
+    if (m >= 4096 && !l->in_place) {
+        for (i = 0; i < m; i++) tmp[cnt[0][(q[i].id >> (64 - TOP + DIGIT)) & mask]++] = q[i];
+        for (i = 0; i < m; i++) q[cnt[1][(tmp[i].id >> (64 - TOP)) & mask]++] = tmp[i];
+    } else if (m > 1 && sort_searches(q, m, l->in_place)) {
+        return SL_ENOMEM;
+    }
+    for (i = 0; i < m;) {
+        /* a run of one top TOP bits: a record or two; sorted here, then its searches */
+        size_t e = i + 1;
+        while (e < m && (q[e].id >> (64 - TOP)) == (q[i].id >> (64 - TOP))) e++;
+        if (e - i > 16) qsort(q + i, e - i, sizeof *q, cmp_search);
+        else
+            for (size_t k = i + 1; k < e; k++) {
+                const srch x = q[k];
+                size_t j = k;
+                while (j > i && q[j - 1].id > x.id) {
+                    q[j] = q[j - 1];
+                    j--;
+                }
+                q[j] = x;
+            }
+        while (i < e) {
+            size_t j = i + 1;
+            uint32_t bits = q[i].cats;
+            int several = 0;
+            while (j < e && q[j].id == q[i].id) {
+                bits |= q[j].cats;
+                if (q[j].src != q[i].src) several = 1;
                 j++;
             }
+            o->searches++;
+            if (several) {
+                o->several++;
+                o->several_rows += j - i;
+            }
+            for (; bits; bits &= bits - 1) per_cat[__builtin_ctz(bits)]++;
+            i = j;
         }
-        o->searches++;
-        if (several) {
-            o->several++;
-            o->several_rows += j - i;
-        }
-        for (; bits; bits &= bits - 1) per_cat[__builtin_ctzll(bits)]++;
-        i = j;
     }
     for (size_t c = 0; c < l->ncat; c++)
         l->res_cats[c] = (sl_links_cat){l->cat_p[c], rows_cat[c], per_cat[c]};

@@ -29,7 +29,7 @@
 #endif
 
 /* Categories told apart at most (one bit each in a row's record). */
-#define SL_LINKS_CATS 64
+#define SL_LINKS_CATS 32
 
 typedef struct sl_links sl_links;
 
@@ -42,9 +42,11 @@ void sl_links_set_max_rows(sl_links *l, size_t rows);
 void sl_links_set_in_place(sl_links *l, int in_place);
 
 /* Keeps one search row of source `source` with its categories (texts compared by pointer,
- * then by content). Returns SL_OK once the linking gave up; SL_ENOMEM only for memory. */
-sl_status sl_links_add(sl_links *l, const sl_search *s, const char *const *cats, size_t ncats,
-                       uint32_t source);
+ * then by content); row_key is sl_row_key(s) (release.h: the hash of its ID when it has one),
+ * which the caller has already. Returns SL_OK once the linking gave up; SL_ENOMEM only for
+ * memory. */
+sl_status sl_links_add(sl_links *l, const sl_search *s, uint64_t row_key,
+                       const char *const *cats, size_t ncats, uint32_t source);
 
 /* Per-source staging, as sl_counts_open and sl_counts_close: a source closed with keep 0 (a
  * duplicate) has its rows left out. */

@@ -152,7 +152,7 @@ uint64_t sl_fingerprint_shared(const sl_fingerprint *a, const sl_fingerprint *b,
     return est >= (double)cap ? cap : (uint64_t)est;
 }
 
-void sl_fingerprint_add(sl_fingerprint *fp, const sl_search *q) {
+uint64_t sl_fingerprint_add(sl_fingerprint *fp, const sl_search *q) {
     uint64_t key = sl_row_key(q);
     /* The hash of every field's cell state, one byte each, seeded with the key. Not exported
      * and empty both mean "nothing here": a column one format drops must not make the same
@@ -165,6 +165,7 @@ void sl_fingerprint_add(sl_fingerprint *fp, const sl_search *q) {
         h = (h ^ (unsigned char)st) * FNV_PRIME;
     }
     sl_fingerprint_add_hash(fp, key, fnv_mix(h));
+    return key;
 }
 
 static int fp_same_keys(const sl_fingerprint *a, const sl_fingerprint *b) {

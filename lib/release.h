@@ -28,7 +28,8 @@ typedef struct {
 
 /* Hash of one row's key (never 0). */
 uint64_t sl_row_key(const sl_search *q);
-void sl_fingerprint_add(sl_fingerprint *fp, const sl_search *q);
+/* Adds a row; returns its key (sl_row_key), for callers that need it too. */
+uint64_t sl_fingerprint_add(sl_fingerprint *fp, const sl_search *q);
 /* Adds a row hashed elsewhere (event logs: hash of timestamp, user, type, details). */
 void sl_fingerprint_add_hash(sl_fingerprint *fp, uint64_t key, uint64_t state);
 /* How many rows (keys) the sources behind a and b share, from their sketches: exact (*exact =

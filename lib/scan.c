@@ -534,7 +534,7 @@ static void handle_search(sl_scan *s, const sl_source *src, const sl_csv_row *ro
         name_seen(&s->users, &s->user_tally, user->p, user->len);
     }
     track_reason(s, &q);
-    sl_fingerprint_add(&s->fp, &q);
+    const uint64_t row_key = sl_fingerprint_add(&s->fp, &q);
     if (s->opts.dry_run) return; /* inspect: accounted, not classified or stored */
 
     sl_status rc = SL_OK;
@@ -561,7 +561,7 @@ static void handle_search(sl_scan *s, const sl_source *src, const sl_csv_row *ro
     if (named) cats[ncats++] = SL_NAMED_CATEGORY;
     rc = sl_store_count_row(s->store, &q, cats, ncats);
     if (!rc) rc = sl_store_repeat_row(s->store, &q, ncats > 0, src->id, row->record, row->line);
-    if (!rc) rc = sl_store_link_row(s->store, &q, cats, ncats, src->id);
+    if (!rc) rc = sl_store_link_row(s->store, &q, row_key, cats, ncats, src->id);
     if (rc || !ncats) {
         if (rc && !s->fatal) s->fatal = rc;
         return;

@@ -1096,11 +1096,11 @@ static int hotlist_type(const sl_cell *c) {
     return 1;
 }
 
-sl_status sl_store_link_row(sl_store *st, const sl_search *s, const char *const *cats,
-                            size_t ncats, uint32_t source) {
+sl_status sl_store_link_row(sl_store *st, const sl_search *s, uint64_t row_key,
+                            const char *const *cats, size_t ncats, uint32_t source) {
     if (st->cfirst) return st->cfirst;
     if (!st->links) return count_fail(st, SL_EINTERNAL);
-    sl_status rc = sl_links_add(st->links, s, cats, ncats, source);
+    sl_status rc = sl_links_add(st->links, s, row_key, cats, ncats, source);
     return rc ? count_fail(st, rc) : SL_OK;
 }
 

@@ -134,10 +134,11 @@ sl_status sl_store_count_row(sl_store *st, const sl_search *s, const char *const
 sl_status sl_store_repeat_row(sl_store *st, const sl_search *s, int flagged, uint32_t source,
                               uint64_t record, uint64_t line);
 
-/* Keeps search row s of source, with its finding categories (as for sl_store_count_row), to
- * be linked into searches at the end (lib/links.h). Runs on the scan's thread. */
-sl_status sl_store_link_row(sl_store *st, const sl_search *s, const char *const *cats,
-                            size_t ncats, uint32_t source);
+/* Keeps search row s of source (row_key: sl_row_key of it), with its finding categories (as
+ * for sl_store_count_row), to be linked into searches at the end (lib/links.h). Runs on the
+ * scan's thread. */
+sl_status sl_store_link_row(sl_store *st, const sl_search *s, uint64_t row_key,
+                            const char *const *cats, size_t ncats, uint32_t source);
 
 /* Per-source staging. Between begin and end, flagged rows, hits, events and counts belong to
  * the open source; end keeps them (counts merged into the run's) or drops them all, for a

@@ -6,6 +6,7 @@
  * ways (with a second buffer and in place) against a count made here. */
 #include "../harness.h"
 #include "links.h"
+#include "release.h"
 #include "timeparse.h"
 
 #define T0 INT64_C(1756684800) /* 2025-09-01T00:00:00Z */
@@ -37,7 +38,7 @@ static void add(sl_links *l, const char *id, const char *org, int64_t t, int64_t
     const row_spec r = {id, org, reason, t, nets, SL_TIME_NONE, SL_TIME_NONE};
     sl_search q = make(&r);
     const char *cats[1] = {cat};
-    sl_status rc = sl_links_add(l, &q, cats, cat ? 1 : 0, src);
+    sl_status rc = sl_links_add(l, &q, sl_row_key(&q), cats, cat ? 1 : 0, src);
     if (rc) CHECK_INT(rc, SL_OK);
 }
 
@@ -138,8 +139,8 @@ static void test_same_source(void) {
     sl_search a = make(&r), b = make(&r);
     a.f[SL_F_NAME] = (sl_cell){"***", 3, SL_CELL_VENDOR_REDACTED};
     b.f[SL_F_NAME] = (sl_cell){"***", 3, SL_CELL_VALUE};
-    CHECK_INT(sl_links_add(l, &a, NULL, 0, 1), SL_OK);
-    CHECK_INT(sl_links_add(l, &b, NULL, 0, 1), SL_OK);
+    CHECK_INT(sl_links_add(l, &a, sl_row_key(&a), NULL, 0, 1), SL_OK);
+    CHECK_INT(sl_links_add(l, &b, sl_row_key(&b), NULL, 0, 1), SL_OK);
     o = finish(l);
     CHECK_INT(o.searches, 2);
     CHECK_INT(o.refused, 2);
@@ -171,8 +172,8 @@ static void test_key_parts(void) {
     add(l, NULL, "Alder Creek CA PD", T0, -1, "theft", NULL, 5);
     const row_spec r = {NULL, "Alder Creek CA PD", "theft", T0, 5, T0 - 3600, T0};
     sl_search q = make(&r);
-    CHECK_INT(sl_links_add(l, &q, NULL, 0, 6), SL_OK);
-    CHECK_INT(sl_links_add(l, &q, NULL, 0, 7), SL_OK);
+    CHECK_INT(sl_links_add(l, &q, sl_row_key(&q), NULL, 0, 6), SL_OK);
+    CHECK_INT(sl_links_add(l, &q, sl_row_key(&q), NULL, 0, 7), SL_OK);
     sl_links_result o = finish(l);
     CHECK_INT(o.searches, 6);
     CHECK_INT(o.several, 1);
@@ -193,8 +194,8 @@ static void test_no_key(void) {
     const row_spec r = {NULL, "REDACTED", "theft", T0, 5, SL_TIME_NONE, SL_TIME_NONE};
     sl_search q = make(&r);
     q.f[SL_F_ORG].st = SL_CELL_AGENCY_REDACTED;
-    CHECK_INT(sl_links_add(l, &q, NULL, 0, 1), SL_OK);
-    CHECK_INT(sl_links_add(l, &q, NULL, 0, 2), SL_OK);
+    CHECK_INT(sl_links_add(l, &q, sl_row_key(&q), NULL, 0, 1), SL_OK);
+    CHECK_INT(sl_links_add(l, &q, sl_row_key(&q), NULL, 0, 2), SL_OK);
     sl_links_result o = finish(l);
     CHECK_INT(o.no_key, 6);
     CHECK_INT(o.by_id, 2);
