@@ -71,7 +71,7 @@ typedef struct {
     uint64_t searches;      /* distinct searches */
     uint64_t by_id;         /* rows linked by their ID */
     uint64_t by_key;        /* rows without an ID linked by the composite key (alone or to an ID) */
-    uint64_t no_key;        /* rows with neither an ID nor an organization and a time: a search each */
+    uint64_t no_key;        /* rows with no ID, and no organization or time: a search each */
     uint64_t refused;       /* rows without an ID under an ambiguous key: a search each */
     uint64_t refused_keys;  /* ambiguous keys */
     uint64_t several;       /* searches seen in more than one source */

@@ -216,8 +216,8 @@ static void first_screen(html *h, const sl_out_totals *t) {
     card(h, t->records, "rows read");
     card(h, t->searches, "searches parsed (rows)");
     int64_t linked = -1;
-    one_int(h, "SELECT CAST(value AS INTEGER) FROM run WHERE key = 'searches' AND value GLOB '[0-9]*'",
-            &linked);
+    one_int(h, "SELECT CAST(value AS INTEGER) FROM run WHERE key = 'searches'"
+               " AND value GLOB '[0-9]*'", &linked);
     if (linked >= 0) card(h, linked, "distinct searches (rows linked across logs)");
     if (t->other_parsed) card(h, t->other_parsed, "other rows parsed (event logs, reference lists)");
     card(h, t->rejected, "rows rejected");
