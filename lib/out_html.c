@@ -215,9 +215,9 @@ static void first_screen(html *h, const sl_out_totals *t) {
     card(h, t->files, "files read");
     card(h, t->records, "rows read");
     card(h, t->searches, "searches parsed (rows)");
-    int64_t linked = -1;
-    one_int(h, "SELECT CAST(value AS INTEGER) FROM run WHERE key = 'searches'"
-               " AND value GLOB '[0-9]*'", &linked);
+    int64_t linked; /* -1: the rows were not linked */
+    one_int(h, "SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM run WHERE key = 'searches'"
+               " AND value GLOB '[0-9]*'), -1)", &linked);
     if (linked >= 0) card(h, linked, "distinct searches (rows linked across logs)");
     if (t->other_parsed) card(h, t->other_parsed, "other rows parsed (event logs, reference lists)");
     card(h, t->rejected, "rows rejected");
@@ -339,7 +339,7 @@ static void links(html *h) {
     }
     raw(h, "<h3 id=\"searches\">Rows and searches</h3>\n<p>");
     if (sqlite3_column_type(s, 0) != SQLITE_INTEGER) {
-        raw(h, "The rows were not linked into searches: ");
+        raw(h, "Searches: ");
         col(h, s, 0);
         raw(h, ". The counts above are rows.</p>\n");
         sqlite3_finalize(s);
@@ -388,12 +388,13 @@ static void links(html *h) {
 static void categories(html *h) {
     int64_t all = 0;
     one_int(h, "SELECT COALESCE(SUM(rows), 0) FROM counts WHERE category = 'all'", &all);
-    int64_t all_s = -1;
-    one_int(h, "SELECT searches FROM search_counts WHERE category = 'all'", &all_s);
+    int64_t all_s; /* -1: the rows were not linked */
+    one_int(h, "SELECT COALESCE((SELECT searches FROM search_counts WHERE category = 'all'), -1)",
+            &all_s);
     raw(h, "<h2 id=\"categories\">Rows by category</h2>\n");
-    raw(h, "<p>How many search rows carry each category (a row can carry several), and how "
-           "many distinct searches: the rows linked across logs (below). "
-           "&ldquo;all&rdquo; counts every search row.</p>\n");
+    raw(h, "<p>How many search rows carry each category (a row can carry several)");
+    if (all_s >= 0) raw(h, ", and how many distinct searches: the rows linked across logs (below)");
+    raw(h, ". &ldquo;all&rdquo; counts every search row.</p>\n");
     sqlite3_stmt *s = NULL;
     if (!prep(h, SL_OUT_CATEGORIES, &s)) return;
     raw(h, "<table>\n<tr><th>category</th><th class=\"n\">rows</th><th class=\"n\">share</th>");
