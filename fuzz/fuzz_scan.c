@@ -234,6 +234,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
           "cannot read search_counts");
     check(sqlite3_column_int64(q, 0) == 0, "searches out of their rules");
     sqlite3_finalize(q);
+    /* each flagged row's search: one per flagged row when linked, and by category as many
+     * distinct searches as search_counts says */
+    check(sqlite3_prepare_v2(db,
+                             "SELECT (SELECT COUNT(*) FROM search_counts) > 0 AND ((SELECT COUNT(*)"
+                             " FROM flagged_searches) <> (SELECT COUNT(*) FROM flagged_rows) OR"
+                             " EXISTS (SELECT 1 FROM search_counts k WHERE k.category <> 'all' AND"
+                             " k.searches <> (SELECT COUNT(DISTINCT fs.search) FROM flagged_rows r"
+                             " JOIN flagged_searches fs USING (row_id) WHERE ',' || r.categories ||"
+                             " ',' LIKE '%,' || k.category || ',%')))",
+                             -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW,
+          "cannot read flagged_searches");
+    check(sqlite3_column_int64(q, 0) == 0, "flagged rows' searches out of their rules");
+    sqlite3_finalize(q);
     if (naming) { /* every search row of audit.csv holds the plate in its plate cell */
         check(sqlite3_prepare_v2(db,
                                  "SELECT (SELECT COALESCE(SUM(searches), 0) FROM sources WHERE cite"

@@ -1,5 +1,6 @@
 /* btree.h: one SQLite table written page by page, outside SQLite, for the tables that take a
- * row per flagged search (flagged_rows) and per new hit (hit_sets). SQLite's own insert costs
+ * row per flagged search (flagged_rows, and flagged_searches at the end) and per new hit
+ * (hit_sets). SQLite's own insert costs
  * about 2 µs a row (bench/RESULTS.md), more than everything else a flagged row costs. Rows here arrive in rowid
  * order and are never updated, the one case in which a table B-tree can be built bottom-up:
  * each row is encoded as a SQLite record into the leaf page being filled, full leaves (and the

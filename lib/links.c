@@ -17,7 +17,7 @@ typedef struct {
     uint32_t det;  /* hash of what else the row holds: two rows of one source under one key
                       and with different det are two searches */
     uint32_t src;
-    uint32_t pad;
+    uint32_t row;  /* a flagged row: its number among them, from 1 (0: not flagged) */
 } rec;
 _Static_assert(sizeof(rec) == 32, "a kept row is 32 bytes");
 
@@ -41,6 +41,8 @@ struct sl_links {
     size_t mark;
     size_t keyed_no_id; /* rows with a composite key and no ID: 0, and keys need no sort */
     size_t mark_keyed;
+    uint64_t nflagged, mark_flagged; /* rows with a category */
+    uint64_t *search_of;
     sl_links_why gave_up;
     int in_place;       /* sort without a second buffer (tests) */
     const char *cat_p[SL_LINKS_CATS]; /* categories as passed, in the order first seen */
@@ -59,6 +61,7 @@ sl_links *sl_links_new(void) {
 void sl_links_free(sl_links *l) {
     if (!l) return;
     free(l->r);
+    free(l->search_of);
     free(l);
 }
 
@@ -169,22 +172,25 @@ sl_status sl_links_add(sl_links *l, const sl_search *s, uint64_t row_key,
     r->cats = bits;
     r->det = r->u ? 0 : detail(s); /* only rows without an ID are told apart by it */
     r->src = source;
-    r->pad = 0;
+    r->row = ncats ? (uint32_t)++l->nflagged : 0;
     return SL_OK;
 }
 
 void sl_links_open(sl_links *l) {
     l->mark = l->n;
     l->mark_keyed = l->keyed_no_id;
+    l->mark_flagged = l->nflagged;
 }
 
 void sl_links_close(sl_links *l, int keep) {
     if (!keep && l->mark <= l->n) {
         l->n = l->mark;
         l->keyed_no_id = l->mark_keyed;
+        l->nflagged = l->mark_flagged;
     }
     l->mark = l->n;
     l->mark_keyed = l->keyed_no_id;
+    l->mark_flagged = l->nflagged;
 }
 
 static int cmp_key(const void *a, const void *b) {
@@ -198,6 +204,18 @@ static int cmp_key(const void *a, const void *b) {
 static int cmp_search(const void *a, const void *b) {
     const srch *x = a, *y = b;
     return (x->id > y->id) - (x->id < y->id);
+}
+
+/* A flagged row that is not a search alone: its search's hash and its number. */
+typedef struct {
+    uint64_t id;
+    uint32_t row, pad;
+} flagged_row;
+
+static int cmp_flagged(const void *a, const void *b) {
+    const flagged_row *x = a, *y = b;
+    if (x->id != y->id) return x->id < y->id ? -1 : 1;
+    return (x->row > y->row) - (x->row < y->row);
 }
 
 /* Both record types begin with the 64-bit hash they are sorted by. */
@@ -314,6 +332,10 @@ static sl_status sort_searches(srch *r, size_t n, int in_place) {
     return sort_records((char *)r, n, sizeof *r, cmp_search, in_place);
 }
 
+static sl_status sort_flagged(flagged_row *r, size_t n, int in_place) {
+    return sort_records((char *)r, n, sizeof *r, cmp_flagged, in_place);
+}
+
 /* Gives each row of one composite key [a, b) its search: the key's one ID, or the key itself,
  * or, when the key is ambiguous, the row's own ID (0 without one: a search alone). */
 static void resolve_key(rec *r, size_t a, size_t b, sl_links_result *o) {
@@ -387,18 +409,29 @@ sl_status sl_links_finish(sl_links *l, sl_links_result *o) {
     size_t cnt[2][1u << DIGIT];
     const uint64_t mask = (1u << DIGIT) - 1;
     memset(cnt, 0, sizeof cnt);
+    /* the flagged rows' searches: numbered here for rows that are a search alone, gathered
+     * with their search's hash for the others */
+    flagged_row *fr = NULL;
+    size_t nfr = 0;
+    if (l->nflagged && (!(l->search_of = calloc(l->nflagged, sizeof *l->search_of)) ||
+                        !(fr = malloc(l->nflagged * sizeof *fr)))) {
+        free(fr);
+        return SL_ENOMEM;
+    }
     size_t m = 0;
     for (i = 0; i < n; i++) {
         const rec x = r[i];
         for (uint32_t b = x.cats; b; b &= b - 1) rows_cat[__builtin_ctz(b)]++;
         if (!x.c) {
             o->searches++;
+            if (x.row) l->search_of[x.row - 1] = o->searches;
             for (uint32_t b = x.cats; b; b &= b - 1) per_cat[__builtin_ctz(b)]++;
             continue;
         }
+        if (x.row) fr[nfr++] = (flagged_row){x.c, x.row, 0};
         q[m++] = (srch){x.c, x.cats, x.src};
-        cnt[0][(x.c >> (64 - TOP + DIGIT)) & mask]++;
-        cnt[1][(x.c >> (64 - TOP)) & mask]++;
+        cnt[0][(x.c >> (64 - TOP)) & mask]++; /* the lower digit first, */
+        cnt[1][(x.c >> (64 - TOP + DIGIT)) & mask]++; /* then the top one */
     }
     for (int d = 0; d < 2; d++) {
         size_t sum = 0;
@@ -409,11 +442,17 @@ sl_status sl_links_finish(sl_links *l, sl_links_result *o) {
         }
     }
     if (m >= 4096 && !l->in_place) {
-        for (i = 0; i < m; i++) tmp[cnt[0][(q[i].id >> (64 - TOP + DIGIT)) & mask]++] = q[i];
-        for (i = 0; i < m; i++) q[cnt[1][(tmp[i].id >> (64 - TOP)) & mask]++] = tmp[i];
+        for (i = 0; i < m; i++) tmp[cnt[0][(q[i].id >> (64 - TOP)) & mask]++] = q[i];
+        for (i = 0; i < m; i++) q[cnt[1][(tmp[i].id >> (64 - TOP + DIGIT)) & mask]++] = tmp[i];
     } else if (m > 1 && sort_searches(q, m, l->in_place)) {
+        free(fr);
         return SL_ENOMEM;
     }
+    if (sort_flagged(fr, nfr, l->in_place)) {
+        free(fr);
+        return SL_ENOMEM;
+    }
+    size_t f = 0; /* the next flagged row, in the searches' order */
     for (i = 0; i < m;) {
         /* a run of one top TOP bits: a record or two; sorted here, then its searches */
         size_t e = i + 1;
@@ -444,9 +483,13 @@ sl_status sl_links_finish(sl_links *l, sl_links_result *o) {
                 o->several_rows += j - i;
             }
             for (; bits; bits &= bits - 1) per_cat[__builtin_ctz(bits)]++;
+            for (; f < nfr && fr[f].id == q[i].id; f++) l->search_of[fr[f].row - 1] = o->searches;
             i = j;
         }
     }
+    free(fr);
+    o->search_of = l->search_of;
+    o->flagged = l->nflagged;
     for (size_t c = 0; c < l->ncat; c++)
         l->res_cats[c] = (sl_links_cat){l->cat_p[c], rows_cat[c], per_cat[c]};
     o->cats = l->res_cats;

@@ -14,7 +14,8 @@
  *
  * Rows with neither an ID nor an organization and a search time cannot be linked: each counts
  * as one search. The counts are searches by category (a search carries the categories of all
- * its rows: one copy's reason may be redacted where another's is not). Internal to lib/. */
+ * its rows: one copy's reason may be redacted where another's is not), and each flagged row's
+ * search, for the database to join flagged rows on. Internal to lib/. */
 #ifndef SL_LINKS_H
 #define SL_LINKS_H
 
@@ -78,6 +79,11 @@ typedef struct {
     uint64_t several_rows;  /* the rows of those searches */
     const sl_links_cat *cats;
     size_t ncats;           /* in the order first seen */
+    /* The search of each flagged row (a row with a category), by its number among them from 1
+     * (as flagged_rows.row_id): search_of[row - 1]. Searches are numbered from 1: those of the
+     * rows that are a search alone first, then the others, in an order their hashes fix. */
+    const uint64_t *search_of;
+    uint64_t flagged;
 } sl_links_result;
 
 /* Links the rows kept; the result lives until sl_links_free. Call once, after the last

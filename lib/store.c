@@ -68,6 +68,7 @@ struct sl_store {
     char *path;           /* the database file */
     sl_btree *rows;       /* flagged_rows, built outside SQLite */
     sl_btree *hits;       /* hit_sets, the same way */
+    sl_btree *fsrch;      /* flagged_searches, the same way, at the end */
     sqlite3_stmt *meta, *pack, *rule, *source, *rej, *fstate, *ferr, *diag;
     sqlite3_stmt *event, *finding, *check; /* issue 3: events, release findings, source checks */
     sl_status first;
@@ -286,6 +287,7 @@ static const char DDL[] =
     " record INTEGER NOT NULL, line INTEGER NOT NULL, search_time TEXT NOT NULL);"
     "CREATE TABLE search_counts(category TEXT PRIMARY KEY, rows INTEGER NOT NULL,"
     " searches INTEGER NOT NULL);"
+    "CREATE TABLE flagged_searches(row_id INTEGER PRIMARY KEY, search INTEGER NOT NULL);"
     "CREATE VIEW accounting AS SELECT id, cite, records, searches, rejected, header_repeats,"
     " blank, set_aside, records - searches - rejected - header_repeats - blank - set_aside"
     " AS unaccounted FROM sources;";
@@ -342,6 +344,7 @@ sl_status sl_store_open(sl_store **out, const char *path, char *err, size_t errl
     /* the pages of flagged_rows and hit_sets, spilled beside the database until spliced */
     if (!rc) rc = open_pages(st, &st->rows, "rows", page);
     if (!rc) rc = open_pages(st, &st->hits, "hits", page);
+    if (!rc) rc = open_pages(st, &st->fsrch, "searches", page);
     if (!rc && sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) rc = fail(st, SL_EDB, "begin");
     if (!rc) rc = prep(st, &st->meta, "INSERT OR REPLACE INTO run(key, value) VALUES(?1, ?2)");
     if (!rc) rc = prep(st, &st->pack, "INSERT INTO packs VALUES(?1, ?2, ?3, ?4)");
@@ -1341,7 +1344,8 @@ static sl_status root_of(sl_store *st, const char *table, uint32_t *root) {
  * the database opened again, indexed (hit_sets only now has its rows; the others are indexed
  * with it, in the order the schema has always listed them) and left to the writers that read
  * it. */
-static sl_status splice_rows(sl_store *st, uint32_t rows_root, uint32_t hits_root) {
+static sl_status splice_rows(sl_store *st, uint32_t rows_root, uint32_t hits_root,
+                             uint32_t fsrch_root) {
     finalize_all(st);
     if (sqlite3_close(st->db) != SQLITE_OK) return fail(st, SL_EDB, "close");
     st->db = NULL;
@@ -1349,6 +1353,8 @@ static sl_status splice_rows(sl_store *st, uint32_t rows_root, uint32_t hits_roo
     if (rc) return bt_fail(st, rc, st->rows, "flagged_rows");
     if ((rc = sl_btree_splice(st->hits, st->path, hits_root)))
         return bt_fail(st, rc, st->hits, "hit_sets");
+    if ((rc = sl_btree_splice(st->fsrch, st->path, fsrch_root)))
+        return bt_fail(st, rc, st->fsrch, "flagged_searches");
     static const char REOPEN[] =
         CONN_PRAGMAS
         "BEGIN;"
@@ -1563,6 +1569,15 @@ sl_status sl_store_search_links(sl_store *st) {
         rc = step_reset(st, ins, "search_counts");
     }
     sqlite3_finalize(ins);
+    /* each flagged row's search, in row_id order: the rows were numbered as they came, and so
+     * were they here */
+    if (!rc && lr.flagged && lr.flagged != (uint64_t)(st->next_row - 1))
+        rc = fail(st, SL_EINTERNAL, "links: the flagged rows were counted differently");
+    for (uint64_t i = 0; !rc && i < lr.flagged; i++) {
+        const sl_bval fv[2] = {v_null(), v_int((int64_t)lr.search_of[i])};
+        if ((rc = sl_btree_append(st->fsrch, (int64_t)i + 1, fv, 2)))
+            rc = bt_fail(st, rc, st->fsrch, "flagged_searches");
+    }
     if (!rc) st->searches = lr.searches;
     return rc;
 }
@@ -1606,16 +1621,17 @@ sl_status sl_store_finish(sl_store *st) {
     sqlite3_finalize(cin);
     if (!rc) rc = write_reach(st);
     if (!rc) rc = write_operators(st);
-    uint32_t rows_root = 0, hits_root = 0;
+    uint32_t rows_root = 0, hits_root = 0, fsrch_root = 0;
     if (!rc) rc = root_of(st, "flagged_rows", &rows_root);
     if (!rc) rc = root_of(st, "hit_sets", &hits_root);
+    if (!rc) rc = root_of(st, "flagged_searches", &fsrch_root);
     /* the counts are spent */
     sl_counts_free(st->counts);
     st->counts = NULL;
     if (rc) return rc;
     if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) return fail(st, SL_EDB, "commit");
     st->finished = 1;
-    return splice_rows(st, rows_root, hits_root);
+    return splice_rows(st, rows_root, hits_root, fsrch_root);
 }
 
 sl_status sl_store_close(sl_store *st) {
@@ -1636,6 +1652,7 @@ sl_status sl_store_close(sl_store *st) {
     }
     sl_redact_memo_free(st->memo);
     sl_btree_free(st->rows);
+    sl_btree_free(st->fsrch);
     sl_btree_free(st->hits);
     free(st->path);
     sets_free(&st->sets);

@@ -74,6 +74,19 @@ check '[ "${same:-0}" -ge 15 ]' "too few categories whose rows agree with truth 
 imm=$(q "$DB" "SELECT searches || ' ' || rows FROM search_counts WHERE category = 'immigration'")
 check '[ "${imm% *}" -lt "${imm#* }" ]' "immigration: searches should be fewer than rows: $imm"
 
+# Each flagged row's search (flagged_searches): one per flagged row; per category, the distinct
+# searches of the flagged rows carrying it are search_counts' searches; immigration's equal
+# the generator's.
+expect "flagged_searches: one row per flagged row" \
+    "$(q "$DB" "SELECT COUNT(*) FROM flagged_searches")" "$(q "$DB" "SELECT COUNT(*) FROM flagged_rows")"
+expect "flagged_searches: by category, as search_counts" \
+    "$(q "$DB" "SELECT COUNT(*) FROM search_counts k WHERE k.category <> 'all' AND k.searches <> (SELECT COUNT(DISTINCT fs.search) FROM flagged_rows r JOIN flagged_searches fs USING (row_id) WHERE ',' || r.categories || ',' LIKE '%,' || k.category || ',%')")" 0
+expect "flagged_searches: immigration searches, as the generator's" \
+    "$(q "$DB" "SELECT COUNT(DISTINCT fs.search) FROM flagged_rows r JOIN flagged_searches fs USING (row_id) WHERE ',' || r.categories || ',' LIKE '%,immigration,%'")" \
+    "$(python3 -c "import json; print(json.load(open('$T/truth.json'))['category_searches']['immigration'])")"
+expect "flagged_searches: numbers from 1 to the searches at most" \
+    "$(q "$DB" "SELECT MIN(search) >= 1 AND MAX(search) <= (SELECT searches FROM search_counts WHERE category = 'all') FROM flagged_searches")" 1
+
 # The outputs say what the database says.
 SJ=$T/out/summary.json
 expect "summary.json searches" "$(python3 -c "

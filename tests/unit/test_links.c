@@ -224,6 +224,15 @@ static void test_categories(void) {
     CHECK_INT(cat_searches(&o, VAGUE), 2);
     CHECK_INT(cat_rows(&o, VAGUE), 2);
     CHECK(o.ncats == 2 && o.cats[0].category == IMM);
+    /* flagged rows in order: id-1, its source-3 copy, the T0+5 search, the row alone, id-7 */
+    CHECK_INT(o.flagged, 5);
+    if (o.search_of && o.flagged == 5) {
+        CHECK(o.search_of[0] == o.search_of[1]);
+        CHECK(o.search_of[1] != o.search_of[2] && o.search_of[2] != o.search_of[3]);
+        CHECK(o.search_of[3] != o.search_of[4] && o.search_of[0] != o.search_of[4]);
+        CHECK_INT(o.search_of[3], 1); /* the row alone is numbered first */
+        for (int i = 0; i < 5; i++) CHECK(o.search_of[i] >= 1 && o.search_of[i] <= 4);
+    }
     sl_links_free(l);
 }
 
@@ -287,6 +296,11 @@ static void test_caps(void) {
     sl_links_free(l);
 }
 
+static int cmp_u64(const void *a, const void *b) {
+    const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
 /* A release large enough for the radix sort: searches in an organization audit with IDs,
  * copies in two network audits without, one in three run twice in one second by one
  * organization (refused), and a file with a row repeated; counted here by construction. */
@@ -324,6 +338,26 @@ static void test_large(int in_place) {
     sl_links_result o = finish(l);
     CHECK_INT(o.searches, want);
     CHECK_INT(o.refused, want_refused);
+    /* the flagged rows' searches: the i % 7 == 0 searches' ID row and source-2 copy, in that
+     * order; one search unless the key was refused (i % 3 == 0); no two searches one number */
+    CHECK_INT(o.flagged, 2 * (uint64_t)((n + 6) / 7));
+    int same_bad = 0, range_bad = 0;
+    uint64_t *nums = calloc(o.flagged ? o.flagged : 1, sizeof *nums);
+    size_t nn = 0;
+    for (int i = 0, k = 0; i < n && o.search_of; i += 7, k += 2) {
+        const uint64_t a = o.search_of[k], b = o.search_of[k + 1];
+        if ((a == b) != (i % 3 != 0)) same_bad++;
+        if (!a || !b || a > o.searches || b > o.searches) range_bad++;
+        nums[nn++] = a;
+        if (a != b) nums[nn++] = b;
+    }
+    CHECK_INT(same_bad, 0);
+    CHECK_INT(range_bad, 0);
+    qsort(nums, nn, sizeof *nums, cmp_u64);
+    size_t dup = 0;
+    for (size_t i = 1; i < nn; i++) dup += nums[i] == nums[i - 1];
+    CHECK_INT(dup, 0);
+    free(nums);
     CHECK_INT(o.refused_keys, (uint64_t)(n + 2) / 3);
     CHECK_INT(o.by_id, (uint64_t)n);
     CHECK_INT(cat_searches(&o, IMM), want_imm);
