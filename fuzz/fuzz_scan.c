@@ -229,7 +229,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                              " WHERE key = 'link_rows') OR (SELECT CAST(value AS INTEGER) FROM run"
                              " WHERE key = 'searches') < (SELECT CAST(value AS INTEGER) FROM run"
                              " WHERE key = 'link_rows_no_key') + (SELECT CAST(value AS INTEGER)"
-                             " FROM run WHERE key = 'link_rows_refused')",
+                             " FROM run WHERE key = 'link_rows_refused') OR EXISTS (SELECT 1 FROM"
+                             " source_searches WHERE repeats >= rows) OR (SELECT COUNT(*) FROM"
+                             " search_counts) > 0 AND ((SELECT SUM(rows) FROM source_searches) <>"
+                             " (SELECT CAST(value AS INTEGER) FROM run WHERE key = 'link_rows') OR"
+                             " (SELECT SUM(repeats) FROM source_searches) <> (SELECT CAST(value AS"
+                             " INTEGER) FROM run WHERE key = 'link_rows_repeating_in_source'))",
                              -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW,
           "cannot read search_counts");
     check(sqlite3_column_int64(q, 0) == 0, "searches out of their rules");

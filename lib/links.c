@@ -43,6 +43,8 @@ struct sl_links {
     size_t mark_keyed;
     uint64_t nflagged, mark_flagged; /* rows with a category */
     uint64_t *search_of;
+    uint32_t nsrc;                   /* sources: the largest id kept, plus one */
+    uint64_t *src_rows, *src_repeats;
     sl_links_why gave_up;
     int in_place;       /* sort without a second buffer (tests) */
     const char *cat_p[SL_LINKS_CATS]; /* categories as passed, in the order first seen */
@@ -62,6 +64,8 @@ void sl_links_free(sl_links *l) {
     if (!l) return;
     free(l->r);
     free(l->search_of);
+    free(l->src_rows);
+    free(l->src_repeats);
     free(l);
 }
 
@@ -172,6 +176,7 @@ sl_status sl_links_add(sl_links *l, const sl_search *s, uint64_t row_key,
     r->cats = bits;
     r->det = r->u ? 0 : detail(s); /* only rows without an ID are told apart by it */
     r->src = source;
+    if (source >= l->nsrc) l->nsrc = source + 1;
     r->row = ncats ? (uint32_t)++l->nflagged : 0;
     return SL_OK;
 }
@@ -204,6 +209,11 @@ static int cmp_key(const void *a, const void *b) {
 static int cmp_search(const void *a, const void *b) {
     const srch *x = a, *y = b;
     return (x->id > y->id) - (x->id < y->id);
+}
+
+static int cmp_source(const void *a, const void *b) {
+    const srch *x = a, *y = b;
+    return (x->src > y->src) - (x->src < y->src);
 }
 
 /* A flagged row that is not a search alone: its search's hash and its number. */
@@ -418,9 +428,15 @@ sl_status sl_links_finish(sl_links *l, sl_links_result *o) {
         free(fr);
         return SL_ENOMEM;
     }
+    if (!(l->src_rows = calloc(l->nsrc + 1, sizeof *l->src_rows)) ||
+        !(l->src_repeats = calloc(l->nsrc + 1, sizeof *l->src_repeats))) {
+        free(fr);
+        return SL_ENOMEM;
+    }
     size_t m = 0;
     for (i = 0; i < n; i++) {
         const rec x = r[i];
+        l->src_rows[x.src]++;
         for (uint32_t b = x.cats; b; b &= b - 1) rows_cat[__builtin_ctz(b)]++;
         if (!x.c) {
             o->searches++;
@@ -482,6 +498,24 @@ sl_status sl_links_finish(sl_links *l, sl_links_result *o) {
                 o->several++;
                 o->several_rows += j - i;
             }
+            if (j - i > 1) { /* its rows by source: a source's second row of it repeats it */
+                if (j - i > 16) qsort(q + i, j - i, sizeof *q, cmp_source);
+                else
+                    for (size_t k = i + 1; k < j; k++) {
+                        const srch x = q[k];
+                        size_t p = k;
+                        while (p > i && q[p - 1].src > x.src) {
+                            q[p] = q[p - 1];
+                            p--;
+                        }
+                        q[p] = x;
+                    }
+                for (size_t k = i + 1; k < j; k++)
+                    if (q[k].src == q[k - 1].src) {
+                        l->src_repeats[q[k].src]++;
+                        o->repeats++;
+                    }
+            }
             for (; bits; bits &= bits - 1) per_cat[__builtin_ctz(bits)]++;
             for (; f < nfr && fr[f].id == q[i].id; f++) l->search_of[fr[f].row - 1] = o->searches;
             i = j;
@@ -490,6 +524,9 @@ sl_status sl_links_finish(sl_links *l, sl_links_result *o) {
     free(fr);
     o->search_of = l->search_of;
     o->flagged = l->nflagged;
+    o->source_rows = l->src_rows;
+    o->source_repeats = l->src_repeats;
+    o->nsources = l->nsrc;
     for (size_t c = 0; c < l->ncat; c++)
         l->res_cats[c] = (sl_links_cat){l->cat_p[c], rows_cat[c], per_cat[c]};
     o->cats = l->res_cats;

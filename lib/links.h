@@ -84,6 +84,12 @@ typedef struct {
      * rows that are a search alone first, then the others, in an order their hashes fix. */
     const uint64_t *search_of;
     uint64_t flagged;
+    /* Per source id (0..nsources - 1): its rows kept, and those that repeat a search already
+     * among its rows (the same ID, or the same key and the same row: an export that lists a
+     * search twice). */
+    const uint64_t *source_rows, *source_repeats;
+    uint32_t nsources;
+    uint64_t repeats;  /* all sources' */
 } sl_links_result;
 
 /* Links the rows kept; the result lives until sl_links_free. Call once, after the last

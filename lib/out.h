@@ -156,14 +156,16 @@ sl_status sl_out_totals_get(struct sqlite3 *db, sl_out_totals *t, char *err, siz
 
 /* How the rows were linked into searches (lib/links.h): searches (a number, or the text
  * saying why the rows were not linked), rows, rows linked by ID, by key, rows with no key,
- * rows refused, keys refused, searches in several sources, their rows. */
+ * rows refused, keys refused, searches in several sources, their rows, rows that repeat a
+ * search already in their own source. */
 #define SL_OUT_LINKS_SUMMARY                                                                    \
     "SELECT " SL_OUT_RUN_NUMBER("searches") ", " SL_OUT_RUN_NUMBER("link_rows") ", "             \
     SL_OUT_RUN_NUMBER("link_rows_by_id") ", " SL_OUT_RUN_NUMBER("link_rows_by_key") ", "         \
     SL_OUT_RUN_NUMBER("link_rows_no_key") ", " SL_OUT_RUN_NUMBER("link_rows_refused") ", "       \
     SL_OUT_RUN_NUMBER("link_keys_refused") ", "                                                  \
     SL_OUT_RUN_NUMBER("link_searches_in_several_sources") ", "                                   \
-    SL_OUT_RUN_NUMBER("link_rows_in_several_sources")
+    SL_OUT_RUN_NUMBER("link_rows_in_several_sources") ", "                                       \
+    SL_OUT_RUN_NUMBER("link_rows_repeating_in_source")
 
 /* How rows were linked into searches, for the report and summary.json. */
 #define SL_OUT_LINKS_NOTE                                                                       \

@@ -345,8 +345,8 @@ static void links(html *h) {
         sqlite3_finalize(s);
         return;
     }
-    int64_t v[9];
-    for (int i = 0; i < 9; i++) v[i] = sqlite3_column_int64(s, i);
+    int64_t v[10];
+    for (int i = 0; i < 10; i++) v[i] = sqlite3_column_int64(s, i);
     sqlite3_finalize(s);
     num(h, v[1]);
     raw(h, v[1] == 1 ? " search row is " : " search rows are ");
@@ -380,7 +380,31 @@ static void links(html *h) {
         }
         raw(h, ".");
     }
-    raw(h, "</p>\n<p class=\"note\">");
+    raw(h, "</p>\n");
+    if (v[9] && prep(h, "SELECT s.cite, k.repeats, k.rows FROM source_searches k JOIN sources s"
+                        " ON s.id = k.source_id WHERE k.repeats > 0 ORDER BY k.repeats DESC,"
+                        " k.source_id LIMIT 10", &s)) {
+        raw(h, "<p>");
+        num(h, v[9]);
+        raw(h, v[9] == 1 ? " row repeats" : " rows repeat");
+        raw(h, " a search already listed in the same source (file, sheet or archive member: the"
+               " same search ID, or the same key and the same row): an export that lists a search"
+               " twice. By source, most first:</p>\n"
+               "<table>\n<tr><th>source</th><th class=\"n\">rows repeating a search</th>"
+               "<th class=\"n\">of its rows</th></tr>\n");
+        while (next(h, s)) {
+            raw(h, "<tr><td class=\"mono\">");
+            col(h, s, 0);
+            raw(h, "</td><td class=\"n\">");
+            num(h, sqlite3_column_int64(s, 1));
+            raw(h, "</td><td class=\"n\">");
+            num(h, sqlite3_column_int64(s, 2));
+            raw(h, "</td></tr>\n");
+        }
+        raw(h, "</table>\n");
+        sqlite3_finalize(s);
+    }
+    raw(h, "<p class=\"note\">");
     escz(h, SL_OUT_LINKS_NOTE);
     raw(h, "</p>\n");
 }

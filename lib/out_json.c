@@ -534,7 +534,8 @@ static void w_links(ctx *c) {
                                        "rows_refused",
                                        "keys_refused",
                                        "searches_in_several_sources",
-                                       "rows_in_several_sources"};
+                                       "rows_in_several_sources",
+                                       "rows_repeating_in_their_source"};
     j_open(w, "searches", "{");
     if (next(c, s))
         for (int i = 0; i < (int)(sizeof keys / sizeof *keys); i++)

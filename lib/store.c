@@ -288,6 +288,8 @@ static const char DDL[] =
     "CREATE TABLE search_counts(category TEXT PRIMARY KEY, rows INTEGER NOT NULL,"
     " searches INTEGER NOT NULL);"
     "CREATE TABLE flagged_searches(row_id INTEGER PRIMARY KEY, search INTEGER NOT NULL);"
+    "CREATE TABLE source_searches(source_id INTEGER PRIMARY KEY, rows INTEGER NOT NULL,"
+    " repeats INTEGER NOT NULL);"
     "CREATE VIEW accounting AS SELECT id, cite, records, searches, rejected, header_repeats,"
     " blank, set_aside, records - searches - rejected - header_repeats - blank - set_aside"
     " AS unaccounted FROM sources;";
@@ -1542,9 +1544,11 @@ sl_status sl_store_search_links(sl_store *st) {
                                        "link_rows_by_key",  "link_rows_no_key",
                                        "link_rows_refused", "link_keys_refused",
                                        "link_searches_in_several_sources",
-                                       "link_rows_in_several_sources"};
-    const uint64_t vals[] = {lr.rows,    lr.by_id,        lr.by_key,  lr.no_key,
-                             lr.refused, lr.refused_keys, lr.several, lr.several_rows};
+                                       "link_rows_in_several_sources",
+                                       "link_rows_repeating_in_source"};
+    const uint64_t vals[] = {lr.rows,    lr.by_id,        lr.by_key,       lr.no_key,
+                             lr.refused, lr.refused_keys, lr.several,      lr.several_rows,
+                             lr.repeats};
     for (size_t i = 0; !rc && i < sizeof vals / sizeof *vals; i++) {
         snprintf(v, sizeof v, "%llu", (unsigned long long)vals[i]);
         rc = sl_store_meta(st, keys[i], v);
@@ -1567,6 +1571,16 @@ sl_status sl_store_search_links(sl_store *st) {
         bind_u64(ins, 2, c ? c->rows : lr.rows);
         bind_u64(ins, 3, c ? c->searches : lr.searches);
         rc = step_reset(st, ins, "search_counts");
+    }
+    sqlite3_finalize(ins);
+    ins = NULL;
+    if (!rc) rc = prep(st, &ins, "INSERT INTO source_searches VALUES(?1, ?2, ?3)");
+    for (uint32_t i = 0; !rc && i < lr.nsources; i++) {
+        if (!lr.source_rows[i]) continue;
+        sqlite3_bind_int64(ins, 1, i);
+        bind_u64(ins, 2, lr.source_rows[i]);
+        bind_u64(ins, 3, lr.source_repeats[i]);
+        rc = step_reset(st, ins, "source_searches");
     }
     sqlite3_finalize(ins);
     /* each flagged row's search, in row_id order: the rows were numbered as they came, and so

@@ -87,6 +87,16 @@ expect "flagged_searches: immigration searches, as the generator's" \
 expect "flagged_searches: numbers from 1 to the searches at most" \
     "$(q "$DB" "SELECT MIN(search) >= 1 AND MAX(search) <= (SELECT searches FROM search_counts WHERE category = 'all') FROM flagged_searches")" 1
 
+# Rows that repeat a search in their own file: the generator's duplicate_row quirk, file by file.
+expect "rows repeating a search in their file, as truth.csv's duplicate rows" \
+    "$(q "$DB" "SELECT group_concat(f || '=' || n, ',') FROM (SELECT replace(s.cite, rtrim(s.cite, replace(s.cite, '/', '')), '') AS f, k.repeats AS n FROM source_searches k JOIN sources s ON s.id = k.source_id WHERE k.repeats > 0 ORDER BY f)")" \
+    "$(python3 -c "
+import csv, collections
+c = collections.Counter(r['file'] for r in csv.DictReader(open('$T/truth.csv', newline='')) if 'duplicate_row' in r['quirk'].split(';'))
+print(','.join('%s=%d' % kv for kv in sorted(c.items())))")"
+expect "their sum, the run key" "$(q "$DB" "SELECT SUM(repeats) FROM source_searches")" \
+    "$(q "$DB" "SELECT value FROM run WHERE key = 'link_rows_repeating_in_source'")"
+
 # The outputs say what the database says.
 SJ=$T/out/summary.json
 expect "summary.json searches" "$(python3 -c "

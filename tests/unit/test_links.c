@@ -74,6 +74,7 @@ static void test_by_id(void) {
     CHECK_INT(o.by_key, 0);
     CHECK_INT(o.several, 1);
     CHECK_INT(o.several_rows, 3);
+    CHECK_INT(o.repeats, 0); /* one search in three sources repeats none */
     sl_links_free(l);
 }
 
@@ -114,10 +115,25 @@ static void test_same_source(void) {
     sl_links *l = sl_links_new();
     add(l, NULL, "Alder Creek CA PD", T0, 5, "theft", NULL, 1);
     add(l, NULL, "Alder Creek CA PD", T0, 5, "theft", NULL, 1);
+    add(l, "id-4", "Alder Creek CA PD", T0 + 4, 5, "theft", NULL, 3);
+    add(l, "id-4", "Alder Creek CA PD", T0 + 4, 5, "theft", NULL, 3);
+    add(l, "id-4", "Alder Creek CA PD", T0 + 4, 5, "theft", NULL, 3);
+    add(l, "id-4", "Alder Creek CA PD", T0 + 4, 5, "theft", NULL, 2);
     sl_links_result o = finish(l);
-    CHECK_INT(o.searches, 1);
+    CHECK_INT(o.searches, 2);
     CHECK_INT(o.refused, 0);
-    CHECK_INT(o.several, 0);
+    CHECK_INT(o.several, 1);
+    /* repeats within a source: the row twice in source 1, the ID three times in source 3 */
+    CHECK_INT(o.repeats, 3);
+    CHECK_INT(o.nsources, 4);
+    if (o.nsources == 4) {
+        CHECK_INT(o.source_rows[1], 2);
+        CHECK_INT(o.source_repeats[1], 1);
+        CHECK_INT(o.source_rows[2], 1);
+        CHECK_INT(o.source_repeats[2], 0);
+        CHECK_INT(o.source_rows[3], 3);
+        CHECK_INT(o.source_repeats[3], 2);
+    }
     sl_links_free(l);
 
     l = sl_links_new();
