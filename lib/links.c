@@ -252,41 +252,67 @@ static inline size_t zeros_first(char *r, size_t n, size_t sz) {
 #define DIGIT 11 /* bits per radix pass */
 #define TOP (2 * DIGIT)
 
+/* Sorts n records of sz bytes by cmp: insertion for a few, qsort for more. */
+static inline __attribute__((always_inline)) void
+sort_run(char *r, size_t n, size_t sz, int (*cmp)(const void *, const void *)) {
+    if (n > 16) {
+        qsort(r, n, sz, cmp);
+        return;
+    }
+    char x[32];
+    for (size_t i = 1; i < n; i++) {
+        memcpy(x, r + i * sz, sz);
+        size_t j = i;
+        while (j > 0 && cmp(r + (j - 1) * sz, x) > 0) {
+            memcpy(r + j * sz, r + (j - 1) * sz, sz);
+            j--;
+        }
+        memcpy(r + j * sz, x, sz);
+    }
+}
+
 /* Sorts n records of sz bytes by cmp, whose first key is the hash they begin with: records
  * sorted by its top TOP bits leave runs of a record or two, each sorted alone. Two radix
- * passes through a second buffer when there is memory for it (a pass reads in order and writes
- * to 2,048 places at once), else one pass in place by the top 16 bits (an American flag sort),
+ * passes (both digits counted in one pass first) through a second buffer: spare when it holds
+ * n records, else one allocated when there is memory for it (a pass reads in order and writes
+ * to 2,048 places at once); else one pass in place by the top 16 bits (an American flag sort),
  * several times slower: its writes go anywhere. qsort over the whole array was a quarter of a
  * scan's time. Inlined for each record size, so that every copy is of a known size. */
 static inline __attribute__((always_inline)) sl_status
-sort_records(char *r, size_t n, size_t sz, int (*cmp)(const void *, const void *), int in_place) {
+sort_records(char *r, size_t n, size_t sz, int (*cmp)(const void *, const void *), int in_place,
+             char *spare, size_t spare_bytes) {
     if (n < 4096) {
         if (n > 1) qsort(r, n, sz, cmp);
         return SL_OK;
     }
-    char *tmp = in_place ? NULL : malloc(n * sz);
+    char *tmp = in_place ? NULL : spare_bytes >= n * sz ? spare : malloc(n * sz);
     const int top = tmp ? TOP : 16; /* the bits the records end sorted by */
     if (tmp) {
-        size_t cnt[1u << DIGIT];
+        size_t cnt[2][1u << DIGIT]; /* the lower digit first, then the top one */
         const uint64_t mask = (1u << DIGIT) - 1;
+        memset(cnt, 0, sizeof cnt);
+        for (size_t i = 0; i < n; i++) {
+            const uint64_t k = key_of(r + i * sz);
+            cnt[0][(k >> (64 - TOP)) & mask]++;
+            cnt[1][(k >> (64 - TOP + DIGIT)) & mask]++;
+        }
         char *from = r, *to = tmp;
         for (int pass = 0; pass < 2; pass++) {
             const int shift = 64 - TOP + pass * DIGIT;
-            memset(cnt, 0, sizeof cnt);
-            for (size_t i = 0; i < n; i++) cnt[(key_of(from + i * sz) >> shift) & mask]++;
             size_t sum = 0;
             for (size_t b = 0; b < (1u << DIGIT); b++) {
-                size_t c = cnt[b];
-                cnt[b] = sum;
+                size_t c = cnt[pass][b];
+                cnt[pass][b] = sum;
                 sum += c;
             }
             for (size_t i = 0; i < n; i++)
-                memcpy(to + cnt[(key_of(from + i * sz) >> shift) & mask]++ * sz, from + i * sz, sz);
+                memcpy(to + cnt[pass][(key_of(from + i * sz) >> shift) & mask]++ * sz,
+                       from + i * sz, sz);
             char *t = from;
             from = to;
             to = t;
         }
-        free(tmp); /* two passes: the records are back in r */
+        if (tmp != spare) free(tmp); /* two passes: the records are back in r */
     } else {
         const size_t nb = (size_t)1 << top;
         size_t *start = calloc(2 * nb + 1, sizeof *start);
@@ -313,37 +339,31 @@ sort_records(char *r, size_t n, size_t sz, int (*cmp)(const void *, const void *
         }
         free(start);
     }
-    char x[32];
-    for (size_t a = 0; a < n;) { /* the runs: insertion for a few records, qsort for more */
+    for (size_t a = 0; a < n;) {
         size_t b = a + 1;
         while (b < n && (key_of(r + b * sz) >> (64 - top)) == (key_of(r + a * sz) >> (64 - top)))
             b++;
-        if (b - a > 16) qsort(r + a * sz, b - a, sz, cmp);
-        else
-            for (size_t i = a + 1; i < b; i++) {
-                memcpy(x, r + i * sz, sz);
-                size_t j = i;
-                while (j > a && cmp(r + (j - 1) * sz, x) > 0) {
-                    memcpy(r + j * sz, r + (j - 1) * sz, sz);
-                    j--;
-                }
-                memcpy(r + j * sz, x, sz);
-            }
+        sort_run(r + a * sz, b - a, sz, cmp);
         a = b;
     }
     return SL_OK;
 }
 
 static sl_status sort_keys(rec *r, size_t n, int in_place) {
-    return sort_records((char *)r, n, sizeof *r, cmp_key, in_place);
+    return sort_records((char *)r, n, sizeof *r, cmp_key, in_place, NULL, 0);
 }
 
-static sl_status sort_searches(srch *r, size_t n, int in_place) {
-    return sort_records((char *)r, n, sizeof *r, cmp_search, in_place);
+static sl_status sort_searches(srch *r, size_t n, int in_place, srch *spare, size_t spare_n) {
+    return sort_records((char *)r, n, sizeof *r, cmp_search, in_place, (char *)spare,
+                        spare_n * sizeof *spare);
 }
 
 static sl_status sort_flagged(flagged_row *r, size_t n, int in_place) {
-    return sort_records((char *)r, n, sizeof *r, cmp_flagged, in_place);
+    return sort_records((char *)r, n, sizeof *r, cmp_flagged, in_place, NULL, 0);
+}
+
+static void sort_by_source(srch *r, size_t n) {
+    sort_run((char *)r, n, sizeof *r, cmp_source);
 }
 
 /* Gives each row of one composite key [a, b) its search: the key's one ID, or the key itself,
@@ -413,12 +433,9 @@ sl_status sl_links_finish(sl_links *l, sl_links_result *o) {
     }
     /* Then the searches. Each row becomes its search, categories and source, in place (the
      * 16-byte record i ends before the 32-byte record i + 1 starts); a row that is a search
-     * alone is counted here and dropped. The radix passes' counts are taken on the way, and
-     * their second buffer is the 32-byte records' second half, free by then. */
-    srch *q = (srch *)(void *)r, *tmp = (srch *)(void *)((char *)r + n * sizeof *q);
-    size_t cnt[2][1u << DIGIT];
-    const uint64_t mask = (1u << DIGIT) - 1;
-    memset(cnt, 0, sizeof cnt);
+     * alone is counted here and dropped. The rest are sorted by search through the 32-byte
+     * records' second half, free by then. */
+    srch *q = (srch *)(void *)r, *spare = (srch *)(void *)((char *)r + n * sizeof *q);
     /* the flagged rows' searches: numbered here for rows that are a search alone, gathered
      * with their search's hash for the others */
     flagged_row *fr = NULL;
@@ -446,80 +463,37 @@ sl_status sl_links_finish(sl_links *l, sl_links_result *o) {
         }
         if (x.row) fr[nfr++] = (flagged_row){x.c, x.row, 0};
         q[m++] = (srch){x.c, x.cats, x.src};
-        cnt[0][(x.c >> (64 - TOP)) & mask]++; /* the lower digit first, */
-        cnt[1][(x.c >> (64 - TOP + DIGIT)) & mask]++; /* then the top one */
     }
-    for (int d = 0; d < 2; d++) {
-        size_t sum = 0;
-        for (size_t b = 0; b < (1u << DIGIT); b++) {
-            size_t c = cnt[d][b];
-            cnt[d][b] = sum;
-            sum += c;
-        }
-    }
-    if (m >= 4096 && !l->in_place) {
-        for (i = 0; i < m; i++) tmp[cnt[0][(q[i].id >> (64 - TOP)) & mask]++] = q[i];
-        for (i = 0; i < m; i++) q[cnt[1][(tmp[i].id >> (64 - TOP + DIGIT)) & mask]++] = tmp[i];
-    } else if (m > 1 && sort_searches(q, m, l->in_place)) {
-        free(fr);
-        return SL_ENOMEM;
-    }
-    if (sort_flagged(fr, nfr, l->in_place)) {
+    if (sort_searches(q, m, l->in_place, spare, n) || sort_flagged(fr, nfr, l->in_place)) {
         free(fr);
         return SL_ENOMEM;
     }
     size_t f = 0; /* the next flagged row, in the searches' order */
     for (i = 0; i < m;) {
-        /* a run of one top TOP bits: a record or two; sorted here, then its searches */
-        size_t e = i + 1;
-        while (e < m && (q[e].id >> (64 - TOP)) == (q[i].id >> (64 - TOP))) e++;
-        if (e - i > 16) qsort(q + i, e - i, sizeof *q, cmp_search);
-        else
-            for (size_t k = i + 1; k < e; k++) {
-                const srch x = q[k];
-                size_t j = k;
-                while (j > i && q[j - 1].id > x.id) {
-                    q[j] = q[j - 1];
-                    j--;
-                }
-                q[j] = x;
-            }
-        while (i < e) {
-            size_t j = i + 1;
-            uint32_t bits = q[i].cats;
-            int several = 0;
-            while (j < e && q[j].id == q[i].id) {
-                bits |= q[j].cats;
-                if (q[j].src != q[i].src) several = 1;
-                j++;
-            }
-            o->searches++;
-            if (several) {
-                o->several++;
-                o->several_rows += j - i;
-            }
-            if (j - i > 1) { /* its rows by source: a source's second row of it repeats it */
-                if (j - i > 16) qsort(q + i, j - i, sizeof *q, cmp_source);
-                else
-                    for (size_t k = i + 1; k < j; k++) {
-                        const srch x = q[k];
-                        size_t p = k;
-                        while (p > i && q[p - 1].src > x.src) {
-                            q[p] = q[p - 1];
-                            p--;
-                        }
-                        q[p] = x;
-                    }
-                for (size_t k = i + 1; k < j; k++)
-                    if (q[k].src == q[k - 1].src) {
-                        l->src_repeats[q[k].src]++;
-                        o->repeats++;
-                    }
-            }
-            for (; bits; bits &= bits - 1) per_cat[__builtin_ctz(bits)]++;
-            for (; f < nfr && fr[f].id == q[i].id; f++) l->search_of[fr[f].row - 1] = o->searches;
-            i = j;
+        size_t j = i + 1;
+        uint32_t bits = q[i].cats;
+        int several = 0;
+        while (j < m && q[j].id == q[i].id) {
+            bits |= q[j].cats;
+            if (q[j].src != q[i].src) several = 1;
+            j++;
         }
+        o->searches++;
+        if (several) {
+            o->several++;
+            o->several_rows += j - i;
+        }
+        if (j - i > 1) { /* its rows by source: a source's second row of it repeats it */
+            sort_by_source(q + i, j - i);
+            for (size_t k = i + 1; k < j; k++)
+                if (q[k].src == q[k - 1].src) {
+                    l->src_repeats[q[k].src]++;
+                    o->repeats++;
+                }
+        }
+        for (; bits; bits &= bits - 1) per_cat[__builtin_ctz(bits)]++;
+        for (; f < nfr && fr[f].id == q[i].id; f++) l->search_of[fr[f].row - 1] = o->searches;
+        i = j;
     }
     free(fr);
     o->search_of = l->search_of;
