@@ -1,22 +1,22 @@
 /* repeats.c: rows kept by (user, plate), then counted pair by pair at the end. A kept row is a
  * fixed 64-byte record (the plate normalised inside it, so that a finding's token is computed
- * once, at the end, not for every row). Past the memory budget the records go to spill files
- * split by the pair's hash, so that each file can be read back, sorted and counted alone: the
- * memory needed at the end is one file's share, not the whole release's. */
+ * once, at the end, not for every row). Past the memory budget the records go to a spill file
+ * (spill.c) in partitions by the pair's hash, so that each partition can be read back, sorted
+ * and counted alone: the memory needed at the end is one partition's share, not the whole
+ * release's. */
 #include "repeats.h"
 
 #include "named.h"
+#include "spill.h"
 #include "timeparse.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define PARTS 64
-#define BATCH 32 /* records gathered per spill file before one write */
+#define BATCH 32 /* records gathered per partition before one write */
 
 typedef struct {
     uint64_t h; /* hash of user and plate: the spill file and the first sort key */
@@ -51,9 +51,7 @@ struct sl_repeats {
     /* kept rows */
     rec *r;
     size_t n, cap;
-    FILE *part[PARTS];
-    rec *batch;        /* PARTS x BATCH records on their way to the spill files */
-    unsigned nbatch[PARTS];
+    sl_spill *sp;      /* PARTS partitions, by the hash's top bits */
     int spilled;
     uint64_t nspill;   /* records written to the spill files */
     /* staging */
@@ -85,10 +83,8 @@ sl_repeats *sl_repeats_new(const char *spill) {
 
 void sl_repeats_free(sl_repeats *r) {
     if (!r) return;
-    for (int i = 0; i < PARTS; i++)
-        if (r->part[i]) fclose(r->part[i]);
+    sl_spill_free(r->sp);
     free(r->spill);
-    free(r->batch);
     sl_buf_free(&r->names);
     free(r->users);
     free(r->slot);
@@ -114,10 +110,8 @@ static void give_up(sl_repeats *r, sl_repeats_why why) {
     free(r->r); /* the memory goes back at once, and the spill files' space */
     r->r = NULL;
     r->n = r->cap = 0;
-    for (int i = 0; i < PARTS; i++) {
-        if (r->part[i]) fclose(r->part[i]);
-        r->part[i] = NULL;
-    }
+    sl_spill_free(r->sp);
+    r->sp = NULL;
 }
 
 static int same_user(const sl_repeats *r, const user_ent *e, const sl_op_key *w) {
@@ -188,41 +182,16 @@ static sl_status user_of(sl_repeats *r, const sl_op_key *w, uint32_t *out) {
     return SL_OK;
 }
 
-static sl_status open_part(sl_repeats *r, int i) {
-    char path[4096];
-    int n = snprintf(path, sizeof path, "%s-plates-%d", r->spill, i);
-    if (n < 0 || (size_t)n >= sizeof path) return SL_EIO;
-    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) return SL_EIO;
-    unlink(path); /* the file lives while open: nothing stays behind */
-    if (!(r->part[i] = fdopen(fd, "w+b"))) {
-        close(fd);
-        return SL_EIO;
-    }
-    return SL_OK;
-}
-
-static sl_status flush_part(sl_repeats *r, int p) {
-    const unsigned n = r->nbatch[p];
-    r->nbatch[p] = 0;
-    if (!n) return SL_OK;
-    sl_status rc = r->part[p] ? SL_OK : open_part(r, p);
-    if (!rc && fwrite(r->batch + (size_t)p * BATCH, sizeof(rec), n, r->part[p]) != n) rc = SL_EIO;
-    return rc;
-}
-
-/* The records in memory go to the spill files, gathered by file so that each write is many
- * records (one fwrite a record cost 2% of a scan). */
+/* The records in memory go to the spill file, by partition. */
 static sl_status spill(sl_repeats *r) {
-    if (!r->batch && !(r->batch = malloc((size_t)PARTS * BATCH * sizeof(rec)))) return SL_ENOMEM;
     sl_status rc = SL_OK;
-    for (size_t i = 0; !rc && i < r->n; i++) {
-        const int p = (int)(r->r[i].h >> 58);
-        r->batch[(size_t)p * BATCH + r->nbatch[p]] = r->r[i];
-        if (++r->nbatch[p] == BATCH) rc = flush_part(r, p);
+    if (!r->sp) {
+        char path[4096];
+        int n = snprintf(path, sizeof path, "%s-plates", r->spill);
+        if (n < 0 || (size_t)n >= sizeof path) return SL_EIO;
+        if ((rc = sl_spill_new(&r->sp, path, sizeof(rec), PARTS, BATCH))) return rc;
     }
-    for (int p = 0; p < PARTS; p++)
-        if (!rc) rc = flush_part(r, p);
+    for (size_t i = 0; !rc && i < r->n; i++) rc = sl_spill_put(r->sp, (unsigned)(r->r[i].h >> 58), &r->r[i]);
     if (rc) return rc;
     r->nspill += r->n;
     r->n = 0;
@@ -463,14 +432,13 @@ static int cmp_finding(const void *pa, const void *pb) {
 }
 
 /* One spill file back into memory, counted. */
-static sl_status count_part(sl_repeats *r, const sl_key *k, FILE *fp) {
-    if (fflush(fp) || fseeko(fp, 0, SEEK_END)) return SL_EIO;
-    off_t size = ftello(fp);
-    if (size < 0 || (uint64_t)size % sizeof(rec) || fseeko(fp, 0, SEEK_SET)) return SL_EIO;
-    size_t n = (size_t)((uint64_t)size / sizeof(rec));
-    if (sl_grow((void **)&r->r, &r->cap, n, sizeof *r->r)) return SL_ENOMEM;
-    if (n && fread(r->r, sizeof *r->r, n, fp) != n) return SL_EIO;
-    return count_all(r, k, r->r, n);
+static sl_status count_part(sl_repeats *r, const sl_key *k, unsigned p) {
+    const uint64_t n = sl_spill_count(r->sp, p);
+    if (!n) return SL_OK;
+    if (n > SIZE_MAX / sizeof(rec) || sl_grow((void **)&r->r, &r->cap, (size_t)n, sizeof *r->r))
+        return SL_ENOMEM;
+    sl_status rc = sl_spill_read(r->sp, p, r->r);
+    return rc ? rc : count_all(r, k, r->r, (size_t)n);
 }
 
 sl_status sl_repeats_finish(sl_repeats *r, const sl_key *k, const sl_repeat **findings,
@@ -490,8 +458,7 @@ sl_status sl_repeats_finish(sl_repeats *r, const sl_key *k, const sl_repeat **fi
         rc = count_all(r, k, r->r, r->n);
     } else {
         rc = spill(r);
-        for (int i = 0; !rc && i < PARTS; i++)
-            if (r->part[i]) rc = count_part(r, k, r->part[i]);
+        for (unsigned p = 0; !rc && p < PARTS; p++) rc = count_part(r, k, p);
         if (rc == SL_EIO) { /* nothing half counted is shown */
             give_up(r, SL_REPEATS_SPILL_FAILED);
             r->nf = r->nrows = 0;
@@ -502,10 +469,8 @@ sl_status sl_repeats_finish(sl_repeats *r, const sl_key *k, const sl_repeat **fi
     free(r->r); /* the kept rows are spent */
     r->r = NULL;
     r->n = r->cap = 0;
-    for (int i = 0; i < PARTS; i++) {
-        if (r->part[i]) fclose(r->part[i]);
-        r->part[i] = NULL;
-    }
+    sl_spill_free(r->sp);
+    r->sp = NULL;
     if (rc) return rc;
     if (r->nf > 1) qsort(r->f, r->nf, sizeof *r->f, cmp_finding); /* never NULL to qsort */
     *findings = r->f;
