@@ -1,12 +1,19 @@
 /* links.c: search rows kept as 32-byte records, then linked into searches at the end by two
  * sorts: by composite key (to find each key's ID, and the keys that fit two searches), then by
  * the search each row was given, in 16-byte records (to count searches and the categories
- * they carry). Both sorts are radix sorts on a hash. */
+ * they carry). Both sorts are radix sorts on a hash. Past the memory budget the records go to
+ * two spill files in partitions by the top bits of that hash: the rows with a key by their key,
+ * the others by their search; at the end each key partition is resolved and its rows go on to
+ * the search partitions, which are then counted one at a time, in the order of their hashes,
+ * so that the result is the one the records in memory would have given. */
 #include "links.h"
 
 #include "core.h"
+#include "spill.h"
 #include "timeparse.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +35,16 @@ typedef struct {
 } srch;
 _Static_assert(sizeof(srch) == 16, "a row given its search is 16 bytes");
 
+/* A flagged row that is not a search alone: its search's hash and its number. */
+typedef struct {
+    uint64_t id;
+    uint32_t row, pad;
+} flagged_row;
+
+#define PARTS 256    /* spill partitions, by a hash's top bits */
+#define PART_BITS 8
+#define BATCH 1024   /* records gathered per partition before one write (32 KiB) */
+
 /* Organizations seen, by a hash of their bytes, with the hash of their compared form. */
 #define ORG_MEMO 1024u
 typedef struct {
@@ -36,13 +53,29 @@ typedef struct {
 } org_memo;
 
 struct sl_links {
-    rec *r;
-    size_t n, cap, max;
+    rec *r;             /* rows in memory */
+    size_t n, cap;
+    size_t memory;      /* rows held in memory before spilling */
+    uint64_t rows, max; /* rows kept (in memory and spilled), and the most */
     size_t mark;
+    uint64_t mark_rows;
     size_t keyed_no_id; /* rows with a composite key and no ID: 0, and keys need no sort */
     size_t mark_keyed;
     uint64_t nflagged, mark_flagged; /* rows with a category */
-    uint64_t *search_of;
+    uint32_t *search_of;
+    /* spilling */
+    char *spill;        /* the spill files' path, less a suffix (NULL: no spilling) */
+    sl_spill *keyed;    /* rows with a composite key, by its top bits */
+    sl_spill *given;    /* rows without one, then every row given its search, by its top bits */
+    uint32_t spread;    /* where the next row that is a search alone goes */
+    uint64_t nspill, mark_spill;
+    int spill_errno;
+    uint32_t *staged;   /* sources seen since open */
+    size_t nstaged, capstaged;
+    uint32_t *dropped;  /* sources closed with keep 0 once some of their rows were spilled */
+    size_t ndropped, capdropped;
+    flagged_row *fr;     /* the flagged rows of a search of several rows, while counting */
+    size_t capfr;
     uint32_t nsrc;                   /* sources: the largest id kept, plus one */
     uint64_t *src_rows, *src_repeats;
     sl_links_why gave_up;
@@ -54,14 +87,31 @@ struct sl_links {
     int finished;
 };
 
-sl_links *sl_links_new(void) {
+sl_links *sl_links_new(const char *spill) {
     sl_links *l = calloc(1, sizeof *l);
-    if (l) l->max = SL_LINKS_MAX_ROWS;
+    if (!l) return NULL;
+    l->max = SL_LINKS_MAX_ROWS;
+    l->memory = SL_LINKS_MEMORY_ROWS;
+    if (spill && !(l->spill = sl_strdup(spill))) {
+        free(l);
+        return NULL;
+    }
     return l;
+}
+
+static void spill_free(sl_links *l) {
+    sl_spill_free(l->keyed);
+    sl_spill_free(l->given);
+    l->keyed = l->given = NULL;
 }
 
 void sl_links_free(sl_links *l) {
     if (!l) return;
+    spill_free(l);
+    free(l->spill);
+    free(l->staged);
+    free(l->dropped);
+    free(l->fr);
     free(l->r);
     free(l->search_of);
     free(l->src_rows);
@@ -69,17 +119,23 @@ void sl_links_free(sl_links *l) {
     free(l);
 }
 
-void sl_links_set_max_rows(sl_links *l, size_t rows) { l->max = rows ? rows : 1; }
+void sl_links_set_max_rows(sl_links *l, uint64_t rows) { l->max = rows ? rows : 1; }
+
+void sl_links_set_memory(sl_links *l, size_t rows) { l->memory = rows ? rows : 1; }
 
 void sl_links_set_in_place(sl_links *l, int in_place) { l->in_place = in_place; }
 
 sl_links_why sl_links_gave_up(const sl_links *l) { return l->gave_up; }
 
+int sl_links_spill_errno(const sl_links *l) { return l->spill_errno; }
+
 static void give_up(sl_links *l, sl_links_why why) {
+    if (why == SL_LINKS_SPILL_FAILED) l->spill_errno = errno;
     l->gave_up = why;
-    free(l->r);
+    free(l->r); /* the memory goes back at once, and the spill files' space */
     l->r = NULL;
     l->n = l->cap = l->mark = 0;
+    spill_free(l);
 }
 
 static int cat_bit(sl_links *l, const char *c) {
@@ -148,6 +204,55 @@ static uint64_t composite(sl_links *l, const sl_search *s) {
     return h ^ (h >> 32);
 }
 
+/* The partition of a row given its search: by the search's top bits; a row that is a search
+ * alone goes anywhere, and they are spread. */
+static unsigned search_part(sl_links *l, uint64_t search) {
+    return search ? (unsigned)(search >> (64 - PART_BITS)) : l->spread++ % PARTS;
+}
+
+/* The rows in memory go to the spill files: those with a key by the key, the others by their
+ * search (their ID, or none). SL_EIO with errno set when a file could not be made or written;
+ * without a spill path, SL_EIO too (the rows then are too many). */
+static sl_status spill(sl_links *l) {
+    if (!l->spill) return SL_EIO;
+    sl_status rc = SL_OK;
+    char path[4096];
+    for (int k = 0; k < 2 && !rc; k++) {
+        sl_spill **sp = k ? &l->given : &l->keyed;
+        if (*sp) continue;
+        int w = snprintf(path, sizeof path, "%s-links-%s", l->spill, k ? "searches" : "keys");
+        if (w < 0 || (size_t)w >= sizeof path) {
+            errno = ENAMETOOLONG;
+            return SL_EIO;
+        }
+        rc = sl_spill_new(sp, path, sizeof(rec), PARTS, BATCH);
+    }
+    for (size_t i = 0; !rc && i < l->n; i++) {
+        rec x = l->r[i];
+        if (x.c) {
+            rc = sl_spill_put(l->keyed, (unsigned)(x.c >> (64 - PART_BITS)), &x);
+        } else {
+            x.c = x.u; /* its search: its ID, or none */
+            x.det = 0; /* a row without a key (see finish_spilled) */
+            rc = sl_spill_put(l->given, search_part(l, x.c), &x);
+        }
+    }
+    if (rc) return rc;
+    l->nspill += l->n;
+    l->n = 0;
+    return SL_OK;
+}
+
+static sl_status stage_source(sl_links *l, uint32_t source) {
+    if (l->nstaged && l->staged[l->nstaged - 1] == source) return SL_OK;
+    for (size_t i = 0; i < l->nstaged; i++)
+        if (l->staged[i] == source) return SL_OK;
+    if (sl_grow((void **)&l->staged, &l->capstaged, l->nstaged + 1, sizeof *l->staged))
+        return SL_ENOMEM;
+    l->staged[l->nstaged++] = source;
+    return SL_OK;
+}
+
 sl_status sl_links_add(sl_links *l, const sl_search *s, uint64_t row_key,
                        const char *const *cats, size_t ncats, uint32_t source) {
     if (l->gave_up || l->finished) return SL_OK;
@@ -160,12 +265,20 @@ sl_status sl_links_add(sl_links *l, const sl_search *s, uint64_t row_key,
         }
         bits |= 1u << b;
     }
-    if (l->n == l->max) {
+    if (l->rows == l->max) {
         give_up(l, SL_LINKS_TOO_MANY_ROWS);
+        return SL_OK;
+    }
+    sl_status rc;
+    if ((rc = stage_source(l, source))) return rc;
+    if (l->n == l->memory && (rc = spill(l))) {
+        if (rc != SL_EIO) return rc;
+        give_up(l, l->spill ? SL_LINKS_SPILL_FAILED : SL_LINKS_TOO_MANY_ROWS);
         return SL_OK;
     }
     if (l->n == l->cap && sl_grow((void **)&l->r, &l->cap, l->n + 1, sizeof *l->r))
         return SL_ENOMEM;
+    l->rows++;
     rec *r = &l->r[l->n++];
     const sl_cell *id = &s->f[SL_F_ID], *org = &s->f[SL_F_ORG];
     r->u = id->st == SL_CELL_VALUE && id->len ? row_key | 1 : 0; /* the ID's hash */
@@ -181,21 +294,36 @@ sl_status sl_links_add(sl_links *l, const sl_search *s, uint64_t row_key,
     return SL_OK;
 }
 
-void sl_links_open(sl_links *l) {
+static void mark(sl_links *l) {
     l->mark = l->n;
+    l->mark_rows = l->rows;
+    l->mark_spill = l->nspill;
     l->mark_keyed = l->keyed_no_id;
     l->mark_flagged = l->nflagged;
+    l->nstaged = 0;
 }
 
-void sl_links_close(sl_links *l, int keep) {
-    if (!keep && l->mark <= l->n) {
-        l->n = l->mark;
+void sl_links_open(sl_links *l) { mark(l); }
+
+sl_status sl_links_close(sl_links *l, int keep) {
+    if (!keep && !l->gave_up) {
+        if (l->nspill != l->mark_spill) { /* some of its rows are spilled: left out by source */
+            size_t need = l->ndropped + l->nstaged;
+            if (sl_grow((void **)&l->dropped, &l->capdropped, need, sizeof *l->dropped))
+                return SL_ENOMEM;
+            if (l->nstaged)
+                memcpy(l->dropped + l->ndropped, l->staged, l->nstaged * sizeof *l->staged);
+            l->ndropped = need;
+            l->n = 0; /* what is left in memory is its too */
+        } else {
+            l->n = l->mark; /* still all in memory: taken back */
+        }
+        l->rows = l->mark_rows;
         l->keyed_no_id = l->mark_keyed;
-        l->nflagged = l->mark_flagged;
+        l->nflagged = l->mark_flagged; /* the store numbers its next flagged rows again */
     }
-    l->mark = l->n;
-    l->mark_keyed = l->keyed_no_id;
-    l->mark_flagged = l->nflagged;
+    mark(l);
+    return SL_OK;
 }
 
 static int cmp_key(const void *a, const void *b) {
@@ -215,12 +343,6 @@ static int cmp_source(const void *a, const void *b) {
     const srch *x = a, *y = b;
     return (x->src > y->src) - (x->src < y->src);
 }
-
-/* A flagged row that is not a search alone: its search's hash and its number. */
-typedef struct {
-    uint64_t id;
-    uint32_t row, pad;
-} flagged_row;
 
 static int cmp_flagged(const void *a, const void *b) {
     const flagged_row *x = a, *y = b;
@@ -271,28 +393,30 @@ sort_run(char *r, size_t n, size_t sz, int (*cmp)(const void *, const void *)) {
     }
 }
 
-/* Sorts n records of sz bytes by cmp, whose first key is the hash they begin with: records
- * sorted by its top TOP bits leave runs of a record or two, each sorted alone. Two radix
- * passes (both digits counted in one pass first) through a second buffer: spare when it holds
- * n records, else one allocated when there is memory for it (a pass reads in order and writes
- * to 2,048 places at once); else one pass in place by the top 16 bits (an American flag sort),
+/* Sorts n records of sz bytes by cmp, whose first key is the hash they begin with, and whose
+ * top skip bits are all the same (the records of one spill partition): records sorted by the
+ * next TOP bits leave runs of a record or two, each sorted alone. Two radix passes (both
+ * digits counted in one pass first) through a second buffer: spare when it holds n records,
+ * else one allocated when there is memory for it (a pass reads in order and writes to 2,048
+ * places at once); else one pass in place by the next 16 bits (an American flag sort),
  * several times slower: its writes go anywhere. qsort over the whole array was a quarter of a
  * scan's time. Inlined for each record size, so that every copy is of a known size. */
 static inline __attribute__((always_inline)) sl_status
 sort_records(char *r, size_t n, size_t sz, int (*cmp)(const void *, const void *), int in_place,
-             char *spare, size_t spare_bytes) {
+             char *spare, size_t spare_bytes, int skip) {
     if (n < 4096) {
         if (n > 1) qsort(r, n, sz, cmp);
         return SL_OK;
     }
     char *tmp = in_place ? NULL : spare_bytes >= n * sz ? spare : malloc(n * sz);
-    const int top = tmp ? TOP : 16; /* the bits the records end sorted by */
+    const int top = tmp ? TOP : 16; /* the bits below skip the records end sorted by */
+#define BITS(p) (key_of(p) << skip)
     if (tmp) {
         size_t cnt[2][1u << DIGIT]; /* the lower digit first, then the top one */
         const uint64_t mask = (1u << DIGIT) - 1;
         memset(cnt, 0, sizeof cnt);
         for (size_t i = 0; i < n; i++) {
-            const uint64_t k = key_of(r + i * sz);
+            const uint64_t k = BITS(r + i * sz);
             cnt[0][(k >> (64 - TOP)) & mask]++;
             cnt[1][(k >> (64 - TOP + DIGIT)) & mask]++;
         }
@@ -306,7 +430,7 @@ sort_records(char *r, size_t n, size_t sz, int (*cmp)(const void *, const void *
                 sum += c;
             }
             for (size_t i = 0; i < n; i++)
-                memcpy(to + cnt[pass][(key_of(from + i * sz) >> shift) & mask]++ * sz,
+                memcpy(to + cnt[pass][(BITS(from + i * sz) >> shift) & mask]++ * sz,
                        from + i * sz, sz);
             char *t = from;
             from = to;
@@ -318,7 +442,7 @@ sort_records(char *r, size_t n, size_t sz, int (*cmp)(const void *, const void *
         size_t *start = calloc(2 * nb + 1, sizeof *start);
         if (!start) return SL_ENOMEM;
         size_t *next = start + nb + 1;
-        for (size_t i = 0; i < n; i++) start[(key_of(r + i * sz) >> (64 - top)) + 1]++;
+        for (size_t i = 0; i < n; i++) start[(BITS(r + i * sz) >> (64 - top)) + 1]++;
         for (size_t b = 0; b < nb; b++) {
             start[b + 1] += start[b];
             next[b] = start[b];
@@ -327,12 +451,12 @@ sort_records(char *r, size_t n, size_t sz, int (*cmp)(const void *, const void *
         for (size_t b = 0; b < nb; b++) {
             while (next[b] < start[b + 1]) {
                 memcpy(x, r + next[b] * sz, sz);
-                size_t d = key_of(x) >> (64 - top);
+                size_t d = BITS(x) >> (64 - top);
                 while (d != b) { /* put x where it goes, take what was there */
                     memcpy(y, r + next[d] * sz, sz);
                     memcpy(r + next[d]++ * sz, x, sz);
                     memcpy(x, y, sz);
-                    d = key_of(x) >> (64 - top);
+                    d = BITS(x) >> (64 - top);
                 }
                 memcpy(r + next[b]++ * sz, x, sz);
             }
@@ -341,25 +465,27 @@ sort_records(char *r, size_t n, size_t sz, int (*cmp)(const void *, const void *
     }
     for (size_t a = 0; a < n;) {
         size_t b = a + 1;
-        while (b < n && (key_of(r + b * sz) >> (64 - top)) == (key_of(r + a * sz) >> (64 - top)))
+        while (b < n && (BITS(r + b * sz) >> (64 - top)) == (BITS(r + a * sz) >> (64 - top)))
             b++;
         sort_run(r + a * sz, b - a, sz, cmp);
         a = b;
     }
+#undef BITS
     return SL_OK;
 }
 
-static sl_status sort_keys(rec *r, size_t n, int in_place) {
-    return sort_records((char *)r, n, sizeof *r, cmp_key, in_place, NULL, 0);
+static sl_status sort_keys(rec *r, size_t n, int in_place, int skip) {
+    return sort_records((char *)r, n, sizeof *r, cmp_key, in_place, NULL, 0, skip);
 }
 
-static sl_status sort_searches(srch *r, size_t n, int in_place, srch *spare, size_t spare_n) {
+static sl_status sort_searches(srch *r, size_t n, int in_place, srch *spare, size_t spare_n,
+                               int skip) {
     return sort_records((char *)r, n, sizeof *r, cmp_search, in_place, (char *)spare,
-                        spare_n * sizeof *spare);
+                        spare_n * sizeof *spare, skip);
 }
 
-static sl_status sort_flagged(flagged_row *r, size_t n, int in_place) {
-    return sort_records((char *)r, n, sizeof *r, cmp_flagged, in_place, NULL, 0);
+static sl_status sort_flagged(flagged_row *r, size_t n, int in_place, int skip) {
+    return sort_records((char *)r, n, sizeof *r, cmp_flagged, in_place, NULL, 0, skip);
 }
 
 static void sort_by_source(srch *r, size_t n) {
@@ -398,27 +524,10 @@ static void resolve_key(rec *r, size_t a, size_t b, sl_links_result *o) {
     }
 }
 
-sl_status sl_links_finish(sl_links *l, sl_links_result *o) {
-    memset(o, 0, sizeof *o);
-    if (l->finished || l->gave_up) return SL_OK;
-    l->finished = 1;
-    rec *r = l->r;
-    const size_t n = l->n;
-    o->rows = n;
-    uint64_t per_cat[SL_LINKS_CATS] = {0}, rows_cat[SL_LINKS_CATS] = {0};
-    /* First: each composite key, its ID and whether it fits two searches; c becomes the row's
-     * search. Rows without a key keep their ID as their search. */
-    size_t i = 0, z = 0;
-    if (!l->keyed_no_id) { /* every row has an ID or no key: its ID is its search */
-        for (; i < n; i++) {
-            if (r[i].u) o->by_id++;
-            else o->no_key++;
-            r[i].c = r[i].u;
-        }
-    } else {
-        z = zeros_first((char *)r, n, sizeof *r);
-        if (sort_keys(r + z, n - z, l->in_place)) return SL_ENOMEM;
-    }
+/* Resolves the keys of n rows sorted by key (rows without a key first, z of them): c becomes
+ * each row's search. */
+static void resolve_keys(rec *r, size_t n, size_t z, sl_links_result *o) {
+    size_t i = 0;
     for (; i < z; i++) { /* no key */
         if (r[i].u) {
             o->by_id++;
@@ -431,45 +540,50 @@ sl_status sl_links_finish(sl_links *l, sl_links_result *o) {
         resolve_key(r, i, j, o);
         i = j;
     }
-    /* Then the searches. Each row becomes its search, categories and source, in place (the
-     * 16-byte record i ends before the 32-byte record i + 1 starts); a row that is a search
-     * alone is counted here and dropped. The rest are sorted by search through the 32-byte
-     * records' second half, free by then. */
+}
+
+/* What the counting gathers across spill partitions. */
+typedef struct {
+    uint64_t per_cat[SL_LINKS_CATS], rows_cat[SL_LINKS_CATS];
+    uint64_t alone;         /* searches of one row alone */
+    uint64_t alone_flagged; /* those that are flagged rows */
+    uint64_t several;       /* searches of several rows (numbered 1.. in the order of hashes) */
+} tally;
+
+/* Counts n rows given their search (c: 0 for a search alone), all the rows of each of their
+ * searches, whose hashes share their top skip bits. Each flagged row of a search of several
+ * rows gets that search's number among such searches; one that is a search alone gets 0, and
+ * is numbered at the end. Each row becomes its search, categories and source, in place (the
+ * 16-byte record i ends before the 32-byte record i + 1 starts); a row that is a search alone
+ * is counted here and dropped. The rest are sorted by search through the 32-byte records'
+ * second half, free by then. */
+static sl_status count_rows(sl_links *l, rec *r, size_t n, int skip, sl_links_result *o,
+                            tally *t) {
     srch *q = (srch *)(void *)r, *spare = (srch *)(void *)((char *)r + n * sizeof *q);
-    /* the flagged rows' searches: numbered here for rows that are a search alone, gathered
-     * with their search's hash for the others */
-    flagged_row *fr = NULL;
-    size_t nfr = 0;
-    if (l->nflagged && (!(l->search_of = calloc(l->nflagged, sizeof *l->search_of)) ||
-                        !(fr = malloc(l->nflagged * sizeof *fr)))) {
-        free(fr);
-        return SL_ENOMEM;
-    }
-    if (!(l->src_rows = calloc(l->nsrc + 1, sizeof *l->src_rows)) ||
-        !(l->src_repeats = calloc(l->nsrc + 1, sizeof *l->src_repeats))) {
-        free(fr);
-        return SL_ENOMEM;
-    }
-    size_t m = 0;
-    for (i = 0; i < n; i++) {
+    size_t m = 0, nfr = 0;
+    for (size_t i = 0; i < n; i++) {
         const rec x = r[i];
         l->src_rows[x.src]++;
-        for (uint32_t b = x.cats; b; b &= b - 1) rows_cat[__builtin_ctz(b)]++;
+        for (uint32_t b = x.cats; b; b &= b - 1) t->rows_cat[__builtin_ctz(b)]++;
         if (!x.c) {
-            o->searches++;
-            if (x.row) l->search_of[x.row - 1] = o->searches;
-            for (uint32_t b = x.cats; b; b &= b - 1) per_cat[__builtin_ctz(b)]++;
+            t->alone++;
+            if (x.row) t->alone_flagged++; /* search_of stays 0 */
+            for (uint32_t b = x.cats; b; b &= b - 1) t->per_cat[__builtin_ctz(b)]++;
             continue;
         }
-        if (x.row) fr[nfr++] = (flagged_row){x.c, x.row, 0};
+        if (x.row) {
+            if (nfr == l->capfr && sl_grow((void **)&l->fr, &l->capfr, nfr + 1, sizeof *l->fr))
+                return SL_ENOMEM;
+            l->fr[nfr++] = (flagged_row){x.c, x.row, 0};
+        }
         q[m++] = (srch){x.c, x.cats, x.src};
     }
-    if (sort_searches(q, m, l->in_place, spare, n) || sort_flagged(fr, nfr, l->in_place)) {
-        free(fr);
+    flagged_row *fr = l->fr;
+    if (sort_searches(q, m, l->in_place, spare, n, skip) ||
+        sort_flagged(fr, nfr, l->in_place, skip))
         return SL_ENOMEM;
-    }
     size_t f = 0; /* the next flagged row, in the searches' order */
-    for (i = 0; i < m;) {
+    for (size_t i = 0; i < m;) {
         size_t j = i + 1;
         uint32_t bits = q[i].cats;
         int several = 0;
@@ -478,7 +592,7 @@ sl_status sl_links_finish(sl_links *l, sl_links_result *o) {
             if (q[j].src != q[i].src) several = 1;
             j++;
         }
-        o->searches++;
+        t->several++;
         if (several) {
             o->several++;
             o->several_rows += j - i;
@@ -491,22 +605,126 @@ sl_status sl_links_finish(sl_links *l, sl_links_result *o) {
                     o->repeats++;
                 }
         }
-        for (; bits; bits &= bits - 1) per_cat[__builtin_ctz(bits)]++;
-        for (; f < nfr && fr[f].id == q[i].id; f++) l->search_of[fr[f].row - 1] = o->searches;
+        for (; bits; bits &= bits - 1) t->per_cat[__builtin_ctz(bits)]++;
+        for (; f < nfr && fr[f].id == q[i].id; f++)
+            l->search_of[fr[f].row - 1] = (uint32_t)t->several;
         i = j;
     }
-    free(fr);
+    return SL_OK;
+}
+
+static int cmp_u32(const void *a, const void *b) {
+    const uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Drops the rows of dropped sources from r[0..n); returns how many are left. */
+static size_t keep_rows(const sl_links *l, rec *r, size_t n) {
+    if (!l->ndropped) return n;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!bsearch(&r[i].src, l->dropped, l->ndropped, sizeof *l->dropped, cmp_u32))
+            r[m++] = r[i];
+    return m;
+}
+
+/* One spill partition read back into l->r (with room for its sort's second half); returns
+ * the rows kept, or SIZE_MAX on failure with *rc set. */
+static size_t read_part(sl_links *l, sl_spill *sp, unsigned p, sl_status *rc) {
+    const uint64_t n = sl_spill_count(sp, p);
+    *rc = SL_OK;
+    if (!n) return 0;
+    if (n > SIZE_MAX / sizeof(rec) || sl_grow((void **)&l->r, &l->cap, (size_t)n, sizeof *l->r)) {
+        *rc = SL_ENOMEM;
+        return SIZE_MAX;
+    }
+    if ((*rc = sl_spill_read(sp, p, l->r))) return SIZE_MAX;
+    return keep_rows(l, l->r, (size_t)n);
+}
+
+/* The spilled rows linked: each key partition resolved, its rows sent on to the search
+ * partitions, which are then counted in the order of their hashes. */
+static sl_status finish_spilled(sl_links *l, sl_links_result *o, tally *t) {
+    sl_status rc = spill(l);
+    if (!rc && l->ndropped > 1) qsort(l->dropped, l->ndropped, sizeof *l->dropped, cmp_u32);
+    for (unsigned p = 0; !rc && p < PARTS; p++) {
+        size_t n = read_part(l, l->keyed, p, &rc);
+        if (rc) break;
+        if ((rc = sort_keys(l->r, n, l->in_place, PART_BITS))) break;
+        resolve_keys(l->r, n, 0, o);
+        for (size_t i = 0; !rc && i < n; i++) {
+            l->r[i].det = 1; /* counted here (below: rows spilled without a key, det 0) */
+            rc = sl_spill_put(l->given, search_part(l, l->r[i].c), &l->r[i]);
+        }
+    }
+    for (unsigned p = 0; !rc && p < PARTS; p++) {
+        size_t n = read_part(l, l->given, p, &rc);
+        if (rc) break;
+        for (size_t i = 0; i < n; i++) /* those of the key partitions were counted there */
+            if (!l->r[i].det) {
+                if (l->r[i].u) o->by_id++;
+                else o->no_key++;
+            }
+        rc = count_rows(l, l->r, n, PART_BITS, o, t);
+    }
+    return rc;
+}
+
+sl_status sl_links_finish(sl_links *l, sl_links_result *o) {
+    memset(o, 0, sizeof *o);
+    if (l->finished || l->gave_up) return SL_OK;
+    l->finished = 1;
+    o->rows = l->rows;
+    tally t;
+    memset(&t, 0, sizeof t);
+    if ((l->nflagged && !(l->search_of = calloc(l->nflagged, sizeof *l->search_of))) ||
+        !(l->src_rows = calloc(l->nsrc + 1, sizeof *l->src_rows)) ||
+        !(l->src_repeats = calloc(l->nsrc + 1, sizeof *l->src_repeats)))
+        return SL_ENOMEM;
+    sl_status rc = SL_OK;
+    if (l->nspill) {
+        if ((rc = finish_spilled(l, o, &t)) == SL_EIO) { /* nothing half counted is shown */
+            give_up(l, SL_LINKS_SPILL_FAILED);
+            memset(o, 0, sizeof *o);
+            return SL_OK;
+        }
+    } else {
+        /* First: each composite key, its ID and whether it fits two searches; c becomes the
+         * row's search. Rows without a key keep their ID as their search. */
+        rec *r = l->r;
+        const size_t n = l->n;
+        size_t z = n;
+        if (l->keyed_no_id) { /* else every row has an ID or no key: its ID is its search */
+            z = zeros_first((char *)r, n, sizeof *r);
+            rc = sort_keys(r + z, n - z, l->in_place, 0);
+        }
+        if (!rc) {
+            resolve_keys(r, n, z, o);
+            rc = count_rows(l, r, n, 0, o, &t);
+        }
+    }
+    spill_free(l);
+    free(l->r); /* the records are not needed past here */
+    l->r = NULL;
+    l->n = l->cap = 0;
+    free(l->fr);
+    l->fr = NULL;
+    l->capfr = 0;
+    if (rc) return rc;
+    /* The flagged rows that are a search alone are numbered first, in the order of the rows;
+     * then the searches of several rows, in the order of their hashes (count_rows). */
+    uint32_t k = 0;
+    for (uint64_t i = 0; i < l->nflagged; i++)
+        l->search_of[i] = l->search_of[i] ? l->search_of[i] + (uint32_t)t.alone_flagged : ++k;
+    o->searches = t.alone + t.several;
     o->search_of = l->search_of;
     o->flagged = l->nflagged;
     o->source_rows = l->src_rows;
     o->source_repeats = l->src_repeats;
     o->nsources = l->nsrc;
     for (size_t c = 0; c < l->ncat; c++)
-        l->res_cats[c] = (sl_links_cat){l->cat_p[c], rows_cat[c], per_cat[c]};
+        l->res_cats[c] = (sl_links_cat){l->cat_p[c], t.rows_cat[c], t.per_cat[c]};
     o->cats = l->res_cats;
     o->ncats = l->ncat;
-    free(l->r); /* the records are not needed past here */
-    l->r = NULL;
-    l->n = l->cap = 0;
     return SL_OK;
 }

@@ -1,7 +1,8 @@
 /* links.h: rows linked into searches. The same search appears as a row in the searcher's
  * organization audit, in the network audit of every agency whose cameras it touched, and again
  * in re-releases (BRIEF.md: 140 million rows were 18.7 million searches). Every search row is
- * kept as a 32-byte record until the end of the scan, and then the rows are grouped:
+ * kept as a 32-byte record until the end of the scan, in memory up to a budget and then in
+ * spill files beside the database, and then the rows are grouped:
  *
  *   - rows holding the same search ID (the export's UUID) are one search;
  *   - rows without an ID are one search when they share the organization, the search time to
@@ -24,9 +25,15 @@
 
 #include <stdint.h>
 
-/* Rows kept at most (32 bytes each): past it the linking gives up and the run says so. */
+/* Rows held in memory (32 bytes each) before they go to the spill files. */
+#ifndef SL_LINKS_MEMORY_ROWS
+#define SL_LINKS_MEMORY_ROWS ((size_t)16 << 20)
+#endif
+
+/* Rows kept at most (flagged rows are numbered in 32 bits): past it the linking gives up and
+ * the run says so. */
 #ifndef SL_LINKS_MAX_ROWS
-#define SL_LINKS_MAX_ROWS (48u << 20)
+#define SL_LINKS_MAX_ROWS 4000000000u
 #endif
 
 /* Categories told apart at most (one bit each in a row's record). */
@@ -34,12 +41,16 @@
 
 typedef struct sl_links sl_links;
 
-sl_links *sl_links_new(void);
+/* spill: the path the spill files are named after (with a suffix), made only when the rows
+ * outgrow memory and unlinked as soon as made; NULL: no spilling (rows past the memory budget
+ * are too many). */
+sl_links *sl_links_new(const char *spill);
 void sl_links_free(sl_links *l);
 
-/* For tests: the most rows kept (at least 1), and the sort without its second buffer (as
- * when memory for it is missing). */
-void sl_links_set_max_rows(sl_links *l, size_t rows);
+/* For tests: the most rows kept (at least 1), the rows held in memory before spilling (at
+ * least 1), and the sort without its second buffer (as when memory for it is missing). */
+void sl_links_set_max_rows(sl_links *l, uint64_t rows);
+void sl_links_set_memory(sl_links *l, size_t rows);
 void sl_links_set_in_place(sl_links *l, int in_place);
 
 /* Keeps one search row of source `source` with its categories (texts compared by pointer,
@@ -50,16 +61,20 @@ sl_status sl_links_add(sl_links *l, const sl_search *s, uint64_t row_key,
                        const char *const *cats, size_t ncats, uint32_t source);
 
 /* Per-source staging, as sl_counts_open and sl_counts_close: a source closed with keep 0 (a
- * duplicate) has its rows left out. */
+ * duplicate) has its rows left out (taken back while in memory, else left out by source id at
+ * the end). SL_ENOMEM only for memory. */
 void sl_links_open(sl_links *l);
-void sl_links_close(sl_links *l, int keep);
+sl_status sl_links_close(sl_links *l, int keep);
 
 typedef enum {
     SL_LINKS_LINKING = 0,
-    SL_LINKS_TOO_MANY_ROWS, /* past the most rows kept */
-    SL_LINKS_TOO_MANY_CATS  /* past SL_LINKS_CATS categories */
+    SL_LINKS_TOO_MANY_ROWS, /* past the most rows kept (or the memory budget, not spilling) */
+    SL_LINKS_TOO_MANY_CATS, /* past SL_LINKS_CATS categories */
+    SL_LINKS_SPILL_FAILED   /* a spill file could not be made, written or read back (a full
+                               disk): sl_links_spill_errno says why */
 } sl_links_why;
 sl_links_why sl_links_gave_up(const sl_links *l);
+int sl_links_spill_errno(const sl_links *l);
 
 typedef struct {
     const char *category; /* as passed to sl_links_add */
@@ -81,8 +96,10 @@ typedef struct {
     size_t ncats;           /* in the order first seen */
     /* The search of each flagged row (a row with a category), by its number among them from 1
      * (as flagged_rows.row_id): search_of[row - 1]. Searches are numbered from 1: those of the
-     * rows that are a search alone first, then the others, in an order their hashes fix. */
-    const uint64_t *search_of;
+     * flagged rows that are a search alone first, in the order of the rows, then the searches
+     * of several rows, in an order their hashes fix (the same whether the rows were spilled or
+     * not); the searches of unflagged rows alone take the numbers after. */
+    const uint32_t *search_of;
     uint64_t flagged;
     /* Per source id (0..nsources - 1): its rows kept, and those that repeat a search already
      * among its rows (the same ID, or the same key and the same row: an export that lists a

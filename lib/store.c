@@ -337,7 +337,7 @@ sl_status sl_store_open(sl_store **out, const char *path, char *err, size_t errl
     if (!rc && sqlite3_exec(st->db, DDL, NULL, NULL, NULL) != SQLITE_OK) rc = fail(st, SL_EDB, "schema");
     if (!rc && !(st->path = strdup(path))) rc = fail(st, SL_ENOMEM, "open");
     if (!rc && !(st->reps = sl_repeats_new(path))) rc = fail(st, SL_ENOMEM, "open");
-    if (!rc && !(st->links = sl_links_new())) rc = fail(st, SL_ENOMEM, "open");
+    if (!rc && !(st->links = sl_links_new(path))) rc = fail(st, SL_ENOMEM, "open");
     sqlite3_stmt *q = NULL;
     int64_t page = 0;
     if (!rc) rc = prep(st, &q, "PRAGMA page_size");
@@ -1169,7 +1169,7 @@ sl_status sl_store_source_end(sl_store *st, int keep) {
         for (int b = 0; keep && b < REACH_BUCKETS; b++) c->run[b] += c->stage[b];
         memset(c->stage, 0, sizeof c->stage);
     }
-    sl_links_close(st->links, keep);
+    if ((rc = sl_links_close(st->links, keep))) return fail(st, rc, "links");
     if (keep) {
         if ((rc = sl_counts_close(st->counts, 1)) || (rc = sl_operators_close(st->ops, 1)) ||
             (rc = sl_repeats_close(st->reps, 1))) {
@@ -1534,6 +1534,10 @@ sl_status sl_store_search_links(sl_store *st) {
         break;
     case SL_LINKS_TOO_MANY_CATS:
         snprintf(v, sizeof v, "not linked: more than %d categories", SL_LINKS_CATS);
+        break;
+    case SL_LINKS_SPILL_FAILED:
+        snprintf(v, sizeof v, "not linked: the rows kept for it could not be written beside the"
+                 " database (%s)", strerror(sl_links_spill_errno(st->links)));
         break;
     default:
         snprintf(v, sizeof v, "%llu", (unsigned long long)lr.searches);

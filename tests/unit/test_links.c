@@ -2,12 +2,17 @@
  * without an ID joining the ID its key was seen with; keys compared the way the release checks
  * compare organizations; the same row twice in a file; keys refused when they fit two searches
  * (two different rows of one source, two IDs); each part of the key; rows with no key; the
- * categories a search carries; per-source staging; the caps; and a large release sorted both
- * ways (with a second buffer and in place) against a count made here. */
+ * categories a search carries; per-source staging; the caps; a large release sorted both
+ * ways (with a second buffer and in place) against a count made here; and the same rows
+ * spilled to disk, which must give what memory gives, number for number. */
 #include "../harness.h"
 #include "links.h"
 #include "release.h"
 #include "timeparse.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <unistd.h>
 
 #define T0 INT64_C(1756684800) /* 2025-09-01T00:00:00Z */
 
@@ -62,7 +67,7 @@ static uint64_t cat_rows(const sl_links_result *o, const char *cat) {
 
 /* One ID in an organization audit and two network audits, written in two cases. */
 static void test_by_id(void) {
-    sl_links *l = sl_links_new();
+    sl_links *l = sl_links_new(NULL);
     add(l, "9e5fc9be-e35d-4770-bab2-f644b150b0bc", "Alder Creek CA PD", T0, 5, "theft", NULL, 1);
     add(l, "9E5FC9BE-E35D-4770-BAB2-F644B150B0BC", "Alder Creek CA PD", T0, 5, "theft", NULL, 2);
     add(l, "9e5fc9be-e35d-4770-bab2-f644b150b0bc", "Alder Creek CA PD", T0, 5, "***", NULL, 3);
@@ -81,7 +86,7 @@ static void test_by_id(void) {
 /* A network audit without IDs: its rows take the ID their key was seen with; organizations
  * compared without case and with white space runs as one space. */
 static void test_by_key(void) {
-    sl_links *l = sl_links_new();
+    sl_links *l = sl_links_new(NULL);
     add(l, "id-1", "Alder Creek CA PD", T0, 5, "theft", NULL, 1);
     add(l, NULL, "alder  creek ca pd", T0, 5, "***", NULL, 2);
     add(l, NULL, " ALDER CREEK CA PD", T0, 5, "***", NULL, 3);
@@ -97,7 +102,7 @@ static void test_by_key(void) {
     sl_links_free(l);
 
     /* no ID anywhere: the key itself links */
-    l = sl_links_new();
+    l = sl_links_new(NULL);
     add(l, NULL, "Alder Creek CA PD", T0, 5, "theft", NULL, 1);
     add(l, NULL, "Alder Creek CA PD", T0, 5, "REDACTED", NULL, 2);
     add(l, NULL, "Alder Creek CA PD", T0 + 60, 5, "theft", NULL, 2);
@@ -112,7 +117,7 @@ static void test_by_key(void) {
 /* The same row twice in one file is one search listed twice; two different rows of one file
  * under one key are two searches, and the key is refused for every source. */
 static void test_same_source(void) {
-    sl_links *l = sl_links_new();
+    sl_links *l = sl_links_new(NULL);
     add(l, NULL, "Alder Creek CA PD", T0, 5, "theft", NULL, 1);
     add(l, NULL, "Alder Creek CA PD", T0, 5, "theft", NULL, 1);
     add(l, "id-4", "Alder Creek CA PD", T0 + 4, 5, "theft", NULL, 3);
@@ -136,7 +141,7 @@ static void test_same_source(void) {
     }
     sl_links_free(l);
 
-    l = sl_links_new();
+    l = sl_links_new(NULL);
     add(l, NULL, "Alder Creek CA PD", T0, 5, "theft", NULL, 1);
     add(l, NULL, "Alder Creek CA PD", T0, 5, "stolen plate", NULL, 1);
     add(l, NULL, "Alder Creek CA PD", T0, 5, "theft", NULL, 2); /* which one is it? */
@@ -150,7 +155,7 @@ static void test_same_source(void) {
     sl_links_free(l);
 
     /* a cell's state tells rows apart too: a name and *** */
-    l = sl_links_new();
+    l = sl_links_new(NULL);
     const row_spec r = {NULL, "Alder Creek CA PD", NULL, T0, 5, SL_TIME_NONE, SL_TIME_NONE};
     sl_search a = make(&r), b = make(&r);
     a.f[SL_F_NAME] = (sl_cell){"***", 3, SL_CELL_VENDOR_REDACTED};
@@ -166,7 +171,7 @@ static void test_same_source(void) {
 /* A key seen with two IDs fits two searches: rows with an ID keep theirs, rows without one
  * are refused. Rows of one source that differ but have IDs are told apart by them. */
 static void test_two_ids(void) {
-    sl_links *l = sl_links_new();
+    sl_links *l = sl_links_new(NULL);
     add(l, "id-1", "Alder Creek CA PD", T0, 5, "theft", NULL, 1);
     add(l, "id-2", "Alder Creek CA PD", T0, 5, "burglary", NULL, 1);
     add(l, NULL, "Alder Creek CA PD", T0, 5, "***", NULL, 2);
@@ -180,7 +185,7 @@ static void test_two_ids(void) {
 
 /* Each part of the key: a second, the networks, the time frame, the organization. */
 static void test_key_parts(void) {
-    sl_links *l = sl_links_new();
+    sl_links *l = sl_links_new(NULL);
     add(l, NULL, "Alder Creek CA PD", T0, 5, "theft", NULL, 1);
     add(l, NULL, "Alder Creek CA PD", T0 + 1, 5, "theft", NULL, 2);
     add(l, NULL, "Alder Creek CA PD", T0, 6, "theft", NULL, 3);
@@ -199,7 +204,7 @@ static void test_key_parts(void) {
 
 /* Rows with no ID and no organization or no time are a search each; with an ID they link. */
 static void test_no_key(void) {
-    sl_links *l = sl_links_new();
+    sl_links *l = sl_links_new(NULL);
     add(l, NULL, NULL, T0, 5, "theft", NULL, 1);
     add(l, NULL, NULL, T0, 5, "theft", NULL, 2);
     add(l, NULL, "Alder Creek CA PD", SL_TIME_NONE, 5, "theft", NULL, 1);
@@ -222,7 +227,7 @@ static void test_no_key(void) {
 
 /* A search carries the categories of all its rows, counted once. */
 static void test_categories(void) {
-    sl_links *l = sl_links_new();
+    sl_links *l = sl_links_new(NULL);
     add(l, "id-1", "Alder Creek CA PD", T0, 5, "assist ICE", IMM, 1);
     add(l, NULL, "Alder Creek CA PD", T0, 5, "REDACTED", NULL, 2);
     add(l, NULL, "Alder Creek CA PD", T0, 5, "assist ICE", IMM, 3);
@@ -254,7 +259,7 @@ static void test_categories(void) {
 
 /* A source closed with keep 0 (a duplicate) leaves nothing; keep 1 keeps. */
 static void test_staging(void) {
-    sl_links *l = sl_links_new();
+    sl_links *l = sl_links_new(NULL);
     sl_links_open(l);
     add(l, NULL, "Alder Creek CA PD", T0, 5, "theft", NULL, 1);
     sl_links_close(l, 1);
@@ -274,7 +279,7 @@ static void test_staging(void) {
 
     /* rows kept with no ID and a key were taken back with the duplicate: the rows left all
      * have IDs, and are linked by them */
-    l = sl_links_new();
+    l = sl_links_new(NULL);
     sl_links_open(l);
     add(l, "id-1", "Alder Creek CA PD", T0, 5, "theft", NULL, 1);
     sl_links_close(l, 1);
@@ -290,7 +295,7 @@ static void test_staging(void) {
 
 /* Past the most rows, or past SL_LINKS_CATS categories, the linking gives up. */
 static void test_caps(void) {
-    sl_links *l = sl_links_new();
+    sl_links *l = sl_links_new(NULL);
     sl_links_set_max_rows(l, 3);
     for (int i = 0; i < 3; i++) add(l, NULL, "Alder Creek CA PD", T0 + i, 5, "x", NULL, 1);
     CHECK_INT(sl_links_gave_up(l), SL_LINKS_LINKING);
@@ -301,7 +306,7 @@ static void test_caps(void) {
     CHECK_INT(o.rows, 0);
     sl_links_free(l);
 
-    l = sl_links_new();
+    l = sl_links_new(NULL);
     static char names[SL_LINKS_CATS + 1][16];
     for (int i = 0; i <= SL_LINKS_CATS; i++) {
         snprintf(names[i], sizeof names[i], "c%d", i);
@@ -321,7 +326,7 @@ static int cmp_u64(const void *a, const void *b) {
  * copies in two network audits without, one in three run twice in one second by one
  * organization (refused), and a file with a row repeated; counted here by construction. */
 static void test_large(int in_place) {
-    sl_links *l = sl_links_new();
+    sl_links *l = sl_links_new(NULL);
     sl_links_set_in_place(l, in_place);
     const int n = 30000;
     uint64_t want = 0, want_refused = 0, want_imm = 0;
@@ -380,6 +385,118 @@ static void test_large(int in_place) {
     sl_links_free(l);
 }
 
+/* Rows of every kind for the spill test: IDs in one source and copies without in others, keys
+ * refused, rows repeated, rows without a key (with an ID and without), two categories, and
+ * sources closed as duplicates (one of them large enough to spill part of its rows). */
+static void fill_mixed(sl_links *l, int n) {
+    char id[32], reason[32];
+    uint32_t src = 1;
+    for (int block = 0; block < 4; block++) {
+        const int keep = block != 2;
+        sl_links_open(l);
+        for (int i = block * n / 4; i < (block + 1) * n / 4; i++) {
+            const int64_t t = T0 + 2 * i;
+            const char *cat = i % 7 == 0 ? IMM : i % 5 == 0 ? VAGUE : NULL;
+            snprintf(id, sizeof id, "id-%d", keep ? i : i % 50);
+            snprintf(reason, sizeof reason, "case %d", i);
+            if (i % 3 == 0) add(l, NULL, "Org A", t, 9, "other", NULL, src + 1);
+            add(l, id, "Org A", t, 9, reason, cat, src);
+            add(l, NULL, "org  a", t, 9, reason, cat, src + 1);
+            if (i % 2) add(l, NULL, "Org A", t, 9, reason, NULL, src + 2);
+            if (i % 100 == 1) add(l, NULL, "Org A", t, 9, reason, VAGUE, src + 2); /* twice */
+            if (i % 11 == 0) add(l, NULL, NULL, t, 9, "x", VAGUE, src + 3); /* no key, no ID */
+            if (i % 13 == 0) add(l, id, NULL, t, 9, "x", NULL, src + 3);   /* no key, an ID */
+        }
+        CHECK_INT(sl_links_close(l, keep), SL_OK);
+        src += 4;
+    }
+}
+
+static void same_result(const sl_links_result *a, const sl_links_result *b) {
+    CHECK_INT(a->rows, b->rows);
+    CHECK_INT(a->searches, b->searches);
+    CHECK_INT(a->by_id, b->by_id);
+    CHECK_INT(a->by_key, b->by_key);
+    CHECK_INT(a->no_key, b->no_key);
+    CHECK_INT(a->refused, b->refused);
+    CHECK_INT(a->refused_keys, b->refused_keys);
+    CHECK_INT(a->several, b->several);
+    CHECK_INT(a->several_rows, b->several_rows);
+    CHECK_INT(a->repeats, b->repeats);
+    CHECK_INT(a->flagged, b->flagged);
+    CHECK_INT(a->ncats, b->ncats);
+    CHECK_INT(a->nsources, b->nsources);
+    size_t diff = 0;
+    for (uint64_t i = 0; i < a->flagged && i < b->flagged && a->search_of && b->search_of; i++)
+        diff += a->search_of[i] != b->search_of[i];
+    CHECK_INT(diff, 0);
+    diff = 0;
+    for (size_t i = 0; i < a->ncats && i < b->ncats; i++)
+        diff += strcmp(a->cats[i].category, b->cats[i].category) ||
+                a->cats[i].rows != b->cats[i].rows || a->cats[i].searches != b->cats[i].searches;
+    CHECK_INT(diff, 0);
+    diff = 0;
+    for (uint32_t i = 0; i < a->nsources && i < b->nsources; i++)
+        diff += a->source_rows[i] != b->source_rows[i] ||
+                a->source_repeats[i] != b->source_repeats[i];
+    CHECK_INT(diff, 0);
+}
+
+static int dir_entries(const char *dir) {
+    DIR *d = opendir(dir);
+    int n = 0;
+    if (!d) return -1;
+    for (struct dirent *e; (e = readdir(d));) n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    closedir(d);
+    return n;
+}
+
+/* The rows spilled (a few hundred rows in memory at a time, so that both the key partitions
+ * and the search partitions hold many) give what memory gives, and leave no file behind. */
+static void test_spill(void) {
+    char dir[] = "/tmp/test_links_XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char path[64];
+    snprintf(path, sizeof path, "%s/db", dir);
+    const int n = 24000;
+    sl_links *mem = sl_links_new(NULL);
+    fill_mixed(mem, n);
+    sl_links_result a = finish(mem);
+    CHECK(a.searches > 10000 && a.refused_keys > 0 && a.repeats > 0 && a.no_key > 0);
+    CHECK(a.several > 0 && a.by_key > 0);
+    for (int in_place = 0; in_place < 2; in_place++) {
+        sl_links *sp = sl_links_new(path);
+        sl_links_set_memory(sp, in_place ? 5000 : 700);
+        sl_links_set_in_place(sp, in_place);
+        fill_mixed(sp, n);
+        CHECK_INT(dir_entries(dir), 0); /* the spill files were unlinked when made */
+        sl_links_result b = finish(sp);
+        CHECK_INT(sl_links_gave_up(sp), SL_LINKS_LINKING);
+        same_result(&a, &b);
+        sl_links_free(sp);
+    }
+    sl_links_free(mem);
+
+    /* without a spill path, rows past memory are too many */
+    sl_links *l = sl_links_new(NULL);
+    sl_links_set_memory(l, 10);
+    for (int i = 0; i < 11; i++) add(l, NULL, "Org A", T0 + i, 5, "x", NULL, 1);
+    CHECK_INT(sl_links_gave_up(l), SL_LINKS_TOO_MANY_ROWS);
+    sl_links_free(l);
+
+    /* a spill file that cannot be made: the linking gives up and says why */
+    snprintf(path, sizeof path, "%s/missing/db", dir);
+    l = sl_links_new(path);
+    sl_links_set_memory(l, 10);
+    for (int i = 0; i < 11; i++) add(l, NULL, "Org A", T0 + i, 5, "x", NULL, 1);
+    CHECK_INT(sl_links_gave_up(l), SL_LINKS_SPILL_FAILED);
+    CHECK_INT(sl_links_spill_errno(l), ENOENT);
+    sl_links_result o = finish(l);
+    CHECK_INT(o.searches, 0);
+    sl_links_free(l);
+    CHECK_INT(rmdir(dir), 0);
+}
+
 int main(void) {
     test_by_id();
     test_by_key();
@@ -392,5 +509,6 @@ int main(void) {
     test_caps();
     test_large(0);
     test_large(1);
+    test_spill();
     TEST_END();
 }
