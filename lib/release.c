@@ -373,6 +373,7 @@ typedef struct {
     sl_release_verdict v;
     char producer_buf[160];
     char how_buf[200];
+    uint64_t repeats; /* rows repeating a search among the source's own (sl_release_linked) */
 } entry;
 
 typedef struct {
@@ -390,6 +391,7 @@ struct sl_release {
     sl_finding *f;
     finding_store *fs;
     size_t nf, capf;
+    int linked; /* the rows were linked into searches: entries' repeats are known */
 };
 
 sl_status sl_release_new(sl_release **out, const char *producer) {
@@ -684,15 +686,33 @@ static sl_status check_overlaps(sl_release *r) {
                                    exact ? "" : "about ", n1, shared == 1 ? "" : "s", n2, n3,
                                    shared == 1 ? "is" : "are");
             /* Every row of the smaller is in the larger: the larger is most likely a later or
-             * fuller export of the same log (a re-release), not a second log. */
+             * fuller export of the same log (a re-release), not a second log; unless its more
+             * rows only repeat searches it lists already (known once the rows are linked). */
             if (!rc && shared && shared == lo->s.fp.n && lo->s.fp.n < hi->s.fp.n) {
-                fmt_count(hi->s.fp.n - lo->s.fp.n, more);
-                rc = sl_buf_printf(&both, ", %severy row of %s: %s looks like a fuller export "
-                                   "of the same log (%s more row%s)", exact ? "" : "likely ",
-                                   lo->s.cite, hi->s.cite, more,
-                                   hi->s.fp.n - lo->s.fp.n == 1 ? "" : "s");
+                const uint64_t extra = hi->s.fp.n - lo->s.fp.n;
+                const uint64_t rep = r->linked && hi->repeats > lo->repeats
+                                         ? hi->repeats - lo->repeats : 0;
+                char nrep[32];
+                fmt_count(extra, more);
+                fmt_count(rep, nrep);
+                if (rep >= extra)
+                    rc = sl_buf_printf(&both, ", %severy row of %s, and the %s more row%s of %s "
+                                       "repeat searches it lists already (see Rows and "
+                                       "searches): the same log", exact ? "" : "likely ",
+                                       lo->s.cite, more, extra == 1 ? "" : "s", hi->s.cite);
+                else if (rep)
+                    rc = sl_buf_printf(&both, ", %severy row of %s: %s looks like a fuller export "
+                                       "of the same log (%s more row%s, %s of which repeat "
+                                       "searches it lists already)", exact ? "" : "likely ",
+                                       lo->s.cite, hi->s.cite, more, extra == 1 ? "" : "s", nrep);
+                else
+                    rc = sl_buf_printf(&both, ", %severy row of %s: %s looks like a fuller export "
+                                       "of the same log (%s more row%s)", exact ? "" : "likely ",
+                                       lo->s.cite, hi->s.cite, more, extra == 1 ? "" : "s");
             }
-            if (!rc && shared) rc = sl_buf_puts(&both, ": counted twice");
+            if (!rc && shared) /* linked rows are one search, whatever their copies */
+                rc = sl_buf_puts(&both, r->linked ? ": rows counted twice, searches once"
+                                                  : ": counted twice");
             if (!rc) rc = sl_buf_nul(&both);
             if (rc) {
                 sl_buf_free(&both);
@@ -783,6 +803,12 @@ const char *sl_release_cite_of(const sl_release *r, uint32_t id) {
     for (size_t i = 0; r && i < r->n; i++)
         if (r->e[i].s.id == id) return r->e[i].s.cite;
     return NULL;
+}
+
+void sl_release_linked(sl_release *r, const uint64_t *repeats, uint32_t n) {
+    r->linked = 1;
+    for (size_t i = 0; i < r->n; i++)
+        r->e[i].repeats = r->e[i].s.id < n ? repeats[r->e[i].s.id] : 0;
 }
 
 const sl_release_verdict *sl_release_verdict_of(const sl_release *r, uint32_t id) {

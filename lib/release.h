@@ -75,6 +75,10 @@ sl_status sl_release_new(sl_release **out, const char *producer);
 sl_status sl_release_add(sl_release *r, const sl_release_src *src);
 /* Runs every check once, after the last add. */
 sl_status sl_release_check(sl_release *r);
+/* Before sl_release_check, when the rows were linked into searches: each source's rows that
+ * repeat a search among its own (repeats[id], n ids), so that a larger copy of a log whose
+ * more rows are such repeats is not called a fuller export. */
+void sl_release_linked(sl_release *r, const uint64_t *repeats, uint32_t n);
 size_t sl_release_finding_count(const sl_release *r);
 const sl_finding *sl_release_finding(const sl_release *r, size_t i);
 /* Verdict for the source with this id, NULL when unknown. Valid until sl_release_free.

@@ -1734,9 +1734,14 @@ sl_status sl_scan_run(sl_scan *s) {
         set_err(s, "no usable input: no readable source was found in the paths given");
         rc = SL_ENOINPUT;
     }
+    if (!rc) rc = sl_store_search_links(s->store); /* before the release checks, which read */
+    if (!rc) {                                      /* each source's repeated searches */
+        uint32_t nrep;
+        const uint64_t *rep = sl_store_source_repeats(s->store, &nrep);
+        if (rep) sl_release_linked(s->release, rep, nrep);
+    }
     if (!rc) rc = release_finish(s);
     if (!rc) rc = write_totals(s);
-    if (!rc) rc = sl_store_search_links(s->store);
     if (!rc) rc = sl_store_plate_repeats(s->store, s->key);
     if (!rc) rc = sl_store_finish(s->store);
     if (!rc) s->totals.operator_findings = sl_store_operator_findings(s->store);

@@ -104,6 +104,8 @@ struct sl_store {
     sl_links *links;      /* every search row, linked into searches at the end */
     uint64_t rep_findings; /* rows written to plate_repeats */
     uint64_t searches;     /* distinct searches (sl_store_search_links) */
+    const uint64_t *src_repeats; /* per source: rows repeating a search (owned by links) */
+    uint32_t nsrc_repeats;
     char *cite;           /* the source being read (sl_store_source_begin) */
     reach_cell *reach;    /* category x how widely, up to REACH_CATS categories */
     size_t nreach;
@@ -1596,11 +1598,20 @@ sl_status sl_store_search_links(sl_store *st) {
         if ((rc = sl_btree_append(st->fsrch, (int64_t)i + 1, fv, 2)))
             rc = bt_fail(st, rc, st->fsrch, "flagged_searches");
     }
-    if (!rc) st->searches = lr.searches;
+    if (!rc) {
+        st->searches = lr.searches;
+        st->src_repeats = lr.source_repeats;
+        st->nsrc_repeats = lr.nsources;
+    }
     return rc;
 }
 
 uint64_t sl_store_searches(const sl_store *st) { return st ? st->searches : 0; }
+
+const uint64_t *sl_store_source_repeats(const sl_store *st, uint32_t *n) {
+    *n = st && st->src_repeats ? st->nsrc_repeats : 0;
+    return st ? st->src_repeats : NULL;
+}
 
 sl_status sl_store_finish(sl_store *st) {
     if (take_count_error(st)) return st->first;

@@ -184,6 +184,9 @@ uint64_t sl_store_plate_repeat_findings(const sl_store *st);
 sl_status sl_store_search_links(sl_store *st);
 /* After it: the distinct searches (0 when the linking gave up). */
 uint64_t sl_store_searches(const sl_store *st);
+/* After it: per source id (*n of them), its rows that repeat a search among its own rows;
+ * NULL when the rows were not linked. Lives until sl_store_close. */
+const uint64_t *sl_store_source_repeats(const sl_store *st, uint32_t *n);
 
 /* Writes the aggregated counts and creates indexes; call once, after the last source. */
 sl_status sl_store_finish(sl_store *st);

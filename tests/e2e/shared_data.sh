@@ -29,10 +29,11 @@ expect "EPD csv" "$(row /EPDSearchAuditLogs.csv)" "portal|4294|4294|0"
 expect "San Mateo portal" "$(row /search_audit.a871b2fc.csv)" "portal|91|91|0"
 expect "Stow portal" "$(row /stow-ma-search_audit.csv)" "portal|28|28|0"
 expect "EPD workbook Log sheet" "$(row 'EPDSearchAuditLogs.xlsx > Log')" "portal|4377|4377|0"
-# The CSV's rows are all in the workbook's 4,377: a fuller export of the same log, said so.
-fuller="%4,294 rows of 4,294 and 4,377 are in both, likely every row of %EPDSearchAuditLogs.csv: "
-fuller="$fuller%EPDSearchAuditLogs.xlsx > Log looks like a fuller export of the same log (83 more "
-fuller="${fuller}rows): counted twice"
+# The CSV's rows are all in the workbook's 4,377, whose 83 more rows repeat searches of its
+# own (a count of the sheet's ids says so): the same log, not a fuller export.
+fuller="%4,294 rows of 4,294 and 4,377 are in both, likely every row of %EPDSearchAuditLogs.csv, "
+fuller="${fuller}and the 83 more rows of %EPDSearchAuditLogs.xlsx > Log repeat searches it lists "
+fuller="${fuller}already (see Rows and searches): the same log: rows counted twice, searches once"
 expect "EPD CSV inside the workbook" "$(q "select count(*) from release_findings where
     code = 'release.period_overlap' and message like '$fuller'")" 1
 # Rows linked into searches: every portal row has an id. The distinct ids, read here from the

@@ -287,6 +287,38 @@ static void test_checks(void) {
     CHECK_INT(count(r, "release.producer"), 1);
     sl_release_free(r);
 
+    /* Once the rows are linked: a larger copy whose more rows repeat its own searches is the
+     * same log, not a fuller export; one with more searches besides still is, and says how
+     * many of its more rows are repeats. */
+    for (int fuller = 0; fuller < 2; fuller++) {
+        CHECK_INT(sl_release_new(&r, "Example County CA SO"), SL_OK);
+        sl_release_src c = src(1, "a.csv", SL_KIND_ORG_AUDIT, "1", 10, day(2025, 1, 1), day(2025, 3, 1));
+        sl_release_src d = src(2, "b.xlsx > Log", SL_KIND_ORG_AUDIT, "2", 20, day(2025, 2, 1), day(2025, 4, 1));
+        for (uint64_t k = 0; k < 10; k++) sl_fingerprint_add_hash(&c.fp, sl_hash64(&k, sizeof k, 1), 0);
+        for (uint64_t k = 0; k < 20; k++) { /* keys 0-9 twice, or 0-15 and 0-3 again */
+            uint64_t key = fuller ? (k < 16 ? k : k - 16) : k % 10;
+            sl_fingerprint_add_hash(&d.fp, sl_hash64(&key, sizeof key, 1), 0);
+        }
+        sl_release_add(r, &c);
+        sl_release_add(r, &d);
+        const uint64_t repeats[3] = {0, 0, fuller ? 4 : 10};
+        sl_release_linked(r, repeats, 3);
+        CHECK_INT(sl_release_check(r), SL_OK);
+        f = find(r, "release.period_overlap", 0);
+        CHECK(f != NULL);
+        if (f && !fuller)
+            CHECK(strstr(f->message, ": 10 rows of 10 and 20 are in both, every row of a.csv, and "
+                                     "the 10 more rows of b.xlsx > Log repeat searches it lists "
+                                     "already (see Rows and searches): the same log: rows "
+                                     "counted twice, searches once") != NULL);
+        if (f && fuller)
+            CHECK(strstr(f->message, ": 10 rows of 10 and 20 are in both, every row of a.csv: "
+                                     "b.xlsx > Log looks like a fuller export of the same log (10 "
+                                     "more rows, 4 of which repeat searches it lists already): "
+                                     "rows counted twice, searches once") != NULL);
+        sl_release_free(r);
+    }
+
     /* Unknown producers: overlaps only within one series of file names. */
     CHECK_INT(sl_release_new(&r, NULL), SL_OK);
     sl_release_src p1 = src(1, "x/audit_2025-05.csv", SL_KIND_PORTAL, "1", 10, day(2025, 5, 1), day(2025, 6, 1) + 3600);
