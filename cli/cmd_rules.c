@@ -240,20 +240,33 @@ static int explain_one(const sl_rules *r, const char *text) {
                 put_span(text, len, e->start, e->end);
                 puts(" (patterns match whole words only)");
                 break;
+            case SL_EXPLAIN_IN_PLATE:
+                printf("  pattern  %s\n  part of a license plate, not counted: ", e->pattern);
+                put_span(text, len, e->start, e->end);
+                printf(" is in ");
+                put_span(text, len, e->by_start, e->by_end);
+                puts(", which reads as a plate typed into the text (the outputs show it as the"
+                     " plate's token)");
+                break;
             }
         }
-        int words = 0;
-        for (size_t i = 0; i < l.n; i++)
-            words += l.ev[i].rule == rule && l.ev[i].kind != SL_EXPLAIN_NOT_A_WORD;
+        int words = 0, plates = 0;
+        for (size_t i = 0; i < l.n; i++) {
+            const sl_explain_kind k = l.ev[i].kind;
+            words += l.ev[i].rule == rule && k != SL_EXPLAIN_NOT_A_WORD && k != SL_EXPLAIN_IN_PLATE;
+            plates += l.ev[i].rule == rule && k == SL_EXPLAIN_IN_PLATE;
+        }
         if (any && !fate)
-            puts(words ? "  does not fire: every match was vetoed"
-                       : "  does not fire: it matched only inside other words");
+            puts(words    ? "  does not fire: every match was vetoed"
+                 : plates ? "  does not fire: it matched only inside words or plates"
+                          : "  does not fire: it matched only inside other words");
     }
     /* Final line: categories in order of first appearance, with the rules that gave them. */
     int nfire = 0;
     for (size_t i = 0; i < l.n; i++) nfire += l.ev[i].kind == SL_EXPLAIN_FIRE;
     int whole = 0;
-    for (size_t i = 0; i < l.n; i++) whole += l.ev[i].kind != SL_EXPLAIN_NOT_A_WORD;
+    for (size_t i = 0; i < l.n; i++)
+        whole += l.ev[i].kind != SL_EXPLAIN_NOT_A_WORD && l.ev[i].kind != SL_EXPLAIN_IN_PLATE;
     if (!whole) puts(l.n ? "\nNo rule matched a whole word." : "\nNo rule matched.");
     if (!nfire) {
         puts(l.n ? "\nNo category fires." : "No category fires.");

@@ -240,8 +240,11 @@ typedef enum {
     SL_EXPLAIN_VETO,      /* an exclusion vetoed that match (by = the exclusion pattern) */
     SL_EXPLAIN_SUPPRESS,  /* rule fired but lost its group to rule `by` */
     SL_EXPLAIN_FIRE,      /* rule fires (final) */
-    SL_EXPLAIN_NOT_A_WORD /* a pattern matched inside a word (e.g. "ice" in "police"): not
-                             counted, by the word-boundary rule */
+    SL_EXPLAIN_NOT_A_WORD, /* a pattern matched inside a word (e.g. "ice" in "police"): not
+                              counted, by the word-boundary rule */
+    SL_EXPLAIN_IN_PLATE   /* a pattern matched part of what reads as a license plate typed
+                             into the text ("CBP" in "CBP 4226"; by_start, by_end: the plate):
+                             not counted, since the outputs show the plate as its token */
 } sl_explain_kind;
 
 typedef struct {
@@ -250,7 +253,8 @@ typedef struct {
     const char *pattern;  /* the pattern as written in the pack */
     uint32_t start, end;  /* span in the text */
     const char *by;       /* VETO: exclusion pattern text; SUPPRESS: winning rule id */
-    uint32_t by_start, by_end; /* VETO: the exclusion's span; SUPPRESS: the winner's span */
+    uint32_t by_start, by_end; /* VETO: the exclusion's span; SUPPRESS: the winner's span;
+                                  IN_PLATE: the plate's span */
     int by_unless;        /* VETO: 1 when `by` is an unless pattern (vetoes the whole rule) */
 } sl_explain_event;
 

@@ -14,6 +14,7 @@
  * is undefined; patterns therefore match bytes (a non-ASCII letter in a pattern still matches
  * itself, byte for byte).
  * No DOTALL or MULTILINE: `.` does not match a newline, ^ and $ are the ends of the text. */
+#include "redact.h"
 #include "rules.h"
 
 #include <dirent.h>
@@ -29,6 +30,7 @@
 #include <unistd.h>
 
 #define SL_MATCH_MAX_EVENTS (1u << 20) /* pattern matches kept for one text */
+#define PLATE_SPANS 8 /* plates looked at in one text: matches in later ones stand */
 
 static void seterr(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -718,6 +720,39 @@ static void sort_events(sl_ev *ev, size_t n) {
 }
 
 /* Runs the database over the text, leaving boundary-checked events in m->ev. */
+/* Drops the matches (not the exclusions) that lie inside, and short of, what reads as a
+ * license plate typed into the text (redact.c's finders): "CBP" in "felony stop CBP 4226
+ * armed" is a plate's letters, which every output shows as the plate's token, not the agency.
+ * A match spanning the whole plate (a rule about plates in reasons) stands. */
+static void drop_plate_parts(sl_matcher *m) {
+    size_t k = 0;
+    while (k < m->nev && m->ev[k].cls != 0) k++;
+    if (k == m->nev) return; /* no match to drop */
+    uint32_t sp[PLATE_SPANS][2];
+    size_t ns = sl_redact_plate_spans((const char *)m->text, m->len, sp, PLATE_SPANS);
+    if (ns > PLATE_SPANS) ns = PLATE_SPANS; /* matches in later plates stand */
+    if (!ns) return;
+    size_t n = 0;
+    for (size_t i = 0; i < m->nev; i++) {
+        const sl_ev *e = &m->ev[i];
+        size_t j = 0;
+        if (e->cls == 0)
+            while (j < ns && !(e->start >= sp[j][0] && e->end <= sp[j][1] &&
+                               e->end - e->start < sp[j][1] - sp[j][0]))
+                j++;
+        if (e->cls != 0 || j == ns) {
+            m->ev[n++] = *e;
+            continue;
+        }
+        if (m->xcb) {
+            sl_explain_event xe = {SL_EXPLAIN_IN_PLATE, e->rule, m->r->pats[e->pat].expr,
+                                   e->start, e->end, NULL, sp[j][0], sp[j][1], 0};
+            m->xcb(m->xud, &xe);
+        }
+    }
+    m->nev = n;
+}
+
 static sl_status scan(sl_matcher *m, uint32_t reads, const char *text, size_t len) {
     m->nev = 0;
     m->overflow = 0;
@@ -739,6 +774,7 @@ static sl_status scan(sl_matcher *m, uint32_t reads, const char *text, size_t le
     m->nneed = 0;
     if (m->overflow) return (sl_status)m->overflow;
     if (he != HS_SUCCESS) return SL_EINTERNAL;
+    drop_plate_parts(m);
     sort_events(m->ev, m->nev);
     return SL_OK;
 }

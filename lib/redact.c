@@ -984,12 +984,19 @@ static int word_start(const char *t, size_t i) {
     return !sl_isalnum(prev) && (sl_isalnum(c) || c == '*' || c == '(' || c == '+');
 }
 
+/* Where sl_redact_plate_spans puts what the walk found. */
+typedef struct {
+    uint32_t (*at)[2];
+    size_t cap, n;
+} spans_t;
+
 /* The walk of sl_redact over t: at each word start the row's own plate, then (with a digit or
  * an '@' in the text) the personal data and plate forms that flags ask for. With out, every
- * match is replaced there and the rest copied; without (a probe), it returns 1 at the first
- * match and 0 when there is none, leaving *rc alone. Returns 1 when anything matched. */
+ * match is replaced there and the rest copied; with sp, every plate's span is put there; with
+ * neither (a probe), it returns 1 at the first match and 0 when there is none, leaving *rc
+ * alone. Returns 1 when anything matched. */
 static int walk(const sl_key *k, const char *t, size_t n, const known_plate_t *kp, size_t nk,
-                unsigned flags, sl_buf *out, sl_status *rc) {
+                unsigned flags, sl_buf *out, sl_status *rc, spans_t *sp) {
     /* Without a digit or an '@' only the row's own plate can match: most reasons and names. */
     unsigned tr = text_traits(t, n);
     unsigned fl = (tr & (HAS_DIGIT | HAS_AT)) ? flags : 0;
@@ -1038,6 +1045,15 @@ static int walk(const sl_key *k, const char *t, size_t n, const known_plate_t *k
                 while (i < n && sl_isalnum((unsigned char)t[i])) i++;
             continue;
         }
+        if (sp) { /* spans only */
+            if (token && sp->n < sp->cap) {
+                sp->at[sp->n][0] = (uint32_t)rs;
+                sp->at[sp->n][1] = (uint32_t)re;
+            }
+            sp->n += token;
+            i = copied = re;
+            continue;
+        }
         if (!out) return 1;
         *rc = sl_buf_append(out, t + copied, rs - copied);
         if (!*rc) *rc = label ? sl_buf_puts(out, label) : put_token(k, t + rs, re - rs, out);
@@ -1056,8 +1072,16 @@ sl_status sl_redact(const sl_key *k, const char *text, size_t len, const char *k
     sl_status rc = sl_buf_reserve(out, n + 1);
     if (rc) return rc;
     pthread_once(&sets_once, redact_init);
-    walk(k, text, n, kp, nk, flags, out, &rc);
+    walk(k, text, n, kp, nk, flags, out, &rc, NULL);
     return rc;
+}
+
+size_t sl_redact_plate_spans(const char *text, size_t len, uint32_t (*spans)[2], size_t cap) {
+    spans_t sp = {spans, cap, 0};
+    if (!text || !len || len > UINT32_MAX) return 0;
+    pthread_once(&sets_once, redact_init);
+    walk(NULL, text, len, NULL, 0, SL_REDACT_PLATES, NULL, NULL, &sp);
+    return sp.n;
 }
 
 /* ---- memo --------------------------------------------------------------------------------- */
@@ -1083,7 +1107,8 @@ int sl_redact_unchanged(const char *text, size_t len, const char *plate, size_t 
     known_plate_t kp[MAX_KNOWN];
     size_t nk = (plate && plate_len) ? parse_known(plate, plate_len, kp) : 0;
     pthread_once(&sets_once, redact_init);
-    return !walk(NULL, text, len, kp, nk, SL_REDACT_PLATES | SL_REDACT_PERSONAL, NULL, NULL);
+    return !walk(NULL, text, len, kp, nk, SL_REDACT_PLATES | SL_REDACT_PERSONAL, NULL, NULL,
+                 NULL);
 }
 
 #define MEMO_SLOTS 16384u /* a power of two */

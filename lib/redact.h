@@ -38,6 +38,9 @@ sl_status sl_redact_memo_both(sl_redact_memo *m, const char *text, size_t len, c
  * without one); otherwise when no finder matches anywhere in it. One walk, no copy: it spares
  * the memo most reasons and case numbers, which are seldom repeated. */
 int sl_redact_unchanged(const char *text, size_t len, const char *plate, size_t plate_len);
+/* The spans [start, end) of what sl_redact takes for a plate in text by its look alone (no
+ * row's own plate), the first cap of them put in spans; returns how many there are. */
+size_t sl_redact_plate_spans(const char *text, size_t len, uint32_t (*spans)[2], size_t cap);
 /* Whether the row's own plate (as sl_redact reads known_plate) occurs in text. */
 int sl_redact_mentions_plate(const char *text, size_t len, const char *plate, size_t plate_len);
 

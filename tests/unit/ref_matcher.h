@@ -8,8 +8,10 @@
  * anchored at every start offset, which lists every end reachable from that start. match,
  * except and unless spans must pass the word-boundary test; match_part spans need not. A rule
  * fires when a candidate span is overlapped by none of its except spans and none of its unless
- * patterns matched; its span is the surviving candidate with the smallest (start, end). In a
- * group, the lowest priority wins, ties to the earlier rule. Usage:
+ * patterns matched; its span is the surviving candidate with the smallest (start, end). A
+ * candidate of a match or match_part pattern inside and short of one of the first 8 spans
+ * lib/redact.c reads as a plate ("CBP" in "CBP 4226") is none. In a group, the lowest priority
+ * wins, ties to the earlier rule. Usage:
  *
  *     ref_matcher rm; ref_open(&rm, rules, err, sizeof err);
  *     n = ref_match(&rm, text, len, hits, cap, raw);   // raw (may be NULL): nrules bytes
@@ -21,6 +23,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "redact.h"
 #include "rules.h"
 
 #include <stdio.h>
@@ -162,6 +165,9 @@ static int ref_match(const ref_matcher *rm, const char *text, size_t len, ref_hi
         free(fired);
         return -1;
     }
+    uint32_t plate[8][2];
+    size_t np = sl_redact_plate_spans(text, len, plate, 8);
+    if (np > 8) np = 8;
     int err = 0;
     for (size_t ru = 0; ru < nr && !err; ru++) {
         /* Gather this rule's spans by kind. */
@@ -195,6 +201,9 @@ static int ref_match(const ref_matcher *rm, const char *text, size_t len, ref_hi
         if (!err && !unless) {
             for (size_t c = 0; c < nc; c++) {
                 int vetoed = 0;
+                for (size_t k = 0; k < np && !vetoed; k++)
+                    vetoed = cand[c].start >= plate[k][0] && cand[c].end <= plate[k][1] &&
+                             cand[c].end - cand[c].start < plate[k][1] - plate[k][0];
                 for (size_t x = 0; x < nx && !vetoed; x++)
                     vetoed = ex[x].start < cand[c].end && cand[c].start < ex[x].end;
                 if (vetoed) continue;

@@ -393,6 +393,22 @@ int main(void) {
     CHECK_INT(sl_key_open(&key, kpath, NULL, err, sizeof err), SL_OK);
     if (!key) TEST_END();
 
+    /* where plates are, for the matcher (which reads the letters of a plate as no word) */
+    {
+        uint32_t sp[2][2];
+        const char *t = "felony stop CBP 4226 armed, then plate abc-1234";
+        CHECK_INT(sl_redact_plate_spans(t, strlen(t), sp, 2), 2);
+        CHECK_INT(sp[0][0], 12);
+        CHECK_INT(sp[0][1], 20);
+        CHECK_INT(sp[1][0], 39);
+        CHECK_INT(sp[1][1], 47);
+        CHECK_INT(sl_redact_plate_spans(t, strlen(t), sp, 1), 2); /* counted past cap */
+        t = "ICE hold 12345, HSI case 2024-001, DHS 2024 case";
+        CHECK_INT(sl_redact_plate_spans(t, strlen(t), sp, 2), 0);
+        CHECK_INT(sl_redact_plate_spans("no digits here", 14, sp, 2), 0);
+        CHECK_INT(sl_redact_plate_spans(NULL, 0, sp, 2), 0);
+    }
+
     /* plate-shaped words */
     CHECK_STR(red(P, "stolen veh ABC1234", NULL), expect("stolen veh {PLATE}", "ABC1234"));
     CHECK_STR(red(P, "7ABC123 seen", NULL), expect("{PLATE} seen", "7ABC123"));
