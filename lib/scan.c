@@ -15,10 +15,12 @@
 #include "timeparse.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -80,6 +82,7 @@ struct sl_scan {
     char errmsg[512];
     char key_path[4096];
     char *out_real;          /* the output folder, resolved: never read as input */
+    int lock_fd;             /* OUT/.sunlight.lock, held while writing there (-1: none) */
     sl_named named;          /* --plate: plates the user named (none: n 0) */
     int hash_thread;         /* plain files hashed on a second thread (with the flag queue's) */
     uint64_t out_skipped;    /* files found inside it and not read */
@@ -1409,6 +1412,7 @@ sl_status sl_scan_new(sl_scan **out, const sl_scan_opts *opts) {
     if (!opts->dry_run && (!opts->out_dir || !*opts->out_dir || !opts->rules_path)) return SL_EUSAGE;
     sl_scan *s = calloc(1, sizeof *s);
     if (!s) return SL_ENOMEM;
+    s->lock_fd = -1;
     s->opts = *opts;
     if (opts->key_path) {
         snprintf(s->key_path, sizeof s->key_path, "%s", opts->key_path);
@@ -1484,6 +1488,28 @@ static void out_path(char *buf, size_t cap, const char *dir, const char *name) {
 /* Reads every input into the store. */
 /* Whether file lies inside the output folder: `scan . -o out` run twice would otherwise read
  * the first run's flagged.csv as a network audit (and the flagged.csv being written). */
+/* Two scans writing into one folder would remove each other's temporary files: the second is
+ * refused while the first runs. The lock is the kernel's (flock), so it goes with the process
+ * however that ends; the empty file stays. Where no lock can be had (a folder that cannot be
+ * written, which the database's creation then reports; a file system without locks), the scan
+ * goes on without one. */
+static sl_status lock_out_dir(sl_scan *s) {
+    char p[4200];
+    out_path(p, sizeof p, s->opts.out_dir, ".sunlight.lock");
+    int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return SL_OK;
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int busy = errno == EWOULDBLOCK;
+        close(fd);
+        if (!busy) return SL_OK;
+        set_err(s, "another sunlight scan is writing to %s now; wait for it to end, or give "
+                   "another output folder with -o (nothing was written)", s->opts.out_dir);
+        return SL_EIO;
+    }
+    s->lock_fd = fd;
+    return SL_OK;
+}
+
 static int in_out_dir(const sl_scan *s, const char *file) {
     if (!s->out_real) return 0;
     char *r = realpath(file, NULL);
@@ -1678,6 +1704,7 @@ sl_status sl_scan_run(sl_scan *s) {
         return rc;
     }
     s->out_real = realpath(s->opts.out_dir, NULL); /* NULL: nothing to exclude */
+    if ((rc = lock_out_dir(s))) return rc;
     char err[512] = "";
     rc = sl_rules_load(&s->rules, s->opts.rules_path, err, sizeof err);
     if (rc) {
@@ -1814,5 +1841,6 @@ void sl_scan_free(sl_scan *s) {
     tally_clear(&s->org_tally);
     tally_clear(&s->user_tally);
     sl_buf_free(&s->shift_scratch);
+    if (s->lock_fd >= 0) close(s->lock_fd); /* last: after all that wrote into the folder */
     free(s);
 }
