@@ -83,6 +83,7 @@ struct sl_scan {
     char key_path[4096];
     char *out_real;          /* the output folder, resolved: never read as input */
     int lock_fd;             /* OUT/.sunlight.lock, held while writing there (-1: none) */
+    char *lock_path;
     sl_named named;          /* --plate: plates the user named (none: n 0) */
     int hash_thread;         /* plain files hashed on a second thread (with the flag queue's) */
     uint64_t out_skipped;    /* files found inside it and not read */
@@ -1489,25 +1490,50 @@ static void out_path(char *buf, size_t cap, const char *dir, const char *name) {
 /* Whether file lies inside the output folder: `scan . -o out` run twice would otherwise read
  * the first run's flagged.csv as a network audit (and the flagged.csv being written). */
 /* Two scans writing into one folder would remove each other's temporary files: the second is
- * refused while the first runs. The lock is the kernel's (flock), so it goes with the process
- * however that ends; the empty file stays. Where no lock can be had (a folder that cannot be
- * written, which the database's creation then reports; a file system without locks), the scan
- * goes on without one. */
+ * refused while the first runs. The lock is the kernel's (flock) on OUT/.sunlight.lock, so it
+ * goes with the process however that ends; the file is removed when the scan is freed. A lock
+ * taken on a file removed meanwhile (by a scan ending just then) is no lock: taken again on
+ * the file now at the path. Where no lock can be had (a folder that cannot be written, which
+ * the database's creation then reports; a file system without locks), the scan goes on
+ * without one. */
 static sl_status lock_out_dir(sl_scan *s) {
     char p[4200];
     out_path(p, sizeof p, s->opts.out_dir, ".sunlight.lock");
-    int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) return SL_OK;
-    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-        int busy = errno == EWOULDBLOCK;
-        close(fd);
-        if (!busy) return SL_OK;
-        set_err(s, "another sunlight scan is writing to %s now; wait for it to end, or give "
-                   "another output folder with -o (nothing was written)", s->opts.out_dir);
-        return SL_EIO;
+    for (int tries = 0; tries < 8; tries++) {
+        int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (fd < 0) return SL_OK;
+        if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            int busy = errno == EWOULDBLOCK;
+            close(fd);
+            if (!busy) return SL_OK;
+            set_err(s, "another sunlight scan is writing to %s now; wait for it to end, or "
+                       "give another output folder with -o (nothing was written)",
+                    s->opts.out_dir);
+            return SL_EIO;
+        }
+        struct stat a, b;
+        if (fstat(fd, &a) == 0 && stat(p, &b) == 0 && a.st_ino == b.st_ino &&
+            a.st_dev == b.st_dev) {
+            if (!(s->lock_path = sl_strdup(p))) {
+                close(fd);
+                return SL_ENOMEM;
+            }
+            s->lock_fd = fd;
+            return SL_OK;
+        }
+        close(fd); /* removed or replaced since opened */
     }
-    s->lock_fd = fd;
     return SL_OK;
+}
+
+/* Lets the output folder go: the lock file removed while still held, then closed. */
+static void unlock_out_dir(sl_scan *s) {
+    if (s->lock_fd < 0) return;
+    unlink(s->lock_path);
+    close(s->lock_fd);
+    s->lock_fd = -1;
+    free(s->lock_path);
+    s->lock_path = NULL;
 }
 
 static int in_out_dir(const sl_scan *s, const char *file) {
@@ -1841,6 +1867,6 @@ void sl_scan_free(sl_scan *s) {
     tally_clear(&s->org_tally);
     tally_clear(&s->user_tally);
     sl_buf_free(&s->shift_scratch);
-    if (s->lock_fd >= 0) close(s->lock_fd); /* last: after all that wrote into the folder */
+    unlock_out_dir(s); /* last: after all that wrote into the folder */
     free(s);
 }

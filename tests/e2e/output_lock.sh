@@ -3,8 +3,9 @@
 # as it started, and the first then failed at its end with "No such file or directory" (seen
 # on a 12.6 GB scan started twice). Now the folder is locked (OUT/.sunlight.lock, flock) while
 # a scan writes there: a second scan is refused at once, says why, writes nothing and removes
-# nothing, and exits 4; once the first is done, the folder is free again. The lock is held here
-# by flock(1) in place of a running scan, so that the test does not depend on timing.
+# nothing, and exits 4; once the first is done, the folder is free again, and the lock file is
+# gone. The lock is held here by flock(1) in place of a running scan, so that the test does not
+# depend on timing.
 set -u
 B=${SL_BUILD:-build}
 . tests/e2e_common.sh
@@ -16,7 +17,7 @@ scan() { "$B/sunlight" scan "$T/rel" -o "$T/out" --key "$T/k" -q >"$T/log" 2>&1;
 scan
 rc=$?
 check '[ $rc -le 1 ]' "first scan: exit $rc: $(cat "$T/log")"
-check '[ -f "$T/out/.sunlight.lock" ]' "no lock file in the output folder"
+check '[ ! -e "$T/out/.sunlight.lock" ]' "the lock file was left in the output folder"
 ls -l --time-style=+%s.%N "$T/out" | grep -v lock >"$T/before"
 
 if ! command -v flock >/dev/null 2>&1; then
@@ -47,4 +48,5 @@ scan
 rc=$?
 check '[ $rc -le 1 ]' "scan after the lock was released: exit $rc: $(cat "$T/log")"
 check '[ -s "$T/out/report.html" ] && [ -s "$T/out/sunlight.db" ]' "outputs missing after the third scan"
+check '[ ! -e "$T/out/.sunlight.lock" ]' "the third scan left the lock file"
 finish
