@@ -252,6 +252,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
           "cannot read flagged_searches");
     check(sqlite3_column_int64(q, 0) == 0, "flagged rows' searches out of their rules");
     sqlite3_finalize(q);
+    /* searches by organization, month and category: as many as the cell's flagged rows have
+     * distinct searches, never more than its rows */
+    check(sqlite3_prepare_v2(db,
+                             "SELECT EXISTS (SELECT 1 FROM counts c WHERE c.searches > c.rows OR"
+                             " c.searches <> (SELECT COUNT(DISTINCT fs.search) FROM flagged_rows r"
+                             " JOIN flagged_searches fs USING (row_id) WHERE COALESCE(r.org, '') ="
+                             " c.org AND COALESCE(substr(r.search_time, 1, 7), '') = c.month AND"
+                             " ',' || r.categories || ',' LIKE '%,' || c.category || ',%'))",
+                             -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW,
+          "cannot read counts");
+    check(sqlite3_column_int64(q, 0) == 0, "searches by organization out of their rules");
+    sqlite3_finalize(q);
     if (naming) { /* every search row of audit.csv holds the plate in its plate cell */
         check(sqlite3_prepare_v2(db,
                                  "SELECT (SELECT COALESCE(SUM(searches), 0) FROM sources WHERE cite"

@@ -35,11 +35,22 @@ typedef struct {
 } srch;
 _Static_assert(sizeof(srch) == 16, "a row given its search is 16 bytes");
 
-/* A flagged row that is not a search alone: its search's hash and its number. */
+/* A flagged row that is not a search alone: its search's hash, its number and categories. */
 typedef struct {
     uint64_t id;
-    uint32_t row, pad;
+    uint32_t row, cats;
 } flagged_row;
+
+/* An (organization, month) of flagged rows: its key, org \0 month, at off in the arena. */
+typedef struct {
+    uint64_t h;
+    uint32_t off, len;
+} cell_ent;
+
+/* A flagged row of a search, by its cell (for counting the search once per cell). */
+typedef struct {
+    uint32_t cell, cats;
+} cell_row;
 
 #define PARTS 256    /* spill partitions, by a hash's top bits */
 #define PART_BITS 8
@@ -74,8 +85,22 @@ struct sl_links {
     size_t nstaged, capstaged;
     uint32_t *dropped;  /* sources closed with keep 0 once some of their rows were spilled */
     size_t ndropped, capdropped;
-    flagged_row *fr;     /* the flagged rows of a search of several rows, while counting */
+    flagged_row *fr;    /* the flagged rows of a search of several rows, while counting */
     size_t capfr;
+    /* the cells of flagged rows: organization (as counts.c has it) and month */
+    sl_buf cellkeys;
+    cell_ent *cells;
+    size_t ncells, capcells;
+    uint32_t *cslot;    /* open addressing: cell + 1, 0 empty */
+    size_t nslot;
+    uint32_t *cell_of;  /* per flagged row (row - 1): its cell */
+    size_t capcell_of;
+    int64_t mday;       /* the day whose month is in month (INT64_MIN: none yet) */
+    char month[8];
+    uint32_t *cell_cat; /* at the end: ncells x SL_LINKS_CATS searches */
+    cell_row *cr;       /* one search's flagged rows, while counting */
+    size_t capcr;
+    sl_buf scratch;     /* a cell key looked up */
     uint32_t nsrc;                   /* sources: the largest id kept, plus one */
     uint64_t *src_rows, *src_repeats;
     sl_links_why gave_up;
@@ -92,6 +117,7 @@ sl_links *sl_links_new(const char *spill) {
     if (!l) return NULL;
     l->max = SL_LINKS_MAX_ROWS;
     l->memory = SL_LINKS_MEMORY_ROWS;
+    l->mday = INT64_MIN;
     if (spill && !(l->spill = sl_strdup(spill))) {
         free(l);
         return NULL;
@@ -112,6 +138,13 @@ void sl_links_free(sl_links *l) {
     free(l->staged);
     free(l->dropped);
     free(l->fr);
+    sl_buf_free(&l->cellkeys);
+    sl_buf_free(&l->scratch);
+    free(l->cells);
+    free(l->cslot);
+    free(l->cell_of);
+    free(l->cell_cat);
+    free(l->cr);
     free(l->r);
     free(l->search_of);
     free(l->src_rows);
@@ -204,6 +237,78 @@ static uint64_t composite(sl_links *l, const sl_search *s) {
     return h ^ (h >> 32);
 }
 
+/* The cell key of a text org (org_len bytes) and a month text: org \0 month, in b. */
+static sl_status cell_key(sl_buf *b, const char *org, size_t org_len, const char *month) {
+    b->len = 0;
+    sl_status rc = sl_buf_append(b, org, org_len);
+    if (!rc) rc = sl_buf_append(b, "", 1);
+    if (!rc) rc = sl_buf_append(b, month, strlen(month));
+    return rc;
+}
+
+/* The cell of key k (n bytes, hash h), or UINT32_MAX when not seen. */
+static uint32_t cell_find(const sl_links *l, const char *k, size_t n, uint64_t h) {
+    if (!l->nslot) return UINT32_MAX;
+    for (size_t j = (size_t)h & (l->nslot - 1);; j = (j + 1) & (l->nslot - 1)) {
+        const uint32_t e = l->cslot[j];
+        if (!e) return UINT32_MAX;
+        const cell_ent *c = &l->cells[e - 1];
+        if (c->h == h && c->len == n && !memcmp(l->cellkeys.p + c->off, k, n)) return e - 1;
+    }
+}
+
+/* The (organization, month) cell of a flagged row, as counts.c keys its counts (the
+ * organization cell's bytes whatever its state; the month of the search time, or none),
+ * numbered when new. */
+static sl_status cell_of_row(sl_links *l, const sl_search *s, uint32_t *out) {
+    const sl_cell *org = &s->f[SL_F_ORG];
+    const int64_t t = s->search_time;
+    if (t == SL_TIME_NONE) {
+        l->month[0] = '\0';
+        l->mday = INT64_MIN;
+    } else if (t / 86400 != l->mday || t < 0) {
+        sl_time_month(t, l->month);
+        l->mday = t < 0 ? INT64_MIN : t / 86400;
+    }
+    const size_t at = l->cellkeys.len; /* the key is built past the keys kept, and kept when new */
+    const size_t olen = org->p ? org->len : 0, mlen = strlen(l->month);
+    const size_t n = olen + 1 + mlen;
+    if (sl_buf_reserve(&l->cellkeys, n)) return SL_ENOMEM;
+    char *k = l->cellkeys.p + at;
+    if (olen) memcpy(k, org->p, olen);
+    k[olen] = '\0';
+    memcpy(k + olen + 1, l->month, mlen);
+    const uint64_t h = sl_hash_fast(k, n, 0x63656c6c);
+    uint32_t c = cell_find(l, k, n, h);
+    if (c != UINT32_MAX) {
+        *out = c;
+        return SL_OK;
+    }
+    if (l->ncells >= UINT32_MAX / 2 || at + n > UINT32_MAX) return SL_ELIMIT;
+    if (2 * (l->ncells + 1) > l->nslot) { /* grow and rehash */
+        size_t ns = l->nslot ? 2 * l->nslot : 1024;
+        uint32_t *sl = calloc(ns, sizeof *sl);
+        if (!sl) return SL_ENOMEM;
+        for (size_t i = 0; i < l->ncells; i++) {
+            size_t j = (size_t)l->cells[i].h & (ns - 1);
+            while (sl[j]) j = (j + 1) & (ns - 1);
+            sl[j] = (uint32_t)i + 1;
+        }
+        free(l->cslot);
+        l->cslot = sl;
+        l->nslot = ns;
+    }
+    if (sl_grow((void **)&l->cells, &l->capcells, l->ncells + 1, sizeof *l->cells))
+        return SL_ENOMEM;
+    l->cells[l->ncells] = (cell_ent){h, (uint32_t)at, (uint32_t)n};
+    l->cellkeys.len = at + n;
+    size_t j = (size_t)h & (l->nslot - 1);
+    while (l->cslot[j]) j = (j + 1) & (l->nslot - 1);
+    l->cslot[j] = (uint32_t)++l->ncells;
+    *out = (uint32_t)l->ncells - 1;
+    return SL_OK;
+}
+
 /* The partition of a row given its search: by the search's top bits; a row that is a search
  * alone goes anywhere, and they are spread. */
 static unsigned search_part(sl_links *l, uint64_t search) {
@@ -291,6 +396,14 @@ sl_status sl_links_add(sl_links *l, const sl_search *s, uint64_t row_key,
     r->src = source;
     if (source >= l->nsrc) l->nsrc = source + 1;
     r->row = ncats ? (uint32_t)++l->nflagged : 0;
+    if (ncats) {
+        uint32_t cell;
+        if ((rc = cell_of_row(l, s, &cell))) return rc;
+        if (l->nflagged > l->capcell_of &&
+            sl_grow((void **)&l->cell_of, &l->capcell_of, l->nflagged, sizeof *l->cell_of))
+            return SL_ENOMEM;
+        l->cell_of[l->nflagged - 1] = cell;
+    }
     return SL_OK;
 }
 
@@ -542,6 +655,33 @@ static void resolve_keys(rec *r, size_t n, size_t z, sl_links_result *o) {
     }
 }
 
+static int cmp_cell(const void *a, const void *b) {
+    const cell_row *x = a, *y = b;
+    return (x->cell > y->cell) - (x->cell < y->cell);
+}
+
+/* Counts a search once in each cell of its m flagged rows fr[0..m), under the categories of
+ * its rows there. */
+static sl_status count_cells(sl_links *l, const flagged_row *fr, size_t m) {
+    if (m == 1) {
+        uint32_t *cc = l->cell_cat + (size_t)l->cell_of[fr->row - 1] * SL_LINKS_CATS;
+        for (uint32_t b = fr->cats; b; b &= b - 1) cc[__builtin_ctz(b)]++;
+        return SL_OK;
+    }
+    if (m > l->capcr && sl_grow((void **)&l->cr, &l->capcr, m, sizeof *l->cr)) return SL_ENOMEM;
+    for (size_t k = 0; k < m; k++) l->cr[k] = (cell_row){l->cell_of[fr[k].row - 1], fr[k].cats};
+    sort_run((char *)l->cr, m, sizeof *l->cr, cmp_cell);
+    for (size_t k = 0; k < m;) {
+        uint32_t bits = 0;
+        size_t j = k;
+        for (; j < m && l->cr[j].cell == l->cr[k].cell; j++) bits |= l->cr[j].cats;
+        uint32_t *cc = l->cell_cat + (size_t)l->cr[k].cell * SL_LINKS_CATS;
+        for (; bits; bits &= bits - 1) cc[__builtin_ctz(bits)]++;
+        k = j;
+    }
+    return SL_OK;
+}
+
 /* What the counting gathers across spill partitions. */
 typedef struct {
     uint64_t per_cat[SL_LINKS_CATS], rows_cat[SL_LINKS_CATS];
@@ -567,14 +707,18 @@ static sl_status count_rows(sl_links *l, rec *r, size_t n, int skip, sl_links_re
         for (uint32_t b = x.cats; b; b &= b - 1) t->rows_cat[__builtin_ctz(b)]++;
         if (!x.c) {
             t->alone++;
-            if (x.row) t->alone_flagged++; /* search_of stays 0 */
+            if (x.row) { /* search_of stays 0 */
+                t->alone_flagged++;
+                const flagged_row one = {0, x.row, x.cats};
+                count_cells(l, &one, 1);
+            }
             for (uint32_t b = x.cats; b; b &= b - 1) t->per_cat[__builtin_ctz(b)]++;
             continue;
         }
         if (x.row) {
             if (nfr == l->capfr && sl_grow((void **)&l->fr, &l->capfr, nfr + 1, sizeof *l->fr))
                 return SL_ENOMEM;
-            l->fr[nfr++] = (flagged_row){x.c, x.row, 0};
+            l->fr[nfr++] = (flagged_row){x.c, x.row, x.cats};
         }
         q[m++] = (srch){x.c, x.cats, x.src};
     }
@@ -606,8 +750,10 @@ static sl_status count_rows(sl_links *l, rec *r, size_t n, int skip, sl_links_re
                 }
         }
         for (; bits; bits &= bits - 1) t->per_cat[__builtin_ctz(bits)]++;
+        const size_t f0 = f;
         for (; f < nfr && fr[f].id == q[i].id; f++)
             l->search_of[fr[f].row - 1] = (uint32_t)t->several;
+        if (f > f0 && count_cells(l, fr + f0, f - f0)) return SL_ENOMEM;
         i = j;
     }
     return SL_OK;
@@ -678,6 +824,7 @@ sl_status sl_links_finish(sl_links *l, sl_links_result *o) {
     tally t;
     memset(&t, 0, sizeof t);
     if ((l->nflagged && !(l->search_of = calloc(l->nflagged, sizeof *l->search_of))) ||
+        (l->ncells && !(l->cell_cat = calloc(l->ncells * SL_LINKS_CATS, sizeof *l->cell_cat))) ||
         !(l->src_rows = calloc(l->nsrc + 1, sizeof *l->src_rows)) ||
         !(l->src_repeats = calloc(l->nsrc + 1, sizeof *l->src_repeats)))
         return SL_ENOMEM;
@@ -727,4 +874,19 @@ sl_status sl_links_finish(sl_links *l, sl_links_result *o) {
     o->cats = l->res_cats;
     o->ncats = l->ncat;
     return SL_OK;
+}
+
+int sl_links_cell_searches(sl_links *l, const char *org, size_t org_len, const char *month,
+                           const char *category, uint64_t *out) {
+    *out = 0;
+    if (!l->finished || l->gave_up) return 0;
+    size_t bit = 0;
+    while (bit < l->ncat && strcmp(l->cat_p[bit], category)) bit++;
+    if (bit == l->ncat) return 0; /* not a category of the rows linked */
+    if (cell_key(&l->scratch, org ? org : "", org ? org_len : 0, month ? month : "")) return 0;
+    const uint32_t c =
+        cell_find(l, l->scratch.p, l->scratch.len, sl_hash_fast(l->scratch.p, l->scratch.len,
+                                                                0x63656c6c));
+    if (c != UINT32_MAX && l->cell_cat) *out = l->cell_cat[(size_t)c * SL_LINKS_CATS + bit];
+    return 1;
 }

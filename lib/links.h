@@ -113,4 +113,11 @@ typedef struct {
  * source; SL_ENOMEM when memory for the sort is missing. */
 sl_status sl_links_finish(sl_links *l, sl_links_result *out);
 
+/* After sl_links_finish: the searches among the flagged rows of one organization (its cell's
+ * bytes, as the counts have them) and month (sl_time_month's text, "" for none) that carry
+ * category: each counted once there, whatever its copies. Returns 1 and sets *out (0 when no
+ * such row), or 0 when the rows were not linked or category is none of theirs. */
+int sl_links_cell_searches(sl_links *l, const char *org, size_t org_len, const char *month,
+                           const char *category, uint64_t *out);
+
 #endif

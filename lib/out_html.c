@@ -759,9 +759,19 @@ static void cells(html *h) {
 
 static void top_orgs(html *h) {
     sqlite3_stmt *c = NULL, *o = NULL;
-    raw(h, "<h2 id=\"orgs\">Top organizations by category</h2>\n<p>The organizations whose users ran "
-           "the most search rows in each category (up to " SL_OUT_STR(TOP_ORGS) "). Rows, not distinct "
-           "searches: an organization seen in several logs counts in each.</p>\n");
+    int64_t linked = 0; /* the rows were linked into searches: counts hold them */
+    one_int(h, "SELECT EXISTS(SELECT 1 FROM counts WHERE searches IS NOT NULL)", &linked);
+    if (linked)
+        raw(h, "<h2 id=\"orgs\">Top organizations by category</h2>\n<p>The organizations whose users "
+               "ran the most searches in each category (up to " SL_OUT_STR(TOP_ORGS) "), and their "
+               "rows: a search seen in several logs is one search here and a row in each (see "
+               "&ldquo;Rows and searches&rdquo;). An organization spelled two ways in two logs is two "
+               "organizations here, and a search of it counts under each. Searches are counted for "
+               "the flagged categories; &ldquo;all&rdquo; counts rows only (&mdash;).</p>\n");
+    else
+        raw(h, "<h2 id=\"orgs\">Top organizations by category</h2>\n<p>The organizations whose users "
+               "ran the most search rows in each category (up to " SL_OUT_STR(TOP_ORGS) "). Rows, not "
+               "distinct searches: an organization seen in several logs counts in each.</p>\n");
     /* Rows without an organization: from logs that have no such column (a transparency portal's
      * search audit lists one agency's own searches), or with the cell empty. The counts table
      * holds both as ""; the field states tell how many are the first kind. */
@@ -782,8 +792,8 @@ static void top_orgs(html *h) {
     }
     if (!prep(h, SL_OUT_CATEGORIES, &c)) return;
     if (!prep(h,
-              "SELECT org, SUM(rows) AS n FROM counts WHERE category = ?1 GROUP BY org"
-              " ORDER BY n DESC, org LIMIT " SL_OUT_STR(TOP_ORGS),
+              "SELECT org, SUM(rows) AS n, SUM(searches) AS s FROM counts WHERE category = ?1"
+              " GROUP BY org ORDER BY COALESCE(s, n) DESC, n DESC, org LIMIT " SL_OUT_STR(TOP_ORGS),
               &o)) {
         sqlite3_finalize(c);
         return;
@@ -793,7 +803,9 @@ static void top_orgs(html *h) {
         const char *cat = sl_out_col(c, 0, &cn);
         raw(h, "<h3>");
         esc(h, cat, cn);
-        raw(h, "</h3>\n<table>\n<tr><th>organization</th><th class=\"n\">rows</th></tr>\n");
+        raw(h, linked ? "</h3>\n<table>\n<tr><th>organization</th><th class=\"n\">searches</th>"
+                        "<th class=\"n\">rows</th></tr>\n"
+                      : "</h3>\n<table>\n<tr><th>organization</th><th class=\"n\">rows</th></tr>\n");
         sqlite3_bind_text(o, 1, cat, (int)cn, SQLITE_TRANSIENT);
         while (next(h, o)) {
             size_t n;
@@ -802,6 +814,11 @@ static void top_orgs(html *h) {
             if (n) esc(h, org, n);
             else raw(h, all_absent ? "<i>(not in the log)</i>" : "<i>(no organization)</i>");
             raw(h, "</td><td class=\"n\">");
+            if (linked) {
+                if (sqlite3_column_type(o, 2) == SQLITE_NULL) raw(h, "&mdash;");
+                else num(h, sqlite3_column_int64(o, 2));
+                raw(h, "</td><td class=\"n\">");
+            }
             num(h, sqlite3_column_int64(o, 1));
             raw(h, "</td></tr>\n");
         }

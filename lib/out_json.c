@@ -301,8 +301,9 @@ static void w_categories(ctx *c) {
     sqlite3_stmt *s = NULL, *o = NULL;
     if ((c->w->rc = q(c, SL_OUT_CATEGORIES, &s))) return;
     if ((c->w->rc = q(c,
-                      "SELECT org, SUM(rows) AS n FROM counts WHERE category = ?1 GROUP BY org"
-                      " ORDER BY n DESC, org LIMIT " SL_OUT_STR(TOP_ORGS),
+                      "SELECT org, SUM(rows) AS n, SUM(searches) AS s FROM counts WHERE"
+                      " category = ?1 GROUP BY org ORDER BY COALESCE(s, n) DESC, n DESC, org"
+                      " LIMIT " SL_OUT_STR(TOP_ORGS),
                       &o))) {
         sqlite3_finalize(s);
         return;
@@ -330,6 +331,7 @@ static void w_categories(ctx *c) {
             j_open(w, NULL, "{");
             j_col(w, "org", o, 0);
             j_col_int(w, "rows", o, 1);
+            j_col_int(w, "searches", o, 2);
             j_close(w, "}");
         }
         sqlite3_reset(o);

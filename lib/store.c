@@ -255,7 +255,7 @@ static const char DDL[] =
     "CREATE VIEW flag_hits AS SELECT r.row_id, h.rule_id, h.category, h.field, h.start,"
     " h.\"end\", h.matched FROM flagged_rows r JOIN hit_sets h ON h.set_id = r.hit_set;"
     "CREATE TABLE counts(org TEXT NOT NULL, month TEXT NOT NULL, category TEXT NOT NULL,"
-    " rows INTEGER NOT NULL, PRIMARY KEY(org, month, category));"
+    " rows INTEGER NOT NULL, searches INTEGER, PRIMARY KEY(org, month, category));"
     "CREATE TABLE reach(category TEXT NOT NULL, networks_min INTEGER, networks_max INTEGER,"
     " rows INTEGER NOT NULL);"
     "CREATE TABLE cell_counts(org TEXT NOT NULL, month TEXT NOT NULL, field TEXT NOT NULL,"
@@ -1625,8 +1625,9 @@ sl_status sl_store_finish(sl_store *st) {
     /* Two organizations whose names differ only in invalid UTF-8 bytes are written as the
      * same text (each bad byte U+FFFD, as in every output): their counts are added. */
     if (!rc)
-        rc = prep(st, &ins, "INSERT INTO counts VALUES(?1, ?2, ?3, ?4) ON CONFLICT(org, month,"
-                            " category) DO UPDATE SET rows = rows + excluded.rows");
+        rc = prep(st, &ins, "INSERT INTO counts VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(org, month,"
+                            " category) DO UPDATE SET rows = rows + excluded.rows,"
+                            " searches = searches + excluded.searches");
     if (!rc)
         rc = prep(st, &cin, "INSERT INTO cell_counts VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(org,"
                             " month, field, state) DO UPDATE SET rows = rows + excluded.rows");
@@ -1642,6 +1643,12 @@ sl_status sl_store_finish(sl_store *st) {
             bind_str(to, 4, colon + 1);
         } else {
             bind_str(to, 3, cat);
+            uint64_t n; /* the searches among these rows, when linked and a category's */
+            if (sl_links_cell_searches(st->links, cells[i].org, cells[i].org_len,
+                                       cells[i].month, cat, &n))
+                bind_u64(to, 5, n);
+            else
+                sqlite3_bind_null(to, 5);
         }
         bind_u64(to, colon ? 5 : 4, cells[i].rows);
         rc = step_reset(st, to, colon ? "cell_counts" : "counts");

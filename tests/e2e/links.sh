@@ -87,6 +87,19 @@ expect "flagged_searches: immigration searches, as the generator's" \
 expect "flagged_searches: numbers from 1 to the searches at most" \
     "$(q "$DB" "SELECT MIN(search) >= 1 AND MAX(search) <= (SELECT searches FROM search_counts WHERE category = 'all') FROM flagged_searches")" 1
 
+# Searches by organization, month and category (counts.searches): the distinct searches among
+# the flagged rows of the cell, as flagged_searches gives them; summed over a category's cells,
+# search_counts' (the generator spells each organization one way in every log); none for all.
+expect "counts: searches of each cell, as flagged_searches says" \
+    "$(q "$DB" "SELECT COUNT(*) FROM counts c WHERE c.searches IS NOT NULL AND c.searches <> (SELECT COUNT(DISTINCT fs.search) FROM flagged_rows r JOIN flagged_searches fs USING (row_id) WHERE COALESCE(r.org, '') = c.org AND COALESCE(substr(r.search_time, 1, 7), '') = c.month AND ',' || r.categories || ',' LIKE '%,' || c.category || ',%')")" 0
+expect "counts: every category's cells have searches" \
+    "$(q "$DB" "SELECT COUNT(*) FROM counts WHERE (searches IS NULL) <> (category = 'all')")" 0
+expect "counts: a category's searches summed, as search_counts" \
+    "$(q "$DB" "SELECT COUNT(*) FROM search_counts k WHERE k.category <> 'all' AND k.searches <> (SELECT SUM(searches) FROM counts WHERE category = k.category)")" 0
+expect "counts: immigration searches of the top organization, in the report" \
+    "$(q "$DB" "SELECT org || '|' || SUM(searches) || '|' || SUM(rows) FROM counts WHERE category = 'immigration' GROUP BY org ORDER BY SUM(searches) DESC, SUM(rows) DESC, org LIMIT 1")" \
+    "$(sed -n '/<h2 id="orgs">/,/<h2 id="operators">/p' "$T/out/report.html" | grep -A3 '<h3>immigration</h3>' | sed -n 4p | sed 's/<\/td><td class="n">/|/g; s/<[^>]*>//g; s/,//g')"
+
 # Rows that repeat a search in their own file: the generator's duplicate_row quirk, file by file.
 expect "rows repeating a search in their file, as truth.csv's duplicate rows" \
     "$(q "$DB" "SELECT group_concat(f || '=' || n, ',') FROM (SELECT replace(s.cite, rtrim(s.cite, replace(s.cite, '/', '')), '') AS f, k.repeats AS n FROM source_searches k JOIN sources s ON s.id = k.source_id WHERE k.repeats > 0 ORDER BY f)")" \

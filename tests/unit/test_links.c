@@ -293,6 +293,47 @@ static void test_staging(void) {
     sl_links_free(l);
 }
 
+static uint64_t cell(sl_links *l, const char *org, const char *month, const char *cat) {
+    uint64_t n = 0;
+    if (!sl_links_cell_searches(l, org, org ? strlen(org) : 0, month, cat, &n)) return UINT64_MAX;
+    return n;
+}
+
+/* Searches by organization (its bytes, as the counts have them) and month, per category: each
+ * search once in each cell its flagged rows are in, under their categories there. */
+static void test_cells(void) {
+    sl_links *l = sl_links_new(NULL);
+    const int64_t oct = T0 + 40 * 86400;
+    add(l, "id-1", "Org A", T0, 5, "ICE", IMM, 1);
+    add(l, "id-1", "Org A", T0, 5, "ICE", IMM, 2);  /* a copy: the same cell */
+    add(l, "id-1", "ORG A", T0, 5, "ICE", IMM, 3);  /* a copy spelled another way */
+    add(l, "id-1", "Org A", T0, 5, "***", NULL, 4); /* a copy not flagged */
+    add(l, "id-2", "Org A", oct, 5, "inv", VAGUE, 1);
+    add(l, "id-3", "Org A", T0 + 9, 5, "ICE", IMM, 1);
+    add(l, "id-3", "Org A", T0 + 9, 5, "inv", VAGUE, 2); /* its categories differ by copy */
+    add(l, NULL, NULL, T0 + 5, 5, "inv", VAGUE, 5);       /* no key, no organization */
+    CHECK_INT(cell(l, "Org A", "2025-09", IMM), UINT64_MAX); /* not linked yet */
+    sl_links_result o = finish(l);
+    CHECK_INT(o.searches, 4);
+    CHECK_INT(cell(l, "Org A", "2025-09", IMM), 2);
+    CHECK_INT(cell(l, "ORG A", "2025-09", IMM), 1);
+    CHECK_INT(cell(l, "Org A", "2025-09", VAGUE), 1);
+    CHECK_INT(cell(l, "Org A", "2025-10", VAGUE), 1);
+    CHECK_INT(cell(l, "Org A", "2025-10", IMM), 0);
+    CHECK_INT(cell(l, "", "2025-09", VAGUE), 1);
+    CHECK_INT(cell(l, "Org B", "2025-09", IMM), 0);
+    CHECK_INT(cell(l, "Org A", "2025-09", "all"), UINT64_MAX); /* not a category of the rows */
+    sl_links_free(l);
+
+    /* a search of many copies in one cell counts once there */
+    l = sl_links_new(NULL);
+    for (int i = 0; i < 5000; i++) add(l, "id-9", "Org A", T0, 5, "ICE", IMM, (uint32_t)i + 1);
+    o = finish(l);
+    CHECK_INT(o.searches, 1);
+    CHECK_INT(cell(l, "Org A", "2025-09", IMM), 1);
+    sl_links_free(l);
+}
+
 /* Past the most rows, or past SL_LINKS_CATS categories, the linking gives up. */
 static void test_caps(void) {
     sl_links *l = sl_links_new(NULL);
@@ -395,7 +436,7 @@ static void fill_mixed(sl_links *l, int n) {
         const int keep = block != 2;
         sl_links_open(l);
         for (int i = block * n / 4; i < (block + 1) * n / 4; i++) {
-            const int64_t t = T0 + 2 * i;
+            const int64_t t = T0 + 300 * i; /* three months */
             const char *cat = i % 7 == 0 ? IMM : i % 5 == 0 ? VAGUE : NULL;
             snprintf(id, sizeof id, "id-%d", keep ? i : i % 50);
             snprintf(reason, sizeof reason, "case %d", i);
@@ -473,6 +514,18 @@ static void test_spill(void) {
         sl_links_result b = finish(sp);
         CHECK_INT(sl_links_gave_up(sp), SL_LINKS_LINKING);
         same_result(&a, &b);
+        static const char *const orgs[] = {"Org A", "org  a", ""};
+        static const char *const months[] = {"2025-09", "2025-10", "2025-11"};
+        const char *const cats[] = {IMM, VAGUE};
+        size_t diff = 0, some = 0;
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+                for (int k = 0; k < 2; k++) {
+                    diff += cell(mem, orgs[i], months[j], cats[k]) != cell(sp, orgs[i], months[j], cats[k]);
+                    some += cell(mem, orgs[i], months[j], cats[k]) > 0;
+                }
+        CHECK_INT(diff, 0);
+        CHECK(some >= 8);
         sl_links_free(sp);
     }
     sl_links_free(mem);
@@ -505,6 +558,7 @@ int main(void) {
     test_key_parts();
     test_no_key();
     test_categories();
+    test_cells();
     test_staging();
     test_caps();
     test_large(0);
