@@ -81,10 +81,7 @@ struct sl_links {
     uint32_t spread;    /* where the next row that is a search alone goes */
     uint64_t nspill, mark_spill;
     int spill_errno;
-    uint32_t *staged;   /* sources seen since open */
-    size_t nstaged, capstaged;
-    uint32_t *dropped;  /* sources closed with keep 0 once some of their rows were spilled */
-    size_t ndropped, capdropped;
+    sl_spill_sources srcs; /* sources seen since open, and those dropped once spilled */
     flagged_row *fr;    /* the flagged rows of a search of several rows, while counting */
     size_t capfr;
     /* the cells of flagged rows: organization (as counts.c has it) and month */
@@ -135,8 +132,7 @@ void sl_links_free(sl_links *l) {
     if (!l) return;
     spill_free(l);
     free(l->spill);
-    free(l->staged);
-    free(l->dropped);
+    sl_spill_sources_free(&l->srcs);
     free(l->fr);
     sl_buf_free(&l->cellkeys);
     sl_buf_free(&l->scratch);
@@ -348,16 +344,6 @@ static sl_status spill(sl_links *l) {
     return SL_OK;
 }
 
-static sl_status stage_source(sl_links *l, uint32_t source) {
-    if (l->nstaged && l->staged[l->nstaged - 1] == source) return SL_OK;
-    for (size_t i = 0; i < l->nstaged; i++)
-        if (l->staged[i] == source) return SL_OK;
-    if (sl_grow((void **)&l->staged, &l->capstaged, l->nstaged + 1, sizeof *l->staged))
-        return SL_ENOMEM;
-    l->staged[l->nstaged++] = source;
-    return SL_OK;
-}
-
 sl_status sl_links_add(sl_links *l, const sl_search *s, uint64_t row_key,
                        const char *const *cats, size_t ncats, uint32_t source) {
     if (l->gave_up || l->finished) return SL_OK;
@@ -375,7 +361,7 @@ sl_status sl_links_add(sl_links *l, const sl_search *s, uint64_t row_key,
         return SL_OK;
     }
     sl_status rc;
-    if ((rc = stage_source(l, source))) return rc;
+    if ((rc = sl_spill_sources_stage(&l->srcs, source))) return rc;
     if (l->n == l->memory && (rc = spill(l))) {
         if (rc != SL_EIO) return rc;
         give_up(l, l->spill ? SL_LINKS_SPILL_FAILED : SL_LINKS_TOO_MANY_ROWS);
@@ -413,7 +399,7 @@ static void mark(sl_links *l) {
     l->mark_spill = l->nspill;
     l->mark_keyed = l->keyed_no_id;
     l->mark_flagged = l->nflagged;
-    l->nstaged = 0;
+    sl_spill_sources_mark(&l->srcs);
 }
 
 void sl_links_open(sl_links *l) { mark(l); }
@@ -421,12 +407,7 @@ void sl_links_open(sl_links *l) { mark(l); }
 sl_status sl_links_close(sl_links *l, int keep) {
     if (!keep && !l->gave_up) {
         if (l->nspill != l->mark_spill) { /* some of its rows are spilled: left out by source */
-            size_t need = l->ndropped + l->nstaged;
-            if (sl_grow((void **)&l->dropped, &l->capdropped, need, sizeof *l->dropped))
-                return SL_ENOMEM;
-            if (l->nstaged)
-                memcpy(l->dropped + l->ndropped, l->staged, l->nstaged * sizeof *l->staged);
-            l->ndropped = need;
+            if (sl_spill_sources_drop(&l->srcs)) return SL_ENOMEM;
             l->n = 0; /* what is left in memory is its too */
         } else {
             l->n = l->mark; /* still all in memory: taken back */
@@ -759,18 +740,12 @@ static sl_status count_rows(sl_links *l, rec *r, size_t n, int skip, sl_links_re
     return SL_OK;
 }
 
-static int cmp_u32(const void *a, const void *b) {
-    const uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* Drops the rows of dropped sources from r[0..n); returns how many are left. */
 static size_t keep_rows(const sl_links *l, rec *r, size_t n) {
-    if (!l->ndropped) return n;
+    if (!l->srcs.ndropped) return n;
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
-        if (!bsearch(&r[i].src, l->dropped, l->ndropped, sizeof *l->dropped, cmp_u32))
-            r[m++] = r[i];
+        if (!sl_spill_sources_dropped(&l->srcs, r[i].src)) r[m++] = r[i];
     return m;
 }
 
@@ -792,7 +767,7 @@ static size_t read_part(sl_links *l, sl_spill *sp, unsigned p, sl_status *rc) {
  * partitions, which are then counted in the order of their hashes. */
 static sl_status finish_spilled(sl_links *l, sl_links_result *o, tally *t) {
     sl_status rc = spill(l);
-    if (!rc && l->ndropped > 1) qsort(l->dropped, l->ndropped, sizeof *l->dropped, cmp_u32);
+    if (!rc) sl_spill_sources_seal(&l->srcs);
     for (unsigned p = 0; !rc && p < PARTS; p++) {
         size_t n = read_part(l, l->keyed, p, &rc);
         if (rc) break;

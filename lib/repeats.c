@@ -57,10 +57,7 @@ struct sl_repeats {
     /* staging */
     size_t mark;
     uint64_t mark_spill;
-    uint32_t *staged;  /* sources seen since open */
-    size_t nstaged, capstaged;
-    uint32_t *dropped; /* sources closed with keep 0, sorted at the end */
-    size_t ndropped, capdropped;
+    sl_spill_sources srcs; /* sources seen since open, and those dropped once spilled */
     /* results */
     sl_repeat *f;
     size_t nf, capf;
@@ -89,8 +86,7 @@ void sl_repeats_free(sl_repeats *r) {
     free(r->users);
     free(r->slot);
     free(r->r);
-    free(r->staged);
-    free(r->dropped);
+    sl_spill_sources_free(&r->srcs);
     free(r->f);
     free(r->rows);
     free(r);
@@ -199,16 +195,6 @@ static sl_status spill(sl_repeats *r) {
     return SL_OK;
 }
 
-static sl_status stage_source(sl_repeats *r, uint32_t source) {
-    if (r->nstaged && r->staged[r->nstaged - 1] == source) return SL_OK;
-    for (size_t i = 0; i < r->nstaged; i++)
-        if (r->staged[i] == source) return SL_OK;
-    if (sl_grow((void **)&r->staged, &r->capstaged, r->nstaged + 1, sizeof *r->staged))
-        return SL_ENOMEM;
-    r->staged[r->nstaged++] = source;
-    return SL_OK;
-}
-
 /* A text's 32-bit hash, trimmed and without case (A-Z as a-z); 0 when nothing is left. The
  * high half of sl_hash_lower: it depends on every byte (the low half of its last product does
  * not depend on the last bytes). */
@@ -233,7 +219,7 @@ sl_status sl_repeats_add(sl_repeats *r, const sl_op_key *who, const char *plate,
         give_up(r, SL_REPEATS_TOO_MANY_USERS);
         return SL_OK;
     }
-    if ((rc = stage_source(r, w->source))) return rc;
+    if ((rc = sl_spill_sources_stage(&r->srcs, w->source))) return rc;
     if (r->n == r->memory && (rc = spill(r))) {
         if (rc != SL_EIO) return rc;
         give_up(r, SL_REPEATS_SPILL_FAILED); /* a full disk, say: the scan goes on without */
@@ -259,23 +245,15 @@ sl_status sl_repeats_add(sl_repeats *r, const sl_op_key *who, const char *plate,
 void sl_repeats_open(sl_repeats *r) {
     r->mark = r->n;
     r->mark_spill = r->nspill;
-    r->nstaged = 0;
+    sl_spill_sources_mark(&r->srcs);
 }
 
 sl_status sl_repeats_close(sl_repeats *r, int keep) {
     if (!keep && !r->gave_up) {
-        if (r->nspill == r->mark_spill) {
-            r->n = r->mark; /* still all in memory: taken back */
-        } else {
-            size_t need = r->ndropped + r->nstaged;
-            if (sl_grow((void **)&r->dropped, &r->capdropped, need, sizeof *r->dropped))
-                return SL_ENOMEM;
-            if (r->nstaged)
-                memcpy(r->dropped + r->ndropped, r->staged, r->nstaged * sizeof *r->staged);
-            r->ndropped = need;
-        }
+        if (r->nspill == r->mark_spill) r->n = r->mark; /* still all in memory: taken back */
+        else if (sl_spill_sources_drop(&r->srcs)) return SL_ENOMEM;
     }
-    r->nstaged = 0;
+    sl_spill_sources_mark(&r->srcs);
     return SL_OK;
 }
 
@@ -302,10 +280,6 @@ static int cmp_u32(const void *pa, const void *pb) {
     return (a > b) - (a < b);
 }
 
-static int is_dropped(const sl_repeats *r, uint32_t source) {
-    return r->ndropped &&
-           bsearch(&source, r->dropped, r->ndropped, sizeof *r->dropped, cmp_u32) != NULL;
-}
 
 static int64_t day_of(int64_t t) { return t >= 0 ? t / 86400 : -((-t + 86399) / 86400); }
 
@@ -387,7 +361,7 @@ static sl_status judge(sl_repeats *r, const sl_key *k, const rec *a, size_t n, u
 static sl_status count_all(sl_repeats *r, const sl_key *k, rec *a, size_t n) {
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
-        if (!is_dropped(r, a[i].source)) a[m++] = a[i];
+        if (!sl_spill_sources_dropped(&r->srcs, a[i].source)) a[m++] = a[i];
     r->seen.rows += m;
     size_t slots = 1024;
     while (slots < 2 * m) slots *= 2;
@@ -452,7 +426,7 @@ sl_status sl_repeats_finish(sl_repeats *r, const sl_key *k, const sl_repeat **fi
     if (r->finished) return SL_EINTERNAL;
     r->finished = 1;
     if (r->gave_up) return SL_OK;
-    if (r->ndropped > 1) qsort(r->dropped, r->ndropped, sizeof *r->dropped, cmp_u32);
+    sl_spill_sources_seal(&r->srcs);
     sl_status rc = SL_OK;
     if (!r->spilled) {
         rc = count_all(r, k, r->r, r->n);

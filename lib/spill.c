@@ -110,3 +110,44 @@ sl_status sl_spill_read(sl_spill *s, unsigned part, void *dst) {
                                (size_t)s->nwait[part] * s->rec);
     return SL_OK;
 }
+
+sl_status sl_spill_sources_stage(sl_spill_sources *s, uint32_t source) {
+    if (s->nstaged && s->staged[s->nstaged - 1] == source) return SL_OK;
+    for (size_t i = 0; i < s->nstaged; i++)
+        if (s->staged[i] == source) return SL_OK;
+    if (sl_grow((void **)&s->staged, &s->capstaged, s->nstaged + 1, sizeof *s->staged))
+        return SL_ENOMEM;
+    s->staged[s->nstaged++] = source;
+    return SL_OK;
+}
+
+sl_status sl_spill_sources_drop(sl_spill_sources *s) {
+    const size_t need = s->ndropped + s->nstaged;
+    if (sl_grow((void **)&s->dropped, &s->capdropped, need, sizeof *s->dropped)) return SL_ENOMEM;
+    if (s->nstaged) memcpy(s->dropped + s->ndropped, s->staged, s->nstaged * sizeof *s->staged);
+    s->ndropped = need;
+    s->nstaged = 0;
+    return SL_OK;
+}
+
+void sl_spill_sources_mark(sl_spill_sources *s) { s->nstaged = 0; }
+
+static int cmp_u32(const void *a, const void *b) {
+    const uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+void sl_spill_sources_seal(sl_spill_sources *s) {
+    if (s->ndropped > 1) qsort(s->dropped, s->ndropped, sizeof *s->dropped, cmp_u32);
+}
+
+int sl_spill_sources_dropped(const sl_spill_sources *s, uint32_t source) {
+    return s->ndropped &&
+           bsearch(&source, s->dropped, s->ndropped, sizeof *s->dropped, cmp_u32) != NULL;
+}
+
+void sl_spill_sources_free(sl_spill_sources *s) {
+    free(s->staged);
+    free(s->dropped);
+    memset(s, 0, sizeof *s);
+}

@@ -30,4 +30,25 @@ uint64_t sl_spill_count(const sl_spill *s, unsigned part);
  * SL_EIO (errno set) when the file could not be read back. */
 sl_status sl_spill_read(sl_spill *s, unsigned part, void *dst);
 
+/* The sources of a module's staging (sl_counts_open/close's): those seen since the mark, and
+ * those closed as duplicates once some of their rows were spilled, whose rows are then left out
+ * as they are read back. */
+typedef struct {
+    uint32_t *staged;
+    size_t nstaged, capstaged;
+    uint32_t *dropped; /* sorted by sl_spill_sources_seal */
+    size_t ndropped, capdropped;
+} sl_spill_sources;
+
+/* A row of source was kept since the mark. SL_ENOMEM. */
+sl_status sl_spill_sources_stage(sl_spill_sources *s, uint32_t source);
+/* The sources staged since the mark are dropped; and a new mark. SL_ENOMEM. */
+sl_status sl_spill_sources_drop(sl_spill_sources *s);
+/* A new mark: nothing staged. */
+void sl_spill_sources_mark(sl_spill_sources *s);
+/* Once every source is closed: the dropped ones sorted for sl_spill_sources_dropped. */
+void sl_spill_sources_seal(sl_spill_sources *s);
+int sl_spill_sources_dropped(const sl_spill_sources *s, uint32_t source);
+void sl_spill_sources_free(sl_spill_sources *s);
+
 #endif
