@@ -820,6 +820,14 @@ sl_status sl_links_finish(sl_links *l, sl_links_result *o) {
             z = zeros_first((char *)r, n, sizeof *r);
             rc = sort_keys(r + z, n - z, l->in_place, 0);
         }
+        /* the flagged rows' array at its size: grown by doubling, it took 30 MB more on the
+         * 1 GB bench */
+        if (!rc && l->nflagged > l->capfr) {
+            free(l->fr);
+            l->capfr = 0;
+            if (!(l->fr = malloc(l->nflagged * sizeof *l->fr))) rc = SL_ENOMEM;
+            else l->capfr = l->nflagged;
+        }
         if (!rc) {
             resolve_keys(r, n, z, o);
             rc = count_rows(l, r, n, 0, o, &t);
