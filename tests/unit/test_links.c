@@ -12,6 +12,8 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #define T0 INT64_C(1756684800) /* 2025-09-01T00:00:00Z */
@@ -547,6 +549,33 @@ static void test_spill(void) {
     sl_links_result o = finish(l);
     CHECK_INT(o.searches, 0);
     sl_links_free(l);
+
+    /* a spill file that cannot be written past its first blocks (a full disk, as a file size
+     * limit makes it): the linking gives up, says why, and nothing is left behind */
+    snprintf(path, sizeof path, "%s/db", dir);
+    struct rlimit old, lim;
+    CHECK_INT(getrlimit(RLIMIT_FSIZE, &old), 0);
+    lim = old;
+    lim.rlim_cur = 64 << 10; /* blocks are 32 KiB, written once a partition has 1,024 rows */
+    void (*was)(int) = signal(SIGXFSZ, SIG_IGN);
+    l = sl_links_new(path);
+    sl_links_set_memory(l, 1000);
+    if (setrlimit(RLIMIT_FSIZE, &lim) == 0) {
+        char id[32];
+        for (int i = 0; i < 1000000 && sl_links_gave_up(l) == SL_LINKS_LINKING; i++) {
+            snprintf(id, sizeof id, "id-%d", i);
+            add(l, id, "Org A", T0 + i, 5, "x", i % 3 ? NULL : IMM, 1);
+        }
+        setrlimit(RLIMIT_FSIZE, &old);
+        CHECK_INT(sl_links_gave_up(l), SL_LINKS_SPILL_FAILED);
+        CHECK_INT(sl_links_spill_errno(l), EFBIG);
+        o = finish(l);
+        CHECK_INT(o.searches, 0);
+        CHECK(o.search_of == NULL);
+    }
+    sl_links_free(l);
+    signal(SIGXFSZ, was);
+    CHECK_INT(dir_entries(dir), 0);
     CHECK_INT(rmdir(dir), 0);
 }
 
