@@ -127,9 +127,20 @@ struct sl_store {
 static sl_status fail(sl_store *st, sl_status rc, const char *what) {
     if (st->first == SL_OK) {
         st->first = rc;
-        if (rc == SL_EDB && st->db)
-            snprintf(st->err, sizeof st->err, "database: %s: %s", what, sqlite3_errmsg(st->db));
-        else
+        if (rc == SL_EDB && st->db) {
+            /* SQLite says "disk I/O error"; the system's reason (a full disk) is the errno of
+             * the write it failed on, which SQLite does not keep (sqlite3_system_errno reads
+             * errno again after its clean-up has cleared it: 0) but which is still errno
+             * here: taken when it is a reason a write fails for */
+            const int x = sqlite3_extended_errcode(st->db) & 0xff, e = errno;
+            int se = x == SQLITE_IOERR || x == SQLITE_FULL || x == SQLITE_CANTOPEN
+                         ? sqlite3_system_errno(st->db) : 0;
+            if (!se && (x == SQLITE_IOERR || x == SQLITE_FULL) &&
+                (e == ENOSPC || e == EFBIG || e == EDQUOT || e == EIO || e == EROFS))
+                se = e;
+            snprintf(st->err, sizeof st->err, "database: %s: %s%s%s%s", what,
+                     sqlite3_errmsg(st->db), se ? " (" : "", se ? strerror(se) : "", se ? ")" : "");
+        } else
             snprintf(st->err, sizeof st->err, "database: %s: %s", what, sl_status_str(rc));
     }
     return rc;
