@@ -69,7 +69,8 @@ typedef struct {
     uint64_t bytes_done;   /* input bytes consumed so far, over all files */
     uint64_t bytes_total;  /* sum of input file sizes */
     uint64_t records;      /* records read so far */
-    const char *current;   /* citation of the source being read */
+    const char *current;   /* citation of the source being read; once every source is read,
+                              what the scan is doing ("linking rows into searches", ...) */
 } sl_progress;
 
 typedef void (*sl_progress_fn)(void *ud, const sl_progress *p);

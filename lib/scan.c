@@ -99,6 +99,7 @@ struct sl_scan {
     uint32_t rows_since_progress;
     const char *cur_path;    /* file being read */
     const char *cur_display; /* how that file is cited */
+    const char *phase;       /* once every source is read: what the scan is doing */
     sl_status fatal;         /* first error that stops the run */
 
     /* per-source state */
@@ -368,8 +369,16 @@ static void progress(sl_scan *s, int force) {
     s->last_progress = s->bytes_done;
     s->rows_since_progress = 0;
     sl_progress p = {s->bytes_done, s->bytes_total,
-                     s->totals.records + (s->in_source ? s->acc.records : 0), s->cur_display};
+                     s->totals.records + (s->in_source ? s->acc.records : 0),
+                     s->phase ? s->phase : s->cur_display};
     s->opts.on_progress(s->opts.progress_ud, &p);
+}
+
+/* Tells the caller what the scan does once every source is read, where a statewide release
+ * can take a minute or more with nothing else to show (sl_progress.current). */
+static void phase(sl_scan *s, const char *what) {
+    s->phase = what;
+    progress(s, 1);
 }
 
 /* Whether the caller asked the scan to stop (sl_scan_opts.stop). The first time, the scan's
@@ -1773,7 +1782,9 @@ sl_status sl_scan_run(sl_scan *s) {
     }
     if (!rc) rc = read_inputs(s);
     if (s->flagq) {
+        if (!rc && s->hash_thread) phase(s, "writing the last flagged rows"); /* on a thread */
         sl_status frc = sl_flagq_sync(s->flagq);
+        s->phase = NULL;
         sl_flagq_free(s->flagq);
         s->flagq = NULL;
         if (!rc) rc = frc;
@@ -1787,15 +1798,19 @@ sl_status sl_scan_run(sl_scan *s) {
         set_err(s, "no usable input: no readable source was found in the paths given");
         rc = SL_ENOINPUT;
     }
+    if (!rc) phase(s, "linking rows into searches");
     if (!rc) rc = sl_store_search_links(s->store); /* before the release checks, which read */
     if (!rc) {                                      /* each source's repeated searches */
         uint32_t nrep;
         const uint64_t *rep = sl_store_source_repeats(s->store, &nrep);
         if (rep) sl_release_linked(s->release, rep, nrep);
     }
+    if (!rc) phase(s, "checking the release");
     if (!rc) rc = release_finish(s);
     if (!rc) rc = write_totals(s);
+    if (!rc) phase(s, "counting repeated plate searches");
     if (!rc) rc = sl_store_plate_repeats(s->store, s->key);
+    if (!rc) phase(s, "writing the database");
     if (!rc) rc = sl_store_finish(s->store);
     if (!rc) s->totals.operator_findings = sl_store_operator_findings(s->store);
     if (!rc) s->totals.plate_repeats = sl_store_plate_repeat_findings(s->store);
@@ -1810,6 +1825,7 @@ sl_status sl_scan_run(sl_scan *s) {
         const char *which = "flagged.csv";
         rc = sl_flagged_csv_close(s->fcsv, 1, err, sizeof err);
         s->fcsv = NULL;
+        if (!rc) phase(s, "writing the report");
         if (!rc) { which = "summary.json"; rc = sl_write_summary_json(db, p_json, err, sizeof err); }
         if (!rc) { which = "report.html"; rc = sl_write_report_html(db, s->key, p_html, err, sizeof err); }
         if (rc) set_err(s, "writing %s: %s", which, err);
