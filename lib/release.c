@@ -705,9 +705,14 @@ static sl_status check_overlaps(sl_release *r) {
                                        "of the same log (%s more row%s, %s of which repeat "
                                        "searches it lists already)", exact ? "" : "likely ",
                                        lo->s.cite, hi->s.cite, more, extra == 1 ? "" : "s", nrep);
-                else
+                else if (r->linked)
                     rc = sl_buf_printf(&both, ", %severy row of %s: %s looks like a fuller export "
                                        "of the same log (%s more row%s)", exact ? "" : "likely ",
+                                       lo->s.cite, hi->s.cite, more, extra == 1 ? "" : "s");
+                else /* not linked (inspect): repeats cannot be told from more searches */
+                    rc = sl_buf_printf(&both, ", %severy row of %s: %s looks like a fuller export "
+                                       "of the same log, or one that lists searches twice (%s "
+                                       "more row%s; a scan tells which)", exact ? "" : "likely ",
                                        lo->s.cite, hi->s.cite, more, extra == 1 ? "" : "s");
             }
             if (!rc && shared) /* linked rows are one search, whatever their copies */
