@@ -448,35 +448,27 @@ static void categories(html *h) {
     links(h);
 }
 
-static void months(html *h) {
-    /* columns: every category in report order */
-    sqlite3_stmt *c = NULL, *s = NULL;
-    char **cats = NULL;
-    size_t ncat = 0;
-    if (!prep(h, SL_OUT_CATEGORIES, &c)) return;
-    while (next(h, c)) {
-        char **nc = sl_reallocarray(cats, ncat + 1, sizeof *cats);
-        if (!nc) { h->rc = SL_ENOMEM; break; }
-        cats = nc;
-        cats[ncat] = sl_strdup((const char *)sqlite3_column_text(c, 0) ? (const char *)sqlite3_column_text(c, 0) : "");
-        if (!cats[ncat]) { h->rc = SL_ENOMEM; break; }
-        ncat++;
-    }
-    sqlite3_finalize(c);
+/* One table of months by category: rows (every category, "all" with a bar) or, when the rows
+ * were linked, searches (the categories, summed from counts.searches over organizations). */
+static void months_table(html *h, char **cats, size_t ncat, int searches) {
+    sqlite3_stmt *s = NULL;
     int64_t max = 0;
-    one_int(h, "SELECT COALESCE(MAX(n), 0) FROM (SELECT SUM(rows) AS n FROM counts WHERE category = 'all' GROUP BY month)", &max);
-    raw(h, "<h2 id=\"months\">Rows by month</h2>\n<p>Months of the search time (UTC). "
-           "&ldquo;unknown&rdquo;: the row had no readable search time.</p>\n"
-           "<div class=\"scroll\"><table>\n<tr><th>month</th>");
+    if (!searches)
+        one_int(h, "SELECT COALESCE(MAX(n), 0) FROM (SELECT SUM(rows) AS n FROM counts WHERE"
+                   " category = 'all' GROUP BY month)", &max);
+    raw(h, "<div class=\"scroll\"><table>\n<tr><th>month</th>");
     for (size_t i = 0; i < ncat; i++) {
+        if (searches && !strcmp(cats[i], "all")) continue;
         raw(h, "<th class=\"n\">");
         esc_heading(h, cats[i]);
         raw(h, "</th>");
     }
-    raw(h, "<th></th></tr>\n");
+    raw(h, searches ? "</tr>\n" : "<th></th></tr>\n");
     if (prep(h,
-             "SELECT month, category, SUM(rows) FROM counts GROUP BY month, category"
-             " ORDER BY month = '', month, category",
+             searches ? "SELECT month, category, SUM(searches) FROM counts WHERE searches IS NOT"
+                        " NULL GROUP BY month, category ORDER BY month = '', month, category"
+                      : "SELECT month, category, SUM(rows) FROM counts GROUP BY month, category"
+                        " ORDER BY month = '', month, category",
              &s)) {
         int64_t *row = calloc(ncat ? ncat : 1, sizeof *row);
         if (!row) h->rc = SL_ENOMEM;
@@ -492,14 +484,20 @@ static void months(html *h) {
                 raw(h, "</td>");
                 int64_t a = 0;
                 for (size_t i = 0; i < ncat; i++) {
+                    if (strcmp(cats[i], "all") == 0) {
+                        a = row[i];
+                        if (searches) continue;
+                    }
                     raw(h, "<td class=\"n\">");
                     num(h, row[i]);
                     raw(h, "</td>");
-                    if (strcmp(cats[i], "all") == 0) a = row[i];
                 }
-                raw(h, "<td>");
-                bar(h, a, max);
-                raw(h, "</td></tr>\n");
+                if (!searches) {
+                    raw(h, "<td>");
+                    bar(h, a, max);
+                    raw(h, "</td>");
+                }
+                raw(h, "</tr>\n");
                 memset(row, 0, (ncat ? ncat : 1) * sizeof *row);
             }
             if (!more || !row) break;
@@ -513,6 +511,34 @@ static void months(html *h) {
         sqlite3_finalize(s);
     }
     raw(h, "</table></div>\n");
+}
+
+static void months(html *h) {
+    /* columns: every category in report order */
+    sqlite3_stmt *c = NULL;
+    char **cats = NULL;
+    size_t ncat = 0;
+    if (!prep(h, SL_OUT_CATEGORIES, &c)) return;
+    while (next(h, c)) {
+        char **nc = sl_reallocarray(cats, ncat + 1, sizeof *cats);
+        if (!nc) { h->rc = SL_ENOMEM; break; }
+        cats = nc;
+        cats[ncat] = sl_strdup((const char *)sqlite3_column_text(c, 0) ? (const char *)sqlite3_column_text(c, 0) : "");
+        if (!cats[ncat]) { h->rc = SL_ENOMEM; break; }
+        ncat++;
+    }
+    sqlite3_finalize(c);
+    raw(h, "<h2 id=\"months\">Rows by month</h2>\n<p>Months of the search time (UTC). "
+           "&ldquo;unknown&rdquo;: the row had no readable search time.</p>\n");
+    months_table(h, cats, ncat, 0);
+    int64_t linked = 0;
+    one_int(h, "SELECT EXISTS(SELECT 1 FROM counts WHERE searches IS NOT NULL)", &linked);
+    if (linked) {
+        raw(h, "<h3>Searches by month</h3>\n<p>The same months in distinct searches: a search "
+               "seen in several logs counts once (see &ldquo;Rows and searches&rdquo;), under "
+               "each spelling of its organization if the logs spell it differently.</p>\n");
+        months_table(h, cats, ncat, 1);
+    }
     for (size_t i = 0; i < ncat; i++) free(cats[i]);
     free(cats);
 }

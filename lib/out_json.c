@@ -400,6 +400,15 @@ static void w_months(ctx *c) {
               "months", "month", 1, "rows", "{", keyed_int);
 }
 
+/* Searches per month and category, when the rows were linked (counts.searches summed over
+ * organizations: a search counts once, under each spelling of its organization). */
+static void w_months_searches(ctx *c) {
+    w_grouped(c,
+              "SELECT month, category, SUM(searches) FROM counts WHERE searches IS NOT NULL"
+              " GROUP BY month, category ORDER BY month = '', month, category",
+              "searches_by_month", "month", 1, "searches", "{", keyed_int);
+}
+
 static void reach_item(jw *w, sqlite3_stmt *s) {
     j_open(w, NULL, "{");
     j_col_int(w, "min", s, 1);
@@ -623,6 +632,7 @@ sl_status sl_write_summary_json(struct sqlite3 *db, const char *path, char *err,
     if (!w.rc) w_release(&c);
     if (!w.rc) w_categories(&c);
     if (!w.rc) w_months(&c);
+    if (!w.rc) w_months_searches(&c);
     if (!w.rc) w_reach(&c);
     if (!w.rc) w_cells(&c);
     if (!w.rc) w_cells_by_org(&c);

@@ -127,6 +127,23 @@ check 'grep -q "<h3 id=\"searches\">Rows and searches</h3>" "$R"' "report: no Ro
 check 'grep -q "search rows are $fmt distinct searches" "$R"' "report: the searches sentence"
 check 'grep -q "<th class=\"n\">searches</th>" "$R"' "report: no searches column"
 check 'grep -q "the search rows are $want distinct searches" "$T/log"' "closing line: $(grep distinct "$T/log")"
+# Searches by month: each category's column sums to its searches (the generator spells each
+# organization one way), in the report's table and in summary.json.
+imm=$(q "$DB" "SELECT searches FROM search_counts WHERE category = 'immigration'")
+expect "report: immigration searches by month, summed" "$(python3 - "$R" <<'EOF2'
+import re, sys
+h = open(sys.argv[1], encoding='utf-8').read()
+t = h[h.index('<h3>Searches by month</h3>'):]
+t = t[:t.index('</table>')]
+rows = re.findall(r'<tr>(.*?)</tr>', t)
+head = [re.sub(r'<[^>]*>', '', c) for c in re.findall(r'<th[^>]*>(.*?)</th>', rows[0])]
+col = head.index('immigration')
+print(sum(int(re.sub(r'<[^>]*>', '', c).replace(',', '')) for c in
+          (re.findall(r'<td[^>]*>(.*?)</td>', r)[col] for r in rows[1:])))
+EOF2
+)" "$imm"
+expect "summary.json: immigration searches by month, summed" "$(python3 -c "
+import json; print(sum(m['searches'].get('immigration', 0) for m in json.load(open('$SJ'))['searches_by_month']))")" "$imm"
 
 # Without IDs: every file rewritten without its ID column (the cut-off file left out, its
 # last record being cut inside a quote); the rows link by their key alone.
