@@ -282,16 +282,10 @@ static sl_status cell_of_row(sl_links *l, const sl_search *s, uint32_t *out) {
     }
     if (l->ncells >= UINT32_MAX / 2 || at + n > UINT32_MAX) return SL_ELIMIT;
     if (2 * (l->ncells + 1) > l->nslot) { /* grow and rehash */
-        size_t ns = l->nslot ? 2 * l->nslot : 1024;
-        uint32_t *sl = calloc(ns, sizeof *sl);
-        if (!sl) return SL_ENOMEM;
-        for (size_t i = 0; i < l->ncells; i++) {
-            size_t j = (size_t)l->cells[i].h & (ns - 1);
-            while (sl[j]) j = (j + 1) & (ns - 1);
-            sl[j] = (uint32_t)i + 1;
-        }
-        free(l->cslot);
-        l->cslot = sl;
+        const size_t ns = l->nslot ? 2 * l->nslot : 1024;
+        if (sl_slots_rehash(&l->cslot, ns, l->cells, l->ncells, sizeof *l->cells,
+                            offsetof(cell_ent, h)))
+            return SL_ENOMEM;
         l->nslot = ns;
     }
     if (sl_grow((void **)&l->cells, &l->capcells, l->ncells + 1, sizeof *l->cells))
