@@ -1797,9 +1797,10 @@ static void how_to_read(html *h) {
            "are listed beside its category's examples above, and written in its pack.</p>\n"
            "<p><b>Rows are not searches.</b> ");
     escz(h, SL_OUT_ROWS_NOTE);
-    raw(h, " Counts here are rows, except where a table says searches: the first screen and "
-           "Rows by category also give the distinct searches, the rows linked across logs (see "
-           "<a href=\"#searches\">Rows and searches</a>).</p>\n"
+    raw(h, " Counts here are rows, except where a table says searches: the first screen, "
+           "Rows by category, Searches by month and Top organizations also give the distinct "
+           "searches, the rows linked across logs (see <a href=\"#searches\">Rows and "
+           "searches</a>).</p>\n"
            "<p><b>Plates and personal data.</b> License plates never appear: each is replaced by a "
            "keyed token (<code>pt_&hellip;</code>); the same plate gives the same token under "
            "the same key, so repeated searches can be counted without revealing the plate. "
