@@ -18,6 +18,9 @@ static void check(int ok) {
 static void on_explain(void *ud, const sl_explain_event *e) {
     (void)ud;
     check(e->start <= e->end);
+    if (e->kind == SL_EXPLAIN_IN_PLATE) /* a hit dropped as part of a plate lies inside it */
+        check(e->by_start <= e->start && e->end <= e->by_end &&
+              e->by_end - e->by_start > e->end - e->start);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
