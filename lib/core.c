@@ -239,22 +239,6 @@ sl_status sl_grow(void **p, size_t *cap, size_t need, size_t size) {
     return SL_OK;
 }
 
-sl_status sl_slots_rehash(uint32_t **slot, size_t nslot, const void *ents, size_t n,
-                          size_t stride, size_t hash_off) {
-    uint32_t *s = calloc(nslot, sizeof *s);
-    if (!s) return SL_ENOMEM;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t h;
-        memcpy(&h, (const char *)ents + i * stride + hash_off, sizeof h);
-        size_t j = (size_t)h & (nslot - 1);
-        while (s[j]) j = (j + 1) & (nslot - 1);
-        s[j] = (uint32_t)i + 1;
-    }
-    free(*slot);
-    *slot = s;
-    return SL_OK;
-}
-
 char *sl_fmt(char *dst, size_t cap, const char *fmt, ...) {
     if (!cap) return dst;
     va_list ap;

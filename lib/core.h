@@ -65,12 +65,6 @@ char *sl_strndup(const char *p, size_t n);
 /* Room for need elements of size bytes in the array *p of *cap allocated, doubling (from 16):
  * SL_ENOMEM when it cannot (the array is then unchanged). */
 sl_status sl_grow(void **p, size_t *cap, size_t need, size_t size);
-
-/* Open addressing over n entries of stride bytes, each holding its uint64_t hash at hash_off:
- * *slot becomes a table of nslot slots (a power of two), each an entry's index + 1 (0:
- * empty), linear probing from hash & (nslot - 1). SL_ENOMEM leaves *slot as it was. */
-sl_status sl_slots_rehash(uint32_t **slot, size_t nslot, const void *ents, size_t n,
-                          size_t stride, size_t hash_off);
 void *sl_reallocarray(void *p, size_t n, size_t size); /* overflow-checked */
 
 /* Formats into a fixed buffer, always NUL-terminated, truncating. Returns dst. */

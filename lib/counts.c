@@ -48,6 +48,7 @@ struct sl_counts {
     sl_arena arena; /* group keys, category names, the sorted cells' texts */
     sl_count *sorted;
     size_t cap; /* cells (and groups) at most */
+    uint32_t last_group; /* the last row's (sl_counts_group) */
 };
 
 sl_counts *sl_counts_new(void) {
@@ -230,6 +231,7 @@ sl_status sl_counts_add_pair(sl_counts *c, const char *org, size_t org_len, cons
     b->len = org_len + second_len + 2;
     uint32_t g;
     if ((rc = group_of(c, b->p, b->len, org_len, &g))) return rc;
+    c->last_group = g;
     cell_tab *tab = c->staging ? &c->pend : &c->run;
     for (size_t i = 0; i < ncats + (all != 0); i++) {
         const char *name = all && i == 0 ? "all" : cats[i - (all != 0)];
@@ -239,6 +241,8 @@ sl_status sl_counts_add_pair(sl_counts *c, const char *org, size_t org_len, cons
     }
     return SL_OK;
 }
+
+uint32_t sl_counts_group(const sl_counts *c) { return c->last_group; }
 
 void sl_counts_open(sl_counts *c) {
     c->staging = 1;
@@ -263,6 +267,7 @@ typedef struct {
     const char *key;
     size_t len, org_len, group_len;
     uint64_t rows;
+    uint32_t group;
 } whole;
 
 static int cmp_whole(const void *a, const void *b) {
@@ -301,13 +306,13 @@ sl_status sl_counts_sorted(sl_counts *c, const sl_count **out, size_t *n) {
         }
         memcpy(key, gk, gl);
         memcpy(key + gl, cat, cl + 1);
-        w[k++] = (whole){key, gl + cl, ol, gl, e->rows};
+        w[k++] = (whole){key, gl + cl, ol, gl, e->rows, (uint32_t)(e->k >> 32)};
     }
     qsort(w, k, sizeof *w, cmp_whole);
     for (size_t i = 0; i < k; i++)
         s[i] = (sl_count){w[i].key, w[i].org_len, w[i].key + w[i].org_len + 1,
                           w[i].group_len - w[i].org_len - 2, w[i].key + w[i].group_len,
-                          w[i].rows};
+                          w[i].rows, w[i].group};
     free(w);
     c->sorted = s;
     *out = s;

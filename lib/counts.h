@@ -28,6 +28,10 @@ sl_status sl_counts_add(sl_counts *c, const char *org, size_t org_len, int64_t t
 sl_status sl_counts_add_pair(sl_counts *c, const char *org, size_t org_len, const char *second,
                              size_t second_len, const char *const *cats, size_t ncats, int all);
 
+/* The (organization, month) group of the last row added (from 1; 0 before any): the same
+ * number for the same organization bytes and month (or second text), whatever the staging. */
+uint32_t sl_counts_group(const sl_counts *c);
+
 /* A lower cap on cells and groups than SL_COUNTS_CAP (0: SL_COUNTS_CAP), for counts that must
  * give up early rather than fail the run. */
 void sl_counts_set_cap(sl_counts *c, size_t cap);
@@ -45,6 +49,7 @@ typedef struct {
     size_t month_len;
     const char *category;
     uint64_t rows;
+    uint32_t group; /* its organization and month's, as sl_counts_group gave it */
 } sl_count;
 
 /* The run's cells sorted by the bytes of org, then month, then category. The array and the

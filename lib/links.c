@@ -41,12 +41,6 @@ typedef struct {
     uint32_t row, cats;
 } flagged_row;
 
-/* An (organization, month) of flagged rows: its key, org \0 month, at off in the arena. */
-typedef struct {
-    uint64_t h;
-    uint32_t off, len;
-} cell_ent;
-
 /* A flagged row of a search, by its cell (for counting the search once per cell). */
 typedef struct {
     uint32_t cell, cats;
@@ -84,20 +78,13 @@ struct sl_links {
     sl_spill_sources srcs; /* sources seen since open, and those dropped once spilled */
     flagged_row *fr;    /* the flagged rows of a search of several rows, while counting */
     size_t capfr;
-    /* the cells of flagged rows: organization (as counts.c has it) and month */
-    sl_buf cellkeys;
-    cell_ent *cells;
-    size_t ncells, capcells;
-    uint32_t *cslot;    /* open addressing: cell + 1, 0 empty */
-    size_t nslot;
+    /* the cells of flagged rows: counts.c's (organization, month) groups, numbered from 1 */
+    uint32_t ncells;    /* the largest seen */
     uint32_t *cell_of;  /* per flagged row (row - 1): its cell */
     size_t capcell_of;
-    int64_t mday;       /* the day whose month is in month (INT64_MIN: none yet) */
-    char month[8];
-    uint32_t *cell_cat; /* at the end: ncells x SL_LINKS_CATS searches */
+    uint32_t *cell_cat; /* at the end: ncells x SL_LINKS_CATS searches, cell 1 first */
     cell_row *cr;       /* one search's flagged rows, while counting */
     size_t capcr;
-    sl_buf scratch;     /* a cell key looked up */
     uint32_t nsrc;                   /* sources: the largest id kept, plus one */
     uint64_t *src_rows, *src_repeats;
     sl_links_why gave_up;
@@ -114,7 +101,6 @@ sl_links *sl_links_new(const char *spill) {
     if (!l) return NULL;
     l->max = SL_LINKS_MAX_ROWS;
     l->memory = SL_LINKS_MEMORY_ROWS;
-    l->mday = INT64_MIN;
     if (spill && !(l->spill = sl_strdup(spill))) {
         free(l);
         return NULL;
@@ -134,10 +120,6 @@ void sl_links_free(sl_links *l) {
     free(l->spill);
     sl_spill_sources_free(&l->srcs);
     free(l->fr);
-    sl_buf_free(&l->cellkeys);
-    sl_buf_free(&l->scratch);
-    free(l->cells);
-    free(l->cslot);
     free(l->cell_of);
     free(l->cell_cat);
     free(l->cr);
@@ -233,72 +215,6 @@ static uint64_t composite(sl_links *l, const sl_search *s) {
     return h ^ (h >> 32);
 }
 
-/* The cell key of a text org (org_len bytes) and a month text: org \0 month, in b. */
-static sl_status cell_key(sl_buf *b, const char *org, size_t org_len, const char *month) {
-    b->len = 0;
-    sl_status rc = sl_buf_append(b, org, org_len);
-    if (!rc) rc = sl_buf_append(b, "", 1);
-    if (!rc) rc = sl_buf_append(b, month, strlen(month));
-    return rc;
-}
-
-/* The cell of key k (n bytes, hash h), or UINT32_MAX when not seen. */
-static uint32_t cell_find(const sl_links *l, const char *k, size_t n, uint64_t h) {
-    if (!l->nslot) return UINT32_MAX;
-    for (size_t j = (size_t)h & (l->nslot - 1);; j = (j + 1) & (l->nslot - 1)) {
-        const uint32_t e = l->cslot[j];
-        if (!e) return UINT32_MAX;
-        const cell_ent *c = &l->cells[e - 1];
-        if (c->h == h && c->len == n && !memcmp(l->cellkeys.p + c->off, k, n)) return e - 1;
-    }
-}
-
-/* The (organization, month) cell of a flagged row, as counts.c keys its counts (the
- * organization cell's bytes whatever its state; the month of the search time, or none),
- * numbered when new. */
-static sl_status cell_of_row(sl_links *l, const sl_search *s, uint32_t *out) {
-    const sl_cell *org = &s->f[SL_F_ORG];
-    const int64_t t = s->search_time;
-    if (t == SL_TIME_NONE) {
-        l->month[0] = '\0';
-        l->mday = INT64_MIN;
-    } else if (t / 86400 != l->mday || t < 0) {
-        sl_time_month(t, l->month);
-        l->mday = t < 0 ? INT64_MIN : t / 86400;
-    }
-    const size_t at = l->cellkeys.len; /* the key is built past the keys kept, and kept when new */
-    const size_t olen = org->p ? org->len : 0, mlen = strlen(l->month);
-    const size_t n = olen + 1 + mlen;
-    if (sl_buf_reserve(&l->cellkeys, n)) return SL_ENOMEM;
-    char *k = l->cellkeys.p + at;
-    if (olen) memcpy(k, org->p, olen);
-    k[olen] = '\0';
-    memcpy(k + olen + 1, l->month, mlen);
-    const uint64_t h = sl_hash_fast(k, n, 0x63656c6c);
-    uint32_t c = cell_find(l, k, n, h);
-    if (c != UINT32_MAX) {
-        *out = c;
-        return SL_OK;
-    }
-    if (l->ncells >= UINT32_MAX / 2 || at + n > UINT32_MAX) return SL_ELIMIT;
-    if (2 * (l->ncells + 1) > l->nslot) { /* grow and rehash */
-        const size_t ns = l->nslot ? 2 * l->nslot : 1024;
-        if (sl_slots_rehash(&l->cslot, ns, l->cells, l->ncells, sizeof *l->cells,
-                            offsetof(cell_ent, h)))
-            return SL_ENOMEM;
-        l->nslot = ns;
-    }
-    if (sl_grow((void **)&l->cells, &l->capcells, l->ncells + 1, sizeof *l->cells))
-        return SL_ENOMEM;
-    l->cells[l->ncells] = (cell_ent){h, (uint32_t)at, (uint32_t)n};
-    l->cellkeys.len = at + n;
-    size_t j = (size_t)h & (l->nslot - 1);
-    while (l->cslot[j]) j = (j + 1) & (l->nslot - 1);
-    l->cslot[j] = (uint32_t)++l->ncells;
-    *out = (uint32_t)l->ncells - 1;
-    return SL_OK;
-}
-
 /* The partition of a row given its search: by the search's top bits; a row that is a search
  * alone goes anywhere, and they are spread. */
 static unsigned search_part(sl_links *l, uint64_t search) {
@@ -339,8 +255,9 @@ static sl_status spill(sl_links *l) {
 }
 
 sl_status sl_links_add(sl_links *l, const sl_search *s, uint64_t row_key,
-                       const char *const *cats, size_t ncats, uint32_t source) {
+                       const char *const *cats, size_t ncats, uint32_t source, uint32_t cell) {
     if (l->gave_up || l->finished) return SL_OK;
+    if (ncats && !cell) return SL_EINTERNAL; /* a flagged row is counted somewhere */
     uint32_t bits = 0;
     for (size_t i = 0; i < ncats; i++) {
         int b = cat_bit(l, cats[i]);
@@ -377,12 +294,11 @@ sl_status sl_links_add(sl_links *l, const sl_search *s, uint64_t row_key,
     if (source >= l->nsrc) l->nsrc = source + 1;
     r->row = ncats ? (uint32_t)++l->nflagged : 0;
     if (ncats) {
-        uint32_t cell;
-        if ((rc = cell_of_row(l, s, &cell))) return rc;
         if (l->nflagged > l->capcell_of &&
             sl_grow((void **)&l->cell_of, &l->capcell_of, l->nflagged, sizeof *l->cell_of))
             return SL_ENOMEM;
-        l->cell_of[l->nflagged - 1] = cell;
+        l->cell_of[l->nflagged - 1] = cell - 1;
+        if (cell > l->ncells) l->ncells = cell;
     }
     return SL_OK;
 }
@@ -793,7 +709,7 @@ sl_status sl_links_finish(sl_links *l, sl_links_result *o) {
     tally t;
     memset(&t, 0, sizeof t);
     if ((l->nflagged && !(l->search_of = calloc(l->nflagged, sizeof *l->search_of))) ||
-        (l->ncells && !(l->cell_cat = calloc(l->ncells * SL_LINKS_CATS, sizeof *l->cell_cat))) ||
+        (l->ncells && !(l->cell_cat = calloc((size_t)l->ncells * SL_LINKS_CATS, sizeof *l->cell_cat))) ||
         !(l->src_rows = calloc(l->nsrc + 1, sizeof *l->src_rows)) ||
         !(l->src_repeats = calloc(l->nsrc + 1, sizeof *l->src_repeats)))
         return SL_ENOMEM;
@@ -853,17 +769,13 @@ sl_status sl_links_finish(sl_links *l, sl_links_result *o) {
     return SL_OK;
 }
 
-int sl_links_cell_searches(sl_links *l, const char *org, size_t org_len, const char *month,
-                           const char *category, uint64_t *out) {
+int sl_links_cell_searches(const sl_links *l, uint32_t cell, const char *category,
+                           uint64_t *out) {
     *out = 0;
     if (!l->finished || l->gave_up) return 0;
     size_t bit = 0;
     while (bit < l->ncat && strcmp(l->cat_p[bit], category)) bit++;
     if (bit == l->ncat) return 0; /* not a category of the rows linked */
-    if (cell_key(&l->scratch, org ? org : "", org ? org_len : 0, month ? month : "")) return 0;
-    const uint32_t c =
-        cell_find(l, l->scratch.p, l->scratch.len, sl_hash_fast(l->scratch.p, l->scratch.len,
-                                                                0x63656c6c));
-    if (c != UINT32_MAX && l->cell_cat) *out = l->cell_cat[(size_t)c * SL_LINKS_CATS + bit];
+    if (cell && cell <= l->ncells) *out = l->cell_cat[(size_t)(cell - 1) * SL_LINKS_CATS + bit];
     return 1;
 }

@@ -55,10 +55,11 @@ void sl_links_set_in_place(sl_links *l, int in_place);
 
 /* Keeps one search row of source `source` with its categories (texts compared by pointer,
  * then by content); row_key is sl_row_key(s) (release.h: the hash of its ID when it has one),
- * which the caller has already. Returns SL_OK once the linking gave up; SL_ENOMEM only for
- * memory. */
+ * which the caller has already; cell is the row's (organization, month) group in the counts
+ * (sl_counts_group, from 1; needed for a row with a category, where 0 is SL_EINTERNAL).
+ * Returns SL_OK once the linking gave up; SL_ENOMEM only for memory. */
 sl_status sl_links_add(sl_links *l, const sl_search *s, uint64_t row_key,
-                       const char *const *cats, size_t ncats, uint32_t source);
+                       const char *const *cats, size_t ncats, uint32_t source, uint32_t cell);
 
 /* Per-source staging, as sl_counts_open and sl_counts_close: a source closed with keep 0 (a
  * duplicate) has its rows left out (taken back while in memory, else left out by source id at
@@ -113,11 +114,11 @@ typedef struct {
  * source; SL_ENOMEM when memory for the sort is missing. */
 sl_status sl_links_finish(sl_links *l, sl_links_result *out);
 
-/* After sl_links_finish: the searches among the flagged rows of one organization (its cell's
- * bytes, as the counts have them) and month (sl_time_month's text, "" for none) that carry
- * category: each counted once there, whatever its copies. Returns 1 and sets *out (0 when no
- * such row), or 0 when the rows were not linked or category is none of theirs. */
-int sl_links_cell_searches(sl_links *l, const char *org, size_t org_len, const char *month,
-                           const char *category, uint64_t *out);
+/* After sl_links_finish: the searches among the flagged rows of one (organization, month)
+ * group of the counts (sl_count.group) that carry category: each counted once there, whatever
+ * its copies. Returns 1 and sets *out (0 when no such row), or 0 when the rows were not
+ * linked or category is none of theirs. */
+int sl_links_cell_searches(const sl_links *l, uint32_t cell, const char *category,
+                           uint64_t *out);
 
 #endif

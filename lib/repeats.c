@@ -118,10 +118,17 @@ static int same_user(const sl_repeats *r, const user_ent *e, const sl_op_key *w)
 }
 
 static sl_status rehash(sl_repeats *r, size_t nslot) {
-    sl_status rc = sl_slots_rehash(&r->slot, nslot, r->users, r->nusers, sizeof *r->users,
-                                   offsetof(user_ent, h));
-    if (!rc) r->nslot = nslot;
-    return rc;
+    uint32_t *s = calloc(nslot, sizeof *s);
+    if (!s) return SL_ENOMEM;
+    for (size_t i = 0; i < r->nusers; i++) {
+        size_t j = (size_t)r->users[i].h & (nslot - 1);
+        while (s[j]) j = (j + 1) & (nslot - 1);
+        s[j] = (uint32_t)i + 1;
+    }
+    free(r->slot);
+    r->slot = s;
+    r->nslot = nslot;
+    return SL_OK;
 }
 
 /* The user's index, added when new; UINT32_MAX once the cap is reached. */

@@ -104,6 +104,7 @@ struct sl_store {
     sl_links *links;      /* every search row, linked into searches at the end */
     uint64_t rep_findings; /* rows written to plate_repeats */
     uint64_t searches;     /* distinct searches (sl_store_search_links) */
+    uint32_t row_group;   /* the counts' (organization, month) of the row last counted */
     const uint64_t *src_repeats; /* per source: rows repeating a search (owned by links) */
     uint32_t nsrc_repeats;
     char *cite;           /* the source being read (sl_store_source_begin) */
@@ -1084,6 +1085,7 @@ sl_status sl_store_count_row(sl_store *st, const sl_search *s, const char *const
     }
     sl_status rc = sl_counts_add(st->counts, org->p ? org->p : "", org->p ? org->len : 0,
                                  s->search_time, n ? all : cats, n ? n : ncats, 1);
+    st->row_group = sl_counts_group(st->counts); /* for sl_store_link_row */
     if (!rc && !n && (r || c)) { /* more categories than the array holds: a second call */
         const char *two[2] = {r ? r : c, c};
         rc = sl_counts_add(st->counts, org->p ? org->p : "", org->p ? org->len : 0,
@@ -1118,7 +1120,7 @@ sl_status sl_store_link_row(sl_store *st, const sl_search *s, uint64_t row_key,
                             const char *const *cats, size_t ncats, uint32_t source) {
     if (st->cfirst) return st->cfirst;
     if (!st->links) return count_fail(st, SL_EINTERNAL);
-    sl_status rc = sl_links_add(st->links, s, row_key, cats, ncats, source);
+    sl_status rc = sl_links_add(st->links, s, row_key, cats, ncats, source, st->row_group);
     return rc ? count_fail(st, rc) : SL_OK;
 }
 
@@ -1655,8 +1657,7 @@ sl_status sl_store_finish(sl_store *st) {
         } else {
             bind_str(to, 3, cat);
             uint64_t n; /* the searches among these rows, when linked and a category's */
-            if (sl_links_cell_searches(st->links, cells[i].org, cells[i].org_len,
-                                       cells[i].month, cat, &n))
+            if (sl_links_cell_searches(st->links, cells[i].group, cat, &n))
                 bind_u64(to, 5, n);
             else
                 sqlite3_bind_null(to, 5);

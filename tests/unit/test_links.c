@@ -6,6 +6,7 @@
  * ways (with a second buffer and in place) against a count made here; and the same rows
  * spilled to disk, which must give what memory gives, number for number. */
 #include "../harness.h"
+#include "counts.h"
 #include "links.h"
 #include "release.h"
 #include "timeparse.h"
@@ -40,12 +41,40 @@ static sl_search make(const row_spec *r) {
     return q;
 }
 
+/* The rows' (organization, month) groups come from real counts, as the store has them; the
+ * groups seen are kept by their texts, to look cells up by name. */
+static sl_counts *tc;
+static struct {
+    char org[32], month[8];
+    uint32_t group;
+} seen[256];
+static size_t nseen;
+
+static uint32_t counted(const char *org, int64_t t, const char *cat) {
+    const char *cats[1] = {cat};
+    const size_t olen = org ? strlen(org) : 0;
+    sl_status rc = sl_counts_add(tc, org ? org : "", olen, t, cats, cat ? 1 : 0, 1);
+    if (rc) CHECK_INT(rc, SL_OK);
+    const uint32_t g = sl_counts_group(tc);
+    char month[8] = "";
+    if (t != SL_TIME_NONE) sl_time_month(t, month);
+    size_t i = 0;
+    while (i < nseen && seen[i].group != g) i++;
+    if (i == nseen && nseen < sizeof seen / sizeof *seen && olen < sizeof seen[0].org) {
+        snprintf(seen[i].org, sizeof seen[i].org, "%s", org ? org : "");
+        snprintf(seen[i].month, sizeof seen[i].month, "%s", month);
+        seen[nseen++].group = g;
+    }
+    return g;
+}
+
 static void add(sl_links *l, const char *id, const char *org, int64_t t, int64_t nets,
                 const char *reason, const char *cat, uint32_t src) {
     const row_spec r = {id, org, reason, t, nets, SL_TIME_NONE, SL_TIME_NONE};
     sl_search q = make(&r);
     const char *cats[1] = {cat};
-    sl_status rc = sl_links_add(l, &q, sl_row_key(&q), cats, cat ? 1 : 0, src);
+    sl_status rc =
+        sl_links_add(l, &q, sl_row_key(&q), cats, cat ? 1 : 0, src, counted(org, t, cat));
     if (rc) CHECK_INT(rc, SL_OK);
 }
 
@@ -162,8 +191,8 @@ static void test_same_source(void) {
     sl_search a = make(&r), b = make(&r);
     a.f[SL_F_NAME] = (sl_cell){"***", 3, SL_CELL_VENDOR_REDACTED};
     b.f[SL_F_NAME] = (sl_cell){"***", 3, SL_CELL_VALUE};
-    CHECK_INT(sl_links_add(l, &a, sl_row_key(&a), NULL, 0, 1), SL_OK);
-    CHECK_INT(sl_links_add(l, &b, sl_row_key(&b), NULL, 0, 1), SL_OK);
+    CHECK_INT(sl_links_add(l, &a, sl_row_key(&a), NULL, 0, 1, 0), SL_OK);
+    CHECK_INT(sl_links_add(l, &b, sl_row_key(&b), NULL, 0, 1, 0), SL_OK);
     o = finish(l);
     CHECK_INT(o.searches, 2);
     CHECK_INT(o.refused, 2);
@@ -195,8 +224,8 @@ static void test_key_parts(void) {
     add(l, NULL, "Alder Creek CA PD", T0, -1, "theft", NULL, 5);
     const row_spec r = {NULL, "Alder Creek CA PD", "theft", T0, 5, T0 - 3600, T0};
     sl_search q = make(&r);
-    CHECK_INT(sl_links_add(l, &q, sl_row_key(&q), NULL, 0, 6), SL_OK);
-    CHECK_INT(sl_links_add(l, &q, sl_row_key(&q), NULL, 0, 7), SL_OK);
+    CHECK_INT(sl_links_add(l, &q, sl_row_key(&q), NULL, 0, 6, 0), SL_OK);
+    CHECK_INT(sl_links_add(l, &q, sl_row_key(&q), NULL, 0, 7, 0), SL_OK);
     sl_links_result o = finish(l);
     CHECK_INT(o.searches, 6);
     CHECK_INT(o.several, 1);
@@ -217,8 +246,8 @@ static void test_no_key(void) {
     const row_spec r = {NULL, "REDACTED", "theft", T0, 5, SL_TIME_NONE, SL_TIME_NONE};
     sl_search q = make(&r);
     q.f[SL_F_ORG].st = SL_CELL_AGENCY_REDACTED;
-    CHECK_INT(sl_links_add(l, &q, sl_row_key(&q), NULL, 0, 1), SL_OK);
-    CHECK_INT(sl_links_add(l, &q, sl_row_key(&q), NULL, 0, 2), SL_OK);
+    CHECK_INT(sl_links_add(l, &q, sl_row_key(&q), NULL, 0, 1, 0), SL_OK);
+    CHECK_INT(sl_links_add(l, &q, sl_row_key(&q), NULL, 0, 2, 0), SL_OK);
     sl_links_result o = finish(l);
     CHECK_INT(o.no_key, 6);
     CHECK_INT(o.by_id, 2);
@@ -296,8 +325,12 @@ static void test_staging(void) {
 }
 
 static uint64_t cell(sl_links *l, const char *org, const char *month, const char *cat) {
+    uint32_t g = 0; /* 0: no such group */
+    for (size_t i = 0; i < nseen && !g; i++)
+        if (!strcmp(seen[i].org, org ? org : "") && !strcmp(seen[i].month, month))
+            g = seen[i].group;
     uint64_t n = 0;
-    if (!sl_links_cell_searches(l, org, org ? strlen(org) : 0, month, cat, &n)) return UINT64_MAX;
+    if (!sl_links_cell_searches(l, g, cat, &n)) return UINT64_MAX;
     return n;
 }
 
@@ -580,6 +613,9 @@ static void test_spill(void) {
 }
 
 int main(void) {
+    tc = sl_counts_new();
+    CHECK(tc != NULL);
+    if (!tc) TEST_END();
     test_by_id();
     test_by_key();
     test_same_source();
@@ -593,5 +629,6 @@ int main(void) {
     test_large(0);
     test_large(1);
     test_spill();
+    sl_counts_free(tc);
     TEST_END();
 }
