@@ -37,7 +37,7 @@ TOOL_BIN  := $(TOOL_SRC:tools/%.c=$(BUILD)/%)
 LIBA      := $(BUILD)/libsunlight.a
 BIN       := $(BUILD)/sunlight
 
-.PHONY: all deps demo check test test-fast san bench fuzz clean
+.PHONY: all deps demo check test test-fast san bench bench-scale fuzz clean
 all: $(BIN) $(TOOL_BIN) $(TEST_BIN)
 
 deps:
@@ -85,6 +85,9 @@ test: all
 
 bench: all
 	@sh bench/run.sh $(BUILD)
+
+bench-scale: all
+	@sh bench/scale.sh $(BUILD)
 
 # libFuzzer harnesses (fuzz/*.c), built with clang over the library sources; see each file's
 # header for how to run it. Not part of `make check`: fuzzing is open-ended.
