@@ -47,10 +47,10 @@ esac
 case $MB in ''|*[!0-9]*) echo "scale: SCALE_SIZE must be a number of M or G" >&2; exit 2 ;; esac
 mkdir -p "$DIR" "$(dirname "$KEY")" || exit 1
 
-# Disk: the file (unless already made), then about a third of it again for the spill (64
+# Disk: the file (unless already made), then about half of it again for the spill (64
 # bytes a row of about 210) and the outputs.
 stamp="slgen --size $SIZE --seed $SEED --start $START --truth-off $(cat tools/slgen.c lib/plate_labels.h | cksum)"
-need=$((MB / 3 + 1024))
+need=$((MB / 2 + 1024))
 have_data=0
 [ -s "$FILE" ] && [ "$(cat "$DATA/.stamp" 2>/dev/null)" = "$stamp" ] && have_data=1
 [ "$have_data" -eq 1 ] || need=$((need + MB))
