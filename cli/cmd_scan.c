@@ -71,6 +71,21 @@ static void human_bytes(double b, char *out, size_t cap) {
     snprintf(out, cap, i ? "%.1f %s" : "%.0f %s", b, unit[i]);
 }
 
+/* How far the reading is, and how long the rest of it should take at the rate so far
+ * ("41%, about 3 min of reading left  "), once the rate means something (5 s in). Only the
+ * reading: linking and writing the outputs come after it, and are named when they run. */
+static void reading_left(const sl_progress *p, double el, char *out, size_t cap) {
+    out[0] = '\0';
+    if (el < 5 || !p->bytes_done || !p->bytes_total || p->bytes_done >= p->bytes_total) return;
+    double rest = el * (double)(p->bytes_total - p->bytes_done) / (double)p->bytes_done;
+    int pct = (int)(100.0 * (double)p->bytes_done / (double)p->bytes_total);
+    char t[48];
+    if (rest < 60) snprintf(t, sizeof t, "under a minute");
+    else if (rest < 5400) snprintf(t, sizeof t, "about %.0f min", rest / 60);
+    else snprintf(t, sizeof t, "about %ld h %02ld min", (long)rest / 3600, (long)rest % 3600 / 60);
+    snprintf(out, cap, "%d%%, %s of reading left  ", pct, t);
+}
+
 static void on_progress(void *ud, const sl_progress *p) {
     ui *u = ud;
     if (!u->tty || u->quiet) return;
@@ -85,8 +100,10 @@ static void on_progress(void *ud, const sl_progress *p) {
     const char *cur = p->current ? p->current : "";
     size_t cl = strlen(cur);
     if (cl > 40) cur += cl - 40;
-    fprintf(stderr, "\r\033[K%s / %s  %llu rows  %s/s  %s", done, total,
-            (unsigned long long)p->records, rate, cur);
+    char left[96] = "";
+    reading_left(p, el, left, sizeof left);
+    fprintf(stderr, "\r\033[K%s / %s  %llu rows  %s/s  %s%s", done, total,
+            (unsigned long long)p->records, rate, left, cur);
     u->line_shown = 1;
 }
 
