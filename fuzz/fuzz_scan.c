@@ -253,13 +253,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     check(sqlite3_column_int64(q, 0) == 0, "flagged rows' searches out of their rules");
     sqlite3_finalize(q);
     /* searches by organization, month and category: as many as the cell's flagged rows have
-     * distinct searches, never more than its rows */
+     * distinct searches, never more than its rows; for all, at least one, at least any
+     * category's of the cell, and summed over the cells at least the searches (a search is in
+     * one cell or more) */
     check(sqlite3_prepare_v2(db,
                              "SELECT EXISTS (SELECT 1 FROM counts c WHERE c.searches > c.rows OR"
-                             " c.searches <> (SELECT COUNT(DISTINCT fs.search) FROM flagged_rows r"
-                             " JOIN flagged_searches fs USING (row_id) WHERE COALESCE(r.org, '') ="
-                             " c.org AND COALESCE(substr(r.search_time, 1, 7), '') = c.month AND"
-                             " ',' || r.categories || ',' LIKE '%,' || c.category || ',%'))",
+                             " (c.category <> 'all' AND c.searches <> (SELECT COUNT(DISTINCT"
+                             " fs.search) FROM flagged_rows r JOIN flagged_searches fs USING"
+                             " (row_id) WHERE COALESCE(r.org, '') = c.org AND"
+                             " COALESCE(substr(r.search_time, 1, 7), '') = c.month AND ',' ||"
+                             " r.categories || ',' LIKE '%,' || c.category || ',%')) OR"
+                             " (c.category = 'all' AND (c.searches < 1 OR c.searches < (SELECT"
+                             " MAX(d.searches) FROM counts d WHERE d.org = c.org AND d.month ="
+                             " c.month)))) OR (SELECT SUM(searches) FROM counts WHERE category ="
+                             " 'all') < (SELECT searches FROM search_counts WHERE category = 'all')",
                              -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW,
           "cannot read counts");
     check(sqlite3_column_int64(q, 0) == 0, "searches by organization out of their rules");

@@ -24,14 +24,16 @@ typedef struct {
     uint32_t det;  /* hash of what else the row holds: two rows of one source under one key
                       and with different det are two searches */
     uint32_t src;
-    uint32_t row;  /* a flagged row: its number among them, from 1 (0: not flagged) */
+    uint32_t row;  /* a flagged row (cats not 0): its number among them, from 1; another row:
+                      its cell (0: none) */
 } rec;
 _Static_assert(sizeof(rec) == 32, "a kept row is 32 bytes");
 
-/* A row once given its search (0: a search alone). */
+/* A row once given its search (0: a search alone), with its cell (0: none). Its categories
+ * are its flagged row's (flagged_row): a row without one has none. */
 typedef struct {
     uint64_t id;
-    uint32_t cats, src;
+    uint32_t cell, src;
 } srch;
 _Static_assert(sizeof(srch) == 16, "a row given its search is 16 bytes");
 
@@ -83,6 +85,8 @@ struct sl_links {
     uint32_t *cell_of;  /* per flagged row (row - 1): its cell */
     size_t capcell_of;
     uint32_t *cell_cat; /* at the end: ncells x SL_LINKS_CATS searches, cell 1 first */
+    uint32_t *cell_all; /* at the end: per cell, the searches among all its rows */
+    int cell_missing;   /* a row was kept without a cell: cell_all is not known */
     cell_row *cr;       /* one search's flagged rows, while counting */
     size_t capcr;
     uint32_t nsrc;                   /* sources: the largest id kept, plus one */
@@ -122,6 +126,7 @@ void sl_links_free(sl_links *l) {
     free(l->fr);
     free(l->cell_of);
     free(l->cell_cat);
+    free(l->cell_all);
     free(l->cr);
     free(l->r);
     free(l->search_of);
@@ -292,13 +297,16 @@ sl_status sl_links_add(sl_links *l, const sl_search *s, uint64_t row_key,
     r->det = r->u ? 0 : detail(s); /* only rows without an ID are told apart by it */
     r->src = source;
     if (source >= l->nsrc) l->nsrc = source + 1;
-    r->row = ncats ? (uint32_t)++l->nflagged : 0;
+    /* the field of a flagged row's number holds another row's cell: a flagged row's is in
+     * cell_of, which the flagged rows' counting needs anyway */
+    r->row = ncats ? (uint32_t)++l->nflagged : cell;
+    if (cell > l->ncells) l->ncells = cell;
+    if (!cell) l->cell_missing = 1;
     if (ncats) {
         if (l->nflagged > l->capcell_of &&
             sl_grow((void **)&l->cell_of, &l->capcell_of, l->nflagged, sizeof *l->cell_of))
             return SL_ENOMEM;
         l->cell_of[l->nflagged - 1] = cell - 1;
-        if (cell > l->ncells) l->ncells = cell;
     }
     return SL_OK;
 }
@@ -573,6 +581,23 @@ static sl_status count_cells(sl_links *l, const flagged_row *fr, size_t m) {
     return SL_OK;
 }
 
+/* Counts a search once in each cell of its m rows q[0..m) (cells 0, unknown, are not). */
+static sl_status count_all(sl_links *l, const srch *q, size_t m) {
+    size_t k = 1;
+    while (k < m && q[k].cell == q[0].cell) k++;
+    if (k == m) { /* one cell: most searches */
+        if (q[0].cell) l->cell_all[q[0].cell - 1]++;
+        return SL_OK;
+    }
+    if (m > l->capcr && sl_grow((void **)&l->cr, &l->capcr, m, sizeof *l->cr)) return SL_ENOMEM;
+    for (k = 0; k < m; k++) l->cr[k] = (cell_row){q[k].cell, 0};
+    sort_run((char *)l->cr, m, sizeof *l->cr, cmp_cell);
+    for (k = 0; k < m; k++)
+        if (l->cr[k].cell && (!k || l->cr[k].cell != l->cr[k - 1].cell))
+            l->cell_all[l->cr[k].cell - 1]++;
+    return SL_OK;
+}
+
 /* What the counting gathers across spill partitions. */
 typedef struct {
     uint64_t per_cat[SL_LINKS_CATS], rows_cat[SL_LINKS_CATS];
@@ -596,9 +621,11 @@ static sl_status count_rows(sl_links *l, rec *r, size_t n, int skip, sl_links_re
         const rec x = r[i];
         l->src_rows[x.src]++;
         for (uint32_t b = x.cats; b; b &= b - 1) t->rows_cat[__builtin_ctz(b)]++;
+        const uint32_t cell = x.cats ? l->cell_of[x.row - 1] + 1 : x.row;
         if (!x.c) {
             t->alone++;
-            if (x.row) { /* search_of stays 0 */
+            if (cell) l->cell_all[cell - 1]++;
+            if (x.cats) { /* search_of stays 0 */
                 t->alone_flagged++;
                 const flagged_row one = {0, x.row, x.cats};
                 count_cells(l, &one, 1);
@@ -606,12 +633,12 @@ static sl_status count_rows(sl_links *l, rec *r, size_t n, int skip, sl_links_re
             for (uint32_t b = x.cats; b; b &= b - 1) t->per_cat[__builtin_ctz(b)]++;
             continue;
         }
-        if (x.row) {
+        if (x.cats) {
             if (nfr == l->capfr && sl_grow((void **)&l->fr, &l->capfr, nfr + 1, sizeof *l->fr))
                 return SL_ENOMEM;
             l->fr[nfr++] = (flagged_row){x.c, x.row, x.cats};
         }
-        q[m++] = (srch){x.c, x.cats, x.src};
+        q[m++] = (srch){x.c, cell, x.src};
     }
     flagged_row *fr = l->fr;
     if (sort_searches(q, m, l->in_place, spare, n, skip) ||
@@ -620,10 +647,8 @@ static sl_status count_rows(sl_links *l, rec *r, size_t n, int skip, sl_links_re
     size_t f = 0; /* the next flagged row, in the searches' order */
     for (size_t i = 0; i < m;) {
         size_t j = i + 1;
-        uint32_t bits = q[i].cats;
         int several = 0;
         while (j < m && q[j].id == q[i].id) {
-            bits |= q[j].cats;
             if (q[j].src != q[i].src) several = 1;
             j++;
         }
@@ -640,10 +665,15 @@ static sl_status count_rows(sl_links *l, rec *r, size_t n, int skip, sl_links_re
                     o->repeats++;
                 }
         }
-        for (; bits; bits &= bits - 1) t->per_cat[__builtin_ctz(bits)]++;
+        if (count_all(l, q + i, j - i)) return SL_ENOMEM;
+        /* its categories: its flagged rows' (the others have none) */
+        uint32_t bits = 0;
         const size_t f0 = f;
-        for (; f < nfr && fr[f].id == q[i].id; f++)
+        for (; f < nfr && fr[f].id == q[i].id; f++) {
             l->search_of[fr[f].row - 1] = (uint32_t)t->several;
+            bits |= fr[f].cats;
+        }
+        for (; bits; bits &= bits - 1) t->per_cat[__builtin_ctz(bits)]++;
         if (f > f0 && count_cells(l, fr + f0, f - f0)) return SL_ENOMEM;
         i = j;
     }
@@ -710,6 +740,7 @@ sl_status sl_links_finish(sl_links *l, sl_links_result *o) {
     memset(&t, 0, sizeof t);
     if ((l->nflagged && !(l->search_of = calloc(l->nflagged, sizeof *l->search_of))) ||
         (l->ncells && !(l->cell_cat = calloc((size_t)l->ncells * SL_LINKS_CATS, sizeof *l->cell_cat))) ||
+        (l->ncells && !(l->cell_all = calloc(l->ncells, sizeof *l->cell_all))) ||
         !(l->src_rows = calloc(l->nsrc + 1, sizeof *l->src_rows)) ||
         !(l->src_repeats = calloc(l->nsrc + 1, sizeof *l->src_repeats)))
         return SL_ENOMEM;
@@ -773,6 +804,11 @@ int sl_links_cell_searches(const sl_links *l, uint32_t cell, const char *categor
                            uint64_t *out) {
     *out = 0;
     if (!l->finished || l->gave_up) return 0;
+    if (!strcmp(category, "all")) { /* every row's cell is known, or none is counted */
+        if (l->cell_missing) return 0;
+        if (cell && cell <= l->ncells) *out = l->cell_all[cell - 1];
+        return 1;
+    }
     size_t bit = 0;
     while (bit < l->ncat && strcmp(l->cat_p[bit], category)) bit++;
     if (bit == l->ncat) return 0; /* not a category of the rows linked */

@@ -449,7 +449,7 @@ static void categories(html *h) {
 }
 
 /* One table of months by category: rows (every category, "all" with a bar) or, when the rows
- * were linked, searches (the categories, summed from counts.searches over organizations). */
+ * were linked, searches (every category, summed from counts.searches over organizations). */
 static void months_table(html *h, char **cats, size_t ncat, int searches) {
     sqlite3_stmt *s = NULL;
     int64_t max = 0;
@@ -458,7 +458,6 @@ static void months_table(html *h, char **cats, size_t ncat, int searches) {
                    " category = 'all' GROUP BY month)", &max);
     raw(h, "<div class=\"scroll\"><table>\n<tr><th>month</th>");
     for (size_t i = 0; i < ncat; i++) {
-        if (searches && !strcmp(cats[i], "all")) continue;
         raw(h, "<th class=\"n\">");
         esc_heading(h, cats[i]);
         raw(h, "</th>");
@@ -484,10 +483,7 @@ static void months_table(html *h, char **cats, size_t ncat, int searches) {
                 raw(h, "</td>");
                 int64_t a = 0;
                 for (size_t i = 0; i < ncat; i++) {
-                    if (strcmp(cats[i], "all") == 0) {
-                        a = row[i];
-                        if (searches) continue;
-                    }
+                    if (strcmp(cats[i], "all") == 0) a = row[i];
                     raw(h, "<td class=\"n\">");
                     num(h, row[i]);
                     raw(h, "</td>");
@@ -792,8 +788,8 @@ static void top_orgs(html *h) {
                "ran the most searches in each category (up to " SL_OUT_STR(TOP_ORGS) "), and their "
                "rows: a search seen in several logs is one search here and a row in each (see "
                "&ldquo;Rows and searches&rdquo;). An organization spelled two ways in two logs is two "
-               "organizations here, and a search of it counts under each. Searches are counted for "
-               "the flagged categories; &ldquo;all&rdquo; counts rows only (&mdash;).</p>\n");
+               "organizations here, and a search of it counts under each. &ldquo;all&rdquo; counts every "
+               "search, flagged or not.</p>\n");
     else
         raw(h, "<h2 id=\"orgs\">Top organizations by category</h2>\n<p>The organizations whose users "
                "ran the most search rows in each category (up to " SL_OUT_STR(TOP_ORGS) "). Rows, not "

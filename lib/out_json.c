@@ -405,7 +405,7 @@ static void w_months(ctx *c) {
 static void w_months_searches(ctx *c) {
     w_grouped(c,
               "SELECT month, category, SUM(searches) FROM counts WHERE searches IS NOT NULL"
-              " GROUP BY month, category ORDER BY month = '', month, category",
+              " GROUP BY month, category ORDER BY month = '', month, category <> 'all', category",
               "searches_by_month", "month", 1, "searches", "{", keyed_int);
 }
 

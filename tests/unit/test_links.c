@@ -357,7 +357,42 @@ static void test_cells(void) {
     CHECK_INT(cell(l, "Org A", "2025-10", IMM), 0);
     CHECK_INT(cell(l, "", "2025-09", VAGUE), 1);
     CHECK_INT(cell(l, "Org B", "2025-09", IMM), 0);
-    CHECK_INT(cell(l, "Org A", "2025-09", "all"), UINT64_MAX); /* not a category of the rows */
+    CHECK_INT(cell(l, "Org A", "2025-09", "other"), UINT64_MAX); /* not a category of the rows */
+    /* "all": every row's cell, flagged or not: id-1 and id-3 in Org A's September, id-1 again
+     * under its other spelling, id-2 in October, the row without a key alone */
+    CHECK_INT(cell(l, "Org A", "2025-09", "all"), 2);
+    CHECK_INT(cell(l, "ORG A", "2025-09", "all"), 1);
+    CHECK_INT(cell(l, "Org A", "2025-10", "all"), 1);
+    CHECK_INT(cell(l, "", "2025-09", "all"), 1);
+    CHECK_INT(cell(l, "Org B", "2025-09", "all"), 0);
+    sl_links_free(l);
+
+    /* "all" counts rows no category flagged: a search whose copies are none of them flagged,
+     * in two months (a copy's time a day later in another log), and a search alone */
+    l = sl_links_new(NULL);
+    const int64_t end = T0 + 29 * 86400 + 3600; /* 2025-09-30T01:00:00Z */
+    add(l, "id-4", "Org A", end, 5, "theft", NULL, 1);
+    add(l, "id-4", "Org A", end + 86400, 5, "theft", NULL, 2); /* October */
+    add(l, "id-4", "Org A", end, 5, "theft", NULL, 3);
+    add(l, "id-5", "Org A", end, 5, "theft", NULL, 1);
+    add(l, "id-6", "Org A", T0, 5, "ICE", IMM, 1);
+    o = finish(l);
+    CHECK_INT(o.searches, 3);
+    CHECK_INT(cell(l, "Org A", "2025-09", "all"), 3);
+    CHECK_INT(cell(l, "Org A", "2025-10", "all"), 1);
+    CHECK_INT(cell(l, "Org A", "2025-09", IMM), 1);
+    sl_links_free(l);
+
+    /* a row kept without its cell: "all" is not known, the categories still are */
+    l = sl_links_new(NULL);
+    add(l, "id-7", "Org A", T0, 5, "ICE", IMM, 1);
+    const row_spec r = {"id-8", "Org A", "theft", T0, 5, SL_TIME_NONE, SL_TIME_NONE};
+    sl_search q = make(&r);
+    CHECK_INT(sl_links_add(l, &q, sl_row_key(&q), NULL, 0, 1, 0), SL_OK);
+    o = finish(l);
+    CHECK_INT(o.searches, 2);
+    CHECK_INT(cell(l, "Org A", "2025-09", "all"), UINT64_MAX);
+    CHECK_INT(cell(l, "Org A", "2025-09", IMM), 1);
     sl_links_free(l);
 
     /* a search of many copies in one cell counts once there */
@@ -551,16 +586,16 @@ static void test_spill(void) {
         same_result(&a, &b);
         static const char *const orgs[] = {"Org A", "org  a", ""};
         static const char *const months[] = {"2025-09", "2025-10", "2025-11"};
-        const char *const cats[] = {IMM, VAGUE};
+        const char *const cats[] = {IMM, VAGUE, "all"};
         size_t diff = 0, some = 0;
         for (int i = 0; i < 3; i++)
             for (int j = 0; j < 3; j++)
-                for (int k = 0; k < 2; k++) {
+                for (int k = 0; k < 3; k++) {
                     diff += cell(mem, orgs[i], months[j], cats[k]) != cell(sp, orgs[i], months[j], cats[k]);
                     some += cell(mem, orgs[i], months[j], cats[k]) > 0;
                 }
         CHECK_INT(diff, 0);
-        CHECK(some >= 8);
+        CHECK(some >= 14);
         sl_links_free(sp);
     }
     sl_links_free(mem);
