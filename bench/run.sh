@@ -8,15 +8,8 @@
 # BENCH_XLSX_SIZE (CSV size the workbook is made from, default 150M; 0 skips the XLSX case),
 # BENCH_XLSX_RUNS (default 3).
 set -u
-usage() { echo "usage: bench/run.sh BUILD_DIR [--record]" >&2; exit 2; }
-[ $# -ge 1 ] || usage
-BUILD=$1; shift
-RECORD=0
-for a in "$@"; do
-    case $a in --record) RECORD=1 ;; *) usage ;; esac
-done
-cd "$(dirname "$0")/.." || exit 2
-case $BUILD in /*) ;; *) BUILD=$(pwd)/$BUILD ;; esac
+. "$(dirname "$0")/common.sh"
+bench_args bench/run.sh "$@"
 
 SIZE=${BENCH_SIZE:-1G}
 RUNS=${BENCH_RUNS:-5}
@@ -32,12 +25,9 @@ DATA="$DIR/data-$SIZE-$SEED"
 FILE="$DATA/network_audit_big.csv"
 KEY="$DIR/bench.key"
 OUT="$DIR/out"
-TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 
 [ -x "$GEN" ] || { echo "bench: $GEN not built (make all)" >&2; exit 1; }
 mkdir -p "$DIR" || exit 1
-
-. bench/measure.sh
 
 # The data: generated once per size and seed, regenerated when the generator's source changes.
 # gen_data SIZE: sets GDATA (the folder) and GFILE (its network audit CSV).
@@ -232,16 +222,13 @@ fi
 
 cat "$TABLE"
 if [ "$RECORD" -eq 1 ]; then
-    model=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)
-    mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo 2>/dev/null)
-    commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-    [ -n "$(git status --porcelain 2>/dev/null)" ] && commit="$commit+dirty"
+    describe_machine
     {
         echo
-        echo "## $(date -u +%Y-%m-%d) $commit"
+        echo "## $(date -u +%Y-%m-%d) $COMMIT"
         echo
-        echo "- machine: ${model:-unknown CPU}, $(nproc 2>/dev/null || echo '?') cores, ${mem:-? memory}"
-        echo "- commit: $commit"
+        echo "- machine: $MODEL, $NCPU cores, $MEM"
+        echo "- commit: $COMMIT"
         echo "- file: slgen --size $SIZE --seed $SEED network audit, $CSV_BYTES bytes, $CSV_ROWS rows"
         echo "- runs: $RUNS per tool, median wall time and median CPU time (user + system), warm page cache"
         echo "- threads: \`sunlight scan\` writes flagged rows on a second thread when the machine has two CPUs or more; \`--threads 1\` is the one-core figure"

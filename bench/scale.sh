@@ -10,18 +10,11 @@
 # the rows are flagged, and their outputs alone would fill a laptop's disk), SCALE_CATEGORY
 # (the category checked; default the rules file's name, immigration; vague_or_no_purpose would
 # not match, as truth.json counts empty reasons that the scan reports as cell states),
-# SCALE_DIR (where the data goes; default BUILD_DIR/bench). Needs free disk for the file, its spill (64 bytes a
-# row) and the outputs: it says how much before it starts.
+# SCALE_DIR (where the data goes; default BUILD_DIR/bench). Needs free disk for the file, its
+# spill (64 bytes a row) and the outputs: it says how much before it starts.
 set -u
-usage() { echo "usage: bench/scale.sh BUILD_DIR [--record]" >&2; exit 2; }
-[ $# -ge 1 ] || usage
-BUILD=$1; shift
-RECORD=0
-for a in "$@"; do
-    case $a in --record) RECORD=1 ;; *) usage ;; esac
-done
-cd "$(dirname "$0")/.." || exit 2
-case $BUILD in /*) ;; *) BUILD=$(pwd)/$BUILD ;; esac
+. "$(dirname "$0")/common.sh"
+bench_args bench/scale.sh "$@"
 
 SIZE=${SCALE_SIZE:-28500M}
 SEED=${SCALE_SEED:-11}
@@ -34,9 +27,6 @@ DATA="$DIR/scale-$SIZE-$SEED"
 FILE="$DATA/network_audit_big.csv"
 OUT="$DIR/scale-out"
 KEY="$BUILD/bench/bench.key"
-TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
-. bench/measure.sh
-
 [ -x "$GEN" ] && [ -x "$SL" ] || { echo "scale: $GEN or $SL not built (make all)" >&2; exit 1; }
 [ -f "$RULES" ] || [ -d "$RULES" ] || { echo "scale: no rules at $RULES" >&2; exit 2; }
 case $SIZE in
@@ -128,17 +118,17 @@ rm -rf "$OUT"
 cat "$TABLE"
 echo "outputs: $DISK GiB" >&2
 if [ "$RECORD" -eq 1 ]; then
-    model=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)
-    mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo 2>/dev/null)
-    commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-    [ -n "$(git status --porcelain 2>/dev/null)" ] && commit="$commit+dirty"
+    describe_machine
     {
         echo
-        echo "## $(date -u +%Y-%m-%d) $commit: a statewide collection (bench/scale.sh)"
+        echo "## $(date -u +%Y-%m-%d) $COMMIT: a statewide collection (bench/scale.sh)"
         echo
-        echo "- machine: ${model:-unknown CPU}, $(nproc 2>/dev/null || echo '?') cores, ${mem:-? memory}"
-        echo "- commit: $commit"
-        echo "- file: slgen --size $SIZE --seed $SEED --start $START network audit, $BYTES bytes, $ROWS rows (larger than memory: read from disk)"
+        echo "- machine: $MODEL, $NCPU cores, $MEM"
+        echo "- commit: $COMMIT"
+        memk=$(awk '/^MemTotal/ { print $2 }' /proc/meminfo 2>/dev/null)
+        where="partly from the page cache"
+        [ -n "$memk" ] && [ $((BYTES / 1024)) -gt "$memk" ] && where="larger than memory: read from disk"
+        echo "- file: slgen --size $SIZE --seed $SEED --start $START network audit, $BYTES bytes, $ROWS rows ($where)"
         echo "- one run each, the default threads, outputs $DISK GiB"
         echo
         cat "$TABLE"

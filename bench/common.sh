@@ -1,4 +1,23 @@
-# bench/measure.sh, sourced by bench/run.sh and bench/scale.sh (needs TMP, a scratch folder).
+# bench/common.sh, sourced first by bench/run.sh and bench/scale.sh: their arguments, a scratch
+# folder (TMP, removed on exit), the timing of one command (measure) and the machine's
+# description for bench/RESULTS.md (describe_machine).
+
+# bench_args SCRIPT ARGS...: BUILD_DIR (made absolute) and --record (RECORD 1); leaves the
+# shell in the repository's root.
+bench_args() {
+    script=$1; shift
+    [ $# -ge 1 ] || { echo "usage: $script BUILD_DIR [--record]" >&2; exit 2; }
+    BUILD=$1; shift
+    RECORD=0
+    for a in "$@"; do
+        case $a in --record) RECORD=1 ;; *) echo "usage: $script BUILD_DIR [--record]" >&2; exit 2 ;; esac
+    done
+    cd "$(dirname "$0")/.." || exit 2
+    case $BUILD in /*) ;; *) BUILD=$(pwd)/$BUILD ;; esac
+}
+
+TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
+
 # Time and peak RSS of one command: GNU time when present, else a python3 wrapper.
 # Sets W (wall seconds), C (CPU seconds, user + system), M (peak RSS KiB), RC; stdout goes to
 # $TMP/out, stderr to $TMP/err.
@@ -30,3 +49,14 @@ print("%.3f %d %d %.2f" % (w, u.ru_maxrss, rc, u.ru_utime + u.ru_stime))
 else
     echo "bench: need GNU time (/usr/bin/time, Debian package 'time') or python3" >&2; exit 1
 fi
+
+# describe_machine: sets MODEL, MEM (GiB), NCPU and COMMIT (+dirty with uncommitted changes).
+describe_machine() {
+    MODEL=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)
+    MODEL=${MODEL:-unknown CPU}
+    MEM=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo 2>/dev/null)
+    MEM=${MEM:-? memory}
+    NCPU=$(nproc 2>/dev/null || echo '?')
+    COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+    [ -n "$(git status --porcelain 2>/dev/null)" ] && COMMIT="$COMMIT+dirty"
+}
