@@ -178,9 +178,23 @@ static uint32_t detail(const sl_search *s) {
     return (uint32_t)(h >> 32);
 }
 
+/* Flock's account tags at either end of a compared organization, "[federal] " before it and
+ * " [inactive]" after it, left out: a tag says how an export saw the account the day it was
+ * made (BRIEF.md: an inactive account still appears searching), so one search exported before
+ * and after its account was tagged is still one. Returns the length left; *from, where the
+ * name begins. */
+static size_t untagged(const char *b, size_t n, size_t *from) {
+    static const char fed[] = "[federal] ", inact[] = " [inactive]";
+    *from = 0;
+    if (n > sizeof fed - 1 && !memcmp(b, fed, sizeof fed - 1)) *from = sizeof fed - 1;
+    if (n - *from > sizeof inact - 1 && !memcmp(b + n - (sizeof inact - 1), inact, sizeof inact - 1))
+        n -= sizeof inact - 1;
+    return n - *from;
+}
+
 /* The organization lower-cased with white space runs collapsed, as the release checks compare
- * it (release.c), hashed; remembered by a hash of its bytes, since a log names a few thousand
- * organizations in millions of rows. */
+ * it (release.c), without an account tag (untagged), hashed; remembered by a hash of its
+ * bytes, since a log names a few thousand organizations in millions of rows. */
 static uint64_t org_hash(sl_links *l, const sl_cell *org) {
     const uint64_t raw = sl_hash_fast(org->p, org->len, 0x2c);
     org_memo *m = &l->org[raw & (ORG_MEMO - 1)];
@@ -198,7 +212,9 @@ static uint64_t org_hash(sl_links *l, const sl_cell *org) {
         sp = 0;
         b[n++] = (char)sl_tolower(ch);
     }
-    *m = (org_memo){raw, sl_hash_fast(b, n, 0x2d) | 1, org->len};
+    size_t from;
+    n = untagged(b, n, &from);
+    *m = (org_memo){raw, sl_hash_fast(b + from, n, 0x2d) | 1, org->len};
     return m->norm;
 }
 

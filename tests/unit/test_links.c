@@ -145,6 +145,27 @@ static void test_by_key(void) {
     sl_links_free(l);
 }
 
+/* Flock's account tags ("[Federal]" before the name, "[Inactive]" after it) are how one
+ * export saw the account: a search exported with and without them is one search. A tag inside
+ * the name, or another word there, is another organization. */
+static void test_tags(void) {
+    sl_links *l = sl_links_new(NULL);
+    add(l, NULL, "Alder Creek CA PD", T0, 5, "theft", NULL, 1);
+    add(l, NULL, "Alder Creek CA PD [Inactive]", T0, 5, "***", NULL, 2);
+    add(l, NULL, "ICE ERO Dallas", T0, 5, "ICE", NULL, 1);
+    add(l, NULL, "[Federal]  ICE ERO Dallas", T0, 5, "***", NULL, 2);
+    add(l, NULL, "[federal] ice ero dallas [INACTIVE]", T0, 5, "***", NULL, 3);
+    add(l, NULL, "Alder Creek [Inactive] CA PD", T0, 5, "theft", NULL, 3);
+    add(l, NULL, "Alder Creek CA PD Inactive", T0, 5, "theft", NULL, 4);
+    add(l, NULL, "[Federal]", T0, 5, "theft", NULL, 4);
+    sl_links_result o = finish(l);
+    CHECK_INT(o.searches, 5);
+    CHECK_INT(o.several, 2);
+    CHECK_INT(o.several_rows, 5);
+    CHECK_INT(o.refused, 0);
+    sl_links_free(l);
+}
+
 /* The same row twice in one file is one search listed twice; two different rows of one file
  * under one key are two searches, and the key is refused for every source. */
 static void test_same_source(void) {
@@ -653,6 +674,7 @@ int main(void) {
     if (!tc) TEST_END();
     test_by_id();
     test_by_key();
+    test_tags();
     test_same_source();
     test_two_ids();
     test_key_parts();
