@@ -271,6 +271,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
           "cannot read counts");
     check(sqlite3_column_int64(q, 0) == 0, "searches by organization out of their rules");
     sqlite3_finalize(q);
+    /* searches by how widely: each in one bucket, never more than the bucket's rows */
+    check(sqlite3_prepare_v2(db,
+                             "SELECT EXISTS (SELECT 1 FROM reach WHERE searches > rows) OR EXISTS"
+                             " (SELECT 1 FROM search_counts k WHERE k.searches <> (SELECT"
+                             " SUM(searches) FROM reach r WHERE r.category = k.category))",
+                             -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW,
+          "cannot read reach");
+    check(sqlite3_column_int64(q, 0) == 0, "searches by how widely out of their rules");
+    sqlite3_finalize(q);
     if (naming) { /* every search row of audit.csv holds the plate in its plate cell */
         check(sqlite3_prepare_v2(db,
                                  "SELECT (SELECT COALESCE(SUM(searches), 0) FROM sources WHERE cite"

@@ -9,6 +9,7 @@
 #include "links.h"
 
 #include "core.h"
+#include "counts.h"
 #include "spill.h"
 #include "timeparse.h"
 
@@ -25,16 +26,28 @@ typedef struct {
                       and with different det are two searches */
     uint32_t src;
     uint32_t row;  /* a flagged row (cats not 0): its number among them, from 1; another row:
-                      its cell (0: none) */
+                      its cell (0: none) and reach bucket (place) */
 } rec;
 _Static_assert(sizeof(rec) == 32, "a kept row is 32 bytes");
 
-/* A row once given its search (0: a search alone), with its cell (0: none). Its categories
- * are its flagged row's (flagged_row): a row without one has none. */
+/* A row once given its search (0: a search alone), with its cell (0: none) and reach bucket
+ * (place). Its categories are its flagged row's (flagged_row): a row without one has none. */
 typedef struct {
     uint64_t id;
     uint32_t cell, src;
 } srch;
+
+/* A cell and a reach bucket in 32 bits: the cell in the low CELL_BITS (the counts' groups are
+ * fewer), the bucket above. */
+#define CELL_BITS 24
+#define CELL_MASK ((1u << CELL_BITS) - 1)
+_Static_assert(SL_COUNTS_CAP <= CELL_MASK, "a counts group number fits in a place");
+_Static_assert(SL_LINKS_REACH <= 8, "a reach bucket fits above a cell");
+static inline uint32_t place(uint32_t cell, unsigned reach) {
+    return cell | (uint32_t)reach << CELL_BITS;
+}
+static inline uint32_t place_cell(uint32_t p) { return p & CELL_MASK; }
+static inline unsigned place_reach(uint32_t p) { return p >> CELL_BITS; }
 _Static_assert(sizeof(srch) == 16, "a row given its search is 16 bytes");
 
 /* A flagged row that is not a search alone: its search's hash, its number and categories. */
@@ -82,11 +95,13 @@ struct sl_links {
     size_t capfr;
     /* the cells of flagged rows: counts.c's (organization, month) groups, numbered from 1 */
     uint32_t ncells;    /* the largest seen */
-    uint32_t *cell_of;  /* per flagged row (row - 1): its cell */
+    uint32_t *cell_of;  /* per flagged row (row - 1): its cell - 1 and reach bucket (place) */
     size_t capcell_of;
     uint32_t *cell_cat; /* at the end: ncells x SL_LINKS_CATS searches, cell 1 first */
     uint32_t *cell_all; /* at the end: per cell, the searches among all its rows */
     int cell_missing;   /* a row was kept without a cell: cell_all is not known */
+    /* at the end: searches per category bit (SL_LINKS_CATS: all) and reach bucket */
+    uint64_t reach[SL_LINKS_CATS + 1][SL_LINKS_REACH];
     cell_row *cr;       /* one search's flagged rows, while counting */
     size_t capcr;
     uint32_t nsrc;                   /* sources: the largest id kept, plus one */
@@ -276,9 +291,12 @@ static sl_status spill(sl_links *l) {
 }
 
 sl_status sl_links_add(sl_links *l, const sl_search *s, uint64_t row_key,
-                       const char *const *cats, size_t ncats, uint32_t source, uint32_t cell) {
+                       const char *const *cats, size_t ncats, uint32_t source, uint32_t cell,
+                       unsigned reach) {
     if (l->gave_up || l->finished) return SL_OK;
     if (ncats && !cell) return SL_EINTERNAL; /* a flagged row is counted somewhere */
+    if (cell > CELL_MASK) return SL_EINTERNAL;
+    if (reach >= SL_LINKS_REACH) reach = SL_LINKS_REACH - 1;
     uint32_t bits = 0;
     for (size_t i = 0; i < ncats; i++) {
         int b = cat_bit(l, cats[i]);
@@ -315,14 +333,14 @@ sl_status sl_links_add(sl_links *l, const sl_search *s, uint64_t row_key,
     if (source >= l->nsrc) l->nsrc = source + 1;
     /* the field of a flagged row's number holds another row's cell: a flagged row's is in
      * cell_of, which the flagged rows' counting needs anyway */
-    r->row = ncats ? (uint32_t)++l->nflagged : cell;
+    r->row = ncats ? (uint32_t)++l->nflagged : place(cell, reach);
     if (cell > l->ncells) l->ncells = cell;
     if (!cell) l->cell_missing = 1;
     if (ncats) {
         if (l->nflagged > l->capcell_of &&
             sl_grow((void **)&l->cell_of, &l->capcell_of, l->nflagged, sizeof *l->cell_of))
             return SL_ENOMEM;
-        l->cell_of[l->nflagged - 1] = cell - 1;
+        l->cell_of[l->nflagged - 1] = place(cell - 1, reach);
     }
     return SL_OK;
 }
@@ -579,12 +597,13 @@ static int cmp_cell(const void *a, const void *b) {
  * its rows there. */
 static sl_status count_cells(sl_links *l, const flagged_row *fr, size_t m) {
     if (m == 1) {
-        uint32_t *cc = l->cell_cat + (size_t)l->cell_of[fr->row - 1] * SL_LINKS_CATS;
+        uint32_t *cc = l->cell_cat + (size_t)place_cell(l->cell_of[fr->row - 1]) * SL_LINKS_CATS;
         for (uint32_t b = fr->cats; b; b &= b - 1) cc[__builtin_ctz(b)]++;
         return SL_OK;
     }
     if (m > l->capcr && sl_grow((void **)&l->cr, &l->capcr, m, sizeof *l->cr)) return SL_ENOMEM;
-    for (size_t k = 0; k < m; k++) l->cr[k] = (cell_row){l->cell_of[fr[k].row - 1], fr[k].cats};
+    for (size_t k = 0; k < m; k++)
+        l->cr[k] = (cell_row){place_cell(l->cell_of[fr[k].row - 1]), fr[k].cats};
     sort_run((char *)l->cr, m, sizeof *l->cr, cmp_cell);
     for (size_t k = 0; k < m;) {
         uint32_t bits = 0;
@@ -597,16 +616,33 @@ static sl_status count_cells(sl_links *l, const flagged_row *fr, size_t m) {
     return SL_OK;
 }
 
+/* A search's reach bucket: the highest known among its rows' places p[0..m), else unknown. */
+static unsigned search_reach(const srch *q, size_t m) {
+    unsigned best = SL_LINKS_REACH - 1;
+    for (size_t k = 0; k < m; k++) {
+        const unsigned b = place_reach(q[k].cell);
+        if (b != SL_LINKS_REACH - 1 && (best == SL_LINKS_REACH - 1 || b > best)) best = b;
+    }
+    return best;
+}
+
+/* Counts a search of category bits cats in its reach bucket b, under all and each category. */
+static void count_reach(sl_links *l, uint32_t cats, unsigned b) {
+    l->reach[SL_LINKS_CATS][b]++;
+    for (; cats; cats &= cats - 1) l->reach[__builtin_ctz(cats)][b]++;
+}
+
 /* Counts a search once in each cell of its m rows q[0..m) (cells 0, unknown, are not). */
 static sl_status count_all(sl_links *l, const srch *q, size_t m) {
+    const uint32_t c0 = place_cell(q[0].cell);
     size_t k = 1;
-    while (k < m && q[k].cell == q[0].cell) k++;
+    while (k < m && place_cell(q[k].cell) == c0) k++;
     if (k == m) { /* one cell: most searches */
-        if (q[0].cell) l->cell_all[q[0].cell - 1]++;
+        if (c0) l->cell_all[c0 - 1]++;
         return SL_OK;
     }
     if (m > l->capcr && sl_grow((void **)&l->cr, &l->capcr, m, sizeof *l->cr)) return SL_ENOMEM;
-    for (k = 0; k < m; k++) l->cr[k] = (cell_row){q[k].cell, 0};
+    for (k = 0; k < m; k++) l->cr[k] = (cell_row){place_cell(q[k].cell), 0};
     sort_run((char *)l->cr, m, sizeof *l->cr, cmp_cell);
     for (k = 0; k < m; k++)
         if (l->cr[k].cell && (!k || l->cr[k].cell != l->cr[k - 1].cell))
@@ -637,10 +673,11 @@ static sl_status count_rows(sl_links *l, rec *r, size_t n, int skip, sl_links_re
         const rec x = r[i];
         l->src_rows[x.src]++;
         for (uint32_t b = x.cats; b; b &= b - 1) t->rows_cat[__builtin_ctz(b)]++;
-        const uint32_t cell = x.cats ? l->cell_of[x.row - 1] + 1 : x.row;
+        const uint32_t pl = x.cats ? l->cell_of[x.row - 1] + 1 : x.row; /* cell from 1 */
         if (!x.c) {
             t->alone++;
-            if (cell) l->cell_all[cell - 1]++;
+            if (place_cell(pl)) l->cell_all[place_cell(pl) - 1]++;
+            count_reach(l, x.cats, place_reach(pl));
             if (x.cats) { /* search_of stays 0 */
                 t->alone_flagged++;
                 const flagged_row one = {0, x.row, x.cats};
@@ -654,7 +691,7 @@ static sl_status count_rows(sl_links *l, rec *r, size_t n, int skip, sl_links_re
                 return SL_ENOMEM;
             l->fr[nfr++] = (flagged_row){x.c, x.row, x.cats};
         }
-        q[m++] = (srch){x.c, cell, x.src};
+        q[m++] = (srch){x.c, pl, x.src};
     }
     flagged_row *fr = l->fr;
     if (sort_searches(q, m, l->in_place, spare, n, skip) ||
@@ -689,6 +726,7 @@ static sl_status count_rows(sl_links *l, rec *r, size_t n, int skip, sl_links_re
             l->search_of[fr[f].row - 1] = (uint32_t)t->several;
             bits |= fr[f].cats;
         }
+        count_reach(l, bits, search_reach(q + i, j - i));
         for (; bits; bits &= bits - 1) t->per_cat[__builtin_ctz(bits)]++;
         if (f > f0 && count_cells(l, fr + f0, f - f0)) return SL_ENOMEM;
         i = j;
@@ -829,5 +867,18 @@ int sl_links_cell_searches(const sl_links *l, uint32_t cell, const char *categor
     while (bit < l->ncat && strcmp(l->cat_p[bit], category)) bit++;
     if (bit == l->ncat) return 0; /* not a category of the rows linked */
     if (cell && cell <= l->ncells) *out = l->cell_cat[(size_t)(cell - 1) * SL_LINKS_CATS + bit];
+    return 1;
+}
+
+int sl_links_reach_searches(const sl_links *l, const char *category, unsigned b, uint64_t *out) {
+    *out = 0;
+    if (!l->finished || l->gave_up || b >= SL_LINKS_REACH) return 0;
+    size_t bit = 0;
+    if (!strcmp(category, "all")) bit = SL_LINKS_CATS;
+    else {
+        while (bit < l->ncat && strcmp(l->cat_p[bit], category)) bit++;
+        if (bit == l->ncat) return 0; /* not a category of the rows linked */
+    }
+    *out = l->reach[bit][b];
     return 1;
 }

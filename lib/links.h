@@ -39,6 +39,10 @@
 /* Categories told apart at most (one bit each in a row's record). */
 #define SL_LINKS_CATS 32
 
+/* Buckets of how widely a row searched (the store's reach buckets, store.h), the last for a
+ * number unknown. */
+#define SL_LINKS_REACH 7
+
 typedef struct sl_links sl_links;
 
 /* spill: the path the spill files are named after (with a suffix), made only when the rows
@@ -56,10 +60,12 @@ void sl_links_set_in_place(sl_links *l, int in_place);
 /* Keeps one search row of source `source` with its categories (texts compared by pointer,
  * then by content); row_key is sl_row_key(s) (release.h: the hash of its ID when it has one),
  * which the caller has already; cell is the row's (organization, month) group in the counts
- * (sl_counts_group, from 1; needed for a row with a category, where 0 is SL_EINTERNAL).
- * Returns SL_OK once the linking gave up; SL_ENOMEM only for memory. */
+ * (sl_counts_group, from 1; needed for a row with a category, where 0 is SL_EINTERNAL); reach
+ * the bucket of its networks searched (below SL_LINKS_REACH; the last: unknown). Returns SL_OK
+ * once the linking gave up; SL_ENOMEM only for memory. */
 sl_status sl_links_add(sl_links *l, const sl_search *s, uint64_t row_key,
-                       const char *const *cats, size_t ncats, uint32_t source, uint32_t cell);
+                       const char *const *cats, size_t ncats, uint32_t source, uint32_t cell,
+                       unsigned reach);
 
 /* Per-source staging, as sl_counts_open and sl_counts_close: a source closed with keep 0 (a
  * duplicate) has its rows left out (taken back while in memory, else left out by source id at
@@ -120,5 +126,11 @@ sl_status sl_links_finish(sl_links *l, sl_links_result *out);
  * linked or category is none of theirs. */
 int sl_links_cell_searches(const sl_links *l, uint32_t cell, const char *category,
                            uint64_t *out);
+
+/* After sl_links_finish: the searches of category ("all": every search) in reach bucket b. A
+ * search's bucket is the highest known among its rows' (copies agree; a log without the
+ * column knows none), else unknown. Returns 1 and sets *out, or 0 when the rows were not
+ * linked or category is none of theirs. */
+int sl_links_reach_searches(const sl_links *l, const char *category, unsigned b, uint64_t *out);
 
 #endif

@@ -568,29 +568,43 @@ static size_t reach_col(sqlite3_stmt *s) {
     return b; /* the last, unknown, for a bound the table does not know */
 }
 
-/* How widely the rows of each category searched: rows by Total Networks Searched in buckets,
- * and the share of the rows with a known number that reached over 1,000 networks, so that a
- * category searched nationwide more often than searches overall stands out. */
+/* How widely each category searched: searches (rows when the rows were not linked) by Total
+ * Networks Searched in buckets, and the share of those with a known number that reached over
+ * 1,000 networks, so that a category searched nationwide more often than searches overall
+ * stands out. Searches, because a wide search is a row in the network audit of every agency it
+ * reached: in rows, the more agencies' audits a release holds, the wider the searches look. */
 static void reach(html *h) {
     sqlite3_stmt *c = NULL, *s = NULL;
-    int64_t total = 0;
+    int64_t total = 0, linked = 0;
     one_int(h, "SELECT COALESCE(SUM(rows), 0) FROM reach", &total);
     if (!total || h->rc) return;
-    raw(h, "<h2 id=\"reach\">How widely they searched</h2>\n<p>Search rows by the number of "
+    one_int(h, "SELECT EXISTS(SELECT 1 FROM reach WHERE searches IS NOT NULL)", &linked);
+    const char *what = linked ? "searches" : "rows";
+    raw(h, "<h2 id=\"reach\">How widely they searched</h2>\n<p>");
+    raw(h, linked ? "Distinct searches" : "Search rows");
+    raw(h, " by the number of "
            "networks the search reached (the log&rsquo;s Total Networks Searched, which counts "
            "organizations whose cameras were searched, not cameras: a nationwide search reaches "
            "thousands). "
            "&ldquo;unknown&rdquo;: the log has no such column (a portal&rsquo;s search audit may "
            "count cameras instead), or the cell was empty, redacted or unreadable. The last column "
-           "is the share of the rows with a known number that reached over 1,000 networks. Rows, "
-           "not distinct searches.</p>\n");
+           "is the share of the ");
+    raw(h, what);
+    raw(h, " with a known number that reached over 1,000 networks.");
+    raw(h, linked ? " A search seen in several logs counts once, in the widest bucket a copy "
+                    "gives (copies agree; a log without the column gives none): a wide search is "
+                    "a row in the network audit of every agency it reached, so in rows the wide "
+                    "searches of a release with many agencies&rsquo; audits look many times more "
+                    "common than they are. The rows are in the database (reach).</p>\n"
+                  : " Rows, not distinct searches.</p>\n");
     int used[NREACH] = {0};
     if (prep(h, "SELECT networks_min FROM reach GROUP BY networks_min", &s))
         while (next(h, s)) used[reach_col(s)] = 1;
     sqlite3_finalize(s);
     s = NULL;
     if (!prep(h, SL_OUT_CATEGORIES, &c) ||
-        !prep(h, "SELECT networks_min, rows FROM reach WHERE category = ?1", &s)) {
+        !prep(h, linked ? "SELECT networks_min, searches FROM reach WHERE category = ?1"
+                        : "SELECT networks_min, rows FROM reach WHERE category = ?1", &s)) {
         sqlite3_finalize(c);
         return;
     }
@@ -629,13 +643,24 @@ static void reach(html *h) {
     sqlite3_finalize(c);
     sqlite3_finalize(s);
     /* the brief's "nationwide searches for minor offenses", in words */
-    int64_t wide = 0;
+    int64_t wide = 0, wide_rows = 0;
     one_int(h, "SELECT COALESCE(SUM(rows), 0) FROM reach WHERE category = 'low_level_offenses'"
-               " AND networks_min = 1001", &wide);
-    if (wide) {
+               " AND networks_min = 1001", &wide_rows);
+    one_int(h, linked ? "SELECT COALESCE(SUM(searches), 0) FROM reach WHERE category ="
+                        " 'low_level_offenses' AND networks_min = 1001"
+                      : "SELECT 0", &wide);
+    if (wide_rows) {
         raw(h, "<p><b>Wide searches for minor offenses:</b> ");
-        num(h, wide);
-        raw(h, wide == 1 ? " search row" : " search rows");
+        if (linked) {
+            num(h, wide);
+            raw(h, wide == 1 ? " search" : " searches");
+            raw(h, " (");
+            num(h, wide_rows);
+            raw(h, wide_rows == 1 ? " row)" : " rows)");
+        } else {
+            num(h, wide_rows);
+            raw(h, wide_rows == 1 ? " search row" : " search rows");
+        }
         raw(h, " flagged <code>low_level_offenses</code> reached over 1,000 networks.</p>\n");
     }
 }

@@ -414,14 +414,16 @@ static void reach_item(jw *w, sqlite3_stmt *s) {
     j_col_int(w, "min", s, 1);
     j_col_int(w, "max", s, 2);
     j_col_int(w, "rows", s, 3);
+    j_col_int(w, "searches", s, 4);
     j_close(w, "}");
 }
 
-/* Rows by how widely they searched (the reach table): per category, "all" first, each bucket
- * of Total Networks Searched with rows; min and max null when unknown, max null when open. */
+/* Rows and searches by how widely they searched (the reach table): per category, "all" first,
+ * each bucket of Total Networks Searched with rows and searches (null when the rows were not
+ * linked); min and max null when unknown, max null when open. */
 static void w_reach(ctx *c) {
     w_grouped(c,
-              "SELECT category, networks_min, networks_max, rows FROM reach ORDER BY"
+              "SELECT category, networks_min, networks_max, rows, searches FROM reach ORDER BY"
               " category <> 'all', category, networks_min IS NULL, networks_min",
               "reach", "category", 0, "networks", "[", reach_item);
 }

@@ -54,6 +54,7 @@ typedef struct {
  * with no number of networks (a log without the column, a redacted or unreadable cell). */
 #define REACH_CATS 64
 enum { REACH_BUCKETS = SL_REACH_BUCKETS, REACH_UNKNOWN = SL_REACH_BUCKETS - 1 };
+_Static_assert(SL_REACH_BUCKETS == SL_LINKS_REACH, "links count searches in the same buckets");
 const int64_t sl_reach_min[SL_REACH_BUCKETS] = {0, 1, 2, 11, 101, 1001, -1};
 const int64_t sl_reach_max[SL_REACH_BUCKETS] = {0, 1, 10, 100, 1000, -1, -1};
 
@@ -269,7 +270,7 @@ static const char DDL[] =
     "CREATE TABLE counts(org TEXT NOT NULL, month TEXT NOT NULL, category TEXT NOT NULL,"
     " rows INTEGER NOT NULL, searches INTEGER, PRIMARY KEY(org, month, category));"
     "CREATE TABLE reach(category TEXT NOT NULL, networks_min INTEGER, networks_max INTEGER,"
-    " rows INTEGER NOT NULL);"
+    " rows INTEGER NOT NULL, searches INTEGER);"
     "CREATE TABLE cell_counts(org TEXT NOT NULL, month TEXT NOT NULL, field TEXT NOT NULL,"
     " state TEXT NOT NULL, rows INTEGER NOT NULL, PRIMARY KEY(org, month, field, state));"
     "CREATE TABLE events(source_id INTEGER NOT NULL, record INTEGER, line INTEGER,"
@@ -1120,7 +1121,8 @@ sl_status sl_store_link_row(sl_store *st, const sl_search *s, uint64_t row_key,
                             const char *const *cats, size_t ncats, uint32_t source) {
     if (st->cfirst) return st->cfirst;
     if (!st->links) return count_fail(st, SL_EINTERNAL);
-    sl_status rc = sl_links_add(st->links, s, row_key, cats, ncats, source, st->row_group);
+    sl_status rc = sl_links_add(st->links, s, row_key, cats, ncats, source, st->row_group,
+                                (unsigned)reach_bucket(s->networks));
     return rc ? count_fail(st, rc) : SL_OK;
 }
 
@@ -1397,7 +1399,7 @@ static int cmp_reach(const void *a, const void *b) {
 static sl_status write_reach(sl_store *st) {
     if (st->nreach) qsort(st->reach, st->nreach, sizeof *st->reach, cmp_reach);
     sqlite3_stmt *ins = NULL;
-    sl_status rc = prep(st, &ins, "INSERT INTO reach VALUES(?1, ?2, ?3, ?4)");
+    sl_status rc = prep(st, &ins, "INSERT INTO reach VALUES(?1, ?2, ?3, ?4, ?5)");
     for (size_t i = 0; !rc && i < st->nreach; i++)
         for (int b = 0; !rc && b < REACH_BUCKETS; b++) {
             if (!st->reach[i].run[b]) continue;
@@ -1407,6 +1409,11 @@ static sl_status write_reach(sl_store *st) {
             if (sl_reach_max[b] >= 0) sqlite3_bind_int64(ins, 3, sl_reach_max[b]);
             else sqlite3_bind_null(ins, 3);
             bind_u64(ins, 4, st->reach[i].run[b]);
+            uint64_t n; /* the searches among these rows, when linked */
+            if (sl_links_reach_searches(st->links, st->reach[i].category, (unsigned)b, &n))
+                bind_u64(ins, 5, n);
+            else
+                sqlite3_bind_null(ins, 5);
             rc = step_reset(st, ins, "reach");
         }
     sqlite3_finalize(ins);

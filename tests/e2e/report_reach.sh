@@ -2,7 +2,9 @@
 # The report's "How widely they searched": search rows by Total Networks Searched in buckets,
 # per category, with the share over 1,000 networks, and the low-level searches that reached
 # over 1,000 said in words (the brief's "nationwide searches for minor offenses"); the same in
-# the reach table and summary.json. A cell that is not a number is "unknown".
+# the reach table and summary.json. A cell that is not a number is "unknown". The wide search
+# for expired tags is also in a second agency's network audit (it reached that agency's
+# cameras too): two rows, one search, and the report counts searches.
 set -u
 B=${SL_BUILD:-build}
 . tests/e2e_common.sh
@@ -13,6 +15,10 @@ row() { printf 'Jane Roe,Millbrook GA PD,%s,%s,"11/%d/2025, 5:47:00 AM UTC"\r\n'
     row 1 'parking complaint' 1; row 5 burglary 2; row 50 'assist ICE' 3; row 500 burglary 4
     row 5000 'expired tags' 5; row 4800 'assist ICE' 6; row '' burglary 7; row many burglary 8
 } >"$T/network_audit.csv"
+{
+    printf '%s\r\n' 'Name,Org Name,Total Networks Searched,Reason,Search Time'
+    row 5000 'expired tags' 5
+} >"$T/network_audit_other_agency.csv"
 "$B/sunlight" scan "$T" -o "$T/out" --key "$T/k" -q >"$T/log" 2>&1
 reach() {
     sed -n '/<h2 id="reach">/,/<h2 id="cells">/p' "$T/out/report.html" | sed 's/<[^>]*>/ /g; s/  */ /g'
@@ -20,10 +26,12 @@ reach() {
 check "reach | grep -q '^ all 1 1 1 1 2 2 33.3% \$'" "all rows: $(reach | grep '^ all')"
 check "reach | grep -q '^ low_level_offenses 1 0 0 0 1 0 50.0% \$'" "low level: $(reach | grep '^ low_level')"
 check "reach | grep -q '^ immigration 0 0 1 0 1 0 50.0% \$'" "immigration: $(reach | grep '^ immigration')"
-check "reach | grep -q 'Wide searches for minor offenses: 1 search row flagged low_level_offenses reached over 1,000 networks.'" \
+check "reach | grep -q 'Wide searches for minor offenses: 1 search (2 rows) flagged low_level_offenses reached over 1,000 networks.'" \
     "in words: $(reach | grep Wide)"
-expect "the reach table" "$(sqlite3 "$T/out/sunlight.db" "SELECT group_concat(category || ':' || coalesce(networks_min, '?') || '=' || rows) FROM reach WHERE category <> 'all'" 2>&1)" \
-    "immigration:11=1,immigration:1001=1,low_level_offenses:1=1,low_level_offenses:1001=1"
-check "python3 -c \"import json,sys; d=json.load(open('$T/out/summary.json')); r={x['category']: x['networks'] for x in d['reach']}; sys.exit(r['all'][-1] != {'min': None, 'max': None, 'rows': 2} or r['all'][-2] != {'min': 1001, 'max': None, 'rows': 2})\"" \
+expect "the reach table" "$(sqlite3 "$T/out/sunlight.db" "SELECT group_concat(category || ':' || coalesce(networks_min, '?') || '=' || rows || '/' || searches) FROM reach" 2>&1)" \
+    "all:1=1/1,all:2=1/1,all:11=1/1,all:101=1/1,all:1001=3/2,all:?=2/2,immigration:11=1/1,immigration:1001=1/1,low_level_offenses:1=1/1,low_level_offenses:1001=2/1"
+expect "searches in the buckets, as search_counts" \
+    "$(sqlite3 "$T/out/sunlight.db" "SELECT COUNT(*) FROM search_counts k WHERE k.searches <> (SELECT SUM(searches) FROM reach r WHERE r.category = k.category)" 2>&1)" 0
+check "python3 -c \"import json,sys; d=json.load(open('$T/out/summary.json')); r={x['category']: x['networks'] for x in d['reach']}; sys.exit(r['all'][-1] != {'min': None, 'max': None, 'rows': 2, 'searches': 2} or r['all'][-2] != {'min': 1001, 'max': None, 'rows': 3, 'searches': 2})\"" \
     "summary.json's reach"
 finish

@@ -68,13 +68,23 @@ static uint32_t counted(const char *org, int64_t t, const char *cat) {
     return g;
 }
 
+/* The store's reach bucket of a number of networks (store.c: 0, 1, 2-10, 11-100, 101-1000,
+ * over 1000, unknown). */
+static unsigned bucket(int64_t nets) {
+    static const int64_t max[] = {0, 1, 10, 100, 1000};
+    if (nets < 0) return SL_LINKS_REACH - 1;
+    unsigned b = 0;
+    while (b < 5 && nets > max[b]) b++;
+    return b;
+}
+
 static void add(sl_links *l, const char *id, const char *org, int64_t t, int64_t nets,
                 const char *reason, const char *cat, uint32_t src) {
     const row_spec r = {id, org, reason, t, nets, SL_TIME_NONE, SL_TIME_NONE};
     sl_search q = make(&r);
     const char *cats[1] = {cat};
-    sl_status rc =
-        sl_links_add(l, &q, sl_row_key(&q), cats, cat ? 1 : 0, src, counted(org, t, cat));
+    sl_status rc = sl_links_add(l, &q, sl_row_key(&q), cats, cat ? 1 : 0, src,
+                                counted(org, t, cat), bucket(nets));
     if (rc) CHECK_INT(rc, SL_OK);
 }
 
@@ -212,8 +222,8 @@ static void test_same_source(void) {
     sl_search a = make(&r), b = make(&r);
     a.f[SL_F_NAME] = (sl_cell){"***", 3, SL_CELL_VENDOR_REDACTED};
     b.f[SL_F_NAME] = (sl_cell){"***", 3, SL_CELL_VALUE};
-    CHECK_INT(sl_links_add(l, &a, sl_row_key(&a), NULL, 0, 1, 0), SL_OK);
-    CHECK_INT(sl_links_add(l, &b, sl_row_key(&b), NULL, 0, 1, 0), SL_OK);
+    CHECK_INT(sl_links_add(l, &a, sl_row_key(&a), NULL, 0, 1, 0, 6), SL_OK);
+    CHECK_INT(sl_links_add(l, &b, sl_row_key(&b), NULL, 0, 1, 0, 6), SL_OK);
     o = finish(l);
     CHECK_INT(o.searches, 2);
     CHECK_INT(o.refused, 2);
@@ -245,8 +255,8 @@ static void test_key_parts(void) {
     add(l, NULL, "Alder Creek CA PD", T0, -1, "theft", NULL, 5);
     const row_spec r = {NULL, "Alder Creek CA PD", "theft", T0, 5, T0 - 3600, T0};
     sl_search q = make(&r);
-    CHECK_INT(sl_links_add(l, &q, sl_row_key(&q), NULL, 0, 6, 0), SL_OK);
-    CHECK_INT(sl_links_add(l, &q, sl_row_key(&q), NULL, 0, 7, 0), SL_OK);
+    CHECK_INT(sl_links_add(l, &q, sl_row_key(&q), NULL, 0, 6, 0, 6), SL_OK);
+    CHECK_INT(sl_links_add(l, &q, sl_row_key(&q), NULL, 0, 7, 0, 6), SL_OK);
     sl_links_result o = finish(l);
     CHECK_INT(o.searches, 6);
     CHECK_INT(o.several, 1);
@@ -267,8 +277,8 @@ static void test_no_key(void) {
     const row_spec r = {NULL, "REDACTED", "theft", T0, 5, SL_TIME_NONE, SL_TIME_NONE};
     sl_search q = make(&r);
     q.f[SL_F_ORG].st = SL_CELL_AGENCY_REDACTED;
-    CHECK_INT(sl_links_add(l, &q, sl_row_key(&q), NULL, 0, 1, 0), SL_OK);
-    CHECK_INT(sl_links_add(l, &q, sl_row_key(&q), NULL, 0, 2, 0), SL_OK);
+    CHECK_INT(sl_links_add(l, &q, sl_row_key(&q), NULL, 0, 1, 0, 6), SL_OK);
+    CHECK_INT(sl_links_add(l, &q, sl_row_key(&q), NULL, 0, 2, 0, 6), SL_OK);
     sl_links_result o = finish(l);
     CHECK_INT(o.no_key, 6);
     CHECK_INT(o.by_id, 2);
@@ -306,6 +316,44 @@ static void test_categories(void) {
         CHECK_INT(o.search_of[3], 1); /* the row alone is numbered first */
         for (int i = 0; i < 5; i++) CHECK(o.search_of[i] >= 1 && o.search_of[i] <= 4);
     }
+    sl_links_free(l);
+}
+
+static uint64_t reach_of(sl_links *l, const char *cat, unsigned b) {
+    uint64_t n = 0;
+    if (!sl_links_reach_searches(l, cat, b, &n)) return UINT64_MAX;
+    return n;
+}
+
+/* Searches by how widely they searched: a search once, in the highest bucket its copies know
+ * (a log without the number knows none), under all and each of its categories. */
+static void test_reach(void) {
+    sl_links *l = sl_links_new(NULL);
+    add(l, "id-1", "Org A", T0, 5, "ICE", IMM, 1);
+    add(l, "id-1", "Org A", T0, -1, "ICE", IMM, 2);   /* a portal copy: unknown */
+    add(l, "id-1", "Org A", T0, 5, "***", NULL, 3);   /* not flagged: 2-10 still */
+    add(l, "id-2", "Org A", T0, 5, "inv", VAGUE, 1);
+    add(l, "id-2", "Org A", T0, 2000, "inv", VAGUE, 2); /* copies disagree: the highest */
+    add(l, "id-3", "Org A", T0, -1, "theft", NULL, 1);  /* alone, unknown */
+    add(l, "id-4", "Org A", T0, 0, "theft", NULL, 1);
+    add(l, "id-4", "Org A", T0, 0, "ICE", IMM, 2);      /* one copy flagged */
+    add(l, NULL, NULL, T0, 3000, "ICE", IMM, 1);       /* no key: alone */
+    CHECK_INT(reach_of(l, "all", 2), UINT64_MAX);      /* not linked yet */
+    sl_links_result o = finish(l);
+    CHECK_INT(o.searches, 5);
+    CHECK_INT(reach_of(l, "all", 0), 1);
+    CHECK_INT(reach_of(l, "all", 2), 1);
+    CHECK_INT(reach_of(l, "all", 5), 2);
+    CHECK_INT(reach_of(l, "all", 6), 1);
+    CHECK_INT(reach_of(l, "all", 1) + reach_of(l, "all", 3) + reach_of(l, "all", 4), 0);
+    CHECK_INT(reach_of(l, IMM, 0), 1);
+    CHECK_INT(reach_of(l, IMM, 2), 1);
+    CHECK_INT(reach_of(l, IMM, 5), 1);
+    CHECK_INT(reach_of(l, IMM, 6), 0);
+    CHECK_INT(reach_of(l, VAGUE, 5), 1);
+    CHECK_INT(reach_of(l, VAGUE, 2), 0);
+    CHECK_INT(reach_of(l, "other", 2), UINT64_MAX);
+    CHECK_INT(reach_of(l, "all", SL_LINKS_REACH), UINT64_MAX);
     sl_links_free(l);
 }
 
@@ -409,7 +457,7 @@ static void test_cells(void) {
     add(l, "id-7", "Org A", T0, 5, "ICE", IMM, 1);
     const row_spec r = {"id-8", "Org A", "theft", T0, 5, SL_TIME_NONE, SL_TIME_NONE};
     sl_search q = make(&r);
-    CHECK_INT(sl_links_add(l, &q, sl_row_key(&q), NULL, 0, 1, 0), SL_OK);
+    CHECK_INT(sl_links_add(l, &q, sl_row_key(&q), NULL, 0, 1, 0, 6), SL_OK);
     o = finish(l);
     CHECK_INT(o.searches, 2);
     CHECK_INT(cell(l, "Org A", "2025-09", "all"), UINT64_MAX);
@@ -617,6 +665,14 @@ static void test_spill(void) {
                 }
         CHECK_INT(diff, 0);
         CHECK(some >= 14);
+        diff = some = 0;
+        for (int k = 0; k < 3; k++)
+            for (unsigned rb = 0; rb < SL_LINKS_REACH; rb++) {
+                diff += reach_of(mem, cats[k], rb) != reach_of(sp, cats[k], rb);
+                some += reach_of(mem, cats[k], rb) > 0;
+            }
+        CHECK_INT(diff, 0);
+        CHECK(some >= 3);
         sl_links_free(sp);
     }
     sl_links_free(mem);
@@ -681,6 +737,7 @@ int main(void) {
     test_no_key();
     test_categories();
     test_cells();
+    test_reach();
     test_staging();
     test_caps();
     test_large(0);
