@@ -97,7 +97,7 @@ struct sl_links {
     uint32_t ncells;    /* the largest seen */
     uint32_t *cell_of;  /* per flagged row (row - 1): its cell - 1 and reach bucket (place) */
     size_t capcell_of;
-    uint32_t *cell_cat; /* at the end: ncells x SL_LINKS_CATS searches, cell 1 first */
+    uint32_t *cell_cat; /* at the end: ncells x ncat searches, cell 1 first */
     uint32_t *cell_all; /* at the end: per cell, the searches among all its rows */
     int cell_missing;   /* a row was kept without a cell: cell_all is not known */
     /* at the end: searches per category bit (SL_LINKS_CATS: all) and reach bucket */
@@ -597,7 +597,7 @@ static int cmp_cell(const void *a, const void *b) {
  * its rows there. */
 static sl_status count_cells(sl_links *l, const flagged_row *fr, size_t m) {
     if (m == 1) {
-        uint32_t *cc = l->cell_cat + (size_t)place_cell(l->cell_of[fr->row - 1]) * SL_LINKS_CATS;
+        uint32_t *cc = l->cell_cat + (size_t)place_cell(l->cell_of[fr->row - 1]) * l->ncat;
         for (uint32_t b = fr->cats; b; b &= b - 1) cc[__builtin_ctz(b)]++;
         return SL_OK;
     }
@@ -609,7 +609,7 @@ static sl_status count_cells(sl_links *l, const flagged_row *fr, size_t m) {
         uint32_t bits = 0;
         size_t j = k;
         for (; j < m && l->cr[j].cell == l->cr[k].cell; j++) bits |= l->cr[j].cats;
-        uint32_t *cc = l->cell_cat + (size_t)l->cr[k].cell * SL_LINKS_CATS;
+        uint32_t *cc = l->cell_cat + (size_t)l->cr[k].cell * l->ncat;
         for (; bits; bits &= bits - 1) cc[__builtin_ctz(bits)]++;
         k = j;
     }
@@ -793,7 +793,8 @@ sl_status sl_links_finish(sl_links *l, sl_links_result *o) {
     tally t;
     memset(&t, 0, sizeof t);
     if ((l->nflagged && !(l->search_of = calloc(l->nflagged, sizeof *l->search_of))) ||
-        (l->ncells && !(l->cell_cat = calloc((size_t)l->ncells * SL_LINKS_CATS, sizeof *l->cell_cat))) ||
+        (l->ncells && l->ncat &&
+         !(l->cell_cat = calloc((size_t)l->ncells * l->ncat, sizeof *l->cell_cat))) ||
         (l->ncells && !(l->cell_all = calloc(l->ncells, sizeof *l->cell_all))) ||
         !(l->src_rows = calloc(l->nsrc + 1, sizeof *l->src_rows)) ||
         !(l->src_repeats = calloc(l->nsrc + 1, sizeof *l->src_repeats)))
@@ -866,7 +867,7 @@ int sl_links_cell_searches(const sl_links *l, uint32_t cell, const char *categor
     size_t bit = 0;
     while (bit < l->ncat && strcmp(l->cat_p[bit], category)) bit++;
     if (bit == l->ncat) return 0; /* not a category of the rows linked */
-    if (cell && cell <= l->ncells) *out = l->cell_cat[(size_t)(cell - 1) * SL_LINKS_CATS + bit];
+    if (cell && cell <= l->ncells) *out = l->cell_cat[(size_t)(cell - 1) * l->ncat + bit];
     return 1;
 }
 
