@@ -1821,7 +1821,7 @@ static void how_to_read(html *h) {
     raw(h, " Counts here are rows, except where a table says searches: the first screen, "
            "Rows by category, Searches by month and Top organizations also give the distinct "
            "searches, the rows linked across logs (see <a href=\"#searches\">Rows and "
-           "searches</a>).</p>\n"
+           "searches</a>), and How widely they searched counts them instead of rows.</p>\n"
            "<p><b>Plates and personal data.</b> License plates never appear: each is replaced by a "
            "keyed token (<code>pt_&hellip;</code>); the same plate gives the same token under "
            "the same key, so repeated searches can be counted without revealing the plate. "
