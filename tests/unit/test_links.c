@@ -338,17 +338,22 @@ static void test_reach(void) {
     add(l, "id-4", "Org A", T0, 0, "theft", NULL, 1);
     add(l, "id-4", "Org A", T0, 0, "ICE", IMM, 2);      /* one copy flagged */
     add(l, NULL, NULL, T0, 3000, "ICE", IMM, 1);       /* no key: alone */
+    /* flagged only in a copy that gives 50 networks, another copy 2000: the search's bucket,
+     * over 1,000, for its category too, where no flagged row of it is */
+    add(l, "id-5", "Org A", T0, 50, "ICE", IMM, 1);
+    add(l, "id-5", "Org A", T0, 2000, "***", NULL, 2);
     CHECK_INT(reach_of(l, "all", 2), UINT64_MAX);      /* not linked yet */
     sl_links_result o = finish(l);
-    CHECK_INT(o.searches, 5);
+    CHECK_INT(o.searches, 6);
     CHECK_INT(reach_of(l, "all", 0), 1);
     CHECK_INT(reach_of(l, "all", 2), 1);
-    CHECK_INT(reach_of(l, "all", 5), 2);
+    CHECK_INT(reach_of(l, "all", 5), 3);
     CHECK_INT(reach_of(l, "all", 6), 1);
     CHECK_INT(reach_of(l, "all", 1) + reach_of(l, "all", 3) + reach_of(l, "all", 4), 0);
     CHECK_INT(reach_of(l, IMM, 0), 1);
     CHECK_INT(reach_of(l, IMM, 2), 1);
-    CHECK_INT(reach_of(l, IMM, 5), 1);
+    CHECK_INT(reach_of(l, IMM, 3), 0);
+    CHECK_INT(reach_of(l, IMM, 5), 2);
     CHECK_INT(reach_of(l, IMM, 6), 0);
     CHECK_INT(reach_of(l, VAGUE, 5), 1);
     CHECK_INT(reach_of(l, VAGUE, 2), 0);
