@@ -1402,18 +1402,21 @@ static sl_status write_reach(sl_store *st) {
     sl_status rc = prep(st, &ins, "INSERT INTO reach VALUES(?1, ?2, ?3, ?4, ?5)");
     for (size_t i = 0; !rc && i < st->nreach; i++)
         for (int b = 0; !rc && b < REACH_BUCKETS; b++) {
-            if (!st->reach[i].run[b]) continue;
+            /* the searches of the category in this bucket, when linked: a search flagged in a
+             * copy of another bucket counts in its own, so a bucket can hold searches and no
+             * row of the category, and is written then too */
+            uint64_t n;
+            const int linked =
+                sl_links_reach_searches(st->links, st->reach[i].category, (unsigned)b, &n);
+            if (!st->reach[i].run[b] && !(linked && n)) continue;
             bind_str(ins, 1, st->reach[i].category);
             if (sl_reach_min[b] >= 0) sqlite3_bind_int64(ins, 2, sl_reach_min[b]);
             else sqlite3_bind_null(ins, 2);
             if (sl_reach_max[b] >= 0) sqlite3_bind_int64(ins, 3, sl_reach_max[b]);
             else sqlite3_bind_null(ins, 3);
             bind_u64(ins, 4, st->reach[i].run[b]);
-            uint64_t n; /* the searches among these rows, when linked */
-            if (sl_links_reach_searches(st->links, st->reach[i].category, (unsigned)b, &n))
-                bind_u64(ins, 5, n);
-            else
-                sqlite3_bind_null(ins, 5);
+            if (linked) bind_u64(ins, 5, n);
+            else sqlite3_bind_null(ins, 5);
             rc = step_reset(st, ins, "reach");
         }
     sqlite3_finalize(ins);

@@ -34,4 +34,21 @@ expect "searches in the buckets, as search_counts" \
     "$(sqlite3 "$T/out/sunlight.db" "SELECT COUNT(*) FROM search_counts k WHERE k.searches <> (SELECT SUM(searches) FROM reach r WHERE r.category = k.category)" 2>&1)" 0
 check "python3 -c \"import json,sys; d=json.load(open('$T/out/summary.json')); r={x['category']: x['networks'] for x in d['reach']}; sys.exit(r['all'][-1] != {'min': None, 'max': None, 'rows': 2, 'searches': 2} or r['all'][-2] != {'min': 1001, 'max': None, 'rows': 3, 'searches': 2})\"" \
     "summary.json's reach"
+
+# A search flagged only in a copy that gives no number (a portal-like log without the column)
+# and seen with 50 networks in a network audit whose reason is redacted: it reached 11-100, and
+# is counted there under its category, a bucket with no row of that category (the reach table
+# still has the line, with 0 rows).
+mkdir "$T/two"
+printf '%s\r\n' 'ID,Name,Org Name,Reason,Search Time' \
+    '5869ce7e-98f2-47e7-a3c2-5e6bff4def4a,Jane Roe,Millbrook GA PD,parking complaint,"11/1/2025, 5:47:00 AM UTC"' \
+    '9b29b2b1-b9ff-4802-9a3b-815a75f1b26e,Jane Roe,Millbrook GA PD,burglary,"11/2/2025, 5:47:00 AM UTC"' \
+    >"$T/two/organization_audit.csv"
+printf '%s\r\n' 'ID,Name,Org Name,Total Networks Searched,Reason,Search Time' \
+    '5869ce7e-98f2-47e7-a3c2-5e6bff4def4a,Jane Roe,Millbrook GA PD,50,***,"11/1/2025, 5:47:00 AM UTC"' \
+    >"$T/two/network_audit.csv"
+"$B/sunlight" scan "$T/two" -o "$T/out2" --key "$T/k" -q >"$T/log2" 2>&1
+expect "a category's search where only another copy says how widely" \
+    "$(sqlite3 "$T/out2/sunlight.db" "SELECT group_concat(category || ':' || coalesce(networks_min, '?') || '=' || rows || '/' || searches) FROM reach" 2>&1)" \
+    "all:11=1/1,all:?=2/1,low_level_offenses:11=0/1,low_level_offenses:?=1/0"
 finish
