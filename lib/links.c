@@ -14,7 +14,6 @@
 #include "timeparse.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -263,16 +262,11 @@ static unsigned search_part(sl_links *l, uint64_t search) {
 static sl_status spill(sl_links *l) {
     if (!l->spill) return SL_EIO;
     sl_status rc = SL_OK;
-    char path[4096];
     for (int k = 0; k < 2 && !rc; k++) {
         sl_spill **sp = k ? &l->given : &l->keyed;
-        if (*sp) continue;
-        int w = snprintf(path, sizeof path, "%s-links-%s", l->spill, k ? "searches" : "keys");
-        if (w < 0 || (size_t)w >= sizeof path) {
-            errno = ENAMETOOLONG;
-            return SL_EIO;
-        }
-        rc = sl_spill_new(sp, path, sizeof(rec), PARTS, BATCH);
+        if (!*sp)
+            rc = sl_spill_new(sp, l->spill, k ? "-links-searches" : "-links-keys", sizeof(rec),
+                              PARTS, BATCH);
     }
     for (size_t i = 0; !rc && i < l->n; i++) {
         rec x = l->r[i];

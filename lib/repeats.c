@@ -11,7 +11,6 @@
 #include "timeparse.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -181,13 +180,10 @@ static sl_status user_of(sl_repeats *r, const sl_op_key *w, uint32_t *out) {
 /* The records in memory go to the spill file, by partition. */
 static sl_status spill(sl_repeats *r) {
     sl_status rc = SL_OK;
-    if (!r->sp) {
-        char path[4096];
-        int n = snprintf(path, sizeof path, "%s-plates", r->spill);
-        if (n < 0 || (size_t)n >= sizeof path) return SL_EIO;
-        if ((rc = sl_spill_new(&r->sp, path, sizeof(rec), PARTS, BATCH))) return rc;
-    }
-    for (size_t i = 0; !rc && i < r->n; i++) rc = sl_spill_put(r->sp, (unsigned)(r->r[i].h >> 58), &r->r[i]);
+    if (!r->sp && (rc = sl_spill_new(&r->sp, r->spill, "-plates", sizeof(rec), PARTS, BATCH)))
+        return rc;
+    for (size_t i = 0; !rc && i < r->n; i++)
+        rc = sl_spill_put(r->sp, (unsigned)(r->r[i].h >> 58), &r->r[i]);
     if (rc) return rc;
     r->nspill += r->n;
     r->n = 0;

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -29,9 +30,15 @@ struct sl_spill {
     uint64_t size;    /* bytes in the file */
 };
 
-sl_status sl_spill_new(sl_spill **out, const char *path, size_t rec, unsigned parts,
-                       unsigned batch) {
+sl_status sl_spill_new(sl_spill **out, const char *base, const char *suffix, size_t rec,
+                       unsigned parts, unsigned batch) {
     *out = NULL;
+    char path[4096];
+    const int w = snprintf(path, sizeof path, "%s%s", base, suffix);
+    if (w < 0 || (size_t)w >= sizeof path) {
+        errno = ENAMETOOLONG;
+        return SL_EIO;
+    }
     sl_spill *s = calloc(1, sizeof *s);
     if (!s) return SL_ENOMEM;
     s->fd = -1;

@@ -14,10 +14,11 @@
 
 typedef struct sl_spill sl_spill;
 
-/* Makes the file `path` (which must not exist) for records of rec bytes in parts partitions,
- * written batch records at a time. SL_ENOMEM, or SL_EIO with errno set. */
-sl_status sl_spill_new(sl_spill **out, const char *path, size_t rec, unsigned parts,
-                       unsigned batch);
+/* Makes the file named base followed by suffix (which must not exist) for records of rec
+ * bytes in parts partitions, written batch records at a time. SL_ENOMEM, or SL_EIO with errno
+ * set (ENAMETOOLONG for a name past PATH_MAX). */
+sl_status sl_spill_new(sl_spill **out, const char *base, const char *suffix, size_t rec,
+                       unsigned parts, unsigned batch);
 void sl_spill_free(sl_spill *s);
 
 /* Adds a record to partition part. SL_EIO (errno set) when a block could not be written. */
