@@ -106,6 +106,7 @@ struct sl_store {
     uint64_t rep_findings; /* rows written to plate_repeats */
     uint64_t searches;     /* distinct searches (sl_store_search_links) */
     uint32_t row_group;   /* the counts' (organization, month) of the row last counted */
+    int row_reach;        /* and its reach bucket (both for sl_store_link_row) */
     const uint64_t *src_repeats; /* per source: rows repeating a search (owned by links) */
     uint32_t nsrc_repeats;
     char *cite;           /* the source being read (sl_store_source_begin) */
@@ -1092,7 +1093,7 @@ sl_status sl_store_count_row(sl_store *st, const sl_search *s, const char *const
         rc = sl_counts_add(st->counts, org->p ? org->p : "", org->p ? org->len : 0,
                            s->search_time, two, (r && c) ? 2 : 1, 0);
     }
-    const int b = reach_bucket(s->networks);
+    const int b = st->row_reach = reach_bucket(s->networks);
     if (!rc) rc = reach_add(st, "all", b);
     for (size_t i = 0; !rc && i < ncats; i++) rc = reach_add(st, cats[i], b);
     if (!rc) rc = count_user(st, s, cats, ncats);
@@ -1122,7 +1123,7 @@ sl_status sl_store_link_row(sl_store *st, const sl_search *s, uint64_t row_key,
     if (st->cfirst) return st->cfirst;
     if (!st->links) return count_fail(st, SL_EINTERNAL);
     sl_status rc = sl_links_add(st->links, s, row_key, cats, ncats, source, st->row_group,
-                                (unsigned)reach_bucket(s->networks));
+                                (unsigned)st->row_reach);
     return rc ? count_fail(st, rc) : SL_OK;
 }
 

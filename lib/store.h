@@ -136,8 +136,8 @@ sl_status sl_store_repeat_row(sl_store *st, const sl_search *s, int flagged, uin
 
 /* Keeps search row s of source (row_key: sl_row_key of it), with its finding categories (as
  * for sl_store_count_row), to be linked into searches at the end (lib/links.h). Call right
- * after sl_store_count_row for the same row, whose (organization, month) group it takes for
- * the searches in the counts. Runs on the scan's thread. */
+ * after sl_store_count_row for the same row, whose (organization, month) group and reach bucket
+ * it takes for the searches in counts and reach. Runs on the scan's thread. */
 sl_status sl_store_link_row(sl_store *st, const sl_search *s, uint64_t row_key,
                             const char *const *cats, size_t ncats, uint32_t source);
 
