@@ -695,25 +695,22 @@ static sl_status check_overlaps(sl_release *r) {
                 char nrep[32];
                 fmt_count(extra, more);
                 fmt_count(rep, nrep);
-                if (rep >= extra)
+                if (rep >= extra) {
                     rc = sl_buf_printf(&both, ", %severy row of %s, and the %s more row%s of %s "
                                        "repeat searches it lists already (see Rows and "
                                        "searches): the same log", exact ? "" : "likely ",
                                        lo->s.cite, more, extra == 1 ? "" : "s", hi->s.cite);
-                else if (rep)
+                } else { /* not linked (inspect): repeats cannot be told from more searches */
+                    char tail[80] = "";
+                    if (rep) snprintf(tail, sizeof tail, ", %s of which repeat searches it lists "
+                                      "already", nrep);
+                    else if (!r->linked) snprintf(tail, sizeof tail, "; a scan tells which");
                     rc = sl_buf_printf(&both, ", %severy row of %s: %s looks like a fuller export "
-                                       "of the same log (%s more row%s, %s of which repeat "
-                                       "searches it lists already)", exact ? "" : "likely ",
-                                       lo->s.cite, hi->s.cite, more, extra == 1 ? "" : "s", nrep);
-                else if (r->linked)
-                    rc = sl_buf_printf(&both, ", %severy row of %s: %s looks like a fuller export "
-                                       "of the same log (%s more row%s)", exact ? "" : "likely ",
-                                       lo->s.cite, hi->s.cite, more, extra == 1 ? "" : "s");
-                else /* not linked (inspect): repeats cannot be told from more searches */
-                    rc = sl_buf_printf(&both, ", %severy row of %s: %s looks like a fuller export "
-                                       "of the same log, or one that lists searches twice (%s "
-                                       "more row%s; a scan tells which)", exact ? "" : "likely ",
-                                       lo->s.cite, hi->s.cite, more, extra == 1 ? "" : "s");
+                                       "of the same log%s (%s more row%s%s)",
+                                       exact ? "" : "likely ", lo->s.cite, hi->s.cite,
+                                       r->linked ? "" : ", or one that lists searches twice",
+                                       more, extra == 1 ? "" : "s", tail);
+                }
             }
             if (!rc && shared) /* linked rows are one search, whatever their copies */
                 rc = sl_buf_puts(&both, r->linked ? ": rows counted twice, searches once"
