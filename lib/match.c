@@ -719,7 +719,6 @@ static void sort_events(sl_ev *ev, size_t n) {
     }
 }
 
-/* Runs the database over the text, leaving boundary-checked events in m->ev. */
 /* Drops the matches (not the exclusions) that lie inside, and short of, what reads as a
  * license plate typed into the text (redact.c's finders): "CBP" in "felony stop CBP 4226
  * armed" is a plate's letters, which every output shows as the plate's token, not the agency.
@@ -753,6 +752,7 @@ static void drop_plate_parts(sl_matcher *m) {
     m->nev = n;
 }
 
+/* Runs the database over the text, leaving boundary-checked events in m->ev. */
 static sl_status scan(sl_matcher *m, uint32_t reads, const char *text, size_t len) {
     m->nev = 0;
     m->overflow = 0;

@@ -1495,9 +1495,6 @@ static void out_path(char *buf, size_t cap, const char *dir, const char *name) {
     snprintf(buf, cap, "%s/%s", dir, name);
 }
 
-/* Reads every input into the store. */
-/* Whether file lies inside the output folder: `scan . -o out` run twice would otherwise read
- * the first run's flagged.csv as a network audit (and the flagged.csv being written). */
 /* Two scans writing into one folder would remove each other's temporary files: the second is
  * refused while the first runs. The lock is the kernel's (flock) on OUT/.sunlight.lock, so it
  * goes with the process however that ends; the file is removed when the scan is freed. A lock
@@ -1545,6 +1542,8 @@ static void unlock_out_dir(sl_scan *s) {
     s->lock_path = NULL;
 }
 
+/* Whether file lies inside the output folder: `scan . -o out` run twice would otherwise read
+ * the first run's flagged.csv as a network audit (and the flagged.csv being written). */
 static int in_out_dir(const sl_scan *s, const char *file) {
     if (!s->out_real) return 0;
     char *r = realpath(file, NULL);
@@ -1555,6 +1554,7 @@ static int in_out_dir(const sl_scan *s, const char *file) {
     return in;
 }
 
+/* Reads every input into the store. */
 static sl_status read_inputs(sl_scan *s) {
     sl_reader_cb cb = {on_begin, on_row, on_end, on_bytes, on_reader_diag, s, s};
     sl_read_opts ro = {s->opts.max_record_bytes, 0, 0, s->hash_thread};
