@@ -649,14 +649,18 @@ static void reach(html *h) {
     one_int(h, linked ? "SELECT COALESCE(SUM(searches), 0) FROM reach WHERE category ="
                         " 'low_level_offenses' AND networks_min = 1001"
                       : "SELECT 0", &wide);
-    if (wide_rows) {
+    /* linked: said whenever the table has such searches, which can be there with no such row
+     * (flagged in a copy without the number, another copy giving it) */
+    if (linked ? wide : wide_rows) {
         raw(h, "<p><b>Wide searches for minor offenses:</b> ");
         if (linked) {
             num(h, wide);
             raw(h, wide == 1 ? " search" : " searches");
-            raw(h, " (");
-            num(h, wide_rows);
-            raw(h, wide_rows == 1 ? " row)" : " rows)");
+            if (wide_rows) {
+                raw(h, " (");
+                num(h, wide_rows);
+                raw(h, wide_rows == 1 ? " row)" : " rows)");
+            }
         } else {
             num(h, wide_rows);
             raw(h, wide_rows == 1 ? " search row" : " search rows");

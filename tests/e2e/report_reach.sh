@@ -51,4 +51,12 @@ printf '%s\r\n' 'ID,Name,Org Name,Total Networks Searched,Reason,Search Time' \
 expect "a category's search where only another copy says how widely" \
     "$(sqlite3 "$T/out2/sunlight.db" "SELECT group_concat(category || ':' || coalesce(networks_min, '?') || '=' || rows || '/' || searches) FROM reach" 2>&1)" \
     "all:11=1/1,all:?=2/1,low_level_offenses:11=0/1,low_level_offenses:?=1/0"
+# The same with 5000 networks: the wide low-level search is said in words too, though no row
+# of the category reached over 1,000.
+mkdir "$T/three"
+cp "$T/two/organization_audit.csv" "$T/three/"
+sed 's/,50,/,5000,/' "$T/two/network_audit.csv" >"$T/three/network_audit.csv"
+"$B/sunlight" scan "$T/three" -o "$T/out3" --key "$T/k" -q >"$T/log3" 2>&1
+check "sed -n '/<h2 id=\"reach\">/,/<h2 id=\"cells\">/p' \"\$T/out3/report.html\" | sed 's/<[^>]*>/ /g; s/  */ /g' | grep -q 'Wide searches for minor offenses: 1 search flagged low_level_offenses reached over 1,000 networks.'" \
+    "a wide search flagged only in a copy without the number: $(sed 's/<[^>]*>/ /g' "$T/out3/report.html" | grep -i 'wide searches')"
 finish
