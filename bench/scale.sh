@@ -1,12 +1,15 @@
 #!/bin/sh
 # bench/scale.sh BUILD_DIR [--record]: the brief's statewide collection. Generates one network
-# audit of SCALE_SIZE (default 28500M: about 141 million rows, 30 GB), scans it once as a user
+# audit of SCALE_SIZE (default 28500M: about 141 million rows, 30 GB), or with SCALE_AGENCIES=K
+# a collection of that size: K agencies' network and organization audits of one stream of
+# searches, each search a row in the audit of every agency it touched (K=56: about 7.5 rows a
+# search, as the brief's 140 million rows were 18.7 million searches). Scans it once as a user
 # would (the default threads) and, in the same run, reads it once with wc -l (the disk's
-# floor: a file this size does not stay in the page cache). Checks what the scan found against
+# floor: files this size do not stay in the page cache). Checks what the scan found against
 # the generator's truth.json: search rows, distinct searches, and the pack's rows and searches.
 # Prints a markdown table; --record also appends it, dated, to bench/RESULTS.md.
-# Environment: SCALE_SIZE (default 28500M), SCALE_SEED (default 11), SCALE_START (first month,
-# default 2023-01), SCALE_RULES (default rules/immigration.rules: with every pack a third of
+# Environment: SCALE_SIZE (default 28500M), SCALE_AGENCIES (default 0: one network audit),
+# SCALE_SEED (default 11), SCALE_START (first month, default 2023-01), SCALE_RULES (default rules/immigration.rules: with every pack a third of
 # the rows are flagged, and their outputs alone would fill a laptop's disk), SCALE_CATEGORY
 # (the category checked; default the rules file's name, immigration; vague_or_no_purpose would
 # not match, as truth.json counts empty reasons that the scan reports as cell states),
@@ -18,13 +21,23 @@ bench_args bench/scale.sh "$@"
 
 SIZE=${SCALE_SIZE:-28500M}
 SEED=${SCALE_SEED:-11}
+AGENCIES=${SCALE_AGENCIES:-0}
 START=${SCALE_START:-2023-01}
 RULES=${SCALE_RULES:-rules/immigration.rules}
 DIR=${SCALE_DIR:-$BUILD/bench}
 GEN="$BUILD/slgen"
 SL="$BUILD/sunlight"
 DATA="$DIR/scale-$SIZE-$SEED"
-FILE="$DATA/network_audit_big.csv"
+GENARGS=""
+WHAT="network audit"
+case $AGENCIES in ''|*[!0-9]*) echo "scale: SCALE_AGENCIES must be a number" >&2; exit 2 ;; esac
+if [ "$AGENCIES" -gt 0 ]; then
+    [ "$AGENCIES" -ge 2 ] && [ "$AGENCIES" -le 200 ] ||
+        { echo "scale: SCALE_AGENCIES must be 0 or 2 to 200" >&2; exit 2; }
+    DATA="$DATA-a$AGENCIES"
+    GENARGS="--agencies $AGENCIES --orgs 200"
+    WHAT="collection of $AGENCIES agencies' network and organization audits"
+fi
 OUT="$DIR/scale-out"
 KEY="$BUILD/bench/bench.key"
 [ -x "$GEN" ] && [ -x "$SL" ] || { echo "scale: $GEN or $SL not built (make all)" >&2; exit 1; }
@@ -39,10 +52,10 @@ mkdir -p "$DIR" "$(dirname "$KEY")" || exit 1
 
 # Disk: the file (unless already made), then about half of it again for the spill (64
 # bytes a row of about 210) and the outputs.
-stamp="slgen --size $SIZE --seed $SEED --start $START --truth-off $(cat tools/slgen.c lib/plate_labels.h | cksum)"
+stamp="slgen --size $SIZE --seed $SEED --start $START $GENARGS --truth-off $(cat tools/slgen.c lib/plate_labels.h | cksum)"
 need=$((MB / 2 + 1024))
 have_data=0
-[ -s "$FILE" ] && [ "$(cat "$DATA/.stamp" 2>/dev/null)" = "$stamp" ] && have_data=1
+[ -s "$DATA/truth.json" ] && [ "$(cat "$DATA/.stamp" 2>/dev/null)" = "$stamp" ] && have_data=1
 [ "$have_data" -eq 1 ] || need=$((need + MB))
 free=$(df -Pk "$DIR" | awk 'NR == 2 { printf "%d", $4 / 1024 }')
 if [ "${free:-0}" -lt "$need" ]; then
@@ -52,18 +65,20 @@ fi
 
 if [ "$have_data" -eq 0 ]; then
     rm -rf "$DATA"
-    echo "generating a $SIZE network audit (seed $SEED, from $START) into $DATA ..." >&2
-    measure "$GEN" --out "$DATA" --size "$SIZE" --seed "$SEED" --start "$START" --truth-off
+    echo "generating a $SIZE $WHAT (seed $SEED, from $START) into $DATA ..." >&2
+    # shellcheck disable=SC2086 # GENARGS is words
+    measure "$GEN" --out "$DATA" --size "$SIZE" --seed "$SEED" --start "$START" $GENARGS --truth-off
     [ "$RC" -eq 0 ] || { echo "scale: slgen failed: $(cat "$TMP/err")" >&2; exit 1; }
     echo "$stamp" >"$DATA/.stamp"
     echo "generated in ${W}s" >&2
 fi
-BYTES=$(wc -c <"$FILE")
-# truth.json's figures: the file's records (header included), distinct searches, and the
-# pack's category (the rules file's name: immigration.rules holds category immigration)
-num() { sed -n "s/.*\"$1\": \([0-9]*\).*/\1/p" "$DATA/truth.json" | head -n 1; }
-RECS=$(num records)
-ROWS=$((RECS - 1))
+# what is scanned: the one file, or every agency's folder (truth.json stays out of it)
+if [ "$AGENCIES" -gt 0 ]; then set -- "$DATA"/*/; else set -- "$DATA/network_audit_big.csv"; fi
+BYTES=$(find "$@" -type f -exec cat {} + | wc -c)
+# truth.json's figures: the search rows of every file, distinct searches, and the pack's
+# category (the rules file's name: immigration.rules holds category immigration)
+num() { sed -n "s/^  \"$1\": \([0-9]*\).*/\1/p" "$DATA/truth.json" | head -n 1; }
+ROWS=$(num search_rows)
 T_SEARCHES=$(num distinct_searches)
 CAT=${SCALE_CATEGORY:-$(basename "$RULES" .rules)}
 T_CAT_ROWS=$(sed -n '/"category_records"/,/}/p' "$DATA/truth.json" | sed -n "s/.*\"$CAT\": \([0-9]*\).*/\1/p")
@@ -83,13 +98,18 @@ row() { # NAME RESULT: one table row from measure's W, C, M
                         m / 1024, o }' >>"$TABLE"
 }
 
-echo "reading $FILE ($BYTES bytes, $ROWS rows) once with wc -l ..." >&2
-measure wc -l "$FILE"
-row "wc -l" "$(cut -d' ' -f1 <"$TMP/out") lines"
+echo "reading $DATA ($BYTES bytes, $ROWS search rows) once with wc -l ..." >&2
+if [ "$AGENCIES" -gt 0 ]; then
+    measure sh -c 'find "$@" -type f -exec cat {} + | wc -l' sh "$@"
+    row "find, cat, wc -l" "$(cut -d' ' -f1 <"$TMP/out") lines"
+else
+    measure wc -l "$@"
+    row "wc -l" "$(cut -d' ' -f1 <"$TMP/out") lines"
+fi
 
 echo "scanning it (rules $RULES) ..." >&2
 rm -rf "$OUT"
-measure "$SL" scan "$FILE" -o "$OUT" --rules "$RULES" --key "$KEY" -q
+measure "$SL" scan "$@" -o "$OUT" --rules "$RULES" --key "$KEY" -q
 SCAN_RC=$RC
 res="exit $RC"
 if [ "$RC" -le 1 ] && [ -s "$OUT/summary.json" ]; then
@@ -128,7 +148,7 @@ if [ "$RECORD" -eq 1 ]; then
         memk=$(awk '/^MemTotal/ { print $2 }' /proc/meminfo 2>/dev/null)
         where="partly from the page cache"
         [ -n "$memk" ] && [ $((BYTES / 1024)) -gt "$memk" ] && where="larger than memory: read from disk"
-        echo "- file: slgen --size $SIZE --seed $SEED --start $START network audit, $BYTES bytes, $ROWS rows ($where)"
+        echo "- data: slgen --size $SIZE --seed $SEED --start $START $GENARGS: a $WHAT, $BYTES bytes, $ROWS search rows, $T_SEARCHES searches ($where)"
         echo "- one run each, the default threads, outputs $DISK GiB"
         echo
         cat "$TABLE"

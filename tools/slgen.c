@@ -650,6 +650,7 @@ typedef struct {
     int quirks;
     int only;                /* 0 both, 1 network, 2 org */
     int truth_off;
+    int agencies;            /* --agencies K: a collection of K agencies' releases (0: one) */
     /* model */
     char repeat_plate[12];   /* the planted repeat's plate (truth.json "planted_repeat") */
     org *orgs;
@@ -670,6 +671,10 @@ typedef struct {
     uint64_t searches, search_rows, searches_net, searches_org, searches_both;
     int main_pass;
     uint32_t extra_q;        /* quirks added to every record written (overlap pass) */
+    /* the collection: each agency's network and organization audits, and which agency an
+     * organization is (-1: none of them) */
+    outfile **anet, **aorg;
+    int *agency_of;
 } gen;
 
 typedef struct {
@@ -1605,6 +1610,123 @@ static int gen_month(gen *g, int m, uint64_t per_month, outfile *net, outfile *o
     }
 }
 
+/* ---------------------------------------------------------------- a collection */
+
+/* --agencies K: the releases of K agencies, as an advocacy group gathers them into a statewide
+ * collection. One stream of searches, drawn as in one release; each search shows in the
+ * organization audit of its searcher's agency (when that is one of the K) and in the network
+ * audit of every agency whose cameras it touched: its home (its searcher's agency, nine times
+ * in ten, or one drawn when the searcher is not among the K) and each other agency with a
+ * chance of its networks searched in 2,000 (every agency past that: a nationwide search). So
+ * one search is many rows, the more the wider it searched, and the files without a search ID
+ * leave only the key to link them. Where it shows is drawn from a stream of the search's own.
+ * Adds the bytes and search rows written to *bytes and *rows; returns the categories of its
+ * copies; *where gets 1 for a network audit, 2 for an organization audit, or both. */
+static uint32_t coll_emit(gen *g, const search *s, uint64_t *bytes, uint64_t *rows, int *where)
+{
+    rng side;
+    rng_seed(&side, g->seed, 0xc0110000u ^ fnv_str(s->key));
+    const int mine = g->agency_of[s->org];
+    const int home = mine >= 0 ? mine : (int)rng_below(&side, (uint32_t)g->agencies);
+    const int home_net = mine < 0 || rng_pm(&side, 900);
+    uint32_t u = 0;
+    *where = 0;
+    for (int j = 0; j <= g->agencies; j++) {
+        outfile *f;
+        if (j < g->agencies) {
+            if (j == home ? !home_net : rng_below(&side, 2000) >= s->nets) continue;
+            f = g->anet[j];
+            *where |= 1;
+        } else { /* the searcher's own agency's organization audit */
+            if (mine < 0) break;
+            f = g->aorg[mine];
+            *where |= 2;
+        }
+        uint64_t b0 = ob_total(&f->ob), r0 = f->search_rows;
+        u |= emit_copy(g, f, s);
+        *bytes += ob_total(&f->ob) - b0;
+        *rows += f->search_rows - r0;
+    }
+    return u;
+}
+
+/* Month m of the collection, newest first, until *bytes reach g->size (--size) or *rows
+ * search rows reach g->rows; returns 1 when they do. */
+static int coll_month(gen *g, int m, uint64_t per_month, uint64_t *bytes, uint64_t *rows,
+                      search *s)
+{
+    const int am = abs_month(g, m);
+    const int64_t t0 = month_start(am), t1 = month_start(am + 1);
+    rng r;
+    rng_seed(&r, g->seed, 1000 + (uint64_t)m);
+    uint64_t mean = (uint64_t)(t1 - t0) / (per_month ? per_month : 1);
+    if (mean < 1) mean = 1;
+    for (int64_t t = t1;;) {
+        t -= 1 + (int64_t)rng_below(&r, (uint32_t)(2 * mean - 1));
+        if (t < t0) return 0;
+        if (g->size ? *bytes >= g->size : *rows >= g->rows) return 1;
+        gen_search(g, &r, t, am, s);
+        int where;
+        uint32_t u = coll_emit(g, s, bytes, rows, &where);
+        if (!where) continue;
+        g->searches++;
+        if (where == 3) g->searches_both++;
+        else if (where == 1) g->searches_net++;
+        else g->searches_org++;
+        for (; u; u &= u - 1) g->srch_cat[__builtin_ctz(u)]++;
+    }
+}
+
+/* The collection's files: agency j's audits in a folder named for it. Returns 0, or -1 with
+ * the reason said. */
+static outfile *new_file(gen *g, const char *name, int net, int am, int fi);
+static int make_dir(const char *path);
+
+static int coll_files(gen *g)
+{
+    g->anet = calloc((size_t)g->agencies, sizeof *g->anet);
+    g->aorg = calloc((size_t)g->agencies, sizeof *g->aorg);
+    g->agency_of = malloc((size_t)g->norgs * sizeof *g->agency_of);
+    if (!g->anet || !g->aorg || !g->agency_of) return -1;
+    /* the agencies: the producer and the local agencies after it, in order (a federal
+     * account has no cameras of its own in a Flock network) */
+    int k = 0;
+    for (int i = 0; i < g->norgs; i++) {
+        const org *o = &g->orgs[i];
+        g->agency_of[i] = -1;
+        if (k == g->agencies || (o->kind != K_PRODUCER && o->kind != K_LOCAL)) continue;
+        char dir[48], name[80];
+        size_t n = 0;
+        for (const char *c = o->name; *c && n + 1 < sizeof dir; c++) {
+            char ch = *c;
+            int keep = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+            if (keep) dir[n++] = ch;
+            else if (n && dir[n - 1] != '_') dir[n++] = '_';
+        }
+        while (n && dir[n - 1] == '_') n--;
+        dir[n] = '\0';
+        char path[4096];
+        int pn = snprintf(path, sizeof path, "%s/%s", g->out, dir);
+        if (pn < 0 || (size_t)pn >= sizeof path || make_dir(path) != 0) {
+            fprintf(stderr, "slgen: cannot create %s/%s: %s\n", g->out, dir, strerror(errno));
+            return -1;
+        }
+        const int am = abs_month(g, g->months - 1);
+        snprintf(name, sizeof name, "%s/network_audit.csv", dir);
+        g->anet[k] = new_file(g, name, 1, am, 2 * k);
+        snprintf(name, sizeof name, "%s/organization_audit.csv", dir);
+        g->aorg[k] = new_file(g, name, 0, am, 2 * k + 1);
+        if (!g->anet[k] || !g->aorg[k]) return -1;
+        g->agency_of[i] = k++;
+    }
+    if (k < g->agencies) {
+        fprintf(stderr, "slgen: --agencies %d needs more organizations (--orgs; %d of %d are "
+                        "local agencies)\n", g->agencies, k, g->norgs);
+        return -1;
+    }
+    return 0;
+}
+
 /* ---------------------------------------------------------------- files */
 
 static outfile *new_file(gen *g, const char *name, int net, int am, int fi)
@@ -1744,6 +1866,10 @@ static int write_json(gen *g)
     } else {
         ob_str(o, "null");
     }
+    if (g->agencies) { /* a collection (one release's truth.json stays as it was) */
+        ob_str(o, ",\n  \"agencies\": ");
+        ob_u64(o, (uint64_t)g->agencies);
+    }
     ob_str(o, ",\n  \"quirks\": \"");
     ob_str(o, g->quirks ? "all" : "none");
     ob_str(o, "\",\n  \"truth_csv\": ");
@@ -1810,9 +1936,12 @@ static void usage(void)
 {
     fputs("usage: slgen --out DIR [--seed N] [--rows N | --size 1G] [--months N] [--start YYYY-MM]\n"
           "             [--orgs N] [--producer \"Name ST PD\"] [--quirks all|none]\n"
-          "             [--only network|org] [--truth-off]\n"
+          "             [--only network|org] [--agencies K] [--truth-off]\n"
           "Writes a deterministic Flock audit-log records release with planted ground truth\n"
-          "(truth.csv, truth.json) into DIR. --size writes one big network_audit_big.csv.\n",
+          "(truth.csv, truth.json) into DIR. --size writes one big network_audit_big.csv.\n"
+          "--agencies K writes a collection instead: K agencies' network and organization\n"
+          "audits, one folder each, of one stream of searches (a search is a row in every\n"
+          "audit of an agency it touched); --size or --rows is then the whole collection's.\n",
           stderr);
 }
 
@@ -1905,6 +2034,9 @@ static int parse_args(gen *g, int argc, char **argv)
         } else if (strcmp(a, "--orgs") == 0) {
             if (parse_u64(v, &x) || x < 10 || x > 2000) return -1;
             g->norgs = (int)x;
+        } else if (strcmp(a, "--agencies") == 0) {
+            if (parse_u64(v, &x) || x < 2 || x > 200) return -1;
+            g->agencies = (int)x;
         } else if (strcmp(a, "--producer") == 0) {
             g->producer = v;
         } else if (strcmp(a, "--quirks") == 0) {
@@ -1924,6 +2056,7 @@ static int parse_args(gen *g, int argc, char **argv)
         if ((unsigned char)*p < 0x20 || *p == '"' || *p == '\\' || *p == ',') return -1;
     if (parse_state(g->producer, g->prod_state) != 0) return -1;
     if (g->size && g->only == 2) return -1;
+    if (g->agencies && (g->only || g->agencies > g->norgs)) return -1;
     if (!g->rows) g->rows = 12000;
     return 0;
 }
@@ -1954,7 +2087,20 @@ static int run(gen *g)
     if (!s) return 1;
     int rc = 0;
     g->main_pass = 1;
-    if (g->size) {
+    if (g->agencies) {
+        /* a collection: about 3 rows a search at 20 agencies, 7 at 64 (the brief's 140
+         * million rows were 18.7 million searches) */
+        if (coll_files(g) != 0) return 1;
+        uint64_t bytes = 0, rows = 0;
+        uint64_t want = g->size ? g->size / 250 : g->rows;
+        uint64_t per_month = want / (1 + (uint64_t)g->agencies / 10) / (uint64_t)g->months + 1;
+        for (int m = 0; !coll_month(g, m % 1200, per_month, &bytes, &rows, s); m++)
+            ;
+        for (int j = 0; j < g->agencies; j++) {
+            rc |= close_file(g->anet[j]);
+            rc |= close_file(g->aorg[j]);
+        }
+    } else if (g->size) {
         /* one big network audit: months of ~size/250/months rows until the size is reached */
         outfile *f = new_file(g, "network_audit_big.csv", 1, abs_month(g, g->months - 1), 0);
         if (!f) return 1;
@@ -2030,6 +2176,9 @@ static int run(gen *g)
     free(g->orgs);
     free(g->users);
     free(g->files);
+    free(g->anet);
+    free(g->aorg);
+    free(g->agency_of);
     return rc ? 1 : 0;
 }
 

@@ -47,6 +47,26 @@ if [ "$sz" -gt 100000 ] && [ "$sz" -lt 8000000 ]; then pass; else fail "default 
     same_dirs "$T/s1" "$T/s2" && pass || fail "--size is not deterministic"
 bs=$(wc -c <"$T/s1/network_audit_big.csv")
 if [ "$bs" -ge 2097152 ] && [ "$bs" -lt 2113536 ]; then pass; else fail "--size 2M wrote $bs bytes"; fi
+# A collection: deterministic, one folder of two audits per agency, searches in several files.
+"$GEN" --out "$T/k1" --seed 5 --rows 6000 --agencies 6 >/dev/null 2>&1 &&
+"$GEN" --out "$T/k2" --seed 5 --rows 6000 --agencies 6 >/dev/null 2>&1 &&
+    diff -r "$T/k1" "$T/k2" >/dev/null && pass || fail "--agencies is not deterministic"
+n=$(ls "$T/k1"/*/network_audit.csv "$T/k1"/*/organization_audit.csv 2>/dev/null | wc -l)
+if [ "$n" -eq 12 ]; then pass; else fail "--agencies 6 wrote $n audits, expected 12"; fi
+# every search key in truth.csv, and how many files hold it: more rows than searches, and
+# some search in at least four agencies' files
+awk -F, 'NR > 1 && $3 != "" { print $3 }' "$T/k1/truth.csv" | sort | uniq -c | sort -rn >"$T/kc"
+if [ "$(head -n 1 "$T/kc" | awk '{ print $1 }')" -ge 4 ]; then pass; else fail "no search in four files: $(head -n 1 "$T/kc")"; fi
+ks=$(sed -n 's/^  "distinct_searches": \([0-9]*\).*/\1/p' "$T/k1/truth.json")
+if [ "$ks" = "$(wc -l <"$T/kc" | tr -d ' ')" ]; then pass; else fail "truth.json's $ks searches are not truth.csv's $(wc -l <"$T/kc")"; fi
+grep -q '"agencies": 6,' "$T/k1/truth.json" && pass || fail "truth.json does not say the agencies"
+if grep -q '"agencies"' "$T/a/truth.json"; then fail "a release's truth.json says agencies"; else pass; fi
+"$GEN" --out "$T/k3" --agencies 41 >"$T/log" 2>&1; rc=$?
+if [ "$rc" -eq 2 ]; then pass; else fail "--agencies above --orgs exits $rc, expected 2"; fi
+"$GEN" --out "$T/k4" --agencies 30 --orgs 30 >"$T/log" 2>&1; rc=$?
+if [ "$rc" -eq 1 ] && grep -q 'needs more organizations' "$T/log"; then pass
+else fail "--agencies 30 of 30 organizations (four federal): exit $rc, $(cat "$T/log")"; fi
+
 "$GEN" --out "$T/bad" --rows >/dev/null 2>&1; rc=$?
 if [ "$rc" -eq 2 ]; then pass; else fail "bad arguments exit $rc, expected 2"; fi
 "$GEN" --seed 1 >/dev/null 2>&1; rc=$?
