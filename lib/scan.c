@@ -1559,23 +1559,32 @@ static sl_status read_inputs(sl_scan *s) {
     sl_reader_cb cb = {on_begin, on_row, on_end, on_bytes, on_reader_diag, s, s};
     sl_read_opts ro = {s->opts.max_record_bytes, 0, 0, s->hash_thread};
     uint32_t next_id = 1;
-    for (size_t a = 0; a < s->npaths && !s->fatal; a++) {
-        char **files = NULL;
-        size_t nfiles = 0;
+    /* Every path's files first, so that the progress knows the whole size from the start: a
+     * shell turns a folder's *.csv into a path per file. */
+    struct arg_files {
+        char **files;
+        size_t n;
+    } *af = calloc(s->npaths ? s->npaths : 1, sizeof *af);
+    if (!af) return SL_ENOMEM;
+    sl_status rc = SL_OK;
+    for (size_t a = 0; a < s->npaths && !rc; a++) {
         const char *arg = s->paths[a];
-        sl_status rc = sl_inputs_collect(&arg, 1, on_reader_diag, s, &files, &nfiles);
-        if (rc) return rc;
-        for (size_t i = 0; i < nfiles; i++) {
-            if (in_out_dir(s, files[i])) { /* dropped from the list: never read or counted */
-                free(files[i]);
-                files[i] = NULL;
+        rc = sl_inputs_collect(&arg, 1, on_reader_diag, s, &af[a].files, &af[a].n);
+        for (size_t i = 0; !rc && i < af[a].n; i++) {
+            struct stat sb;
+            if (in_out_dir(s, af[a].files[i])) { /* dropped from the list: never read or counted */
+                free(af[a].files[i]);
+                af[a].files[i] = NULL;
                 s->out_skipped++;
+            } else if (stat(af[a].files[i], &sb) == 0) {
+                s->bytes_total += (uint64_t)sb.st_size;
             }
         }
-        for (size_t i = 0; i < nfiles && !s->fatal; i++) {
-            struct stat sb;
-            if (files[i] && stat(files[i], &sb) == 0) s->bytes_total += (uint64_t)sb.st_size;
-        }
+    }
+    for (size_t a = 0; a < s->npaths && !s->fatal && !rc; a++) {
+        char **files = af[a].files;
+        size_t nfiles = af[a].n;
+        const char *arg = s->paths[a];
         for (size_t i = 0, nv = 1; i < nfiles && !stop_asked(s) && !s->fatal; i += nv) {
             nv = 1;
             if (!files[i]) continue;
@@ -1583,7 +1592,10 @@ static sl_status read_inputs(sl_scan *s) {
             /* release.7z.001, .002, ... or release.z01, ..., release.zip: one file */
             nv = sl_volume_run(files, nfiles, i, missing, sizeof missing);
             char *disp = display_path(arg, files[i]);
-            if (!disp) { sl_inputs_free(files, nfiles); return SL_ENOMEM; }
+            if (!disp) {
+                rc = SL_ENOMEM;
+                break;
+            }
             s->cur_path = files[i];
             s->cur_display = disp;
             s->source_id = 0;
@@ -1610,8 +1622,10 @@ static sl_status read_inputs(sl_scan *s) {
             s->cur_path = s->cur_display = NULL;
             free(disp);
         }
-        sl_inputs_free(files, nfiles);
     }
+    for (size_t a = 0; a < s->npaths; a++) sl_inputs_free(af[a].files, af[a].n);
+    free(af);
+    if (rc) return rc;
     if (s->out_skipped && s->opts.on_diag) {
         /* Said on screen only: the outputs do not depend on where they are written. */
         char msg[600];

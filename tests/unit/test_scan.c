@@ -2,7 +2,8 @@
  * handler) returns SL_ECANCELED, removes its temporary files and leaves the outputs of an
  * earlier run as they were; with one thread and with two; stopped before it starts and
  * between two sources. The same scan not stopped writes all four outputs. Progress comes
- * every 65,536 rows, not only every 64 MiB: a workbook's rows arrive long before its bytes. */
+ * every 65,536 rows, not only every 64 MiB: a workbook's rows arrive long before its bytes;
+ * and it knows the size of every path from its first call, so that its estimate holds. */
 #include "../harness.h"
 #include "sunlight.h"
 
@@ -132,6 +133,52 @@ static void test_progress_by_rows(void) {
     sl_scan_free(s);
 }
 
+/* The first and every later progress call give the size of all paths, not of those reached. */
+typedef struct {
+    unsigned calls;
+    uint64_t first_total, min_total, max_total;
+} totals_seen;
+
+static void see_totals(void *ud, const sl_progress *p) {
+    totals_seen *t = ud;
+    if (!t->calls++) t->first_total = t->min_total = p->bytes_total;
+    if (p->bytes_total < t->min_total) t->min_total = p->bytes_total;
+    if (p->bytes_total > t->max_total) t->max_total = p->bytes_total;
+}
+
+static void test_progress_total(void) {
+    char path[3][700], out[700];
+    uint64_t sum = 0;
+    for (int i = 0; i < 3; i++) {
+        snprintf(path[i], sizeof path[i], "%s/part%d.csv", tmpdir, i);
+        FILE *f = fopen(path[i], "w");
+        CHECK(f != NULL);
+        if (!f) return;
+        fputs("Org Name,Reason,Search Time\n", f);
+        for (unsigned k = 0; k < 1000u * (unsigned)(i + 1); k++)
+            fprintf(f, "Town PD,case %u,2025-01-02T10:00:00Z\n", k);
+        sum += (uint64_t)ftell(f);
+        fclose(f);
+    }
+    snprintf(out, sizeof out, "%s/parts_out", tmpdir);
+    totals_seen t = {0, 0, 0, 0};
+    sl_scan_opts o = {0};
+    o.out_dir = out;
+    o.rules_path = "rules";
+    o.key_path = key_path;
+    o.threads = 1;
+    o.on_progress = see_totals;
+    o.progress_ud = &t;
+    sl_scan *s = NULL;
+    sl_status rc = sl_scan_new(&s, &o);
+    for (int i = 0; i < 3 && !rc; i++) rc = sl_scan_add_path(s, path[i]); /* as a shell's *.csv */
+    if (!rc) rc = sl_scan_run(s);
+    CHECK_INT(rc, SL_OK);
+    CHECK(t.calls >= 3);
+    CHECK(t.first_total == sum && t.min_total == sum && t.max_total == sum);
+    sl_scan_free(s);
+}
+
 int main(void) {
     if (!mkdtemp(tmpdir)) {
         fprintf(stderr, "mkdtemp failed\n");
@@ -170,6 +217,7 @@ int main(void) {
         CHECK_STR(listing(out), "");
     }
     test_progress_by_rows();
+    test_progress_total();
     CHECK_STR(sl_status_str(SL_ECANCELED), "stopped before the end");
     char cmd[700];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
