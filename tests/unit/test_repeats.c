@@ -1,7 +1,8 @@
 /* test_repeats.c: one user, one plate, many searches (lib/repeats.c). Each rule of a finding at
  * its edge (searches, days), pairs sharing the first pass's slots, one search in two logs
- * counted once, plates normalised and refused (wildcards, too long, no letter or digit), rows
- * without a time, users kept apart (organizations, logs, names with NUL bytes), case numbers,
+ * counted once, searches in many logs (kept by their searches, not their rows), plates
+ * normalised and refused (wildcards, too long, no letter or digit), rows without a time,
+ * users kept apart (organizations, logs, names with NUL bytes), case numbers,
  * per-source staging in memory and after a spill, the same findings whatever the memory
  * budget, the order, the cap, and a spill file that cannot be made. */
 #include "../harness.h"
@@ -176,6 +177,35 @@ static void test_two_logs(void) {
         CHECK_INT(x.rows[0].t, x.rows[1].t);
         CHECK_INT(x.rows[0].record, 2);
         CHECK_INT(x.rows[0].line, 3);
+    }
+    sl_repeats_free(r);
+}
+
+/* Searches seen in many logs (a collection of agencies' audits): a pair of 10 searches in 3
+ * logs each is a finding of 10 searches and 30 rows; a pair of 9 searches in 5 logs (45 rows)
+ * and 200 pairs of one search in 60 logs each are none; in memory and spilled alike. */
+static void test_copies(size_t memory) {
+    sl_repeats *r = fresh(memory);
+    sl_op_key a = who("A PD", "Ann"), b = who("A PD", "Bob");
+    for (uint32_t src = 1; src <= 3; src++) searches(r, &a, "ABC123", 10, 3, T0, src);
+    for (uint32_t src = 1; src <= 5; src++) searches(r, &a, "DEF456", 9, 3, T0, src);
+    char plate[16];
+    for (int i = 0; i < 200; i++) {
+        snprintf(plate, sizeof plate, "W%04dZ", i);
+        for (uint32_t src = 1; src <= 60; src++)
+            add(r, &b, plate, T0 + 7 * (int64_t)i, NULL, src, (uint64_t)i + 2);
+    }
+    result x = finish(r);
+    CHECK_INT(x.seen.rows, 30 + 45 + 200 * 60);
+    CHECK_INT(x.nf, 1);
+    if (x.nf == 1) {
+        char tok[SL_TOKEN_LEN + 1];
+        token_of("ABC123", tok);
+        CHECK_STR(x.f[0].token, tok);
+        CHECK_INT(x.f[0].searches, 10);
+        CHECK_INT(x.f[0].rows, 30);
+        CHECK_INT(x.f[0].days, 3);
+        CHECK_INT(x.nrows, 30);
     }
     sl_repeats_free(r);
 }
@@ -439,6 +469,8 @@ int main(void) {
         test_edges();
         test_crowd();
         test_two_logs();
+        test_copies(0);
+        test_copies(100); /* spilled */
         test_refused();
         test_users_apart();
         test_cases();
