@@ -1091,12 +1091,33 @@ static void operators(html *h) {
     }
     raw(h, "<p>A listed user is a lead: a detective in an auto-theft unit, or an officer assigned "
            "to a task force, searches unlike their colleagues for a reason. Rows, not searches: a "
-           "search seen in two logs counts twice for its user and for their colleagues alike, so "
-           "the shares hold but p is smaller than it would be over distinct searches: read it as "
-           "a ranking, not as a probability. A "
+           "search seen in two logs counts twice, for its user as for their colleagues, so p is "
+           "smaller than it would be over distinct searches (read it as a ranking, not as a "
+           "probability), and the shares hold only while a user&rsquo;s searches in the "
+           "category were seen in as many logs as their colleagues&rsquo;. A "
            "user whose name is spelled two ways is two users. Every row of the category is in "
            "flagged.csv and in flagged_rows (by org, name or user_id, and categories); the counts "
            "of every user are in operator_counts.</p>\n");
+    /* A collection of many agencies' audits: say how many rows a search is here, since a user
+     * whose searches in a category reached more audits has more rows in it, not more searches */
+    int64_t lrows = 0, lsearches = 0;
+    one_int(h, "SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM run WHERE key = 'link_rows'"
+               " AND value GLOB '[0-9]*'), 0)", &lrows);
+    one_int(h, "SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM run WHERE key = 'searches'"
+               " AND value GLOB '[0-9]*'), 0)", &lsearches);
+    if (lsearches > 0 && 2 * lrows >= 3 * lsearches) {
+        raw(h, "<p><b>Here a search is ");
+        printf_h(h, "%.1f", (double)lrows / (double)lsearches);
+        raw(h, " rows on average</b> (");
+        num(h, lrows);
+        raw(h, " search rows linked into ");
+        num(h, lsearches);
+        raw(h, " searches): the release holds several logs of the same searches, such as many "
+               "agencies&rsquo; network audits. A user whose searches in a category reached more "
+               "of those audits than their colleagues&rsquo; did (nationwide searches, say) has "
+               "more rows in it without more searches. Before reporting a finding, count its "
+               "searches: its flagged rows in flagged_rows joined to flagged_searches.</p>\n");
+    }
 }
 
 /* ---- one plate, searched again and again (plate_repeats) ------------------------------- */

@@ -6,7 +6,8 @@
 # flagged.csv; the report and summary.json say the same as the database. Two logs without an
 # organization column (portal search audits) are kept apart: their users are colleagues only
 # within their own log. A release whose names are all "***" compares no one and says why.
-# One thread and two give the same bytes.
+# A collection of agencies' audits (a search many rows) finds the same user, and the report
+# says how many rows a search is there. One thread and two give the same bytes.
 set -u
 B=${SL_BUILD:-build}
 . tests/e2e_common.sh
@@ -133,6 +134,21 @@ check 'sec "$T/pout/report.html" | grep -q "<i>(no organization column)</i> <spa
     "portal logs: the report names the log"
 check 'sec "$T/pout/report.html" | grep -q "search_audit_a.csv record 122 (line 122)<br>"' \
     "portal logs: the user's first row cited (records 2-121 are the others')"
+
+# The release: a search is 1.1 rows, and the report does not warn of many logs of one search.
+check '! grep -q "rows on average</b>" "$T/out/report.html"' "a release: warned of many rows a search"
+# A collection of 8 agencies' audits (slgen --agencies): the planted operator is still the one
+# finding, and the report says how many rows a search is, with the linking's figures.
+"$B/slgen" --out "$T/col" --seed 42 --rows 30000 --agencies 8 --truth-off >/dev/null || bad "slgen --agencies failed"
+rm -f "$T/col/truth.json"
+"$B/sunlight" scan "$T/col" -o "$T/cout" --key "$T/key" -q >/dev/null 2>&1
+DB=$T/cout/sunlight.db
+expect "collection: the planted operator alone" "$(q "SELECT org || '|' || user || '|' || category FROM operator_findings")" "$planted"
+lr=$(q "SELECT value FROM run WHERE key = 'link_rows'"); ls=$(q "SELECT value FROM run WHERE key = 'searches'")
+ratio=$(python3 -c "print('%.1f' % ($lr / $ls))" 2>/dev/null)
+check 'grep -q "<b>Here a search is $ratio rows on average</b> (" "$T/cout/report.html"' \
+    "collection: the report does not say a search is $ratio rows ($lr rows, $ls searches)"
+check 'python3 -c "import sys; sys.exit(not $lr >= 1.5 * $ls)"' "collection: only $lr rows for $ls searches"
 
 # Names all "***" (Flock since December 2025): no one compared, and the report says why.
 mkdir "$T/red"
