@@ -414,11 +414,16 @@ static inline size_t zeros_first(char *r, size_t n, size_t sz) {
 #define DIGIT 11 /* bits per radix pass */
 #define TOP (2 * DIGIT)
 
-/* Sorts n records of sz bytes by cmp: insertion for a few, qsort for more. */
+/* Sorts n records of sz bytes by cmp: insertion for a few, qsort for more, nothing when they
+ * are in order already. A run is often one search's rows (all equal by their search), and in
+ * a collection of many agencies' audits a wide search's rows are dozens: qsort on such runs
+ * was a tenth of the linking of the 151-million-row collection. */
 static inline __attribute__((always_inline)) void
 sort_run(char *r, size_t n, size_t sz, int (*cmp)(const void *, const void *)) {
     if (n > 16) {
-        qsort(r, n, sz, cmp);
+        size_t i = 1;
+        while (i < n && cmp(r + (i - 1) * sz, r + i * sz) <= 0) i++;
+        if (i < n) qsort(r, n, sz, cmp);
         return;
     }
     char x[32];
