@@ -556,6 +556,48 @@ static void decide_producer(sl_release *r, entry *e) {
     }
 }
 
+/* The length of the folder part of a cite: up to its last '/' ("coll/Alder_Creek_CA_PD" of
+ * "coll/Alder_Creek_CA_PD/network_audit.csv", "r.zip > A" of "r.zip > A/x.csv"), 0 at the top. */
+static size_t folder_len(const char *cite) {
+    const char *slash = strrchr(cite, '/');
+    return slash ? (size_t)(slash - cite) : 0;
+}
+
+/* A network audit names no searcher of its own (its rows are everyone's searches on the
+ * agency's cameras), so its producer is neither a name nor a dominant organization. An agency's
+ * release holds both its audits, and a collection keeps each release in a folder of its own:
+ * a network audit whose folder holds sources of one producer only, decided by a file name or
+ * an organization audit, is that producer's. Without this, the network audits of a collection
+ * of 56 agencies, all named network_audit.csv, were one series, and every two of them that
+ * cover the same months made an overlap warning: 1,540 of them. */
+static void decide_folder_producers(sl_release *r) {
+    for (size_t i = 0; i < r->n; i++) {
+        entry *e = &r->e[i];
+        if (e->v.producer || e->s.kind != SL_KIND_NETWORK_AUDIT) continue;
+        const size_t fl = folder_len(e->s.cite);
+        const entry *one = NULL;
+        int several = 0;
+        for (size_t k = 0; k < r->n && !several; k++) {
+            const entry *o = &r->e[k];
+            if (!o->v.producer || !o->v.producer_how || folder_len(o->s.cite) != fl ||
+                strncmp(o->s.cite, e->s.cite, fl) != 0 ||
+                strstr(o->v.producer_how, "same folder")) /* itself inherited */
+                continue;
+            if (!one) one = o;
+            else if (!sl_slice_ieq((sl_slice){one->v.producer, strlen(one->v.producer)},
+                                   o->v.producer))
+                several = 1;
+        }
+        if (!one || several) continue;
+        snprintf(e->producer_buf, sizeof e->producer_buf, "%s", one->v.producer);
+        snprintf(e->how_buf, sizeof e->how_buf, "%s of the same folder (%s)",
+                 one->s.kind == SL_KIND_ORG_AUDIT ? "organization audit" : "source",
+                 one->s.cite);
+        e->v.producer = e->producer_buf;
+        e->v.producer_how = e->how_buf;
+    }
+}
+
 /* A file name's letters only, lower-cased, without folders and extension: "Network_Audit"
  * for "x/Network_Audit_2025-06.csv", so the months of one series compare equal. */
 static void series_stem(const char *name, char *out, size_t cap) {
@@ -783,6 +825,7 @@ sl_status sl_release_check(sl_release *r) {
         rc = check_truncation(r, &r->e[i]);
         if (!rc) rc = check_name_dates(r, &r->e[i]);
     }
+    if (!rc && !r->producer_opt) decide_folder_producers(r);
     if (!rc) rc = check_duplicates(r);
     if (!rc) rc = check_overlaps(r);
     if (!rc) rc = report_producers(r);

@@ -341,6 +341,58 @@ static void test_checks(void) {
     sl_release_free(NULL);
 }
 
+/* A collection: each agency's folder holds its organization audit (its producer, by its
+ * dominant organization) and its network audit, named alike in every folder. A network audit
+ * takes the producer of its folder, so that two agencies' network audits of the same months
+ * are two logs, not an overlap; one folder's months still overlap; a folder of two producers
+ * gives its network audit none. */
+static void test_folders(void) {
+    sl_release *r = NULL;
+    CHECK_INT(sl_release_new(&r, NULL), SL_OK);
+    const int64_t t0 = day(2025, 9, 1), t1 = day(2025, 12, 1);
+    sl_release_src s[7] = {
+        src(1, "c/A_PD/organization_audit.csv", SL_KIND_ORG_AUDIT, "1", 100, t0, t1),
+        src(2, "c/A_PD/network_audit.csv", SL_KIND_NETWORK_AUDIT, "2", 100, t0, t1),
+        src(3, "c/B_SO/organization_audit.csv", SL_KIND_ORG_AUDIT, "3", 100, t0, t1),
+        src(4, "c/B_SO/network_audit.csv", SL_KIND_NETWORK_AUDIT, "4", 100, t0, t1),
+        src(5, "c/B_SO/network_audit_2.csv", SL_KIND_NETWORK_AUDIT, "5", 100, t1 - 86400 * 5, t1 + 86400 * 20),
+        src(6, "c/mixed/network_audit.csv", SL_KIND_NETWORK_AUDIT, "6", 100, t0, t1),
+        src(7, "c/mixed/organization_audit.csv", SL_KIND_ORG_AUDIT, "7", 100, t0, t1),
+    };
+    s[0].dominant_org = "A PD";
+    s[2].dominant_org = "B SO";
+    s[6].dominant_org = "C PD";
+    for (int i = 0; i < 7; i++) s[i].dominant_rows = 100;
+    sl_release_src m2 = src(8, "c/mixed/org2.csv", SL_KIND_ORG_AUDIT, "8", 100, t0, t1);
+    m2.dominant_org = "D PD";
+    m2.dominant_rows = 100;
+    for (int i = 0; i < 7; i++) CHECK_INT(sl_release_add(r, &s[i]), SL_OK);
+    CHECK_INT(sl_release_add(r, &m2), SL_OK);
+    CHECK_INT(sl_release_check(r), SL_OK);
+    const sl_release_verdict *v2 = sl_release_verdict_of(r, 2), *v4 = sl_release_verdict_of(r, 4),
+                             *v5 = sl_release_verdict_of(r, 5), *v6 = sl_release_verdict_of(r, 6);
+    CHECK(v2 && v2->producer && !strcmp(v2->producer, "A PD"));
+    CHECK(v2 && v2->producer_how &&
+          !strcmp(v2->producer_how, "organization audit of the same folder "
+                                    "(c/A_PD/organization_audit.csv)"));
+    CHECK(v4 && v4->producer && !strcmp(v4->producer, "B SO"));
+    CHECK(v5 && v5->producer && !strcmp(v5->producer, "B SO"));
+    CHECK(v6 && !v6->producer); /* two producers in its folder */
+    /* B's two network audits overlap; A's and B's do not count, and neither does mixed's */
+    CHECK_INT(count(r, "release.period_overlap"), 1);
+    const sl_finding *f = find(r, "release.period_overlap", 0);
+    CHECK(f && f->nsources == 2 && f->sources[0] == 4 && f->sources[1] == 5);
+    sl_release_free(r);
+    /* With --producer every source is the user's, folders or not. */
+    CHECK_INT(sl_release_new(&r, "Z PD"), SL_OK);
+    for (int i = 0; i < 7; i++) CHECK_INT(sl_release_add(r, &s[i]), SL_OK);
+    CHECK_INT(sl_release_check(r), SL_OK);
+    v2 = sl_release_verdict_of(r, 2);
+    CHECK(v2 && v2->producer && !strcmp(v2->producer, "Z PD") &&
+          !strcmp(v2->producer_how, "--producer option"));
+    sl_release_free(r);
+}
+
 /* Row keys shared by two sources, from their sketches: exact below SL_SKETCH_K distinct keys,
  * an estimate above (checked against the truth), repeated keys counted once in the sketch. */
 static void test_shared(void) {
@@ -383,5 +435,6 @@ int main(void) {
     test_fingerprint();
     test_fingerprint_values();
     test_checks();
+    test_folders();
     TEST_END();
 }
