@@ -6,8 +6,9 @@
 # flagged.csv; the report and summary.json say the same as the database. Two logs without an
 # organization column (portal search audits) are kept apart: their users are colleagues only
 # within their own log. A release whose names are all "***" compares no one and says why.
-# A collection of agencies' audits (a search many rows) finds the same user, and the report
-# says how many rows a search is there. One thread and two give the same bytes.
+# A collection of agencies' audits (a search many rows) finds the same user, the report says
+# how many rows a search is there, and each agency's network audit is its own log (no overlap
+# warnings between agencies). One thread and two give the same bytes.
 set -u
 B=${SL_BUILD:-build}
 . tests/e2e_common.sh
@@ -149,6 +150,9 @@ ratio=$(python3 -c "print('%.1f' % ($lr / $ls))" 2>/dev/null)
 check 'grep -q "<b>Here a search is $ratio rows on average</b> (" "$T/cout/report.html"' \
     "collection: the report does not say a search is $ratio rows ($lr rows, $ls searches)"
 check 'python3 -c "import sys; sys.exit(not $lr >= 1.5 * $ls)"' "collection: only $lr rows for $ls searches"
+# each agency's network audit is its own log (its folder's producer): no overlaps between them
+expect "collection: no overlap between agencies' audits" "$(q "SELECT COUNT(*) FROM release_findings WHERE code = 'release.period_overlap'")" 0
+expect "collection: every network audit has its agency" "$(q "SELECT COUNT(*) FROM sources s JOIN source_checks c ON c.source_id = s.id WHERE s.kind = 'network_audit' AND c.producer IS NULL")" 0
 
 # Names all "***" (Flock since December 2025): no one compared, and the report says why.
 mkdir "$T/red"
