@@ -382,6 +382,17 @@ static void test_folders(void) {
     CHECK_INT(count(r, "release.period_overlap"), 1);
     const sl_finding *f = find(r, "release.period_overlap", 0);
     CHECK(f && f->nsources == 2 && f->sources[0] == 4 && f->sources[1] == 5);
+    /* one line per producer, however its sources were attributed */
+    CHECK_INT(count(r, "release.producer"), 4);
+    f = find(r, "release.producer", 0);
+    CHECK(f && f->nsources == 2 && f->sources[0] == 1 && f->sources[1] == 2);
+    CHECK(f && !strcmp(f->message, "2 sources attributed to A PD: 1 by the dominant organization "
+                                   "of the organization audit (100 of 100 rows), 1 by the "
+                                   "organization audit of the same folder "
+                                   "(c/A_PD/organization_audit.csv)"));
+    f = find(r, "release.producer", 2);
+    CHECK(f && !strcmp(f->message, "1 source attributed to C PD (from the dominant organization "
+                                   "of the organization audit (100 of 100 rows))"));
     sl_release_free(r);
     /* With --producer every source is the user's, folders or not. */
     CHECK_INT(sl_release_new(&r, "Z PD"), SL_OK);
