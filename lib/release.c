@@ -154,6 +154,7 @@ uint64_t sl_fingerprint_shared(const sl_fingerprint *a, const sl_fingerprint *b,
 
 uint64_t sl_fingerprint_add(sl_fingerprint *fp, const sl_search *q) {
     uint64_t key = sl_row_key(q);
+    fp->ids += q->f[SL_F_ID].st == SL_CELL_VALUE && q->f[SL_F_ID].len; /* as sl_row_key */
     /* The hash of every field's cell state, one byte each, seeded with the key. Not exported
      * and empty both mean "nothing here": a column one format drops must not make the same
      * rows look different. */
@@ -720,7 +721,18 @@ static sl_status check_overlaps(sl_release *r) {
             fmt_count(a->s.fp.n, n2);
             fmt_count(b->s.fp.n, n3);
             sl_buf both = {0};
-            if (!shared)
+            /* A file with search IDs and one without have no row key in common: their rows
+             * are keyed by the ID in one, by organization, time and networks in the other. */
+            const int ids_one_side = (a->s.fp.ids == 0) != (b->s.fp.ids == 0);
+            if (!shared && ids_one_side)
+                rc = sl_buf_puts(&both, r->linked
+                                            ? "their rows cannot be compared here (search IDs in "
+                                              "one, none in the other); the linking of rows into "
+                                              "searches joins them by organization, time and "
+                                              "networks (see Rows and searches)"
+                                            : "their rows cannot be compared (search IDs in one, "
+                                              "none in the other)");
+            else if (!shared)
                 rc = sl_buf_puts(&both, "no row is in both (by search id, or organization, time "
                                         "and networks)");
             else

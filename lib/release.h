@@ -24,6 +24,8 @@ typedef struct {
      * fewer distinct keys than that, as an estimate for larger ones. */
     uint32_t nmin;
     uint64_t mins[SL_SKETCH_K];
+    uint64_t ids; /* rows keyed by their search ID (sl_fingerprint_add): the others' keys are
+                     organization, time and networks, which never equal an ID's */
 } sl_fingerprint;
 
 /* Hash of one row's key (never 0). */

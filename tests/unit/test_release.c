@@ -363,6 +363,10 @@ static void test_folders(void) {
     s[2].dominant_org = "B SO";
     s[6].dominant_org = "C PD";
     for (int i = 0; i < 7; i++) s[i].dominant_rows = 100;
+    /* B's first network audit has search IDs, its second none: no row key in common */
+    s[3].fp.n = s[3].fp.ids = 100;
+    s[4].fp.n = 90; /* and not the same rows: no duplicate */
+    s[4].fp.key_sum = 7;
     sl_release_src m2 = src(8, "c/mixed/org2.csv", SL_KIND_ORG_AUDIT, "8", 100, t0, t1);
     m2.dominant_org = "D PD";
     m2.dominant_rows = 100;
@@ -382,6 +386,8 @@ static void test_folders(void) {
     CHECK_INT(count(r, "release.period_overlap"), 1);
     const sl_finding *f = find(r, "release.period_overlap", 0);
     CHECK(f && f->nsources == 2 && f->sources[0] == 4 && f->sources[1] == 5);
+    CHECK(f && strstr(f->message, ": their rows cannot be compared (search IDs in one, none in "
+                                  "the other)") != NULL);
     /* one line per producer, however its sources were attributed */
     CHECK_INT(count(r, "release.producer"), 4);
     f = find(r, "release.producer", 0);
