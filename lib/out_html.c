@@ -141,6 +141,20 @@ static void one_int(html *h, const char *sql, int64_t *v) {
     sqlite3_finalize(s);
 }
 
+/* The number the run table holds under key, or none when it holds none or text (a "not
+ * linked: ..." reason). */
+static int64_t run_int(html *h, const char *key, int64_t none) {
+    sqlite3_stmt *s = NULL;
+    int64_t v = none;
+    if (!prep(h, "SELECT CAST(value AS INTEGER) FROM run WHERE key = ?1 AND value GLOB '[0-9]*'",
+              &s))
+        return none;
+    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    if (next(h, s)) v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
 /* ---- sections ----------------------------------------------------------------------------- */
 
 static void head(html *h) {
@@ -215,9 +229,7 @@ static void first_screen(html *h, const sl_out_totals *t) {
     card(h, t->files, "files read");
     card(h, t->records, "rows read");
     card(h, t->searches, "searches parsed (rows)");
-    int64_t linked; /* -1: the rows were not linked */
-    one_int(h, "SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM run WHERE key = 'searches'"
-               " AND value GLOB '[0-9]*'), -1)", &linked);
+    const int64_t linked = run_int(h, "searches", -1); /* -1: the rows were not linked */
     if (linked >= 0) card(h, linked, "distinct searches (rows linked across logs)");
     if (t->other_parsed) card(h, t->other_parsed, "other rows parsed (event logs, reference lists)");
     card(h, t->rejected, "rows rejected");
@@ -1100,11 +1112,7 @@ static void operators(html *h) {
            "of every user are in operator_counts.</p>\n");
     /* A collection of many agencies' audits: say how many rows a search is here, since a user
      * whose searches in a category reached more audits has more rows in it, not more searches */
-    int64_t lrows = 0, lsearches = 0;
-    one_int(h, "SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM run WHERE key = 'link_rows'"
-               " AND value GLOB '[0-9]*'), 0)", &lrows);
-    one_int(h, "SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM run WHERE key = 'searches'"
-               " AND value GLOB '[0-9]*'), 0)", &lsearches);
+    const int64_t lrows = run_int(h, "link_rows", 0), lsearches = run_int(h, "searches", 0);
     if (lsearches > 0 && 2 * lrows >= 3 * lsearches) {
         raw(h, "<p><b>Here a search is ");
         printf_h(h, "%.1f", (double)lrows / (double)lsearches);
