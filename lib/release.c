@@ -374,6 +374,7 @@ typedef struct {
     sl_release_verdict v;
     char producer_buf[160];
     char how_buf[200];
+    int by_folder;    /* its producer is its folder's (decide_folder_producers) */
     uint64_t repeats; /* rows repeating a search among the source's own (sl_release_linked) */
 } entry;
 
@@ -580,9 +581,8 @@ static void decide_folder_producers(sl_release *r) {
         int several = 0;
         for (size_t k = 0; k < r->n && !several; k++) {
             const entry *o = &r->e[k];
-            if (!o->v.producer || !o->v.producer_how || folder_len(o->s.cite) != fl ||
-                strncmp(o->s.cite, e->s.cite, fl) != 0 ||
-                strstr(o->v.producer_how, "same folder")) /* itself inherited */
+            if (!o->v.producer || o->by_folder || folder_len(o->s.cite) != fl ||
+                strncmp(o->s.cite, e->s.cite, fl) != 0)
                 continue;
             if (!one) one = o;
             else if (!sl_slice_ieq((sl_slice){one->v.producer, strlen(one->v.producer)},
@@ -596,6 +596,7 @@ static void decide_folder_producers(sl_release *r) {
                  one->s.cite);
         e->v.producer = e->producer_buf;
         e->v.producer_how = e->how_buf;
+        e->by_folder = 1;
     }
 }
 
