@@ -178,6 +178,13 @@ static int cat_bit(sl_links *l, const char *c) {
     return (int)l->ncat++;
 }
 
+/* The bit of a category already kept, by its text; ncat when none is. */
+static size_t cat_find(const sl_links *l, const char *category) {
+    size_t bit = 0;
+    while (bit < l->ncat && strcmp(l->cat_p[bit], category)) bit++;
+    return bit;
+}
+
 /* What else the row holds, beside its key: the cells that tell two searches of one second
  * apart. Cell states count too: "***" and a name are two different rows of one source. */
 static uint32_t detail(const sl_search *s) {
@@ -863,8 +870,7 @@ int sl_links_cell_searches(const sl_links *l, uint32_t cell, const char *categor
         if (cell && cell <= l->ncells) *out = l->cell_all[cell - 1];
         return 1;
     }
-    size_t bit = 0;
-    while (bit < l->ncat && strcmp(l->cat_p[bit], category)) bit++;
+    const size_t bit = cat_find(l, category);
     if (bit == l->ncat) return 0; /* not a category of the rows linked */
     if (cell && cell <= l->ncells) *out = l->cell_cat[(size_t)(cell - 1) * l->ncat + bit];
     return 1;
@@ -873,12 +879,9 @@ int sl_links_cell_searches(const sl_links *l, uint32_t cell, const char *categor
 int sl_links_reach_searches(const sl_links *l, const char *category, unsigned b, uint64_t *out) {
     *out = 0;
     if (!l->finished || l->gave_up || b >= SL_LINKS_REACH) return 0;
-    size_t bit = 0;
-    if (!strcmp(category, "all")) bit = SL_LINKS_CATS;
-    else {
-        while (bit < l->ncat && strcmp(l->cat_p[bit], category)) bit++;
-        if (bit == l->ncat) return 0; /* not a category of the rows linked */
-    }
+    size_t bit = SL_LINKS_CATS;
+    if (strcmp(category, "all") && (bit = cat_find(l, category)) == l->ncat)
+        return 0; /* not a category of the rows linked */
     *out = l->reach[bit][b];
     return 1;
 }
